@@ -1,0 +1,154 @@
+/**
+ * Generic access to the children of a Binaryen expression, the one base every pass walks with.
+ *
+ * Binaryen.js exposes per-class getters and setters; this module turns them into uniform
+ * "slots" so a pass can read or replace any child without a switch of its own.
+ *   walk(body, (expr, replace) => { if (isLoop(expr)) replace(wrap(expr)); });
+ *   for (const slot of childSlots(expr)) slot.set(rewrite(slot.get()));
+ */
+import binaryen from 'binaryen';
+
+export type Expr = number;
+
+/** One child position of an expression: read it, or put another expression there. */
+export interface Slot {
+  get(): Expr;
+  set(child: Expr): void;
+}
+
+type Accessor = { get: (e: Expr) => Expr; set: (e: Expr, c: Expr) => void };
+
+function field(cls: any, name: string): Accessor {
+  return { get: (e) => cls[`get${name}`](e), set: (e, c) => cls[`set${name}`](e, c) };
+}
+
+function listSlots(e: Expr, count: number, get: (i: number) => Expr, set: (i: number, c: Expr) => void): Slot[] {
+  const out: Slot[] = [];
+  for (let i = 0; i < count; i++) out.push({ get: () => get(i), set: (c) => set(i, c) });
+  return out;
+}
+
+const b: any = binaryen;
+
+/** Fixed-arity children by expression id; the order is evaluation order. */
+const FIXED: Map<number, Accessor[]> = new Map([
+  [b.IfId, [field(b.If, 'Condition'), field(b.If, 'IfTrue'), field(b.If, 'IfFalse')]],
+  [b.LoopId, [field(b.Loop, 'Body')]],
+  [b.BreakId, [field(b.Break, 'Value'), field(b.Break, 'Condition')]],
+  [b.SwitchId, [field(b.Switch, 'Value'), field(b.Switch, 'Condition')]],
+  [b.LocalSetId, [field(b.LocalSet, 'Value')]],
+  [b.GlobalSetId, [field(b.GlobalSet, 'Value')]],
+  [b.LoadId, [field(b.Load, 'Ptr')]],
+  [b.StoreId, [field(b.Store, 'Ptr'), field(b.Store, 'Value')]],
+  [b.UnaryId, [field(b.Unary, 'Value')]],
+  [b.BinaryId, [field(b.Binary, 'Left'), field(b.Binary, 'Right')]],
+  [b.SelectId, [field(b.Select, 'IfTrue'), field(b.Select, 'IfFalse'), field(b.Select, 'Condition')]],
+  [b.DropId, [field(b.Drop, 'Value')]],
+  [b.ReturnId, [field(b.Return, 'Value')]],
+  [b.MemoryGrowId, [field(b.MemoryGrow, 'Delta')]],
+  [b.MemoryCopyId, [field(b.MemoryCopy, 'Dest'), field(b.MemoryCopy, 'Source'), field(b.MemoryCopy, 'Size')]],
+  [b.MemoryFillId, [field(b.MemoryFill, 'Dest'), field(b.MemoryFill, 'Value'), field(b.MemoryFill, 'Size')]],
+  [b.MemoryInitId, [field(b.MemoryInit, 'Dest'), field(b.MemoryInit, 'Offset'), field(b.MemoryInit, 'Size')]],
+  [b.SIMDLoadId, [field(b.SIMDLoad, 'Ptr')]],
+  [b.SIMDLoadStoreLaneId, [field(b.SIMDLoadStoreLane, 'Ptr'), field(b.SIMDLoadStoreLane, 'Vec')]],
+  [b.SIMDExtractId, [field(b.SIMDExtract, 'Vec')]],
+  [b.SIMDReplaceId, [field(b.SIMDReplace, 'Vec'), field(b.SIMDReplace, 'Value')]],
+  [b.SIMDShuffleId, [field(b.SIMDShuffle, 'Left'), field(b.SIMDShuffle, 'Right')]],
+  [b.SIMDTernaryId, [field(b.SIMDTernary, 'A'), field(b.SIMDTernary, 'B'), field(b.SIMDTernary, 'C')]],
+  [b.SIMDShiftId, [field(b.SIMDShift, 'Vec'), field(b.SIMDShift, 'Shift')]],
+  [b.AtomicRMWId, [field(b.AtomicRMW, 'Ptr'), field(b.AtomicRMW, 'Value')]],
+  [b.AtomicCmpxchgId, [field(b.AtomicCmpxchg, 'Ptr'), field(b.AtomicCmpxchg, 'Expected'), field(b.AtomicCmpxchg, 'Replacement')]],
+  [b.AtomicWaitId, [field(b.AtomicWait, 'Ptr'), field(b.AtomicWait, 'Expected'), field(b.AtomicWait, 'Timeout')]],
+  [b.AtomicNotifyId, [field(b.AtomicNotify, 'Ptr'), field(b.AtomicNotify, 'NotifyCount')]],
+  [b.TupleExtractId, [field(b.TupleExtract, 'Tuple')]],
+  [b.RefIsNullId, [field(b.RefIsNull, 'Value')]],
+  [b.RefAsId, [field(b.RefAs, 'Value')]],
+  [b.RefEqId, [field(b.RefEq, 'Left'), field(b.RefEq, 'Right')]],
+  [b.TableGetId, [field(b.TableGet, 'Index')]],
+  [b.TableSetId, [field(b.TableSet, 'Index'), field(b.TableSet, 'Value')]],
+  [b.TableGrowId, [field(b.TableGrow, 'Value'), field(b.TableGrow, 'Delta')]],
+]);
+
+/** Ids with no children at all. */
+const LEAVES = new Set<number>([
+  b.NopId, b.UnreachableId, b.LocalGetId, b.GlobalGetId, b.ConstId, b.MemorySizeId, b.DataDropId,
+  b.RefNullId, b.RefFuncId, b.TableSizeId, b.AtomicFenceId, b.PopId, b.RethrowId,
+]);
+
+/** Thrown for IR this toolchain does not understand (GC proposal, exceptions with catches). */
+export class UnsupportedIrError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnsupportedIrError';
+  }
+}
+
+/**
+ * The child slots of `e`, in evaluation order; empty (null) optional children are skipped.
+ * Throws UnsupportedIrError for expression kinds outside Wasm MVP + SIMD + bulk memory.
+ */
+export function childSlots(e: Expr): Slot[] {
+  const id = binaryen.getExpressionId(e);
+  if (LEAVES.has(id)) return [];
+  const fixed = FIXED.get(id);
+  if (fixed) {
+    return fixed
+      .filter((acc) => acc.get(e) !== 0)
+      .map((acc) => ({ get: () => acc.get(e), set: (c: Expr) => acc.set(e, c) }));
+  }
+  switch (id) {
+    case b.BlockId:
+      return listSlots(e, b.Block.getNumChildren(e), (i) => b.Block.getChildAt(e, i), (i, c) => b.Block.setChildAt(e, i, c));
+    case b.CallId:
+      return listSlots(e, b.Call.getNumOperands(e), (i) => b.Call.getOperandAt(e, i), (i, c) => b.Call.setOperandAt(e, i, c));
+    case b.CallIndirectId: {
+      const ops = listSlots(e, b.CallIndirect.getNumOperands(e), (i) => b.CallIndirect.getOperandAt(e, i), (i, c) => b.CallIndirect.setOperandAt(e, i, c));
+      return [...ops, { get: () => b.CallIndirect.getTarget(e), set: (c) => b.CallIndirect.setTarget(e, c) }];
+    }
+    case b.TupleMakeId:
+      return listSlots(e, b.TupleMake.getNumOperands(e), (i) => b.TupleMake.getOperandAt(e, i), (i, c) => b.TupleMake.setOperandAt(e, i, c));
+    case b.ThrowId:
+      return listSlots(e, b.Throw.getNumOperands(e), (i) => b.Throw.getOperandAt(e, i), (i, c) => b.Throw.setOperandAt(e, i, c));
+  }
+  throw new UnsupportedIrError(`unsupported Wasm expression kind ${id}: weave handles MVP, SIMD and bulk-memory code`);
+}
+
+/**
+ * Visit every expression under `root` in pre-order. `visit` may return false to skip the
+ * children of that expression. Uses an explicit stack: optimized AS code nests deeply.
+ */
+export function walk(root: Expr, visit: (e: Expr) => boolean | void): void {
+  const stack: Expr[] = [root];
+  while (stack.length) {
+    const e = stack.pop()!;
+    if (visit(e) === false) continue;
+    const slots = childSlots(e);
+    for (let i = slots.length - 1; i >= 0; i--) stack.push(slots[i].get());
+  }
+}
+
+/**
+ * Rewrite bottom-up: `fn` receives each expression after its children were rewritten and
+ * returns the expression to put in its place (or the same one).
+ */
+export function rewrite(root: Expr, fn: (e: Expr) => Expr): Expr {
+  for (const slot of childSlots(root)) {
+    const before = slot.get();
+    const after = rewrite(before, fn);
+    if (after !== before) slot.set(after);
+  }
+  return fn(root);
+}
+
+export const isId = (e: Expr, id: number) => binaryen.getExpressionId(e) === id;
+
+/** True when a loop occurs anywhere under `e` (including `e` itself). */
+export function containsLoop(e: Expr): boolean {
+  let found = false;
+  walk(e, (x) => {
+    if (found) return false;
+    if (binaryen.getExpressionId(x) === b.LoopId) found = true;
+    return !found;
+  });
+  return found;
+}

@@ -1,0 +1,131 @@
+/**
+ * Pass (analysis only): per-fragment metadata for placement.
+ *
+ * Static cost (expression count weighted by loop nesting), data dependencies (locals and
+ * globals read and written, globals through callees too), host capabilities called
+ * (imports reached through the call graph) and datasets read.
+ *   const analyzer = new MetadataAnalyzer(m);
+ *   const meta = analyzer.fragment(parts, localNames);
+ */
+import binaryen from 'binaryen';
+import { walk, type Expr } from './ir.js';
+
+export interface FragmentMetadata {
+  cost: { weight: number; loopDepth: number; estimate: number };
+  reads: { locals: string[]; globals: string[] };
+  writes: { locals: string[]; globals: string[] };
+  /** Host imports this fragment can reach, as "module.name" (affinity). */
+  capabilities: string[];
+  /** Named datasets read through the data host calls (locality). */
+  datasets: string[];
+  /** True when it can reach an indirect call (its callees are not all known). */
+  indirectCalls: boolean;
+}
+
+interface FunctionSummary {
+  globalsRead: Set<string>;
+  globalsWritten: Set<string>;
+  calls: Set<string>;
+  indirect: boolean;
+}
+
+const b: any = binaryen;
+
+/** Host imports that are weave's plumbing, not capabilities a hub must have. */
+const PLUMBING = new Set(['weave.yield', 'env.abort', 'env.trace', 'env.seed']);
+
+export class MetadataAnalyzer {
+  private summaries = new Map<string, FunctionSummary>();
+  private imports = new Map<string, string>();
+  private closure = new Map<string, FunctionSummary>();
+
+  constructor(private m: binaryen.Module) {
+    for (let i = 0; i < m.getNumFunctions(); i++) {
+      const f = binaryen.getFunctionInfo(m.getFunctionByIndex(i));
+      if (f.module) this.imports.set(f.name, `${f.module}.${f.base}`);
+      else this.summaries.set(f.name, summarize(f.body));
+    }
+  }
+
+  /** Metadata of a region made of `parts`; `localName(i)` names local i for the report. */
+  fragment(parts: Expr[], localName: (i: number) => string, loopDepthBase: number): FragmentMetadata {
+    const own = summarizeMany(parts);
+    const localsRead = new Set<string>();
+    const localsWritten = new Set<string>();
+    let weight = 0;
+    let maxDepth = 0;
+    let estimate = 0;
+    for (const p of parts) {
+      walkDepth(p, 0, (e, depth) => {
+        weight++;
+        estimate += 10 ** Math.min(depth, 6);
+        if (depth > maxDepth) maxDepth = depth;
+        const id = binaryen.getExpressionId(e);
+        if (id === b.LocalGetId) localsRead.add(localName(b.LocalGet.getIndex(e)));
+        else if (id === b.LocalSetId) localsWritten.add(localName(b.LocalSet.getIndex(e)));
+      });
+    }
+    const reach = this.reach(own);
+    const caps = [...reach.calls].map((c) => this.imports.get(c)).filter((x): x is string => !!x && !PLUMBING.has(x));
+    return {
+      cost: { weight, loopDepth: maxDepth + loopDepthBase, estimate },
+      reads: { locals: [...localsRead].sort(), globals: [...reach.globalsRead].sort() },
+      writes: { locals: [...localsWritten].sort(), globals: [...reach.globalsWritten].sort() },
+      capabilities: [...new Set(caps)].sort(),
+      datasets: [],
+      indirectCalls: reach.indirect,
+    };
+  }
+
+  /** Everything reachable from a summary through direct calls. */
+  private reach(start: FunctionSummary): FunctionSummary {
+    const out: FunctionSummary = { globalsRead: new Set(start.globalsRead), globalsWritten: new Set(start.globalsWritten), calls: new Set(), indirect: start.indirect };
+    const queue = [...start.calls];
+    while (queue.length) {
+      const name = queue.pop()!;
+      if (out.calls.has(name)) continue;
+      out.calls.add(name);
+      const s = this.summaries.get(name);
+      if (!s) continue;
+      s.globalsRead.forEach((g) => out.globalsRead.add(g));
+      s.globalsWritten.forEach((g) => out.globalsWritten.add(g));
+      if (s.indirect) out.indirect = true;
+      queue.push(...s.calls);
+    }
+    return out;
+  }
+}
+
+function summarize(body: Expr): FunctionSummary {
+  return summarizeMany([body]);
+}
+
+function summarizeMany(parts: Expr[]): FunctionSummary {
+  const s: FunctionSummary = { globalsRead: new Set(), globalsWritten: new Set(), calls: new Set(), indirect: false };
+  for (const p of parts) {
+    walk(p, (e) => {
+      switch (binaryen.getExpressionId(e)) {
+        case b.GlobalGetId: s.globalsRead.add(b.GlobalGet.getName(e)); break;
+        case b.GlobalSetId: s.globalsWritten.add(b.GlobalSet.getName(e)); break;
+        case b.CallId: s.calls.add(b.Call.getTarget(e)); break;
+        case b.CallIndirectId: s.indirect = true; break;
+      }
+    });
+  }
+  return s;
+}
+
+function walkDepth(root: Expr, depth: number, visit: (e: Expr, depth: number) => void): void {
+  const stack: Array<[Expr, number]> = [[root, depth]];
+  while (stack.length) {
+    const [e, d] = stack.pop()!;
+    visit(e, d);
+    const inner = binaryen.getExpressionId(e) === b.LoopId ? d + 1 : d;
+    // childSlots via walk would lose depth; a tiny local traversal keeps it.
+    walk(e, (c) => {
+      if (c === e) return true;
+      stack.push([c, inner]);
+      return false;
+    });
+  }
+}

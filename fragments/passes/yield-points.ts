@@ -1,0 +1,69 @@
+/**
+ * Pass: fuel-gated yield points at every loop header of user code.
+ *
+ * Each function with loops gets a local fuel counter set to the yield interval on entry.
+ * Every loop iteration decrements it; only when it runs out is the host's `weave.yield`
+ * called, which returns the next allowance. The counter is a local, not a global, so the
+ * hot path is a register decrement and a branch; it is saved by Asyncify like any local,
+ * so the count of yield points passed is a deterministic function of the program's run.
+ *   addYieldPoints(m, { interval: 10000, include: (name) => !name.startsWith('~') });
+ */
+import binaryen from 'binaryen';
+import { rewrite } from './ir.js';
+
+export const YIELD_IMPORT = { module: 'weave', base: 'yield', internal: '__weave_import_yield' } as const;
+export const DEFAULT_YIELD_INTERVAL = 10_000;
+
+export interface YieldPointOptions {
+  interval: number;
+  /** Which functions get yield points (by internal name). */
+  include: (name: string) => boolean;
+}
+
+/** Returns the names of the functions that got yield points. */
+export function addYieldPoints(m: binaryen.Module, opts: YieldPointOptions): string[] {
+  m.addFunctionImport(YIELD_IMPORT.internal, YIELD_IMPORT.module, YIELD_IMPORT.base, binaryen.none, binaryen.i32);
+  const changed: string[] = [];
+  const b: any = binaryen;
+  const names: string[] = [];
+  for (let i = 0; i < m.getNumFunctions(); i++) names.push(binaryen.getFunctionInfo(m.getFunctionByIndex(i)).name);
+  for (const name of names) {
+    if (!opts.include(name)) continue;
+    const info = binaryen.getFunctionInfo(m.getFunction(name));
+    if (!info.body) continue;
+    const fuel = binaryen.expandType(info.params).length + info.vars.length;
+    let loops = 0;
+    const body = rewrite(info.body, (e) => {
+      if (binaryen.getExpressionId(e) !== b.LoopId) return e;
+      loops++;
+      const check = m.block(null, [
+        m.local.set(fuel, m.i32.sub(m.local.get(fuel, binaryen.i32), m.i32.const(1))),
+        m.if(m.i32.le_s(m.local.get(fuel, binaryen.i32), m.i32.const(0)),
+          m.local.set(fuel, m.call(YIELD_IMPORT.internal, [], binaryen.i32))),
+      ], binaryen.none);
+      const loopBody = b.Loop.getBody(e);
+      b.Loop.setBody(e, m.block(null, [check, loopBody], binaryen.getExpressionType(loopBody)));
+      b.Loop.finalize?.(e);
+      return e;
+    });
+    if (!loops) continue;
+    // Adding a local means re-creating the function; keep its exports pointing at it.
+    const exports = exportsOf(m, name);
+    for (const ex of exports) m.removeExport(ex);
+    m.removeFunction(name);
+    m.addFunction(name, info.params, info.results, [...info.vars, binaryen.i32],
+      m.block(null, [m.local.set(fuel, m.i32.const(opts.interval)), body], info.results));
+    for (const ex of exports) m.addFunctionExport(name, ex);
+    changed.push(name);
+  }
+  return changed;
+}
+
+function exportsOf(m: binaryen.Module, internal: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < m.getNumExports(); i++) {
+    const ex = binaryen.getExportInfo(m.getExportByIndex(i));
+    if (ex.kind === binaryen.ExternalFunction && ex.value === internal) out.push(ex.name);
+  }
+  return out;
+}

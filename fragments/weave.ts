@@ -1,0 +1,196 @@
+/**
+ * The fragmenter pipeline: a compiled Wasm module in, a woven bundle out.
+ *
+ * Runs the passes in order (rebase memory, split entries into fragments, yield points,
+ * export state, Asyncify, optimize), then prunes one module per fragment and stores
+ * everything in the bundle's `weave.manifest` section.
+ *   const { bundle, manifest } = weaveBinary(coreWasm, { granularity: 'loop' });
+ *   await fs.writeFile('out.wasm', bundle);
+ */
+import binaryen from 'binaryen';
+import { defaultLayout } from './layout.js';
+import { WeaveBuildError } from './errors.js';
+import { encodeManifest, MANIFEST_SECTION, MANIFEST_VERSION, type EntryInfo, type FragmentInfo, type Manifest, type ValType } from './manifest.js';
+import { rebaseMemory } from './passes/rebase-memory.js';
+import { splitFunction, type Granularity } from './passes/split-fragments.js';
+import { addYieldPoints, DEFAULT_YIELD_INTERVAL } from './passes/yield-points.js';
+import { exportState, LOAD_GLOBALS, SAVE_GLOBALS } from './passes/export-state.js';
+import { runAsyncify, ASYNCIFY_EXPORTS } from './passes/asyncify.js';
+import { MetadataAnalyzer } from './passes/metadata.js';
+import { pruneFor } from './passes/prune.js';
+
+export interface WeaveOptions {
+  /** Where fragment boundaries go. @default 'loop' */
+  granularity?: Granularity;
+  /** Loop iterations (per frame) between calls to the host's yield. @default 10000 */
+  yieldInterval?: number;
+  /** Recorded in the manifest. @default 'unknown' */
+  source?: string;
+  /** Recorded in the manifest. @default 'incremental' */
+  runtime?: string;
+}
+
+export interface WovenBundle {
+  bundle: Uint8Array;
+  manifest: Manifest;
+}
+
+const F = binaryen.Features;
+const FEATURES = F.MVP | F.MutableGlobals | F.SignExt | F.NontrappingFPToInt | F.BulkMemory | (F as any).BulkMemoryOpt | F.SIMD128 | F.Multivalue;
+
+const VAL_TYPES = new Map<number, ValType>([
+  [binaryen.i32, 'i32'], [binaryen.i64, 'i64'], [binaryen.f32, 'f32'], [binaryen.f64, 'f64'], [binaryen.v128, 'v128'],
+]);
+
+function valType(t: number, where: string): ValType {
+  const v = VAL_TYPES.get(t);
+  if (!v) throw new WeaveBuildError(`${where}: type ${binaryen.expandType(t).length > 1 ? 'tuple' : t} is not supported at an entry point (use i32, i64, f32, f64)`);
+  return v;
+}
+
+/**
+ * Weave a compiled module. Throws WeaveBuildError when the module cannot be woven (no
+ * exported functions, unsupported features) and names the construct at fault.
+ */
+export function weaveBinary(core: Uint8Array, opts: WeaveOptions = {}): WovenBundle {
+  const granularity = opts.granularity ?? 'loop';
+  const yieldInterval = opts.yieldInterval ?? DEFAULT_YIELD_INTERVAL;
+  if (!Number.isInteger(yieldInterval) || yieldInterval < 1 || yieldInterval > 0x7fffffff) {
+    throw new WeaveBuildError(`--yield-interval must be an integer from 1 to 2147483647, got ${yieldInterval}`);
+  }
+  const layout = defaultLayout();
+  let m: binaryen.Module;
+  try {
+    m = binaryen.readBinary(core);
+  } catch (err) {
+    throw new WeaveBuildError('not a valid WebAssembly module', { cause: err });
+  }
+  try {
+    m.setFeatures(FEATURES);
+    const entries = exportedFunctions(m);
+    if (!entries.length) throw new WeaveBuildError('the module exports no functions; export the function to run (`export function main(...)`)');
+
+    rebaseMemory(m, layout.reserved);
+
+    const analyzer = new MetadataAnalyzer(m);
+    const memoryPages = m.getMemoryInfo().initial;
+    const entryInfos: EntryInfo[] = [];
+    const fragments: FragmentInfo[] = [];
+    let frameBase = layout.framesStart;
+    for (const { exportName, internal } of entries) {
+      const fn = binaryen.getFunctionInfo(m.getFunction(internal));
+      const split = splitFunction(m, internal, exportName, frameBase, layout.framesEnd, granularity);
+      frameBase += split.frame.size;
+      const firstId = fragments.length;
+      const localName = (i: number) => fnLocalName(m, internal, i);
+      for (const frag of split.fragments) {
+        fragments.push({
+          id: firstId + frag.index,
+          entry: exportName,
+          index: frag.index,
+          kind: frag.kind,
+          exportName: frag.exportName,
+          next: frag.next.map((n) => (n < 0 ? n : firstId + n)),
+          module: firstId + frag.index,
+          memoryPages,
+          meta: analyzer.fragment(frag.parts, localName, frag.loopDepth),
+        });
+      }
+      entryInfos.push({
+        name: exportName,
+        params: binaryen.expandType(fn.params).map((t, i) => valType(t, `${exportName} parameter ${i}`)),
+        result: fn.results === binaryen.none ? 'none' : valType(fn.results, `${exportName} result`),
+        argsExport: split.argsExport,
+        frameBase: split.frame.base,
+        resultOffset: split.frame.resultOffset,
+        fragments: split.fragments.map((f) => firstId + f.index),
+      });
+    }
+
+    const instrumented = addYieldPoints(m, { interval: yieldInterval, include: isUserFunction });
+    if (!instrumented.length) {
+      // No loops anywhere: nothing can run long, and fragments still checkpoint between them.
+    }
+    const globals = exportState(m, layout);
+    runAsyncify(m);
+    binaryen.setOptimizeLevel(3);
+    binaryen.setShrinkLevel(0);
+    m.optimize();
+    if (!m.validate()) throw new WeaveBuildError('internal error: the woven module does not validate');
+    const final = m.emitBinary();
+
+    const shared = [SAVE_GLOBALS, LOAD_GLOBALS, ...ASYNCIFY_EXPORTS];
+    const modules = fragments.map((f) => {
+      const entry = entryInfos.find((e) => e.name === f.entry)!;
+      return pruneFor(final, new Set([f.exportName, entry.argsExport, ...shared]));
+    });
+    const manifest: Manifest = {
+      version: MANIFEST_VERSION,
+      source: opts.source ?? 'unknown',
+      runtime: opts.runtime ?? 'incremental',
+      granularity,
+      yieldInterval,
+      layout,
+      globals,
+      entries: entryInfos,
+      fragments,
+      modules,
+    };
+    return { bundle: appendCustomSection(final, MANIFEST_SECTION, encodeManifest(manifest)), manifest };
+  } finally {
+    m.dispose();
+  }
+}
+
+/** User code gets yield points; AssemblyScript's runtime (`~lib/…`, `~start`) does not. */
+function isUserFunction(name: string): boolean {
+  if (name.startsWith('__weave_frag:')) return true;
+  return !name.startsWith('~') && !name.startsWith('__weave_') && !name.startsWith('asyncify_');
+}
+
+function exportedFunctions(m: binaryen.Module): Array<{ exportName: string; internal: string }> {
+  const out: Array<{ exportName: string; internal: string }> = [];
+  for (let i = 0; i < m.getNumExports(); i++) {
+    const ex = binaryen.getExportInfo(m.getExportByIndex(i));
+    if (ex.kind !== binaryen.ExternalFunction) continue;
+    const fn = binaryen.getFunctionInfo(m.getFunction(ex.value));
+    if (fn.module) continue; // a re-exported import has no body to split
+    if (ex.name.startsWith('__weave') || ex.name.startsWith('asyncify_')) {
+      throw new WeaveBuildError(`export '${ex.name}' uses a name reserved by weave; this module looks woven already`);
+    }
+    out.push({ exportName: ex.name, internal: ex.value });
+  }
+  return out;
+}
+
+function fnLocalName(m: binaryen.Module, fn: string, i: number): string {
+  const ref = m.getFunction(fn);
+  const F2: any = (binaryen as any).Function;
+  return F2.hasLocalName(ref, i) ? F2.getLocalName(ref, i) : `$${i}`;
+}
+
+function leb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n) byte |= 0x80;
+    out.push(byte);
+  } while (n);
+  return out;
+}
+
+/** Append a custom section without touching the bytes before it. */
+export function appendCustomSection(wasm: Uint8Array, name: string, payload: Uint8Array): Uint8Array {
+  const nameBytes = new TextEncoder().encode(name);
+  const body = [...leb(nameBytes.length), ...nameBytes];
+  const size = leb(body.length + payload.length);
+  const out = new Uint8Array(wasm.length + 1 + size.length + body.length + payload.length);
+  let o = 0;
+  out.set(wasm, o); o += wasm.length;
+  out[o++] = 0;
+  out.set(size, o); o += size.length;
+  out.set(body, o); o += body.length;
+  out.set(payload, o);
+  return out;
+}

@@ -1,0 +1,191 @@
+/**
+ * Runs fragments of a woven bundle in one Wasm instance: start, run, pause at a yield
+ * point, capture an exact checkpoint, restore one into a fresh instance and rewind.
+ *
+ * Usage:
+ *   const x = await FragmentExecutor.create(moduleOrBytes, manifest);
+ *   x.start('main', [10n]); let out = x.run(firstFragment, { pauseAtYield: (n) => n === 3 });
+ *   const cp = x.capture(meta);  const y = await FragmentExecutor.create(...); y.restore(cp);
+ */
+import type { Manifest, EntryInfo, ValType } from '../../fragments/index.js';
+import { LOAD_GLOBALS, SAVE_GLOBALS } from '../../fragments/index.js';
+import type { Checkpoint } from '../snapshot/index.js';
+import { FragmentTrap, ExecError } from './errors.js';
+import { makeHostImports, type HostHooks } from './host.js';
+
+/** What one call into a fragment ended with. */
+export type RunOutcome =
+  /** The fragment finished and named the next one to run. */
+  | { kind: 'next'; next: number }
+  /** The entry function returned; read it with `result()`. */
+  | { kind: 'done' }
+  /** Paused at a yield point with the stack unwound into memory; capture now. */
+  | { kind: 'paused'; fragment: number };
+
+export interface RunOptions {
+  /** Called at every yield point with the job's yield count; true pauses there. */
+  pauseAtYield?: (yields: number) => boolean;
+}
+
+const ASYNCIFY_NORMAL = 0;
+const ASYNCIFY_UNWINDING = 1;
+const ASYNCIFY_REWINDING = 2;
+
+interface Exports {
+  memory: WebAssembly.Memory;
+  asyncify_start_unwind(addr: number): void;
+  asyncify_stop_unwind(): void;
+  asyncify_start_rewind(addr: number): void;
+  asyncify_stop_rewind(): void;
+  asyncify_get_state(): number;
+  [name: string]: any;
+}
+
+export class FragmentExecutor {
+  /** Yield points passed in this job (carried across checkpoints). */
+  yields = 0;
+  private exports!: Exports;
+  private pauseAtYield: ((n: number) => boolean) | undefined;
+  private pausedFlag = false;
+  private rewindPending = false;
+  private current = -1;
+
+  private constructor(readonly manifest: Manifest, private hooks: HostHooks) {}
+
+  /**
+   * Instantiate one module of the bundle (the whole bundle or a fragment's pruned module).
+   * Throws ExecError when the module asks for imports weave does not offer.
+   */
+  static async create(module: WebAssembly.Module, manifest: Manifest, hooks: HostHooks = {}): Promise<FragmentExecutor> {
+    const x = new FragmentExecutor(manifest, hooks);
+    const imports = makeHostImports(module, {
+      memory: () => x.exports.memory,
+      reserved: manifest.layout.reserved,
+      onYield: () => x.onYield(),
+      hooks,
+    });
+    const instance = await WebAssembly.instantiate(module, imports);
+    x.exports = instance.exports as unknown as Exports;
+    return x;
+  }
+
+  entry(name: string): EntryInfo {
+    const e = this.manifest.entries.find((x) => x.name === name);
+    if (!e) throw new ExecError(`no export '${name}'; exports are: ${this.manifest.entries.map((x) => x.name).join(', ')}`);
+    return e;
+  }
+
+  /** Write the arguments of a new call to `entry` into its frame. */
+  start(entry: string, args: Array<number | bigint>): void {
+    const e = this.entry(entry);
+    this.exports[e.argsExport](...args);
+  }
+
+  /** Run fragment `id` from its start, or resume it when the state was restored paused. */
+  run(id: number, opts: RunOptions = {}): RunOutcome {
+    const frag = this.manifest.fragments[id];
+    if (!frag) throw new ExecError(`no fragment ${id}; the bundle has ${this.manifest.fragments.length}`);
+    const fn = this.exports[frag.exportName];
+    if (typeof fn !== 'function') throw new ExecError(`fragment ${id} is not in this module (export '${frag.exportName}' missing)`);
+    this.pauseAtYield = opts.pauseAtYield;
+    this.pausedFlag = false;
+    this.current = id;
+    if (this.rewindPending) {
+      this.exports.asyncify_start_rewind(this.manifest.layout.asyncifyHeader);
+    }
+    let next: number;
+    try {
+      next = fn();
+    } catch (err) {
+      throw FragmentTrap.from(err, id, frag.entry);
+    } finally {
+      this.pauseAtYield = undefined;
+    }
+    if (this.rewindPending) {
+      throw new ExecError(`fragment ${id} did not reach its yield point while resuming: the checkpoint does not match this bundle`);
+    }
+    if (this.pausedFlag) {
+      this.exports.asyncify_stop_unwind();
+      return { kind: 'paused', fragment: id };
+    }
+    return next === -1 ? { kind: 'done' } : { kind: 'next', next };
+  }
+
+  /** Called by the module at a yield point (fuel ran out). Returns the next allowance. */
+  private onYield(): number {
+    const interval = this.manifest.yieldInterval;
+    if (this.exports.asyncify_get_state() === ASYNCIFY_REWINDING) {
+      // Back at the yield point we paused in: the stack is rebuilt, continue normally.
+      this.exports.asyncify_stop_rewind();
+      this.rewindPending = false;
+      return interval;
+    }
+    this.yields++;
+    this.hooks.onYield?.(this.yields);
+    if (this.pauseAtYield?.(this.yields)) {
+      const { asyncifyHeader, asyncifyStart, asyncifyEnd } = this.manifest.layout;
+      const view = new DataView(this.exports.memory.buffer);
+      view.setUint32(asyncifyHeader, asyncifyStart, true);
+      view.setUint32(asyncifyHeader + 4, asyncifyEnd, true);
+      this.exports.asyncify_start_unwind(asyncifyHeader);
+      this.pausedFlag = true;
+    }
+    return interval;
+  }
+
+  /** An exact copy of the state: memory with globals spilled into it. */
+  capture(meta: Omit<Checkpoint, 'kind' | 'memory' | 'paused' | 'yields' | 'fragment'> & { fragment: number; paused: boolean }): Checkpoint {
+    if (this.exports.asyncify_get_state() !== ASYNCIFY_NORMAL) throw new ExecError('cannot capture while the stack is unwinding or rewinding');
+    this.exports[SAVE_GLOBALS]();
+    return { kind: 'full', ...meta, yields: this.yields, memory: new Uint8Array(this.exports.memory.buffer).slice() };
+  }
+
+  /**
+   * Make this (fresh) instance's state the checkpoint's. A paused checkpoint is resumed by
+   * the next `run(cp.fragment)`. Throws ExecError when the memory cannot hold it.
+   */
+  restore(cp: Checkpoint): void {
+    const mem = this.exports.memory;
+    const need = cp.memory.byteLength - mem.buffer.byteLength;
+    if (need < 0) throw new ExecError(`checkpoint memory (${cp.memory.byteLength} bytes) is smaller than the module's initial memory; it is not from this bundle`);
+    if (need > 0) {
+      try {
+        mem.grow(need / 65536);
+      } catch (err) {
+        throw new ExecError(`cannot grow memory to ${cp.memory.byteLength} bytes to restore the checkpoint`, { cause: err });
+      }
+    }
+    new Uint8Array(mem.buffer).set(cp.memory);
+    this.exports[LOAD_GLOBALS]();
+    this.yields = cp.yields;
+    this.rewindPending = cp.paused;
+  }
+
+  /** The entry's return value, read bit-exactly from its frame. */
+  result(entry: string): { type: ValType | 'none'; value: number | bigint | undefined; bytes: Uint8Array } {
+    const e = this.entry(entry);
+    const addr = e.frameBase + e.resultOffset;
+    const buf = this.exports.memory.buffer;
+    const view = new DataView(buf);
+    const size = e.result === 'i64' || e.result === 'f64' ? 8 : e.result === 'none' ? 0 : e.result === 'v128' ? 16 : 4;
+    const bytes = new Uint8Array(buf, addr, size).slice();
+    switch (e.result) {
+      case 'i32': return { type: 'i32', value: view.getInt32(addr, true), bytes };
+      case 'i64': return { type: 'i64', value: view.getBigInt64(addr, true), bytes };
+      case 'f32': return { type: 'f32', value: view.getFloat32(addr, true), bytes };
+      case 'f64': return { type: 'f64', value: view.getFloat64(addr, true), bytes };
+      default: return { type: e.result, value: undefined, bytes };
+    }
+  }
+
+  /** Current linear memory size in bytes. */
+  memoryBytes(): number {
+    return this.exports.memory.buffer.byteLength;
+  }
+
+  currentFragment(): number {
+    return this.current;
+  }
+}
+
+export { ASYNCIFY_UNWINDING };

@@ -1,0 +1,66 @@
+/**
+ * Host imports a woven AssemblyScript module may use, and nothing else.
+ *
+ * `weave.yield` is weave's; `env.abort`, `env.trace` and `env.seed` are what asc emits.
+ * Strings are read at program addresses moved up by the reserved area. `env.seed` returns
+ * a fixed value so Math.random is the same on every hub and after every restore.
+ *   const imports = makeHostImports(module, { memory: () => mem, reserved, onYield });
+ */
+import { ExecError, AbortSignalError } from './errors.js';
+
+export interface HostHooks {
+  /** Receives `trace()` output from the program. @default stderr */
+  trace?: (line: string) => void;
+  /** Observes every yield point (after counting). */
+  onYield?: (yields: number) => void;
+  /** Seed for AssemblyScript's Math.random. @default 0x5eed */
+  seed?: number;
+}
+
+interface HostContext {
+  memory: () => WebAssembly.Memory;
+  reserved: number;
+  onYield: () => number;
+  hooks: HostHooks;
+}
+
+/** Read an AssemblyScript string (UTF-16, byte length in the header word before it). */
+export function readAsString(mem: WebAssembly.Memory, reserved: number, ptr: number): string {
+  if (!ptr) return '';
+  const buf = mem.buffer;
+  const at = ptr + reserved;
+  if (at < 4 || at > buf.byteLength) return `<bad string pointer ${ptr}>`;
+  const len = new DataView(buf).getUint32(at - 4, true);
+  if (at + len > buf.byteLength || len % 2) return `<bad string at ${ptr}>`;
+  return Buffer.from(buf, at, len).toString('utf16le');
+}
+
+export function makeHostImports(module: WebAssembly.Module, ctx: HostContext): WebAssembly.Imports {
+  const offered: Record<string, Record<string, Function>> = {
+    weave: { yield: ctx.onYield },
+    env: {
+      abort: (msg: number, file: number, line: number, col: number) => {
+        const mem = ctx.memory();
+        const text = readAsString(mem, ctx.reserved, msg) || 'abort';
+        const where = file ? ` at ${readAsString(mem, ctx.reserved, file)}:${line}:${col}` : '';
+        throw new AbortSignalError(`${text}${where}`);
+      },
+      trace: (msg: number, n: number, ...vals: number[]) => {
+        const text = readAsString(ctx.memory(), ctx.reserved, msg);
+        const line = n > 0 ? `${text} ${vals.slice(0, n).join(', ')}` : text;
+        (ctx.hooks.trace ?? ((l: string) => process.stderr.write(`trace: ${l}\n`)))(line);
+      },
+      seed: () => ctx.hooks.seed ?? 0x5eed,
+    },
+  };
+  const imports: WebAssembly.Imports = {};
+  for (const imp of WebAssembly.Module.imports(module)) {
+    const fn = offered[imp.module]?.[imp.name];
+    if (imp.kind !== 'function' || !fn) {
+      const allowed = Object.entries(offered).flatMap(([m, fns]) => Object.keys(fns).map((n) => `${m}.${n}`));
+      throw new ExecError(`the module imports ${imp.kind} '${imp.module}.${imp.name}', which weave does not provide; allowed imports: ${allowed.join(', ')}`);
+    }
+    (imports[imp.module] ??= {})[imp.name] = fn as any;
+  }
+  return imports;
+}

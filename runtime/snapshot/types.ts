@@ -1,0 +1,51 @@
+/**
+ * The shape of an exact checkpoint, shared by the codec, the executor and the hubs.
+ *
+ * A checkpoint is everything a fresh instance of a fragment module needs to continue
+ * bit-exactly: the whole linear memory (mutable globals are spilled into a reserved area
+ * of it before capture, and the Asyncify unwind buffer lives in it too), plus where to
+ * continue. Usage:
+ *   const cp = executor.capture();            // Checkpoint
+ *   const bytes = encodeCheckpoint(cp);       // versioned, checksummed CBOR
+ *   const again = decodeCheckpoint(bytes);    // throws CheckpointError on bad input
+ */
+
+/** A full checkpoint: complete linear memory plus the control position. */
+export interface Checkpoint {
+  kind: 'full';
+  /** Unique id of this checkpoint (random hex). Diffs name their base by it. */
+  id: string;
+  /** Content hash (hex sha-256) of the bundle this state belongs to. */
+  bundle: string;
+  /** Exported entry function of the job. */
+  entry: string;
+  /** Fragment to continue: the one paused in (paused=true) or the next to start. */
+  fragment: number;
+  /** True when paused mid-fragment at a yield point: resume needs an Asyncify rewind. */
+  paused: boolean;
+  /** Yield points passed so far in this job. */
+  yields: number;
+  /** The complete linear memory, byte for byte. */
+  memory: Uint8Array;
+}
+
+/** A differential checkpoint: the pages that changed since checkpoint `base`. */
+export interface CheckpointDiff {
+  kind: 'diff';
+  id: string;
+  /** Id of the full checkpoint this diff applies to. */
+  base: string;
+  bundle: string;
+  entry: string;
+  fragment: number;
+  paused: boolean;
+  yields: number;
+  /** Byte length of the memory after applying the diff (memory can only grow). */
+  memoryLength: number;
+  /** Size of a diff page in bytes (DIFF_PAGE_SIZE). */
+  pageSize: number;
+  /** Changed pages: page index and its full new contents (the last page may be short). */
+  pages: Array<{ index: number; bytes: Uint8Array }>;
+}
+
+export type AnyCheckpoint = Checkpoint | CheckpointDiff;
