@@ -35,16 +35,23 @@ export function addYieldPoints(m: binaryen.Module, opts: YieldPointOptions): str
     let loops = 0;
     const body = rewrite(info.body, (e) => {
       if (binaryen.getExpressionId(e) !== b.LoopId) return e;
-      loops++;
-      const check = m.block(null, [
-        m.local.set(fuel, m.i32.sub(m.local.get(fuel, binaryen.i32), m.i32.const(1))),
-        m.if(m.i32.le_s(m.local.get(fuel, binaryen.i32), m.i32.const(0)),
-          m.local.set(fuel, m.call(YIELD_IMPORT.internal, [], binaryen.i32))),
-      ], binaryen.none);
+      // The loop becomes two: the original (hot) loop only counts fuel and leaves to an
+      // outer loop when it runs out; the outer loop calls yield and re-enters. The hot
+      // loop then holds no call that can unwind, so Asyncify leaves it uninstrumented.
+      const again = `__weave_yield_${loops++}`;
+      const fuelGet = () => m.local.get(fuel, binaryen.i32);
       const loopBody = b.Loop.getBody(e);
-      b.Loop.setBody(e, m.block(null, [check, loopBody], binaryen.getExpressionType(loopBody)));
-      b.Loop.finalize?.(e);
-      return e;
+      b.Loop.setBody(e, m.block(null, [
+        // Check before spending, so an allowance of 1 still runs one iteration per yield.
+        m.br(again, m.i32.le_s(fuelGet(), m.i32.const(0))),
+        m.local.set(fuel, m.i32.sub(fuelGet(), m.i32.const(1))),
+        loopBody,
+      ], binaryen.getExpressionType(loopBody)));
+      const type = binaryen.getExpressionType(e);
+      return m.loop(again, m.block(null, [
+        m.if(m.i32.le_s(fuelGet(), m.i32.const(0)), m.local.set(fuel, m.call(YIELD_IMPORT.internal, [], binaryen.i32))),
+        e,
+      ], type));
     });
     if (!loops) continue;
     // Adding a local means re-creating the function; keep its exports pointing at it.
