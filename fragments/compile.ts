@@ -7,6 +7,7 @@
  *   // throws CompileError listing every error
  */
 import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CompileError } from './errors.js';
 
@@ -25,7 +26,7 @@ export interface CompileOptions {
 interface Diagnostic {
   message: string;
   category: number;
-  range: { start: number; source: { normalizedPath: string; text: string } } | null;
+  range: { start: number; source: { normalizedPath: string } } | null;
 }
 
 /** 1-based line and column of `offset` in `text`. */
@@ -53,9 +54,10 @@ export async function compileAssemblyScript(entry: string, opts: CompileOptions 
   const asc = (await import('assemblyscript/asc')).default;
   let binary: Uint8Array | null = null;
   const errors: string[] = [];
-  const baseDir = path.dirname(abs);
+  // Relative to the working directory, so trap locations read like the paths users typed.
+  const baseDir = process.cwd();
   const argv = [
-    path.basename(abs), '--outFile', 'out.wasm',
+    path.relative(baseDir, abs), '--outFile', 'out.wasm',
     '--optimizeLevel', String(opts.optimizeLevel ?? 3), '--shrinkLevel', '0',
     '--runtime', opts.runtime ?? 'incremental',
     '--noColors', '--baseDir', baseDir,
@@ -70,11 +72,16 @@ export async function compileAssemblyScript(entry: string, opts: CompileOptions 
       // Category 3 is ERROR in asc's DiagnosticCategory.
       if (diag.category !== 3) return;
       if (diag.range) {
-        const { line, column } = lineColumn(diag.range.source.text, diag.range.start);
-        const file = diag.range.source.normalizedPath.startsWith('~lib/')
-          ? diag.range.source.normalizedPath
-          : path.relative(process.cwd(), path.resolve(baseDir, diag.range.source.normalizedPath));
-        errors.push(`${file}:${line}:${column}: error: ${diag.message}`);
+        const rel = diag.range.source.normalizedPath;
+        if (rel.startsWith('~lib/')) {
+          errors.push(`${rel}: error: ${diag.message}`);
+          return;
+        }
+        // asc reports offsets; read the file to turn them into line:column.
+        let text = '';
+        try { text = readFileSync(path.resolve(baseDir, rel), 'utf8'); } catch { /* keep offset only */ }
+        const { line, column } = lineColumn(text, diag.range.start);
+        errors.push(`${rel}:${line}:${column}: error: ${diag.message}`);
       } else {
         errors.push(`${entry}: error: ${diag.message}`);
       }

@@ -12,9 +12,8 @@ import type { StateLayout } from '../layout.js';
 import { WeaveBuildError } from '../errors.js';
 import { loadAt, storeAt } from './frame.js';
 
-export const SAVE_GLOBALS = '__weave_save_globals';
-export const LOAD_GLOBALS = '__weave_load_globals';
-export const GLOBAL_EXPORT_PREFIX = '__weave_global:';
+import { SAVE_GLOBALS, LOAD_GLOBALS, GLOBAL_EXPORT_PREFIX } from '../abi.js';
+export { SAVE_GLOBALS, LOAD_GLOBALS, GLOBAL_EXPORT_PREFIX };
 
 export interface GlobalSlot {
   name: string;

@@ -10,8 +10,7 @@
  */
 import binaryen from 'binaryen';
 
-/** Marks "the function returned": no fragment follows. */
-export const DONE = -1;
+export { DONE } from '../abi.js';
 
 export interface FrameLayout {
   base: number;
@@ -78,7 +77,7 @@ export function storeLocals(m: binaryen.Module, f: FrameLayout): number[] {
 export function zeroOf(m: binaryen.Module, t: number): number {
   switch (t) {
     case binaryen.i32: return m.i32.const(0);
-    case binaryen.i64: return m.i64.const(0, 0);
+    case binaryen.i64: return m.i64.const(0n as any);
     case binaryen.f32: return m.f32.const(0);
     case binaryen.f64: return m.f64.const(0);
     case binaryen.v128: return m.v128.const(new Array(16).fill(0));

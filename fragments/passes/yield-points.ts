@@ -11,8 +11,8 @@
 import binaryen from 'binaryen';
 import { rewrite } from './ir.js';
 
-export const YIELD_IMPORT = { module: 'weave', base: 'yield', internal: '__weave_import_yield' } as const;
-export const DEFAULT_YIELD_INTERVAL = 10_000;
+import { YIELD_IMPORT, DEFAULT_YIELD_INTERVAL } from '../abi.js';
+export { YIELD_IMPORT, DEFAULT_YIELD_INTERVAL };
 
 export interface YieldPointOptions {
   interval: number;

@@ -7,7 +7,7 @@
  *   const mod = await b.fragmentModule(3);
  */
 import { createHash } from 'node:crypto';
-import { readManifest, weaveBinary, type Manifest } from '../../fragments/index.js';
+import { readManifest, type Manifest } from '../../fragments/abi.js';
 import { ExecError } from './errors.js';
 
 export interface LoadedBundle {
@@ -32,6 +32,8 @@ export async function loadBundle(bytes: Uint8Array, opts: { wovenAtLoad?: boolea
   let manifest = readManifest(compiled);
   let wovenAtLoad = opts.wovenAtLoad ?? false;
   if (!manifest) {
+    // The compiler (Binaryen) loads only for plain modules: hubs running bundles never need it.
+    const { weaveBinary } = await import('../../fragments/weave.js');
     const woven = weaveBinary(bytes, { source: 'load-time' });
     bytes = woven.bundle;
     manifest = woven.manifest;

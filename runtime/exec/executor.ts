@@ -7,8 +7,7 @@
  *   x.start('main', [10n]); let out = x.run(firstFragment, { pauseAtYield: (n) => n === 3 });
  *   const cp = x.capture(meta);  const y = await FragmentExecutor.create(...); y.restore(cp);
  */
-import type { Manifest, EntryInfo, ValType } from '../../fragments/index.js';
-import { LOAD_GLOBALS, SAVE_GLOBALS } from '../../fragments/index.js';
+import { LOAD_GLOBALS, SAVE_GLOBALS, type Manifest, type EntryInfo, type ValType } from '../../fragments/abi.js';
 import type { Checkpoint } from '../snapshot/index.js';
 import { FragmentTrap, ExecError } from './errors.js';
 import { makeHostImports, type HostHooks } from './host.js';
@@ -113,7 +112,7 @@ export class FragmentExecutor {
 
   /** Called by the module at a yield point (fuel ran out). Returns the next allowance. */
   private onYield(): number {
-    const interval = this.manifest.yieldInterval;
+    const interval = this.hooks.fuel ?? this.manifest.yieldInterval;
     if (this.exports.asyncify_get_state() === ASYNCIFY_REWINDING) {
       // Back at the yield point we paused in: the stack is rebuilt, continue normally.
       this.exports.asyncify_stop_rewind();

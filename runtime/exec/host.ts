@@ -15,6 +15,12 @@ export interface HostHooks {
   onYield?: (yields: number) => void;
   /** Seed for AssemblyScript's Math.random. @default 0x5eed */
   seed?: number;
+  /**
+   * Loop iterations granted at each yield point. Any value keeps runs exact (the count is
+   * deterministic either way); it only changes how often the host is asked.
+   * @default the bundle's yield interval
+   */
+  fuel?: number;
 }
 
 interface HostContext {

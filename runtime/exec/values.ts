@@ -3,7 +3,7 @@
  *   parseArgs(['3', '2.5'], ['i32', 'f64'], 'main') // [3, 2.5]
  *   formatResult({ type: 'i64', value: 12n })        // "12"
  */
-import type { ValType } from '../../fragments/index.js';
+import type { ValType } from '../../fragments/abi.js';
 import { ExecError } from './errors.js';
 
 const INT = /^[+-]?\d+$/;

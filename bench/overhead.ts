@@ -1,0 +1,132 @@
+/**
+ * What weaving costs when nothing migrates: for each example in examples/, the time of the
+ * woven bundle run locally fragment by fragment (as the engine does, never pausing) divided
+ * by the time of the plain `asc -O3` build of the same source, both in this process.
+ *
+ * Each timing includes instantiation (a fresh instance per run, so both start from fresh
+ * memory). Each variant is warmed up once so V8 has tiered up, then plain and woven alternate
+ * for R rounds and the medians are compared. A ratio of 1.00 means weaving is free; 1.10 means
+ * the woven build is 10% slower. The goal is a geomean <= 1.10 over the examples.
+ *
+ *   npm run bench                         # build, then 5 rounds
+ *   node dist/bench/overhead.js --quick   # 2 rounds
+ * The last line is `bench overhead: geomean=… <example>=… rounds=R`; the same figures go to
+ * build/bench-overhead.json. Exits 1 when the two builds disagree on a result.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { buildBundle, compileAssemblyScript, type Manifest } from '../fragments/index.js';
+import { FragmentExecutor, loadBundle } from '../runtime/exec/index.js';
+
+const DEFAULT_ROUNDS = 5;
+const QUICK_ROUNDS = 2;
+/** Repository root: this file runs from dist/bench/. */
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const RESULTS_FILE = path.join(ROOT, 'build', 'bench-overhead.json');
+
+interface Case { file: string; entry: string; large: Array<number | string>; types: string[] }
+type Value = number | bigint | undefined;
+
+interface ExampleResult { name: string; plainMs: number; wovenMs: number; ratio: number }
+
+const PLAIN_IMPORTS = {
+  env: { abort() { throw new Error('abort'); }, seed: () => 0x5eed, trace() {} },
+};
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+async function timed(run: () => Promise<Value>): Promise<{ ms: number; value: Value }> {
+  const t0 = performance.now();
+  const value = await run();
+  return { ms: performance.now() - t0, value };
+}
+
+function sameValue(a: Value, b: Value): boolean {
+  return typeof a === 'bigint' || typeof b === 'bigint' ? a === b : Object.is(a, b);
+}
+
+async function runPlain(mod: WebAssembly.Module, entry: string, args: Array<number | bigint>): Promise<Value> {
+  const inst = await WebAssembly.instantiate(mod, PLAIN_IMPORTS);
+  const fn = inst.exports[entry];
+  if (typeof fn !== 'function') throw new Error(`plain build has no export '${entry}'`);
+  return (fn as (...a: Array<number | bigint>) => Value)(...args);
+}
+
+async function runWoven(mod: WebAssembly.Module, manifest: Manifest, entry: string, args: Array<number | bigint>): Promise<Value> {
+  const entryInfo = manifest.entries.find((e) => e.name === entry);
+  if (!entryInfo) throw new Error(`woven build has no entry '${entry}'; entries are: ${manifest.entries.map((e) => e.name).join(', ')}`);
+  const x = await FragmentExecutor.create(mod, manifest);
+  x.start(entry, args);
+  let id = entryInfo.fragments[0];
+  for (;;) {
+    const o = x.run(id);
+    if (o.kind === 'done') break;
+    if (o.kind === 'paused') throw new Error(`woven run of '${entry}' paused unexpectedly in fragment ${o.fragment}`);
+    id = o.next;
+  }
+  return x.result(entry).value;
+}
+
+async function benchExample(c: Case, rounds: number): Promise<ExampleResult> {
+  const name = path.basename(c.file, '.ts');
+  const file = path.join(ROOT, c.file);
+  const args = c.large.map((a, i) => (c.types[i] === 'i64' ? BigInt(a) : Number(a)));
+  const plainMod = await WebAssembly.compile((await compileAssemblyScript(file)) as Uint8Array<ArrayBuffer>);
+  const b = await loadBundle((await buildBundle(file)).bundle);
+  const wovenMod = await b.whole();
+  const plain = () => runPlain(plainMod, c.entry, args);
+  const woven = () => runWoven(wovenMod, b.manifest, c.entry, args);
+
+  const check = (p: Value, w: Value) => {
+    if (!sameValue(p, w)) throw new Error(`${name}: results differ: plain ${String(p)}, woven ${String(w)}`);
+  };
+  // Warm-up: one run of each, so neither variant pays V8's tier-up inside the timed rounds.
+  check(await plain(), await woven());
+  const plainMs: number[] = [];
+  const wovenMs: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const p = await timed(plain);
+    const w = await timed(woven);
+    check(p.value, w.value);
+    plainMs.push(p.ms);
+    wovenMs.push(w.ms);
+  }
+  const res = { name, plainMs: median(plainMs), wovenMs: median(wovenMs), ratio: 0 };
+  res.ratio = res.wovenMs / res.plainMs;
+  console.log(`${name}: plain ${res.plainMs.toFixed(1)} ms, woven ${res.wovenMs.toFixed(1)} ms, ratio ${res.ratio.toFixed(3)}`);
+  return res;
+}
+
+async function main(): Promise<void> {
+  const rounds = process.argv.includes('--quick') ? QUICK_ROUNDS : DEFAULT_ROUNDS;
+  const cases = JSON.parse(await readFile(path.join(ROOT, 'test', 'programs', 'cases.json'), 'utf8')) as Case[];
+  const examples = cases.filter((c) => c.file.startsWith('examples/'));
+  if (examples.length === 0) throw new Error('no cases for examples/ in test/programs/cases.json');
+
+  const results: ExampleResult[] = [];
+  for (const c of examples) {
+    try {
+      results.push(await benchExample(c, rounds));
+    } catch (err) {
+      throw new Error(`${c.file} (${c.entry}): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+  }
+  const geomean = Math.exp(results.reduce((s, r) => s + Math.log(r.ratio), 0) / results.length);
+
+  await mkdir(path.dirname(RESULTS_FILE), { recursive: true });
+  const json = { geomean, rounds, goal: 1.1, examples: results };
+  await writeFile(RESULTS_FILE, JSON.stringify(json, null, 2) + '\n');
+  const parts = results.map((r) => `${r.name}=${r.ratio.toFixed(3)}`).join(' ');
+  console.log(`bench overhead: geomean=${geomean.toFixed(3)} ${parts} rounds=${rounds}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(`bench overhead failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,9 @@
+#!/usr/bin/env node
+/**
+ * `hub`: the hub daemon's command line.
+ *   hub start --nats nats://127.0.0.1:4222
+ */
+import { main } from './main.js';
+import { hubStart } from './commands/hub-start.js';
+
+process.exitCode = await main('hub', 'run a weave hub daemon', [hubStart], process.argv.slice(2));

@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+/**
+ * `weave`: build, inspect and run fragment bundles. Parses the command line and catches
+ * once: an error prints its message and sets a non-zero exit code.
+ *   weave build examples/matmul.ts -o build/matmul.wasm && weave run build/matmul.wasm 64 2
+ */
+import { main } from './main.js';
+import { build } from './commands/build.js';
+import { run } from './commands/run.js';
+import { inspect } from './commands/inspect.js';
+
+process.exitCode = await main('weave', 'build, inspect and run WebAssembly fragment bundles', [build, run, inspect], process.argv.slice(2));

@@ -1,0 +1,16 @@
+/**
+ * What the runtime needs to know about woven modules, without loading the compiler:
+ * export names, the yield import, the manifest reader. Importing this costs no Binaryen.
+ *   import { readManifest, SAVE_GLOBALS } from '../../fragments/abi.js';
+ */
+export { readManifest, decodeManifest, MANIFEST_SECTION, type Manifest, type FragmentInfo, type EntryInfo, type ValType } from './manifest.js';
+export { type StateLayout, RESERVED_BYTES, WASM_PAGE } from './layout.js';
+export { ManifestError } from './errors.js';
+
+/** Fragment functions return this when the entry function has returned. */
+export const DONE = -1;
+export const SAVE_GLOBALS = '__weave_save_globals';
+export const LOAD_GLOBALS = '__weave_load_globals';
+export const GLOBAL_EXPORT_PREFIX = '__weave_global:';
+export const YIELD_IMPORT = { module: 'weave', base: 'yield', internal: '__weave_import_yield' } as const;
+export const DEFAULT_YIELD_INTERVAL = 10_000;

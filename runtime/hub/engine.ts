@@ -1,0 +1,158 @@
+/**
+ * The weaving engine: runs one job fragment by fragment across the hubs of a Transport.
+ *
+ * It places each fragment (round-robin over fragments for now), ships the state as a diff
+ * against what the receiving hub already holds (and the bundle once per hub), and with
+ * `migrateEvery` pauses the running fragment at yield points and resumes it on another hub.
+ *   const r = await runJob(transport, bundle, { entry: 'main', args: [10], migrateEvery: 1 });
+ *   console.log(r.result, r.migrations);
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  applyDiff, decodeCheckpoint, diffCheckpoint, encodeCheckpoint, type Checkpoint,
+} from '../snapshot/index.js';
+import { FragmentTrap, type LoadedBundle } from '../exec/index.js';
+import type { ValType } from '../../fragments/abi.js';
+import { PROTOCOL_VERSION, type ExecReply, type ExecRequest } from './protocol.js';
+import type { Transport } from './transport.js';
+import { HubError, JobError } from './errors.js';
+import { roundRobin } from '../policy/index.js';
+
+export interface JobOptions {
+  /** Entry to call. @default the bundle's only entry */
+  entry?: string;
+  args: Array<number | bigint>;
+  /** Pause and move the running fragment every N yield points (0: only at fragment ends). */
+  migrateEvery?: number;
+  seed?: number;
+  /** Observe each placement as it completes. */
+  onPlacement?: (p: Placement) => void;
+}
+
+export interface Placement {
+  fragment: number;
+  hub: string;
+  ms: number;
+}
+
+export interface JobResult {
+  job: string;
+  entry: string;
+  type: ValType | 'none';
+  /** The value, read bit-exactly from the entry's result slot. */
+  value: number | bigint | undefined;
+  resultBytes: Uint8Array;
+  fragments: number;
+  checkpoints: number;
+  migrations: number;
+  bytesMoved: number;
+  wallMs: number;
+  execMs: number;
+  yields: number;
+  placements: Placement[];
+}
+
+/** Pick the entry: the named one, or the only one. Throws JobError listing the exports. */
+export function pickEntry(bundle: LoadedBundle, name?: string): string {
+  const names = bundle.manifest.entries.map((e) => e.name);
+  if (name !== undefined) {
+    if (!names.includes(name)) throw new JobError(`no export '${name}'; exports are: ${names.join(', ')}`);
+    return name;
+  }
+  if (names.length !== 1) throw new JobError(`the module exports ${names.length} functions; pick one with --entry (exports are: ${names.join(', ')})`);
+  return names[0];
+}
+
+/**
+ * Run a job to completion. Throws FragmentTrap when the program traps (the hubs stay up),
+ * HubError when a hub rejects a request, TransportError when a hub cannot be reached.
+ */
+export async function runJob(transport: Transport, bundle: LoadedBundle, opts: JobOptions): Promise<JobResult> {
+  const t0 = performance.now();
+  const entry = pickEntry(bundle, opts.entry);
+  const info = bundle.manifest.entries.find((e) => e.name === entry)!;
+  const hubs = transport.hubs().map((h) => h.id);
+  if (!hubs.length) throw new JobError('no hubs are available to run the job');
+  const job = randomBytes(8).toString('hex');
+  const migrateEvery = opts.migrateEvery ?? 0;
+  if (!Number.isInteger(migrateEvery) || migrateEvery < 0) throw new JobError(`--migrate-every must be a non-negative integer, got ${migrateEvery}`);
+
+  const hasBundle = new Set<string>();
+  const heldBy = new Map<string, Checkpoint>();
+  const placements: Placement[] = [];
+  let current: Checkpoint | undefined;
+  let fragment = info.fragments[0];
+  let paused = false;
+  let lastHub: string | undefined;
+  const place = roundRobin();
+  const stats = { fragments: 0, checkpoints: 0, migrations: 0, bytesMoved: 0, execMs: 0, yields: 0 };
+
+  try {
+    for (;;) {
+      // Round-robin: each new fragment run, and each resume after a pause, goes to the next hub.
+      const hub = place(hubs);
+      if (lastHub !== undefined && hub !== lastHub) stats.migrations++;
+      const req: ExecRequest = { kind: 'exec', v: PROTOCOL_VERSION, job, bundle: bundle.hash, entry, fragment, migrateEvery, seed: opts.seed };
+      if (current) {
+        const base = heldBy.get(hub);
+        req.checkpoint = encodeCheckpoint(base ? diffCheckpoint(base, current) : current);
+        stats.bytesMoved += req.checkpoint.byteLength;
+      } else {
+        req.args = opts.args;
+      }
+      if (!hasBundle.has(hub)) {
+        req.bundleBytes = bundle.bytes;
+        stats.bytesMoved += bundle.bytes.byteLength;
+      }
+      const started = performance.now();
+      const reply = await send(transport, hub, req);
+      hasBundle.add(hub);
+      const after = decodeCheckpoint(reply.checkpoint);
+      stats.bytesMoved += reply.checkpoint.byteLength;
+      const sent = current;
+      current = after.kind === 'diff' ? applyDiff(sent!, after) : after;
+      heldBy.set(hub, current);
+      stats.checkpoints++;
+      stats.execMs += reply.execMs;
+      stats.yields = reply.yields;
+      if (!paused) stats.fragments++;
+      const placement = { fragment, hub, ms: performance.now() - started };
+      placements.push(placement);
+      opts.onPlacement?.(placement);
+      lastHub = hub;
+      if (reply.outcome === 'done') {
+        const bytes = reply.result ?? new Uint8Array(0);
+        return {
+          job, entry, type: info.result, value: readValue(info.result, bytes), resultBytes: bytes,
+          ...stats, wallMs: performance.now() - t0, placements,
+        };
+      }
+      paused = reply.outcome === 'paused';
+      fragment = reply.fragment;
+    }
+  } finally {
+    await Promise.allSettled([...hasBundle].map((h) => transport.request(h, { kind: 'drop-job', v: PROTOCOL_VERSION, job })));
+  }
+}
+
+async function send(transport: Transport, hub: string, req: ExecRequest): Promise<Extract<ExecReply, { kind: 'ran' }>> {
+  let reply = await transport.request(hub, req);
+  if (reply.kind === 'need-bundle') throw new HubError('need-bundle', `hub ${hub} asked for the bundle twice`, hub);
+  if (reply.kind === 'error') {
+    if (reply.code === 'trap') throw FragmentTrap.fromWire({ message: reply.message, fragment: reply.fragment ?? req.fragment, entry: reply.entry ?? req.entry });
+    throw HubError.fromWire(reply, hub);
+  }
+  if (reply.kind !== 'ran') throw new HubError('bad-reply', `hub ${hub} sent '${reply.kind}' to an exec request`, hub);
+  return reply;
+}
+
+function readValue(type: ValType | 'none', bytes: Uint8Array): number | bigint | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  switch (type) {
+    case 'i32': return view.getInt32(0, true);
+    case 'i64': return view.getBigInt64(0, true);
+    case 'f32': return view.getFloat32(0, true);
+    case 'f64': return view.getFloat64(0, true);
+    default: return undefined;
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Messages between the weaving engine and a hub, the same over every Transport.
+ *
+ * An `exec` asks a hub to run one fragment of a job from a checkpoint (or from the start
+ * with arguments) and to come back at the fragment's end or at a pause. Checkpoints travel
+ * encoded (versioned, checksummed), as diffs against the last one the receiver holds.
+ *   const reply = await transport.request(hubId, { kind: 'exec', ... });
+ *   if (reply.kind === 'error') throw HubError.fromWire(reply);
+ */
+
+export const PROTOCOL_VERSION = 1;
+
+export interface ExecRequest {
+  kind: 'exec';
+  v: number;
+  job: string;
+  bundle: string;
+  /** The bundle bytes, only when the hub said it lacks them. */
+  bundleBytes?: Uint8Array;
+  entry: string;
+  fragment: number;
+  /** Arguments when the job starts here; absent when resuming from `checkpoint`. */
+  args?: Array<number | bigint>;
+  /** Encoded checkpoint (full, or a diff against the hub's base for this job). */
+  checkpoint?: Uint8Array;
+  /** Pause when the job's yield count reaches a multiple of this (0: never). */
+  migrateEvery: number;
+  seed?: number;
+}
+
+export type ExecReply =
+  | {
+    kind: 'ran';
+    v: number;
+    outcome: 'next' | 'done' | 'paused';
+    /** Fragment to continue with (next or paused-in); -1 when done. */
+    fragment: number;
+    /** Encoded checkpoint of the state at the end, a diff against what the hub was sent. */
+    checkpoint: Uint8Array;
+    /** Result bytes (little-endian) when done. */
+    result?: Uint8Array;
+    execMs: number;
+    yields: number;
+  }
+  | { kind: 'need-bundle'; v: number; bundle: string }
+  | { kind: 'error'; v: number; code: string; message: string; fragment?: number; entry?: string };
+
+export type HubRequest = ExecRequest | { kind: 'drop-job'; v: number; job: string } | { kind: 'ping'; v: number };
+export type HubReply = ExecReply | { kind: 'pong'; v: number; hub: string } | { kind: 'ok'; v: number };

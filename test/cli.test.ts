@@ -1,0 +1,69 @@
+/**
+ * The built `weave` binary, run as users run it: build, run on the embedded mesh (with
+ * migrations across hubs), inspect, and the errors users see.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { compileAssemblyScript } from '../fragments/index.js';
+import { cases, plainResult, valueBytes } from './helpers/programs.js';
+
+const test = suite('weave cli');
+const weave = (...argv: string[]) => spawnSync(process.execPath, ['dist/cli/weave.js', ...argv], { encoding: 'utf8' });
+mkdirSync('build/test', { recursive: true });
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+for (const name of ['matmul', 'particles', 'wordfreq']) {
+  test(`${name}: weave run with --migrate-every 1 across 3 hubs prints the plain asc result`, async () => {
+    const c = cases().find((x) => x.file === `examples/${name}.ts`)!;
+    const b = weave('build', c.file, '-o', `build/test/${name}.wasm`, '--yield-interval', '50');
+    assert.is(b.status, 0, b.stderr);
+    const r = weave('run', `build/test/${name}.wasm`, ...c.small.map(String), '--migrate-every', '1', '--hubs', '3', '--json');
+    assert.is(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    const ref = await plainResult(c, c.small);
+    const value = c.result === 'i64' ? BigInt(out.result) : Number(out.result);
+    assert.is(hex(valueBytes(c.result, value)), hex(ref));
+    assert.ok(out.migrations > 1, `migrated ${out.migrations} times`);
+    assert.ok(out.placements.length === out.checkpoints);
+    const plain = weave('run', `build/test/${name}.wasm`, ...c.small.map(String), '--hubs', '2');
+    assert.is(plain.stdout.trim(), out.result);
+  });
+}
+
+test('a plain asc module (no weave build) runs, woven at load time', async () => {
+  const c = cases().find((x) => x.entry === 'fib')!;
+  writeFileSync('build/test/plain-fib.wasm', await compileAssemblyScript(c.file));
+  const r = weave('run', 'build/test/plain-fib.wasm', '15');
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stdout, '610\n');
+});
+
+test('a trap exits 1 naming the fragment and the source line; a wrong entry lists the exports', () => {
+  assert.is(weave('build', 'test/programs/trap.ts', '-o', 'build/test/trap.wasm').status, 0);
+  const r = weave('run', 'build/test/trap.wasm', '--', '-1000');
+  assert.is(r.status, 1);
+  assert.match(r.stderr, /trap in fragment \d+ of 'checked': bad input at test\/programs\/trap\.ts:13:7/);
+  const e = weave('run', 'build/test/trap.wasm', '5', '--entry', 'nope');
+  assert.is(e.status, 2);
+  assert.match(e.stderr, /no export 'nope'; exports are: checked/);
+});
+
+test('a compile error names file:line:column and exits 2', () => {
+  writeFileSync('build/test/bad.ts', 'export function f(x: i32): i32 {\n  return x + missing;\n}\n');
+  const r = weave('build', 'build/test/bad.ts', '-o', 'build/test/bad.wasm');
+  assert.is(r.status, 2);
+  assert.match(r.stderr, /build\/test\/bad\.ts:2:14: error: Cannot find name 'missing'/);
+});
+
+test('inspect prints fragments with their control flow and metadata', () => {
+  const r = weave('inspect', 'build/test/matmul.wasm');
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, /entry matmul\(i32, i32\) -> f64/);
+  assert.match(r.stdout, /fragment \d+ \[loop\] -> /);
+  const j = JSON.parse(weave('inspect', 'build/test/matmul.wasm', '--json').stdout);
+  assert.ok(j.fragments.length >= 2 && j.fragments.every((f: any) => f.meta.cost.weight > 0));
+});
+
+test.run();
