@@ -59,18 +59,8 @@ async function runPlain(mod: WebAssembly.Module, entry: string, args: Array<numb
 }
 
 async function runWoven(mod: WebAssembly.Module, manifest: Manifest, entry: string, args: Array<number | bigint>): Promise<Value> {
-  const entryInfo = manifest.entries.find((e) => e.name === entry);
-  if (!entryInfo) throw new Error(`woven build has no entry '${entry}'; entries are: ${manifest.entries.map((e) => e.name).join(', ')}`);
   const x = await FragmentExecutor.create(mod, manifest);
-  x.start(entry, args);
-  let id = entryInfo.fragments[0];
-  for (;;) {
-    const o = x.run(id);
-    if (o.kind === 'done') break;
-    if (o.kind === 'paused') throw new Error(`woven run of '${entry}' paused unexpectedly in fragment ${o.fragment}`);
-    id = o.next;
-  }
-  return x.result(entry).value;
+  return x.call(entry, args).value;
 }
 
 async function benchExample(c: Case, rounds: number): Promise<ExampleResult> {

@@ -14,3 +14,10 @@ export const LOAD_GLOBALS = '__weave_load_globals';
 export const GLOBAL_EXPORT_PREFIX = '__weave_global:';
 export const YIELD_IMPORT = { module: 'weave', base: 'yield', internal: '__weave_import_yield' } as const;
 export const DEFAULT_YIELD_INTERVAL = 10_000;
+
+/** Where fragment boundaries go: whole function, each top-level loop/branch, inner loops too. */
+export type Granularity = 'function' | 'loop' | 'nested';
+export const GRANULARITIES: readonly Granularity[] = ['function', 'loop', 'nested'];
+
+export type AsRuntime = 'incremental' | 'minimal' | 'stub';
+export const AS_RUNTIMES: readonly AsRuntime[] = ['incremental', 'minimal', 'stub'];

@@ -11,8 +11,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CompileError } from './errors.js';
 
-export type AsRuntime = 'incremental' | 'minimal' | 'stub';
-export const AS_RUNTIMES: readonly AsRuntime[] = ['incremental', 'minimal', 'stub'];
+import type { AsRuntime } from './abi.js';
+export { AS_RUNTIMES, type AsRuntime } from './abi.js';
 
 export interface CompileOptions {
   /** AssemblyScript runtime. @default 'incremental' */

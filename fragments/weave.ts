@@ -82,7 +82,8 @@ export function weaveBinary(core: Uint8Array, opts: WeaveOptions = {}): WovenBun
       const split = splitFunction(m, internal, exportName, frameBase, layout.framesEnd, granularity);
       frameBase += split.frame.size;
       const firstId = fragments.length;
-      const localName = (i: number) => fnLocalName(m, internal, i);
+      const names = localNames(m, internal);
+      const localName = (i: number) => names[i];
       for (const frag of split.fragments) {
         fragments.push({
           id: firstId + frag.index,
@@ -107,10 +108,7 @@ export function weaveBinary(core: Uint8Array, opts: WeaveOptions = {}): WovenBun
       });
     }
 
-    const instrumented = addYieldPoints(m, { interval: yieldInterval, include: isUserFunction });
-    if (!instrumented.length) {
-      // No loops anywhere: nothing can run long, and fragments still checkpoint between them.
-    }
+    addYieldPoints(m, { interval: yieldInterval, include: isUserFunction });
     const globals = exportState(m, layout);
     runAsyncify(m);
     binaryen.setOptimizeLevel(3);
@@ -163,10 +161,11 @@ function exportedFunctions(m: binaryen.Module): Array<{ exportName: string; inte
   return out;
 }
 
-function fnLocalName(m: binaryen.Module, fn: string, i: number): string {
+/** Names of a function's locals from the name section, or `$i` where it has none. */
+function localNames(m: binaryen.Module, fn: string): string[] {
   const ref = m.getFunction(fn);
   const F2: any = (binaryen as any).Function;
-  return F2.hasLocalName(ref, i) ? F2.getLocalName(ref, i) : `$${i}`;
+  return Array.from({ length: F2.getNumLocals(ref) }, (_, i) => (F2.hasLocalName(ref, i) ? F2.getLocalName(ref, i) : `$${i}`));
 }
 
 function leb(n: number): number[] {

@@ -1,7 +1,7 @@
 /** `weave build <source.ts>`: compile AssemblyScript and weave it into a bundle. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { AS_RUNTIMES, buildBundle, GRANULARITIES, DEFAULT_YIELD_INTERVAL, type AsRuntime, type Granularity } from '../../fragments/index.js';
+import { AS_RUNTIMES, GRANULARITIES, DEFAULT_YIELD_INTERVAL, type AsRuntime, type Granularity } from '../../fragments/abi.js';
 import { intOption, UsageError, type Command } from '../command.js';
 
 export const build: Command = {
@@ -36,6 +36,8 @@ options:
     const yieldInterval = intOption(values['yield-interval'], '--yield-interval', 1, 0x7fffffff);
     const out = values.out ?? path.join('build', path.basename(source).replace(/\.ts$/, '') + '.wasm');
     const t0 = performance.now();
+    // The compiler (asc + Binaryen) loads only here, so `weave run` and `inspect` start fast.
+    const { buildBundle } = await import('../../fragments/index.js');
     const { bundle, manifest } = await buildBundle(source, { granularity, yieldInterval, runtime });
     await mkdir(path.dirname(out), { recursive: true });
     await writeFile(out, bundle);

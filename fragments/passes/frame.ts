@@ -27,9 +27,9 @@ const slotSize = (t: number) => (t === binaryen.v128 ? 16 : 8);
 /** Lay out a frame for `fn` at `base`; 16-byte aligned so v128 slots stay aligned. */
 export function planFrame(fn: binaryen.FunctionInfo, base: number): FrameLayout {
   const localTypes = [...binaryen.expandType(fn.params), ...fn.vars];
-  let offset = 8;
+  // Word 0: unused header; bytes 16..32: the result (room for a v128); locals after.
   const resultOffset = 16;
-  offset = resultOffset + 16;
+  let offset = resultOffset + 16;
   const localOffsets: number[] = [];
   for (const t of localTypes) {
     const size = slotSize(t);

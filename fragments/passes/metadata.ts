@@ -8,7 +8,7 @@
  *   const meta = analyzer.fragment(parts, localNames);
  */
 import binaryen from 'binaryen';
-import { walk, type Expr } from './ir.js';
+import { childSlots, walk, type Expr } from './ir.js';
 
 export interface FragmentMetadata {
   cost: { weight: number; loopDepth: number; estimate: number };
@@ -121,11 +121,6 @@ function walkDepth(root: Expr, depth: number, visit: (e: Expr, depth: number) =>
     const [e, d] = stack.pop()!;
     visit(e, d);
     const inner = binaryen.getExpressionId(e) === b.LoopId ? d + 1 : d;
-    // childSlots via walk would lose depth; a tiny local traversal keeps it.
-    walk(e, (c) => {
-      if (c === e) return true;
-      stack.push([c, inner]);
-      return false;
-    });
+    for (const slot of childSlots(e)) stack.push([slot.get(), inner]);
   }
 }

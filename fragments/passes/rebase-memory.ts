@@ -100,15 +100,17 @@ export function rebaseMemory(m: binaryen.Module, reserved: number): void {
     });
   }
   const max = info.max === undefined || info.max === null || info.max < 0 ? -1 : info.max + pages;
-  m.setMemory(info.initial + pages, max, exportedMemoryName(m), segments as any, false, false, info.base ?? undefined);
+  m.setMemory(info.initial + pages, max, takeMemoryExport(m), segments as any, false, false);
 }
 
-/** The export name of the memory ("memory" for asc output), or null when it is not exported. */
-function exportedMemoryName(m: binaryen.Module): string | null {
+/**
+ * Remove the memory's export and return its name ("memory" for asc output), so setMemory
+ * can re-add it; a module that does not export its memory gets "memory": hosts need it.
+ */
+function takeMemoryExport(m: binaryen.Module): string {
   for (let i = 0; i < m.getNumExports(); i++) {
     const ex = binaryen.getExportInfo(m.getExportByIndex(i));
     if (ex.kind === binaryen.ExternalMemory) {
-      // setMemory re-adds the export under this name.
       m.removeExport(ex.name);
       return ex.name;
     }

@@ -16,8 +16,8 @@ import { WeaveBuildError } from '../errors.js';
 import { containsLoop, rewrite, type Expr } from './ir.js';
 import { DONE, loadLocals, planFrame, storeAt, storeLocals, zeroOf, type FrameLayout } from './frame.js';
 
-export type Granularity = 'function' | 'loop' | 'nested';
-export const GRANULARITIES: readonly Granularity[] = ['function', 'loop', 'nested'];
+import type { Granularity } from '../abi.js';
+export { GRANULARITIES, type Granularity } from '../abi.js';
 
 /** A forward reference to a fragment id, resolved once every region has been numbered. */
 class Ref {

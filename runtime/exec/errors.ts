@@ -22,9 +22,6 @@ export class FragmentTrap extends Error {
 
   static from(err: unknown, fragment: number, entry: string): FragmentTrap {
     if (err instanceof FragmentTrap) return err;
-    if (err instanceof AbortSignalError) {
-      return new FragmentTrap(`trap in fragment ${fragment} of '${entry}': ${err.message}`, fragment, entry, { cause: err });
-    }
     const msg = err instanceof Error ? err.message : String(err);
     return new FragmentTrap(`trap in fragment ${fragment} of '${entry}': ${msg}`, fragment, entry, { cause: err });
   }

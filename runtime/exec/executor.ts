@@ -11,6 +11,7 @@ import { LOAD_GLOBALS, SAVE_GLOBALS, type Manifest, type EntryInfo, type ValType
 import type { Checkpoint } from '../snapshot/index.js';
 import { FragmentTrap, ExecError } from './errors.js';
 import { makeHostImports, type HostHooks } from './host.js';
+import { decodeValue, valueSize } from './values.js';
 
 /** What one call into a fragment ended with. */
 export type RunOutcome =
@@ -27,7 +28,6 @@ export interface RunOptions {
 }
 
 const ASYNCIFY_NORMAL = 0;
-const ASYNCIFY_UNWINDING = 1;
 const ASYNCIFY_REWINDING = 2;
 
 interface Exports {
@@ -47,7 +47,6 @@ export class FragmentExecutor {
   private pauseAtYield: ((n: number) => boolean) | undefined;
   private pausedFlag = false;
   private rewindPending = false;
-  private current = -1;
 
   private constructor(readonly manifest: Manifest, private hooks: HostHooks) {}
 
@@ -88,7 +87,6 @@ export class FragmentExecutor {
     if (typeof fn !== 'function') throw new ExecError(`fragment ${id} is not in this module (export '${frag.exportName}' missing)`);
     this.pauseAtYield = opts.pauseAtYield;
     this.pausedFlag = false;
-    this.current = id;
     if (this.rewindPending) {
       this.exports.asyncify_start_rewind(this.manifest.layout.asyncifyHeader);
     }
@@ -164,27 +162,20 @@ export class FragmentExecutor {
   result(entry: string): { type: ValType | 'none'; value: number | bigint | undefined; bytes: Uint8Array } {
     const e = this.entry(entry);
     const addr = e.frameBase + e.resultOffset;
-    const buf = this.exports.memory.buffer;
-    const view = new DataView(buf);
-    const size = e.result === 'i64' || e.result === 'f64' ? 8 : e.result === 'none' ? 0 : e.result === 'v128' ? 16 : 4;
-    const bytes = new Uint8Array(buf, addr, size).slice();
-    switch (e.result) {
-      case 'i32': return { type: 'i32', value: view.getInt32(addr, true), bytes };
-      case 'i64': return { type: 'i64', value: view.getBigInt64(addr, true), bytes };
-      case 'f32': return { type: 'f32', value: view.getFloat32(addr, true), bytes };
-      case 'f64': return { type: 'f64', value: view.getFloat64(addr, true), bytes };
-      default: return { type: e.result, value: undefined, bytes };
+    const bytes = new Uint8Array(this.exports.memory.buffer, addr, valueSize(e.result)).slice();
+    return { type: e.result, value: decodeValue(e.result, bytes), bytes };
+  }
+
+  /**
+   * Call `entry` start to finish in this instance, fragment after fragment, never pausing.
+   * Throws FragmentTrap when the program traps.
+   */
+  call(entry: string, args: Array<number | bigint>): { type: ValType | 'none'; value: number | bigint | undefined; bytes: Uint8Array } {
+    this.start(entry, args);
+    let id = this.entry(entry).fragments[0];
+    for (let o = this.run(id); o.kind !== 'done'; o = this.run(id)) {
+      id = o.kind === 'next' ? o.next : o.fragment;
     }
-  }
-
-  /** Current linear memory size in bytes. */
-  memoryBytes(): number {
-    return this.exports.memory.buffer.byteLength;
-  }
-
-  currentFragment(): number {
-    return this.current;
+    return this.result(entry);
   }
 }
-
-export { ASYNCIFY_UNWINDING };

@@ -8,4 +8,4 @@ export { FragmentExecutor, type RunOutcome, type RunOptions } from './executor.j
 export { ExecError, FragmentTrap, AbortSignalError } from './errors.js';
 export { makeHostImports, readAsString, type HostHooks } from './host.js';
 export { loadBundle, type LoadedBundle } from './bundle.js';
-export { formatResult, parseArgs } from './values.js';
+export { formatResult, parseArgs, decodeValue, valueSize } from './values.js';

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import {
   applyDiff, decodeCheckpoint, diffCheckpoint, encodeCheckpoint, type Checkpoint,
 } from '../snapshot/index.js';
-import { FragmentTrap, type LoadedBundle } from '../exec/index.js';
+import { FragmentTrap, decodeValue, type LoadedBundle } from '../exec/index.js';
 import type { ValType } from '../../fragments/abi.js';
 import { PROTOCOL_VERSION, type ExecReply, type ExecRequest } from './protocol.js';
 import type { Transport } from './transport.js';
@@ -123,7 +123,7 @@ export async function runJob(transport: Transport, bundle: LoadedBundle, opts: J
       if (reply.outcome === 'done') {
         const bytes = reply.result ?? new Uint8Array(0);
         return {
-          job, entry, type: info.result, value: readValue(info.result, bytes), resultBytes: bytes,
+          job, entry, type: info.result, value: decodeValue(info.result, bytes), resultBytes: bytes,
           ...stats, wallMs: performance.now() - t0, placements,
         };
       }
@@ -136,7 +136,7 @@ export async function runJob(transport: Transport, bundle: LoadedBundle, opts: J
 }
 
 async function send(transport: Transport, hub: string, req: ExecRequest): Promise<Extract<ExecReply, { kind: 'ran' }>> {
-  let reply = await transport.request(hub, req);
+  const reply = await transport.request(hub, req);
   if (reply.kind === 'need-bundle') throw new HubError('need-bundle', `hub ${hub} asked for the bundle twice`, hub);
   if (reply.kind === 'error') {
     if (reply.code === 'trap') throw FragmentTrap.fromWire({ message: reply.message, fragment: reply.fragment ?? req.fragment, entry: reply.entry ?? req.entry });
@@ -144,15 +144,4 @@ async function send(transport: Transport, hub: string, req: ExecRequest): Promis
   }
   if (reply.kind !== 'ran') throw new HubError('bad-reply', `hub ${hub} sent '${reply.kind}' to an exec request`, hub);
   return reply;
-}
-
-function readValue(type: ValType | 'none', bytes: Uint8Array): number | bigint | undefined {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  switch (type) {
-    case 'i32': return view.getInt32(0, true);
-    case 'i64': return view.getBigInt64(0, true);
-    case 'f32': return view.getFloat32(0, true);
-    case 'f64': return view.getFloat64(0, true);
-    default: return undefined;
-  }
 }
