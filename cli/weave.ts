@@ -8,5 +8,6 @@ import { main } from './main.js';
 import { build } from './commands/build.js';
 import { run } from './commands/run.js';
 import { inspect } from './commands/inspect.js';
+import { hubs } from './commands/hubs.js';
 
-process.exitCode = await main('weave', 'build, inspect and run WebAssembly fragment bundles', [build, run, inspect], process.argv.slice(2));
+process.exitCode = await main('weave', 'build, inspect and run WebAssembly fragment bundles', [build, run, inspect, hubs], process.argv.slice(2));

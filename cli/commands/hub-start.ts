@@ -1,19 +1,70 @@
-/** `hub start`: run a hub daemon connected to a NATS server. */
-import { UsageError, type Command } from '../command.js';
+/** `hub start`: run a hub daemon connected to a NATS server, until SIGINT/SIGTERM. */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { startHub } from '../../runtime/hub/daemon.js';
+import { resolveNatsUrl } from '../../runtime/net/connect.js';
+import { intOption, UsageError, type Command } from '../command.js';
 
 export const hubStart: Command = {
   name: 'start',
-  summary: 'start a hub daemon on this node (needs a NATS server)',
-  help: `usage: hub start [--nats URL]
+  summary: 'start a hub daemon on this node, serving fragments over NATS',
+  help: `usage: hub start [--nats URL] [--name ID] [--slots N] [--data NAME=PATH]… [--label K=V]…
 
-Hubs on separate machines find each other through a NATS server. That transport is not
-built yet: today every job runs on the embedded mesh inside 'weave run'.
+Connects to a NATS server, advertises this node's capabilities and load every few seconds,
+and runs the fragments weave engines send it, one per slot (worker threads). Reconnects
+after server restarts. On SIGINT/SIGTERM it drains: running fragments pause at their next
+yield point and go back to their engines, which resume them on other hubs; a second
+signal exits at once. Logs are JSON lines on stderr (WEAVE_LOG_LEVEL=debug for more).
 
 options:
-  --nats URL    NATS server (default: $NATS_URL, else nats://127.0.0.1:4222)
-  -h, --help    show this help`,
-  options: { nats: { type: 'string' } },
-  async run() {
-    throw new UsageError("hub start: the NATS transport is not available in this version; use 'weave run' (embedded mesh)");
+  --nats URL       NATS server(s), comma-separated (default: $NATS_URL, else nats://127.0.0.1:4222)
+  --name ID        hub id, letters, digits, '-' and '_' (default: <hostname>-<pid>)
+  --slots N        fragments run at once (default: one per CPU core)
+  --data NAME=PATH advertise a dataset held at PATH (repeatable)
+  --label K=V      advertise a label, e.g. --label zone=eu (repeatable)
+  -h, --help       show this help
+
+exit codes: 0 stopped cleanly, 1 NATS unreachable or a fatal error, 2 bad input`,
+  options: {
+    nats: { type: 'string' },
+    name: { type: 'string' },
+    slots: { type: 'string' },
+    data: { type: 'string', multiple: true },
+    label: { type: 'string', multiple: true },
+  },
+  async run(values, positionals) {
+    if (positionals.length) throw new UsageError(`hub start takes no arguments, got '${positionals.join(' ')}'`);
+    const datasets = pairs(values.data, '--data');
+    for (const [name, p] of Object.entries(datasets)) {
+      if (!existsSync(p)) throw new UsageError(`--data ${name}=${p}: no such file or directory`);
+      datasets[name] = path.resolve(p);
+    }
+    const hub = await startHub({
+      nats: resolveNatsUrl(values.nats),
+      name: values.name,
+      slots: intOption(values.slots, '--slots', 1, 256),
+      datasets,
+      labels: pairs(values.label, '--label'),
+    });
+    let signals = 0;
+    const onSignal = (sig: string) => {
+      if (++signals > 1) process.exit(1);
+      process.stderr.write(JSON.stringify({ time: new Date().toISOString(), level: 'info', hub: hub.id, msg: 'signal', signal: sig }) + '\n');
+      void hub.stop();
+    };
+    process.on('SIGINT', () => onSignal('SIGINT'));
+    process.on('SIGTERM', () => onSignal('SIGTERM'));
+    await hub.closed;
+    return 0;
   },
 };
+
+function pairs(list: string[] | undefined, flag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of list ?? []) {
+    const at = item.indexOf('=');
+    if (at < 1) throw new UsageError(`${flag} must be NAME=VALUE, got '${item}'`);
+    out[item.slice(0, at)] = item.slice(at + 1);
+  }
+  return out;
+}

@@ -1,6 +1,7 @@
 /** `weave run <module.wasm> [args…]`: run a job on the mesh and print its result. */
 import { loadBundle, parseArgs, formatResult } from '../../runtime/exec/index.js';
-import { startEmbeddedMesh, runJob, pickEntry } from '../../runtime/hub/index.js';
+import { startEmbeddedMesh, runJob, pickEntry, type Transport } from '../../runtime/hub/index.js';
+import { connectMesh } from '../../runtime/hub/nats-transport.js';
 import { intOption, UsageError, type Command } from '../command.js';
 import { readModule } from './inspect.js';
 
@@ -9,8 +10,9 @@ export const run: Command = {
   summary: 'run an exported function of a module, woven across hubs',
   help: `usage: weave run <module.wasm> [args…] [options]
 
-Runs the entry on the embedded mesh (hubs as worker threads of this process; fragments
-placed round-robin). Prints the return value alone on stdout: i64 as a decimal integer,
+Runs the entry on a mesh of hubs, fragments placed round-robin. With --nats (or $NATS_URL)
+the hubs are 'hub start' daemons found through that NATS server; otherwise the mesh is
+embedded (hubs as worker threads of this process). Prints the return value alone on stdout: i64 as a decimal integer,
 floats as JavaScript prints them. A plain asc module is woven at load time.
 Arguments are numbers matching the entry's parameters (i32, i64, f32, f64). Pass negative
 numbers after '--', e.g. weave run m.wasm -- -5.
@@ -21,14 +23,19 @@ options:
                         bytesMoved, wallMs, execMs, placements
   --migrate-every N     pause every N yield points and resume on another hub (N >= 1)
   --hubs N              number of embedded hubs (default: one per CPU core)
+  --nats URL            submit to the hubs on this NATS server (default: $NATS_URL; unset:
+                        embedded mesh)
+  --wait-hubs MS        with --nats, how long to wait for a hub to advertise (default 3000)
   -h, --help            show this help
 
-exit codes: 0 ok, 1 the program trapped or a hub failed, 2 bad input`,
+exit codes: 0 ok, 1 the program trapped, a hub failed or NATS is unreachable, 2 bad input`,
   options: {
     entry: { type: 'string' },
     json: { type: 'boolean' },
     'migrate-every': { type: 'string' },
     hubs: { type: 'string' },
+    nats: { type: 'string' },
+    'wait-hubs': { type: 'string' },
   },
   async run(values, positionals) {
     if (positionals.length < 1) throw new UsageError('weave run needs a module, e.g. weave run build/matmul.wasm 64 2');
@@ -39,14 +46,17 @@ exit codes: 0 ok, 1 the program trapped or a hub failed, 2 bad input`,
     const entry = pickEntry(bundle, values.entry);
     const info = bundle.manifest.entries.find((e) => e.name === entry)!;
     const args = parseArgs(raw, info.params, entry);
-    const mesh = await startEmbeddedMesh({ hubs });
+    const natsUrl = values.nats || process.env.NATS_URL;
+    if (natsUrl && hubs !== undefined) throw new UsageError('--hubs sets the size of the embedded mesh; with --nats the hubs are whatever hub daemons run');
+    const waitForHubsMs = intOption(values['wait-hubs'], '--wait-hubs', 0, 600_000);
+    const mesh: Transport = natsUrl ? await connectMesh({ nats: natsUrl, waitForHubsMs }) : await startEmbeddedMesh({ hubs });
     try {
       const r = await runJob(mesh, bundle, { entry, args, migrateEvery });
       const result = formatResult(r);
       if (values.json) {
         process.stdout.write(JSON.stringify({
           result, type: r.type, entry: r.entry, fragments: r.fragments, checkpoints: r.checkpoints, migrations: r.migrations,
-          bytesMoved: r.bytesMoved, wallMs: round(r.wallMs), execMs: round(r.execMs), yields: r.yields,
+          bytesMoved: r.bytesMoved, retries: r.retries, wallMs: round(r.wallMs), execMs: round(r.execMs), yields: r.yields,
           placements: r.placements.map((p) => ({ fragment: p.fragment, hub: p.hub, ms: round(p.ms) })),
         }) + '\n');
       } else {

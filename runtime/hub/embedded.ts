@@ -7,10 +7,8 @@
  *   const mesh = await startEmbeddedMesh({ hubs: 2 });
  *   ...; await mesh.close();
  */
-import { Worker } from 'node:worker_threads';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
-import type { HubReply, HubRequest } from './protocol.js';
+import { HubThread } from './hub-thread.js';
 import type { HubInfo, Transport } from './transport.js';
 import { TransportError } from './errors.js';
 
@@ -21,54 +19,16 @@ export interface EmbeddedMeshOptions {
 
 export const MAX_EMBEDDED_HUBS = 64;
 
-interface Pending { resolve: (r: HubReply) => void; reject: (e: Error) => void }
-
-class EmbeddedHub {
-  private pending = new Map<number, Pending>();
-  private nextId = 1;
-  private dead: Error | undefined;
-
-  constructor(readonly id: string, private worker: Worker) {
-    worker.on('message', (msg: { id: number; reply: HubReply }) => {
-      const p = this.pending.get(msg.id);
-      this.pending.delete(msg.id);
-      p?.resolve(msg.reply);
-    });
-    const fail = (err: Error) => {
-      this.dead = new TransportError(`embedded hub ${id} stopped: ${err.message}`, { cause: err });
-      for (const p of this.pending.values()) p.reject(this.dead);
-      this.pending.clear();
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`exit code ${code}`)));
-  }
-
-  request(req: HubRequest): Promise<HubReply> {
-    if (this.dead) return Promise.reject(this.dead);
-    return new Promise((resolve, reject) => {
-      const id = this.nextId++;
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, req });
-    });
-  }
-
-  async close(): Promise<void> {
-    this.dead ??= new TransportError(`embedded hub ${this.id} closed`);
-    await this.worker.terminate();
-  }
-}
-
 /** Start the hubs. Throws TransportError when a worker cannot start. */
 export async function startEmbeddedMesh(opts: EmbeddedMeshOptions = {}): Promise<Transport> {
   const count = opts.hubs ?? Math.max(1, os.availableParallelism());
   if (!Number.isInteger(count) || count < 1 || count > MAX_EMBEDDED_HUBS) {
     throw new TransportError(`--hubs must be an integer from 1 to ${MAX_EMBEDDED_HUBS}, got ${opts.hubs}`);
   }
-  const script = fileURLToPath(new URL('./embedded-worker.js', import.meta.url));
-  const hubs = new Map<string, EmbeddedHub>();
+  const hubs = new Map<string, HubThread>();
   for (let i = 0; i < count; i++) {
     const id = `embedded-${i}`;
-    hubs.set(id, new EmbeddedHub(id, new Worker(script, { workerData: { hubId: id } })));
+    hubs.set(id, new HubThread(id));
   }
   const list: HubInfo[] = [...hubs.keys()].map((id) => ({ id }));
   return {

@@ -15,7 +15,7 @@ import { FragmentTrap, decodeValue, type LoadedBundle } from '../exec/index.js';
 import type { ValType } from '../../fragments/abi.js';
 import { PROTOCOL_VERSION, type ExecReply, type ExecRequest } from './protocol.js';
 import type { Transport } from './transport.js';
-import { HubError, JobError } from './errors.js';
+import { HubError, JobError, TransportError } from './errors.js';
 import { roundRobin } from '../policy/index.js';
 
 export interface JobOptions {
@@ -27,12 +27,18 @@ export interface JobOptions {
   seed?: number;
   /** Observe each placement as it completes. */
   onPlacement?: (p: Placement) => void;
+  /** Observe a failed placement that is being retried elsewhere. */
+  onRetry?: (r: { hub: string; fragment: number; error: Error }) => void;
 }
 
 export interface Placement {
   fragment: number;
   hub: string;
   ms: number;
+  /** Checkpoint bytes sent to the hub for this placement (0 when it started from arguments). */
+  bytesIn: number;
+  /** Checkpoint bytes the hub sent back. */
+  bytesOut: number;
 }
 
 export interface JobResult {
@@ -49,7 +55,11 @@ export interface JobResult {
   wallMs: number;
   execMs: number;
   yields: number;
+  /** Placements that failed (hub gone, draining) and were re-placed. */
+  retries: number;
   placements: Placement[];
+  /** Pause-to-resume times (ms) of migrations mid-fragment, when hubs report them. */
+  pauseToResumeMs: number[];
 }
 
 /** Pick the entry: the named one, or the only one. Throws JobError listing the exports. */
@@ -71,8 +81,7 @@ export async function runJob(transport: Transport, bundle: LoadedBundle, opts: J
   const t0 = performance.now();
   const entry = pickEntry(bundle, opts.entry);
   const info = bundle.manifest.entries.find((e) => e.name === entry)!;
-  const hubs = transport.hubs().map((h) => h.id);
-  if (!hubs.length) throw new JobError('no hubs are available to run the job');
+  if (!transport.hubs().length) throw new JobError('no hubs are available to run the job');
   const job = randomBytes(8).toString('hex');
   const migrateEvery = opts.migrateEvery ?? 0;
   if (!Number.isInteger(migrateEvery) || migrateEvery < 0) throw new JobError(`--migrate-every must be a non-negative integer, got ${migrateEvery}`);
@@ -85,13 +94,21 @@ export async function runJob(transport: Transport, bundle: LoadedBundle, opts: J
   let paused = false;
   let lastHub: string | undefined;
   const place = roundRobin();
-  const stats = { fragments: 0, checkpoints: 0, migrations: 0, bytesMoved: 0, execMs: 0, yields: 0 };
+  const stats = { fragments: 0, checkpoints: 0, migrations: 0, bytesMoved: 0, execMs: 0, yields: 0, retries: 0 };
+  /** Hubs that failed this job: not used again by it. */
+  const avoid = new Set<string>();
+  const pauseToResumeMs: number[] = [];
+  let pausedAt: number | undefined;
+  const forget = (hub: string) => { avoid.add(hub); heldBy.delete(hub); hasBundle.delete(hub); };
 
   try {
-    for (;;) {
+    for (let attempt = 0; ; ) {
       // Round-robin: each new fragment run, and each resume after a pause, goes to the next hub.
-      const hub = place(hubs);
-      if (lastHub !== undefined && hub !== lastHub) stats.migrations++;
+      const live = transport.hubs().map((h) => h.id).filter((h) => !avoid.has(h));
+      if (!live.length) {
+        throw new JobError(`no hubs are available to run the job${avoid.size ? ` (failed: ${[...avoid].join(', ')})` : ''}`);
+      }
+      const hub = place(live);
       const req: ExecRequest = { kind: 'exec', v: PROTOCOL_VERSION, job, bundle: bundle.hash, entry, fragment, migrateEvery, seed: opts.seed };
       if (current) {
         const base = heldBy.get(hub);
@@ -105,7 +122,23 @@ export async function runJob(transport: Transport, bundle: LoadedBundle, opts: J
         stats.bytesMoved += bundle.bytes.byteLength;
       }
       const started = performance.now();
-      const reply = await send(transport, hub, req);
+      let reply: RanReply;
+      try {
+        reply = await send(transport, hub, req);
+      } catch (err) {
+        // The engine still holds the state it sent, so the fragment restarts from it
+        // elsewhere: at once when nobody listens, after a backoff when the hub went quiet.
+        const retry = retryDelay(err, attempt);
+        if (retry === undefined) throw err;
+        forget(hub);
+        stats.retries++;
+        opts.onRetry?.({ hub, fragment, error: err as Error });
+        if (retry > 0) await sleep(retry);
+        attempt++;
+        continue;
+      }
+      attempt = 0;
+      if (lastHub !== undefined && hub !== lastHub) stats.migrations++;
       hasBundle.add(hub);
       const after = decodeCheckpoint(reply.checkpoint);
       stats.bytesMoved += reply.checkpoint.byteLength;
@@ -115,8 +148,10 @@ export async function runJob(transport: Transport, bundle: LoadedBundle, opts: J
       stats.checkpoints++;
       stats.execMs += reply.execMs;
       stats.yields = reply.yields;
+      if (paused && pausedAt !== undefined && reply.resumedAt !== undefined) pauseToResumeMs.push(reply.resumedAt - pausedAt);
+      pausedAt = reply.pausedAt;
       if (!paused) stats.fragments++;
-      const placement = { fragment, hub, ms: performance.now() - started };
+      const placement = { fragment, hub, ms: performance.now() - started, bytesIn: req.checkpoint?.byteLength ?? 0, bytesOut: reply.checkpoint.byteLength };
       placements.push(placement);
       opts.onPlacement?.(placement);
       lastHub = hub;
@@ -124,18 +159,36 @@ export async function runJob(transport: Transport, bundle: LoadedBundle, opts: J
         const bytes = reply.result ?? new Uint8Array(0);
         return {
           job, entry, type: info.result, value: decodeValue(info.result, bytes), resultBytes: bytes,
-          ...stats, wallMs: performance.now() - t0, placements,
+          ...stats, wallMs: performance.now() - t0, placements, pauseToResumeMs,
         };
       }
       paused = reply.outcome === 'paused';
       fragment = reply.fragment;
     }
   } finally {
-    await Promise.allSettled([...hasBundle].map((h) => transport.request(h, { kind: 'drop-job', v: PROTOCOL_VERSION, job })));
+    // Not awaited: the result is final, and hubs also evict old jobs on their own.
+    void Promise.allSettled([...hasBundle].map((h) => transport.request(h, { kind: 'drop-job', v: PROTOCOL_VERSION, job })));
   }
 }
 
-async function send(transport: Transport, hub: string, req: ExecRequest): Promise<Extract<ExecReply, { kind: 'ran' }>> {
+type RanReply = Extract<ExecReply, { kind: 'ran' }>;
+
+/** Most consecutive failed placements of one step before the job fails. */
+export const MAX_PLACEMENT_ATTEMPTS = 6;
+
+/** Backoff before re-placing after `err` (0: at once), or undefined when it is not retryable. */
+function retryDelay(err: unknown, attempt: number): number | undefined {
+  if (attempt + 1 >= MAX_PLACEMENT_ATTEMPTS) return undefined;
+  if (err instanceof HubError && (err.code === 'draining' || err.code === 'no-base')) return 0;
+  if (!(err instanceof TransportError)) return undefined;
+  if (err.code === 'no-responders') return 0;
+  if (err.code === 'timeout' || err.code === 'hub-lost' || err.code === 'transport') return Math.min(2000, 100 * 2 ** attempt);
+  return undefined;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function send(transport: Transport, hub: string, req: ExecRequest): Promise<RanReply> {
   const reply = await transport.request(hub, req);
   if (reply.kind === 'need-bundle') throw new HubError('need-bundle', `hub ${hub} asked for the bundle twice`, hub);
   if (reply.kind === 'error') {

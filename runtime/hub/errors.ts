@@ -3,12 +3,22 @@
  *   catch (e) { if (e instanceof TransportError) retryElsewhere() }
  */
 
+/**
+ * Why a message did not get through. `no-responders`: nobody listens (fail fast, place
+ * elsewhere); `timeout` and `hub-lost`: maybe busy or gone (retry with backoff); `connect`:
+ * the NATS server cannot be reached at all.
+ */
+export type TransportErrorCode =
+  | 'transport' | 'no-responders' | 'timeout' | 'hub-lost' | 'aborted' | 'send' | 'closed'
+  | 'framing' | 'too-large' | 'connect' | 'auth';
+
 /** A hub could not be reached, or died while serving a request. */
 export class TransportError extends Error {
-  readonly code = 'transport';
-  constructor(message: string, options?: ErrorOptions) {
+  readonly code: TransportErrorCode;
+  constructor(message: string, options?: ErrorOptions & { code?: TransportErrorCode }) {
     super(message, options);
     this.name = 'TransportError';
+    this.code = options?.code ?? 'transport';
   }
 }
 

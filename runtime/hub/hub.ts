@@ -20,7 +20,11 @@ export class HubCore {
   private bundles = new Map<string, LoadedBundle>();
   private bases = new Map<string, Checkpoint>();
 
-  constructor(readonly id: string) {}
+  /**
+   * @param shouldPause polled at every yield point: true pauses the running fragment there
+   *   (a draining hub hands its work back this way).
+   */
+  constructor(readonly id: string, private readonly shouldPause: () => boolean = () => false) {}
 
   async handle(req: HubRequest): Promise<HubReply> {
     try {
@@ -70,8 +74,11 @@ export class HubCore {
     }
     const every = req.migrateEvery;
     const t0 = performance.now();
-    const out = x.run(req.fragment, every > 0 ? { pauseAtYield: (n) => n % every === 0 } : {});
+    const resumedAt = performance.timeOrigin + t0;
+    const pause = this.shouldPause;
+    const out = x.run(req.fragment, { pauseAtYield: (n) => (every > 0 && n % every === 0) || pause() });
     const execMs = performance.now() - t0;
+    const pausedAt = out.kind === 'paused' ? performance.timeOrigin + performance.now() : undefined;
     const fragment = out.kind === 'done' ? -1 : out.kind === 'paused' ? out.fragment : out.next;
     const after = x.capture({
       id: newCheckpointId(), bundle: bundle.hash, entry: req.entry,
@@ -85,7 +92,7 @@ export class HubCore {
       kind: 'ran', v: PROTOCOL_VERSION, outcome: out.kind, fragment,
       checkpoint: encodeCheckpoint(wire),
       result: out.kind === 'done' ? x.result(req.entry).bytes : undefined,
-      execMs, yields: x.yields,
+      execMs, yields: x.yields, resumedAt, pausedAt,
     };
   }
 }

@@ -15,8 +15,10 @@ export interface ExecRequest {
   v: number;
   job: string;
   bundle: string;
-  /** The bundle bytes, only when the hub said it lacks them. */
+  /** The bundle bytes, only when the hub said it lacks them (embedded mesh). */
   bundleBytes?: Uint8Array;
+  /** Subject a hub that lacks the bundle fetches it from, once (NATS mesh). */
+  origin?: string;
   entry: string;
   fragment: number;
   /** Arguments when the job starts here; absent when resuming from `checkpoint`. */
@@ -41,9 +43,34 @@ export type ExecReply =
     result?: Uint8Array;
     execMs: number;
     yields: number;
+    /** Wall-clock times (epoch ms) of the restore on this hub and of the pause, if any. */
+    resumedAt?: number;
+    pausedAt?: number;
   }
   | { kind: 'need-bundle'; v: number; bundle: string }
   | { kind: 'error'; v: number; code: string; message: string; fragment?: number; entry?: string };
 
 export type HubRequest = ExecRequest | { kind: 'drop-job'; v: number; job: string } | { kind: 'ping'; v: number };
 export type HubReply = ExecReply | { kind: 'pong'; v: number; hub: string } | { kind: 'ok'; v: number };
+
+/** A hub's lifecycle, as adverts and logs name it. */
+export type HubState = 'starting' | 'ready' | 'reconnecting' | 'draining' | 'stopped';
+
+/** What a hub tells the mesh about itself, every few seconds and on `discover`. */
+export interface HubAdvert {
+  kind: 'advert';
+  v: number;
+  id: string;
+  state: HubState;
+  caps: { cores: number; avx2: boolean; gpu: boolean; memoryMiB: number; node: string; arch: string };
+  load: { slots: number; busy: number; queue: number; cpu: number; jobs: number };
+  datasets: string[];
+  labels: Record<string, string>;
+  /** Advert interval, so receivers know when a hub is overdue. */
+  everyMs: number;
+  startedAt: number;
+}
+
+/** Asks a client for the bytes of a bundle it submitted. */
+export interface BundleRequest { kind: 'bundle'; v: number; hash: string }
+export type BundleReply = { kind: 'bundle-bytes'; v: number; hash: string; bytes: Uint8Array } | { kind: 'error'; v: number; code: string; message: string };

@@ -1,11 +1,13 @@
 /**
- * One embedded hub: a worker thread that serves protocol requests with a HubCore.
- * Started by startEmbeddedMesh; messages are { id, req } in and { id, reply } out.
+ * The worker side of a HubThread: serves protocol requests with a HubCore, one at a time.
+ * Messages are { id, req } in and { id, reply } out; checkpoint bytes are transferred, not
+ * copied. `workerData.preempt` is the shared flag polled at every yield point.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { HubCore } from './hub.js';
 
-const hub = new HubCore(workerData.hubId as string);
+const flag = workerData.preempt as Int32Array;
+const hub = new HubCore(workerData.hubId as string, () => Atomics.load(flag, 0) !== 0);
 parentPort!.on('message', async (msg: { id: number; req: any }) => {
   const reply = await hub.handle(msg.req);
   const transfer: ArrayBuffer[] = [];

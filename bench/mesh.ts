@@ -1,0 +1,131 @@
+/**
+ * What the NATS mesh costs, against raw NATS in the same script on the same server:
+ *
+ * - migrate: a fragment holding 1 MiB / 16 MiB of state, all of it rewritten between
+ *   pauses, moves between two `hub start` processes at every pause. Pause-to-resume is the
+ *   time from the pause on one hub to the restored fragment resuming on the other (both
+ *   hubs stamp it; same machine, same clock). Ratio: its median over the median raw NATS
+ *   request/reply carrying the same number of bytes to a responder in another process.
+ * - dispatch: tiny one-loop jobs through the mesh, one after another, in fragments/s,
+ *   against a raw request/reply loop of small messages.
+ * - diff: bytes sent for a migration after a one-word change in 16 MiB, against the full
+ *   checkpoint the first migration sent.
+ *
+ * The server runs with max_payload 32 MiB so raw NATS can carry 16 MiB in one message.
+ *   npm run bench              # overhead, then this
+ *   node dist/bench/mesh.js --quick
+ * Last line: `bench mesh: migrate1m_ratio=… migrate1m_ms=… migrate16m_ratio=… …`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { connect } from 'nats';
+import { buildBundle } from '../fragments/index.js';
+import { loadBundle, type LoadedBundle } from '../runtime/exec/index.js';
+import { runJob } from '../runtime/hub/index.js';
+import { connectMesh, type NatsMesh } from '../runtime/hub/nats-transport.js';
+import { startHubProcess, startNatsServer } from '../test/helpers/nats-server.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const RESULTS_FILE = path.join(ROOT, 'build', 'bench-mesh.json');
+const quick = process.argv.includes('--quick');
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** A raw NATS responder in its own process: replies 'ok' to anything. */
+function startEcho(url: string): Promise<ChildProcess> {
+  const code = `import { connect } from 'nats';
+const nc = await connect({ servers: ${JSON.stringify(url)} });
+nc.subscribe('bench.echo', { callback: (e, m) => m.respond(new Uint8Array([1])) });
+await nc.flush(); process.stdout.write('ready\\n');`;
+  const p = spawn(process.execPath, ['--input-type=module', '-e', code], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    p.stdout!.once('data', () => resolve(p));
+    p.once('exit', (c) => reject(new Error(`echo responder exited with ${c}`)));
+  });
+}
+
+async function rawRoundTrips(url: string, bytes: number, n: number): Promise<number[]> {
+  const nc = await connect({ servers: url });
+  const payload = new Uint8Array(bytes).fill(7);
+  const out: number[] = [];
+  try {
+    for (let i = 0; i < n + 3; i++) {
+      const t0 = performance.now();
+      await nc.request('bench.echo', payload, { timeout: 10_000 });
+      if (i >= 3) out.push(performance.now() - t0);
+    }
+  } finally {
+    await nc.close();
+  }
+  return out;
+}
+
+async function bundleOf(file: string, yieldInterval: number): Promise<LoadedBundle> {
+  return loadBundle((await buildBundle(path.join(ROOT, file), { yieldInterval })).bundle);
+}
+
+async function migrate(mesh: NatsMesh, b: LoadedBundle, url: string, kib: number, steps: number) {
+  // One full rewrite of the buffer is kib*256 loop iterations: a pause after each.
+  const every = Math.max(1, Math.round((kib * 256) / b.manifest.yieldInterval));
+  const r = await runJob(mesh, b, { entry: 'hold', args: [kib, steps, 1], migrateEvery: every });
+  const moved = r.placements.filter((p) => p.bytesIn > 0).map((p) => p.bytesIn);
+  const bytes = median(moved);
+  const raw = median(await rawRoundTrips(url, Math.round(bytes), quick ? 5 : 20));
+  const ms = median(r.pauseToResumeMs);
+  console.log(`migrate ${kib} KiB: ${r.pauseToResumeMs.length} migrations, median ${bytes} bytes each, pause-to-resume ${ms.toFixed(2)} ms, raw request/reply ${raw.toFixed(2)} ms, ratio ${(ms / raw).toFixed(2)}`);
+  return { kib, migrations: r.pauseToResumeMs.length, bytes, ms, rawMs: raw, ratio: ms / raw };
+}
+
+async function main(): Promise<void> {
+  const ns = await startNatsServer({ maxPayload: 32 << 20 });
+  const hubs = await Promise.all(['bench-1', 'bench-2'].map((n) => startHubProcess(ns.url, n, ['--slots', '1'])));
+  const echo = await startEcho(ns.url);
+  const mesh = await connectMesh({ nats: ns.url });
+  try {
+    const hold = await bundleOf('bench/programs/hold.ts', 1 << 18);
+    const m1 = await migrate(mesh, hold, ns.url, 1024, quick ? 8 : 30);
+    const m16 = await migrate(mesh, hold, ns.url, 16 * 1024, quick ? 4 : 10);
+
+    const tiny = await bundleOf('bench/programs/tiny.ts', 1 << 20);
+    const jobs = quick ? 100 : 400;
+    for (let i = 0; i < 20; i++) await runJob(mesh, tiny, { args: [100] });
+    let fragments = 0;
+    const t0 = performance.now();
+    for (let i = 0; i < jobs; i++) fragments += (await runJob(mesh, tiny, { args: [100] })).fragments;
+    const fps = fragments / ((performance.now() - t0) / 1000);
+    const rawRps = 1000 / median(await rawRoundTrips(ns.url, 64, jobs));
+    console.log(`dispatch: ${fragments} tiny fragments at ${fps.toFixed(0)}/s; raw request/reply ${rawRps.toFixed(0)}/s; ratio ${(fps / rawRps).toFixed(2)}`);
+
+    const small = await bundleOf('bench/programs/hold.ts', 2000);
+    const d = await runJob(mesh, small, { entry: 'hold', args: [16 * 1024, 40_000, 0], migrateEvery: 1 });
+    const sent = d.placements.filter((p) => p.bytesIn > 0).map((p) => p.bytesIn);
+    const full = Math.max(...sent);
+    const diff = median(sent.filter((x) => x < full / 2));
+    console.log(`diff: ${sent.length} migrations after one-word changes in 16 MiB: median ${diff} bytes each, full checkpoint ${full} bytes`);
+
+    const summary = {
+      migrate1m_ratio: m1.ratio, migrate1m_ms: m1.ms, migrate16m_ratio: m16.ratio, migrate16m_ms: m16.ms,
+      dispatch_ratio: fps / rawRps, dispatch_fps: fps, diff_bytes: diff, full_bytes: full,
+    };
+    await mkdir(path.dirname(RESULTS_FILE), { recursive: true });
+    await writeFile(RESULTS_FILE, JSON.stringify({ ...summary, migrate: [m1, m16], goals: { migrate_ratio: 1.5, migrate1m_ms: 2, dispatch_ratio: 0.5 } }, null, 2) + '\n');
+    const fmt = (k: string, v: number) => `${k}=${Number.isInteger(v) ? v : v.toFixed(k.endsWith('fps') ? 0 : 3)}`;
+    console.log(`bench mesh: ${Object.entries(summary).map(([k, v]) => fmt(k, v)).join(' ')}`);
+  } finally {
+    await mesh.close();
+    echo.kill();
+    await Promise.all(hubs.map((h) => h.stop('SIGKILL')));
+    await ns.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`bench mesh failed: ${err instanceof Error ? err.stack : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,59 @@
+/** `weave hubs`: list the live hubs on a NATS server with capabilities, load and latency. */
+import { connectMesh } from '../../runtime/hub/nats-transport.js';
+import { resolveNatsUrl } from '../../runtime/net/connect.js';
+import { intOption, UsageError, type Command } from '../command.js';
+
+const PINGS = 3;
+
+export const hubs: Command = {
+  name: 'hubs',
+  summary: 'list live hubs: capabilities, load, measured latency',
+  help: `usage: weave hubs [--nats URL] [--json] [--wait MS]
+
+Asks every hub on the NATS server for its advert, pings each ${PINGS} times and prints one line
+per hub: id, state, slots busy/total, queue, CPU load, AVX2, GPU, memory, datasets, labels
+and the median round-trip time.
+
+options:
+  --nats URL   NATS server (default: $NATS_URL, else nats://127.0.0.1:4222)
+  --json       print a JSON array of adverts, each with rttMs
+  --wait MS    how long to wait for the first hub (default 2000)
+  -h, --help   show this help
+
+exit codes: 0 listed (possibly none), 1 NATS unreachable, 2 bad input`,
+  options: { nats: { type: 'string' }, json: { type: 'boolean' }, wait: { type: 'string' } },
+  async run(values, positionals) {
+    if (positionals.length) throw new UsageError(`weave hubs takes no arguments, got '${positionals.join(' ')}'`);
+    const mesh = await connectMesh({ nats: resolveNatsUrl(values.nats), waitForHubsMs: intOption(values.wait, '--wait', 0, 600_000) ?? 2000 });
+    try {
+      const list = await Promise.all(mesh.adverts().map(async (a) => {
+        const rtts: number[] = [];
+        for (let i = 0; i < PINGS; i++) {
+          try { rtts.push(await mesh.ping(a.id)); } catch { /* counted as missing */ }
+        }
+        rtts.sort((x, y) => x - y);
+        return { ...a, rttMs: rtts.length ? Math.round(rtts[rtts.length >> 1] * 1000) / 1000 : null };
+      }));
+      if (values.json) {
+        process.stdout.write(JSON.stringify(list.map(({ kind, v, ...rest }) => rest)) + '\n');
+        return 0;
+      }
+      if (!list.length) {
+        process.stdout.write('no hubs answered; start one with: hub start --nats ' + resolveNatsUrl(values.nats) + '\n');
+        return 0;
+      }
+      const rows = list.map((h) => [
+        h.id, h.state, `${h.load.busy}/${h.load.slots}`, String(h.load.queue), h.load.cpu.toFixed(2),
+        h.caps.avx2 ? 'yes' : 'no', h.caps.gpu ? 'yes' : 'no', `${h.caps.memoryMiB} MiB`,
+        h.datasets.join(',') || '-', Object.entries(h.labels).map(([k, v]) => `${k}=${v}`).join(',') || '-',
+        h.rttMs === null ? 'no answer' : `${h.rttMs.toFixed(2)} ms`,
+      ]);
+      const head = ['HUB', 'STATE', 'BUSY', 'QUEUE', 'CPU', 'AVX2', 'GPU', 'MEMORY', 'DATASETS', 'LABELS', 'RTT'];
+      const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+      for (const r of [head, ...rows]) process.stdout.write(r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd() + '\n');
+      return 0;
+    } finally {
+      await mesh.close();
+    }
+  },
+};

@@ -1,0 +1,272 @@
+/**
+ * The hub daemon behind `hub start`: one NATS connection, S worker-thread slots.
+ *
+ * It answers `exec` requests on its own subject by running the fragment on a slot (a job
+ * sticks to one slot, which holds its base checkpoint for diffs), fetches a bundle it lacks
+ * once from the submitting client and keeps it by content hash, advertises capabilities and
+ * load every few seconds, and answers pings. Any message it cannot use gets a typed
+ * `error` reply and a log line; nothing a peer sends ends the process.
+ *
+ * Stopping drains: the hub advertises `draining`, refuses new work, pauses each running
+ * fragment at its next yield point and replies with that checkpoint, so the engine resumes
+ * it on another hub; then it leaves.
+ *   const hub = await startHub({ nats: 'nats://127.0.0.1:4222', name: 'a', slots: 2 });
+ *   process.on('SIGTERM', () => hub.stop());
+ */
+import os from 'node:os';
+import { createHash } from 'node:crypto';
+import type { NatsConnection, Subscription } from 'nats';
+import { connectNats } from '../net/connect.js';
+import { Wire } from '../net/wire.js';
+import { decodeMessage, encodeMessage, ProtocolError, type Message } from '../net/message.js';
+import { ADVERT_SUBJECT, DISCOVER_SUBJECT, execSubject, isSubjectToken, pingSubject } from '../net/subjects.js';
+import { HubThread } from './hub-thread.js';
+import { detectCapabilities } from './capabilities.js';
+import { createLogger, type Logger } from './log.js';
+import { PROTOCOL_VERSION, type BundleReply, type ExecRequest, type HubAdvert, type HubReply, type HubState } from './protocol.js';
+import { TransportError } from './errors.js';
+
+export interface HubOptions {
+  nats: string;
+  /** Hub id: one subject token. @default <hostname>-<pid> */
+  name?: string;
+  /** Fragments run at once (worker threads). @default one per core */
+  slots?: number;
+  datasets?: Record<string, string>;
+  labels?: Record<string, string>;
+  /** @default 2000 */
+  advertEveryMs?: number;
+  /** Longest a drain waits for running fragments to pause. @default 30000 */
+  drainTimeoutMs?: number;
+  log?: Logger;
+}
+
+/** Bundles kept by content hash; a bundle is a few hundred KiB, so a count bound is enough. */
+const MAX_CACHED_BUNDLES = 64;
+
+export class HubDaemon {
+  state: HubState = 'starting';
+  private readonly threads: HubThread[];
+  private readonly jobSlot = new Map<string, number>();
+  private readonly bundles = new Map<string, Uint8Array>();
+  private readonly fetching = new Map<string, Promise<Uint8Array>>();
+  private readonly subs: Subscription[] = [];
+  private readonly wire: Wire;
+  private readonly caps = detectCapabilities();
+  private readonly startedAt = Date.now();
+  private advertTimer: NodeJS.Timeout | undefined;
+  private stopping: Promise<void> | undefined;
+  /** Settles when the hub has stopped (drained, or its connection closed for good). */
+  readonly closed: Promise<void>;
+  private markClosed!: () => void;
+  private readonly everyMs: number;
+
+  constructor(readonly id: string, private readonly nc: NatsConnection, private readonly opts: HubOptions, private readonly log: Logger) {
+    const slots = opts.slots ?? os.availableParallelism();
+    this.threads = Array.from({ length: slots }, (_, i) => new HubThread(`${id}/${i}`));
+    this.wire = new Wire(nc);
+    this.everyMs = opts.advertEveryMs ?? 2000;
+    this.closed = new Promise((r) => { this.markClosed = r; });
+    void nc.closed().then((err) => {
+      if (!this.stopping) this.log.error('nats connection closed', { error: err ? err.message : undefined });
+      this.stopping ??= this.drain();
+    });
+  }
+
+  /** Subscribe, advertise, and watch the connection. */
+  start(): void {
+    const onDrop = (why: string) => this.log.warn('dropped a message', { why });
+    this.subs.push(this.wire.serve(execSubject(this.id), (b) => this.onExec(b), { onDrop }));
+    this.subs.push(this.wire.serve(pingSubject(this.id), async () => encodeMessage({ kind: 'pong', v: PROTOCOL_VERSION, hub: this.id }), { onDrop }));
+    this.subs.push(this.wire.serve(DISCOVER_SUBJECT, async () => encodeMessage(this.advert() as unknown as Message), { onDrop }));
+    this.state = 'ready';
+    this.publishAdvert();
+    this.advertTimer = setInterval(() => this.publishAdvert(), this.everyMs);
+    void this.watchStatus();
+    this.log.info('ready', { slots: this.threads.length, caps: this.caps, subject: execSubject(this.id) });
+  }
+
+  advert(): HubAdvert {
+    const busy = this.threads.filter((t) => t.inFlight > 0).length;
+    const queue = this.threads.reduce((s, t) => s + Math.max(0, t.inFlight - 1), 0);
+    return {
+      kind: 'advert', v: PROTOCOL_VERSION, id: this.id, state: this.state, caps: this.caps,
+      load: { slots: this.threads.length, busy, queue, cpu: os.loadavg()[0] / this.caps.cores, jobs: this.jobSlot.size },
+      datasets: Object.keys(this.opts.datasets ?? {}), labels: this.opts.labels ?? {},
+      everyMs: this.everyMs, startedAt: this.startedAt,
+    };
+  }
+
+  /** Drain and leave. Safe to call more than once. */
+  stop(): Promise<void> {
+    this.stopping ??= this.drain();
+    return this.stopping;
+  }
+
+  private async drain(): Promise<void> {
+    this.state = 'draining';
+    this.log.info('draining', { running: this.threads.filter((t) => t.inFlight > 0).length });
+    this.publishAdvert();
+    for (const t of this.threads) t.preempt();
+    const deadline = Date.now() + (this.opts.drainTimeoutMs ?? 30_000);
+    while (this.threads.some((t) => t.inFlight > 0) && Date.now() < deadline) await sleep(20);
+    if (this.threads.some((t) => t.inFlight > 0)) this.log.warn('drain timed out; stopping with fragments still running');
+    clearInterval(this.advertTimer);
+    this.state = 'stopped';
+    this.publishAdvert();
+    try {
+      await this.nc.drain();
+    } catch { /* already closed */ }
+    await Promise.all(this.threads.map((t) => t.close()));
+    this.log.info('stopped');
+    this.markClosed();
+  }
+
+  private publishAdvert(): void {
+    if (this.nc.isClosed() || this.nc.isDraining()) return;
+    try {
+      this.wire.publish(ADVERT_SUBJECT, encodeMessage(this.advert() as unknown as Message));
+    } catch (e) {
+      this.log.warn('cannot publish advert', { error: (e as Error).message });
+    }
+  }
+
+  private async watchStatus(): Promise<void> {
+    for await (const s of this.nc.status()) {
+      if (s.type === 'disconnect' || s.type === 'reconnecting') {
+        if (this.state === 'ready') this.state = 'reconnecting';
+        this.log.warn('nats connection lost; reconnecting', { type: s.type, data: String(s.data) });
+      } else if (s.type === 'reconnect') {
+        if (this.state === 'reconnecting') this.state = 'ready';
+        this.log.info('nats reconnected', { server: String(s.data) });
+        this.publishAdvert();
+      } else if (s.type === 'error') {
+        this.log.error('nats error', { error: String(s.data) });
+      }
+    }
+  }
+
+  private async onExec(bytes: Uint8Array): Promise<Uint8Array> {
+    let reply: HubReply;
+    try {
+      const msg = decodeMessage(bytes);
+      reply = await this.dispatch(msg);
+    } catch (e) {
+      const code = e instanceof ProtocolError ? `bad-message` : e instanceof TransportError ? `transport-${e.code}` : 'internal';
+      this.log.warn('rejected a request', { code, error: (e as Error).message });
+      reply = { kind: 'error', v: PROTOCOL_VERSION, code, message: (e as Error).message };
+    }
+    if (reply.kind === 'error' && reply.code !== 'trap') this.log.warn('error reply', { code: reply.code, error: reply.message });
+    return encodeMessage(reply as unknown as Message);
+  }
+
+  private async dispatch(msg: Message): Promise<HubReply> {
+    switch (msg.kind) {
+      case 'ping': return { kind: 'pong', v: PROTOCOL_VERSION, hub: this.id };
+      case 'drop-job': {
+        const job = String(msg.job);
+        const slot = this.jobSlot.get(job);
+        this.jobSlot.delete(job);
+        if (slot !== undefined) await this.threads[slot].request({ kind: 'drop-job', v: PROTOCOL_VERSION, job });
+        return { kind: 'ok', v: PROTOCOL_VERSION };
+      }
+      case 'exec': return this.exec(checkExec(msg));
+      default: throw new ProtocolError('unknown-kind', `a hub does not take '${msg.kind}' messages`);
+    }
+  }
+
+  private async exec(req: ExecRequest): Promise<HubReply> {
+    if (this.state === 'draining' || this.state === 'stopped') {
+      return { kind: 'error', v: PROTOCOL_VERSION, code: 'draining', message: `hub ${this.id} is draining; place the fragment elsewhere` };
+    }
+    const thread = this.threads[this.slotFor(req.job)];
+    const known = this.bundles.get(req.bundle);
+    let reply = await thread.request(known && !req.bundleBytes ? { ...req, bundleBytes: known } : req);
+    if (reply.kind === 'need-bundle') {
+      const bytes = await this.fetchBundle(req);
+      reply = await thread.request({ ...req, bundleBytes: bytes });
+    }
+    if (reply.kind === 'error' && reply.code === 'no-base') this.jobSlot.delete(req.job);
+    return reply;
+  }
+
+  /** A new job goes to the slot with the fewest requests in flight, and stays there. */
+  private slotFor(job: string): number {
+    let slot = this.jobSlot.get(job);
+    if (slot === undefined) {
+      slot = 0;
+      for (let i = 1; i < this.threads.length; i++) if (this.threads[i].inFlight < this.threads[slot].inFlight) slot = i;
+      this.jobSlot.set(job, slot);
+    }
+    return slot;
+  }
+
+  /** The bundle's bytes from the client that submitted it, once per hub however many ask. */
+  private fetchBundle(req: ExecRequest): Promise<Uint8Array> {
+    const cached = this.bundles.get(req.bundle);
+    if (cached) return Promise.resolve(cached);
+    if (req.bundleBytes) return Promise.resolve(this.remember(req.bundle, req.bundleBytes));
+    let p = this.fetching.get(req.bundle);
+    if (!p) {
+      p = this.fetchFromOrigin(req).finally(() => this.fetching.delete(req.bundle));
+      this.fetching.set(req.bundle, p);
+    }
+    return p;
+  }
+
+  private async fetchFromOrigin(req: ExecRequest): Promise<Uint8Array> {
+    if (!req.origin) throw new TransportError(`bundle ${req.bundle.slice(0, 12)} is not cached here and the request names no origin`, { code: 'transport' });
+    const t0 = performance.now();
+    const raw = await this.wire.request(req.origin, encodeMessage({ kind: 'bundle', v: PROTOCOL_VERSION, hash: req.bundle }), { timeoutMs: 30_000 });
+    const reply = decodeMessage(raw) as unknown as BundleReply;
+    if (reply.kind !== 'bundle-bytes' || !(reply.bytes instanceof Uint8Array)) {
+      throw new TransportError(`origin ${req.origin} did not send bundle ${req.bundle.slice(0, 12)}: ${'message' in reply ? reply.message : reply.kind}`);
+    }
+    const hash = createHash('sha256').update(reply.bytes).digest('hex');
+    if (hash !== req.bundle) throw new TransportError(`origin ${req.origin} sent bytes hashing to ${hash.slice(0, 12)}, not ${req.bundle.slice(0, 12)}`);
+    this.log.info('fetched bundle', { bundle: req.bundle.slice(0, 12), bytes: reply.bytes.byteLength, ms: Math.round(performance.now() - t0) });
+    return this.remember(req.bundle, reply.bytes);
+  }
+
+  private remember(hash: string, bytes: Uint8Array): Uint8Array {
+    if (this.bundles.size >= MAX_CACHED_BUNDLES) this.bundles.delete(this.bundles.keys().next().value!);
+    this.bundles.set(hash, bytes);
+    return bytes;
+  }
+}
+
+/** Connect and start serving. Throws TransportError when NATS cannot be reached. */
+export async function startHub(opts: HubOptions): Promise<HubDaemon> {
+  const id = opts.name ?? defaultHubName();
+  if (!isSubjectToken(id)) throw new TransportError(`hub name '${id}' must be 1-64 letters, digits, '-' or '_'`, { code: 'transport' });
+  const log = opts.log ?? createLogger({ hub: id });
+  const nc = await connectNats(opts.nats, { name: `weave hub ${id}` });
+  const hub = new HubDaemon(id, nc, opts, log);
+  hub.start();
+  return hub;
+}
+
+export function defaultHubName(): string {
+  return `${os.hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 40)}-${process.pid}`;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/** The fields of an exec request, checked; throws ProtocolError naming the bad one. */
+function checkExec(m: Message): ExecRequest {
+  const bad = (field: string, want: string) => new ProtocolError('malformed', `exec: '${field}' must be ${want}`);
+  if (typeof m.job !== 'string' || !m.job || m.job.length > 128) throw bad('job', 'a string of 1-128 characters');
+  if (typeof m.bundle !== 'string' || !HEX64.test(m.bundle)) throw bad('bundle', 'a sha-256 hex digest');
+  if (typeof m.entry !== 'string') throw bad('entry', 'a string');
+  if (!Number.isInteger(m.fragment) || (m.fragment as number) < 0) throw bad('fragment', 'a non-negative integer');
+  if (!Number.isInteger(m.migrateEvery) || (m.migrateEvery as number) < 0) throw bad('migrateEvery', 'a non-negative integer');
+  if (m.checkpoint !== undefined && !(m.checkpoint instanceof Uint8Array)) throw bad('checkpoint', 'bytes');
+  if (m.bundleBytes !== undefined && !(m.bundleBytes instanceof Uint8Array)) throw bad('bundleBytes', 'bytes');
+  if (m.origin !== undefined && (typeof m.origin !== 'string' || !m.origin.startsWith('weave.client.'))) throw bad('origin', "a 'weave.client.' subject");
+  if (m.args !== undefined && (!Array.isArray(m.args) || !m.args.every((a) => typeof a === 'number' || typeof a === 'bigint'))) throw bad('args', 'an array of numbers');
+  if (m.seed !== undefined && !Number.isInteger(m.seed)) throw bad('seed', 'an integer');
+  if (m.checkpoint === undefined && m.args === undefined) throw bad('args', 'present when there is no checkpoint');
+  return m as unknown as ExecRequest;
+}

@@ -1,0 +1,69 @@
+/**
+ * A HubCore on a worker thread, driven by messages: the embedded mesh runs one per hub,
+ * a hub daemon one per slot. Requests queue in the worker in arrival order.
+ *
+ * `preempt()` makes the fragment running on the thread pause at its next yield point (a
+ * flag in shared memory that the worker polls there), so its state comes back as a
+ * `paused` checkpoint; `resume()` clears the flag.
+ *   const t = new HubThread('hub-1');
+ *   const reply = await t.request({ kind: 'ping', v: 1 });
+ */
+import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import type { HubReply, HubRequest } from './protocol.js';
+import { TransportError } from './errors.js';
+
+interface Pending { resolve: (r: HubReply) => void; reject: (e: Error) => void }
+
+const SCRIPT = fileURLToPath(new URL('./hub-worker.js', import.meta.url));
+
+export class HubThread {
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private dead: Error | undefined;
+  private readonly worker: Worker;
+  private readonly flag = new Int32Array(new SharedArrayBuffer(4));
+
+  constructor(readonly id: string) {
+    this.worker = new Worker(SCRIPT, { workerData: { hubId: id, preempt: this.flag } });
+    this.worker.on('message', (msg: { id: number; reply: HubReply }) => {
+      const p = this.pending.get(msg.id);
+      this.pending.delete(msg.id);
+      p?.resolve(msg.reply);
+    });
+    const fail = (err: Error) => {
+      this.dead = new TransportError(`hub thread ${id} stopped: ${err.message}`, { cause: err, code: 'hub-lost' });
+      for (const p of this.pending.values()) p.reject(this.dead);
+      this.pending.clear();
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`exit code ${code}`)));
+  }
+
+  /** Requests sent and not yet answered (the one running plus the queue). */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  request(req: HubRequest, transfer: ArrayBuffer[] = []): Promise<HubReply> {
+    if (this.dead) return Promise.reject(this.dead);
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, req }, transfer);
+    });
+  }
+
+  preempt(): void {
+    Atomics.store(this.flag, 0, 1);
+  }
+
+  resume(): void {
+    Atomics.store(this.flag, 0, 0);
+  }
+
+  async close(): Promise<void> {
+    this.dead ??= new TransportError(`hub thread ${this.id} closed`, { code: 'closed' });
+    await this.worker.terminate();
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * The engine's side of the NATS mesh, behind the same Transport as the embedded mesh.
+ *
+ * It keeps the adverts hubs publish (a hub missing three advert intervals is gone), sends
+ * `exec` requests to a hub's own subject, and serves the bundles of its jobs on its own
+ * client subject: a hub that lacks a bundle fetches it once from there, so bundle bytes
+ * never ride along with checkpoints. An exec has no fixed timeout (a fragment may run for
+ * minutes); instead it fails with `hub-lost` when the hub stops advertising.
+ *   const mesh = await connectMesh({ nats: 'nats://127.0.0.1:4222' });
+ *   const r = await runJob(mesh, bundle, { args: [10] });
+ *   await mesh.close();
+ */
+import { randomBytes } from 'node:crypto';
+import type { NatsConnection, Subscription } from 'nats';
+import { connectNats } from '../net/connect.js';
+import { Wire } from '../net/wire.js';
+import { decodeMessage, encodeMessage, ProtocolError, type Message } from '../net/message.js';
+import { ADVERT_SUBJECT, DISCOVER_SUBJECT, bundleSubject, execSubject, pingSubject } from '../net/subjects.js';
+import { PROTOCOL_VERSION, type HubAdvert, type HubReply, type HubRequest } from './protocol.js';
+import type { HubInfo, Transport } from './transport.js';
+import { TransportError } from './errors.js';
+
+export interface MeshOptions {
+  nats: string;
+  /** Wait this long for the first hub to advertise. @default 3000 */
+  waitForHubsMs?: number;
+  /** How long discovery collects adverts after the first one. @default 250 */
+  settleMs?: number;
+}
+
+interface Seen { advert: HubAdvert; at: number }
+
+/** Adverts missing for this many intervals mean the hub is gone. */
+const MISSED_ADVERTS = 3;
+const SMALL_REQUEST_TIMEOUT_MS = 5000;
+
+export class NatsMesh implements Transport {
+  private readonly seen = new Map<string, Seen>();
+  private readonly served = new Map<string, Uint8Array>();
+  private readonly subs: Subscription[] = [];
+  readonly wire: Wire;
+  readonly clientId = randomBytes(6).toString('hex');
+
+  constructor(readonly nc: NatsConnection) {
+    this.wire = new Wire(nc);
+    this.subs.push(nc.subscribe(ADVERT_SUBJECT, { callback: (err, msg) => { if (!err) this.onAdvert(msg.data); } }));
+    this.subs.push(this.wire.serve(bundleSubject(this.clientId), async (bytes) => this.serveBundle(bytes)));
+  }
+
+  /** Live hubs that take work, sorted by id. */
+  hubs(): HubInfo[] {
+    return this.adverts().filter((a) => a.state === 'ready').map((a) => ({ id: a.id }));
+  }
+
+  /** Every hub heard from recently, whatever its state. */
+  adverts(): HubAdvert[] {
+    const now = Date.now();
+    return [...this.seen.values()]
+      .filter((s) => s.advert.state !== 'stopped' && now - s.at < MISSED_ADVERTS * s.advert.everyMs)
+      .map((s) => s.advert)
+      .sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /** Ask every hub for its advert now; resolves after the first arrives and a short settle. */
+  async discover(opts: { waitMs?: number; settleMs?: number } = {}): Promise<HubAdvert[]> {
+    const wait = opts.waitMs ?? 3000;
+    const settle = opts.settleMs ?? 250;
+    const inbox = `_INBOX.weave.discover.${randomBytes(6).toString('hex')}`;
+    const t0 = Date.now();
+    let first = 0;
+    const sub = this.nc.subscribe(inbox, { callback: (err, msg) => { if (!err && this.onAdvert(msg.data)) first ||= Date.now(); } });
+    try {
+      this.nc.publish(DISCOVER_SUBJECT, encodeMessage({ kind: 'discover', v: PROTOCOL_VERSION }), { reply: inbox });
+      for (;;) {
+        await sleep(25);
+        const now = Date.now();
+        if (first && now - first >= settle) break;
+        if (!first && this.adverts().length) first = now;
+        if (now - t0 >= wait) break;
+        // Re-ask now and then: a hub that was still subscribing misses the first call.
+        if (!first && (now - t0) % 500 < 25) this.nc.publish(DISCOVER_SUBJECT, encodeMessage({ kind: 'discover', v: PROTOCOL_VERSION }), { reply: inbox });
+      }
+    } finally {
+      sub.unsubscribe();
+    }
+    return this.adverts();
+  }
+
+  /** Round-trip time to a hub in ms. Rejects with TransportError. */
+  async ping(hub: string): Promise<number> {
+    const t0 = performance.now();
+    const raw = await this.wire.request(pingSubject(hub), encodeMessage({ kind: 'ping', v: PROTOCOL_VERSION }), { timeoutMs: SMALL_REQUEST_TIMEOUT_MS });
+    const ms = performance.now() - t0;
+    if (decodeMessage(raw).kind !== 'pong') throw new TransportError(`hub ${hub} answered a ping with something else`);
+    return ms;
+  }
+
+  async request(hub: string, req: HubRequest): Promise<HubReply> {
+    let msg: HubRequest = req;
+    if (req.kind === 'exec') {
+      // Bundles travel by fetch from this client, never inside the request.
+      const { bundleBytes, ...rest } = req;
+      if (bundleBytes) this.served.set(req.bundle, bundleBytes);
+      msg = { ...rest, origin: bundleSubject(this.clientId) };
+    }
+    const ctl = new AbortController();
+    const watch = req.kind === 'exec' ? setInterval(() => {
+      const s = this.seen.get(hub);
+      if (!s || Date.now() - s.at > MISSED_ADVERTS * s.advert.everyMs || s.advert.state === 'stopped') {
+        ctl.abort(`hub ${hub} stopped advertising while running the fragment`);
+      }
+    }, 500) : undefined;
+    try {
+      const raw = await this.wire.request(execSubject(hub), encodeMessage(msg as unknown as Message), {
+        signal: ctl.signal, timeoutMs: req.kind === 'exec' ? undefined : SMALL_REQUEST_TIMEOUT_MS,
+      });
+      return decodeMessage(raw) as unknown as HubReply;
+    } catch (e) {
+      if (e instanceof TransportError && e.code === 'aborted') throw new TransportError(e.message, { code: 'hub-lost' });
+      if (e instanceof TransportError && e.code === 'no-responders') throw new TransportError(`hub ${hub} is not listening (no responders)`, { code: 'no-responders' });
+      if (e instanceof ProtocolError) throw new TransportError(`hub ${hub} sent a bad reply: ${e.message}`, { code: 'framing' });
+      throw e;
+    } finally {
+      if (watch) clearInterval(watch);
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.subs) s.unsubscribe();
+    this.wire.close();
+    try {
+      await this.nc.drain();
+    } catch { /* already closed */ }
+  }
+
+  private onAdvert(bytes: Uint8Array): boolean {
+    try {
+      const m = decodeMessage(bytes);
+      if (m.kind !== 'advert' || typeof m.id !== 'string' || typeof m.everyMs !== 'number') return false;
+      this.seen.set(m.id, { advert: m as unknown as HubAdvert, at: Date.now() });
+      return true;
+    } catch {
+      return false; // an advert from another version, or noise: not a hub we can use
+    }
+  }
+
+  private async serveBundle(bytes: Uint8Array): Promise<Uint8Array> {
+    try {
+      const m = decodeMessage(bytes);
+      const b = typeof m.hash === 'string' ? this.served.get(m.hash) : undefined;
+      if (m.kind === 'bundle' && b) return encodeMessage({ kind: 'bundle-bytes', v: PROTOCOL_VERSION, hash: m.hash as string, bytes: b });
+      return encodeMessage({ kind: 'error', v: PROTOCOL_VERSION, code: 'no-bundle', message: `this client does not serve bundle ${String(m.hash).slice(0, 12)}` });
+    } catch (e) {
+      return encodeMessage({ kind: 'error', v: PROTOCOL_VERSION, code: 'bad-message', message: (e as Error).message });
+    }
+  }
+}
+
+/** Connect and wait (up to waitForHubsMs) for hubs. Throws TransportError when NATS is unreachable. */
+export async function connectMesh(opts: MeshOptions): Promise<NatsMesh> {
+  const nc = await connectNats(opts.nats, { name: 'weave client' });
+  const mesh = new NatsMesh(nc);
+  await mesh.discover({ waitMs: opts.waitForHubsMs, settleMs: opts.settleMs });
+  return mesh;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

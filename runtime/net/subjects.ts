@@ -1,0 +1,20 @@
+/**
+ * NATS subjects, all in one place. A hub id is one subject token.
+ *   weave.hub.<id>.exec      run a fragment (request/reply, chunked)
+ *   weave.hub.<id>.ping      latency probe (request/reply, tiny)
+ *   weave.hubs.advert        every hub's periodic advert (publish)
+ *   weave.hubs.discover      ask every hub for its advert now (request, many replies)
+ *   weave.client.<id>.bundle a client serves the bundles of its jobs (request/reply)
+ */
+export const ADVERT_SUBJECT = 'weave.hubs.advert';
+export const DISCOVER_SUBJECT = 'weave.hubs.discover';
+export const execSubject = (hub: string) => `weave.hub.${hub}.exec`;
+export const pingSubject = (hub: string) => `weave.hub.${hub}.ping`;
+export const bundleSubject = (client: string) => `weave.client.${client}.bundle`;
+
+const TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** True when `id` can be a hub or client id (one NATS subject token, no wildcards). */
+export function isSubjectToken(id: string): boolean {
+  return TOKEN.test(id);
+}

@@ -1,0 +1,219 @@
+/**
+ * Request/reply of arbitrary-size byte payloads over a NATS connection.
+ *
+ * NATS refuses a message above the server's `max_payload` (1 MiB by default), and a
+ * checkpoint can be far larger. A payload that fits goes as one plain message; a larger one
+ * goes as parts, each carrying `Weave-Xfer` (transfer id) and `Weave-Part` (i/n) headers.
+ * NATS delivers the messages of one connection to one subscriber in order, so a receiver
+ * only appends parts; the request's last part carries the reply subject. Replies come back
+ * the same way to one shared inbox subscription, told apart by a token in the subject.
+ *
+ * Failures are typed: no subscriber on the subject (`no-responders`, fail fast and place
+ * elsewhere) is told apart from no answer in time (`timeout`, retry with backoff).
+ *   const wire = new Wire(nc);
+ *   wire.serve('svc.echo', async (bytes) => bytes);
+ *   const back = await wire.request('svc.echo', new Uint8Array(5 << 20), { timeoutMs: 5000 });
+ */
+import { randomBytes } from 'node:crypto';
+import { headers as natsHeaders, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from 'nats';
+import { TransportError } from '../hub/errors.js';
+
+const XFER = 'Weave-Xfer';
+const PART = 'Weave-Part';
+/** Room left in each part for the headers and the protocol line. */
+const HEADER_ROOM = 1024;
+/** A receiver drops parts of a transfer that has not completed in this time. */
+const PART_TTL_MS = 60_000;
+/** @default bound on one reassembled payload, so a peer cannot make a receiver buffer without end. */
+export const DEFAULT_MAX_PAYLOAD_BYTES = 1 << 30;
+
+export interface WireOptions {
+  /** Largest payload accepted after reassembly. @default 1 GiB */
+  maxPayloadBytes?: number;
+  /** Part size; the server's max_payload (less room for headers) when absent. */
+  partBytes?: number;
+}
+
+export interface RequestOptions {
+  /** Give up with a `timeout` TransportError after this long. @default no limit */
+  timeoutMs?: number;
+  /** Rejects the request early (e.g. when the peer is known to be gone). */
+  signal?: AbortSignal;
+}
+
+/** What a handler gets besides the payload. */
+export interface ServeContext {
+  subject: string;
+}
+
+export type Handler = (payload: Uint8Array, ctx: ServeContext) => Promise<Uint8Array>;
+
+interface Pending {
+  parts: Uint8Array[];
+  resolve: (b: Uint8Array) => void;
+  reject: (e: Error) => void;
+  cleanup: () => void;
+}
+
+interface Partial { parts: Uint8Array[]; bytes: number; started: number }
+
+export class Wire {
+  private readonly inbox: string;
+  private readonly inboxSub: Subscription;
+  private readonly pending = new Map<string, Pending>();
+  private readonly prefix = randomBytes(6).toString('hex');
+  private seq = 0;
+  private readonly maxPayload: number;
+
+  constructor(readonly nc: NatsConnection, private readonly opts: WireOptions = {}) {
+    this.maxPayload = opts.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+    this.inbox = `_INBOX.weave.${this.prefix}`;
+    const partials = new Map<string, Partial>();
+    this.inboxSub = nc.subscribe(`${this.inbox}.*`, {
+      callback: (err, msg) => {
+        if (err) return;
+        const token = msg.subject.slice(this.inbox.length + 1);
+        const p = this.pending.get(token);
+        if (!p) return;
+        if (msg.data.length === 0 && msg.headers?.code === 503) {
+          p.reject(new TransportError('no hub is listening on that subject', { code: 'no-responders' }));
+          return;
+        }
+        try {
+          const whole = this.collect(partials, token, msg);
+          if (whole) p.resolve(whole);
+        } catch (e) {
+          p.reject(e as Error);
+        }
+      },
+    });
+  }
+
+  /** Largest part this connection may publish. */
+  partBytes(): number {
+    const server = this.nc.info?.max_payload ?? 1 << 20;
+    return Math.max(4096, Math.min(this.opts.partBytes ?? server, server) - HEADER_ROOM);
+  }
+
+  /** Send `payload` to `subject` and wait for the (reassembled) reply. Rejects with TransportError. */
+  request(subject: string, payload: Uint8Array, opts: RequestOptions = {}): Promise<Uint8Array> {
+    const token = (this.seq++).toString(36);
+    return new Promise<Uint8Array>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const onAbort = () => done.reject(new TransportError(String(opts.signal?.reason ?? 'request aborted'), { code: 'aborted' }));
+      const cleanup = () => {
+        this.pending.delete(token);
+        if (timer) clearTimeout(timer);
+        opts.signal?.removeEventListener('abort', onAbort);
+      };
+      const done: Pending = {
+        parts: [],
+        resolve: (b) => { cleanup(); resolve(b); },
+        reject: (e) => { cleanup(); reject(e); },
+        cleanup,
+      };
+      this.pending.set(token, done);
+      if (opts.timeoutMs !== undefined) {
+        timer = setTimeout(() => done.reject(new TransportError(`no reply on ${subject} within ${opts.timeoutMs} ms`, { code: 'timeout' })), opts.timeoutMs);
+      }
+      if (opts.signal) {
+        if (opts.signal.aborted) return onAbort();
+        opts.signal.addEventListener('abort', onAbort, { once: true });
+      }
+      try {
+        this.send(subject, payload, `${this.inbox}.${token}`);
+      } catch (e) {
+        done.reject(e instanceof TransportError ? e : new TransportError(`cannot send on ${subject}: ${(e as Error).message}`, { code: 'send', cause: e }));
+      }
+    });
+  }
+
+  /** Publish without waiting for anything (events). */
+  publish(subject: string, payload: Uint8Array): void {
+    this.send(subject, payload);
+  }
+
+  /**
+   * Answer requests on `subject` with `handler`. A handler that throws gets nothing sent
+   * back (the requester's timeout or liveness check decides), so handlers reply with typed
+   * error messages instead of throwing.
+   */
+  serve(subject: string, handler: Handler, opts: { queue?: string; onDrop?: (why: string) => void } = {}): Subscription {
+    const partials = new Map<string, Partial>();
+    return this.nc.subscribe(subject, {
+      queue: opts.queue,
+      callback: (err, msg) => {
+        if (err) return;
+        let whole: Uint8Array | undefined;
+        try {
+          whole = this.collect(partials, msg.headers?.get(XFER) ?? '', msg);
+        } catch (e) {
+          opts.onDrop?.((e as Error).message);
+          return;
+        }
+        if (!whole) return;
+        const reply = msg.reply;
+        handler(whole, { subject: msg.subject }).then(
+          (out) => { if (reply) this.send(reply, out); },
+          (e) => opts.onDrop?.(`handler failed: ${(e as Error).message}`),
+        ).catch((e) => opts.onDrop?.(`cannot reply: ${(e as Error).message}`));
+      },
+    });
+  }
+
+  close(): void {
+    this.inboxSub.unsubscribe();
+    for (const p of this.pending.values()) p.reject(new TransportError('connection closed', { code: 'closed' }));
+  }
+
+  private send(subject: string, payload: Uint8Array, reply?: string): void {
+    const part = this.partBytes();
+    if (payload.byteLength <= part) {
+      this.nc.publish(subject, payload, reply ? { reply } : undefined);
+      return;
+    }
+    const n = Math.ceil(payload.byteLength / part);
+    const xfer = `${this.prefix}.${(this.seq++).toString(36)}`;
+    for (let i = 0; i < n; i++) {
+      const h: MsgHdrs = natsHeaders();
+      h.set(XFER, xfer);
+      h.set(PART, `${i}/${n}`);
+      const chunk = payload.subarray(i * part, Math.min(payload.byteLength, (i + 1) * part));
+      this.nc.publish(subject, chunk, i === n - 1 && reply ? { reply, headers: h } : { headers: h });
+    }
+  }
+
+  /** Add one message to its transfer; returns the whole payload when complete. Throws on bad framing. */
+  private collect(partials: Map<string, Partial>, key: string, msg: Msg): Uint8Array | undefined {
+    const part = msg.headers?.get(PART);
+    if (!part) return msg.data;
+    const m = /^(\d+)\/(\d+)$/.exec(part);
+    if (!m) throw new TransportError(`bad ${PART} header '${part}'`, { code: 'framing' });
+    const i = Number(m[1]);
+    const n = Number(m[2]);
+    const id = key || msg.headers?.get(XFER) || '';
+    const now = Date.now();
+    for (const [k, v] of partials) if (now - v.started > PART_TTL_MS) partials.delete(k);
+    let p = partials.get(id);
+    if (i === 0) {
+      p = { parts: [], bytes: 0, started: now };
+      partials.set(id, p);
+    }
+    if (!p || p.parts.length !== i || i >= n) {
+      partials.delete(id);
+      throw new TransportError(`transfer ${id}: part ${i}/${n} out of order`, { code: 'framing' });
+    }
+    p.parts.push(msg.data);
+    p.bytes += msg.data.byteLength;
+    if (p.bytes > this.maxPayload) {
+      partials.delete(id);
+      throw new TransportError(`transfer ${id} exceeds ${this.maxPayload} bytes`, { code: 'too-large' });
+    }
+    if (i < n - 1) return undefined;
+    partials.delete(id);
+    const out = new Uint8Array(p.bytes);
+    let at = 0;
+    for (const c of p.parts) { out.set(c, at); at += c.byteLength; }
+    return out;
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * Hubs as real processes on a real nats-server: `hub start` daemons, `weave run --nats`,
+ * `weave hubs`. The server's max_payload is 64 KiB, so bundles and most checkpoints travel
+ * in parts. Results must equal the plain asc build's, bit for bit, also when the running
+ * fragment moves between processes at every yield point.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdirSync } from 'node:fs';
+import { connect } from 'nats';
+import { cases, plainResult, valueBytes, type Case } from './helpers/programs.js';
+import { runCli, startHubProcess, startNatsServer, type HubProcess, type NatsServer } from './helpers/nats-server.js';
+import { decodeMessage, encodeMessage } from '../runtime/net/message.js';
+
+const MAX_PAYLOAD = 64 * 1024;
+const test = suite('mesh over nats');
+let ns: NatsServer;
+let hubs: HubProcess[] = [];
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+const example = (name: string) => cases().find((x) => x.file === `examples/${name}.ts`)!;
+
+async function sameAsPlain(c: Case, raw: Array<number | string>, printed: string): Promise<void> {
+  const ref = await plainResult(c, raw);
+  const value = c.result === 'i64' ? BigInt(printed) : Number(printed);
+  assert.is(hex(valueBytes(c.result, value)), hex(ref), `${c.entry}(${raw.join(', ')}) printed ${printed}`);
+}
+
+test.before(async () => {
+  mkdirSync('build/test', { recursive: true });
+  ns = await startNatsServer({ maxPayload: MAX_PAYLOAD });
+  hubs = await Promise.all(['a', 'b', 'c'].map((n) => startHubProcess(ns.url, n, ['--slots', '2', '--label', `name=${n}`])));
+  for (const name of ['matmul', 'particles', 'wordfreq']) {
+    const b = await runCli('weave', ['build', `examples/${name}.ts`, '-o', `build/test/mesh-${name}.wasm`, '--yield-interval', '200']);
+    assert.is(b.status, 0, b.stderr);
+  }
+});
+
+test.after(async () => {
+  await Promise.all(hubs.map((h) => h.stop('SIGKILL')));
+  await ns?.stop();
+});
+
+test('weave hubs lists the three hub processes with capabilities, load and latency', async () => {
+  const r = await runCli('weave', ['hubs', '--nats', ns.url, '--json']);
+  assert.is(r.status, 0, r.stderr);
+  const list = JSON.parse(r.stdout) as Array<{ id: string; state: string; caps: { cores: number; avx2: boolean }; load: { slots: number }; labels: Record<string, string>; rttMs: number }>;
+  assert.equal(list.map((h) => h.id), ['a', 'b', 'c']);
+  for (const h of list) {
+    assert.is(h.state, 'ready');
+    assert.is(h.load.slots, 2);
+    assert.is(h.labels.name, h.id);
+    assert.ok(h.caps.cores >= 1);
+    assert.ok(typeof h.rttMs === 'number' && h.rttMs > 0, `rtt ${h.rttMs}`);
+  }
+  const table = await runCli('weave', ['hubs', '--nats', ns.url]);
+  assert.match(table.stdout, /^HUB\s+STATE\s+BUSY/);
+});
+
+for (const name of ['matmul', 'particles', 'wordfreq']) {
+  test(`${name}: weave run --nats equals plain asc, without and with --migrate-every 1 across processes`, async () => {
+    const c = example(name);
+    const once = await runCli('weave', ['run', `build/test/mesh-${name}.wasm`, ...c.small.map(String), '--nats', ns.url, '--json']);
+    assert.is(once.status, 0, once.stderr);
+    const o = JSON.parse(once.stdout);
+    await sameAsPlain(c, c.small, o.result);
+    assert.ok(new Set(o.placements.map((p: { hub: string }) => p.hub)).size > 1 || o.fragments === 1, 'fragments spread over hubs');
+
+    const moved = await runCli('weave', ['run', `build/test/mesh-${name}.wasm`, ...c.small.map(String), '--nats', ns.url, '--migrate-every', '1', '--json']);
+    assert.is(moved.status, 0, moved.stderr);
+    const m = JSON.parse(moved.stdout);
+    await sameAsPlain(c, c.small, m.result);
+    assert.ok(m.migrations > 3, `migrated ${m.migrations} times`);
+    assert.is(new Set(m.placements.map((p: { hub: string }) => p.hub)).size, 3);
+  });
+}
+
+test(`a checkpoint larger than max_payload (${MAX_PAYLOAD} bytes) travels in parts`, async () => {
+  const c = example('matmul');
+  const raw = [160, 2];
+  const r = await runCli('weave', ['run', 'build/test/mesh-matmul.wasm', ...raw.map(String), '--nats', ns.url, '--migrate-every', '40', '--json']);
+  assert.is(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  await sameAsPlain(c, raw, out.result);
+  // Three 160x160 f64 matrices are 600 KiB of live state: the first full checkpoint alone spans parts.
+  assert.ok(out.bytesMoved > 3 * 160 * 160 * 8, `moved ${out.bytesMoved} bytes`);
+  assert.ok(out.migrations > 2, `migrated ${out.migrations} times`);
+});
+
+test('a malformed or unknown message gets a typed error reply, and the hub keeps serving', async () => {
+  const nc = await connect({ servers: ns.url });
+  try {
+    const garbage = await nc.request('weave.hub.a.exec', new Uint8Array([0xff, 0x00, 0x13, 0x37]), { timeout: 5000 });
+    const e1 = decodeMessage(garbage.data);
+    assert.is(e1.kind, 'error');
+    assert.is(e1.code, 'bad-message');
+    const bad = await nc.request('weave.hub.a.exec', encodeMessage({ kind: 'exec', v: 1, job: 'x', bundle: 'nothex', entry: 'f', fragment: 0, migrateEvery: 0, args: [] }), { timeout: 5000 });
+    const e2 = decodeMessage(bad.data);
+    assert.is(e2.code, 'bad-message');
+    assert.match(String(e2.message), /'bundle' must be a sha-256 hex digest/);
+    const future = await nc.request('weave.hub.a.exec', encodeMessage({ kind: 'exec', v: 99 } as never), { timeout: 5000 });
+    assert.match(String(decodeMessage(future.data).message), /version 99 is not supported/);
+  } finally {
+    await nc.close();
+  }
+  const c = example('matmul');
+  const r = await runCli('weave', ['run', 'build/test/mesh-matmul.wasm', ...c.small.map(String), '--nats', ns.url]);
+  assert.is(r.status, 0, r.stderr);
+  await sameAsPlain(c, c.small, r.stdout.trim());
+  assert.match(hubs[0].log(), /"msg":"rejected a request","code":"bad-message"/);
+});
+
+test('a hub killed with SIGKILL: no responders, the fragment is re-placed and the job completes', async () => {
+  const c = example('matmul');
+  const victim = hubs[2];
+  assert.is(await victim.stop('SIGKILL'), null);
+  // Its adverts are still fresh, so the engine tries it once and must move on at once.
+  const r = await runCli('weave', ['run', 'build/test/mesh-matmul.wasm', ...c.small.map(String), '--nats', ns.url, '--json']);
+  assert.is(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  await sameAsPlain(c, c.small, out.result);
+  assert.ok(out.placements.every((p: { hub: string }) => p.hub !== 'c'));
+  hubs[2] = await startHubProcess(ns.url, 'c', ['--slots', '2', '--label', 'name=c']);
+});
+
+test('SIGTERM drains: the running fragment pauses, resumes on another hub, the hub exits 0', async () => {
+  const c = example('particles');
+  const raw = c.large;
+  const job = runCli('weave', ['run', 'build/test/mesh-particles.wasm', ...raw.map(String), '--nats', ns.url, '--json']);
+  // Let the job start, then stop every hub but one while fragments are running.
+  await new Promise((r) => setTimeout(r, 1200));
+  const codes = await Promise.all([hubs[0].stop('SIGTERM'), hubs[1].stop('SIGTERM')]);
+  assert.equal(codes, [0, 0]);
+  const r = await job;
+  assert.is(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  await sameAsPlain(c, raw, out.result);
+  assert.ok(out.checkpoints > out.fragments || out.retries > 0, `checkpoints ${out.checkpoints}, fragments ${out.fragments}, retries ${out.retries}`);
+  assert.match(hubs[0].log() + hubs[1].log(), /"msg":"draining"/);
+  hubs[0] = await startHubProcess(ns.url, 'a', ['--slots', '2', '--label', 'name=a']);
+  hubs[1] = await startHubProcess(ns.url, 'b', ['--slots', '2', '--label', 'name=b']);
+});
+
+test.run();
