@@ -163,6 +163,66 @@ diffs('diffing and applying never mutate or alias their inputs', () => {
   assert.is.not(applyDiff(base, diff).memory, base.memory);
 });
 
+diffs('diff pages are plain copies that share a few fresh buffers, not one each', () => {
+  const random = prng(11);
+  const base = checkpoint(randomMemory(random, 2));
+  // Every page dirty, so that the pages fill more than one 64 KiB slab.
+  const next = checkpoint(base.memory.map((byte) => byte ^ 0x5a));
+  const diff = diffCheckpoint(base, next);
+  assert.is(diff.pages.length, (2 * WASM_PAGE) / DIFF_PAGE_SIZE);
+  const buffers = new Set<ArrayBufferLike>();
+  diff.pages.forEach(({ index, bytes }, i) => {
+    assert.is(index, i);
+    assert.is(Object.getPrototypeOf(bytes), Uint8Array.prototype);
+    assert.is.not(bytes.buffer, next.memory.buffer);
+    assert.ok(Buffer.from(bytes).equals(next.memory.subarray(index * DIFF_PAGE_SIZE, (index + 1) * DIFF_PAGE_SIZE)), `page ${index}`);
+    buffers.add(bytes.buffer);
+  });
+  assert.ok(buffers.size > 1 && buffers.size <= 4, `${buffers.size} buffers`);
+  assertSameFull(applyDiff(base, diff), next);
+  assertSameFull(applyDiff(base, decodeCheckpoint(encodeCheckpoint(diff)) as CheckpointDiff), next);
+});
+
+diffs('applyDiff places pages by index, however their bytes are laid out', () => {
+  const base = checkpoint(new Uint8Array(WASM_PAGE).fill(9));
+  // Side by side in one buffer but not neighbours in memory, then neighbours in memory
+  // held in separate arrays, then a run that is both.
+  const shared = new Uint8Array(5 * DIFF_PAGE_SIZE);
+  for (let i = 0; i < 5; i++) shared.fill(10 + i, i * DIFF_PAGE_SIZE, (i + 1) * DIFF_PAGE_SIZE);
+  const view = (i: number) => shared.subarray(i * DIFF_PAGE_SIZE, (i + 1) * DIFF_PAGE_SIZE);
+  const pages = [
+    { index: 1, bytes: view(0) },
+    { index: 3, bytes: view(1) },
+    { index: 4, bytes: new Uint8Array(DIFF_PAGE_SIZE).fill(20) },
+    { index: 5, bytes: new Uint8Array(DIFF_PAGE_SIZE).fill(21) },
+    { index: 7, bytes: view(2) },
+    { index: 8, bytes: view(3) },
+    { index: 9, bytes: view(4) },
+  ];
+  const diff: CheckpointDiff = { ...diffCheckpoint(base, base), id: 'laid-out', pages };
+  const expected = base.memory.slice();
+  for (const { index, bytes } of pages) expected.set(bytes, index * DIFF_PAGE_SIZE);
+  assertSameFull(applyDiff(base, diff), checkpoint(expected, { id: 'laid-out' }));
+  // The same through the wire format, where all pages come back in one buffer.
+  assertSameFull(applyDiff(base, decodeCheckpoint(encodeCheckpoint(diff)) as CheckpointDiff), checkpoint(expected, { id: 'laid-out' }));
+});
+
+diffs('applyDiff zeroes grown memory that the diff does not list', () => {
+  for (let round = 0; round < 20; round++) {
+    // Leave dirty garbage around for the allocator to hand out again.
+    for (let i = 0; i < 8; i++) Buffer.allocUnsafeSlow(3 * WASM_PAGE).fill(0xab);
+    const base = checkpoint(new Uint8Array(WASM_PAGE).fill(1));
+    const diff: CheckpointDiff = {
+      ...diffCheckpoint(base, base), memoryLength: 3 * WASM_PAGE,
+      pages: [{ index: 20, bytes: new Uint8Array(DIFF_PAGE_SIZE).fill(2) }],
+    };
+    const expected = new Uint8Array(3 * WASM_PAGE);
+    expected.fill(1, 0, WASM_PAGE);
+    expected.fill(2, 20 * DIFF_PAGE_SIZE, 21 * DIFF_PAGE_SIZE);
+    assertSameFull(applyDiff(base, diff), checkpoint(expected, { id: base.id }));
+  }
+});
+
 diffs('the diff id defaults to next.id and can be chosen', () => {
   const base = checkpoint(new Uint8Array(WASM_PAGE));
   const next = checkpoint(new Uint8Array(WASM_PAGE));

@@ -130,11 +130,15 @@ export class FragmentExecutor {
     return interval;
   }
 
-  /** An exact copy of the state: memory with globals spilled into it. */
-  capture(meta: Omit<Checkpoint, 'kind' | 'memory' | 'paused' | 'yields' | 'fragment'> & { fragment: number; paused: boolean }): Checkpoint {
+  /**
+   * An exact copy of the state: memory with globals spilled into it. With `view`, the
+   * memory is the instance's own (no copy), valid only until the instance runs again.
+   */
+  capture(meta: Omit<Checkpoint, 'kind' | 'memory' | 'paused' | 'yields' | 'fragment'> & { fragment: number; paused: boolean }, opts: { view?: boolean } = {}): Checkpoint {
     if (this.exports.asyncify_get_state() !== ASYNCIFY_NORMAL) throw new ExecError('cannot capture while the stack is unwinding or rewinding');
     this.exports[SAVE_GLOBALS]();
-    return { kind: 'full', ...meta, yields: this.yields, memory: new Uint8Array(this.exports.memory.buffer).slice() };
+    const memory = new Uint8Array(this.exports.memory.buffer);
+    return { kind: 'full', ...meta, yields: this.yields, memory: opts.view ? memory : memory.slice() };
   }
 
   /**

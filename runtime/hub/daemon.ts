@@ -41,6 +41,9 @@ export interface HubOptions {
   log?: Logger;
 }
 
+/** A hub that does not acknowledge a hand-over in this time is passed over. */
+const HANDOVER_TIMEOUT_MS = 10_000;
+
 /** Bundles kept by content hash; a bundle is a few hundred KiB, so a count bound is enough. */
 const MAX_CACHED_BUNDLES = 64;
 
@@ -56,6 +59,8 @@ export class HubDaemon {
   private readonly startedAt = Date.now();
   private advertTimer: NodeJS.Timeout | undefined;
   private stopping: Promise<void> | undefined;
+  /** Exec requests being served, hand-overs included. */
+  private active = 0;
   /** Settles when the hub has stopped (drained, or its connection closed for good). */
   readonly closed: Promise<void>;
   private markClosed!: () => void;
@@ -76,7 +81,7 @@ export class HubDaemon {
   /** Subscribe, advertise, and watch the connection. */
   start(): void {
     const onDrop = (why: string) => this.log.warn('dropped a message', { why });
-    this.subs.push(this.wire.serve(execSubject(this.id), (b) => this.onExec(b), { onDrop }));
+    this.subs.push(this.wire.serve(execSubject(this.id), (b, ctx) => this.onExec(b, ctx.reply), { onDrop }));
     this.subs.push(this.wire.serve(pingSubject(this.id), async () => encodeMessage({ kind: 'pong', v: PROTOCOL_VERSION, hub: this.id }), { onDrop }));
     this.subs.push(this.wire.serve(DISCOVER_SUBJECT, async () => encodeMessage(this.advert() as unknown as Message), { onDrop }));
     this.state = 'ready';
@@ -91,7 +96,8 @@ export class HubDaemon {
     const queue = this.threads.reduce((s, t) => s + Math.max(0, t.inFlight - 1), 0);
     return {
       kind: 'advert', v: PROTOCOL_VERSION, id: this.id, state: this.state, caps: this.caps,
-      load: { slots: this.threads.length, busy, queue, cpu: os.loadavg()[0] / this.caps.cores, jobs: this.jobSlot.size },
+      load: { slots: this.threads.length, busy, queue, cpu: os.loadavg()[0] / this.caps.cores, jobs: this.jobSlot.size,
+        rssMiB: Math.round(process.memoryUsage.rss() / (1 << 20)) },
       datasets: Object.keys(this.opts.datasets ?? {}), labels: this.opts.labels ?? {},
       everyMs: this.everyMs, startedAt: this.startedAt,
     };
@@ -109,8 +115,9 @@ export class HubDaemon {
     this.publishAdvert();
     for (const t of this.threads) t.preempt();
     const deadline = Date.now() + (this.opts.drainTimeoutMs ?? 30_000);
-    while (this.threads.some((t) => t.inFlight > 0) && Date.now() < deadline) await sleep(20);
-    if (this.threads.some((t) => t.inFlight > 0)) this.log.warn('drain timed out; stopping with fragments still running');
+    // `active` counts execs until their outcome is sent or handed over, not just while they run.
+    while (this.active > 0 && Date.now() < deadline) await sleep(20);
+    if (this.active > 0) this.log.warn('drain timed out; stopping with fragments still running', { active: this.active });
     clearInterval(this.advertTimer);
     this.state = 'stopped';
     this.publishAdvert();
@@ -146,21 +153,31 @@ export class HubDaemon {
     }
   }
 
-  private async onExec(bytes: Uint8Array): Promise<Uint8Array> {
-    let reply: HubReply;
+  private async onExec(bytes: Uint8Array, reply?: string): Promise<Uint8Array | undefined> {
+    let out: HubReply | undefined;
+    this.active++;
     try {
-      const msg = decodeMessage(bytes);
-      reply = await this.dispatch(msg);
+      out = await this.dispatch(decodeMessage(bytes), reply);
     } catch (e) {
-      const code = e instanceof ProtocolError ? `bad-message` : e instanceof TransportError ? `transport-${e.code}` : 'internal';
-      this.log.warn('rejected a request', { code, error: (e as Error).message });
-      reply = { kind: 'error', v: PROTOCOL_VERSION, code, message: (e as Error).message };
+      out = this.rejected(e);
+    } finally {
+      this.active--;
     }
+    return out && this.encodeReply(out);
+  }
+
+  private rejected(e: unknown): HubReply {
+    const code = e instanceof ProtocolError ? 'bad-message' : e instanceof TransportError ? `transport-${e.code}` : 'internal';
+    this.log.warn('rejected a request', { code, error: (e as Error).message });
+    return { kind: 'error', v: PROTOCOL_VERSION, code, message: (e as Error).message };
+  }
+
+  private encodeReply(reply: HubReply): Uint8Array {
     if (reply.kind === 'error' && reply.code !== 'trap') this.log.warn('error reply', { code: reply.code, error: reply.message });
     return encodeMessage(reply as unknown as Message);
   }
 
-  private async dispatch(msg: Message): Promise<HubReply> {
+  private async dispatch(msg: Message, reply?: string): Promise<HubReply | undefined> {
     switch (msg.kind) {
       case 'ping': return { kind: 'pong', v: PROTOCOL_VERSION, hub: this.id };
       case 'drop-job': {
@@ -170,21 +187,84 @@ export class HubDaemon {
         if (slot !== undefined) await this.threads[slot].request({ kind: 'drop-job', v: PROTOCOL_VERSION, job });
         return { kind: 'ok', v: PROTOCOL_VERSION };
       }
-      case 'exec': return this.exec(checkExec(msg));
+      case 'exec': return this.exec(checkExec(msg), reply);
       default: throw new ProtocolError('unknown-kind', `a hub does not take '${msg.kind}' messages`);
     }
   }
 
-  private async exec(req: ExecRequest): Promise<HubReply> {
+  /**
+   * Run an exec. Returns the reply to send, or undefined when another hub will answer.
+   * A hand-over from another hub (it carries `replyTo`) is acknowledged as soon as the
+   * state is restored; its outcome goes to `replyTo` (or on to the next hub) later.
+   */
+  private async exec(req: ExecRequest, reply?: string): Promise<HubReply | undefined> {
     if (this.state === 'draining' || this.state === 'stopped') {
       return { kind: 'error', v: PROTOCOL_VERSION, code: 'draining', message: `hub ${this.id} is draining; place the fragment elsewhere` };
     }
+    const next = req.route ? this.nextHop(req.route, req.hop ?? 0) : undefined;
+    // A diff is only useful to the hub that handed us the state: it holds the base.
+    const slotReq: ExecRequest = req.route ? { ...req, full: next === undefined || next.id !== req.from } : req;
+    const replyTo = req.replyTo ?? reply;
+    if (req.replyTo === undefined) return this.finish(req, await this.runOnSlot(slotReq), next, replyTo);
+    this.active++;
+    return new Promise<HubReply | undefined>((ack) => {
+      let acked = false;
+      this.runOnSlot(slotReq, (resumedAt) => { acked = true; ack({ kind: 'ok', v: PROTOCOL_VERSION, resumedAt }); })
+        .then((r) => (acked ? this.finish(req, r, next, replyTo) : (ack(r), undefined)))
+        .catch((e) => (acked ? this.rejected(e) : (ack(this.rejected(e)), undefined)))
+        .then((out) => { if (out && replyTo) this.wire.publish(replyTo, this.encodeReply(out)); })
+        .catch((e) => this.log.error('cannot send an outcome', { job: req.job, error: (e as Error).message }))
+        .finally(() => { this.active--; });
+    });
+  }
+
+  /** The next hub of a route after position `hop` that is not this one. */
+  private nextHop(route: string[], hop: number): { id: string; hop: number } | undefined {
+    for (let k = 1; k <= route.length; k++) {
+      const at = (hop + k) % route.length;
+      if (route[at] !== this.id) return { id: route[at], hop: at };
+    }
+    return undefined;
+  }
+
+  /** After a run: hand a paused fragment to the next hub of its route, or reply. */
+  private async finish(req: ExecRequest, r: HubReply, next: { id: string; hop: number } | undefined, replyTo?: string): Promise<HubReply | undefined> {
+    if (r.kind !== 'ran') return r;
+    const handovers = req.handovers ?? 0;
+    if (r.outcome !== 'paused' || !next || !r.checkpoint) return { ...r, handovers };
+    const { args, bundleBytes, ...rest } = req;
+    const msg: ExecRequest = {
+      ...rest, fragment: r.fragment, checkpoint: r.checkpoint, hop: next.hop, from: this.id, replyTo, handovers: handovers + 1, full: undefined,
+    };
+    try {
+      const ack = decodeMessage(await this.wire.request(execSubject(next.id), encodeMessage(msg as unknown as Message), { timeoutMs: HANDOVER_TIMEOUT_MS }));
+      if (ack.kind === 'ok' && typeof ack.resumedAt === 'number') {
+        if (req.progress) {
+          this.wire.publish(req.progress, encodeMessage({
+            kind: 'progress', v: PROTOCOL_VERSION, job: req.job, hub: this.id, to: next.id, fragment: r.fragment,
+            fragments: r.fragments ?? 0, bytes: r.checkpoint.byteLength, execMs: r.execMs, yields: r.yields,
+            pausedAt: r.pausedAt ?? 0, resumedAt: ack.resumedAt,
+          }));
+        }
+        return undefined;
+      }
+      this.log.warn('hand-over refused', { job: req.job, to: next.id, code: ack.code, error: ack.message });
+    } catch (e) {
+      this.log.warn('hand-over failed', { job: req.job, to: next.id, error: (e as Error).message });
+    }
+    // Back to the engine: with the full state it carries on; a diff it cannot use.
+    if (next.id !== req.from) return { ...r, handovers };
+    return { kind: 'error', v: PROTOCOL_VERSION, code: 'handoff-failed', message: `job ${req.job}: hand-over to ${next.id} failed` };
+  }
+
+  /** Run on the job's slot, fetching the bundle once if the slot lacks it. */
+  private async runOnSlot(req: ExecRequest, onRestored?: (at: number) => void): Promise<HubReply> {
     const thread = this.threads[this.slotFor(req.job)];
     const known = this.bundles.get(req.bundle);
-    let reply = await thread.request(known && !req.bundleBytes ? { ...req, bundleBytes: known } : req);
+    let reply = await thread.request(known && !req.bundleBytes ? { ...req, bundleBytes: known } : req, { onRestored });
     if (reply.kind === 'need-bundle') {
       const bytes = await this.fetchBundle(req);
-      reply = await thread.request({ ...req, bundleBytes: bytes });
+      reply = await thread.request({ ...req, bundleBytes: bytes }, { onRestored });
     }
     if (reply.kind === 'error' && reply.code === 'no-base') this.jobSlot.delete(req.job);
     return reply;
@@ -268,5 +348,13 @@ function checkExec(m: Message): ExecRequest {
   if (m.args !== undefined && (!Array.isArray(m.args) || !m.args.every((a) => typeof a === 'number' || typeof a === 'bigint'))) throw bad('args', 'an array of numbers');
   if (m.seed !== undefined && !Number.isInteger(m.seed)) throw bad('seed', 'an integer');
   if (m.checkpoint === undefined && m.args === undefined) throw bad('args', 'present when there is no checkpoint');
+  if (m.route !== undefined && (!Array.isArray(m.route) || m.route.length > 1024 || !m.route.every((h) => typeof h === 'string' && isSubjectToken(h)))) throw bad('route', 'a list of hub ids');
+  if (m.hop !== undefined && (!Number.isInteger(m.hop) || (m.hop as number) < 0)) throw bad('hop', 'a non-negative integer');
+  if (m.handovers !== undefined && (!Number.isInteger(m.handovers) || (m.handovers as number) < 0)) throw bad('handovers', 'a non-negative integer');
+  for (const f of ['replyTo', 'progress'] as const) {
+    if (m[f] !== undefined && (typeof m[f] !== 'string' || !(m[f] as string).startsWith('_INBOX.'))) throw bad(f, "an '_INBOX.' subject");
+  }
+  if (m.from !== undefined && (typeof m.from !== 'string' || !isSubjectToken(m.from))) throw bad('from', 'a hub id');
+  for (const f of ['stay', 'full'] as const) if (m[f] !== undefined && typeof m[f] !== 'boolean') throw bad(f, 'a boolean');
   return m as unknown as ExecRequest;
 }

@@ -1,9 +1,11 @@
 /**
- * The weaving engine: runs one job fragment by fragment across the hubs of a Transport.
+ * The weaving engine: runs one job across the hubs of a Transport.
  *
- * It places each fragment (round-robin over fragments for now), ships the state as a diff
- * against what the receiving hub already holds (and the bundle once per hub), and with
- * `migrateEvery` pauses the running fragment at yield points and resumes it on another hub.
+ * Over a transport that hands state hub to hub (NATS: `submit`), see routed.ts. Otherwise
+ * the engine steps the job itself: it places each fragment (round-robin over fragments),
+ * ships the state as a diff against what the receiving hub already holds (and the bundle
+ * once per hub), and with `migrateEvery` pauses the running fragment at yield points and
+ * resumes it on another hub.
  *   const r = await runJob(transport, bundle, { entry: 'main', args: [10], migrateEvery: 1 });
  *   console.log(r.result, r.migrations);
  */
@@ -17,6 +19,7 @@ import { PROTOCOL_VERSION, type ExecReply, type ExecRequest } from './protocol.j
 import type { Transport } from './transport.js';
 import { HubError, JobError, TransportError } from './errors.js';
 import { roundRobin } from '../policy/index.js';
+import { runRouted } from './routed.js';
 
 export interface JobOptions {
   /** Entry to call. @default the bundle's only entry */
@@ -78,13 +81,19 @@ export function pickEntry(bundle: LoadedBundle, name?: string): string {
  * HubError when a hub rejects a request, TransportError when a hub cannot be reached.
  */
 export async function runJob(transport: Transport, bundle: LoadedBundle, opts: JobOptions): Promise<JobResult> {
-  const t0 = performance.now();
   const entry = pickEntry(bundle, opts.entry);
-  const info = bundle.manifest.entries.find((e) => e.name === entry)!;
   if (!transport.hubs().length) throw new JobError('no hubs are available to run the job');
-  const job = randomBytes(8).toString('hex');
   const migrateEvery = opts.migrateEvery ?? 0;
   if (!Number.isInteger(migrateEvery) || migrateEvery < 0) throw new JobError(`--migrate-every must be a non-negative integer, got ${migrateEvery}`);
+  return transport.submit ? runRouted(transport, bundle, entry, opts) : runStepwise(transport, bundle, entry, opts);
+}
+
+/** The engine moves every checkpoint itself: hub, engine, hub. Used by the embedded mesh. */
+async function runStepwise(transport: Transport, bundle: LoadedBundle, entry: string, opts: JobOptions): Promise<JobResult> {
+  const t0 = performance.now();
+  const info = bundle.manifest.entries.find((e) => e.name === entry)!;
+  const job = randomBytes(8).toString('hex');
+  const migrateEvery = opts.migrateEvery ?? 0;
 
   const hasBundle = new Set<string>();
   const heldBy = new Map<string, Checkpoint>();
@@ -140,18 +149,20 @@ export async function runJob(transport: Transport, bundle: LoadedBundle, opts: J
       attempt = 0;
       if (lastHub !== undefined && hub !== lastHub) stats.migrations++;
       hasBundle.add(hub);
-      const after = decodeCheckpoint(reply.checkpoint);
-      stats.bytesMoved += reply.checkpoint.byteLength;
-      const sent = current;
-      current = after.kind === 'diff' ? applyDiff(sent!, after) : after;
-      heldBy.set(hub, current);
-      stats.checkpoints++;
+      if (reply.checkpoint) {
+        const after = decodeCheckpoint(reply.checkpoint);
+        stats.bytesMoved += reply.checkpoint.byteLength;
+        const sent = current;
+        current = after.kind === 'diff' ? applyDiff(sent!, after) : after;
+        heldBy.set(hub, current);
+        stats.checkpoints++;
+      }
       stats.execMs += reply.execMs;
       stats.yields = reply.yields;
       if (paused && pausedAt !== undefined && reply.resumedAt !== undefined) pauseToResumeMs.push(reply.resumedAt - pausedAt);
       pausedAt = reply.pausedAt;
       if (!paused) stats.fragments++;
-      const placement = { fragment, hub, ms: performance.now() - started, bytesIn: req.checkpoint?.byteLength ?? 0, bytesOut: reply.checkpoint.byteLength };
+      const placement = { fragment, hub, ms: performance.now() - started, bytesIn: req.checkpoint?.byteLength ?? 0, bytesOut: reply.checkpoint?.byteLength ?? 0 };
       placements.push(placement);
       opts.onPlacement?.(placement);
       lastHub = hub;
@@ -177,16 +188,16 @@ type RanReply = Extract<ExecReply, { kind: 'ran' }>;
 export const MAX_PLACEMENT_ATTEMPTS = 6;
 
 /** Backoff before re-placing after `err` (0: at once), or undefined when it is not retryable. */
-function retryDelay(err: unknown, attempt: number): number | undefined {
+export function retryDelay(err: unknown, attempt: number): number | undefined {
   if (attempt + 1 >= MAX_PLACEMENT_ATTEMPTS) return undefined;
-  if (err instanceof HubError && (err.code === 'draining' || err.code === 'no-base')) return 0;
+  if (err instanceof HubError && (err.code === 'draining' || err.code === 'no-base' || err.code === 'handoff-failed')) return 0;
   if (!(err instanceof TransportError)) return undefined;
   if (err.code === 'no-responders') return 0;
   if (err.code === 'timeout' || err.code === 'hub-lost' || err.code === 'transport') return Math.min(2000, 100 * 2 ** attempt);
   return undefined;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function send(transport: Transport, hub: string, req: ExecRequest): Promise<RanReply> {
   const reply = await transport.request(hub, req);

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { HubReply, HubRequest } from './protocol.js';
 import { TransportError } from './errors.js';
 
-interface Pending { resolve: (r: HubReply) => void; reject: (e: Error) => void }
+interface Pending { resolve: (r: HubReply) => void; reject: (e: Error) => void; onRestored?: (at: number) => void }
 
 const SCRIPT = fileURLToPath(new URL('./hub-worker.js', import.meta.url));
 
@@ -26,10 +26,11 @@ export class HubThread {
 
   constructor(readonly id: string) {
     this.worker = new Worker(SCRIPT, { workerData: { hubId: id, preempt: this.flag } });
-    this.worker.on('message', (msg: { id: number; reply: HubReply }) => {
+    this.worker.on('message', (msg: { id: number; reply?: HubReply; restored?: number }) => {
       const p = this.pending.get(msg.id);
+      if (msg.restored !== undefined) return p?.onRestored?.(msg.restored);
       this.pending.delete(msg.id);
-      p?.resolve(msg.reply);
+      p?.resolve(msg.reply!);
     });
     const fail = (err: Error) => {
       this.dead = new TransportError(`hub thread ${id} stopped: ${err.message}`, { cause: err, code: 'hub-lost' });
@@ -45,11 +46,13 @@ export class HubThread {
     return this.pending.size;
   }
 
-  request(req: HubRequest, transfer: ArrayBuffer[] = []): Promise<HubReply> {
+  /** `onRestored` fires when the state is restored and the fragment starts running. */
+  request(req: HubRequest, opts: { transfer?: ArrayBuffer[]; onRestored?: (at: number) => void } = {}): Promise<HubReply> {
     if (this.dead) return Promise.reject(this.dead);
+    const transfer = opts.transfer ?? [];
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve, reject, onRestored: opts.onRestored });
       this.worker.postMessage({ id, req }, transfer);
     });
   }

@@ -1,7 +1,8 @@
 /**
  * The worker side of a HubThread: serves protocol requests with a HubCore, one at a time.
- * Messages are { id, req } in and { id, reply } out; checkpoint bytes are transferred, not
- * copied. `workerData.preempt` is the shared flag polled at every yield point.
+ * Messages are { id, req } in, { id, restored } (the state is in, the fragment runs) and
+ * { id, reply } out; checkpoint bytes are transferred, not copied. `workerData.preempt`
+ * is the shared flag polled at every yield point.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { HubCore } from './hub.js';
@@ -9,10 +10,10 @@ import { HubCore } from './hub.js';
 const flag = workerData.preempt as Int32Array;
 const hub = new HubCore(workerData.hubId as string, () => Atomics.load(flag, 0) !== 0);
 parentPort!.on('message', async (msg: { id: number; req: any }) => {
-  const reply = await hub.handle(msg.req);
+  const reply = await hub.handle(msg.req, { onRestored: (at) => parentPort!.postMessage({ id: msg.id, restored: at }) });
   const transfer: ArrayBuffer[] = [];
   if (reply.kind === 'ran') {
-    transfer.push(reply.checkpoint.buffer as ArrayBuffer);
+    if (reply.checkpoint) transfer.push(reply.checkpoint.buffer as ArrayBuffer);
     if (reply.result) transfer.push(reply.result.buffer as ArrayBuffer);
   }
   parentPort!.postMessage({ id: msg.id, reply }, transfer);

@@ -8,10 +8,14 @@
  *   const reply = await hub.handle(request);
  */
 import {
-  applyDiff, decodeCheckpoint, diffCheckpoint, encodeCheckpoint, newCheckpointId, CheckpointError, type Checkpoint,
+  applyDiffInPlace, decodeCheckpoint, diffCheckpoint, encodeCheckpoint, newCheckpointId, CheckpointError, type Checkpoint,
 } from '../snapshot/index.js';
 import { FragmentExecutor, FragmentTrap, loadBundle, type LoadedBundle } from '../exec/index.js';
 import { PROTOCOL_VERSION, type ExecRequest, type HubReply, type HubRequest } from './protocol.js';
+
+export interface ExecHooks {
+  onRestored?: (resumedAt: number) => void;
+}
 
 /** Upper bound on jobs whose base checkpoint a hub keeps. */
 export const MAX_JOBS_PER_HUB = 64;
@@ -26,14 +30,18 @@ export class HubCore {
    */
   constructor(readonly id: string, private readonly shouldPause: () => boolean = () => false) {}
 
-  async handle(req: HubRequest): Promise<HubReply> {
+  /**
+   * Answer one request; never throws. `hooks.onRestored` is called once the state is in
+   * the instance and the fragment is about to run (a hand-over is acknowledged then).
+   */
+  async handle(req: HubRequest, hooks: ExecHooks = {}): Promise<HubReply> {
     try {
       if (!req || typeof req !== 'object') return this.error('bad-request', 'request is not an object');
       if (req.v !== PROTOCOL_VERSION) return this.error('version', `protocol version ${req.v} is not supported (hub speaks ${PROTOCOL_VERSION})`);
       switch (req.kind) {
         case 'ping': return { kind: 'pong', v: PROTOCOL_VERSION, hub: this.id };
         case 'drop-job': this.bases.delete(req.job); return { kind: 'ok', v: PROTOCOL_VERSION };
-        case 'exec': return await this.exec(req);
+        case 'exec': return await this.exec(req, hooks);
         default: return this.error('bad-request', `unknown request kind '${(req as any).kind}'`);
       }
     } catch (err) {
@@ -47,7 +55,7 @@ export class HubCore {
     return { kind: 'error', v: PROTOCOL_VERSION, code, message };
   }
 
-  private async exec(req: ExecRequest): Promise<HubReply> {
+  private async exec(req: ExecRequest, hooks: ExecHooks): Promise<HubReply> {
     let bundle = this.bundles.get(req.bundle);
     if (!bundle) {
       if (!req.bundleBytes) return { kind: 'need-bundle', v: PROTOCOL_VERSION, bundle: req.bundle };
@@ -55,15 +63,20 @@ export class HubCore {
       if (bundle.hash !== req.bundle) return this.error('bundle-hash', `bundle bytes hash to ${bundle.hash}, not ${req.bundle}`);
       this.bundles.set(bundle.hash, bundle);
     }
-    const module = await bundle.fragmentModule(req.fragment);
+    // Staying across fragment boundaries runs the whole module: one instance, no capture
+    // between fragments. Otherwise the fragment's own (smaller) module.
+    const module = req.stay ? await bundle.whole() : await bundle.fragmentModule(req.fragment);
     const x = await FragmentExecutor.create(module, bundle.manifest, { seed: req.seed });
     let sent: Checkpoint | undefined;
     if (req.checkpoint) {
-      const cp = decodeCheckpoint(req.checkpoint);
+      // The request's bytes are this hub's own copy: the diff may point into them, and the
+      // base is advanced in place (it is about to be replaced anyway).
+      const cp = decodeCheckpoint(req.checkpoint, { share: true });
       if (cp.kind === 'diff') {
         const base = this.bases.get(req.job);
-        if (!base) return this.error('no-base', `job ${req.job}: got a diff but this hub holds no base checkpoint`);
-        sent = applyDiff(base, cp);
+        if (!base || base.id !== cp.base) return this.error('no-base', `job ${req.job}: got a diff against ${cp.base} but this hub holds ${base ? base.id : 'no base'}`);
+        this.bases.delete(req.job);
+        sent = applyDiffInPlace(base, cp);
       } else {
         sent = cp;
       }
@@ -75,24 +88,41 @@ export class HubCore {
     const every = req.migrateEvery;
     const t0 = performance.now();
     const resumedAt = performance.timeOrigin + t0;
+    hooks.onRestored?.(resumedAt);
     const pause = this.shouldPause;
-    const out = x.run(req.fragment, { pauseAtYield: (n) => (every > 0 && n % every === 0) || pause() });
+    const opts = { pauseAtYield: (n: number) => (every > 0 && n % every === 0) || pause() };
+    let fragment = req.fragment;
+    let fragments = 0;
+    let out = x.run(fragment, opts);
+    for (; req.stay && out.kind === 'next'; out = x.run(fragment, opts)) {
+      fragments++;
+      fragment = out.next;
+    }
     const execMs = performance.now() - t0;
     const pausedAt = out.kind === 'paused' ? performance.timeOrigin + performance.now() : undefined;
-    const fragment = out.kind === 'done' ? -1 : out.kind === 'paused' ? out.fragment : out.next;
-    const after = x.capture({
-      id: newCheckpointId(), bundle: bundle.hash, entry: req.entry,
-      fragment: Math.max(fragment, 0), paused: out.kind === 'paused',
-    });
+    if (out.kind === 'done') {
+      // The job is over here: nobody needs its state, so none travels back.
+      this.bases.delete(req.job);
+      return {
+        kind: 'ran', v: PROTOCOL_VERSION, outcome: 'done', fragment: -1, fragments: fragments + 1,
+        result: x.result(req.entry).bytes, execMs, yields: x.yields, resumedAt,
+      };
+    }
+    if (out.kind === 'next') fragments++;
+    fragment = out.kind === 'paused' ? out.fragment : out.next;
+    // The instance is done with: read its memory in place, and keep the new base in the
+    // old base's buffer when the size is unchanged (a fresh large buffer faults on every page).
+    const live = x.capture({ id: newCheckpointId(), bundle: bundle.hash, entry: req.entry, fragment, paused: out.kind === 'paused' }, { view: true });
+    const checkpoint = encodeCheckpoint(sent && !req.full ? diffCheckpoint(sent, live, live.id, { share: true }) : live);
+    const memory = sent && sent.memory.length === live.memory.length ? sent.memory : new Uint8Array(live.memory.length);
+    memory.set(live.memory);
+    const after: Checkpoint = { ...live, memory };
     // Keep only the newest state per job: memory stays at about two copies per job.
     if (!this.bases.has(req.job) && this.bases.size >= MAX_JOBS_PER_HUB) this.bases.delete(this.bases.keys().next().value!);
     this.bases.set(req.job, after);
-    const wire = sent ? diffCheckpoint(sent, after) : after;
     return {
-      kind: 'ran', v: PROTOCOL_VERSION, outcome: out.kind, fragment,
-      checkpoint: encodeCheckpoint(wire),
-      result: out.kind === 'done' ? x.result(req.entry).bytes : undefined,
-      execMs, yields: x.yields, resumedAt, pausedAt,
+      kind: 'ran', v: PROTOCOL_VERSION, outcome: out.kind, fragment, fragments,
+      checkpoint, execMs, yields: x.yields, resumedAt, pausedAt,
     };
   }
 }

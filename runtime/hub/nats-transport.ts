@@ -16,7 +16,7 @@ import { connectNats } from '../net/connect.js';
 import { Wire } from '../net/wire.js';
 import { decodeMessage, encodeMessage, ProtocolError, type Message } from '../net/message.js';
 import { ADVERT_SUBJECT, DISCOVER_SUBJECT, bundleSubject, execSubject, pingSubject } from '../net/subjects.js';
-import { PROTOCOL_VERSION, type HubAdvert, type HubReply, type HubRequest } from './protocol.js';
+import { PROTOCOL_VERSION, type ExecRequest, type HubAdvert, type HubReply, type HubRequest, type ProgressEvent } from './protocol.js';
 import type { HubInfo, Transport } from './transport.js';
 import { TransportError } from './errors.js';
 
@@ -33,6 +33,7 @@ interface Seen { advert: HubAdvert; at: number }
 /** Adverts missing for this many intervals mean the hub is gone. */
 const MISSED_ADVERTS = 3;
 const SMALL_REQUEST_TIMEOUT_MS = 5000;
+const PROGRESS_GRACE_MS = 2000;
 
 export class NatsMesh implements Transport {
   private readonly seen = new Map<string, Seen>();
@@ -40,11 +41,25 @@ export class NatsMesh implements Transport {
   private readonly subs: Subscription[] = [];
   readonly wire: Wire;
   readonly clientId = randomBytes(6).toString('hex');
+  /** Progress events of running jobs arrive on `<progressPrefix>.<token>`, one subscription for all. */
+  private readonly progressPrefix = `_INBOX.weave.${this.clientId}.progress`;
+  private readonly progress = new Map<string, (e: ProgressEvent) => void>();
+  private progressSeq = 0;
 
   constructor(readonly nc: NatsConnection) {
     this.wire = new Wire(nc);
     this.subs.push(nc.subscribe(ADVERT_SUBJECT, { callback: (err, msg) => { if (!err) this.onAdvert(msg.data); } }));
     this.subs.push(this.wire.serve(bundleSubject(this.clientId), async (bytes) => this.serveBundle(bytes)));
+    this.subs.push(nc.subscribe(`${this.progressPrefix}.*`, {
+      callback: (err, msg) => {
+        const to = err ? undefined : this.progress.get(msg.subject.slice(this.progressPrefix.length + 1));
+        if (!to) return;
+        try {
+          const e = decodeMessage(msg.data) as unknown as ProgressEvent;
+          if (e.kind === 'progress' && typeof e.to === 'string') to(e);
+        } catch { /* a malformed event changes nothing */ }
+      },
+    }));
   }
 
   /** Live hubs that take work, sorted by id. */
@@ -96,6 +111,31 @@ export class NatsMesh implements Transport {
   }
 
   async request(hub: string, req: HubRequest): Promise<HubReply> {
+    return this.exchange(hub, req, () => hub);
+  }
+
+  async submit(hub: string, req: ExecRequest, onProgress: (e: ProgressEvent) => void): Promise<HubReply> {
+    let holder = hub;
+    let seen = 0;
+    const token = (this.progressSeq++).toString(36);
+    this.progress.set(token, (e) => {
+      holder = e.to;
+      seen++;
+      onProgress(e);
+    });
+    try {
+      const reply = await this.exchange(hub, { ...req, progress: `${this.progressPrefix}.${token}` }, () => holder);
+      // The last hand-over's progress comes from another hub and may trail the reply.
+      const expect = reply.kind === 'ran' ? reply.handovers ?? 0 : 0;
+      for (let waited = 0; seen < expect && waited < PROGRESS_GRACE_MS; waited += 5) await sleep(5);
+      return reply;
+    } finally {
+      this.progress.delete(token);
+    }
+  }
+
+  /** One request to a hub's exec subject; `holder()` names the hub whose liveness is watched. */
+  private async exchange(hub: string, req: HubRequest, holder: () => string): Promise<HubReply> {
     let msg: HubRequest = req;
     if (req.kind === 'exec') {
       // Bundles travel by fetch from this client, never inside the request.
@@ -105,9 +145,10 @@ export class NatsMesh implements Transport {
     }
     const ctl = new AbortController();
     const watch = req.kind === 'exec' ? setInterval(() => {
-      const s = this.seen.get(hub);
+      const h = holder();
+      const s = this.seen.get(h);
       if (!s || Date.now() - s.at > MISSED_ADVERTS * s.advert.everyMs || s.advert.state === 'stopped') {
-        ctl.abort(`hub ${hub} stopped advertising while running the fragment`);
+        ctl.abort(`hub ${h} stopped advertising while holding the job`);
       }
     }, 500) : undefined;
     try {

@@ -28,6 +28,23 @@ export interface ExecRequest {
   /** Pause when the job's yield count reaches a multiple of this (0: never). */
   migrateEvery: number;
   seed?: number;
+  /** Run on across fragment boundaries in one instance; reply only at a pause or the end. */
+  stay?: boolean;
+  /** Reply with a full checkpoint, not a diff against `checkpoint`. */
+  full?: boolean;
+  /**
+   * Hub-to-hub hand-over (NATS mesh). At a pause the hub sends the state straight to the
+   * next hub of `route` (cycling from position `hop`) instead of replying; the hub that
+   * finishes replies to `replyTo`, and every hand-over is reported on `progress`.
+   */
+  route?: string[];
+  hop?: number;
+  replyTo?: string;
+  progress?: string;
+  /** The hub that handed this state over (it holds the base the reply may diff against). */
+  from?: string;
+  /** Hand-overs so far in this attempt. */
+  handovers?: number;
 }
 
 export type ExecReply =
@@ -37,8 +54,12 @@ export type ExecReply =
     outcome: 'next' | 'done' | 'paused';
     /** Fragment to continue with (next or paused-in); -1 when done. */
     fragment: number;
-    /** Encoded checkpoint of the state at the end, a diff against what the hub was sent. */
-    checkpoint: Uint8Array;
+    /** Encoded checkpoint of the state at the end, a diff against what the hub was sent; absent when done. */
+    checkpoint?: Uint8Array;
+    /** Fragments completed in this run. */
+    fragments?: number;
+    /** Hand-overs before this run (routed mode), so the engine knows how many to expect. */
+    handovers?: number;
     /** Result bytes (little-endian) when done. */
     result?: Uint8Array;
     execMs: number;
@@ -51,7 +72,24 @@ export type ExecReply =
   | { kind: 'error'; v: number; code: string; message: string; fragment?: number; entry?: string };
 
 export type HubRequest = ExecRequest | { kind: 'drop-job'; v: number; job: string } | { kind: 'ping'; v: number };
-export type HubReply = ExecReply | { kind: 'pong'; v: number; hub: string } | { kind: 'ok'; v: number };
+export type HubReply = ExecReply | { kind: 'pong'; v: number; hub: string } | { kind: 'ok'; v: number; resumedAt?: number };
+
+/** A hand-over done, reported by the hub that handed the state over. */
+export interface ProgressEvent {
+  kind: 'progress';
+  v: number;
+  job: string;
+  /** The hub that ran and paused, and the one that took over. */
+  hub: string;
+  to: string;
+  fragment: number;
+  fragments: number;
+  bytes: number;
+  execMs: number;
+  yields: number;
+  pausedAt: number;
+  resumedAt: number;
+}
 
 /** A hub's lifecycle, as adverts and logs name it. */
 export type HubState = 'starting' | 'ready' | 'reconnecting' | 'draining' | 'stopped';
@@ -63,7 +101,7 @@ export interface HubAdvert {
   id: string;
   state: HubState;
   caps: { cores: number; avx2: boolean; gpu: boolean; memoryMiB: number; node: string; arch: string };
-  load: { slots: number; busy: number; queue: number; cpu: number; jobs: number };
+  load: { slots: number; busy: number; queue: number; cpu: number; jobs: number; rssMiB: number };
   datasets: string[];
   labels: Record<string, string>;
   /** Advert interval, so receivers know when a hub is overdue. */

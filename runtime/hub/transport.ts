@@ -5,7 +5,7 @@
  *   const reply = await t.request(t.hubs()[0].id, { kind: 'ping', v: 1 });
  *   await t.close();
  */
-import type { HubReply, HubRequest } from './protocol.js';
+import type { ExecRequest, HubReply, HubRequest, ProgressEvent } from './protocol.js';
 
 export interface HubInfo {
   id: string;
@@ -16,5 +16,12 @@ export interface Transport {
   hubs(): HubInfo[];
   /** Send a request to one hub and wait for its reply. Rejects with TransportError. */
   request(hub: string, req: HubRequest): Promise<HubReply>;
+  /**
+   * Hub-to-hub hand-over, where the transport supports it: the hubs pass a paused fragment
+   * straight to the next hub of `req.route`, report each hand-over to `onProgress`, and
+   * the hub that finishes answers. Rejects with TransportError (`hub-lost` when the hub
+   * holding the job stops advertising). Absent: the engine moves every checkpoint itself.
+   */
+  submit?(hub: string, req: ExecRequest, onProgress: (e: ProgressEvent) => void): Promise<HubReply>;
   close(): Promise<void>;
 }

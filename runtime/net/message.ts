@@ -1,10 +1,16 @@
 /**
- * Protocol messages on the wire: CBOR maps (cbor-x, `useRecords: false`, so any CBOR
- * decoder reads them) with a `kind` and a protocol version `v`.
+ * Protocol messages on the wire: a CBOR map (cbor-x, `useRecords: false`, so any CBOR
+ * decoder reads it) with a `kind` and a protocol version `v`, framed so that large byte
+ * fields (checkpoints, bundles) ride after the map as raw attachments instead of being
+ * copied through the CBOR encoder:
  *
- * Decoding checks the envelope only (a map, a known kind, the version this build speaks);
- * each receiver checks the fields it uses. Anything else is a ProtocolError, which a hub
- * turns into a typed error reply and a log line, never a crash.
+ *   'W' (0x57), framing version 1, u32 BE map length, CBOR map, attachments…
+ *
+ * The map's `$att` field lists [field, byteLength] pairs, in the order the attachments
+ * follow. Decoding checks the frame and the envelope (a map, a known kind, the version
+ * this build speaks); each receiver checks the fields it uses. Anything else is a
+ * ProtocolError, which a hub turns into a typed error reply and a log line, never a crash.
+ * Attachments are views into the input bytes, not copies.
  *   const bytes = encodeMessage({ kind: 'ping', v: PROTOCOL_VERSION });
  *   const msg = decodeMessage(bytes);   // throws ProtocolError
  */
@@ -12,10 +18,16 @@ import { Encoder } from 'cbor-x';
 import { PROTOCOL_VERSION } from '../hub/protocol.js';
 
 const cbor = new Encoder({ useRecords: false, mapsAsObjects: true });
+const FRAME_MAGIC = 0x57;
+const FRAME_VERSION = 1;
+const FRAME_HEADER = 6;
+/** Byte fields at least this long travel as attachments. */
+const ATTACH_MIN = 512;
 
 /** Kinds this build knows. */
 export const MESSAGE_KINDS = new Set([
   'exec', 'ran', 'need-bundle', 'error', 'drop-job', 'ok', 'ping', 'pong', 'advert', 'discover', 'bundle', 'bundle-bytes',
+  'progress',
 ]);
 
 export class ProtocolError extends Error {
@@ -28,20 +40,60 @@ export class ProtocolError extends Error {
 export interface Message { kind: string; v: number; [field: string]: unknown }
 
 export function encodeMessage(msg: Message): Uint8Array {
-  return cbor.encode(msg);
+  const fields: Record<string, unknown> = {};
+  const att: Array<[string, number]> = [];
+  const blobs: Uint8Array[] = [];
+  for (const [k, v] of Object.entries(msg)) {
+    if (v === undefined) continue;
+    if (v instanceof Uint8Array && v.byteLength >= ATTACH_MIN) {
+      att.push([k, v.byteLength]);
+      blobs.push(v);
+    } else {
+      // cbor-x writes a Buffer as a plain byte string, a Uint8Array as a typed-array tag.
+      fields[k] = v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v;
+    }
+  }
+  if (att.length) fields.$att = att;
+  const map = cbor.encode(fields);
+  const out = new Uint8Array(FRAME_HEADER + map.byteLength + blobs.reduce((n, b) => n + b.byteLength, 0));
+  out[0] = FRAME_MAGIC;
+  out[1] = FRAME_VERSION;
+  new DataView(out.buffer).setUint32(2, map.byteLength);
+  out.set(map, FRAME_HEADER);
+  let at = FRAME_HEADER + map.byteLength;
+  for (const b of blobs) { out.set(b, at); at += b.byteLength; }
+  return out;
 }
 
 export function decodeMessage(bytes: Uint8Array): Message {
+  if (bytes.byteLength < FRAME_HEADER || bytes[0] !== FRAME_MAGIC) throw new ProtocolError('malformed', `not a weave message (${bytes.byteLength} bytes, no 'W' frame)`);
+  if (bytes[1] !== FRAME_VERSION) throw new ProtocolError('version', `message framing version ${bytes[1]} is not supported (this build speaks ${FRAME_VERSION})`);
+  const mapLen = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(2);
+  if (FRAME_HEADER + mapLen > bytes.byteLength) throw new ProtocolError('malformed', `message map of ${mapLen} bytes overruns the ${bytes.byteLength}-byte message`);
   let value: unknown;
   try {
-    value = cbor.decode(bytes);
+    value = cbor.decode(bytes.subarray(FRAME_HEADER, FRAME_HEADER + mapLen));
   } catch (e) {
-    throw new ProtocolError('malformed', `not a CBOR message (${bytes.byteLength} bytes): ${(e as Error).message}`);
+    throw new ProtocolError('malformed', `message map is not CBOR: ${(e as Error).message}`);
   }
   if (!value || typeof value !== 'object' || Array.isArray(value) || value instanceof Uint8Array) {
     throw new ProtocolError('malformed', 'message is not a CBOR map');
   }
   const m = value as Record<string, unknown>;
+  let at = FRAME_HEADER + mapLen;
+  if (m.$att !== undefined) {
+    if (!Array.isArray(m.$att)) throw new ProtocolError('malformed', "'$att' must be a list of [field, length]");
+    for (const a of m.$att as unknown[]) {
+      if (!Array.isArray(a) || typeof a[0] !== 'string' || !Number.isSafeInteger(a[1]) || a[1] < 0 || a[0] === '$att') {
+        throw new ProtocolError('malformed', "'$att' entries must be [field, length]");
+      }
+      if (at + a[1] > bytes.byteLength) throw new ProtocolError('malformed', `attachment '${a[0]}' of ${a[1]} bytes overruns the message`);
+      m[a[0]] = bytes.subarray(at, at + a[1]);
+      at += a[1];
+    }
+    delete m.$att;
+  }
+  if (at !== bytes.byteLength) throw new ProtocolError('malformed', `${bytes.byteLength - at} unexpected bytes after the message`);
   if (typeof m.kind !== 'string') throw new ProtocolError('malformed', "message has no 'kind'");
   if (m.v !== PROTOCOL_VERSION) throw new ProtocolError('version', `protocol version ${String(m.v)} is not supported (this build speaks ${PROTOCOL_VERSION})`);
   if (!MESSAGE_KINDS.has(m.kind)) throw new ProtocolError('unknown-kind', `unknown message kind '${m.kind}'`);

@@ -44,9 +44,12 @@ export interface RequestOptions {
 /** What a handler gets besides the payload. */
 export interface ServeContext {
   subject: string;
+  /** Where the requester waits for the answer (absent for a plain publish). */
+  reply?: string;
 }
 
-export type Handler = (payload: Uint8Array, ctx: ServeContext) => Promise<Uint8Array>;
+/** Resolves with the reply, or undefined to send none (someone else will answer `ctx.reply`). */
+export type Handler = (payload: Uint8Array, ctx: ServeContext) => Promise<Uint8Array | undefined>;
 
 interface Pending {
   parts: Uint8Array[];
@@ -153,8 +156,8 @@ export class Wire {
         }
         if (!whole) return;
         const reply = msg.reply;
-        handler(whole, { subject: msg.subject }).then(
-          (out) => { if (reply) this.send(reply, out); },
+        handler(whole, { subject: msg.subject, reply }).then(
+          (out) => { if (reply && out) this.send(reply, out); },
           (e) => opts.onDrop?.(`handler failed: ${(e as Error).message}`),
         ).catch((e) => opts.onDrop?.(`cannot reply: ${(e as Error).message}`));
       },

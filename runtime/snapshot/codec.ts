@@ -1,32 +1,47 @@
 /**
- * The checkpoint wire format: a fixed header followed by a CBOR payload.
+ * The checkpoint wire format: a fixed header, a small CBOR `meta` map, then raw page bytes.
  *
- * Layout (integers big-endian): magic "WVCP" (4 bytes), format version (u16), payload
- * length (u32), SHA-256 of the payload (32 bytes), then the payload: a CBOR map with the
- * checkpoint's fields. Usage:
+ * Layout (integers big-endian; docs/checkpoint-format.md has it byte by byte): magic
+ * "WVCP" (4 bytes), format version (u16), meta length (u32), data length (u32), CRC-32 of
+ * meta then data (u32), then `meta` (a CBOR map with the checkpoint's fields and the u32
+ * little-endian indices of the pages carried), then `data` (those pages, concatenated).
+ * A full checkpoint carries only its non-zero pages; a diff carries its changed pages.
+ * Usage:
  *   const bytes = encodeCheckpoint(executor.capture());
  *   const cp = decodeCheckpoint(bytes, { maxBytes: 64 << 20 });
  *   if (cp.kind === 'diff') full = applyDiff(previous, cp);
  */
-import { createHash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 import { Encoder } from 'cbor-x';
 import { CheckpointError } from './errors.js';
 import type { AnyCheckpoint, Checkpoint, CheckpointDiff } from './types.js';
 
 export const CHECKPOINT_MAGIC = 'WVCP';
-/** Bump on any change to the header or the payload schema; decoders reject other versions. */
-export const CHECKPOINT_FORMAT_VERSION = 1;
-/** magic (4) + version (2) + payload length (4) + SHA-256 (32). */
-export const CHECKPOINT_HEADER_BYTES = 42;
+/** Bump on any change to the header or the meta schema; decoders reject other versions. */
+export const CHECKPOINT_FORMAT_VERSION = 2;
+/** magic (4) + version (2) + meta length (4) + data length (4) + CRC-32 (4). */
+export const CHECKPOINT_HEADER_BYTES = 18;
 /** 1 GiB: above any fragment memory we run, below what would exhaust a hub's heap. */
 export const DEFAULT_MAX_CHECKPOINT_BYTES = 1 << 30;
 
+/** 4 KiB: small enough that a few scattered writes ship little, large enough that a
+ *  16 MiB memory is only 4096 page comparisons. Diffs and full checkpoints both use it;
+ *  it lives here rather than in diff.ts so that the codec does not import diff.ts. */
+export const DIFF_PAGE_SIZE = 4096;
+
 export interface DecodeCheckpointOptions {
   /**
-   * Reject inputs longer than this many bytes with code 'too-large', before any work.
+   * Reject inputs longer than this many bytes with code 'too-large', before any work;
+   * likewise a full checkpoint whose memory is longer, before allocating it (zero pages
+   * are not carried, so a small input can describe a large memory).
    * @default DEFAULT_MAX_CHECKPOINT_BYTES (1 GiB)
    */
   maxBytes?: number;
+  /**
+   * Let a diff's pages be views of `bytes` instead of one copy: for a caller that owns
+   * `bytes` and keeps it unchanged while it uses the diff. @default false
+   */
+  share?: boolean;
 }
 
 const WASM_PAGE_BYTES = 65536;
@@ -34,55 +49,147 @@ const WASM_PAGE_BYTES = 65536;
 const MAX_MEMORY_BYTES = 65536 * WASM_PAGE_BYTES;
 const MAGIC_BYTES = new TextEncoder().encode(CHECKPOINT_MAGIC);
 const HEX_SHA256 = /^[0-9a-f]{64}$/;
+// Header offsets.
+const VERSION_AT = 4;
+const META_LENGTH_AT = 6;
+const DATA_LENGTH_AT = 10;
+const CRC_AT = 14;
 
 // Records are a cbor-x extension with state shared between encoder and decoder; plain
-// maps keep the payload readable by any CBOR tool and by other versions of cbor-x.
+// maps keep the meta readable by any CBOR tool and by other versions of cbor-x.
 const cbor = new Encoder({ useRecords: false, mapsAsObjects: true });
 
-const FULL_KEYS = new Set(['kind', 'id', 'bundle', 'entry', 'fragment', 'paused', 'yields', 'memory']);
-const DIFF_KEYS = new Set([
-  'kind', 'id', 'base', 'bundle', 'entry', 'fragment', 'paused', 'yields',
-  'memoryLength', 'pageSize', 'pages',
+// Compared against, never written: Buffer#compare against it is a native memcmp, far
+// faster than looking at the bytes from JS.
+const ZERO_PAGE = Buffer.alloc(DIFF_PAGE_SIZE);
+
+const FULL_META_KEYS = new Set([
+  'kind', 'id', 'bundle', 'entry', 'fragment', 'paused', 'yields',
+  'memoryLength', 'pageSize', 'indices',
 ]);
-const PAGE_KEYS = new Set(['index', 'bytes']);
+const DIFF_META_KEYS = new Set([...FULL_META_KEYS, 'base']);
+
+/** The fields of `meta` as decoded, once `validateMeta` has checked them. */
+interface Meta {
+  kind: 'full' | 'diff';
+  id: string;
+  base?: string;
+  bundle: string;
+  entry: string;
+  fragment: number;
+  paused: boolean;
+  yields: number;
+  memoryLength: number;
+  pageSize: number;
+  indices: Uint8Array;
+}
 
 /**
  * Serializes a full or differential checkpoint into the versioned, checksummed format.
+ * The memory is never CBOR-encoded: each carried page is copied once, straight into the
+ * output, which is allocated once at its final size.
  *
  * # Errors
  * CheckpointError 'malformed' if `cp` violates the schema that `decodeCheckpoint`
  * enforces (so nothing is written that could not be read back); 'too-large' if the
- * payload exceeds the u32 length field.
+ * data exceeds the u32 length field.
  */
 export function encodeCheckpoint(cp: AnyCheckpoint): Uint8Array {
   validateCheckpoint(cp, 'cannot encode checkpoint', 'fix the checkpoint before encoding it');
-  const payload = cbor.encode(toPayload(cp));
-  if (payload.length > 0xffffffff) {
+  // Runs of bytes to write to `data`, in order; adjacent pages are merged into one run
+  // so that a dense memory is copied by a few large `set` calls, not thousands.
+  const runs: Uint8Array[] = [];
+  let indices: Buffer;
+  let dataLength = 0;
+  let memoryLength: number;
+  let pageSize: number;
+  if (cp.kind === 'full') {
+    memoryLength = cp.memory.length;
+    pageSize = DIFF_PAGE_SIZE;
+    const found = nonZeroPages(cp.memory);
+    indices = Buffer.alloc(4 * found.length);
+    let runStart = 0;
+    let runEnd = 0;
+    for (let i = 0; i < found.length; i++) {
+      const start = found[i] * pageSize;
+      indices.writeUInt32LE(found[i], 4 * i);
+      if (start !== runEnd) {
+        if (runEnd > runStart) runs.push(cp.memory.subarray(runStart, runEnd));
+        runStart = start;
+      }
+      runEnd = Math.min(start + pageSize, memoryLength);
+      dataLength += runEnd - start;
+    }
+    if (runEnd > runStart) runs.push(cp.memory.subarray(runStart, runEnd));
+  } else {
+    memoryLength = cp.memoryLength;
+    pageSize = cp.pageSize;
+    indices = Buffer.alloc(4 * cp.pages.length);
+    // diffCheckpoint (in 64 KiB slabs) and decodeCheckpoint (in one buffer) lay a diff's
+    // pages side by side.
+    let run: Uint8Array | undefined;
+    let runLength = 0;
+    const flush = () => {
+      if (run) runs.push(new Uint8Array(run.buffer, run.byteOffset, runLength));
+    };
+    for (let i = 0; i < cp.pages.length; i++) {
+      const { index, bytes } = cp.pages[i];
+      indices.writeUInt32LE(index, 4 * i);
+      dataLength += bytes.length;
+      if (run && bytes.buffer === run.buffer && bytes.byteOffset === run.byteOffset + runLength) {
+        runLength += bytes.length;
+      } else {
+        flush();
+        run = bytes;
+        runLength = bytes.length;
+      }
+    }
+    flush();
+  }
+  if (dataLength > 0xffffffff) {
     throw new CheckpointError(
       'too-large',
-      `cannot encode checkpoint: payload of ${payload.length} bytes exceeds the 4 GiB ` +
+      `cannot encode checkpoint: ${dataLength} bytes of pages exceed the 4 GiB ` +
         'the format can describe; capture a smaller memory or use diffs',
     );
   }
-  const out = new Uint8Array(CHECKPOINT_HEADER_BYTES + payload.length);
-  const view = new DataView(out.buffer);
+  const meta: Record<string, unknown> = {
+    kind: cp.kind, id: cp.id,
+    ...(cp.kind === 'diff' ? { base: cp.base } : {}),
+    bundle: cp.bundle, entry: cp.entry,
+    fragment: cp.fragment, paused: cp.paused, yields: cp.yields,
+    // cbor-x tags a plain Uint8Array as a typed array (tag 64) but writes a Buffer as a
+    // bare byte string, which every CBOR reader understands.
+    memoryLength, pageSize, indices,
+  };
+  const metaBytes = cbor.encode(meta);
+  const out = uninitialized(CHECKPOINT_HEADER_BYTES + metaBytes.length + dataLength);
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   out.set(MAGIC_BYTES, 0);
-  view.setUint16(4, CHECKPOINT_FORMAT_VERSION);
-  view.setUint32(6, payload.length);
-  out.set(createHash('sha256').update(payload).digest(), 10);
-  out.set(payload, CHECKPOINT_HEADER_BYTES);
+  view.setUint16(VERSION_AT, CHECKPOINT_FORMAT_VERSION);
+  view.setUint32(META_LENGTH_AT, metaBytes.length);
+  view.setUint32(DATA_LENGTH_AT, dataLength);
+  out.set(metaBytes, CHECKPOINT_HEADER_BYTES);
+  let at = CHECKPOINT_HEADER_BYTES + metaBytes.length;
+  for (const run of runs) {
+    out.set(run, at);
+    at += run.length;
+  }
+  // meta and data lie back to back, so one pass covers both.
+  view.setUint32(CRC_AT, crc32(out.subarray(CHECKPOINT_HEADER_BYTES)));
   return out;
 }
 
 /**
  * Parses and fully validates bytes produced by `encodeCheckpoint`. The result owns its
- * memory and page bytes: nothing aliases `bytes`.
+ * memory and page bytes: nothing aliases `bytes`. A diff's pages are views into one
+ * fresh buffer holding all of them.
  *
  * # Errors
- * Only ever CheckpointError: 'too-large' (longer than `maxBytes`), 'truncated' (ends
- * before the header or the declared payload), 'version', 'checksum', or 'malformed'
- * (wrong magic, trailing bytes, undecodable CBOR, or a field out of schema, named in the
- * message; CBOR failures are attached as `cause`).
+ * Only ever CheckpointError: 'too-large' (longer than `maxBytes`, or a full checkpoint
+ * whose memory is), 'truncated' (ends before the header or the declared sections),
+ * 'version', 'checksum', or 'malformed' (wrong magic, trailing bytes, undecodable CBOR,
+ * or a field out of schema, named in the message; CBOR failures are attached as `cause`).
  */
 export function decodeCheckpoint(bytes: Uint8Array, options?: DecodeCheckpointOptions): AnyCheckpoint {
   const maxBytes = options?.maxBytes ?? DEFAULT_MAX_CHECKPOINT_BYTES;
@@ -110,7 +217,7 @@ export function decodeCheckpoint(bytes: Uint8Array, options?: DecodeCheckpointOp
     throw new CheckpointError('truncated', `checkpoint truncated: ${bytes.length} bytes is shorter than the ${CHECKPOINT_HEADER_BYTES}-byte header; fetch the checkpoint again`);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const version = view.getUint16(4);
+  const version = view.getUint16(VERSION_AT);
   if (version !== CHECKPOINT_FORMAT_VERSION) {
     throw new CheckpointError(
       'version',
@@ -118,30 +225,42 @@ export function decodeCheckpoint(bytes: Uint8Array, options?: DecodeCheckpointOp
         `${CHECKPOINT_FORMAT_VERSION}; decode it with the weave release that wrote it or capture it again`,
     );
   }
-  const declared = view.getUint32(6);
+  // The lengths are only compared with the bytes actually present (the sum of two u32s is
+  // exact in a double); nothing is allocated from them.
+  const metaLength = view.getUint32(META_LENGTH_AT);
+  const dataLength = view.getUint32(DATA_LENGTH_AT);
+  const declared = metaLength + dataLength;
   const available = bytes.length - CHECKPOINT_HEADER_BYTES;
   if (declared > available) {
-    throw new CheckpointError('truncated', `checkpoint truncated: the header declares a ${declared}-byte payload but only ${available} bytes follow; fetch the checkpoint again`);
+    throw new CheckpointError(
+      'truncated',
+      `checkpoint truncated: the header declares a ${metaLength}-byte meta and ${dataLength} bytes of data ` +
+        `but only ${available} bytes follow; fetch the checkpoint again`,
+    );
   }
   if (declared < available) {
-    throw new CheckpointError('malformed', `checkpoint has ${available - declared} unexpected bytes after its ${declared}-byte payload; pass exactly one encoded checkpoint`);
+    throw new CheckpointError('malformed', `checkpoint has ${available - declared} unexpected bytes after its ${declared} bytes of meta and data; pass exactly one encoded checkpoint`);
   }
-  const payload = bytes.subarray(CHECKPOINT_HEADER_BYTES);
-  const digest = createHash('sha256').update(payload).digest();
-  if (Buffer.compare(digest, bytes.subarray(10, CHECKPOINT_HEADER_BYTES)) !== 0) {
-    throw new CheckpointError('checksum', 'checkpoint checksum mismatch: the payload does not match its SHA-256, so the bytes were corrupted; fetch the checkpoint again');
+  if (crc32(bytes.subarray(CHECKPOINT_HEADER_BYTES)) !== view.getUint32(CRC_AT)) {
+    throw new CheckpointError('checksum', 'checkpoint checksum mismatch: the meta and data do not match their CRC-32, so the bytes were corrupted; fetch the checkpoint again');
   }
+  const metaStart = CHECKPOINT_HEADER_BYTES;
+  const dataStart = metaStart + metaLength;
   let value: unknown;
   try {
-    value = cbor.decode(payload);
+    value = cbor.decode(bytes.subarray(metaStart, dataStart));
   } catch (err) {
-    throw new CheckpointError('malformed', `checkpoint payload is not valid CBOR (${(err as Error)?.message ?? err}); it was written by a faulty encoder, capture it again`, { cause: err });
+    throw new CheckpointError('malformed', `checkpoint meta is not valid CBOR (${(err as Error)?.message ?? err}); it was written by a faulty encoder, capture it again`, { cause: err });
   }
-  const where = 'malformed checkpoint';
-  const remedy = 'it was written by a faulty or foreign encoder; capture it again';
-  validateCheckpoint(value, where, remedy);
-  rejectUnknownKeys(value, where, remedy);
-  return fromPayload(value);
+  const meta = validateMeta(value, dataLength, 'malformed checkpoint', 'it was written by a faulty or foreign encoder; capture it again');
+  if (meta.kind === 'full' && meta.memoryLength > maxBytes) {
+    throw new CheckpointError(
+      'too-large',
+      `checkpoint memory of ${meta.memoryLength} bytes exceeds the limit of ${maxBytes} bytes; ` +
+        'raise options.maxBytes if this size is expected',
+    );
+  }
+  return fromMeta(meta, bytes.subarray(dataStart), options?.share ?? false);
 }
 
 /**
@@ -152,9 +271,86 @@ export function decodeCheckpoint(bytes: Uint8Array, options?: DecodeCheckpointOp
  * CheckpointError 'malformed' naming the first offending field.
  */
 export function validateCheckpoint(value: unknown, where: string, remedy: string): asserts value is AnyCheckpoint {
-  const fail = (field: string, expected: string, got: unknown): never => {
+  const fail = failer(where, remedy);
+  const cp = checkCommon(value, fail);
+  if (cp.kind === 'full') {
+    const memory = cp.memory;
+    if (!(memory instanceof Uint8Array)) return fail('memory', 'a Uint8Array', memory);
+    if (!isMemoryLength(memory.length)) fail('memory', `bytes whose length is a multiple of ${WASM_PAGE_BYTES}`, memory);
+    return;
+  }
+
+  if (typeof cp.base !== 'string' || cp.base === '') fail('base', 'a non-empty string', cp.base);
+  const { memoryLength, pageSize } = checkLayout(cp, fail);
+  const pages = cp.pages;
+  if (!Array.isArray(pages)) return fail('pages', 'an array', pages);
+  const pageCount = Math.ceil(memoryLength / pageSize);
+  let previous = -1;
+  for (let i = 0; i < pages.length; i++) {
+    const page: unknown = pages[i];
+    if (!isRecord(page)) fail(`pages[${i}]`, 'a map with index and bytes', page);
+    const { index, bytes } = page as Record<string, unknown>;
+    if (!isCount(index) || index >= pageCount) fail(`pages[${i}].index`, `an integer in [0, ${pageCount})`, index);
+    if ((index as number) <= previous) fail(`pages[${i}].index`, `greater than the previous index ${previous} (sorted, unique)`, index);
+    previous = index as number;
+    const expected = pageLength(previous, pageSize, memoryLength);
+    if (!(bytes instanceof Uint8Array) || bytes.length !== expected) fail(`pages[${i}].bytes`, `a Uint8Array of ${expected} bytes`, bytes);
+  }
+}
+
+/**
+ * Checks a decoded `meta` map against the schema and against `dataLength`, the length of
+ * the data section that follows it.
+ *
+ * # Errors
+ * CheckpointError 'malformed' naming the first offending field, an unknown field, or the
+ * data length that does not match the listed pages.
+ */
+function validateMeta(value: unknown, dataLength: number, where: string, remedy: string): Meta {
+  const fail = failer(where, remedy);
+  const meta = checkCommon(value, fail);
+  if (meta.kind === 'diff' && (typeof meta.base !== 'string' || meta.base === '')) fail('base', 'a non-empty string', meta.base);
+  const { memoryLength, pageSize } = checkLayout(meta, fail);
+  const indices = meta.indices;
+  if (!(indices instanceof Uint8Array) || indices.length % 4 !== 0) {
+    fail('indices', 'a byte string of u32 little-endian page indices (a multiple of 4 bytes)', indices);
+  }
+  const list = indices as Uint8Array;
+  const pageCount = Math.ceil(memoryLength / pageSize);
+  const listView = new DataView(list.buffer, list.byteOffset, list.byteLength);
+  let previous = -1;
+  let expected = 0;
+  for (let i = 0; i < list.length / 4; i++) {
+    const index = listView.getUint32(4 * i, true);
+    if (index >= pageCount) fail(`indices[${i}]`, `an integer in [0, ${pageCount})`, index);
+    if (index <= previous) fail(`indices[${i}]`, `greater than the previous index ${previous} (sorted, unique)`, index);
+    previous = index;
+    expected += pageLength(index, pageSize, memoryLength);
+  }
+  if (dataLength !== expected) {
+    throw new CheckpointError(
+      'malformed',
+      `${where}: the data section holds ${dataLength} bytes but the ${list.length / 4} pages in 'indices' ` +
+        `need ${expected}; ${remedy}`,
+    );
+  }
+  const allowed = meta.kind === 'full' ? FULL_META_KEYS : DIFF_META_KEYS;
+  for (const key of Object.keys(meta)) {
+    if (!allowed.has(key)) throw new CheckpointError('malformed', `${where}: unknown field '${key}'; ${remedy}`);
+  }
+  return meta as unknown as Meta;
+}
+
+type Fail = (field: string, expected: string, got: unknown) => never;
+
+function failer(where: string, remedy: string): Fail {
+  return (field, expected, got) => {
     throw new CheckpointError('malformed', `${where}: field '${field}' must be ${expected}, got ${describe(got)}; ${remedy}`);
   };
+}
+
+/** The fields every checkpoint, meta map and diff has. */
+function checkCommon(value: unknown, fail: Fail): Record<string, unknown> {
   if (!isRecord(value)) fail('(root)', 'a map of checkpoint fields', value);
   const cp = value as Record<string, unknown>;
   if (cp.kind !== 'full' && cp.kind !== 'diff') fail('kind', "'full' or 'diff'", cp.kind);
@@ -164,91 +360,108 @@ export function validateCheckpoint(value: unknown, where: string, remedy: string
   if (!isCount(cp.fragment)) fail('fragment', 'a non-negative integer', cp.fragment);
   if (typeof cp.paused !== 'boolean') fail('paused', 'a boolean', cp.paused);
   if (!isCount(cp.yields)) fail('yields', 'a non-negative integer', cp.yields);
+  return cp;
+}
 
-  if (cp.kind === 'full') {
-    const memory = cp.memory;
-    if (!(memory instanceof Uint8Array)) return fail('memory', 'a Uint8Array', memory);
-    if (!isMemoryLength(memory.length)) fail('memory', `bytes whose length is a multiple of ${WASM_PAGE_BYTES}`, memory);
-    return;
-  }
-
-  if (typeof cp.base !== 'string' || cp.base === '') fail('base', 'a non-empty string', cp.base);
+/** `memoryLength` and `pageSize`, as a diff and a meta map carry them. */
+function checkLayout(cp: Record<string, unknown>, fail: Fail): { memoryLength: number; pageSize: number } {
   const memoryLength = cp.memoryLength;
   if (!isMemoryLength(memoryLength)) fail('memoryLength', `a multiple of ${WASM_PAGE_BYTES} up to 4 GiB`, memoryLength);
   const pageSize = cp.pageSize;
   if (!isCount(pageSize) || pageSize < 256 || pageSize > WASM_PAGE_BYTES || (pageSize & (pageSize - 1)) !== 0) {
     fail('pageSize', `a power of two between 256 and ${WASM_PAGE_BYTES}`, pageSize);
   }
-  const pages = cp.pages;
-  if (!Array.isArray(pages)) return fail('pages', 'an array', pages);
-  const size = pageSize as number;
-  const length = memoryLength as number;
-  const pageCount = Math.ceil(length / size);
-  let previous = -1;
-  for (let i = 0; i < pages.length; i++) {
-    const page: unknown = pages[i];
-    if (!isRecord(page)) fail(`pages[${i}]`, 'a map with index and bytes', page);
-    const { index, bytes } = page as Record<string, unknown>;
-    if (!isCount(index) || index >= pageCount) fail(`pages[${i}].index`, `an integer in [0, ${pageCount})`, index);
-    if ((index as number) <= previous) fail(`pages[${i}].index`, `greater than the previous index ${previous} (sorted, unique)`, index);
-    previous = index as number;
-    // The last page may be short only if the memory ends inside it.
-    const expected = Math.min(size, length - previous * size);
-    if (!(bytes instanceof Uint8Array) || bytes.length !== expected) fail(`pages[${i}].bytes`, `a Uint8Array of ${expected} bytes`, bytes);
-  }
+  return { memoryLength: memoryLength as number, pageSize: pageSize as number };
 }
 
-function rejectUnknownKeys(cp: AnyCheckpoint, where: string, remedy: string): void {
-  const check = (obj: object, allowed: Set<string>, prefix: string) => {
-    for (const key of Object.keys(obj)) {
-      if (!allowed.has(key)) {
-        throw new CheckpointError('malformed', `${where}: unknown field '${prefix}${key}'; ${remedy}`);
+// The last page may be short only if the memory ends inside it (never with the page sizes
+// allowed today, since memoryLength is a multiple of 65536, but the format permits it).
+function pageLength(index: number, pageSize: number, memoryLength: number): number {
+  return Math.min(pageSize, memoryLength - index * pageSize);
+}
+
+/** Builds the checkpoint that a validated meta and its data describe; copies `data`. */
+function fromMeta(meta: Meta, data: Uint8Array, share: boolean): AnyCheckpoint {
+  const common = {
+    id: meta.id, bundle: meta.bundle, entry: meta.entry,
+    fragment: meta.fragment, paused: meta.paused, yields: meta.yields,
+  };
+  const { memoryLength, pageSize, indices } = meta;
+  const count = indices.length / 4;
+  const list = new DataView(indices.buffer, indices.byteOffset, indices.byteLength);
+  if (meta.kind === 'full') {
+    let memory: Uint8Array;
+    if (data.length === memoryLength) {
+      // Every page is listed, so data is the memory itself: no page needs zeroing.
+      memory = uninitialized(memoryLength);
+      memory.set(data);
+    } else {
+      memory = new Uint8Array(memoryLength);
+      // Copy runs of consecutive pages at once; they lie side by side in data too.
+      let from = 0;
+      for (let i = 0; i < count;) {
+        const first = list.getUint32(4 * i, true);
+        let last = first;
+        while (++i < count && list.getUint32(4 * i, true) === last + 1) last++;
+        const to = Math.min((last + 1) * pageSize, memoryLength);
+        const length = to - first * pageSize;
+        memory.set(data.subarray(from, from + length), first * pageSize);
+        from += length;
       }
     }
-  };
-  if (cp.kind === 'full') return check(cp, FULL_KEYS, '');
-  check(cp, DIFF_KEYS, '');
-  cp.pages.forEach((page, i) => check(page, PAGE_KEYS, `pages[${i}].`));
-}
-
-function toPayload(cp: AnyCheckpoint): Record<string, unknown> {
-  // cbor-x tags a plain Uint8Array as a typed array (tag 64) but writes a Buffer as a
-  // bare byte string, which every CBOR reader understands. The views do not copy.
-  const bstr = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-  const common = {
-    kind: cp.kind, id: cp.id, bundle: cp.bundle, entry: cp.entry,
-    fragment: cp.fragment, paused: cp.paused, yields: cp.yields,
-  };
-  if (cp.kind === 'full') return { ...common, memory: bstr(cp.memory) };
-  return {
-    ...common,
-    base: cp.base,
-    memoryLength: cp.memoryLength,
-    pageSize: cp.pageSize,
-    pages: cp.pages.map((p) => ({ index: p.index, bytes: bstr(p.bytes) })),
-  };
-}
-
-// Decoded byte strings are views into the input (and possibly Buffers); copying them
-// into plain Uint8Arrays gives the caller sole ownership of the state.
-function fromPayload(cp: AnyCheckpoint): AnyCheckpoint {
-  const common = {
-    id: cp.id, bundle: cp.bundle, entry: cp.entry,
-    fragment: cp.fragment, paused: cp.paused, yields: cp.yields,
-  };
-  if (cp.kind === 'full') {
-    const full: Checkpoint = { kind: 'full', ...common, memory: new Uint8Array(cp.memory) };
+    const full: Checkpoint = { kind: 'full', ...common, memory };
     return full;
+  }
+  // One copy for all pages, so that nothing aliases the input and no page costs an
+  // allocation of its own.
+  let own = data;
+  if (!share) {
+    own = uninitialized(data.length);
+    own.set(data);
+  }
+  const pages: CheckpointDiff['pages'] = new Array(count);
+  let from = 0;
+  for (let i = 0; i < count; i++) {
+    const index = list.getUint32(4 * i, true);
+    const length = pageLength(index, pageSize, memoryLength);
+    pages[i] = { index, bytes: own.subarray(from, from + length) };
+    from += length;
   }
   const diff: CheckpointDiff = {
     kind: 'diff',
     ...common,
-    base: cp.base,
-    memoryLength: cp.memoryLength,
-    pageSize: cp.pageSize,
-    pages: cp.pages.map((p) => ({ index: p.index, bytes: new Uint8Array(p.bytes) })),
+    base: meta.base as string,
+    memoryLength,
+    pageSize,
+    pages,
   };
   return diff;
+}
+
+/** Indices of the DIFF_PAGE_SIZE pages of `memory` that hold any non-zero byte. */
+function nonZeroPages(memory: Uint8Array): number[] {
+  const bytes = asBuffer(memory);
+  const found: number[] = [];
+  for (let start = 0, index = 0; start < bytes.length; start += DIFF_PAGE_SIZE, index++) {
+    const end = Math.min(start + DIFF_PAGE_SIZE, bytes.length);
+    if (ZERO_PAGE.compare(bytes, start, end, 0, end - start) !== 0) found.push(index);
+  }
+  return found;
+}
+
+/**
+ * A plain Uint8Array of `length` bytes whose contents are left as the allocator found
+ * them: callers overwrite every byte. Skipping the zero fill saves a pass over memory
+ * that large checkpoints would otherwise pay twice.
+ */
+export function uninitialized(length: number): Uint8Array {
+  const buffer = Buffer.allocUnsafeSlow(length);
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, length);
+}
+
+/** A Buffer view of `bytes` (no copy), for its native compare. */
+export function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

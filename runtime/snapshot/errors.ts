@@ -9,12 +9,14 @@
 
 /**
  * Why a checkpoint was rejected. Stable across releases: hubs report it over the wire.
- * - 'truncated': the bytes end before the header or the declared payload does.
- * - 'checksum': the payload does not match its SHA-256; the bytes were corrupted.
+ * - 'truncated': the bytes end before the header or the meta and data it declares do.
+ * - 'checksum': meta and data do not match their CRC-32; the bytes were corrupted.
  * - 'version': the format version is not the one this runtime reads.
- * - 'malformed': not a checkpoint at all, undecodable CBOR, or a field out of schema.
+ * - 'malformed': not a checkpoint at all, undecodable CBOR, a field out of schema, page
+ *   indices unsorted or out of range, or data that does not match the listed pages.
  * - 'base-mismatch': a diff was paired with a checkpoint it was not taken against.
- * - 'too-large': the input exceeds the caller's size limit (`maxBytes`).
+ * - 'too-large': the input, or the memory a full checkpoint decodes to, exceeds the
+ *   caller's size limit (`maxBytes`).
  */
 export type CheckpointErrorCode =
   | 'truncated'

@@ -2,7 +2,8 @@
  * Exact, portable checkpoints: the public entry of the snapshot part.
  *
  * Full checkpoints carry a fragment's whole linear memory; diffs carry the pages that
- * changed since a base. Both travel as versioned, checksummed CBOR. Usage:
+ * changed since a base. Both travel in a versioned, CRC-checked frame: a CBOR meta map
+ * and the raw pages (zero pages of a full checkpoint left out). Usage:
  *   const bytes = encodeCheckpoint(diffCheckpoint(previous, executor.capture()));
  *   const cp = decodeCheckpoint(bytes);   // throws CheckpointError, never anything else
  *   const full = cp.kind === 'diff' ? applyDiff(previous, cp) : cp;
@@ -19,4 +20,5 @@ export {
   encodeCheckpoint,
 } from './codec.js';
 export type { DecodeCheckpointOptions } from './codec.js';
-export { DIFF_PAGE_SIZE, applyDiff, diffCheckpoint, newCheckpointId } from './diff.js';
+export { DIFF_PAGE_SIZE, applyDiff, applyDiffInPlace, diffCheckpoint, newCheckpointId } from './diff.js';
+export type { DiffOptions } from './diff.js';

@@ -6,7 +6,7 @@
  * of it before capture, and the Asyncify unwind buffer lives in it too), plus where to
  * continue. Usage:
  *   const cp = executor.capture();            // Checkpoint
- *   const bytes = encodeCheckpoint(cp);       // versioned, checksummed CBOR
+ *   const bytes = encodeCheckpoint(cp);       // versioned, checksummed; see docs/checkpoint-format.md
  *   const again = decodeCheckpoint(bytes);    // throws CheckpointError on bad input
  */
 
@@ -42,9 +42,12 @@ export interface CheckpointDiff {
   yields: number;
   /** Byte length of the memory after applying the diff (memory can only grow). */
   memoryLength: number;
-  /** Size of a diff page in bytes (DIFF_PAGE_SIZE). */
+  /** Size of a diff page in bytes (DIFF_PAGE_SIZE from diffCheckpoint; decoded diffs may
+   *  carry any power of two from 256 to 65536). */
   pageSize: number;
-  /** Changed pages: page index and its full new contents (the last page may be short). */
+  /** Changed pages, by increasing index: page index and its full new contents (the last
+   *  page may be short). Pages from diffCheckpoint and decodeCheckpoint are views into
+   *  a few buffers that the diff owns, not into the memory they came from. */
   pages: Array<{ index: number; bytes: Uint8Array }>;
 }
 
