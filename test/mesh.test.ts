@@ -11,6 +11,7 @@ import { connect } from 'nats';
 import { cases, plainResult, valueBytes, type Case } from './helpers/programs.js';
 import { runCli, startHubProcess, startNatsServer, type HubProcess, type NatsServer } from './helpers/nats-server.js';
 import { decodeMessage, encodeMessage } from '../runtime/net/message.js';
+import { connectMesh } from '../runtime/hub/nats-transport.js';
 
 const MAX_PAYLOAD = 64 * 1024;
 const test = suite('mesh over nats');
@@ -122,6 +123,33 @@ test('a hub killed with SIGKILL: no responders, the fragment is re-placed and th
   await sameAsPlain(c, c.small, out.result);
   assert.ok(out.placements.every((p: { hub: string }) => p.hub !== 'c'));
   hubs[2] = await startHubProcess(ns.url, 'c', ['--slots', '2', '--label', 'name=c']);
+});
+
+test('a hub that goes silent mid-fragment (SIGSTOP) is declared lost; the job restarts elsewhere', async () => {
+  const c = example('particles');
+  const raw = [2000, 30_000];
+  const job = runCli('weave', ['run', 'build/test/mesh-particles.wasm', ...raw.map(String), '--nats', ns.url, '--json']);
+  // Find the hub running it from the adverts (they carry busy slots), then freeze it.
+  const mesh = await connectMesh({ nats: ns.url });
+  let busy: string | undefined;
+  try {
+    for (let i = 0; i < 40 && !busy; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      busy = (await mesh.discover({ settleMs: 50 })).find((a) => a.load.busy > 0)?.id;
+    }
+  } finally {
+    await mesh.close();
+  }
+  assert.ok(busy, 'a hub advertised the running job');
+  const frozen = hubs.find((h) => h.name === busy)!;
+  frozen.proc.kill('SIGSTOP');
+  const r = await job;
+  frozen.proc.kill('SIGCONT');
+  assert.is(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  await sameAsPlain(c, raw, out.result);
+  assert.ok(out.retries >= 1, `retries ${out.retries}`);
+  assert.ok(out.placements.every((p: { hub: string }) => p.hub !== busy || p === out.placements[0]), 'the frozen hub got nothing more');
 });
 
 test('the hubs reconnect after the NATS server restarts, and take jobs again', async () => {

@@ -10,18 +10,23 @@ export const run: Command = {
   summary: 'run an exported function of a module, woven across hubs',
   help: `usage: weave run <module.wasm> [args…] [options]
 
-Runs the entry on a mesh of hubs, fragments placed round-robin. With --nats (or $NATS_URL)
-the hubs are 'hub start' daemons found through that NATS server; otherwise the mesh is
-embedded (hubs as worker threads of this process). Prints the return value alone on stdout: i64 as a decimal integer,
-floats as JavaScript prints them. A plain asc module is woven at load time.
+Runs the entry on a mesh of hubs. With --nats (or $NATS_URL) the hubs are 'hub start'
+daemons found through that NATS server: a job starts on the next hub in round-robin order
+and stays there across fragments; with --migrate-every its state goes hub to hub directly.
+Otherwise the mesh is embedded (hubs as worker threads of this process) and each fragment
+goes to the next hub, the state passing through this process.
+
+Prints the return value alone on stdout: i64 as a decimal integer, floats as JavaScript
+prints them. A plain asc module is woven at load time.
 Arguments are numbers matching the entry's parameters (i32, i64, f32, f64). Pass negative
 numbers after '--', e.g. weave run m.wasm -- -5.
 
 options:
   --entry NAME          exported function to call (optional when there is only one)
   --json                print one JSON object: result, fragments, checkpoints, migrations,
-                        bytesMoved, wallMs, execMs, placements
+                        bytesMoved, retries, wallMs, execMs, yields, placements
   --migrate-every N     pause every N yield points and resume on another hub (N >= 1)
+                        (also a hub that is stopped hands its running fragments on)
   --hubs N              number of embedded hubs (default: one per CPU core)
   --nats URL            submit to the hubs on this NATS server (default: $NATS_URL; unset:
                         embedded mesh)

@@ -70,19 +70,12 @@ const FULL_META_KEYS = new Set([
 const DIFF_META_KEYS = new Set([...FULL_META_KEYS, 'base']);
 
 /** The fields of `meta` as decoded, once `validateMeta` has checked them. */
-interface Meta {
+type Meta = Omit<CheckpointDiff, 'kind' | 'base' | 'pages'> & {
   kind: 'full' | 'diff';
-  id: string;
   base?: string;
-  bundle: string;
-  entry: string;
-  fragment: number;
-  paused: boolean;
-  yields: number;
-  memoryLength: number;
-  pageSize: number;
+  /** Page indices, u32 little-endian, increasing. */
   indices: Uint8Array;
-}
+};
 
 /**
  * Serializes a full or differential checkpoint into the versioned, checksummed format.
