@@ -10,8 +10,8 @@ import { mkdirSync } from 'node:fs';
 import { connect } from 'nats';
 import { cases, plainResult, valueBytes, type Case } from './helpers/programs.js';
 import { runCli, startHubProcess, startNatsServer, type HubProcess, type NatsServer } from './helpers/nats-server.js';
-import { decodeMessage, encodeMessage } from '../runtime/net/message.js';
-import { connectMesh } from '../runtime/hub/nats-transport.js';
+import { decodeMessage, encodeMessage } from '../runtime/net/index.js';
+import { connectMesh } from '../runtime/hub/index.js';
 
 const MAX_PAYLOAD = 64 * 1024;
 const test = suite('mesh over nats');

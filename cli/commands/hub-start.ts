@@ -1,8 +1,8 @@
 /** `hub start`: run a hub daemon connected to a NATS server, until SIGINT/SIGTERM. */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { startHub } from '../../runtime/hub/daemon.js';
-import { resolveNatsUrl } from '../../runtime/net/connect.js';
+import { startHub } from '../../runtime/hub/index.js';
+import { resolveNatsUrl } from '../../runtime/net/index.js';
 import { intOption, UsageError, type Command } from '../command.js';
 
 export const hubStart: Command = {

@@ -1,6 +1,6 @@
 /** `weave hubs`: list the live hubs on a NATS server with capabilities, load and latency. */
-import { connectMesh } from '../../runtime/hub/nats-transport.js';
-import { resolveNatsUrl } from '../../runtime/net/connect.js';
+import { connectMesh } from '../../runtime/hub/index.js';
+import { resolveNatsUrl } from '../../runtime/net/index.js';
 import { intOption, UsageError, type Command } from '../command.js';
 
 const PINGS = 3;

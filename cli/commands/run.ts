@@ -1,7 +1,6 @@
 /** `weave run <module.wasm> [args…]`: run a job on the mesh and print its result. */
 import { loadBundle, parseArgs, formatResult } from '../../runtime/exec/index.js';
-import { startEmbeddedMesh, runJob, pickEntry, type Transport } from '../../runtime/hub/index.js';
-import { connectMesh } from '../../runtime/hub/nats-transport.js';
+import { startEmbeddedMesh, connectMesh, runJob, pickEntry, type Transport } from '../../runtime/hub/index.js';
 import { intOption, UsageError, type Command } from '../command.js';
 import { readModule } from './inspect.js';
 

@@ -16,10 +16,10 @@
 import os from 'node:os';
 import { createHash } from 'node:crypto';
 import type { NatsConnection, Subscription } from 'nats';
-import { connectNats } from '../net/connect.js';
-import { Wire } from '../net/wire.js';
-import { decodeMessage, encodeMessage, ProtocolError, type Message } from '../net/message.js';
-import { ADVERT_SUBJECT, DISCOVER_SUBJECT, execSubject, isSubjectToken, pingSubject } from '../net/subjects.js';
+import {
+  connectNats, Wire, decodeMessage, encodeMessage, ProtocolError, type Message, ADVERT_SUBJECT,
+  DISCOVER_SUBJECT, execSubject, isSubjectToken, pingSubject,
+} from '../net/index.js';
 import { HubThread } from './hub-thread.js';
 import { detectCapabilities } from './capabilities.js';
 import { createLogger, type Logger } from './log.js';
@@ -44,6 +44,34 @@ export interface HubOptions {
 /** A hub that does not acknowledge a hand-over in this time is passed over. */
 const HANDOVER_TIMEOUT_MS = 10_000;
 
+/** HubOptions with every default applied and every value checked, once. */
+export interface ResolvedHubOptions {
+  nats: string;
+  name: string;
+  slots: number;
+  datasets: Record<string, string>;
+  labels: Record<string, string>;
+  advertEveryMs: number;
+  drainTimeoutMs: number;
+  log: Logger;
+}
+
+export const MAX_SLOTS = 256;
+
+/** Apply defaults and check values. Throws TransportError naming the bad option. */
+export function resolveHubOptions(opts: HubOptions): ResolvedHubOptions {
+  const name = opts.name ?? defaultHubName();
+  if (!isSubjectToken(name)) throw new TransportError(`hub name '${name}' must be 1-64 letters, digits, '-' or '_'`, { code: 'transport' });
+  const slots = opts.slots ?? os.availableParallelism();
+  if (!Number.isInteger(slots) || slots < 1 || slots > MAX_SLOTS) throw new TransportError(`slots must be an integer from 1 to ${MAX_SLOTS}, got ${slots}`);
+  return {
+    nats: opts.nats, name, slots,
+    datasets: opts.datasets ?? {}, labels: opts.labels ?? {},
+    advertEveryMs: opts.advertEveryMs ?? 2000, drainTimeoutMs: opts.drainTimeoutMs ?? 30_000,
+    log: opts.log ?? createLogger({ hub: name }),
+  };
+}
+
 /** Bundles kept by content hash; a bundle is a few hundred KiB, so a count bound is enough. */
 const MAX_CACHED_BUNDLES = 64;
 
@@ -66,11 +94,15 @@ export class HubDaemon {
   private markClosed!: () => void;
   private readonly everyMs: number;
 
-  constructor(readonly id: string, private readonly nc: NatsConnection, private readonly opts: HubOptions, private readonly log: Logger) {
-    const slots = opts.slots ?? os.availableParallelism();
-    this.threads = Array.from({ length: slots }, (_, i) => new HubThread(`${id}/${i}`));
+  readonly id: string;
+  private readonly log: Logger;
+
+  constructor(private readonly nc: NatsConnection, private readonly opts: ResolvedHubOptions) {
+    this.id = opts.name;
+    this.log = opts.log;
+    this.threads = Array.from({ length: opts.slots }, (_, i) => new HubThread(`${this.id}/${i}`));
     this.wire = new Wire(nc);
-    this.everyMs = opts.advertEveryMs ?? 2000;
+    this.everyMs = opts.advertEveryMs;
     this.closed = new Promise((r) => { this.markClosed = r; });
     void nc.closed().then((err) => {
       if (!this.stopping) this.log.error('nats connection closed', { error: err ? err.message : undefined });
@@ -98,7 +130,7 @@ export class HubDaemon {
       kind: 'advert', v: PROTOCOL_VERSION, id: this.id, state: this.state, caps: this.caps,
       load: { slots: this.threads.length, busy, queue, cpu: os.loadavg()[0] / this.caps.cores, jobs: this.jobSlot.size,
         rssMiB: Math.round(process.memoryUsage.rss() / (1 << 20)) },
-      datasets: Object.keys(this.opts.datasets ?? {}), labels: this.opts.labels ?? {},
+      datasets: Object.keys(this.opts.datasets), labels: this.opts.labels,
       everyMs: this.everyMs, startedAt: this.startedAt,
     };
   }
@@ -114,7 +146,7 @@ export class HubDaemon {
     this.log.info('draining', { running: this.threads.filter((t) => t.inFlight > 0).length });
     this.publishAdvert();
     for (const t of this.threads) t.preempt();
-    const deadline = Date.now() + (this.opts.drainTimeoutMs ?? 30_000);
+    const deadline = Date.now() + this.opts.drainTimeoutMs;
     // `active` counts execs until their outcome is sent or handed over, not just while they run.
     while (this.active > 0 && Date.now() < deadline) await sleep(20);
     if (this.active > 0) this.log.warn('drain timed out; stopping with fragments still running', { active: this.active });
@@ -324,11 +356,9 @@ export class HubDaemon {
 
 /** Connect and start serving. Throws TransportError when NATS cannot be reached. */
 export async function startHub(opts: HubOptions): Promise<HubDaemon> {
-  const id = opts.name ?? defaultHubName();
-  if (!isSubjectToken(id)) throw new TransportError(`hub name '${id}' must be 1-64 letters, digits, '-' or '_'`, { code: 'transport' });
-  const log = opts.log ?? createLogger({ hub: id });
-  const nc = await connectNats(opts.nats, { name: `weave hub ${id}` });
-  const hub = new HubDaemon(id, nc, opts, log);
+  const resolved = resolveHubOptions(opts);
+  const nc = await connectNats(resolved.nats, { name: `weave hub ${resolved.name}` });
+  const hub = new HubDaemon(nc, resolved);
   hub.start();
   return hub;
 }

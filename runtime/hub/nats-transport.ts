@@ -12,10 +12,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { NatsConnection, Subscription } from 'nats';
-import { connectNats } from '../net/connect.js';
-import { Wire } from '../net/wire.js';
-import { decodeMessage, encodeMessage, ProtocolError, type Message } from '../net/message.js';
-import { ADVERT_SUBJECT, DISCOVER_SUBJECT, bundleSubject, execSubject, pingSubject } from '../net/subjects.js';
+import {
+  connectNats, Wire, decodeMessage, encodeMessage, ProtocolError, type Message, ADVERT_SUBJECT,
+  DISCOVER_SUBJECT, bundleSubject, execSubject, pingSubject,
+} from '../net/index.js';
 import { PROTOCOL_VERSION, type ExecRequest, type HubAdvert, type HubReply, type HubRequest, type ProgressEvent } from './protocol.js';
 import type { HubInfo, Transport } from './transport.js';
 import { TransportError } from './errors.js';

@@ -1,0 +1,11 @@
+/**
+ * The NATS adapter: the only part that imports `nats`. Connections with weave's settings,
+ * any-size request/reply (`Wire`), framed protocol messages, and the subject names.
+ *   const nc = await connectNats(resolveNatsUrl(flag), { name: 'weave client' });
+ *   const wire = new Wire(nc);
+ *   const reply = decodeMessage(await wire.request(pingSubject('a'), encodeMessage(ping)));
+ */
+export { connectNats, resolveNatsUrl, DEFAULT_NATS_URL, type ConnectOptions } from './connect.js';
+export { Wire, DEFAULT_MAX_PAYLOAD_BYTES, type WireOptions, type RequestOptions, type Handler, type ServeContext } from './wire.js';
+export { encodeMessage, decodeMessage, ProtocolError, MESSAGE_KINDS, type Message } from './message.js';
+export { ADVERT_SUBJECT, DISCOVER_SUBJECT, execSubject, pingSubject, bundleSubject, isSubjectToken } from './subjects.js';
