@@ -235,7 +235,11 @@ export class HubDaemon {
     }
     const next = req.route ? this.nextHop(req.route, req.hop ?? 0) : undefined;
     // A diff is only useful to the hub that handed us the state: it holds the base.
-    const slotReq: ExecRequest = req.route ? { ...req, full: next === undefined || next.id !== req.from } : req;
+    // With nowhere to move (a route of one hub), pausing for a migration is pointless:
+    // run on; a drain still pauses.
+    const slotReq: ExecRequest = req.route
+      ? { ...req, full: next === undefined || next.id !== req.from, migrateEvery: next ? req.migrateEvery : 0 }
+      : req;
     const replyTo = req.replyTo ?? reply;
     if (req.replyTo === undefined) return this.finish(req, await this.runOnSlot(slotReq), next, replyTo);
     this.active++;
