@@ -10,7 +10,8 @@
  *   against a raw request/reply loop of small messages.
  * - diff: bytes sent for a migration after a one-word change in 16 MiB, against the first
  *   (full) checkpoint, which leaves out zero pages, and the 16 MiB of memory.
- * - the hubs' resident memory after holding the 16 MiB job.
+ * - memory: 3 jobs of 8 MiB at once; the base checkpoints a hub holds (one per job), and
+ *   its resident memory, against an idle hub's.
  *
  * The server runs with max_payload 32 MiB so raw NATS can carry 16 MiB in one message.
  *   npm run bench              # overhead, then this
@@ -82,18 +83,43 @@ async function migrate(mesh: NatsMesh, b: LoadedBundle, url: string, kib: number
   return { kib, migrations: r.pauseToResumeMs.length, bytes, ms, rawMs: raw, ratio: ms / raw };
 }
 
+/**
+ * K jobs of M KiB at once, moving between the two hubs: each hub should hold one base per
+ * job (K x M) besides the live memory of the job it runs. Polls the adverts for the most
+ * each hub reported holding, and its resident memory.
+ */
+async function holdMany(mesh: NatsMesh, b: LoadedBundle, jobs: number, kib: number, steps: number) {
+  const every = Math.max(1, Math.round((kib * 256) / b.manifest.yieldInterval));
+  let heldMiB = 0;
+  let rssMiB = 0;
+  let polling = true;
+  const poll = (async () => {
+    while (polling) {
+      for (const a of await mesh.discover({ settleMs: 50 })) {
+        heldMiB = Math.max(heldMiB, a.load.heldMiB);
+        rssMiB = Math.max(rssMiB, a.load.rssMiB);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  })();
+  await Promise.all(Array.from({ length: jobs }, () => runJob(mesh, b, { entry: 'hold', args: [kib, steps, 1], migrateEvery: every })));
+  polling = false;
+  await poll;
+  console.log(`memory: ${jobs} jobs of ${kib >> 10} MiB moving between 2 hubs: a hub held at most ${heldMiB} MiB of base checkpoints (${jobs} x ${kib >> 10} = ${jobs * (kib >> 10)}), resident memory at most ${rssMiB} MiB`);
+  return { heldMiB, rssMiB };
+}
+
 async function main(): Promise<void> {
   const ns = await startNatsServer({ maxPayload: 32 << 20 });
   const hubs = await Promise.all(['bench-1', 'bench-2'].map((n) => startHubProcess(ns.url, n, ['--slots', '1'])));
   const echo = await startEcho(ns.url);
   const mesh = await connectMesh({ nats: ns.url });
   try {
+    const idleRssMiB = Math.max(...(await mesh.discover({ settleMs: 100 })).map((a) => a.load.rssMiB));
     const hold = await bundleOf('bench/programs/hold.ts', 1 << 18);
     const m1 = await migrate(mesh, hold, ns.url, 1024, quick ? 8 : 30);
     const m16 = await migrate(mesh, hold, ns.url, 16 * 1024, quick ? 4 : 10);
-    // Each hub held one 16 MiB job: live memory while running plus one base for diffs.
-    const rssMiB = Math.max(...(await mesh.discover({ settleMs: 100 })).map((a) => a.load.rssMiB));
-    console.log(`hub memory after the 16 MiB job: rss ${rssMiB} MiB (largest of the two hubs)`);
+    const mem = await holdMany(mesh, hold, 3, 8 * 1024, quick ? 4 : 8);
 
     const tiny = await bundleOf('bench/programs/tiny.ts', 1 << 20);
     const jobs = quick ? 100 : 400;
@@ -114,7 +140,8 @@ async function main(): Promise<void> {
 
     const summary = {
       migrate1m_ratio: m1.ratio, migrate1m_ms: m1.ms, migrate16m_ratio: m16.ratio, migrate16m_ms: m16.ms,
-      dispatch_ratio: fps / rawRps, dispatch_fps: fps, diff_bytes: diff, full_bytes: full, memory_bytes: 16 << 20, hub_rss_mib: rssMiB,
+      dispatch_ratio: fps / rawRps, dispatch_fps: fps, diff_bytes: diff, full_bytes: full, memory_bytes: 16 << 20,
+      hub_held_mib: mem.heldMiB, hub_rss_mib: mem.rssMiB, hub_idle_rss_mib: idleRssMiB,
     };
     await mkdir(path.dirname(RESULTS_FILE), { recursive: true });
     await writeFile(RESULTS_FILE, JSON.stringify({ ...summary, migrate: [m1, m16], goals: { migrate_ratio: 1.5, migrate1m_ms: 2, dispatch_ratio: 0.5 } }, null, 2) + '\n');

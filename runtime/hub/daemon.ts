@@ -129,7 +129,8 @@ export class HubDaemon {
     return {
       kind: 'advert', v: PROTOCOL_VERSION, id: this.id, state: this.state, caps: this.caps,
       load: { slots: this.threads.length, busy, queue, cpu: os.loadavg()[0] / this.caps.cores, jobs: this.jobSlot.size,
-        rssMiB: Math.round(process.memoryUsage.rss() / (1 << 20)) },
+        rssMiB: Math.round(process.memoryUsage.rss() / (1 << 20)),
+        heldMiB: Math.round(this.threads.reduce((n, t) => n + t.held, 0) / (1 << 20)) },
       datasets: Object.keys(this.opts.datasets), labels: this.opts.labels,
       everyMs: this.everyMs, startedAt: this.startedAt,
     };

@@ -23,6 +23,8 @@ export class HubThread {
   private dead: Error | undefined;
   private readonly worker: Worker;
   private readonly flag = new Int32Array(new SharedArrayBuffer(4));
+  /** Bytes of base checkpoints the thread's HubCore holds, as its last reply said. */
+  held = 0;
 
   constructor(readonly id: string) {
     this.worker = new Worker(SCRIPT, { workerData: { hubId: id, preempt: this.flag } });
@@ -30,6 +32,8 @@ export class HubThread {
       const p = this.pending.get(msg.id);
       if (msg.restored !== undefined) return p?.onRestored?.(msg.restored);
       this.pending.delete(msg.id);
+      const held = (msg.reply as { held?: unknown } | undefined)?.held;
+      if (typeof held === 'number') this.held = held;
       p?.resolve(msg.reply!);
     });
     const fail = (err: Error) => {

@@ -34,13 +34,20 @@ export class HubCore {
    * Answer one request; never throws. `hooks.onRestored` is called once the state is in
    * the instance and the fragment is about to run (a hand-over is acknowledged then).
    */
+  /** Bytes of base checkpoints this hub holds: one memory per job, never one per checkpoint. */
+  held(): number {
+    let n = 0;
+    for (const b of this.bases.values()) n += b.memory.byteLength;
+    return n;
+  }
+
   async handle(req: HubRequest, hooks: ExecHooks = {}): Promise<HubReply> {
     try {
       if (!req || typeof req !== 'object') return this.error('bad-request', 'request is not an object');
       if (req.v !== PROTOCOL_VERSION) return this.error('version', `protocol version ${req.v} is not supported (hub speaks ${PROTOCOL_VERSION})`);
       switch (req.kind) {
         case 'ping': return { kind: 'pong', v: PROTOCOL_VERSION, hub: this.id };
-        case 'drop-job': this.bases.delete(req.job); return { kind: 'ok', v: PROTOCOL_VERSION };
+        case 'drop-job': this.bases.delete(req.job); return { kind: 'ok', v: PROTOCOL_VERSION, held: this.held() };
         case 'exec': return await this.exec(req, hooks);
         default: return this.error('bad-request', `unknown request kind '${(req as any).kind}'`);
       }
@@ -105,7 +112,7 @@ export class HubCore {
       this.bases.delete(req.job);
       return {
         kind: 'ran', v: PROTOCOL_VERSION, outcome: 'done', fragment: -1, fragments: fragments + 1,
-        result: x.result(req.entry).bytes, execMs, yields: x.yields, resumedAt,
+        result: x.result(req.entry).bytes, execMs, yields: x.yields, resumedAt, held: this.held(),
       };
     }
     if (out.kind === 'next') fragments++;
@@ -122,7 +129,7 @@ export class HubCore {
     this.bases.set(req.job, after);
     return {
       kind: 'ran', v: PROTOCOL_VERSION, outcome: out.kind, fragment, fragments,
-      checkpoint, execMs, yields: x.yields, resumedAt, pausedAt,
+      checkpoint, execMs, yields: x.yields, resumedAt, pausedAt, held: this.held(),
     };
   }
 }

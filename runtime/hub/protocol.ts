@@ -60,6 +60,8 @@ export type ExecReply =
     fragments?: number;
     /** Hand-overs before this run (routed mode), so the engine knows how many to expect. */
     handovers?: number;
+    /** Bytes of base checkpoints the hub (slot) holds after this run. */
+    held?: number;
     /** Result bytes (little-endian) when done. */
     result?: Uint8Array;
     execMs: number;
@@ -72,7 +74,7 @@ export type ExecReply =
   | { kind: 'error'; v: number; code: string; message: string; fragment?: number; entry?: string };
 
 export type HubRequest = ExecRequest | { kind: 'drop-job'; v: number; job: string } | { kind: 'ping'; v: number };
-export type HubReply = ExecReply | { kind: 'pong'; v: number; hub: string } | { kind: 'ok'; v: number; resumedAt?: number };
+export type HubReply = ExecReply | { kind: 'pong'; v: number; hub: string } | { kind: 'ok'; v: number; resumedAt?: number; held?: number };
 
 /** A hand-over done, reported by the hub that handed the state over. */
 export interface ProgressEvent {
@@ -101,7 +103,8 @@ export interface HubAdvert {
   id: string;
   state: HubState;
   caps: { cores: number; avx2: boolean; gpu: boolean; memoryMiB: number; node: string; arch: string };
-  load: { slots: number; busy: number; queue: number; cpu: number; jobs: number; rssMiB: number };
+  /** `heldMiB`: base checkpoints kept for diffs (one per job); `rssMiB`: the process's resident memory. */
+  load: { slots: number; busy: number; queue: number; cpu: number; jobs: number; rssMiB: number; heldMiB: number };
   datasets: string[];
   labels: Record<string, string>;
   /** Advert interval, so receivers know when a hub is overdue. */
