@@ -149,7 +149,9 @@ test('a hub that goes silent mid-fragment (SIGSTOP) is declared lost; the job re
   const out = JSON.parse(r.stdout);
   await sameAsPlain(c, raw, out.result);
   assert.ok(out.retries >= 1, `retries ${out.retries}`);
-  assert.ok(out.placements.every((p: { hub: string }) => p.hub !== busy || p === out.placements[0]), 'the frozen hub got nothing more');
+  // The frozen hub's attempt produced nothing; every stint that counted ran elsewhere.
+  const ran = out.placements.map((p: { hub: string }) => p.hub);
+  assert.ok(ran.length > 0 && ran.every((h: string) => h !== busy), `ran on ${ran}, frozen ${busy}`);
 });
 
 test('the hubs reconnect after the NATS server restarts, and take jobs again', async () => {

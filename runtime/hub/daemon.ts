@@ -329,7 +329,6 @@ export class HubDaemon {
   private fetchBundle(req: ExecRequest): Promise<Uint8Array> {
     const cached = this.bundles.get(req.bundle);
     if (cached) return Promise.resolve(cached);
-    if (req.bundleBytes) return Promise.resolve(this.remember(req.bundle, req.bundleBytes));
     let p = this.fetching.get(req.bundle);
     if (!p) {
       p = this.fetchFromOrigin(req).finally(() => this.fetching.delete(req.bundle));
@@ -349,12 +348,11 @@ export class HubDaemon {
     const hash = createHash('sha256').update(reply.bytes).digest('hex');
     if (hash !== req.bundle) throw new TransportError(`origin ${req.origin} sent bytes hashing to ${hash.slice(0, 12)}, not ${req.bundle.slice(0, 12)}`);
     this.log.info('fetched bundle', { bundle: req.bundle.slice(0, 12), bytes: reply.bytes.byteLength, ms: Math.round(performance.now() - t0) });
-    return this.remember(req.bundle, reply.bytes);
-  }
-
-  private remember(hash: string, bytes: Uint8Array): Uint8Array {
+    // Only verified bytes are cached, in a buffer of their own (the reply is a view of a
+    // socket buffer that would otherwise stay alive with it).
+    const bytes = new Uint8Array(reply.bytes);
     if (this.bundles.size >= MAX_CACHED_BUNDLES) this.bundles.delete(this.bundles.keys().next().value!);
-    this.bundles.set(hash, bytes);
+    this.bundles.set(req.bundle, bytes);
     return bytes;
   }
 }

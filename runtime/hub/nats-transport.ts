@@ -34,6 +34,7 @@ interface Seen { advert: HubAdvert; at: number }
 const MISSED_ADVERTS = 3;
 const SMALL_REQUEST_TIMEOUT_MS = 5000;
 const PROGRESS_GRACE_MS = 2000;
+const DISCOVER_REASK_MS = 500;
 
 export class NatsMesh implements Transport {
   private readonly seen = new Map<string, Seen>();
@@ -83,9 +84,14 @@ export class NatsMesh implements Transport {
     const inbox = `_INBOX.weave.discover.${randomBytes(6).toString('hex')}`;
     const t0 = Date.now();
     let first = 0;
+    let asked = 0;
+    const ask = () => {
+      asked = Date.now();
+      this.nc.publish(DISCOVER_SUBJECT, encodeMessage({ kind: 'discover', v: PROTOCOL_VERSION }), { reply: inbox });
+    };
     const sub = this.nc.subscribe(inbox, { callback: (err, msg) => { if (!err && this.onAdvert(msg.data)) first ||= Date.now(); } });
     try {
-      this.nc.publish(DISCOVER_SUBJECT, encodeMessage({ kind: 'discover', v: PROTOCOL_VERSION }), { reply: inbox });
+      ask();
       for (;;) {
         await sleep(25);
         const now = Date.now();
@@ -93,7 +99,7 @@ export class NatsMesh implements Transport {
         if (!first && this.adverts().length) first = now;
         if (now - t0 >= wait) break;
         // Re-ask now and then: a hub that was still subscribing misses the first call.
-        if (!first && (now - t0) % 500 < 25) this.nc.publish(DISCOVER_SUBJECT, encodeMessage({ kind: 'discover', v: PROTOCOL_VERSION }), { reply: inbox });
+        if (!first && now - asked >= DISCOVER_REASK_MS) ask();
       }
     } finally {
       sub.unsubscribe();

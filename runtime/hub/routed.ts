@@ -15,7 +15,7 @@
  *   const r = await runRouted(mesh, bundle, 'main', { args: [10], migrateEvery: 50 });
  */
 import { randomBytes } from 'node:crypto';
-import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../snapshot/index.js';
+import { decodeCheckpoint } from '../snapshot/index.js';
 import { FragmentTrap, decodeValue, type LoadedBundle } from '../exec/index.js';
 import { PROTOCOL_VERSION, type ExecRequest, type ProgressEvent } from './protocol.js';
 import type { Transport } from './transport.js';
@@ -36,7 +36,8 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
   const avoid = new Set<string>();
   /** Hubs that handed the job over and so may still hold its base checkpoint. */
   const touched = new Set<string>();
-  let state: Checkpoint | undefined;
+  /** The last full state the engine holds, encoded (as a hub sent it back). */
+  let state: Uint8Array | undefined;
   let fragment = info.fragments[0];
   let bundleSent = false;
   let failures = 0;
@@ -54,7 +55,7 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
         kind: 'exec', v: PROTOCOL_VERSION, job: key, bundle: bundle.hash, entry, fragment, migrateEvery, seed: opts.seed,
         stay: true, full: true, route, hop: 0,
       };
-      if (state) req.checkpoint = encodeCheckpoint(state);
+      if (state) req.checkpoint = state;
       else req.args = opts.args;
       if (!bundleSent) req.bundleBytes = bundle.bytes;
       bundleSent = true;
@@ -109,13 +110,14 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
         };
       }
       // A hub sent the state back (a hand-over failed, or nowhere to go): carry on from it.
+      // Decoded only to check it (a diff would be useless here); sent on as it came.
       const cp = decodeCheckpoint(reply.checkpoint!);
       if (cp.kind !== 'full') throw new HubError('bad-reply', `hub ${holder} sent back a diff the engine has no base for`, holder);
       stats.checkpoints++;
       stats.migrations++;
       stats.bytesMoved += reply.checkpoint!.byteLength;
       touched.add(holder);
-      state = cp;
+      state = reply.checkpoint;
       fragment = reply.fragment;
     }
   } finally {

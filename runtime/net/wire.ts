@@ -52,10 +52,8 @@ export interface ServeContext {
 export type Handler = (payload: Uint8Array, ctx: ServeContext) => Promise<Uint8Array | undefined>;
 
 interface Pending {
-  parts: Uint8Array[];
   resolve: (b: Uint8Array) => void;
   reject: (e: Error) => void;
-  cleanup: () => void;
 }
 
 interface Partial { parts: Uint8Array[]; bytes: number; started: number }
@@ -110,10 +108,8 @@ export class Wire {
         opts.signal?.removeEventListener('abort', onAbort);
       };
       const done: Pending = {
-        parts: [],
         resolve: (b) => { cleanup(); resolve(b); },
         reject: (e) => { cleanup(); reject(e); },
-        cleanup,
       };
       this.pending.set(token, done);
       if (opts.timeoutMs !== undefined) {
@@ -187,14 +183,13 @@ export class Wire {
   }
 
   /** Add one message to its transfer; returns the whole payload when complete. Throws on bad framing. */
-  private collect(partials: Map<string, Partial>, key: string, msg: Msg): Uint8Array | undefined {
+  private collect(partials: Map<string, Partial>, id: string, msg: Msg): Uint8Array | undefined {
     const part = msg.headers?.get(PART);
     if (!part) return msg.data;
     const m = /^(\d+)\/(\d+)$/.exec(part);
     if (!m) throw new TransportError(`bad ${PART} header '${part}'`, { code: 'framing' });
     const i = Number(m[1]);
     const n = Number(m[2]);
-    const id = key || msg.headers?.get(XFER) || '';
     const now = Date.now();
     for (const [k, v] of partials) if (now - v.started > PART_TTL_MS) partials.delete(k);
     let p = partials.get(id);
