@@ -142,6 +142,19 @@ export class FragmentExecutor {
   }
 
   /**
+   * Grow memory to `bytes` and write every new page once, so that a later restore of
+   * that size finds the pages already mapped. Changes nothing a restore does not
+   * overwrite: call only before `restore`.
+   */
+  prefault(bytes: number): void {
+    const mem = this.exports.memory;
+    const from = mem.buffer.byteLength;
+    if (bytes <= from) return;
+    mem.grow(Math.ceil((bytes - from) / 65536));
+    new Uint8Array(mem.buffer).fill(0, from);
+  }
+
+  /**
    * Make this (fresh) instance's state the checkpoint's. A paused checkpoint is resumed by
    * the next `run(cp.fragment)`. Throws ExecError when the memory cannot hold it.
    */

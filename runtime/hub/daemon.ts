@@ -41,6 +41,13 @@ export interface HubOptions {
   log?: Logger;
 }
 
+/**
+ * Room left before each checkpoint a slot returns, so that the hand-over message is framed
+ * around it without copying it; an exec message's fields take a few hundred bytes, and a
+ * larger frame (a very long route) falls back to a copy.
+ */
+const MESSAGE_HEADROOM = 4096;
+
 /** A hub that does not acknowledge a hand-over in this time is passed over. */
 const HANDOVER_TIMEOUT_MS = 10_000;
 
@@ -100,7 +107,7 @@ export class HubDaemon {
   constructor(private readonly nc: NatsConnection, private readonly opts: ResolvedHubOptions) {
     this.id = opts.name;
     this.log = opts.log;
-    this.threads = Array.from({ length: opts.slots }, (_, i) => new HubThread(`${this.id}/${i}`));
+    this.threads = Array.from({ length: opts.slots }, (_, i) => new HubThread(`${this.id}/${i}`, { headroom: MESSAGE_HEADROOM }));
     this.wire = new Wire(nc);
     this.everyMs = opts.advertEveryMs;
     this.closed = new Promise((r) => { this.markClosed = r; });
@@ -113,7 +120,7 @@ export class HubDaemon {
   /** Subscribe, advertise, and watch the connection. */
   start(): void {
     const onDrop = (why: string) => this.log.warn('dropped a message', { why });
-    this.subs.push(this.wire.serve(execSubject(this.id), (b, ctx) => this.onExec(b, ctx.reply), { onDrop }));
+    this.subs.push(this.wire.serve(execSubject(this.id), (b, ctx) => this.onExec(b, ctx.reply, ctx.owned), { onDrop }));
     this.subs.push(this.wire.serve(pingSubject(this.id), async () => encodeMessage({ kind: 'pong', v: PROTOCOL_VERSION, hub: this.id }), { onDrop }));
     this.subs.push(this.wire.serve(DISCOVER_SUBJECT, async () => encodeMessage(this.advert() as unknown as Message), { onDrop }));
     this.state = 'ready';
@@ -186,11 +193,12 @@ export class HubDaemon {
     }
   }
 
-  private async onExec(bytes: Uint8Array, reply?: string): Promise<Uint8Array | undefined> {
+  /** `owned`: the bytes' buffer is this hub's alone (see Wire), so it may go to a slot as is. */
+  private async onExec(bytes: Uint8Array, reply: string | undefined, owned: boolean): Promise<Uint8Array | undefined> {
     let out: HubReply | undefined;
     this.active++;
     try {
-      out = await this.dispatch(decodeMessage(bytes), reply);
+      out = await this.dispatch(decodeMessage(bytes), reply, owned);
     } catch (e) {
       out = this.rejected(e);
     } finally {
@@ -210,7 +218,7 @@ export class HubDaemon {
     return encodeMessage(reply as unknown as Message);
   }
 
-  private async dispatch(msg: Message, reply?: string): Promise<HubReply | undefined> {
+  private async dispatch(msg: Message, reply: string | undefined, owned: boolean): Promise<HubReply | undefined> {
     switch (msg.kind) {
       case 'ping': return { kind: 'pong', v: PROTOCOL_VERSION, hub: this.id };
       case 'drop-job': {
@@ -220,7 +228,7 @@ export class HubDaemon {
         if (slot !== undefined) await this.threads[slot].request({ kind: 'drop-job', v: PROTOCOL_VERSION, job });
         return { kind: 'ok', v: PROTOCOL_VERSION };
       }
-      case 'exec': return this.exec(checkExec(msg), reply);
+      case 'exec': return this.exec(checkExec(msg), reply, owned);
       default: throw new ProtocolError('unknown-kind', `a hub does not take '${msg.kind}' messages`);
     }
   }
@@ -230,7 +238,7 @@ export class HubDaemon {
    * A hand-over from another hub (it carries `replyTo`) is acknowledged as soon as the
    * state is restored; its outcome goes to `replyTo` (or on to the next hub) later.
    */
-  private async exec(req: ExecRequest, reply?: string): Promise<HubReply | undefined> {
+  private async exec(req: ExecRequest, reply: string | undefined, owned: boolean): Promise<HubReply | undefined> {
     if (this.state === 'draining' || this.state === 'stopped') {
       return { kind: 'error', v: PROTOCOL_VERSION, code: 'draining', message: `hub ${this.id} is draining; place the fragment elsewhere` };
     }
@@ -242,11 +250,11 @@ export class HubDaemon {
       ? { ...req, full: next === undefined || next.id !== req.from, migrateEvery: next ? req.migrateEvery : 0 }
       : req;
     const replyTo = req.replyTo ?? reply;
-    if (req.replyTo === undefined) return this.finish(req, await this.runOnSlot(slotReq), next, replyTo);
+    if (req.replyTo === undefined) return this.finish(req, await this.runOnSlot(slotReq, owned), next, replyTo);
     this.active++;
     return new Promise<HubReply | undefined>((ack) => {
       let acked = false;
-      this.runOnSlot(slotReq, (resumedAt) => { acked = true; ack({ kind: 'ok', v: PROTOCOL_VERSION, resumedAt }); })
+      this.runOnSlot(slotReq, owned, (resumedAt) => { acked = true; ack({ kind: 'ok', v: PROTOCOL_VERSION, resumedAt }); })
         .then((r) => (acked ? this.finish(req, r, next, replyTo) : (ack(r), undefined)))
         .catch((e) => (acked ? this.rejected(e) : (ack(this.rejected(e)), undefined)))
         .then((out) => { if (out && replyTo) this.wire.publish(replyTo, this.encodeReply(out)); })
@@ -274,7 +282,9 @@ export class HubDaemon {
       ...rest, fragment: r.fragment, checkpoint: r.checkpoint, hop: next.hop, from: this.id, replyTo, handovers: handovers + 1, full: undefined,
     };
     try {
-      const ack = decodeMessage(await this.wire.request(execSubject(next.id), encodeMessage(msg as unknown as Message), { timeoutMs: HANDOVER_TIMEOUT_MS }));
+      // The slot left room before the checkpoint: frame the message there, no copy.
+      const bytes = encodeMessage(msg as unknown as Message, { inPlace: 'checkpoint' });
+      const ack = decodeMessage(await this.wire.request(execSubject(next.id), bytes, { timeoutMs: HANDOVER_TIMEOUT_MS }));
       if (ack.kind === 'ok' && typeof ack.resumedAt === 'number') {
         if (req.progress) {
           this.wire.publish(req.progress, encodeMessage({
@@ -294,21 +304,25 @@ export class HubDaemon {
     return { kind: 'error', v: PROTOCOL_VERSION, code: 'handoff-failed', message: `job ${req.job}: hand-over to ${next.id} failed` };
   }
 
-  /** Run on the job's slot, fetching the bundle once if the slot lacks it. */
-  private async runOnSlot(req: ExecRequest, onRestored?: (at: number) => void): Promise<HubReply> {
+  /**
+   * Run on the job's slot, fetching the bundle once if the slot lacks it. The checkpoint
+   * is transferred to the slot, not cloned (structured clone costs about 1 ms per MiB
+   * here): as it is when `owned` says its buffer is ours alone, else as a copy in a buffer
+   * of its own, since a view of a socket chunk must not be pulled from under the NATS
+   * parser. Either way `req.checkpoint` is not to be read again.
+   */
+  private async runOnSlot(req: ExecRequest, owned: boolean, onRestored?: (at: number) => void): Promise<HubReply> {
     const thread = this.threads[this.slotFor(req.job)];
-    // Structured clone of a large view is slow (about 1 ms per MiB here): copy the
-    // checkpoint into a buffer of its own and transfer that instead. Not `.slice()`: the
-    // bytes may be a Buffer (a view of the socket's chunk, where slice copies nothing),
-    // and transferring that chunk would pull it from under the NATS parser.
-    const checkpoint = req.checkpoint && new Uint8Array(req.checkpoint);
+    const checkpoint = req.checkpoint && (owned ? req.checkpoint : new Uint8Array(req.checkpoint));
+    const transfer = (c?: Uint8Array) => (c ? [c.buffer as ArrayBuffer] : []);
     // Bundle bytes go to a slot only when it asks (once per slot): it caches the compiled
     // module, and cloning a bundle into every request would cost more than the run.
-    const sent = { ...req, checkpoint };
-    let reply = await thread.request(sent, { onRestored, transfer: checkpoint ? [checkpoint.buffer as ArrayBuffer] : [] });
+    let reply = await thread.request({ ...req, checkpoint }, { onRestored, transfer: transfer(checkpoint) });
     if (reply.kind === 'need-bundle') {
       const bytes = await this.fetchBundle(req);
-      reply = await thread.request({ ...req, checkpoint: req.checkpoint && new Uint8Array(req.checkpoint), bundleBytes: bytes }, { onRestored });
+      // The slot sent the checkpoint back with its question.
+      const back = reply.checkpoint;
+      reply = await thread.request({ ...req, checkpoint: back, bundleBytes: bytes }, { onRestored, transfer: transfer(back) });
     }
     if (reply.kind === 'error' && reply.code === 'no-base') this.jobSlot.delete(req.job);
     return reply;

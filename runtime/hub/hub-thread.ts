@@ -26,8 +26,8 @@ export class HubThread {
   /** Bytes of base checkpoints the thread's HubCore holds, as its last reply said. */
   held = 0;
 
-  constructor(readonly id: string) {
-    this.worker = new Worker(SCRIPT, { workerData: { hubId: id, preempt: this.flag } });
+  constructor(readonly id: string, opts: { headroom?: number } = {}) {
+    this.worker = new Worker(SCRIPT, { workerData: { hubId: id, preempt: this.flag, headroom: opts.headroom ?? 0 } });
     this.worker.on('message', (msg: { id: number; reply?: HubReply; restored?: number }) => {
       const p = this.pending.get(msg.id);
       if (msg.restored !== undefined) return p?.onRestored?.(msg.restored);

@@ -2,19 +2,24 @@
  * The worker side of a HubThread: serves protocol requests with a HubCore, one at a time.
  * Messages are { id, req } in, { id, restored } (the state is in, the fragment runs) and
  * { id, reply } out; checkpoint bytes are transferred, not copied. `workerData.preempt`
- * is the shared flag polled at every yield point.
+ * is the shared flag polled at every yield point; `workerData.headroom` the free bytes
+ * left before each checkpoint returned (HubCoreOptions).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { HubCore } from './hub.js';
 
 const flag = workerData.preempt as Int32Array;
-const hub = new HubCore(workerData.hubId as string, () => Atomics.load(flag, 0) !== 0);
+const hub = new HubCore(workerData.hubId as string, () => Atomics.load(flag, 0) !== 0, { headroom: workerData.headroom as number });
 parentPort!.on('message', async (msg: { id: number; req: any }) => {
   const reply = await hub.handle(msg.req, { onRestored: (at) => parentPort!.postMessage({ id: msg.id, restored: at }) });
   const transfer: ArrayBuffer[] = [];
   if (reply.kind === 'ran') {
     if (reply.checkpoint) transfer.push(reply.checkpoint.buffer as ArrayBuffer);
     if (reply.result) transfer.push(reply.result.buffer as ArrayBuffer);
+  } else if (reply.kind === 'need-bundle' && reply.checkpoint) {
+    transfer.push(reply.checkpoint.buffer as ArrayBuffer);
   }
   parentPort!.postMessage({ id: msg.id, reply }, transfer);
+  // Idle until the next request: get its instance ready.
+  await hub.warm();
 });

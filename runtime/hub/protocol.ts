@@ -70,7 +70,7 @@ export type ExecReply =
     resumedAt?: number;
     pausedAt?: number;
   }
-  | { kind: 'need-bundle'; v: number; bundle: string }
+  | { kind: 'need-bundle'; v: number; bundle: string; checkpoint?: Uint8Array }
   | { kind: 'error'; v: number; code: string; message: string; fragment?: number; entry?: string };
 
 export type HubRequest = ExecRequest | { kind: 'drop-job'; v: number; job: string } | { kind: 'ping'; v: number };

@@ -39,7 +39,18 @@ export class ProtocolError extends Error {
 
 export interface Message { kind: string; v: number; [field: string]: unknown }
 
-export function encodeMessage(msg: Message): Uint8Array {
+export interface EncodeMessageOptions {
+  /**
+   * A byte field whose buffer has free room before it (see encodeCheckpoint's
+   * `headroom`): when it is the only attachment and the frame fits there, the frame is
+   * written into that room and the result is a view ending with the field's bytes, so a
+   * large checkpoint is not copied again. The caller gives up those bytes. Otherwise the
+   * message is encoded as usual.
+   */
+  inPlace?: string;
+}
+
+export function encodeMessage(msg: Message, opts: EncodeMessageOptions = {}): Uint8Array {
   const fields: Record<string, unknown> = {};
   const att: Array<[string, number]> = [];
   const blobs: Uint8Array[] = [];
@@ -55,12 +66,17 @@ export function encodeMessage(msg: Message): Uint8Array {
   }
   if (att.length) fields.$att = att;
   const map = cbor.encode(fields);
-  const out = new Uint8Array(FRAME_HEADER + map.byteLength + blobs.reduce((n, b) => n + b.byteLength, 0));
+  const head = FRAME_HEADER + map.byteLength;
+  const only = blobs.length === 1 && att[0][0] === opts.inPlace ? blobs[0] : undefined;
+  const out = only && only.byteOffset >= head
+    ? new Uint8Array(only.buffer, only.byteOffset - head, head + only.byteLength)
+    : new Uint8Array(head + blobs.reduce((n, b) => n + b.byteLength, 0));
   out[0] = FRAME_MAGIC;
   out[1] = FRAME_VERSION;
-  new DataView(out.buffer).setUint32(2, map.byteLength);
+  new DataView(out.buffer, out.byteOffset).setUint32(2, map.byteLength);
   out.set(map, FRAME_HEADER);
-  let at = FRAME_HEADER + map.byteLength;
+  if (out.buffer === only?.buffer) return out;
+  let at = head;
   for (const b of blobs) { out.set(b, at); at += b.byteLength; }
   return out;
 }

@@ -46,6 +46,11 @@ export interface ServeContext {
   subject: string;
   /** Where the requester waits for the answer (absent for a plain publish). */
   reply?: string;
+  /**
+   * The payload's ArrayBuffer holds nothing anyone else uses, so the handler may keep
+   * it or transfer it to a worker instead of copying it (see `ownsBuffer`).
+   */
+  owned: boolean;
 }
 
 /** Resolves with the reply, or undefined to send none (someone else will answer `ctx.reply`). */
@@ -144,15 +149,17 @@ export class Wire {
       callback: (err, msg) => {
         if (err) return;
         let whole: Uint8Array | undefined;
+        let owned = false;
         try {
           whole = this.collect(partials, msg.headers?.get(XFER) ?? '', msg);
+          owned = whole !== msg.data || ownsBuffer(msg.data);
         } catch (e) {
           opts.onDrop?.((e as Error).message);
           return;
         }
         if (!whole) return;
         const reply = msg.reply;
-        handler(whole, { subject: msg.subject, reply }).then(
+        handler(whole, { subject: msg.subject, reply, owned }).then(
           (out) => { if (reply && out) this.send(reply, out); },
           (e) => opts.onDrop?.(`handler failed: ${(e as Error).message}`),
         ).catch((e) => opts.onDrop?.(`cannot reply: ${(e as Error).message}`));
@@ -215,3 +222,18 @@ export class Wire {
     return out;
   }
 }
+
+/**
+ * Whether a message payload from nats.js sits in a buffer of its own. nats.js (2.x) hands
+ * a payload that arrived in one socket read as a view into that read's chunk, after the
+ * MSG line, so at an offset above 0 and beside other messages; one that spanned reads is
+ * assembled in a buffer allocated for it alone, and handed over from offset 0. Only the
+ * latter is the receiver's to keep or transfer. Checked in test/wire.test.ts, so a
+ * nats.js upgrade that changes this fails a test instead of corrupting a checkpoint.
+ */
+export function ownsBuffer(data: Uint8Array): boolean {
+  return data.byteOffset === 0 && data.byteLength >= OWNED_MIN_BYTES;
+}
+
+/** Below this a copy costs nothing worth saving (and a socket read is at most 64 KiB). */
+const OWNED_MIN_BYTES = 64 * 1024;

@@ -87,7 +87,16 @@ type Meta = Omit<CheckpointDiff, 'kind' | 'base' | 'pages'> & {
  * enforces (so nothing is written that could not be read back); 'too-large' if the
  * data exceeds the u32 length field.
  */
-export function encodeCheckpoint(cp: AnyCheckpoint): Uint8Array {
+export interface EncodeCheckpointOptions {
+  /**
+   * Free bytes to leave in the output's buffer before the checkpoint (the result is a
+   * view at this offset), so a caller can frame it in place instead of copying it into a
+   * message. @default 0
+   */
+  headroom?: number;
+}
+
+export function encodeCheckpoint(cp: AnyCheckpoint, opts: EncodeCheckpointOptions = {}): Uint8Array {
   validateCheckpoint(cp, 'cannot encode checkpoint', 'fix the checkpoint before encoding it');
   // Runs of bytes to write to `data`, in order; adjacent pages are merged into one run
   // so that a dense memory is copied by a few large `set` calls, not thousands.
@@ -156,7 +165,8 @@ export function encodeCheckpoint(cp: AnyCheckpoint): Uint8Array {
     memoryLength, pageSize, indices,
   };
   const metaBytes = cbor.encode(meta);
-  const out = uninitialized(CHECKPOINT_HEADER_BYTES + metaBytes.length + dataLength);
+  const headroom = opts.headroom ?? 0;
+  const out = uninitialized(headroom + CHECKPOINT_HEADER_BYTES + metaBytes.length + dataLength).subarray(headroom);
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   out.set(MAGIC_BYTES, 0);
   view.setUint16(VERSION_AT, CHECKPOINT_FORMAT_VERSION);

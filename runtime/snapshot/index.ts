@@ -19,6 +19,6 @@ export {
   decodeCheckpoint,
   encodeCheckpoint,
 } from './codec.js';
-export type { DecodeCheckpointOptions } from './codec.js';
+export type { DecodeCheckpointOptions, EncodeCheckpointOptions } from './codec.js';
 export { DIFF_PAGE_SIZE, applyDiff, applyDiffInPlace, diffCheckpoint, newCheckpointId } from './diff.js';
 export type { DiffOptions } from './diff.js';

@@ -1,0 +1,99 @@
+/**
+ * The wire under the hubs, against a real nats-server whose max_payload lets large
+ * payloads travel as single messages:
+ * - `owned` (a payload whose buffer the receiver may keep or transfer) must never be
+ *   claimed for bytes nats.js still uses: every owned buffer is detached here, as a
+ *   transfer to a worker would, and every later payload must still arrive intact.
+ * - messages framed in place around a checkpoint (no copy) decode to the same message.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createHash } from 'node:crypto';
+import { connect, type NatsConnection } from 'nats';
+import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
+import { Wire, decodeMessage, encodeMessage } from '../runtime/net/index.js';
+import { encodeCheckpoint, decodeCheckpoint, type Checkpoint } from '../runtime/snapshot/index.js';
+import { PROTOCOL_VERSION } from '../runtime/hub/protocol.js';
+
+const test = suite('wire');
+let ns: NatsServer;
+let a: NatsConnection;
+let b: NatsConnection;
+
+const sha = (x: Uint8Array) => createHash('sha256').update(x).digest('hex');
+
+test.before(async () => {
+  ns = await startNatsServer({ maxPayload: 8 << 20 });
+  a = await connect({ servers: ns.url });
+  b = await connect({ servers: ns.url });
+});
+
+test.after(async () => {
+  await a.close();
+  await b.close();
+  await ns.stop();
+});
+
+test('owned payloads can be detached without harming any other message', async () => {
+  const sizes = [10, 700, 40_000, 65_000, 70_000, 200_000, 1 << 20, 3 << 20, 5, 90_000];
+  const sent: string[] = [];
+  const got: Array<{ hash: string; owned: boolean; bytes: number }> = [];
+  let done!: () => void;
+  const all = new Promise<void>((r) => { done = r; });
+  const total = sizes.length * 6;
+  new Wire(b).serve('t.owned', async (payload, ctx) => {
+    got.push({ hash: sha(payload), owned: ctx.owned, bytes: payload.byteLength });
+    // What a hub does with an owned payload: transfer its buffer away (detaching it here).
+    if (ctx.owned) structuredClone(payload.buffer, { transfer: [payload.buffer as ArrayBuffer] });
+    if (got.length === total) done();
+    return undefined;
+  });
+  await b.flush();
+  const wire = new Wire(a);
+  // Back to back, so that small messages share socket reads with the tails of large ones.
+  for (let round = 0; round < 6; round++) {
+    for (const n of sizes) {
+      const p = new Uint8Array(n);
+      for (let i = 0; i < n; i += 997) p[i] = (i + round + n) & 255;
+      sent.push(sha(p));
+      wire.publish('t.owned', p);
+    }
+  }
+  await a.flush();
+  // A buffer detached from under nats.js stalls or garbles its parser: fail, don't hang.
+  let timer!: NodeJS.Timeout;
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`only ${got.length} of ${total} payloads arrived in 20 s`)), 20_000); });
+  try {
+    await Promise.race([all, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+  assert.equal(got.map((g) => g.hash), sent, 'every payload arrived intact, in order');
+  for (const g of got) if (g.bytes >= 1 << 20) assert.ok(g.owned, `a ${g.bytes}-byte payload is assembled in a buffer of its own`);
+  for (const g of got) if (g.bytes < 64 * 1024) assert.not.ok(g.owned, `a ${g.bytes}-byte payload is not claimed`);
+});
+
+test('a message framed in place around a checkpoint decodes to the same message', () => {
+  const memory = new Uint8Array(3 * 65536);
+  for (let i = 0; i < memory.length; i += 13) memory[i] = i & 255;
+  const cp: Checkpoint = { kind: 'full', id: '0123456789abcdef', bundle: 'a'.repeat(64), entry: 'main', fragment: 2, paused: true, yields: 7, memory };
+  const checkpoint = encodeCheckpoint(cp, { headroom: 4096 });
+  assert.is(checkpoint.byteOffset, 4096);
+  const msg = { kind: 'exec', v: PROTOCOL_VERSION, job: 'j', route: ['a', 'b'], checkpoint };
+  const framed = encodeMessage(msg, { inPlace: 'checkpoint' });
+  assert.ok(framed.buffer === checkpoint.buffer, 'framed in the checkpoint\'s own buffer');
+  const copied = encodeMessage({ ...msg, checkpoint: encodeCheckpoint(cp) });
+  assert.is(sha(framed), sha(copied), 'same bytes as the copying encoder');
+  const back = decodeMessage(framed);
+  assert.equal(decodeCheckpoint(back.checkpoint as Uint8Array), cp);
+
+  // No room before the field, or a second attachment: an ordinary copy, same bytes.
+  const tight = encodeCheckpoint(cp, { headroom: 8 });
+  const fallback = encodeMessage({ ...msg, checkpoint: tight }, { inPlace: 'checkpoint' });
+  assert.ok(fallback.buffer !== tight.buffer);
+  assert.is(sha(fallback), sha(copied));
+  const two = encodeMessage({ ...msg, checkpoint, extra: new Uint8Array(1000) }, { inPlace: 'checkpoint' });
+  assert.ok(two.buffer !== checkpoint.buffer);
+});
+
+test.run();
