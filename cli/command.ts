@@ -2,6 +2,8 @@
  * The shape every CLI command has, and the one place arguments are parsed.
  *   export const build: Command = { name: 'build', usage, summary, options, run };
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 export interface Command {
@@ -37,4 +39,26 @@ export function intOption(value: string | undefined, flag: string, min: number, 
     throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got '${value}'`);
   }
   return Number(value);
+}
+
+/** `NAME=VALUE` flags (repeatable) as a map. Throws UsageError naming the flag. */
+export function pairs(list: string[] | undefined, flag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of list ?? []) {
+    const at = item.indexOf('=');
+    if (at < 1) throw new UsageError(`${flag} must be NAME=VALUE, got '${item}'`);
+    out[item.slice(0, at)] = item.slice(at + 1);
+  }
+  return out;
+}
+
+/** `--data NAME=PATH` flags: names checked, files present, paths absolute. */
+export function datasetFlags(list: string[] | undefined): Record<string, string> {
+  const datasets = pairs(list, '--data');
+  for (const [name, p] of Object.entries(datasets)) {
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) throw new UsageError(`--data ${name}=${p}: the name must be 1-64 letters, digits, '-' or '_'`);
+    if (!existsSync(p)) throw new UsageError(`--data ${name}=${p}: no such file or directory`);
+    datasets[name] = path.resolve(p);
+  }
+  return datasets;
 }

@@ -35,5 +35,7 @@ export async function main(bin: string, summary: string, commands: Command[], ar
 const INPUT_ERRORS = new Set(['UsageError', 'CompileError', 'WeaveBuildError', 'ManifestError', 'ExecError', 'JobError']);
 
 function exitCodeFor(e: Error): number {
+  // A job no live hub can take (none up, none with what it requires) is the mesh's state, not bad input.
+  if (e.name === 'JobError' && ((e as { code?: string }).code === 'no-hubs' || (e as { code?: string }).code === 'no-capable-hub')) return 1;
   return INPUT_ERRORS.has(e.name) ? 2 : 1;
 }

@@ -9,6 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CompileError } from './errors.js';
 
 import type { AsRuntime } from './abi.js';
@@ -39,6 +40,9 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
   return { line, column: offset - lineStart + 1 };
 }
 
+/** Holds the `weave` AssemblyScript package (lib/weave/index.ts). */
+const AS_LIB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'lib');
+
 /**
  * Compile one AssemblyScript entry file to a Wasm binary.
  * Throws CompileError when the file is missing or does not compile.
@@ -61,6 +65,9 @@ export async function compileAssemblyScript(entry: string, opts: CompileOptions 
     '--optimizeLevel', String(opts.optimizeLevel ?? 3), '--shrinkLevel', '0',
     '--runtime', opts.runtime ?? 'incremental',
     '--noColors', '--baseDir', baseDir,
+    // `import { simd } from "weave"` resolves to lib/weave (the host ABI's AS library),
+    // also for programs outside this package.
+    '--path', AS_LIB_DIR,
   ];
   if (opts.asserts === false) argv.push('--noAssert');
   const result = await asc.main(argv, {

@@ -59,7 +59,14 @@ export interface Manifest {
   entries: EntryInfo[];
   fragments: FragmentInfo[];
   modules: Uint8Array[];
+  /** Hub capabilities the job cannot run without (`weave build --require gpu`): placement
+   *  goes only to hubs that advertise them. Absent in bundles built before it existed. */
+  requires?: Capability[];
 }
+
+/** Hardware a hub may advertise and a job may require or prefer. */
+export type Capability = 'avx2' | 'gpu';
+export const CAPABILITIES: readonly Capability[] = ['avx2', 'gpu'];
 
 const encoder = new Encoder({ useRecords: false, mapsAsObjects: true });
 

@@ -10,7 +10,7 @@
 import binaryen from 'binaryen';
 import { defaultLayout } from './layout.js';
 import { WeaveBuildError } from './errors.js';
-import { encodeManifest, MANIFEST_SECTION, MANIFEST_VERSION, type EntryInfo, type FragmentInfo, type Manifest, type ValType } from './manifest.js';
+import { encodeManifest, MANIFEST_SECTION, MANIFEST_VERSION, type Capability, type EntryInfo, type FragmentInfo, type Manifest, type ValType } from './manifest.js';
 import { rebaseMemory } from './passes/rebase-memory.js';
 import { splitFunction, type Granularity } from './passes/split-fragments.js';
 import { addYieldPoints, DEFAULT_YIELD_INTERVAL } from './passes/yield-points.js';
@@ -28,6 +28,8 @@ export interface WeaveOptions {
   source?: string;
   /** Recorded in the manifest. @default 'incremental' */
   runtime?: string;
+  /** Hub capabilities every placement needs (recorded in the manifest). */
+  requires?: Capability[];
 }
 
 export interface WovenBundle {
@@ -133,6 +135,7 @@ export function weaveBinary(core: Uint8Array, opts: WeaveOptions = {}): WovenBun
       entries: entryInfos,
       fragments,
       modules,
+      ...(opts.requires?.length ? { requires: [...new Set(opts.requires)].sort() } : {}),
     };
     return { bundle: appendCustomSection(final, MANIFEST_SECTION, encodeManifest(manifest)), manifest };
   } finally {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { startHub } from '../../runtime/hub/index.js';
 import { resolveNatsUrl } from '../../runtime/net/index.js';
-import { intOption, UsageError, type Command } from '../command.js';
+import { datasetFlags, intOption, pairs, UsageError, type Command } from '../command.js';
 
 export const hubStart: Command = {
   name: 'start',
@@ -34,11 +34,7 @@ exit codes: 0 stopped cleanly, 1 NATS unreachable or a fatal error, 2 bad input`
   },
   async run(values, positionals) {
     if (positionals.length) throw new UsageError(`hub start takes no arguments, got '${positionals.join(' ')}'`);
-    const datasets = pairs(values.data, '--data');
-    for (const [name, p] of Object.entries(datasets)) {
-      if (!existsSync(p)) throw new UsageError(`--data ${name}=${p}: no such file or directory`);
-      datasets[name] = path.resolve(p);
-    }
+    const datasets = datasetFlags(values.data);
     const hub = await startHub({
       nats: resolveNatsUrl(values.nats),
       name: values.name,
@@ -58,13 +54,3 @@ exit codes: 0 stopped cleanly, 1 NATS unreachable or a fatal error, 2 bad input`
     return 0;
   },
 };
-
-function pairs(list: string[] | undefined, flag: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const item of list ?? []) {
-    const at = item.indexOf('=');
-    if (at < 1) throw new UsageError(`${flag} must be NAME=VALUE, got '${item}'`);
-    out[item.slice(0, at)] = item.slice(at + 1);
-  }
-  return out;
-}

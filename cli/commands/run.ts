@@ -1,7 +1,8 @@
 /** `weave run <module.wasm> [args…]`: run a job on the mesh and print its result. */
 import { loadBundle, parseArgs, formatResult } from '../../runtime/exec/index.js';
 import { startEmbeddedMesh, connectMesh, runJob, pickEntry, type Transport } from '../../runtime/hub/index.js';
-import { intOption, UsageError, type Command } from '../command.js';
+import { readFile, writeFile } from 'node:fs/promises';
+import { datasetFlags, intOption, UsageError, type Command } from '../command.js';
 import { readModule } from './inspect.js';
 
 export const run: Command = {
@@ -30,9 +31,17 @@ options:
   --nats URL            submit to the hubs on this NATS server (default: $NATS_URL; unset:
                         embedded mesh)
   --wait-hubs MS        with --nats, how long to wait for a hub to advertise (default 3000)
+  --input FILE          the job's input bytes (io.read in the program)
+  --output FILE         write the job's output bytes (io.write) there; without it, a job
+                        that writes output has it reported on stderr and not kept
+  --reads NAME          the job reads dataset NAME: placement prefers hubs that hold it
+                        (repeatable)
+  --data NAME=PATH      embedded mesh only: every embedded hub serves this dataset
+                        (repeatable)
   -h, --help            show this help
 
-exit codes: 0 ok, 1 the program trapped, a hub failed or NATS is unreachable, 2 bad input`,
+exit codes: 0 ok, 1 the program trapped, a hub failed, no live hub has what the job
+requires (weave build --require), or NATS is unreachable; 2 bad input`,
   options: {
     entry: { type: 'string' },
     json: { type: 'boolean' },
@@ -40,6 +49,10 @@ exit codes: 0 ok, 1 the program trapped, a hub failed or NATS is unreachable, 2 
     hubs: { type: 'string' },
     nats: { type: 'string' },
     'wait-hubs': { type: 'string' },
+    input: { type: 'string' },
+    output: { type: 'string' },
+    reads: { type: 'string', multiple: true },
+    data: { type: 'string', multiple: true },
   },
   async run(values, positionals) {
     if (positionals.length < 1) throw new UsageError('weave run needs a module, e.g. weave run build/matmul.wasm 64 2');
@@ -53,14 +66,28 @@ exit codes: 0 ok, 1 the program trapped, a hub failed or NATS is unreachable, 2 
     const natsUrl = values.nats || process.env.NATS_URL;
     if (natsUrl && hubs !== undefined) throw new UsageError('--hubs sets the size of the embedded mesh; with --nats the hubs are whatever hub daemons run');
     const waitForHubsMs = intOption(values['wait-hubs'], '--wait-hubs', 0, 600_000);
-    const mesh: Transport = natsUrl ? await connectMesh({ nats: natsUrl, waitForHubsMs }) : await startEmbeddedMesh({ hubs });
+    const datasets = datasetFlags(values.data as string[] | undefined);
+    if (natsUrl && Object.keys(datasets).length) throw new UsageError('--data sets what the embedded hubs serve; with --nats, start hubs with `hub start --data NAME=PATH`');
+    let input: Uint8Array | undefined;
+    if (values.input) {
+      try {
+        input = await readFile(values.input as string);
+      } catch (e) {
+        throw new UsageError(`--input ${values.input}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+      }
+    }
+    const reads = (values.reads ?? []) as string[];
+    const mesh: Transport = natsUrl ? await connectMesh({ nats: natsUrl, waitForHubsMs }) : await startEmbeddedMesh({ hubs, datasets });
     try {
-      const r = await runJob(mesh, bundle, { entry, args, migrateEvery });
+      const r = await runJob(mesh, bundle, { entry, args, migrateEvery, input, datasets: reads });
+      if (values.output) await writeFile(values.output as string, r.output);
+      else if (r.output.byteLength) process.stderr.write(`weave: the job wrote ${r.output.byteLength} bytes of output; keep them with --output FILE\n`);
       const result = formatResult(r);
       if (values.json) {
         process.stdout.write(JSON.stringify({
           result, type: r.type, entry: r.entry, fragments: r.fragments, checkpoints: r.checkpoints, migrations: r.migrations,
           bytesMoved: r.bytesMoved, retries: r.retries, wallMs: round(r.wallMs), execMs: round(r.execMs), yields: r.yields,
+          outputBytes: r.output.byteLength, data: r.data,
           placements: r.placements.map((p) => ({ fragment: p.fragment, hub: p.hub, ms: round(p.ms) })),
         }) + '\n');
       } else {

@@ -2,7 +2,7 @@
  * Pass: Asyncify, restricted to what can be on the stack at a yield point.
  *
  * Binaryen's Asyncify instruments only functions that can reach an import listed in
- * `asyncify-imports` (here just `weave.yield`) through the call graph, plus indirect calls.
+ * `asyncify-imports` (here just the host's `control.yield`) through the call graph, plus indirect calls.
  * The unwind buffer lives in weave's reserved area (layout.asyncifyStart..asyncifyEnd),
  * which the AssemblyScript allocator can never touch. Usage:
  *   runAsyncify(m);   // adds asyncify_start_unwind / stop_unwind / start_rewind / stop_rewind

@@ -32,7 +32,7 @@ interface FunctionSummary {
 const b: any = binaryen;
 
 /** Host imports that are weave's plumbing, not capabilities a hub must have. */
-const PLUMBING = new Set(['weave.yield', 'env.abort', 'env.trace', 'env.seed']);
+const PLUMBING = new Set(['weave:host/control.yield', 'weave:host/control.progress', 'weave:host/control.log', 'env.abort', 'env.trace', 'env.seed']);
 
 export class MetadataAnalyzer {
   private summaries = new Map<string, FunctionSummary>();

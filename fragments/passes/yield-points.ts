@@ -2,7 +2,7 @@
  * Pass: fuel-gated yield points at every loop header of user code.
  *
  * Each function with loops gets a local fuel counter set to the yield interval on entry.
- * Every loop iteration decrements it; only when it runs out is the host's `weave.yield`
+ * Every loop iteration decrements it; only when it runs out is the host's `control.yield`
  * called, which returns the next allowance. The counter is a local, not a global, so the
  * hot path is a register decrement and a branch; it is saved by Asyncify like any local,
  * so the count of yield points passed is a deterministic function of the program's run.

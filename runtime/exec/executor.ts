@@ -11,6 +11,7 @@ import { LOAD_GLOBALS, SAVE_GLOBALS, type Manifest, type EntryInfo, type ValType
 import type { Checkpoint } from '../snapshot/index.js';
 import { FragmentTrap, ExecError } from './errors.js';
 import { makeHostImports, type HostHooks } from './host.js';
+import { OutputBuffer } from '../host/index.js';
 import { decodeValue, valueSize } from './values.js';
 
 /** What one call into a fragment ended with. */
@@ -47,6 +48,8 @@ export class FragmentExecutor {
   private pauseAtYield: ((n: number) => boolean) | undefined;
   private pausedFlag = false;
   private rewindPending = false;
+  /** The job's output (io.output-write): state, captured and restored with memory. */
+  private output = new OutputBuffer();
 
   private constructor(readonly manifest: Manifest, private hooks: HostHooks) {}
 
@@ -60,6 +63,7 @@ export class FragmentExecutor {
       memory: () => x.exports.memory,
       reserved: manifest.layout.reserved,
       onYield: () => x.onYield(),
+      output: () => x.output,
       hooks,
     });
     const instance = await WebAssembly.instantiate(module, imports);
@@ -138,7 +142,8 @@ export class FragmentExecutor {
     if (this.exports.asyncify_get_state() !== ASYNCIFY_NORMAL) throw new ExecError('cannot capture while the stack is unwinding or rewinding');
     this.exports[SAVE_GLOBALS]();
     const memory = new Uint8Array(this.exports.memory.buffer);
-    return { kind: 'full', ...meta, yields: this.yields, memory: opts.view ? memory : memory.slice() };
+    const output = this.output.byteLength ? { output: this.output.bytes() } : {};
+    return { kind: 'full', ...meta, yields: this.yields, memory: opts.view ? memory : memory.slice(), ...output };
   }
 
   /**
@@ -172,6 +177,7 @@ export class FragmentExecutor {
     new Uint8Array(mem.buffer).set(cp.memory);
     this.exports[LOAD_GLOBALS]();
     this.yields = cp.yields;
+    this.output = new OutputBuffer(cp.output);
     this.rewindPending = cp.paused;
   }
 
@@ -181,6 +187,11 @@ export class FragmentExecutor {
     const addr = e.frameBase + e.resultOffset;
     const bytes = new Uint8Array(this.exports.memory.buffer, addr, valueSize(e.result)).slice();
     return { type: e.result, value: decodeValue(e.result, bytes), bytes };
+  }
+
+  /** The job's output so far (io.output-write). */
+  outputBytes(): Uint8Array {
+    return this.output.bytes();
   }
 
   /**

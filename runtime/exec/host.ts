@@ -1,12 +1,14 @@
 /**
  * Host imports a woven AssemblyScript module may use, and nothing else.
  *
- * `weave.yield` is weave's; `env.abort`, `env.trace` and `env.seed` are what asc emits.
+ * The functions of wit/weave-host.wit (runtime/host), `control.yield` among them; and
+ * `env.abort`, `env.trace` and `env.seed`, which asc emits.
  * Strings are read at program addresses moved up by the reserved area. `env.seed` returns
  * a fixed value so Math.random is the same on every hub and after every restore.
  *   const imports = makeHostImports(module, { memory: () => mem, reserved, onYield });
  */
 import { ExecError, AbortSignalError } from './errors.js';
+import { hostImports, simdKernels, type HostServices, type OutputBuffer } from '../host/index.js';
 
 export interface HostHooks {
   /** Receives `trace()` output from the program. @default stderr */
@@ -21,12 +23,15 @@ export interface HostHooks {
    * @default the bundle's yield interval
    */
   fuel?: number;
+  /** What the hub lends the host calls of wit/weave-host.wit. @default simd kernels only */
+  services?: HostServices;
 }
 
 interface HostContext {
   memory: () => WebAssembly.Memory;
   reserved: number;
   onYield: () => number;
+  output: () => OutputBuffer;
   hooks: HostHooks;
 }
 
@@ -43,7 +48,12 @@ export function readAsString(mem: WebAssembly.Memory, reserved: number, ptr: num
 
 export function makeHostImports(module: WebAssembly.Module, ctx: HostContext): WebAssembly.Imports {
   const offered: Record<string, Record<string, Function>> = {
-    weave: { yield: ctx.onYield },
+    ...hostImports({
+      memory: ctx.memory, reserved: ctx.reserved, onYield: ctx.onYield,
+      services: ctx.hooks.services ?? { simd: simdKernels().kernels },
+      // The executor replaces its output buffer on restore: always append to the current one.
+      output: { append: (b: Uint8Array) => ctx.output().append(b) } as OutputBuffer,
+    }),
     env: {
       abort: (msg: number, file: number, line: number, col: number) => {
         const mem = ctx.memory();

@@ -1,30 +1,22 @@
 /**
  * What this machine offers a fragment, as a hub advertises it. Only what was checked:
- * `avx2` from the CPU flags the kernel reports (Linux), `gpu` stays false until a WebGPU
- * adapter is probed (the GPU host calls are not built yet).
+ * `avx2` only when the native AVX2 kernels loaded and passed their self-test (a CPU flag
+ * alone is not enough: the addon may not have built); `gpu` is set by the hub after it
+ * probes for a WebGPU adapter.
  *   const caps = detectCapabilities();   // { cores: 2, avx2: true, gpu: false, ... }
  */
 import os from 'node:os';
-import { readFileSync } from 'node:fs';
+import { simdKernels } from '../host/index.js';
 
 export interface Capabilities { cores: number; avx2: boolean; gpu: boolean; memoryMiB: number; node: string; arch: string }
 
 export function detectCapabilities(): Capabilities {
   return {
     cores: os.availableParallelism(),
-    avx2: cpuFlags().has('avx2'),
+    avx2: simdKernels().kind === 'avx2',
     gpu: false,
     memoryMiB: Math.round(os.totalmem() / (1 << 20)),
     node: process.version,
     arch: process.arch,
   };
-}
-
-function cpuFlags(): Set<string> {
-  try {
-    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('flags'));
-    return new Set(line ? line.slice(line.indexOf(':') + 1).trim().split(/\s+/) : []);
-  } catch {
-    return new Set();
-  }
 }

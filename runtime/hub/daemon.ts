@@ -17,13 +17,16 @@ import os from 'node:os';
 import { createHash } from 'node:crypto';
 import type { NatsConnection, Subscription } from 'nats';
 import {
-  connectNats, Wire, decodeMessage, encodeMessage, ProtocolError, type Message, ADVERT_SUBJECT,
+  connectNats, Wire, decodeMessage, encodeMessage, ProtocolError, type Message, ADVERT_SUBJECT, DATA_QUEUE, dataSubject,
   DISCOVER_SUBJECT, execSubject, isSubjectToken, pingSubject,
 } from '../net/index.js';
 import { HubThread } from './hub-thread.js';
 import { detectCapabilities } from './capabilities.js';
+import { simdKernels } from '../host/index.js';
 import { createLogger, type Logger } from './log.js';
-import { PROTOCOL_VERSION, type BundleReply, type ExecRequest, type HubAdvert, type HubReply, type HubState } from './protocol.js';
+import { PROTOCOL_VERSION, type BundleReply, type DataReply, type DataRequest, type ExecRequest, type HubAdvert, type HubReply, type HubState } from './protocol.js';
+import type { MainAnswer, MainCall } from './blocking.js';
+import { open, type FileHandle } from 'node:fs/promises';
 import { TransportError } from './errors.js';
 
 export interface HubOptions {
@@ -48,6 +51,9 @@ export interface HubOptions {
  */
 const MESSAGE_HEADROOM = 4096;
 
+/** Largest dataset range served in one reply; a reader asks again for the rest. */
+const MAX_DATA_READ_BYTES = 16 << 20;
+
 /** A hub that does not acknowledge a hand-over in this time is passed over. */
 const HANDOVER_TIMEOUT_MS = 10_000;
 
@@ -69,6 +75,9 @@ export const MAX_SLOTS = 256;
 export function resolveHubOptions(opts: HubOptions): ResolvedHubOptions {
   const name = opts.name ?? defaultHubName();
   if (!isSubjectToken(name)) throw new TransportError(`hub name '${name}' must be 1-64 letters, digits, '-' or '_'`, { code: 'transport' });
+  for (const d of Object.keys(opts.datasets ?? {})) {
+    if (!isSubjectToken(d)) throw new TransportError(`dataset name '${d}' must be 1-64 letters, digits, '-' or '_'`, { code: 'transport' });
+  }
   const slots = opts.slots ?? os.availableParallelism();
   if (!Number.isInteger(slots) || slots < 1 || slots > MAX_SLOTS) throw new TransportError(`slots must be an integer from 1 to ${MAX_SLOTS}, got ${slots}`);
   return {
@@ -100,6 +109,10 @@ export class HubDaemon {
   readonly closed: Promise<void>;
   private markClosed!: () => void;
   private readonly everyMs: number;
+  /** Dataset bytes this hub's fragments fetched from other hubs (a locality metric). */
+  private dataRemoteBytes = 0;
+  /** Open dataset files this hub serves to others. */
+  private readonly dataFiles = new Map<string, FileHandle>();
 
   readonly id: string;
   private readonly log: Logger;
@@ -107,7 +120,9 @@ export class HubDaemon {
   constructor(private readonly nc: NatsConnection, private readonly opts: ResolvedHubOptions) {
     this.id = opts.name;
     this.log = opts.log;
-    this.threads = Array.from({ length: opts.slots }, (_, i) => new HubThread(`${this.id}/${i}`, { headroom: MESSAGE_HEADROOM }));
+    this.threads = Array.from({ length: opts.slots }, (_, i) => new HubThread(`${this.id}/${i}`, {
+      headroom: MESSAGE_HEADROOM, datasets: opts.datasets, onMainCall: (call) => this.remoteRead(call),
+    }));
     this.wire = new Wire(nc);
     this.everyMs = opts.advertEveryMs;
     this.closed = new Promise((r) => { this.markClosed = r; });
@@ -123,11 +138,15 @@ export class HubDaemon {
     this.subs.push(this.wire.serve(execSubject(this.id), (b, ctx) => this.onExec(b, ctx.reply, ctx.owned), { onDrop }));
     this.subs.push(this.wire.serve(pingSubject(this.id), async () => encodeMessage({ kind: 'pong', v: PROTOCOL_VERSION, hub: this.id }), { onDrop }));
     this.subs.push(this.wire.serve(DISCOVER_SUBJECT, async () => encodeMessage(this.advert() as unknown as Message), { onDrop }));
+    for (const name of Object.keys(this.opts.datasets)) {
+      this.subs.push(this.wire.serve(dataSubject(name), (b) => this.serveData(name, b), { onDrop, queue: DATA_QUEUE }));
+    }
     this.state = 'ready';
     this.publishAdvert();
     this.advertTimer = setInterval(() => this.publishAdvert(), this.everyMs);
     void this.watchStatus();
-    this.log.info('ready', { slots: this.threads.length, caps: this.caps, subject: execSubject(this.id) });
+    const simd = simdKernels();
+    this.log.info('ready', { slots: this.threads.length, caps: this.caps, simd: simd.kind, ...(simd.reason ? { simdReason: simd.reason } : {}), subject: execSubject(this.id) });
   }
 
   advert(): HubAdvert {
@@ -137,7 +156,7 @@ export class HubDaemon {
       kind: 'advert', v: PROTOCOL_VERSION, id: this.id, state: this.state, caps: this.caps,
       load: { slots: this.threads.length, busy, queue, cpu: os.loadavg()[0] / this.caps.cores, jobs: this.jobSlot.size,
         rssMiB: Math.round(process.memoryUsage.rss() / (1 << 20)),
-        heldMiB: Math.round(this.threads.reduce((n, t) => n + t.held, 0) / (1 << 20)) },
+        heldMiB: Math.round(this.threads.reduce((n, t) => n + t.held, 0) / (1 << 20)), dataRemoteBytes: this.dataRemoteBytes },
       datasets: Object.keys(this.opts.datasets), labels: this.opts.labels,
       everyMs: this.everyMs, startedAt: this.startedAt,
     };
@@ -165,6 +184,7 @@ export class HubDaemon {
       await this.nc.drain();
     } catch { /* already closed */ }
     await Promise.all(this.threads.map((t) => t.close()));
+    await Promise.all([...this.dataFiles.values()].map((f) => f.close()));
     this.log.info('stopped');
     this.markClosed();
   }
@@ -304,6 +324,44 @@ export class HubDaemon {
     return { kind: 'error', v: PROTOCOL_VERSION, code: 'handoff-failed', message: `job ${req.job}: hand-over to ${next.id} failed` };
   }
 
+  /** A range of a dataset this hub does not hold, from a hub that serves it (queue group). */
+  private async remoteRead(call: MainCall): Promise<MainAnswer> {
+    if (!isSubjectToken(call.name)) return { status: -1 };
+    try {
+      const req: DataRequest = { kind: 'data-read', v: PROTOCOL_VERSION, name: call.name, offset: call.offset, length: call.length };
+      const reply = decodeMessage(await this.wire.request(dataSubject(call.name), encodeMessage(req as unknown as Message), { timeoutMs: 30_000 })) as unknown as DataReply;
+      if (reply.kind !== 'data-bytes' || !(reply.bytes instanceof Uint8Array) || typeof reply.total !== 'number') return { status: -1 };
+      this.dataRemoteBytes += reply.bytes.byteLength;
+      return { status: reply.bytes.byteLength, total: reply.total, bytes: reply.bytes };
+    } catch (e) {
+      if (!(e instanceof TransportError && e.code === 'no-responders')) this.log.warn('remote dataset read failed', { dataset: call.name, error: (e as Error).message });
+      return { status: -1 };
+    }
+  }
+
+  /** Serve a range of a dataset this hub holds to another hub. */
+  private async serveData(name: string, bytes: Uint8Array): Promise<Uint8Array> {
+    try {
+      const req = decodeMessage(bytes);
+      if (req.kind !== 'data-read' || !Number.isSafeInteger(req.offset) || !Number.isSafeInteger(req.length) || (req.offset as number) < 0 || (req.length as number) < 0) {
+        throw new ProtocolError('malformed', "a dataset server takes 'data-read' with a non-negative offset and length");
+      }
+      let f = this.dataFiles.get(name);
+      if (!f) {
+        f = await open(this.opts.datasets[name], 'r');
+        this.dataFiles.set(name, f);
+      }
+      const total = (await f.stat()).size;
+      const offset = req.offset as number;
+      const length = Math.max(0, Math.min(req.length as number, MAX_DATA_READ_BYTES, total - offset));
+      const out = Buffer.allocUnsafe(length);
+      const { bytesRead } = length ? await f.read(out, 0, length, offset) : { bytesRead: 0 };
+      return encodeMessage({ kind: 'data-bytes', v: PROTOCOL_VERSION, total, bytes: out.subarray(0, bytesRead) });
+    } catch (e) {
+      return this.encodeReply(this.rejected(e));
+    }
+  }
+
   /**
    * Run on the job's slot, fetching the bundle once if the slot lacks it. The checkpoint
    * is transferred to the slot, not cloned (structured clone costs about 1 ms per MiB
@@ -398,6 +456,7 @@ function checkExec(m: Message): ExecRequest {
   if (!Number.isInteger(m.migrateEvery) || (m.migrateEvery as number) < 0) throw bad('migrateEvery', 'a non-negative integer');
   if (m.checkpoint !== undefined && !(m.checkpoint instanceof Uint8Array)) throw bad('checkpoint', 'bytes');
   if (m.bundleBytes !== undefined && !(m.bundleBytes instanceof Uint8Array)) throw bad('bundleBytes', 'bytes');
+  if (m.input !== undefined && !(m.input instanceof Uint8Array)) throw bad('input', 'bytes');
   if (m.origin !== undefined && (typeof m.origin !== 'string' || !m.origin.startsWith('weave.client.'))) throw bad('origin', "a 'weave.client.' subject");
   if (m.args !== undefined && (!Array.isArray(m.args) || !m.args.every((a) => typeof a === 'number' || typeof a === 'bigint'))) throw bad('args', 'an array of numbers');
   if (m.seed !== undefined && !Number.isInteger(m.seed)) throw bad('seed', 'an integer');

@@ -11,10 +11,13 @@ import os from 'node:os';
 import { HubThread } from './hub-thread.js';
 import type { HubInfo, Transport } from './transport.js';
 import { TransportError } from './errors.js';
+import { detectCapabilities } from './capabilities.js';
 
 export interface EmbeddedMeshOptions {
   /** Number of hubs. @default one per CPU core */
   hubs?: number;
+  /** Datasets every embedded hub serves (they share this machine's files). */
+  datasets?: Record<string, string>;
 }
 
 export const MAX_EMBEDDED_HUBS = 64;
@@ -28,9 +31,11 @@ export async function startEmbeddedMesh(opts: EmbeddedMeshOptions = {}): Promise
   const hubs = new Map<string, HubThread>();
   for (let i = 0; i < count; i++) {
     const id = `embedded-${i}`;
-    hubs.set(id, new HubThread(id));
+    hubs.set(id, new HubThread(id, { datasets: opts.datasets }));
   }
-  const list: HubInfo[] = [...hubs.keys()].map((id) => ({ id }));
+  const caps = detectCapabilities();
+  const datasets = Object.keys(opts.datasets ?? {});
+  const list: HubInfo[] = [...hubs.keys()].map((id) => ({ id, caps, datasets }));
   return {
     hubs: () => list,
     request(hub, req) {

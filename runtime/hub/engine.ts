@@ -18,7 +18,7 @@ import type { ValType } from '../../fragments/abi.js';
 import { PROTOCOL_VERSION, type ExecReply, type ExecRequest } from './protocol.js';
 import type { Transport } from './transport.js';
 import { HubError, JobError, TransportError } from './errors.js';
-import { roundRobin } from '../policy/index.js';
+import { describeMisfit, jobNeeds, rankHubs, roundRobin } from '../policy/index.js';
 import { runRouted } from './routed.js';
 
 export interface JobOptions {
@@ -30,6 +30,10 @@ export interface JobOptions {
   seed?: number;
   /** Observe each placement as it completes. */
   onPlacement?: (p: Placement) => void;
+  /** Datasets the job reads: placement prefers hubs that hold them. */
+  datasets?: string[];
+  /** The job's input bytes (io.input-*). */
+  input?: Uint8Array;
   /** Observe a failed placement that is being retried elsewhere. */
   onRetry?: (r: { hub: string; fragment: number; error: Error }) => void;
 }
@@ -63,6 +67,12 @@ export interface JobResult {
   placements: Placement[];
   /** Pause-to-resume times (ms) of migrations mid-fragment, when hubs report them. */
   pauseToResumeMs: number[];
+  /** The job's output (io.output-write); empty when it wrote none. */
+  output: Uint8Array;
+  /** Dataset bytes read from the running hub's own files and fetched from other hubs, as
+   *  the hubs' replies reported them (over NATS, runs that ended in a hand-over report to
+   *  the hub's metrics only). */
+  data: { localBytes: number; remoteBytes: number; names: string[] };
 }
 
 /** Pick the entry: the named one, or the only one. Throws JobError listing the exports. */
@@ -103,6 +113,8 @@ async function runStepwise(transport: Transport, bundle: LoadedBundle, entry: st
   let paused = false;
   let lastHub: string | undefined;
   const place = roundRobin();
+  const needs = jobNeeds(bundle.manifest, opts.datasets);
+  const data = newDataTotals();
   const stats = { fragments: 0, checkpoints: 0, migrations: 0, bytesMoved: 0, execMs: 0, yields: 0, retries: 0 };
   /** Hubs that failed this job: not used again by it. */
   const avoid = new Set<string>();
@@ -113,12 +125,14 @@ async function runStepwise(transport: Transport, bundle: LoadedBundle, entry: st
   try {
     for (let attempt = 0; ; ) {
       // Round-robin: each new fragment run, and each resume after a pause, goes to the next hub.
-      const live = transport.hubs().map((h) => h.id).filter((h) => !avoid.has(h));
-      if (!live.length) {
+      const up = transport.hubs().filter((h) => !avoid.has(h.id));
+      if (!up.length) {
         throw new JobError(`no hubs are available to run the job${avoid.size ? ` (failed: ${[...avoid].join(', ')})` : ''}`);
       }
+      const live = rankHubs(up, { ...needs, prefers: [], datasets: [] }).map((h) => h.id);
+      if (!live.length) throw new JobError(describeMisfit(up, needs), { code: 'no-capable-hub' });
       const hub = place(live);
-      const req: ExecRequest = { kind: 'exec', v: PROTOCOL_VERSION, job, bundle: bundle.hash, entry, fragment, migrateEvery, seed: opts.seed };
+      const req: ExecRequest = { kind: 'exec', v: PROTOCOL_VERSION, job, bundle: bundle.hash, entry, fragment, migrateEvery, seed: opts.seed, input: opts.input };
       if (current) {
         const base = heldBy.get(hub);
         req.checkpoint = encodeCheckpoint(base ? diffCheckpoint(base, current) : current);
@@ -159,6 +173,7 @@ async function runStepwise(transport: Transport, bundle: LoadedBundle, entry: st
       }
       stats.execMs += reply.execMs;
       stats.yields = reply.yields;
+      addData(data, reply.data);
       if (paused && pausedAt !== undefined && reply.resumedAt !== undefined) pauseToResumeMs.push(reply.resumedAt - pausedAt);
       pausedAt = reply.pausedAt;
       if (!paused) stats.fragments++;
@@ -170,7 +185,7 @@ async function runStepwise(transport: Transport, bundle: LoadedBundle, entry: st
         const bytes = reply.result ?? new Uint8Array(0);
         return {
           job, entry, type: info.result, value: decodeValue(info.result, bytes), resultBytes: bytes,
-          ...stats, wallMs: performance.now() - t0, placements, pauseToResumeMs,
+          ...stats, wallMs: performance.now() - t0, placements, pauseToResumeMs, output: reply.output ?? new Uint8Array(0), data,
         };
       }
       paused = reply.outcome === 'paused';
@@ -183,6 +198,18 @@ async function runStepwise(transport: Transport, bundle: LoadedBundle, entry: st
 }
 
 type RanReply = Extract<ExecReply, { kind: 'ran' }>;
+
+export function newDataTotals(): JobResult['data'] {
+  return { localBytes: 0, remoteBytes: 0, names: [] };
+}
+
+/** Add one reply's dataset figures to a job's. */
+export function addData(into: JobResult['data'], d: RanReply['data']): void {
+  if (!d) return;
+  into.localBytes += d.localBytes;
+  into.remoteBytes += d.remoteBytes;
+  for (const n of d.names) if (!into.names.includes(n)) into.names.push(n);
+}
 
 /** Most consecutive failed placements of one step before the job fails. */
 export const MAX_PLACEMENT_ATTEMPTS = 6;

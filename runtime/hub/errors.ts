@@ -36,8 +36,11 @@ export class HubError extends Error {
 
 /** The job cannot run as asked (bad entry, bad arguments, no hubs). */
 export class JobError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
+  /** 'no-hubs': none is up; 'no-capable-hub': none has what the job requires. */
+  readonly code: 'no-hubs' | 'no-capable-hub' | 'job';
+  constructor(message: string, options?: ErrorOptions & { code?: JobError['code'] }) {
     super(message, options);
     this.name = 'JobError';
+    this.code = options?.code ?? 'job';
   }
 }

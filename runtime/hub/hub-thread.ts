@@ -12,10 +12,20 @@ import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import type { HubReply, HubRequest } from './protocol.js';
 import { TransportError } from './errors.js';
+import { serveMainCalls, type MainAnswer, type MainCall } from './blocking.js';
 
 interface Pending { resolve: (r: HubReply) => void; reject: (e: Error) => void; onRestored?: (at: number) => void }
 
 const SCRIPT = fileURLToPath(new URL('./hub-worker.js', import.meta.url));
+
+export interface HubThreadOptions {
+  /** Free bytes before each checkpoint returned (HubCoreOptions.headroom). */
+  headroom?: number;
+  /** Datasets the thread reads itself: name -> file path. */
+  datasets?: Record<string, string>;
+  /** Answers what the thread cannot do itself (a dataset held elsewhere). @default unavailable */
+  onMainCall?: (call: MainCall) => Promise<MainAnswer>;
+}
 
 export class HubThread {
   private readonly pending = new Map<number, Pending>();
@@ -26,9 +36,12 @@ export class HubThread {
   /** Bytes of base checkpoints the thread's HubCore holds, as its last reply said. */
   held = 0;
 
-  constructor(readonly id: string, opts: { headroom?: number } = {}) {
-    this.worker = new Worker(SCRIPT, { workerData: { hubId: id, preempt: this.flag, headroom: opts.headroom ?? 0 } });
-    this.worker.on('message', (msg: { id: number; reply?: HubReply; restored?: number }) => {
+  constructor(readonly id: string, opts: HubThreadOptions = {}) {
+    this.worker = new Worker(SCRIPT, { workerData: { hubId: id, preempt: this.flag, headroom: opts.headroom ?? 0, datasets: opts.datasets ?? {} } });
+    // A fragment reading a dataset this hub does not serve blocks until the main thread answers.
+    serveMainCalls(this.worker, opts.onMainCall ?? (async () => ({ status: -1 })));
+    this.worker.on('message', (msg: { id: number; reply?: HubReply; restored?: number; mainCall?: unknown }) => {
+      if (msg.mainCall) return;
       const p = this.pending.get(msg.id);
       if (msg.restored !== undefined) return p?.onRestored?.(msg.restored);
       this.pending.delete(msg.id);

@@ -7,15 +7,24 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { HubCore } from './hub.js';
+import { Datasets } from './datasets.js';
+import { callMain } from './blocking.js';
 
 const flag = workerData.preempt as Int32Array;
-const hub = new HubCore(workerData.hubId as string, () => Atomics.load(flag, 0) !== 0, { headroom: workerData.headroom as number });
+// Datasets the hub serves are read here; others through the main thread, which asks
+// the hubs that serve them.
+const datasets = new Datasets(workerData.datasets ?? {}, (name, offset, into) => {
+  const r = callMain(parentPort!, { kind: 'data-read', name, offset, length: into.byteLength }, into);
+  return { status: r.status, total: r.total ?? -1 };
+});
+const hub = new HubCore(workerData.hubId as string, () => Atomics.load(flag, 0) !== 0, { headroom: workerData.headroom as number, datasets });
 parentPort!.on('message', async (msg: { id: number; req: any }) => {
   const reply = await hub.handle(msg.req, { onRestored: (at) => parentPort!.postMessage({ id: msg.id, restored: at }) });
   const transfer: ArrayBuffer[] = [];
   if (reply.kind === 'ran') {
     if (reply.checkpoint) transfer.push(reply.checkpoint.buffer as ArrayBuffer);
     if (reply.result) transfer.push(reply.result.buffer as ArrayBuffer);
+    if (reply.output) transfer.push(reply.output.buffer as ArrayBuffer);
   } else if (reply.kind === 'need-bundle' && reply.checkpoint) {
     transfer.push(reply.checkpoint.buffer as ArrayBuffer);
   }

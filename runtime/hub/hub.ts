@@ -13,11 +13,15 @@ import {
 import { FragmentExecutor, FragmentTrap, loadBundle, type LoadedBundle } from '../exec/index.js';
 import type { Manifest } from '../../fragments/abi.js';
 import { PROTOCOL_VERSION, type ExecRequest, type HubReply, type HubRequest } from './protocol.js';
+import { simdKernels, type HostServices } from '../host/index.js';
+import type { Datasets } from './datasets.js';
 
 export interface HubCoreOptions {
   /** Free bytes left before each checkpoint returned (see encodeCheckpoint), so the
    *  daemon can frame it into a message without a copy. @default 0 */
   headroom?: number;
+  /** Datasets for the fragments' `data` calls. @default none */
+  datasets?: Datasets;
 }
 
 export interface ExecHooks {
@@ -41,6 +45,18 @@ export class HubCore {
   private next: { job: string; module: WebAssembly.Module; manifest: Manifest; seed?: number; bytes: number } | undefined;
   private spare: { job: string; module: WebAssembly.Module; seed?: number; bytes: number; x: FragmentExecutor } | undefined;
   private warming: Promise<void> | undefined;
+  /** Host services per job: the job's input is its own, the rest the hub's. */
+  private services = new Map<string, HostServices>();
+
+  private servicesFor(job: string, input?: Uint8Array): HostServices {
+    let s = this.services.get(job);
+    if (!s) {
+      if (this.services.size >= MAX_JOBS_PER_HUB) this.services.delete(this.services.keys().next().value!);
+      s = { simd: simdKernels().kernels, input, data: this.opts.datasets };
+      this.services.set(job, s);
+    }
+    return s;
+  }
 
   /**
    * Prepare, while idle, the instance the last paused job will resume in: instantiated
@@ -54,7 +70,7 @@ export class HubCore {
     this.next = undefined;
     if (!want) return Promise.resolve();
     this.warming = (async () => {
-      const x = await FragmentExecutor.create(want.module, want.manifest, { seed: want.seed });
+      const x = await FragmentExecutor.create(want.module, want.manifest, { seed: want.seed, services: this.servicesFor(want.job) });
       x.prefault(want.bytes);
       this.spare = { job: want.job, module: want.module, seed: want.seed, bytes: want.bytes, x };
     })().catch(() => { /* a spare only saves time: exec makes its own instance */ }).finally(() => { this.warming = undefined; });
@@ -98,8 +114,14 @@ export class HubCore {
     }
   }
 
+  private dataStats(): { data?: ReturnType<Datasets['take']> } {
+    const data = this.opts.datasets?.take();
+    return data ? { data } : {};
+  }
+
   private drop(job: string): void {
     this.bases.delete(job);
+    this.services.delete(job);
     if (this.spare?.job === job) this.spare = undefined;
     if (this.next?.job === job) this.next = undefined;
   }
@@ -136,7 +158,8 @@ export class HubCore {
       }
       if (sent.bundle !== bundle.hash) return this.error('bundle-mismatch', 'checkpoint belongs to another bundle');
     }
-    const x = (await this.takeSpare(req, module, sent)) ?? await FragmentExecutor.create(module, bundle.manifest, { seed: req.seed });
+    const services = this.servicesFor(req.job, req.input);
+    const x = (await this.takeSpare(req, module, sent)) ?? await FragmentExecutor.create(module, bundle.manifest, { seed: req.seed, services });
     if (sent) x.restore(sent);
     else x.start(req.entry, req.args ?? []);
     const every = req.migrateEvery;
@@ -160,6 +183,7 @@ export class HubCore {
       return {
         kind: 'ran', v: PROTOCOL_VERSION, outcome: 'done', fragment: -1, fragments: fragments + 1,
         result: x.result(req.entry).bytes, execMs, yields: x.yields, resumedAt, held: this.held(),
+        ...(x.outputBytes().byteLength ? { output: x.outputBytes() } : {}), ...this.dataStats(),
       };
     }
     if (out.kind === 'next') fragments++;
@@ -177,7 +201,7 @@ export class HubCore {
     if (out.kind === 'paused') this.next = { job: req.job, module, manifest: bundle.manifest, seed: req.seed, bytes: memory.byteLength };
     return {
       kind: 'ran', v: PROTOCOL_VERSION, outcome: out.kind, fragment, fragments,
-      checkpoint, execMs, yields: x.yields, resumedAt, pausedAt, held: this.held(),
+      checkpoint, execMs, yields: x.yields, resumedAt, pausedAt, held: this.held(), ...this.dataStats(),
     };
   }
 }

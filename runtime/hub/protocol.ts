@@ -23,6 +23,8 @@ export interface ExecRequest {
   fragment: number;
   /** Arguments when the job starts here; absent when resuming from `checkpoint`. */
   args?: Array<number | bigint>;
+  /** The job's input bytes (io.input-*), with every exec of the job. */
+  input?: Uint8Array;
   /** Encoded checkpoint (full, or a diff against the hub's base for this job). */
   checkpoint?: Uint8Array;
   /** Pause when the job's yield count reaches a multiple of this (0: never). */
@@ -64,6 +66,10 @@ export type ExecReply =
     held?: number;
     /** Result bytes (little-endian) when done. */
     result?: Uint8Array;
+    /** The job's output (io.output-write) when done and not empty. */
+    output?: Uint8Array;
+    /** Dataset bytes this run read from the hub's own files and from other hubs, and the names read. */
+    data?: DataStats;
     execMs: number;
     yields: number;
     /** Wall-clock times (epoch ms) of the restore on this hub and of the pause, if any. */
@@ -75,6 +81,13 @@ export type ExecReply =
 
 export type HubRequest = ExecRequest | { kind: 'drop-job'; v: number; job: string } | { kind: 'ping'; v: number };
 export type HubReply = ExecReply | { kind: 'pong'; v: number; hub: string } | { kind: 'ok'; v: number; resumedAt?: number; held?: number };
+
+export interface DataStats { localBytes: number; remoteBytes: number; remoteReads: number; names: string[] }
+
+/** Asks the hubs serving a dataset for its length or a range of it (NATS: `weave.data.<name>`). */
+export interface DataRequest { kind: 'data-read'; v: number; name: string; offset: number; length: number }
+/** `total`: the dataset's size; `bytes`: the range asked for (shorter at the end). */
+export type DataReply = { kind: 'data-bytes'; v: number; total: number; bytes: Uint8Array } | { kind: 'error'; v: number; code: string; message: string };
 
 /** A hand-over done, reported by the hub that handed the state over. */
 export interface ProgressEvent {
@@ -104,7 +117,7 @@ export interface HubAdvert {
   state: HubState;
   caps: { cores: number; avx2: boolean; gpu: boolean; memoryMiB: number; node: string; arch: string };
   /** `heldMiB`: base checkpoints kept for diffs (one per job); `rssMiB`: the process's resident memory. */
-  load: { slots: number; busy: number; queue: number; cpu: number; jobs: number; rssMiB: number; heldMiB: number };
+  load: { slots: number; busy: number; queue: number; cpu: number; jobs: number; rssMiB: number; heldMiB: number; dataRemoteBytes?: number };
   datasets: string[];
   labels: Record<string, string>;
   /** Advert interval, so receivers know when a hub is overdue. */

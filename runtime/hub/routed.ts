@@ -20,7 +20,8 @@ import { FragmentTrap, decodeValue, type LoadedBundle } from '../exec/index.js';
 import { PROTOCOL_VERSION, type ExecRequest, type ProgressEvent } from './protocol.js';
 import type { Transport } from './transport.js';
 import { HubError, JobError } from './errors.js';
-import { retryDelay, sleep, type JobOptions, type JobResult, type Placement } from './engine.js';
+import { addData, newDataTotals, retryDelay, sleep, type JobOptions, type JobResult, type Placement } from './engine.js';
+import { describeMisfit, jobNeeds, rankHubs } from '../policy/index.js';
 
 /** Jobs start on successive hubs, so concurrent jobs spread over the mesh. */
 let nextStart = 0;
@@ -42,18 +43,22 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
   let bundleSent = false;
   let failures = 0;
   const keys: string[] = [];
+  const needs = jobNeeds(bundle.manifest, opts.datasets);
+  const data = newDataTotals();
 
   try {
     for (let attempt = 0; ; attempt++) {
-      const live = transport.hubs().map((h) => h.id).filter((h) => !avoid.has(h));
-      if (!live.length) throw new JobError(`no hubs are available to run the job${avoid.size ? ` (failed: ${[...avoid].join(', ')})` : ''}`);
-      const start = nextStart++ % live.length;
-      const route = [...live.slice(start), ...live.slice(0, start)];
+      const up = transport.hubs().filter((h) => !avoid.has(h.id));
+      if (!up.length) throw new JobError(`no hubs are available to run the job${avoid.size ? ` (failed: ${[...avoid].join(', ')})` : ''}`);
+      // Rotate, then rank: the best-fitting hubs lead the route, and jobs spread among equals.
+      const start = nextStart++ % up.length;
+      const route = rankHubs([...up.slice(start), ...up.slice(0, start)], needs).map((h) => h.id);
+      if (!route.length) throw new JobError(describeMisfit(up, needs), { code: 'no-capable-hub' });
       const key = `${job}.${attempt}`;
       keys.push(key);
       const req: ExecRequest = {
         kind: 'exec', v: PROTOCOL_VERSION, job: key, bundle: bundle.hash, entry, fragment, migrateEvery, seed: opts.seed,
-        stay: true, full: true, route, hop: 0,
+        stay: true, full: true, route, hop: 0, input: opts.input,
       };
       if (state) req.checkpoint = state;
       else req.args = opts.args;
@@ -102,11 +107,14 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
       stats.fragments += reply.fragments ?? 0;
       stats.execMs += reply.execMs;
       stats.yields = reply.yields;
+      addData(data, reply.data);
+      // A retry after this goes to the job's data first.
+      for (const n of data.names) if (!needs.datasets.includes(n)) needs.datasets.push(n);
       if (reply.outcome === 'done') {
         const bytes = reply.result ?? new Uint8Array(0);
         return {
           job, entry, type: info.result, value: decodeValue(info.result, bytes), resultBytes: bytes,
-          ...stats, wallMs: performance.now() - t0, placements, pauseToResumeMs,
+          ...stats, wallMs: performance.now() - t0, placements, pauseToResumeMs, output: reply.output ?? new Uint8Array(0), data,
         };
       }
       // A hub sent the state back (a hand-over failed, or nowhere to go): carry on from it.

@@ -7,8 +7,11 @@
  */
 import type { ExecRequest, HubReply, HubRequest, ProgressEvent } from './protocol.js';
 
+/** A hub as placement sees it: its id, and what it has (runtime/policy ranks on these). */
 export interface HubInfo {
   id: string;
+  caps?: { avx2?: boolean; gpu?: boolean };
+  datasets?: readonly string[];
 }
 
 export interface Transport {

@@ -5,12 +5,16 @@
  *   weave.hubs.advert        every hub's periodic advert (publish)
  *   weave.hubs.discover      ask every hub for its advert now (request, many replies)
  *   weave.client.<id>.bundle a client serves the bundles of its jobs (request/reply)
+ *   weave.data.<name>        hubs serving dataset <name>, one queue group (request/reply)
  */
 export const ADVERT_SUBJECT = 'weave.hubs.advert';
 export const DISCOVER_SUBJECT = 'weave.hubs.discover';
 export const execSubject = (hub: string) => `weave.hub.${hub}.exec`;
 export const pingSubject = (hub: string) => `weave.hub.${hub}.ping`;
 export const bundleSubject = (client: string) => `weave.client.${client}.bundle`;
+export const dataSubject = (name: string) => `weave.data.${name}`;
+/** Queue group of dataset servers: one hub answers each read. */
+export const DATA_QUEUE = 'weave-data';
 
 const TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
 

@@ -9,3 +9,5 @@ export function roundRobin(): (hubs: readonly string[]) => string {
   let i = 0;
   return (hubs) => hubs[i++ % hubs.length];
 }
+
+export { jobNeeds, rankHubs, describeMisfit, type HubTraits, type JobNeeds } from './fit.js';

@@ -65,7 +65,7 @@ const ZERO_PAGE = Buffer.alloc(DIFF_PAGE_SIZE);
 
 const FULL_META_KEYS = new Set([
   'kind', 'id', 'bundle', 'entry', 'fragment', 'paused', 'yields',
-  'memoryLength', 'pageSize', 'indices',
+  'memoryLength', 'pageSize', 'indices', 'output',
 ]);
 const DIFF_META_KEYS = new Set([...FULL_META_KEYS, 'base']);
 
@@ -163,6 +163,7 @@ export function encodeCheckpoint(cp: AnyCheckpoint, opts: EncodeCheckpointOption
     // cbor-x tags a plain Uint8Array as a typed array (tag 64) but writes a Buffer as a
     // bare byte string, which every CBOR reader understands.
     memoryLength, pageSize, indices,
+    ...(cp.output?.byteLength ? { output: asBuffer(cp.output) } : {}),
   };
   const metaBytes = cbor.encode(meta);
   const headroom = opts.headroom ?? 0;
@@ -363,6 +364,7 @@ function checkCommon(value: unknown, fail: Fail): Record<string, unknown> {
   if (!isCount(cp.fragment)) fail('fragment', 'a non-negative integer', cp.fragment);
   if (typeof cp.paused !== 'boolean') fail('paused', 'a boolean', cp.paused);
   if (!isCount(cp.yields)) fail('yields', 'a non-negative integer', cp.yields);
+  if (cp.output !== undefined && !(cp.output instanceof Uint8Array)) fail('output', 'bytes', cp.output);
   return cp;
 }
 
@@ -388,6 +390,8 @@ function fromMeta(meta: Meta, data: Uint8Array, share: boolean): AnyCheckpoint {
   const common = {
     id: meta.id, bundle: meta.bundle, entry: meta.entry,
     fragment: meta.fragment, paused: meta.paused, yields: meta.yields,
+    // Its own copy: the meta is a view of the input bytes.
+    ...(meta.output?.byteLength ? { output: new Uint8Array(meta.output) } : {}),
   };
   const { memoryLength, pageSize, indices } = meta;
   const count = indices.length / 4;

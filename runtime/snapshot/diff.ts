@@ -70,7 +70,7 @@ export function diffCheckpoint(base: Checkpoint, next: Checkpoint, id: string = 
       const start = index * DIFF_PAGE_SIZE;
       return { index, bytes: next.memory.subarray(start, Math.min(start + DIFF_PAGE_SIZE, nextLength)) };
     });
-    return { kind: 'diff', id, base: base.id, bundle: next.bundle, entry: next.entry, fragment: next.fragment, paused: next.paused, yields: next.yields, memoryLength: nextLength, pageSize: DIFF_PAGE_SIZE, pages: shared };
+    return { kind: 'diff', id, base: base.id, bundle: next.bundle, entry: next.entry, fragment: next.fragment, paused: next.paused, yields: next.yields, memoryLength: nextLength, pageSize: DIFF_PAGE_SIZE, pages: shared, ...withOutput(next.output, true) };
   }
   // Pages are copied into 64 KiB slabs, not one buffer each (4096 allocations for a
   // dirty 16 MiB memory) nor one for all: a slab is below glibc's default mmap threshold
@@ -107,6 +107,7 @@ export function diffCheckpoint(base: Checkpoint, next: Checkpoint, id: string = 
     memoryLength: nextLength,
     pageSize: DIFF_PAGE_SIZE,
     pages,
+    ...withOutput(next.output, false),
   };
 }
 
@@ -133,7 +134,7 @@ export function applyDiffInPlace(base: Checkpoint, diff: CheckpointDiff): Checkp
   for (const page of diff.pages) memory.set(page.bytes, page.index * diff.pageSize);
   return {
     kind: 'full', id: diff.id, bundle: diff.bundle, entry: diff.entry, fragment: diff.fragment,
-    paused: diff.paused, yields: diff.yields, memory,
+    paused: diff.paused, yields: diff.yields, memory, ...withOutput(diff.output, true),
   };
 }
 
@@ -199,7 +200,14 @@ export function applyDiff(base: Checkpoint, diff: CheckpointDiff): Checkpoint {
     paused: diff.paused,
     yields: diff.yields,
     memory,
+    ...withOutput(diff.output, false),
   };
+}
+
+/** The `output` field to carry over: shared or copied like the pages, absent when empty. */
+function withOutput(output: Uint8Array | undefined, share: boolean): { output?: Uint8Array } {
+  if (!output?.byteLength) return {};
+  return { output: share ? output : output.slice() };
 }
 
 function expectFull(cp: Checkpoint, name: string): void {

@@ -27,6 +27,8 @@ export interface Checkpoint {
   yields: number;
   /** The complete linear memory, byte for byte. */
   memory: Uint8Array;
+  /** The job's output so far (io.output-write); absent when empty. */
+  output?: Uint8Array;
 }
 
 /** A differential checkpoint: the pages that changed since checkpoint `base`. */
@@ -49,6 +51,8 @@ export interface CheckpointDiff {
    *  page may be short). Pages from diffCheckpoint and decodeCheckpoint are views into
    *  a few buffers that the diff owns, not into the memory they came from. */
   pages: Array<{ index: number; bytes: Uint8Array }>;
+  /** The job's whole output so far (it only grows, and is small next to memory). */
+  output?: Uint8Array;
 }
 
 export type AnyCheckpoint = Checkpoint | CheckpointDiff;

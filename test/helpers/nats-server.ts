@@ -86,8 +86,8 @@ export interface HubProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startHubProcess(url: string, name: string, extra: string[] = []): Promise<HubProcess> {
-  const proc = spawn(process.execPath, ['dist/cli/hub.js', 'start', '--nats', url, '--name', name, ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
+export async function startHubProcess(url: string, name: string, extra: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<HubProcess> {
+  const proc = spawn(process.execPath, ['dist/cli/hub.js', 'start', '--nats', url, '--name', name, ...extra], { stdio: ['ignore', 'ignore', 'pipe'], env });
   live.add(proc);
   let log = '';
   proc.stderr!.on('data', (d: Buffer) => { log += d.toString(); });

@@ -1,0 +1,112 @@
+/**
+ * Hubs that differ, as real processes on a real nats-server: 'fast' has the native AVX2
+ * kernels, 'plain' runs with them switched off (WEAVE_NO_NATIVE=1, so it does not
+ * advertise avx2), 'store' serves dataset 'points'. Jobs that call the host ABI must
+ * give the same bits whichever hubs they cross, `--require` must be honoured, and a job
+ * that reads a dataset goes to it, or fetches it remotely when it runs elsewhere.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { runCli, startHubProcess, startNatsServer, type HubProcess, type NatsServer } from './helpers/nats-server.js';
+
+const test = suite('heterogeneous hubs');
+let ns: NatsServer;
+let hubs: HubProcess[] = [];
+const POINTS = 'build/test/points.bin';
+
+interface RunJson { result: string; placements: Array<{ hub: string }>; migrations: number; data: { localBytes: number; remoteBytes: number; names: string[] } }
+
+async function runJson(args: string[]): Promise<RunJson> {
+  const r = await runCli('weave', ['run', ...args, '--nats', ns.url, '--json']);
+  assert.is(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as RunJson;
+}
+
+async function embedded(args: string[]): Promise<string> {
+  const r = await runCli('weave', ['run', ...args]);
+  assert.is(r.status, 0, r.stderr);
+  return r.stdout.trim();
+}
+
+test.before(async () => {
+  mkdirSync('build/test', { recursive: true });
+  const values = Float32Array.from({ length: 300_000 }, (_, i) => ((i * 7919) % 10007) / 100);
+  writeFileSync(POINTS, new Uint8Array(values.buffer));
+  ns = await startNatsServer({ maxPayload: 256 * 1024 });
+  hubs = await Promise.all([
+    startHubProcess(ns.url, 'fast', ['--slots', '1']),
+    startHubProcess(ns.url, 'plain', ['--slots', '1'], { ...process.env, WEAVE_NO_NATIVE: '1' }),
+    startHubProcess(ns.url, 'store', ['--slots', '1', '--data', `points=${POINTS}`]),
+  ]);
+  const builds: string[][] = [
+    ['examples/simd.ts', '-o', 'build/test/simd.wasm', '--yield-interval', '100'],
+    ['examples/simd.ts', '-o', 'build/test/simd-avx2.wasm', '--yield-interval', '100', '--require', 'avx2'],
+    ['examples/gpu.ts', '-o', 'build/test/gpu-required.wasm', '--require', 'gpu'],
+    ['examples/data.ts', '-o', 'build/test/data.wasm', '--yield-interval', '1'],
+  ];
+  for (const b of builds) {
+    const r = await runCli('weave', ['build', ...b]);
+    assert.is(r.status, 0, r.stderr);
+  }
+});
+
+test.after(async () => {
+  await Promise.all(hubs.map((h) => h.stop('SIGKILL')));
+  await ns?.stop();
+});
+
+test('hubs advertise avx2 only where the native kernels work, and their datasets', async () => {
+  const r = await runCli('weave', ['hubs', '--nats', ns.url, '--json']);
+  assert.is(r.status, 0, r.stderr);
+  const list = JSON.parse(r.stdout) as Array<{ id: string; caps: { avx2: boolean; gpu: boolean }; datasets: string[] }>;
+  const by = Object.fromEntries(list.map((h) => [h.id, h]));
+  assert.is(by.plain.caps.avx2, false);
+  assert.is(by.fast.caps.avx2, true, 'this machine has AVX2 and the addon builds here');
+  assert.equal(by.store.datasets, ['points']);
+  for (const h of list) assert.is(h.caps.gpu, false, 'no GPU path is wired to hubs yet');
+});
+
+test('simd calls give the same bits on AVX2 and scalar hubs, moving at every yield', async () => {
+  const ref = await embedded(['build/test/simd.wasm', '96', '12']);
+  const r = await runJson(['build/test/simd.wasm', '96', '12', '--migrate-every', '1']);
+  assert.is(r.result, ref);
+  const seen = new Set(r.placements.map((p) => p.hub));
+  assert.ok(seen.has('plain') && seen.has('fast'), `ran on ${[...seen].join(', ')}`);
+});
+
+test('--require avx2 keeps the job off the hub without it', async () => {
+  const ref = await embedded(['build/test/simd.wasm', '96', '12']);
+  const r = await runJson(['build/test/simd-avx2.wasm', '96', '12', '--migrate-every', '1']);
+  assert.is(r.result, ref);
+  assert.ok(r.migrations > 3, `${r.migrations} migrations`);
+  for (const p of r.placements) assert.ok(p.hub !== 'plain', `placed on ${p.hub}`);
+});
+
+test('--require gpu with no GPU hub fails with a clear message', async () => {
+  const r = await runCli('weave', ['run', 'build/test/gpu-required.wasm', '8', '8', '8', '--nats', ns.url]);
+  assert.is(r.status, 1);
+  assert.match(r.stderr, /requires gpu, which no live hub has/);
+  assert.match(r.stderr, /fast \(avx2\)/);
+});
+
+test('a job reading a dataset goes to the hub that holds it', async () => {
+  const ref = await embedded(['build/test/data.wasm', '4096', '--data', `points=${POINTS}`]);
+  const r = await runJson(['build/test/data.wasm', '4096', '--reads', 'points']);
+  assert.is(r.result, ref);
+  assert.ok(r.placements.every((p) => p.hub === 'store'), JSON.stringify(r.placements));
+  assert.is(r.data.remoteBytes, 0);
+  assert.ok(r.data.localBytes > 0, JSON.stringify(r.data));
+});
+
+test('elsewhere it reads the dataset from the hub that serves it, with the same result', async () => {
+  const ref = await embedded(['build/test/data.wasm', '4096', '--data', `points=${POINTS}`]);
+  const r = await runJson(['build/test/data.wasm', '4096', '--migrate-every', '1']);
+  assert.is(r.result, ref);
+  assert.ok(new Set(r.placements.map((p) => p.hub)).size === 3, 'it crossed all three hubs');
+  const list = JSON.parse((await runCli('weave', ['hubs', '--nats', ns.url, '--json'])).stdout) as Array<{ id: string; load: { dataRemoteBytes?: number } }>;
+  const remote = list.filter((h) => h.id !== 'store').reduce((n, h) => n + (h.load.dataRemoteBytes ?? 0), 0);
+  assert.ok(remote > 0, `hubs without the dataset fetched ${remote} bytes of it`);
+});
+
+test.run();
