@@ -43,6 +43,7 @@ test.before(async () => {
     ['examples/simd.ts', '-o', 'build/test/simd.wasm', '--yield-interval', '100'],
     ['examples/simd.ts', '-o', 'build/test/simd-avx2.wasm', '--yield-interval', '100', '--require', 'avx2'],
     ['examples/gpu.ts', '-o', 'build/test/gpu-required.wasm', '--require', 'gpu'],
+    ['examples/gpu.ts', '-o', 'build/test/gpu.wasm'],
     ['examples/data.ts', '-o', 'build/test/data.wasm', '--yield-interval', '1'],
   ];
   for (const b of builds) {
@@ -64,7 +65,7 @@ test('hubs advertise avx2 only where the native kernels work, and their datasets
   assert.is(by.plain.caps.avx2, false);
   assert.is(by.fast.caps.avx2, true, 'this machine has AVX2 and the addon builds here');
   assert.equal(by.store.datasets, ['points']);
-  for (const h of list) assert.is(h.caps.gpu, false, 'no GPU path is wired to hubs yet');
+  for (const h of list) assert.is(h.caps.gpu, false, 'no hardware GPU here, and software adapters are not advertised');
 });
 
 test('simd calls give the same bits on AVX2 and scalar hubs, moving at every yield', async () => {
@@ -107,6 +108,28 @@ test('elsewhere it reads the dataset from the hub that serves it, with the same 
   const list = JSON.parse((await runCli('weave', ['hubs', '--nats', ns.url, '--json'])).stdout) as Array<{ id: string; load: { dataRemoteBytes?: number } }>;
   const remote = list.filter((h) => h.id !== 'store').reduce((n, h) => n + (h.load.dataRemoteBytes ?? 0), 0);
   assert.ok(remote > 0, `hubs without the dataset fetched ${remote} bytes of it`);
+});
+
+test('with a GPU hub, --require gpu runs there and its gpu calls go to the GPU', async () => {
+  // No GPU hardware here: Mesa's llvmpipe through Dawn's OpenGL backend stands in for one
+  // (WEAVE_GPU_SOFTWARE lets a hub advertise a software adapter; see docs/gpu.md).
+  const env = { ...process.env, WEAVE_GPU_BACKEND: 'opengl', WEAVE_GPU_SOFTWARE: '1', EGL_PLATFORM: 'surfaceless' };
+  const gpuHub = await startHubProcess(ns.url, 'gpu', ['--slots', '1'], env);
+  hubs.push(gpuHub);
+  const reason = /"gpuReason":"([^"]*)"/.exec(gpuHub.log())?.[1];
+  if (reason) {
+    console.log(`  gpu mesh test skipped: no software WebGPU adapter here either (${reason.slice(0, 160)})`);
+    return;
+  }
+  const cpu = Number(await embedded(['build/test/gpu.wasm', '48', '64', '40']));
+  const r = await runJson(['build/test/gpu-required.wasm', '48', '64', '40']);
+  assert.ok(r.placements.every((p) => p.hub === 'gpu'), JSON.stringify(r.placements));
+  // Within the WIT's tolerance of the CPU kernels (llvmpipe happens to match exactly).
+  assert.ok(Math.abs(Number(r.result) - cpu) <= 1e-4 * Math.abs(cpu), `gpu ${r.result} vs cpu ${cpu}`);
+  const list = JSON.parse((await runCli('weave', ['hubs', '--nats', ns.url, '--json'])).stdout) as Array<{ id: string; caps: { gpu: boolean }; load: { gpuCalls?: number } }>;
+  const g = list.find((h) => h.id === 'gpu')!;
+  assert.is(g.caps.gpu, true);
+  assert.ok((g.load.gpuCalls ?? 0) >= 3, `gpu calls served: ${g.load.gpuCalls}`);
 });
 
 test.run();

@@ -5,13 +5,17 @@
  * answers need the main thread: a dataset range from another hub over NATS, GPU work.
  * The worker posts the call with a SharedArrayBuffer for the answer and blocks in
  * Atomics.wait (allowed in workers) until the main thread writes the answer and notifies.
- *   // worker:  const r = callMain(port, { kind: 'data-read', name, offset, length }, length);
+ *   // worker:  const r = callMain(port, { kind: 'data-read', name, offset, length }, into);
  *   // main:    serveMainCalls(worker, async (call) => ({ status: n, bytes }));
  */
 import type { MessagePort, Worker } from 'node:worker_threads';
 import { HostCallError } from '../host/index.js';
 
-export interface MainCall { kind: 'data-read'; name: string; offset: number; length: number }
+export type MainCall =
+  | { kind: 'data-read'; name: string; offset: number; length: number }
+  /** c = a * b (m x k times k x n), on the hub's GPU. */
+  | { kind: 'gpu-matmul'; a: Float32Array; b: Float32Array; m: number; n: number; k: number }
+  | { kind: 'gpu-map'; op: number; x: Float32Array; y?: Float32Array; n: number };
 /** `status`: bytes written (or the call's own number, e.g. a dataset's size) or negative: not available. */
 export interface MainAnswer { status: number; total?: number; bytes?: Uint8Array }
 
@@ -27,7 +31,7 @@ export function callMain(port: MessagePort, call: MainCall, into?: Uint8Array): 
   const head = new Int32Array(sab, 0, 4);
   port.postMessage({ mainCall: call, sab });
   if (Atomics.wait(head, 0, PENDING, MAIN_CALL_TIMEOUT_MS) === 'timed-out') {
-    throw new HostCallError(`${call.kind} '${call.name}': no answer from the hub in ${MAIN_CALL_TIMEOUT_MS / 1000} s`);
+    throw new HostCallError(`${call.kind}: no answer from the hub in ${MAIN_CALL_TIMEOUT_MS / 1000} s`);
   }
   const status = head[1];
   const total = new Float64Array(sab, 8, 1)[0];

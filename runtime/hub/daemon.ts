@@ -23,6 +23,7 @@ import {
 import { HubThread } from './hub-thread.js';
 import { detectCapabilities } from './capabilities.js';
 import { simdKernels } from '../host/index.js';
+import { detectGpu, gpuKernels, releaseGpu, type GpuKernels } from '../host/gpu.js';
 import { createLogger, type Logger } from './log.js';
 import { PROTOCOL_VERSION, type BundleReply, type DataReply, type DataRequest, type ExecRequest, type HubAdvert, type HubReply, type HubState } from './protocol.js';
 import type { MainAnswer, MainCall } from './blocking.js';
@@ -42,6 +43,8 @@ export interface HubOptions {
   /** Longest a drain waits for running fragments to pause. @default 30000 */
   drainTimeoutMs?: number;
   log?: Logger;
+  /** Probe for a WebGPU adapter and serve `gpu` calls on it. @default true */
+  gpu?: boolean;
 }
 
 /**
@@ -67,6 +70,9 @@ export interface ResolvedHubOptions {
   advertEveryMs: number;
   drainTimeoutMs: number;
   log: Logger;
+  /** The GPU the hub serves `gpu` calls on (set by startHub after probing), or why none. */
+  gpu?: GpuKernels;
+  gpuReason?: string;
 }
 
 export const MAX_SLOTS = 256;
@@ -111,6 +117,8 @@ export class HubDaemon {
   private readonly everyMs: number;
   /** Dataset bytes this hub's fragments fetched from other hubs (a locality metric). */
   private dataRemoteBytes = 0;
+  /** GPU calls served. */
+  private gpuCalls = 0;
   /** Open dataset files this hub serves to others. */
   private readonly dataFiles = new Map<string, FileHandle>();
 
@@ -120,8 +128,9 @@ export class HubDaemon {
   constructor(private readonly nc: NatsConnection, private readonly opts: ResolvedHubOptions) {
     this.id = opts.name;
     this.log = opts.log;
+    this.caps.gpu = opts.gpu !== undefined;
     this.threads = Array.from({ length: opts.slots }, (_, i) => new HubThread(`${this.id}/${i}`, {
-      headroom: MESSAGE_HEADROOM, datasets: opts.datasets, onMainCall: (call) => this.remoteRead(call),
+      headroom: MESSAGE_HEADROOM, datasets: opts.datasets, gpu: this.caps.gpu, onMainCall: (call) => this.mainCall(call),
     }));
     this.wire = new Wire(nc);
     this.everyMs = opts.advertEveryMs;
@@ -146,7 +155,10 @@ export class HubDaemon {
     this.advertTimer = setInterval(() => this.publishAdvert(), this.everyMs);
     void this.watchStatus();
     const simd = simdKernels();
-    this.log.info('ready', { slots: this.threads.length, caps: this.caps, simd: simd.kind, ...(simd.reason ? { simdReason: simd.reason } : {}), subject: execSubject(this.id) });
+    this.log.info('ready', {
+      slots: this.threads.length, caps: this.caps, simd: simd.kind, ...(simd.reason ? { simdReason: simd.reason } : {}),
+      ...(this.opts.gpuReason ? { gpuReason: this.opts.gpuReason } : {}), subject: execSubject(this.id),
+    });
   }
 
   advert(): HubAdvert {
@@ -156,7 +168,7 @@ export class HubDaemon {
       kind: 'advert', v: PROTOCOL_VERSION, id: this.id, state: this.state, caps: this.caps,
       load: { slots: this.threads.length, busy, queue, cpu: os.loadavg()[0] / this.caps.cores, jobs: this.jobSlot.size,
         rssMiB: Math.round(process.memoryUsage.rss() / (1 << 20)),
-        heldMiB: Math.round(this.threads.reduce((n, t) => n + t.held, 0) / (1 << 20)), dataRemoteBytes: this.dataRemoteBytes },
+        heldMiB: Math.round(this.threads.reduce((n, t) => n + t.held, 0) / (1 << 20)), dataRemoteBytes: this.dataRemoteBytes, gpuCalls: this.gpuCalls },
       datasets: Object.keys(this.opts.datasets), labels: this.opts.labels,
       everyMs: this.everyMs, startedAt: this.startedAt,
     };
@@ -185,6 +197,7 @@ export class HubDaemon {
     } catch { /* already closed */ }
     await Promise.all(this.threads.map((t) => t.close()));
     await Promise.all([...this.dataFiles.values()].map((f) => f.close()));
+    if (this.opts.gpu) await releaseGpu();
     this.log.info('stopped');
     this.markClosed();
   }
@@ -324,8 +337,29 @@ export class HubDaemon {
     return { kind: 'error', v: PROTOCOL_VERSION, code: 'handoff-failed', message: `job ${req.job}: hand-over to ${next.id} failed` };
   }
 
+  /** What a slot asked its main thread for. */
+  private mainCall(call: MainCall): Promise<MainAnswer> {
+    return call.kind === 'data-read' ? this.remoteRead(call) : this.gpuCall(call);
+  }
+
+  /** GPU work for a slot; a failure is logged and fails the call (the fragment traps). */
+  private async gpuCall(call: Exclude<MainCall, { kind: 'data-read' }>): Promise<MainAnswer> {
+    const k = this.opts.gpu;
+    if (!k) return { status: -1 };
+    try {
+      const out = call.kind === 'gpu-matmul'
+        ? await k.matmulF32(call.a, call.b, call.m, call.n, call.k)
+        : await k.mapF32(call.op, call.x, call.y, call.n);
+      this.gpuCalls++;
+      return { status: out.byteLength, bytes: new Uint8Array(out.buffer, out.byteOffset, out.byteLength) };
+    } catch (e) {
+      this.log.warn('gpu call failed', { kind: call.kind, error: (e as Error).message });
+      return { status: -1 };
+    }
+  }
+
   /** A range of a dataset this hub does not hold, from a hub that serves it (queue group). */
-  private async remoteRead(call: MainCall): Promise<MainAnswer> {
+  private async remoteRead(call: Extract<MainCall, { kind: 'data-read' }>): Promise<MainAnswer> {
     if (!isSubjectToken(call.name)) return { status: -1 };
     try {
       const req: DataRequest = { kind: 'data-read', v: PROTOCOL_VERSION, name: call.name, offset: call.offset, length: call.length };
@@ -432,6 +466,12 @@ export class HubDaemon {
 /** Connect and start serving. Throws TransportError when NATS cannot be reached. */
 export async function startHub(opts: HubOptions): Promise<HubDaemon> {
   const resolved = resolveHubOptions(opts);
+  if (opts.gpu ?? true) {
+    // In a child process, once: a driver that crashes or blocks costs the probe, not the hub.
+    const info = await detectGpu();
+    if (info.available) resolved.gpu = gpuKernels(info);
+    else resolved.gpuReason = info.reason;
+  }
   const nc = await connectNats(resolved.nats, { name: `weave hub ${resolved.name}` });
   const hub = new HubDaemon(nc, resolved);
   hub.start();

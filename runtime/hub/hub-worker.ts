@@ -9,6 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { HubCore } from './hub.js';
 import { Datasets } from './datasets.js';
 import { callMain } from './blocking.js';
+import { mainThreadGpu } from './gpu-access.js';
 
 const flag = workerData.preempt as Int32Array;
 // Datasets the hub serves are read here; others through the main thread, which asks
@@ -17,7 +18,9 @@ const datasets = new Datasets(workerData.datasets ?? {}, (name, offset, into) =>
   const r = callMain(parentPort!, { kind: 'data-read', name, offset, length: into.byteLength }, into);
   return { status: r.status, total: r.total ?? -1 };
 });
-const hub = new HubCore(workerData.hubId as string, () => Atomics.load(flag, 0) !== 0, { headroom: workerData.headroom as number, datasets });
+const hub = new HubCore(workerData.hubId as string, () => Atomics.load(flag, 0) !== 0, {
+  headroom: workerData.headroom as number, datasets, gpu: workerData.gpu ? mainThreadGpu(parentPort!) : undefined,
+});
 parentPort!.on('message', async (msg: { id: number; req: any }) => {
   const reply = await hub.handle(msg.req, { onRestored: (at) => parentPort!.postMessage({ id: msg.id, restored: at }) });
   const transfer: ArrayBuffer[] = [];

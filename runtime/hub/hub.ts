@@ -13,7 +13,7 @@ import {
 import { FragmentExecutor, FragmentTrap, loadBundle, type LoadedBundle } from '../exec/index.js';
 import type { Manifest } from '../../fragments/abi.js';
 import { PROTOCOL_VERSION, type ExecRequest, type HubReply, type HubRequest } from './protocol.js';
-import { simdKernels, type HostServices } from '../host/index.js';
+import { simdKernels, type GpuAccess, type HostServices } from '../host/index.js';
 import type { Datasets } from './datasets.js';
 
 export interface HubCoreOptions {
@@ -22,6 +22,8 @@ export interface HubCoreOptions {
   headroom?: number;
   /** Datasets for the fragments' `data` calls. @default none */
   datasets?: Datasets;
+  /** The hub's GPU for `gpu` calls. @default none: they run on the CPU kernels */
+  gpu?: GpuAccess;
 }
 
 export interface ExecHooks {
@@ -52,7 +54,7 @@ export class HubCore {
     let s = this.services.get(job);
     if (!s) {
       if (this.services.size >= MAX_JOBS_PER_HUB) this.services.delete(this.services.keys().next().value!);
-      s = { simd: simdKernels().kernels, input, data: this.opts.datasets };
+      s = { simd: simdKernels().kernels, input, data: this.opts.datasets, gpu: this.opts.gpu };
       this.services.set(job, s);
     }
     return s;

@@ -117,7 +117,7 @@ export interface HubAdvert {
   state: HubState;
   caps: { cores: number; avx2: boolean; gpu: boolean; memoryMiB: number; node: string; arch: string };
   /** `heldMiB`: base checkpoints kept for diffs (one per job); `rssMiB`: the process's resident memory. */
-  load: { slots: number; busy: number; queue: number; cpu: number; jobs: number; rssMiB: number; heldMiB: number; dataRemoteBytes?: number };
+  load: { slots: number; busy: number; queue: number; cpu: number; jobs: number; rssMiB: number; heldMiB: number; dataRemoteBytes?: number; gpuCalls?: number };
   datasets: string[];
   labels: Record<string, string>;
   /** Advert interval, so receivers know when a hub is overdue. */
