@@ -1,6 +1,4 @@
 /** `hub start`: run a hub daemon connected to a NATS server, until SIGINT/SIGTERM. */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { startHub } from '../../runtime/hub/index.js';
 import { resolveNatsUrl } from '../../runtime/net/index.js';
 import { datasetFlags, intOption, pairs, UsageError, type Command } from '../command.js';
@@ -22,6 +20,11 @@ options:
   --slots N        fragments run at once (default: one per CPU core)
   --data NAME=PATH advertise a dataset held at PATH (repeatable)
   --label K=V      advertise a label, e.g. --label zone=eu (repeatable)
+  --no-gpu         do not probe for a WebGPU adapter (gpu calls then run on the CPU)
+  --data-link-delay-ms MS, --data-link-mbps MBPS
+                   emulate a slower link for the dataset ranges this hub serves to
+                   others: each reply waits MS plus its size at MBPS megabits/s (for
+                   benchmarks and tests on one machine; default: no shaping)
   -h, --help       show this help
 
 exit codes: 0 stopped cleanly, 1 NATS unreachable or a fatal error, 2 bad input`,
@@ -31,6 +34,9 @@ exit codes: 0 stopped cleanly, 1 NATS unreachable or a fatal error, 2 bad input`
     slots: { type: 'string' },
     data: { type: 'string', multiple: true },
     label: { type: 'string', multiple: true },
+    'no-gpu': { type: 'boolean' },
+    'data-link-delay-ms': { type: 'string' },
+    'data-link-mbps': { type: 'string' },
   },
   async run(values, positionals) {
     if (positionals.length) throw new UsageError(`hub start takes no arguments, got '${positionals.join(' ')}'`);
@@ -41,6 +47,11 @@ exit codes: 0 stopped cleanly, 1 NATS unreachable or a fatal error, 2 bad input`
       slots: intOption(values.slots, '--slots', 1, 256),
       datasets,
       labels: pairs(values.label, '--label'),
+      gpu: !values['no-gpu'],
+      dataLink: {
+        delayMs: intOption(values['data-link-delay-ms'], '--data-link-delay-ms', 0, 60_000) ?? 0,
+        mbps: intOption(values['data-link-mbps'], '--data-link-mbps', 1, 1_000_000) ?? 0,
+      },
     });
     let signals = 0;
     const onSignal = (sig: string) => {

@@ -45,6 +45,9 @@ export interface HubOptions {
   log?: Logger;
   /** Probe for a WebGPU adapter and serve `gpu` calls on it. @default true */
   gpu?: boolean;
+  /** Emulated link for dataset ranges served to other hubs: each reply waits `delayMs`
+   *  plus its size at `mbps` (0: no limit). For benchmarks on one machine. */
+  dataLink?: { delayMs: number; mbps: number };
 }
 
 /**
@@ -70,6 +73,7 @@ export interface ResolvedHubOptions {
   advertEveryMs: number;
   drainTimeoutMs: number;
   log: Logger;
+  dataLink: { delayMs: number; mbps: number };
   /** The GPU the hub serves `gpu` calls on (set by startHub after probing), or why none. */
   gpu?: GpuKernels;
   gpuReason?: string;
@@ -91,6 +95,7 @@ export function resolveHubOptions(opts: HubOptions): ResolvedHubOptions {
     datasets: opts.datasets ?? {}, labels: opts.labels ?? {},
     advertEveryMs: opts.advertEveryMs ?? 2000, drainTimeoutMs: opts.drainTimeoutMs ?? 30_000,
     log: opts.log ?? createLogger({ hub: name }),
+    dataLink: opts.dataLink ?? { delayMs: 0, mbps: 0 },
   };
 }
 
@@ -390,6 +395,9 @@ export class HubDaemon {
       const length = Math.max(0, Math.min(req.length as number, MAX_DATA_READ_BYTES, total - offset));
       const out = Buffer.allocUnsafe(length);
       const { bytesRead } = length ? await f.read(out, 0, length, offset) : { bytesRead: 0 };
+      const link = this.opts.dataLink;
+      const wait = link.delayMs + (link.mbps ? (bytesRead * 8) / (link.mbps * 1000) : 0);
+      if (wait > 0) await sleep(wait);
       return encodeMessage({ kind: 'data-bytes', v: PROTOCOL_VERSION, total, bytes: out.subarray(0, bytesRead) });
     } catch (e) {
       return this.encodeReply(this.rejected(e));
