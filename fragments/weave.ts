@@ -74,7 +74,7 @@ export function weaveBinary(core: Uint8Array, opts: WeaveOptions = {}): WovenBun
 
     rebaseMemory(m, layout.reserved);
 
-    const analyzer = new MetadataAnalyzer(m);
+    const analyzer = new MetadataAnalyzer(m, layout.reserved);
     const memoryPages = m.getMemoryInfo().initial;
     const entryInfos: EntryInfo[] = [];
     const fragments: FragmentInfo[] = [];

@@ -91,9 +91,11 @@ test('--require gpu with no GPU hub fails with a clear message', async () => {
   assert.match(r.stderr, /fast \(avx2\)/);
 });
 
-test('a job reading a dataset goes to the hub that holds it', async () => {
+test('a job reading a dataset goes to the hub that holds it (weave build found the name)', async () => {
+  const inspect = await runCli('weave', ['inspect', 'build/test/data.wasm']);
+  assert.match(inspect.stdout, /datasets: points/);
   const ref = await embedded(['build/test/data.wasm', '4096', '--data', `points=${POINTS}`]);
-  const r = await runJson(['build/test/data.wasm', '4096', '--reads', 'points']);
+  const r = await runJson(['build/test/data.wasm', '4096']);
   assert.is(r.result, ref);
   assert.ok(r.placements.every((p) => p.hub === 'store'), JSON.stringify(r.placements));
   assert.is(r.data.remoteBytes, 0);

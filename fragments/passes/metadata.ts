@@ -27,6 +27,8 @@ interface FunctionSummary {
   globalsWritten: Set<string>;
   calls: Set<string>;
   indirect: boolean;
+  /** Dataset names passed as constants to the data host calls. */
+  datasets: Set<string>;
 }
 
 const b: any = binaryen;
@@ -39,17 +41,52 @@ export class MetadataAnalyzer {
   private imports = new Map<string, string>();
   private closure = new Map<string, FunctionSummary>();
 
-  constructor(private m: binaryen.Module) {
+  private segments: Array<{ offset: number; data: Uint8Array }> = [];
+
+  /** @param reserved bytes weave's rebase moved the program's memory up by (program addresses + reserved = real). */
+  constructor(private m: binaryen.Module, private readonly reserved = 0) {
+    for (let i = 0; i < (m as any).getNumDataSegments(); i++) {
+      const seg = (m as any).getDataSegmentInfo((m as any).getDataSegmentByIndex(i));
+      if (!seg.passive && typeof seg.offset === 'number') this.segments.push({ offset: seg.offset, data: new Uint8Array(seg.data) });
+    }
     for (let i = 0; i < m.getNumFunctions(); i++) {
       const f = binaryen.getFunctionInfo(m.getFunctionByIndex(i));
       if (f.module) this.imports.set(f.name, `${f.module}.${f.base}`);
-      else this.summaries.set(f.name, summarize(f.body));
     }
+    for (let i = 0; i < m.getNumFunctions(); i++) {
+      const f = binaryen.getFunctionInfo(m.getFunctionByIndex(i));
+      if (!f.module) this.summaries.set(f.name, summarizeMany([f.body], (e) => this.datasetOf(e)));
+    }
+  }
+
+  /**
+   * The dataset a call names, when it is a data host call whose name is a string constant
+   * (AssemblyScript keeps literals in data segments and passes their address and length).
+   * A name computed at run time is not known here; the engine learns it when it is read.
+   */
+  private datasetOf(call: Expr): string | undefined {
+    const imp = this.imports.get(b.Call.getTarget(call));
+    if (imp !== 'weave:host/data.read' && imp !== 'weave:host/data.length') return undefined;
+    const ptr = ((binaryen.getExpressionInfo(call) as any).operands as Expr[])[0];
+    if (binaryen.getExpressionId(ptr) !== b.ConstId) return undefined;
+    // The length operand is read from the string's header at run time (`name.length`),
+    // so take it from the header in the segment: its byte length, in the u32 before it.
+    const at = (b.Const.getValueI32(ptr) >>> 0) + this.reserved;
+    const seg = this.segments.find((s) => s.offset + 4 <= at && at <= s.offset + s.data.byteLength);
+    if (!seg) return undefined;
+    const bytes = new DataView(seg.data.buffer, seg.data.byteOffset).getUint32(at - 4 - seg.offset, true);
+    if (bytes > 128 || bytes % 2) return undefined;
+    // Binaryen drops trailing zero bytes from segments (the high byte of a last ASCII
+    // character): what is missing reads as zero, as it would in memory.
+    const text = new Uint8Array(bytes);
+    text.set(seg.data.subarray(at - seg.offset, at - seg.offset + bytes));
+    const name = Buffer.from(text).toString('utf16le');
+    return /^[A-Za-z0-9_-]{1,64}$/.test(name) ? name : undefined;
   }
 
   /** Metadata of a region made of `parts`; `localName(i)` names local i for the report. */
   fragment(parts: Expr[], localName: (i: number) => string, loopDepthBase: number): FragmentMetadata {
-    const own = summarizeMany(parts);
+    const own = summarizeMany(parts, (e) => this.datasetOf(e));
     const localsRead = new Set<string>();
     const localsWritten = new Set<string>();
     let weight = 0;
@@ -72,14 +109,14 @@ export class MetadataAnalyzer {
       reads: { locals: [...localsRead].sort(), globals: [...reach.globalsRead].sort() },
       writes: { locals: [...localsWritten].sort(), globals: [...reach.globalsWritten].sort() },
       capabilities: [...new Set(caps)].sort(),
-      datasets: [],
+      datasets: [...reach.datasets].sort(),
       indirectCalls: reach.indirect,
     };
   }
 
   /** Everything reachable from a summary through direct calls. */
   private reach(start: FunctionSummary): FunctionSummary {
-    const out: FunctionSummary = { globalsRead: new Set(start.globalsRead), globalsWritten: new Set(start.globalsWritten), calls: new Set(), indirect: start.indirect };
+    const out: FunctionSummary = { globalsRead: new Set(start.globalsRead), globalsWritten: new Set(start.globalsWritten), calls: new Set(), indirect: start.indirect, datasets: new Set(start.datasets) };
     const queue = [...start.calls];
     while (queue.length) {
       const name = queue.pop()!;
@@ -89,6 +126,7 @@ export class MetadataAnalyzer {
       if (!s) continue;
       s.globalsRead.forEach((g) => out.globalsRead.add(g));
       s.globalsWritten.forEach((g) => out.globalsWritten.add(g));
+      s.datasets.forEach((d) => out.datasets.add(d));
       if (s.indirect) out.indirect = true;
       queue.push(...s.calls);
     }
@@ -96,18 +134,19 @@ export class MetadataAnalyzer {
   }
 }
 
-function summarize(body: Expr): FunctionSummary {
-  return summarizeMany([body]);
-}
-
-function summarizeMany(parts: Expr[]): FunctionSummary {
-  const s: FunctionSummary = { globalsRead: new Set(), globalsWritten: new Set(), calls: new Set(), indirect: false };
+function summarizeMany(parts: Expr[], datasetOf: (call: Expr) => string | undefined): FunctionSummary {
+  const s: FunctionSummary = { globalsRead: new Set(), globalsWritten: new Set(), calls: new Set(), indirect: false, datasets: new Set() };
   for (const p of parts) {
     walk(p, (e) => {
       switch (binaryen.getExpressionId(e)) {
         case b.GlobalGetId: s.globalsRead.add(b.GlobalGet.getName(e)); break;
         case b.GlobalSetId: s.globalsWritten.add(b.GlobalSet.getName(e)); break;
-        case b.CallId: s.calls.add(b.Call.getTarget(e)); break;
+        case b.CallId: {
+          s.calls.add(b.Call.getTarget(e));
+          const d = datasetOf(e);
+          if (d) s.datasets.add(d);
+          break;
+        }
         case b.CallIndirectId: s.indirect = true; break;
       }
     });
