@@ -10,6 +10,7 @@ import { HubCore } from './hub.js';
 import { Datasets } from './datasets.js';
 import { callMain } from './blocking.js';
 import { mainThreadGpu } from './gpu-access.js';
+import { createLogger } from './log.js';
 
 const flag = workerData.preempt as Int32Array;
 // Datasets the hub serves are read here; others through the main thread, which asks
@@ -20,6 +21,7 @@ const datasets = new Datasets(workerData.datasets ?? {}, (name, offset, into) =>
 });
 const hub = new HubCore(workerData.hubId as string, () => Atomics.load(flag, 0) !== 0, {
   headroom: workerData.headroom as number, datasets, gpu: workerData.gpu ? mainThreadGpu(parentPort!) : undefined,
+  log: createLogger({ hub: workerData.hubId }),
 });
 parentPort!.on('message', async (msg: { id: number; req: any }) => {
   const reply = await hub.handle(msg.req, { onRestored: (at) => parentPort!.postMessage({ id: msg.id, restored: at }) });

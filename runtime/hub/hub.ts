@@ -15,6 +15,7 @@ import type { Manifest } from '../../fragments/abi.js';
 import { PROTOCOL_VERSION, type ExecRequest, type HubReply, type HubRequest } from './protocol.js';
 import { simdKernels, type GpuAccess, type HostServices } from '../host/index.js';
 import type { Datasets } from './datasets.js';
+import type { Logger } from './log.js';
 
 export interface HubCoreOptions {
   /** Free bytes left before each checkpoint returned (see encodeCheckpoint), so the
@@ -24,11 +25,16 @@ export interface HubCoreOptions {
   datasets?: Datasets;
   /** The hub's GPU for `gpu` calls. @default none: they run on the CPU kernels */
   gpu?: GpuAccess;
+  /** Where the fragments' control.log lines go, with their job. @default dropped */
+  log?: Logger;
 }
 
 export interface ExecHooks {
   onRestored?: (resumedAt: number) => void;
 }
+
+/** control.log levels, by number (wit/weave-host.wit). */
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
 /** Upper bound on jobs whose base checkpoint a hub keeps. */
 export const MAX_JOBS_PER_HUB = 64;
@@ -54,7 +60,11 @@ export class HubCore {
     let s = this.services.get(job);
     if (!s) {
       if (this.services.size >= MAX_JOBS_PER_HUB) this.services.delete(this.services.keys().next().value!);
-      s = { simd: simdKernels().kernels, input, data: this.opts.datasets, gpu: this.opts.gpu };
+      const log = this.opts.log;
+      s = {
+        simd: simdKernels().kernels, input, data: this.opts.datasets, gpu: this.opts.gpu,
+        onLog: log && ((level, text) => log[LOG_LEVELS[Math.min(level, 3)]]('fragment log', { job, text: text.slice(0, 4096) })),
+      };
       this.services.set(job, s);
     }
     return s;
