@@ -654,6 +654,15 @@ export interface GpuKernelsOptions {
   keepBufferBytes?: number;
 }
 
+/**
+ * The WebGPU typings accept only ArrayBuffer-backed views. Ours always are (hubs pass
+ * copies made for the call); a SharedArrayBuffer-backed one is refused with a typed error.
+ */
+function plain(a: Float32Array): Float32Array<ArrayBuffer> {
+  if (!(a.buffer instanceof ArrayBuffer)) throw new GpuError('gpu: inputs must not live in a SharedArrayBuffer; copy them first', { code: 'internal' });
+  return a as Float32Array<ArrayBuffer>;
+}
+
 export const DEFAULT_KEEP_BUFFER_BYTES = 16 * 1024 * 1024;
 
 /** How long a failed call waits for device.lost before calling the failure its own. */
@@ -733,13 +742,13 @@ export class GpuKernels {
       const out = new Float32Array(m * n);
       const q = this.device.queue;
       const bufB = this.buffer('in1', bBytes, temps);
-      q.writeBuffer(bufB, 0, b, 0, k * n);
+      q.writeBuffer(bufB, 0, plain(b), 0, k * n);
       const bufA = this.buffer('in0', rowsPer * k * 4, temps);
       const bufC = this.buffer('out', rowsPer * n * 4, temps);
       const staging = this.buffer('read', rowsPer * n * 4, temps);
       for (let r0 = 0; r0 < m; r0 += rowsPer) {
         const rows = Math.min(rowsPer, m - r0);
-        q.writeBuffer(bufA, 0, a, r0 * k, rows * k);
+        q.writeBuffer(bufA, 0, plain(a), r0 * k, rows * k);
         q.writeBuffer(this.uniform, 0, Uint32Array.of(rows, n, k, 0));
         const group = this.device.createBindGroup({
           layout: matmul.getBindGroupLayout(0),
@@ -782,8 +791,8 @@ export class GpuKernels {
         const gx = Math.min(groups, this.maxGroups);
         const gy = Math.ceil(groups / gx);
         if (gy > this.maxGroups) throw this.tooLarge(`map-f32 over ${len} elements`);
-        q.writeBuffer(bufX, 0, x, i0, len);
-        if (op !== 5) q.writeBuffer(bufY, 0, y!, i0, len);
+        q.writeBuffer(bufX, 0, plain(x), i0, len);
+        if (op !== 5) q.writeBuffer(bufY, 0, plain(y!), i0, len);
         q.writeBuffer(this.uniform, 0, Uint32Array.of(op, len, gx, 0));
         const group = this.device.createBindGroup({
           layout: map.getBindGroupLayout(0),
