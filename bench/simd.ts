@@ -20,7 +20,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { simdKernels, type SimdKernels } from '../runtime/host/native.js';
+import { prng, simdKernels, type SimdKernels } from '../runtime/host/native.js';
 
 const DEFAULT_ROUNDS = 7;
 const QUICK_ROUNDS = 3;
@@ -79,15 +79,6 @@ async function compileKernels(): Promise<Uint8Array> {
   return binary;
 }
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13; s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
-    return s;
-  };
-}
 
 /** Ordinary values in [-1, 1), or with `special` about one in eight NaN/±Inf/±0/subnormal. */
 function fill(mem: ArrayBuffer, off: number, count: number, elem: Elem, seed: number, special = false): void {

@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { KERNEL_NAMES, SIMD_ADDON_PATH, loadSimdAddon, simdKernels, type SimdKernels } from '../runtime/host/native.js';
+import { KERNEL_NAMES, SIMD_ADDON_PATH, loadSimdAddon, prng, simdKernels, type SimdKernels } from '../runtime/host/native.js';
 import { scalarKernels } from '../runtime/host/simd-scalar.js';
 
 const test = suite('simd kernels');
@@ -32,15 +32,6 @@ function withAddon(what: string, body: () => void): void {
 
 // ---- data -------------------------------------------------------------------------------
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13; s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
-    return s;
-  };
-}
 
 /**
  * Random f32 (or f64) values in [-4, 4), with about one in eight special: NaNs with

@@ -111,8 +111,8 @@ function check(kernels: SimdKernels): string | undefined {
 
 // ---- self-test --------------------------------------------------------------------------
 
-/** xorshift32: the same data every run, so a mismatch can be reproduced. */
-function prng(seed: number): () => number {
+/** xorshift32: the same data every run, so a mismatch can be reproduced (also the tests' and the bench's data). */
+export function prng(seed: number): () => number {
   let s = seed >>> 0 || 1;
   return () => {
     s ^= s << 13; s >>>= 0;
