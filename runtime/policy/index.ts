@@ -1,7 +1,10 @@
 /**
- * Placement policies: pure functions from (fragment, hubs) to a choice. Round-robin is the
- * only one so far; the learned scorer arrives with issue 5.
- *   const next = roundRobin(); next(['a', 'b']) // 'a', then 'b', ...
+ * Placement policies: pure functions from (fragment, candidate hubs) to a choice, the same
+ * in live hubs and in the cluster simulator. Baselines (stay, random, round-robin,
+ * least-loaded, a hand-tuned cost model), a learned scorer (brain.js) and a holdback
+ * wrapper that keeps comparing the learned one to a baseline and falls back when it loses.
+ *   const p = withHoldback(new LearnedPolicy(), costModelPolicy());
+ *   const d = p.choose(fragment, hubs);  ...  p.observe(fragment, hub, ms, d);
  */
 
 /** Cycles through the hubs in order, one choice per call. */
@@ -11,3 +14,8 @@ export function roundRobin(): (hubs: readonly string[]) => string {
 }
 
 export { jobNeeds, rankHubs, describeMisfit, type HubTraits, type JobNeeds } from './fit.js';
+export type { FragmentView, HubView, Decision, PlacementPolicy } from './types.js';
+export { features, FEATURE_COUNT, transferMs, remoteDataBytes } from './features.js';
+export { BASELINES, costModelMs, costModelPolicy, leastLoadedPolicy, randomPolicy, roundRobinPolicy, stayPolicy, type BaselineName } from './baselines.js';
+export { LearnedPolicy, type LearnedOptions, type LearnedState } from './learned.js';
+export { withHoldback, type HoldbackOptions, type HoldbackPolicy } from './holdback.js';

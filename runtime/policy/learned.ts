@@ -1,0 +1,235 @@
+/**
+ * The learned placement scorer: a brain.js network that predicts, for a fragment and a
+ * candidate hub, how long the fragment will take there (waiting, moving, reading data,
+ * running), trained online from every placement that completes.
+ *
+ * It predicts that time as a correction to the hand-tuned cost model: the network's output
+ * is ln(actual / cost-model estimate), scaled to (0, 1). An untrained network thus starts
+ * out placing like the cost model, and what it learns is where the model is wrong (the
+ * real speed-up of AVX2 or a GPU for this code, how long queues really take, slow links),
+ * rather than relearning everything the model already gets right.
+ *
+ * - Choice: the hub with the least predicted time; with probability epsilon (decaying to
+ *   a floor) a random hub instead, so it keeps learning about hubs it would not pick.
+ * - Warm-up: until it has seen `warmup` outcomes it places with the hand-tuned cost model
+ *   (and learns from those outcomes), so a new cluster is never placed at random.
+ * - Training: each outcome goes into a replay buffer; every `trainEvery` outcomes the
+ *   network takes one SGD step on each sample of a minibatch drawn from it, so old and
+ *   new conditions both stay in what it learns.
+ * - Target: ln(actual / estimate) over ±ln(RANGE), scaled to (0, 1).
+ *
+ * Training and inference call brain.js 1.x's per-sample steps (`runInput`,
+ * `trainPattern`) directly: `train()`/`run()` re-validate and re-format their input on
+ * every call, which costs more than the network itself for one sample, and a decision
+ * scores up to a thousand hubs.
+ *   const p = new LearnedPolicy({ seed: 1 });
+ *   const d = p.choose(fragment, hubs);  ...  p.observe(fragment, hub, ms);
+ */
+import brain from 'brain.js';
+import { FEATURE_COUNT, features } from './features.js';
+import { costModelMs, costModelPolicy } from './baselines.js';
+import type { Decision, FragmentView, HubView, PlacementPolicy } from './types.js';
+
+export interface LearnedOptions {
+  hidden?: number[];
+  learningRate?: number;
+  /** Exploration: starts at `epsilon`, multiplied by `decay` per decision, floored at `epsilonMin`. */
+  epsilon?: number;
+  epsilonMin?: number;
+  decay?: number;
+  /** Outcomes kept for replay. */
+  replay?: number;
+  batch?: number;
+  trainEvery?: number;
+  /** Outcomes seen before the network places anything. */
+  warmup?: number;
+  /** Corrections up to this factor either way can be learned; a smaller range learns small ones faster. */
+  range?: number;
+  seed?: number;
+}
+
+/** The brain.js 1.x internals used here (see the module comment). */
+interface Net {
+  weights: Float32Array[][];
+  biases: Float32Array[];
+  sizes: number[];
+  runInput(input: Float32Array): Float32Array;
+  trainPattern(value: { input: Float32Array; output: Float32Array }): void;
+  train(data: Array<{ input: number[]; output: number[] }>, opts: Record<string, unknown>): unknown;
+  toJSON(): unknown;
+  fromJSON(json: unknown): unknown;
+}
+
+const FLOOR_MS = 0.01;
+
+export interface LearnedState { version: 1; options: Required<LearnedOptions>; net: unknown; seen: number; epsilon: number }
+
+export class LearnedPolicy implements PlacementPolicy {
+  readonly name = 'learned';
+  private readonly opts: Required<LearnedOptions>;
+  private readonly net: Net;
+  private readonly xs: Float32Array[] = [];
+  private readonly ys: Float32Array[] = [];
+  private next = 0;
+  private seen = 0;
+  private epsilon: number;
+  private rand: () => number;
+  private readonly warm = costModelPolicy();
+  private scratch = new Float32Array(FEATURE_COUNT);
+  private readonly logRange: number;
+
+  /** ln(actual / model) over ±ln(range), into (0, 1). */
+  private toTarget(ms: number, model: number): number {
+    return Math.min(0.995, Math.max(0.005, 0.5 + Math.log(Math.max(FLOOR_MS, ms) / Math.max(FLOOR_MS, model)) / (2 * this.logRange)));
+  }
+
+  private fromTarget(y: number, model: number): number {
+    return Math.max(FLOOR_MS, model) * Math.exp((y - 0.5) * 2 * this.logRange);
+  }
+
+  constructor(opts: LearnedOptions = {}) {
+    this.opts = {
+      hidden: opts.hidden ?? [12], learningRate: opts.learningRate ?? 0.1,
+      epsilon: opts.epsilon ?? 0.05, epsilonMin: opts.epsilonMin ?? 0.005, decay: opts.decay ?? 0.999,
+      replay: opts.replay ?? 20_000, batch: opts.batch ?? 32, trainEvery: opts.trainEvery ?? 2,
+      warmup: opts.warmup ?? 1000, seed: opts.seed ?? 1, range: opts.range ?? 20,
+    };
+    this.epsilon = this.opts.epsilon;
+    this.logRange = Math.log(this.opts.range);
+    let s = this.opts.seed >>> 0 || 1;
+    this.rand = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 4294967296; };
+    // Sigmoid units (brain.js's default): an untrained network outputs about 0.5, which
+    // here means "no correction", so it starts out placing like the cost model.
+    this.net = new brain.NeuralNetwork({ hiddenLayers: this.opts.hidden }) as unknown as Net;
+    // One pass over one sample sizes and initializes the layers (random weights); after
+    // that brain.js keeps the network as it is across calls.
+    this.net.train([{ input: new Array(FEATURE_COUNT).fill(0), output: [0.5] }], { iterations: 1, learningRate: this.opts.learningRate, momentum: 0.1 });
+  }
+
+  /** Predicted duration of `f` on `h`, ms. */
+  predictMs(f: FragmentView, h: HubView): number {
+    return this.fromTarget(this.forward(features(f, h, this.scratch)), costModelMs(f, h));
+  }
+
+  /**
+   * The network's output for `x`: brain.js's sigmoid forward pass over its own weight
+   * arrays (updated in place by training), without its per-call bookkeeping, so scoring
+   * a thousand hubs stays well under a millisecond.
+   */
+  private forward(x: Float32Array): number {
+    if (!this.packed) this.pack();
+    const p = this.packed!;
+    const sizes = this.net.sizes;
+    // One element type through the loops, so V8 keeps them monomorphic.
+    let input = this.layerOut[0];
+    for (let k = 0; k < x.length; k++) input[k] = x[k];
+    let at = 0;
+    for (let layer = 1; layer < sizes.length; layer++) {
+      const out = this.layerOut[layer];
+      const width = input.length;
+      for (let node = 0; node < sizes[layer]; node++) {
+        let sum = p[at++];
+        for (let k = 0; k < width; k++) sum += p[at++] * input[k];
+        out[node] = 1 / (1 + Math.exp(-sum));
+      }
+      input = out;
+    }
+    return input[0];
+  }
+
+  /** Copy brain.js's weights (arrays of rows) into one flat array, bias first per node. */
+  private pack(): void {
+    const { weights, biases, sizes } = this.net;
+    let n = 0;
+    for (let layer = 1; layer < sizes.length; layer++) n += sizes[layer] * (sizes[layer - 1] + 1);
+    const p = new Float64Array(n);
+    let at = 0;
+    this.layerOut[0] ??= new Float64Array(sizes[0]);
+    for (let layer = 1; layer < sizes.length; layer++) {
+      this.layerOut[layer] ??= new Float64Array(sizes[layer]);
+      for (let node = 0; node < sizes[layer]; node++) {
+        p[at++] = biases[layer][node];
+        const row = weights[layer][node];
+        for (let k = 0; k < sizes[layer - 1]; k++) p[at++] = row[k];
+      }
+    }
+    this.packed = p;
+  }
+
+  /** The weights as forward() reads them; dropped whenever training changes them. */
+  private packed: Float64Array | undefined;
+  private readonly layerOut: Float64Array[] = [];
+
+  choose(f: FragmentView, hubs: readonly HubView[]): Decision {
+    if (this.seen < this.opts.warmup) return { ...this.warm.choose(f, hubs), policy: 'learned', explored: true };
+    this.epsilon = Math.max(this.opts.epsilonMin, this.epsilon * this.opts.decay);
+    // Explore near the top: the second or third best by prediction, not any hub at
+    // random (a random hub on a busy cluster costs far more than it teaches).
+    const explore = hubs.length > 1 && this.rand() < this.epsilon;
+    // Scores are predicted log-times: ln(model) + correction.
+    let best = 0, second = -1, third = -1;
+    let bestY = Infinity, secondY = Infinity, thirdY = Infinity;
+    for (let i = 0; i < hubs.length; i++) {
+      const model = costModelMs(f, hubs[i]);
+      const y = Math.log(Math.max(FLOOR_MS, model)) + (this.forward(features(f, hubs[i], this.scratch)) - 0.5) * 2 * this.logRange;
+      if (y < bestY) { third = second; thirdY = secondY; second = best; secondY = bestY; best = i; bestY = y; }
+      else if (y < secondY) { third = second; thirdY = secondY; second = i; secondY = y; }
+      else if (y < thirdY) { third = i; thirdY = y; }
+    }
+    if (explore) {
+      const pick = third >= 0 && this.rand() < 0.5 ? third : second >= 0 ? second : best;
+      return { hub: hubs[pick].id, policy: 'learned', explored: true, predictedMs: Math.exp(pick === best ? bestY : pick === second ? secondY : thirdY) };
+    }
+    return { hub: hubs[best].id, policy: 'learned', predictedMs: Math.exp(bestY) };
+  }
+
+  observe(f: FragmentView, hub: HubView, ms: number): void {
+    const x = features(f, hub);
+    const y = Float32Array.of(this.toTarget(ms, costModelMs(f, hub)));
+    if (this.xs.length < this.opts.replay) {
+      this.xs.push(x);
+      this.ys.push(y);
+    } else {
+      this.xs[this.next] = x;
+      this.ys[this.next] = y;
+      this.next = (this.next + 1) % this.opts.replay;
+    }
+    this.seen++;
+    if (this.seen % this.opts.trainEvery === 0) this.trainStep();
+  }
+
+  /** Extra passes over the replay buffer (offline training from logs). */
+  fit(epochs: number): void {
+    this.packed = undefined;
+    for (let e = 0; e < epochs; e++) for (let i = 0; i < this.xs.length; i++) this.net.trainPattern({ input: this.xs[i], output: this.ys[i] });
+  }
+
+  /** Samples seen so far. */
+  get outcomes(): number {
+    return this.seen;
+  }
+
+  toJSON(): LearnedState {
+    return { version: 1, options: this.opts, net: this.net.toJSON(), seen: this.seen, epsilon: this.epsilon };
+  }
+
+  /** A policy from `toJSON()` output (a --policy-file). Throws on a state it cannot use. */
+  static fromJSON(state: LearnedState): LearnedPolicy {
+    if (!state || state.version !== 1 || !state.net) throw new Error('not a weave learned-policy state (version 1)');
+    const p = new LearnedPolicy(state.options);
+    p.net.fromJSON(state.net);
+    p.packed = undefined;
+    p.seen = Math.max(state.seen, p.opts.warmup);
+    p.epsilon = state.epsilon;
+    return p;
+  }
+
+  private trainStep(): void {
+    this.packed = undefined;
+    const n = this.xs.length;
+    for (let i = 0; i < this.opts.batch; i++) {
+      const k = Math.floor(this.rand() * n);
+      this.net.trainPattern({ input: this.xs[k], output: this.ys[k] });
+    }
+  }
+}

@@ -1,0 +1,10 @@
+/**
+ * The cluster simulator: the same placement policies as live hubs, on a simulated
+ * cluster of heterogeneous hubs with changing load and failures, running workloads made
+ * of real fragment metadata from `weave build`.
+ *   const cluster = makeCluster({ hubs: 64, seed: 1 });
+ *   const r = simulate(costModelPolicy(), { cluster, programs, jobs: 2000, interarrivalMs: 50 });
+ */
+export { simulate, ORACLE, type SimOptions, type SimResult } from './simulate.js';
+export { makeCluster, rng, type ClusterOptions, type FragmentTemplate, type Program, type SimHub } from './model.js';
+export { programsFromManifest } from './workload.js';

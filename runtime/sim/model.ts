@@ -1,0 +1,106 @@
+/**
+ * The simulated cluster's ground truth: hubs that differ in speed, slots, AVX2, GPU,
+ * datasets and links, background load that changes over time, and failures; and fragment
+ * templates taken from real `weave build` metadata. Policies never see this module's
+ * hidden quantities (true work, true acceleration, current background load): only the
+ * views a live engine would have.
+ *   const cluster = makeCluster({ hubs: 64, seed: 1 });
+ */
+import type { Capability } from '../../fragments/abi.js';
+
+export interface SimHub {
+  id: string;
+  speed: number;
+  slots: number;
+  avx2: boolean;
+  gpu: boolean;
+  datasets: string[];
+  /** One-way latency to the network core (ms) and link rate (Mbit/s). */
+  latencyMs: number;
+  mbps: number;
+  /** Background load: base + amp while a square wave of `periodMs` is high. */
+  load: { base: number; amp: number; periodMs: number; phase: number };
+  /** Mean time between failures, ms (Infinity: never fails). */
+  mtbfMs: number;
+}
+
+/** A fragment of a real bundle, as weave build describes it. */
+export interface FragmentTemplate {
+  template: string;
+  estimate: number;
+  memoryBytes: number;
+  simd: boolean;
+  gpu: boolean;
+  /** Reads one dataset (the job picks which), `dataBytes` of it. */
+  data: boolean;
+  dataBytes: number;
+  requires: Capability[];
+}
+
+/** A program: its fragments in the order a job runs them (loops repeated). */
+export interface Program { name: string; fragments: FragmentTemplate[] }
+
+export interface ClusterOptions {
+  hubs: number;
+  seed?: number;
+  datasets?: number;
+  /** Share of hubs with AVX2 and with a GPU. */
+  avx2Share?: number;
+  gpuShare?: number;
+  /** Mean time between failures per hub, ms. @default 20 minutes */
+  mtbfMs?: number;
+}
+
+export function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 4294967296; };
+}
+
+export function makeCluster(opts: ClusterOptions): { hubs: SimHub[]; datasets: string[] } {
+  const r = rng(opts.seed ?? 1);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
+  const datasets = Array.from({ length: opts.datasets ?? 8 }, (_, i) => `ds${i}`);
+  const hubs: SimHub[] = Array.from({ length: opts.hubs }, (_, i) => ({
+    id: `h${i}`,
+    speed: pick([0.5, 0.75, 1, 1, 1.5, 2]),
+    slots: pick([1, 2, 2, 4]),
+    avx2: r() < (opts.avx2Share ?? 0.6),
+    gpu: r() < (opts.gpuShare ?? 0.15),
+    datasets: [],
+    latencyMs: pick([0.2, 0.5, 1, 2, 5]),
+    mbps: pick([100, 1000, 1000, 10000]),
+    load: { base: r() * 0.4, amp: r() < 0.5 ? r() * 2 : 0, periodMs: 20_000 + r() * 100_000, phase: r() },
+    mtbfMs: opts.mtbfMs ?? 20 * 60_000,
+  }));
+  // Each dataset on two or three hubs.
+  for (const d of datasets) {
+    const copies = 2 + Math.floor(r() * 2);
+    for (let c = 0; c < copies; c++) {
+      const h = pick(hubs);
+      if (!h.datasets.includes(d)) h.datasets.push(d);
+    }
+  }
+  return { hubs, datasets };
+}
+
+/** The hub's background load at time t (ms). */
+export function loadAt(h: SimHub, t: number): number {
+  const phase = (t / h.load.periodMs + h.load.phase) % 1;
+  return h.load.base + (phase < 0.5 ? h.load.amp : 0);
+}
+
+/** True acceleration of a template on a hub (hidden from policies). */
+export function acceleration(f: FragmentTemplate, h: SimHub): number {
+  return (f.simd && h.avx2 ? 3 : 1) * (f.gpu && h.gpu ? 8 : 1);
+}
+
+/** Time to move `bytes` between two hubs (or from the engine: `from` undefined). */
+export function linkMs(bytes: number, from: SimHub | undefined, to: SimHub): number {
+  if (bytes === 0 || from === to) return 0;
+  const lat = (from ? from.latencyMs : 0.2) + to.latencyMs;
+  const mbps = Math.min(from ? from.mbps : 10_000, to.mbps);
+  return 2 * lat + (bytes * 8) / (mbps * 1000);
+}
+
+/** Local dataset reads: from the page cache / local disk, 2 GB/s. */
+export const LOCAL_READ_BYTES_PER_MS = 2e6;

@@ -1,0 +1,112 @@
+/**
+ * Placement policies and the cluster simulator: the baselines do what their names say,
+ * the learned scorer learns a cost the hand-tuned model gets wrong and then places by it,
+ * the holdback falls back from a policy that does worse, and the simulator is
+ * deterministic, finishes every job and never offers a hub that lacks a required
+ * capability. (Speed is measured in bench/policy.ts, never asserted here.)
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import {
+  LearnedPolicy, costModelMs, costModelPolicy, leastLoadedPolicy, stayPolicy, withHoldback,
+  type FragmentView, type HubView, type PlacementPolicy,
+} from '../runtime/policy/index.js';
+import { makeCluster, simulate, ORACLE, type Program } from '../runtime/sim/index.js';
+
+const test = suite('policy');
+
+const hub = (id: string, over: Partial<HubView> = {}): HubView => ({
+  id, slots: 2, busy: 0, queue: 0, cpu: 0, speed: 1, caps: { avx2: false, gpu: false }, datasets: [], rttMs: 1, mbps: 1000, ...over,
+});
+const frag = (over: Partial<FragmentView> = {}): FragmentView => ({
+  template: 't', estimate: 100_000, stateBytes: 1 << 20, calls: { simd: false, gpu: false }, requires: [], datasets: [], ...over,
+});
+
+test('baselines: stay keeps the state where it is, least-loaded takes the freest hub', () => {
+  const hubs = [hub('a', { busy: 2, queue: 1 }), hub('b', { busy: 1 }), hub('c', { busy: 2 })];
+  assert.is(stayPolicy().choose(frag({ at: 'c' }), hubs).hub, 'c');
+  assert.is(leastLoadedPolicy().choose(frag(), hubs).hub, 'b');
+});
+
+test('the cost model goes to the data when reading it remotely costs more than a faster hub saves', () => {
+  const f = frag({ datasets: [{ name: 'points', bytes: 512 << 20 }] });
+  const hubs = [hub('fast', { speed: 2 }), hub('holder', { datasets: ['points'] })];
+  assert.is(costModelPolicy().choose(f, hubs).hub, 'holder');
+  assert.ok(costModelMs(f, hubs[0]) > costModelMs(f, hubs[1]));
+});
+
+test('the learned scorer learns what the cost model gets wrong, then places by it', () => {
+  // Truth: simd code runs 4x faster with AVX2 (the cost model guesses 1.3x), and hub
+  // 'avx' is half as fast otherwise, so the model prefers 'plain'; the truth is 'avx'.
+  const f = frag({ calls: { simd: true, gpu: false } });
+  const hubs = [hub('plain', { speed: 1 }), hub('avx', { speed: 0.5, caps: { avx2: true, gpu: false } })];
+  const truth = (h: HubView) => (100 / h.speed) / (h.caps.avx2 ? 4 : 1);
+  assert.is(costModelPolicy().choose(f, hubs).hub, 'plain', 'the hand-tuned model is wrong here');
+  const p = new LearnedPolicy({ seed: 3, warmup: 50 });
+  for (let i = 0; i < 3000; i++) {
+    const d = p.choose(f, hubs);
+    const h = hubs.find((x) => x.id === d.hub)!;
+    p.observe(f, h, truth(h));
+    // Outcomes of the hub it did not pick, now and then (in a cluster, other jobs' and
+    // its own exploration's placements provide them).
+    const other = hubs.find((x) => x.id !== d.hub)!;
+    if (i % 10 === 0) p.observe(f, other, truth(other));
+  }
+  for (const h of hubs) {
+    const err = Math.abs(p.predictMs(f, h) / truth(h) - 1);
+    assert.ok(err < 0.3, `prediction for ${h.id} within 30%: ${p.predictMs(f, h).toFixed(1)} vs ${truth(h)}`);
+  }
+  const picks = Array.from({ length: 100 }, () => p.choose(f, hubs).hub);
+  assert.ok(picks.filter((x) => x === 'avx').length >= 90, `picks avx: ${picks.filter((x) => x === 'avx').length}/100`);
+  // A saved policy predicts the same.
+  const again = LearnedPolicy.fromJSON(JSON.parse(JSON.stringify(p.toJSON())));
+  for (const h of hubs) assert.is(again.predictMs(f, h).toFixed(6), p.predictMs(f, h).toFixed(6));
+});
+
+test('the holdback hands every decision to the baseline when the learned side does worse', () => {
+  const hubs = [hub('good'), hub('bad')];
+  const truth = (id: string) => (id === 'good' ? 10 : 100);
+  const wrong: PlacementPolicy = { name: 'learned', choose: () => ({ hub: 'bad', policy: 'learned' }) };
+  const baseline: PlacementPolicy = { name: 'cost-model', choose: () => ({ hub: 'good', policy: 'cost-model' }) };
+  const p = withHoldback(wrong, baseline, { share: 0.2, minSamples: 20, seed: 5 });
+  assert.is(p.inCharge, 'learned');
+  for (let i = 0; i < 2000; i++) {
+    const f = frag({ template: `t${i % 3}` });
+    const d = p.choose(f, hubs);
+    p.observe!(f, hubs.find((h) => h.id === d.hub)!, truth(d.hub), d);
+  }
+  assert.is(p.inCharge, 'baseline');
+  assert.ok(p.scores().learned > p.scores().baseline);
+});
+
+const programs: Program[] = [
+  { name: 'cpu', fragments: [{ template: 'cpu#0', estimate: 20_000, memoryBytes: 1 << 20, simd: true, gpu: false, data: false, dataBytes: 0, requires: [] }] },
+  { name: 'data', fragments: [{ template: 'data#0', estimate: 10_000, memoryBytes: 1 << 19, simd: false, gpu: false, data: true, dataBytes: 32 << 20, requires: [] }] },
+  { name: 'gpu', fragments: [{ template: 'gpu#0', estimate: 30_000, memoryBytes: 1 << 20, simd: false, gpu: true, data: false, dataBytes: 0, requires: ['gpu'] }] },
+];
+
+test('the simulator is deterministic, finishes every job, and offers only capable hubs', () => {
+  const cluster = makeCluster({ hubs: 16, seed: 9, gpuShare: 0.3 });
+  const gpuHubs = new Set(cluster.hubs.filter((h) => h.gpu).map((h) => h.id));
+  assert.ok(gpuHubs.size > 0 && gpuHubs.size < 16);
+  let offeredNonGpu = 0;
+  const watching: PlacementPolicy = {
+    name: 'watch',
+    choose: (f, hubs) => {
+      if (f.requires.includes('gpu')) offeredNonGpu += hubs.filter((h) => !gpuHubs.has(h.id)).length;
+      return costModelPolicy().choose(f, hubs);
+    },
+  };
+  const opts = { cluster, programs, jobs: 400, interarrivalMs: 30, seed: 2 };
+  const a = simulate(watching, opts);
+  const b = simulate(costModelPolicy(), opts);
+  assert.is(a.jobs, 400);
+  assert.is(offeredNonGpu, 0);
+  assert.is(a.meanJobMs, b.meanJobMs, 'same seed, same decisions, same result');
+  const o = simulate(ORACLE, opts);
+  assert.is(o.jobs, 400);
+  const l = simulate(new LearnedPolicy({ seed: 1 }), opts);
+  assert.is(l.jobs, 400);
+});
+
+test.run();
