@@ -17,13 +17,13 @@
  * decisions, every policy). Last line:
  *   bench policy: learned=… best_heuristic=… oracle=… decisions=… (ms)
  */
-import { existsSync } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildBundle } from '../fragments/index.js';
 import type { Manifest } from '../fragments/abi.js';
-import { BASELINES, LearnedPolicy, costModelPolicy, withHoldback, type HubView, type PlacementPolicy } from '../runtime/policy/index.js';
+import { BASELINES, LearnedPolicy, costModelPolicy, formatDecision, withHoldback, type HubView, type PlacementPolicy } from '../runtime/policy/index.js';
 import { ORACLE, makeCluster, programsFromManifest, simulate, type SimResult } from '../runtime/sim/index.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -101,6 +101,7 @@ function decisionLatency(n: number, learned: LearnedPolicy): { p50: number; p99:
 
 async function main(): Promise<void> {
   const m = await manifests();
+  await mkdir(path.join(ROOT, 'build'), { recursive: true });
   const programs = Object.entries(m).map(([name, man]) => programsFromManifest(man, name));
   const jobs = quick ? 1200 : 3000;
   const warm = Math.floor(jobs / 3);
@@ -119,7 +120,10 @@ async function main(): Promise<void> {
   for (const [name, make] of policies) {
     const p = make();
     if (p instanceof LearnedPolicy) learnedForLatency = p;
-    const r = simulate(p, opts);
+    // The cost model's placements, as a decision log for `weave policy train|eval`.
+    const log = name === 'cost-model' ? createWriteStream(path.join(ROOT, 'build', 'policy-decisions.ndjson')) : undefined;
+    const r = simulate(p, { ...opts, onOutcome: log && ((rec) => log.write(formatDecision(rec))) });
+    if (log) await new Promise((done) => log.end(done));
     r.policy = name;
     results.push(r);
     means[name] = r.meanJobMsAfter(warm);

@@ -9,5 +9,6 @@ import { build } from './commands/build.js';
 import { run } from './commands/run.js';
 import { inspect } from './commands/inspect.js';
 import { hubs } from './commands/hubs.js';
+import { policy } from './commands/policy.js';
 
-process.exitCode = await main('weave', 'build, inspect and run WebAssembly fragment bundles', [build, run, inspect, hubs], process.argv.slice(2));
+process.exitCode = await main('weave', 'build, inspect and run WebAssembly fragment bundles', [build, run, inspect, hubs, policy], process.argv.slice(2));

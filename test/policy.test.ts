@@ -12,6 +12,8 @@ import {
   type FragmentView, type HubView, type PlacementPolicy,
 } from '../runtime/policy/index.js';
 import { makeCluster, simulate, ORACLE, type Program } from '../runtime/sim/index.js';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { runCli } from './helpers/nats-server.js';
 
 const test = suite('policy');
 
@@ -107,6 +109,35 @@ test('the simulator is deterministic, finishes every job, and offers only capabl
   assert.is(o.jobs, 400);
   const l = simulate(new LearnedPolicy({ seed: 1 }), opts);
   assert.is(l.jobs, 400);
+});
+
+test('weave run --policy with a decision log, weave policy train and eval, then --policy-file', async () => {
+  mkdirSync('build/test', { recursive: true });
+  const log = 'build/test/decisions.ndjson';
+  const saved = 'build/test/policy.json';
+  rmSync(log, { force: true });
+  rmSync(saved, { force: true });
+  const b = await runCli('weave', ['build', 'examples/simd.ts', '-o', 'build/test/policy-simd.wasm', '--yield-interval', '100']);
+  assert.is(b.status, 0, b.stderr);
+  const first = await runCli('weave', ['run', 'build/test/policy-simd.wasm', '48', '8', '--migrate-every', '2', '--policy', 'cost-model', '--decision-log', log]);
+  assert.is(first.status, 0, first.stderr);
+  const lines = readFileSync(log, 'utf8').trim().split('\n');
+  assert.ok(lines.length >= 4, `${lines.length} placements logged`);
+  assert.is(JSON.parse(lines[0]).policy, 'cost-model');
+  const train = await runCli('weave', ['policy', 'train', log, '-o', saved]);
+  assert.is(train.status, 0, train.stderr);
+  assert.ok(existsSync(saved));
+  const again = await runCli('weave', ['run', 'build/test/policy-simd.wasm', '48', '8', '--migrate-every', '2', '--policy-file', saved, '--decision-log', log]);
+  assert.is(again.status, 0, again.stderr);
+  assert.is(again.stdout, first.stdout, 'placement never changes the result');
+  assert.ok(readFileSync(log, 'utf8').includes('"policy":"learned"'));
+  const evalRun = await runCli('weave', ['policy', 'eval', log, '--policy-file', saved, '--json']);
+  assert.is(evalRun.status, 0, evalRun.stderr);
+  const e = JSON.parse(evalRun.stdout) as { records: number; learned: { median: number }; costModel: { median: number } };
+  assert.ok(e.records > lines.length && Number.isFinite(e.learned.median) && Number.isFinite(e.costModel.median));
+  const bad = await runCli('weave', ['policy', 'eval', 'README.md', '--policy-file', saved]);
+  assert.is(bad.status, 2);
+  assert.match(bad.stderr, /README\.md:1: not JSON/);
 });
 
 test.run();

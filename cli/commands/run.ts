@@ -1,9 +1,13 @@
 /** `weave run <module.wasm> [args…]`: run a job on the mesh and print its result. */
 import { loadBundle, parseArgs, formatResult } from '../../runtime/exec/index.js';
 import { startEmbeddedMesh, connectMesh, runJob, pickEntry, type Transport } from '../../runtime/hub/index.js';
+import { appendFileSync, existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
+import { BASELINES, LearnedPolicy, formatDecision, type DecisionRecord, type LearnedState, type PlacementPolicy } from '../../runtime/policy/index.js';
 import { datasetFlags, intOption, UsageError, type Command } from '../command.js';
 import { readModule } from './inspect.js';
+
+const POLICY_NAMES = [...Object.keys(BASELINES), 'learned'];
 
 export const run: Command = {
   name: 'run',
@@ -38,6 +42,12 @@ options:
                         (repeatable)
   --data NAME=PATH      embedded mesh only: every embedded hub serves this dataset
                         (repeatable)
+  --policy NAME         placement: ${POLICY_NAMES.join(' | ')} (default: round-robin on the
+                        embedded mesh, ranked hubs over NATS); it places every fragment
+                        (embedded) or picks the hub the job starts on (NATS)
+  --policy-file FILE    the learned policy's state: loaded when it exists (implies
+                        --policy learned), saved back after the job with what it learned
+  --decision-log FILE   append every placement and its cost (ndjson) for weave policy
   -h, --help            show this help
 
 exit codes: 0 ok, 1 the program trapped, a hub failed, no live hub has what the job
@@ -53,6 +63,9 @@ requires (weave build --require), or NATS is unreachable; 2 bad input`,
     output: { type: 'string' },
     reads: { type: 'string', multiple: true },
     data: { type: 'string', multiple: true },
+    policy: { type: 'string' },
+    'policy-file': { type: 'string' },
+    'decision-log': { type: 'string' },
   },
   async run(values, positionals) {
     if (positionals.length < 1) throw new UsageError('weave run needs a module, e.g. weave run build/matmul.wasm 64 2');
@@ -77,9 +90,17 @@ requires (weave build --require), or NATS is unreachable; 2 bad input`,
       }
     }
     const reads = (values.reads ?? []) as string[];
+    const policyFile = values['policy-file'] as string | undefined;
+    const policyName = (values.policy as string | undefined) ?? (policyFile ? 'learned' : undefined);
+    if (policyName !== undefined && !POLICY_NAMES.includes(policyName)) throw new UsageError(`--policy must be one of ${POLICY_NAMES.join(', ')}, got '${policyName}'`);
+    if (policyFile && policyName !== 'learned') throw new UsageError('--policy-file holds a learned policy; use it with --policy learned');
+    const policy = policyName === undefined ? undefined : await loadPolicy(policyName, policyFile);
+    const decisionLog = values['decision-log'] as string | undefined;
+    const onDecision = decisionLog ? (rec: DecisionRecord) => appendFileSync(decisionLog, formatDecision(rec)) : undefined;
     const mesh: Transport = natsUrl ? await connectMesh({ nats: natsUrl, waitForHubsMs }) : await startEmbeddedMesh({ hubs, datasets });
     try {
-      const r = await runJob(mesh, bundle, { entry, args, migrateEvery, input, datasets: reads });
+      const r = await runJob(mesh, bundle, { entry, args, migrateEvery, input, datasets: reads, policy, onDecision });
+      if (policyFile && policy instanceof LearnedPolicy) await writeFile(policyFile, JSON.stringify(policy.toJSON()) + '\n');
       if (values.output) await writeFile(values.output as string, r.output);
       else if (r.output.byteLength) process.stderr.write(`weave: the job wrote ${r.output.byteLength} bytes of output; keep them with --output FILE\n`);
       const result = formatResult(r);
@@ -101,3 +122,13 @@ requires (weave build --require), or NATS is unreachable; 2 bad input`,
 };
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
+
+async function loadPolicy(name: string, file: string | undefined): Promise<PlacementPolicy> {
+  if (name !== 'learned') return BASELINES[name as keyof typeof BASELINES]();
+  if (!file || !existsSync(file)) return new LearnedPolicy();
+  try {
+    return LearnedPolicy.fromJSON(JSON.parse(await readFile(file, 'utf8')) as LearnedState);
+  } catch (e) {
+    throw new UsageError(`--policy-file ${file}: ${(e as Error).message}; make one with weave policy train`);
+  }
+}

@@ -18,7 +18,8 @@ import type { ValType } from '../../fragments/abi.js';
 import { PROTOCOL_VERSION, type ExecReply, type ExecRequest } from './protocol.js';
 import type { Transport } from './transport.js';
 import { HubError, JobError, TransportError } from './errors.js';
-import { describeMisfit, jobNeeds, rankHubs, roundRobin } from '../policy/index.js';
+import { describeMisfit, jobNeeds, rankHubs, roundRobin, type DecisionRecord, type PlacementPolicy } from '../policy/index.js';
+import { livePlacement } from './placement.js';
 import { runRouted } from './routed.js';
 
 export interface JobOptions {
@@ -34,6 +35,10 @@ export interface JobOptions {
   datasets?: string[];
   /** The job's input bytes (io.input-*). */
   input?: Uint8Array;
+  /** Places fragments (stepwise) or picks the hub a routed job starts on. @default round-robin */
+  policy?: PlacementPolicy;
+  /** Every placement once its cost is known (a decision log). */
+  onDecision?: (rec: DecisionRecord) => void;
   /** Observe a failed placement that is being retried elsewhere. */
   onRetry?: (r: { hub: string; fragment: number; error: Error }) => void;
 }
@@ -115,6 +120,7 @@ async function runStepwise(transport: Transport, bundle: LoadedBundle, entry: st
   const place = roundRobin();
   const needs = jobNeeds(bundle.manifest, opts.datasets);
   const data = newDataTotals();
+  const chooser = opts.policy && livePlacement(opts.policy, bundle, needs, opts.onDecision);
   const stats = { fragments: 0, checkpoints: 0, migrations: 0, bytesMoved: 0, execMs: 0, yields: 0, retries: 0 };
   /** Hubs that failed this job: not used again by it. */
   const avoid = new Set<string>();
@@ -129,9 +135,11 @@ async function runStepwise(transport: Transport, bundle: LoadedBundle, entry: st
       if (!up.length) {
         throw new JobError(`no hubs are available to run the job${avoid.size ? ` (failed: ${[...avoid].join(', ')})` : ''}`);
       }
-      const live = rankHubs(up, { ...needs, prefers: [], datasets: [] }).map((h) => h.id);
-      if (!live.length) throw new JobError(describeMisfit(up, needs), { code: 'no-capable-hub' });
-      const hub = place(live);
+      const capable = rankHubs(up, { ...needs, prefers: [], datasets: [] });
+      if (!capable.length) throw new JobError(describeMisfit(up, needs), { code: 'no-capable-hub' });
+      const hub = chooser
+        ? chooser.choose(fragment, lastHub, current?.memory.byteLength ?? 0, capable)
+        : place(capable.map((h) => h.id));
       const req: ExecRequest = { kind: 'exec', v: PROTOCOL_VERSION, job, bundle: bundle.hash, entry, fragment, migrateEvery, seed: opts.seed, input: opts.input };
       if (current) {
         const base = heldBy.get(hub);
@@ -178,6 +186,7 @@ async function runStepwise(transport: Transport, bundle: LoadedBundle, entry: st
       pausedAt = reply.pausedAt;
       if (!paused) stats.fragments++;
       const placement = { fragment, hub, ms: performance.now() - started, bytesIn: req.checkpoint?.byteLength ?? 0, bytesOut: reply.checkpoint?.byteLength ?? 0 };
+      chooser?.done(placement.ms);
       placements.push(placement);
       opts.onPlacement?.(placement);
       lastHub = hub;

@@ -65,7 +65,7 @@ export class NatsMesh implements Transport {
 
   /** Live hubs that take work, sorted by id. */
   hubs(): HubInfo[] {
-    return this.adverts().filter((a) => a.state === 'ready').map((a) => ({ id: a.id, caps: a.caps, datasets: a.datasets }));
+    return this.adverts().filter((a) => a.state === 'ready').map((a) => ({ id: a.id, caps: a.caps, datasets: a.datasets, load: a.load }));
   }
 
   /** Every hub heard from recently, whatever its state. */

@@ -22,6 +22,7 @@ import type { Transport } from './transport.js';
 import { HubError, JobError } from './errors.js';
 import { addData, newDataTotals, retryDelay, sleep, type JobOptions, type JobResult, type Placement } from './engine.js';
 import { describeMisfit, jobNeeds, rankHubs } from '../policy/index.js';
+import { livePlacement } from './placement.js';
 
 /** Jobs start on successive hubs, so concurrent jobs spread over the mesh. */
 let nextStart = 0;
@@ -45,6 +46,7 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
   const keys: string[] = [];
   const needs = jobNeeds(bundle.manifest, opts.datasets);
   const data = newDataTotals();
+  const chooser = opts.policy && livePlacement(opts.policy, bundle, needs, opts.onDecision);
 
   try {
     for (let attempt = 0; ; attempt++) {
@@ -52,8 +54,12 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
       if (!up.length) throw new JobError(`no hubs are available to run the job${avoid.size ? ` (failed: ${[...avoid].join(', ')})` : ''}`);
       // Rotate, then rank: the best-fitting hubs lead the route, and jobs spread among equals.
       const start = nextStart++ % up.length;
-      const route = rankHubs([...up.slice(start), ...up.slice(0, start)], needs).map((h) => h.id);
-      if (!route.length) throw new JobError(describeMisfit(up, needs), { code: 'no-capable-hub' });
+      const ranked = rankHubs([...up.slice(start), ...up.slice(0, start)], needs);
+      if (!ranked.length) throw new JobError(describeMisfit(up, needs), { code: 'no-capable-hub' });
+      // With a policy, it picks the hub the job starts on; the route goes on in rank order.
+      const first = chooser ? chooser.choose(fragment, undefined, state?.byteLength ?? 0, ranked) : ranked[0].id;
+      const route = [first, ...ranked.map((h) => h.id).filter((h) => h !== first)];
+      const attemptStarted = performance.now();
       const key = `${job}.${attempt}`;
       keys.push(key);
       const req: ExecRequest = {
@@ -108,6 +114,7 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
       stats.execMs += reply.execMs;
       stats.yields = reply.yields;
       addData(data, reply.data);
+      if (reply.outcome === 'done') chooser?.done(performance.now() - attemptStarted);
       // A retry after this goes to the job's data first.
       for (const n of data.names) if (!needs.datasets.includes(n)) needs.datasets.push(n);
       if (reply.outcome === 'done') {

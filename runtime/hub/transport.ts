@@ -12,6 +12,9 @@ export interface HubInfo {
   id: string;
   caps?: { avx2?: boolean; gpu?: boolean };
   datasets?: readonly string[];
+  /** From its advert, where there is one. */
+  load?: { slots: number; busy: number; queue: number; cpu: number };
+  rttMs?: number;
 }
 
 export interface Transport {

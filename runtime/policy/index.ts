@@ -19,3 +19,4 @@ export { features, FEATURE_COUNT, transferMs, remoteDataBytes } from './features
 export { BASELINES, costModelMs, costModelPolicy, leastLoadedPolicy, randomPolicy, roundRobinPolicy, stayPolicy, type BaselineName } from './baselines.js';
 export { LearnedPolicy, type LearnedOptions, type LearnedState } from './learned.js';
 export { withHoldback, type HoldbackOptions, type HoldbackPolicy } from './holdback.js';
+export { formatDecision, parseDecisionLog, DecisionLogError, type DecisionRecord } from './log.js';

@@ -9,6 +9,7 @@
  *   r.meanJobMs
  */
 import type { Decision, FragmentView, HubView, PlacementPolicy } from '../policy/types.js';
+import type { DecisionRecord } from '../policy/log.js';
 import {
   LOCAL_READ_BYTES_PER_MS, acceleration, linkMs, loadAt, rng, type FragmentTemplate, type Program, type SimHub,
 } from './model.js';
@@ -27,6 +28,8 @@ export interface SimOptions {
   failures?: boolean;
   /** Sample decision latency every N decisions (µs). @default 97 */
   latencyEvery?: number;
+  /** Every completed placement, as a decision log record. */
+  onOutcome?: (rec: DecisionRecord) => void;
 }
 
 export interface SimResult {
@@ -44,7 +47,7 @@ export interface SimResult {
 }
 
 interface Job { id: number; program: Program; size: number; dataset?: string; arrival: number; next: number; at?: HubState; done: boolean }
-interface Task { job: Job; tmpl: FragmentTemplate; view: FragmentView; hubView: HubView; decision: Decision; placedAt: number; hub: HubState; endsAt?: number; epoch: number }
+interface Task { job: Job; tmpl: FragmentTemplate; view: FragmentView; hubView: HubView; decision: Decision; placedAt: number; hub: HubState; endsAt?: number; epoch: number; candidates: number }
 interface HubState { h: SimHub; up: boolean; running: Set<Task>; queue: Task[]; cpu: number; epoch: number }
 
 type Event =
@@ -193,7 +196,7 @@ export function simulate(policyOrOracle: PlacementPolicy | typeof ORACLE, opts: 
     const i = views.findIndex((v) => v.id === decision.hub);
     if (i < 0) throw new Error(`${policy.name} chose '${decision.hub}', not a candidate`);
     const s = able[i];
-    const task: Task = { job, tmpl: f, view, hubView: views[i], decision, placedAt: now, hub: s, epoch: s.epoch };
+    const task: Task = { job, tmpl: f, view, hubView: views[i], decision, placedAt: now, hub: s, epoch: s.epoch, candidates: views.length };
     if (s.running.size < s.h.slots) startTask(task);
     else s.queue.push(task);
   };
@@ -256,6 +259,7 @@ export function simulate(policyOrOracle: PlacementPolicy | typeof ORACLE, opts: 
         const job = task.job;
         const ms = now - task.placedAt;
         policy.observe?.(task.view, task.hubView, ms, task.decision);
+        opts.onOutcome?.({ t: now, policy: task.decision.policy, fragment: task.view, hub: task.hubView, candidates: task.candidates, predictedMs: task.decision.predictedMs, ms });
         const compute = computeMs(job, task.tmpl, s.h, now) * s.h.speed / job.size;
         const m = measured.get(task.tmpl.template);
         measured.set(task.tmpl.template, m === undefined ? compute : m * 0.9 + compute * 0.1);
