@@ -21,6 +21,8 @@ options:
   --data NAME=PATH advertise a dataset held at PATH (repeatable)
   --label K=V      advertise a label, e.g. --label zone=eu (repeatable)
   --no-gpu         do not probe for a WebGPU adapter (gpu calls then run on the CPU)
+  --throttle F     run fragments as if this machine were F times slower (benchmarks of
+                   placement with several hubs on one machine; default 1)
   --data-link-delay-ms MS, --data-link-mbps MBPS
                    emulate a slower link for the dataset ranges this hub serves to
                    others: each reply waits MS plus its size at MBPS megabits/s (for
@@ -35,6 +37,7 @@ exit codes: 0 stopped cleanly, 1 NATS unreachable or a fatal error, 2 bad input`
     data: { type: 'string', multiple: true },
     label: { type: 'string', multiple: true },
     'no-gpu': { type: 'boolean' },
+    throttle: { type: 'string' },
     'data-link-delay-ms': { type: 'string' },
     'data-link-mbps': { type: 'string' },
   },
@@ -48,6 +51,7 @@ exit codes: 0 stopped cleanly, 1 NATS unreachable or a fatal error, 2 bad input`
       datasets,
       labels: pairs(values.label, '--label'),
       gpu: !values['no-gpu'],
+      throttle: intOption(values.throttle, '--throttle', 1, 100),
       dataLink: {
         delayMs: intOption(values['data-link-delay-ms'], '--data-link-delay-ms', 0, 60_000) ?? 0,
         mbps: intOption(values['data-link-mbps'], '--data-link-mbps', 1, 1_000_000) ?? 0,

@@ -21,7 +21,7 @@ import {
   DISCOVER_SUBJECT, execSubject, isSubjectToken, pingSubject,
 } from '../net/index.js';
 import { HubThread } from './hub-thread.js';
-import { detectCapabilities } from './capabilities.js';
+import { calibrateSpeed, detectCapabilities } from './capabilities.js';
 import { simdKernels } from '../host/index.js';
 import { detectGpu, gpuKernels, releaseGpu, type GpuKernels } from '../host/gpu.js';
 import { createLogger, type Logger } from './log.js';
@@ -45,6 +45,8 @@ export interface HubOptions {
   log?: Logger;
   /** Probe for a WebGPU adapter and serve `gpu` calls on it. @default true */
   gpu?: boolean;
+  /** Run fragments as if this many times slower (benchmarks: hubs that differ on one machine). @default 1 */
+  throttle?: number;
   /** Emulated link for dataset ranges served to other hubs: each reply waits `delayMs`
    *  plus its size at `mbps` (0: no limit). For benchmarks on one machine. */
   dataLink?: { delayMs: number; mbps: number };
@@ -74,6 +76,7 @@ export interface ResolvedHubOptions {
   drainTimeoutMs: number;
   log: Logger;
   dataLink: { delayMs: number; mbps: number };
+  throttle: number;
   /** The GPU the hub serves `gpu` calls on (set by startHub after probing), or why none. */
   gpu?: GpuKernels;
   gpuReason?: string;
@@ -96,6 +99,7 @@ export function resolveHubOptions(opts: HubOptions): ResolvedHubOptions {
     advertEveryMs: opts.advertEveryMs ?? 2000, drainTimeoutMs: opts.drainTimeoutMs ?? 30_000,
     log: opts.log ?? createLogger({ hub: name }),
     dataLink: opts.dataLink ?? { delayMs: 0, mbps: 0 },
+    throttle: opts.throttle ?? 1,
   };
 }
 
@@ -134,8 +138,9 @@ export class HubDaemon {
     this.id = opts.name;
     this.log = opts.log;
     this.caps.gpu = opts.gpu !== undefined;
+    this.caps.speed = calibrateSpeed(opts.throttle);
     this.threads = Array.from({ length: opts.slots }, (_, i) => new HubThread(`${this.id}/${i}`, {
-      headroom: MESSAGE_HEADROOM, datasets: opts.datasets, gpu: this.caps.gpu, onMainCall: (call) => this.mainCall(call),
+      headroom: MESSAGE_HEADROOM, datasets: opts.datasets, gpu: this.caps.gpu, throttle: opts.throttle, onMainCall: (call) => this.mainCall(call),
     }));
     this.wire = new Wire(nc);
     this.everyMs = opts.advertEveryMs;

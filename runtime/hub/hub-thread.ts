@@ -23,6 +23,8 @@ export interface HubThreadOptions {
   headroom?: number;
   /** Datasets the thread reads itself: name -> file path. */
   datasets?: Record<string, string>;
+  /** Behave this many times slower (HubCoreOptions.throttle). @default 1 */
+  throttle?: number;
   /** The hub has a GPU: the thread's gpu calls go to `onMainCall`. @default false */
   gpu?: boolean;
   /** Answers what the thread cannot do itself (a dataset held elsewhere, GPU work). @default unavailable */
@@ -39,7 +41,7 @@ export class HubThread {
   held = 0;
 
   constructor(readonly id: string, opts: HubThreadOptions = {}) {
-    this.worker = new Worker(SCRIPT, { workerData: { hubId: id, preempt: this.flag, headroom: opts.headroom ?? 0, datasets: opts.datasets ?? {}, gpu: opts.gpu ?? false } });
+    this.worker = new Worker(SCRIPT, { workerData: { hubId: id, preempt: this.flag, headroom: opts.headroom ?? 0, datasets: opts.datasets ?? {}, gpu: opts.gpu ?? false, throttle: opts.throttle ?? 1 } });
     // A fragment reading a dataset this hub does not serve blocks until the main thread answers.
     serveMainCalls(this.worker, opts.onMainCall ?? (async () => ({ status: -1 })));
     this.worker.on('message', (msg: { id: number; reply?: HubReply; restored?: number; mainCall?: unknown }) => {

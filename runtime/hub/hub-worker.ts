@@ -22,6 +22,7 @@ const datasets = new Datasets(workerData.datasets ?? {}, (name, offset, into) =>
 const hub = new HubCore(workerData.hubId as string, () => Atomics.load(flag, 0) !== 0, {
   headroom: workerData.headroom as number, datasets, gpu: workerData.gpu ? mainThreadGpu(parentPort!) : undefined,
   log: createLogger({ hub: workerData.hubId }),
+  throttle: workerData.throttle as number | undefined,
 });
 parentPort!.on('message', async (msg: { id: number; req: any }) => {
   const reply = await hub.handle(msg.req, { onRestored: (at) => parentPort!.postMessage({ id: msg.id, restored: at }) });

@@ -27,6 +27,12 @@ export interface HubCoreOptions {
   gpu?: GpuAccess;
   /** Where the fragments' control.log lines go, with their job. @default dropped */
   log?: Logger;
+  /**
+   * Test and benchmark knob: make this hub behave as if `throttle` times slower, by
+   * waiting (throttle - 1) x the run's time after each run. Lets hubs on one machine
+   * differ in speed for real-cluster placement benchmarks. @default 1
+   */
+  throttle?: number;
 }
 
 export interface ExecHooks {
@@ -187,6 +193,8 @@ export class HubCore {
       fragments++;
       fragment = out.next;
     }
+    const throttle = this.opts.throttle ?? 1;
+    if (throttle > 1) idle((throttle - 1) * (performance.now() - t0));
     const execMs = performance.now() - t0;
     const pausedAt = out.kind === 'paused' ? performance.timeOrigin + performance.now() : undefined;
     if (out.kind === 'done') {
@@ -217,3 +225,10 @@ export class HubCore {
     };
   }
 }
+
+/** Block this thread for `ms` without using the CPU (workers may wait on Atomics). */
+function idle(ms: number): void {
+  if (ms > 0) Atomics.wait(PAUSE_CELL, 0, 0, ms);
+}
+
+const PAUSE_CELL = new Int32Array(new SharedArrayBuffer(4));

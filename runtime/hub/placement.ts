@@ -36,7 +36,7 @@ export function livePlacement(policy: PlacementPolicy, bundle: LoadedBundle, nee
     };
   };
   const hubView = (h: HubInfo): HubView => ({
-    id: h.id, slots: h.load?.slots ?? 1, busy: h.load?.busy ?? 0, queue: h.load?.queue ?? 0, cpu: h.load?.cpu ?? 0, speed: 1,
+    id: h.id, slots: h.load?.slots ?? 1, busy: h.load?.busy ?? 0, queue: h.load?.queue ?? 0, cpu: h.load?.cpu ?? 0, speed: h.caps?.speed ?? 1,
     caps: { avx2: !!h.caps?.avx2, gpu: !!h.caps?.gpu }, datasets: h.datasets ?? [], rttMs: h.rttMs ?? DEFAULT_RTT_MS, mbps: DEFAULT_MBPS,
   });
   return {

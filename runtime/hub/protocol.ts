@@ -115,7 +115,7 @@ export interface HubAdvert {
   v: number;
   id: string;
   state: HubState;
-  caps: { cores: number; avx2: boolean; gpu: boolean; memoryMiB: number; node: string; arch: string };
+  caps: { cores: number; avx2: boolean; gpu: boolean; memoryMiB: number; node: string; arch: string; speed?: number };
   /** `heldMiB`: base checkpoints kept for diffs (one per job); `rssMiB`: the process's resident memory. */
   load: { slots: number; busy: number; queue: number; cpu: number; jobs: number; rssMiB: number; heldMiB: number; dataRemoteBytes?: number; gpuCalls?: number };
   datasets: string[];

@@ -10,7 +10,7 @@ import type { ExecRequest, HubReply, HubRequest, ProgressEvent } from './protoco
 /** A hub as placement sees it: its id, and what it has (runtime/policy ranks on these). */
 export interface HubInfo {
   id: string;
-  caps?: { avx2?: boolean; gpu?: boolean };
+  caps?: { avx2?: boolean; gpu?: boolean; speed?: number };
   datasets?: readonly string[];
   /** From its advert, where there is one. */
   load?: { slots: number; busy: number; queue: number; cpu: number };
