@@ -10,6 +10,7 @@
  */
 import type { Decision, FragmentView, HubView, PlacementPolicy } from './types.js';
 import { remoteDataBytes, transferMs } from './features.js';
+import { uniform } from './random.js';
 
 export function stayPolicy(): PlacementPolicy {
   return {
@@ -20,8 +21,7 @@ export function stayPolicy(): PlacementPolicy {
 
 /** `seed` makes runs repeatable (xorshift32). */
 export function randomPolicy(seed = 1): PlacementPolicy {
-  let s = seed >>> 0 || 1;
-  const next = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 4294967296; };
+  const next = uniform(seed);
   return { name: 'random', choose: (_f, hubs) => ({ hub: hubs[Math.floor(next() * hubs.length)].id, policy: 'random' }) };
 }
 

@@ -7,6 +7,7 @@
  *   const p = withHoldback(new LearnedPolicy(), costModelPolicy(), { share: 0.05 });
  */
 import type { Decision, FragmentView, HubView, PlacementPolicy } from './types.js';
+import { uniform } from './random.js';
 
 export interface HoldbackOptions {
   /** Share of decisions sent to the side that is not in charge. @default 0.05 */
@@ -29,8 +30,7 @@ export function withHoldback(learned: PlacementPolicy, baseline: PlacementPolicy
   const share = opts.share ?? 0.05;
   const margin = opts.margin ?? 1.05;
   const minSamples = opts.minSamples ?? 50;
-  let s = (opts.seed ?? 7) >>> 0 || 1;
-  const rand = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 4294967296; };
+  const rand = uniform(opts.seed ?? 7);
   // Exponential moving averages of cost / typical cost, per side.
   const ema = { learned: 1, baseline: 1 };
   const n = { learned: 0, baseline: 0 };

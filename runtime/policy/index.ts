@@ -20,3 +20,4 @@ export { BASELINES, costModelMs, costModelPolicy, leastLoadedPolicy, randomPolic
 export { LearnedPolicy, type LearnedOptions, type LearnedState } from './learned.js';
 export { withHoldback, type HoldbackOptions, type HoldbackPolicy } from './holdback.js';
 export { formatDecision, parseDecisionLog, DecisionLogError, type DecisionRecord } from './log.js';
+export { uniform } from './random.js';

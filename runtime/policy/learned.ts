@@ -28,6 +28,7 @@
 import brain from 'brain.js';
 import { FEATURE_COUNT, features } from './features.js';
 import { costModelMs, costModelPolicy } from './baselines.js';
+import { uniform } from './random.js';
 import type { Decision, FragmentView, HubView, PlacementPolicy } from './types.js';
 
 export interface LearnedOptions {
@@ -96,8 +97,7 @@ export class LearnedPolicy implements PlacementPolicy {
     };
     this.epsilon = this.opts.epsilon;
     this.logRange = Math.log(this.opts.range);
-    let s = this.opts.seed >>> 0 || 1;
-    this.rand = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 4294967296; };
+    this.rand = uniform(this.opts.seed);
     // Sigmoid units (brain.js's default): an untrained network outputs about 0.5, which
     // here means "no correction", so it starts out placing like the cost model.
     this.net = new brain.NeuralNetwork({ hiddenLayers: this.opts.hidden }) as unknown as Net;

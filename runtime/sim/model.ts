@@ -7,6 +7,7 @@
  *   const cluster = makeCluster({ hubs: 64, seed: 1 });
  */
 import type { Capability } from '../../fragments/abi.js';
+import { uniform } from '../policy/random.js';
 
 export interface SimHub {
   id: string;
@@ -51,10 +52,8 @@ export interface ClusterOptions {
   mtbfMs?: number;
 }
 
-export function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 4294967296; };
-}
+/** Seeded uniform [0, 1), shared with the policies so runs repeat exactly. */
+export const rng = uniform;
 
 export function makeCluster(opts: ClusterOptions): { hubs: SimHub[]; datasets: string[] } {
   const r = rng(opts.seed ?? 1);
