@@ -13,7 +13,8 @@ import {
 } from '../runtime/policy/index.js';
 import { makeCluster, simulate, ORACLE, type Program } from '../runtime/sim/index.js';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { runCli } from './helpers/nats-server.js';
+import { runCli, startHubProcess, startNatsServer } from './helpers/nats-server.js';
+import { connect } from 'nats';
 
 const test = suite('policy');
 
@@ -138,6 +139,30 @@ test('weave run --policy with a decision log, weave policy train and eval, then 
   const bad = await runCli('weave', ['policy', 'eval', 'README.md', '--policy-file', saved]);
   assert.is(bad.status, 2);
   assert.match(bad.stderr, /README\.md:1: not JSON/);
+});
+
+test('--policy-shared keeps the learned policy in JetStream, where the next job finds it', async () => {
+  const ns = await startNatsServer({ jetstream: true });
+  const hubs = await Promise.all(['p', 'q'].map((n) => startHubProcess(ns.url, n, ['--slots', '1', '--no-gpu'])));
+  try {
+    const seen: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      const r = await runCli('weave', ['run', 'build/test/policy-simd.wasm', '48', '8', '--nats', ns.url, '--policy-shared']);
+      assert.is(r.status, 0, r.stderr);
+      const nc = await connect({ servers: ns.url });
+      const kv = await nc.jetstream().views.kv('weave-policy');
+      const e = await kv.get('learned');
+      seen.push((JSON.parse(new TextDecoder().decode(e!.value)) as { seen: number }).seen);
+      await nc.close();
+    }
+    assert.ok(seen[1] > seen[0], `the second job continued from the first's policy: ${seen.join(' -> ')}`);
+    const noNats = await runCli('weave', ['run', 'build/test/policy-simd.wasm', '4', '1', '--policy-shared'], { ...process.env, NATS_URL: '' });
+    assert.is(noNats.status, 2);
+    assert.match(noNats.stderr, /--policy-shared keeps the policy on the NATS server/);
+  } finally {
+    await Promise.all(hubs.map((h) => h.stop('SIGKILL')));
+    await ns.stop();
+  }
 });
 
 test.run();

@@ -1,6 +1,7 @@
 /** `weave run <module.wasm> [args…]`: run a job on the mesh and print its result. */
 import { loadBundle, parseArgs, formatResult } from '../../runtime/exec/index.js';
-import { startEmbeddedMesh, connectMesh, runJob, pickEntry, type Transport } from '../../runtime/hub/index.js';
+import { startEmbeddedMesh, connectMesh, runJob, pickEntry, type NatsMesh, type Transport } from '../../runtime/hub/index.js';
+import { sharedValue, type SharedValue } from '../../runtime/net/index.js';
 import { appendFileSync, existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { BASELINES, LearnedPolicy, formatDecision, type DecisionRecord, type LearnedState, type PlacementPolicy } from '../../runtime/policy/index.js';
@@ -47,6 +48,10 @@ options:
                         (embedded) or picks the hub the job starts on (NATS)
   --policy-file FILE    the learned policy's state: loaded when it exists (implies
                         --policy learned), saved back after the job with what it learned
+  --policy-shared       with --nats: the learned policy lives in the server's JetStream
+                        key-value bucket 'weave-policy' (nats-server -js), shared by every
+                        engine: loaded before the job, stored after it (implies --policy
+                        learned; the last writer wins)
   --decision-log FILE   append every placement and its cost (ndjson) for weave policy
   -h, --help            show this help
 
@@ -65,6 +70,7 @@ requires (weave build --require), or NATS is unreachable; 2 bad input`,
     data: { type: 'string', multiple: true },
     policy: { type: 'string' },
     'policy-file': { type: 'string' },
+    'policy-shared': { type: 'boolean' },
     'decision-log': { type: 'string' },
   },
   async run(values, positionals) {
@@ -91,16 +97,24 @@ requires (weave build --require), or NATS is unreachable; 2 bad input`,
     }
     const reads = (values.reads ?? []) as string[];
     const policyFile = values['policy-file'] as string | undefined;
-    const policyName = (values.policy as string | undefined) ?? (policyFile ? 'learned' : undefined);
+    const shared = !!values['policy-shared'];
+    if (shared && !natsUrl) throw new UsageError('--policy-shared keeps the policy on the NATS server; give --nats URL (or NATS_URL)');
+    if (shared && policyFile) throw new UsageError('use --policy-file or --policy-shared, not both');
+    const policyName = (values.policy as string | undefined) ?? (policyFile || shared ? 'learned' : undefined);
     if (policyName !== undefined && !POLICY_NAMES.includes(policyName)) throw new UsageError(`--policy must be one of ${POLICY_NAMES.join(', ')}, got '${policyName}'`);
-    if (policyFile && policyName !== 'learned') throw new UsageError('--policy-file holds a learned policy; use it with --policy learned');
-    const policy = policyName === undefined ? undefined : await loadPolicy(policyName, policyFile);
+    if ((policyFile || shared) && policyName !== 'learned') throw new UsageError('--policy-file and --policy-shared hold a learned policy; use them with --policy learned');
     const decisionLog = values['decision-log'] as string | undefined;
     const onDecision = decisionLog ? (rec: DecisionRecord) => appendFileSync(decisionLog, formatDecision(rec)) : undefined;
     const mesh: Transport = natsUrl ? await connectMesh({ nats: natsUrl, waitForHubsMs }) : await startEmbeddedMesh({ hubs, datasets });
     try {
+      const store = shared ? await sharedValue((mesh as NatsMesh).nc, 'weave-policy', 'learned') : undefined;
+      const policy = policyName === undefined ? undefined : await loadPolicy(policyName, policyFile, store);
       const r = await runJob(mesh, bundle, { entry, args, migrateEvery, input, datasets: reads, policy, onDecision });
-      if (policyFile && policy instanceof LearnedPolicy) await writeFile(policyFile, JSON.stringify(policy.toJSON()) + '\n');
+      if (policy instanceof LearnedPolicy) {
+        const state = JSON.stringify(policy.toJSON()) + '\n';
+        if (policyFile) await writeFile(policyFile, state);
+        if (store) await store.put(new TextEncoder().encode(state));
+      }
       if (values.output) await writeFile(values.output as string, r.output);
       else if (r.output.byteLength) process.stderr.write(`weave: the job wrote ${r.output.byteLength} bytes of output; keep them with --output FILE\n`);
       const result = formatResult(r);
@@ -123,12 +137,19 @@ requires (weave build --require), or NATS is unreachable; 2 bad input`,
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
-async function loadPolicy(name: string, file: string | undefined): Promise<PlacementPolicy> {
+async function loadPolicy(name: string, file: string | undefined, store?: SharedValue): Promise<PlacementPolicy> {
   if (name !== 'learned') return BASELINES[name as keyof typeof BASELINES]();
-  if (!file || !existsSync(file)) return new LearnedPolicy();
+  let text: string | undefined;
+  if (store) {
+    const bytes = await store.get();
+    text = bytes && new TextDecoder().decode(bytes);
+  } else if (file && existsSync(file)) {
+    text = await readFile(file, 'utf8');
+  }
+  if (text === undefined) return new LearnedPolicy();
   try {
-    return LearnedPolicy.fromJSON(JSON.parse(await readFile(file, 'utf8')) as LearnedState);
+    return LearnedPolicy.fromJSON(JSON.parse(text) as LearnedState);
   } catch (e) {
-    throw new UsageError(`--policy-file ${file}: ${(e as Error).message}; make one with weave policy train`);
+    throw new UsageError(`${store ? "the shared policy in bucket 'weave-policy'" : `--policy-file ${file}`}: ${(e as Error).message}; make one with weave policy train`);
   }
 }

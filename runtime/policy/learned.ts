@@ -219,7 +219,8 @@ export class LearnedPolicy implements PlacementPolicy {
     const p = new LearnedPolicy(state.options);
     p.net.fromJSON(state.net);
     p.packed = undefined;
-    p.seen = Math.max(state.seen, p.opts.warmup);
+    // A policy saved during its warm-up stays in it: the network has not earned the decisions yet.
+    p.seen = state.seen;
     p.epsilon = state.epsilon;
     return p;
   }

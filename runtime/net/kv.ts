@@ -1,0 +1,38 @@
+/**
+ * One value shared by every engine and hub on a NATS server, in a JetStream key-value
+ * bucket: a learned placement policy, so what one job teaches it the next job uses,
+ * whichever machine submits it. Requires a server with JetStream (`nats-server -js`).
+ *   const store = await sharedValue(nc, 'weave-policy', 'learned');
+ *   const v = await store.get();   ...   await store.put(bytes);
+ */
+import type { NatsConnection } from 'nats';
+import { TransportError } from '../hub/errors.js';
+
+export interface SharedValue {
+  /** The newest value, or undefined when none was stored yet. */
+  get(): Promise<Uint8Array | undefined>;
+  /** Store `bytes` as the newest value (the last writer wins). */
+  put(bytes: Uint8Array): Promise<void>;
+}
+
+/** Largest value stored (a learned policy is a few KiB). */
+const MAX_VALUE_BYTES = 1 << 20;
+
+export async function sharedValue(nc: NatsConnection, bucket: string, key: string): Promise<SharedValue> {
+  let kv;
+  try {
+    kv = await nc.jetstream().views.kv(bucket, { history: 5, max_bytes: 8 * MAX_VALUE_BYTES });
+  } catch (e) {
+    throw new TransportError(`cannot open the JetStream key-value bucket '${bucket}': ${(e as Error).message}; start the server with JetStream (nats-server -js)`, { code: 'transport', cause: e });
+  }
+  return {
+    async get() {
+      const e = await kv.get(key);
+      return e && e.length > 0 ? e.value : undefined;
+    },
+    async put(bytes) {
+      if (bytes.byteLength > MAX_VALUE_BYTES) throw new TransportError(`shared value '${key}' is ${bytes.byteLength} bytes, over ${MAX_VALUE_BYTES}`, { code: 'too-large' });
+      await kv.put(key, bytes);
+    },
+  };
+}
