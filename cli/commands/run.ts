@@ -4,11 +4,11 @@ import { startEmbeddedMesh, connectMesh, runJob, pickEntry, type NatsMesh, type 
 import { sharedValue, type SharedValue } from '../../runtime/net/index.js';
 import { appendFileSync, existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { BASELINES, LearnedPolicy, formatDecision, type DecisionRecord, type LearnedState, type PlacementPolicy } from '../../runtime/policy/index.js';
+import { BASELINES, LearnedPolicy, formatDecision, withHoldback, type DecisionRecord, type LearnedState, type PlacementPolicy } from '../../runtime/policy/index.js';
 import { datasetFlags, intOption, UsageError, type Command } from '../command.js';
 import { readModule } from './inspect.js';
 
-const POLICY_NAMES = [...Object.keys(BASELINES), 'learned'];
+const POLICY_NAMES = [...Object.keys(BASELINES), 'learned', 'learned+holdback'];
 
 export const run: Command = {
   name: 'run',
@@ -43,9 +43,11 @@ options:
                         (repeatable)
   --data NAME=PATH      embedded mesh only: every embedded hub serves this dataset
                         (repeatable)
-  --policy NAME         placement: ${POLICY_NAMES.join(' | ')} (default: round-robin on the
-                        embedded mesh, ranked hubs over NATS); it places every fragment
-                        (embedded) or picks the hub the job starts on (NATS)
+  --policy NAME         placement policy, one of:
+                        ${POLICY_NAMES.join(' | ')}
+                        (default: round-robin on the embedded mesh, ranked hubs over NATS);
+                        it places every fragment (embedded) or picks the hub the job starts
+                        on (NATS); docs/policy.md
   --policy-file FILE    the learned policy's state: loaded when it exists (implies
                         --policy learned), saved back after the job with what it learned
   --policy-shared       with --nats: the learned policy lives in the server's JetStream
@@ -102,16 +104,20 @@ requires (weave build --require), or NATS is unreachable; 2 bad input`,
     if (shared && policyFile) throw new UsageError('use --policy-file or --policy-shared, not both');
     const policyName = (values.policy as string | undefined) ?? (policyFile || shared ? 'learned' : undefined);
     if (policyName !== undefined && !POLICY_NAMES.includes(policyName)) throw new UsageError(`--policy must be one of ${POLICY_NAMES.join(', ')}, got '${policyName}'`);
-    if ((policyFile || shared) && policyName !== 'learned') throw new UsageError('--policy-file and --policy-shared hold a learned policy; use them with --policy learned');
+    if ((policyFile || shared) && !policyName?.startsWith('learned')) throw new UsageError('--policy-file and --policy-shared hold a learned policy; use them with --policy learned');
     const decisionLog = values['decision-log'] as string | undefined;
     const onDecision = decisionLog ? (rec: DecisionRecord) => appendFileSync(decisionLog, formatDecision(rec)) : undefined;
     const mesh: Transport = natsUrl ? await connectMesh({ nats: natsUrl, waitForHubsMs }) : await startEmbeddedMesh({ hubs, datasets });
     try {
       const store = shared ? await sharedValue((mesh as NatsMesh).nc, 'weave-policy', 'learned') : undefined;
-      const policy = policyName === undefined ? undefined : await loadPolicy(policyName, policyFile, store);
+      const base = policyName === undefined ? undefined : await loadPolicy(policyName, policyFile, store);
+      const learned = base instanceof LearnedPolicy ? base : undefined;
+      // The holdback sends 5% of decisions to the cost model and falls back to it while
+      // the learned policy does worse (runtime/policy/holdback.ts).
+      const policy = learned && policyName === 'learned+holdback' ? withHoldback(learned, BASELINES['cost-model']()) : base;
       const r = await runJob(mesh, bundle, { entry, args, migrateEvery, input, datasets: reads, policy, onDecision });
-      if (policy instanceof LearnedPolicy) {
-        const state = JSON.stringify(policy.toJSON()) + '\n';
+      if (learned) {
+        const state = JSON.stringify(learned.toJSON()) + '\n';
         if (policyFile) await writeFile(policyFile, state);
         if (store) await store.put(new TextEncoder().encode(state));
       }
@@ -138,7 +144,7 @@ requires (weave build --require), or NATS is unreachable; 2 bad input`,
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
 async function loadPolicy(name: string, file: string | undefined, store?: SharedValue): Promise<PlacementPolicy> {
-  if (name !== 'learned') return BASELINES[name as keyof typeof BASELINES]();
+  if (!name.startsWith('learned')) return BASELINES[name as keyof typeof BASELINES]();
   let text: string | undefined;
   if (store) {
     const bytes = await store.get();
