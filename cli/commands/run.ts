@@ -55,6 +55,9 @@ options:
                         engine: loaded before the job, stored after it (implies --policy
                         learned; the last writer wins)
   --decision-log FILE   append every placement and its cost (ndjson) for weave policy
+  --checkpoint-every N  with --nats and a JetStream server: hubs store a full checkpoint
+                        every N yield points, and a job whose hub dies restarts from the
+                        newest one (default: off; it restarts from the engine's copy)
   -h, --help            show this help
 
 exit codes: 0 ok, 1 the program trapped, a hub failed, no live hub has what the job
@@ -74,6 +77,7 @@ requires (weave build --require), or NATS is unreachable; 2 bad input`,
     'policy-file': { type: 'string' },
     'policy-shared': { type: 'boolean' },
     'decision-log': { type: 'string' },
+    'checkpoint-every': { type: 'string' },
   },
   async run(values, positionals) {
     if (positionals.length < 1) throw new UsageError('weave run needs a module, e.g. weave run build/matmul.wasm 64 2');
@@ -115,7 +119,9 @@ requires (weave build --require), or NATS is unreachable; 2 bad input`,
       // The holdback sends 5% of decisions to the cost model and falls back to it while
       // the learned policy does worse (runtime/policy/holdback.ts).
       const policy = learned && policyName === 'learned+holdback' ? withHoldback(learned, BASELINES['cost-model']()) : base;
-      const r = await runJob(mesh, bundle, { entry, args, migrateEvery, input, datasets: reads, policy, onDecision });
+      const storeEvery = intOption(values['checkpoint-every'], '--checkpoint-every', 1);
+      if (storeEvery && !natsUrl) throw new UsageError('--checkpoint-every stores checkpoints in the NATS server; give --nats URL (or NATS_URL)');
+      const r = await runJob(mesh, bundle, { entry, args, migrateEvery, input, datasets: reads, policy, onDecision, storeEvery });
       if (learned) {
         const state = JSON.stringify(learned.toJSON()) + '\n';
         if (policyFile) await writeFile(policyFile, state);
@@ -128,7 +134,7 @@ requires (weave build --require), or NATS is unreachable; 2 bad input`,
         process.stdout.write(JSON.stringify({
           result, type: r.type, entry: r.entry, fragments: r.fragments, checkpoints: r.checkpoints, migrations: r.migrations,
           bytesMoved: r.bytesMoved, retries: r.retries, wallMs: round(r.wallMs), execMs: round(r.execMs), yields: r.yields,
-          outputBytes: r.output.byteLength, data: r.data,
+          outputBytes: r.output.byteLength, data: r.data, restoredFromStore: r.restoredFromStore,
           placements: r.placements.map((p) => ({ fragment: p.fragment, hub: p.hub, ms: round(p.ms) })),
         }) + '\n');
       } else {

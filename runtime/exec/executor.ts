@@ -181,6 +181,17 @@ export class FragmentExecutor {
     this.rewindPending = cp.paused;
   }
 
+  /**
+   * After a pause and a capture, go on in this same instance: the next `run` of the paused
+   * fragment rewinds to the yield point it paused at. Capture changes nothing the program
+   * sees (it only spills globals into weave's reserved area), so the run continues exactly
+   * as if it had never paused. For periodic checkpoints that do not move the fragment.
+   */
+  resumeInPlace(): void {
+    if (this.exports.asyncify_get_state() !== ASYNCIFY_NORMAL) throw new ExecError('cannot resume while the stack is unwinding or rewinding');
+    this.rewindPending = true;
+  }
+
   /** The entry's return value, read bit-exactly from its frame. */
   result(entry: string): { type: ValType | 'none'; value: number | bigint | undefined; bytes: Uint8Array } {
     const e = this.entry(entry);

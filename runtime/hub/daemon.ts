@@ -17,7 +17,7 @@ import os from 'node:os';
 import { createHash } from 'node:crypto';
 import type { NatsConnection, Subscription } from 'nats';
 import {
-  connectNats, Wire, decodeMessage, encodeMessage, ProtocolError, type Message, ADVERT_SUBJECT, DATA_QUEUE, dataSubject,
+  connectNats, Wire, decodeMessage, encodeMessage, ProtocolError, type Message, ADVERT_SUBJECT, DATA_QUEUE, dataSubject, checkpointStore, type CheckpointStore,
   DISCOVER_SUBJECT, execSubject, isSubjectToken, pingSubject,
 } from '../net/index.js';
 import { HubThread } from './hub-thread.js';
@@ -128,6 +128,9 @@ export class HubDaemon {
   private dataRemoteBytes = 0;
   /** GPU calls served. */
   private gpuCalls = 0;
+  private store: Promise<CheckpointStore | undefined> | undefined;
+  /** Per job: a put in flight, and the newest checkpoint waiting for it to finish. */
+  private readonly storing = new Map<string, { next?: Uint8Array }>();
   /** Open dataset files this hub serves to others. */
   private readonly dataFiles = new Map<string, FileHandle>();
 
@@ -347,6 +350,36 @@ export class HubDaemon {
     return { kind: 'error', v: PROTOCOL_VERSION, code: 'handoff-failed', message: `job ${req.job}: hand-over to ${next.id} failed` };
   }
 
+  /**
+   * Keep a periodic checkpoint of `job` in JetStream, newest only: while one is being
+   * written, a newer one replaces any waiting, so a slow store never queues up memory.
+   */
+  private keep(job: string, checkpoint: Uint8Array): void {
+    const s = this.storing.get(job);
+    if (s) { s.next = checkpoint; return; }
+    const entry: { next?: Uint8Array } = {};
+    this.storing.set(job, entry);
+    this.store ??= checkpointStore(this.nc).catch((e) => {
+      this.log.warn('periodic checkpoints are off: no JetStream', { error: (e as Error).message });
+      return undefined;
+    });
+    void (async () => {
+      let bytes: Uint8Array | undefined = checkpoint;
+      try {
+        const store = await this.store;
+        while (store && bytes) {
+          await store.put(job, bytes);
+          bytes = entry.next;
+          entry.next = undefined;
+        }
+      } catch (e) {
+        this.log.warn('cannot store a checkpoint', { job, error: (e as Error).message });
+      } finally {
+        this.storing.delete(job);
+      }
+    })();
+  }
+
   /** What a slot asked its main thread for. */
   private mainCall(call: MainCall): Promise<MainAnswer> {
     return call.kind === 'data-read' ? this.remoteRead(call) : this.gpuCall(call);
@@ -422,12 +455,13 @@ export class HubDaemon {
     const transfer = (c?: Uint8Array) => (c ? [c.buffer as ArrayBuffer] : []);
     // Bundle bytes go to a slot only when it asks (once per slot): it caches the compiled
     // module, and cloning a bundle into every request would cost more than the run.
-    let reply = await thread.request({ ...req, checkpoint }, { onRestored, transfer: transfer(checkpoint) });
+    const onStored = req.storeEvery ? (cp: Uint8Array) => this.keep(req.job, cp) : undefined;
+    let reply = await thread.request({ ...req, checkpoint }, { onRestored, onStored, transfer: transfer(checkpoint) });
     if (reply.kind === 'need-bundle') {
       const bytes = await this.fetchBundle(req);
       // The slot sent the checkpoint back with its question.
       const back = reply.checkpoint;
-      reply = await thread.request({ ...req, checkpoint: back, bundleBytes: bytes }, { onRestored, transfer: transfer(back) });
+      reply = await thread.request({ ...req, checkpoint: back, bundleBytes: bytes }, { onRestored, onStored, transfer: transfer(back) });
     }
     if (reply.kind === 'error' && reply.code === 'no-base') this.jobSlot.delete(req.job);
     return reply;
@@ -517,6 +551,7 @@ function checkExec(m: Message): ExecRequest {
   if (m.route !== undefined && (!Array.isArray(m.route) || m.route.length > 1024 || !m.route.every((h) => typeof h === 'string' && isSubjectToken(h)))) throw bad('route', 'a list of hub ids');
   if (m.hop !== undefined && (!Number.isInteger(m.hop) || (m.hop as number) < 0)) throw bad('hop', 'a non-negative integer');
   if (m.handovers !== undefined && (!Number.isInteger(m.handovers) || (m.handovers as number) < 0)) throw bad('handovers', 'a non-negative integer');
+  if (m.storeEvery !== undefined && (!Number.isInteger(m.storeEvery) || (m.storeEvery as number) < 0)) throw bad('storeEvery', 'a non-negative integer');
   for (const f of ['replyTo', 'progress'] as const) {
     if (m[f] !== undefined && (typeof m[f] !== 'string' || !(m[f] as string).startsWith('_INBOX.'))) throw bad(f, "an '_INBOX.' subject");
   }

@@ -39,6 +39,10 @@ export interface JobOptions {
   policy?: PlacementPolicy;
   /** Every placement once its cost is known (a decision log). */
   onDecision?: (rec: DecisionRecord) => void;
+  /** Hubs store a full checkpoint every N yield points (NATS with JetStream), and a job
+   *  whose hub is lost restarts from the newest one instead of from the last copy the
+   *  engine holds. 0: off. */
+  storeEvery?: number;
   /** Observe a failed placement that is being retried elsewhere. */
   onRetry?: (r: { hub: string; fragment: number; error: Error }) => void;
 }
@@ -72,6 +76,8 @@ export interface JobResult {
   placements: Placement[];
   /** Pause-to-resume times (ms) of migrations mid-fragment, when hubs report them. */
   pauseToResumeMs: number[];
+  /** Restarts after a lost hub that began from a checkpoint hubs had stored (storeEvery). */
+  restoredFromStore: number;
   /** The job's output (io.output-write); empty when it wrote none. */
   output: Uint8Array;
   /** Dataset bytes read from the running hub's own files and fetched from other hubs, as
@@ -194,7 +200,7 @@ async function runStepwise(transport: Transport, bundle: LoadedBundle, entry: st
         const bytes = reply.result ?? new Uint8Array(0);
         return {
           job, entry, type: info.result, value: decodeValue(info.result, bytes), resultBytes: bytes,
-          ...stats, wallMs: performance.now() - t0, placements, pauseToResumeMs, output: reply.output ?? new Uint8Array(0), data,
+          ...stats, wallMs: performance.now() - t0, placements, pauseToResumeMs, restoredFromStore: 0, output: reply.output ?? new Uint8Array(0), data,
         };
       }
       paused = reply.outcome === 'paused';

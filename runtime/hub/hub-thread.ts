@@ -14,7 +14,7 @@ import type { HubReply, HubRequest } from './protocol.js';
 import { TransportError } from './errors.js';
 import { serveMainCalls, type MainAnswer, type MainCall } from './blocking.js';
 
-interface Pending { resolve: (r: HubReply) => void; reject: (e: Error) => void; onRestored?: (at: number) => void }
+interface Pending { resolve: (r: HubReply) => void; reject: (e: Error) => void; onRestored?: (at: number) => void; onStored?: (checkpoint: Uint8Array, yields: number) => void }
 
 const SCRIPT = fileURLToPath(new URL('./hub-worker.js', import.meta.url));
 
@@ -44,10 +44,11 @@ export class HubThread {
     this.worker = new Worker(SCRIPT, { workerData: { hubId: id, preempt: this.flag, headroom: opts.headroom ?? 0, datasets: opts.datasets ?? {}, gpu: opts.gpu ?? false, throttle: opts.throttle ?? 1 } });
     // A fragment reading a dataset this hub does not serve blocks until the main thread answers.
     serveMainCalls(this.worker, opts.onMainCall ?? (async () => ({ status: -1 })));
-    this.worker.on('message', (msg: { id: number; reply?: HubReply; restored?: number; mainCall?: unknown }) => {
+    this.worker.on('message', (msg: { id: number; reply?: HubReply; restored?: number; stored?: Uint8Array; yields?: number; mainCall?: unknown }) => {
       if (msg.mainCall) return;
       const p = this.pending.get(msg.id);
       if (msg.restored !== undefined) return p?.onRestored?.(msg.restored);
+      if (msg.stored !== undefined) return p?.onStored?.(msg.stored, msg.yields ?? 0);
       this.pending.delete(msg.id);
       const held = (msg.reply as { held?: unknown } | undefined)?.held;
       if (typeof held === 'number') this.held = held;
@@ -68,12 +69,12 @@ export class HubThread {
   }
 
   /** `onRestored` fires when the state is restored and the fragment starts running. */
-  request(req: HubRequest, opts: { transfer?: ArrayBuffer[]; onRestored?: (at: number) => void } = {}): Promise<HubReply> {
+  request(req: HubRequest, opts: { transfer?: ArrayBuffer[]; onRestored?: (at: number) => void; onStored?: (checkpoint: Uint8Array, yields: number) => void } = {}): Promise<HubReply> {
     if (this.dead) return Promise.reject(this.dead);
     const transfer = opts.transfer ?? [];
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
-      this.pending.set(id, { resolve, reject, onRestored: opts.onRestored });
+      this.pending.set(id, { resolve, reject, onRestored: opts.onRestored, onStored: opts.onStored });
       this.worker.postMessage({ id, req }, transfer);
     });
   }

@@ -25,7 +25,10 @@ const hub = new HubCore(workerData.hubId as string, () => Atomics.load(flag, 0) 
   throttle: workerData.throttle as number | undefined,
 });
 parentPort!.on('message', async (msg: { id: number; req: any }) => {
-  const reply = await hub.handle(msg.req, { onRestored: (at) => parentPort!.postMessage({ id: msg.id, restored: at }) });
+  const reply = await hub.handle(msg.req, {
+    onRestored: (at) => parentPort!.postMessage({ id: msg.id, restored: at }),
+    onStored: (checkpoint, yields) => parentPort!.postMessage({ id: msg.id, stored: checkpoint, yields }, [checkpoint.buffer as ArrayBuffer]),
+  });
   const transfer: ArrayBuffer[] = [];
   if (reply.kind === 'ran') {
     if (reply.checkpoint) transfer.push(reply.checkpoint.buffer as ArrayBuffer);

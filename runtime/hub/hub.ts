@@ -37,6 +37,9 @@ export interface HubCoreOptions {
 
 export interface ExecHooks {
   onRestored?: (resumedAt: number) => void;
+  /** A periodic checkpoint (ExecRequest.storeEvery): a full encoded checkpoint to keep
+   *  where a surviving hub can reach it; the fragment runs on meanwhile. */
+  onStored?: (checkpoint: Uint8Array, yields: number) => void;
 }
 
 /** control.log levels, by number (wit/weave-host.wit). */
@@ -185,13 +188,33 @@ export class HubCore {
     const resumedAt = performance.timeOrigin + t0;
     hooks.onRestored?.(resumedAt);
     const pause = this.shouldPause;
-    const opts = { pauseAtYield: (n: number) => (every > 0 && n % every === 0) || pause() };
+    const storeEvery = hooks.onStored ? req.storeEvery ?? 0 : 0;
+    /** Set when the pause at this yield is only to store a checkpoint. */
+    let storing = false;
+    const opts = {
+      pauseAtYield: (n: number) => {
+        storing = false;
+        if ((every > 0 && n % every === 0) || pause()) return true;
+        storing = storeEvery > 0 && n % storeEvery === 0;
+        return storing;
+      },
+    };
     let fragment = req.fragment;
     let fragments = 0;
     let out = x.run(fragment, opts);
-    for (; req.stay && out.kind === 'next'; out = x.run(fragment, opts)) {
+    for (;;) {
+      if (out.kind === 'paused' && storing) {
+        // A periodic checkpoint: capture, hand it over to be stored, and run on in place.
+        const cp = x.capture({ id: newCheckpointId(), bundle: bundle.hash, entry: req.entry, fragment: out.fragment, paused: true }, { view: true });
+        hooks.onStored!(encodeCheckpoint(cp), x.yields);
+        x.resumeInPlace();
+        out = x.run(out.fragment, opts);
+        continue;
+      }
+      if (!(req.stay && out.kind === 'next')) break;
       fragments++;
       fragment = out.next;
+      out = x.run(fragment, opts);
     }
     const throttle = this.opts.throttle ?? 1;
     if (throttle > 1) idle((throttle - 1) * (performance.now() - t0));

@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import type { NatsConnection, Subscription } from 'nats';
 import {
   connectNats, Wire, decodeMessage, encodeMessage, ProtocolError, type Message, ADVERT_SUBJECT,
-  DISCOVER_SUBJECT, bundleSubject, execSubject, pingSubject,
+  DISCOVER_SUBJECT, bundleSubject, execSubject, pingSubject, checkpointStore, type CheckpointStore,
 } from '../net/index.js';
 import { PROTOCOL_VERSION, type ExecRequest, type HubAdvert, type HubReply, type HubRequest, type ProgressEvent } from './protocol.js';
 import type { HubInfo, Transport } from './transport.js';
@@ -170,6 +170,24 @@ export class NatsMesh implements Transport {
     } finally {
       if (watch) clearInterval(watch);
     }
+  }
+
+  private checkpoints: Promise<CheckpointStore | undefined> | undefined;
+
+  /** The newest checkpoint hubs stored for `job`; undefined when none (or no JetStream). */
+  async stored(job: string): Promise<Uint8Array | undefined> {
+    this.checkpoints ??= checkpointStore(this.nc).catch(() => undefined);
+    const store = await this.checkpoints;
+    try {
+      return await store?.get(job);
+    } catch {
+      return undefined;
+    }
+  }
+
+  async forgetStored(job: string): Promise<void> {
+    const store = await (this.checkpoints ??= checkpointStore(this.nc).catch(() => undefined));
+    await store?.delete(job);
   }
 
   async close(): Promise<void> {

@@ -47,6 +47,8 @@ export interface ExecRequest {
   from?: string;
   /** Hand-overs so far in this attempt. */
   handovers?: number;
+  /** Store a full checkpoint every N yield points where a surviving hub can reach it (0: never). */
+  storeEvery?: number;
 }
 
 export type ExecReply =

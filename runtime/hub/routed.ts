@@ -44,6 +44,7 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
   let bundleSent = false;
   let failures = 0;
   const keys: string[] = [];
+  let restoredFromStore = 0;
   const needs = jobNeeds(bundle.manifest, opts.datasets);
   const data = newDataTotals();
   const chooser = opts.policy && livePlacement(opts.policy, bundle, needs, opts.onDecision);
@@ -64,7 +65,7 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
       keys.push(key);
       const req: ExecRequest = {
         kind: 'exec', v: PROTOCOL_VERSION, job: key, bundle: bundle.hash, entry, fragment, migrateEvery, seed: opts.seed,
-        stay: true, full: true, route, hop: 0, input: opts.input,
+        stay: true, full: true, route, hop: 0, input: opts.input, storeEvery: opts.storeEvery || undefined,
       };
       if (state) req.checkpoint = state;
       else req.args = opts.args;
@@ -104,6 +105,16 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
         stats.retries++;
         opts.onRetry?.({ hub: holder, fragment, error: err as Error });
         if (retry > 0) await sleep(retry);
+        // The newest checkpoint the lost attempt's hubs stored, if newer than what we hold.
+        const stored = opts.storeEvery ? await transport.stored?.(key) : undefined;
+        if (stored) {
+          const cp = decodeCheckpoint(stored);
+          if (cp.kind === 'full' && cp.bundle === bundle.hash) {
+            state = stored;
+            fragment = cp.fragment;
+            restoredFromStore++;
+          }
+        }
         continue;
       }
       failures = 0;
@@ -121,7 +132,7 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
         const bytes = reply.result ?? new Uint8Array(0);
         return {
           job, entry, type: info.result, value: decodeValue(info.result, bytes), resultBytes: bytes,
-          ...stats, wallMs: performance.now() - t0, placements, pauseToResumeMs, output: reply.output ?? new Uint8Array(0), data,
+          ...stats, wallMs: performance.now() - t0, placements, pauseToResumeMs, restoredFromStore, output: reply.output ?? new Uint8Array(0), data,
         };
       }
       // A hub sent the state back (a hand-over failed, or nowhere to go): carry on from it.
@@ -138,5 +149,6 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
   } finally {
     // Not awaited: the result is final; hubs also evict old jobs on their own.
     void Promise.allSettled([...touched].flatMap((h) => keys.map((k) => transport.request(h, { kind: 'drop-job', v: PROTOCOL_VERSION, job: k }))));
+    if (opts.storeEvery) await Promise.allSettled(keys.map((k) => transport.forgetStored?.(k)));
   }
 }

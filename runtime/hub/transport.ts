@@ -29,5 +29,9 @@ export interface Transport {
    * holding the job stops advertising). Absent: the engine moves every checkpoint itself.
    */
   submit?(hub: string, req: ExecRequest, onProgress: (e: ProgressEvent) => void): Promise<HubReply>;
+  /** The newest periodic checkpoint hubs stored for `job` (an attempt key), if any. */
+  stored?(job: string): Promise<Uint8Array | undefined>;
+  /** Delete what hubs stored for `job` (the job is over). */
+  forgetStored?(job: string): Promise<void>;
   close(): Promise<void>;
 }

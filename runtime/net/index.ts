@@ -9,4 +9,4 @@ export { connectNats, resolveNatsUrl, DEFAULT_NATS_URL, type ConnectOptions } fr
 export { Wire, DEFAULT_MAX_PAYLOAD_BYTES, type WireOptions, type RequestOptions, type Handler, type ServeContext } from './wire.js';
 export { encodeMessage, decodeMessage, ProtocolError, MESSAGE_KINDS, type Message } from './message.js';
 export { ADVERT_SUBJECT, DISCOVER_SUBJECT, DATA_QUEUE, execSubject, pingSubject, bundleSubject, dataSubject, isSubjectToken } from './subjects.js';
-export { sharedValue, type SharedValue } from './kv.js';
+export { sharedValue, checkpointStore, CHECKPOINT_BUCKET, type SharedValue, type CheckpointStore } from './kv.js';

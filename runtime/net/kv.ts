@@ -36,3 +36,38 @@ export async function sharedValue(nc: NatsConnection, bucket: string, key: strin
     },
   };
 }
+
+/** The newest stored checkpoint of each job attempt, in a JetStream object store. */
+export interface CheckpointStore {
+  put(job: string, checkpoint: Uint8Array): Promise<void>;
+  /** The newest checkpoint stored for `job`, or undefined. */
+  get(job: string): Promise<Uint8Array | undefined>;
+  delete(job: string): Promise<void>;
+}
+
+export const CHECKPOINT_BUCKET = 'weave-checkpoints';
+
+/**
+ * Open (creating it the first time) the bucket where hubs keep periodic checkpoints, so
+ * that when a hub dies the engine restarts its fragment from the last one rather than
+ * from the start. Throws TransportError when the server has no JetStream.
+ */
+export async function checkpointStore(nc: NatsConnection): Promise<CheckpointStore> {
+  let os;
+  try {
+    os = await nc.jetstream().views.os(CHECKPOINT_BUCKET);
+  } catch (e) {
+    throw new TransportError(`cannot open the JetStream object store '${CHECKPOINT_BUCKET}': ${(e as Error).message}; start the server with JetStream (nats-server -js)`, { code: 'transport', cause: e });
+  }
+  return {
+    async put(job, checkpoint) {
+      await os.putBlob({ name: job }, checkpoint);
+    },
+    async get(job) {
+      return (await os.getBlob(job)) ?? undefined;
+    },
+    async delete(job) {
+      await os.delete(job).catch(() => undefined);
+    },
+  };
+}
