@@ -82,4 +82,18 @@ test('the hub running a long fragment is killed; the job restarts from its store
   hubs = hubs.filter((h) => h !== victim);
 });
 
+test('the NATS server restarts mid-job: hubs and engine reconnect and the job completes, bit-exact', async () => {
+  const c = cases().find((x) => x.file === 'examples/particles.ts')!;
+  const raw = [2000, 25_000];
+  const job = runCli('weave', ['run', 'build/test/failover-particles.wasm', ...raw.map(String), '--nats', ns.url, '--checkpoint-every', '200', '--json']);
+  await new Promise((r) => setTimeout(r, 2500));
+  await ns.restart();
+  const r = await job;
+  assert.is(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as { result: string; wallMs: number };
+  assert.ok(out.wallMs > 3000, `the job was running across the restart (${out.wallMs} ms)`);
+  const ref = await plainResult(c, raw);
+  assert.is(hex(valueBytes(c.result, Number(out.result))), hex(ref), `result ${out.result}`);
+});
+
 test.run();
