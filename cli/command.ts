@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { isSubjectToken } from '../runtime/net/index.js';
 
 export interface Command {
   name: string;
@@ -56,7 +57,7 @@ export function pairs(list: string[] | undefined, flag: string): Record<string, 
 export function datasetFlags(list: string[] | undefined): Record<string, string> {
   const datasets = pairs(list, '--data');
   for (const [name, p] of Object.entries(datasets)) {
-    if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) throw new UsageError(`--data ${name}=${p}: the name must be 1-64 letters, digits, '-' or '_'`);
+    if (!isSubjectToken(name)) throw new UsageError(`--data ${name}=${p}: the name must be 1-64 letters, digits, '-' or '_'`);
     if (!existsSync(p)) throw new UsageError(`--data ${name}=${p}: no such file or directory`);
     datasets[name] = path.resolve(p);
   }

@@ -20,6 +20,8 @@ import { HOST_MODULE_PREFIX } from '../../fragments/abi.js';
 import type { SimdKernels } from './native.js';
 import { HostCallError } from './errors.js';
 import type { OutputBuffer } from './output.js';
+// The CPU reference that defines map-f32 (gpu.ts loads WebGPU only when a GPU is probed).
+import { MAP_OPS, mapF32Reference } from './gpu.js';
 
 /** What a hub lends the fragments it runs. Only `simd` is required: the rest degrade. */
 export interface HostServices {
@@ -53,11 +55,6 @@ export interface HostImportContext {
   output: OutputBuffer;
   onYield: () => number;
 }
-
-/** map-f32 ops, by number (wit/weave-host.wit). */
-const MAP_OPS: Array<(x: number, y: number) => number> = [
-  (x, y) => x + y, (x, y) => x - y, (x, y) => x * y, (x, y) => Math.max(x, y), (x, y) => Math.min(x, y), (x) => Math.max(x, 0),
-];
 
 /** The lifted (WIT-level) implementation of every interface, for one instance. */
 function lifted(ctx: HostImportContext) {
@@ -133,24 +130,17 @@ function lifted(ctx: HostImportContext) {
       const vb = f32s(where, b, kk * n);
       const vc = f32s(where, c, m * n);
       disjoint(where, [vc.byteOffset, vc.byteLength], [va.byteOffset, va.byteLength], [vb.byteOffset, vb.byteLength]);
-      const out = services.gpu.matmulF32(va, vb, m, n, kk);
-      // The call may have grown nothing, but re-view: a view is cheap and memory may move.
-      f32s(where, c, m * n).set(out);
+      // The fragment is blocked in this call, so its memory cannot grow under the views.
+      vc.set(services.gpu.matmulF32(va, vb, m, n, kk));
     },
     mapF32: (op, x, y, out, n) => {
-      const fn = MAP_OPS[op];
-      if (!fn) return false;
+      if (!Number.isInteger(op) || op < 0 || op >= MAP_OPS.length) return false;
       const where = 'gpu.map-f32';
       const vx = f32s(where, x, n);
       const vy = op === 5 ? undefined : f32s(where, y, n);
-      f32s(where, out, n);
-      if (services.gpu) {
-        f32s(where, out, n).set(services.gpu.mapF32(op, vx, vy, n));
-      } else {
-        // Element by element, so `out` may alias `x` or `y` as in the GPU path.
-        const vo = f32s(where, out, n);
-        for (let i = 0; i < n; i++) vo[i] = fn(vx[i], vy ? vy[i] : 0);
-      }
+      const vo = f32s(where, out, n);
+      // Both paths compute into a new array first, so `out` may alias `x` or `y`.
+      vo.set(services.gpu ? services.gpu.mapF32(op, vx, vy, n) : mapF32Reference(op, vx, vy, n));
       return true;
     },
   };

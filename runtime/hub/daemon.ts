@@ -132,7 +132,8 @@ export class HubDaemon {
   /** Per job: a put in flight, and the newest checkpoint waiting for it to finish. */
   private readonly storing = new Map<string, { next?: Uint8Array }>();
   /** Open dataset files this hub serves to others. */
-  private readonly dataFiles = new Map<string, FileHandle>();
+  /** Per dataset: the open file and its size (datasets do not change while served). */
+  private readonly dataFiles = new Map<string, Promise<{ file: FileHandle; size: number }>>();
 
   readonly id: string;
   private readonly log: Logger;
@@ -209,7 +210,7 @@ export class HubDaemon {
       await this.nc.drain();
     } catch { /* already closed */ }
     await Promise.all(this.threads.map((t) => t.close()));
-    await Promise.all([...this.dataFiles.values()].map((f) => f.close()));
+    await Promise.all([...this.dataFiles.values()].map((f) => f.then((d) => d.file.close(), () => undefined)));
     if (this.opts.gpu) await releaseGpu();
     this.log.info('stopped');
     this.markClosed();
@@ -423,12 +424,14 @@ export class HubDaemon {
       if (req.kind !== 'data-read' || !Number.isSafeInteger(req.offset) || !Number.isSafeInteger(req.length) || (req.offset as number) < 0 || (req.length as number) < 0) {
         throw new ProtocolError('malformed', "a dataset server takes 'data-read' with a non-negative offset and length");
       }
-      let f = this.dataFiles.get(name);
-      if (!f) {
-        f = await open(this.opts.datasets[name], 'r');
-        this.dataFiles.set(name, f);
+      let opening = this.dataFiles.get(name);
+      if (!opening) {
+        // One open and one stat per dataset, not per range; concurrent first reads share them.
+        opening = open(this.opts.datasets[name], 'r').then(async (file) => ({ file, size: (await file.stat()).size }));
+        this.dataFiles.set(name, opening);
+        opening.catch(() => this.dataFiles.delete(name));
       }
-      const total = (await f.stat()).size;
+      const { file: f, size: total } = await opening;
       const offset = req.offset as number;
       const length = Math.max(0, Math.min(req.length as number, MAX_DATA_READ_BYTES, total - offset));
       const out = Buffer.allocUnsafe(length);

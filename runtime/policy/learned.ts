@@ -18,10 +18,10 @@
  *   new conditions both stay in what it learns.
  * - Target: ln(actual / estimate) over ±ln(RANGE), scaled to (0, 1).
  *
- * Training and inference call brain.js 1.x's per-sample steps (`runInput`,
- * `trainPattern`) directly: `train()`/`run()` re-validate and re-format their input on
- * every call, which costs more than the network itself for one sample, and a decision
- * scores up to a thousand hubs.
+ * Training calls brain.js 1.x's per-sample step (`trainPattern`) directly, and inference
+ * runs the forward pass over brain.js's own weights (see forward()): `train()`/`run()`
+ * re-validate and re-format their input on every call, which costs more than the network
+ * itself for one sample, and a decision scores up to a thousand hubs.
  *   const p = new LearnedPolicy({ seed: 1 });
  *   const d = p.choose(fragment, hubs);  ...  p.observe(fragment, hub, ms);
  */
@@ -54,7 +54,6 @@ interface Net {
   weights: Float32Array[][];
   biases: Float32Array[];
   sizes: number[];
-  runInput(input: Float32Array): Float32Array;
   trainPattern(value: { input: Float32Array; output: Float32Array }): void;
   train(data: Array<{ input: number[]; output: number[] }>, opts: Record<string, unknown>): unknown;
   toJSON(): unknown;

@@ -46,7 +46,7 @@ export interface SimResult {
   wallMs: number;
 }
 
-interface Job { id: number; program: Program; size: number; dataset?: string; arrival: number; next: number; at?: HubState; done: boolean }
+interface Job { id: number; program: Program; size: number; dataset?: string; arrival: number; next: number; at?: HubState }
 interface Task { job: Job; tmpl: FragmentTemplate; view: FragmentView; hubView: HubView; decision: Decision; placedAt: number; hub: HubState; endsAt?: number; epoch: number; candidates: number }
 interface HubState { h: SimHub; up: boolean; running: Set<Task>; queue: Task[]; cpu: number; epoch: number }
 
@@ -208,7 +208,7 @@ export function simulate(policyOrOracle: PlacementPolicy | typeof ORACLE, opts: 
     const program = opts.programs[Math.floor(r() * opts.programs.length)];
     const usesData = program.fragments.some((f) => f.data);
     const job: Job = {
-      id, program, size: Math.exp(0.3 * gauss()), arrival: t, next: 0, done: false,
+      id, program, size: Math.exp(0.3 * gauss()), arrival: t, next: 0,
       dataset: usesData ? opts.cluster.datasets[Math.floor(r() * opts.cluster.datasets.length)] : undefined,
     };
     events.push({ t, kind: 'arrive', job });
@@ -240,7 +240,6 @@ export function simulate(policyOrOracle: PlacementPolicy | typeof ORACLE, opts: 
           if (task.job.at === s) task.job.at = undefined;
           place(task.job);
         }
-        for (const j of hubs) if (j !== s) { /* jobs whose state was here lose it when they next move */ }
         events.push({ t: now + 10_000 + r() * 20_000, kind: 'recover', hub: s });
         break;
       }
@@ -268,7 +267,6 @@ export function simulate(policyOrOracle: PlacementPolicy | typeof ORACLE, opts: 
         if (job.next < job.program.fragments.length) {
           place(job);
         } else {
-          job.done = true;
           finished++;
           completions.push({ job: job.id, ms: now - job.arrival, decision: decisions });
         }
