@@ -105,7 +105,8 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
         stats.retries++;
         opts.onRetry?.({ hub: holder, fragment, error: err as Error });
         if (retry > 0) await sleep(retry);
-        // The newest checkpoint the lost attempt's hubs stored, if newer than what we hold.
+        // The newest checkpoint the lost attempt's hubs stored: any is later than the state
+        // the attempt started from.
         const stored = opts.storeEvery ? await transport.stored?.(key) : undefined;
         if (stored) {
           const cp = decodeCheckpoint(stored);
