@@ -23,6 +23,9 @@ options:
   --no-gpu         do not probe for a WebGPU adapter (gpu calls then run on the CPU)
   --throttle F     run fragments as if this machine were F times slower (benchmarks of
                    placement with several hubs on one machine; default 1)
+  --throttle-at MS:F change the throttle to F at MS milliseconds after start, e.g.
+                   --throttle-at 4000:8 (a hub overloaded mid-job, for re-weaving
+                   benchmarks; repeatable)
   --data-link-delay-ms MS, --data-link-mbps MBPS
                    emulate a slower link for the dataset ranges this hub serves to
                    others: each reply waits MS plus its size at MBPS megabits/s (for
@@ -38,6 +41,7 @@ exit codes: 0 stopped cleanly, 1 NATS unreachable or a fatal error, 2 bad input`
     label: { type: 'string', multiple: true },
     'no-gpu': { type: 'boolean' },
     throttle: { type: 'string' },
+    'throttle-at': { type: 'string', multiple: true },
     'data-link-delay-ms': { type: 'string' },
     'data-link-mbps': { type: 'string' },
   },
@@ -52,6 +56,11 @@ exit codes: 0 stopped cleanly, 1 NATS unreachable or a fatal error, 2 bad input`
       labels: pairs(values.label, '--label'),
       gpu: !values['no-gpu'],
       throttle: intOption(values.throttle, '--throttle', 1, 100),
+      throttleAt: ((values['throttle-at'] ?? []) as string[]).map((v) => {
+        const m = /^(\d+):(\d+)$/.exec(v);
+        if (!m || Number(m[2]) < 1 || Number(m[2]) > 100) throw new UsageError(`--throttle-at takes MS:F with F from 1 to 100, e.g. 4000:8; got '${v}'`);
+        return { atMs: Number(m[1]), factor: Number(m[2]) };
+      }),
       dataLink: {
         delayMs: intOption(values['data-link-delay-ms'], '--data-link-delay-ms', 0, 60_000) ?? 0,
         mbps: intOption(values['data-link-mbps'], '--data-link-mbps', 1, 1_000_000) ?? 0,

@@ -1,6 +1,6 @@
 /** `weave run <module.wasm> [args…]`: run a job on the mesh and print its result. */
 import { loadBundle, parseArgs, formatResult } from '../../runtime/exec/index.js';
-import { startEmbeddedMesh, connectMesh, runJob, pickEntry, type NatsMesh, type Transport } from '../../runtime/hub/index.js';
+import { startEmbeddedMesh, connectMesh, runJob, attachJob, pickEntry, type NatsMesh, type Transport, type JobResult, type JobStatus } from '../../runtime/hub/index.js';
 import { sharedValue, type SharedValue } from '../../runtime/net/index.js';
 import { appendFileSync, existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -14,12 +14,21 @@ export const run: Command = {
   name: 'run',
   summary: 'run an exported function of a module, woven across hubs',
   help: `usage: weave run <module.wasm> [args…] [options]
+       weave run --attach JOBID [--nats URL] [--json]
 
 Runs the entry on a mesh of hubs. With --nats (or $NATS_URL) the hubs are 'hub start'
 daemons found through that NATS server: a job starts on the next hub in round-robin order
 and stays there across fragments; with --migrate-every its state goes hub to hub directly.
 Otherwise the mesh is embedded (hubs as worker threads of this process) and each fragment
 goes to the next hub, the state passing through this process.
+
+Over NATS with JetStream (nats-server -js) a job has a record on the server: its id is
+printed on stderr at the start, the hub that finishes commits the result there exactly
+once, and the job outlives this process. Ctrl-C detaches (the job runs on); --attach
+gets the result of a running or finished job, and resumes it from its newest stored
+checkpoint if no hub runs it any more. While a job runs, the engine moves it to a
+clearly faster hub when one appears (re-weaving; --no-reweave turns it off). On a
+terminal, a progress line on stderr shows the hub, checkpoints and migrations.
 
 Prints the return value alone on stdout: i64 as a decimal integer, floats as JavaScript
 prints them. A plain asc module is woven at load time.
@@ -58,10 +67,14 @@ options:
   --checkpoint-every N  with --nats and a JetStream server: hubs store a full checkpoint
                         every N yield points, and a job whose hub dies restarts from the
                         newest one (default: off; it restarts from the engine's copy)
+  --attach JOBID        with --nats: wait for job JOBID (printed by the run that submitted
+                        it) and print its result, taking it over if its hub is gone
+  --no-reweave          with --nats: never move a running fragment to a faster hub
   -h, --help            show this help
 
 exit codes: 0 ok, 1 the program trapped, a hub failed, no live hub has what the job
-requires (weave build --require), or NATS is unreachable; 2 bad input`,
+requires (weave build --require), or NATS is unreachable; 2 bad input (an unknown
+--attach id too); 130 detached by Ctrl-C (the job runs on)`,
   options: {
     entry: { type: 'string' },
     json: { type: 'boolean' },
@@ -78,8 +91,11 @@ requires (weave build --require), or NATS is unreachable; 2 bad input`,
     'policy-shared': { type: 'boolean' },
     'decision-log': { type: 'string' },
     'checkpoint-every': { type: 'string' },
+    attach: { type: 'string' },
+    'no-reweave': { type: 'boolean' },
   },
   async run(values, positionals) {
+    if (values.attach !== undefined) return attach(values, positionals);
     if (positionals.length < 1) throw new UsageError('weave run needs a module, e.g. weave run build/matmul.wasm 64 2');
     const [file, ...raw] = positionals;
     const migrateEvery = intOption(values['migrate-every'], '--migrate-every', 1) ?? 0;
@@ -121,7 +137,13 @@ requires (weave build --require), or NATS is unreachable; 2 bad input`,
       const policy = learned && policyName === 'learned+holdback' ? withHoldback(learned, BASELINES['cost-model']()) : base;
       const storeEvery = intOption(values['checkpoint-every'], '--checkpoint-every', 1);
       if (storeEvery && !natsUrl) throw new UsageError('--checkpoint-every stores checkpoints in the NATS server; give --nats URL (or NATS_URL)');
-      const r = await runJob(mesh, bundle, { entry, args, migrateEvery, input, datasets: reads, policy, onDecision, storeEvery });
+      // Over NATS with JetStream, every job gets a record, so it can be attached to.
+      const durable = natsUrl ? !!(await (mesh as NatsMesh).jobs()) : false;
+      const watch = watchJob(natsUrl, durable, !values.json);
+      const r = await runJob(mesh, bundle, {
+        entry, args, migrateEvery, input, datasets: reads, policy, onDecision, storeEvery, durable, reweave: !values['no-reweave'],
+        onStart: watch.onStart, onStatus: watch.onStatus,
+      }).finally(watch.end);
       if (learned) {
         const state = JSON.stringify(learned.toJSON()) + '\n';
         if (policyFile) await writeFile(policyFile, state);
@@ -129,23 +151,88 @@ requires (weave build --require), or NATS is unreachable; 2 bad input`,
       }
       if (values.output) await writeFile(values.output as string, r.output);
       else if (r.output.byteLength) process.stderr.write(`weave: the job wrote ${r.output.byteLength} bytes of output; keep them with --output FILE\n`);
-      const result = formatResult(r);
-      if (values.json) {
-        process.stdout.write(JSON.stringify({
-          result, type: r.type, entry: r.entry, fragments: r.fragments, checkpoints: r.checkpoints, migrations: r.migrations,
-          bytesMoved: r.bytesMoved, retries: r.retries, wallMs: round(r.wallMs), execMs: round(r.execMs), yields: r.yields,
-          outputBytes: r.output.byteLength, data: r.data, restoredFromStore: r.restoredFromStore,
-          placements: r.placements.map((p) => ({ fragment: p.fragment, hub: p.hub, ms: round(p.ms) })),
-        }) + '\n');
-      } else {
-        process.stdout.write(result + '\n');
-      }
+      printResult(r, !!values.json);
       return 0;
     } finally {
       await mesh.close();
     }
   },
 };
+
+function printResult(r: JobResult, json: boolean): void {
+  const result = formatResult(r);
+  if (!json) {
+    process.stdout.write(result + '\n');
+    return;
+  }
+  process.stdout.write(JSON.stringify({
+    result, type: r.type, entry: r.entry, job: r.job, fragments: r.fragments, checkpoints: r.checkpoints, migrations: r.migrations,
+    bytesMoved: r.bytesMoved, retries: r.retries, wallMs: round(r.wallMs), execMs: round(r.execMs), yields: r.yields,
+    outputBytes: r.output.byteLength, data: r.data, restoredFromStore: r.restoredFromStore, reweaves: r.reweaves ?? 0,
+    recoveries: r.recoveries ?? [], attached: r.attached ?? false,
+    placements: r.placements.map((p) => ({ fragment: p.fragment, hub: p.hub, ms: round(p.ms) })),
+  }) + '\n');
+}
+
+/** `weave run --attach JOBID`: the result of a job submitted earlier, by any client. */
+async function attach(values: Record<string, unknown>, positionals: string[]): Promise<number> {
+  const job = values.attach as string;
+  if (positionals.length) throw new UsageError(`--attach takes a job id and no module or arguments, got '${positionals.join(' ')}'`);
+  if (!/^[0-9a-f]{16}$/.test(job)) throw new UsageError(`--attach needs a job id as printed by weave run (16 hex digits), got '${job}'`);
+  const natsUrl = (values.nats as string | undefined) || process.env.NATS_URL;
+  if (!natsUrl) throw new UsageError('--attach finds jobs on a NATS server; give --nats URL (or NATS_URL)');
+  const mesh = await connectMesh({ nats: natsUrl, waitForHubsMs: intOption(values['wait-hubs'] as string | undefined, '--wait-hubs', 0, 600_000) });
+  const watch = watchJob(natsUrl, true, !values.json);
+  try {
+    const r = await attachJob(mesh, job, { reweave: !values['no-reweave'], onStart: watch.onStart, onStatus: watch.onStatus }).catch((e: Error) => {
+      throw e.name === 'JobRecordMissing' ? new UsageError(e.message) : e;
+    });
+    watch.end();
+    if (r.output.byteLength) process.stderr.write(`weave: the job wrote ${r.output.byteLength} bytes of output\n`);
+    printResult(r, !!values.json);
+    return 0;
+  } finally {
+    watch.end();
+    await mesh.close();
+  }
+}
+
+/**
+ * What a user sees while a job runs: its id on stderr at the start and, on a terminal, a
+ * progress line; Ctrl-C on a job with a record detaches (it runs on) and says how to
+ * come back. Nothing on stdout: that is the result's.
+ */
+function watchJob(natsUrl: string | undefined, durable: boolean, live: boolean) {
+  const tty = live && process.stderr.isTTY;
+  const t0 = Date.now();
+  let job = '';
+  let shown = false;
+  const onSigint = () => {
+    if (tty && shown) process.stderr.write('\n');
+    process.stderr.write(`weave: detached; job ${job} runs on. Its result: weave run --attach ${job} --nats ${natsUrl}\n`);
+    process.exit(130);
+  };
+  return {
+    onStart(id: string) {
+      job = id;
+      if (!natsUrl) return;
+      process.stderr.write(`weave: job ${id}${durable ? '' : ' (no record: the server has no JetStream, so it cannot be attached to)'}\n`);
+      if (durable) process.once('SIGINT', onSigint);
+    },
+    onStatus(s: JobStatus) {
+      if (!tty) return;
+      shown = true;
+      const secs = ((Date.now() - t0) / 1000).toFixed(1);
+      const line = `weave: ${s.job.slice(0, 8)} on ${s.hub} · fragment ${s.fragment + 1}/${s.fragments} · ${s.yields} yields · ${s.checkpoints} checkpoints · ${s.migrations} migrations${s.retries ? ` · ${s.retries} retries` : ''} · ${secs} s`;
+      process.stderr.write(`\r\x1b[2K${line.slice(0, (process.stderr.columns || 120) - 1)}`);
+    },
+    end() {
+      process.off('SIGINT', onSigint);
+      if (tty && shown) process.stderr.write('\r\x1b[2K');
+      shown = false;
+    },
+  };
+}
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 

@@ -18,14 +18,14 @@ import { createHash } from 'node:crypto';
 import type { NatsConnection, Subscription } from 'nats';
 import {
   connectNats, Wire, decodeMessage, encodeMessage, ProtocolError, type Message, ADVERT_SUBJECT, DATA_QUEUE, dataSubject, checkpointStore, type CheckpointStore,
-  DISCOVER_SUBJECT, execSubject, isSubjectToken, pingSubject,
+  DISCOVER_SUBJECT, FENCE_SUBJECT, execSubject, isSubjectToken, pingSubject, openJobStore, type JobStore, type CommitOutcome,
 } from '../net/index.js';
 import { HubThread } from './hub-thread.js';
 import { calibrateSpeed, detectCapabilities } from './capabilities.js';
 import { simdKernels } from '../host/index.js';
 import { detectGpu, gpuKernels, releaseGpu, type GpuKernels } from '../host/gpu.js';
 import { createLogger, type Logger } from './log.js';
-import { PROTOCOL_VERSION, type BundleReply, type DataReply, type DataRequest, type ExecRequest, type HubAdvert, type HubReply, type HubState } from './protocol.js';
+import { PROTOCOL_VERSION, type BundleReply, type DataReply, type DataRequest, type ExecRequest, type HubAdvert, type HubReply, type HubState, type MoveRequest } from './protocol.js';
 import type { MainAnswer, MainCall } from './blocking.js';
 import { open, type FileHandle } from 'node:fs/promises';
 import { TransportError } from './errors.js';
@@ -50,6 +50,9 @@ export interface HubOptions {
   /** Emulated link for dataset ranges served to other hubs: each reply waits `delayMs`
    *  plus its size at `mbps` (0: no limit). For benchmarks on one machine. */
   dataLink?: { delayMs: number; mbps: number };
+  /** Change the throttle while running: at `atMs` after start, to `factor` (a benchmark
+   *  overloads a hub mid-job this way). */
+  throttleAt?: Array<{ atMs: number; factor: number }>;
 }
 
 /**
@@ -77,6 +80,7 @@ export interface ResolvedHubOptions {
   log: Logger;
   dataLink: { delayMs: number; mbps: number };
   throttle: number;
+  throttleAt: Array<{ atMs: number; factor: number }>;
   /** The GPU the hub serves `gpu` calls on (set by startHub after probing), or why none. */
   gpu?: GpuKernels;
   gpuReason?: string;
@@ -100,8 +104,15 @@ export function resolveHubOptions(opts: HubOptions): ResolvedHubOptions {
     log: opts.log ?? createLogger({ hub: name }),
     dataLink: opts.dataLink ?? { delayMs: 0, mbps: 0 },
     throttle: opts.throttle ?? 1,
+    throttleAt: opts.throttleAt ?? [],
   };
 }
+
+/** Remembered fences (job id -> lowest attempt still allowed); the oldest are forgotten. */
+const MAX_FENCES = 4096;
+/** A hub that cannot commit a result tries this many times, backing off, before it
+ *  replies uncommitted and leaves the commit to the engine. */
+const COMMIT_TRIES = 6;
 
 /** Bundles kept by content hash; a bundle is a few hundred KiB, so a count bound is enough. */
 const MAX_CACHED_BUNDLES = 64;
@@ -130,19 +141,30 @@ export class HubDaemon {
   private gpuCalls = 0;
   private store: Promise<CheckpointStore | undefined> | undefined;
   /** Per job: a put in flight, and the newest checkpoint waiting for it to finish. */
-  private readonly storing = new Map<string, { next?: Uint8Array }>();
-  /** Open dataset files this hub serves to others. */
+  private readonly storing = new Map<string, { next?: { bytes: Uint8Array; yields: number } }>();
   /** Per dataset: the open file and its size (datasets do not change while served). */
   private readonly dataFiles = new Map<string, Promise<{ file: FileHandle; size: number }>>();
 
   readonly id: string;
   private readonly log: Logger;
+  /** Runs here, by exec job key (an attempt): the slot, and the tag that pauses only it. */
+  private readonly runs = new Map<string, { slot: number; tag: number; record?: string; attempt?: number }>();
+  private nextTag = 1;
+  /** Runs asked to move (re-weaving): job key -> target hub. */
+  private readonly moves = new Map<string, string>();
+  /** Per job record: attempts below this are fenced out. */
+  private readonly fences = new Map<string, number>();
+  private jobStore: Promise<JobStore | undefined> | undefined;
+  /** Speed from the calibration run, before any throttle. */
+  private readonly baseSpeed: number;
+  private readonly timers: NodeJS.Timeout[] = [];
 
   constructor(private readonly nc: NatsConnection, private readonly opts: ResolvedHubOptions) {
     this.id = opts.name;
     this.log = opts.log;
     this.caps.gpu = opts.gpu !== undefined;
-    this.caps.speed = calibrateSpeed(opts.throttle);
+    this.baseSpeed = calibrateSpeed();
+    this.caps.speed = Math.round((this.baseSpeed / opts.throttle) * 100) / 100;
     this.threads = Array.from({ length: opts.slots }, (_, i) => new HubThread(`${this.id}/${i}`, {
       headroom: MESSAGE_HEADROOM, datasets: opts.datasets, gpu: this.caps.gpu, throttle: opts.throttle, onMainCall: (call) => this.mainCall(call),
     }));
@@ -161,6 +183,8 @@ export class HubDaemon {
     this.subs.push(this.wire.serve(execSubject(this.id), (b, ctx) => this.onExec(b, ctx.reply, ctx.owned), { onDrop }));
     this.subs.push(this.wire.serve(pingSubject(this.id), async () => encodeMessage({ kind: 'pong', v: PROTOCOL_VERSION, hub: this.id }), { onDrop }));
     this.subs.push(this.wire.serve(DISCOVER_SUBJECT, async () => encodeMessage(this.advert() as unknown as Message), { onDrop }));
+    this.subs.push(this.nc.subscribe(FENCE_SUBJECT, { callback: (err, msg) => { if (!err) this.onFence(msg.data); } }));
+    for (const { atMs, factor } of this.opts.throttleAt) this.timers.push(setTimeout(() => this.setThrottle(factor), atMs));
     for (const name of Object.keys(this.opts.datasets)) {
       this.subs.push(this.wire.serve(dataSubject(name), (b) => this.serveData(name, b), { onDrop, queue: DATA_QUEUE }));
     }
@@ -183,7 +207,7 @@ export class HubDaemon {
       load: { slots: this.threads.length, busy, queue, cpu: os.loadavg()[0] / this.caps.cores, jobs: this.jobSlot.size,
         rssMiB: Math.round(process.memoryUsage.rss() / (1 << 20)),
         heldMiB: Math.round(this.threads.reduce((n, t) => n + t.held, 0) / (1 << 20)), dataRemoteBytes: this.dataRemoteBytes, gpuCalls: this.gpuCalls },
-      datasets: Object.keys(this.opts.datasets), labels: this.opts.labels,
+      datasets: Object.keys(this.opts.datasets), labels: this.opts.labels, running: [...this.runs.keys()].slice(0, 1024),
       everyMs: this.everyMs, startedAt: this.startedAt,
     };
   }
@@ -204,6 +228,7 @@ export class HubDaemon {
     while (this.active > 0 && Date.now() < deadline) await sleep(20);
     if (this.active > 0) this.log.warn('drain timed out; stopping with fragments still running', { active: this.active });
     clearInterval(this.advertTimer);
+    for (const t of this.timers) clearTimeout(t);
     this.state = 'stopped';
     this.publishAdvert();
     try {
@@ -269,13 +294,11 @@ export class HubDaemon {
     switch (msg.kind) {
       case 'ping': return { kind: 'pong', v: PROTOCOL_VERSION, hub: this.id };
       case 'drop-job': {
-        const job = String(msg.job);
-        const slot = this.jobSlot.get(job);
-        this.jobSlot.delete(job);
-        if (slot !== undefined) await this.threads[slot].request({ kind: 'drop-job', v: PROTOCOL_VERSION, job });
+        await this.dropJob(String(msg.job));
         return { kind: 'ok', v: PROTOCOL_VERSION };
       }
       case 'exec': return this.exec(checkExec(msg), reply, owned);
+      case 'move': return this.move(checkMove(msg));
       default: throw new ProtocolError('unknown-kind', `a hub does not take '${msg.kind}' messages`);
     }
   }
@@ -289,6 +312,9 @@ export class HubDaemon {
     if (this.state === 'draining' || this.state === 'stopped') {
       return { kind: 'error', v: PROTOCOL_VERSION, code: 'draining', message: `hub ${this.id} is draining; place the fragment elsewhere` };
     }
+    if (req.record !== undefined && (req.attempt ?? 0) < (this.fences.get(req.record) ?? 0)) {
+      return { kind: 'error', v: PROTOCOL_VERSION, code: 'fenced', message: `job ${req.job}: a newer attempt has started` };
+    }
     const next = req.route ? this.nextHop(req.route, req.hop ?? 0) : undefined;
     // A diff is only useful to the hub that handed us the state: it holds the base.
     // With nowhere to move (a route of one hub), pausing for a migration is pointless:
@@ -297,17 +323,65 @@ export class HubDaemon {
       ? { ...req, full: next === undefined || next.id !== req.from, migrateEvery: next ? req.migrateEvery : 0 }
       : req;
     const replyTo = req.replyTo ?? reply;
-    if (req.replyTo === undefined) return this.finish(req, await this.runOnSlot(slotReq, owned), next, replyTo);
+    const run = { slot: this.slotFor(req.job), tag: this.nextTag++, record: req.record, attempt: req.attempt };
+    this.runs.set(req.job, run);
+    const untrack = () => {
+      if (this.runs.get(req.job) === run) this.runs.delete(req.job);
+      this.moves.delete(req.job);
+      this.threads[run.slot].clearRun(run.tag);
+    };
+    const full = slotReq.full ?? false;
+    slotReq.tag = run.tag;
+    if (req.replyTo === undefined) {
+      try {
+        return await this.finish(req, await this.runOnSlot(slotReq, owned), next, replyTo, full);
+      } finally {
+        untrack();
+      }
+    }
     this.active++;
     return new Promise<HubReply | undefined>((ack) => {
       let acked = false;
       this.runOnSlot(slotReq, owned, (resumedAt) => { acked = true; ack({ kind: 'ok', v: PROTOCOL_VERSION, resumedAt }); })
-        .then((r) => (acked ? this.finish(req, r, next, replyTo) : (ack(r), undefined)))
+        .then((r) => (acked ? this.finish(req, r, next, replyTo, full) : (ack(r), undefined)))
         .catch((e) => (acked ? this.rejected(e) : (ack(this.rejected(e)), undefined)))
         .then((out) => { if (out && replyTo) this.wire.publish(replyTo, this.encodeReply(out)); })
         .catch((e) => this.log.error('cannot send an outcome', { job: req.job, error: (e as Error).message }))
-        .finally(() => { this.active--; });
+        .finally(() => { untrack(); this.active--; });
     });
+  }
+
+  /** Re-weaving: pause a run here at its next yield point and hand it to `to`. */
+  private move(m: MoveRequest): HubReply {
+    const run = this.runs.get(m.job);
+    if (!run || m.to === this.id) return { kind: 'error', v: PROTOCOL_VERSION, code: 'not-here', message: `job ${m.job} is not running on hub ${this.id}` };
+    this.moves.set(m.job, m.to);
+    this.threads[run.slot].preemptRun(run.tag);
+    this.log.info('moving', { job: m.job, to: m.to });
+    return { kind: 'ok', v: PROTOCOL_VERSION };
+  }
+
+  /** A newer attempt of a job started: stop and drop the older ones running here. */
+  private onFence(bytes: Uint8Array): void {
+    try {
+      const m = decodeMessage(bytes);
+      if (m.kind !== 'fence' || typeof m.job !== 'string' || !Number.isInteger(m.attempt)) return;
+      const attempt = m.attempt as number;
+      if ((this.fences.get(m.job) ?? 0) >= attempt) return;
+      this.fences.delete(m.job);
+      this.fences.set(m.job, attempt);
+      if (this.fences.size > MAX_FENCES) this.fences.delete(this.fences.keys().next().value!);
+      for (const [key, run] of this.runs) {
+        if (run.record === m.job && (run.attempt ?? 0) < attempt) {
+          this.log.info('fenced', { job: key, attempt: run.attempt, newer: attempt });
+          this.threads[run.slot].preemptRun(run.tag);
+        }
+      }
+    } catch { /* noise on the fence subject changes nothing */ }
+  }
+
+  private isFenced(req: ExecRequest): boolean {
+    return req.record !== undefined && (req.attempt ?? 0) < (this.fences.get(req.record) ?? 0);
   }
 
   /** The next hub of a route after position `hop` that is not this one. */
@@ -319,14 +393,43 @@ export class HubDaemon {
     return undefined;
   }
 
-  /** After a run: hand a paused fragment to the next hub of its route, or reply. */
-  private async finish(req: ExecRequest, r: HubReply, next: { id: string; hop: number } | undefined, replyTo?: string): Promise<HubReply | undefined> {
+  /**
+   * After a run: drop it if fenced, commit a result, hand a paused fragment to the next
+   * hub of its route (or where a move asked), or reply. `full`: the run's checkpoint is
+   * whole, not a diff against the hub that handed it over.
+   */
+  private async finish(req: ExecRequest, r: HubReply, next: { id: string; hop: number } | undefined, replyTo: string | undefined, full: boolean): Promise<HubReply | undefined> {
+    if (this.isFenced(req)) {
+      await this.dropJob(req.job);
+      return { kind: 'error', v: PROTOCOL_VERSION, code: 'fenced', message: `job ${req.job}: a newer attempt has started; this one's outcome is dropped` };
+    }
+    if (r.kind === 'error' && r.code === 'trap' && req.record !== undefined) {
+      await this.withJobs((jobs) => jobs.fail(req.record!, req.attempt ?? 0, 'failed', { code: 'trap', message: r.message }));
+    }
     if (r.kind !== 'ran') return r;
     const handovers = req.handovers ?? 0;
-    if (r.outcome !== 'paused' || !next || !r.checkpoint) return { ...r, handovers };
-    const { args, bundleBytes, ...rest } = req;
+    if (r.outcome === 'done' && req.record !== undefined) {
+      const outcome = await this.commit(req, r);
+      if (outcome === 'fenced') return { kind: 'error', v: PROTOCOL_VERSION, code: 'fenced', message: `job ${req.job}: a newer attempt has started; its result is dropped` };
+      return { ...r, handovers, committed: outcome === 'committed' || outcome === 'already' };
+    }
+    const movedTo = this.moves.get(req.job);
+    let route = req.route;
+    let checkpoint = r.checkpoint;
+    if (r.outcome === 'paused' && movedTo && route) {
+      if (!route.includes(movedTo)) route = [...route, movedTo];
+      next = { id: movedTo, hop: route.indexOf(movedTo) };
+      // A diff is against the hub that handed the state here; anywhere else needs it whole.
+      if (!full && movedTo !== req.from) {
+        const whole = await this.threads[this.slotFor(req.job)].request({ kind: 'export', v: PROTOCOL_VERSION, job: req.job });
+        if (whole.kind !== 'ok' || !whole.checkpoint) return { ...r, handovers };
+        checkpoint = whole.checkpoint;
+      }
+    }
+    if (r.outcome !== 'paused' || !next || !checkpoint) return { ...r, handovers };
+    const { args, bundleBytes, tag, ...rest } = req;
     const msg: ExecRequest = {
-      ...rest, fragment: r.fragment, checkpoint: r.checkpoint, hop: next.hop, from: this.id, replyTo, handovers: handovers + 1, full: undefined,
+      ...rest, route, fragment: r.fragment, checkpoint, hop: next.hop, from: this.id, replyTo, handovers: handovers + 1, full: undefined,
     };
     try {
       // The slot left room before the checkpoint: frame the message there, no copy.
@@ -336,7 +439,7 @@ export class HubDaemon {
         if (req.progress) {
           this.wire.publish(req.progress, encodeMessage({
             kind: 'progress', v: PROTOCOL_VERSION, job: req.job, hub: this.id, to: next.id, fragment: r.fragment,
-            fragments: r.fragments ?? 0, bytes: r.checkpoint.byteLength, execMs: r.execMs, yields: r.yields,
+            fragments: r.fragments ?? 0, bytes: checkpoint.byteLength, execMs: r.execMs, yields: r.yields,
             pausedAt: r.pausedAt ?? 0, resumedAt: ack.resumedAt,
           }));
         }
@@ -347,7 +450,7 @@ export class HubDaemon {
       this.log.warn('hand-over failed', { job: req.job, to: next.id, error: (e as Error).message });
     }
     // Back to the engine: with the full state it carries on; a diff it cannot use.
-    if (next.id !== req.from) return { ...r, handovers };
+    if (next.id !== req.from || checkpoint !== r.checkpoint) return { ...r, checkpoint, handovers };
     return { kind: 'error', v: PROTOCOL_VERSION, code: 'handoff-failed', message: `job ${req.job}: hand-over to ${next.id} failed` };
   }
 
@@ -355,22 +458,30 @@ export class HubDaemon {
    * Keep a periodic checkpoint of `job` in JetStream, newest only: while one is being
    * written, a newer one replaces any waiting, so a slow store never queues up memory.
    */
-  private keep(job: string, checkpoint: Uint8Array): void {
+  private keep(req: ExecRequest, checkpoint: Uint8Array, yields: number): void {
+    const job = req.job;
     const s = this.storing.get(job);
-    if (s) { s.next = checkpoint; return; }
-    const entry: { next?: Uint8Array } = {};
+    if (s) { s.next = { bytes: checkpoint, yields }; return; }
+    const entry: { next?: { bytes: Uint8Array; yields: number } } = {};
     this.storing.set(job, entry);
     this.store ??= checkpointStore(this.nc).catch((e) => {
       this.log.warn('periodic checkpoints are off: no JetStream', { error: (e as Error).message });
       return undefined;
     });
     void (async () => {
-      let bytes: Uint8Array | undefined = checkpoint;
+      let cur: { bytes: Uint8Array; yields: number } | undefined = { bytes: checkpoint, yields };
       try {
         const store = await this.store;
-        while (store && bytes) {
-          await store.put(job, bytes);
-          bytes = entry.next;
+        while (store && cur) {
+          await store.put(job, cur.bytes);
+          // Stored: the engine learns the fragment is making progress, and how far it got.
+          if (req.progress) {
+            this.wire.publish(req.progress, encodeMessage({
+              kind: 'progress', v: PROTOCOL_VERSION, stored: true, job, hub: this.id, to: this.id, fragment: req.fragment,
+              fragments: 0, bytes: cur.bytes.byteLength, execMs: 0, yields: cur.yields, pausedAt: 0, resumedAt: 0,
+            }));
+          }
+          cur = entry.next;
           entry.next = undefined;
         }
       } catch (e) {
@@ -379,6 +490,54 @@ export class HubDaemon {
         this.storing.delete(job);
       }
     })();
+  }
+
+  private async dropJob(job: string): Promise<void> {
+    const slot = this.jobSlot.get(job);
+    this.jobSlot.delete(job);
+    if (slot !== undefined) await this.threads[slot].request({ kind: 'drop-job', v: PROTOCOL_VERSION, job });
+  }
+
+  /** The job store, opened once; undefined (logged) when the server has no JetStream. */
+  private async withJobs<T>(f: (jobs: JobStore) => Promise<T>): Promise<T | undefined> {
+    this.jobStore ??= openJobStore(this.nc).catch((e) => {
+      this.jobStore = undefined;
+      this.log.warn('cannot open the job records', { error: (e as Error).message });
+      return undefined;
+    });
+    const jobs = await this.jobStore;
+    return jobs && f(jobs);
+  }
+
+  /**
+   * Commit a finished job's result to its record, exactly once: a fenced attempt is
+   * refused by the record itself. Retries through a server restart; if it still cannot,
+   * the reply goes uncommitted and the engine commits it.
+   */
+  private async commit(req: ExecRequest, r: Extract<HubReply, { kind: 'ran' }>): Promise<CommitOutcome | 'failed'> {
+    for (let i = 0; i < COMMIT_TRIES; i++) {
+      try {
+        const outcome = await this.withJobs((jobs) => jobs.commit(req.record!, req.attempt ?? 0, {
+          hub: this.id, result: r.result ?? new Uint8Array(0), output: r.output, yields: r.yields, fragments: r.fragments ?? 0,
+        }));
+        if (outcome) {
+          this.log.info(outcome === 'committed' ? 'result committed' : `result ${outcome}`, { job: req.record, attempt: req.attempt ?? 0 });
+          return outcome;
+        }
+      } catch (e) {
+        this.log.warn('cannot commit a result; retrying', { job: req.record, attempt: req.attempt ?? 0, error: (e as Error).message });
+      }
+      await sleep(Math.min(4000, 250 * 2 ** i));
+    }
+    return 'failed';
+  }
+
+  /** Benchmarks: act as a slower (or faster) machine from the next yield point on, and say so. */
+  setThrottle(factor: number): void {
+    for (const t of this.threads) t.setThrottle(factor);
+    this.caps.speed = Math.round((this.baseSpeed / factor) * 100) / 100;
+    this.log.info('throttle', { factor, speed: this.caps.speed });
+    this.publishAdvert();
   }
 
   /** What a slot asked its main thread for. */
@@ -458,7 +617,7 @@ export class HubDaemon {
     const transfer = (c?: Uint8Array) => (c ? [c.buffer as ArrayBuffer] : []);
     // Bundle bytes go to a slot only when it asks (once per slot): it caches the compiled
     // module, and cloning a bundle into every request would cost more than the run.
-    const onStored = req.storeEvery ? (cp: Uint8Array) => this.keep(req.job, cp) : undefined;
+    const onStored = req.storeEvery ? (cp: Uint8Array, yields: number) => this.keep(req, cp, yields) : undefined;
     let reply = await thread.request({ ...req, checkpoint }, { onRestored, onStored, transfer: transfer(checkpoint) });
     if (reply.kind === 'need-bundle') {
       const bytes = await this.fetchBundle(req);
@@ -493,20 +652,32 @@ export class HubDaemon {
     return p;
   }
 
+  /**
+   * From the client that submitted the job; for a job with a record, from the job store
+   * when that client is gone (it may have detached, or died).
+   */
   private async fetchFromOrigin(req: ExecRequest): Promise<Uint8Array> {
-    if (!req.origin) throw new TransportError(`bundle ${req.bundle.slice(0, 12)} is not cached here and the request names no origin`, { code: 'transport' });
     const t0 = performance.now();
-    const raw = await this.wire.request(req.origin, encodeMessage({ kind: 'bundle', v: PROTOCOL_VERSION, hash: req.bundle }), { timeoutMs: 30_000 });
-    const reply = decodeMessage(raw) as unknown as BundleReply;
-    if (reply.kind !== 'bundle-bytes' || !(reply.bytes instanceof Uint8Array)) {
-      throw new TransportError(`origin ${req.origin} did not send bundle ${req.bundle.slice(0, 12)}: ${'message' in reply ? reply.message : reply.kind}`);
+    let got: Uint8Array | undefined;
+    let why = 'the request names no origin';
+    if (req.origin) {
+      try {
+        const reply = decodeMessage(await this.wire.request(req.origin, encodeMessage({ kind: 'bundle', v: PROTOCOL_VERSION, hash: req.bundle }), { timeoutMs: 30_000 })) as unknown as BundleReply;
+        if (reply.kind === 'bundle-bytes' && reply.bytes instanceof Uint8Array) got = reply.bytes;
+        else why = `origin ${req.origin} did not send it: ${'message' in reply ? reply.message : reply.kind}`;
+      } catch (e) {
+        if (req.record === undefined) throw e;
+        why = `origin ${req.origin}: ${(e as Error).message}`;
+      }
     }
-    const hash = createHash('sha256').update(reply.bytes).digest('hex');
-    if (hash !== req.bundle) throw new TransportError(`origin ${req.origin} sent bytes hashing to ${hash.slice(0, 12)}, not ${req.bundle.slice(0, 12)}`);
-    this.log.info('fetched bundle', { bundle: req.bundle.slice(0, 12), bytes: reply.bytes.byteLength, ms: Math.round(performance.now() - t0) });
+    if (!got && req.record !== undefined) got = await this.withJobs((jobs) => jobs.bundle(req.bundle));
+    if (!got) throw new TransportError(`bundle ${req.bundle.slice(0, 12)} is not cached here and cannot be fetched: ${why}`, { code: 'transport' });
+    const hash = createHash('sha256').update(got).digest('hex');
+    if (hash !== req.bundle) throw new TransportError(`the bundle fetched for ${req.bundle.slice(0, 12)} hashes to ${hash.slice(0, 12)}`);
+    this.log.info('fetched bundle', { bundle: req.bundle.slice(0, 12), bytes: got.byteLength, ms: Math.round(performance.now() - t0) });
     // Only verified bytes are cached, in a buffer of their own (the reply is a view of a
     // socket buffer that would otherwise stay alive with it).
-    const bytes = new Uint8Array(reply.bytes);
+    const bytes = new Uint8Array(got);
     if (this.bundles.size >= MAX_CACHED_BUNDLES) this.bundles.delete(this.bundles.keys().next().value!);
     this.bundles.set(req.bundle, bytes);
     return bytes;
@@ -555,10 +726,20 @@ function checkExec(m: Message): ExecRequest {
   if (m.hop !== undefined && (!Number.isInteger(m.hop) || (m.hop as number) < 0)) throw bad('hop', 'a non-negative integer');
   if (m.handovers !== undefined && (!Number.isInteger(m.handovers) || (m.handovers as number) < 0)) throw bad('handovers', 'a non-negative integer');
   if (m.storeEvery !== undefined && (!Number.isInteger(m.storeEvery) || (m.storeEvery as number) < 0)) throw bad('storeEvery', 'a non-negative integer');
+  if (m.record !== undefined && (typeof m.record !== 'string' || !isSubjectToken(m.record))) throw bad('record', 'a job id');
+  if (m.attempt !== undefined && (!Number.isInteger(m.attempt) || (m.attempt as number) < 0)) throw bad('attempt', 'a non-negative integer');
+  // A tag is a hub's own business: none from outside.
+  delete m.tag;
   for (const f of ['replyTo', 'progress'] as const) {
     if (m[f] !== undefined && (typeof m[f] !== 'string' || !(m[f] as string).startsWith('_INBOX.'))) throw bad(f, "an '_INBOX.' subject");
   }
   if (m.from !== undefined && (typeof m.from !== 'string' || !isSubjectToken(m.from))) throw bad('from', 'a hub id');
   for (const f of ['stay', 'full'] as const) if (m[f] !== undefined && typeof m[f] !== 'boolean') throw bad(f, 'a boolean');
   return m as unknown as ExecRequest;
+}
+
+function checkMove(m: Message): MoveRequest {
+  if (typeof m.job !== 'string' || !m.job || m.job.length > 128) throw new ProtocolError('malformed', "move: 'job' must be a string of 1-128 characters");
+  if (typeof m.to !== 'string' || !isSubjectToken(m.to)) throw new ProtocolError('malformed', "move: 'to' must be a hub id");
+  return m as unknown as MoveRequest;
 }

@@ -20,7 +20,8 @@ import type { Transport } from './transport.js';
 import { HubError, JobError, TransportError } from './errors.js';
 import { describeMisfit, jobNeeds, rankHubs, roundRobin, type DecisionRecord, type PlacementPolicy } from '../policy/index.js';
 import { livePlacement } from './placement.js';
-import { runRouted } from './routed.js';
+import { attachRouted, runRouted } from './routed.js';
+import type { ReweaveOptions } from './reweave.js';
 
 export interface JobOptions {
   /** Entry to call. @default the bundle's only entry */
@@ -45,6 +46,48 @@ export interface JobOptions {
   storeEvery?: number;
   /** Observe a failed placement that is being retried elsewhere. */
   onRetry?: (r: { hub: string; fragment: number; error: Error }) => void;
+  /**
+   * Keep a job record in JetStream (NATS): the job gets an id other clients can attach to,
+   * attempts are fenced, and its result is committed exactly once. Needs a server with
+   * JetStream.
+   */
+  durable?: boolean;
+  /** The job id, once the job is submitted (and its record made). */
+  onStart?: (job: string) => void;
+  /** Where the job stands, on every change (a progress line). */
+  onStatus?: (s: JobStatus) => void;
+  /** Move running fragments to clearly faster hubs (NATS). @default true */
+  reweave?: boolean;
+  reweaveOptions?: ReweaveOptions;
+}
+
+export interface JobStatus {
+  job: string;
+  /** The hub running it now. */
+  hub: string;
+  /** The fragment it is in, and how many the entry has. */
+  fragment: number;
+  fragments: number;
+  /** Fragment runs completed, as reported so far. */
+  fragmentsRun: number;
+  checkpoints: number;
+  migrations: number;
+  retries: number;
+  yields: number;
+}
+
+/** One restart after a lost hub. Times are epoch ms. */
+export interface Recovery {
+  /** The hub that was lost, and the attempt that replaced its. */
+  hub: string;
+  attempt: number;
+  detectedAt: number;
+  /** When the new attempt was sent. */
+  resumedAt: number;
+  /** Yield count of the state it restarted from (0: the start). */
+  fromYields: number;
+  /** Yield count of the newest checkpoint the engine had been told was stored. */
+  lastStoredYields: number;
 }
 
 export interface Placement {
@@ -78,6 +121,12 @@ export interface JobResult {
   pauseToResumeMs: number[];
   /** Restarts after a lost hub that began from a checkpoint hubs had stored (storeEvery). */
   restoredFromStore: number;
+  /** Every restart after a lost hub (routed engine). */
+  recoveries?: Recovery[];
+  /** Moves the engine asked for because a clearly faster hub appeared (re-weaving). */
+  reweaves?: number;
+  /** The result came from the job record (an attach, or a lost attempt that committed). */
+  attached?: boolean;
   /** The job's output (io.output-write); empty when it wrote none. */
   output: Uint8Array;
   /** Dataset bytes read from the running hub's own files and fetched from other hubs, as
@@ -107,6 +156,15 @@ export async function runJob(transport: Transport, bundle: LoadedBundle, opts: J
   const migrateEvery = opts.migrateEvery ?? 0;
   if (!Number.isInteger(migrateEvery) || migrateEvery < 0) throw new JobError(`--migrate-every must be a non-negative integer, got ${migrateEvery}`);
   return transport.submit ? runRouted(transport, bundle, entry, opts) : runStepwise(transport, bundle, entry, opts);
+}
+
+/**
+ * Attach to a job submitted with `durable` (by this client or another, running or over)
+ * and get its result. Throws JobError when the transport keeps no job records.
+ */
+export async function attachJob(transport: Transport, job: string, opts: Omit<JobOptions, 'args'> = {}): Promise<JobResult> {
+  if (!transport.jobs || !transport.submit) throw new JobError('attaching to a job needs a NATS mesh with JetStream (--nats URL)');
+  return attachRouted(transport, job, opts);
 }
 
 /** The engine moves every checkpoint itself: hub, engine, hub. Used by the embedded mesh. */

@@ -3,7 +3,7 @@
  * a hub daemon one per slot. Requests queue in the worker in arrival order.
  *
  * `preempt()` makes the fragment running on the thread pause at its next yield point (a
- * flag in shared memory that the worker polls there), so its state comes back as a
+ * flag in shared memory that the worker polls there; `preemptRun(tag)` only one run), so its state comes back as a
  * `paused` checkpoint; `resume()` clears the flag.
  *   const t = new HubThread('hub-1');
  *   const reply = await t.request({ kind: 'ping', v: 1 });
@@ -36,7 +36,8 @@ export class HubThread {
   private nextId = 1;
   private dead: Error | undefined;
   private readonly worker: Worker;
-  private readonly flag = new Int32Array(new SharedArrayBuffer(4));
+  /** [0]: pause whatever runs; [1]: pause the run with this tag (0: none). */
+  private readonly flag = new Int32Array(new SharedArrayBuffer(8));
   /** Bytes of base checkpoints the thread's HubCore holds, as its last reply said. */
   held = 0;
 
@@ -85,6 +86,21 @@ export class HubThread {
 
   resume(): void {
     Atomics.store(this.flag, 0, 0);
+  }
+
+  /** Pause only the run tagged `tag` (ExecRequest.tag), at its next yield point. */
+  preemptRun(tag: number): void {
+    Atomics.store(this.flag, 1, tag);
+  }
+
+  /** Forget a run's pause request once that run is over (tags are never reused). */
+  clearRun(tag: number): void {
+    Atomics.compareExchange(this.flag, 1, tag, 0);
+  }
+
+  /** Run fragments as if `factor` times slower from their next yield point on. */
+  setThrottle(factor: number): void {
+    this.worker.postMessage({ throttle: factor });
   }
 
   async close(): Promise<void> {

@@ -29,7 +29,8 @@ export interface HubCoreOptions {
   log?: Logger;
   /**
    * Test and benchmark knob: make this hub behave as if `throttle` times slower, by
-   * waiting (throttle - 1) x the run's time after each run. Lets hubs on one machine
+   * waiting (throttle - 1) x the time run since the last yield point, at each yield point
+   * and at the end of a run. Lets hubs on one machine
    * differ in speed for real-cluster placement benchmarks. @default 1
    */
   throttle?: number;
@@ -53,10 +54,16 @@ export class HubCore {
   private bases = new Map<string, Checkpoint>();
 
   /**
-   * @param shouldPause polled at every yield point: true pauses the running fragment there
-   *   (a draining hub hands its work back this way).
+   * @param shouldPause polled at every yield point with the run's tag (ExecRequest.tag):
+   *   true pauses the running fragment there (a draining hub hands its work back this way,
+   *   a re-weaving move or a fence pauses one run).
    */
-  constructor(readonly id: string, private readonly shouldPause: () => boolean = () => false, private readonly opts: HubCoreOptions = {}) {}
+  constructor(readonly id: string, private readonly shouldPause: (tag: number) => boolean = () => false, private readonly opts: HubCoreOptions = {}) {
+    this.throttle = opts.throttle ?? 1;
+  }
+
+  /** HubCoreOptions.throttle, changeable while running (a benchmark overloads a hub this way). */
+  throttle: number;
 
   /** What the last paused job will most likely need when it comes back. */
   private next: { job: string; module: WebAssembly.Module; manifest: Manifest; seed?: number; bytes: number } | undefined;
@@ -125,6 +132,11 @@ export class HubCore {
       switch (req.kind) {
         case 'ping': return { kind: 'pong', v: PROTOCOL_VERSION, hub: this.id };
         case 'drop-job': this.drop(req.job); return { kind: 'ok', v: PROTOCOL_VERSION, held: this.held() };
+        case 'export': {
+          const base = this.bases.get(req.job);
+          if (!base) return this.error('no-base', `job ${req.job}: this slot holds no state for it`);
+          return { kind: 'ok', v: PROTOCOL_VERSION, checkpoint: encodeCheckpoint(base, { headroom: this.opts.headroom }) };
+        }
         case 'exec': return await this.exec(req, hooks);
         default: return this.error('bad-request', `unknown request kind '${(req as any).kind}'`);
       }
@@ -187,12 +199,21 @@ export class HubCore {
     const t0 = performance.now();
     const resumedAt = performance.timeOrigin + t0;
     hooks.onRestored?.(resumedAt);
-    const pause = this.shouldPause;
+    const tag = req.tag ?? 0;
+    const pause = () => this.shouldPause(tag);
     const storeEvery = hooks.onStored ? req.storeEvery ?? 0 : 0;
     /** Set when the pause at this yield is only to store a checkpoint. */
     let storing = false;
+    // The throttle waits at every yield point in proportion to the time since the last
+    // one, so a long fragment slows down at once when the throttle changes mid-run.
+    let lastYield = t0;
     const opts = {
       pauseAtYield: (n: number) => {
+        if (this.throttle > 1) {
+          const now = performance.now();
+          idle((this.throttle - 1) * (now - lastYield));
+          lastYield = performance.now();
+        }
         storing = false;
         if ((every > 0 && n % every === 0) || pause()) return true;
         storing = storeEvery > 0 && n % storeEvery === 0;
@@ -216,8 +237,7 @@ export class HubCore {
       fragment = out.next;
       out = x.run(fragment, opts);
     }
-    const throttle = this.opts.throttle ?? 1;
-    if (throttle > 1) idle((throttle - 1) * (performance.now() - t0));
+    if (this.throttle > 1) idle((this.throttle - 1) * (performance.now() - lastYield));
     const execMs = performance.now() - t0;
     const pausedAt = out.kind === 'paused' ? performance.timeOrigin + performance.now() : undefined;
     if (out.kind === 'done') {

@@ -5,7 +5,8 @@
  *   const result = await runJob(mesh, await loadBundle(bytes), { args: [10] });
  *   await mesh.close();
  */
-export { runJob, pickEntry, type JobOptions, type JobResult, type Placement } from './engine.js';
+export { runJob, attachJob, pickEntry, type JobOptions, type JobResult, type JobStatus, type Recovery, type Placement } from './engine.js';
+export { reweaver, pace, type ReweaveOptions } from './reweave.js';
 export { startEmbeddedMesh, MAX_EMBEDDED_HUBS, type EmbeddedMeshOptions } from './embedded.js';
 export { HubCore } from './hub.js';
 export { connectMesh, NatsMesh, type MeshOptions } from './nats-transport.js';

@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import type { NatsConnection, Subscription } from 'nats';
 import {
   connectNats, Wire, decodeMessage, encodeMessage, ProtocolError, type Message, ADVERT_SUBJECT,
-  DISCOVER_SUBJECT, bundleSubject, execSubject, pingSubject, checkpointStore, type CheckpointStore,
+  DISCOVER_SUBJECT, FENCE_SUBJECT, bundleSubject, execSubject, pingSubject, checkpointStore, type CheckpointStore, openJobStore, type JobStore,
 } from '../net/index.js';
 import { PROTOCOL_VERSION, type ExecRequest, type HubAdvert, type HubReply, type HubRequest, type ProgressEvent } from './protocol.js';
 import type { HubInfo, Transport } from './transport.js';
@@ -188,6 +188,30 @@ export class NatsMesh implements Transport {
   async forgetStored(job: string): Promise<void> {
     const store = await (this.checkpoints ??= checkpointStore(this.nc).catch(() => undefined));
     await store?.delete(job);
+  }
+
+  private jobStore: Promise<JobStore | undefined> | undefined;
+
+  jobs(): Promise<JobStore | undefined> {
+    this.jobStore ??= openJobStore(this.nc).catch(() => { this.jobStore = undefined; return undefined; });
+    return this.jobStore;
+  }
+
+  fence(job: string, attempt: number): void {
+    this.wire.publish(FENCE_SUBJECT, encodeMessage({ kind: 'fence', v: PROTOCOL_VERSION, job, attempt }));
+  }
+
+  async move(hub: string, key: string, to: string): Promise<boolean> {
+    try {
+      const raw = await this.wire.request(execSubject(hub), encodeMessage({ kind: 'move', v: PROTOCOL_VERSION, job: key, to }), { timeoutMs: SMALL_REQUEST_TIMEOUT_MS });
+      return decodeMessage(raw).kind === 'ok';
+    } catch {
+      return false; // the run ended meanwhile, or the hub is going: nothing to move
+    }
+  }
+
+  running(key: string): boolean {
+    return this.adverts().some((a) => a.running?.includes(key));
   }
 
   async close(): Promise<void> {

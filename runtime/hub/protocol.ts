@@ -49,6 +49,16 @@ export interface ExecRequest {
   handovers?: number;
   /** Store a full checkpoint every N yield points where a surviving hub can reach it (0: never). */
   storeEvery?: number;
+  /**
+   * The job has a record in JetStream (runtime/net/jobs.ts) under this id, and this exec
+   * belongs to its attempt `attempt`: the hub that finishes commits the result there, and
+   * only if the attempt is still current (fencing). Hubs also fetch the bundle from the
+   * job store when its client is gone.
+   */
+  record?: string;
+  attempt?: number;
+  /** Internal to a hub: which run a slot may be asked to pause (move, fence). */
+  tag?: number;
 }
 
 export type ExecReply =
@@ -77,12 +87,25 @@ export type ExecReply =
     /** Wall-clock times (epoch ms) of the restore on this hub and of the pause, if any. */
     resumedAt?: number;
     pausedAt?: number;
+    /** For a job with a record: the result is committed there (false: the hub could not). */
+    committed?: boolean;
   }
   | { kind: 'need-bundle'; v: number; bundle: string; checkpoint?: Uint8Array }
   | { kind: 'error'; v: number; code: string; message: string; fragment?: number; entry?: string };
 
-export type HubRequest = ExecRequest | { kind: 'drop-job'; v: number; job: string } | { kind: 'ping'; v: number };
-export type HubReply = ExecReply | { kind: 'pong'; v: number; hub: string } | { kind: 'ok'; v: number; resumedAt?: number; held?: number };
+/**
+ * Re-weaving: pause the job's running fragment at its next yield point and hand it to
+ * hub `to`. Answered `ok` once asked (the move itself is reported as progress), or an
+ * error `not-here` when the hub no longer runs that job.
+ */
+export interface MoveRequest { kind: 'move'; v: number; job: string; to: string }
+/** Broadcast when an attempt starts: hubs stop and drop every older attempt of `job`. */
+export interface FenceMessage { kind: 'fence'; v: number; job: string; attempt: number }
+/** Slot-internal: the full state a slot holds for `job`, encoded (a move needs it whole). */
+export interface ExportRequest { kind: 'export'; v: number; job: string }
+
+export type HubRequest = ExecRequest | MoveRequest | ExportRequest | { kind: 'drop-job'; v: number; job: string } | { kind: 'ping'; v: number };
+export type HubReply = ExecReply | { kind: 'pong'; v: number; hub: string } | { kind: 'ok'; v: number; resumedAt?: number; held?: number; checkpoint?: Uint8Array };
 
 export interface DataStats { localBytes: number; remoteBytes: number; remoteReads: number; names: string[] }
 
@@ -91,9 +114,14 @@ export interface DataRequest { kind: 'data-read'; v: number; name: string; offse
 /** `total`: the dataset's size; `bytes`: the range asked for (shorter at the end). */
 export type DataReply = { kind: 'data-bytes'; v: number; total: number; bytes: Uint8Array } | { kind: 'error'; v: number; code: string; message: string };
 
-/** A hand-over done, reported by the hub that handed the state over. */
+/**
+ * Reported on an exec's `progress` subject: a hand-over done (by the hub that handed the
+ * state over), or (`stored: true`, `to` = the same hub) a periodic checkpoint stored, which
+ * also tells the engine the fragment is making progress.
+ */
 export interface ProgressEvent {
   kind: 'progress';
+  stored?: boolean;
   v: number;
   job: string;
   /** The hub that ran and paused, and the one that took over. */
@@ -122,6 +150,8 @@ export interface HubAdvert {
   load: { slots: number; busy: number; queue: number; cpu: number; jobs: number; rssMiB: number; heldMiB: number; dataRemoteBytes?: number; gpuCalls?: number };
   datasets: string[];
   labels: Record<string, string>;
+  /** Job attempts (exec job keys) running or queued here: an attached client watches these. */
+  running?: string[];
   /** Advert interval, so receivers know when a hub is overdue. */
   everyMs: number;
   startedAt: number;

@@ -10,47 +10,85 @@
  *
  * The engine keeps the last state it holds (the arguments, or a checkpoint a hub sent back
  * when a hand-over failed); when the job's hub is lost it restarts from there elsewhere,
- * as a new attempt (the job id sent to hubs carries the attempt, so stale state is never
- * mixed in).
+ * or from the newest checkpoint hubs stored (`storeEvery`), as a new attempt (the job key
+ * sent to hubs carries the attempt, so stale state is never mixed in).
+ *
+ * With a job record (`durable`, JetStream): the record names the current attempt, a new
+ * attempt fences out the old ones (hubs drop them; their results cannot commit), and the
+ * finishing hub commits the result there, once. So the job outlives this client: another
+ * can attach to it (attachRouted), and a result committed by a hub the engine thought lost
+ * is delivered, not computed twice.
+ *
+ * While a fragment runs, the engine watches the hubs' adverts and moves it, mid-fragment,
+ * to a clearly faster hub (reweave.ts).
  *   const r = await runRouted(mesh, bundle, 'main', { args: [10], migrateEvery: 50 });
  */
 import { randomBytes } from 'node:crypto';
 import { decodeCheckpoint } from '../snapshot/index.js';
-import { FragmentTrap, decodeValue, type LoadedBundle } from '../exec/index.js';
-import { PROTOCOL_VERSION, type ExecRequest, type ProgressEvent } from './protocol.js';
+import { FragmentTrap, decodeValue, loadBundle, type LoadedBundle } from '../exec/index.js';
+import { PROTOCOL_VERSION, type ExecRequest, type ExecReply, type ProgressEvent } from './protocol.js';
 import type { Transport } from './transport.js';
 import { HubError, JobError } from './errors.js';
-import { addData, newDataTotals, retryDelay, sleep, type JobOptions, type JobResult, type Placement } from './engine.js';
+import { addData, newDataTotals, retryDelay, sleep, type JobOptions, type JobResult, type Placement, type Recovery } from './engine.js';
 import { describeMisfit, jobNeeds, rankHubs } from '../policy/index.js';
 import { livePlacement } from './placement.js';
+import { reweaver } from './reweave.js';
+import { JobRecordMissing, type JobRecord, type JobStore } from '../net/jobs.js';
+
+/** How often the engine looks at adverts for a better hub. */
+const REWEAVE_CHECK_MS = 1000;
+
+/** Where a resumed job (attach) starts: its record, and the state to start from. */
+interface Resume { record: JobRecord; state?: Uint8Array; stateKey?: string }
 
 /** Jobs start on successive hubs, so concurrent jobs spread over the mesh. */
 let nextStart = 0;
 
-export async function runRouted(transport: Transport, bundle: LoadedBundle, entry: string, opts: JobOptions): Promise<JobResult> {
+export async function runRouted(transport: Transport, bundle: LoadedBundle, entry: string, opts: JobOptions, resume?: Resume): Promise<JobResult> {
   const t0 = performance.now();
   const info = bundle.manifest.entries.find((e) => e.name === entry)!;
-  const job = randomBytes(8).toString('hex');
+  const job = resume?.record.job ?? randomBytes(8).toString('hex');
   const migrateEvery = opts.migrateEvery ?? 0;
-  const stats = { fragments: 0, checkpoints: 0, migrations: 0, bytesMoved: 0, execMs: 0, yields: 0, retries: 0 };
+  const stats = { fragments: 0, checkpoints: 0, migrations: 0, bytesMoved: 0, execMs: 0, yields: 0, retries: 0, reweaves: 0 };
+  const recoveries: Recovery[] = [];
   const placements: Placement[] = [];
   const pauseToResumeMs: number[] = [];
   const avoid = new Set<string>();
   /** Hubs that handed the job over and so may still hold its base checkpoint. */
   const touched = new Set<string>();
   /** The last full state the engine holds, encoded (as a hub sent it back). */
-  let state: Uint8Array | undefined;
-  let fragment = info.fragments[0];
+  let state: Uint8Array | undefined = resume?.state;
+  let fragment = state ? decodeCheckpoint(state).fragment : info.fragments[0];
   let bundleSent = false;
   let failures = 0;
   const keys: string[] = [];
-  let restoredFromStore = 0;
+  let restoredFromStore = resume?.state ? 1 : 0;
   const needs = jobNeeds(bundle.manifest, opts.datasets);
   const data = newDataTotals();
   const chooser = opts.policy && livePlacement(opts.policy, bundle, needs, opts.onDecision);
+  const jobs = opts.durable ? await transport.jobs?.() : undefined;
+  if (opts.durable && !jobs) throw new JobError('this NATS server keeps no job records (JetStream is off); run without --durable/--attach, or start the server with -js');
+  let firstAttempt = 0;
+  if (jobs && resume) {
+    // Take the job over from an attempt nobody runs any more: fence it out first.
+    const rec = await jobs.advance(job, resume.record.attempt, resume.record.attempt + 1, resume.stateKey);
+    if (rec.state !== 'running' || rec.attempt !== resume.record.attempt + 1) return settledResult(jobs, bundle, info, rec, t0);
+    transport.fence?.(job, rec.attempt);
+    firstAttempt = rec.attempt;
+  } else if (jobs) {
+    await jobs.create({
+      job, bundle: bundle.hash, entry, args: opts.args, hasInput: !!opts.input, migrateEvery, storeEvery: opts.storeEvery ?? 0,
+      seed: opts.seed, datasets: opts.datasets ?? [],
+    }, { bundleBytes: bundle.bytes, input: opts.input });
+  }
+  opts.onStart?.(job);
+  let over = false;
+  let lastStoredYields = state ? decodeCheckpoint(state).yields : 0;
+  /** The stored checkpoint `state` is (its attempt key), so a later attempt can find it. */
+  let stateKey = resume?.stateKey;
 
   try {
-    for (let attempt = 0; ; attempt++) {
+    for (let attempt = firstAttempt; ; attempt++) {
       const up = transport.hubs().filter((h) => !avoid.has(h.id));
       if (!up.length) throw new JobError(`no hubs are available to run the job${avoid.size ? ` (failed: ${[...avoid].join(', ')})` : ''}`);
       // Rotate, then rank: the best-fitting hubs lead the route, and jobs spread among equals.
@@ -66,6 +104,7 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
       const req: ExecRequest = {
         kind: 'exec', v: PROTOCOL_VERSION, job: key, bundle: bundle.hash, entry, fragment, migrateEvery, seed: opts.seed,
         stay: true, full: true, route, hop: 0, input: opts.input, storeEvery: opts.storeEvery || undefined,
+        ...(jobs ? { record: job, attempt } : {}),
       };
       if (state) req.checkpoint = state;
       else req.args = opts.args;
@@ -75,8 +114,21 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
       let holder = route[0];
       let bytesIn = req.checkpoint?.byteLength ?? 0;
       stats.bytesMoved += bytesIn;
+      /** The fragment it is in now, as hand-overs report it (display only). */
+      let at = fragment;
+      const status = () => opts.onStatus?.({
+        job, hub: holder, fragment: at, fragments: info.fragments.length, fragmentsRun: stats.fragments, checkpoints: stats.checkpoints,
+        migrations: stats.migrations, retries: stats.retries, yields: Math.max(stats.yields, lastStoredYields),
+      });
       const onProgress = (e: ProgressEvent) => {
         if (e.job !== key) return;
+        if (e.stored) {
+          // A periodic checkpoint is safe in the store: progress, not a move.
+          lastStoredYields = Math.max(lastStoredYields, e.yields);
+          stats.checkpoints++;
+          status();
+          return;
+        }
         touched.add(e.hub);
         placements.push({ fragment: e.fragment, hub: e.hub, ms: e.execMs, bytesIn, bytesOut: e.bytes });
         opts.onPlacement?.(placements[placements.length - 1]);
@@ -87,8 +139,21 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
         stats.bytesMoved += e.bytes;
         stats.fragments += e.fragments;
         stats.execMs += e.execMs;
+        at = e.fragment;
         pauseToResumeMs.push(e.resumedAt - e.pausedAt);
+        status();
       };
+      status();
+      // Re-weaving: while the attempt runs, move it when a clearly faster hub shows up.
+      const rw = opts.reweave === false || !transport.move ? undefined : reweaver(opts.reweaveOptions);
+      const watch = rw && setInterval(() => {
+        const capable = rankHubs(transport.hubs(), { ...needs, prefers: [], datasets: [] });
+        const to = rw.consider(holder, capable, Date.now());
+        if (to) {
+          stats.reweaves++;
+          void transport.move!(holder, key, to);
+        }
+      }, REWEAVE_CHECK_MS);
       let reply;
       try {
         reply = await transport.submit!(route[0], req, onProgress);
@@ -98,8 +163,15 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
         }
         if (reply.kind !== 'ran') throw new HubError('bad-reply', `hub ${holder} sent '${reply.kind}' to an exec request`, holder);
       } catch (err) {
+        const detectedAt = Date.now();
         const retry = retryDelay(err, failures++);
-        if (retry === undefined) throw err;
+        if (retry === undefined) {
+          if (jobs && err instanceof FragmentTrap) {
+            over = true;
+            await jobs.fail(job, attempt, 'failed', { code: 'trap', message: err.message }).catch(() => undefined);
+          }
+          throw err;
+        }
         avoid.add(holder);
         touched.add(holder);
         stats.retries++;
@@ -108,15 +180,31 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
         // The newest checkpoint the lost attempt's hubs stored: any is later than the state
         // the attempt started from.
         const stored = opts.storeEvery ? await transport.stored?.(key) : undefined;
+        let fromYields = state ? decodeCheckpoint(state).yields : 0;
         if (stored) {
           const cp = decodeCheckpoint(stored);
           if (cp.kind === 'full' && cp.bundle === bundle.hash) {
             state = stored;
             fragment = cp.fragment;
+            fromYields = cp.yields;
+            stateKey = key;
             restoredFromStore++;
           }
         }
+        if (jobs) {
+          // Fence the lost attempt out before the next starts; if it committed after all,
+          // its result is the job's.
+          const rec = await jobs.advance(job, attempt, attempt + 1, stateKey);
+          if (rec.state !== 'running') {
+            over = true;
+            return settledResult(jobs, bundle, info, rec, t0, { ...stats, placements, pauseToResumeMs, restoredFromStore, recoveries, data });
+          }
+          transport.fence?.(job, attempt + 1);
+        }
+        recoveries.push({ hub: holder, attempt: attempt + 1, detectedAt, resumedAt: Date.now(), fromYields, lastStoredYields });
         continue;
+      } finally {
+        if (watch) clearInterval(watch);
       }
       failures = 0;
       const last = { fragment, hub: holder, ms: reply.execMs, bytesIn, bytesOut: reply.checkpoint?.byteLength ?? 0 };
@@ -131,9 +219,11 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
       for (const n of data.names) if (!needs.datasets.includes(n)) needs.datasets.push(n);
       if (reply.outcome === 'done') {
         const bytes = reply.result ?? new Uint8Array(0);
+        if (jobs && !reply.committed) await commitForHub(jobs, job, attempt, holder, reply);
+        over = true;
         return {
           job, entry, type: info.result, value: decodeValue(info.result, bytes), resultBytes: bytes,
-          ...stats, wallMs: performance.now() - t0, placements, pauseToResumeMs, restoredFromStore, output: reply.output ?? new Uint8Array(0), data,
+          ...stats, wallMs: performance.now() - t0, placements, pauseToResumeMs, restoredFromStore, recoveries, output: reply.output ?? new Uint8Array(0), data,
         };
       }
       // A hub sent the state back (a hand-over failed, or nowhere to go): carry on from it.
@@ -145,11 +235,87 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
       stats.bytesMoved += reply.checkpoint!.byteLength;
       touched.add(holder);
       state = reply.checkpoint;
+      stateKey = undefined;
       fragment = reply.fragment;
     }
   } finally {
     // Not awaited: the result is final; hubs also evict old jobs on their own.
     void Promise.allSettled([...touched].flatMap((h) => keys.map((k) => transport.request(h, { kind: 'drop-job', v: PROTOCOL_VERSION, job: k }))));
-    if (opts.storeEvery) await Promise.allSettled(keys.map((k) => transport.forgetStored?.(k)));
+    // A durable job that is not over keeps its checkpoints: an attach resumes from them.
+    if (opts.storeEvery && (over || !jobs)) await Promise.allSettled(keys.map((k) => transport.forgetStored?.(k)));
+  }
+}
+
+type Ran = Extract<ExecReply, { kind: 'ran' }>;
+
+/** The hub could not reach the record (say, the server was restarting): commit for it. */
+async function commitForHub(jobs: JobStore, job: string, attempt: number, hub: string, reply: Ran): Promise<void> {
+  const outcome = await jobs.commit(job, attempt, { hub, result: reply.result ?? new Uint8Array(0), output: reply.output, yields: reply.yields, fragments: reply.fragments ?? 0 });
+  if (outcome === 'fenced') throw new JobError(`job ${job} was cancelled or taken over by another client before attempt ${attempt} finished`);
+}
+
+/** The result of a job that is over, from its record (a done job), or its error. */
+async function settledResult(
+  jobs: JobStore, bundle: LoadedBundle, info: LoadedBundle['manifest']['entries'][number], rec: JobRecord, t0: number,
+  so?: Partial<JobResult>,
+): Promise<JobResult> {
+  if (rec.state === 'failed' && rec.error?.code === 'trap') throw new FragmentTrap(rec.error.message, -1, rec.entry);
+  if (rec.state !== 'done') throw new JobError(`job ${rec.job} is ${rec.state}${rec.error ? `: ${rec.error.message}` : ''}`);
+  const bytes = rec.result ?? new Uint8Array(0);
+  return {
+    job: rec.job, entry: rec.entry, type: info.result, value: decodeValue(info.result, bytes), resultBytes: bytes,
+    fragments: rec.committed?.fragments ?? 0, checkpoints: 0, migrations: 0, bytesMoved: 0, execMs: 0, retries: 0, reweaves: 0,
+    placements: [], pauseToResumeMs: [], restoredFromStore: 0, recoveries: [], data: newDataTotals(),
+    ...so, yields: rec.committed?.yields ?? 0, wallMs: performance.now() - t0, output: await jobs.output(rec), attached: true,
+  };
+}
+
+/** How long an attempt may go unseen in every advert before an attached client takes it over. */
+const UNSEEN_MS = 7000;
+
+/**
+ * Attach to a job by id: its result once it is over, however it ends. While it runs, this
+ * client watches that some hub still runs its current attempt; when none has for a while
+ * (its hub died while no client watched), it takes the job over as a new attempt from the
+ * newest stored checkpoint. Throws JobRecordMissing for an unknown id.
+ */
+export async function attachRouted(transport: Transport, job: string, opts: Omit<JobOptions, 'args'>): Promise<JobResult> {
+  const t0 = performance.now();
+  const jobs = await transport.jobs?.();
+  if (!jobs) throw new JobError('this NATS server keeps no job records (JetStream is off), so there is nothing to attach to');
+  const rec = await jobs.get(job);
+  if (!rec) throw new JobRecordMissing(job);
+  const bytes = await jobs.bundle(rec.bundle);
+  if (!bytes) throw new JobError(`job ${job}: its bundle ${rec.bundle.slice(0, 12)} is gone from the job store`);
+  const bundle = await loadBundle(bytes);
+  const info = bundle.manifest.entries.find((e) => e.name === rec.entry);
+  if (!info) throw new JobError(`job ${job}: its bundle has no entry '${rec.entry}'`);
+  opts.onStart?.(job);
+  const ac = new AbortController();
+  const settled = jobs.settled(job, ac.signal);
+  try {
+    for (let cur = rec, seen = Date.now(); ;) {
+      const done = await Promise.race([settled, sleep(500).then(() => undefined)]);
+      if (done) return settledResult(jobs, bundle, info, done, t0);
+      const now = await jobs.get(job);
+      if (!now) throw new JobRecordMissing(job);
+      if (now.state !== 'running') return settledResult(jobs, bundle, info, now, t0);
+      const key = `${job}.${now.attempt}`;
+      if (now.attempt !== cur.attempt || transport.running?.(key)) { cur = now; seen = Date.now(); continue; }
+      if (Date.now() - seen < UNSEEN_MS) continue;
+      // Nobody runs it: resume from the newest checkpoint of the lost attempt, else the one
+      // it started from, else the start.
+      let stateKey: string | undefined = key;
+      let state = await transport.stored?.(key);
+      if (!state && now.from) { stateKey = now.from; state = await transport.stored?.(now.from); }
+      if (!state) stateKey = undefined;
+      const input = now.hasInput ? await jobs.input(job) : undefined;
+      return await runRouted(transport, bundle, now.entry, {
+        ...opts, args: now.args, input, migrateEvery: now.migrateEvery, storeEvery: now.storeEvery, seed: now.seed,
+        datasets: now.datasets, durable: true,
+      }, { record: now, state, stateKey });
+    }
+  } finally {
+    ac.abort();
   }
 }

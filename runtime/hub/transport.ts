@@ -6,6 +6,7 @@
  *   await t.close();
  */
 import type { ExecRequest, HubReply, HubRequest, ProgressEvent } from './protocol.js';
+import type { JobStore } from '../net/jobs.js';
 
 /** A hub as placement sees it: its id, and what it has (runtime/policy ranks on these). */
 export interface HubInfo {
@@ -33,5 +34,13 @@ export interface Transport {
   stored?(job: string): Promise<Uint8Array | undefined>;
   /** Delete what hubs stored for `job` (the job is over). */
   forgetStored?(job: string): Promise<void>;
+  /** Job records (NATS with JetStream), opened once; undefined without JetStream. */
+  jobs?(): Promise<JobStore | undefined>;
+  /** Tell every hub that attempt `attempt` of job `job` supersedes the older ones. */
+  fence?(job: string, attempt: number): void;
+  /** Ask `hub` to move the run of job key `key` to hub `to` at its next yield point. */
+  move?(hub: string, key: string, to: string): Promise<boolean>;
+  /** True when some live hub advertises that it runs job key `key`. */
+  running?(key: string): boolean;
   close(): Promise<void>;
 }

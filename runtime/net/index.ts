@@ -8,5 +8,6 @@
 export { connectNats, resolveNatsUrl, DEFAULT_NATS_URL, type ConnectOptions } from './connect.js';
 export { Wire, DEFAULT_MAX_PAYLOAD_BYTES, type WireOptions, type RequestOptions, type Handler, type ServeContext } from './wire.js';
 export { encodeMessage, decodeMessage, ProtocolError, MESSAGE_KINDS, type Message } from './message.js';
-export { ADVERT_SUBJECT, DISCOVER_SUBJECT, DATA_QUEUE, execSubject, pingSubject, bundleSubject, dataSubject, isSubjectToken } from './subjects.js';
+export { FENCE_SUBJECT, ADVERT_SUBJECT, DISCOVER_SUBJECT, DATA_QUEUE, execSubject, pingSubject, bundleSubject, dataSubject, isSubjectToken } from './subjects.js';
 export { sharedValue, checkpointStore, CHECKPOINT_BUCKET, type SharedValue, type CheckpointStore } from './kv.js';
+export { openJobStore, JobStore, JobRecordMissing, JOBS_BUCKET, JOB_DATA_BUCKET, type JobRecord, type JobState, type CommitOutcome } from './jobs.js';

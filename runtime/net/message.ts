@@ -27,7 +27,7 @@ const ATTACH_MIN = 512;
 /** Kinds this build knows. */
 export const MESSAGE_KINDS = new Set([
   'exec', 'ran', 'need-bundle', 'error', 'drop-job', 'ok', 'ping', 'pong', 'advert', 'discover', 'bundle', 'bundle-bytes',
-  'progress', 'data-read', 'data-bytes',
+  'progress', 'data-read', 'data-bytes', 'move', 'fence', 'export',
 ]);
 
 export class ProtocolError extends Error {

@@ -6,7 +6,9 @@
  *   weave.hubs.discover      ask every hub for its advert now (request, many replies)
  *   weave.client.<id>.bundle a client serves the bundles of its jobs (request/reply)
  *   weave.data.<name>        hubs serving dataset <name>, one queue group (request/reply)
+ *   weave.jobs.fence         an attempt started: hubs drop older attempts of the job (publish)
  */
+export const FENCE_SUBJECT = 'weave.jobs.fence';
 export const ADVERT_SUBJECT = 'weave.hubs.advert';
 export const DISCOVER_SUBJECT = 'weave.hubs.discover';
 export const execSubject = (hub: string) => `weave.hub.${hub}.exec`;

@@ -1,0 +1,72 @@
+/**
+ * Re-weaving: the engine moves a running fragment, mid-fragment, to a clearly faster hub,
+ * and not back and forth between two about equal ones. The decision is checked as a pure
+ * function; the move itself on real hub processes, one of which becomes 10x slower
+ * mid-job (`hub start --throttle-at`).
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdirSync } from 'node:fs';
+import { cases, plainResult, valueBytes } from './helpers/programs.js';
+import { runCli, startHubProcess, startNatsServer, type HubProcess, type NatsServer } from './helpers/nats-server.js';
+import { reweaver, type HubInfo } from '../runtime/hub/index.js';
+
+const test = suite('reweave');
+let ns: NatsServer | undefined;
+let hubs: HubProcess[] = [];
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+const hub = (id: string, speed: number, busy = 0, slots = 1): HubInfo => ({ id, caps: { speed }, load: { slots, busy, queue: 0, cpu: 0 } });
+
+test.after(async () => {
+  await Promise.all(hubs.map((h) => h.stop('SIGKILL')));
+  await ns?.stop();
+});
+
+test('a clearly faster hub wins only after it is confirmed, and not within the cooldown', () => {
+  const rw = reweaver({ gain: 1.5, confirm: 2, cooldownMs: 3000 }, 0);
+  const view = [hub('a', 1, 1), hub('b', 4)];
+  assert.is(rw.consider('a', view, 1000), undefined, 'one view is not enough');
+  assert.is(rw.consider('a', view, 2000), undefined, 'still within the cooldown from the start');
+  assert.is(rw.consider('a', view, 3500), 'b', 'confirmed and past the cooldown');
+  assert.is(rw.consider('b', [hub('a', 4), hub('b', 1, 1)], 4000), undefined, 'a new move needs a new confirmation');
+  assert.is(rw.consider('b', [hub('a', 4), hub('b', 1, 1)], 5000), undefined, 'and the cooldown after the last move');
+});
+
+test('hubs of about the same pace never trade a fragment', () => {
+  const rw = reweaver({ cooldownMs: 0 }, 0);
+  for (let t = 0; t < 20; t++) {
+    const [a, b] = t % 2 ? [1.2, 1] : [1, 1.2];
+    assert.is(rw.consider('a', [hub('a', a, 1), hub('b', b)], t * 1000), undefined);
+  }
+});
+
+test('a busy hub is no better than its free slots allow; a lost holder is not re-weaving business', () => {
+  const rw = reweaver({ cooldownMs: 0, confirm: 1 }, 0);
+  assert.is(rw.consider('a', [hub('a', 1, 1), hub('b', 4, 4, 1)], 1), undefined, 'b is fast but has 4 runs on 1 slot');
+  assert.is(rw.consider('gone', [hub('a', 1), hub('b', 4)], 2), undefined);
+});
+
+test('the hub running a job becomes 10x slower; the engine moves it and the result is bit-exact', async () => {
+  mkdirSync('build/test', { recursive: true });
+  const b = await runCli('weave', ['build', 'examples/particles.ts', '-o', 'build/test/reweave-particles.wasm', '--yield-interval', '50']);
+  assert.is(b.status, 0, b.stderr);
+  ns = await startNatsServer();
+  // Jobs from a fresh client start on the first hub by id: 'a-slow' slows down 2 s after it starts.
+  hubs = [
+    await startHubProcess(ns.url, 'a-slow', ['--slots', '1', '--no-gpu', '--throttle-at', '2000:10']),
+    await startHubProcess(ns.url, 'b-fast', ['--slots', '1', '--no-gpu']),
+  ];
+  const c = cases().find((x) => x.file === 'examples/particles.ts')!;
+  const raw = [2000, 40_000];
+  const r = await runCli('weave', ['run', 'build/test/reweave-particles.wasm', ...raw.map(String), '--nats', ns.url, '--json']);
+  assert.is(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as { result: string; reweaves: number; migrations: number; placements: Array<{ hub: string }> };
+  assert.is(hex(valueBytes(c.result, Number(out.result))), hex(await plainResult(c, raw)), `result ${out.result}`);
+  assert.ok(out.reweaves >= 1, `reweaves ${out.reweaves}`);
+  assert.is(out.placements[0].hub, 'a-slow', 'it started on the hub that slowed down');
+  assert.is(out.placements[out.placements.length - 1].hub, 'b-fast', 'and finished on the fast one');
+  assert.ok(out.reweaves <= 2, `no thrashing: ${out.reweaves} moves`);
+});
+
+test.run();
