@@ -42,8 +42,8 @@ options:
   --migrate-every N     pause every N yield points and resume on another hub (N >= 1)
                         (also a hub that is stopped hands its running fragments on)
   --hubs N              number of embedded hubs (default: one per CPU core)
-  --nats URL            submit to the hubs on this NATS server (default: $NATS_URL; unset:
-                        embedded mesh)
+  --nats URL            submit to the hubs on this NATS server; a cluster's URLs comma-
+                        separated (default: $NATS_URL; unset: embedded mesh)
   --wait-hubs MS        with --nats, how long to wait for a hub to advertise (default 3000)
   --input FILE          the job's input bytes (io.read in the program)
   --output FILE         write the job's output bytes (io.write) there; without it, a job

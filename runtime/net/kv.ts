@@ -47,15 +47,30 @@ export interface CheckpointStore {
 
 export const CHECKPOINT_BUCKET = 'weave-checkpoints';
 
+/** Copies of the checkpoint bucket on a NATS cluster: one server lost loses no checkpoint. */
+const MAX_CHECKPOINT_REPLICAS = 3;
+
 /**
  * Open (creating it the first time) the bucket where hubs keep periodic checkpoints, so
  * that when a hub dies the engine restarts its fragment from the last one rather than
- * from the start. Throws TransportError when the server has no JetStream.
+ * from the start. On a cluster the bucket is created with up to 3 replicas (an existing
+ * bucket keeps its own). Throws TransportError when the server has no JetStream.
  */
 export async function checkpointStore(nc: NatsConnection): Promise<CheckpointStore> {
   let os;
+  // A single server refuses more than one replica; a cluster smaller than the number asked
+  // for has 'no suitable peers', so ask again for one fewer rather than store nothing.
+  let replicas = nc.info?.cluster ? MAX_CHECKPOINT_REPLICAS : 1;
   try {
-    os = await nc.jetstream().views.os(CHECKPOINT_BUCKET);
+    for (;;) {
+      try {
+        os = await nc.jetstream().views.os(CHECKPOINT_BUCKET, { replicas });
+        break;
+      } catch (e) {
+        if (replicas > 1 && /no suitable peers|insufficient resources/i.test((e as Error).message)) replicas--;
+        else throw e;
+      }
+    }
   } catch (e) {
     throw new TransportError(`cannot open the JetStream object store '${CHECKPOINT_BUCKET}': ${(e as Error).message}; start the server with JetStream (nats-server -js)`, { code: 'transport', cause: e });
   }

@@ -8,8 +8,10 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { connect } from 'nats';
 
 export interface NatsServer { url: string; port: number; stop(): Promise<void>; restart(): Promise<void> }
 
@@ -106,4 +108,132 @@ export async function startHubProcess(url: string, name: string, extra: string[]
       return exit;
     },
   };
+}
+
+export interface NatsClusterNode {
+  /** server_name, also the JetStream peer name: n0, n1, … */
+  name: string;
+  url: string;
+  port: number;
+  running(): boolean;
+  /** Signal the server and wait for it to exit; SIGKILL plays a machine crash. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Start it again on the same ports and store folder, so it rejoins the cluster. */
+  restart(): Promise<void>;
+}
+
+export interface NatsCluster {
+  nodes: NatsClusterNode[];
+  /** Every node's client URL, comma-separated: what `--nats` takes. */
+  urls: string;
+  stop(): Promise<void>;
+}
+
+/** A loopback port nobody listens on now (the OS picks it; a tiny race is acceptable in tests). */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * n nats-servers on loopback, routed to each other as one cluster; with `jetstream`, a
+ * clustered JetStream (one store folder per node), and it resolves only once JetStream
+ * answers on every node (a cluster has no JetStream until it has elected a meta leader).
+ * Every node is killed when the test process exits. Throws when a node does not start or
+ * JetStream is not ready in 20 s.
+ *   const cl = await startNatsCluster(3, { jetstream: true });
+ *   await cl.nodes[1].stop('SIGKILL'); ...; await cl.stop();
+ */
+export async function startNatsCluster(n = 3, opts: { jetstream?: boolean; maxPayload?: number } = {}): Promise<NatsCluster> {
+  const bin = natsServerPath();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'weave-nats-cluster-'));
+  // Ports are fixed up front: every node's routes name every other node's cluster port, and
+  // a restarted node must come back where clients and peers look for it.
+  const clientPorts: number[] = [];
+  const routePorts: number[] = [];
+  for (let i = 0; i < n; i++) { clientPorts.push(await freePort()); routePorts.push(await freePort()); }
+  const nodes = clientPorts.map((port, i): NatsClusterNode => {
+    const name = `n${i}`;
+    const lines = [
+      `server_name: ${name}`,
+      `listen: 127.0.0.1:${port}`,
+      ...(opts.maxPayload ? [`max_payload: ${opts.maxPayload}`] : []),
+      ...(opts.jetstream ? [`jetstream { store_dir: "${path.join(dir, name)}" }`] : []),
+      'cluster {',
+      '  name: weave-test',
+      `  listen: 127.0.0.1:${routePorts[i]}`,
+      `  routes: [${routePorts.filter((_, j) => j !== i).map((p) => `nats-route://127.0.0.1:${p}`).join(', ')}]`,
+      '}',
+    ];
+    const conf = path.join(dir, `${name}.conf`);
+    writeFileSync(conf, lines.join('\n') + '\n');
+    let proc: ChildProcess | undefined;
+    const running = () => !!proc && proc.exitCode === null && proc.signalCode === null;
+    const launch = async () => {
+      const p = spawn(bin, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+      proc = p;
+      live.add(p);
+      p.once('exit', () => live.delete(p));
+      await new Promise<void>((resolve, reject) => {
+        let log = '';
+        const timer = setTimeout(() => reject(new Error(`nats-server ${name} did not start in 10 s:\n${log}`)), 10_000);
+        p.stderr!.on('data', (d: Buffer) => {
+          log += d.toString();
+          if (log.includes('Listening for client connections')) { clearTimeout(timer); resolve(); }
+        });
+        p.once('exit', (code) => { clearTimeout(timer); reject(new Error(`nats-server ${name} exited with ${code}:\n${log}`)); });
+      });
+    };
+    return {
+      name, port, url: `nats://127.0.0.1:${port}`, running,
+      async stop(signal = 'SIGTERM') {
+        if (!proc || !running()) return;
+        const exited = new Promise((r) => proc!.once('exit', r));
+        proc.kill(signal);
+        await exited;
+      },
+      async restart() {
+        await this.stop();
+        await launch();
+      },
+    };
+  });
+  await Promise.all(nodes.map((node) => node.restart()));
+  if (opts.jetstream) await waitForJetStream(nodes.map((x) => x.url));
+  return {
+    nodes,
+    urls: nodes.map((x) => x.url).join(','),
+    async stop() {
+      await Promise.all(nodes.map((x) => x.stop()));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Resolves once the JetStream API answers through every one of `urls` (its meta leader is elected). */
+async function waitForJetStream(urls: string[], timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const url of urls) {
+    const nc = await connect({ servers: url, maxReconnectAttempts: -1 });
+    try {
+      for (let last: unknown; ; ) {
+        try {
+          await (await nc.jetstreamManager({ timeout: 1000 })).getAccountInfo();
+          break;
+        } catch (e) {
+          last = e;
+        }
+        if (Date.now() > deadline) throw new Error(`JetStream was not ready on ${url} in ${timeoutMs / 1000} s: ${(last as Error).message}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    } finally {
+      await nc.close();
+    }
+  }
 }
