@@ -6,7 +6,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cases, plainResult, valueBytes } from './helpers/programs.js';
 import { runCli, startHubProcess, startNatsServer, type HubProcess, type NatsServer } from './helpers/nats-server.js';
 import { reweaver, type HubInfo } from '../runtime/hub/index.js';
@@ -52,14 +52,15 @@ test('the hub running a job becomes 10x slower; the engine moves it and the resu
   const b = await runCli('weave', ['build', 'examples/particles.ts', '-o', 'build/test/reweave-particles.wasm', '--yield-interval', '50']);
   assert.is(b.status, 0, b.stderr);
   ns = await startNatsServer();
-  // Jobs from a fresh client start on the first hub by id: 'a-slow' slows down 2 s after it starts.
+  // The job starts where its data is (--reads): 'a-slow', which slows down 2 s after it starts.
+  writeFileSync('build/test/reweave-points.bin', new Uint8Array(64));
   hubs = [
-    await startHubProcess(ns.url, 'a-slow', ['--slots', '1', '--no-gpu', '--throttle-at', '2000:10']),
+    await startHubProcess(ns.url, 'a-slow', ['--slots', '1', '--no-gpu', '--throttle-at', '2000:10', '--data', 'points=build/test/reweave-points.bin']),
     await startHubProcess(ns.url, 'b-fast', ['--slots', '1', '--no-gpu']),
   ];
   const c = cases().find((x) => x.file === 'examples/particles.ts')!;
   const raw = [2000, 40_000];
-  const r = await runCli('weave', ['run', 'build/test/reweave-particles.wasm', ...raw.map(String), '--nats', ns.url, '--json']);
+  const r = await runCli('weave', ['run', 'build/test/reweave-particles.wasm', ...raw.map(String), '--nats', ns.url, '--reads', 'points', '--json']);
   assert.is(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout) as { result: string; reweaves: number; migrations: number; placements: Array<{ hub: string }> };
   assert.is(hex(valueBytes(c.result, Number(out.result))), hex(await plainResult(c, raw)), `result ${out.result}`);

@@ -342,7 +342,13 @@ export class HubDaemon {
     this.active++;
     return new Promise<HubReply | undefined>((ack) => {
       let acked = false;
-      this.runOnSlot(slotReq, owned, (resumedAt) => { acked = true; ack({ kind: 'ok', v: PROTOCOL_VERSION, resumedAt }); })
+      // A hand-over is acknowledged once restored, so the sender learns the pause-to-resume
+      // time; but into a slot that is busy with another run, at once: the sender must not
+      // wait (and time out) for a run it cannot shorten. The state is as safe queued here as
+      // restored: if this hub dies, the engine restarts the job either way.
+      const queued = this.threads[run.slot].inFlight > 0;
+      if (queued) { acked = true; ack({ kind: 'ok', v: PROTOCOL_VERSION, resumedAt: performance.timeOrigin + performance.now() }); }
+      this.runOnSlot(slotReq, owned, (resumedAt) => { if (!acked) { acked = true; ack({ kind: 'ok', v: PROTOCOL_VERSION, resumedAt }); } })
         .then((r) => (acked ? this.finish(req, r, next, replyTo, full) : (ack(r), undefined)))
         .catch((e) => (acked ? this.rejected(e) : (ack(this.rejected(e)), undefined)))
         .then((out) => { if (out && replyTo) this.wire.publish(replyTo, this.encodeReply(out)); })
@@ -464,8 +470,10 @@ export class HubDaemon {
     if (s) { s.next = { bytes: checkpoint, yields }; return; }
     const entry: { next?: { bytes: Uint8Array; yields: number } } = {};
     this.storing.set(job, entry);
+    // A failure to open is not kept: the server may have been starting, or electing.
     this.store ??= checkpointStore(this.nc).catch((e) => {
-      this.log.warn('periodic checkpoints are off: no JetStream', { error: (e as Error).message });
+      this.log.warn('cannot open the checkpoint store; will try again at the next checkpoint', { error: (e as Error).message });
+      this.store = undefined;
       return undefined;
     });
     void (async () => {

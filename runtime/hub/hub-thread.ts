@@ -36,13 +36,14 @@ export class HubThread {
   private nextId = 1;
   private dead: Error | undefined;
   private readonly worker: Worker;
-  /** [0]: pause whatever runs; [1]: pause the run with this tag (0: none). */
-  private readonly flag = new Int32Array(new SharedArrayBuffer(8));
+  /** [0]: pause whatever runs; [1]: pause the run with this tag (0: none); [2]: throttle x 100. */
+  private readonly flag = new Int32Array(new SharedArrayBuffer(12));
   /** Bytes of base checkpoints the thread's HubCore holds, as its last reply said. */
   held = 0;
 
   constructor(readonly id: string, opts: HubThreadOptions = {}) {
-    this.worker = new Worker(SCRIPT, { workerData: { hubId: id, preempt: this.flag, headroom: opts.headroom ?? 0, datasets: opts.datasets ?? {}, gpu: opts.gpu ?? false, throttle: opts.throttle ?? 1 } });
+    this.setThrottle(opts.throttle ?? 1);
+    this.worker = new Worker(SCRIPT, { workerData: { hubId: id, preempt: this.flag, headroom: opts.headroom ?? 0, datasets: opts.datasets ?? {}, gpu: opts.gpu ?? false } });
     // A fragment reading a dataset this hub does not serve blocks until the main thread answers.
     serveMainCalls(this.worker, opts.onMainCall ?? (async () => ({ status: -1 })));
     this.worker.on('message', (msg: { id: number; reply?: HubReply; restored?: number; stored?: Uint8Array; yields?: number; mainCall?: unknown }) => {
@@ -100,7 +101,7 @@ export class HubThread {
 
   /** Run fragments as if `factor` times slower from their next yield point on. */
   setThrottle(factor: number): void {
-    this.worker.postMessage({ throttle: factor });
+    Atomics.store(this.flag, 2, Math.round(factor * 100));
   }
 
   async close(): Promise<void> {

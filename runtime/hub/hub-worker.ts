@@ -1,9 +1,8 @@
 /**
  * The worker side of a HubThread: serves protocol requests with a HubCore, one at a time.
  * Messages are { id, req } in, { id, restored } (the state is in, the fragment runs) and
- * { id, reply } out ({ throttle } in changes the throttle); checkpoint bytes are
- * transferred, not copied. `workerData.preempt` holds the shared flags polled at every
- * yield point; `workerData.headroom` the free bytes
+ * { id, reply } out; checkpoint bytes are transferred, not copied. `workerData.preempt`
+ * holds the shared cells read at every yield point (pause flags, the throttle); `workerData.headroom` the free bytes
  * left before each checkpoint returned (HubCoreOptions).
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -24,10 +23,10 @@ const datasets = new Datasets(workerData.datasets ?? {}, (name, offset, into) =>
 const hub = new HubCore(workerData.hubId as string, (tag) => Atomics.load(flag, 0) !== 0 || (tag !== 0 && Atomics.load(flag, 1) === tag), {
   headroom: workerData.headroom as number, datasets, gpu: workerData.gpu ? mainThreadGpu(parentPort!) : undefined,
   log: createLogger({ hub: workerData.hubId }),
-  throttle: workerData.throttle as number | undefined,
+  // Cell 2: the throttle in hundredths, changed by the main thread while a fragment runs.
+  throttle: () => Atomics.load(flag, 2) / 100,
 });
-parentPort!.on('message', async (msg: { id: number; req: any; throttle?: number }) => {
-  if (msg.throttle !== undefined) { hub.throttle = msg.throttle; return; }
+parentPort!.on('message', async (msg: { id: number; req: any }) => {
   const reply = await hub.handle(msg.req, {
     onRestored: (at) => parentPort!.postMessage({ id: msg.id, restored: at }),
     onStored: (checkpoint, yields) => parentPort!.postMessage({ id: msg.id, stored: checkpoint, yields }, [checkpoint.buffer as ArrayBuffer]),

@@ -29,11 +29,12 @@ export interface HubCoreOptions {
   log?: Logger;
   /**
    * Test and benchmark knob: make this hub behave as if `throttle` times slower, by
-   * waiting (throttle - 1) x the time run since the last yield point, at each yield point
-   * and at the end of a run. Lets hubs on one machine
-   * differ in speed for real-cluster placement benchmarks. @default 1
+   * waiting (throttle - 1) x the time run, at yield points (once a millisecond of waiting
+   * is owed) and at the end of a run. Lets hubs on one machine differ in speed for
+   * real-cluster placement benchmarks. A function is read at every yield point, so a
+   * change reaches a fragment mid-run. @default 1
    */
-  throttle?: number;
+  throttle?: number | (() => number);
 }
 
 export interface ExecHooks {
@@ -59,11 +60,11 @@ export class HubCore {
    *   a re-weaving move or a fence pauses one run).
    */
   constructor(readonly id: string, private readonly shouldPause: (tag: number) => boolean = () => false, private readonly opts: HubCoreOptions = {}) {
-    this.throttle = opts.throttle ?? 1;
+    const t = opts.throttle ?? 1;
+    this.throttle = typeof t === 'function' ? t : () => t;
   }
 
-  /** HubCoreOptions.throttle, changeable while running (a benchmark overloads a hub this way). */
-  throttle: number;
+  private readonly throttle: () => number;
 
   /** What the last paused job will most likely need when it comes back. */
   private next: { job: string; module: WebAssembly.Module; manifest: Manifest; seed?: number; bytes: number } | undefined;
@@ -204,14 +205,22 @@ export class HubCore {
     const storeEvery = hooks.onStored ? req.storeEvery ?? 0 : 0;
     /** Set when the pause at this yield is only to store a checkpoint. */
     let storing = false;
-    // The throttle waits at every yield point in proportion to the time since the last
-    // one, so a long fragment slows down at once when the throttle changes mid-run.
+    // The throttle is read at every yield point, so a long fragment slows down at once
+    // when it changes mid-run; the wait owed is paid once it reaches a millisecond
+    // (shorter waits are not kept precisely).
     let lastYield = t0;
+    let owed = 0;
+    let throttled = this.throttle() > 1;
     const opts = {
       pauseAtYield: (n: number) => {
-        if (this.throttle > 1) {
+        const f = this.throttle();
+        if (f > 1) {
           const now = performance.now();
-          idle((this.throttle - 1) * (now - lastYield));
+          // Throttled only from here on: the time run before it was set owes nothing.
+          if (!throttled) { throttled = true; lastYield = now; }
+          owed += (f - 1) * (now - lastYield);
+          // What a wait oversleeps is taken off the next one, so the factor holds on average.
+          if (owed >= 1) { const w0 = performance.now(); idle(owed); owed -= performance.now() - w0; }
           lastYield = performance.now();
         }
         storing = false;
@@ -237,7 +246,7 @@ export class HubCore {
       fragment = out.next;
       out = x.run(fragment, opts);
     }
-    if (this.throttle > 1) idle((this.throttle - 1) * (performance.now() - lastYield));
+    if (throttled) idle(owed + (this.throttle() - 1) * (performance.now() - lastYield));
     const execMs = performance.now() - t0;
     const pausedAt = out.kind === 'paused' ? performance.timeOrigin + performance.now() : undefined;
     if (out.kind === 'done') {

@@ -35,6 +35,8 @@ const MISSED_ADVERTS = 3;
 const SMALL_REQUEST_TIMEOUT_MS = 5000;
 const PROGRESS_GRACE_MS = 2000;
 const DISCOVER_REASK_MS = 500;
+/** How long to keep asking the checkpoint store for a lost job's newest checkpoint. */
+const STORE_PATIENCE_MS = 15_000;
 
 export class NatsMesh implements Transport {
   private readonly seen = new Map<string, Seen>();
@@ -150,12 +152,21 @@ export class NatsMesh implements Transport {
       msg = { ...rest, origin: bundleSubject(this.clientId) };
     }
     const ctl = new AbortController();
+    // The job is lost when its hub stops advertising, or advertises without it for two
+    // intervals (the hub was restarted under the same name, so the request died with the
+    // old process; a hand-over in flight takes milliseconds, not seconds).
+    let missingSince: number | undefined;
     const watch = req.kind === 'exec' ? setInterval(() => {
       const h = holder();
       const s = this.seen.get(h);
-      if (!s || Date.now() - s.at > MISSED_ADVERTS * s.advert.everyMs || s.advert.state === 'stopped') {
+      const now = Date.now();
+      if (!s || now - s.at > MISSED_ADVERTS * s.advert.everyMs || s.advert.state === 'stopped') {
         ctl.abort(`hub ${h} stopped advertising while holding the job`);
+        return;
       }
+      if (!s.advert.running || s.advert.running.includes(req.job)) { missingSince = undefined; return; }
+      missingSince ??= s.at;
+      if (s.at - missingSince >= 2 * s.advert.everyMs) ctl.abort(`hub ${h} no longer runs the job (it restarted, or lost it)`);
     }, 500) : undefined;
     try {
       const raw = await this.wire.request(execSubject(hub), encodeMessage(msg as unknown as Message), {
@@ -174,19 +185,32 @@ export class NatsMesh implements Transport {
 
   private checkpoints: Promise<CheckpointStore | undefined> | undefined;
 
-  /** The newest checkpoint hubs stored for `job`; undefined when none (or no JetStream). */
+  /** The checkpoint store, opened once it opens (a failure is not kept: JetStream may be electing a leader). */
+  private openCheckpoints(): Promise<CheckpointStore | undefined> {
+    this.checkpoints ??= checkpointStore(this.nc).catch(() => { this.checkpoints = undefined; return undefined; });
+    return this.checkpoints;
+  }
+
+  /**
+   * The newest checkpoint hubs stored for `job`; undefined when none (or no JetStream).
+   * Keeps asking for a while when the store does not answer: right after a server of a
+   * cluster is lost, its buckets have no leader for some seconds, and giving up then
+   * would restart the job from an older state than it has.
+   */
   async stored(job: string): Promise<Uint8Array | undefined> {
-    this.checkpoints ??= checkpointStore(this.nc).catch(() => undefined);
-    const store = await this.checkpoints;
-    try {
-      return await store?.get(job);
-    } catch {
-      return undefined;
+    const until = Date.now() + STORE_PATIENCE_MS;
+    for (;;) {
+      try {
+        const store = await this.openCheckpoints();
+        if (store) return await store.get(job);
+      } catch { /* no leader yet, or the server is restarting: ask again */ }
+      if (Date.now() >= until) return undefined;
+      await sleep(500);
     }
   }
 
   async forgetStored(job: string): Promise<void> {
-    const store = await (this.checkpoints ??= checkpointStore(this.nc).catch(() => undefined));
+    const store = await this.openCheckpoints();
     await store?.delete(job);
   }
 

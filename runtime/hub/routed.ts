@@ -37,12 +37,17 @@ import { JobRecordMissing, type JobRecord, type JobStore } from '../net/jobs.js'
 
 /** How often the engine looks at adverts for a better hub. */
 const REWEAVE_CHECK_MS = 1000;
+/** How long a move asked of a hub may take before the engine considers another. */
+const MOVE_PATIENCE_MS = 15_000;
 
 /** Where a resumed job (attach) starts: its record, and the state to start from. */
 interface Resume { record: JobRecord; state?: Uint8Array; stateKey?: string }
 
-/** Jobs start on successive hubs, so concurrent jobs spread over the mesh. */
-let nextStart = 0;
+/**
+ * Jobs start on successive hubs, so concurrent jobs spread over the mesh; from a random
+ * place, so that many clients (one job each) do not all start on the first hub.
+ */
+let nextStart = Math.floor(Math.random() * 65536);
 
 export async function runRouted(transport: Transport, bundle: LoadedBundle, entry: string, opts: JobOptions, resume?: Resume): Promise<JobResult> {
   const t0 = performance.now();
@@ -88,7 +93,19 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
   let stateKey = resume?.stateKey;
 
   try {
-    for (let attempt = firstAttempt; ; attempt++) {
+    for (let attempt = firstAttempt, inRecord = firstAttempt; ; attempt++) {
+      if (jobs && attempt !== inRecord) {
+        // Every new attempt is in the record before it runs, and fences the older ones
+        // out; if one of them committed after all, its result is the job's.
+        const rec = await jobs.advance(job, inRecord, attempt, stateKey);
+        if (rec.state !== 'running') {
+          over = true;
+          return settledResult(jobs, bundle, info, rec, t0, { ...stats, placements, pauseToResumeMs, restoredFromStore, recoveries, data });
+        }
+        if (rec.attempt !== attempt) throw new JobError(`job ${job} was taken over by another client (attempt ${rec.attempt})`);
+        transport.fence?.(job, attempt);
+        inRecord = attempt;
+      }
       const up = transport.hubs().filter((h) => !avoid.has(h.id));
       if (!up.length) throw new JobError(`no hubs are available to run the job${avoid.size ? ` (failed: ${[...avoid].join(', ')})` : ''}`);
       // Rotate, then rank: the best-fitting hubs lead the route, and jobs spread among equals.
@@ -146,11 +163,17 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
       status();
       // Re-weaving: while the attempt runs, move it when a clearly faster hub shows up.
       const rw = opts.reweave === false || !transport.move ? undefined : reweaver(opts.reweaveOptions);
+      // One move at a time: the next is considered once the job is on another hub, or the
+      // asked hub did not move it in a while (a queued run moves only when it starts).
+      let moving: { from: string; at: number } | undefined;
       const watch = rw && setInterval(() => {
+        if (moving && moving.from === holder && Date.now() - moving.at < MOVE_PATIENCE_MS) return;
+        moving = undefined;
         const capable = rankHubs(transport.hubs(), { ...needs, prefers: [], datasets: [] });
         const to = rw.consider(holder, capable, Date.now());
         if (to) {
           stats.reweaves++;
+          moving = { from: holder, at: Date.now() };
           void transport.move!(holder, key, to);
         }
       }, REWEAVE_CHECK_MS);
@@ -182,24 +205,15 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
         const stored = opts.storeEvery ? await transport.stored?.(key) : undefined;
         let fromYields = state ? decodeCheckpoint(state).yields : 0;
         if (stored) {
-          const cp = decodeCheckpoint(stored);
-          if (cp.kind === 'full' && cp.bundle === bundle.hash) {
+          // A stored checkpoint that does not decode is not used: the engine's own copy is.
+          const cp = decodeOrUndefined(stored);
+          if (cp?.kind === 'full' && cp.bundle === bundle.hash) {
             state = stored;
             fragment = cp.fragment;
             fromYields = cp.yields;
             stateKey = key;
             restoredFromStore++;
           }
-        }
-        if (jobs) {
-          // Fence the lost attempt out before the next starts; if it committed after all,
-          // its result is the job's.
-          const rec = await jobs.advance(job, attempt, attempt + 1, stateKey);
-          if (rec.state !== 'running') {
-            over = true;
-            return settledResult(jobs, bundle, info, rec, t0, { ...stats, placements, pauseToResumeMs, restoredFromStore, recoveries, data });
-          }
-          transport.fence?.(job, attempt + 1);
         }
         recoveries.push({ hub: holder, attempt: attempt + 1, detectedAt, resumedAt: Date.now(), fromYields, lastStoredYields });
         continue;
@@ -247,6 +261,14 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
 }
 
 type Ran = Extract<ExecReply, { kind: 'ran' }>;
+
+function decodeOrUndefined(bytes: Uint8Array): ReturnType<typeof decodeCheckpoint> | undefined {
+  try {
+    return decodeCheckpoint(bytes);
+  } catch {
+    return undefined;
+  }
+}
 
 /** The hub could not reach the record (say, the server was restarting): commit for it. */
 async function commitForHub(jobs: JobStore, job: string, attempt: number, hub: string, reply: Ran): Promise<void> {

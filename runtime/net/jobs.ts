@@ -19,6 +19,7 @@
 import { Encoder } from 'cbor-x';
 import type { KV, NatsConnection, ObjectStore } from 'nats';
 import { TransportError } from '../hub/errors.js';
+import { withReplicas } from './kv.js';
 
 export const JOBS_BUCKET = 'weave-jobs';
 export const JOB_DATA_BUCKET = 'weave-job-data';
@@ -223,8 +224,8 @@ export class JobRecordMissing extends TransportError {
 export async function openJobStore(nc: NatsConnection): Promise<JobStore> {
   try {
     const views = nc.jetstream().views;
-    const kv = await views.kv(JOBS_BUCKET, { history: 8, ttl: JOB_TTL_MS });
-    const os = await views.os(JOB_DATA_BUCKET, { ttl: JOB_TTL_MS * 1_000_000 });
+    const kv = await withReplicas(nc, (replicas) => views.kv(JOBS_BUCKET, { history: 8, ttl: JOB_TTL_MS, replicas }));
+    const os = await withReplicas(nc, (replicas) => views.os(JOB_DATA_BUCKET, { ttl: JOB_TTL_MS * 1_000_000, replicas }));
     return new JobStore(kv, os);
   } catch (e) {
     throw new TransportError(`cannot open the JetStream job records '${JOBS_BUCKET}': ${(e as Error).message}; start the server with JetStream (nats-server -js)`, { code: 'transport', cause: e });

@@ -47,8 +47,24 @@ export interface CheckpointStore {
 
 export const CHECKPOINT_BUCKET = 'weave-checkpoints';
 
-/** Copies of the checkpoint bucket on a NATS cluster: one server lost loses no checkpoint. */
-const MAX_CHECKPOINT_REPLICAS = 3;
+/** Copies of weave's buckets on a NATS cluster: one server lost loses nothing stored. */
+const MAX_REPLICAS = 3;
+
+/**
+ * Open (or create) a bucket with as many replicas as the servers allow, up to 3: a single
+ * server refuses more than one; a cluster smaller than the number asked for has 'no
+ * suitable peers', so ask again for one fewer rather than store nothing. An existing
+ * bucket keeps its own.
+ */
+export async function withReplicas<T>(nc: NatsConnection, open: (replicas: number) => Promise<T>): Promise<T> {
+  for (let replicas = nc.info?.cluster ? MAX_REPLICAS : 1; ; replicas--) {
+    try {
+      return await open(replicas);
+    } catch (e) {
+      if (!(replicas > 1 && /no suitable peers|insufficient resources/i.test((e as Error).message))) throw e;
+    }
+  }
+}
 
 /**
  * Open (creating it the first time) the bucket where hubs keep periodic checkpoints, so
@@ -58,19 +74,8 @@ const MAX_CHECKPOINT_REPLICAS = 3;
  */
 export async function checkpointStore(nc: NatsConnection): Promise<CheckpointStore> {
   let os;
-  // A single server refuses more than one replica; a cluster smaller than the number asked
-  // for has 'no suitable peers', so ask again for one fewer rather than store nothing.
-  let replicas = nc.info?.cluster ? MAX_CHECKPOINT_REPLICAS : 1;
   try {
-    for (;;) {
-      try {
-        os = await nc.jetstream().views.os(CHECKPOINT_BUCKET, { replicas });
-        break;
-      } catch (e) {
-        if (replicas > 1 && /no suitable peers|insufficient resources/i.test((e as Error).message)) replicas--;
-        else throw e;
-      }
-    }
+    os = await withReplicas(nc, (replicas) => nc.jetstream().views.os(CHECKPOINT_BUCKET, { replicas }));
   } catch (e) {
     throw new TransportError(`cannot open the JetStream object store '${CHECKPOINT_BUCKET}': ${(e as Error).message}; start the server with JetStream (nats-server -js)`, { code: 'transport', cause: e });
   }

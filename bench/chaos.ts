@@ -1,0 +1,193 @@
+/**
+ * Chaos, Jepsen style: jobs over real hub processes while a killer SIGKILLs a random hub
+ * every few seconds (and starts it again), and the NATS server restarts once mid-run.
+ * Every event is recorded in a history (build/chaos-history.ndjson), then checked:
+ *   - every job completes, and its result equals the reference (plain asc, no weave);
+ *   - no result is delivered twice: one commit per job across every hub's log, one
+ *     result per client;
+ *   - lost work per failure is at most one checkpoint interval: each restart began from
+ *     the newest checkpoint the engine had been told was stored (never an older one).
+ * Recovery time is from the kill to the new attempt's start, as the engine reports it.
+ *   npm run chaos -- --jobs 12 --hubs 4 --seconds 40
+ * Exit 1 when a check fails. Last line:
+ *   bench chaos: jobs=… completed=… wrong=… duplicated=… kills=… server_restarts=… median_recovery_ms=…
+ */
+import { spawn } from 'node:child_process';
+import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { cases, plainResult, valueBytes } from '../test/helpers/programs.js';
+import { runCli, startHubProcess, startNatsServer, type HubProcess } from '../test/helpers/nats-server.js';
+import { rng } from '../runtime/sim/index.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const MODULE = path.join(ROOT, 'build', 'chaos-particles.wasm');
+const HISTORY = path.join(ROOT, 'build', 'chaos-history.ndjson');
+/** Every hub process's log, one file per start, for a post-mortem. */
+const LOGS = path.join(ROOT, 'build', 'chaos-logs');
+
+interface Outcome {
+  job?: string;
+  status: number | null;
+  result?: string;
+  results: number;
+  recoveries: Array<{ hub: string; detectedAt: number; resumedAt: number; fromYields: number; lastStoredYields: number }>;
+  stderr: string;
+}
+
+const { values: flags } = parseArgs({
+  options: {
+    jobs: { type: 'string', default: '12' },
+    hubs: { type: 'string', default: '4' },
+    seconds: { type: 'string', default: '40' },
+    'kill-every-ms': { type: 'string', default: '4000' },
+    'checkpoint-every': { type: 'string', default: '20000' },
+    seed: { type: 'string', default: '7' },
+  },
+});
+const JOBS = Number(flags.jobs);
+const HUBS = Number(flags.hubs);
+const SECONDS = Number(flags.seconds);
+const KILL_EVERY_MS = Number(flags['kill-every-ms']);
+const CHECKPOINT_EVERY = Number(flags['checkpoint-every']);
+for (const [k, v] of [['jobs', JOBS], ['hubs', HUBS], ['seconds', SECONDS], ['kill-every-ms', KILL_EVERY_MS], ['checkpoint-every', CHECKPOINT_EVERY]] as const) {
+  if (!Number.isInteger(v) || v < 1) throw new Error(`--${k} must be a positive integer, got ${v}`);
+}
+if (HUBS < 2) throw new Error('--hubs must be at least 2: a killed hub needs somewhere for its jobs to go');
+
+const t0 = Date.now();
+const history: Array<Record<string, unknown>> = [];
+const record = (type: string, fields: Record<string, unknown> = {}) => history.push({ t: Date.now() - t0, at: Date.now(), type, ...fields });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** How long after the chaos a job may still take before it counts as stuck. */
+const GRACE_MS = 90_000;
+
+async function main(): Promise<void> {
+  mkdirSync(path.dirname(MODULE), { recursive: true });
+  const b = await runCli('weave', ['build', path.join(ROOT, 'examples', 'particles.ts'), '-o', MODULE, '--yield-interval', '50']);
+  if (b.status !== 0) throw new Error(`weave build failed:\n${b.stderr}`);
+  const particles = cases().find((c) => c.file === 'examples/particles.ts')!;
+  const random = rng(Number(flags.seed));
+  // Jobs of 1-3 s of work each on this machine: long enough to be caught by a kill.
+  const specs = Array.from({ length: JOBS }, () => [1000 + Math.floor(random() * 1000), 15_000 + Math.floor(random() * 15_000)]);
+  const refs = await Promise.all(specs.map(async (raw) => Buffer.from(await plainResult(particles, raw)).toString('hex')));
+
+  const ns = await startNatsServer({ jetstream: true });
+  const names = Array.from({ length: HUBS }, (_, i) => `chaos-${i}`);
+  const live = new Map<string, HubProcess>();
+  const logs: string[] = [];
+  let starts = 0;
+  rmSync(LOGS, { recursive: true, force: true });
+  mkdirSync(LOGS, { recursive: true });
+  const startHub = async (name: string) => {
+    const h = await startHubProcess(ns.url, name, ['--slots', '1', '--no-gpu']);
+    const file = path.join(LOGS, `${name}.${starts++}.log`);
+    h.proc.stderr!.on('data', (d: Buffer) => appendFileSync(file, d));
+    appendFileSync(file, h.log());
+    live.set(name, h);
+    record('hub-started', { hub: name, log: path.relative(ROOT, file) });
+  };
+  await Promise.all(names.map(startHub));
+
+  const outcomes: Outcome[] = [];
+  // A job still not done long after the chaos ends is stuck: it is killed and counted as not completed.
+  const giveUpAt = Date.now() + SECONDS * 1000 + GRACE_MS;
+  const running = specs.map((raw, i) => submit(ns.url, raw, giveUpAt).then((o) => { outcomes[i] = o; record('job-exit', { job: o.job, status: o.status, result: o.result }); }));
+  let kills = 0;
+  let serverRestarts = 0;
+  let allDone = false;
+  void Promise.all(running).then(() => { allDone = true; });
+
+  // The killer: one hub every KILL_EVERY_MS, back a second later; the server once, halfway.
+  const deadline = Date.now() + SECONDS * 1000;
+  const restartAt = Date.now() + (SECONDS * 1000) / 2;
+  let restarted = false;
+  while (!allDone && Date.now() < deadline) {
+    await Promise.race([sleep(KILL_EVERY_MS), Promise.all(running)]);
+    if (allDone || Date.now() >= deadline) break;
+    if (!restarted && Date.now() >= restartAt) {
+      record('server-restart');
+      await ns.restart();
+      record('server-up');
+      serverRestarts++;
+      restarted = true;
+      continue;
+    }
+    const up = [...live.keys()];
+    const victim = up[Math.floor(random() * up.length)];
+    const h = live.get(victim)!;
+    live.delete(victim);
+    record('kill', { hub: victim });
+    await h.stop('SIGKILL');
+    logs.push(h.log());
+    kills++;
+    void sleep(1000).then(() => startHub(victim)).catch((e) => record('hub-start-failed', { hub: victim, error: (e as Error).message }));
+  }
+  await Promise.all(running);
+  await sleep(200);
+  for (const h of live.values()) { logs.push(h.log()); await h.stop('SIGKILL'); }
+  await ns.stop();
+
+  // Checks.
+  let completed = 0;
+  let wrong = 0;
+  let duplicated = 0;
+  let staleRestarts = 0;
+  const recoveryMs: number[] = [];
+  const kills_ = history.filter((e) => e.type === 'kill') as Array<{ at: number; hub: string }>;
+  const allLogs = logs.join('\n');
+  outcomes.forEach((o, i) => {
+    if (o.status !== 0 || o.result === undefined) {
+      process.stderr.write(`job ${i} (${o.job}) failed with exit ${o.status}:\n${o.stderr.slice(-2000)}\n`);
+      return;
+    }
+    completed++;
+    const got = Buffer.from(valueBytes(particles.result, Number(o.result))).toString('hex');
+    if (got !== refs[i]) { wrong++; process.stderr.write(`job ${i} (${o.job}): ${o.result}, want the bits ${refs[i]}\n`); }
+    const commits = allLogs.split('\n').filter((l) => l.includes('"msg":"result committed"') && l.includes(`"job":"${o.job}"`)).length;
+    if (commits > 1 || o.results > 1) { duplicated++; process.stderr.write(`job ${i} (${o.job}): ${commits} commits, ${o.results} results\n`); }
+    for (const r of o.recoveries) {
+      if (r.fromYields < r.lastStoredYields) staleRestarts++;
+      const kill = kills_.filter((k) => k.hub === r.hub && k.at <= r.detectedAt).pop();
+      if (kill) recoveryMs.push(r.resumedAt - kill.at);
+    }
+  });
+  recoveryMs.sort((a, b) => a - b);
+  const median = recoveryMs.length ? recoveryMs[Math.floor(recoveryMs.length / 2)] : 0;
+  writeFileSync(HISTORY, history.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  const ok = completed === JOBS && wrong === 0 && duplicated === 0 && staleRestarts === 0;
+  process.stdout.write(`recoveries=${recoveryMs.length} stale_restarts=${staleRestarts} history=${path.relative(ROOT, HISTORY)} wall_s=${((Date.now() - t0) / 1000).toFixed(1)}\n`);
+  process.stdout.write(`bench chaos: jobs=${JOBS} completed=${completed} wrong=${wrong} duplicated=${duplicated} kills=${kills} server_restarts=${serverRestarts} median_recovery_ms=${median}\n`);
+  process.exitCode = ok ? 0 : 1;
+}
+
+/** One job as a user submits it: its own `weave run` process, killed at `giveUpAt`. */
+function submit(url: string, raw: number[], giveUpAt: number): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [path.join(ROOT, 'dist', 'cli', 'weave.js'), 'run', MODULE, ...raw.map(String),
+      '--nats', url, '--checkpoint-every', String(CHECKPOINT_EVERY), '--wait-hubs', '20000', '--json'], { cwd: ROOT });
+    const stuck = setTimeout(() => { record('job-stuck', { job }); p.kill('SIGKILL'); }, giveUpAt - Date.now());
+    let out = '';
+    let err = '';
+    let job: string | undefined;
+    p.stdout.on('data', (d) => { out += d; });
+    p.stderr.on('data', (d) => {
+      err += d;
+      const m = job ? undefined : /weave: job ([0-9a-f]{16})/.exec(err);
+      if (m) { job = m[1]; record('job-submitted', { job, args: raw }); }
+    });
+    p.on('close', (status) => {
+      clearTimeout(stuck);
+      const lines = out.split('\n').filter((l) => l.startsWith('{'));
+      let parsed: { result?: string; recoveries?: Outcome['recoveries'] } = {};
+      try { parsed = lines.length ? JSON.parse(lines[lines.length - 1]) : {}; } catch { /* counted as not completed */ }
+      resolve({ job, status, result: parsed.result, results: lines.length, recoveries: parsed.recoveries ?? [], stderr: err });
+    });
+  });
+}
+
+main().catch((e) => {
+  process.stderr.write(`chaos: ${(e as Error).stack ?? e}\n`);
+  process.exitCode = 1;
+});
