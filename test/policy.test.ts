@@ -112,6 +112,33 @@ test('the simulator is deterministic, finishes every job, and offers only capabl
   assert.is(l.jobs, 400);
 });
 
+test('the oracle knows true durations exactly, and sits between the lower bound and every baseline', () => {
+  const cluster = makeCluster({ hubs: 12, seed: 4, gpuShare: 0.3 });
+  const gpuHubs = new Set(cluster.hubs.filter((h) => h.gpu).map((h) => h.id));
+  const opts = { cluster, programs, jobs: 300, interarrivalMs: 40, seed: 3, failures: false };
+  let placed = 0, onIncapable = 0, mispredicted = 0;
+  const oracles = [0, 2].map((oracleExternality) => simulate(ORACLE, {
+    ...opts, oracleExternality,
+    onOutcome: (rec) => {
+      placed++;
+      if (rec.fragment.requires.includes('gpu') && !gpuHubs.has(rec.hub.id)) onIncapable++;
+      // Without failures nothing it does not know can happen: its prediction is the outcome.
+      if (Math.abs(rec.ms - rec.predictedMs!) > 1e-6 * rec.ms) mispredicted++;
+    },
+  }));
+  assert.ok(placed >= 600);
+  assert.is(onIncapable, 0, 'never on a hub without a required GPU');
+  assert.is(mispredicted, 0, 'true completion times, replaying every queue');
+  const oracle = Math.min(...oracles.map((r) => r.meanJobMsAfter(100)));
+  const bound = oracles[0].lowerBoundMsAfter(100);
+  assert.ok(bound > 0 && bound <= oracle, `lower bound ${bound.toFixed(0)} <= oracle ${oracle.toFixed(0)}`);
+  for (const p of [costModelPolicy(), leastLoadedPolicy(), stayPolicy()]) {
+    const r = simulate(p, opts);
+    assert.is(r.lowerBoundMsAfter(100), bound, 'the bound depends on the jobs, not on the policy');
+    assert.ok(oracle <= r.meanJobMsAfter(100), `oracle ${oracle.toFixed(0)} <= ${p.name} ${r.meanJobMsAfter(100).toFixed(0)}`);
+  }
+});
+
 test('weave run --policy with a decision log, weave policy train and eval, then --policy-file', async () => {
   mkdirSync('build/test', { recursive: true });
   const log = 'build/test/decisions.ndjson';
