@@ -8,7 +8,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  LearnedPolicy, costModelMs, costModelPolicy, leastLoadedPolicy, stayPolicy, withHoldback,
+  FEATURE_COUNT, LearnedPolicy, costModelMs, costModelPolicy, expectedWaitMs, features, leastLoadedPolicy, stayPolicy, withHoldback,
   type FragmentView, type HubView, type PlacementPolicy,
 } from '../runtime/policy/index.js';
 import { makeCluster, simulate, ORACLE, type Program } from '../runtime/sim/index.js';
@@ -36,6 +36,41 @@ test('the cost model goes to the data when reading it remotely costs more than a
   const hubs = [hub('fast', { speed: 2 }), hub('holder', { datasets: ['points'] })];
   assert.is(costModelPolicy().choose(f, hubs).hub, 'holder');
   assert.ok(costModelMs(f, hubs[0]) > costModelMs(f, hubs[1]));
+});
+
+test('features and the cost model see what a queue holds, not just its length', () => {
+  const f = frag({ measuredMs: 100 });
+  // Both full, one fragment queued on each: one is a long fragment, the other a short one.
+  const long = hub('long', { busy: 2, queue: 1, queuedWork: 5000, runningWork: 400 });
+  const short = hub('short', { busy: 2, queue: 1, queuedWork: 50, runningWork: 40 });
+  assert.is(expectedWaitMs(long, 100), 2700, '(5000 + 400) ms of work over 2 slots');
+  assert.is(expectedWaitMs(short, 100), 45);
+  assert.is(costModelPolicy().choose(f, [long, short]).hub, 'short');
+  const [xl, xs] = [features(f, long), features(f, short)];
+  assert.is(xl.length, FEATURE_COUNT);
+  assert.is(xl[6], xs[6], 'same queue length');
+  assert.ok(xl[14] > xs[14] && xl[15] > xs[15], 'more work ahead, a longer expected wait');
+  // A hub that says nothing of its queue: one run of this fragment per fragment ahead.
+  assert.is(expectedWaitMs(hub('quiet', { busy: 2, queue: 1 }), 100), 200);
+  assert.is(features(f, hub('quiet', { busy: 2, queue: 1 }))[14], 0);
+});
+
+test("remote reads go over the reading hub's own link where it is known", () => {
+  const f = frag({ datasets: [{ name: 'points', bytes: 64 << 20 }] });
+  // The path from the state is fast on both; only the hubs' own links differ.
+  const thin = hub('thin', { mbps: 10_000, linkMbps: 100 });
+  const wide = hub('wide', { mbps: 10_000, linkMbps: 10_000 });
+  assert.ok(costModelMs(f, thin) > costModelMs(f, wide) + 4000, '64 MiB at 100 Mbit/s is over 5 s');
+  assert.is(costModelPolicy().choose(f, [thin, wide]).hub, 'wide');
+  const [xt, xw] = [features(f, thin), features(f, wide)];
+  assert.ok(xt[16] < xw[16] && xt[10] > xw[10]);
+});
+
+test('a saved learned policy with another feature count is refused, not misread', () => {
+  const state = new LearnedPolicy({ seed: 1 }).toJSON();
+  const net = state.net as { sizes: number[]; layers: Array<Record<string, unknown>> };
+  net.sizes = [14, ...net.sizes.slice(1)];
+  assert.throws(() => LearnedPolicy.fromJSON(state), /has 14 features, this weave has 19: train it again/);
 });
 
 test('the learned scorer learns what the cost model gets wrong, then places by it', () => {

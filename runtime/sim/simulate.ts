@@ -10,6 +10,7 @@
  */
 import type { Decision, FragmentView, HubView, PlacementPolicy } from '../policy/types.js';
 import type { DecisionRecord } from '../policy/log.js';
+import { estimatedWorkMs } from '../policy/estimates.js';
 import {
   LOCAL_READ_BYTES_PER_MS, acceleration, linkMs, loadAt, rng, type FragmentTemplate, type Program, type SimHub,
 } from './model.js';
@@ -60,7 +61,7 @@ export interface SimResult {
 }
 
 interface Job { id: number; program: Program; size: number; dataset?: string; arrival: number; next: number; at?: HubState }
-interface Task { job: Job; tmpl: FragmentTemplate; view: FragmentView; hubView: HubView; decision: Decision; placedAt: number; hub: HubState; endsAt?: number; epoch: number; candidates: number }
+interface Task { job: Job; tmpl: FragmentTemplate; view: FragmentView; hubView: HubView; decision: Decision; placedAt: number; hub: HubState; startedAt?: number; endsAt?: number; epoch: number; candidates: number }
 interface HubState { h: SimHub; up: boolean; running: Set<Task>; queue: Task[]; cpu: number; epoch: number }
 
 type Event =
@@ -148,12 +149,26 @@ export function simulate(policyOrOracle: PlacementPolicy | typeof ORACLE, opts: 
     stateBytes: stateBytes(f), calls: { simd: f.simd, gpu: f.gpu }, requires: f.requires,
     datasets: f.data && job.dataset ? [{ name: job.dataset, bytes: f.dataBytes }] : [], at: job.at?.h.id,
   });
+  // What a hub advertises about its queue: the engine's own estimates of the fragments in
+  // it (never their true work), and for those running, what is left of that estimate
+  // after the time they have run at the hub's speed and advertised load.
+  const queuedWork = (s: HubState) => {
+    let n = 0;
+    for (const q of s.queue) n += estimatedWorkMs(q.view);
+    return n;
+  };
+  const runningWork = (s: HubState) => {
+    let n = 0;
+    for (const r of s.running) n += Math.max(0, estimatedWorkMs(r.view) - ((now - r.startedAt!) * s.h.speed) / (1 + s.cpu));
+    return n;
+  };
   const hubViewOf = (job: Job, s: HubState): HubView => {
     const from = job.at?.h;
     return {
       id: s.h.id, slots: s.h.slots, busy: s.running.size, queue: s.queue.length, cpu: s.cpu, speed: s.h.speed,
       caps: { avx2: s.h.avx2, gpu: s.h.gpu }, datasets: s.h.datasets,
       rttMs: 2 * ((from ? from.latencyMs : 0.2) + s.h.latencyMs), mbps: Math.min(from ? from.mbps : 10_000, s.h.mbps),
+      queuedWork: queuedWork(s), runningWork: runningWork(s), linkMbps: s.h.mbps,
     };
   };
 
@@ -191,6 +206,7 @@ export function simulate(policyOrOracle: PlacementPolicy | typeof ORACLE, opts: 
   const startTask = (task: Task) => {
     const s = task.hub;
     s.running.add(task);
+    task.startedAt = now;
     const ms = trueMs(task.job, task.tmpl, s, now);
     task.endsAt = now + ms;
     events.push({ t: task.endsAt, kind: 'finish', task });
