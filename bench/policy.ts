@@ -93,6 +93,8 @@ function decisionLatency(n: number, learned: LearnedPolicy): { p50: number; p99:
   const hubs: HubView[] = Array.from({ length: n }, (_, i) => ({
     id: `h${i}`, slots: 1 + (i % 4), busy: i % 3, queue: i % 5, cpu: (i % 7) / 7, speed: 0.5 + (i % 4) / 2,
     caps: { avx2: i % 2 === 0, gpu: i % 9 === 0 }, datasets: i % 11 ? [] : ['ds1'], rttMs: 0.5 + (i % 5), mbps: i % 3 ? 1000 : 10000,
+    // What the simulator's hubs advertise too: views of one shape, as in a real mesh.
+    queuedWork: (i % 5) * 200, runningWork: (i % 3) * 100, linkMbps: i % 3 ? 1000 : 10000,
   }));
   const f = { template: 'simd#7', estimate: 8000, measuredMs: 300, stateBytes: 1 << 20, calls: { simd: true, gpu: false }, requires: [], datasets: [{ name: 'ds1', bytes: 64 << 20 }], at: 'h3' };
   const us: number[] = [];

@@ -45,19 +45,19 @@ export function leastLoadedPolicy(): PlacementPolicy {
   };
 }
 
-/** The hand-tuned cost model's prediction for `f` on `h`, in ms, and the part of it that
- *  is running (the rest is waiting, moving the state and reading remote data). */
-export function costModelParts(f: FragmentView, h: HubView): { ms: number; run: number } {
+/** The part of the cost model's prediction for `f` on `h` that is running, ms. */
+export function costModelRunMs(f: FragmentView, h: HubView): number {
   // A person's guesses: vector code a little faster with AVX2, GPU code faster on a GPU.
   const accel = (f.calls.simd && h.caps.avx2 ? 1.3 : 1) * (f.calls.gpu && h.caps.gpu ? 2 : 1);
-  const run = (estimatedWorkMs(f) / Math.max(0.1, h.speed) / accel) * (1 + h.cpu);
-  const move = f.at === undefined || f.at === h.id ? 0 : transferMs(f.stateBytes, h);
-  return { ms: run + expectedWaitMs(h, run) + move + remoteReadMs(remoteDataBytes(f, h), h), run };
+  return (estimatedWorkMs(f) / Math.max(0.1, h.speed) / accel) * (1 + h.cpu);
 }
 
-/** The hand-tuned cost model's prediction for `f` on `h`, in ms. */
-export function costModelMs(f: FragmentView, h: HubView): number {
-  return costModelParts(f, h).ms;
+/** The hand-tuned cost model's prediction for `f` on `h`, in ms; `run` is
+ *  costModelRunMs(f, h), passed where the caller has it already (decisions score
+ *  thousands of hubs: no object per hub). */
+export function costModelMs(f: FragmentView, h: HubView, run = costModelRunMs(f, h)): number {
+  const move = f.at === undefined || f.at === h.id ? 0 : transferMs(f.stateBytes, h);
+  return run + expectedWaitMs(h, run) + move + remoteReadMs(remoteDataBytes(f, h), h);
 }
 
 /** Best of 0–1.5 for the cost model on the simulator's standard workload (0: 1,930 ms,
@@ -78,7 +78,8 @@ export function costModelPolicy(opts: CostModelOptions = {}): PlacementPolicy {
       let bestMs = Infinity;
       let bestScore = Infinity;
       for (const h of hubs) {
-        const { ms, run } = costModelParts(f, h);
+        const run = costModelRunMs(f, h);
+        const ms = costModelMs(f, h, run);
         const score = ms + queueChargeMs(h, run, charge);
         if (score < bestScore) { best = h; bestMs = ms; bestScore = score; }
       }

@@ -28,7 +28,7 @@
  */
 import brain from 'brain.js';
 import { FEATURE_COUNT, features } from './features.js';
-import { costModelMs, costModelParts, costModelPolicy } from './baselines.js';
+import { costModelMs, costModelPolicy, costModelRunMs } from './baselines.js';
 import { queueChargeMs } from './estimates.js';
 import { uniform } from './random.js';
 import type { Decision, FragmentView, HubView, PlacementPolicy } from './types.js';
@@ -196,8 +196,8 @@ export class LearnedPolicy implements PlacementPolicy {
     let best = 0, second = -1, third = -1;
     let bestY = Infinity, secondY = Infinity, thirdY = Infinity;
     for (let i = 0; i < hubs.length; i++) {
-      const { ms: model, run } = costModelParts(f, hubs[i]);
-      const m = Math.max(FLOOR_MS, model);
+      const run = costModelRunMs(f, hubs[i]);
+      const m = Math.max(FLOOR_MS, costModelMs(f, hubs[i], run));
       const y = Math.log(m) + Math.log1p(queueChargeMs(hubs[i], run, this.opts.queueCharge) / m)
         + (this.forward(features(f, hubs[i], this.scratch)) - 0.5) * 2 * this.logRange;
       if (y < bestY) { third = second; thirdY = secondY; second = best; secondY = bestY; best = i; bestY = y; }
