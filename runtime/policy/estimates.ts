@@ -40,12 +40,6 @@ export function remoteDataBytes(f: FragmentView, h: HubView): number {
   return n;
 }
 
-/** Milliseconds to read `bytes` of remote datasets onto `h`: over its own link where that
- *  is known (the data comes from whichever hub holds it, not from where the state is). */
-export function remoteReadMs(bytes: number, h: HubView): number {
-  return bytes === 0 ? 0 : h.rttMs + (bytes * 8) / (Math.max(1, h.linkMbps ?? h.mbps) * 1000);
-}
-
 /**
  * What a placement that would wait in `h`'s queue costs the fragments placed after it:
  * `charge` times its own run there, and nothing where a slot is free. Minimizing each
@@ -54,7 +48,7 @@ export function remoteReadMs(bytes: number, h: HubView): number {
  * next then waits the length of this run; in the simulator, an oracle that knows every
  * true duration loses to the hand-tuned cost model that way, and wins by 19% with this.
  * Each policy has its own best `charge`: the less it trusts its run estimate, the less
- * it should charge (the cost model 0.75, the learned scorer 2, the oracle 2).
+ * it should charge (the cost model 0.5, the learned scorer 1.5, the oracle 2).
  */
 export function queueChargeMs(h: HubView, run: number, charge: number): number {
   return h.busy >= h.slots ? charge * run : 0;

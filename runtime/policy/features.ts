@@ -6,7 +6,7 @@
  *   const x = features(f, h);   // Float32Array(FEATURE_COUNT)
  */
 import type { FragmentView, HubView } from './types.js';
-import { estimatedWorkMs, expectedWaitMs, remoteDataBytes, remoteReadMs, transferMs } from './estimates.js';
+import { estimatedWorkMs, expectedWaitMs, remoteDataBytes, transferMs } from './estimates.js';
 
 export { remoteDataBytes, transferMs } from './estimates.js';
 
@@ -30,7 +30,7 @@ export function features(f: FragmentView, h: HubView, out = new Float32Array(FEA
   out[7] = f.calls.simd ? (h.caps.avx2 ? 1 : 0.5) : 0;
   out[8] = f.calls.gpu ? (h.caps.gpu ? 1 : 0.5) : 0;
   out[9] = squash(moveMs, 1e5);
-  out[10] = squash(remoteReadMs(remote, h), 1e5);
+  out[10] = squash(transferMs(remote, h), 1e5);
   out[11] = total === 0 ? 0 : 1 - remote / total;
   out[12] = stay ? 1 : 0;
   out[13] = squash(h.rttMs, 1000);
