@@ -4,8 +4,8 @@
  * copies each), with background load that switches on and off and hubs that fail; jobs
  * made of the fragments of the six examples as `weave build` describes them (costs, host
  * calls, memory), arriving every 20 ms on average: a load the cost model sustains with
- * flat completion times (at 15 ms queues grow without bound for every policy but the
- * oracle, and the comparison becomes one of how fast each falls behind).
+ * flat completion times (at 15 ms mean job time more than doubles for every policy, the
+ * oracle's too, and the comparison becomes one of how fast each falls behind).
  *
  * Every baseline, the learned scorer (alone and with its holdback), and the oracle run the
  * same jobs. The oracle knows every true duration and every queue's true contents; it is
