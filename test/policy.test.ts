@@ -8,7 +8,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  LearnedPolicy, costModelMs, costModelPolicy, leastLoadedPolicy, stayPolicy, withHoldback,
+  FEATURE_COUNT, LearnedPolicy, costModelMs, costModelPolicy, expectedWaitMs, features, leastLoadedPolicy, stayPolicy, withHoldback,
   type FragmentView, type HubView, type PlacementPolicy,
 } from '../runtime/policy/index.js';
 import { makeCluster, simulate, ORACLE, type Program } from '../runtime/sim/index.js';
@@ -36,6 +36,42 @@ test('the cost model goes to the data when reading it remotely costs more than a
   const hubs = [hub('fast', { speed: 2 }), hub('holder', { datasets: ['points'] })];
   assert.is(costModelPolicy().choose(f, hubs).hub, 'holder');
   assert.ok(costModelMs(f, hubs[0]) > costModelMs(f, hubs[1]));
+});
+
+test('features and the cost model see what a queue holds, not just its length', () => {
+  const f = frag({ measuredMs: 100 });
+  // Both full, one fragment queued on each: one is a long fragment, the other a short one.
+  const long = hub('long', { busy: 2, queue: 1, queuedWork: 5000, runningWork: 400 });
+  const short = hub('short', { busy: 2, queue: 1, queuedWork: 50, runningWork: 40 });
+  assert.is(expectedWaitMs(long, 100), 2700, '(5000 + 400) ms of work over 2 slots');
+  assert.is(expectedWaitMs(short, 100), 45);
+  assert.is(costModelPolicy().choose(f, [long, short]).hub, 'short');
+  const [xl, xs] = [features(f, long), features(f, short)];
+  assert.is(xl.length, FEATURE_COUNT);
+  assert.is(xl[6], xs[6], 'same queue length');
+  assert.ok(xl[14] > xs[14] && xl[15] > xs[15], 'more work ahead, a longer expected wait');
+  // A hub that says nothing of its queue: one run of this fragment per fragment ahead.
+  assert.is(expectedWaitMs(hub('quiet', { busy: 2, queue: 1 }), 100), 200);
+  assert.is(features(f, hub('quiet', { busy: 2, queue: 1 }))[14], 0);
+});
+
+test("the hub's own link is a feature; the cost model reads remote data at the path's bandwidth", () => {
+  const f = frag({ datasets: [{ name: 'points', bytes: 64 << 20 }] });
+  const thin = hub('thin', { mbps: 100, linkMbps: 100 });
+  const wide = hub('wide', { mbps: 100, linkMbps: 10_000 });
+  // The path from the state limits both alike (the hub the data comes from is unknown).
+  assert.is(costModelMs(f, thin), costModelMs(f, wide));
+  assert.ok(costModelMs(f, thin) > costModelMs(f, hub('fast-path', { mbps: 10_000 })) + 4000, '64 MiB at 100 Mbit/s is over 5 s');
+  const [xt, xw] = [features(f, thin), features(f, wide)];
+  assert.ok(xt[16] > 0 && xt[16] < xw[16], 'the network sees the difference');
+  assert.is(features(f, hub('unknown'))[16], 0);
+});
+
+test('a saved learned policy with another feature count is refused, not misread', () => {
+  const state = new LearnedPolicy({ seed: 1 }).toJSON();
+  const net = state.net as { sizes: number[]; layers: Array<Record<string, unknown>> };
+  net.sizes = [14, ...net.sizes.slice(1)];
+  assert.throws(() => LearnedPolicy.fromJSON(state), /has 14 features, this weave has 19: train it again/);
 });
 
 test('the learned scorer learns what the cost model gets wrong, then places by it', () => {
@@ -110,6 +146,33 @@ test('the simulator is deterministic, finishes every job, and offers only capabl
   assert.is(o.jobs, 400);
   const l = simulate(new LearnedPolicy({ seed: 1 }), opts);
   assert.is(l.jobs, 400);
+});
+
+test('the oracle knows true durations exactly, and sits between the lower bound and every baseline', () => {
+  const cluster = makeCluster({ hubs: 12, seed: 4, gpuShare: 0.3 });
+  const gpuHubs = new Set(cluster.hubs.filter((h) => h.gpu).map((h) => h.id));
+  const opts = { cluster, programs, jobs: 300, interarrivalMs: 40, seed: 3, failures: false };
+  let placed = 0, onIncapable = 0, mispredicted = 0;
+  const oracles = [0, 2].map((oracleExternality) => simulate(ORACLE, {
+    ...opts, oracleExternality,
+    onOutcome: (rec) => {
+      placed++;
+      if (rec.fragment.requires.includes('gpu') && !gpuHubs.has(rec.hub.id)) onIncapable++;
+      // Without failures nothing it does not know can happen: its prediction is the outcome.
+      if (Math.abs(rec.ms - rec.predictedMs!) > 1e-6 * rec.ms) mispredicted++;
+    },
+  }));
+  assert.ok(placed >= 600);
+  assert.is(onIncapable, 0, 'never on a hub without a required GPU');
+  assert.is(mispredicted, 0, 'true completion times, replaying every queue');
+  const oracle = Math.min(...oracles.map((r) => r.meanJobMsAfter(100)));
+  const bound = oracles[0].lowerBoundMsAfter(100);
+  assert.ok(bound > 0 && bound <= oracle, `lower bound ${bound.toFixed(0)} <= oracle ${oracle.toFixed(0)}`);
+  for (const p of [costModelPolicy(), leastLoadedPolicy(), stayPolicy()]) {
+    const r = simulate(p, opts);
+    assert.is(r.lowerBoundMsAfter(100), bound, 'the bound depends on the jobs, not on the policy');
+    assert.ok(oracle <= r.meanJobMsAfter(100), `oracle ${oracle.toFixed(0)} <= ${p.name} ${r.meanJobMsAfter(100).toFixed(0)}`);
+  }
 });
 
 test('weave run --policy with a decision log, weave policy train and eval, then --policy-file', async () => {

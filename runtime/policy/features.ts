@@ -1,28 +1,19 @@
 /**
  * The features of (fragment, hub) a learned scorer sees: only what a live engine can know
- * (static estimates, measured history, adverts, measured links), each scaled to about
- * [0, 1] so one network fits clusters of any size. No feature names the hub, so what is
+ * (static estimates, measured history, adverts including what each queue holds, measured
+ * links), each scaled to about [0, 1] so one network fits clusters of any size. No feature names the hub, so what is
  * learned on some hubs carries over to others.
  *   const x = features(f, h);   // Float32Array(FEATURE_COUNT)
  */
 import type { FragmentView, HubView } from './types.js';
+import { estimatedWorkMs, expectedWaitMs, remoteDataBytes, transferMs } from './estimates.js';
 
-export const FEATURE_COUNT = 14;
+export { remoteDataBytes, transferMs } from './estimates.js';
+
+export const FEATURE_COUNT = 19;
 
 /** ln(1 + x) / ln(1 + top): 0 at 0, 1 at `top`, slowly past it. */
 const squash = (x: number, top: number) => Math.log1p(Math.max(0, x)) / Math.log1p(top);
-
-/** Milliseconds to move `bytes` over `mbps` plus one round trip. */
-export function transferMs(bytes: number, h: HubView): number {
-  return bytes === 0 ? 0 : h.rttMs + (bytes * 8) / (Math.max(1, h.mbps) * 1000);
-}
-
-/** Bytes of the fragment's datasets the hub does not hold (read over the network). */
-export function remoteDataBytes(f: FragmentView, h: HubView): number {
-  let n = 0;
-  for (const d of f.datasets) if (!h.datasets.includes(d.name)) n += d.bytes;
-  return n;
-}
 
 export function features(f: FragmentView, h: HubView, out = new Float32Array(FEATURE_COUNT)): Float32Array {
   const stay = f.at === h.id;
@@ -43,5 +34,20 @@ export function features(f: FragmentView, h: HubView, out = new Float32Array(FEA
   out[11] = total === 0 ? 0 : 1 - remote / total;
   out[12] = stay ? 1 : 0;
   out[13] = squash(h.rttMs, 1000);
+  // What the queue holds, not just its length: the wait the work ahead implies, and that
+  // wait against this fragment's own run there (a long fragment loses less, relatively,
+  // by waiting). 0 where the hub does not advertise its queue's contents.
+  const known = h.queuedWork !== undefined && h.runningWork !== undefined;
+  const run = (estimatedWorkMs(f) / Math.max(0.1, h.speed)) * (1 + h.cpu);
+  const wait = known ? expectedWaitMs(h, run) : 0;
+  out[14] = squash(wait, 1e5);
+  out[15] = known ? Math.min(1, wait / Math.max(1e-3, wait + run)) : 0;
+  // The hub's own link, which bounds every remote read it makes (0 when unknown).
+  out[16] = h.linkMbps === undefined ? 0 : squash(h.linkMbps, 1e4);
+  // Code that would be accelerated, on a hub that cannot: 7 and 8 say so too, but as the
+  // middle of three levels, which a small sigmoid network learned far too slowly (simd
+  // code on hubs without AVX2 predicted 2x too fast: mean job 1,836 ms, with these 1,704).
+  out[17] = f.calls.simd && !h.caps.avx2 ? 1 : 0;
+  out[18] = f.calls.gpu && !h.caps.gpu ? 1 : 0;
   return out;
 }

@@ -41,6 +41,19 @@ export interface HubView {
   /** Round trip and bandwidth from where the fragment's state is (or from the engine). */
   rttMs: number;
   mbps: number;
+  /**
+   * What its queue holds, not just how long it is: the estimated work of the fragments
+   * waiting there, ms on a speed-1 hub (each fragment's measured cost, else its static
+   * estimate, as estimatedWorkMs gives it). Absent where the hub does not say (live
+   * hubs today): policies then fall back to `queue`.
+   */
+  queuedWork?: number;
+  /** Estimated work still left in the fragments running there (same units): each one's
+   *  estimate less what its elapsed time covers at the hub's speed and load. */
+  runningWork?: number;
+  /** The hub's own link rate, Mbit/s, as measured or advertised: what bounds its reads of
+   *  remote datasets, wherever they come from (`mbps` is the path from the state). */
+  linkMbps?: number;
 }
 
 export interface Decision {
