@@ -13,7 +13,7 @@ import { connect } from 'nats';
 import { cases, plainResult, valueBytes } from './helpers/programs.js';
 import { runCli, startHubProcess, startNatsCluster, type HubProcess, type NatsCluster } from './helpers/nats-server.js';
 import { connectMesh } from '../runtime/hub/index.js';
-import { CHECKPOINT_BUCKET, checkpointStore } from '../runtime/net/index.js';
+import { CHECKPOINT_BUCKET, checkpointStore, openJobStore } from '../runtime/net/index.js';
 
 const test = suite('cluster');
 let cluster: NatsCluster;
@@ -31,6 +31,9 @@ test.before(async () => {
   const nc = await connect({ servers: cluster.urls });
   try {
     await checkpointStore(nc);
+    // And the job records' buckets, as the first weave run would (a cluster takes seconds
+    // to create replicated streams; the jobs should start at once).
+    await openJobStore(nc);
     const si = await (await nc.jetstreamManager()).streams.info(`OBJ_${CHECKPOINT_BUCKET}`);
     assert.is(si.config.num_replicas, 3, 'the bucket has a replica on every server');
     victim = cluster.nodes.findIndex((n) => n.name === si.cluster?.leader);

@@ -111,10 +111,10 @@ test('the client is killed mid-job; --attach gets the bit-exact result, committe
   assert.is(again.stdout.trim(), out.result);
 });
 
-test('client and hub both die; --attach takes the job over from its stored checkpoint', async () => {
+test('client and hub both die; --attach takes the job over from its stored checkpoint (stored by time)', async () => {
   const c = cases().find((x) => x.file === 'examples/particles.ts')!;
   const raw = [2000, 30_000];
-  const run = await submit([MODULE, ...raw.map(String), '--nats', ns.url, '--checkpoint-every', '20000', '--json']);
+  const run = await submit([MODULE, ...raw.map(String), '--nats', ns.url, '--checkpoint-every', '300ms', '--json']);
   const busy = await runningOn(run.job);
   assert.ok(busy, 'a hub runs the job');
   run.kill();

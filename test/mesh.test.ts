@@ -171,8 +171,14 @@ test('SIGTERM drains: the running fragment pauses, resumes on another hub, the h
   assert.is(await hubs[2].stop('SIGTERM'), 0);
   await new Promise((r) => setTimeout(r, 300));
   const job = runCli('weave', ['run', 'build/test/mesh-particles.wasm', ...raw.map(String), '--nats', ns.url, '--json']);
+  // Only once the job runs (on a or b) does c come up: it is where the job must end.
+  const mesh = await connectMesh({ nats: ns.url });
+  try {
+    for (let i = 0; i < 60 && !(await mesh.discover({ settleMs: 50 })).some((a) => a.load.busy > 0); i++) await new Promise((r) => setTimeout(r, 100));
+  } finally {
+    await mesh.close();
+  }
   hubs[2] = await startHubProcess(ns.url, 'c', ['--slots', '2', '--label', 'name=c']);
-  await new Promise((r) => setTimeout(r, 800));
   const codes = await Promise.all([hubs[0].stop('SIGTERM'), hubs[1].stop('SIGTERM')]);
   assert.equal(codes, [0, 0]);
   const r = await job;

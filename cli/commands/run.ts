@@ -65,8 +65,9 @@ options:
                         learned; the last writer wins)
   --decision-log FILE   append every placement and its cost (ndjson) for weave policy
   --checkpoint-every N  with --nats and a JetStream server: hubs store a full checkpoint
-                        every N yield points, and a job whose hub dies restarts from the
-                        newest one (default: off; it restarts from the engine's copy)
+                        every N yield points (N), or every so often (500ms, 2s), and a job
+                        whose hub dies restarts from the newest one (default: off; it
+                        restarts from the engine's copy); repeat to give both
   --attach JOBID        with --nats: wait for job JOBID (printed by the run that submitted
                         it) and print its result, taking it over if its hub is gone
   --no-reweave          with --nats: never move a running fragment to a faster hub
@@ -90,7 +91,7 @@ requires (weave build --require), or NATS is unreachable; 2 bad input (an unknow
     'policy-file': { type: 'string' },
     'policy-shared': { type: 'boolean' },
     'decision-log': { type: 'string' },
-    'checkpoint-every': { type: 'string' },
+    'checkpoint-every': { type: 'string', multiple: true },
     attach: { type: 'string' },
     'no-reweave': { type: 'boolean' },
   },
@@ -135,13 +136,13 @@ requires (weave build --require), or NATS is unreachable; 2 bad input (an unknow
       // The holdback sends 5% of decisions to the cost model and falls back to it while
       // the learned policy does worse (runtime/policy/holdback.ts).
       const policy = learned && policyName === 'learned+holdback' ? withHoldback(learned, BASELINES['cost-model']()) : base;
-      const storeEvery = intOption(values['checkpoint-every'], '--checkpoint-every', 1);
-      if (storeEvery && !natsUrl) throw new UsageError('--checkpoint-every stores checkpoints in the NATS server; give --nats URL (or NATS_URL)');
+      const { storeEvery, storeEveryMs } = checkpointEvery((values['checkpoint-every'] ?? []) as string[]);
+      if ((storeEvery || storeEveryMs) && !natsUrl) throw new UsageError('--checkpoint-every stores checkpoints in the NATS server; give --nats URL (or NATS_URL)');
       // Over NATS with JetStream, every job gets a record, so it can be attached to.
       const durable = natsUrl ? !!(await (mesh as NatsMesh).jobs()) : false;
       const watch = watchJob(natsUrl, durable, !values.json);
       const r = await runJob(mesh, bundle, {
-        entry, args, migrateEvery, input, datasets: reads, policy, onDecision, storeEvery, durable, reweave: !values['no-reweave'],
+        entry, args, migrateEvery, input, datasets: reads, policy, onDecision, storeEvery, storeEveryMs, durable, reweave: !values['no-reweave'],
         onStart: watch.onStart, onStatus: watch.onStatus,
       }).finally(watch.end);
       if (learned) {
@@ -235,6 +236,20 @@ function watchJob(natsUrl: string | undefined, durable: boolean, live: boolean) 
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
+
+/** `--checkpoint-every 20000` (yield points), `500ms` or `2s`; each may be given once. */
+function checkpointEvery(vals: string[]): { storeEvery?: number; storeEveryMs?: number } {
+  const out: { storeEvery?: number; storeEveryMs?: number } = {};
+  for (const v of vals) {
+    const m = /^(\d+)(ms|s)?$/.exec(v);
+    const n = m ? Number(m[1]) * (m[2] === 's' ? 1000 : 1) : 0;
+    if (!m || n < 1 || n > 2 ** 31 - 1) throw new UsageError(`--checkpoint-every takes a number of yield points (20000) or a time (500ms, 2s), got '${v}'`);
+    const key = m[2] ? 'storeEveryMs' : 'storeEvery';
+    if (out[key] !== undefined) throw new UsageError(`--checkpoint-every: give at most one count and one time, got '${vals.join("', '")}'`);
+    out[key] = n;
+  }
+  return out;
+}
 
 async function loadPolicy(name: string, file: string | undefined, store?: SharedValue): Promise<PlacementPolicy> {
   if (!name.startsWith('learned')) return BASELINES[name as keyof typeof BASELINES]();

@@ -625,7 +625,7 @@ export class HubDaemon {
     const transfer = (c?: Uint8Array) => (c ? [c.buffer as ArrayBuffer] : []);
     // Bundle bytes go to a slot only when it asks (once per slot): it caches the compiled
     // module, and cloning a bundle into every request would cost more than the run.
-    const onStored = req.storeEvery ? (cp: Uint8Array, yields: number) => this.keep(req, cp, yields) : undefined;
+    const onStored = req.storeEvery || req.storeEveryMs ? (cp: Uint8Array, yields: number) => this.keep(req, cp, yields) : undefined;
     let reply = await thread.request({ ...req, checkpoint }, { onRestored, onStored, transfer: transfer(checkpoint) });
     if (reply.kind === 'need-bundle') {
       const bytes = await this.fetchBundle(req);
@@ -734,6 +734,7 @@ function checkExec(m: Message): ExecRequest {
   if (m.hop !== undefined && (!Number.isInteger(m.hop) || (m.hop as number) < 0)) throw bad('hop', 'a non-negative integer');
   if (m.handovers !== undefined && (!Number.isInteger(m.handovers) || (m.handovers as number) < 0)) throw bad('handovers', 'a non-negative integer');
   if (m.storeEvery !== undefined && (!Number.isInteger(m.storeEvery) || (m.storeEvery as number) < 0)) throw bad('storeEvery', 'a non-negative integer');
+  if (m.storeEveryMs !== undefined && (!Number.isInteger(m.storeEveryMs) || (m.storeEveryMs as number) < 0)) throw bad('storeEveryMs', 'a non-negative integer');
   if (m.record !== undefined && (typeof m.record !== 'string' || !isSubjectToken(m.record))) throw bad('record', 'a job id');
   if (m.attempt !== undefined && (!Number.isInteger(m.attempt) || (m.attempt as number) < 0)) throw bad('attempt', 'a non-negative integer');
   // A tag is a hub's own business: none from outside.

@@ -44,6 +44,8 @@ export interface JobOptions {
    *  whose hub is lost restarts from the newest one instead of from the last copy the
    *  engine holds. 0: off. */
   storeEvery?: number;
+  /** Hubs also store one when this many ms have passed since the last. 0: off. */
+  storeEveryMs?: number;
   /** Observe a failed placement that is being retried elsewhere. */
   onRetry?: (r: { hub: string; fragment: number; error: Error }) => void;
   /**

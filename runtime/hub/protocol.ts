@@ -49,6 +49,8 @@ export interface ExecRequest {
   handovers?: number;
   /** Store a full checkpoint every N yield points where a surviving hub can reach it (0: never). */
   storeEvery?: number;
+  /** Also, or instead, store one when this many ms have passed since the last (0: never). */
+  storeEveryMs?: number;
   /**
    * The job has a record in JetStream (runtime/net/jobs.ts) under this id, and this exec
    * belongs to its attempt `attempt`: the hub that finishes commits the result there, and

@@ -72,6 +72,8 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
   const data = newDataTotals();
   const chooser = opts.policy && livePlacement(opts.policy, bundle, needs, opts.onDecision);
   const jobs = opts.durable ? await transport.jobs?.() : undefined;
+  /** Hubs store periodic checkpoints of this job. */
+  const storing = !!(opts.storeEvery || opts.storeEveryMs);
   if (opts.durable && !jobs) throw new JobError('this NATS server keeps no job records (JetStream is off); run without --durable/--attach, or start the server with -js');
   let firstAttempt = 0;
   if (jobs && resume) {
@@ -82,7 +84,7 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
     firstAttempt = rec.attempt;
   } else if (jobs) {
     await jobs.create({
-      job, bundle: bundle.hash, entry, args: opts.args, hasInput: !!opts.input, migrateEvery, storeEvery: opts.storeEvery ?? 0,
+      job, bundle: bundle.hash, entry, args: opts.args, hasInput: !!opts.input, migrateEvery, storeEvery: opts.storeEvery ?? 0, storeEveryMs: opts.storeEveryMs || undefined,
       seed: opts.seed, datasets: opts.datasets ?? [],
     }, { bundleBytes: bundle.bytes, input: opts.input });
   }
@@ -120,7 +122,7 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
       keys.push(key);
       const req: ExecRequest = {
         kind: 'exec', v: PROTOCOL_VERSION, job: key, bundle: bundle.hash, entry, fragment, migrateEvery, seed: opts.seed,
-        stay: true, full: true, route, hop: 0, input: opts.input, storeEvery: opts.storeEvery || undefined,
+        stay: true, full: true, route, hop: 0, input: opts.input, storeEvery: opts.storeEvery || undefined, storeEveryMs: opts.storeEveryMs || undefined,
         ...(jobs ? { record: job, attempt } : {}),
       };
       if (state) req.checkpoint = state;
@@ -202,7 +204,7 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
         if (retry > 0) await sleep(retry);
         // The newest checkpoint the lost attempt's hubs stored: any is later than the state
         // the attempt started from.
-        const stored = opts.storeEvery ? await transport.stored?.(key) : undefined;
+        const stored = storing ? await transport.stored?.(key) : undefined;
         let fromYields = state ? decodeCheckpoint(state).yields : 0;
         if (stored) {
           // A stored checkpoint that does not decode is not used: the engine's own copy is.
@@ -256,7 +258,7 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
     // Not awaited: the result is final; hubs also evict old jobs on their own.
     void Promise.allSettled([...touched].flatMap((h) => keys.map((k) => transport.request(h, { kind: 'drop-job', v: PROTOCOL_VERSION, job: k }))));
     // A durable job that is not over keeps its checkpoints: an attach resumes from them.
-    if (opts.storeEvery && (over || !jobs)) await Promise.allSettled(keys.map((k) => transport.forgetStored?.(k)));
+    if (storing && (over || !jobs)) await Promise.allSettled(keys.map((k) => transport.forgetStored?.(k)));
   }
 }
 
@@ -333,7 +335,7 @@ export async function attachRouted(transport: Transport, job: string, opts: Omit
       if (!state) stateKey = undefined;
       const input = now.hasInput ? await jobs.input(job) : undefined;
       return await runRouted(transport, bundle, now.entry, {
-        ...opts, args: now.args, input, migrateEvery: now.migrateEvery, storeEvery: now.storeEvery, seed: now.seed,
+        ...opts, args: now.args, input, migrateEvery: now.migrateEvery, storeEvery: now.storeEvery, storeEveryMs: now.storeEveryMs, seed: now.seed,
         datasets: now.datasets, durable: true,
       }, { record: now, state, stateKey });
     }

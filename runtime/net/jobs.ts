@@ -8,6 +8,8 @@
  * outputs live beside it in the object store `weave-job-data`, so a client attaching from
  * another machine, or a hub the job moved to after its client left, can fetch them.
  *
+ * Every operation rides out JetStream's transient failures (`patiently`: a stream with no
+ * leader for a few seconds), and is safe to repeat when an acknowledgement was lost.
  * Every change is a compare-and-set on the entry's revision. That makes the result
  * exactly-once: the hub that finishes an attempt commits the result only if that attempt
  * is still the current one and no result is there yet; a late hub of a fenced attempt
@@ -19,7 +21,7 @@
 import { Encoder } from 'cbor-x';
 import type { KV, NatsConnection, ObjectStore } from 'nats';
 import { TransportError } from '../hub/errors.js';
-import { withReplicas } from './kv.js';
+import { patiently, withReplicas } from './kv.js';
 
 export const JOBS_BUCKET = 'weave-jobs';
 export const JOB_DATA_BUCKET = 'weave-job-data';
@@ -43,6 +45,7 @@ export interface JobRecord {
   hasInput: boolean;
   migrateEvery: number;
   storeEvery: number;
+  storeEveryMs?: number;
   seed?: number;
   datasets: string[];
   state: JobState;
@@ -96,12 +99,15 @@ export class JobStore {
   async create(r: Omit<JobRecord, 'v' | 'state' | 'attempt' | 'createdAt' | 'updatedAt'>, data: { bundleBytes: Uint8Array; input?: Uint8Array }): Promise<JobRecord> {
     // Data first: once the record exists, anyone may need it.
     await this.putBundle(r.bundle, data.bundleBytes);
-    if (data.input) await this.os.putBlob({ name: `input-${r.job}` }, data.input);
+    if (data.input) await patiently(() => this.os.putBlob({ name: `input-${r.job}` }, data.input!));
     const now = Date.now();
     const rec: JobRecord = { ...r, v: RECORD_VERSION, state: 'running', attempt: 0, createdAt: now, updatedAt: now };
     try {
-      await this.kv.create(r.job, encodeRecord(rec));
+      await patiently(() => this.kv.create(r.job, encodeRecord(rec)));
     } catch (e) {
+      // A create whose acknowledgement was lost and that was retried finds its own record.
+      const there = await this.get(r.job).catch(() => undefined);
+      if (there && there.bundle === r.bundle && there.createdAt === now) return there;
       throw new TransportError(`cannot create job record ${r.job}: ${(e as Error).message}`, { code: 'transport', cause: e });
     }
     return rec;
@@ -128,7 +134,7 @@ export class JobStore {
   async commit(job: string, attempt: number, f: JobResultFields): Promise<CommitOutcome> {
     let outcome: CommitOutcome = 'unknown';
     const large = f.output && f.output.byteLength > INLINE_OUTPUT_BYTES;
-    if (large) await this.os.putBlob({ name: `output-${job}` }, f.output!);
+    if (large) await patiently(() => this.os.putBlob({ name: `output-${job}` }, f.output!));
     await this.change(job, (rec) => {
       if (rec.state === 'done') { outcome = rec.committed?.attempt === attempt ? 'already' : 'fenced'; return undefined; }
       if (rec.state !== 'running' || rec.attempt !== attempt) { outcome = 'fenced'; return undefined; }
@@ -168,27 +174,27 @@ export class JobStore {
   }
 
   async bundle(hash: string): Promise<Uint8Array | undefined> {
-    return (await this.os.getBlob(`bundle-${hash}`)) ?? undefined;
+    return (await patiently(() => this.os.getBlob(`bundle-${hash}`))) ?? undefined;
   }
 
   async input(job: string): Promise<Uint8Array | undefined> {
-    return (await this.os.getBlob(`input-${job}`)) ?? undefined;
+    return (await patiently(() => this.os.getBlob(`input-${job}`))) ?? undefined;
   }
 
   async output(rec: JobRecord): Promise<Uint8Array> {
     if (!rec.outputStored) return rec.output ?? new Uint8Array(0);
-    return (await this.os.getBlob(`output-${rec.job}`)) ?? new Uint8Array(0);
+    return (await patiently(() => this.os.getBlob(`output-${rec.job}`))) ?? new Uint8Array(0);
   }
 
   /** Store a bundle once (by content hash); a re-run of the same module sends nothing. */
   private async putBundle(hash: string, bytes: Uint8Array): Promise<void> {
     const name = `bundle-${hash}`;
-    if (await this.os.info(name)) return;
-    await this.os.putBlob({ name }, bytes);
+    if (await patiently(() => this.os.info(name))) return;
+    await patiently(() => this.os.putBlob({ name }, bytes));
   }
 
   private async entry(job: string): Promise<{ rec: JobRecord; revision: number } | undefined> {
-    const e = await this.kv.get(job);
+    const e = await patiently(() => this.kv.get(job));
     if (!e || e.operation !== 'PUT' || e.length === 0) return undefined;
     return { rec: decodeRecord(e.value), revision: e.revision };
   }
@@ -201,7 +207,7 @@ export class JobStore {
       const next = f(cur.rec);
       if (!next) return cur.rec;
       try {
-        await this.kv.update(job, encodeRecord(next), cur.revision);
+        await patiently(() => this.kv.update(job, encodeRecord(next), cur.revision));
         return next;
       } catch (e) {
         if (!/wrong last sequence/i.test((e as Error).message)) throw e;

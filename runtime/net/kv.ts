@@ -47,6 +47,26 @@ export interface CheckpointStore {
 
 export const CHECKPOINT_BUCKET = 'weave-checkpoints';
 
+/** JetStream errors that pass on their own: a stream without a leader yet (a cluster
+ *  creating it, or electing after a server was lost), a server restarting. */
+const TRANSIENT = /timeout|503|temporarily unavailable|no responders|leader/i;
+
+/**
+ * Run a JetStream operation, retrying the transient failures for up to `patienceMs`
+ * (backing off from 100 ms to 1 s). Any other error is thrown at once.
+ */
+export async function patiently<T>(op: () => Promise<T>, patienceMs = 15_000): Promise<T> {
+  const until = Date.now() + patienceMs;
+  for (let wait = 100; ; wait = Math.min(1000, wait * 2)) {
+    try {
+      return await op();
+    } catch (e) {
+      if (!TRANSIENT.test((e as Error).message) || Date.now() + wait > until) throw e;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}
+
 /** Copies of weave's buckets on a NATS cluster: one server lost loses nothing stored. */
 const MAX_REPLICAS = 3;
 
@@ -59,7 +79,7 @@ const MAX_REPLICAS = 3;
 export async function withReplicas<T>(nc: NatsConnection, open: (replicas: number) => Promise<T>): Promise<T> {
   for (let replicas = nc.info?.cluster ? MAX_REPLICAS : 1; ; replicas--) {
     try {
-      return await open(replicas);
+      return await patiently(() => open(replicas));
     } catch (e) {
       if (!(replicas > 1 && /no suitable peers|insufficient resources/i.test((e as Error).message))) throw e;
     }
