@@ -16,11 +16,11 @@ per hub: id, state, slots busy/total, queue, CPU load, AVX2, GPU, memory, datase
 and the median round-trip time.
 
 options:
-  --nats URL   NATS server (default: $NATS_URL, else nats://127.0.0.1:4222)
+  --nats URL       NATS server (default: $NATS_URL, else nats://127.0.0.1:4222)
 ${natsAuthHelp(16)}
-  --json       print a JSON array of adverts, each with rttMs
-  --wait MS    how long to wait for the first hub (default 2000)
-  -h, --help   show this help
+  --json           print a JSON array of adverts, each with rttMs
+  --wait MS        how long to wait for the first hub (default 2000)
+  -h, --help       show this help
 
 exit codes: 0 listed (possibly none), 1 NATS unreachable or refuses the credentials or TLS,
 2 bad input`,

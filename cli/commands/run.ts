@@ -46,7 +46,7 @@ options:
   --nats URL            submit to the hubs on this NATS server; a cluster's URLs comma-
                         separated (default: $NATS_URL; unset: embedded mesh)
   --wait-hubs MS        with --nats, how long to wait for a hub to advertise (default 3000)
-${natsAuthHelp(20)}
+${natsAuthHelp(21)}
   --input FILE          the job's input bytes (io.read in the program)
   --output FILE         write the job's output bytes (io.write) there; without it, a job
                         that writes output has it reported on stderr and not kept
