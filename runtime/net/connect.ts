@@ -6,7 +6,7 @@
  *   const nc = await connectNats(resolveNatsUrl(flag), { name: 'hub a', tlsCa: 'ca.pem', nkey: 'hub-a.nk' });
  */
 import { readFile } from 'node:fs/promises';
-import { connect, credsAuthenticator, nkeyAuthenticator, type ConnectionOptions, type NatsConnection } from 'nats';
+import { connect, credsAuthenticator, nkeyAuthenticator, nkeys, type ConnectionOptions, type NatsConnection } from 'nats';
 import { TransportError } from '../hub/errors.js';
 
 export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
@@ -82,8 +82,9 @@ export async function connectNats(url: string, opts: ConnectOptions): Promise<Na
     }
     // Read once, here: a missing file is the user's to fix, not a reason to retry for ever.
     if (opts.creds) extra.authenticator = credsAuthenticator(await readFile(opts.creds));
-    else if (opts.nkey) extra.authenticator = nkeyAuthenticator(new TextEncoder().encode((await readFile(opts.nkey, 'utf8')).trim()));
+    else if (opts.nkey) extra.authenticator = nkeyAuthenticator(await readSeed(opts.nkey));
   } catch (e) {
+    if (e instanceof TransportError) throw e;
     const which = opts.creds ? `--creds ${opts.creds}` : `--nkey ${opts.nkey}`;
     throw new TransportError(`cannot read ${which}: ${(e as Error).message}`, { code: 'auth', cause: e });
   }
@@ -98,7 +99,7 @@ export async function connectNats(url: string, opts: ConnectOptions): Promise<Na
     });
   } catch (e) {
     const err = e as Error & { code?: string };
-    const why = authFailure(err, opts);
+    const why = authFailure(err, url, opts);
     throw new TransportError(
       why
         ? `NATS at ${url} ${why} (${err.message})`
@@ -108,11 +109,22 @@ export async function connectNats(url: string, opts: ConnectOptions): Promise<Na
   }
 }
 
+/** The user seed in `file`, checked now: a bad one would otherwise fail deep in the handshake. */
+async function readSeed(file: string): Promise<Uint8Array> {
+  const seed = new TextEncoder().encode((await readFile(file, 'utf8')).trim());
+  let ok = false;
+  try {
+    ok = nkeys.fromSeed(seed).getPublicKey().startsWith('U');
+  } catch { /* not a seed at all */ }
+  if (!ok) throw new TransportError(`--nkey ${file} does not hold an nkey user seed (a line starting 'SU'); scripts/dev-certs.mjs writes them`, { code: 'auth' });
+  return seed;
+}
+
 /** Node's codes for a server certificate it does not trust. */
 const UNTRUSTED = /^(SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_UNTRUSTED|CERT_SIGNATURE_FAILURE)$/;
 
 /** What to check, when the failure is about who we are or who the server is; undefined otherwise. */
-function authFailure(err: Error & { code?: string }, opts: ConnectOptions): string | undefined {
+function authFailure(err: Error & { code?: string }, url: string, opts: ConnectOptions): string | undefined {
   const code = err.code ?? '';
   const msg = err.message;
   if (code === 'AUTHORIZATION_VIOLATION' || code === 'AUTHENTICATION_EXPIRED' || /authori[sz]ation violation/i.test(msg)) {
@@ -134,6 +146,11 @@ function authFailure(err: Error & { code?: string }, opts: ConnectOptions): stri
   }
   if (code === 'SERVER_OPT_NA' && /tls/i.test(msg)) {
     return 'does not offer TLS, but this process asked for it (--tls-*): use the server\'s TLS port or drop the TLS flags';
+  }
+  // A server that verifies clients drops one without a certificate after the handshake,
+  // and nats.js only sees its connect time out (20 s): say what most likely happened.
+  if (code === 'TIMEOUT' && !opts.tlsCert && (opts.tlsCa || /(^|,)\s*tls:\/\//.test(url))) {
+    return 'did not finish the connection in time; a TLS server that verifies clients (tls { verify: true }) drops one without a certificate this way: pass --tls-cert FILE --tls-key FILE (or NATS_TLS_CERT / NATS_TLS_KEY)';
   }
   return undefined;
 }
