@@ -2,11 +2,12 @@
 import { startHub } from '../../runtime/hub/index.js';
 import { resolveNatsUrl } from '../../runtime/net/index.js';
 import { datasetFlags, intOption, pairs, UsageError, type Command } from '../command.js';
+import { NATS_AUTH_OPTIONS, natsAuthFlags, natsAuthHelp } from '../auth.js';
 
 export const hubStart: Command = {
   name: 'start',
   summary: 'start a hub daemon on this node, serving fragments over NATS',
-  help: `usage: hub start [--nats URL] [--name ID] [--slots N] [--data NAME=PATH]… [--label K=V]…
+  help: `usage: hub start [--nats URL] [TLS and credential flags] [--name ID] [--slots N] [--data NAME=PATH]… [--label K=V]…
 
 Connects to a NATS server, advertises this node's capabilities and load every few seconds,
 and runs the fragments weave engines send it, one per slot (worker threads). Reconnects
@@ -16,6 +17,7 @@ signal exits at once. Logs are JSON lines on stderr (WEAVE_LOG_LEVEL=debug for m
 
 options:
   --nats URL       NATS server(s), comma-separated (default: $NATS_URL, else nats://127.0.0.1:4222)
+${natsAuthHelp(16)}
   --name ID        hub id, letters, digits, '-' and '_' (default: <hostname>-<pid>)
   --slots N        fragments run at once (default: one per CPU core)
   --data NAME=PATH advertise a dataset held at PATH (repeatable)
@@ -32,9 +34,11 @@ options:
                    benchmarks and tests on one machine; default: no shaping)
   -h, --help       show this help
 
-exit codes: 0 stopped cleanly, 1 NATS unreachable or a fatal error, 2 bad input`,
+exit codes: 0 stopped cleanly, 1 NATS unreachable, refuses the credentials or TLS, or a
+fatal error, 2 bad input (a credentials file missing too)`,
   options: {
     nats: { type: 'string' },
+    ...NATS_AUTH_OPTIONS,
     name: { type: 'string' },
     slots: { type: 'string' },
     data: { type: 'string', multiple: true },
@@ -50,6 +54,7 @@ exit codes: 0 stopped cleanly, 1 NATS unreachable or a fatal error, 2 bad input`
     const datasets = datasetFlags(values.data);
     const hub = await startHub({
       nats: resolveNatsUrl(values.nats),
+      ...natsAuthFlags(values),
       name: values.name,
       slots: intOption(values.slots, '--slots', 1, 256),
       datasets,

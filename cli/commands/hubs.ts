@@ -2,29 +2,32 @@
 import { connectMesh } from '../../runtime/hub/index.js';
 import { resolveNatsUrl } from '../../runtime/net/index.js';
 import { intOption, UsageError, type Command } from '../command.js';
+import { NATS_AUTH_OPTIONS, natsAuthFlags, natsAuthHelp } from '../auth.js';
 
 const PINGS = 3;
 
 export const hubs: Command = {
   name: 'hubs',
   summary: 'list live hubs: capabilities, load, measured latency',
-  help: `usage: weave hubs [--nats URL] [--json] [--wait MS]
+  help: `usage: weave hubs [--nats URL] [TLS and credential flags] [--json] [--wait MS]
 
 Asks every hub on the NATS server for its advert, pings each ${PINGS} times and prints one line
 per hub: id, state, slots busy/total, queue, CPU load, AVX2, GPU, memory, datasets, labels
 and the median round-trip time.
 
 options:
-  --nats URL   NATS server (default: $NATS_URL, else nats://127.0.0.1:4222)
-  --json       print a JSON array of adverts, each with rttMs
-  --wait MS    how long to wait for the first hub (default 2000)
-  -h, --help   show this help
+  --nats URL       NATS server (default: $NATS_URL, else nats://127.0.0.1:4222)
+${natsAuthHelp(16)}
+  --json           print a JSON array of adverts, each with rttMs
+  --wait MS        how long to wait for the first hub (default 2000)
+  -h, --help       show this help
 
-exit codes: 0 listed (possibly none), 1 NATS unreachable, 2 bad input`,
-  options: { nats: { type: 'string' }, json: { type: 'boolean' }, wait: { type: 'string' } },
+exit codes: 0 listed (possibly none), 1 NATS unreachable or refuses the credentials or TLS,
+2 bad input`,
+  options: { nats: { type: 'string' }, ...NATS_AUTH_OPTIONS, json: { type: 'boolean' }, wait: { type: 'string' } },
   async run(values, positionals) {
     if (positionals.length) throw new UsageError(`weave hubs takes no arguments, got '${positionals.join(' ')}'`);
-    const mesh = await connectMesh({ nats: resolveNatsUrl(values.nats), waitForHubsMs: intOption(values.wait, '--wait', 0, 600_000) ?? 2000 });
+    const mesh = await connectMesh({ nats: resolveNatsUrl(values.nats), ...natsAuthFlags(values), waitForHubsMs: intOption(values.wait, '--wait', 0, 600_000) ?? 2000 });
     try {
       const list = await Promise.all(mesh.adverts().map(async (a) => {
         const rtts: number[] = [];

@@ -6,6 +6,7 @@ import { appendFileSync, existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { BASELINES, LearnedPolicy, formatDecision, withHoldback, type DecisionRecord, type LearnedState, type PlacementPolicy } from '../../runtime/policy/index.js';
 import { datasetFlags, intOption, UsageError, type Command } from '../command.js';
+import { NATS_AUTH_OPTIONS, natsAuthFlags, natsAuthHelp } from '../auth.js';
 import { readModule } from './inspect.js';
 
 const POLICY_NAMES = [...Object.keys(BASELINES), 'learned', 'learned+holdback'];
@@ -45,6 +46,7 @@ options:
   --nats URL            submit to the hubs on this NATS server; a cluster's URLs comma-
                         separated (default: $NATS_URL; unset: embedded mesh)
   --wait-hubs MS        with --nats, how long to wait for a hub to advertise (default 3000)
+${natsAuthHelp(21)}
   --input FILE          the job's input bytes (io.read in the program)
   --output FILE         write the job's output bytes (io.write) there; without it, a job
                         that writes output has it reported on stderr and not kept
@@ -74,14 +76,16 @@ options:
   -h, --help            show this help
 
 exit codes: 0 ok, 1 the program trapped, a hub failed, no live hub has what the job
-requires (weave build --require), or NATS is unreachable; 2 bad input (an unknown
---attach id too); 130 detached by Ctrl-C (the job runs on)`,
+requires (weave build --require), or NATS is unreachable or refuses the credentials or
+TLS; 2 bad input (an unknown --attach id or a missing credentials file too); 130
+detached by Ctrl-C (the job runs on)`,
   options: {
     entry: { type: 'string' },
     json: { type: 'boolean' },
     'migrate-every': { type: 'string' },
     hubs: { type: 'string' },
     nats: { type: 'string' },
+    ...NATS_AUTH_OPTIONS,
     'wait-hubs': { type: 'string' },
     input: { type: 'string' },
     output: { type: 'string' },
@@ -128,7 +132,7 @@ requires (weave build --require), or NATS is unreachable; 2 bad input (an unknow
     if ((policyFile || shared) && !policyName?.startsWith('learned')) throw new UsageError('--policy-file and --policy-shared hold a learned policy; use them with --policy learned');
     const decisionLog = values['decision-log'] as string | undefined;
     const onDecision = decisionLog ? (rec: DecisionRecord) => appendFileSync(decisionLog, formatDecision(rec)) : undefined;
-    const mesh: Transport = natsUrl ? await connectMesh({ nats: natsUrl, waitForHubsMs }) : await startEmbeddedMesh({ hubs, datasets });
+    const mesh: Transport = natsUrl ? await connectMesh({ nats: natsUrl, ...natsAuthFlags(values), waitForHubsMs }) : await startEmbeddedMesh({ hubs, datasets });
     try {
       const store = shared ? await sharedValue((mesh as NatsMesh).nc, 'weave-policy', 'learned') : undefined;
       const base = policyName === undefined ? undefined : await loadPolicy(policyName, policyFile, store);
@@ -182,7 +186,7 @@ async function attach(values: Record<string, unknown>, positionals: string[]): P
   if (!/^[0-9a-f]{16}$/.test(job)) throw new UsageError(`--attach needs a job id as printed by weave run (16 hex digits), got '${job}'`);
   const natsUrl = (values.nats as string | undefined) || process.env.NATS_URL;
   if (!natsUrl) throw new UsageError('--attach finds jobs on a NATS server; give --nats URL (or NATS_URL)');
-  const mesh = await connectMesh({ nats: natsUrl, waitForHubsMs: intOption(values['wait-hubs'] as string | undefined, '--wait-hubs', 0, 600_000) });
+  const mesh = await connectMesh({ nats: natsUrl, ...natsAuthFlags(values), waitForHubsMs: intOption(values['wait-hubs'] as string | undefined, '--wait-hubs', 0, 600_000) });
   const watch = watchJob(natsUrl, true, !values.json);
   try {
     const r = await attachJob(mesh, job, { reweave: !values['no-reweave'], onStart: watch.onStart, onStatus: watch.onStatus }).catch((e: Error) => {

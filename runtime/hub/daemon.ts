@@ -17,7 +17,7 @@ import os from 'node:os';
 import { createHash } from 'node:crypto';
 import type { NatsConnection, Subscription } from 'nats';
 import {
-  connectNats, Wire, decodeMessage, encodeMessage, ProtocolError, type Message, ADVERT_SUBJECT, DATA_QUEUE, dataSubject, checkpointStore, type CheckpointStore,
+  connectNats, natsAuthOf, Wire, decodeMessage, encodeMessage, ProtocolError, type Message, ADVERT_SUBJECT, DATA_QUEUE, dataSubject, checkpointStore, type CheckpointStore,
   DISCOVER_SUBJECT, FENCE_SUBJECT, execSubject, isSubjectToken, pingSubject, openJobStore, type JobStore, type CommitOutcome,
 } from '../net/index.js';
 import { HubThread } from './hub-thread.js';
@@ -701,7 +701,7 @@ export async function startHub(opts: HubOptions): Promise<HubDaemon> {
     if (info.available) resolved.gpu = gpuKernels(info);
     else resolved.gpuReason = info.reason;
   }
-  const nc = await connectNats(resolved.nats, { name: `weave hub ${resolved.name}` });
+  const nc = await connectNats(resolved.nats, { ...natsAuthOf(opts), name: `weave hub ${resolved.name}` });
   const hub = new HubDaemon(nc, resolved);
   hub.start();
   return hub;

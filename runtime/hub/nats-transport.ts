@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import type { NatsConnection, Subscription } from 'nats';
 import {
-  connectNats, Wire, decodeMessage, encodeMessage, ProtocolError, type Message, ADVERT_SUBJECT,
+  connectNats, natsAuthOf, Wire, decodeMessage, encodeMessage, ProtocolError, type Message, ADVERT_SUBJECT,
   DISCOVER_SUBJECT, FENCE_SUBJECT, bundleSubject, execSubject, pingSubject, checkpointStore, type CheckpointStore, openJobStore, type JobStore,
 } from '../net/index.js';
 import { PROTOCOL_VERSION, type ExecRequest, type HubAdvert, type HubReply, type HubRequest, type ProgressEvent } from './protocol.js';
@@ -271,7 +271,7 @@ export class NatsMesh implements Transport {
 
 /** Connect and wait (up to waitForHubsMs) for hubs. Throws TransportError when NATS is unreachable. */
 export async function connectMesh(opts: MeshOptions): Promise<NatsMesh> {
-  const nc = await connectNats(opts.nats, { name: 'weave client' });
+  const nc = await connectNats(opts.nats, { ...natsAuthOf(opts), name: 'weave client' });
   const mesh = new NatsMesh(nc);
   await mesh.discover({ waitMs: opts.waitForHubsMs, settleMs: opts.settleMs });
   return mesh;

@@ -5,7 +5,7 @@
  *   const wire = new Wire(nc);
  *   const reply = decodeMessage(await wire.request(pingSubject('a'), encodeMessage(ping)));
  */
-export { connectNats, resolveNatsUrl, DEFAULT_NATS_URL, type ConnectOptions } from './connect.js';
+export { connectNats, resolveNatsUrl, resolveNatsAuth, natsAuthOf, NATS_AUTH_ENV, DEFAULT_NATS_URL, type ConnectOptions, type NatsAuth } from './connect.js';
 export { Wire, DEFAULT_MAX_PAYLOAD_BYTES, type WireOptions, type RequestOptions, type Handler, type ServeContext } from './wire.js';
 export { encodeMessage, decodeMessage, ProtocolError, MESSAGE_KINDS, type Message } from './message.js';
 export { FENCE_SUBJECT, ADVERT_SUBJECT, DISCOVER_SUBJECT, DATA_QUEUE, execSubject, pingSubject, bundleSubject, dataSubject, isSubjectToken } from './subjects.js';

@@ -25,10 +25,15 @@ export function natsServerPath(): string {
   return p;
 }
 
-export async function startNatsServer(opts: { maxPayload?: number; jetstream?: boolean } = {}): Promise<NatsServer> {
+/**
+ * `config`: a whole nats-server config to run instead of the plain one (e.g. the TLS +
+ * nkey one scripts/dev-certs.mjs writes); its `listen` line must pick a port itself (-1),
+ * and maxPayload / jetstream are still added to it when given.
+ */
+export async function startNatsServer(opts: { maxPayload?: number; jetstream?: boolean; config?: string } = {}): Promise<NatsServer> {
   const bin = natsServerPath();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'weave-nats-'));
-  const lines = ['listen: 127.0.0.1:-1'];
+  const lines = opts.config ? opts.config.split('\n') : ['listen: 127.0.0.1:-1'];
   if (opts.maxPayload) lines.push(`max_payload: ${opts.maxPayload}`);
   if (opts.jetstream) lines.push(`jetstream { store_dir: "${path.join(dir, 'js')}" }`);
   const conf = path.join(dir, 'nats.conf');
