@@ -17,7 +17,7 @@ import os from 'node:os';
 import { createHash } from 'node:crypto';
 import type { NatsConnection, Subscription } from 'nats';
 import {
-  connectNats, natsAuthOf, Wire, decodeMessage, encodeMessage, ProtocolError, type Message, ADVERT_SUBJECT, DATA_QUEUE, dataSubject, checkpointStore, type CheckpointStore,
+  connectNats, natsAuthOf, type NatsAuth, Wire, decodeMessage, encodeMessage, ProtocolError, type Message, ADVERT_SUBJECT, DATA_QUEUE, dataSubject, checkpointStore, type CheckpointStore,
   DISCOVER_SUBJECT, FENCE_SUBJECT, execSubject, isSubjectToken, pingSubject, openJobStore, type JobStore, type CommitOutcome,
 } from '../net/index.js';
 import { HubThread } from './hub-thread.js';
@@ -30,7 +30,7 @@ import type { MainAnswer, MainCall } from './blocking.js';
 import { open, type FileHandle } from 'node:fs/promises';
 import { TransportError } from './errors.js';
 
-export interface HubOptions {
+export interface HubOptions extends NatsAuth {
   nats: string;
   /** Hub id: one subject token. @default <hostname>-<pid> */
   name?: string;

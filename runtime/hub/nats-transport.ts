@@ -13,14 +13,14 @@
 import { randomBytes } from 'node:crypto';
 import type { NatsConnection, Subscription } from 'nats';
 import {
-  connectNats, natsAuthOf, Wire, decodeMessage, encodeMessage, ProtocolError, type Message, ADVERT_SUBJECT,
+  connectNats, natsAuthOf, type NatsAuth, Wire, decodeMessage, encodeMessage, ProtocolError, type Message, ADVERT_SUBJECT,
   DISCOVER_SUBJECT, FENCE_SUBJECT, bundleSubject, execSubject, pingSubject, checkpointStore, type CheckpointStore, openJobStore, type JobStore,
 } from '../net/index.js';
 import { PROTOCOL_VERSION, type ExecRequest, type HubAdvert, type HubReply, type HubRequest, type ProgressEvent } from './protocol.js';
 import type { HubInfo, Transport } from './transport.js';
 import { TransportError } from './errors.js';
 
-export interface MeshOptions {
+export interface MeshOptions extends NatsAuth {
   nats: string;
   /** Wait this long for the first hub to advertise. @default 3000 */
   waitForHubsMs?: number;

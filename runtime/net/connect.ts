@@ -49,14 +49,13 @@ export function resolveNatsAuth(flags: NatsAuth, env: NodeJS.ProcessEnv = proces
 }
 
 /**
- * The NatsAuth fields an options object carries beside its own (`startHub({ ...opts,
- * ...auth })`): HubOptions and MeshOptions do not declare them yet, so they are picked
- * out here, by name, and only when they are strings.
+ * Just the NatsAuth fields of options that extend it (HubOptions, MeshOptions), the ones
+ * that are set: what connectNats needs of them, and nothing else.
  */
-export function natsAuthOf(opts: object): NatsAuth {
+export function natsAuthOf(opts: NatsAuth): NatsAuth {
   const out: NatsAuth = {};
   for (const k of Object.keys(NATS_AUTH_ENV) as Array<keyof NatsAuth>) {
-    const v = (opts as Record<string, unknown>)[k];
+    const v = opts[k];
     if (typeof v === 'string' && v) out[k] = v;
   }
   return out;
