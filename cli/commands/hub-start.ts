@@ -25,6 +25,9 @@ ${natsAuthHelp(16)}
   --no-gpu         do not probe for a WebGPU adapter (gpu calls then run on the CPU)
   --throttle F     run fragments as if this machine were F times slower (benchmarks of
                    placement with several hubs on one machine; default 1)
+  --insecure       no identity: take plain checkpoints and sign no results (for
+                   benchmarks of what sealing costs; default: a fresh Ed25519 + X25519
+                   identity, advertised, and only sealed checkpoints are taken)
   --throttle-at MS:F change the throttle to F at MS milliseconds after start, e.g.
                    --throttle-at 4000:8 (a hub overloaded mid-job, for re-weaving
                    benchmarks; repeatable)
@@ -45,6 +48,7 @@ fatal error, 2 bad input (a credentials file missing too)`,
     label: { type: 'string', multiple: true },
     'no-gpu': { type: 'boolean' },
     throttle: { type: 'string' },
+    insecure: { type: 'boolean' },
     'throttle-at': { type: 'string', multiple: true },
     'data-link-delay-ms': { type: 'string' },
     'data-link-mbps': { type: 'string' },
@@ -61,6 +65,7 @@ fatal error, 2 bad input (a credentials file missing too)`,
       labels: pairs(values.label, '--label'),
       gpu: !values['no-gpu'],
       throttle: intOption(values.throttle, '--throttle', 1, 100),
+      insecure: !!values.insecure,
       throttleAt: ((values['throttle-at'] ?? []) as string[]).map((v) => {
         const m = /^(\d+):(\d+)$/.exec(v);
         if (!m || Number(m[2]) < 1 || Number(m[2]) > 100) throw new UsageError(`--throttle-at takes MS:F with F from 1 to 100, e.g. 4000:8; got '${v}'`);

@@ -1,7 +1,7 @@
 /** `weave run <module.wasm> [args…]`: run a job on the mesh and print its result. */
 import { loadBundle, parseArgs, formatResult } from '../../runtime/exec/index.js';
 import { startEmbeddedMesh, connectMesh, runJob, attachJob, pickEntry, type NatsMesh, type Transport, type JobResult, type JobStatus } from '../../runtime/hub/index.js';
-import { sharedValue, type SharedValue } from '../../runtime/net/index.js';
+import { sharedValue, loadOrCreateIdentity, defaultIdentityPath, type SharedValue } from '../../runtime/net/index.js';
 import { appendFileSync, existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { BASELINES, LearnedPolicy, formatDecision, withHoldback, type DecisionRecord, type LearnedState, type PlacementPolicy } from '../../runtime/policy/index.js';
@@ -30,6 +30,12 @@ gets the result of a running or finished job, and resumes it from its newest sto
 checkpoint if no hub runs it any more. While a job runs, the engine moves it to a
 clearly faster hub when one appears (re-weaving; --no-reweave turns it off). On a
 terminal, a progress line on stderr shows the hub, checkpoints and migrations.
+
+Checkpoints between this client and hubs, and between hubs, are sealed (AES-256-GCM,
+keys from X25519) to their receiver, and results are signed by the hub that ran them
+(hubs advertise their keys; 'hub start --insecure' hubs take plain ones). Checkpoints
+hubs store are sealed to this client's identity, kept in $WEAVE_IDENTITY (default
+~/.weave/identity.json): --attach from another account needs a copy of that file.
 
 Prints the return value alone on stdout: i64 as a decimal integer, floats as JavaScript
 prints them. A plain asc module is woven at load time.
@@ -145,8 +151,10 @@ detached by Ctrl-C (the job runs on)`,
       // Over NATS with JetStream, every job gets a record, so it can be attached to.
       const durable = natsUrl ? !!(await (mesh as NatsMesh).jobs()) : false;
       const watch = watchJob(natsUrl, durable, !values.json);
+      // The client's identity: checkpoints hubs store for its jobs are sealed to it.
+      const identity = natsUrl ? await loadOrCreateIdentity(defaultIdentityPath()) : undefined;
       const r = await runJob(mesh, bundle, {
-        entry, args, migrateEvery, input, datasets: reads, policy, onDecision, storeEvery, storeEveryMs, durable, reweave: !values['no-reweave'],
+        identity, entry, args, migrateEvery, input, datasets: reads, policy, onDecision, storeEvery, storeEveryMs, durable, reweave: !values['no-reweave'],
         onStart: watch.onStart, onStatus: watch.onStatus,
       }).finally(watch.end);
       if (learned) {
@@ -189,7 +197,7 @@ async function attach(values: Record<string, unknown>, positionals: string[]): P
   const mesh = await connectMesh({ nats: natsUrl, ...natsAuthFlags(values), waitForHubsMs: intOption(values['wait-hubs'] as string | undefined, '--wait-hubs', 0, 600_000) });
   const watch = watchJob(natsUrl, true, !values.json);
   try {
-    const r = await attachJob(mesh, job, { reweave: !values['no-reweave'], onStart: watch.onStart, onStatus: watch.onStatus }).catch((e: Error) => {
+    const r = await attachJob(mesh, job, { identity: await loadOrCreateIdentity(defaultIdentityPath()), reweave: !values['no-reweave'], onStart: watch.onStart, onStatus: watch.onStatus }).catch((e: Error) => {
       throw e.name === 'JobRecordMissing' ? new UsageError(e.message) : e;
     });
     watch.end();

@@ -19,6 +19,7 @@ import type { NatsConnection, Subscription } from 'nats';
 import {
   connectNats, natsAuthOf, type NatsAuth, Wire, decodeMessage, encodeMessage, ProtocolError, type Message, ADVERT_SUBJECT, DATA_QUEUE, dataSubject, checkpointStore, type CheckpointStore,
   DISCOVER_SUBJECT, FENCE_SUBJECT, execSubject, isSubjectToken, pingSubject, openJobStore, type JobStore, type CommitOutcome,
+  createIdentity, sign, resultStatement, sealTo, openFrom, sealAnon, storedContext, SealError, type Identity, type SealContext,
 } from '../net/index.js';
 import { HubThread } from './hub-thread.js';
 import { calibrateSpeed, detectCapabilities } from './capabilities.js';
@@ -53,6 +54,8 @@ export interface HubOptions extends NatsAuth {
   /** Change the throttle while running: at `atMs` after start, to `factor` (a benchmark
    *  overloads a hub mid-job this way). */
   throttleAt?: Array<{ atMs: number; factor: number }>;
+  /** No identity: take plain checkpoints, sign nothing (benchmarks against secure mode). @default false */
+  insecure?: boolean;
 }
 
 /**
@@ -81,6 +84,7 @@ export interface ResolvedHubOptions {
   dataLink: { delayMs: number; mbps: number };
   throttle: number;
   throttleAt: Array<{ atMs: number; factor: number }>;
+  insecure: boolean;
   /** The GPU the hub serves `gpu` calls on (set by startHub after probing), or why none. */
   gpu?: GpuKernels;
   gpuReason?: string;
@@ -105,8 +109,12 @@ export function resolveHubOptions(opts: HubOptions): ResolvedHubOptions {
     dataLink: opts.dataLink ?? { delayMs: 0, mbps: 0 },
     throttle: opts.throttle ?? 1,
     throttleAt: opts.throttleAt ?? [],
+    insecure: opts.insecure ?? false,
   };
 }
+
+/** Sequence numbers remembered per job key (replayed checkpoints are refused); oldest forgotten. */
+const MAX_SEQS = 4096;
 
 /** Remembered fences (job id -> lowest attempt still allowed); the oldest are forgotten. */
 const MAX_FENCES = 4096;
@@ -158,11 +166,18 @@ export class HubDaemon {
   /** Speed from the calibration run, before any throttle. */
   private readonly baseSpeed: number;
   private readonly timers: NodeJS.Timeout[] = [];
+  /** This hub's keys (made at start); undefined when --insecure. */
+  private readonly identity: Identity | undefined;
+  /** Per job key: the highest sequence of a sealed checkpoint taken, and its client's key. */
+  private readonly seqs = new Map<string, { seq: number; client: string }>();
+  /** Sealing keys of move targets, by job key. */
+  private readonly moveKeys = new Map<string, Uint8Array>();
 
   constructor(private readonly nc: NatsConnection, private readonly opts: ResolvedHubOptions) {
     this.id = opts.name;
     this.log = opts.log;
     this.caps.gpu = opts.gpu !== undefined;
+    this.identity = opts.insecure ? undefined : createIdentity();
     this.baseSpeed = calibrateSpeed();
     this.caps.speed = Math.round((this.baseSpeed / opts.throttle) * 100) / 100;
     this.threads = Array.from({ length: opts.slots }, (_, i) => new HubThread(`${this.id}/${i}`, {
@@ -208,6 +223,7 @@ export class HubDaemon {
         rssMiB: Math.round(process.memoryUsage.rss() / (1 << 20)),
         heldMiB: Math.round(this.threads.reduce((n, t) => n + t.held, 0) / (1 << 20)), dataRemoteBytes: this.dataRemoteBytes, gpuCalls: this.gpuCalls },
       datasets: Object.keys(this.opts.datasets), labels: this.opts.labels, running: [...this.runs.keys()].slice(0, 1024),
+      keys: this.identity?.public,
       everyMs: this.everyMs, startedAt: this.startedAt,
     };
   }
@@ -315,6 +331,9 @@ export class HubDaemon {
     if (req.record !== undefined && (req.attempt ?? 0) < (this.fences.get(req.record) ?? 0)) {
       return { kind: 'error', v: PROTOCOL_VERSION, code: 'fenced', message: `job ${req.job}: a newer attempt has started` };
     }
+    const refused = this.unseal(req);
+    if (refused) return refused;
+    if (req.checkpoint && this.identity) owned = ownsAll(req.checkpoint);
     const next = req.route ? this.nextHop(req.route, req.hop ?? 0) : undefined;
     // A diff is only useful to the hub that handed us the state: it holds the base.
     // With nowhere to move (a route of one hub), pausing for a migration is pointless:
@@ -328,6 +347,7 @@ export class HubDaemon {
     const untrack = () => {
       if (this.runs.get(req.job) === run) this.runs.delete(req.job);
       this.moves.delete(req.job);
+      this.moveKeys.delete(req.job);
       this.threads[run.slot].clearRun(run.tag);
     };
     const full = slotReq.full ?? false;
@@ -362,6 +382,7 @@ export class HubDaemon {
     const run = this.runs.get(m.job);
     if (!run || m.to === this.id) return { kind: 'error', v: PROTOCOL_VERSION, code: 'not-here', message: `job ${m.job} is not running on hub ${this.id}` };
     this.moves.set(m.job, m.to);
+    if (m.key) this.moveKeys.set(m.job, m.key);
     this.threads[run.slot].preemptRun(run.tag);
     this.log.info('moving', { job: m.job, to: m.to });
     return { kind: 'ok', v: PROTOCOL_VERSION };
@@ -417,7 +438,7 @@ export class HubDaemon {
     if (r.outcome === 'done' && req.record !== undefined) {
       const outcome = await this.commit(req, r);
       if (outcome === 'fenced') return { kind: 'error', v: PROTOCOL_VERSION, code: 'fenced', message: `job ${req.job}: a newer attempt has started; its result is dropped` };
-      return { ...r, handovers, committed: outcome === 'committed' || outcome === 'already' };
+      return this.toEngine(req, r, { handovers, committed: outcome === 'committed' || outcome === 'already' });
     }
     const movedTo = this.moves.get(req.job);
     let route = req.route;
@@ -428,14 +449,27 @@ export class HubDaemon {
       // A diff is against the hub that handed the state here; anywhere else needs it whole.
       if (!full && movedTo !== req.from) {
         const whole = await this.threads[this.slotFor(req.job)].request({ kind: 'export', v: PROTOCOL_VERSION, job: req.job });
-        if (whole.kind !== 'ok' || !whole.checkpoint) return { ...r, handovers };
+        if (whole.kind !== 'ok' || !whole.checkpoint) return this.toEngine(req, r, { handovers });
         checkpoint = whole.checkpoint;
       }
     }
-    if (r.outcome !== 'paused' || !next || !checkpoint) return { ...r, handovers };
+    if (r.outcome !== 'paused' || !next || !checkpoint) return this.toEngine(req, r, { handovers });
     const { args, bundleBytes, tag, ...rest } = req;
+    const moveKey = movedTo === next.id ? this.moveKeys.get(req.job) : undefined;
+    const keys = moveKey ? { ...req.keys, [next.id]: moveKey } : req.keys;
+    let payload = checkpoint;
+    if (this.identity) {
+      // Sealed to the next hub alone; a hub without a key gets nothing (the engine does).
+      const peer = keys?.[next.id];
+      if (!peer) {
+        this.log.warn('no sealing key for the next hub; the state goes back to the engine', { job: req.job, to: next.id });
+        return next.id !== req.from || checkpoint !== r.checkpoint ? this.toEngine(req, r, { checkpoint, handovers }) : this.handoffFailed(req, next.id);
+      }
+      payload = sealTo(this.identity, peer, sealContext(req, r.fragment, handovers + 1, this.id, next.id), checkpoint, MESSAGE_HEADROOM);
+    }
     const msg: ExecRequest = {
-      ...rest, route, fragment: r.fragment, checkpoint, hop: next.hop, from: this.id, replyTo, handovers: handovers + 1, full: undefined,
+      ...rest, route, keys, fragment: r.fragment, checkpoint: payload, sealed: this.identity ? true : undefined, hop: next.hop, from: this.id, replyTo,
+      handovers: handovers + 1, full: undefined,
     };
     try {
       // The slot left room before the checkpoint: frame the message there, no copy.
@@ -456,8 +490,62 @@ export class HubDaemon {
       this.log.warn('hand-over failed', { job: req.job, to: next.id, error: (e as Error).message });
     }
     // Back to the engine: with the full state it carries on; a diff it cannot use.
-    if (next.id !== req.from || checkpoint !== r.checkpoint) return { ...r, checkpoint, handovers };
-    return { kind: 'error', v: PROTOCOL_VERSION, code: 'handoff-failed', message: `job ${req.job}: hand-over to ${next.id} failed` };
+    if (next.id !== req.from || checkpoint !== r.checkpoint) return this.toEngine(req, r, { checkpoint, handovers });
+    return this.handoffFailed(req, next.id);
+  }
+
+  private handoffFailed(req: ExecRequest, to: string): HubReply {
+    return { kind: 'error', v: PROTOCOL_VERSION, code: 'handoff-failed', message: `job ${req.job}: hand-over to ${to} failed` };
+  }
+
+  /**
+   * An outcome for the engine, from this hub: a result signed (the engine takes it only
+   * with a valid signature of a hub it assigned), a checkpoint sealed to the engine.
+   */
+  private toEngine(req: ExecRequest, r: Extract<HubReply, { kind: 'ran' }>, extra: Partial<Extract<HubReply, { kind: 'ran' }>>): HubReply {
+    const out: Extract<HubReply, { kind: 'ran' }> = { ...r, ...extra, hub: this.id };
+    if (!this.identity) return out;
+    if (out.outcome === 'done') {
+      out.sig = sign(this.identity, resultStatement({ job: req.job, attempt: req.attempt ?? 0, hub: this.id, result: out.result ?? new Uint8Array(0), output: out.output, yields: out.yields }));
+    } else if (out.checkpoint && req.client) {
+      out.checkpoint = sealTo(this.identity, req.client.seal, sealContext(req, out.fragment, out.handovers ?? 0, this.id, 'engine'), out.checkpoint);
+      out.sealed = true;
+    }
+    return out;
+  }
+
+  /**
+   * Open a sealed checkpoint in place (req.checkpoint becomes the plain bytes). Returns the
+   * error reply when it must not be used: sealed for another job, attempt, place or peer,
+   * altered, a sequence already taken (a replay), or plain when this hub takes only
+   * sealed ones. The first sealed exec of a job key pins its client's key.
+   */
+  private unseal(req: ExecRequest): HubReply | undefined {
+    if (!this.identity || !req.checkpoint) return undefined;
+    const refuse = (code: string, message: string): HubReply => {
+      this.log.warn('refused a checkpoint', { job: req.job, code, error: message });
+      return { kind: 'error', v: PROTOCOL_VERSION, code: `seal-${code}`, message };
+    };
+    if (!req.sealed) return refuse('unsealed', `hub ${this.id} takes only sealed checkpoints (an --insecure hub takes plain ones)`);
+    const from = req.from ?? 'engine';
+    const sender = req.from ? req.keys?.[req.from] : req.client?.seal;
+    if (!sender || !req.client) return refuse('no-key', `job ${req.job}: the request names no key for ${from}`);
+    const seq = req.handovers ?? 0;
+    const client = Buffer.from(req.client.seal).toString('hex');
+    const seen = this.seqs.get(req.job);
+    if (seen && seen.client !== client) return refuse('no-key', `job ${req.job} belongs to another client`);
+    if (seen && seq <= seen.seq) return refuse('replayed', `job ${req.job}: checkpoint sequence ${seq} was already taken (last ${seen.seq})`);
+    try {
+      req.checkpoint = openFrom(this.identity, sender, sealContext(req, req.fragment, seq, from, this.id), req.checkpoint);
+    } catch (e) {
+      if (e instanceof SealError) return refuse(e.code, e.message);
+      throw e;
+    }
+    req.sealed = false;
+    this.seqs.delete(req.job);
+    this.seqs.set(req.job, { seq, client });
+    if (this.seqs.size > MAX_SEQS) this.seqs.delete(this.seqs.keys().next().value!);
+    return undefined;
   }
 
   /**
@@ -477,11 +565,13 @@ export class HubDaemon {
       return undefined;
     });
     void (async () => {
+      // At rest, sealed to the job's client alone: whichever hub stored it, the client opens it.
+      const seal = (bytes: Uint8Array) => (this.identity && req.client ? sealAnon(req.client.seal, storedContext(req.job, req.attempt ?? 0, req.bundle), bytes) : bytes);
       let cur: { bytes: Uint8Array; yields: number } | undefined = { bytes: checkpoint, yields };
       try {
         const store = await this.store;
         while (store && cur) {
-          await store.put(job, cur.bytes);
+          await store.put(job, seal(cur.bytes));
           // Stored: the engine learns the fragment is making progress, and how far it got.
           if (req.progress) {
             this.wire.publish(req.progress, encodeMessage({
@@ -737,6 +827,17 @@ function checkExec(m: Message): ExecRequest {
   if (m.storeEveryMs !== undefined && (!Number.isInteger(m.storeEveryMs) || (m.storeEveryMs as number) < 0)) throw bad('storeEveryMs', 'a non-negative integer');
   if (m.record !== undefined && (typeof m.record !== 'string' || !isSubjectToken(m.record))) throw bad('record', 'a job id');
   if (m.attempt !== undefined && (!Number.isInteger(m.attempt) || (m.attempt as number) < 0)) throw bad('attempt', 'a non-negative integer');
+  if (m.sealed !== undefined && typeof m.sealed !== 'boolean') throw bad('sealed', 'a boolean');
+  const key32 = (k: unknown) => k instanceof Uint8Array && k.byteLength === 32;
+  if (m.client !== undefined && (typeof m.client !== 'object' || m.client === null || !key32((m.client as Record<string, unknown>).sign) || !key32((m.client as Record<string, unknown>).seal))) {
+    throw bad('client', 'a map of 32-byte sign and seal keys');
+  }
+  if (m.keys !== undefined) {
+    const k = m.keys as Record<string, unknown>;
+    if (typeof k !== 'object' || k === null || Object.keys(k).length > 1024 || !Object.entries(k).every(([id, v]) => isSubjectToken(id) && key32(v))) {
+      throw bad('keys', 'a map of hub ids to 32-byte keys');
+    }
+  }
   // A tag is a hub's own business: none from outside.
   delete m.tag;
   for (const f of ['replyTo', 'progress'] as const) {
@@ -750,5 +851,16 @@ function checkExec(m: Message): ExecRequest {
 function checkMove(m: Message): MoveRequest {
   if (typeof m.job !== 'string' || !m.job || m.job.length > 128) throw new ProtocolError('malformed', "move: 'job' must be a string of 1-128 characters");
   if (typeof m.to !== 'string' || !isSubjectToken(m.to)) throw new ProtocolError('malformed', "move: 'to' must be a hub id");
+  if (m.key !== undefined && !(m.key instanceof Uint8Array && m.key.byteLength === 32)) throw new ProtocolError('malformed', "move: 'key' must be a 32-byte sealing key");
   return m as unknown as MoveRequest;
+}
+
+/** What a checkpoint in flight is sealed to: this job key and attempt, place, sequence and ends. */
+function sealContext(req: ExecRequest, fragment: number, seq: number, from: string, to: string): SealContext {
+  return { job: req.job, attempt: req.attempt ?? 0, fragment, seq, bundle: req.bundle, from, to };
+}
+
+/** True when `b` is the whole of its buffer, so it can be transferred to a slot as is. */
+function ownsAll(b: Uint8Array): boolean {
+  return b.byteOffset === 0 && b.buffer.byteLength === b.byteLength;
 }

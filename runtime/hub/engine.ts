@@ -22,6 +22,7 @@ import { describeMisfit, jobNeeds, rankHubs, roundRobin, type DecisionRecord, ty
 import { livePlacement } from './placement.js';
 import { attachRouted, runRouted } from './routed.js';
 import type { ReweaveOptions } from './reweave.js';
+import type { Identity } from '../net/identity.js';
 
 export interface JobOptions {
   /** Entry to call. @default the bundle's only entry */
@@ -61,6 +62,8 @@ export interface JobOptions {
   /** Move running fragments to clearly faster hubs (NATS). @default true */
   reweave?: boolean;
   reweaveOptions?: ReweaveOptions;
+  /** Who submits (NATS): checkpoints are sealed to it and from it. @default one made per process */
+  identity?: Identity;
 }
 
 export interface JobStatus {
@@ -292,7 +295,9 @@ export const MAX_PLACEMENT_ATTEMPTS = 6;
 /** Backoff before re-placing after `err` (0: at once), or undefined when it is not retryable. */
 export function retryDelay(err: unknown, attempt: number): number | undefined {
   if (attempt + 1 >= MAX_PLACEMENT_ATTEMPTS) return undefined;
-  if (err instanceof HubError && (err.code === 'draining' || err.code === 'no-base' || err.code === 'handoff-failed')) return 0;
+  // A result without a valid signature of a hub the engine assigned is discarded and the
+  // fragment re-run; so is a checkpoint a hub would not open (it may be retried elsewhere).
+  if (err instanceof HubError && (err.code === 'draining' || err.code === 'no-base' || err.code === 'handoff-failed' || err.code === 'bad-signature' || err.code.startsWith('seal-'))) return 0;
   if (!(err instanceof TransportError)) return undefined;
   if (err.code === 'no-responders') return 0;
   if (err.code === 'timeout' || err.code === 'hub-lost' || err.code === 'transport') return Math.min(2000, 100 * 2 ** attempt);

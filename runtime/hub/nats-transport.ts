@@ -67,7 +67,7 @@ export class NatsMesh implements Transport {
 
   /** Live hubs that take work, sorted by id. */
   hubs(): HubInfo[] {
-    return this.adverts().filter((a) => a.state === 'ready').map((a) => ({ id: a.id, caps: a.caps, datasets: a.datasets, load: a.load }));
+    return this.adverts().filter((a) => a.state === 'ready').map((a) => ({ id: a.id, caps: a.caps, datasets: a.datasets, load: a.load, keys: a.keys }));
   }
 
   /** Every hub heard from recently, whatever its state. */
@@ -227,7 +227,8 @@ export class NatsMesh implements Transport {
 
   async move(hub: string, key: string, to: string): Promise<boolean> {
     try {
-      const raw = await this.wire.request(execSubject(hub), encodeMessage({ kind: 'move', v: PROTOCOL_VERSION, job: key, to }), { timeoutMs: SMALL_REQUEST_TIMEOUT_MS });
+      const sealKey = this.seen.get(to)?.advert.keys?.seal;
+      const raw = await this.wire.request(execSubject(hub), encodeMessage({ kind: 'move', v: PROTOCOL_VERSION, job: key, to, key: sealKey }), { timeoutMs: SMALL_REQUEST_TIMEOUT_MS });
       return decodeMessage(raw).kind === 'ok';
     } catch {
       return false; // the run ended meanwhile, or the hub is going: nothing to move
@@ -250,7 +251,14 @@ export class NatsMesh implements Transport {
     try {
       const m = decodeMessage(bytes);
       if (m.kind !== 'advert' || typeof m.id !== 'string' || typeof m.everyMs !== 'number') return false;
-      this.seen.set(m.id, { advert: m as unknown as HubAdvert, at: Date.now() });
+      const advert = m as unknown as HubAdvert;
+      // A hub's keys are pinned while it lives: an advert with other keys for a hub id that
+      // is still advertising is an impostor's (a restarted hub has other keys, but only
+      // after its old adverts lapsed).
+      const prev = this.seen.get(advert.id);
+      const fresh = prev && Date.now() - prev.at < MISSED_ADVERTS * prev.advert.everyMs && prev.advert.state !== 'stopped';
+      if (fresh && !sameKeys(prev.advert.keys, advert.keys)) return false;
+      this.seen.set(advert.id, { advert, at: Date.now() });
       return true;
     } catch {
       return false; // an advert from another version, or noise: not a hub we can use
@@ -278,3 +286,8 @@ export async function connectMesh(opts: MeshOptions): Promise<NatsMesh> {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function sameKeys(a?: { sign: Uint8Array; seal: Uint8Array }, b?: { sign: Uint8Array; seal: Uint8Array }): boolean {
+  if (!a || !b) return !a && !b;
+  return Buffer.from(a.sign).equals(Buffer.from(b.sign)) && Buffer.from(a.seal).equals(Buffer.from(b.seal));
+}

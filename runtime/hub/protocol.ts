@@ -61,6 +61,15 @@ export interface ExecRequest {
   attempt?: number;
   /** Internal to a hub: which run a slot may be asked to pause (move, fence). */
   tag?: number;
+  /**
+   * Sealing (runtime/net/seal.ts): `checkpoint` is sealed from `from` (a hub, whose
+   * sealing key is in `keys`) or from the engine (`client`) to this hub, with sequence
+   * `handovers`. `client`: the engine's public identity (replies and stored checkpoints
+   * are sealed to it); `keys`: the sealing keys of the route's hubs.
+   */
+  sealed?: boolean;
+  client?: { sign: Uint8Array; seal: Uint8Array };
+  keys?: Record<string, Uint8Array>;
 }
 
 export type ExecReply =
@@ -91,6 +100,11 @@ export type ExecReply =
     pausedAt?: number;
     /** For a job with a record: the result is committed there (false: the hub could not). */
     committed?: boolean;
+    /** The hub that ran it; `sig`: its Ed25519 signature of the result (resultDigest). */
+    hub?: string;
+    sig?: Uint8Array;
+    /** `checkpoint` is sealed from `hub` to the engine. */
+    sealed?: boolean;
   }
   | { kind: 'need-bundle'; v: number; bundle: string; checkpoint?: Uint8Array }
   | { kind: 'error'; v: number; code: string; message: string; fragment?: number; entry?: string };
@@ -100,7 +114,7 @@ export type ExecReply =
  * hub `to`. Answered `ok` once asked (the move itself is reported as progress), or an
  * error `not-here` when the hub no longer runs that job.
  */
-export interface MoveRequest { kind: 'move'; v: number; job: string; to: string }
+export interface MoveRequest { kind: 'move'; v: number; job: string; to: string; key?: Uint8Array }
 /** Broadcast when an attempt starts: hubs stop and drop every older attempt of `job`. */
 export interface FenceMessage { kind: 'fence'; v: number; job: string; attempt: number }
 /** Slot-internal: the full state a slot holds for `job`, encoded (a move needs it whole). */
@@ -154,6 +168,8 @@ export interface HubAdvert {
   labels: Record<string, string>;
   /** Job attempts (exec job keys) running or queued here: an attached client watches these. */
   running?: string[];
+  /** The hub's public identity (raw Ed25519 and X25519 keys); absent on an --insecure hub. */
+  keys?: { sign: Uint8Array; seal: Uint8Array };
   /** Advert interval, so receivers know when a hub is overdue. */
   everyMs: number;
   startedAt: number;

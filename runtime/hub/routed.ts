@@ -34,6 +34,11 @@ import { describeMisfit, jobNeeds, rankHubs } from '../policy/index.js';
 import { livePlacement } from './placement.js';
 import { reweaver } from './reweave.js';
 import { JobRecordMissing, type JobRecord, type JobStore } from '../net/jobs.js';
+import { createIdentity, resultStatement, verify, type Identity, type PublicIdentity } from '../net/identity.js';
+import { isSealed, openAnon, openFrom, sealTo, storedContext, type SealContext } from '../net/seal.js';
+
+/** The identity of this process's engine, when the caller gives none. */
+let processIdentity: Identity | undefined;
 
 /** How often the engine looks at adverts for a better hub. */
 const REWEAVE_CHECK_MS = 1000;
@@ -53,6 +58,7 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
   const t0 = performance.now();
   const info = bundle.manifest.entries.find((e) => e.name === entry)!;
   const job = resume?.record.job ?? randomBytes(8).toString('hex');
+  const me = opts.identity ?? (processIdentity ??= createIdentity());
   const migrateEvery = opts.migrateEvery ?? 0;
   const stats = { fragments: 0, checkpoints: 0, migrations: 0, bytesMoved: 0, execMs: 0, yields: 0, retries: 0, reweaves: 0 };
   const recoveries: Recovery[] = [];
@@ -120,13 +126,24 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
       const attemptStarted = performance.now();
       const key = `${job}.${attempt}`;
       keys.push(key);
+      // The hubs' keys as they advertise them now: what is sealed to them, and whose
+      // signatures on a result count.
+      const hubKeys = new Map<string, PublicIdentity>();
+      for (const h of ranked) if (h.keys) hubKeys.set(h.id, h.keys);
       const req: ExecRequest = {
         kind: 'exec', v: PROTOCOL_VERSION, job: key, bundle: bundle.hash, entry, fragment, migrateEvery, seed: opts.seed,
         stay: true, full: true, route, hop: 0, input: opts.input, storeEvery: opts.storeEvery || undefined, storeEveryMs: opts.storeEveryMs || undefined,
-        ...(jobs ? { record: job, attempt } : {}),
+        attempt, ...(jobs ? { record: job } : {}),
+        client: me.public, keys: Object.fromEntries([...hubKeys].map(([id, k]) => [id, k.seal])),
       };
-      if (state) req.checkpoint = state;
-      else req.args = opts.args;
+      const ctx = (fragment_: number, seq: number, from: string, to: string): SealContext => ({ job: key, attempt, fragment: fragment_, seq, bundle: bundle.hash, from, to });
+      if (state) {
+        const first = hubKeys.get(route[0]);
+        req.checkpoint = first ? sealTo(me, first.seal, ctx(fragment, 0, 'engine', route[0]), state) : state;
+        req.sealed = first ? true : undefined;
+      } else {
+        req.args = opts.args;
+      }
       if (!bundleSent) req.bundleBytes = bundle.bytes;
       bundleSent = true;
 
@@ -173,13 +190,15 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
         moving = undefined;
         const capable = rankHubs(transport.hubs(), { ...needs, prefers: [], datasets: [] });
         const to = rw.consider(holder, capable, Date.now());
+        const toKeys = to && capable.find((h) => h.id === to)?.keys;
+        if (toKeys) hubKeys.set(to!, toKeys);
         if (to) {
           stats.reweaves++;
           moving = { from: holder, at: Date.now() };
           void transport.move!(holder, key, to);
         }
       }, REWEAVE_CHECK_MS);
-      let reply;
+      let reply: Awaited<ReturnType<NonNullable<Transport['submit']>>>;
       try {
         reply = await transport.submit!(route[0], req, onProgress);
         if (reply.kind === 'error') {
@@ -187,6 +206,19 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
           throw HubError.fromWire(reply, holder);
         }
         if (reply.kind !== 'ran') throw new HubError('bad-reply', `hub ${holder} sent '${reply.kind}' to an exec request`, holder);
+        // Only a hub this attempt was given to, with its own key: a signed result, a sealed state.
+        const from = reply.hub ?? holder;
+        const keysOf = hubKeys.get(from);
+        if (keysOf && reply.outcome === 'done') {
+          const statement = resultStatement({ job: key, attempt, hub: from, result: reply.result ?? new Uint8Array(0), output: reply.output, yields: reply.yields });
+          if (!reply.sig || !verify(keysOf.sign, statement, reply.sig)) throw new HubError('bad-signature', `a result for ${key} from ${from} is not signed by that hub; discarded`, from);
+        } else if (keysOf && reply.checkpoint) {
+          if (!reply.sealed) throw new HubError('bad-signature', `hub ${from} sent ${key}'s state unsealed; discarded`, from);
+          const sealed = reply;
+          reply.checkpoint = openOrReject(() => openFrom(me, keysOf.seal, ctx(sealed.fragment, sealed.handovers ?? 0, from, 'engine'), sealed.checkpoint!), from);
+        } else if (!keysOf && (reply.sig || reply.sealed)) {
+          throw new HubError('bad-signature', `an outcome for ${key} from ${from}, a hub this attempt was not given to; discarded`, from);
+        }
       } catch (err) {
         const detectedAt = Date.now();
         const retry = retryDelay(err, failures++);
@@ -204,7 +236,7 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
         if (retry > 0) await sleep(retry);
         // The newest checkpoint the lost attempt's hubs stored: any is later than the state
         // the attempt started from.
-        const stored = storing ? await transport.stored?.(key) : undefined;
+        const stored = storing ? openStored(me, key, attempt, bundle.hash, await transport.stored?.(key)) : undefined;
         let fromYields = state ? decodeCheckpoint(state).yields : 0;
         if (stored) {
           // A stored checkpoint that does not decode is not used: the engine's own copy is.
@@ -264,6 +296,24 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
 
 type Ran = Extract<ExecReply, { kind: 'ran' }>;
 
+/** A stored checkpoint, opened when sealed (to this client); undefined when it does not open. */
+function openStored(me: Identity, key: string, attempt: number, bundleHash: string, bytes: Uint8Array | undefined): Uint8Array | undefined {
+  if (!bytes || !isSealed(bytes)) return bytes;
+  try {
+    return openAnon(me, storedContext(key, attempt, bundleHash), bytes);
+  } catch {
+    return undefined; // sealed to another identity, or altered: not usable
+  }
+}
+
+function openOrReject(open: () => Uint8Array, hub: string): Uint8Array {
+  try {
+    return open();
+  } catch (e) {
+    throw new HubError('bad-signature', `hub ${hub} sent a sealed state that does not open: ${(e as Error).message}`, hub);
+  }
+}
+
 function decodeOrUndefined(bytes: Uint8Array): ReturnType<typeof decodeCheckpoint> | undefined {
   try {
     return decodeCheckpoint(bytes);
@@ -305,6 +355,7 @@ const UNSEEN_MS = 7000;
  */
 export async function attachRouted(transport: Transport, job: string, opts: Omit<JobOptions, 'args'>): Promise<JobResult> {
   const t0 = performance.now();
+  const me = opts.identity ?? (processIdentity ??= createIdentity());
   const jobs = await transport.jobs?.();
   if (!jobs) throw new JobError('this NATS server keeps no job records (JetStream is off), so there is nothing to attach to');
   const rec = await jobs.get(job);
@@ -329,14 +380,16 @@ export async function attachRouted(transport: Transport, job: string, opts: Omit
       if (Date.now() - seen < UNSEEN_MS) continue;
       // Nobody runs it: resume from the newest checkpoint of the lost attempt, else the one
       // it started from, else the start.
+      // Stored checkpoints are sealed to the client: this identity must be the submitter's.
+      const open = async (k: string) => openStored(me, k, Number(k.slice(k.lastIndexOf('.') + 1)), now.bundle, await transport.stored?.(k));
       let stateKey: string | undefined = key;
-      let state = await transport.stored?.(key);
-      if (!state && now.from) { stateKey = now.from; state = await transport.stored?.(now.from); }
+      let state = await open(key);
+      if (!state && now.from) { stateKey = now.from; state = await open(now.from); }
       if (!state) stateKey = undefined;
       const input = now.hasInput ? await jobs.input(job) : undefined;
       return await runRouted(transport, bundle, now.entry, {
         ...opts, args: now.args, input, migrateEvery: now.migrateEvery, storeEvery: now.storeEvery, storeEveryMs: now.storeEveryMs, seed: now.seed,
-        datasets: now.datasets, durable: true,
+        datasets: now.datasets, durable: true, identity: me,
       }, { record: now, state, stateKey });
     }
   } finally {

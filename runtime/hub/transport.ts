@@ -16,6 +16,8 @@ export interface HubInfo {
   /** From its advert, where there is one. */
   load?: { slots: number; busy: number; queue: number; cpu: number };
   rttMs?: number;
+  /** Its public identity, where it has one (checkpoints are sealed to it, results signed by it). */
+  keys?: { sign: Uint8Array; seal: Uint8Array };
 }
 
 export interface Transport {

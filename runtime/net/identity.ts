@@ -1,0 +1,108 @@
+/**
+ * Who a hub or client is: an Ed25519 signing key (results, adverts) and an X25519 sealing
+ * key (checkpoints sealed to it can be opened only with it). Adverts and exec requests
+ * carry the public halves.
+ *
+ * A hub makes a fresh identity at every start unless given a file; a client keeps one in
+ * `~/.weave/identity.json` (or `$WEAVE_IDENTITY`), because the checkpoints hubs store for
+ * its jobs are sealed to it: `weave run --attach` from the same account opens them.
+ *   const me = await loadOrCreateIdentity(defaultIdentityPath());
+ *   const sig = sign(me, bytes);   verify(me.public.sign, bytes, sig);
+ */
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign as edSign, verify as edVerify, type KeyObject } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { TransportError } from '../hub/errors.js';
+
+export interface PublicIdentity {
+  /** Raw 32-byte Ed25519 public key. */
+  sign: Uint8Array;
+  /** Raw 32-byte X25519 public key. */
+  seal: Uint8Array;
+}
+
+export interface Identity {
+  signKey: KeyObject;
+  sealKey: KeyObject;
+  public: PublicIdentity;
+}
+
+/** The raw 32 bytes of an Ed25519 or X25519 public key (the last 32 of its SPKI DER). */
+function raw(pub: KeyObject): Uint8Array {
+  const der = pub.export({ type: 'spki', format: 'der' });
+  return new Uint8Array(der.subarray(der.length - 32));
+}
+
+function fromKeys(signKey: KeyObject, sealKey: KeyObject): Identity {
+  return { signKey, sealKey, public: { sign: raw(createPublicKey(signKey)), seal: raw(createPublicKey(sealKey)) } };
+}
+
+export function createIdentity(): Identity {
+  return fromKeys(generateKeyPairSync('ed25519').privateKey, generateKeyPairSync('x25519').privateKey);
+}
+
+/** SPKI DER prefixes for raw 32-byte public keys (RFC 8410). */
+const ED25519_SPKI = Buffer.from('302a300506032b6570032100', 'hex');
+const X25519_SPKI = Buffer.from('302a300506032b656e032100', 'hex');
+
+/** A peer's raw public key as a KeyObject. Throws TransportError on a bad key. */
+export function publicKey(kind: 'sign' | 'seal', bytes: Uint8Array): KeyObject {
+  if (!(bytes instanceof Uint8Array) || bytes.byteLength !== 32) throw new TransportError(`a ${kind} public key must be 32 bytes`, { code: 'auth' });
+  const der = Buffer.concat([kind === 'sign' ? ED25519_SPKI : X25519_SPKI, bytes]);
+  try {
+    return createPublicKey({ key: der, format: 'der', type: 'spki' });
+  } catch (e) {
+    throw new TransportError(`not a valid ${kind} public key: ${(e as Error).message}`, { code: 'auth', cause: e });
+  }
+}
+
+export function sign(me: Identity, bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(edSign(null, bytes, me.signKey));
+}
+
+/** True when `sig` is `signer`'s signature of `bytes`; false for any bad input. */
+export function verify(signer: Uint8Array, bytes: Uint8Array, sig: Uint8Array): boolean {
+  try {
+    return edVerify(null, bytes, publicKey('sign', signer), sig);
+  } catch {
+    return false;
+  }
+}
+
+export function defaultIdentityPath(): string {
+  return process.env.WEAVE_IDENTITY || path.join(os.homedir(), '.weave', 'identity.json');
+}
+
+/** The identity kept in `file`, made (owner-only) the first time. Throws TransportError on a bad file. */
+export async function loadOrCreateIdentity(file: string): Promise<Identity> {
+  let text: string | undefined;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new TransportError(`cannot read identity ${file}: ${(e as Error).message}`, { code: 'auth', cause: e });
+  }
+  if (text === undefined) {
+    const me = createIdentity();
+    await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+    const pem = (k: KeyObject) => k.export({ type: 'pkcs8', format: 'pem' }).toString();
+    await writeFile(file, JSON.stringify({ v: 1, sign: pem(me.signKey), seal: pem(me.sealKey) }) + '\n', { mode: 0o600 });
+    return me;
+  }
+  try {
+    const j = JSON.parse(text) as { v: number; sign: string; seal: string };
+    return fromKeys(createPrivateKey(j.sign), createPrivateKey(j.seal));
+  } catch (e) {
+    throw new TransportError(`identity ${file} is not a weave identity (${(e as Error).message}); move it away and a new one is made`, { code: 'auth', cause: e });
+  }
+}
+
+/**
+ * What a hub signs when it finishes a job attempt: the job key and attempt, itself, and
+ * digests of the result and output, so a result cannot be moved to another job, attempt
+ * or hub, or altered, without the signature failing.
+ */
+export function resultStatement(r: { job: string; attempt: number; hub: string; result: Uint8Array; output?: Uint8Array; yields: number }): Uint8Array {
+  const digest = (b?: Uint8Array) => createHash('sha256').update(b ?? new Uint8Array(0)).digest('hex');
+  return Buffer.from(`weave-result-v1\0${r.job}\0${r.attempt}\0${r.hub}\0${digest(r.result)}\0${digest(r.output)}\0${r.yields}`);
+}

@@ -1,0 +1,154 @@
+/**
+ * Sealed checkpoints: AES-256-GCM, with a key only the two ends can derive.
+ *
+ * In flight (engine to hub, hub to hub, hub to engine) a checkpoint is sealed from one
+ * identity to another: the key is HKDF-SHA256 of their X25519 shared secret, salted with
+ * the job key and bound to the direction, so it differs per job and per pair, and only the
+ * holder of the sender's private key could have sealed it (sender authentication). At
+ * rest (the periodic checkpoints in JetStream) it is sealed to the job's client alone,
+ * from a fresh ephemeral key, so the client (or an attach with the same identity) opens it
+ * whichever hub stored it. Every seal uses a random 96-bit nonce, and the associated data
+ * binds the format version, job, attempt, fragment, sequence, module hash and both ends:
+ * a checkpoint altered, or replayed into another job, attempt, place or direction, does
+ * not open.
+ *   const box = sealTo(me, peer.seal, ctx, checkpoint);
+ *   const checkpoint = openFrom(me, sender.seal, ctx, box);   // throws SealError
+ *
+ * Frame: 'S' (0x53), version 1, mode (0: from an identity, 1: anonymous, then the 32-byte
+ * ephemeral public key), 12-byte nonce, ciphertext, 16-byte tag.
+ */
+import { createCipheriv, createDecipheriv, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes } from 'node:crypto';
+import { publicKey, type Identity } from './identity.js';
+
+export interface SealContext {
+  /** The exec job key (`<job>.<attempt>`), and its attempt. */
+  job: string;
+  attempt: number;
+  fragment: number;
+  /** Hand-overs so far: a receiver takes each sequence number once per job key. */
+  seq: number;
+  /** The bundle (module) hash the checkpoint belongs to. */
+  bundle: string;
+  /** Who sealed it and for whom: hub ids, 'engine', or 'store'. */
+  from: string;
+  to: string;
+}
+
+export type SealErrorCode = 'tampered' | 'malformed' | 'replayed' | 'unsealed' | 'no-key';
+
+/** A sealed checkpoint that must not be used. */
+export class SealError extends Error {
+  constructor(readonly code: SealErrorCode, message: string) {
+    super(message);
+    this.name = 'SealError';
+  }
+}
+
+const MAGIC = 0x53;
+const VERSION = 1;
+const NONCE = 12;
+const TAG = 16;
+const MODE_FROM = 0;
+const MODE_ANON = 1;
+/** Bytes a sealed checkpoint has beyond its plaintext, at most. */
+export const SEAL_OVERHEAD = 3 + 32 + NONCE + TAG;
+
+const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+
+function associated(ctx: SealContext): Buffer {
+  return Buffer.from(`weave-seal-v${VERSION}\0${ctx.job}\0${ctx.attempt}\0${ctx.fragment}\0${ctx.seq}\0${ctx.bundle}\0${ctx.from}\0${ctx.to}`);
+}
+
+/** Derived keys by (pair, direction, job): an X25519 agreement costs more than a small seal. */
+const keys = new Map<string, Buffer>();
+const MAX_KEYS = 4096;
+
+function derive(mine: Identity, peer: Uint8Array, job: string, sender: Uint8Array, receiver: Uint8Array, mode: number): Buffer {
+  const id = `${mode}|${hex(sender)}|${hex(receiver)}|${job}`;
+  let k = keys.get(id);
+  if (!k) {
+    const shared = diffieHellman({ privateKey: mine.sealKey, publicKey: publicKey('seal', peer) });
+    k = Buffer.from(hkdfSync('sha256', shared, Buffer.from(job), Buffer.from(`weave-seal-v${VERSION}|${mode}|${hex(sender)}|${hex(receiver)}`), 32));
+    if (keys.size >= MAX_KEYS) keys.delete(keys.keys().next().value!);
+    keys.set(id, k);
+  }
+  return k;
+}
+
+function encrypt(key: Buffer, ctx: SealContext, plain: Uint8Array, header: Buffer, headroom: number): Uint8Array {
+  const nonce = randomBytes(NONCE);
+  const c = createCipheriv('aes-256-gcm', key, nonce);
+  c.setAAD(associated(ctx));
+  const body = c.update(plain);
+  const tail = c.final();
+  // One buffer, with `headroom` free bytes before it for the message frame (encodeMessage inPlace).
+  const out = new Uint8Array(headroom + header.length + NONCE + body.length + tail.length + TAG);
+  let at = headroom;
+  out.set(header, at); at += header.length;
+  out.set(nonce, at); at += NONCE;
+  out.set(body, at); at += body.length;
+  out.set(tail, at); at += tail.length;
+  out.set(c.getAuthTag(), at);
+  return out.subarray(headroom);
+}
+
+function decrypt(key: Buffer, ctx: SealContext, box: Uint8Array, at: number): Uint8Array {
+  if (box.byteLength < at + NONCE + TAG) throw new SealError('malformed', 'a sealed checkpoint is too short');
+  const nonce = box.subarray(at, at + NONCE);
+  const d = createDecipheriv('aes-256-gcm', key, nonce);
+  d.setAAD(associated(ctx));
+  d.setAuthTag(box.subarray(box.byteLength - TAG));
+  const body = d.update(box.subarray(at + NONCE, box.byteLength - TAG));
+  try {
+    d.final();
+  } catch {
+    throw new SealError('tampered', `checkpoint of ${ctx.job} from ${ctx.from}: altered, or sealed for another job, attempt, place or peer`);
+  }
+  return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+}
+
+function header(box: Uint8Array): number {
+  if (box.byteLength < 3 || box[0] !== MAGIC) throw new SealError('malformed', 'not a sealed checkpoint');
+  if (box[1] !== VERSION) throw new SealError('malformed', `sealed checkpoint version ${box[1]}; this build opens ${VERSION}`);
+  return box[2];
+}
+
+/** Seal `plain` from `me` to the identity whose sealing key is `peer`. */
+export function sealTo(me: Identity, peer: Uint8Array, ctx: SealContext, plain: Uint8Array, headroom = 0): Uint8Array {
+  const key = derive(me, peer, ctx.job, me.public.seal, peer, MODE_FROM);
+  return encrypt(key, ctx, plain, Buffer.from([MAGIC, VERSION, MODE_FROM]), headroom);
+}
+
+/** Open what the identity with sealing key `sender` sealed to `me`. Throws SealError. */
+export function openFrom(me: Identity, sender: Uint8Array, ctx: SealContext, box: Uint8Array): Uint8Array {
+  if (header(box) !== MODE_FROM) throw new SealError('malformed', 'expected a checkpoint sealed from a peer');
+  return decrypt(derive(me, sender, ctx.job, sender, me.public.seal, MODE_FROM), ctx, box, 3);
+}
+
+/** Seal `plain` to `recipient` from a fresh ephemeral key: only the recipient can open it. */
+export function sealAnon(recipient: Uint8Array, ctx: SealContext, plain: Uint8Array): Uint8Array {
+  const eph = generateKeyPairSync('x25519');
+  const ephPub = eph.publicKey.export({ type: 'spki', format: 'der' }).subarray(-32);
+  const shared = diffieHellman({ privateKey: eph.privateKey, publicKey: publicKey('seal', recipient) });
+  const key = Buffer.from(hkdfSync('sha256', shared, Buffer.from(ctx.job), Buffer.from(`weave-seal-v${VERSION}|${MODE_ANON}|${hex(ephPub)}|${hex(recipient)}`), 32));
+  return encrypt(key, ctx, plain, Buffer.concat([Buffer.from([MAGIC, VERSION, MODE_ANON]), ephPub]), 0);
+}
+
+/** Open what was sealed to `me` with sealAnon. Throws SealError. */
+export function openAnon(me: Identity, ctx: SealContext, box: Uint8Array): Uint8Array {
+  if (header(box) !== MODE_ANON || box.byteLength < 35) throw new SealError('malformed', 'expected an anonymously sealed checkpoint');
+  const ephPub = box.subarray(3, 35);
+  const shared = diffieHellman({ privateKey: me.sealKey, publicKey: publicKey('seal', ephPub) });
+  const key = Buffer.from(hkdfSync('sha256', shared, Buffer.from(ctx.job), Buffer.from(`weave-seal-v${VERSION}|${MODE_ANON}|${hex(ephPub)}|${hex(me.public.seal)}`), 32));
+  return decrypt(key, ctx, box, 35);
+}
+
+/** What a stored checkpoint of job key `job` is sealed to (its place and yields are inside it). */
+export function storedContext(job: string, attempt: number, bundle: string): SealContext {
+  return { job, attempt, fragment: 0, seq: 0, bundle, from: 'store', to: 'engine' };
+}
+
+/** True when `bytes` is a sealed checkpoint frame (not a plain one, whose magic differs). */
+export function isSealed(bytes: Uint8Array): boolean {
+  return bytes.byteLength >= 3 && bytes[0] === MAGIC && bytes[1] === VERSION;
+}
