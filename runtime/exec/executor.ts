@@ -147,6 +147,8 @@ export class FragmentExecutor {
   /** Called by the module at a yield point (fuel ran out). Returns the next allowance. */
   private onYield(): number {
     const interval = this.hooks.fuel ?? this.manifest.yieldInterval;
+    // A yield point in the start function, reached while instantiating: nothing to pause yet.
+    if (!this.exports) return interval;
     if (this.exports.asyncify_get_state() === ASYNCIFY_REWINDING) {
       // Back at the yield point we paused in: the stack is rebuilt, continue normally.
       this.exports.asyncify_stop_rewind();
