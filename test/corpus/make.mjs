@@ -112,6 +112,7 @@ msg('map-is-bytes', frameMsg(Buffer.from([0x43, 1, 2, 3])), 'malformed', 'a byte
 msg('no-kind', frameMsg({ v: 1 }), 'malformed', "no 'kind'");
 msg('kind-number', frameMsg({ kind: 7, v: 1 }), 'malformed', "'kind' is a number");
 msg('version-2', frameMsg({ kind: 'ping', v: 2 }), 'version', 'protocol version 2');
+msg('version-hostile-map', frameMsg({ kind: 'ping', v: { toString: 5 } }), 'version', "'v' is a map whose toString is not a function (found by fuzzing: String(v) threw a TypeError)");
 msg('version-missing', frameMsg({ kind: 'ping' }), 'version', "no 'v'");
 msg('unknown-kind', frameMsg({ kind: 'rm-rf', v: 1 }), 'unknown-kind', "kind 'rm-rf'");
 msg('att-not-list', frameMsg({ kind: 'ping', v: 1, $att: 'x' }), 'malformed', "'$att' is a string");
