@@ -1,6 +1,7 @@
 /** `hub start`: run a hub daemon connected to a NATS server, until SIGINT/SIGTERM. */
 import { startHub } from '../../runtime/hub/index.js';
 import { resolveNatsUrl } from '../../runtime/net/index.js';
+import { SANDBOX_ENV } from '../../runtime/exec/index.js';
 import { datasetFlags, intOption, pairs, UsageError, type Command } from '../command.js';
 import { NATS_AUTH_OPTIONS, natsAuthFlags, natsAuthHelp } from '../auth.js';
 
@@ -35,6 +36,12 @@ ${natsAuthHelp(16)}
                    emulate a slower link for the dataset ranges this hub serves to
                    others: each reply waits MS plus its size at MBPS megabits/s (for
                    benchmarks and tests on one machine; default: no shaping)
+  --max-memory-mib N
+                   sandbox: most memory one fragment may have (default 1024); a
+                   memory.grow beyond it is refused ('memory-limit')
+  --deadline-ms MS sandbox: wall-clock limit of one run (default 900000); a run past
+                   it stops at its next yield point ('deadline-exceeded'), and a slot
+                   stuck 5 s longer without one gets a fresh worker thread
   -h, --help       show this help
 
 exit codes: 0 stopped cleanly, 1 NATS unreachable, refuses the credentials or TLS, or a
@@ -52,10 +59,17 @@ fatal error, 2 bad input (a credentials file missing too)`,
     'throttle-at': { type: 'string', multiple: true },
     'data-link-delay-ms': { type: 'string' },
     'data-link-mbps': { type: 'string' },
+    'max-memory-mib': { type: 'string' },
+    'deadline-ms': { type: 'string' },
   },
   async run(values, positionals) {
     if (positionals.length) throw new UsageError(`hub start takes no arguments, got '${positionals.join(' ')}'`);
     const datasets = datasetFlags(values.data);
+    // The slots resolve their sandbox limits from these variables (runtime/exec/limits.ts).
+    const maxMemoryMiB = intOption(values['max-memory-mib'], '--max-memory-mib', 1, 4096);
+    if (maxMemoryMiB !== undefined) process.env[SANDBOX_ENV.maxMemoryPages] = String(maxMemoryMiB);
+    const deadlineMs = intOption(values['deadline-ms'], '--deadline-ms', 1, 2 ** 31 - 1);
+    if (deadlineMs !== undefined) process.env[SANDBOX_ENV.deadlineMs] = String(deadlineMs);
     const hub = await startHub({
       nats: resolveNatsUrl(values.nats),
       ...natsAuthFlags(values),

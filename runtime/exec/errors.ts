@@ -1,14 +1,37 @@
 /**
  * Errors of fragment execution.
  *   try { x.run(id) } catch (e) { if (e instanceof FragmentTrap) report(e.fragment, e.message) }
+ *   catch (e) { if (e instanceof ExecError && e.code === 'deadline-exceeded') placeElsewhere() }
  */
 
-/** Misuse or a mismatch between a module, a manifest and a checkpoint. */
+/**
+ * Why execution was refused or stopped. Stable: hubs send it as the `error` reply's code.
+ * - 'exec': misuse, or a module, manifest and checkpoint that do not belong together.
+ * - 'bad-module': the bytes are not a WebAssembly module weave can run.
+ * - 'import-denied': the module imports something wit/weave-host.wit does not declare.
+ * - 'start-trap': the module's start function (or its instantiation) trapped.
+ * - 'memory-limit': the module's memory would exceed the sandbox's page limit.
+ * - 'deadline-exceeded': the run passed its wall-clock deadline (checked at yield points,
+ *   and by the hub thread's watchdog for code that never reaches one).
+ * - 'stack-limit': runaway recursion, or a call stack at a pause deeper than the
+ *   Asyncify buffer the sandbox allows.
+ */
+export type ExecErrorCode =
+  | 'exec'
+  | 'bad-module'
+  | 'import-denied'
+  | 'start-trap'
+  | 'memory-limit'
+  | 'deadline-exceeded'
+  | 'stack-limit';
+
+/** Misuse, a mismatch between a module, a manifest and a checkpoint, or a sandbox limit hit. */
 export class ExecError extends Error {
-  readonly code = 'exec';
-  constructor(message: string, options?: ErrorOptions) {
+  readonly code: ExecErrorCode;
+  constructor(message: string, options?: ErrorOptions & { code?: ExecErrorCode }) {
     super(message, options);
     this.name = 'ExecError';
+    this.code = options?.code ?? 'exec';
   }
 }
 

@@ -13,6 +13,7 @@ import { FragmentTrap, ExecError } from './errors.js';
 import { makeHostImports, type HostHooks } from './host.js';
 import { OutputBuffer } from '../host/index.js';
 import { decodeValue, valueSize } from './values.js';
+import { DEFAULT_MAX_MEMORY_PAGES } from './limits.js';
 
 /** What one call into a fragment ended with. */
 export type RunOutcome =
@@ -26,9 +27,25 @@ export type RunOutcome =
 export interface RunOptions {
   /** Called at every yield point with the job's yield count; true pauses there. */
   pauseAtYield?: (yields: number) => boolean;
+  /** performance.now() after which the run stops at its next yield point with ExecError 'deadline-exceeded'. */
+  deadline?: number;
 }
 
+/** The sandbox limits the executor itself enforces (see SandboxLimits). */
+export interface ExecutorLimits {
+  /** The memory maximum the module was capped at (loadBundle): names the limit in errors. @default DEFAULT_MAX_MEMORY_PAGES */
+  maxMemoryPages?: number;
+  /** Asyncify stack bytes a pause may use. @default the layout's whole buffer */
+  maxStackBytes?: number;
+}
+
+// A trap with this much of the memory limit in use is taken for a refused memory.grow:
+// AssemblyScript's allocators trap ('unreachable') when growing fails, and the engine
+// reports nothing more precise. A grow is refused only near the limit.
+const MEMORY_LIMIT_NEAR = 0.75;
+
 const ASYNCIFY_NORMAL = 0;
+const ASYNCIFY_UNWINDING = 1;
 const ASYNCIFY_REWINDING = 2;
 
 interface Exports {
@@ -46,19 +63,21 @@ export class FragmentExecutor {
   yields = 0;
   private exports!: Exports;
   private pauseAtYield: ((n: number) => boolean) | undefined;
+  private deadline = Infinity;
   private pausedFlag = false;
   private rewindPending = false;
   /** The job's output (io.output-write): state, captured and restored with memory. */
   private output = new OutputBuffer();
 
-  private constructor(readonly manifest: Manifest, private hooks: HostHooks) {}
+  private constructor(readonly manifest: Manifest, private hooks: HostHooks, private readonly limits: ExecutorLimits) {}
 
   /**
    * Instantiate one module of the bundle (the whole bundle or a fragment's pruned module).
-   * Throws ExecError when the module asks for imports weave does not offer.
+   * Throws ExecError 'import-denied' when the module asks for imports weave does not
+   * offer, 'start-trap' (or 'stack-limit') when its start function traps.
    */
-  static async create(module: WebAssembly.Module, manifest: Manifest, hooks: HostHooks = {}): Promise<FragmentExecutor> {
-    const x = new FragmentExecutor(manifest, hooks);
+  static async create(module: WebAssembly.Module, manifest: Manifest, hooks: HostHooks = {}, limits: ExecutorLimits = {}): Promise<FragmentExecutor> {
+    const x = new FragmentExecutor(manifest, hooks, limits);
     const imports = makeHostImports(module, {
       memory: () => x.exports.memory,
       reserved: manifest.layout.reserved,
@@ -66,7 +85,13 @@ export class FragmentExecutor {
       output: () => x.output,
       hooks,
     });
-    const instance = await WebAssembly.instantiate(module, imports);
+    let instance: WebAssembly.Instance;
+    try {
+      instance = await WebAssembly.instantiate(module, imports);
+    } catch (err) {
+      if (isStackOverflow(err)) throw new ExecError(`the module's start function overflowed the call stack: ${(err as Error).message}`, { cause: err, code: 'stack-limit' });
+      throw new ExecError(`the module's start function trapped: ${(err as Error)?.message ?? err}`, { cause: err, code: 'start-trap' });
+    }
     x.exports = instance.exports as unknown as Exports;
     return x;
   }
@@ -90,6 +115,7 @@ export class FragmentExecutor {
     const fn = this.exports[frag.exportName];
     if (typeof fn !== 'function') throw new ExecError(`fragment ${id} is not in this module (export '${frag.exportName}' missing)`);
     this.pauseAtYield = opts.pauseAtYield;
+    this.deadline = opts.deadline ?? Infinity;
     this.pausedFlag = false;
     if (this.rewindPending) {
       this.exports.asyncify_start_rewind(this.manifest.layout.asyncifyHeader);
@@ -98,15 +124,21 @@ export class FragmentExecutor {
     try {
       next = fn();
     } catch (err) {
-      throw FragmentTrap.from(err, id, frag.entry);
+      throw this.classify(err, id, frag.entry);
     } finally {
       this.pauseAtYield = undefined;
+      this.deadline = Infinity;
     }
     if (this.rewindPending) {
       throw new ExecError(`fragment ${id} did not reach its yield point while resuming: the checkpoint does not match this bundle`);
     }
     if (this.pausedFlag) {
-      this.exports.asyncify_stop_unwind();
+      try {
+        // Asyncify checks here that the saved stack fit its buffer.
+        this.exports.asyncify_stop_unwind();
+      } catch (err) {
+        throw this.classify(err, id, frag.entry);
+      }
       return { kind: 'paused', fragment: id };
     }
     return next === -1 ? { kind: 'done' } : { kind: 'next', next };
@@ -115,11 +147,17 @@ export class FragmentExecutor {
   /** Called by the module at a yield point (fuel ran out). Returns the next allowance. */
   private onYield(): number {
     const interval = this.hooks.fuel ?? this.manifest.yieldInterval;
+    // A yield point in the start function, reached while instantiating: nothing to pause yet.
+    if (!this.exports) return interval;
     if (this.exports.asyncify_get_state() === ASYNCIFY_REWINDING) {
       // Back at the yield point we paused in: the stack is rebuilt, continue normally.
       this.exports.asyncify_stop_rewind();
       this.rewindPending = false;
       return interval;
+    }
+    if (performance.now() > this.deadline) {
+      // Unwinds the Wasm stack like a trap: the instance is not used again.
+      throw new ExecError(`the run passed its wall-clock deadline (deadlineMs) at yield point ${this.yields}; it was stopped there`, { code: 'deadline-exceeded' });
     }
     this.yields++;
     this.hooks.onYield?.(this.yields);
@@ -127,11 +165,40 @@ export class FragmentExecutor {
       const { asyncifyHeader, asyncifyStart, asyncifyEnd } = this.manifest.layout;
       const view = new DataView(this.exports.memory.buffer);
       view.setUint32(asyncifyHeader, asyncifyStart, true);
-      view.setUint32(asyncifyHeader + 4, asyncifyEnd, true);
+      const max = this.limits.maxStackBytes;
+      view.setUint32(asyncifyHeader + 4, max ? Math.min(asyncifyEnd, asyncifyStart + max) : asyncifyEnd, true);
       this.exports.asyncify_start_unwind(asyncifyHeader);
       this.pausedFlag = true;
     }
     return interval;
+  }
+
+  /** A sandbox limit hit during a run becomes its ExecError; anything else a FragmentTrap. */
+  private classify(err: unknown, id: number, entry: string): Error {
+    if (err instanceof ExecError || err instanceof FragmentTrap) return err;
+    const where = `in fragment ${id} of '${entry}'`;
+    if (isStackOverflow(err)) {
+      return new ExecError(`runaway recursion ${where}: the call stack overflowed (${(err as Error).message})`, { cause: err, code: 'stack-limit' });
+    }
+    if (this.pausedFlag && this.unwindOverflowed()) {
+      const { asyncifyStart, asyncifyEnd } = this.manifest.layout;
+      const bytes = Math.min(asyncifyEnd - asyncifyStart, this.limits.maxStackBytes ?? Infinity);
+      return new ExecError(`the call stack ${where} at yield point ${this.yields} is deeper than the ${bytes}-byte Asyncify stack (maxStackBytes) it must be saved in`, { cause: err, code: 'stack-limit' });
+    }
+    const pages = this.limits.maxMemoryPages ?? DEFAULT_MAX_MEMORY_PAGES;
+    const used = this.exports.memory.buffer.byteLength / 65536;
+    if (err instanceof WebAssembly.RuntimeError && /unreachable/.test(err.message) && used >= pages * MEMORY_LIMIT_NEAR) {
+      return new ExecError(`the program ran out of memory ${where}: it holds ${used} of the ${pages} pages the sandbox allows (maxMemoryPages, ${pages * 64} KiB) and a memory.grow was refused`, { cause: err, code: 'memory-limit' });
+    }
+    return FragmentTrap.from(err, id, entry);
+  }
+
+  /** The Asyncify data header says the saved stack ran past its end (checked at stop_unwind). */
+  private unwindOverflowed(): boolean {
+    if (this.exports.asyncify_get_state() === ASYNCIFY_UNWINDING) return true;
+    const view = new DataView(this.exports.memory.buffer);
+    const at = this.manifest.layout.asyncifyHeader;
+    return view.getUint32(at, true) > view.getUint32(at + 4, true);
   }
 
   /**
@@ -165,6 +232,10 @@ export class FragmentExecutor {
    */
   restore(cp: Checkpoint): void {
     const mem = this.exports.memory;
+    const pages = this.limits.maxMemoryPages ?? DEFAULT_MAX_MEMORY_PAGES;
+    if (cp.memory.byteLength > pages * 65536) {
+      throw new ExecError(`checkpoint memory of ${cp.memory.byteLength} bytes exceeds the sandbox limit of ${pages} pages (maxMemoryPages, ${pages * 65536} bytes)`, { code: 'memory-limit' });
+    }
     const need = cp.memory.byteLength - mem.buffer.byteLength;
     if (need < 0) throw new ExecError(`checkpoint memory (${cp.memory.byteLength} bytes) is smaller than the module's initial memory; it is not from this bundle`);
     if (need > 0) {
@@ -217,4 +288,8 @@ export class FragmentExecutor {
     }
     return this.result(entry);
   }
+}
+
+function isStackOverflow(err: unknown): boolean {
+  return err instanceof RangeError && /call stack/i.test(err.message);
 }

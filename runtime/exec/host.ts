@@ -8,7 +8,8 @@
  *   const imports = makeHostImports(module, { memory: () => mem, reserved, onYield });
  */
 import { ExecError, AbortSignalError } from './errors.js';
-import { hostImports, simdKernels, type HostServices, type OutputBuffer } from '../host/index.js';
+import { hostImports, simdKernels, HOST_ABI, type HostServices, type OutputBuffer } from '../host/index.js';
+import { HOST_MODULE_PREFIX } from '../../fragments/abi.js';
 
 export interface HostHooks {
   /** Receives `trace()` output from the program. @default stderr */
@@ -46,7 +47,36 @@ export function readAsString(mem: WebAssembly.Memory, reserved: number, ptr: num
   return Buffer.from(buf, at, len).toString('utf16le');
 }
 
+/** What asc emits besides the WIT imports; `env.seed` is fixed (see above). */
+const ENV_IMPORTS = ['abort', 'trace', 'seed'];
+
+/** Every import weave offers, as `module.name`: the functions of wit/weave-host.wit, then env's. */
+export function allowedImports(): string[] {
+  const wit = Object.entries(HOST_ABI).flatMap(([iface, fns]) => Object.keys(fns).map((n) => `${HOST_MODULE_PREFIX}${iface}.${n}`));
+  return [...wit, ...ENV_IMPORTS.map((n) => `env.${n}`)];
+}
+
+/**
+ * Refuse a module that imports anything weave does not offer, before it is instantiated.
+ *
+ * # Errors
+ * ExecError 'import-denied' naming the first such import and listing the allowed ones.
+ */
+export function checkImports(module: WebAssembly.Module): void {
+  const allowed = new Set(allowedImports());
+  for (const imp of WebAssembly.Module.imports(module)) {
+    if (imp.kind !== 'function' || !allowed.has(`${imp.module}.${imp.name}`)) throw deniedImport(imp);
+  }
+}
+
+function deniedImport(imp: WebAssembly.ModuleImportDescriptor): ExecError {
+  return new ExecError(`the module imports ${imp.kind} '${imp.module}.${imp.name}', which weave does not provide; allowed imports: ${allowedImports().join(', ')}`, { code: 'import-denied' });
+}
+
 export function makeHostImports(module: WebAssembly.Module, ctx: HostContext): WebAssembly.Imports {
+  // By name against the WIT list first: a lookup in `offered` alone would also find
+  // Object.prototype's functions ('env.toString', '__proto__.valueOf').
+  checkImports(module);
   const offered: Record<string, Record<string, Function>> = {
     ...hostImports({
       memory: ctx.memory, reserved: ctx.reserved, onYield: ctx.onYield,
@@ -72,10 +102,7 @@ export function makeHostImports(module: WebAssembly.Module, ctx: HostContext): W
   const imports: WebAssembly.Imports = {};
   for (const imp of WebAssembly.Module.imports(module)) {
     const fn = offered[imp.module]?.[imp.name];
-    if (imp.kind !== 'function' || !fn) {
-      const allowed = Object.entries(offered).flatMap(([m, fns]) => Object.keys(fns).map((n) => `${m}.${n}`));
-      throw new ExecError(`the module imports ${imp.kind} '${imp.module}.${imp.name}', which weave does not provide; allowed imports: ${allowed.join(', ')}`);
-    }
+    if (imp.kind !== 'function' || !fn) throw deniedImport(imp);
     (imports[imp.module] ??= {})[imp.name] = fn as any;
   }
   return imports;

@@ -4,8 +4,10 @@
  *   const x = await FragmentExecutor.create(module, manifest);
  *   x.start('main', args); const out = x.run(manifest.entries[0].fragments[0]);
  */
-export { FragmentExecutor, type RunOutcome, type RunOptions } from './executor.js';
-export { ExecError, FragmentTrap, AbortSignalError } from './errors.js';
-export { makeHostImports, readAsString, type HostHooks } from './host.js';
-export { loadBundle, type LoadedBundle } from './bundle.js';
+export { FragmentExecutor, type RunOutcome, type RunOptions, type ExecutorLimits } from './executor.js';
+export { ExecError, FragmentTrap, AbortSignalError, type ExecErrorCode } from './errors.js';
+export { resolveSandboxLimits, DEFAULT_MAX_MEMORY_PAGES, DEFAULT_DEADLINE_MS, DEFAULT_HARD_DEADLINE_GRACE_MS, SANDBOX_ENV, type SandboxLimits, type ResolvedSandboxLimits } from './limits.js';
+export { capMemory } from './memory-limit.js';
+export { makeHostImports, readAsString, allowedImports, checkImports, type HostHooks } from './host.js';
+export { loadBundle, type LoadedBundle, type LoadBundleOptions } from './bundle.js';
 export { formatResult, parseArgs, decodeValue, valueSize } from './values.js';

@@ -4,7 +4,10 @@
  *
  * `preempt()` makes the fragment running on the thread pause at its next yield point (a
  * flag in shared memory that the worker polls there; `preemptRun(tag)` only one run), so its state comes back as a
- * `paused` checkpoint; `resume()` clears the flag.
+ * `paused` checkpoint; `resume()` clears the flag. A watchdog replaces a worker stuck in
+ * one run past the sandbox's hard deadline (code with no yield point cannot be stopped in
+ * the thread): that request gets 'deadline-exceeded', the others queued behind it
+ * 'draining' (place elsewhere), and the slot goes on serving with a fresh worker.
  *   const t = new HubThread('hub-1');
  *   const reply = await t.request({ kind: 'ping', v: 1 });
  */
@@ -13,6 +16,8 @@ import { fileURLToPath } from 'node:url';
 import type { HubReply, HubRequest } from './protocol.js';
 import { TransportError } from './errors.js';
 import { serveMainCalls, type MainAnswer, type MainCall } from './blocking.js';
+import { PROTOCOL_VERSION } from './protocol.js';
+import { resolveSandboxLimits, type SandboxLimits } from '../exec/index.js';
 
 interface Pending { resolve: (r: HubReply) => void; reject: (e: Error) => void; onRestored?: (at: number) => void; onStored?: (checkpoint: Uint8Array, yields: number) => void }
 
@@ -29,13 +34,22 @@ export interface HubThreadOptions {
   gpu?: boolean;
   /** Answers what the thread cannot do itself (a dataset held elsewhere, GPU work). @default unavailable */
   onMainCall?: (call: MainCall) => Promise<MainAnswer>;
+  /** Limits for the thread's HubCore and its watchdog. @default the WEAVE_* environment, else the defaults */
+  sandbox?: SandboxLimits;
 }
+
+/** How often the watchdog looks at the running request's start time. */
+const WATCHDOG_EVERY_MS = 250;
 
 export class HubThread {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private dead: Error | undefined;
-  private readonly worker: Worker;
+  private worker!: Worker;
+  /** [0]: Date.now() when the worker began its current request, 0 when idle; [1]: that
+   *  request's id. Written by the worker. */
+  private readonly runSince = new Float64Array(new SharedArrayBuffer(16));
+  private readonly watchdog: NodeJS.Timeout;
   /** [0]: pause whatever runs; [1]: pause the run with this tag (0: none); [2]: throttle x 100. */
   private readonly flag = new Int32Array(new SharedArrayBuffer(12));
   /** Bytes of base checkpoints the thread's HubCore holds, as its last reply said. */
@@ -43,10 +57,21 @@ export class HubThread {
 
   constructor(readonly id: string, opts: HubThreadOptions = {}) {
     this.setThrottle(opts.throttle ?? 1);
-    this.worker = new Worker(SCRIPT, { workerData: { hubId: id, preempt: this.flag, headroom: opts.headroom ?? 0, datasets: opts.datasets ?? {}, gpu: opts.gpu ?? false } });
+    const sandbox = resolveSandboxLimits(opts.sandbox);
+    this.spawn(opts, sandbox);
+    this.watchdog = setInterval(() => {
+      const since = this.runSince[0];
+      if (since > 0 && Date.now() - since > sandbox.hardDeadlineMs && !this.dead) void this.replace(opts, sandbox);
+    }, WATCHDOG_EVERY_MS).unref();
+  }
+
+  private spawn(opts: HubThreadOptions, sandbox: SandboxLimits): void {
+    const worker = new Worker(SCRIPT, { workerData: { hubId: this.id, preempt: this.flag, runSince: this.runSince, sandbox, headroom: opts.headroom ?? 0, datasets: opts.datasets ?? {}, gpu: opts.gpu ?? false } });
+    this.worker = worker;
+    const id = this.id;
     // A fragment reading a dataset this hub does not serve blocks until the main thread answers.
-    serveMainCalls(this.worker, opts.onMainCall ?? (async () => ({ status: -1 })));
-    this.worker.on('message', (msg: { id: number; reply?: HubReply; restored?: number; stored?: Uint8Array; yields?: number; mainCall?: unknown }) => {
+    serveMainCalls(worker, opts.onMainCall ?? (async () => ({ status: -1 })));
+    worker.on('message', (msg: { id: number; reply?: HubReply; restored?: number; stored?: Uint8Array; yields?: number; mainCall?: unknown }) => {
       if (msg.mainCall) return;
       const p = this.pending.get(msg.id);
       if (msg.restored !== undefined) return p?.onRestored?.(msg.restored);
@@ -57,12 +82,31 @@ export class HubThread {
       p?.resolve(msg.reply!);
     });
     const fail = (err: Error) => {
+      // A worker the watchdog replaced: its requests are answered already.
+      if (worker !== this.worker) return;
       this.dead = new TransportError(`hub thread ${id} stopped: ${err.message}`, { cause: err, code: 'hub-lost' });
       for (const p of this.pending.values()) p.reject(this.dead);
       this.pending.clear();
     };
-    this.worker.on('error', fail);
-    this.worker.on('exit', (code) => fail(new Error(`exit code ${code}`)));
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`exit code ${code}`)));
+  }
+
+  /** Terminate a worker stuck past the hard deadline, answer its requests, start a fresh one. */
+  private async replace(opts: HubThreadOptions, sandbox: Required<Pick<SandboxLimits, 'hardDeadlineMs'>>): Promise<void> {
+    const old = this.worker;
+    const stuck = this.runSince[1];
+    const seconds = Math.round((Date.now() - this.runSince[0]) / 100) / 10;
+    this.runSince[0] = 0;
+    this.spawn(opts, sandbox);
+    for (const [rid, p] of this.pending) {
+      p.resolve(rid === stuck
+        ? { kind: 'error', v: PROTOCOL_VERSION, code: 'deadline-exceeded', message: `hub thread ${this.id}: the run was stuck for ${seconds} s without reaching a yield point, past the hard deadline of ${sandbox.hardDeadlineMs} ms (hardDeadlineMs); its worker was replaced` }
+        : { kind: 'error', v: PROTOCOL_VERSION, code: 'draining', message: `hub thread ${this.id} restarted its worker after a stuck run; place this request elsewhere` });
+    }
+    this.pending.clear();
+    this.held = 0;
+    await old.terminate();
   }
 
   /** Requests sent and not yet answered (the one running plus the queue). */
@@ -105,6 +149,7 @@ export class HubThread {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.watchdog);
     this.dead ??= new TransportError(`hub thread ${this.id} closed`, { code: 'closed' });
     await this.worker.terminate();
   }

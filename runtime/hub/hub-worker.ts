@@ -13,6 +13,9 @@ import { mainThreadGpu } from './gpu-access.js';
 import { createLogger } from './log.js';
 
 const flag = workerData.preempt as Int32Array;
+// [0]: Date.now() when the request being served began (0: idle), [1]: its id; for the
+// HubThread's watchdog. Set before the bundle loads: a start function can loop forever too.
+const runSince = workerData.runSince as Float64Array;
 // Datasets the hub serves are read here; others through the main thread, which asks
 // the hubs that serve them.
 const datasets = new Datasets(workerData.datasets ?? {}, (name, offset, into) => {
@@ -25,12 +28,16 @@ const hub = new HubCore(workerData.hubId as string, (tag) => Atomics.load(flag, 
   log: createLogger({ hub: workerData.hubId }),
   // Cell 2: the throttle in hundredths, changed by the main thread while a fragment runs.
   throttle: () => Atomics.load(flag, 2) / 100,
+  sandbox: workerData.sandbox,
 });
 parentPort!.on('message', async (msg: { id: number; req: any }) => {
+  runSince[1] = msg.id;
+  runSince[0] = Date.now();
   const reply = await hub.handle(msg.req, {
     onRestored: (at) => parentPort!.postMessage({ id: msg.id, restored: at }),
     onStored: (checkpoint, yields) => parentPort!.postMessage({ id: msg.id, stored: checkpoint, yields }, [checkpoint.buffer as ArrayBuffer]),
   });
+  runSince[0] = 0;
   const transfer: ArrayBuffer[] = [];
   if (reply.kind === 'ran') {
     if (reply.checkpoint) transfer.push(reply.checkpoint.buffer as ArrayBuffer);

@@ -10,7 +10,7 @@
 import {
   applyDiffInPlace, decodeCheckpoint, diffCheckpoint, encodeCheckpoint, newCheckpointId, CheckpointError, type Checkpoint,
 } from '../snapshot/index.js';
-import { FragmentExecutor, FragmentTrap, loadBundle, type LoadedBundle } from '../exec/index.js';
+import { ExecError, FragmentExecutor, FragmentTrap, loadBundle, resolveSandboxLimits, type LoadedBundle, type ResolvedSandboxLimits, type SandboxLimits } from '../exec/index.js';
 import type { Manifest } from '../../fragments/abi.js';
 import { PROTOCOL_VERSION, type ExecRequest, type HubReply, type HubRequest } from './protocol.js';
 import { simdKernels, type GpuAccess, type HostServices } from '../host/index.js';
@@ -35,6 +35,9 @@ export interface HubCoreOptions {
    * change reaches a fragment mid-run. @default 1
    */
   throttle?: number | (() => number);
+  /** Per-run limits on memory, time, checkpoint size and stack (runtime/exec/limits.ts).
+   *  @default resolveSandboxLimits(): the WEAVE_* environment, else the defaults */
+  sandbox?: SandboxLimits;
 }
 
 export interface ExecHooks {
@@ -62,7 +65,10 @@ export class HubCore {
   constructor(readonly id: string, private readonly shouldPause: (tag: number) => boolean = () => false, private readonly opts: HubCoreOptions = {}) {
     const t = opts.throttle ?? 1;
     this.throttle = typeof t === 'function' ? t : () => t;
+    this.limits = resolveSandboxLimits(opts.sandbox);
   }
+
+  readonly limits: ResolvedSandboxLimits;
 
   private readonly throttle: () => number;
 
@@ -99,7 +105,7 @@ export class HubCore {
     this.next = undefined;
     if (!want) return Promise.resolve();
     this.warming = (async () => {
-      const x = await FragmentExecutor.create(want.module, want.manifest, { seed: want.seed, services: this.servicesFor(want.job) });
+      const x = await FragmentExecutor.create(want.module, want.manifest, { seed: want.seed, services: this.servicesFor(want.job) }, this.limits);
       x.prefault(want.bytes);
       this.spare = { job: want.job, module: want.module, seed: want.seed, bytes: want.bytes, x };
     })().catch(() => { /* a spare only saves time: exec makes its own instance */ }).finally(() => { this.warming = undefined; });
@@ -136,7 +142,7 @@ export class HubCore {
         case 'export': {
           const base = this.bases.get(req.job);
           if (!base) return this.error('no-base', `job ${req.job}: this slot holds no state for it`);
-          return { kind: 'ok', v: PROTOCOL_VERSION, checkpoint: encodeCheckpoint(base, { headroom: this.opts.headroom }) };
+          return { kind: 'ok', v: PROTOCOL_VERSION, checkpoint: encodeCheckpoint(base, { headroom: this.opts.headroom, maxBytes: this.limits.maxCheckpointBytes }) };
         }
         case 'exec': return await this.exec(req, hooks);
         default: return this.error('bad-request', `unknown request kind '${(req as any).kind}'`);
@@ -144,6 +150,8 @@ export class HubCore {
     } catch (err) {
       if (err instanceof FragmentTrap) return { kind: 'error', v: PROTOCOL_VERSION, code: 'trap', message: err.message, fragment: err.fragment, entry: err.entry };
       if (err instanceof CheckpointError) return this.error(`checkpoint-${err.code}`, err.message);
+      // Sandbox limits and refused modules keep their own code ('memory-limit', 'import-denied', ...).
+      if (err instanceof ExecError) return this.error(err.code, err.message);
       return this.error('exec', err instanceof Error ? err.message : String(err));
     }
   }
@@ -170,7 +178,7 @@ export class HubCore {
       // The checkpoint goes back with the question, so a caller that transferred its only
       // copy here can send it again with the bundle.
       if (!req.bundleBytes) return { kind: 'need-bundle', v: PROTOCOL_VERSION, bundle: req.bundle, checkpoint: req.checkpoint };
-      bundle = await loadBundle(req.bundleBytes);
+      bundle = await loadBundle(req.bundleBytes, { maxMemoryPages: this.limits.maxMemoryPages });
       if (bundle.hash !== req.bundle) return this.error('bundle-hash', `bundle bytes hash to ${bundle.hash}, not ${req.bundle}`);
       this.bundles.set(bundle.hash, bundle);
     }
@@ -181,7 +189,7 @@ export class HubCore {
     if (req.checkpoint) {
       // The request's bytes are this hub's own copy: the diff may point into them, and the
       // base is advanced in place (it is about to be replaced anyway).
-      const cp = decodeCheckpoint(req.checkpoint, { share: true });
+      const cp = decodeCheckpoint(req.checkpoint, { share: true, maxBytes: this.limits.maxCheckpointBytes });
       if (cp.kind === 'diff') {
         const base = this.bases.get(req.job);
         if (!base || base.id !== cp.base) return this.error('no-base', `job ${req.job}: got a diff against ${cp.base} but this hub holds ${base ? base.id : 'no base'}`);
@@ -193,7 +201,7 @@ export class HubCore {
       if (sent.bundle !== bundle.hash) return this.error('bundle-mismatch', 'checkpoint belongs to another bundle');
     }
     const services = this.servicesFor(req.job, req.input);
-    const x = (await this.takeSpare(req, module, sent)) ?? await FragmentExecutor.create(module, bundle.manifest, { seed: req.seed, services });
+    const x = (await this.takeSpare(req, module, sent)) ?? await FragmentExecutor.create(module, bundle.manifest, { seed: req.seed, services }, this.limits);
     if (sent) x.restore(sent);
     else x.start(req.entry, req.args ?? []);
     const every = req.migrateEvery;
@@ -214,6 +222,7 @@ export class HubCore {
     let owed = 0;
     let throttled = this.throttle() > 1;
     const opts = {
+      deadline: t0 + this.limits.deadlineMs,
       pauseAtYield: (n: number) => {
         const f = this.throttle();
         if (f > 1) {
@@ -240,7 +249,7 @@ export class HubCore {
       if (out.kind === 'paused' && storing) {
         // A periodic checkpoint: capture, hand it over to be stored, and run on in place.
         const cp = x.capture({ id: newCheckpointId(), bundle: bundle.hash, entry: req.entry, fragment: out.fragment, paused: true }, { view: true });
-        hooks.onStored!(encodeCheckpoint(cp), x.yields);
+        hooks.onStored!(encodeCheckpoint(cp, { maxBytes: this.limits.maxCheckpointBytes }), x.yields);
         lastStore = performance.now();
         x.resumeInPlace();
         out = x.run(out.fragment, opts);
@@ -268,7 +277,7 @@ export class HubCore {
     // The instance is done with: read its memory in place, and keep the new base in the
     // old base's buffer when the size is unchanged (a fresh large buffer faults on every page).
     const live = x.capture({ id: newCheckpointId(), bundle: bundle.hash, entry: req.entry, fragment, paused: out.kind === 'paused' }, { view: true });
-    const checkpoint = encodeCheckpoint(sent && !req.full ? diffCheckpoint(sent, live, live.id, { share: true }) : live, { headroom: this.opts.headroom });
+    const checkpoint = encodeCheckpoint(sent && !req.full ? diffCheckpoint(sent, live, live.id, { share: true }) : live, { headroom: this.opts.headroom, maxBytes: this.limits.maxCheckpointBytes });
     const memory = sent && sent.memory.length === live.memory.length ? sent.memory : new Uint8Array(live.memory.length);
     memory.set(live.memory);
     const after: Checkpoint = { ...live, memory };

@@ -111,7 +111,13 @@ export function decodeMessage(bytes: Uint8Array): Message {
   }
   if (at !== bytes.byteLength) throw new ProtocolError('malformed', `${bytes.byteLength - at} unexpected bytes after the message`);
   if (typeof m.kind !== 'string') throw new ProtocolError('malformed', "message has no 'kind'");
-  if (m.v !== PROTOCOL_VERSION) throw new ProtocolError('version', `protocol version ${String(m.v)} is not supported (this build speaks ${PROTOCOL_VERSION})`);
+  if (m.v !== PROTOCOL_VERSION) throw new ProtocolError('version', `protocol version ${describe(m.v)} is not supported (this build speaks ${PROTOCOL_VERSION})`);
   if (!MESSAGE_KINDS.has(m.kind)) throw new ProtocolError('unknown-kind', `unknown message kind '${m.kind}'`);
   return m as Message;
+}
+
+/** A decoded value for a message, safely: String() throws on a map whose toString is not a function. */
+function describe(v: unknown): string {
+  if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return String(v);
+  return Array.isArray(v) ? 'an array' : v instanceof Uint8Array ? `${v.byteLength} bytes` : 'a map';
 }

@@ -85,7 +85,7 @@ type Meta = Omit<CheckpointDiff, 'kind' | 'base' | 'pages'> & {
  * # Errors
  * CheckpointError 'malformed' if `cp` violates the schema that `decodeCheckpoint`
  * enforces (so nothing is written that could not be read back); 'too-large' if the
- * data exceeds the u32 length field.
+ * data exceeds the u32 length field, or the checkpoint would be longer than `maxBytes`.
  */
 export interface EncodeCheckpointOptions {
   /**
@@ -94,6 +94,12 @@ export interface EncodeCheckpointOptions {
    * message. @default 0
    */
   headroom?: number;
+  /**
+   * Refuse ('too-large') to write a checkpoint longer than this, before allocating it: a
+   * hub captures no more than it would accept (SandboxLimits.maxCheckpointBytes).
+   * @default no limit beyond the format's
+   */
+  maxBytes?: number;
 }
 
 export function encodeCheckpoint(cp: AnyCheckpoint, opts: EncodeCheckpointOptions = {}): Uint8Array {
@@ -166,6 +172,10 @@ export function encodeCheckpoint(cp: AnyCheckpoint, opts: EncodeCheckpointOption
     ...(cp.output?.byteLength ? { output: asBuffer(cp.output) } : {}),
   };
   const metaBytes = cbor.encode(meta);
+  const total = CHECKPOINT_HEADER_BYTES + metaBytes.length + dataLength;
+  if (opts.maxBytes !== undefined && total > opts.maxBytes) {
+    throw new CheckpointError('too-large', `cannot encode checkpoint: it would be ${total} bytes, above the limit of ${opts.maxBytes} bytes; raise maxBytes (the sandbox's maxCheckpointBytes) if this size is expected`);
+  }
   const headroom = opts.headroom ?? 0;
   const out = uninitialized(headroom + CHECKPOINT_HEADER_BYTES + metaBytes.length + dataLength).subarray(headroom);
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
