@@ -68,23 +68,26 @@ test('a result signature binds the job, attempt, hub and bytes', () => {
 
 test('the engine discards a result not signed by the assigned hub for this attempt, and re-runs', async () => {
   const b = await loadBundle(new Uint8Array(readFileSync('build/test/seal-particles.wasm')));
-  const a = createIdentity();
-  const real = new HubCore('a');
+  const ids = Object.fromEntries(['a', 'b', 'c', 'd'].map((h) => [h, createIdentity()]));
+  const real = new HubCore('real');
   let submits = 0;
+  type Ran = Extract<HubReply, { kind: 'ran' }>;
+  const statement = (req: ExecRequest, r: Ran, hub: string, attempt = req.attempt!) => resultStatement({ job: req.job, attempt, hub, result: r.result!, yields: r.yields });
   const forgeries = [
-    (r: Extract<HubReply, { kind: 'ran' }>, req: ExecRequest) => ({ ...r, hub: 'a', sig: sign(createIdentity(), resultStatement({ job: req.job, attempt: req.attempt!, hub: 'a', result: r.result!, yields: r.yields })) }),
-    (r: Extract<HubReply, { kind: 'ran' }>, req: ExecRequest) => ({ ...r, hub: 'a', sig: sign(a, resultStatement({ job: req.job, attempt: req.attempt! + 1, hub: 'a', result: r.result!, yields: r.yields })) }),
-    (r: Extract<HubReply, { kind: 'ran' }>, req: ExecRequest) => ({ ...r, hub: 'z', sig: sign(a, resultStatement({ job: req.job, attempt: req.attempt!, hub: 'z', result: r.result!, yields: r.yields })) }),
+    (r: Ran, req: ExecRequest, hub: string) => ({ ...r, hub, sig: sign(createIdentity(), statement(req, r, hub)) }), // another key
+    (r: Ran, req: ExecRequest, hub: string) => ({ ...r, hub, sig: sign(ids[hub], statement(req, r, hub, req.attempt! + 1)) }), // another attempt
+    (r: Ran, req: ExecRequest, hub: string) => ({ ...r, hub: 'z', sig: sign(ids[hub], statement(req, r, 'z')) }), // a hub not assigned
   ];
-  // A transport whose hub runs the job for real, then answers with a forgery three times.
+  // A transport whose hubs run the job for real, then answer with a forgery three times
+  // (the engine stops using a hub that sent one, so four hubs).
   const t: Transport = {
-    hubs: () => [{ id: 'a', keys: a.public }],
+    hubs: () => Object.entries(ids).map(([id, k]) => ({ id, keys: k.public })),
     request: async () => ({ kind: 'ok', v: PROTOCOL_VERSION }),
-    async submit(_hub, req) {
+    async submit(hub, req) {
       const r = await real.handle({ ...req, bundleBytes: b.bytes });
       if (r.kind !== 'ran') return r;
       const forge = forgeries[submits++];
-      return forge ? forge(r, req) : { ...r, hub: 'a', sig: sign(a, resultStatement({ job: req.job, attempt: req.attempt!, hub: 'a', result: r.result!, yields: r.yields })) };
+      return forge ? forge(r, req, hub) : { ...r, hub, sig: sign(ids[hub], statement(req, r, hub)) };
     },
     async close() {},
   };
@@ -151,4 +154,21 @@ test.before(async () => {
   assert.is(r.status, 0, r.stderr);
 });
 
+
+
+test('--insecure hubs hand plain checkpoints over, hub to hub, and the result is the same', async () => {
+  const plainNs = await startNatsServer();
+  const pair = await Promise.all(['p1', 'p2'].map((n) => startHubProcess(plainNs.url, n, ['--slots', '1', '--no-gpu', '--insecure'])));
+  try {
+    const r = await runCli('weave', ['run', 'build/test/seal-particles.wasm', '500', '4000', '--nats', plainNs.url, '--migrate-every', '20000', '--json']);
+    assert.is(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { result: string; migrations: number };
+    assert.ok(out.migrations > 3, `migrations ${out.migrations}`);
+    const local = await runCli('weave', ['run', 'build/test/seal-particles.wasm', '500', '4000', '--hubs', '1']);
+    assert.is(out.result, local.stdout.trim());
+  } finally {
+    await Promise.all(pair.map((h) => h.stop('SIGKILL')));
+    await plainNs.stop();
+  }
+});
 test.run();

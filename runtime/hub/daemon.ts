@@ -331,6 +331,9 @@ export class HubDaemon {
     if (req.record !== undefined && (req.attempt ?? 0) < (this.fences.get(req.record) ?? 0)) {
       return { kind: 'error', v: PROTOCOL_VERSION, code: 'fenced', message: `job ${req.job}: a newer attempt has started` };
     }
+    // Byte fields other than the checkpoint may be views of the message's buffer, which goes
+    // to a slot when `owned` (detached here): they get buffers of their own first.
+    if (owned && req.input) req.input = new Uint8Array(req.input);
     const refused = this.unseal(req);
     if (refused) return refused;
     if (req.checkpoint && this.identity) owned = ownsAll(req.checkpoint);
@@ -454,7 +457,7 @@ export class HubDaemon {
       }
     }
     if (r.outcome !== 'paused' || !next || !checkpoint) return this.toEngine(req, r, { handovers });
-    const { args, bundleBytes, tag, ...rest } = req;
+    const { args, bundleBytes, tag, opened, ...rest } = req;
     const moveKey = movedTo === next.id ? this.moveKeys.get(req.job) : undefined;
     const keys = moveKey ? { ...req.keys, [next.id]: moveKey } : req.keys;
     let payload = checkpoint;
@@ -542,6 +545,7 @@ export class HubDaemon {
       throw e;
     }
     req.sealed = false;
+    req.opened = true;
     this.seqs.delete(req.job);
     this.seqs.set(req.job, { seq, client });
     if (this.seqs.size > MAX_SEQS) this.seqs.delete(this.seqs.keys().next().value!);
@@ -716,12 +720,13 @@ export class HubDaemon {
     // Bundle bytes go to a slot only when it asks (once per slot): it caches the compiled
     // module, and cloning a bundle into every request would cost more than the run.
     const onStored = req.storeEvery || req.storeEveryMs ? (cp: Uint8Array, yields: number) => this.keep(req, cp, yields) : undefined;
-    let reply = await thread.request({ ...req, checkpoint }, { onRestored, onStored, transfer: transfer(checkpoint) });
+    const { client, keys, ...fields } = req;
+    let reply = await thread.request({ ...fields, checkpoint }, { onRestored, onStored, transfer: transfer(checkpoint) });
     if (reply.kind === 'need-bundle') {
       const bytes = await this.fetchBundle(req);
       // The slot sent the checkpoint back with its question.
       const back = reply.checkpoint;
-      reply = await thread.request({ ...req, checkpoint: back, bundleBytes: bytes }, { onRestored, onStored, transfer: transfer(back) });
+      reply = await thread.request({ ...fields, checkpoint: back, bundleBytes: bytes }, { onRestored, onStored, transfer: transfer(back) });
     }
     if (reply.kind === 'error' && reply.code === 'no-base') this.jobSlot.delete(req.job);
     return reply;
@@ -838,8 +843,13 @@ function checkExec(m: Message): ExecRequest {
       throw bad('keys', 'a map of hub ids to 32-byte keys');
     }
   }
-  // A tag is a hub's own business: none from outside.
+  // Keys are kept past the message (sealing replies, hand-overs): copies, not views of its
+  // buffer, which may be handed to a slot.
+  if (m.client) { const c = m.client as { sign: Uint8Array; seal: Uint8Array }; m.client = { sign: new Uint8Array(c.sign), seal: new Uint8Array(c.seal) }; }
+  if (m.keys) m.keys = Object.fromEntries(Object.entries(m.keys as Record<string, Uint8Array>).map(([id, v]) => [id, new Uint8Array(v)]));
+  // A tag, and whether a checkpoint was unsealed, are a hub's own business: none from outside.
   delete m.tag;
+  delete m.opened;
   for (const f of ['replyTo', 'progress'] as const) {
     if (m[f] !== undefined && (typeof m[f] !== 'string' || !(m[f] as string).startsWith('_INBOX.'))) throw bad(f, "an '_INBOX.' subject");
   }

@@ -189,7 +189,7 @@ export class HubCore {
     if (req.checkpoint) {
       // The request's bytes are this hub's own copy: the diff may point into them, and the
       // base is advanced in place (it is about to be replaced anyway).
-      const cp = decodeCheckpoint(req.checkpoint, { share: true, maxBytes: this.limits.maxCheckpointBytes });
+      const cp = decodeCheckpoint(req.checkpoint, { share: true, maxBytes: this.limits.maxCheckpointBytes, authenticated: req.opened });
       if (cp.kind === 'diff') {
         const base = this.bases.get(req.job);
         if (!base || base.id !== cp.base) return this.error('no-base', `job ${req.job}: got a diff against ${cp.base} but this hub holds ${base ? base.id : 'no base'}`);

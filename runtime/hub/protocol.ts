@@ -61,6 +61,8 @@ export interface ExecRequest {
   attempt?: number;
   /** Internal to a hub: which run a slot may be asked to pause (move, fence). */
   tag?: number;
+  /** Internal to a hub: the checkpoint was unsealed (AEAD-authenticated): no CRC needed. */
+  opened?: boolean;
   /**
    * Sealing (runtime/net/seal.ts): `checkpoint` is sealed from `from` (a hub, whose
    * sealing key is in `keys`) or from the engine (`client`) to this hub, with sequence

@@ -42,6 +42,12 @@ export interface DecodeCheckpointOptions {
    * `bytes` and keeps it unchanged while it uses the diff. @default false
    */
   share?: boolean;
+  /**
+   * Skip the CRC-32: the bytes were just authenticated by something stronger (an AEAD
+   * tag, runtime/net/seal.ts), so corruption is already ruled out. Every structural check
+   * still runs. @default false
+   */
+  authenticated?: boolean;
 }
 
 const WASM_PAGE_BYTES = 65536;
@@ -255,7 +261,7 @@ export function decodeCheckpoint(bytes: Uint8Array, options?: DecodeCheckpointOp
   if (declared < available) {
     throw new CheckpointError('malformed', `checkpoint has ${available - declared} unexpected bytes after its ${declared} bytes of meta and data; pass exactly one encoded checkpoint`);
   }
-  if (crc32(bytes.subarray(CHECKPOINT_HEADER_BYTES)) !== view.getUint32(CRC_AT)) {
+  if (!options?.authenticated && crc32(bytes.subarray(CHECKPOINT_HEADER_BYTES)) !== view.getUint32(CRC_AT)) {
     throw new CheckpointError('checksum', 'checkpoint checksum mismatch: the meta and data do not match their CRC-32, so the bytes were corrupted; fetch the checkpoint again');
   }
   const metaStart = CHECKPOINT_HEADER_BYTES;
