@@ -148,6 +148,8 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
       bundleSent = true;
 
       let holder = route[0];
+      // Not awaited: the owner is for people and tools reading the record, not for safety.
+      if (jobs) void jobs.own(job, attempt, holder).catch(() => undefined);
       let bytesIn = req.checkpoint?.byteLength ?? 0;
       stats.bytesMoved += bytesIn;
       /** The fragment it is in now, as hand-overs report it (display only). */

@@ -51,8 +51,11 @@ export interface JobRecord {
   state: JobState;
   /** The current attempt; hubs of older attempts cannot commit. */
   attempt: number;
-  /** The stored checkpoint key (`<job>.<attempt>`) the current attempt started from, if any. */
+  /** The stored checkpoint key (`<job>.<attempt>`) the current attempt started from, if any;
+   *  the attempt's own newest stored checkpoint is under `<job>.<attempt>`. */
   from?: string;
+  /** The hub the current attempt was sent to (it may have moved on since: adverts say). */
+  owner?: string;
   /** When done: the result bytes, and who committed them. */
   result?: Uint8Array;
   /** The job's output, inline when small; `outputStored` when in the object store. */
@@ -128,6 +131,11 @@ export class JobStore {
       if (rec.state !== 'running' || rec.attempt !== from) return undefined;
       return { ...rec, attempt: to, from: startKey, updatedAt: Date.now() };
     });
+  }
+
+  /** Record the hub attempt `attempt` was sent to (a no-op once another attempt started). */
+  async own(job: string, attempt: number, hub: string): Promise<void> {
+    await this.change(job, (rec) => (rec.state === 'running' && rec.attempt === attempt ? { ...rec, owner: hub, updatedAt: Date.now() } : undefined));
   }
 
   /** Commit the result of `attempt`: only once per job, only by its current attempt. */

@@ -47,9 +47,12 @@ export interface CheckpointStore {
 
 export const CHECKPOINT_BUCKET = 'weave-checkpoints';
 
-/** JetStream errors that pass on their own: a stream without a leader yet (a cluster
- *  creating it, or electing after a server was lost), a server restarting. */
-const TRANSIENT = /timeout|503|temporarily unavailable|no responders|leader/i;
+/**
+ * JetStream errors that pass on their own: a stream without a leader yet (a cluster
+ * creating it, or electing after a server was lost), a server restarting. Not '503' (no
+ * responders): that is a server without JetStream, and waiting does not change it.
+ */
+const TRANSIENT = /timeout|temporarily unavailable|leader/i;
 
 /**
  * Run a JetStream operation, retrying the transient failures for up to `patienceMs`

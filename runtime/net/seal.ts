@@ -75,6 +75,11 @@ function derive(mine: Identity, peer: Uint8Array, job: string, sender: Uint8Arra
   return k;
 }
 
+/** The key of an anonymous seal: from the ephemeral-to-recipient secret, per job. */
+function anonKey(shared: Buffer, ephPub: Uint8Array, recipient: Uint8Array, job: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', shared, Buffer.from(job), Buffer.from(`weave-seal-v${VERSION}|${MODE_ANON}|${hex(ephPub)}|${hex(recipient)}`), 32));
+}
+
 function encrypt(key: Buffer, ctx: SealContext, plain: Uint8Array, header: Buffer, headroom: number): Uint8Array {
   const nonce = randomBytes(NONCE);
   const c = createCipheriv('aes-256-gcm', key, nonce);
@@ -130,8 +135,7 @@ export function sealAnon(recipient: Uint8Array, ctx: SealContext, plain: Uint8Ar
   const eph = generateKeyPairSync('x25519');
   const ephPub = eph.publicKey.export({ type: 'spki', format: 'der' }).subarray(-32);
   const shared = diffieHellman({ privateKey: eph.privateKey, publicKey: publicKey('seal', recipient) });
-  const key = Buffer.from(hkdfSync('sha256', shared, Buffer.from(ctx.job), Buffer.from(`weave-seal-v${VERSION}|${MODE_ANON}|${hex(ephPub)}|${hex(recipient)}`), 32));
-  return encrypt(key, ctx, plain, Buffer.concat([Buffer.from([MAGIC, VERSION, MODE_ANON]), ephPub]), 0);
+  return encrypt(anonKey(shared, ephPub, recipient, ctx.job), ctx, plain, Buffer.concat([Buffer.from([MAGIC, VERSION, MODE_ANON]), ephPub]), 0);
 }
 
 /** Open what was sealed to `me` with sealAnon. Throws SealError. */
@@ -139,8 +143,7 @@ export function openAnon(me: Identity, ctx: SealContext, box: Uint8Array): Uint8
   if (header(box) !== MODE_ANON || box.byteLength < 35) throw new SealError('malformed', 'expected an anonymously sealed checkpoint');
   const ephPub = box.subarray(3, 35);
   const shared = diffieHellman({ privateKey: me.sealKey, publicKey: publicKey('seal', ephPub) });
-  const key = Buffer.from(hkdfSync('sha256', shared, Buffer.from(ctx.job), Buffer.from(`weave-seal-v${VERSION}|${MODE_ANON}|${hex(ephPub)}|${hex(me.public.seal)}`), 32));
-  return decrypt(key, ctx, box, 35);
+  return decrypt(anonKey(shared, ephPub, me.public.seal, ctx.job), ctx, box, 35);
 }
 
 /** What a stored checkpoint of job key `job` is sealed to (its place and yields are inside it). */
