@@ -12,7 +12,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { NatsError } from 'nats';
 import { runCli, startHubProcess, startNatsServer, type HubProcess, type NatsServer } from './helpers/nats-server.js';
-import { connectNats } from '../runtime/net/index.js';
+import { connectNats, createIdentity, sealTo, sign, resultStatement, decodeMessage, encodeMessage } from '../runtime/net/index.js';
+import { connectMesh, HubCore } from '../runtime/hub/index.js';
+import { loadBundle } from '../runtime/exec/index.js';
+import { PROTOCOL_VERSION, type ExecRequest, type HubReply } from '../runtime/hub/protocol.js';
 
 const test = suite('secure');
 const MODULE = 'build/test/secure-particles.wasm';
@@ -113,6 +116,67 @@ test('a job runs end to end over TLS with nkeys and JetStream checkpoints, with 
   const listed = await runCli('weave', ['hubs', '--nats', url(), '--json'], env);
   assert.is(listed.status, 0, listed.stderr);
   assert.equal(JSON.parse(listed.stdout).map((h: { id: string }) => h.id), ['sa', 'sb']);
+});
+
+test('over TLS with nkeys, a hub refuses a tampered or replayed checkpoint and runs a sealed one', async () => {
+  if (skipped()) return;
+  const b = await loadBundle(new Uint8Array(readFileSync(MODULE)));
+  const mesh = await connectMesh({ nats: url(), tlsCa: file('ca.pem'), tlsCert: file('client-c-cert.pem'), tlsKey: file('client-c-key.pem'), nkey: file('client-c.nk') });
+  try {
+    const keys = mesh.hubs().find((h) => h.id === 'sa')?.keys;
+    assert.ok(keys, 'hub sa advertises its keys');
+    const fragment = b.manifest.entries[0].fragments[0];
+    const paused = await new HubCore('maker').handle({ kind: 'exec', v: PROTOCOL_VERSION, job: 'm', bundle: b.hash, bundleBytes: b.bytes, entry: 'simulate', fragment, args: [100, 200], migrateEvery: 300, stay: true, full: true });
+    assert.is(paused.kind === 'ran' && paused.outcome, 'paused');
+    const { checkpoint, fragment: at } = paused as Extract<HubReply, { kind: 'ran' }>;
+    const me = createIdentity();
+    const exec = (job: string, cp: Uint8Array): ExecRequest => ({
+      kind: 'exec', v: PROTOCOL_VERSION, job, bundle: b.hash, bundleBytes: b.bytes, entry: 'simulate', fragment: at, checkpoint: cp, sealed: true,
+      migrateEvery: 0, stay: true, full: true, attempt: 0, client: me.public, keys: { sa: keys!.seal },
+    });
+    const sealed = (job: string) => sealTo(me, keys!.seal, { job, attempt: 0, fragment: at, seq: 0, bundle: b.hash, from: 'engine', to: 'sa' }, checkpoint!);
+    const codeOf = (r: HubReply) => (r.kind === 'error' ? r.code : r.kind === 'ran' ? r.outcome : r.kind);
+    const tampered = sealed('t.0');
+    tampered[100] ^= 0x80;
+    assert.is(codeOf(await mesh.request('sa', exec('t.0', tampered))), 'seal-tampered');
+    const good = exec('g.0', sealed('g.0'));
+    assert.is(codeOf(await mesh.request('sa', good)), 'done');
+    assert.is(codeOf(await mesh.request('sa', good)), 'seal-replayed');
+    assert.is(codeOf(await mesh.request('sa', exec('h.0', sealed('g.0')))), 'seal-tampered', 'replayed into another job');
+  } finally {
+    await mesh.close();
+  }
+});
+
+test("a rogue with hub sb's stolen credentials answers for it with a forged result; the engine discards it", async () => {
+  if (skipped()) return;
+  const embedded = await runCli('weave', ['run', MODULE, ...ARGS]);
+  // The rogue listens on sb's exec subject too (its permissions allow it: the seed is sb's)
+  // and, on the first hand-over to sb, sends the engine a result of its own, "from sb".
+  const rogue = await connectNats(url(), { name: 'rogue', tlsCa: file('ca.pem'), tlsCert: file('hub-sb-cert.pem'), tlsKey: file('hub-sb-key.pem'), nkey: file('hub-sb.nk') });
+  let forged = 0;
+  rogue.subscribe('weave.hub.sb.exec', {
+    callback: (_err, msg) => {
+      try {
+        const m = decodeMessage(msg.data);
+        if (m.kind !== 'exec' || typeof m.replyTo !== 'string' || forged) return;
+        forged++;
+        const result = new Uint8Array(8).fill(0x42);
+        const sig = sign(createIdentity(), resultStatement({ job: String(m.job), attempt: Number(m.attempt ?? 0), hub: 'sb', result, yields: 1 }));
+        rogue.publish(m.replyTo, encodeMessage({ kind: 'ran', v: PROTOCOL_VERSION, outcome: 'done', fragment: -1, result, execMs: 1, yields: 1, hub: 'sb', sig }));
+      } catch { /* a part of a larger message: not what the rogue waits for */ }
+    },
+  });
+  try {
+    const r = await runCli('weave', ['run', MODULE, ...ARGS, '--nats', url(), ...tls('client-c'), '--nkey', file('client-c.nk'), '--migrate-every', '5000', '--json']);
+    assert.is(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.is(forged, 1, 'the rogue sent its forgery');
+    assert.is(out.result, embedded.stdout.trim(), 'the forged result was not taken');
+    assert.ok(out.retries >= 1, `the engine discarded it and re-ran (retries ${out.retries})`);
+  } finally {
+    await rogue.close();
+  }
 });
 
 test.run();
