@@ -8,7 +8,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdirSync, readFileSync } from 'node:fs';
 import {
-  createIdentity, openAnon, openFrom, resultStatement, sealAnon, sealTo, sign, verify, SealError, type SealContext,
+  createIdentity, openAnon, openFrom, resultStatement, sealAnon, sealTo, sign, verify, SealError, decodeMessage, encodeMessage, type SealContext,
 } from '../runtime/net/index.js';
 import { HubCore, connectMesh, runJob, type Transport } from '../runtime/hub/index.js';
 import { loadBundle, type LoadedBundle } from '../runtime/exec/index.js';
@@ -136,6 +136,12 @@ test('a live hub refuses plain, altered, replayed and misdirected checkpoints, t
     assert.is(ran.kind === 'ran' && ran.outcome, 'done', JSON.stringify(ran).slice(0, 200));
     assert.ok(ran.kind === 'ran' && ran.sig && verify(keys.sign, resultStatement({ job: 'ok.0', attempt: 0, hub: 'sealed', result: ran.result!, yields: ran.yields }), ran.sig), 'signed by the hub');
     assert.is(errorCode(await mesh.request('sealed', good)), 'seal-replayed');
+    // The bundle: sealed to the hub it was given to, and to nobody else.
+    const ask = async (hub: string) => decodeMessage(await mesh.wire.request(`weave.client.${mesh.clientId}.bundle`, encodeMessage({ kind: 'bundle', v: PROTOCOL_VERSION, hash: b.hash, hub })));
+    const mine = await ask('sealed');
+    assert.is(mine.kind, 'bundle-bytes');
+    assert.ok(mine.sealed && !Buffer.from(mine.bytes as Uint8Array).equals(Buffer.from(b.bytes)), 'sealed, not the plain module');
+    assert.is((await ask('stranger')).code, 'not-yours');
     assert.match(hub.log(), /refused a checkpoint/);
   } finally {
     await mesh.close();

@@ -19,7 +19,7 @@ import type { NatsConnection, Subscription } from 'nats';
 import {
   connectNats, natsAuthOf, type NatsAuth, Wire, decodeMessage, encodeMessage, ProtocolError, type Message, ADVERT_SUBJECT, DATA_QUEUE, dataSubject, checkpointStore, type CheckpointStore,
   DISCOVER_SUBJECT, FENCE_SUBJECT, execSubject, isSubjectToken, pingSubject, openJobStore, type JobStore, type CommitOutcome,
-  createIdentity, sign, resultStatement, sealTo, openFrom, sealAnon, storedContext, SealError, type Identity, type SealContext,
+  createIdentity, sign, resultStatement, sealTo, openFrom, sealAnon, openAnon, storedContext, bundleContext, SealError, type Identity, type SealContext,
 } from '../net/index.js';
 import { HubThread } from './hub-thread.js';
 import { calibrateSpeed, detectCapabilities } from './capabilities.js';
@@ -765,8 +765,10 @@ export class HubDaemon {
     let why = 'the request names no origin';
     if (req.origin) {
       try {
-        const reply = decodeMessage(await this.wire.request(req.origin, encodeMessage({ kind: 'bundle', v: PROTOCOL_VERSION, hash: req.bundle }), { timeoutMs: 30_000 })) as unknown as BundleReply;
-        if (reply.kind === 'bundle-bytes' && reply.bytes instanceof Uint8Array) got = reply.bytes;
+        const reply = decodeMessage(await this.wire.request(req.origin, encodeMessage({ kind: 'bundle', v: PROTOCOL_VERSION, hash: req.bundle, hub: this.id }), { timeoutMs: 30_000 })) as unknown as BundleReply;
+        if (reply.kind === 'bundle-bytes' && reply.bytes instanceof Uint8Array) {
+          got = reply.sealed && this.identity ? openAnon(this.identity, bundleContext(req.bundle, this.id), reply.bytes) : reply.bytes;
+        }
         else why = `origin ${req.origin} did not send it: ${'message' in reply ? reply.message : reply.kind}`;
       } catch (e) {
         if (req.record === undefined) throw e;

@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import type { NatsConnection, Subscription } from 'nats';
 import {
   connectNats, natsAuthOf, type NatsAuth, Wire, decodeMessage, encodeMessage, ProtocolError, type Message, ADVERT_SUBJECT,
-  DISCOVER_SUBJECT, FENCE_SUBJECT, bundleSubject, execSubject, pingSubject, checkpointStore, type CheckpointStore, openJobStore, type JobStore,
+  DISCOVER_SUBJECT, FENCE_SUBJECT, sealAnon, bundleContext, bundleSubject, execSubject, pingSubject, checkpointStore, type CheckpointStore, openJobStore, type JobStore,
 } from '../net/index.js';
 import { PROTOCOL_VERSION, type ExecRequest, type HubAdvert, type HubReply, type HubRequest, type ProgressEvent } from './protocol.js';
 import type { HubInfo, Transport } from './transport.js';
@@ -40,7 +40,8 @@ const STORE_PATIENCE_MS = 15_000;
 
 export class NatsMesh implements Transport {
   private readonly seen = new Map<string, Seen>();
-  private readonly served = new Map<string, Uint8Array>();
+  /** Bundles this client serves, and the hubs it gave their jobs to (only those may fetch them). */
+  private readonly served = new Map<string, { bytes: Uint8Array; hubs: Set<string> }>();
   private readonly subs: Subscription[] = [];
   readonly wire: Wire;
   readonly clientId = randomBytes(6).toString('hex');
@@ -148,7 +149,9 @@ export class NatsMesh implements Transport {
     if (req.kind === 'exec') {
       // Bundles travel by fetch from this client, never inside the request.
       const { bundleBytes, ...rest } = req;
-      if (bundleBytes) this.served.set(req.bundle, bundleBytes);
+      if (bundleBytes && !this.served.has(req.bundle)) this.served.set(req.bundle, { bytes: bundleBytes, hubs: new Set() });
+      const served = this.served.get(req.bundle);
+      for (const h of req.route ?? [hub]) served?.hubs.add(h);
       msg = { ...rest, origin: bundleSubject(this.clientId) };
     }
     const ctl = new AbortController();
@@ -228,6 +231,8 @@ export class NatsMesh implements Transport {
   async move(hub: string, key: string, to: string): Promise<boolean> {
     try {
       const sealKey = this.seen.get(to)?.advert.keys?.seal;
+      // The hub it moves to may need the bundle: it may fetch it now.
+      for (const s of this.served.values()) if (s.hubs.has(hub)) s.hubs.add(to);
       const raw = await this.wire.request(execSubject(hub), encodeMessage({ kind: 'move', v: PROTOCOL_VERSION, job: key, to, key: sealKey }), { timeoutMs: SMALL_REQUEST_TIMEOUT_MS });
       return decodeMessage(raw).kind === 'ok';
     } catch {
@@ -268,9 +273,16 @@ export class NatsMesh implements Transport {
   private async serveBundle(bytes: Uint8Array): Promise<Uint8Array> {
     try {
       const m = decodeMessage(bytes);
-      const b = typeof m.hash === 'string' ? this.served.get(m.hash) : undefined;
-      if (m.kind === 'bundle' && b) return encodeMessage({ kind: 'bundle-bytes', v: PROTOCOL_VERSION, hash: m.hash as string, bytes: b });
-      return encodeMessage({ kind: 'error', v: PROTOCOL_VERSION, code: 'no-bundle', message: `this client does not serve bundle ${String(m.hash).slice(0, 12)}` });
+      const s = typeof m.hash === 'string' ? this.served.get(m.hash) : undefined;
+      if (m.kind !== 'bundle' || !s) return encodeMessage({ kind: 'error', v: PROTOCOL_VERSION, code: 'no-bundle', message: `this client does not serve bundle ${String(m.hash).slice(0, 12)}` });
+      // Sealed to the asking hub's advertised key, and only for a hub a job of this bundle
+      // was given to: the module is as private as the checkpoints. Hubs without keys
+      // (--insecure) get it plain.
+      const hub = typeof m.hub === 'string' ? m.hub : '';
+      const key = this.seen.get(hub)?.advert.keys?.seal;
+      if (!s.hubs.has(hub)) return encodeMessage({ kind: 'error', v: PROTOCOL_VERSION, code: 'not-yours', message: `hub ${hub} was given no job of bundle ${String(m.hash).slice(0, 12)}` });
+      const out = key ? sealAnon(key, bundleContext(m.hash as string, hub), s.bytes) : s.bytes;
+      return encodeMessage({ kind: 'bundle-bytes', v: PROTOCOL_VERSION, hash: m.hash as string, bytes: out, sealed: key ? true : undefined });
     } catch (e) {
       return encodeMessage({ kind: 'error', v: PROTOCOL_VERSION, code: 'bad-message', message: (e as Error).message });
     }

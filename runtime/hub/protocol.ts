@@ -178,5 +178,6 @@ export interface HubAdvert {
 }
 
 /** Asks a client for the bytes of a bundle it submitted. */
-export interface BundleRequest { kind: 'bundle'; v: number; hash: string }
-export type BundleReply = { kind: 'bundle-bytes'; v: number; hash: string; bytes: Uint8Array } | { kind: 'error'; v: number; code: string; message: string };
+/** `hub`: who asks; the client seals the bytes to that hub's advertised key. */
+export interface BundleRequest { kind: 'bundle'; v: number; hash: string; hub?: string }
+export type BundleReply = { kind: 'bundle-bytes'; v: number; hash: string; bytes: Uint8Array; sealed?: boolean } | { kind: 'error'; v: number; code: string; message: string };

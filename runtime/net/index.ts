@@ -12,4 +12,4 @@ export { FENCE_SUBJECT, ADVERT_SUBJECT, DISCOVER_SUBJECT, DATA_QUEUE, execSubjec
 export { sharedValue, checkpointStore, CHECKPOINT_BUCKET, type SharedValue, type CheckpointStore } from './kv.js';
 export { openJobStore, JobStore, JobRecordMissing, JOBS_BUCKET, JOB_DATA_BUCKET, type JobRecord, type JobState, type CommitOutcome } from './jobs.js';
 export { createIdentity, loadOrCreateIdentity, defaultIdentityPath, sign, verify, resultStatement, type Identity, type PublicIdentity } from './identity.js';
-export { sealTo, openFrom, sealAnon, openAnon, isSealed, storedContext, SealError, SEAL_OVERHEAD, type SealContext, type SealErrorCode } from './seal.js';
+export { sealTo, openFrom, sealAnon, openAnon, isSealed, storedContext, bundleContext, SealError, SEAL_OVERHEAD, type SealContext, type SealErrorCode } from './seal.js';

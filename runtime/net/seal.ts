@@ -151,6 +151,11 @@ export function storedContext(job: string, attempt: number, bundle: string): Sea
   return { job, attempt, fragment: 0, seq: 0, bundle, from: 'store', to: 'engine' };
 }
 
+/** What a bundle served to hub `hub` is sealed to. */
+export function bundleContext(hash: string, hub: string): SealContext {
+  return { job: `bundle:${hash}`, attempt: 0, fragment: 0, seq: 0, bundle: hash, from: 'engine', to: hub };
+}
+
 /** True when `bytes` is a sealed checkpoint frame (not a plain one, whose magic differs). */
 export function isSealed(bytes: Uint8Array): boolean {
   return bytes.byteLength >= 3 && bytes[0] === MAGIC && bytes[1] === VERSION;
