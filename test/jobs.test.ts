@@ -6,7 +6,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { cases, plainResult, valueBytes } from './helpers/programs.js';
 import { runCli, startHubProcess, startNatsServer, type HubProcess, type NatsServer } from './helpers/nats-server.js';
@@ -130,6 +130,18 @@ test('client and hub both die; --attach takes the job over from its stored check
   assert.is(commits(run.job), 1, 'committed once');
   hubs = hubs.filter((h) => h !== victim);
   hubs.push(await startHubProcess(ns.url, 'j3', ['--slots', '1', '--no-gpu']));
+});
+
+test('on a terminal weave run shows a progress line; piped, stdout is the result alone', async () => {
+  if (spawnSync('script', ['--version']).error) return console.log('  jobs: progress line skipped: no `script` (util-linux) to give weave run a terminal');
+  const args = [MODULE, '1000', '12000', '--nats', ns.url, '--checkpoint-every', '100ms'];
+  const tty = spawnSync('script', ['-qfec', [process.execPath, 'dist/cli/weave.js', 'run', ...args].join(' '), '/dev/null'], { encoding: 'utf8', timeout: 60_000 });
+  assert.is(tty.status, 0, tty.stdout);
+  assert.match(tty.stdout, /\r\x1b\[2Kweave: [0-9a-f]{8} on j\d · fragment \d+\/\d+ · \d+ yields · [1-9]\d* checkpoints · \d+ migrations · [\d.]+ s/);
+  const piped = await runCli('weave', ['run', ...args]);
+  assert.is(piped.status, 0, piped.stderr);
+  assert.match(piped.stdout, /^[\d.e+-]+\n$/, 'only the result on stdout');
+  assert.not.match(piped.stderr, /\x1b/, 'no progress line when stderr is not a terminal');
 });
 
 test('--attach with an unknown job id fails with a clear message and exit 2', async () => {
