@@ -1,0 +1,39 @@
+/**
+ * Every `--help` is true: each flag a command's help lists on an option line exists, and
+ * each flag a command takes is listed. (Flags named in prose, like "give --nats", are not
+ * counted: only lines that start with the flag.)
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Command } from '../cli/command.js';
+import { build } from '../cli/commands/build.js';
+import { hubStart } from '../cli/commands/hub-start.js';
+import { hubs } from '../cli/commands/hubs.js';
+import { inspect } from '../cli/commands/inspect.js';
+import { policy } from '../cli/commands/policy.js';
+import { run } from '../cli/commands/run.js';
+
+const test = suite('help');
+
+/** Flags on the option lines of a help text: lines that start (indented) with `-x, --name` or `--name`. */
+function documented(help: string): Set<string> {
+  const flags = new Set<string>();
+  for (const line of help.split('\n')) {
+    if (!/^\s+(-\w,\s*)?--[a-z]/.test(line)) continue;
+    // An option line may name several flags ("--a X, --b Y") before its description.
+    const head = line.trim().split(/\s{2,}/)[0];
+    for (const m of head.matchAll(/--([a-z0-9][a-z0-9-]*)/g)) flags.add(m[1]);
+  }
+  return flags;
+}
+
+for (const cmd of [build, hubStart, hubs, inspect, policy, run] as Command[]) {
+  test(`'${cmd.name}': the help lists exactly the flags it takes`, () => {
+    const takes = new Set([...Object.keys(cmd.options), 'help']);
+    const listed = documented(cmd.help);
+    assert.equal([...listed].filter((f) => !takes.has(f)).sort(), [], 'listed but not taken');
+    assert.equal([...takes].filter((f) => !listed.has(f)).sort(), [], 'taken but not listed');
+  });
+}
+
+test.run();
