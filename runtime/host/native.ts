@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scalarKernels } from './simd-scalar.js';
+import { xorshift32 as prng } from '../policy/random.js';
 
 /**
  * The `simd` interface of wit/weave-host.wit over one memory: x, y, a, b, c are absolute
@@ -111,16 +112,8 @@ function check(kernels: SimdKernels): string | undefined {
 
 // ---- self-test --------------------------------------------------------------------------
 
-/** xorshift32: the same data every run, so a mismatch can be reproduced (also the tests' and the bench's data). */
-export function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13; s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
-    return s;
-  };
-}
+/** The same data every run, so a mismatch can be reproduced (also the tests' and the bench's data). */
+export { prng };
 
 /** Fills `bytes` with mostly ordinary values and some NaN, ±Inf, -0 and subnormals. */
 function fillSpecial(bytes: Uint8Array, rand: () => number): void {

@@ -328,9 +328,7 @@ export class HubDaemon {
     if (this.state === 'draining' || this.state === 'stopped') {
       return { kind: 'error', v: PROTOCOL_VERSION, code: 'draining', message: `hub ${this.id} is draining; place the fragment elsewhere` };
     }
-    if (req.record !== undefined && (req.attempt ?? 0) < (this.fences.get(req.record) ?? 0)) {
-      return { kind: 'error', v: PROTOCOL_VERSION, code: 'fenced', message: `job ${req.job}: a newer attempt has started` };
-    }
+    if (this.isFenced(req)) return { kind: 'error', v: PROTOCOL_VERSION, code: 'fenced', message: `job ${req.job}: a newer attempt has started` };
     // Byte fields other than the checkpoint may be views of the message's buffer, which goes
     // to a slot when `owned` (detached here): they get buffers of their own first.
     if (owned && req.input) req.input = new Uint8Array(req.input);

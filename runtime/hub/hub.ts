@@ -215,30 +215,32 @@ export class HubCore {
     let lastStore = t0;
     /** Set when the pause at this yield is only to store a checkpoint. */
     let storing = false;
-    // The throttle is read at every yield point, so a long fragment slows down at once
-    // when it changes mid-run; the wait owed is paid once it reaches a millisecond
-    // (shorter waits are not kept precisely).
+    // The throttle and the clock are read every 256 yield points (a clock read costs about
+    // as much as a short stretch between two yield points), so a long fragment slows down
+    // soon after the throttle changes mid-run; the wait owed is paid once it reaches a
+    // millisecond (shorter waits are not kept precisely).
     let lastYield = t0;
     let owed = 0;
     let throttled = this.throttle() > 1;
     const opts = {
       deadline: t0 + this.limits.deadlineMs,
       pauseAtYield: (n: number) => {
-        const f = this.throttle();
-        if (f > 1) {
-          const now = performance.now();
-          // Throttled only from here on: the time run before it was set owes nothing.
-          if (!throttled) { throttled = true; lastYield = now; }
-          owed += (f - 1) * (now - lastYield);
-          // What a wait oversleeps is taken off the next one, so the factor holds on average.
-          if (owed >= 1) { const w0 = performance.now(); idle(owed); owed -= performance.now() - w0; }
-          lastYield = performance.now();
-        }
         storing = false;
+        const sample = (n & 255) === 0;
+        if (sample) {
+          const f = this.throttle();
+          if (f > 1) {
+            const now = performance.now();
+            // Throttled only from here on: the time run before it was set owes nothing.
+            if (!throttled) { throttled = true; lastYield = now; }
+            owed += (f - 1) * (now - lastYield);
+            // What a wait oversleeps is taken off the next one, so the factor holds on average.
+            if (owed >= 1) { const w0 = performance.now(); idle(owed); owed -= performance.now() - w0; }
+            lastYield = performance.now();
+          }
+        }
         if ((every > 0 && n % every === 0) || pause()) return true;
-        // By time, the clock is read every 256 yield points only: a read costs about as
-        // much as a short stretch between two yield points.
-        storing = (storeEvery > 0 && n % storeEvery === 0) || (storeMs > 0 && (n & 255) === 0 && performance.now() - lastStore >= storeMs);
+        storing = (storeEvery > 0 && n % storeEvery === 0) || (sample && storeMs > 0 && performance.now() - lastStore >= storeMs);
         return storing;
       },
     };

@@ -69,7 +69,11 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
   const touched = new Set<string>();
   /** The last full state the engine holds, encoded (as a hub sent it back). */
   let state: Uint8Array | undefined = resume?.state;
-  let fragment = state ? decodeCheckpoint(state).fragment : info.fragments[0];
+  // Decoded once: where the state is and how far it got (it may be many MiB).
+  const resumed = state ? decodeCheckpoint(state) : undefined;
+  let fragment = resumed ? resumed.fragment : info.fragments[0];
+  /** Yield count of `state` (0: the arguments). */
+  let stateYields = resumed?.yields ?? 0;
   let bundleSent = false;
   let failures = 0;
   const keys: string[] = [];
@@ -96,7 +100,7 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
   }
   opts.onStart?.(job);
   let over = false;
-  let lastStoredYields = state ? decodeCheckpoint(state).yields : 0;
+  let lastStoredYields = stateYields;
   /** The stored checkpoint `state` is (its attempt key), so a later attempt can find it. */
   let stateKey = resume?.stateKey;
 
@@ -239,19 +243,18 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
         // The newest checkpoint the lost attempt's hubs stored: any is later than the state
         // the attempt started from.
         const stored = storing ? openStored(me, key, attempt, bundle.hash, await transport.stored?.(key)) : undefined;
-        let fromYields = state ? decodeCheckpoint(state).yields : 0;
         if (stored) {
           // A stored checkpoint that does not decode is not used: the engine's own copy is.
           const cp = decodeOrUndefined(stored);
           if (cp?.kind === 'full' && cp.bundle === bundle.hash) {
             state = stored;
             fragment = cp.fragment;
-            fromYields = cp.yields;
+            stateYields = cp.yields;
             stateKey = key;
             restoredFromStore++;
           }
         }
-        recoveries.push({ hub: holder, attempt: attempt + 1, detectedAt, resumedAt: Date.now(), fromYields, lastStoredYields });
+        recoveries.push({ hub: holder, attempt: attempt + 1, detectedAt, resumedAt: Date.now(), fromYields: stateYields, lastStoredYields });
         continue;
       } finally {
         if (watch) clearInterval(watch);
@@ -285,6 +288,7 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
       stats.bytesMoved += reply.checkpoint!.byteLength;
       touched.add(holder);
       state = reply.checkpoint;
+      stateYields = cp.yields;
       stateKey = undefined;
       fragment = reply.fragment;
     }
