@@ -8,10 +8,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdirSync } from 'node:fs';
 import { cases, plainResult, valueBytes } from './helpers/programs.js';
-import { runCli, startHubProcess, startNatsServer, type HubProcess, type NatsServer } from './helpers/nats-server.js';
+import { hubWhere, runCli, startHubProcess, startNatsServer, type HubProcess, type NatsServer } from './helpers/nats-server.js';
 import { FragmentExecutor, loadBundle } from '../runtime/exec/index.js';
 import { buildBundle } from '../fragments/index.js';
-import { connectMesh } from '../runtime/hub/index.js';
 
 const test = suite('failover');
 let ns: NatsServer;
@@ -57,19 +56,10 @@ test('the hub running a long fragment is killed; the job restarts from its store
   const c = cases().find((x) => x.file === 'examples/particles.ts')!;
   const raw = [2000, 40_000];
   const job = runCli('weave', ['run', 'build/test/failover-particles.wasm', ...raw.map(String), '--nats', ns.url, '--checkpoint-every', '200', '--json']);
-  const mesh = await connectMesh({ nats: ns.url });
-  let busy: string | undefined;
-  try {
-    for (let i = 0; i < 60 && !busy; i++) {
-      await new Promise((r) => setTimeout(r, 250));
-      busy = (await mesh.discover({ settleMs: 50 })).find((a) => a.load.busy > 0)?.id;
-    }
-    assert.ok(busy, 'a hub advertised the running job');
-    // Let it store a few checkpoints first.
-    await new Promise((r) => setTimeout(r, 1500));
-  } finally {
-    await mesh.close();
-  }
+  const busy = await hubWhere(ns.url, (a) => a.load.busy > 0);
+  assert.ok(busy, 'a hub advertised the running job');
+  // Let it store a few checkpoints first.
+  await new Promise((r) => setTimeout(r, 1500));
   const victim = hubs.find((h) => h.name === busy)!;
   await victim.stop('SIGKILL');
   const r = await job;

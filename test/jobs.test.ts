@@ -9,8 +9,7 @@ import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { cases, plainResult, valueBytes } from './helpers/programs.js';
-import { runCli, startHubProcess, startNatsServer, type HubProcess, type NatsServer } from './helpers/nats-server.js';
-import { connectMesh } from '../runtime/hub/index.js';
+import { hubWhere, runCli, startHubProcess, startNatsServer, type HubProcess, type NatsServer } from './helpers/nats-server.js';
 import { connectNats, openJobStore } from '../runtime/net/index.js';
 
 const test = suite('jobs');
@@ -50,19 +49,7 @@ async function submit(args: string[]): Promise<{ kill: () => void; job: string; 
 }
 
 /** The hub advertising that it runs an attempt of `job`. */
-async function runningOn(job: string): Promise<string | undefined> {
-  const mesh = await connectMesh({ nats: ns.url });
-  try {
-    for (let i = 0; i < 60; i++) {
-      const a = (await mesh.discover({ settleMs: 50 })).find((x) => x.running?.some((k) => k.startsWith(`${job}.`)));
-      if (a) return a.id;
-      await sleep(200);
-    }
-    return undefined;
-  } finally {
-    await mesh.close();
-  }
-}
+const runningOn = (job: string) => hubWhere(ns.url, (a) => !!a.running?.some((k) => k.startsWith(`${job}.`)));
 
 const commits = (job: string) => hubs.map((h) => h.log().split('\n').filter((l) => l.includes('"msg":"result committed"') && l.includes(job)).length)
   .reduce((a, b) => a + b, 0);

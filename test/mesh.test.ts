@@ -9,9 +9,8 @@ import * as assert from 'uvu/assert';
 import { mkdirSync } from 'node:fs';
 import { connect } from 'nats';
 import { cases, plainResult, valueBytes, type Case } from './helpers/programs.js';
-import { runCli, startHubProcess, startNatsServer, type HubProcess, type NatsServer } from './helpers/nats-server.js';
+import { hubWhere, runCli, startHubProcess, startNatsServer, type HubProcess, type NatsServer } from './helpers/nats-server.js';
 import { decodeMessage, encodeMessage } from '../runtime/net/index.js';
-import { connectMesh } from '../runtime/hub/index.js';
 
 const MAX_PAYLOAD = 64 * 1024;
 const test = suite('mesh over nats');
@@ -130,16 +129,7 @@ test('a hub that goes silent mid-fragment (SIGSTOP) is declared lost; the job re
   const raw = [2000, 30_000];
   const job = runCli('weave', ['run', 'build/test/mesh-particles.wasm', ...raw.map(String), '--nats', ns.url, '--json']);
   // Find the hub running it from the adverts (they carry busy slots), then freeze it.
-  const mesh = await connectMesh({ nats: ns.url });
-  let busy: string | undefined;
-  try {
-    for (let i = 0; i < 40 && !busy; i++) {
-      await new Promise((r) => setTimeout(r, 250));
-      busy = (await mesh.discover({ settleMs: 50 })).find((a) => a.load.busy > 0)?.id;
-    }
-  } finally {
-    await mesh.close();
-  }
+  const busy = await hubWhere(ns.url, (a) => a.load.busy > 0);
   assert.ok(busy, 'a hub advertised the running job');
   const frozen = hubs.find((h) => h.name === busy)!;
   frozen.proc.kill('SIGSTOP');
@@ -172,12 +162,7 @@ test('SIGTERM drains: the running fragment pauses, resumes on another hub, the h
   await new Promise((r) => setTimeout(r, 300));
   const job = runCli('weave', ['run', 'build/test/mesh-particles.wasm', ...raw.map(String), '--nats', ns.url, '--json']);
   // Only once the job runs (on a or b) does c come up: it is where the job must end.
-  const mesh = await connectMesh({ nats: ns.url });
-  try {
-    for (let i = 0; i < 60 && !(await mesh.discover({ settleMs: 50 })).some((a) => a.load.busy > 0); i++) await new Promise((r) => setTimeout(r, 100));
-  } finally {
-    await mesh.close();
-  }
+  await hubWhere(ns.url, (a) => a.load.busy > 0, 6000);
   hubs[2] = await startHubProcess(ns.url, 'c', ['--slots', '2', '--label', 'name=c']);
   const codes = await Promise.all([hubs[0].stop('SIGTERM'), hubs[1].stop('SIGTERM')]);
   assert.equal(codes, [0, 0]);

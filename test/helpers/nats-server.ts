@@ -12,6 +12,8 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { connect } from 'nats';
+import { connectMesh } from '../../runtime/hub/index.js';
+import type { HubAdvert } from '../../runtime/hub/protocol.js';
 
 export interface NatsServer { url: string; port: number; stop(): Promise<void>; restart(): Promise<void> }
 
@@ -240,5 +242,22 @@ async function waitForJetStream(urls: string[], timeoutMs = 20_000): Promise<voi
     } finally {
       await nc.close();
     }
+  }
+}
+
+/**
+ * The first hub whose advert satisfies `want` (say, a busy slot: it runs the job), asking
+ * every 100 ms for up to `waitMs`; undefined when none did by then.
+ */
+export async function hubWhere(url: string, want: (a: HubAdvert) => boolean, waitMs = 15_000): Promise<string | undefined> {
+  const mesh = await connectMesh({ nats: url });
+  try {
+    for (const until = Date.now() + waitMs; Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
+      const a = (await mesh.discover({ settleMs: 50 })).find(want);
+      if (a) return a.id;
+    }
+    return undefined;
+  } finally {
+    await mesh.close();
   }
 }
