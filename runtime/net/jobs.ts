@@ -21,7 +21,10 @@
 import { Encoder } from 'cbor-x';
 import type { KV, NatsConnection, ObjectStore } from 'nats';
 import { TransportError } from '../hub/errors.js';
-import { patiently, withReplicas } from './kv.js';
+import { patiently as retrying, withReplicas } from './kv.js';
+
+/** The job buckets have opened: a 503 from them is a cluster re-routing, not a missing JetStream. */
+const patiently = <T>(op: () => Promise<T>): Promise<T> => retrying(op, undefined, true);
 
 export const JOBS_BUCKET = 'weave-jobs';
 export const JOB_DATA_BUCKET = 'weave-job-data';

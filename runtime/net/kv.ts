@@ -49,22 +49,32 @@ export const CHECKPOINT_BUCKET = 'weave-checkpoints';
 
 /**
  * JetStream errors that pass on their own: a stream without a leader yet (a cluster
- * creating it, or electing after a server was lost), a server restarting. Not '503' (no
- * responders): that is a server without JetStream, and waiting does not change it.
+ * creating it, or electing after a server was lost), a server restarting.
  */
 const TRANSIENT = /timeout|temporarily unavailable|leader/i;
 
 /**
- * Run a JetStream operation, retrying the transient failures for up to `patienceMs`
- * (backing off from 100 ms to 1 s). Any other error is thrown at once.
+ * '503' (no responders). Before a bucket has opened it means a server without JetStream,
+ * and waiting does not change that. Once it has opened, JetStream is there: a 503 is a
+ * cluster re-routing after a server was lost (the stream's replicas have not yet
+ * re-announced interest through the server this client failed over to), and passes.
  */
-export async function patiently<T>(op: () => Promise<T>, patienceMs = 15_000): Promise<T> {
+const NO_RESPONDERS = /^503$|no responders/i;
+
+/**
+ * Run a JetStream operation, retrying the transient failures for up to `patienceMs`
+ * (backing off from 100 ms to 1 s). Any other error is thrown at once. `opened`: the
+ * bucket it uses has opened before, so a 503 is transient too.
+ */
+export async function patiently<T>(op: () => Promise<T>, patienceMs = 15_000, opened = false): Promise<T> {
   const until = Date.now() + patienceMs;
   for (let wait = 100; ; wait = Math.min(1000, wait * 2)) {
     try {
       return await op();
     } catch (e) {
-      if (!TRANSIENT.test((e as Error).message) || Date.now() + wait > until) throw e;
+      const msg = (e as Error).message;
+      const transient = TRANSIENT.test(msg) || (opened && NO_RESPONDERS.test(msg));
+      if (!transient || Date.now() + wait > until) throw e;
       await new Promise((r) => setTimeout(r, wait));
     }
   }
