@@ -4,6 +4,6 @@
  *   hub start --nats nats://127.0.0.1:4222
  */
 import { main } from './main.js';
-import { hubStart } from './commands/hub-start.js';
+import { HUB_COMMANDS } from './commands/index.js';
 
-process.exitCode = await main('hub', 'run a weave hub daemon', [hubStart], process.argv.slice(2));
+process.exitCode = await main('hub', 'run a weave hub daemon', HUB_COMMANDS, process.argv.slice(2));

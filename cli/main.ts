@@ -1,41 +1,43 @@
 /**
- * The shared top of `weave` and `hub`: dispatch to a command, print errors once.
+ * The shared top of `weave` and `hub`: dispatch to a command, fill its options from the
+ * environment and weave.config.json (cli/config.ts), print errors once, exit by cause.
  *   process.exitCode = await main('weave', summary, commands, argv);
  */
-import { parse, UsageError, type Command } from './command.js';
+import { parse, type Command } from './command.js';
+import { resolveConfig } from './config.js';
+import { EXIT, exitCodeFor } from './exit-codes.js';
+import { ALL_COMMANDS } from './commands/index.js';
 
-/** Exit codes: 0 ok, 1 runtime failure (trap, hub), 2 bad input (usage, files, build). */
 export async function main(bin: string, summary: string, commands: Command[], argv: string[]): Promise<number> {
   const usage = () => `usage: ${bin} <command> [options]\n\n${summary}\n\ncommands:\n` +
     commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n') + `\n\nrun '${bin} <command> --help' for a command's options`;
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage() + '\n');
-    return name ? 0 : 2;
+    return name ? EXIT.ok : EXIT.badInput;
   }
   const cmd = commands.find((c) => c.name === name);
   if (!cmd) {
     process.stderr.write(`${bin}: unknown command '${name}'; commands are: ${commands.map((c) => c.name).join(', ')}\n`);
-    return 2;
+    return EXIT.badInput;
   }
+  let json = false;
   try {
-    const { values, positionals } = parse(cmd, rest);
-    if (values.help) {
+    const parsed = parse(cmd, rest);
+    json = !!(parsed.values.json || parsed.values.jsonl);
+    if (parsed.values.help) {
       process.stdout.write(cmd.help + '\n');
-      return 0;
+      return EXIT.ok;
     }
-    return await cmd.run(values, positionals);
+    const { values } = resolveConfig(bin, cmd, parsed.values, process.env, process.cwd(), ALL_COMMANDS);
+    json ||= !!(values.json || values.jsonl);
+    return await cmd.run(values, parsed.positionals);
   } catch (err) {
     const e = err as Error;
+    const code = exitCodeFor(e);
     process.stderr.write(`${bin} ${name}: ${e.message}\n`);
-    return exitCodeFor(e);
+    // A script reading --json gets the failure as JSON too, not an empty stdout.
+    if (json) process.stdout.write(JSON.stringify({ kind: 'error', error: { name: e.name, code: (e as { code?: unknown }).code ?? null, message: e.message, exit: code } }) + '\n');
+    return code;
   }
-}
-
-const INPUT_ERRORS = new Set(['UsageError', 'CompileError', 'WeaveBuildError', 'ManifestError', 'ExecError', 'JobError', 'DecisionLogError']);
-
-function exitCodeFor(e: Error): number {
-  // A job no live hub can take (none up, none with what it requires) is the mesh's state, not bad input.
-  if (e.name === 'JobError' && ((e as { code?: string }).code === 'no-hubs' || (e as { code?: string }).code === 'no-capable-hub')) return 1;
-  return INPUT_ERRORS.has(e.name) ? 2 : 1;
 }

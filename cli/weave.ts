@@ -1,14 +1,10 @@
 #!/usr/bin/env node
 /**
  * `weave`: build, inspect and run fragment bundles. Parses the command line and catches
- * once: an error prints its message and sets a non-zero exit code.
+ * once: an error prints its message and sets an exit code that says its cause.
  *   weave build examples/matmul.ts -o build/matmul.wasm && weave run build/matmul.wasm 64 2
  */
 import { main } from './main.js';
-import { build } from './commands/build.js';
-import { run } from './commands/run.js';
-import { inspect } from './commands/inspect.js';
-import { hubs } from './commands/hubs.js';
-import { policy } from './commands/policy.js';
+import { WEAVE_COMMANDS } from './commands/index.js';
 
-process.exitCode = await main('weave', 'build, inspect and run WebAssembly fragment bundles', [build, run, inspect, hubs, policy], process.argv.slice(2));
+process.exitCode = await main('weave', 'build, inspect and run WebAssembly fragment bundles', WEAVE_COMMANDS, process.argv.slice(2));

@@ -41,10 +41,10 @@ test('a plain asc module (no weave build) runs, woven at load time', async () =>
   assert.is(r.stdout, '610\n');
 });
 
-test('a trap exits 1 naming the fragment and the source line; a wrong entry lists the exports', () => {
+test('a trap exits 3 naming the fragment and the source line; a wrong entry lists the exports', () => {
   assert.is(weave('build', 'test/programs/trap.ts', '-o', 'build/test/trap.wasm').status, 0);
   const r = weave('run', 'build/test/trap.wasm', '--', '-1000');
-  assert.is(r.status, 1);
+  assert.is(r.status, 3);
   assert.match(r.stderr, /trap in fragment \d+ of 'checked': bad input at test\/programs\/trap\.ts:13:7/);
   const e = weave('run', 'build/test/trap.wasm', '5', '--entry', 'nope');
   assert.is(e.status, 2);

@@ -5,13 +5,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Command } from '../cli/command.js';
-import { build } from '../cli/commands/build.js';
-import { hubStart } from '../cli/commands/hub-start.js';
-import { hubs } from '../cli/commands/hubs.js';
-import { inspect } from '../cli/commands/inspect.js';
-import { policy } from '../cli/commands/policy.js';
-import { run } from '../cli/commands/run.js';
+import { ALL_COMMANDS } from '../cli/commands/index.js';
 
 const test = suite('help');
 
@@ -27,8 +21,8 @@ function documented(help: string): Set<string> {
   return flags;
 }
 
-for (const cmd of [build, hubStart, hubs, inspect, policy, run] as Command[]) {
-  test(`'${cmd.name}': the help lists exactly the flags it takes`, () => {
+for (const { bin, cmd } of ALL_COMMANDS) {
+  test(`'${bin} ${cmd.name}': the help lists exactly the flags it takes`, () => {
     const takes = new Set([...Object.keys(cmd.options), 'help']);
     const listed = documented(cmd.help);
     assert.equal([...listed].filter((f) => !takes.has(f)).sort(), [], 'listed but not taken');

@@ -86,7 +86,7 @@ test('--require avx2 keeps the job off the hub without it', async () => {
 
 test('--require gpu with no GPU hub fails with a clear message', async () => {
   const r = await runCli('weave', ['run', 'build/test/gpu-required.wasm', '8', '8', '8', '--nats', ns.url]);
-  assert.is(r.status, 1);
+  assert.is(r.status, 4, 'exit code 4: no live hub has what the job requires');
   assert.match(r.stderr, /requires gpu, which no live hub has/);
   assert.match(r.stderr, /fast \(avx2\)/);
 });

@@ -63,12 +63,12 @@ test.after(async () => {
 test('a client without credentials, or with a CA it was not given, is refused with what to pass', async () => {
   if (skipped()) return;
   const noKey = await runCli('weave', ['run', MODULE, ...ARGS, '--nats', url(), ...tls('client-c')]);
-  assert.is(noKey.status, 1, noKey.stderr);
+  assert.is(noKey.status, 6, `exit code 6, refused: ${noKey.stderr}`);
   assert.match(noKey.stderr, `weave run: NATS at ${url()} requires credentials: pass --nkey SEEDFILE or --creds FILE`);
   assert.is(noKey.stdout, '');
 
   const noCa = await runCli('weave', ['run', MODULE, ...ARGS, '--nats', url(), '--nkey', file('client-c.nk')]);
-  assert.is(noCa.status, 1, noCa.stderr);
+  assert.is(noCa.status, 6, `exit code 6, refused: ${noCa.stderr}`);
   assert.match(noCa.stderr, 'sent a certificate this process does not trust: pass the CA that signed it with --tls-ca FILE');
 
   // A seed the server does not list: the hub's public key is listed, a fresh one is not.

@@ -44,8 +44,8 @@ ${natsAuthHelp(16)}
                    stuck 5 s longer without one gets a fresh worker thread
   -h, --help       show this help
 
-exit codes: 0 stopped cleanly, 1 NATS unreachable, refuses the credentials or TLS, or a
-fatal error, 2 bad input (a credentials file missing too)`,
+exit codes: 0 stopped cleanly, 1 a fatal error, 2 bad input (a credentials file missing
+too), 6 NATS refused the credentials or TLS, 7 NATS unreachable`,
   options: {
     nats: { type: 'string' },
     ...NATS_AUTH_OPTIONS,

@@ -22,8 +22,8 @@ ${natsAuthHelp(16)}
   --wait MS        how long to wait for the first hub (default 2000)
   -h, --help       show this help
 
-exit codes: 0 listed (possibly none), 1 NATS unreachable or refuses the credentials or TLS,
-2 bad input`,
+exit codes: 0 listed (possibly none), 2 bad input, 6 NATS refused the credentials or TLS,
+7 NATS unreachable`,
   options: { nats: { type: 'string' }, ...NATS_AUTH_OPTIONS, json: { type: 'boolean' }, wait: { type: 'string' } },
   async run(values, positionals) {
     if (positionals.length) throw new UsageError(`weave hubs takes no arguments, got '${positionals.join(' ')}'`);

@@ -8,6 +8,7 @@ import { BASELINES, LearnedPolicy, formatDecision, withHoldback, type DecisionRe
 import { datasetFlags, intOption, UsageError, type Command } from '../command.js';
 import { NATS_AUTH_OPTIONS, natsAuthFlags, natsAuthHelp } from '../auth.js';
 import { readModule } from './inspect.js';
+import { EXIT, EXIT_HELP } from '../exit-codes.js';
 
 const POLICY_NAMES = [...Object.keys(BASELINES), 'learned', 'learned+holdback'];
 
@@ -81,10 +82,9 @@ ${natsAuthHelp(21)}
   --no-reweave          with --nats: never move a running fragment to a faster hub
   -h, --help            show this help
 
-exit codes: 0 ok, 1 the program trapped, a hub failed, no live hub has what the job
-requires (weave build --require), or NATS is unreachable or refuses the credentials or
-TLS; 2 bad input (an unknown --attach id or a missing credentials file too); 130
-detached by Ctrl-C (the job runs on)`,
+${EXIT_HELP}
+
+Settings may also come from the environment and weave.config.json: weave config --help`,
   options: {
     entry: { type: 'string' },
     json: { type: 'boolean' },
@@ -115,7 +115,7 @@ detached by Ctrl-C (the job runs on)`,
     const entry = pickEntry(bundle, values.entry);
     const info = bundle.manifest.entries.find((e) => e.name === entry)!;
     const args = parseArgs(raw, info.params, entry);
-    const natsUrl = values.nats || process.env.NATS_URL;
+    const natsUrl = values.nats as string | undefined;
     if (natsUrl && hubs !== undefined) throw new UsageError('--hubs sets the size of the embedded mesh; with --nats the hubs are whatever hub daemons run');
     const waitForHubsMs = intOption(values['wait-hubs'], '--wait-hubs', 0, 600_000);
     const datasets = datasetFlags(values.data as string[] | undefined);
@@ -192,7 +192,7 @@ async function attach(values: Record<string, unknown>, positionals: string[]): P
   const job = values.attach as string;
   if (positionals.length) throw new UsageError(`--attach takes a job id and no module or arguments, got '${positionals.join(' ')}'`);
   if (!/^[0-9a-f]{16}$/.test(job)) throw new UsageError(`--attach needs a job id as printed by weave run (16 hex digits), got '${job}'`);
-  const natsUrl = (values.nats as string | undefined) || process.env.NATS_URL;
+  const natsUrl = values.nats as string | undefined;
   if (!natsUrl) throw new UsageError('--attach finds jobs on a NATS server; give --nats URL (or NATS_URL)');
   const mesh = await connectMesh({ nats: natsUrl, ...natsAuthFlags(values), waitForHubsMs: intOption(values['wait-hubs'] as string | undefined, '--wait-hubs', 0, 600_000) });
   const watch = watchJob(natsUrl, true, !values.json);
@@ -223,7 +223,7 @@ function watchJob(natsUrl: string | undefined, durable: boolean, live: boolean) 
   const onSigint = () => {
     if (tty && shown) process.stderr.write('\n');
     process.stderr.write(`weave: detached; job ${job} runs on. Its result: weave run --attach ${job} --nats ${natsUrl}\n`);
-    process.exit(130);
+    process.exit(EXIT.detached);
   };
   return {
     onStart(id: string) {

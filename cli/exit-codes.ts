@@ -1,0 +1,57 @@
+/**
+ * Exit codes, one per cause, so a script can tell a program bug from a missing hub or a
+ * wrong password without reading stderr. docs/cli.md lists them; every command's --help
+ * ends with the ones it can return.
+ *   process.exitCode = exitCodeFor(err);
+ */
+export const EXIT = {
+  ok: 0,
+  /** Anything not below: a hub failed, NATS dropped mid-job, an internal error. */
+  failed: 1,
+  /** Usage, files, build errors, a module or checkpoint weave cannot use, a bad config. */
+  badInput: 2,
+  /** The program trapped, or hit a sandbox limit (memory, stack). */
+  trap: 3,
+  /** No live hub, or none with what the job requires (weave build --require). */
+  noHubs: 4,
+  /** A deadline passed: the sandbox's --deadline-ms, or a wait with nobody answering. */
+  timeout: 5,
+  /** NATS refused the credentials or the TLS handshake. */
+  auth: 6,
+  /** The NATS server cannot be reached. */
+  unreachable: 7,
+  /** Ctrl-C on a job with a record: detached, the job runs on. */
+  detached: 130,
+} as const;
+
+/** Error classes that mean the user's input is wrong, whatever their code. */
+const INPUT_ERRORS = new Set(['UsageError', 'ConfigError', 'CompileError', 'WeaveBuildError', 'ManifestError', 'DecisionLogError']);
+
+/** Error codes (the `code` of ExecError, HubError, TransportError, JobError) by cause. */
+const BY_CODE: Record<string, number> = {
+  trap: EXIT.trap, 'start-trap': EXIT.trap, 'memory-limit': EXIT.trap, 'stack-limit': EXIT.trap,
+  'no-hubs': EXIT.noHubs, 'no-capable-hub': EXIT.noHubs,
+  'deadline-exceeded': EXIT.timeout, timeout: EXIT.timeout,
+  auth: EXIT.auth,
+  connect: EXIT.unreachable,
+  'bad-module': EXIT.badInput, 'import-denied': EXIT.badInput, exec: EXIT.badInput, job: EXIT.badInput,
+};
+
+export function exitCodeFor(e: Error): number {
+  if (e.name === 'FragmentTrap') return EXIT.trap;
+  if (INPUT_ERRORS.has(e.name)) return EXIT.badInput;
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === 'string' && code in BY_CODE) {
+    // An ExecError 'exec' or JobError 'job' is misuse (bad entry, arguments, checkpoint);
+    // the same words from a transport are not the user's doing.
+    if ((code === 'exec' || code === 'job') && !['ExecError', 'JobError'].includes(e.name)) return EXIT.failed;
+    return BY_CODE[code];
+  }
+  return EXIT.failed;
+}
+
+/** The table as --help prints it. */
+export const EXIT_HELP = `exit codes: 0 ok, 1 failed (a hub failed, NATS dropped), 2 bad input (usage, files, build,
+config), 3 the program trapped or hit a sandbox limit, 4 no live hub has what the job
+requires, 5 a deadline passed, 6 NATS refused the credentials or TLS, 7 NATS unreachable,
+130 detached by Ctrl-C (the job runs on)`;
