@@ -30,6 +30,23 @@ import { PROTOCOL_VERSION, type BundleReply, type DataReply, type DataRequest, t
 import type { MainAnswer, MainCall } from './blocking.js';
 import { open, type FileHandle } from 'node:fs/promises';
 import { TransportError } from './errors.js';
+import { WorkHistory, workKeys } from '../policy/index.js';
+
+/** A run on a slot of this hub (see HubDaemon.runs). */
+interface Run {
+  slot: number;
+  tag: number;
+  record?: string;
+  attempt?: number;
+  /** WorkHistory keys, most specific first. */
+  work: string[];
+  /** The engine's estimate, when it sent one. */
+  workMs?: number;
+  /** It started from the arguments, not a checkpoint: its time here is the whole job's. */
+  fresh: boolean;
+  /** performance.now() when it got its slot. */
+  startedAt?: number;
+}
 
 export interface HubOptions extends NatsAuth {
   nats: string;
@@ -155,8 +172,14 @@ export class HubDaemon {
 
   readonly id: string;
   private readonly log: Logger;
-  /** Runs here, by exec job key (an attempt): the slot, and the tag that pauses only it. */
-  private readonly runs = new Map<string, { slot: number; tag: number; record?: string; attempt?: number }>();
+  /**
+   * Runs here, by exec job key (an attempt), in arrival order: the slot, the tag that
+   * pauses only it, its work estimate's keys, and when it got its slot (undefined while it
+   * waits behind another run there).
+   */
+  private readonly runs = new Map<string, Run>();
+  /** What runs of each job template measured here: the queued and running work adverts carry. */
+  private readonly work = new WorkHistory();
   private nextTag = 1;
   /** Runs asked to move (re-weaving): job key -> target hub. */
   private readonly moves = new Map<string, string>();
@@ -214,12 +237,40 @@ export class HubDaemon {
     });
   }
 
+  /**
+   * A run that started from its arguments finished here after `execMs` of running (not
+   * counting its wait for the slot, nor fetching and compiling the module the first time):
+   * remember what the job costs.
+   */
+  private measured(job: string, execMs: number): void {
+    const run = this.runs.get(job);
+    if (run?.fresh) this.work.observe(run.work, execMs * (this.caps.speed ?? 1));
+  }
+
+  /**
+   * The work waiting here and still left in what runs, ms on a speed-1 hub, so that a
+   * policy can tell a queue of two long jobs from two short ones. Undefined when a run has
+   * no estimate (nothing measured, and the engine gave none): a guess would mislead.
+   */
+  private workAhead(): { queuedWork?: number; runningWork?: number } {
+    let queuedWork = 0;
+    let runningWork = 0;
+    const now = performance.now();
+    for (const r of this.runs.values()) {
+      const est = this.work.estimate(r.fresh ? r.work : r.work.slice(-1)) ?? r.workMs;
+      if (est === undefined) return {};
+      if (r.startedAt === undefined) queuedWork += est;
+      else runningWork += Math.max(0, est - (now - r.startedAt) * (this.caps.speed ?? 1));
+    }
+    return { queuedWork: Math.round(queuedWork), runningWork: Math.round(runningWork) };
+  }
+
   advert(): HubAdvert {
     const busy = this.threads.filter((t) => t.inFlight > 0).length;
     const queue = this.threads.reduce((s, t) => s + Math.max(0, t.inFlight - 1), 0);
     return {
       kind: 'advert', v: PROTOCOL_VERSION, id: this.id, state: this.state, caps: this.caps,
-      load: { slots: this.threads.length, busy, queue, cpu: os.loadavg()[0] / this.caps.cores, jobs: this.jobSlot.size,
+      load: { slots: this.threads.length, busy, queue, cpu: os.loadavg()[0] / this.caps.cores, jobs: this.jobSlot.size, ...this.workAhead(),
         rssMiB: Math.round(process.memoryUsage.rss() / (1 << 20)),
         heldMiB: Math.round(this.threads.reduce((n, t) => n + t.held, 0) / (1 << 20)), dataRemoteBytes: this.dataRemoteBytes, gpuCalls: this.gpuCalls },
       datasets: Object.keys(this.opts.datasets), labels: this.opts.labels, running: [...this.runs.keys()].slice(0, 1024),
@@ -343,10 +394,21 @@ export class HubDaemon {
       ? { ...req, full: next === undefined || next.id !== req.from, migrateEvery: next ? req.migrateEvery : 0 }
       : req;
     const replyTo = req.replyTo ?? reply;
-    const run = { slot: this.slotFor(req.job), tag: this.nextTag++, record: req.record, attempt: req.attempt };
+    const slot = this.slotFor(req.job);
+    const run: Run = {
+      slot, tag: this.nextTag++, record: req.record, attempt: req.attempt,
+      // A run from the arguments is the whole job: its own template. A resumed one is
+      // some of it: only the entry's, and the engine's estimate first.
+      work: req.args ? workKeys(req.bundle, req.entry, req.args) : workKeys(req.bundle, req.entry), workMs: req.workMs, fresh: !!req.args && !req.checkpoint,
+      startedAt: [...this.runs.values()].some((r) => r.slot === slot) ? undefined : performance.now(),
+    };
     this.runs.set(req.job, run);
     const untrack = () => {
-      if (this.runs.get(req.job) === run) this.runs.delete(req.job);
+      if (this.runs.get(req.job) === run) {
+        this.runs.delete(req.job);
+        // The slot's next run (runs are in arrival order, a slot serves them in turn) starts now.
+        for (const r of this.runs.values()) if (r.slot === run.slot) { r.startedAt ??= performance.now(); break; }
+      }
       this.moves.delete(req.job);
       this.moveKeys.delete(req.job);
       this.threads[run.slot].clearRun(run.tag);
@@ -436,6 +498,7 @@ export class HubDaemon {
     }
     if (r.kind !== 'ran') return r;
     const handovers = req.handovers ?? 0;
+    if (r.outcome === 'done') this.measured(req.job, r.execMs);
     if (r.outcome === 'done' && req.record !== undefined) {
       const outcome = await this.commit(req, r);
       if (outcome === 'fenced') return { kind: 'error', v: PROTOCOL_VERSION, code: 'fenced', message: `job ${req.job}: a newer attempt has started; its result is dropped` };

@@ -68,7 +68,17 @@ export class NatsMesh implements Transport {
 
   /** Live hubs that take work, sorted by id. */
   hubs(): HubInfo[] {
-    return this.adverts().filter((a) => a.state === 'ready').map((a) => ({ id: a.id, caps: a.caps, datasets: a.datasets, load: a.load, keys: a.keys }));
+    return this.adverts().filter((a) => a.state === 'ready')
+      .map((a) => ({ id: a.id, caps: a.caps, datasets: a.datasets, load: withPlaced(a.load, this.placedSince.get(a.id)), keys: a.keys }));
+  }
+
+  /** Jobs placed on each hub since its last advert (which does not count them yet). */
+  private readonly placedSince = new Map<string, Array<number | undefined>>();
+
+  placed(hub: string, workMs: number | undefined): void {
+    const list = this.placedSince.get(hub) ?? [];
+    list.push(workMs);
+    this.placedSince.set(hub, list);
   }
 
   /** Every hub heard from recently, whatever its state. */
@@ -264,6 +274,10 @@ export class NatsMesh implements Transport {
       const fresh = prev && Date.now() - prev.at < MISSED_ADVERTS * prev.advert.everyMs && prev.advert.state !== 'stopped';
       if (fresh && !sameKeys(prev.advert.keys, advert.keys)) return false;
       this.seen.set(advert.id, { advert, at: Date.now() });
+      // The hub counted what it had received when it wrote this: forget what we placed.
+      // (A job sent in the last few ms may be counted twice until the next advert: an
+      // overestimate for seconds, rather than jobs piling onto a hub that looks idle.)
+      this.placedSince.delete(advert.id);
       return true;
     } catch {
       return false; // an advert from another version, or noise: not a hub we can use
@@ -302,4 +316,26 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function sameKeys(a?: { sign: Uint8Array; seal: Uint8Array }, b?: { sign: Uint8Array; seal: Uint8Array }): boolean {
   if (!a || !b) return !a && !b;
   return Buffer.from(a.sign).equals(Buffer.from(b.sign)) && Buffer.from(a.seal).equals(Buffer.from(b.seal));
+}
+
+/**
+ * A hub's advertised load with the jobs this engine placed there since: each takes a free
+ * slot if one is left, else joins the queue. Work totals stay only while every job has an
+ * estimate; a rogue advert's non-numbers are dropped, not trusted.
+ */
+function withPlaced(load: HubAdvert['load'], placed: Array<number | undefined> | undefined): HubAdvert['load'] {
+  const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) && x >= 0 ? x : undefined);
+  let queuedWork = num(load.queuedWork);
+  let runningWork = num(load.runningWork);
+  if (!placed?.length) return { ...load, queuedWork, runningWork };
+  let { busy, queue } = load;
+  for (const w of placed) {
+    const running = busy < load.slots;
+    if (running) busy++;
+    else queue++;
+    if (w === undefined) queuedWork = runningWork = undefined;
+    else if (running && runningWork !== undefined) runningWork += w;
+    else if (!running && queuedWork !== undefined) queuedWork += w;
+  }
+  return { ...load, busy, queue, queuedWork, runningWork };
 }

@@ -59,6 +59,11 @@ export interface ExecRequest {
    */
   record?: string;
   attempt?: number;
+  /**
+   * The engine's estimate of the work this exec runs, ms on a speed-1 hub (what runs of the
+   * same template measured); absent when it has none. Hubs add it to `queuedWork`.
+   */
+  workMs?: number;
   /** Internal to a hub: which run a slot may be asked to pause (move, fence). */
   tag?: number;
   /** Internal to a hub: the checkpoint was unsealed (AEAD-authenticated): no CRC needed. */
@@ -164,8 +169,17 @@ export interface HubAdvert {
   id: string;
   state: HubState;
   caps: { cores: number; avx2: boolean; gpu: boolean; memoryMiB: number; node: string; arch: string; speed?: number };
-  /** `heldMiB`: base checkpoints kept for diffs (one per job); `rssMiB`: the process's resident memory. */
-  load: { slots: number; busy: number; queue: number; cpu: number; jobs: number; rssMiB: number; heldMiB: number; dataRemoteBytes?: number; gpuCalls?: number };
+  /**
+   * `heldMiB`: base checkpoints kept for diffs (one per job); `rssMiB`: the process's
+   * resident memory. `queuedWork` and `runningWork`: the estimated work (ms on a speed-1
+   * hub) of the runs waiting here and still left in those running, from what runs of the
+   * same job template measured here before (else the engine's `workMs`); absent while
+   * some run here has no estimate.
+   */
+  load: {
+    slots: number; busy: number; queue: number; cpu: number; jobs: number; rssMiB: number; heldMiB: number; dataRemoteBytes?: number; gpuCalls?: number;
+    queuedWork?: number; runningWork?: number;
+  };
   datasets: string[];
   labels: Record<string, string>;
   /** Job attempts (exec job keys) running or queued here: an attached client watches these. */

@@ -30,7 +30,7 @@ import { PROTOCOL_VERSION, type ExecRequest, type ExecReply, type ProgressEvent 
 import type { Transport } from './transport.js';
 import { HubError, JobError } from './errors.js';
 import { addData, newDataTotals, retryDelay, sleep, type JobOptions, type JobResult, type Placement, type Recovery } from './engine.js';
-import { describeMisfit, jobNeeds, rankHubs } from '../policy/index.js';
+import { WorkHistory, describeMisfit, jobNeeds, rankHubs, workKeys } from '../policy/index.js';
 import { livePlacement } from './placement.js';
 import { reweaver } from './reweave.js';
 import { JobRecordMissing, type JobRecord, type JobStore } from '../net/jobs.js';
@@ -39,6 +39,12 @@ import { isSealed, openAnon, openFrom, sealTo, storedContext, type SealContext }
 
 /** The identity of this process's engine, when the caller gives none. */
 let processIdentity: Identity | undefined;
+/**
+ * What jobs this process ran cost (speed-1 ms), by template: sent with each exec as
+ * `workMs`, and counted against a hub from the moment a job is placed there until the
+ * hub's next advert includes it (an advert is seconds old; jobs may arrive every few ms).
+ */
+const engineWork = new WorkHistory();
 
 /** How often the engine looks at adverts for a better hub. */
 const REWEAVE_CHECK_MS = 1000;
@@ -127,6 +133,11 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
       // With a policy, it picks the hub the job starts on; the route goes on in rank order.
       const first = chooser ? chooser.choose(fragment, undefined, state?.byteLength ?? 0, ranked) : ranked[0].id;
       const route = [first, ...ranked.map((h) => h.id).filter((h) => h !== first)];
+      // The whole job's template when it starts from the arguments; only the entry's otherwise.
+      const work = state ? workKeys(bundle.hash, entry) : workKeys(bundle.hash, entry, opts.args);
+      const workMs = engineWork.estimate(work);
+      transport.placed?.(first, workMs);
+      let handedOver = false;
       const attemptStarted = performance.now();
       const key = `${job}.${attempt}`;
       keys.push(key);
@@ -139,6 +150,7 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
         stay: true, full: true, route, hop: 0, input: opts.input, storeEvery: opts.storeEvery || undefined, storeEveryMs: opts.storeEveryMs || undefined,
         attempt, ...(jobs ? { record: job } : {}),
         client: me.public, keys: Object.fromEntries([...hubKeys].map(([id, k]) => [id, k.seal])),
+        ...(workMs === undefined ? {} : { workMs: Math.round(workMs) }),
       };
       const ctx = (fragment_: number, seq: number, from: string, to: string): SealContext => ({ job: key, attempt, fragment: fragment_, seq, bundle: bundle.hash, from, to });
       if (state) {
@@ -172,6 +184,7 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
           return;
         }
         touched.add(e.hub);
+        handedOver = true;
         placements.push({ fragment: e.fragment, hub: e.hub, ms: e.execMs, bytesIn, bytesOut: e.bytes });
         opts.onPlacement?.(placements[placements.length - 1]);
         bytesIn = e.bytes;
@@ -268,6 +281,10 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
       stats.yields = reply.yields;
       addData(data, reply.data);
       if (reply.outcome === 'done') chooser?.done(performance.now() - attemptStarted);
+      // One hub ran the whole job from its arguments: that is what the template costs.
+      if (reply.outcome === 'done' && !state && !handedOver) {
+        engineWork.observe(work, reply.execMs * (transport.hubs().find((h) => h.id === holder)?.caps?.speed ?? 1));
+      }
       // A retry after this goes to the job's data first.
       for (const n of data.names) if (!needs.datasets.includes(n)) needs.datasets.push(n);
       if (reply.outcome === 'done') {

@@ -22,3 +22,4 @@ export { DEFAULT_LEARNED_QUEUE_CHARGE, LearnedPolicy, type LearnedOptions, type 
 export { withHoldback, type HoldbackOptions, type HoldbackPolicy } from './holdback.js';
 export { formatDecision, parseDecisionLog, DecisionLogError, type DecisionRecord } from './log.js';
 export { uniform } from './random.js';
+export { WorkHistory, workKeys } from './history.js';
