@@ -140,4 +140,25 @@ test('--attach with an unknown job id fails with a clear message and exit 2', as
   assert.match(bad.stderr, /16 hex digits/);
 });
 
+test('weave jobs lists the jobs with their state and hub; weave jobs ID shows one with its result', async () => {
+  const r = await runCli('weave', ['run', MODULE, '300', '400', '--nats', ns.url, '--json']);
+  assert.is(r.status, 0, r.stderr);
+  const ran = JSON.parse(r.stdout) as { job: string; result: string };
+  const list = await runCli('weave', ['jobs', '--nats', ns.url]);
+  assert.is(list.status, 0, list.stderr);
+  const line = list.stdout.split('\n').find((l) => l.startsWith(ran.job));
+  assert.ok(line, `listed:\n${list.stdout}`);
+  assert.match(line!, /^[0-9a-f]{16}\s+done\s+0\s+j[12]\s+simulate\(300, 400\)\s+\d+ s ago$/);
+  const one = await runCli('weave', ['jobs', ran.job, '--nats', ns.url, '--json']);
+  assert.is(one.status, 0, one.stderr);
+  const rec = JSON.parse(one.stdout);
+  assert.equal([rec.job, rec.state, rec.value, rec.args], [ran.job, 'done', ran.result, [300, 400]]);
+  assert.match(rec.committed.hub, /^j[12]$/);
+  const text = await runCli('weave', ['jobs', ran.job, '--nats', ns.url]);
+  assert.match(text.stdout, `result     ${ran.result}`);
+  const missing = await runCli('weave', ['jobs', '0123456789abcdef', '--nats', ns.url]);
+  assert.is(missing.status, 2);
+  assert.match(missing.stderr, 'no job 0123456789abcdef on');
+});
+
 test.run();

@@ -124,6 +124,29 @@ export class JobStore {
   }
 
   /**
+   * The records changed most recently, newest first, at most `limit`. Reads at most
+   * `scan` records (records expire after a day, so the bucket holds a day of jobs):
+   * `truncated` says when there were more. A record this version cannot read is skipped.
+   */
+  async recent(limit: number, scan = 2000): Promise<{ records: JobRecord[]; truncated: boolean }> {
+    const keys: string[] = [];
+    let truncated = false;
+    for await (const k of await patiently(() => this.kv.keys())) {
+      if (keys.length >= scan) { truncated = true; break; }
+      keys.push(k);
+    }
+    const records: JobRecord[] = [];
+    for (const k of keys) {
+      try {
+        const r = await this.get(k);
+        if (r) records.push(r);
+      } catch { /* another version's record, or deleted meanwhile */ }
+    }
+    records.sort((a, b) => b.updatedAt - a.updatedAt);
+    return { records: records.slice(0, limit), truncated };
+  }
+
+  /**
    * Start attempt `to` in place of `from` (fencing out every older one), recording the
    * stored checkpoint it starts from. Returns the record as it is now: when the job is no
    * longer running (an old attempt committed after all, or it was cancelled), that record
