@@ -32,7 +32,7 @@ export async function main(bin: string, summary: string, commands: Command[], ar
   }
 }
 
-const INPUT_ERRORS = new Set(['UsageError', 'CompileError', 'WeaveBuildError', 'ManifestError', 'ExecError', 'JobError', 'DecisionLogError']);
+const INPUT_ERRORS = new Set(['UsageError', 'CompileError', 'WeaveBuildError', 'ManifestError', 'ExecError', 'JobError', 'DecisionLogError', 'TraceError']);
 
 function exitCodeFor(e: Error): number {
   // A job no live hub can take (none up, none with what it requires) is the mesh's state, not bad input.

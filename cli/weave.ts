@@ -10,5 +10,6 @@ import { run } from './commands/run.js';
 import { inspect } from './commands/inspect.js';
 import { hubs } from './commands/hubs.js';
 import { policy } from './commands/policy.js';
+import { trace } from './commands/trace.js';
 
-process.exitCode = await main('weave', 'build, inspect and run WebAssembly fragment bundles', [build, run, inspect, hubs, policy], process.argv.slice(2));
+process.exitCode = await main('weave', 'build, inspect and run WebAssembly fragment bundles', [build, run, inspect, hubs, policy, trace], process.argv.slice(2));

@@ -12,6 +12,7 @@ import { hubs } from '../cli/commands/hubs.js';
 import { inspect } from '../cli/commands/inspect.js';
 import { policy } from '../cli/commands/policy.js';
 import { run } from '../cli/commands/run.js';
+import { trace } from '../cli/commands/trace.js';
 
 const test = suite('help');
 
@@ -27,7 +28,7 @@ function documented(help: string): Set<string> {
   return flags;
 }
 
-for (const cmd of [build, hubStart, hubs, inspect, policy, run] as Command[]) {
+for (const cmd of [build, hubStart, hubs, inspect, policy, run, trace] as Command[]) {
   test(`'${cmd.name}': the help lists exactly the flags it takes`, () => {
     const takes = new Set([...Object.keys(cmd.options), 'help']);
     const listed = documented(cmd.help);

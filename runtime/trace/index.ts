@@ -1,7 +1,8 @@
 /**
- * Seeing a job: the versioned event schema engines emit (`JobOptions.onEvent`) and the
- * ndjson trace format `weave run --trace` writes.
- *   const r = await runJob(mesh, bundle, { args: [10], onEvent: (e) => lines.push(formatEvent(e)) });
+ * Seeing a job: the versioned event schema engines emit (`JobOptions.onEvent`), the ndjson
+ * trace format `weave run --trace` writes, and the timeline renderer `weave trace` draws.
+ *   const events = parseTrace(readFileSync('job.ndjson', 'utf8'), 'job.ndjson');
+ *   writeFileSync('job.html', renderHtml(events));
  */
 export {
   TRACE_VERSION, EVENT_KINDS, eventEmitter, epochMs, formatEvent, resultSummary, round3,
@@ -9,3 +10,6 @@ export {
   type JobStartEvent, type FragmentStartEvent, type FragmentEndEvent, type CheckpointEvent, type MigrationEvent,
   type RetryEvent, type RecoveryEvent, type ResultEvent, type FailedEvent,
 } from './events.js';
+export { parseTrace } from './parse.js';
+export { renderSvg, renderHtml, timeline, type Timeline, type Bar, type RenderOptions } from './render.js';
+export { TraceError } from './errors.js';
