@@ -25,7 +25,7 @@ export const EXIT = {
 } as const;
 
 /** Error classes that mean the user's input is wrong, whatever their code. */
-const INPUT_ERRORS = new Set(['UsageError', 'ConfigError', 'CompileError', 'WeaveBuildError', 'ManifestError', 'DecisionLogError']);
+const INPUT_ERRORS = new Set(['UsageError', 'ConfigError', 'CompileError', 'WeaveBuildError', 'ManifestError', 'DecisionLogError', 'TraceError']);
 
 /** Error codes (the `code` of ExecError, HubError, TransportError, JobError) by cause. */
 const BY_CODE: Record<string, number> = {

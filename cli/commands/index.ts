@@ -10,9 +10,10 @@ import { hubs } from './hubs.js';
 import { policy } from './policy.js';
 import { config } from './config.js';
 import { jobs } from './jobs.js';
+import { trace } from './trace.js';
 import { hubStart } from './hub-start.js';
 
-export const WEAVE_COMMANDS: Command[] = [build, run, inspect, hubs, jobs, policy, config];
+export const WEAVE_COMMANDS: Command[] = [build, run, inspect, hubs, jobs, policy, trace, config];
 export const HUB_COMMANDS: Command[] = [hubStart];
 
 export const ALL_COMMANDS: Array<{ bin: string; cmd: Command }> = [

@@ -2,13 +2,14 @@
 import { loadBundle, parseArgs, formatResult } from '../../runtime/exec/index.js';
 import { startEmbeddedMesh, connectMesh, runJob, attachJob, pickEntry, type NatsMesh, type Transport, type JobResult, type JobStatus } from '../../runtime/hub/index.js';
 import { sharedValue, loadOrCreateIdentity, defaultIdentityPath, type SharedValue } from '../../runtime/net/index.js';
-import { appendFileSync, existsSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { BASELINES, LearnedPolicy, formatDecision, withHoldback, type DecisionRecord, type LearnedState, type PlacementPolicy } from '../../runtime/policy/index.js';
 import { datasetFlags, intOption, UsageError, type Command } from '../command.js';
 import { NATS_AUTH_OPTIONS, natsAuthFlags, natsAuthHelp } from '../auth.js';
 import { readModule } from './inspect.js';
 import { EXIT, EXIT_HELP } from '../exit-codes.js';
+import { formatEvent, resultSummary, type JobEvent } from '../../runtime/trace/index.js';
 
 const POLICY_NAMES = [...Object.keys(BASELINES), 'learned', 'learned+holdback'];
 
@@ -16,7 +17,7 @@ export const run: Command = {
   name: 'run',
   summary: 'run an exported function of a module, woven across hubs',
   help: `usage: weave run <module.wasm> [args…] [options]
-       weave run --attach JOBID [--nats URL] [--json]
+       weave run --attach JOBID [--nats URL] [--json | --jsonl] [--trace FILE]
 
 Runs the entry on a mesh of hubs. With --nats (or $NATS_URL) the hubs are 'hub start'
 daemons found through that NATS server: a job starts on the next hub in round-robin order
@@ -47,6 +48,11 @@ options:
   --entry NAME          exported function to call (optional when there is only one)
   --json                print one JSON object: result, fragments, checkpoints, migrations,
                         bytesMoved, retries, wallMs, execMs, yields, placements
+  --jsonl               print the job's events as JSON lines as they happen (fragment runs,
+                        checkpoints, migrations, retries, recoveries; docs/trace.md), then
+                        last the --json object with "kind":"result"; nothing else on stdout
+  --trace FILE          write the same events to FILE (ndjson), each line as it happens, so
+                        a killed run leaves a readable file; draw it with weave trace FILE
   --migrate-every N     pause every N yield points and resume on another hub (N >= 1)
                         (also a hub that is stopped hands its running fragments on)
   --hubs N              number of embedded hubs (default: one per CPU core)
@@ -88,6 +94,8 @@ Settings may also come from the environment and weave.config.json: weave config 
   options: {
     entry: { type: 'string' },
     json: { type: 'boolean' },
+    jsonl: { type: 'boolean' },
+    trace: { type: 'string' },
     'migrate-every': { type: 'string' },
     hubs: { type: 'string' },
     nats: { type: 'string' },
@@ -138,7 +146,9 @@ Settings may also come from the environment and weave.config.json: weave config 
     if ((policyFile || shared) && !policyName?.startsWith('learned')) throw new UsageError('--policy-file and --policy-shared hold a learned policy; use them with --policy learned');
     const decisionLog = values['decision-log'] as string | undefined;
     const onDecision = decisionLog ? (rec: DecisionRecord) => appendFileSync(decisionLog, formatDecision(rec)) : undefined;
-    const mesh: Transport = natsUrl ? await connectMesh({ nats: natsUrl, ...natsAuthFlags(values), waitForHubsMs }) : await startEmbeddedMesh({ hubs, datasets });
+    const events = eventOutputs(values);
+    const mesh: Transport = await (natsUrl ? connectMesh({ nats: natsUrl, ...natsAuthFlags(values), waitForHubsMs }) : startEmbeddedMesh({ hubs, datasets }))
+      .catch((e) => { events.close(); throw e; });
     try {
       const store = shared ? await sharedValue((mesh as NatsMesh).nc, 'weave-policy', 'learned') : undefined;
       const base = policyName === undefined ? undefined : await loadPolicy(policyName, policyFile, store);
@@ -150,12 +160,12 @@ Settings may also come from the environment and weave.config.json: weave config 
       if ((storeEvery || storeEveryMs) && !natsUrl) throw new UsageError('--checkpoint-every stores checkpoints in the NATS server; give --nats URL (or NATS_URL)');
       // Over NATS with JetStream, every job gets a record, so it can be attached to.
       const durable = natsUrl ? !!(await (mesh as NatsMesh).jobs()) : false;
-      const watch = watchJob(natsUrl, durable, !values.json);
+      const watch = watchJob(natsUrl, durable, !values.json && !values.jsonl);
       // The client's identity: checkpoints hubs store for its jobs are sealed to it.
       const identity = natsUrl ? await loadOrCreateIdentity(defaultIdentityPath()) : undefined;
       const r = await runJob(mesh, bundle, {
         identity, entry, args, migrateEvery, input, datasets: reads, policy, onDecision, storeEvery, storeEveryMs, durable, reweave: !values['no-reweave'],
-        onStart: watch.onStart, onStatus: watch.onStatus,
+        onStart: watch.onStart, onStatus: watch.onStatus, onEvent: events.onEvent,
       }).finally(watch.end);
       if (learned) {
         const state = JSON.stringify(learned.toJSON()) + '\n';
@@ -164,27 +174,58 @@ Settings may also come from the environment and weave.config.json: weave config 
       }
       if (values.output) await writeFile(values.output as string, r.output);
       else if (r.output.byteLength) process.stderr.write(`weave: the job wrote ${r.output.byteLength} bytes of output; keep them with --output FILE\n`);
-      printResult(r, !!values.json);
+      printResult(r, values);
       return 0;
     } finally {
+      events.close();
       await mesh.close();
     }
   },
 };
 
-function printResult(r: JobResult, json: boolean): void {
-  const result = formatResult(r);
-  if (!json) {
-    process.stdout.write(result + '\n');
-    return;
+/** The result on stdout: the value alone, one JSON object (--json), or nothing (--jsonl:
+ *  the `result` event, the --json object with its kind, was the last line). */
+function printResult(r: JobResult, values: Record<string, unknown>): void {
+  if (values.jsonl) return;
+  process.stdout.write((values.json ? JSON.stringify(resultSummary(r)) : formatResult(r)) + '\n');
+}
+
+/**
+ * Where the job's events go: --trace FILE and --jsonl (stdout). Each line is written at
+ * once, with a system call, so what a killed run leaves is readable. A trace file that
+ * cannot be written stops being written to, with one warning; the job goes on.
+ */
+function eventOutputs(values: Record<string, unknown>): { onEvent?: (e: JobEvent) => void; close(): void } {
+  if (values.json && values.jsonl) throw new UsageError('use --json (one object at the end) or --jsonl (events as they happen, then the result), not both');
+  const file = values.trace as string | undefined;
+  let fd: number | undefined;
+  if (file !== undefined) {
+    try {
+      fd = openSync(file, 'w');
+    } catch (e) {
+      throw new UsageError(`--trace ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (e as Error).message}`);
+    }
   }
-  process.stdout.write(JSON.stringify({
-    result, type: r.type, entry: r.entry, job: r.job, fragments: r.fragments, checkpoints: r.checkpoints, migrations: r.migrations,
-    bytesMoved: r.bytesMoved, retries: r.retries, wallMs: round(r.wallMs), execMs: round(r.execMs), yields: r.yields,
-    outputBytes: r.output.byteLength, data: r.data, restoredFromStore: r.restoredFromStore, reweaves: r.reweaves ?? 0,
-    recoveries: r.recoveries ?? [], attached: r.attached ?? false,
-    placements: r.placements.map((p) => ({ fragment: p.fragment, hub: p.hub, ms: round(p.ms) })),
-  }) + '\n');
+  if (fd === undefined && !values.jsonl) return { close() {} };
+  return {
+    onEvent(e) {
+      const line = formatEvent(e);
+      if (fd !== undefined) {
+        try {
+          writeSync(fd, line);
+        } catch (err) {
+          process.stderr.write(`weave: --trace ${file}: ${(err as Error).message}; no more events are written there\n`);
+          try { closeSync(fd); } catch { /* already unusable */ }
+          fd = undefined;
+        }
+      }
+      if (values.jsonl) process.stdout.write(line);
+    },
+    close() {
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
+    },
+  };
 }
 
 /** `weave run --attach JOBID`: the result of a job submitted earlier, by any client. */
@@ -194,18 +235,22 @@ async function attach(values: Record<string, unknown>, positionals: string[]): P
   if (!/^[0-9a-f]{16}$/.test(job)) throw new UsageError(`--attach needs a job id as printed by weave run (16 hex digits), got '${job}'`);
   const natsUrl = values.nats as string | undefined;
   if (!natsUrl) throw new UsageError('--attach finds jobs on a NATS server; give --nats URL (or NATS_URL)');
-  const mesh = await connectMesh({ nats: natsUrl, ...natsAuthFlags(values), waitForHubsMs: intOption(values['wait-hubs'] as string | undefined, '--wait-hubs', 0, 600_000) });
-  const watch = watchJob(natsUrl, true, !values.json);
+  const events = eventOutputs(values);
+  const mesh = await connectMesh({ nats: natsUrl, ...natsAuthFlags(values), waitForHubsMs: intOption(values['wait-hubs'] as string | undefined, '--wait-hubs', 0, 600_000) }).catch((e) => { events.close(); throw e; });
+  const watch = watchJob(natsUrl, true, !values.json && !values.jsonl);
   try {
-    const r = await attachJob(mesh, job, { identity: await loadOrCreateIdentity(defaultIdentityPath()), reweave: !values['no-reweave'], onStart: watch.onStart, onStatus: watch.onStatus }).catch((e: Error) => {
+    const r = await attachJob(mesh, job, {
+      identity: await loadOrCreateIdentity(defaultIdentityPath()), reweave: !values['no-reweave'], onStart: watch.onStart, onStatus: watch.onStatus, onEvent: events.onEvent,
+    }).catch((e: Error) => {
       throw e.name === 'JobRecordMissing' ? new UsageError(e.message) : e;
     });
     watch.end();
     if (r.output.byteLength) process.stderr.write(`weave: the job wrote ${r.output.byteLength} bytes of output\n`);
-    printResult(r, !!values.json);
+    printResult(r, values);
     return 0;
   } finally {
     watch.end();
+    events.close();
     await mesh.close();
   }
 }
@@ -247,7 +292,6 @@ function watchJob(natsUrl: string | undefined, durable: boolean, live: boolean) 
   };
 }
 
-const round = (x: number) => Math.round(x * 1000) / 1000;
 
 /** `--checkpoint-every 20000` (yield points), `500ms` or `2s`; each may be given once. */
 function checkpointEvery(vals: string[]): { storeEvery?: number; storeEveryMs?: number } {

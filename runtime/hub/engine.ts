@@ -23,6 +23,7 @@ import { livePlacement } from './placement.js';
 import { attachRouted, runRouted } from './routed.js';
 import type { ReweaveOptions } from './reweave.js';
 import type { Identity } from '../net/identity.js';
+import { epochMs, eventEmitter, resultSummary, round3, type JobEvent } from '../trace/index.js';
 
 export interface JobOptions {
   /** Entry to call. @default the bundle's only entry */
@@ -64,6 +65,13 @@ export interface JobOptions {
   reweaveOptions?: ReweaveOptions;
   /** Who submits (NATS): checkpoints are sealed to it and from it. @default one made per process */
   identity?: Identity;
+  /**
+   * Every event of the job as the engine sees it (runtime/trace): the start, each fragment
+   * run, checkpoint, migration, retry and recovery, then the result or the failure. Called
+   * per run and per migration, never per yield point. A listener that throws is dropped;
+   * the job goes on.
+   */
+  onEvent?: (e: JobEvent) => void;
 }
 
 export interface JobStatus {
@@ -160,7 +168,7 @@ export async function runJob(transport: Transport, bundle: LoadedBundle, opts: J
   if (!transport.hubs().length) throw new JobError('no hubs are available to run the job');
   const migrateEvery = opts.migrateEvery ?? 0;
   if (!Number.isInteger(migrateEvery) || migrateEvery < 0) throw new JobError(`--migrate-every must be a non-negative integer, got ${migrateEvery}`);
-  return transport.submit ? runRouted(transport, bundle, entry, opts) : runStepwise(transport, bundle, entry, opts);
+  return observed(opts, (o) => (transport.submit ? runRouted(transport, bundle, entry, o) : runStepwise(transport, bundle, entry, o)));
 }
 
 /**
@@ -169,7 +177,36 @@ export async function runJob(transport: Transport, bundle: LoadedBundle, opts: J
  */
 export async function attachJob(transport: Transport, job: string, opts: Omit<JobOptions, 'args'> = {}): Promise<JobResult> {
   if (!transport.jobs || !transport.submit) throw new JobError('attaching to a job needs a NATS mesh with JetStream (--nats URL)');
-  return attachRouted(transport, job, opts);
+  return observed(opts, (o) => attachRouted(transport, job, o));
+}
+
+/**
+ * Ends every job's events the same way, whichever engine ran it: the `result` event (what
+ * `--json` prints) or, once the job has started, `failed`. The engines get a listener that
+ * notes the job id and stops calling the caller's once it throws.
+ */
+async function observed<O extends { onEvent?: (e: JobEvent) => void }>(opts: O, go: (opts: O) => Promise<JobResult>): Promise<JobResult> {
+  const listener = opts.onEvent;
+  if (!listener) return go(opts);
+  let job: string | undefined;
+  let listening = true;
+  const onEvent = (e: JobEvent) => {
+    job = e.job;
+    if (listening) {
+      try { listener(e); } catch { listening = false; }
+    }
+  };
+  const emit = eventEmitter(onEvent, () => job ?? '');
+  try {
+    const r = await go({ ...opts, onEvent });
+    job = r.job;
+    emit({ kind: 'result', ...resultSummary(r) });
+    return r;
+  } catch (err) {
+    const e = err as Error & { code?: unknown };
+    if (job !== undefined) emit({ kind: 'failed', error: e.name ?? 'Error', code: typeof e.code === 'string' ? e.code : undefined, message: e.message ?? String(err) });
+    throw err;
+  }
 }
 
 /** The engine moves every checkpoint itself: hub, engine, hub. Used by the embedded mesh. */
@@ -196,6 +233,11 @@ async function runStepwise(transport: Transport, bundle: LoadedBundle, entry: st
   const pauseToResumeMs: number[] = [];
   let pausedAt: number | undefined;
   const forget = (hub: string) => { avoid.add(hub); heldBy.delete(hub); hasBundle.delete(hub); };
+  const emit = eventEmitter(opts.onEvent, () => job);
+  emit({
+    kind: 'job-start', entry, fragments: info.fragments.length, mesh: 'embedded', hubs: transport.hubs().map((h) => h.id), migrateEvery,
+    args: opts.args.map(String),
+  });
 
   try {
     for (let attempt = 0; ; ) {
@@ -222,6 +264,9 @@ async function runStepwise(transport: Transport, bundle: LoadedBundle, entry: st
         stats.bytesMoved += bundle.bytes.byteLength;
       }
       const started = performance.now();
+      const sentAt = epochMs();
+      const bytesIn = req.checkpoint?.byteLength ?? 0;
+      emit({ kind: 'fragment-start', hub, fragment, attempt, bytes: bytesIn, resumed: paused }, sentAt);
       let reply: RanReply;
       try {
         reply = await send(transport, hub, req);
@@ -233,12 +278,23 @@ async function runStepwise(transport: Transport, bundle: LoadedBundle, entry: st
         forget(hub);
         stats.retries++;
         opts.onRetry?.({ hub, fragment, error: err as Error });
+        emit({ kind: 'retry', hub, fragment, code: errorCode(err), message: (err as Error).message, delayMs: retry });
         if (retry > 0) await sleep(retry);
         attempt++;
         continue;
       }
+      const retried = attempt > 0;
       attempt = 0;
-      if (lastHub !== undefined && hub !== lastHub) stats.migrations++;
+      const resumeMs = paused && pausedAt !== undefined && reply.resumedAt !== undefined ? reply.resumedAt - pausedAt : undefined;
+      if (lastHub !== undefined && hub !== lastHub) {
+        stats.migrations++;
+        // Only now is the move sure and its pause-to-resume known. It happened at the pause
+        // (the hubs' clocks are this process's), or when the state was sent.
+        emit({
+          kind: 'migration', from: lastHub, to: hub, bytes: bytesIn, pauseToResumeMs: resumeMs === undefined ? undefined : round3(resumeMs),
+          reason: retried ? 'retry' : paused ? 'migrate-every' : 'placement',
+        }, resumeMs === undefined ? sentAt : pausedAt);
+      }
       hasBundle.add(hub);
       if (reply.checkpoint) {
         const after = decodeCheckpoint(reply.checkpoint);
@@ -247,17 +303,22 @@ async function runStepwise(transport: Transport, bundle: LoadedBundle, entry: st
         current = after.kind === 'diff' ? applyDiff(sent!, after) : after;
         heldBy.set(hub, current);
         stats.checkpoints++;
+        emit({ kind: 'checkpoint', hub, bytes: reply.checkpoint.byteLength, stored: false, yields: reply.yields });
       }
       stats.execMs += reply.execMs;
       stats.yields = reply.yields;
       addData(data, reply.data);
-      if (paused && pausedAt !== undefined && reply.resumedAt !== undefined) pauseToResumeMs.push(reply.resumedAt - pausedAt);
+      if (resumeMs !== undefined) pauseToResumeMs.push(resumeMs);
       pausedAt = reply.pausedAt;
       if (!paused) stats.fragments++;
-      const placement = { fragment, hub, ms: performance.now() - started, bytesIn: req.checkpoint?.byteLength ?? 0, bytesOut: reply.checkpoint?.byteLength ?? 0 };
+      const placement = { fragment, hub, ms: performance.now() - started, bytesIn, bytesOut: reply.checkpoint?.byteLength ?? 0 };
       chooser?.done(placement.ms);
       placements.push(placement);
       opts.onPlacement?.(placement);
+      emit({
+        kind: 'fragment-end', hub, fragment, next: reply.fragment, outcome: reply.outcome, ms: round3(placement.ms), execMs: round3(reply.execMs),
+        yields: reply.yields, fragments: reply.fragments ?? 0,
+      });
       lastHub = hub;
       if (reply.outcome === 'done') {
         const bytes = reply.result ?? new Uint8Array(0);
@@ -287,6 +348,12 @@ export function addData(into: JobResult['data'], d: RanReply['data']): void {
   into.localBytes += d.localBytes;
   into.remoteBytes += d.remoteBytes;
   for (const n of d.names) if (!into.names.includes(n)) into.names.push(n);
+}
+
+/** An error's code for an event: a hub's or transport's code, else its class. */
+export function errorCode(err: unknown): string {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' ? code : (err as Error)?.name ?? 'error';
 }
 
 /** Most consecutive failed placements of one step before the job fails. */

@@ -29,13 +29,14 @@ import { FragmentTrap, decodeValue, loadBundle, type LoadedBundle } from '../exe
 import { PROTOCOL_VERSION, type ExecRequest, type ExecReply, type ProgressEvent } from './protocol.js';
 import type { Transport } from './transport.js';
 import { HubError, JobError } from './errors.js';
-import { addData, newDataTotals, retryDelay, sleep, type JobOptions, type JobResult, type Placement, type Recovery } from './engine.js';
+import { addData, errorCode, newDataTotals, retryDelay, sleep, type JobOptions, type JobResult, type Placement, type Recovery } from './engine.js';
 import { WorkHistory, describeMisfit, jobNeeds, rankHubs, workKeys } from '../policy/index.js';
 import { livePlacement } from './placement.js';
 import { reweaver } from './reweave.js';
 import { JobRecordMissing, type JobRecord, type JobStore } from '../net/jobs.js';
 import { createIdentity, resultStatement, verify, type Identity, type PublicIdentity } from '../net/identity.js';
 import { isSealed, openAnon, openFrom, sealTo, storedContext, type SealContext } from '../net/seal.js';
+import { eventEmitter, round3, type MigrationReason } from '../trace/index.js';
 
 /** The identity of this process's engine, when the caller gives none. */
 let processIdentity: Identity | undefined;
@@ -78,8 +79,9 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
   // Decoded once: where the state is and how far it got (it may be many MiB).
   const resumed = state ? decodeCheckpoint(state) : undefined;
   let fragment = resumed ? resumed.fragment : info.fragments[0];
-  /** Yield count of `state` (0: the arguments). */
+  /** Yield count of `state` (0: the arguments), and whether it is mid-fragment. */
   let stateYields = resumed?.yields ?? 0;
+  let statePaused = resumed?.paused ?? false;
   let bundleSent = false;
   let failures = 0;
   const keys: string[] = [];
@@ -105,6 +107,13 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
     }, { bundleBytes: bundle.bytes, input: opts.input });
   }
   opts.onStart?.(job);
+  const emit = eventEmitter(opts.onEvent, () => job);
+  emit({
+    kind: 'job-start', entry, fragments: info.fragments.length, mesh: 'nats', hubs: transport.hubs().map((h) => h.id), migrateEvery,
+    args: opts.args.map(String),
+  });
+  /** The state left `from` and goes to the next attempt's first hub (reported once it is sent). */
+  let moveOut: { from: string; reason: MigrationReason } | undefined;
   let over = false;
   let lastStoredYields = stateYields;
   /** The stored checkpoint `state` is (its attempt key), so a later attempt can find it. */
@@ -168,6 +177,9 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
       if (jobs) void jobs.own(job, attempt, holder).catch(() => undefined);
       let bytesIn = req.checkpoint?.byteLength ?? 0;
       stats.bytesMoved += bytesIn;
+      if (moveOut) emit({ kind: 'migration', from: moveOut.from, to: holder, bytes: bytesIn, reason: moveOut.reason });
+      moveOut = undefined;
+      emit({ kind: 'fragment-start', hub: holder, fragment, attempt, bytes: bytesIn, resumed: !!state && statePaused });
       /** The fragment it is in now, as hand-overs report it (display only). */
       let at = fragment;
       const status = () => opts.onStatus?.({
@@ -180,9 +192,20 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
           // A periodic checkpoint is safe in the store: progress, not a move.
           lastStoredYields = Math.max(lastStoredYields, e.yields);
           stats.checkpoints++;
+          emit({ kind: 'checkpoint', hub: e.hub, bytes: e.bytes, stored: true, yields: e.yields });
           status();
           return;
         }
+        // The run that paused on e.hub, the state in flight, and the run resumed on e.to,
+        // stamped with the hubs' own times: a progress message may come in late, after the
+        // next hand-over's.
+        const pausedAt = e.pausedAt > 0 ? e.pausedAt : undefined;
+        emit({ kind: 'fragment-end', hub: e.hub, fragment: at, next: e.fragment, outcome: 'paused', ms: round3(e.execMs), execMs: round3(e.execMs), yields: e.yields, fragments: e.fragments }, pausedAt);
+        emit({ kind: 'checkpoint', hub: e.hub, bytes: e.bytes, stored: false, yields: e.yields }, pausedAt);
+        const reason: MigrationReason = moving && moving.from === e.hub && moving.to === e.to ? 'reweave'
+          : migrateEvery > 0 && e.yields % migrateEvery === 0 ? 'migrate-every' : 'handover';
+        emit({ kind: 'migration', from: e.hub, to: e.to, bytes: e.bytes, pauseToResumeMs: pausedAt && round3(e.resumedAt - pausedAt), reason }, pausedAt);
+        emit({ kind: 'fragment-start', hub: e.to, fragment: e.fragment, attempt, bytes: e.bytes, resumed: true }, e.resumedAt > 0 ? e.resumedAt : undefined);
         touched.add(e.hub);
         handedOver = true;
         placements.push({ fragment: e.fragment, hub: e.hub, ms: e.execMs, bytesIn, bytesOut: e.bytes });
@@ -203,7 +226,7 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
       const rw = opts.reweave === false || !transport.move ? undefined : reweaver(opts.reweaveOptions);
       // One move at a time: the next is considered once the job is on another hub, or the
       // asked hub did not move it in a while (a queued run moves only when it starts).
-      let moving: { from: string; at: number } | undefined;
+      let moving: { from: string; to: string; at: number } | undefined;
       const watch = rw && setInterval(() => {
         if (moving && moving.from === holder && Date.now() - moving.at < MOVE_PATIENCE_MS) return;
         moving = undefined;
@@ -213,7 +236,7 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
         if (toKeys) hubKeys.set(to!, toKeys);
         if (to) {
           stats.reweaves++;
-          moving = { from: holder, at: Date.now() };
+          moving = { from: holder, to, at: Date.now() };
           void transport.move!(holder, key, to);
         }
       }, REWEAVE_CHECK_MS);
@@ -252,9 +275,11 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
         touched.add(holder);
         stats.retries++;
         opts.onRetry?.({ hub: holder, fragment, error: err as Error });
+        emit({ kind: 'retry', hub: holder, fragment: at, code: errorCode(err), message: (err as Error).message, delayMs: retry });
         if (retry > 0) await sleep(retry);
         // The newest checkpoint the lost attempt's hubs stored: any is later than the state
         // the attempt started from.
+        let fromStore = false;
         const stored = storing ? openStored(me, key, attempt, bundle.hash, await transport.stored?.(key)) : undefined;
         if (stored) {
           // A stored checkpoint that does not decode is not used: the engine's own copy is.
@@ -263,16 +288,26 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
             state = stored;
             fragment = cp.fragment;
             stateYields = cp.yields;
+            statePaused = cp.paused;
             stateKey = key;
             restoredFromStore++;
+            fromStore = true;
           }
         }
         recoveries.push({ hub: holder, attempt: attempt + 1, detectedAt, resumedAt: Date.now(), fromYields: stateYields, lastStoredYields });
+        emit({ kind: 'recovery', hub: holder, attempt: attempt + 1, fromYields: stateYields, fromStore, lastStoredYields });
+        moveOut = { from: holder, reason: 'recovery' };
         continue;
       } finally {
         if (watch) clearInterval(watch);
       }
       failures = 0;
+      // When the run ended by the hub's clock, as hand-overs are stamped.
+      const ended = reply.pausedAt ?? (reply.resumedAt === undefined ? undefined : reply.resumedAt + reply.execMs);
+      emit({
+        kind: 'fragment-end', hub: reply.hub ?? holder, fragment: at, next: reply.fragment, outcome: reply.outcome, ms: round3(reply.execMs), execMs: round3(reply.execMs),
+        yields: reply.yields, fragments: reply.fragments ?? 0,
+      }, ended);
       const last = { fragment, hub: holder, ms: reply.execMs, bytesIn, bytesOut: reply.checkpoint?.byteLength ?? 0 };
       placements.push(last);
       opts.onPlacement?.(last);
@@ -303,9 +338,12 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
       stats.checkpoints++;
       stats.migrations++;
       stats.bytesMoved += reply.checkpoint!.byteLength;
+      emit({ kind: 'checkpoint', hub: reply.hub ?? holder, bytes: reply.checkpoint!.byteLength, stored: false, yields: cp.yields }, ended);
+      moveOut = { from: reply.hub ?? holder, reason: 'handover' };
       touched.add(holder);
       state = reply.checkpoint;
       stateYields = cp.yields;
+      statePaused = cp.paused;
       stateKey = undefined;
       fragment = reply.fragment;
     }
