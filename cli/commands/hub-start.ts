@@ -1,5 +1,5 @@
 /** `hub start`: run a hub daemon connected to a NATS server, until SIGINT/SIGTERM. */
-import { startHub } from '../../runtime/hub/index.js';
+import { createLogger, startHub } from '../../runtime/hub/index.js';
 import { resolveNatsUrl } from '../../runtime/net/index.js';
 import { SANDBOX_ENV } from '../../runtime/exec/index.js';
 import { datasetFlags, intOption, pairs, UsageError, type Command } from '../command.js';
@@ -90,10 +90,11 @@ fatal error, 2 bad input (a credentials file missing too)`,
         mbps: intOption(values['data-link-mbps'], '--data-link-mbps', 1, 1_000_000) ?? 0,
       },
     });
+    const log = createLogger({ hub: hub.id });
     let signals = 0;
     const onSignal = (sig: string) => {
       if (++signals > 1) process.exit(1);
-      process.stderr.write(JSON.stringify({ time: new Date().toISOString(), level: 'info', hub: hub.id, msg: 'signal', signal: sig }) + '\n');
+      log.info('signal', { signal: sig });
       void hub.stop();
     };
     process.on('SIGINT', () => onSignal('SIGINT'));

@@ -16,3 +16,4 @@ export {
   PROTOCOL_VERSION, type HubRequest, type HubReply, type ExecRequest, type ExecReply, type HubAdvert, type HubState, type ProgressEvent,
 } from './protocol.js';
 export { TransportError, HubError, JobError, type TransportErrorCode } from './errors.js';
+export { createLogger, silentLogger, type Logger, type LogLevel } from './log.js';
