@@ -156,7 +156,7 @@ export class HubDaemon {
   readonly id: string;
   private readonly log: Logger;
   /** Runs here, by exec job key (an attempt): the slot, and the tag that pauses only it. */
-  private readonly runs = new Map<string, { slot: number; tag: number; record?: string; attempt?: number }>();
+  private readonly runs = new Map<string, { slot: number; tag: number; fragment: number; record?: string; attempt?: number }>();
   private nextTag = 1;
   /** Runs asked to move (re-weaving): job key -> target hub. */
   private readonly moves = new Map<string, string>();
@@ -181,7 +181,7 @@ export class HubDaemon {
     this.baseSpeed = calibrateSpeed();
     this.caps.speed = Math.round((this.baseSpeed / opts.throttle) * 100) / 100;
     this.threads = Array.from({ length: opts.slots }, (_, i) => new HubThread(`${this.id}/${i}`, {
-      headroom: MESSAGE_HEADROOM, datasets: opts.datasets, gpu: this.caps.gpu, throttle: opts.throttle, onMainCall: (call) => this.mainCall(call),
+      headroom: MESSAGE_HEADROOM, datasets: opts.datasets, gpu: this.caps.gpu, throttle: opts.throttle, onMainCall: (call) => this.mainCall(call, i),
     }));
     this.wire = new Wire(nc);
     this.everyMs = opts.advertEveryMs;
@@ -295,9 +295,10 @@ export class HubDaemon {
     return out && this.encodeReply(out);
   }
 
-  private rejected(e: unknown): HubReply {
+  /** `req`: the exec it was serving, when the failure came after the request was read. */
+  private rejected(e: unknown, req?: ExecRequest): HubReply {
     const code = e instanceof ProtocolError ? 'bad-message' : e instanceof TransportError ? `transport-${e.code}` : 'internal';
-    this.log.warn('rejected a request', { code, error: (e as Error).message });
+    this.log.warn('rejected a request', { code, error: (e as Error).message, ...(req ? { job: req.job, fragment: req.fragment } : {}) });
     return { kind: 'error', v: PROTOCOL_VERSION, code, message: (e as Error).message };
   }
 
@@ -343,7 +344,7 @@ export class HubDaemon {
       ? { ...req, full: next === undefined || next.id !== req.from, migrateEvery: next ? req.migrateEvery : 0 }
       : req;
     const replyTo = req.replyTo ?? reply;
-    const run = { slot: this.slotFor(req.job), tag: this.nextTag++, record: req.record, attempt: req.attempt };
+    const run = { slot: this.slotFor(req.job), tag: this.nextTag++, fragment: req.fragment, record: req.record, attempt: req.attempt };
     this.runs.set(req.job, run);
     const untrack = () => {
       if (this.runs.get(req.job) === run) this.runs.delete(req.job);
@@ -371,9 +372,9 @@ export class HubDaemon {
       if (queued) { acked = true; ack({ kind: 'ok', v: PROTOCOL_VERSION, resumedAt: performance.timeOrigin + performance.now() }); }
       this.runOnSlot(slotReq, owned, (resumedAt) => { if (!acked) { acked = true; ack({ kind: 'ok', v: PROTOCOL_VERSION, resumedAt }); } })
         .then((r) => (acked ? this.finish(req, r, next, replyTo, full) : (ack(r), undefined)))
-        .catch((e) => (acked ? this.rejected(e) : (ack(this.rejected(e)), undefined)))
+        .catch((e) => (acked ? this.rejected(e, req) : (ack(this.rejected(e, req)), undefined)))
         .then((out) => { if (out && replyTo) this.wire.publish(replyTo, this.encodeReply(out)); })
-        .catch((e) => this.log.error('cannot send an outcome', { job: req.job, error: (e as Error).message }))
+        .catch((e) => this.log.error('cannot send an outcome', { job: req.job, fragment: req.fragment, error: (e as Error).message }))
         .finally(() => { untrack(); this.active--; });
     });
   }
@@ -385,7 +386,7 @@ export class HubDaemon {
     this.moves.set(m.job, m.to);
     if (m.key) this.moveKeys.set(m.job, m.key);
     this.threads[run.slot].preemptRun(run.tag);
-    this.log.info('moving', { job: m.job, to: m.to });
+    this.log.info('moving', { job: m.job, fragment: run.fragment, to: m.to });
     return { kind: 'ok', v: PROTOCOL_VERSION };
   }
 
@@ -401,7 +402,7 @@ export class HubDaemon {
       if (this.fences.size > MAX_FENCES) this.fences.delete(this.fences.keys().next().value!);
       for (const [key, run] of this.runs) {
         if (run.record === m.job && (run.attempt ?? 0) < attempt) {
-          this.log.info('fenced', { job: key, attempt: run.attempt, newer: attempt });
+          this.log.info('fenced', { job: key, fragment: run.fragment, attempt: run.attempt, newer: attempt });
           this.threads[run.slot].preemptRun(run.tag);
         }
       }
@@ -463,7 +464,7 @@ export class HubDaemon {
       // Sealed to the next hub alone; a hub without a key gets nothing (the engine does).
       const peer = keys?.[next.id];
       if (!peer) {
-        this.log.warn('no sealing key for the next hub; the state goes back to the engine', { job: req.job, to: next.id });
+        this.log.warn('no sealing key for the next hub; the state goes back to the engine', { job: req.job, fragment: r.fragment, to: next.id });
         return next.id !== req.from || checkpoint !== r.checkpoint ? this.toEngine(req, r, { checkpoint, handovers }) : this.handoffFailed(req, next.id);
       }
       payload = sealTo(this.identity, peer, sealContext(req, r.fragment, handovers + 1, this.id, next.id), checkpoint, MESSAGE_HEADROOM);
@@ -486,9 +487,9 @@ export class HubDaemon {
         }
         return undefined;
       }
-      this.log.warn('hand-over refused', { job: req.job, to: next.id, code: ack.code, error: ack.message });
+      this.log.warn('hand-over refused', { job: req.job, fragment: r.fragment, to: next.id, code: ack.code, error: ack.message });
     } catch (e) {
-      this.log.warn('hand-over failed', { job: req.job, to: next.id, error: (e as Error).message });
+      this.log.warn('hand-over failed', { job: req.job, fragment: r.fragment, to: next.id, error: (e as Error).message });
     }
     // Back to the engine: with the full state it carries on; a diff it cannot use.
     if (next.id !== req.from || checkpoint !== r.checkpoint) return this.toEngine(req, r, { checkpoint, handovers });
@@ -524,7 +525,7 @@ export class HubDaemon {
   private unseal(req: ExecRequest): HubReply | undefined {
     if (!this.identity || !req.checkpoint) return undefined;
     const refuse = (code: string, message: string): HubReply => {
-      this.log.warn('refused a checkpoint', { job: req.job, code, error: message });
+      this.log.warn('refused a checkpoint', { job: req.job, fragment: req.fragment, code, error: message });
       return { kind: 'error', v: PROTOCOL_VERSION, code: `seal-${code}`, message };
     };
     if (!req.sealed) return refuse('unsealed', `hub ${this.id} takes only sealed checkpoints (an --insecure hub takes plain ones)`);
@@ -585,7 +586,7 @@ export class HubDaemon {
           entry.next = undefined;
         }
       } catch (e) {
-        this.log.warn('cannot store a checkpoint', { job, error: (e as Error).message });
+        this.log.warn('cannot store a checkpoint', { job, fragment: req.fragment, error: (e as Error).message });
       } finally {
         this.storing.delete(job);
       }
@@ -621,11 +622,11 @@ export class HubDaemon {
           hub: this.id, result: r.result ?? new Uint8Array(0), output: r.output, yields: r.yields, fragments: r.fragments ?? 0,
         }));
         if (outcome) {
-          this.log.info(outcome === 'committed' ? 'result committed' : `result ${outcome}`, { job: req.record, attempt: req.attempt ?? 0 });
+          this.log.info(outcome === 'committed' ? 'result committed' : `result ${outcome}`, { job: req.record, attempt: req.attempt ?? 0, fragment: req.fragment });
           return outcome;
         }
       } catch (e) {
-        this.log.warn('cannot commit a result; retrying', { job: req.record, attempt: req.attempt ?? 0, error: (e as Error).message });
+        this.log.warn('cannot commit a result; retrying', { job: req.record, attempt: req.attempt ?? 0, fragment: req.fragment, error: (e as Error).message });
       }
       await sleep(Math.min(4000, 250 * 2 ** i));
     }
@@ -641,12 +642,21 @@ export class HubDaemon {
   }
 
   /** What a slot asked its main thread for. */
-  private mainCall(call: MainCall): Promise<MainAnswer> {
-    return call.kind === 'data-read' ? this.remoteRead(call) : this.gpuCall(call);
+  private mainCall(call: MainCall, slot: number): Promise<MainAnswer> {
+    return call.kind === 'data-read' ? this.remoteRead(call, slot) : this.gpuCall(call, slot);
+  }
+
+  /**
+   * The run a slot is on, for log lines: a slot serves its runs in arrival order, so the
+   * oldest one tracked on it. `fragment` is the one that run started in.
+   */
+  private runOn(slot: number): { job: string; fragment: number } | Record<string, never> {
+    for (const [job, run] of this.runs) if (run.slot === slot) return { job, fragment: run.fragment };
+    return {};
   }
 
   /** GPU work for a slot; a failure is logged and fails the call (the fragment traps). */
-  private async gpuCall(call: Exclude<MainCall, { kind: 'data-read' }>): Promise<MainAnswer> {
+  private async gpuCall(call: Exclude<MainCall, { kind: 'data-read' }>, slot: number): Promise<MainAnswer> {
     const k = this.opts.gpu;
     if (!k) return { status: -1 };
     try {
@@ -656,13 +666,13 @@ export class HubDaemon {
       this.gpuCalls++;
       return { status: out.byteLength, bytes: new Uint8Array(out.buffer, out.byteOffset, out.byteLength) };
     } catch (e) {
-      this.log.warn('gpu call failed', { kind: call.kind, error: (e as Error).message });
+      this.log.warn('gpu call failed', { ...this.runOn(slot), kind: call.kind, error: (e as Error).message });
       return { status: -1 };
     }
   }
 
   /** A range of a dataset this hub does not hold, from a hub that serves it (queue group). */
-  private async remoteRead(call: Extract<MainCall, { kind: 'data-read' }>): Promise<MainAnswer> {
+  private async remoteRead(call: Extract<MainCall, { kind: 'data-read' }>, slot: number): Promise<MainAnswer> {
     if (!isSubjectToken(call.name)) return { status: -1 };
     try {
       const req: DataRequest = { kind: 'data-read', v: PROTOCOL_VERSION, name: call.name, offset: call.offset, length: call.length };
@@ -671,7 +681,7 @@ export class HubDaemon {
       this.dataRemoteBytes += reply.bytes.byteLength;
       return { status: reply.bytes.byteLength, total: reply.total, bytes: reply.bytes };
     } catch (e) {
-      if (!(e instanceof TransportError && e.code === 'no-responders')) this.log.warn('remote dataset read failed', { dataset: call.name, error: (e as Error).message });
+      if (!(e instanceof TransportError && e.code === 'no-responders')) this.log.warn('remote dataset read failed', { ...this.runOn(slot), dataset: call.name, error: (e as Error).message });
       return { status: -1 };
     }
   }
@@ -777,7 +787,7 @@ export class HubDaemon {
     if (!got) throw new TransportError(`bundle ${req.bundle.slice(0, 12)} is not cached here and cannot be fetched: ${why}`, { code: 'transport' });
     const hash = createHash('sha256').update(got).digest('hex');
     if (hash !== req.bundle) throw new TransportError(`the bundle fetched for ${req.bundle.slice(0, 12)} hashes to ${hash.slice(0, 12)}`);
-    this.log.info('fetched bundle', { bundle: req.bundle.slice(0, 12), bytes: got.byteLength, ms: Math.round(performance.now() - t0) });
+    this.log.info('fetched bundle', { job: req.job, fragment: req.fragment, bundle: req.bundle.slice(0, 12), bytes: got.byteLength, ms: Math.round(performance.now() - t0) });
     // Only verified bytes are cached, in a buffer of their own (the reply is a view of a
     // socket buffer that would otherwise stay alive with it).
     const bytes = new Uint8Array(got);
