@@ -29,7 +29,8 @@ import { createLogger, type Logger } from './log.js';
 import { PROTOCOL_VERSION, type BundleReply, type DataReply, type DataRequest, type ExecRequest, type HubAdvert, type HubReply, type HubState, type MoveRequest } from './protocol.js';
 import type { MainAnswer, MainCall } from './blocking.js';
 import { open, type FileHandle } from 'node:fs/promises';
-import { TransportError } from './errors.js';
+import { MetricsError, TransportError } from './errors.js';
+import { HubMetrics, serveMetrics, type MetricsServer, type SlotLoad } from './metrics.js';
 
 export interface HubOptions extends NatsAuth {
   nats: string;
@@ -56,6 +57,11 @@ export interface HubOptions extends NatsAuth {
   throttleAt?: Array<{ atMs: number; factor: number }>;
   /** No identity: take plain checkpoints, sign nothing (benchmarks against secure mode). @default false */
   insecure?: boolean;
+  /**
+   * Serve Prometheus metrics at http://host:port/metrics (port 0: one the system picks;
+   * the ready line logs it). `host` @default 127.0.0.1. @default not served
+   */
+  metrics?: { port: number; host?: string };
 }
 
 /**
@@ -85,6 +91,7 @@ export interface ResolvedHubOptions {
   throttle: number;
   throttleAt: Array<{ atMs: number; factor: number }>;
   insecure: boolean;
+  metrics: { host: string; port: number } | undefined;
   /** The GPU the hub serves `gpu` calls on (set by startHub after probing), or why none. */
   gpu?: GpuKernels;
   gpuReason?: string;
@@ -92,7 +99,7 @@ export interface ResolvedHubOptions {
 
 export const MAX_SLOTS = 256;
 
-/** Apply defaults and check values. Throws TransportError naming the bad option. */
+/** Apply defaults and check values. Throws TransportError (MetricsError for `metrics`) naming the bad option. */
 export function resolveHubOptions(opts: HubOptions): ResolvedHubOptions {
   const name = opts.name ?? defaultHubName();
   if (!isSubjectToken(name)) throw new TransportError(`hub name '${name}' must be 1-64 letters, digits, '-' or '_'`, { code: 'transport' });
@@ -101,6 +108,9 @@ export function resolveHubOptions(opts: HubOptions): ResolvedHubOptions {
   }
   const slots = opts.slots ?? os.availableParallelism();
   if (!Number.isInteger(slots) || slots < 1 || slots > MAX_SLOTS) throw new TransportError(`slots must be an integer from 1 to ${MAX_SLOTS}, got ${slots}`);
+  const m = opts.metrics;
+  if (m && (!Number.isInteger(m.port) || m.port < 0 || m.port > 65535)) throw new MetricsError(`the metrics port must be an integer from 0 to 65535, got ${m.port}`);
+  if (m?.host !== undefined && !m.host) throw new MetricsError('the metrics host must not be empty');
   return {
     nats: opts.nats, name, slots,
     datasets: opts.datasets ?? {}, labels: opts.labels ?? {},
@@ -110,6 +120,7 @@ export function resolveHubOptions(opts: HubOptions): ResolvedHubOptions {
     throttle: opts.throttle ?? 1,
     throttleAt: opts.throttleAt ?? [],
     insecure: opts.insecure ?? false,
+    metrics: m && { host: m.host ?? '127.0.0.1', port: m.port },
   };
 }
 
@@ -173,9 +184,15 @@ export class HubDaemon {
   /** Sealing keys of move targets, by job key. */
   private readonly moveKeys = new Map<string, Uint8Array>();
 
-  constructor(private readonly nc: NatsConnection, private readonly opts: ResolvedHubOptions) {
+  /** Counted whether or not they are served; startHub serves them with `metrics` set. */
+  readonly metrics: HubMetrics;
+
+  /** `metricsServer`: the endpoint serving `metrics`, closed when the hub stops. */
+  constructor(private readonly nc: NatsConnection, private readonly opts: ResolvedHubOptions, metrics?: HubMetrics, private readonly metricsServer?: MetricsServer) {
     this.id = opts.name;
     this.log = opts.log;
+    this.metrics = metrics ?? new HubMetrics(opts.name);
+    this.metrics.watchSlots(() => this.slotLoad());
     this.caps.gpu = opts.gpu !== undefined;
     this.identity = opts.insecure ? undefined : createIdentity();
     this.baseSpeed = calibrateSpeed();
@@ -211,12 +228,23 @@ export class HubDaemon {
     this.log.info('ready', {
       slots: this.threads.length, caps: this.caps, simd: simd.kind, ...(simd.reason ? { simdReason: simd.reason } : {}),
       ...(this.opts.gpuReason ? { gpuReason: this.opts.gpuReason } : {}), subject: execSubject(this.id),
+      ...(this.metricsServer ? { metrics: this.metricsServer.url } : {}),
     });
   }
 
+  /** Slots running a request now, and requests queued behind them. */
+  private slotLoad(): SlotLoad {
+    let running = 0;
+    let queued = 0;
+    for (const t of this.threads) {
+      if (t.inFlight > 0) running++;
+      queued += Math.max(0, t.inFlight - 1);
+    }
+    return { slots: this.threads.length, running, queued };
+  }
+
   advert(): HubAdvert {
-    const busy = this.threads.filter((t) => t.inFlight > 0).length;
-    const queue = this.threads.reduce((s, t) => s + Math.max(0, t.inFlight - 1), 0);
+    const { running: busy, queued: queue } = this.slotLoad();
     return {
       kind: 'advert', v: PROTOCOL_VERSION, id: this.id, state: this.state, caps: this.caps,
       load: { slots: this.threads.length, busy, queue, cpu: os.loadavg()[0] / this.caps.cores, jobs: this.jobSlot.size,
@@ -253,6 +281,7 @@ export class HubDaemon {
     await Promise.all(this.threads.map((t) => t.close()));
     await Promise.all([...this.dataFiles.values()].map((f) => f.then((d) => d.file.close(), () => undefined)));
     if (this.opts.gpu) await releaseGpu();
+    await this.metricsServer?.close();
     this.log.info('stopped');
     this.markClosed();
   }
@@ -302,9 +331,30 @@ export class HubDaemon {
     return { kind: 'error', v: PROTOCOL_VERSION, code, message: (e as Error).message };
   }
 
+  /** Error replies are logged where they are made, with the job they concern (settled, move). */
   private encodeReply(reply: HubReply): Uint8Array {
-    if (reply.kind === 'error' && reply.code !== 'trap') this.log.warn('error reply', { code: reply.code, error: reply.message });
     return encodeMessage(reply as unknown as Message);
+  }
+
+  /**
+   * An exec's outcome as it leaves this hub: counted, and logged with its job and fragment.
+   * `ran`: a slot ran it (else it was refused first). A hand-over (no reply here) is
+   * counted where it is acknowledged (finish).
+   */
+  private settled(req: ExecRequest, out: HubReply | undefined, ran: boolean): HubReply | undefined {
+    if (!out) return out;
+    const about = { job: req.job, fragment: req.fragment };
+    if (out.kind === 'error') {
+      this.metrics.failed(out.code);
+      if (ran) this.metrics.ran(out.code === 'trap' ? 'trapped' : out.code === 'fenced' ? 'fenced' : 'failed', 0);
+      if (out.code === 'trap') this.log.info('trapped', { ...about, fragment: out.fragment ?? req.fragment, error: out.message });
+      else this.log.warn('error reply', { ...about, code: out.code, error: out.message });
+    } else if (out.kind === 'ran') {
+      this.metrics.ran(out.outcome, out.fragments ?? 0);
+      if (out.checkpoint) this.metrics.checkpoint('sent', out.checkpoint.byteLength);
+      this.log.debug('ran', { ...about, outcome: out.outcome, next: out.fragment, fragments: out.fragments, yields: out.yields, execMs: Math.round(out.execMs) });
+    }
+    return out;
   }
 
   private async dispatch(msg: Message, reply: string | undefined, owned: boolean): Promise<HubReply | undefined> {
@@ -326,15 +376,16 @@ export class HubDaemon {
    * state is restored; its outcome goes to `replyTo` (or on to the next hub) later.
    */
   private async exec(req: ExecRequest, reply: string | undefined, owned: boolean): Promise<HubReply | undefined> {
+    if (req.checkpoint) this.metrics.checkpoint('received', req.checkpoint.byteLength);
     if (this.state === 'draining' || this.state === 'stopped') {
-      return { kind: 'error', v: PROTOCOL_VERSION, code: 'draining', message: `hub ${this.id} is draining; place the fragment elsewhere` };
+      return this.settled(req, { kind: 'error', v: PROTOCOL_VERSION, code: 'draining', message: `hub ${this.id} is draining; place the fragment elsewhere` }, false);
     }
-    if (this.isFenced(req)) return { kind: 'error', v: PROTOCOL_VERSION, code: 'fenced', message: `job ${req.job}: a newer attempt has started` };
+    if (this.isFenced(req)) return this.settled(req, { kind: 'error', v: PROTOCOL_VERSION, code: 'fenced', message: `job ${req.job}: a newer attempt has started` }, false);
     // Byte fields other than the checkpoint may be views of the message's buffer, which goes
     // to a slot when `owned` (detached here): they get buffers of their own first.
     if (owned && req.input) req.input = new Uint8Array(req.input);
     const refused = this.unseal(req);
-    if (refused) return refused;
+    if (refused) return this.settled(req, refused, false);
     if (req.checkpoint && this.identity) owned = ownsAll(req.checkpoint);
     const next = req.route ? this.nextHop(req.route, req.hop ?? 0) : undefined;
     // A diff is only useful to the hub that handed us the state: it holds the base.
@@ -355,11 +406,15 @@ export class HubDaemon {
     const full = slotReq.full ?? false;
     slotReq.tag = run.tag;
     if (req.replyTo === undefined) {
+      let out: HubReply | undefined;
       try {
-        return await this.finish(req, await this.runOnSlot(slotReq, owned), next, replyTo, full);
+        out = await this.finish(req, await this.runOnSlot(slotReq, owned), next, replyTo, full);
+      } catch (e) {
+        out = this.rejected(e, req);
       } finally {
         untrack();
       }
+      return this.settled(req, out, true);
     }
     this.active++;
     return new Promise<HubReply | undefined>((ack) => {
@@ -371,9 +426,14 @@ export class HubDaemon {
       const queued = this.threads[run.slot].inFlight > 0;
       if (queued) { acked = true; ack({ kind: 'ok', v: PROTOCOL_VERSION, resumedAt: performance.timeOrigin + performance.now() }); }
       this.runOnSlot(slotReq, owned, (resumedAt) => { if (!acked) { acked = true; ack({ kind: 'ok', v: PROTOCOL_VERSION, resumedAt }); } })
-        .then((r) => (acked ? this.finish(req, r, next, replyTo, full) : (ack(r), undefined)))
-        .catch((e) => (acked ? this.rejected(e, req) : (ack(this.rejected(e, req)), undefined)))
-        .then((out) => { if (out && replyTo) this.wire.publish(replyTo, this.encodeReply(out)); })
+        .then((r) => (acked ? this.finish(req, r, next, replyTo, full) : r))
+        .catch((e) => this.rejected(e, req))
+        .then((out) => {
+          this.settled(req, out, true);
+          // Never restored: the sender learns why in its ack, and keeps the state.
+          if (!acked) ack(out);
+          else if (out && replyTo) this.wire.publish(replyTo, this.encodeReply(out));
+        })
         .catch((e) => this.log.error('cannot send an outcome', { job: req.job, fragment: req.fragment, error: (e as Error).message }))
         .finally(() => { untrack(); this.active--; });
     });
@@ -382,10 +442,14 @@ export class HubDaemon {
   /** Re-weaving: pause a run here at its next yield point and hand it to `to`. */
   private move(m: MoveRequest): HubReply {
     const run = this.runs.get(m.job);
-    if (!run || m.to === this.id) return { kind: 'error', v: PROTOCOL_VERSION, code: 'not-here', message: `job ${m.job} is not running on hub ${this.id}` };
+    if (!run || m.to === this.id) {
+      this.log.warn('error reply', { job: m.job, code: 'not-here', to: m.to });
+      return { kind: 'error', v: PROTOCOL_VERSION, code: 'not-here', message: `job ${m.job} is not running on hub ${this.id}` };
+    }
     this.moves.set(m.job, m.to);
     if (m.key) this.moveKeys.set(m.job, m.key);
     this.threads[run.slot].preemptRun(run.tag);
+    this.metrics.placed('reweave');
     this.log.info('moving', { job: m.job, fragment: run.fragment, to: m.to });
     return { kind: 'ok', v: PROTOCOL_VERSION };
   }
@@ -476,8 +540,13 @@ export class HubDaemon {
     try {
       // The slot left room before the checkpoint: frame the message there, no copy.
       const bytes = encodeMessage(msg as unknown as Message, { inPlace: 'checkpoint' });
+      this.metrics.checkpoint('sent', payload.byteLength);
       const ack = decodeMessage(await this.wire.request(execSubject(next.id), bytes, { timeoutMs: HANDOVER_TIMEOUT_MS }));
       if (ack.kind === 'ok' && typeof ack.resumedAt === 'number') {
+        this.metrics.ran('handed-over', r.fragments ?? 0);
+        // This hub's clock at both ends: the pause here, the ack of the restore there.
+        if (r.pausedAt !== undefined) this.metrics.migrated((performance.timeOrigin + performance.now() - r.pausedAt) / 1000);
+        this.log.debug('handed over', { job: req.job, fragment: r.fragment, to: next.id, bytes: payload.byteLength });
         if (req.progress) {
           this.wire.publish(req.progress, encodeMessage({
             kind: 'progress', v: PROTOCOL_VERSION, job: req.job, hub: this.id, to: next.id, fragment: r.fragment,
@@ -574,7 +643,9 @@ export class HubDaemon {
       try {
         const store = await this.store;
         while (store && cur) {
-          await store.put(job, seal(cur.bytes));
+          const sealed = seal(cur.bytes);
+          await store.put(job, sealed);
+          this.metrics.checkpoint('stored', sealed.byteLength);
           // Stored: the engine learns the fragment is making progress, and how far it got.
           if (req.progress) {
             this.wire.publish(req.progress, encodeMessage({
@@ -797,17 +868,30 @@ export class HubDaemon {
   }
 }
 
-/** Connect and start serving. Throws TransportError when NATS cannot be reached. */
+/**
+ * Connect and start serving. Throws TransportError when NATS cannot be reached,
+ * MetricsError when the metrics endpoint cannot listen where asked.
+ */
 export async function startHub(opts: HubOptions): Promise<HubDaemon> {
   const resolved = resolveHubOptions(opts);
-  if (opts.gpu ?? true) {
-    // In a child process, once: a driver that crashes or blocks costs the probe, not the hub.
-    const info = await detectGpu();
-    if (info.available) resolved.gpu = gpuKernels(info);
-    else resolved.gpuReason = info.reason;
+  const metrics = new HubMetrics(resolved.name);
+  // First, so that a port in use fails the start at once, before anything is connected.
+  const server = resolved.metrics && await serveMetrics(metrics, resolved.metrics);
+  if (server) metrics.collectProcessMetrics();
+  let nc: NatsConnection;
+  try {
+    if (opts.gpu ?? true) {
+      // In a child process, once: a driver that crashes or blocks costs the probe, not the hub.
+      const info = await detectGpu();
+      if (info.available) resolved.gpu = gpuKernels(info);
+      else resolved.gpuReason = info.reason;
+    }
+    nc = await connectNats(resolved.nats, { ...natsAuthOf(opts), name: `weave hub ${resolved.name}` });
+  } catch (e) {
+    await server?.close();
+    throw e;
   }
-  const nc = await connectNats(resolved.nats, { ...natsAuthOf(opts), name: `weave hub ${resolved.name}` });
-  const hub = new HubDaemon(nc, resolved);
+  const hub = new HubDaemon(nc, resolved, metrics, server);
   hub.start();
   return hub;
 }
