@@ -386,6 +386,11 @@ export class HubDaemon {
     if (owned && req.input) req.input = new Uint8Array(req.input);
     const refused = this.unseal(req);
     if (refused) return this.settled(req, refused, false);
+    if (req.from === undefined) {
+      // Only an engine's exec is a placement; hand-overs follow the route it chose.
+      this.metrics.placed(req.policy ?? 'unspecified');
+      if (req.recovery) this.metrics.recovered(req.recovery.reason, req.recovery.from);
+    }
     if (req.checkpoint && this.identity) owned = ownsAll(req.checkpoint);
     const next = req.route ? this.nextHop(req.route, req.hop ?? 0) : undefined;
     // A diff is only useful to the hub that handed us the state: it holds the base.
@@ -927,6 +932,14 @@ function checkExec(m: Message): ExecRequest {
   if (m.record !== undefined && (typeof m.record !== 'string' || !isSubjectToken(m.record))) throw bad('record', 'a job id');
   if (m.attempt !== undefined && (!Number.isInteger(m.attempt) || (m.attempt as number) < 0)) throw bad('attempt', 'a non-negative integer');
   if (m.sealed !== undefined && typeof m.sealed !== 'boolean') throw bad('sealed', 'a boolean');
+  // A metrics label (prom-client escapes it; HubMetrics bounds how many there are).
+  if (m.policy !== undefined && (typeof m.policy !== 'string' || !m.policy || m.policy.length > 64)) throw bad('policy', 'a string of 1-64 characters');
+  if (m.recovery !== undefined) {
+    const r = m.recovery as Record<string, unknown>;
+    if (typeof r !== 'object' || r === null || !['retry', 'takeover'].includes(r.reason as string) || !['stored', 'engine', 'start'].includes(r.from as string)) {
+      throw bad('recovery', "a map of 'reason' (retry, takeover) and 'from' (stored, engine, start)");
+    }
+  }
   const key32 = (k: unknown) => k instanceof Uint8Array && k.byteLength === 32;
   if (m.client !== undefined && (typeof m.client !== 'object' || m.client === null || !key32((m.client as Record<string, unknown>).sign) || !key32((m.client as Record<string, unknown>).seal))) {
     throw bad('client', 'a map of 32-byte sign and seal keys');

@@ -103,6 +103,8 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
   let lastStoredYields = stateYields;
   /** The stored checkpoint `state` is (its attempt key), so a later attempt can find it. */
   let stateKey = resume?.stateKey;
+  /** Why the next attempt starts, when it recovers the job (hubs count these). */
+  let recovery: ExecRequest['recovery'] = resume ? { reason: 'takeover', from: resume.state ? 'stored' : 'start' } : undefined;
 
   try {
     for (let attempt = firstAttempt, inRecord = firstAttempt; ; attempt++) {
@@ -139,7 +141,9 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
         stay: true, full: true, route, hop: 0, input: opts.input, storeEvery: opts.storeEvery || undefined, storeEveryMs: opts.storeEveryMs || undefined,
         attempt, ...(jobs ? { record: job } : {}),
         client: me.public, keys: Object.fromEntries([...hubKeys].map(([id, k]) => [id, k.seal])),
+        policy: opts.policy?.name ?? 'fit', ...(recovery ? { recovery } : {}),
       };
+      recovery = undefined;
       const ctx = (fragment_: number, seq: number, from: string, to: string): SealContext => ({ job: key, attempt, fragment: fragment_, seq, bundle: bundle.hash, from, to });
       if (state) {
         const first = hubKeys.get(route[0]);
@@ -243,6 +247,7 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
         // The newest checkpoint the lost attempt's hubs stored: any is later than the state
         // the attempt started from.
         const stored = storing ? openStored(me, key, attempt, bundle.hash, await transport.stored?.(key)) : undefined;
+        recovery = { reason: 'retry', from: state ? 'engine' : 'start' };
         if (stored) {
           // A stored checkpoint that does not decode is not used: the engine's own copy is.
           const cp = decodeOrUndefined(stored);
@@ -252,6 +257,7 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
             stateYields = cp.yields;
             stateKey = key;
             restoredFromStore++;
+            recovery.from = 'stored';
           }
         }
         recoveries.push({ hub: holder, attempt: attempt + 1, detectedAt, resumedAt: Date.now(), fromYields: stateYields, lastStoredYields });
