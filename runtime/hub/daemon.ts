@@ -209,8 +209,8 @@ export class HubDaemon {
     });
   }
 
-  /** Subscribe, advertise, and watch the connection. */
-  start(): void {
+  /** Subscribe, advertise, and watch the connection. Throws when the connection closes first. */
+  async start(): Promise<void> {
     const onDrop = (why: string) => this.log.warn('dropped a message', { why });
     this.subs.push(this.wire.serve(execSubject(this.id), (b, ctx) => this.onExec(b, ctx.reply, ctx.owned), { onDrop }));
     this.subs.push(this.wire.serve(pingSubject(this.id), async () => encodeMessage({ kind: 'pong', v: PROTOCOL_VERSION, hub: this.id }), { onDrop }));
@@ -220,6 +220,9 @@ export class HubDaemon {
     for (const name of Object.keys(this.opts.datasets)) {
       this.subs.push(this.wire.serve(dataSubject(name), (b) => this.serveData(name, b), { onDrop, queue: DATA_QUEUE }));
     }
+    // 'ready' is what scripts and tests wait for: it must mean that requests reach this hub,
+    // so not before the server has the subscriptions (a flush round-trips after them).
+    await this.nc.flush();
     this.state = 'ready';
     this.publishAdvert();
     this.advertTimer = setInterval(() => this.publishAdvert(), this.everyMs);
@@ -897,7 +900,7 @@ export async function startHub(opts: HubOptions): Promise<HubDaemon> {
     throw e;
   }
   const hub = new HubDaemon(nc, resolved, metrics, server);
-  hub.start();
+  await hub.start();
   return hub;
 }
 
