@@ -1,5 +1,5 @@
 /** `hub start`: run a hub daemon connected to a NATS server, until SIGINT/SIGTERM. */
-import { startHub } from '../../runtime/hub/index.js';
+import { createLogger, startHub } from '../../runtime/hub/index.js';
 import { resolveNatsUrl } from '../../runtime/net/index.js';
 import { SANDBOX_ENV } from '../../runtime/exec/index.js';
 import { datasetFlags, intOption, pairs, UsageError, type Command } from '../command.js';
@@ -8,13 +8,14 @@ import { NATS_AUTH_OPTIONS, natsAuthFlags, natsAuthHelp } from '../auth.js';
 export const hubStart: Command = {
   name: 'start',
   summary: 'start a hub daemon on this node, serving fragments over NATS',
-  help: `usage: hub start [--nats URL] [TLS and credential flags] [--name ID] [--slots N] [--data NAME=PATH]… [--label K=V]…
+  help: `usage: hub start [--nats URL] [TLS and credential flags] [--name ID] [--slots N] [--data NAME=PATH]… [--label K=V]… [--metrics-port P]
 
 Connects to a NATS server, advertises this node's capabilities and load every few seconds,
 and runs the fragments weave engines send it, one per slot (worker threads). Reconnects
 after server restarts. On SIGINT/SIGTERM it drains: running fragments pause at their next
 yield point and go back to their engines, which resume them on other hubs; a second
-signal exits at once. Logs are JSON lines on stderr (WEAVE_LOG_LEVEL=debug for more).
+signal exits at once. Logs are JSON lines on stderr (WEAVE_LOG_LEVEL=debug for more);
+lines about a job carry its 'job' and 'fragment'. Metrics and log fields: docs/operations.md.
 
 options:
   --nats URL       NATS server(s), comma-separated (default: $NATS_URL, else nats://127.0.0.1:4222)
@@ -42,10 +43,16 @@ ${natsAuthHelp(16)}
   --deadline-ms MS sandbox: wall-clock limit of one run (default 900000); a run past
                    it stops at its next yield point ('deadline-exceeded'), and a slot
                    stuck 5 s longer without one gets a fresh worker thread
+  --metrics-port P serve Prometheus metrics at http://HOST:P/metrics (0: a free port,
+                   logged in the 'ready' line as 'metrics'; default: not served)
+  --metrics-host HOST
+                   address the metrics endpoint listens on (default 127.0.0.1; 0.0.0.0
+                   for every interface)
   -h, --help       show this help
 
-exit codes: 0 stopped cleanly, 1 a fatal error, 2 bad input (a credentials file missing
-too), 6 NATS refused the credentials or TLS, 7 NATS unreachable`,
+exit codes: 0 stopped cleanly, 1 the metrics port cannot be listened on (in use, say) or
+a fatal error, 2 bad input (a credentials file missing too), 6 NATS refused the
+credentials or TLS, 7 NATS unreachable`,
   options: {
     nats: { type: 'string' },
     ...NATS_AUTH_OPTIONS,
@@ -61,6 +68,8 @@ too), 6 NATS refused the credentials or TLS, 7 NATS unreachable`,
     'data-link-mbps': { type: 'string' },
     'max-memory-mib': { type: 'string' },
     'deadline-ms': { type: 'string' },
+    'metrics-port': { type: 'string' },
+    'metrics-host': { type: 'string' },
   },
   async run(values, positionals) {
     if (positionals.length) throw new UsageError(`hub start takes no arguments, got '${positionals.join(' ')}'`);
@@ -70,6 +79,10 @@ too), 6 NATS refused the credentials or TLS, 7 NATS unreachable`,
     if (maxMemoryMiB !== undefined) process.env[SANDBOX_ENV.maxMemoryPages] = String(maxMemoryMiB);
     const deadlineMs = intOption(values['deadline-ms'], '--deadline-ms', 1, 2 ** 31 - 1);
     if (deadlineMs !== undefined) process.env[SANDBOX_ENV.deadlineMs] = String(deadlineMs);
+    const metricsPort = intOption(values['metrics-port'], '--metrics-port', 0, 65535);
+    const metricsHost = values['metrics-host'] as string | undefined;
+    if (metricsHost !== undefined && metricsPort === undefined) throw new UsageError('--metrics-host says where to serve metrics; give --metrics-port P too');
+    if (metricsHost === '') throw new UsageError('--metrics-host must not be empty');
     const hub = await startHub({
       nats: resolveNatsUrl(values.nats),
       ...natsAuthFlags(values),
@@ -89,11 +102,13 @@ too), 6 NATS refused the credentials or TLS, 7 NATS unreachable`,
         delayMs: intOption(values['data-link-delay-ms'], '--data-link-delay-ms', 0, 60_000) ?? 0,
         mbps: intOption(values['data-link-mbps'], '--data-link-mbps', 1, 1_000_000) ?? 0,
       },
+      metrics: metricsPort === undefined ? undefined : { port: metricsPort, host: metricsHost },
     });
+    const log = createLogger({ hub: hub.id });
     let signals = 0;
     const onSignal = (sig: string) => {
       if (++signals > 1) process.exit(1);
-      process.stderr.write(JSON.stringify({ time: new Date().toISOString(), level: 'info', hub: hub.id, msg: 'signal', signal: sig }) + '\n');
+      log.info('signal', { signal: sig });
       void hub.stop();
     };
     process.on('SIGINT', () => onSignal('SIGINT'));

@@ -29,13 +29,16 @@ import { createLogger, type Logger } from './log.js';
 import { PROTOCOL_VERSION, type BundleReply, type DataReply, type DataRequest, type ExecRequest, type HubAdvert, type HubReply, type HubState, type MoveRequest } from './protocol.js';
 import type { MainAnswer, MainCall } from './blocking.js';
 import { open, type FileHandle } from 'node:fs/promises';
-import { TransportError } from './errors.js';
+import { MetricsError, TransportError } from './errors.js';
+import { HubMetrics, serveMetrics, type MetricsServer, type SlotLoad } from './metrics.js';
 import { WorkHistory, workKeys } from '../policy/index.js';
 
 /** A run on a slot of this hub (see HubDaemon.runs). */
 interface Run {
   slot: number;
   tag: number;
+  /** The fragment it started in (for log lines). */
+  fragment: number;
   record?: string;
   attempt?: number;
   /** WorkHistory keys, most specific first. */
@@ -73,6 +76,11 @@ export interface HubOptions extends NatsAuth {
   throttleAt?: Array<{ atMs: number; factor: number }>;
   /** No identity: take plain checkpoints, sign nothing (benchmarks against secure mode). @default false */
   insecure?: boolean;
+  /**
+   * Serve Prometheus metrics at http://host:port/metrics (port 0: one the system picks;
+   * the ready line logs it). `host` @default 127.0.0.1. @default not served
+   */
+  metrics?: { port: number; host?: string };
 }
 
 /**
@@ -102,6 +110,7 @@ export interface ResolvedHubOptions {
   throttle: number;
   throttleAt: Array<{ atMs: number; factor: number }>;
   insecure: boolean;
+  metrics: { host: string; port: number } | undefined;
   /** The GPU the hub serves `gpu` calls on (set by startHub after probing), or why none. */
   gpu?: GpuKernels;
   gpuReason?: string;
@@ -109,7 +118,7 @@ export interface ResolvedHubOptions {
 
 export const MAX_SLOTS = 256;
 
-/** Apply defaults and check values. Throws TransportError naming the bad option. */
+/** Apply defaults and check values. Throws TransportError (MetricsError for `metrics`) naming the bad option. */
 export function resolveHubOptions(opts: HubOptions): ResolvedHubOptions {
   const name = opts.name ?? defaultHubName();
   if (!isSubjectToken(name)) throw new TransportError(`hub name '${name}' must be 1-64 letters, digits, '-' or '_'`, { code: 'transport' });
@@ -118,6 +127,9 @@ export function resolveHubOptions(opts: HubOptions): ResolvedHubOptions {
   }
   const slots = opts.slots ?? os.availableParallelism();
   if (!Number.isInteger(slots) || slots < 1 || slots > MAX_SLOTS) throw new TransportError(`slots must be an integer from 1 to ${MAX_SLOTS}, got ${slots}`);
+  const m = opts.metrics;
+  if (m && (!Number.isInteger(m.port) || m.port < 0 || m.port > 65535)) throw new MetricsError(`the metrics port must be an integer from 0 to 65535, got ${m.port}`);
+  if (m?.host !== undefined && !m.host) throw new MetricsError('the metrics host must not be empty');
   return {
     nats: opts.nats, name, slots,
     datasets: opts.datasets ?? {}, labels: opts.labels ?? {},
@@ -127,6 +139,7 @@ export function resolveHubOptions(opts: HubOptions): ResolvedHubOptions {
     throttle: opts.throttle ?? 1,
     throttleAt: opts.throttleAt ?? [],
     insecure: opts.insecure ?? false,
+    metrics: m && { host: m.host ?? '127.0.0.1', port: m.port },
   };
 }
 
@@ -196,15 +209,21 @@ export class HubDaemon {
   /** Sealing keys of move targets, by job key. */
   private readonly moveKeys = new Map<string, Uint8Array>();
 
-  constructor(private readonly nc: NatsConnection, private readonly opts: ResolvedHubOptions) {
+  /** Counted whether or not they are served; startHub serves them with `metrics` set. */
+  readonly metrics: HubMetrics;
+
+  /** `metricsServer`: the endpoint serving `metrics`, closed when the hub stops. */
+  constructor(private readonly nc: NatsConnection, private readonly opts: ResolvedHubOptions, metrics?: HubMetrics, private readonly metricsServer?: MetricsServer) {
     this.id = opts.name;
     this.log = opts.log;
+    this.metrics = metrics ?? new HubMetrics(opts.name);
+    this.metrics.watchSlots(() => this.slotLoad());
     this.caps.gpu = opts.gpu !== undefined;
     this.identity = opts.insecure ? undefined : createIdentity();
     this.baseSpeed = calibrateSpeed();
     this.caps.speed = Math.round((this.baseSpeed / opts.throttle) * 100) / 100;
     this.threads = Array.from({ length: opts.slots }, (_, i) => new HubThread(`${this.id}/${i}`, {
-      headroom: MESSAGE_HEADROOM, datasets: opts.datasets, gpu: this.caps.gpu, throttle: opts.throttle, onMainCall: (call) => this.mainCall(call),
+      headroom: MESSAGE_HEADROOM, datasets: opts.datasets, gpu: this.caps.gpu, throttle: opts.throttle, onMainCall: (call) => this.mainCall(call, i),
     }));
     this.wire = new Wire(nc);
     this.everyMs = opts.advertEveryMs;
@@ -215,8 +234,8 @@ export class HubDaemon {
     });
   }
 
-  /** Subscribe, advertise, and watch the connection. */
-  start(): void {
+  /** Subscribe, advertise, and watch the connection. Throws when the connection closes first. */
+  async start(): Promise<void> {
     const onDrop = (why: string) => this.log.warn('dropped a message', { why });
     this.subs.push(this.wire.serve(execSubject(this.id), (b, ctx) => this.onExec(b, ctx.reply, ctx.owned), { onDrop }));
     this.subs.push(this.wire.serve(pingSubject(this.id), async () => encodeMessage({ kind: 'pong', v: PROTOCOL_VERSION, hub: this.id }), { onDrop }));
@@ -226,6 +245,9 @@ export class HubDaemon {
     for (const name of Object.keys(this.opts.datasets)) {
       this.subs.push(this.wire.serve(dataSubject(name), (b) => this.serveData(name, b), { onDrop, queue: DATA_QUEUE }));
     }
+    // 'ready' is what scripts and tests wait for: it must mean that requests reach this hub,
+    // so not before the server has the subscriptions (a flush round-trips after them).
+    await this.nc.flush();
     this.state = 'ready';
     this.publishAdvert();
     this.advertTimer = setInterval(() => this.publishAdvert(), this.everyMs);
@@ -234,6 +256,7 @@ export class HubDaemon {
     this.log.info('ready', {
       slots: this.threads.length, caps: this.caps, simd: simd.kind, ...(simd.reason ? { simdReason: simd.reason } : {}),
       ...(this.opts.gpuReason ? { gpuReason: this.opts.gpuReason } : {}), subject: execSubject(this.id),
+      ...(this.metricsServer ? { metrics: this.metricsServer.url } : {}),
     });
   }
 
@@ -265,9 +288,19 @@ export class HubDaemon {
     return { queuedWork: Math.round(queuedWork), runningWork: Math.round(runningWork) };
   }
 
+  /** Slots running a request now, and requests queued behind them. */
+  private slotLoad(): SlotLoad {
+    let running = 0;
+    let queued = 0;
+    for (const t of this.threads) {
+      if (t.inFlight > 0) running++;
+      queued += Math.max(0, t.inFlight - 1);
+    }
+    return { slots: this.threads.length, running, queued };
+  }
+
   advert(): HubAdvert {
-    const busy = this.threads.filter((t) => t.inFlight > 0).length;
-    const queue = this.threads.reduce((s, t) => s + Math.max(0, t.inFlight - 1), 0);
+    const { running: busy, queued: queue } = this.slotLoad();
     return {
       kind: 'advert', v: PROTOCOL_VERSION, id: this.id, state: this.state, caps: this.caps,
       load: { slots: this.threads.length, busy, queue, cpu: os.loadavg()[0] / this.caps.cores, jobs: this.jobSlot.size, ...this.workAhead(),
@@ -304,6 +337,7 @@ export class HubDaemon {
     await Promise.all(this.threads.map((t) => t.close()));
     await Promise.all([...this.dataFiles.values()].map((f) => f.then((d) => d.file.close(), () => undefined)));
     if (this.opts.gpu) await releaseGpu();
+    await this.metricsServer?.close();
     this.log.info('stopped');
     this.markClosed();
   }
@@ -346,15 +380,37 @@ export class HubDaemon {
     return out && this.encodeReply(out);
   }
 
-  private rejected(e: unknown): HubReply {
+  /** `req`: the exec it was serving, when the failure came after the request was read. */
+  private rejected(e: unknown, req?: ExecRequest): HubReply {
     const code = e instanceof ProtocolError ? 'bad-message' : e instanceof TransportError ? `transport-${e.code}` : 'internal';
-    this.log.warn('rejected a request', { code, error: (e as Error).message });
+    this.log.warn('rejected a request', { code, error: (e as Error).message, ...(req ? { job: req.job, fragment: req.fragment } : {}) });
     return { kind: 'error', v: PROTOCOL_VERSION, code, message: (e as Error).message };
   }
 
+  /** Error replies are logged where they are made, with the job they concern (settled, move). */
   private encodeReply(reply: HubReply): Uint8Array {
-    if (reply.kind === 'error' && reply.code !== 'trap') this.log.warn('error reply', { code: reply.code, error: reply.message });
     return encodeMessage(reply as unknown as Message);
+  }
+
+  /**
+   * An exec's outcome as it leaves this hub: counted, and logged with its job and fragment.
+   * `ran`: a slot ran it (else it was refused first). A hand-over (no reply here) is
+   * counted where it is acknowledged (finish).
+   */
+  private settled(req: ExecRequest, out: HubReply | undefined, ran: boolean): HubReply | undefined {
+    if (!out) return out;
+    const about = { job: req.job, fragment: req.fragment };
+    if (out.kind === 'error') {
+      this.metrics.failed(out.code);
+      if (ran) this.metrics.ran(out.code === 'trap' ? 'trapped' : out.code === 'fenced' ? 'fenced' : 'failed', 0);
+      if (out.code === 'trap') this.log.info('trapped', { ...about, fragment: out.fragment ?? req.fragment, error: out.message });
+      else this.log.warn('error reply', { ...about, code: out.code, error: out.message });
+    } else if (out.kind === 'ran') {
+      this.metrics.ran(out.outcome, out.fragments ?? 0);
+      if (out.checkpoint) this.metrics.checkpoint('sent', out.checkpoint.byteLength);
+      this.log.debug('ran', { ...about, outcome: out.outcome, next: out.fragment, fragments: out.fragments, yields: out.yields, execMs: Math.round(out.execMs) });
+    }
+    return out;
   }
 
   private async dispatch(msg: Message, reply: string | undefined, owned: boolean): Promise<HubReply | undefined> {
@@ -376,15 +432,21 @@ export class HubDaemon {
    * state is restored; its outcome goes to `replyTo` (or on to the next hub) later.
    */
   private async exec(req: ExecRequest, reply: string | undefined, owned: boolean): Promise<HubReply | undefined> {
+    if (req.checkpoint) this.metrics.checkpoint('received', req.checkpoint.byteLength);
     if (this.state === 'draining' || this.state === 'stopped') {
-      return { kind: 'error', v: PROTOCOL_VERSION, code: 'draining', message: `hub ${this.id} is draining; place the fragment elsewhere` };
+      return this.settled(req, { kind: 'error', v: PROTOCOL_VERSION, code: 'draining', message: `hub ${this.id} is draining; place the fragment elsewhere` }, false);
     }
-    if (this.isFenced(req)) return { kind: 'error', v: PROTOCOL_VERSION, code: 'fenced', message: `job ${req.job}: a newer attempt has started` };
+    if (this.isFenced(req)) return this.settled(req, { kind: 'error', v: PROTOCOL_VERSION, code: 'fenced', message: `job ${req.job}: a newer attempt has started` }, false);
     // Byte fields other than the checkpoint may be views of the message's buffer, which goes
     // to a slot when `owned` (detached here): they get buffers of their own first.
     if (owned && req.input) req.input = new Uint8Array(req.input);
     const refused = this.unseal(req);
-    if (refused) return refused;
+    if (refused) return this.settled(req, refused, false);
+    if (req.from === undefined) {
+      // Only an engine's exec is a placement; hand-overs follow the route it chose.
+      this.metrics.placed(req.policy ?? 'unspecified');
+      if (req.recovery) this.metrics.recovered(req.recovery.reason, req.recovery.from);
+    }
     if (req.checkpoint && this.identity) owned = ownsAll(req.checkpoint);
     const next = req.route ? this.nextHop(req.route, req.hop ?? 0) : undefined;
     // A diff is only useful to the hub that handed us the state: it holds the base.
@@ -396,7 +458,7 @@ export class HubDaemon {
     const replyTo = req.replyTo ?? reply;
     const slot = this.slotFor(req.job);
     const run: Run = {
-      slot, tag: this.nextTag++, record: req.record, attempt: req.attempt,
+      slot, tag: this.nextTag++, fragment: req.fragment, record: req.record, attempt: req.attempt,
       // A run from the arguments is the whole job: its own template. A resumed one is
       // some of it: only the entry's, and the engine's estimate first.
       work: req.args ? workKeys(req.bundle, req.entry, req.args) : workKeys(req.bundle, req.entry), workMs: req.workMs, fresh: !!req.args && !req.checkpoint,
@@ -416,11 +478,15 @@ export class HubDaemon {
     const full = slotReq.full ?? false;
     slotReq.tag = run.tag;
     if (req.replyTo === undefined) {
+      let out: HubReply | undefined;
       try {
-        return await this.finish(req, await this.runOnSlot(slotReq, owned), next, replyTo, full);
+        out = await this.finish(req, await this.runOnSlot(slotReq, owned), next, replyTo, full);
+      } catch (e) {
+        out = this.rejected(e, req);
       } finally {
         untrack();
       }
+      return this.settled(req, out, true);
     }
     this.active++;
     return new Promise<HubReply | undefined>((ack) => {
@@ -432,10 +498,15 @@ export class HubDaemon {
       const queued = this.threads[run.slot].inFlight > 0;
       if (queued) { acked = true; ack({ kind: 'ok', v: PROTOCOL_VERSION, resumedAt: performance.timeOrigin + performance.now() }); }
       this.runOnSlot(slotReq, owned, (resumedAt) => { if (!acked) { acked = true; ack({ kind: 'ok', v: PROTOCOL_VERSION, resumedAt }); } })
-        .then((r) => (acked ? this.finish(req, r, next, replyTo, full) : (ack(r), undefined)))
-        .catch((e) => (acked ? this.rejected(e) : (ack(this.rejected(e)), undefined)))
-        .then((out) => { if (out && replyTo) this.wire.publish(replyTo, this.encodeReply(out)); })
-        .catch((e) => this.log.error('cannot send an outcome', { job: req.job, error: (e as Error).message }))
+        .then((r) => (acked ? this.finish(req, r, next, replyTo, full) : r))
+        .catch((e) => this.rejected(e, req))
+        .then((out) => {
+          this.settled(req, out, true);
+          // Never restored: the sender learns why in its ack, and keeps the state.
+          if (!acked) ack(out);
+          else if (out && replyTo) this.wire.publish(replyTo, this.encodeReply(out));
+        })
+        .catch((e) => this.log.error('cannot send an outcome', { job: req.job, fragment: req.fragment, error: (e as Error).message }))
         .finally(() => { untrack(); this.active--; });
     });
   }
@@ -443,11 +514,15 @@ export class HubDaemon {
   /** Re-weaving: pause a run here at its next yield point and hand it to `to`. */
   private move(m: MoveRequest): HubReply {
     const run = this.runs.get(m.job);
-    if (!run || m.to === this.id) return { kind: 'error', v: PROTOCOL_VERSION, code: 'not-here', message: `job ${m.job} is not running on hub ${this.id}` };
+    if (!run || m.to === this.id) {
+      this.log.warn('error reply', { job: m.job, code: 'not-here', to: m.to });
+      return { kind: 'error', v: PROTOCOL_VERSION, code: 'not-here', message: `job ${m.job} is not running on hub ${this.id}` };
+    }
     this.moves.set(m.job, m.to);
     if (m.key) this.moveKeys.set(m.job, m.key);
     this.threads[run.slot].preemptRun(run.tag);
-    this.log.info('moving', { job: m.job, to: m.to });
+    this.metrics.placed('reweave');
+    this.log.info('moving', { job: m.job, fragment: run.fragment, to: m.to });
     return { kind: 'ok', v: PROTOCOL_VERSION };
   }
 
@@ -463,7 +538,7 @@ export class HubDaemon {
       if (this.fences.size > MAX_FENCES) this.fences.delete(this.fences.keys().next().value!);
       for (const [key, run] of this.runs) {
         if (run.record === m.job && (run.attempt ?? 0) < attempt) {
-          this.log.info('fenced', { job: key, attempt: run.attempt, newer: attempt });
+          this.log.info('fenced', { job: key, fragment: run.fragment, attempt: run.attempt, newer: attempt });
           this.threads[run.slot].preemptRun(run.tag);
         }
       }
@@ -526,7 +601,7 @@ export class HubDaemon {
       // Sealed to the next hub alone; a hub without a key gets nothing (the engine does).
       const peer = keys?.[next.id];
       if (!peer) {
-        this.log.warn('no sealing key for the next hub; the state goes back to the engine', { job: req.job, to: next.id });
+        this.log.warn('no sealing key for the next hub; the state goes back to the engine', { job: req.job, fragment: r.fragment, to: next.id });
         return next.id !== req.from || checkpoint !== r.checkpoint ? this.toEngine(req, r, { checkpoint, handovers }) : this.handoffFailed(req, next.id);
       }
       payload = sealTo(this.identity, peer, sealContext(req, r.fragment, handovers + 1, this.id, next.id), checkpoint, MESSAGE_HEADROOM);
@@ -538,8 +613,13 @@ export class HubDaemon {
     try {
       // The slot left room before the checkpoint: frame the message there, no copy.
       const bytes = encodeMessage(msg as unknown as Message, { inPlace: 'checkpoint' });
+      this.metrics.checkpoint('sent', payload.byteLength);
       const ack = decodeMessage(await this.wire.request(execSubject(next.id), bytes, { timeoutMs: HANDOVER_TIMEOUT_MS }));
       if (ack.kind === 'ok' && typeof ack.resumedAt === 'number') {
+        this.metrics.ran('handed-over', r.fragments ?? 0);
+        // This hub's clock at both ends: the pause here, the ack of the restore there.
+        if (r.pausedAt !== undefined) this.metrics.migrated((performance.timeOrigin + performance.now() - r.pausedAt) / 1000);
+        this.log.debug('handed over', { job: req.job, fragment: r.fragment, to: next.id, bytes: payload.byteLength });
         if (req.progress) {
           this.wire.publish(req.progress, encodeMessage({
             kind: 'progress', v: PROTOCOL_VERSION, job: req.job, hub: this.id, to: next.id, fragment: r.fragment,
@@ -549,9 +629,9 @@ export class HubDaemon {
         }
         return undefined;
       }
-      this.log.warn('hand-over refused', { job: req.job, to: next.id, code: ack.code, error: ack.message });
+      this.log.warn('hand-over refused', { job: req.job, fragment: r.fragment, to: next.id, code: ack.code, error: ack.message });
     } catch (e) {
-      this.log.warn('hand-over failed', { job: req.job, to: next.id, error: (e as Error).message });
+      this.log.warn('hand-over failed', { job: req.job, fragment: r.fragment, to: next.id, error: (e as Error).message });
     }
     // Back to the engine: with the full state it carries on; a diff it cannot use.
     if (next.id !== req.from || checkpoint !== r.checkpoint) return this.toEngine(req, r, { checkpoint, handovers });
@@ -587,7 +667,7 @@ export class HubDaemon {
   private unseal(req: ExecRequest): HubReply | undefined {
     if (!this.identity || !req.checkpoint) return undefined;
     const refuse = (code: string, message: string): HubReply => {
-      this.log.warn('refused a checkpoint', { job: req.job, code, error: message });
+      this.log.warn('refused a checkpoint', { job: req.job, fragment: req.fragment, code, error: message });
       return { kind: 'error', v: PROTOCOL_VERSION, code: `seal-${code}`, message };
     };
     if (!req.sealed) return refuse('unsealed', `hub ${this.id} takes only sealed checkpoints (an --insecure hub takes plain ones)`);
@@ -636,7 +716,9 @@ export class HubDaemon {
       try {
         const store = await this.store;
         while (store && cur) {
-          await store.put(job, seal(cur.bytes));
+          const sealed = seal(cur.bytes);
+          await store.put(job, sealed);
+          this.metrics.checkpoint('stored', sealed.byteLength);
           // Stored: the engine learns the fragment is making progress, and how far it got.
           if (req.progress) {
             this.wire.publish(req.progress, encodeMessage({
@@ -648,7 +730,7 @@ export class HubDaemon {
           entry.next = undefined;
         }
       } catch (e) {
-        this.log.warn('cannot store a checkpoint', { job, error: (e as Error).message });
+        this.log.warn('cannot store a checkpoint', { job, fragment: req.fragment, error: (e as Error).message });
       } finally {
         this.storing.delete(job);
       }
@@ -684,11 +766,11 @@ export class HubDaemon {
           hub: this.id, result: r.result ?? new Uint8Array(0), output: r.output, yields: r.yields, fragments: r.fragments ?? 0,
         }));
         if (outcome) {
-          this.log.info(outcome === 'committed' ? 'result committed' : `result ${outcome}`, { job: req.record, attempt: req.attempt ?? 0 });
+          this.log.info(outcome === 'committed' ? 'result committed' : `result ${outcome}`, { job: req.record, attempt: req.attempt ?? 0, fragment: req.fragment });
           return outcome;
         }
       } catch (e) {
-        this.log.warn('cannot commit a result; retrying', { job: req.record, attempt: req.attempt ?? 0, error: (e as Error).message });
+        this.log.warn('cannot commit a result; retrying', { job: req.record, attempt: req.attempt ?? 0, fragment: req.fragment, error: (e as Error).message });
       }
       await sleep(Math.min(4000, 250 * 2 ** i));
     }
@@ -704,12 +786,21 @@ export class HubDaemon {
   }
 
   /** What a slot asked its main thread for. */
-  private mainCall(call: MainCall): Promise<MainAnswer> {
-    return call.kind === 'data-read' ? this.remoteRead(call) : this.gpuCall(call);
+  private mainCall(call: MainCall, slot: number): Promise<MainAnswer> {
+    return call.kind === 'data-read' ? this.remoteRead(call, slot) : this.gpuCall(call, slot);
+  }
+
+  /**
+   * The run a slot is on, for log lines: a slot serves its runs in arrival order, so the
+   * oldest one tracked on it. `fragment` is the one that run started in.
+   */
+  private runOn(slot: number): { job: string; fragment: number } | Record<string, never> {
+    for (const [job, run] of this.runs) if (run.slot === slot) return { job, fragment: run.fragment };
+    return {};
   }
 
   /** GPU work for a slot; a failure is logged and fails the call (the fragment traps). */
-  private async gpuCall(call: Exclude<MainCall, { kind: 'data-read' }>): Promise<MainAnswer> {
+  private async gpuCall(call: Exclude<MainCall, { kind: 'data-read' }>, slot: number): Promise<MainAnswer> {
     const k = this.opts.gpu;
     if (!k) return { status: -1 };
     try {
@@ -719,13 +810,13 @@ export class HubDaemon {
       this.gpuCalls++;
       return { status: out.byteLength, bytes: new Uint8Array(out.buffer, out.byteOffset, out.byteLength) };
     } catch (e) {
-      this.log.warn('gpu call failed', { kind: call.kind, error: (e as Error).message });
+      this.log.warn('gpu call failed', { ...this.runOn(slot), kind: call.kind, error: (e as Error).message });
       return { status: -1 };
     }
   }
 
   /** A range of a dataset this hub does not hold, from a hub that serves it (queue group). */
-  private async remoteRead(call: Extract<MainCall, { kind: 'data-read' }>): Promise<MainAnswer> {
+  private async remoteRead(call: Extract<MainCall, { kind: 'data-read' }>, slot: number): Promise<MainAnswer> {
     if (!isSubjectToken(call.name)) return { status: -1 };
     try {
       const req: DataRequest = { kind: 'data-read', v: PROTOCOL_VERSION, name: call.name, offset: call.offset, length: call.length };
@@ -734,7 +825,7 @@ export class HubDaemon {
       this.dataRemoteBytes += reply.bytes.byteLength;
       return { status: reply.bytes.byteLength, total: reply.total, bytes: reply.bytes };
     } catch (e) {
-      if (!(e instanceof TransportError && e.code === 'no-responders')) this.log.warn('remote dataset read failed', { dataset: call.name, error: (e as Error).message });
+      if (!(e instanceof TransportError && e.code === 'no-responders')) this.log.warn('remote dataset read failed', { ...this.runOn(slot), dataset: call.name, error: (e as Error).message });
       return { status: -1 };
     }
   }
@@ -840,7 +931,7 @@ export class HubDaemon {
     if (!got) throw new TransportError(`bundle ${req.bundle.slice(0, 12)} is not cached here and cannot be fetched: ${why}`, { code: 'transport' });
     const hash = createHash('sha256').update(got).digest('hex');
     if (hash !== req.bundle) throw new TransportError(`the bundle fetched for ${req.bundle.slice(0, 12)} hashes to ${hash.slice(0, 12)}`);
-    this.log.info('fetched bundle', { bundle: req.bundle.slice(0, 12), bytes: got.byteLength, ms: Math.round(performance.now() - t0) });
+    this.log.info('fetched bundle', { job: req.job, fragment: req.fragment, bundle: req.bundle.slice(0, 12), bytes: got.byteLength, ms: Math.round(performance.now() - t0) });
     // Only verified bytes are cached, in a buffer of their own (the reply is a view of a
     // socket buffer that would otherwise stay alive with it).
     const bytes = new Uint8Array(got);
@@ -850,18 +941,31 @@ export class HubDaemon {
   }
 }
 
-/** Connect and start serving. Throws TransportError when NATS cannot be reached. */
+/**
+ * Connect and start serving. Throws TransportError when NATS cannot be reached,
+ * MetricsError when the metrics endpoint cannot listen where asked.
+ */
 export async function startHub(opts: HubOptions): Promise<HubDaemon> {
   const resolved = resolveHubOptions(opts);
-  if (opts.gpu ?? true) {
-    // In a child process, once: a driver that crashes or blocks costs the probe, not the hub.
-    const info = await detectGpu();
-    if (info.available) resolved.gpu = gpuKernels(info);
-    else resolved.gpuReason = info.reason;
+  const metrics = new HubMetrics(resolved.name);
+  // First, so that a port in use fails the start at once, before anything is connected.
+  const server = resolved.metrics && await serveMetrics(metrics, resolved.metrics);
+  if (server) metrics.collectProcessMetrics();
+  let nc: NatsConnection;
+  try {
+    if (opts.gpu ?? true) {
+      // In a child process, once: a driver that crashes or blocks costs the probe, not the hub.
+      const info = await detectGpu();
+      if (info.available) resolved.gpu = gpuKernels(info);
+      else resolved.gpuReason = info.reason;
+    }
+    nc = await connectNats(resolved.nats, { ...natsAuthOf(opts), name: `weave hub ${resolved.name}` });
+  } catch (e) {
+    await server?.close();
+    throw e;
   }
-  const nc = await connectNats(resolved.nats, { ...natsAuthOf(opts), name: `weave hub ${resolved.name}` });
-  const hub = new HubDaemon(nc, resolved);
-  hub.start();
+  const hub = new HubDaemon(nc, resolved, metrics, server);
+  await hub.start();
   return hub;
 }
 
@@ -896,6 +1000,14 @@ function checkExec(m: Message): ExecRequest {
   if (m.record !== undefined && (typeof m.record !== 'string' || !isSubjectToken(m.record))) throw bad('record', 'a job id');
   if (m.attempt !== undefined && (!Number.isInteger(m.attempt) || (m.attempt as number) < 0)) throw bad('attempt', 'a non-negative integer');
   if (m.sealed !== undefined && typeof m.sealed !== 'boolean') throw bad('sealed', 'a boolean');
+  // A metrics label (prom-client escapes it; HubMetrics bounds how many there are).
+  if (m.policy !== undefined && (typeof m.policy !== 'string' || !m.policy || m.policy.length > 64)) throw bad('policy', 'a string of 1-64 characters');
+  if (m.recovery !== undefined) {
+    const r = m.recovery as Record<string, unknown>;
+    if (typeof r !== 'object' || r === null || !['retry', 'takeover'].includes(r.reason as string) || !['stored', 'engine', 'start'].includes(r.from as string)) {
+      throw bad('recovery', "a map of 'reason' (retry, takeover) and 'from' (stored, engine, start)");
+    }
+  }
   const key32 = (k: unknown) => k instanceof Uint8Array && k.byteLength === 32;
   if (m.client !== undefined && (typeof m.client !== 'object' || m.client === null || !key32((m.client as Record<string, unknown>).sign) || !key32((m.client as Record<string, unknown>).seal))) {
     throw bad('client', 'a map of 32-byte sign and seal keys');

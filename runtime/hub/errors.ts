@@ -44,3 +44,11 @@ export class JobError extends Error {
     this.code = options?.code ?? 'job';
   }
 }
+
+/** The metrics endpoint cannot be served as asked (a bad port, one in use, a foreign host). */
+export class MetricsError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'MetricsError';
+  }
+}

@@ -78,6 +78,8 @@ export class HubCore {
   private warming: Promise<void> | undefined;
   /** Host services per job: the job's input is its own, the rest the hub's. */
   private services = new Map<string, HostServices>();
+  /** The fragment running now (its log lines name it); set at fragment boundaries, not per yield. */
+  private at = -1;
 
   private servicesFor(job: string, input?: Uint8Array): HostServices {
     let s = this.services.get(job);
@@ -86,7 +88,7 @@ export class HubCore {
       const log = this.opts.log;
       s = {
         simd: simdKernels().kernels, input, data: this.opts.datasets, gpu: this.opts.gpu,
-        onLog: log && ((level, text) => log[LOG_LEVELS[Math.min(level, 3)]]('fragment log', { job, text: text.slice(0, 4096) })),
+        onLog: log && ((level, text) => log[LOG_LEVELS[Math.min(level, 3)]]('fragment log', { job, fragment: this.at, text: text.slice(0, 4096) })),
       };
       this.services.set(job, s);
     }
@@ -246,6 +248,7 @@ export class HubCore {
     };
     let fragment = req.fragment;
     let fragments = 0;
+    this.at = fragment;
     let out = x.run(fragment, opts);
     for (;;) {
       if (out.kind === 'paused' && storing) {
@@ -254,12 +257,14 @@ export class HubCore {
         hooks.onStored!(encodeCheckpoint(cp, { maxBytes: this.limits.maxCheckpointBytes }), x.yields);
         lastStore = performance.now();
         x.resumeInPlace();
+        this.at = out.fragment;
         out = x.run(out.fragment, opts);
         continue;
       }
       if (!(req.stay && out.kind === 'next')) break;
       fragments++;
       fragment = out.next;
+      this.at = fragment;
       out = x.run(fragment, opts);
     }
     if (throttled) idle(owed + (this.throttle() - 1) * (performance.now() - lastYield));

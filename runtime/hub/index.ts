@@ -15,4 +15,6 @@ export type { Transport, HubInfo } from './transport.js';
 export {
   PROTOCOL_VERSION, type HubRequest, type HubReply, type ExecRequest, type ExecReply, type HubAdvert, type HubState, type ProgressEvent,
 } from './protocol.js';
-export { TransportError, HubError, JobError, type TransportErrorCode } from './errors.js';
+export { TransportError, HubError, JobError, MetricsError, type TransportErrorCode } from './errors.js';
+export { HubMetrics, serveMetrics, type MetricsServer, type RunOutcome } from './metrics.js';
+export { createLogger, silentLogger, type Logger, type LogLevel } from './log.js';

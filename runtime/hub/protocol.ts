@@ -77,6 +77,18 @@ export interface ExecRequest {
   sealed?: boolean;
   client?: { sign: Uint8Array; seal: Uint8Array };
   keys?: Record<string, Uint8Array>;
+  /**
+   * What placed the job on this route's first hub: a placement policy's name, or `fit`
+   * (the default ranking). For hubs' metrics only; older engines omit it.
+   */
+  policy?: string;
+  /**
+   * Set when this attempt begins because the job's hub was lost or failed (`retry`), or
+   * because a client attaching to a job nobody ran took it over (`takeover`), with the
+   * state it starts from: a checkpoint hubs stored, the engine's own copy, or the start.
+   * For hubs' metrics only; older engines omit it.
+   */
+  recovery?: { reason: 'retry' | 'takeover'; from: 'stored' | 'engine' | 'start' };
 }
 
 export type ExecReply =

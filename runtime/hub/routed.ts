@@ -118,6 +118,8 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
   let lastStoredYields = stateYields;
   /** The stored checkpoint `state` is (its attempt key), so a later attempt can find it. */
   let stateKey = resume?.stateKey;
+  /** Why the next attempt starts, when it recovers the job (hubs count these). */
+  let recovery: ExecRequest['recovery'] = resume ? { reason: 'takeover', from: resume.state ? 'stored' : 'start' } : undefined;
 
   try {
     for (let attempt = firstAttempt, inRecord = firstAttempt; ; attempt++) {
@@ -160,7 +162,9 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
         attempt, ...(jobs ? { record: job } : {}),
         client: me.public, keys: Object.fromEntries([...hubKeys].map(([id, k]) => [id, k.seal])),
         ...(workMs === undefined ? {} : { workMs: Math.round(workMs) }),
+        policy: opts.policy?.name ?? 'fit', ...(recovery ? { recovery } : {}),
       };
+      recovery = undefined;
       const ctx = (fragment_: number, seq: number, from: string, to: string): SealContext => ({ job: key, attempt, fragment: fragment_, seq, bundle: bundle.hash, from, to });
       if (state) {
         const first = hubKeys.get(route[0]);
@@ -281,6 +285,7 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
         // the attempt started from.
         let fromStore = false;
         const stored = storing ? openStored(me, key, attempt, bundle.hash, await transport.stored?.(key)) : undefined;
+        recovery = { reason: 'retry', from: state ? 'engine' : 'start' };
         if (stored) {
           // A stored checkpoint that does not decode is not used: the engine's own copy is.
           const cp = decodeOrUndefined(stored);
@@ -292,6 +297,7 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
             stateKey = key;
             restoredFromStore++;
             fromStore = true;
+            recovery.from = 'stored';
           }
         }
         recoveries.push({ hub: holder, attempt: attempt + 1, detectedAt, resumedAt: Date.now(), fromYields: stateYields, lastStoredYields });
