@@ -54,11 +54,18 @@ async function main(): Promise<void> {
     for (const [name, make] of policies) {
       const policy = make();
       const r = rng(11); // the same job stream for every policy
+      const placedAt: Record<string, number[]> = {};
       const names = Object.keys(bundles);
       const runs: Array<Promise<number>> = [];
       for (let j = 0; j < jobs; j++) {
         const { b, args } = bundles[names[Math.floor(r() * names.length)]];
-        runs.push(runJob(mesh, b, { args, policy }).then((res) => res.wallMs));
+        const kind = names.find((n) => bundles[n].b === b)!;
+        runs.push(runJob(mesh, b, { args, policy }).then((res) => {
+          // Where each kind of job went, and how long it took there: what a policy got wrong.
+          const where = `${kind}@${res.placements[0]?.hub ?? '?'}`;
+          (placedAt[where] ??= []).push(res.wallMs);
+          return res.wallMs;
+        }));
         await new Promise((done) => setTimeout(done, -Math.log(1 - r()) * ARRIVAL_MS));
       }
       const ms = await Promise.all(runs);
@@ -66,6 +73,9 @@ async function main(): Promise<void> {
       const counted = ms.slice(Math.floor(jobs / 4));
       means[name] = counted.reduce((a, b) => a + b, 0) / counted.length;
       console.log(`  ${name.padEnd(14)} mean job ${means[name].toFixed(0)} ms over ${counted.length} jobs`);
+      const spread = Object.entries(placedAt).sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => `${k} ${v.length}x ${(v.reduce((s, x) => s + x, 0) / v.length).toFixed(0)} ms`);
+      console.log(`    ${spread.join(', ')}`);
     }
   } finally {
     await mesh.close();

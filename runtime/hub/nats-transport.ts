@@ -19,6 +19,7 @@ import {
 import { PROTOCOL_VERSION, type ExecRequest, type HubAdvert, type HubReply, type HubRequest, type ProgressEvent } from './protocol.js';
 import type { HubInfo, Transport } from './transport.js';
 import { TransportError } from './errors.js';
+import { OwnLoad } from './own-load.js';
 
 export interface MeshOptions extends NatsAuth {
   nats: string;
@@ -69,16 +70,15 @@ export class NatsMesh implements Transport {
   /** Live hubs that take work, sorted by id. */
   hubs(): HubInfo[] {
     return this.adverts().filter((a) => a.state === 'ready')
-      .map((a) => ({ id: a.id, caps: a.caps, datasets: a.datasets, load: withPlaced(a.load, this.placedSince.get(a.id)), keys: a.keys }));
+      .map((a) => ({ id: a.id, caps: a.caps, datasets: a.datasets, load: this.own.apply(a.id, saneLoad(a.load)), keys: a.keys }));
   }
 
-  /** Jobs placed on each hub since its last advert (which does not count them yet). */
-  private readonly placedSince = new Map<string, Array<number | undefined>>();
+  /** What this engine placed and saw finish since each hub's last advert. */
+  private readonly own = new OwnLoad();
 
-  placed(hub: string, workMs: number | undefined): void {
-    const list = this.placedSince.get(hub) ?? [];
-    list.push(workMs);
-    this.placedSince.set(hub, list);
+  placed(hub: string, workMs: number | undefined): () => void {
+    const token = this.own.placed(hub, workMs);
+    return () => this.own.finished(hub, token);
   }
 
   /** Every hub heard from recently, whatever its state. */
@@ -274,10 +274,10 @@ export class NatsMesh implements Transport {
       const fresh = prev && Date.now() - prev.at < MISSED_ADVERTS * prev.advert.everyMs && prev.advert.state !== 'stopped';
       if (fresh && !sameKeys(prev.advert.keys, advert.keys)) return false;
       this.seen.set(advert.id, { advert, at: Date.now() });
-      // The hub counted what it had received when it wrote this: forget what we placed.
-      // (A job sent in the last few ms may be counted twice until the next advert: an
-      // overestimate for seconds, rather than jobs piling onto a hub that looks idle.)
-      this.placedSince.delete(advert.id);
+      // The hub counted what it had received when it wrote this. (A job sent in the last
+      // few ms may be counted twice until the next advert: an overestimate for seconds,
+      // rather than jobs piling onto a hub that looks idle.)
+      this.own.advert(advert.id);
       return true;
     } catch {
       return false; // an advert from another version, or noise: not a hub we can use
@@ -318,24 +318,8 @@ function sameKeys(a?: { sign: Uint8Array; seal: Uint8Array }, b?: { sign: Uint8A
   return Buffer.from(a.sign).equals(Buffer.from(b.sign)) && Buffer.from(a.seal).equals(Buffer.from(b.seal));
 }
 
-/**
- * A hub's advertised load with the jobs this engine placed there since: each takes a free
- * slot if one is left, else joins the queue. Work totals stay only while every job has an
- * estimate; a rogue advert's non-numbers are dropped, not trusted.
- */
-function withPlaced(load: HubAdvert['load'], placed: Array<number | undefined> | undefined): HubAdvert['load'] {
+/** Work totals from an advert, as numbers or not at all: a rogue hub's are not trusted. */
+function saneLoad(load: HubAdvert['load']): HubAdvert['load'] {
   const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) && x >= 0 ? x : undefined);
-  let queuedWork = num(load.queuedWork);
-  let runningWork = num(load.runningWork);
-  if (!placed?.length) return { ...load, queuedWork, runningWork };
-  let { busy, queue } = load;
-  for (const w of placed) {
-    const running = busy < load.slots;
-    if (running) busy++;
-    else queue++;
-    if (w === undefined) queuedWork = runningWork = undefined;
-    else if (running && runningWork !== undefined) runningWork += w;
-    else if (!running && queuedWork !== undefined) queuedWork += w;
-  }
-  return { ...load, busy, queue, queuedWork, runningWork };
+  return { ...load, queuedWork: num(load.queuedWork), runningWork: num(load.runningWork) };
 }

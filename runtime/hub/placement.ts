@@ -38,8 +38,10 @@ export function livePlacement(policy: PlacementPolicy, bundle: LoadedBundle, nee
   const hubView = (h: HubInfo): HubView => ({
     id: h.id, slots: h.load?.slots ?? 1, busy: h.load?.busy ?? 0, queue: h.load?.queue ?? 0, cpu: h.load?.cpu ?? 0, speed: h.caps?.speed ?? 1,
     caps: { avx2: !!h.caps?.avx2, gpu: !!h.caps?.gpu }, datasets: h.datasets ?? [], rttMs: h.rttMs ?? DEFAULT_RTT_MS, mbps: DEFAULT_MBPS,
-    // Both or neither: a policy weighs what is queued against what is running.
-    ...(h.load?.queuedWork !== undefined && h.load?.runningWork !== undefined ? { queuedWork: h.load.queuedWork, runningWork: h.load.runningWork } : {}),
+    // Not the advert's queuedWork/runningWork, nor the job's measured cost: measured live
+    // (with the machine's contention in them, and AVX2 runs mixed with others) they do not
+    // match the static estimates the policies were tuned on, and live placement got about
+    // 10x worse with them (docs/policy.md, "On a real loopback cluster").
   });
   return {
     choose(fragment, at, stateBytes, hubs) {

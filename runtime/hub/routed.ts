@@ -141,13 +141,14 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
       const start = nextStart++ % up.length;
       const ranked = rankHubs([...up.slice(start), ...up.slice(0, start)], needs);
       if (!ranked.length) throw new JobError(describeMisfit(up, needs), { code: 'no-capable-hub' });
-      // With a policy, it picks the hub the job starts on; the route goes on in rank order.
-      const first = chooser ? chooser.choose(fragment, undefined, state?.byteLength ?? 0, ranked) : ranked[0].id;
-      const route = [first, ...ranked.map((h) => h.id).filter((h) => h !== first)];
       // The whole job's template when it starts from the arguments; only the entry's otherwise.
       const work = state ? workKeys(bundle.hash, entry) : workKeys(bundle.hash, entry, opts.args);
       const workMs = engineWork.estimate(work);
-      transport.placed?.(first, workMs);
+      // With a policy, it picks the hub the job starts on; the route goes on in rank order.
+      const first = chooser ? chooser.choose(fragment, undefined, state?.byteLength ?? 0, ranked) : ranked[0].id;
+      const route = [first, ...ranked.map((h) => h.id).filter((h) => h !== first)];
+      // Counted in that hub's load until it leaves it: ended, moved on, or the attempt failed.
+      const leftFirst = transport.placed?.(first, workMs);
       let handedOver = false;
       const attemptStarted = performance.now();
       const key = `${job}.${attempt}`;
@@ -212,6 +213,7 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
         emit({ kind: 'fragment-start', hub: e.to, fragment: e.fragment, attempt, bytes: e.bytes, resumed: true }, e.resumedAt > 0 ? e.resumedAt : undefined);
         touched.add(e.hub);
         handedOver = true;
+        if (e.hub === first) leftFirst?.();
         placements.push({ fragment: e.fragment, hub: e.hub, ms: e.execMs, bytesIn, bytesOut: e.bytes });
         opts.onPlacement?.(placements[placements.length - 1]);
         bytesIn = e.bytes;
@@ -306,6 +308,7 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
         continue;
       } finally {
         if (watch) clearInterval(watch);
+        leftFirst?.();
       }
       failures = 0;
       // When the run ended by the hub's clock, as hand-overs are stamped.

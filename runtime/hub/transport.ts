@@ -44,9 +44,10 @@ export interface Transport {
   move?(hub: string, key: string, to: string): Promise<boolean>;
   /**
    * The engine placed a job on `hub`, of about `workMs` (speed-1 ms; undefined: not
-   * known): until the hub's next advert, `hubs()` counts it in that hub's load.
+   * known): until the hub's next advert, `hubs()` counts it in that hub's load. Call the
+   * function returned when the job leaves the hub (it ended, or moved on).
    */
-  placed?(hub: string, workMs: number | undefined): void;
+  placed?(hub: string, workMs: number | undefined): () => void;
   /** True when some live hub advertises that it runs job key `key`. */
   running?(key: string): boolean;
   close(): Promise<void>;
