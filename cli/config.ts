@@ -5,7 +5,8 @@
  * user did not type, and says where each value came from (`weave config`).
  *   const { values, sources } = resolveConfig('weave', run, parsed, process.env, process.cwd());
  *
- * weave.config.json (in the working directory, or the file $WEAVE_CONFIG names): top-level
+ * weave.config.json (in the working directory, or the file $WEAVE_CONFIG names; 'none': no
+ * file): top-level
  * keys are flags shared by every command that takes them; a key naming a command
  * ("weave run", "hub start") holds that command's own, and wins over the top level.
  *   { "nats": "nats://10.0.0.5:4222", "weave run": { "checkpoint-every": "2s" }, "hub start": { "slots": 4 } }
@@ -69,6 +70,8 @@ export function resolveConfig(
     sources[flag] = { from: 'env', where: name };
   }
 
+  // WEAVE_CONFIG=none: no file at all (the test suite runs so, whatever is in the tree).
+  if (env.WEAVE_CONFIG === 'none') return { values, sources };
   const file = env.WEAVE_CONFIG || path.join(cwd, CONFIG_FILE);
   if (!env.WEAVE_CONFIG && !existsSync(file)) return { values, sources };
   const doc = readConfig(file);

@@ -9,7 +9,8 @@ export const config: Command = {
   help: `usage: weave config [run | build | hubs | policy | inspect | hub start] [--json]
 
 Options come from, in this order: the flags typed, then the environment, then
-${CONFIG_FILE} (in the working directory, or the file $WEAVE_CONFIG names), then
+${CONFIG_FILE} (in the working directory, or the file $WEAVE_CONFIG names; none:
+no file), then
 the command's defaults (in its --help). The environment variable for a flag is
 WEAVE_ and the flag in capitals (--checkpoint-every: WEAVE_CHECKPOINT_EVERY;
 booleans 1 or 0; repeatable flags comma-separated), except NATS_URL for --nats and
