@@ -6,6 +6,7 @@
  *   const recs = parseDecisionLog(text, file);   // throws DecisionLogError with the line
  */
 import type { FragmentView, HubView } from './types.js';
+import { ndjsonLines } from '../util/ndjson.js';
 
 export interface DecisionRecord {
   /** When the placement ended (epoch ms, or simulated ms). */
@@ -36,18 +37,10 @@ export function formatDecision(rec: DecisionRecord): string {
 /** Every record of an ndjson log; blank lines are skipped. */
 export function parseDecisionLog(text: string, file = 'log'): DecisionRecord[] {
   const out: DecisionRecord[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].trim();
-    if (!line) continue;
-    let v: unknown;
-    try {
-      v = JSON.parse(line);
-    } catch (e) {
-      throw new DecisionLogError(`${file}:${i + 1}: not JSON (${(e as Error).message})`);
-    }
+  for (const { line, value: v, error } of ndjsonLines(text)) {
+    if (error) throw new DecisionLogError(`${file}:${line}: not JSON (${error.message})`);
     const bad = check(v);
-    if (bad) throw new DecisionLogError(`${file}:${i + 1}: ${bad}; each line must be a decision record as 'weave run --decision-log' writes`);
+    if (bad) throw new DecisionLogError(`${file}:${line}: ${bad}; each line must be a decision record as 'weave run --decision-log' writes`);
     out.push(v as DecisionRecord);
   }
   return out;

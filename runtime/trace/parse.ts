@@ -5,6 +5,7 @@
  */
 import { TRACE_VERSION, EVENT_KINDS, type JobEvent, type JobEventKind } from './events.js';
 import { TraceError } from './errors.js';
+import { ndjsonLines } from '../util/ndjson.js';
 
 /** Fields each kind needs to be drawn, by type. Others may be absent (older writers). */
 const NEEDS: Partial<Record<JobEventKind, Record<string, 'string' | 'number' | 'string[]'>>> = {
@@ -26,29 +27,23 @@ const NEEDS: Partial<Record<JobEventKind, Record<string, 'string' | 'number' | '
  */
 export function parseTrace(text: string, file = 'trace'): JobEvent[] {
   const out: JobEvent[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].trim();
-    if (!line) continue;
-    let v: unknown;
-    try {
-      v = JSON.parse(line);
-    } catch (e) {
-      if (i === lines.length - 1) break;
-      throw new TraceError(`not JSON (${(e as Error).message})`, file, i + 1);
+  for (const { line, value: v, error, last } of ndjsonLines(text)) {
+    if (error) {
+      if (last) break;
+      throw new TraceError(`not JSON (${error.message})`, file, line);
     }
-    if (!v || typeof v !== 'object' || Array.isArray(v)) throw new TraceError('not a JSON object', file, i + 1);
+    if (!v || typeof v !== 'object' || Array.isArray(v)) throw new TraceError('not a JSON object', file, line);
     const e = v as Record<string, unknown>;
-    if (typeof e.v !== 'number') throw new TraceError("no trace version 'v'; each line must be a job event as 'weave run --trace' writes", file, i + 1);
-    if (e.v !== TRACE_VERSION) throw new TraceError(`unknown trace version ${e.v} (this weave reads version ${TRACE_VERSION})`, file, i + 1);
-    if (typeof e.kind !== 'string') throw new TraceError("no 'kind'", file, i + 1);
-    if (typeof e.t !== 'number' || !Number.isFinite(e.t)) throw new TraceError(`'t' must be a number (epoch ms), got ${JSON.stringify(e.t)}`, file, i + 1);
-    if (typeof e.job !== 'string') throw new TraceError("'job' must be a string", file, i + 1);
+    if (typeof e.v !== 'number') throw new TraceError("no trace version 'v'; each line must be a job event as 'weave run --trace' writes", file, line);
+    if (e.v !== TRACE_VERSION) throw new TraceError(`unknown trace version ${e.v} (this weave reads version ${TRACE_VERSION})`, file, line);
+    if (typeof e.kind !== 'string') throw new TraceError("no 'kind'", file, line);
+    if (typeof e.t !== 'number' || !Number.isFinite(e.t)) throw new TraceError(`'t' must be a number (epoch ms), got ${JSON.stringify(e.t)}`, file, line);
+    if (typeof e.job !== 'string') throw new TraceError("'job' must be a string", file, line);
     if (!EVENT_KINDS.includes(e.kind as JobEventKind)) continue;
     for (const [field, type] of Object.entries(NEEDS[e.kind as JobEventKind] ?? {})) {
       const x = e[field];
       const ok = type === 'string[]' ? Array.isArray(x) && x.every((s) => typeof s === 'string') : type === 'number' ? typeof x === 'number' && Number.isFinite(x) && x >= (field === 'fragment' ? -1 : 0) : typeof x === type;
-      if (!ok) throw new TraceError(`a '${e.kind}' event needs '${field}' (${type === 'number' ? 'a non-negative number' : type === 'string' ? 'a string' : 'a list of strings'}), got ${JSON.stringify(x)}`, file, i + 1);
+      if (!ok) throw new TraceError(`a '${e.kind}' event needs '${field}' (${type === 'number' ? 'a non-negative number' : type === 'string' ? 'a string' : 'a list of strings'}), got ${JSON.stringify(x)}`, file, line);
     }
     out.push(e as unknown as JobEvent);
   }
