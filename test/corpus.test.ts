@@ -196,6 +196,16 @@ test('a hub process answers hostile messages, checkpoints, modules and programs 
   const local = await runCli('weave', ['run', 'build/test/corpus-fib.wasm', '20', '--json']);
   assert.is(local.status, 0, local.stderr);
   assert.is(JSON.parse(remote.stdout).result, JSON.parse(local.stdout).result);
+  // What a user sees from weave run when the sandbox stops a job: the cause in the exit
+  // code (5 a deadline, 3 a sandbox limit), and with --json the error as JSON on stdout.
+  for (const [name, exit, code] of [['infinite-loop', 5, 'deadline-exceeded'], ['memory-bomb', 3, 'memory-limit']] as const) {
+    const e = of('hub').find((x) => x.name === name)!;
+    const file = `build/test/corpus-${name}.wasm`;
+    writeFileSync(file, await program(e.program!, e.build));
+    const r = await runCli('weave', ['run', file, ...e.args!.map(String), '--entry', e.entry!, '--nats', ns.url, '--json']);
+    assert.is(r.status, exit, `${name}: ${r.stderr}`);
+    assert.is(JSON.parse(r.stdout).error.code, code, name);
+  }
   assert.is(hub.proc.exitCode, null, 'the hub process exited');
   assert.not.match(hub.log(), /uncaught|unhandled/i);
 });

@@ -148,12 +148,13 @@ test('weave jobs lists the jobs with their state and hub; weave jobs ID shows on
   assert.is(list.status, 0, list.stderr);
   const line = list.stdout.split('\n').find((l) => l.startsWith(ran.job));
   assert.ok(line, `listed:\n${list.stdout}`);
-  assert.match(line!, /^[0-9a-f]{16}\s+done\s+0\s+j[12]\s+simulate\(300, 400\)\s+\d+ s ago$/);
+  // j1, j2, or j3 (started by an earlier test after a kill).
+  assert.ok(/^[0-9a-f]{16}\s+done\s+0\s+j\d\s+simulate\(300, 400\)\s+\d+ s ago$/.test(line!), line);
   const one = await runCli('weave', ['jobs', ran.job, '--nats', ns.url, '--json']);
   assert.is(one.status, 0, one.stderr);
   const rec = JSON.parse(one.stdout);
   assert.equal([rec.job, rec.state, rec.value, rec.args], [ran.job, 'done', ran.result, [300, 400]]);
-  assert.match(rec.committed.hub, /^j[12]$/);
+  assert.match(rec.committed.hub, /^j\d$/);
   const text = await runCli('weave', ['jobs', ran.job, '--nats', ns.url]);
   assert.match(text.stdout, `result     ${ran.result}`);
   const missing = await runCli('weave', ['jobs', '0123456789abcdef', '--nats', ns.url]);
