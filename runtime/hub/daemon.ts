@@ -43,8 +43,6 @@ interface Run {
   attempt?: number;
   /** WorkHistory keys, most specific first. */
   work: string[];
-  /** The engine's estimate, when it sent one. */
-  workMs?: number;
   /** It started from the arguments, not a checkpoint: its time here is the whole job's. */
   fresh: boolean;
   /** performance.now() when it got its slot. */
@@ -273,14 +271,14 @@ export class HubDaemon {
   /**
    * The work waiting here and still left in what runs, ms on a speed-1 hub, so that a
    * policy can tell a queue of two long jobs from two short ones. Undefined when a run has
-   * no estimate (nothing measured, and the engine gave none): a guess would mislead.
+   * no estimate (no run of its entry measured here yet): a guess would mislead.
    */
   private workAhead(): { queuedWork?: number; runningWork?: number } {
     let queuedWork = 0;
     let runningWork = 0;
     const now = performance.now();
     for (const r of this.runs.values()) {
-      const est = this.work.estimate(r.fresh ? r.work : r.work.slice(-1)) ?? r.workMs;
+      const est = this.work.estimate(r.work);
       if (est === undefined) return {};
       if (r.startedAt === undefined) queuedWork += est;
       else runningWork += Math.max(0, est - (now - r.startedAt) * (this.caps.speed ?? 1));
@@ -459,9 +457,9 @@ export class HubDaemon {
     const slot = this.slotFor(req.job);
     const run: Run = {
       slot, tag: this.nextTag++, fragment: req.fragment, record: req.record, attempt: req.attempt,
-      // A run from the arguments is the whole job: its own template. A resumed one is
-      // some of it: only the entry's, and the engine's estimate first.
-      work: req.args ? workKeys(req.bundle, req.entry, req.args) : workKeys(req.bundle, req.entry), workMs: req.workMs, fresh: !!req.args && !req.checkpoint,
+      // A run from the arguments is the whole job: its own template. A resumed one is some
+      // of it, estimated by the entry's mean.
+      work: workKeys(req.bundle, req.entry, req.args), fresh: !!req.args,
       startedAt: [...this.runs.values()].some((r) => r.slot === slot) ? undefined : performance.now(),
     };
     this.runs.set(req.job, run);

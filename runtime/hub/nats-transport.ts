@@ -70,14 +70,14 @@ export class NatsMesh implements Transport {
   /** Live hubs that take work, sorted by id. */
   hubs(): HubInfo[] {
     return this.adverts().filter((a) => a.state === 'ready')
-      .map((a) => ({ id: a.id, caps: a.caps, datasets: a.datasets, load: this.own.apply(a.id, saneLoad(a.load)), keys: a.keys }));
+      .map((a) => ({ id: a.id, caps: a.caps, datasets: a.datasets, load: this.own.apply(a.id, a.load), keys: a.keys }));
   }
 
   /** What this engine placed and saw finish since each hub's last advert. */
   private readonly own = new OwnLoad();
 
-  placed(hub: string, workMs: number | undefined): () => void {
-    const token = this.own.placed(hub, workMs);
+  placed(hub: string): () => void {
+    const token = this.own.placed(hub);
     return () => this.own.finished(hub, token);
   }
 
@@ -316,10 +316,4 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function sameKeys(a?: { sign: Uint8Array; seal: Uint8Array }, b?: { sign: Uint8Array; seal: Uint8Array }): boolean {
   if (!a || !b) return !a && !b;
   return Buffer.from(a.sign).equals(Buffer.from(b.sign)) && Buffer.from(a.seal).equals(Buffer.from(b.seal));
-}
-
-/** Work totals from an advert, as numbers or not at all: a rogue hub's are not trusted. */
-function saneLoad(load: HubAdvert['load']): HubAdvert['load'] {
-  const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) && x >= 0 ? x : undefined);
-  return { ...load, queuedWork: num(load.queuedWork), runningWork: num(load.runningWork) };
 }

@@ -5,7 +5,7 @@
  * the engine adds what it placed since a hub's advert, and takes off what it counted that
  * has finished since; the next advert replaces both.
  *   const own = new OwnLoad();
- *   const token = own.placed('a', 120);   ...   own.finished('a', token);
+ *   const token = own.placed('a');   ...   own.finished('a', token);
  *   own.advert('a');  const load = own.apply('a', advert.load);
  */
 
@@ -13,17 +13,15 @@ export interface LoadFigures {
   slots: number;
   busy: number;
   queue: number;
-  queuedWork?: number;
-  runningWork?: number;
 }
 
 interface PerHub {
-  /** Placed after the hub's last advert, still running: token -> work (speed-1 ms), undefined if unknown. */
-  fresh: Map<number, number | undefined>;
-  /** Placed before it (so the advert counts them), still running. */
-  counted: Map<number, number | undefined>;
-  /** Counted by the advert, finished since. */
-  done: Array<number | undefined>;
+  /** Tokens of jobs placed after the hub's last advert, still there. */
+  fresh: Set<number>;
+  /** Placed before it (so the advert counts them), still there. */
+  counted: Set<number>;
+  /** Jobs the advert counted that have left since. */
+  done: number;
 }
 
 export class OwnLoad {
@@ -32,71 +30,50 @@ export class OwnLoad {
 
   private of(hub: string): PerHub {
     let h = this.hubs.get(hub);
-    if (!h) this.hubs.set(hub, (h = { fresh: new Map(), counted: new Map(), done: [] }));
+    if (!h) this.hubs.set(hub, (h = { fresh: new Set(), counted: new Set(), done: 0 }));
     return h;
   }
 
-  /** A job of `workMs` (undefined: unknown) was sent to `hub`; the token ends it. */
-  placed(hub: string, workMs: number | undefined): number {
+  /** A job was sent to `hub`; the token ends it. */
+  placed(hub: string): number {
     const token = this.next++;
-    this.of(hub).fresh.set(token, workMs);
+    this.of(hub).fresh.add(token);
     return token;
   }
 
   /** The job `token` left `hub` (it ended, or moved on). Repeating it does nothing. */
   finished(hub: string, token: number): void {
     const h = this.hubs.get(hub);
-    if (!h) return;
-    if (h.fresh.delete(token)) return;
-    if (h.counted.has(token)) {
-      h.done.push(h.counted.get(token));
-      h.counted.delete(token);
-    }
+    if (!h || h.fresh.delete(token)) return;
+    if (h.counted.delete(token)) h.done++;
   }
 
   /** `hub` advertised: it counts every job placed so far that runs there. */
   advert(hub: string): void {
     const h = this.hubs.get(hub);
     if (!h) return;
-    for (const [t, w] of h.fresh) h.counted.set(t, w);
+    for (const t of h.fresh) h.counted.add(t);
     h.fresh.clear();
-    h.done = [];
+    h.done = 0;
     if (!h.counted.size) this.hubs.delete(hub);
   }
 
   /**
-   * The advertised `load` with this engine's changes since: each finished job frees a slot
-   * (or, with a queue, lets the next run), each new one takes a free slot or queues. Work
-   * totals stay only while every job involved has an estimate.
+   * The advertised `load` with this engine's changes since: each job that left frees a
+   * slot (or, with a queue, lets the next run), each new one takes a free slot or queues.
    */
   apply<L extends LoadFigures>(hub: string, load: L): L {
     const h = this.hubs.get(hub);
-    if (!h || (!h.fresh.size && !h.done.length)) return load;
-    let { busy, queue, queuedWork, runningWork } = load;
-    const unknown = () => { queuedWork = runningWork = undefined; };
-    for (const w of h.done) {
-      if (w === undefined) unknown();
-      else if (runningWork !== undefined) runningWork = Math.max(0, runningWork - w);
-      if (queue > 0) {
-        // A queued run takes the slot: an average one's work moves from queued to running.
-        if (queuedWork !== undefined && runningWork !== undefined) {
-          const next = queuedWork / queue;
-          queuedWork -= next;
-          runningWork += next;
-        }
-        queue--;
-      } else {
-        busy = Math.max(0, busy - 1);
-      }
+    if (!h || (!h.fresh.size && !h.done)) return load;
+    let { busy, queue } = load;
+    for (let i = 0; i < h.done; i++) {
+      if (queue > 0) queue--;
+      else busy = Math.max(0, busy - 1);
     }
-    for (const w of h.fresh.values()) {
-      const running = busy < load.slots;
-      if (running) busy++;
+    for (let i = 0; i < h.fresh.size; i++) {
+      if (busy < load.slots) busy++;
       else queue++;
-      if (w === undefined) unknown();
-      else if (running && runningWork !== undefined) runningWork += w;
-      else if (!running && queuedWork !== undefined) queuedWork += w;
     }
-    return { ...load, busy, queue, queuedWork, runningWork };
+    return { ...load, busy, queue };
   }
 }

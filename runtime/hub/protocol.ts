@@ -59,11 +59,6 @@ export interface ExecRequest {
    */
   record?: string;
   attempt?: number;
-  /**
-   * The engine's estimate of the work this exec runs, ms on a speed-1 hub (what runs of the
-   * same template measured); absent when it has none. Hubs add it to `queuedWork`.
-   */
-  workMs?: number;
   /** Internal to a hub: which run a slot may be asked to pause (move, fence). */
   tag?: number;
   /** Internal to a hub: the checkpoint was unsealed (AEAD-authenticated): no CRC needed. */
@@ -185,7 +180,7 @@ export interface HubAdvert {
    * `heldMiB`: base checkpoints kept for diffs (one per job); `rssMiB`: the process's
    * resident memory. `queuedWork` and `runningWork`: the estimated work (ms on a speed-1
    * hub) of the runs waiting here and still left in those running, from what runs of the
-   * same job template measured here before (else the engine's `workMs`); absent while
+   * same job template measured here before; absent while
    * some run here has no estimate.
    */
   load: {

@@ -30,7 +30,7 @@ import { PROTOCOL_VERSION, type ExecRequest, type ExecReply, type ProgressEvent 
 import type { Transport } from './transport.js';
 import { HubError, JobError } from './errors.js';
 import { addData, errorCode, newDataTotals, retryDelay, sleep, type JobOptions, type JobResult, type Placement, type Recovery } from './engine.js';
-import { WorkHistory, describeMisfit, jobNeeds, rankHubs, workKeys } from '../policy/index.js';
+import { describeMisfit, jobNeeds, rankHubs } from '../policy/index.js';
 import { livePlacement } from './placement.js';
 import { reweaver } from './reweave.js';
 import { JobRecordMissing, type JobRecord, type JobStore } from '../net/jobs.js';
@@ -40,12 +40,6 @@ import { eventEmitter, round3, type MigrationReason } from '../trace/index.js';
 
 /** The identity of this process's engine, when the caller gives none. */
 let processIdentity: Identity | undefined;
-/**
- * What jobs this process ran cost (speed-1 ms), by template: sent with each exec as
- * `workMs`, and counted against a hub from the moment a job is placed there until the
- * hub's next advert includes it (an advert is seconds old; jobs may arrive every few ms).
- */
-const engineWork = new WorkHistory();
 
 /** How often the engine looks at adverts for a better hub. */
 const REWEAVE_CHECK_MS = 1000;
@@ -141,15 +135,11 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
       const start = nextStart++ % up.length;
       const ranked = rankHubs([...up.slice(start), ...up.slice(0, start)], needs);
       if (!ranked.length) throw new JobError(describeMisfit(up, needs), { code: 'no-capable-hub' });
-      // The whole job's template when it starts from the arguments; only the entry's otherwise.
-      const work = state ? workKeys(bundle.hash, entry) : workKeys(bundle.hash, entry, opts.args);
-      const workMs = engineWork.estimate(work);
       // With a policy, it picks the hub the job starts on; the route goes on in rank order.
       const first = chooser ? chooser.choose(fragment, undefined, state?.byteLength ?? 0, ranked) : ranked[0].id;
       const route = [first, ...ranked.map((h) => h.id).filter((h) => h !== first)];
       // Counted in that hub's load until it leaves it: ended, moved on, or the attempt failed.
-      const leftFirst = transport.placed?.(first, workMs);
-      let handedOver = false;
+      const leftFirst = transport.placed?.(first);
       const attemptStarted = performance.now();
       const key = `${job}.${attempt}`;
       keys.push(key);
@@ -162,7 +152,6 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
         stay: true, full: true, route, hop: 0, input: opts.input, storeEvery: opts.storeEvery || undefined, storeEveryMs: opts.storeEveryMs || undefined,
         attempt, ...(jobs ? { record: job } : {}),
         client: me.public, keys: Object.fromEntries([...hubKeys].map(([id, k]) => [id, k.seal])),
-        ...(workMs === undefined ? {} : { workMs: Math.round(workMs) }),
         policy: opts.policy?.name ?? 'fit', ...(recovery ? { recovery } : {}),
       };
       recovery = undefined;
@@ -212,7 +201,6 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
         emit({ kind: 'migration', from: e.hub, to: e.to, bytes: e.bytes, pauseToResumeMs: pausedAt && round3(e.resumedAt - pausedAt), reason }, pausedAt);
         emit({ kind: 'fragment-start', hub: e.to, fragment: e.fragment, attempt, bytes: e.bytes, resumed: true }, e.resumedAt > 0 ? e.resumedAt : undefined);
         touched.add(e.hub);
-        handedOver = true;
         if (e.hub === first) leftFirst?.();
         placements.push({ fragment: e.fragment, hub: e.hub, ms: e.execMs, bytesIn, bytesOut: e.bytes });
         opts.onPlacement?.(placements[placements.length - 1]);
@@ -285,7 +273,6 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
         if (retry > 0) await sleep(retry);
         // The newest checkpoint the lost attempt's hubs stored: any is later than the state
         // the attempt started from.
-        let fromStore = false;
         const stored = storing ? openStored(me, key, attempt, bundle.hash, await transport.stored?.(key)) : undefined;
         recovery = { reason: 'retry', from: state ? 'engine' : 'start' };
         if (stored) {
@@ -298,12 +285,11 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
             statePaused = cp.paused;
             stateKey = key;
             restoredFromStore++;
-            fromStore = true;
             recovery.from = 'stored';
           }
         }
         recoveries.push({ hub: holder, attempt: attempt + 1, detectedAt, resumedAt: Date.now(), fromYields: stateYields, lastStoredYields });
-        emit({ kind: 'recovery', hub: holder, attempt: attempt + 1, fromYields: stateYields, fromStore, lastStoredYields });
+        emit({ kind: 'recovery', hub: holder, attempt: attempt + 1, fromYields: stateYields, fromStore: recovery.from === 'stored', lastStoredYields });
         moveOut = { from: holder, reason: 'recovery' };
         continue;
       } finally {
@@ -325,10 +311,6 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
       stats.yields = reply.yields;
       addData(data, reply.data);
       if (reply.outcome === 'done') chooser?.done(performance.now() - attemptStarted);
-      // One hub ran the whole job from its arguments: that is what the template costs.
-      if (reply.outcome === 'done' && !state && !handedOver) {
-        engineWork.observe(work, reply.execMs * (transport.hubs().find((h) => h.id === holder)?.caps?.speed ?? 1));
-      }
       // A retry after this goes to the job's data first.
       for (const n of data.names) if (!needs.datasets.includes(n)) needs.datasets.push(n);
       if (reply.outcome === 'done') {

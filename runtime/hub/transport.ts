@@ -14,7 +14,7 @@ export interface HubInfo {
   caps?: { avx2?: boolean; gpu?: boolean; speed?: number };
   datasets?: readonly string[];
   /** From its advert, where there is one. */
-  load?: { slots: number; busy: number; queue: number; cpu: number; queuedWork?: number; runningWork?: number };
+  load?: { slots: number; busy: number; queue: number; cpu: number };
   rttMs?: number;
   /** Its public identity, where it has one (checkpoints are sealed to it, results signed by it). */
   keys?: { sign: Uint8Array; seal: Uint8Array };
@@ -43,11 +43,11 @@ export interface Transport {
   /** Ask `hub` to move the run of job key `key` to hub `to` at its next yield point. */
   move?(hub: string, key: string, to: string): Promise<boolean>;
   /**
-   * The engine placed a job on `hub`, of about `workMs` (speed-1 ms; undefined: not
-   * known): until the hub's next advert, `hubs()` counts it in that hub's load. Call the
-   * function returned when the job leaves the hub (it ended, or moved on).
+   * The engine placed a job on `hub`: until the hub's next advert, `hubs()` counts it in
+   * that hub's load. Call the function returned when the job leaves the hub (it ended, or
+   * moved on).
    */
-  placed?(hub: string, workMs: number | undefined): () => void;
+  placed?(hub: string): () => void;
   /** True when some live hub advertises that it runs job key `key`. */
   running?(key: string): boolean;
   close(): Promise<void>;

@@ -1,9 +1,9 @@
 /**
  * Measured work per job template: what runs of the same code with the same arguments cost,
  * in ms on a speed-1 hub (elapsed ms times the speed of the hub that ran it). Hubs use it
- * to advertise the work queued and running there; engines use it to count the work they
- * placed since a hub's last advert. The static estimate of weave build is up to 50 times
- * off for loops whose trip counts come from arguments; a few measured runs are not.
+ * to advertise the work queued and running there. The static estimate of weave build is
+ * up to 50 times off for loops whose trip counts come from arguments; a few measured runs
+ * are not.
  *   const h = new WorkHistory();  h.observe(workKeys(b, 'run', [96, 12]), 180);
  *   h.estimate(workKeys(b, 'run', [96, 12]))   // 180; other arguments: the entry's mean
  */
