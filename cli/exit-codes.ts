@@ -24,8 +24,8 @@ export const EXIT = {
   detached: 130,
 } as const;
 
-/** Error classes that mean the user's input is wrong, whatever their code. */
-const INPUT_ERRORS = new Set(['UsageError', 'ConfigError', 'CompileError', 'WeaveBuildError', 'ManifestError', 'DecisionLogError', 'TraceError']);
+/** Error classes that mean the user's input is wrong, when their code names no other cause. */
+const INPUT_ERRORS = new Set(['UsageError', 'ConfigError', 'CompileError', 'WeaveBuildError', 'ManifestError', 'DecisionLogError', 'TraceError', 'ExecError', 'JobError']);
 
 /** Error codes (the `code` of ExecError, HubError, TransportError, JobError) by cause. */
 const BY_CODE: Record<string, number> = {
@@ -34,20 +34,15 @@ const BY_CODE: Record<string, number> = {
   'deadline-exceeded': EXIT.timeout, timeout: EXIT.timeout,
   auth: EXIT.auth,
   connect: EXIT.unreachable,
-  'bad-module': EXIT.badInput, 'import-denied': EXIT.badInput, exec: EXIT.badInput, job: EXIT.badInput,
+  'bad-module': EXIT.badInput, 'import-denied': EXIT.badInput,
 };
 
+/** The cause's code first (an ExecError may be a sandbox limit, a JobError a missing hub), then the class. */
 export function exitCodeFor(e: Error): number {
   if (e.name === 'FragmentTrap') return EXIT.trap;
-  if (INPUT_ERRORS.has(e.name)) return EXIT.badInput;
   const code = (e as { code?: unknown }).code;
-  if (typeof code === 'string' && code in BY_CODE) {
-    // An ExecError 'exec' or JobError 'job' is misuse (bad entry, arguments, checkpoint);
-    // the same words from a transport are not the user's doing.
-    if ((code === 'exec' || code === 'job') && !['ExecError', 'JobError'].includes(e.name)) return EXIT.failed;
-    return BY_CODE[code];
-  }
-  return EXIT.failed;
+  if (typeof code === 'string' && code in BY_CODE) return BY_CODE[code];
+  return INPUT_ERRORS.has(e.name) ? EXIT.badInput : EXIT.failed;
 }
 
 /** The table as --help prints it. */

@@ -3,6 +3,7 @@ import { connectMesh } from '../../runtime/hub/index.js';
 import { resolveNatsUrl } from '../../runtime/net/index.js';
 import { intOption, UsageError, type Command } from '../command.js';
 import { NATS_AUTH_OPTIONS, natsAuthFlags, natsAuthHelp } from '../auth.js';
+import { printTable } from '../table.js';
 
 const PINGS = 3;
 
@@ -52,8 +53,7 @@ exit codes: 0 listed (possibly none), 2 bad input, 6 NATS refused the credential
         h.rttMs === null ? 'no answer' : `${h.rttMs.toFixed(2)} ms`,
       ]);
       const head = ['HUB', 'STATE', 'BUSY', 'QUEUE', 'CPU', 'AVX2', 'GPU', 'MEMORY', 'DATASETS', 'LABELS', 'RTT'];
-      const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-      for (const r of [head, ...rows]) process.stdout.write(r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd() + '\n');
+      printTable(head, rows);
       return 0;
     } finally {
       await mesh.close();

@@ -4,6 +4,7 @@ import { decodeValue, formatResult, loadBundle } from '../../runtime/exec/index.
 import { resolveNatsUrl, type JobRecord, type JobStore } from '../../runtime/net/index.js';
 import { intOption, UsageError, type Command } from '../command.js';
 import { NATS_AUTH_OPTIONS, natsAuthFlags, natsAuthHelp } from '../auth.js';
+import { printTable } from '../table.js';
 
 export const jobs: Command = {
   name: 'jobs',
@@ -55,8 +56,7 @@ or TLS, 7 NATS unreachable; 1 when the server has no JetStream`,
       const now = Date.now();
       const rows = records.map((r) => [r.job, r.state, String(r.attempt), r.committed?.hub ?? r.owner ?? '-', `${r.entry}(${r.args.map(String).join(', ')})`, age(now - r.updatedAt)]);
       const head = ['JOB', 'STATE', 'ATTEMPT', 'HUB', 'CALL', 'CHANGED'];
-      const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-      for (const r of [head, ...rows]) process.stdout.write(r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd() + '\n');
+      printTable(head, rows);
       if (truncated) process.stderr.write('weave jobs: more than 2000 records; these are the newest of the first 2000 read\n');
       return 0;
     } finally {

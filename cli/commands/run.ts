@@ -292,7 +292,6 @@ function watchJob(natsUrl: string | undefined, durable: boolean, live: boolean) 
   };
 }
 
-
 /** `--checkpoint-every 20000` (yield points), `500ms` or `2s`; each may be given once. */
 function checkpointEvery(vals: string[]): { storeEvery?: number; storeEveryMs?: number } {
   const out: { storeEvery?: number; storeEveryMs?: number } = {};

@@ -7,6 +7,7 @@
  */
 import type { CheckpointEvent, FailedEvent, JobEvent, JobStartEvent, MigrationReason, ResultEvent } from './events.js';
 import { TraceError } from './errors.js';
+import { round3 } from './events.js';
 
 export interface RenderOptions {
   /** The job to draw; needed only when the events hold several. */
@@ -190,7 +191,7 @@ export function renderSvg(events: JobEvent[], opts: RenderOptions = {}): string 
     const fill = b.fragment >= 0 ? FILLS[b.fragment % FILLS.length] : '#eeeeee';
     const dash = b.state === 'done' ? '' : ' stroke-dasharray="4 3"';
     const what = b.state === 'open' ? 'still running when the trace ends' : b.state === 'failed' ? 'failed (retried elsewhere)' : `${b.outcome === 'paused' ? 'paused' : b.outcome === 'done' ? 'done: the result' : 'ended'}${b.yields === undefined ? '' : `, ${b.yields} yields so far`}`;
-    out.push(`<rect class="bar${b.state === 'done' ? '' : ` ${b.state}`}" data-hub="${esc(b.hub)}" data-fragment="${b.fragment}" data-ms="${r3(b.ms)}" x="${f(bx)}" y="${y}" width="${f(bw)}" height="${BAR_H}" rx="3" fill="${fill}" fill-opacity="${b.state === 'done' ? 1 : 0.55}" stroke="#3b4a5a" stroke-width="1"${dash}>` +
+    out.push(`<rect class="bar${b.state === 'done' ? '' : ` ${b.state}`}" data-hub="${esc(b.hub)}" data-fragment="${b.fragment}" data-ms="${round3(b.ms)}" x="${f(bx)}" y="${y}" width="${f(bw)}" height="${BAR_H}" rx="3" fill="${fill}" fill-opacity="${b.state === 'done' ? 1 : 0.55}" stroke="#3b4a5a" stroke-width="1"${dash}>` +
       `<title>fragment ${b.fragment} on ${esc(b.hub)}: ${esc(fmtMs(b.ms))}${b.execMs !== undefined && b.execMs < b.ms ? ` (${esc(fmtMs(b.execMs))} executing)` : ''}, ${esc(what)}</title></rect>`);
     // Inside the bar: "f3 · 12 ms" on one line, or on two, or "f3", or nothing (the tooltip has it).
     const name = `f${b.fragment}`;
@@ -241,7 +242,7 @@ export function renderSvg(events: JobEvent[], opts: RenderOptions = {}): string 
     }
     const color = REASON_COLORS[m.reason] ?? '#2b5d8a';
     const tip = `migration ${m.from} → ${m.to} (${m.reason}): ${fmtBytes(m.bytes)}${m.pauseToResumeMs === undefined ? '' : `, ${fmtMs(m.pauseToResumeMs)} pause to resume`}`;
-    out.push(`<line class="migration" data-from="${esc(m.from)}" data-to="${esc(m.to)}" data-bytes="${m.bytes}" data-reason="${esc(m.reason)}"${m.pauseToResumeMs === undefined ? '' : ` data-ms="${r3(m.pauseToResumeMs)}"`} x1="${f(x1)}" y1="${f(y1)}" x2="${f(mx)}" y2="${f(y2)}" stroke="${color}" stroke-width="1.6" marker-end="url(#arrow)"${m.reason === 'recovery' ? ' stroke-dasharray="5 3"' : ''}><title>${esc(tip)}</title></line>`);
+    out.push(`<line class="migration" data-from="${esc(m.from)}" data-to="${esc(m.to)}" data-bytes="${m.bytes}" data-reason="${esc(m.reason)}"${m.pauseToResumeMs === undefined ? '' : ` data-ms="${round3(m.pauseToResumeMs)}"`} x1="${f(x1)}" y1="${f(y1)}" x2="${f(mx)}" y2="${f(y2)}" stroke="${color}" stroke-width="1.6" marker-end="url(#arrow)"${m.reason === 'recovery' ? ' stroke-dasharray="5 3"' : ''}><title>${esc(tip)}</title></line>`);
     const parts = [fmtBytes(m.bytes), ...(m.pauseToResumeMs === undefined ? [] : [fmtMs(m.pauseToResumeMs)])];
     // "36 KiB · 2.1 ms" beside the arrow, near its head, in the gap before the bar it
     // reaches, else further back along it; where arrows crowd, the same on two lines.
@@ -393,7 +394,6 @@ function fmtBytes(n: number): string {
 
 const trim = (v: number, digits: number) => String(Number(v.toFixed(digits)));
 const f = (v: number) => String(Math.round(v * 10) / 10);
-const r3 = (v: number) => Math.round(v * 1000) / 1000;
 
 /** A hub name that fits the label column (the full name is the lane's data-hub). */
 function clip(s: string, px: number): string {
