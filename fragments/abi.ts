@@ -17,6 +17,8 @@ export const YIELD_IMPORT = { module: 'weave:host/control', base: 'yield', inter
 /** Core modules import interface `<name>` of the host ABI (wit/) from `weave:host/<name>`. */
 export const HOST_MODULE_PREFIX = 'weave:host/';
 export const DEFAULT_YIELD_INTERVAL = 10_000;
+/** The run's fuel counter: a mutable global, so it is checkpointed like program state. */
+export const FUEL_GLOBAL = '__weave_fuel';
 
 /** Where fragment boundaries go: whole function, each top-level loop/branch, inner loops too. */
 export type Granularity = 'function' | 'loop' | 'nested';

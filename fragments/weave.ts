@@ -81,9 +81,9 @@ export function weaveBinary(core: Uint8Array, opts: WeaveOptions = {}): WovenBun
     let frameBase = layout.framesStart;
     for (const { exportName, internal } of entries) {
       const fn = binaryen.getFunctionInfo(m.getFunction(internal));
-      const split = splitFunction(m, internal, exportName, frameBase, layout.framesEnd, granularity);
-      frameBase += split.frame.size;
       const firstId = fragments.length;
+      const split = splitFunction(m, internal, exportName, frameBase, layout.framesEnd, granularity, firstId);
+      frameBase += split.frame.size;
       const names = localNames(m, internal);
       const localName = (i: number) => names[i];
       for (const frag of split.fragments) {
@@ -93,7 +93,7 @@ export function weaveBinary(core: Uint8Array, opts: WeaveOptions = {}): WovenBun
           index: frag.index,
           kind: frag.kind,
           exportName: frag.exportName,
-          next: frag.next.map((n) => (n < 0 ? n : firstId + n)),
+          next: frag.next,
           module: firstId + frag.index,
           memoryPages,
           meta: analyzer.fragment(frag.parts, localName, frag.loopDepth),

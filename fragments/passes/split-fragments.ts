@@ -8,7 +8,7 @@
  * block become "next = what follows that block"; a branch to an enclosing loop (nested
  * granularity) becomes "next = the loop's first fragment". The original function stays as
  * it is for internal calls (recursion), so the module is still the whole program.
- *   const split = splitFunction(m, 'run', 'myExport', frameBase, 'loop', firstId);
+ *   const split = splitFunction(m, 'run', 'myExport', frameBase, framesEnd, 'loop', firstId);
  *   split.fragments[0].exportName // "__weave_frag:myExport:0"
  */
 import binaryen from 'binaryen';
@@ -67,7 +67,7 @@ export interface SplitFragment {
   kind: RegionKind;
   exportName: string;
   functionName: string;
-  /** Possible next fragments (indices within the function); DONE (-1) means returned. */
+  /** Possible next fragments as bundle-wide ids (firstId + index); DONE (-1) means returned. */
   next: number[];
   /** The region's code as it sits in the fragment function (for metadata). */
   parts: Expr[];
@@ -86,10 +86,13 @@ const b: any = binaryen;
 
 /**
  * Split `internalName` (exported as `exportName`) into fragment functions added to `m`.
+ * `firstId` is the bundle-wide id of the entry's first fragment: fragment functions return
+ * the id of the next fragment in the bundle's numbering, so the runtime never translates
+ * ids (and an entry other than the first cannot jump into another entry's fragments).
  * Throws WeaveBuildError on tail calls or a frame that does not fit the frames area.
  */
 export function splitFunction(m: binaryen.Module, internalName: string, exportName: string,
-  frameBase: number, framesEnd: number, granularity: Granularity): SplitFunction {
+  frameBase: number, framesEnd: number, granularity: Granularity, firstId: number): SplitFunction {
   const fnRef = m.getFunction(internalName);
   const info = binaryen.getFunctionInfo(fnRef);
   const frame = planFrame(info, frameBase);
@@ -178,16 +181,17 @@ export function splitFunction(m: binaryen.Module, internalName: string, exportNa
     regions.push({ index: 0, kind: 'straight', parts: [m.nop()], path: [], exit: done, valueLast: false, loopDepth: 0 });
   }
 
-  const fragments = regions.map((r) => emitFragment(m, r, info, frame, exportName));
+  const fragments = regions.map((r) => emitFragment(m, r, info, frame, exportName, firstId));
   const argsExport = `__weave_args:${exportName}`;
   addArgsSetter(m, argsExport, info, frame);
   return { entry: exportName, internalName, frame, argsExport, fragments };
 }
 
 /** Build the fragment function for one region and export it. */
-function emitFragment(m: binaryen.Module, r: Region, fn: binaryen.FunctionInfo, frame: FrameLayout, exportName: string): SplitFragment {
+function emitFragment(m: binaryen.Module, r: Region, fn: binaryen.FunctionInfo, frame: FrameLayout, exportName: string, firstId: number): SplitFragment {
   const next = new Set<number>();
-  const leave = (target: number) => {
+  const leave = (index: number) => {
+    const target = index === DONE ? DONE : firstId + index;
     next.add(target);
     return m.block(null, [...storeLocals(m, frame), m.return(m.i32.const(target))], binaryen.unreachable);
   };

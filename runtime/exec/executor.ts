@@ -7,7 +7,7 @@
  *   x.start('main', [10n]); let out = x.run(firstFragment, { pauseAtYield: (n) => n === 3 });
  *   const cp = x.capture(meta);  const y = await FragmentExecutor.create(...); y.restore(cp);
  */
-import { LOAD_GLOBALS, SAVE_GLOBALS, type Manifest, type EntryInfo, type ValType } from '../../fragments/abi.js';
+import { FUEL_GLOBAL, GLOBAL_EXPORT_PREFIX, LOAD_GLOBALS, SAVE_GLOBALS, type Manifest, type EntryInfo, type ValType } from '../../fragments/abi.js';
 import type { Checkpoint } from '../snapshot/index.js';
 import { FragmentTrap, ExecError } from './errors.js';
 import { makeHostImports, type HostHooks } from './host.js';
@@ -61,6 +61,13 @@ interface Exports {
 export class FragmentExecutor {
   /** Yield points passed in this job (carried across checkpoints). */
   yields = 0;
+  /**
+   * The longest stretch of this instance's runs between two yield points (or a run's
+   * start or end and its nearest yield point), in ms: how long a pause or a drain may
+   * have to wait. Not state: it measures this instance only.
+   */
+  maxYieldGapMs = 0;
+  private lastMark = 0;
   private exports!: Exports;
   private pauseAtYield: ((n: number) => boolean) | undefined;
   private deadline = Infinity;
@@ -105,6 +112,9 @@ export class FragmentExecutor {
   /** Write the arguments of a new call to `entry` into its frame. */
   start(entry: string, args: Array<number | bigint>): void {
     const e = this.entry(entry);
+    // A call starts with a whole allowance, whatever the module's start function spent.
+    const fuel = this.exports[GLOBAL_EXPORT_PREFIX + FUEL_GLOBAL] as WebAssembly.Global | undefined;
+    if (fuel) fuel.value = this.hooks.fuel ?? this.manifest.yieldInterval;
     this.exports[e.argsExport](...args);
   }
 
@@ -121,6 +131,7 @@ export class FragmentExecutor {
       this.exports.asyncify_start_rewind(this.manifest.layout.asyncifyHeader);
     }
     let next: number;
+    this.lastMark = performance.now();
     try {
       next = fn();
     } catch (err) {
@@ -128,6 +139,7 @@ export class FragmentExecutor {
     } finally {
       this.pauseAtYield = undefined;
       this.deadline = Infinity;
+      this.markGap();
     }
     if (this.rewindPending) {
       throw new ExecError(`fragment ${id} did not reach its yield point while resuming: the checkpoint does not match this bundle`);
@@ -141,7 +153,13 @@ export class FragmentExecutor {
       }
       return { kind: 'paused', fragment: id };
     }
-    return next === -1 ? { kind: 'done' } : { kind: 'next', next };
+    if (next === -1) return { kind: 'done' };
+    // A fragment may only continue where the manifest says it can: a wrong id would run
+    // another entry's code on this entry's frame and give a wrong result with no error.
+    if (!frag.next.includes(next)) {
+      throw new ExecError(`fragment ${id} of '${frag.entry}' continued at fragment ${next}, which its manifest does not list (${frag.next.join(', ')}); rebuild the bundle with this weave`, { code: 'bad-module' });
+    }
+    return { kind: 'next', next };
   }
 
   /** Called by the module at a yield point (fuel ran out). Returns the next allowance. */
@@ -162,6 +180,7 @@ export class FragmentExecutor {
       throw new ExecError(`the run passed its wall-clock deadline (deadlineMs) at yield point ${this.yields}; it was stopped there`, { code: 'deadline-exceeded' });
     }
     this.yields++;
+    this.markGap();
     this.hooks.onYield?.(this.yields);
     if (this.pauseAtYield?.(this.yields)) {
       const { asyncifyHeader, asyncifyStart, asyncifyEnd } = this.manifest.layout;
@@ -173,6 +192,12 @@ export class FragmentExecutor {
       this.pausedFlag = true;
     }
     return interval;
+  }
+
+  private markGap(): void {
+    const now = performance.now();
+    if (now - this.lastMark > this.maxYieldGapMs) this.maxYieldGapMs = now - this.lastMark;
+    this.lastMark = now;
   }
 
   /** A sandbox limit hit during a run becomes its ExecError; anything else a FragmentTrap. */

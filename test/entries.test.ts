@@ -1,0 +1,75 @@
+/**
+ * Every export of a module is an entry: modules with several exports and module-level
+ * state give plain asc's results for each one, resumed at every yield point; and the
+ * fuel counter spans calls, so work spread over many short calls or recursion yields at
+ * the configured rate.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { woven, runLocally, valueBytes, type Case } from './helpers/programs.js';
+import { compileAssemblyScript } from '../fragments/index.js';
+import { FragmentTrap } from '../runtime/exec/index.js';
+
+const test = suite('entries');
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+const FILE = 'test/programs/multi-export.ts';
+
+/** plain asc -O3, a fresh instance per call, as weave runs each job. */
+async function plain(file: string, entry: string, args: Array<number | bigint>, result: string): Promise<Uint8Array> {
+  const mod = await WebAssembly.compile(await compileAssemblyScript(file) as Uint8Array<ArrayBuffer>);
+  const inst = await WebAssembly.instantiate(mod, { env: { abort: () => { throw new Error('abort'); }, seed: () => 0x5eed, trace: () => {} } });
+  return valueBytes(result, (inst.exports[entry] as Function)(...args));
+}
+
+const calls: Array<{ entry: string; args: Array<number | bigint>; result: Case['result'] }> = [
+  { entry: 'boom', args: [300], result: 'i32' },
+  { entry: 'div', args: [-7, 2], result: 'i32' },
+  { entry: 'grow', args: [10], result: 'i32' },
+  { entry: 'grow', args: [700], result: 'i32' },
+  { entry: 'mix', args: [200], result: 'i64' },
+  { entry: 'words', args: [90], result: 'i32' },
+];
+
+for (const c of calls) {
+  test(`${c.entry}(${c.args.join(', ')}) of a module with five exports equals plain asc, resumed at every yield point`, async () => {
+    const b = await woven(FILE, { yieldInterval: 1 });
+    const ref = await plain(FILE, c.entry, c.args, c.result);
+    const whole = await runLocally(b, c.entry, c.args);
+    assert.is(hex(whole.result), hex(ref), 'uninterrupted');
+    const fuel = Math.max(1, Math.ceil(whole.yields / 300));
+    const every = await runLocally(b, c.entry, c.args, { fuel, pauseAt: () => true, restoreAtBoundaries: true });
+    assert.is(hex(every.result), hex(ref), `restored ${every.restores} times`);
+  });
+}
+
+test('an entry other than the first traps where plain asc does, with its message', async () => {
+  const b = await woven(FILE, { yieldInterval: 1 });
+  try {
+    await runLocally(b, 'div', [1, 0]);
+    assert.unreachable('division by zero should trap');
+  } catch (err) {
+    assert.instance(err, FragmentTrap);
+    assert.match((err as Error).message, /of 'div'.*divide by zero|of 'div'.*integer divide/i);
+  }
+});
+
+test('a million calls of a function whose loop runs 10 times yield at the configured rate', async () => {
+  const b = await woven('test/programs/many-calls.ts', { yieldInterval: 10_000 });
+  const n = 1_000_000;
+  const r = await runLocally(b, 'manyCalls', [n]);
+  // Each call spends 10 units in its loop, the caller's loop 1 more: 11 units per call.
+  const expected = (n * 11) / 10_000;
+  assert.ok(r.yields >= expected * 0.9 && r.yields <= expected * 1.1, `${r.yields} yields, expected about ${expected}`);
+});
+
+test('recursion without loops spends fuel: a deep call chain reaches yield points and resumes exactly', async () => {
+  const b = await woven('test/programs/many-calls.ts', { yieldInterval: 1 });
+  const ref = await plain('test/programs/many-calls.ts', 'deep', [3000], 'i32');
+  const whole = await runLocally(b, 'deep', [3000], { fuel: 100 });
+  assert.ok(whole.yields >= 29, `${whole.yields} yields for 3001 calls at 100 per yield`);
+  const every = await runLocally(b, 'deep', [3000], { fuel: 100, pauseAt: () => true });
+  assert.is(hex(every.result), hex(ref));
+  assert.is(every.yields, whole.yields);
+});
+
+test.run();
