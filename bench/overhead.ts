@@ -60,7 +60,7 @@ async function runPlain(mod: WebAssembly.Module, entry: string, args: Array<numb
 
 async function runWoven(mod: WebAssembly.Module, manifest: Manifest, entry: string, args: Array<number | bigint>): Promise<Value> {
   const x = await FragmentExecutor.create(mod, manifest);
-  return x.call(entry, args).value;
+  return x.call(entry, args).value as Value;
 }
 
 async function benchExample(c: Case, rounds: number): Promise<ExampleResult> {

@@ -13,6 +13,8 @@ export interface Command {
   /** Full --help text. */
   help: string;
   options: NonNullable<ParseArgsConfig['options']>;
+  /** What follows `--` is for another program (asc): it arrives as `values['--']`, not as positionals. */
+  passThrough?: string;
   run(values: Record<string, any>, positionals: string[]): Promise<number>;
 }
 
@@ -25,11 +27,15 @@ export class UsageError extends Error {
 }
 
 export function parse(cmd: Command, argv: string[]): { values: Record<string, any>; positionals: string[] } {
+  const cut = cmd.passThrough ? argv.indexOf('--') : -1;
+  const own = cut < 0 ? argv : argv.slice(0, cut);
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: { ...cmd.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true, allowNegative: false } as ParseArgsConfig);
+    const { values, positionals } = parseArgs({ args: own, options: { ...cmd.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true, allowNegative: false } as ParseArgsConfig);
+    if (cut >= 0) (values as Record<string, unknown>)['--'] = argv.slice(cut + 1);
     return { values: values as Record<string, any>, positionals };
   } catch (err) {
-    throw new UsageError(`${(err as Error).message}\nrun 'weave ${cmd.name} --help' for usage`);
+    const hint = cmd.passThrough && /Unknown option/.test((err as Error).message) ? `\n${cmd.passThrough} options go after --, e.g. weave ${cmd.name} src/main.ts -- -O2` : '';
+    throw new UsageError(`${(err as Error).message}${hint}\nrun 'weave ${cmd.name} --help' for usage`);
   }
 }
 

@@ -3,7 +3,7 @@
  * export names, the yield import, the manifest reader. Importing this costs no Binaryen.
  *   import { readManifest, SAVE_GLOBALS } from '../../fragments/abi.js';
  */
-export { readManifest, decodeManifest, MANIFEST_SECTION, CAPABILITIES, type Capability, type Manifest, type FragmentInfo, type EntryInfo, type ValType } from './manifest.js';
+export { readManifest, decodeManifest, MANIFEST_SECTION, CAPABILITIES, type Capability, type Manifest, type FragmentInfo, type EntryInfo, type ValType, type BoundaryType, type EntrySignature, type ScalarType } from './manifest.js';
 export { type StateLayout, RESERVED_BYTES, WASM_PAGE } from './layout.js';
 export { ManifestError } from './errors.js';
 
@@ -12,6 +12,11 @@ export const DONE = -1;
 export const SAVE_GLOBALS = '__weave_save_globals';
 export const LOAD_GLOBALS = '__weave_load_globals';
 export const GLOBAL_EXPORT_PREFIX = '__weave_global:';
+/**
+ * Exports asc's runtime adds (`--exportRuntime`, optional parameters): never entries,
+ * kept in every fragment module, because the hub calls them to pass strings and arrays.
+ */
+export const RUNTIME_EXPORTS = ['__new', '__pin', '__unpin', '__collect', '__setArgumentsLength'] as const;
 /** The yield host call (wit/weave-host.wit, control.yield) that `weave build` inserts. */
 export const YIELD_IMPORT = { module: 'weave:host/control', base: 'yield', internal: '__weave_import_yield' } as const;
 /** Core modules import interface `<name>` of the host ABI (wit/) from `weave:host/<name>`. */

@@ -4,16 +4,27 @@
  *   await writeFile('build/matmul.wasm', bundle);
  *   const m = readManifest(new WebAssembly.Module(bundle));
  */
-import { compileAssemblyScript, type CompileOptions } from './compile.js';
+import { compileProgram, type CompileOptions, type CompiledProgram } from './compile.js';
 import { weaveBinary, type WeaveOptions, type WovenBundle } from './weave.js';
 
 export * from './abi.js';
-export { compileAssemblyScript, type CompileOptions } from './compile.js';
+export { compileAssemblyScript, compileProgram, type CompileOptions, type CompiledProgram } from './compile.js';
 export { weaveBinary, type WeaveOptions, type WovenBundle } from './weave.js';
 export { CompileError, WeaveBuildError } from './errors.js';
 
 /** Compile an AssemblyScript file and weave it. Throws CompileError or WeaveBuildError. */
 export async function buildBundle(source: string, opts: WeaveOptions & CompileOptions = {}): Promise<WovenBundle> {
-  const core = await compileAssemblyScript(source, opts);
-  return weaveBinary(core, { ...opts, source });
+  return (await buildProgram([source], opts)).woven;
+}
+
+/**
+ * Compile AssemblyScript entry files (none: asconfig.json's entries) and weave the module.
+ * Throws CompileError or WeaveBuildError.
+ */
+export async function buildProgram(files: string[], opts: WeaveOptions & CompileOptions = {}): Promise<{ compiled: CompiledProgram; woven: WovenBundle }> {
+  const compiled = await compileProgram(files, opts);
+  const woven = weaveBinary(compiled.binary, {
+    ...opts, source: opts.source ?? compiled.entries.join(', '), runtime: compiled.runtime, signatures: compiled.signatures,
+  });
+  return { compiled, woven };
 }

@@ -20,6 +20,31 @@ export const MANIFEST_VERSION = 1;
 
 export type ValType = 'i32' | 'i64' | 'f32' | 'f64' | 'v128';
 
+/** AssemblyScript's number types (bool included), as a value or an array element. */
+export type ScalarType = 'bool' | 'i8' | 'u8' | 'i16' | 'u16' | 'i32' | 'u32' | 'i64' | 'u64' | 'f32' | 'f64' | 'isize' | 'usize';
+
+/**
+ * How a parameter or result crosses the boundary between weave and the program: numbers
+ * as Wasm values; strings and arrays as objects the hub allocates in the instance
+ * (`__new`) before the call and reads out after it, as asc's JS bindings do. `id` is the
+ * class's runtime id in this build.
+ */
+export type BoundaryType =
+  | { kind: 'void' }
+  | { kind: 'scalar'; type: ScalarType }
+  | { kind: 'string'; nullable: boolean }
+  | { kind: 'arraybuffer'; nullable: boolean }
+  | { kind: 'array' | 'staticarray' | 'typedarray'; elem: ScalarType; id: number; name: string; nullable: boolean };
+
+export interface EntrySignature {
+  params: BoundaryType[];
+  result: BoundaryType;
+  /** Parameters without a default value: a call may leave out the ones after these. */
+  required: number;
+  /** Parameter names, as declared. */
+  names: string[];
+}
+
 export interface EntryInfo {
   /** The exported function's name, as users call it. */
   name: string;
@@ -31,6 +56,9 @@ export interface EntryInfo {
   resultOffset: number;
   /** Fragment ids of this entry; the first is where a call starts. */
   fragments: number[];
+  /** The export's AssemblyScript signature, when it was built from source; absent for a
+   *  plain .wasm woven at load, whose parameters and result are plain numbers. */
+  signature?: EntrySignature;
 }
 
 export interface FragmentInfo {

@@ -10,7 +10,8 @@
 import binaryen from 'binaryen';
 import { defaultLayout } from './layout.js';
 import { WeaveBuildError } from './errors.js';
-import { encodeManifest, MANIFEST_SECTION, MANIFEST_VERSION, type Capability, type EntryInfo, type FragmentInfo, type Manifest, type ValType } from './manifest.js';
+import { encodeManifest, MANIFEST_SECTION, MANIFEST_VERSION, type Capability, type EntryInfo, type EntrySignature, type FragmentInfo, type Manifest, type ValType } from './manifest.js';
+import { RUNTIME_EXPORTS } from './abi.js';
 import { rebaseMemory } from './passes/rebase-memory.js';
 import { splitFunction, type Granularity } from './passes/split-fragments.js';
 import { addYieldPoints, DEFAULT_YIELD_INTERVAL } from './passes/yield-points.js';
@@ -30,6 +31,11 @@ export interface WeaveOptions {
   runtime?: string;
   /** Hub capabilities every placement needs (recorded in the manifest). */
   requires?: Capability[];
+  /** The exports' AssemblyScript signatures (compileProgram): recorded per entry, so
+   *  hubs pass strings and arrays. Without them entries take and return plain numbers. */
+  signatures?: Map<string, EntrySignature>;
+  /** Told how long each stage took, in ms (for `npm run bench`'s build part). */
+  onStage?: (stage: string, ms: number) => void;
 }
 
 export interface WovenBundle {
@@ -72,6 +78,12 @@ export function weaveBinary(core: Uint8Array, opts: WeaveOptions = {}): WovenBun
     const entries = exportedFunctions(m);
     if (!entries.length) throw new WeaveBuildError('the module exports no functions; export the function to run (`export function main(...)`)');
 
+    let mark = performance.now();
+    const stage = (name: string) => {
+      const now = performance.now();
+      opts.onStage?.(name, now - mark);
+      mark = now;
+    };
     rebaseMemory(m, layout.reserved);
 
     const analyzer = new MetadataAnalyzer(m, layout.reserved);
@@ -107,23 +119,29 @@ export function weaveBinary(core: Uint8Array, opts: WeaveOptions = {}): WovenBun
         frameBase: split.frame.base,
         resultOffset: split.frame.resultOffset,
         fragments: split.fragments.map((f) => firstId + f.index),
+        ...(opts.signatures?.has(exportName) ? { signature: opts.signatures.get(exportName)! } : {}),
       });
     }
 
+    stage('split');
     addYieldPoints(m, { interval: yieldInterval, include: isUserFunction });
     const globals = exportState(m, layout);
+    stage('yield-points');
     runAsyncify(m);
+    stage('asyncify');
     binaryen.setOptimizeLevel(3);
     binaryen.setShrinkLevel(0);
     m.optimize();
+    stage('optimize');
     if (!m.validate()) throw new WeaveBuildError('internal error: the woven module does not validate');
     const final = m.emitBinary();
 
-    const shared = [SAVE_GLOBALS, LOAD_GLOBALS, ...ASYNCIFY_EXPORTS];
+    const shared = [SAVE_GLOBALS, LOAD_GLOBALS, ...ASYNCIFY_EXPORTS, ...RUNTIME_EXPORTS];
     const modules = fragments.map((f) => {
       const entry = entryInfos.find((e) => e.name === f.entry)!;
       return pruneFor(final, new Set([f.exportName, entry.argsExport, ...shared]));
     });
+    stage('prune');
     const manifest: Manifest = {
       version: MANIFEST_VERSION,
       source: opts.source ?? 'unknown',
@@ -156,6 +174,7 @@ function exportedFunctions(m: binaryen.Module): Array<{ exportName: string; inte
     if (ex.kind !== binaryen.ExternalFunction) continue;
     const fn = binaryen.getFunctionInfo(m.getFunction(ex.value));
     if (fn.module) continue; // a re-exported import has no body to split
+    if ((RUNTIME_EXPORTS as readonly string[]).includes(ex.name)) continue; // asc's runtime, for the hub
     if (ex.name.startsWith('__weave') || ex.name.startsWith('asyncify_')) {
       throw new WeaveBuildError(`export '${ex.name}' uses a name reserved by weave; this module looks woven already`);
     }

@@ -55,7 +55,9 @@ test('a compile error names file:line:column and exits 2', () => {
   writeFileSync('build/test/bad.ts', 'export function f(x: i32): i32 {\n  return x + missing;\n}\n');
   const r = weave('build', 'build/test/bad.ts', '-o', 'build/test/bad.wasm');
   assert.is(r.status, 2);
-  assert.match(r.stderr, /build\/test\/bad\.ts:2:14: error: Cannot find name 'missing'/);
+  assert.match(r.stderr, /build\/test\/bad\.ts:2:14: error TS2304: Cannot find name 'missing'/);
+  // asc's code frame, as asc prints it
+  assert.match(r.stderr, /2 │ +return x \+ missing;\n.*~~~~~~~/);
 });
 
 test('inspect prints fragments with their control flow and metadata', () => {

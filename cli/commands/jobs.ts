@@ -1,6 +1,6 @@
 /** `weave jobs [JOBID]`: the job records on a NATS server: what ran, where, how it ended. */
 import { connectMesh } from '../../runtime/hub/index.js';
-import { decodeValue, formatResult, loadBundle } from '../../runtime/exec/index.js';
+import { decodeResult, formatResult, loadBundle, resultType } from '../../runtime/exec/index.js';
 import { resolveNatsUrl, type JobRecord, type JobStore } from '../../runtime/net/index.js';
 import { intOption, UsageError, type Command } from '../command.js';
 import { NATS_AUTH_OPTIONS, natsAuthFlags, natsAuthHelp } from '../auth.js';
@@ -98,9 +98,11 @@ async function resultValue(store: JobStore, r: JobRecord): Promise<string | unde
   if (!r.result) return undefined;
   try {
     const bytes = await store.bundle(r.bundle);
-    const type = bytes && (await loadBundle(bytes)).manifest.entries.find((e) => e.name === r.entry)?.result;
-    if (!type || type === 'none') return undefined;
-    return formatResult({ type, value: decodeValue(type, r.result) });
+    const entry = bytes && (await loadBundle(bytes)).manifest.entries.find((e) => e.name === r.entry);
+    if (!entry) return undefined;
+    const type = resultType(entry);
+    if (type.kind === 'void') return undefined;
+    return formatResult({ value: decodeResult(type, r.result) });
   } catch {
     return undefined;
   }

@@ -2,7 +2,7 @@
 import { loadBundle, parseArgs, formatResult } from '../../runtime/exec/index.js';
 import { startEmbeddedMesh, connectMesh, runJob, attachJob, pickEntry, type NatsMesh, type Transport, type JobResult, type JobStatus } from '../../runtime/hub/index.js';
 import { sharedValue, loadOrCreateIdentity, defaultIdentityPath, type SharedValue } from '../../runtime/net/index.js';
-import { appendFileSync, closeSync, existsSync, openSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { BASELINES, LearnedPolicy, formatDecision, withHoldback, type DecisionRecord, type LearnedState, type PlacementPolicy } from '../../runtime/policy/index.js';
 import { datasetFlags, intOption, UsageError, type Command } from '../command.js';
@@ -122,7 +122,7 @@ Settings may also come from the environment and weave.config.json: weave config 
     const bundle = await loadBundle(await readModule(file));
     const entry = pickEntry(bundle, values.entry);
     const info = bundle.manifest.entries.find((e) => e.name === entry)!;
-    const args = parseArgs(raw, info.params, entry);
+    const args = parseArgs(raw, info, (p) => readFileSync(p));
     const natsUrl = values.nats as string | undefined;
     if (natsUrl && hubs !== undefined) throw new UsageError('--hubs sets the size of the embedded mesh; with --nats the hubs are whatever hub daemons run');
     const waitForHubsMs = intOption(values['wait-hubs'], '--wait-hubs', 0, 600_000);

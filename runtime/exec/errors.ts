@@ -15,6 +15,7 @@
  *   and by the hub thread's watchdog for code that never reaches one).
  * - 'stack-limit': runaway recursion, or a call stack at a pause deeper than the
  *   Asyncify buffer the sandbox allows.
+ * - 'result-too-large': a string or array result is larger than a reply may carry.
  */
 export type ExecErrorCode =
   | 'exec'
@@ -23,7 +24,8 @@ export type ExecErrorCode =
   | 'start-trap'
   | 'memory-limit'
   | 'deadline-exceeded'
-  | 'stack-limit';
+  | 'stack-limit'
+  | 'result-too-large';
 
 /** Misuse, a mismatch between a module, a manifest and a checkpoint, or a sandbox limit hit. */
 export class ExecError extends Error {

@@ -7,12 +7,13 @@
  *   x.start('main', [10n]); let out = x.run(firstFragment, { pauseAtYield: (n) => n === 3 });
  *   const cp = x.capture(meta);  const y = await FragmentExecutor.create(...); y.restore(cp);
  */
-import { FUEL_GLOBAL, GLOBAL_EXPORT_PREFIX, LOAD_GLOBALS, SAVE_GLOBALS, type Manifest, type EntryInfo, type ValType } from '../../fragments/abi.js';
+import { FUEL_GLOBAL, GLOBAL_EXPORT_PREFIX, LOAD_GLOBALS, SAVE_GLOBALS, type BoundaryType, type Manifest, type EntryInfo } from '../../fragments/abi.js';
 import type { Checkpoint } from '../snapshot/index.js';
 import { FragmentTrap, ExecError } from './errors.js';
 import { makeHostImports, type HostHooks } from './host.js';
 import { OutputBuffer } from '../host/index.js';
-import { decodeValue, valueSize } from './values.js';
+import { valueSize } from './values.js';
+import { decodeResult, liftResult, lowerArgs, resultType, type ArgValue, type InstanceAccess, type ResultValue } from './boundary.js';
 import { DEFAULT_MAX_MEMORY_PAGES } from './limits.js';
 
 /** What one call into a fragment ended with. */
@@ -37,7 +38,12 @@ export interface ExecutorLimits {
   maxMemoryPages?: number;
   /** Asyncify stack bytes a pause may use. @default the layout's whole buffer */
   maxStackBytes?: number;
+  /** Bytes a string or array result may have. @default DEFAULT_MAX_RESULT_BYTES */
+  maxResultBytes?: number;
 }
+
+/** A result larger than this is refused: it would travel in one message to the engine. */
+export const DEFAULT_MAX_RESULT_BYTES = 256 * 1024 * 1024;
 
 // A trap with this much of the memory limit in use is taken for a refused memory.grow:
 // AssemblyScript's allocators trap ('unreachable') when growing fails, and the engine
@@ -109,13 +115,26 @@ export class FragmentExecutor {
     return e;
   }
 
-  /** Write the arguments of a new call to `entry` into its frame. */
-  start(entry: string, args: Array<number | bigint>): void {
+  /**
+   * Write the arguments of a new call to `entry` into its frame; strings and arrays are
+   * allocated in the instance first (runtime/exec/boundary.ts). Throws ExecError for an
+   * argument that does not fit its parameter.
+   */
+  start(entry: string, args: readonly ArgValue[]): void {
     const e = this.entry(entry);
     // A call starts with a whole allowance, whatever the module's start function spent.
     const fuel = this.exports[GLOBAL_EXPORT_PREFIX + FUEL_GLOBAL] as WebAssembly.Global | undefined;
     if (fuel) fuel.value = this.hooks.fuel ?? this.manifest.yieldInterval;
-    this.exports[e.argsExport](...args);
+    const { values, release } = lowerArgs(this.access(), e, [...args]);
+    try {
+      this.exports[e.argsExport](...values);
+    } finally {
+      release();
+    }
+  }
+
+  private access(): InstanceAccess {
+    return { memory: () => this.exports.memory, reserved: this.manifest.layout.reserved, exports: this.exports };
   }
 
   /** Run fragment `id` from its start, or resume it when the state was restored paused. */
@@ -290,12 +309,17 @@ export class FragmentExecutor {
     this.rewindPending = true;
   }
 
-  /** The entry's return value, read bit-exactly from its frame. */
-  result(entry: string): { type: ValType | 'none'; value: number | bigint | undefined; bytes: Uint8Array } {
+  /**
+   * The entry's return value, read bit-exactly from its frame (and, for a string or an
+   * array, from the object it points to: see liftResult).
+   */
+  result(entry: string): { type: BoundaryType; value: ResultValue; bytes: Uint8Array } {
     const e = this.entry(entry);
     const addr = e.frameBase + e.resultOffset;
-    const bytes = new Uint8Array(this.exports.memory.buffer, addr, valueSize(e.result)).slice();
-    return { type: e.result, value: decodeValue(e.result, bytes), bytes };
+    const type = resultType(e);
+    const slot = new Uint8Array(this.exports.memory.buffer, addr, valueSize(e.result)).slice();
+    const bytes = liftResult(this.access(), type, slot, this.limits.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES);
+    return { type, value: decodeResult(type, bytes), bytes };
   }
 
   /** The job's output so far (io.output-write). */
@@ -307,7 +331,7 @@ export class FragmentExecutor {
    * Call `entry` start to finish in this instance, fragment after fragment, never pausing.
    * Throws FragmentTrap when the program traps.
    */
-  call(entry: string, args: Array<number | bigint>): { type: ValType | 'none'; value: number | bigint | undefined; bytes: Uint8Array } {
+  call(entry: string, args: readonly ArgValue[]): { type: BoundaryType; value: ResultValue; bytes: Uint8Array } {
     this.start(entry, args);
     let id = this.entry(entry).fragments[0];
     for (let o = this.run(id); o.kind !== 'done'; o = this.run(id)) {

@@ -10,4 +10,6 @@ export { resolveSandboxLimits, DEFAULT_MAX_MEMORY_PAGES, DEFAULT_DEADLINE_MS, DE
 export { capMemory } from './memory-limit.js';
 export { makeHostImports, readAsString, allowedImports, checkImports, type HostHooks } from './host.js';
 export { loadBundle, type LoadedBundle, type LoadBundleOptions } from './bundle.js';
-export { formatResult, parseArgs, decodeValue, valueSize } from './values.js';
+export { decodeValue, valueSize } from './values.js';
+export { parseArgs, lowerArgs, liftResult, decodeResult, formatResult, paramTypes, resultType, typeName, argBytes, describeArgs, type ArgValue, type ResultValue } from './boundary.js';
+export { DEFAULT_MAX_RESULT_BYTES } from './executor.js';

@@ -32,6 +32,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { MetricsError, TransportError } from './errors.js';
 import { HubMetrics, serveMetrics, type MetricsServer, type SlotLoad } from './metrics.js';
 import { WorkHistory, workKeys } from '../policy/index.js';
+import { argBytes, type ArgValue } from '../exec/index.js';
 
 /** A run on a slot of this hub (see HubDaemon.runs). */
 interface Run {
@@ -152,6 +153,9 @@ const COMMIT_TRIES = 6;
 
 /** Bundles kept by content hash; a bundle is a few hundred KiB, so a count bound is enough. */
 const MAX_CACHED_BUNDLES = 64;
+/** Arguments an exec may carry: a job's entry takes a handful; strings and arrays are bounded in bytes. */
+const MAX_ARGS = 1024;
+const MAX_ARG_BYTES = 64 << 20;
 
 export class HubDaemon {
   state: HubState = 'starting';
@@ -459,7 +463,7 @@ export class HubDaemon {
       slot, tag: this.nextTag++, fragment: req.fragment, record: req.record, attempt: req.attempt,
       // A run from the arguments is the whole job: its own template. A resumed one is some
       // of it, estimated by the entry's mean.
-      work: workKeys(req.bundle, req.entry, req.args), fresh: !!req.args,
+      work: workKeys(req.bundle, req.entry, req.args?.map((a) => (a instanceof Uint8Array ? a.byteLength : a ?? 0))), fresh: !!req.args,
       startedAt: [...this.runs.values()].some((r) => r.slot === slot) ? undefined : performance.now(),
     };
     this.runs.set(req.job, run);
@@ -621,7 +625,7 @@ export class HubDaemon {
         if (req.progress) {
           this.wire.publish(req.progress, encodeMessage({
             kind: 'progress', v: PROTOCOL_VERSION, job: req.job, hub: this.id, to: next.id, fragment: r.fragment,
-            fragments: r.fragments ?? 0, bytes: checkpoint.byteLength, execMs: r.execMs, yields: r.yields,
+            fragments: r.fragments ?? 0, bytes: checkpoint.byteLength, execMs: r.execMs, yields: r.yields, maxYieldGapMs: r.maxYieldGapMs,
             pausedAt: r.pausedAt ?? 0, resumedAt: ack.resumedAt,
           }));
         }
@@ -987,7 +991,9 @@ function checkExec(m: Message): ExecRequest {
   if (m.bundleBytes !== undefined && !(m.bundleBytes instanceof Uint8Array)) throw bad('bundleBytes', 'bytes');
   if (m.input !== undefined && !(m.input instanceof Uint8Array)) throw bad('input', 'bytes');
   if (m.origin !== undefined && (typeof m.origin !== 'string' || !m.origin.startsWith('weave.client.'))) throw bad('origin', "a 'weave.client.' subject");
-  if (m.args !== undefined && (!Array.isArray(m.args) || !m.args.every((a) => typeof a === 'number' || typeof a === 'bigint'))) throw bad('args', 'an array of numbers');
+  if (m.args !== undefined && (!Array.isArray(m.args) || m.args.length > MAX_ARGS
+    || !m.args.every((a) => typeof a === 'number' || typeof a === 'bigint' || a === null || a instanceof Uint8Array))) throw bad('args', `an array of at most ${MAX_ARGS} numbers, byte strings or nulls`);
+  if (m.args !== undefined && argBytes(m.args as ArgValue[]) > MAX_ARG_BYTES) throw bad('args', `at most ${MAX_ARG_BYTES} bytes in all`);
   if (m.seed !== undefined && !Number.isInteger(m.seed)) throw bad('seed', 'an integer');
   if (m.checkpoint === undefined && m.args === undefined) throw bad('args', 'present when there is no checkpoint');
   if (m.route !== undefined && (!Array.isArray(m.route) || m.route.length > 1024 || !m.route.every((h) => typeof h === 'string' && isSubjectToken(h)))) throw bad('route', 'a list of hub ids');

@@ -13,8 +13,8 @@ import { randomBytes } from 'node:crypto';
 import {
   applyDiff, decodeCheckpoint, diffCheckpoint, encodeCheckpoint, type Checkpoint,
 } from '../snapshot/index.js';
-import { FragmentTrap, decodeValue, type LoadedBundle } from '../exec/index.js';
-import type { ValType } from '../../fragments/abi.js';
+import { FragmentTrap, decodeResult, describeArgs, resultType, typeName, type ArgValue, type LoadedBundle, type ResultValue } from '../exec/index.js';
+import type { EntryInfo } from '../../fragments/abi.js';
 import { PROTOCOL_VERSION, type ExecReply, type ExecRequest } from './protocol.js';
 import type { Transport } from './transport.js';
 import { HubError, JobError, TransportError } from './errors.js';
@@ -28,7 +28,8 @@ import { epochMs, eventEmitter, resultSummary, round3, type JobEvent } from '../
 export interface JobOptions {
   /** Entry to call. @default the bundle's only entry */
   entry?: string;
-  args: Array<number | bigint>;
+  /** The entry's arguments: numbers, or bytes of strings and arrays (runtime/exec/boundary.ts). */
+  args: ArgValue[];
   /** Pause and move the running fragment every N yield points (0: only at fragment ends). */
   migrateEvery?: number;
   seed?: number;
@@ -116,9 +117,11 @@ export interface Placement {
 export interface JobResult {
   job: string;
   entry: string;
-  type: ValType | 'none';
-  /** The value, read bit-exactly from the entry's result slot. */
-  value: number | bigint | undefined;
+  /** The entry's result type as AssemblyScript names it (`i32`, `string`, `Array<f64>`, `void`). */
+  type: string;
+  /** The value, read bit-exactly from the entry's result slot (strings and arrays from the object it points to). */
+  value: ResultValue;
+  /** The result's exact bytes (runtime/exec/boundary.ts liftResult). */
   resultBytes: Uint8Array;
   fragments: number;
   checkpoints: number;
@@ -127,6 +130,9 @@ export interface JobResult {
   wallMs: number;
   execMs: number;
   yields: number;
+  /** The longest stretch between two yield points any hub reported, in ms: how long a
+   *  pause, a drain or a move may have had to wait for this job. */
+  maxYieldGapMs: number;
   /** Placements that failed (hub gone, draining) and were re-placed. */
   retries: number;
   placements: Placement[];
@@ -227,7 +233,7 @@ async function runStepwise(transport: Transport, bundle: LoadedBundle, entry: st
   const needs = jobNeeds(bundle.manifest, opts.datasets);
   const data = newDataTotals();
   const chooser = opts.policy && livePlacement(opts.policy, bundle, needs, opts.onDecision);
-  const stats = { fragments: 0, checkpoints: 0, migrations: 0, bytesMoved: 0, execMs: 0, yields: 0, retries: 0 };
+  const stats = { fragments: 0, checkpoints: 0, migrations: 0, bytesMoved: 0, execMs: 0, yields: 0, retries: 0, maxYieldGapMs: 0 };
   /** Hubs that failed this job: not used again by it. */
   const avoid = new Set<string>();
   const pauseToResumeMs: number[] = [];
@@ -236,7 +242,7 @@ async function runStepwise(transport: Transport, bundle: LoadedBundle, entry: st
   const emit = eventEmitter(opts.onEvent, () => job);
   emit({
     kind: 'job-start', entry, fragments: info.fragments.length, mesh: 'embedded', hubs: transport.hubs().map((h) => h.id), migrateEvery,
-    args: opts.args.map(String),
+    args: describeArgs(info, opts.args),
   });
 
   try {
@@ -306,6 +312,7 @@ async function runStepwise(transport: Transport, bundle: LoadedBundle, entry: st
         emit({ kind: 'checkpoint', hub, bytes: reply.checkpoint.byteLength, stored: false, yields: reply.yields });
       }
       stats.execMs += reply.execMs;
+      stats.maxYieldGapMs = Math.max(stats.maxYieldGapMs, reply.maxYieldGapMs ?? 0);
       stats.yields = reply.yields;
       addData(data, reply.data);
       if (resumeMs !== undefined) pauseToResumeMs.push(resumeMs);
@@ -323,7 +330,7 @@ async function runStepwise(transport: Transport, bundle: LoadedBundle, entry: st
       if (reply.outcome === 'done') {
         const bytes = reply.result ?? new Uint8Array(0);
         return {
-          job, entry, type: info.result, value: decodeValue(info.result, bytes), resultBytes: bytes,
+          job, entry, ...resultOf(info, bytes),
           ...stats, wallMs: performance.now() - t0, placements, pauseToResumeMs, restoredFromStore: 0, output: reply.output ?? new Uint8Array(0), data,
         };
       }
@@ -382,4 +389,10 @@ async function send(transport: Transport, hub: string, req: ExecRequest): Promis
   }
   if (reply.kind !== 'ran') throw new HubError('bad-reply', `hub ${hub} sent '${reply.kind}' to an exec request`, hub);
   return reply;
+}
+
+/** The result's type name and value, from its exact bytes. */
+export function resultOf(info: EntryInfo, bytes: Uint8Array): { type: string; value: ResultValue; resultBytes: Uint8Array } {
+  const t = resultType(info);
+  return { type: typeName(t), value: decodeResult(t, bytes), resultBytes: bytes };
 }

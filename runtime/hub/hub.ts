@@ -275,7 +275,7 @@ export class HubCore {
       this.drop(req.job);
       return {
         kind: 'ran', v: PROTOCOL_VERSION, outcome: 'done', fragment: -1, fragments: fragments + 1,
-        result: x.result(req.entry).bytes, execMs, yields: x.yields, resumedAt, held: this.held(),
+        result: x.result(req.entry).bytes, execMs, yields: x.yields, maxYieldGapMs: x.maxYieldGapMs, resumedAt, held: this.held(),
         ...(x.outputBytes().byteLength ? { output: x.outputBytes() } : {}), ...this.dataStats(),
       };
     }
@@ -294,7 +294,7 @@ export class HubCore {
     if (out.kind === 'paused') this.next = { job: req.job, module, manifest: bundle.manifest, seed: req.seed, bytes: memory.byteLength };
     return {
       kind: 'ran', v: PROTOCOL_VERSION, outcome: out.kind, fragment, fragments,
-      checkpoint, execMs, yields: x.yields, resumedAt, pausedAt, held: this.held(), ...this.dataStats(),
+      checkpoint, execMs, yields: x.yields, maxYieldGapMs: x.maxYieldGapMs, resumedAt, pausedAt, held: this.held(), ...this.dataStats(),
     };
   }
 }

@@ -8,6 +8,8 @@
  *   if (reply.kind === 'error') throw HubError.fromWire(reply);
  */
 
+import type { ArgValue } from '../exec/index.js';
+
 export const PROTOCOL_VERSION = 1;
 
 export interface ExecRequest {
@@ -22,7 +24,7 @@ export interface ExecRequest {
   entry: string;
   fragment: number;
   /** Arguments when the job starts here; absent when resuming from `checkpoint`. */
-  args?: Array<number | bigint>;
+  args?: ArgValue[];
   /** The job's input bytes (io.input-*), with every exec of the job. */
   input?: Uint8Array;
   /** Encoded checkpoint (full, or a diff against the hub's base for this job). */
@@ -109,6 +111,8 @@ export type ExecReply =
     data?: DataStats;
     execMs: number;
     yields: number;
+    /** The longest stretch between two yield points in this run, in ms (older hubs omit it). */
+    maxYieldGapMs?: number;
     /** Wall-clock times (epoch ms) of the restore on this hub and of the pause, if any. */
     resumedAt?: number;
     pausedAt?: number;
@@ -162,6 +166,7 @@ export interface ProgressEvent {
   bytes: number;
   execMs: number;
   yields: number;
+  maxYieldGapMs?: number;
   pausedAt: number;
   resumedAt: number;
 }

@@ -25,11 +25,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { decodeCheckpoint } from '../snapshot/index.js';
-import { FragmentTrap, decodeValue, loadBundle, type LoadedBundle } from '../exec/index.js';
+import { FragmentTrap, describeArgs, loadBundle, type LoadedBundle } from '../exec/index.js';
 import { PROTOCOL_VERSION, type ExecRequest, type ExecReply, type ProgressEvent } from './protocol.js';
 import type { Transport } from './transport.js';
 import { HubError, JobError } from './errors.js';
-import { addData, errorCode, newDataTotals, retryDelay, sleep, type JobOptions, type JobResult, type Placement, type Recovery } from './engine.js';
+import { addData, errorCode, newDataTotals, resultOf, retryDelay, sleep, type JobOptions, type JobResult, type Placement, type Recovery } from './engine.js';
 import { describeMisfit, jobNeeds, rankHubs } from '../policy/index.js';
 import { livePlacement } from './placement.js';
 import { reweaver } from './reweave.js';
@@ -61,7 +61,7 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
   const job = resume?.record.job ?? randomBytes(8).toString('hex');
   const me = opts.identity ?? (processIdentity ??= createIdentity());
   const migrateEvery = opts.migrateEvery ?? 0;
-  const stats = { fragments: 0, checkpoints: 0, migrations: 0, bytesMoved: 0, execMs: 0, yields: 0, retries: 0, reweaves: 0 };
+  const stats = { fragments: 0, checkpoints: 0, migrations: 0, bytesMoved: 0, execMs: 0, yields: 0, retries: 0, reweaves: 0, maxYieldGapMs: 0 };
   const recoveries: Recovery[] = [];
   const placements: Placement[] = [];
   const pauseToResumeMs: number[] = [];
@@ -104,7 +104,7 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
   const emit = eventEmitter(opts.onEvent, () => job);
   emit({
     kind: 'job-start', entry, fragments: info.fragments.length, mesh: 'nats', hubs: transport.hubs().map((h) => h.id), migrateEvery,
-    args: opts.args.map(String),
+    args: describeArgs(info, opts.args),
   });
   /** The state left `from` and goes to the next attempt's first hub (reported once it is sent). */
   let moveOut: { from: string; reason: MigrationReason } | undefined;
@@ -211,6 +211,7 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
         stats.bytesMoved += e.bytes;
         stats.fragments += e.fragments;
         stats.execMs += e.execMs;
+        stats.maxYieldGapMs = Math.max(stats.maxYieldGapMs, typeof e.maxYieldGapMs === 'number' ? e.maxYieldGapMs : 0);
         at = e.fragment;
         pauseToResumeMs.push(e.resumedAt - e.pausedAt);
         status();
@@ -308,6 +309,7 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
       opts.onPlacement?.(last);
       stats.fragments += reply.fragments ?? 0;
       stats.execMs += reply.execMs;
+      stats.maxYieldGapMs = Math.max(stats.maxYieldGapMs, reply.maxYieldGapMs ?? 0);
       stats.yields = reply.yields;
       addData(data, reply.data);
       if (reply.outcome === 'done') chooser?.done(performance.now() - attemptStarted);
@@ -318,7 +320,7 @@ export async function runRouted(transport: Transport, bundle: LoadedBundle, entr
         if (jobs && !reply.committed) await commitForHub(jobs, job, attempt, holder, reply);
         over = true;
         return {
-          job, entry, type: info.result, value: decodeValue(info.result, bytes), resultBytes: bytes,
+          job, entry, ...resultOf(info, bytes),
           ...stats, wallMs: performance.now() - t0, placements, pauseToResumeMs, restoredFromStore, recoveries, output: reply.output ?? new Uint8Array(0), data,
         };
       }
@@ -389,8 +391,8 @@ async function settledResult(
   if (rec.state !== 'done') throw new JobError(`job ${rec.job} is ${rec.state}${rec.error ? `: ${rec.error.message}` : ''}`);
   const bytes = rec.result ?? new Uint8Array(0);
   return {
-    job: rec.job, entry: rec.entry, type: info.result, value: decodeValue(info.result, bytes), resultBytes: bytes,
-    fragments: rec.committed?.fragments ?? 0, checkpoints: 0, migrations: 0, bytesMoved: 0, execMs: 0, retries: 0, reweaves: 0,
+    job: rec.job, entry: rec.entry, ...resultOf(info, bytes),
+    fragments: rec.committed?.fragments ?? 0, checkpoints: 0, migrations: 0, bytesMoved: 0, execMs: 0, retries: 0, reweaves: 0, maxYieldGapMs: 0,
     placements: [], pauseToResumeMs: [], restoredFromStore: 0, recoveries: [], data: newDataTotals(),
     ...so, yields: rec.committed?.yields ?? 0, wallMs: performance.now() - t0, output: await jobs.output(rec), attached: true,
   };

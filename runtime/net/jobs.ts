@@ -18,6 +18,7 @@
  *   await jobs.create(record);
  *   const outcome = await jobs.commit(id, attempt, { hub, result });   // 'committed' | 'fenced' | ...
  */
+import type { ArgValue } from '../exec/index.js';
 import { Encoder } from 'cbor-x';
 import type { KV, NatsConnection, ObjectStore } from 'nats';
 import { TransportError } from '../hub/errors.js';
@@ -43,7 +44,8 @@ export interface JobRecord {
   job: string;
   bundle: string;
   entry: string;
-  args: Array<number | bigint>;
+  /** The entry's arguments: numbers, or bytes of strings and arrays, or null. */
+  args: ArgValue[];
   /** The input is in the object store under `input-<job>`. */
   hasInput: boolean;
   migrateEvery: number;
@@ -90,11 +92,16 @@ function encodeRecord(r: JobRecord): Uint8Array {
 }
 
 function decodeRecord(bytes: Uint8Array): JobRecord {
-  const r = cbor.decode(bytes) as JobRecord & { args: Array<number | string> };
+  const r = cbor.decode(bytes) as JobRecord & { args: unknown[] };
   if (!r || typeof r !== 'object' || r.v !== RECORD_VERSION || typeof r.job !== 'string' || !Array.isArray(r.args)) {
     throw new TransportError('a job record is malformed or from another version', { code: 'framing' });
   }
-  const args = r.args.map((a: number | string) => (typeof a === 'string' && /^-?\d+n$/.test(a) ? BigInt(a.slice(0, -1)) : a)) as Array<number | bigint>;
+  const args = r.args.map((a: unknown): ArgValue => {
+    if (typeof a === 'string' && /^-?\d+n$/.test(a)) return BigInt(a.slice(0, -1));
+    if (a instanceof Uint8Array) return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    if (typeof a === 'number' || a === null) return a;
+    throw new TransportError('a job record holds an argument that is not a number, bytes or null', { code: 'framing' });
+  });
   return { ...r, args };
 }
 

@@ -170,7 +170,7 @@ export function eventEmitter(onEvent: ((e: JobEvent) => void) | undefined, job: 
 /** The result as `weave run --json` prints it, and as the `result` event carries it. */
 export interface ResultSummary {
   result: string; type: string; entry: string; job: string; fragments: number; checkpoints: number; migrations: number;
-  bytesMoved: number; retries: number; wallMs: number; execMs: number; yields: number; outputBytes: number;
+  bytesMoved: number; retries: number; wallMs: number; execMs: number; yields: number; maxYieldGapMs: number; outputBytes: number;
   data: JobResult['data']; restoredFromStore: number; reweaves: number; recoveries: NonNullable<JobResult['recoveries']>;
   attached: boolean; placements: Array<{ fragment: number; hub: string; ms: number }>;
 }
@@ -178,7 +178,7 @@ export interface ResultSummary {
 export function resultSummary(r: JobResult): ResultSummary {
   return {
     result: formatResult(r), type: r.type, entry: r.entry, job: r.job, fragments: r.fragments, checkpoints: r.checkpoints, migrations: r.migrations,
-    bytesMoved: r.bytesMoved, retries: r.retries, wallMs: round3(r.wallMs), execMs: round3(r.execMs), yields: r.yields,
+    bytesMoved: r.bytesMoved, retries: r.retries, wallMs: round3(r.wallMs), execMs: round3(r.execMs), yields: r.yields, maxYieldGapMs: round3(r.maxYieldGapMs),
     outputBytes: r.output.byteLength, data: r.data, restoredFromStore: r.restoredFromStore, reweaves: r.reweaves ?? 0,
     recoveries: r.recoveries ?? [], attached: r.attached ?? false,
     placements: r.placements.map((p) => ({ fragment: p.fragment, hub: p.hub, ms: round3(p.ms) })),

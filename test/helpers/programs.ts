@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { buildBundle, compileAssemblyScript, type AsRuntime, type Granularity } from '../../fragments/index.js';
-import { loadBundle, FragmentExecutor, type LoadedBundle, type RunOptions } from '../../runtime/exec/index.js';
+import { loadBundle, FragmentExecutor, type ArgValue, type LoadedBundle, type RunOptions } from '../../runtime/exec/index.js';
 import { encodeCheckpoint, decodeCheckpoint, diffCheckpoint, applyDiff, newCheckpointId, type Checkpoint } from '../../runtime/snapshot/index.js';
 
 export interface Case {
@@ -75,7 +75,7 @@ export interface RunReport {
  * captured, sent through the codec (alternating full and diff) and restored into a fresh
  * instance of the fragment's own pruned module; fragment boundaries always are.
  */
-export async function runLocally(b: LoadedBundle, entry: string, a: Array<number | bigint>, opts: { pauseAt?: (n: number) => boolean; fuel?: number; restoreAtBoundaries?: boolean } = {}): Promise<RunReport> {
+export async function runLocally(b: LoadedBundle, entry: string, a: ArgValue[], opts: { pauseAt?: (n: number) => boolean; fuel?: number; restoreAtBoundaries?: boolean } = {}): Promise<RunReport> {
   const info = b.manifest.entries.find((e) => e.name === entry)!;
   let x = await FragmentExecutor.create(await b.whole(), b.manifest, { fuel: opts.fuel });
   x.start(entry, a);
