@@ -3,7 +3,7 @@
  * export names, the yield import, the manifest reader. Importing this costs no Binaryen.
  *   import { readManifest, SAVE_GLOBALS } from '../../fragments/abi.js';
  */
-export { readManifest, decodeManifest, MANIFEST_SECTION, CAPABILITIES, type Capability, type Manifest, type FragmentInfo, type EntryInfo, type ValType, type BoundaryType, type EntrySignature, type ScalarType } from './manifest.js';
+export { readManifest, decodeManifest, MANIFEST_SECTION, CAPABILITIES, type Capability, type Manifest, type FragmentInfo, type EntryInfo, type ValType, type BoundaryType, type EntrySignature, type ScalarType, type Granularity, GRANULARITIES, type RegionKind, type GlobalSlot, type FragmentMetadata } from './manifest.js';
 export { type StateLayout, RESERVED_BYTES, WASM_PAGE } from './layout.js';
 export { ManifestError } from './errors.js';
 
@@ -25,9 +25,6 @@ export const DEFAULT_YIELD_INTERVAL = 10_000;
 /** The run's fuel counter: a mutable global, so it is checkpointed like program state. */
 export const FUEL_GLOBAL = '__weave_fuel';
 
-/** Where fragment boundaries go: whole function, each top-level loop/branch, inner loops too. */
-export type Granularity = 'function' | 'loop' | 'nested';
-export const GRANULARITIES: readonly Granularity[] = ['function', 'loop', 'nested'];
 
 export type AsRuntime = 'incremental' | 'minimal' | 'stub';
 export const AS_RUNTIMES: readonly AsRuntime[] = ['incremental', 'minimal', 'stub'];

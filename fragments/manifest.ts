@@ -10,15 +10,39 @@
  */
 import { Encoder } from 'cbor-x';
 import type { StateLayout } from './layout.js';
-import type { GlobalSlot } from './passes/export-state.js';
-import type { FragmentMetadata } from './passes/metadata.js';
-import type { Granularity, RegionKind } from './passes/split-fragments.js';
 import { ManifestError } from './errors.js';
 
 export const MANIFEST_SECTION = 'weave.manifest';
 export const MANIFEST_VERSION = 1;
 
 export type ValType = 'i32' | 'i64' | 'f32' | 'f64' | 'v128';
+
+/** Where fragment boundaries go: whole function, each top-level loop/branch, inner loops too. */
+export type Granularity = 'function' | 'loop' | 'nested';
+export const GRANULARITIES: readonly Granularity[] = ['function', 'loop', 'nested'];
+
+/** What a fragment's region is: straight code, a loop, a branch, or a whole function. */
+export type RegionKind = 'straight' | 'loop' | 'branch' | 'function';
+
+/** A mutable global's place in the reserved area, where captures spill it. */
+export interface GlobalSlot {
+  name: string;
+  type: 'i32' | 'i64' | 'f32' | 'f64' | 'v128';
+  offset: number;
+}
+
+/** What placement knows about a fragment (fragments/passes/metadata.ts computes it). */
+export interface FragmentMetadata {
+  cost: { weight: number; loopDepth: number; estimate: number };
+  reads: { locals: string[]; globals: string[] };
+  writes: { locals: string[]; globals: string[] };
+  /** Host imports this fragment can reach, as "module.name" (affinity). */
+  capabilities: string[];
+  /** Named datasets read through the data host calls (locality). */
+  datasets: string[];
+  /** True when it can reach an indirect call (its callees are not all known). */
+  indirectCalls: boolean;
+}
 
 /** AssemblyScript's number types (bool included), as a value or an array element. */
 export type ScalarType = 'bool' | 'i8' | 'u8' | 'i16' | 'u16' | 'i32' | 'u32' | 'i64' | 'u64' | 'f32' | 'f64' | 'isize' | 'usize';

@@ -15,11 +15,8 @@ import { loadAt, storeAt } from './frame.js';
 import { SAVE_GLOBALS, LOAD_GLOBALS, GLOBAL_EXPORT_PREFIX } from '../abi.js';
 export { SAVE_GLOBALS, LOAD_GLOBALS, GLOBAL_EXPORT_PREFIX };
 
-export interface GlobalSlot {
-  name: string;
-  type: 'i32' | 'i64' | 'f32' | 'f64' | 'v128';
-  offset: number;
-}
+import type { GlobalSlot } from '../manifest.js';
+export type { GlobalSlot };
 
 const TYPE_NAMES = new Map<number, GlobalSlot['type']>([
   [binaryen.i32, 'i32'], [binaryen.i64, 'i64'], [binaryen.f32, 'f32'], [binaryen.f64, 'f64'], [binaryen.v128, 'v128'],

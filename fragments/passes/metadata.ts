@@ -10,17 +10,8 @@
 import binaryen from 'binaryen';
 import { childSlots, walk, type Expr } from './ir.js';
 
-export interface FragmentMetadata {
-  cost: { weight: number; loopDepth: number; estimate: number };
-  reads: { locals: string[]; globals: string[] };
-  writes: { locals: string[]; globals: string[] };
-  /** Host imports this fragment can reach, as "module.name" (affinity). */
-  capabilities: string[];
-  /** Named datasets read through the data host calls (locality). */
-  datasets: string[];
-  /** True when it can reach an indirect call (its callees are not all known). */
-  indirectCalls: boolean;
-}
+import type { FragmentMetadata } from '../manifest.js';
+export type { FragmentMetadata };
 
 interface FunctionSummary {
   globalsRead: Set<string>;

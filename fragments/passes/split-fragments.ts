@@ -16,7 +16,8 @@ import { WeaveBuildError } from '../errors.js';
 import { containsLoop, rewrite, type Expr } from './ir.js';
 import { DONE, loadLocals, planFrame, storeAt, storeLocals, zeroOf, type FrameLayout } from './frame.js';
 
-import type { Granularity } from '../abi.js';
+import type { Granularity, RegionKind } from '../manifest.js';
+export type { RegionKind };
 export { GRANULARITIES, type Granularity } from '../abi.js';
 
 /** A forward reference to a fragment id, resolved once every region has been numbered. */
@@ -46,7 +47,6 @@ interface PathFrame {
   resultType?: number;
 }
 
-export type RegionKind = 'straight' | 'loop' | 'branch' | 'function';
 
 interface Region {
   index: number;

@@ -1,0 +1,77 @@
+/**
+ * Benchmark: `weave build` of each example against `asc -O3` alone on the same file, side
+ * by side in one process (asc loaded once before either is timed). Prints per example the
+ * ratio of weave build (asc with weave's options, then the fragmenter) to plain asc, and
+ * the fragmenter's stages; the last line is the summary.
+ *   node dist/bench/build.js [--rounds N]
+ *   bench build: geomean=… max=… particles=… matmul=… wordfreq=… rounds=…
+ */
+import path from 'node:path';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { compileProgram, weaveBinary } from '../fragments/index.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const EXAMPLES = ['particles', 'matmul', 'wordfreq', 'simd', 'gpu', 'data'];
+const roundsFlag = process.argv.indexOf('--rounds');
+const ROUNDS = roundsFlag > 0 ? Number(process.argv[roundsFlag + 1]) : 3;
+
+/** CPU time of this process, ms: less disturbed by other work on a busy machine than wall time. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+async function plainAsc(file: string): Promise<void> {
+  const asc = (await import('assemblyscript/asc')).default;
+  // The project's asconfig.json would add every example; the examples import "weave" from lib/.
+  const r = await asc.main([file, '--config', '.no-asconfig.json', '--path', path.join(ROOT, 'lib'), '--outFile', 'out.wasm', '--optimizeLevel', '3', '--shrinkLevel', '0', '--noColors'], {
+    writeFile: () => {}, stdout: asc.createMemoryStream(), stderr: asc.createMemoryStream(),
+  } as never);
+  if (r.error) throw r.error;
+}
+
+async function weaveBuild(file: string, stages: Map<string, number>): Promise<void> {
+  const t = cpuMs();
+  const c = await compileProgram([file]);
+  stages.set('asc', (stages.get('asc') ?? 0) + cpuMs() - t);
+  weaveBinary(c.binary, { signatures: c.signatures, source: file, onStage: (s, ms) => stages.set(s, (stages.get(s) ?? 0) + ms) });
+}
+
+async function main(): Promise<void> {
+  process.chdir(ROOT);
+  await plainAsc(path.join('examples', 'matmul.ts')); // load asc and warm it before timing
+  const ratios: Record<string, number> = {};
+  const rows: unknown[] = [];
+  for (const name of EXAMPLES) {
+    const file = path.join('examples', `${name}.ts`);
+    let asc = 0;
+    let woven = 0;
+    const stages = new Map<string, number>();
+    // Interleaved, so a burst of load elsewhere hits both sides alike.
+    for (let r = 0; r < ROUNDS; r++) {
+      let t = cpuMs();
+      await plainAsc(file);
+      asc += cpuMs() - t;
+      t = cpuMs();
+      await weaveBuild(file, stages);
+      woven += cpuMs() - t;
+    }
+    ratios[name] = woven / asc;
+    const per = (ms: number) => Math.round(ms / ROUNDS);
+    const stageText = [...stages].map(([s, ms]) => `${s}=${per(ms)}`).join(' ');
+    process.stderr.write(`${name}: asc ${per(asc)} ms, weave build ${per(woven)} ms (cpu), ratio ${ratios[name].toFixed(3)}; fragmenter ${stageText}\n`);
+    rows.push({ name, ascMs: per(asc), weaveMs: per(woven), ratio: ratios[name], stages: Object.fromEntries([...stages].map(([s, ms]) => [s, per(ms)])) });
+  }
+  const values = Object.values(ratios);
+  const geomean = Math.exp(values.reduce((a, r) => a + Math.log(r), 0) / values.length);
+  mkdirSync(path.join(ROOT, 'build'), { recursive: true });
+  writeFileSync(path.join(ROOT, 'build', 'bench-build.json'), JSON.stringify({ rounds: ROUNDS, geomean, rows }, null, 2));
+  const parts = Object.entries(ratios).map(([n, r]) => `${n}=${r.toFixed(3)}`).join(' ');
+  process.stdout.write(`bench build: geomean=${geomean.toFixed(3)} max=${Math.max(...values).toFixed(3)} ${parts} rounds=${ROUNDS}\n`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench build: ${err instanceof Error ? err.stack : err}\n`);
+  process.exitCode = 1;
+});
