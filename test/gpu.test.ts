@@ -231,7 +231,7 @@ onGpu('matmul-f32 with an empty dimension returns zeros without a dispatch', asy
 
 onGpu('matmul-f32 split into row chunks by a small binding limit gives the same result', async (gpu) => {
   // b is 30 x 40 = 4800 bytes; rows of a and c are split 30 at a time (4 dispatches).
-  const small = new GpuKernels(gpu.device, { maxBindingBytes: 4800, keepBufferBytes: 1024 });
+  const small = new GpuKernels(gpu.device, { maxBindingBytes: 4800, poolBytes: 1024 });
   try {
     const a = floats(11, 100 * 30);
     const b = floats(12, 30 * 40);
@@ -259,7 +259,7 @@ for (const [op, name] of ['add', 'sub', 'mul', 'max', 'min', 'relu'].entries()) 
 }
 
 onGpu('map-f32 split into chunks by a small binding limit gives the same result', async (gpu) => {
-  const small = new GpuKernels(gpu.device, { maxBindingBytes: 1024, keepBufferBytes: 512 });
+  const small = new GpuKernels(gpu.device, { maxBindingBytes: 1024, poolBytes: 512 });
   try {
     const x = floats(21, 1000);
     const y = floats(22, 1000);
