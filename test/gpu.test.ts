@@ -1,8 +1,10 @@
 /**
- * The gpu host interface on WebGPU (runtime/host/gpu.ts). The CPU reference, the tolerance
- * and detection are tested everywhere; the kernels are tested against the reference where
- * a WebGPU adapter exists, and elsewhere print one "gpu tests skipped: <reason>" line.
- * Without GPU hardware, Mesa's llvmpipe through Dawn's GL backend runs them too:
+ * The gpu host interface on WebGPU (runtime/host/gpu/). The CPU reference, the tolerance,
+ * the dispatch plan and detection are tested everywhere; the kernels are tested against the
+ * reference where a WebGPU adapter exists. Elsewhere they are registered as skipped (uvu
+ * counts them under "Skipped") and one "gpu tests skipped: <reason>" line says why.
+ * Without GPU hardware, Mesa's llvmpipe runs them too (docs/gpu.md, "What was verified"):
+ *   WEAVE_GPU_SOFTWARE=1 VK_ICD_FILENAMES=... node node_modules/uvu/bin.js dist/test 'gpu\.test\.js$'
  *   WEAVE_GPU_BACKEND=opengl WEAVE_GPU_SOFTWARE=1 EGL_PLATFORM=surfaceless node node_modules/uvu/bin.js dist/test 'gpu\.test\.js$'
  */
 import { suite } from 'uvu';
@@ -15,14 +17,18 @@ import {
   gpuTolerance,
   mapF32Reference,
   matmulF32Reference,
+  planMatmul,
   releaseGpu,
   type GpuInfo,
+  type MatmulTile,
   type ToleranceReport,
 } from '../runtime/host/gpu.js';
 
 const test = suite('gpu');
-let info: GpuInfo;
-let kernels: GpuKernels | undefined;
+// Known before the tests are registered, so that kernel tests without an adapter are
+// registered as skipped rather than passing without running.
+const info: GpuInfo = await detectGpu();
+const kernels: GpuKernels | undefined = info.available ? gpuKernels(info) : undefined;
 
 /** mulberry32, floats in [-1, 1): a failing seed can be replayed. */
 function floats(seed: number, count: number): Float32Array {
@@ -51,12 +57,17 @@ async function rejects(p: Promise<unknown>): Promise<unknown> {
   assert.unreachable('expected a rejection');
 }
 
-/** A kernel test: runs only where detectGpu found an adapter (the skip is printed once, in before). */
+/** A kernel test: skipped (and counted so) where detectGpu found no adapter; before says why. */
+let skippedCount = 0;
 function onGpu(name: string, fn: (k: GpuKernels) => Promise<void>): void {
-  test(name, async () => {
-    if (kernels) await fn(kernels);
-  });
+  if (kernels) test(name, () => fn(kernels));
+  else {
+    skippedCount++;
+    test.skip(name, async () => {});
+  }
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Every pair of awkward f32 values, as x and y, copied as bits so that the NaNs keep their
@@ -83,11 +94,9 @@ function specialPairs(): { x: Float32Array; y: Float32Array; n: number } {
   return { x: new Float32Array(xb.buffer), y: new Float32Array(yb.buffer), n };
 }
 
-test.before(async () => {
-  info = await detectGpu();
-  if (info.available) kernels = gpuKernels(info);
+test.before(() => {
   // uvu has printed the suite's name without a newline; the skip gets a line of its own.
-  else console.log(`\ngpu tests skipped: ${info.reason}`);
+  if (!info.available) console.log(`\ngpu tests skipped (${skippedCount} of them): ${info.reason}`);
 });
 
 test.after(async () => {
@@ -231,7 +240,7 @@ onGpu('matmul-f32 with an empty dimension returns zeros without a dispatch', asy
 
 onGpu('matmul-f32 split into row chunks by a small binding limit gives the same result', async (gpu) => {
   // b is 30 x 40 = 4800 bytes; rows of a and c are split 30 at a time (4 dispatches).
-  const small = new GpuKernels(gpu.device, { maxBindingBytes: 4800, keepBufferBytes: 1024 });
+  const small = new GpuKernels(gpu.device, { maxBindingBytes: 4800, poolBytes: 1024 });
   try {
     const a = floats(11, 100 * 30);
     const b = floats(12, 30 * 40);
@@ -259,7 +268,7 @@ for (const [op, name] of ['add', 'sub', 'mul', 'max', 'min', 'relu'].entries()) 
 }
 
 onGpu('map-f32 split into chunks by a small binding limit gives the same result', async (gpu) => {
-  const small = new GpuKernels(gpu.device, { maxBindingBytes: 1024, keepBufferBytes: 512 });
+  const small = new GpuKernels(gpu.device, { maxBindingBytes: 1024, poolBytes: 512 });
   try {
     const x = floats(21, 1000);
     const y = floats(22, 1000);
@@ -292,4 +301,162 @@ onGpu('concurrent calls queue up and each gets its own result', async (gpu) => {
   await Promise.all(jobs);
 });
 
+test('matmul plans take 128-wide tiles when there are enough of them, vec4 when k and n allow', () => {
+  const big = planMatmul(4096, 4096, 4096);
+  assert.equal(big.variant, { tile: 128, vec4: true });
+  assert.equal([big.groupsX, big.groupsY, ...big.dims], [32, 32, 4096, 4096, 4096, 512]);
+  // 1024 x 1024 is 64 tiles of 128: too few for a large GPU, so 256 tiles of 64.
+  const mid = planMatmul(1024, 1024, 1024);
+  assert.equal(mid.variant, { tile: 64, vec4: true });
+  assert.equal([mid.groupsX, mid.groupsY, mid.dims[3]], [16, 16, 64]);
+  assert.equal(planMatmul(17, 33, 9).variant, { tile: 64, vec4: false });
+  assert.equal(planMatmul(8, 12, 6).variant.vec4, false, 'k not a multiple of 4');
+  assert.equal(planMatmul(8, 12, 6, 128).dims[3], 1, 'k steps of 8 for 128-wide tiles');
+  assert.equal(planMatmul(8, 12, 17, 64).dims[3], 2, 'k steps of 16 for 64-wide tiles');
+});
+
+test('a sampled matmul check with as many samples as elements visits every element', () => {
+  const [m, n, k] = [24, 40, 7];
+  const a = floats(31, m * k);
+  const b = floats(32, k * n);
+  const ref = matmulF32Reference(a, b, m, n, k);
+  const r = gpuTolerance.checkMatmulSample(a, b, m, n, k, ref, m * n);
+  assert.ok(r.ok && r.checked === m * n && r.worst === 0, JSON.stringify(r));
+  for (const at of [0, 1, 517, m * n - 1]) {
+    const bad = ref.slice();
+    bad[at] += 0.5;
+    const rb = gpuTolerance.checkMatmulSample(a, b, m, n, k, bad, m * n);
+    assert.ok(!rb.ok && rb.index === at, `the error at ${at} was missed`);
+  }
+});
+
+// Partial tiles in every dimension, several k steps, and k shorter than one step, for each
+// tile size and both load widths (vec4 needs k and n multiples of 4).
+const TILED: [MatmulTile, number, number, number][] = [
+  [64, 130, 132, 36], [64, 129, 131, 37], [64, 64, 64, 64], [64, 5, 7, 3],
+  [128, 260, 264, 40], [128, 259, 131, 37], [128, 128, 128, 128], [128, 3, 4, 4],
+];
+for (const [tile, m, n, k] of TILED) {
+  const loads = k % 4 === 0 && n % 4 === 0 ? 'vec4' : 'scalar';
+  onGpu(`matmul-f32 on ${tile}-wide tiles with ${loads} loads, ${m}x${k} by ${k}x${n}, is within the tolerance`, async (gpu) => {
+    const own = new GpuKernels(gpu.device, { matmulTile: tile });
+    try {
+      const a = floats(tile + m, m * k);
+      const b = floats(tile + n + 1, k * n);
+      assertWithin(gpuTolerance.checkMatmul(a, b, m, n, k, await own.matmulF32(a, b, m, n, k)));
+    } finally {
+      own.dispose();
+    }
+  });
+}
+
+onGpu('matmul-f32 gives NaN and infinity where the reference does, on both tile sizes', async (gpu) => {
+  const [m, n, k] = [70, 68, 20];
+  const a = floats(41, m * k);
+  const b = floats(42, k * n);
+  a[3 * k + 5] = Infinity; // row 3: inf * b, where b changes sign: inf, -inf or NaN
+  a[9 * k + 0] = NaN; // row 9: NaN throughout
+  b[7 * n + 11] = -Infinity; // column 11: -inf times a's signs
+  b[2 * n + 40] = Infinity;
+  a[50 * k + 2] = 0; // inf * 0 = NaN at c[50][40]
+  for (const tile of [64, 128] as const) {
+    const own = new GpuKernels(gpu.device, { matmulTile: tile });
+    try {
+      const c = await own.matmulF32(a, b, m, n, k);
+      assertWithin(gpuTolerance.checkMatmul(a, b, m, n, k, c));
+      assert.ok(Number.isNaN(c[50 * n + 40]) && Number.isNaN(c[9 * n + 1]), 'the NaNs are there');
+    } finally {
+      own.dispose();
+    }
+  }
+});
+
+onGpu('matmul-f32 on 128-wide tiles split into row chunks gives the same result as one dispatch', async (gpu) => {
+  // b is 40 x 36 floats; a and c rows are split 40 at a time (5760 / (4 * 36)), 7 dispatches.
+  const small = new GpuKernels(gpu.device, { maxBindingBytes: 5760, matmulTile: 128 });
+  try {
+    const a = floats(51, 270 * 40);
+    const b = floats(52, 40 * 36);
+    const split = await small.matmulF32(a, b, 270, 36, 40);
+    assertWithin(gpuTolerance.checkMatmul(a, b, 270, 36, 40, split));
+    assert.equal([...split], [...(await gpu.matmulF32(a, b, 270, 36, 40))]);
+  } finally {
+    small.dispose();
+  }
+});
+
+onGpu('an input whose bytes come back is uploaded twice, then found on the GPU, and a change anywhere is seen', async (gpu) => {
+  const own = new GpuKernels(gpu.device, { idleReleaseMs: 0 });
+  try {
+    // b has 10240 floats: the fingerprint reads every other word, so b[1] is unread by it.
+    const [m, n, k] = [8, 160, 64];
+    const b = floats(61, k * n);
+    const run = async (seed: number) => {
+      const a = floats(seed, m * k);
+      const c = await own.matmulF32(a, b, m, n, k);
+      assertWithin(gpuTolerance.checkMatmul(a, b, m, n, k, c));
+      return own.stats();
+    };
+    assert.is((await run(1)).uploadsSkipped, 0, 'first sight: uploaded');
+    assert.is((await run(2)).uploadsSkipped, 0, 'second sight: uploaded, and copied');
+    const third = await run(3);
+    assert.is(third.uploadsSkipped, 1, 'third sight: resident');
+    assert.ok(third.residentBytes > 0);
+    b[1] += 1;
+    const changed = await run(4);
+    assert.is(changed.uploadsSkipped, 1, 'the changed b was uploaded');
+    assert.is(changed.bytesUploaded - third.bytesUploaded, (m * k + k * n) * 4);
+    // The same bytes as a and b in one call are uploaded once.
+    const before = own.stats().bytesUploaded;
+    const sq = floats(62, 64 * 64);
+    assertWithin(gpuTolerance.checkMatmul(sq, sq.slice(), 64, 64, 64, await own.matmulF32(sq, sq.slice(), 64, 64, 64)));
+    assert.is(own.stats().bytesUploaded - before, 64 * 64 * 4);
+  } finally {
+    own.dispose();
+  }
+});
+
+onGpu('with residentBytes 0 every input is uploaded every time', async (gpu) => {
+  const own = new GpuKernels(gpu.device, { residentBytes: 0 });
+  try {
+    const a = floats(71, 16 * 16);
+    for (let i = 0; i < 3; i++) assertWithin(gpuTolerance.checkMatmul(a, a, 16, 16, 16, await own.matmulF32(a, a, 16, 16, 16)));
+    assert.is(own.stats().uploadsSkipped, 0);
+  } finally {
+    own.dispose();
+  }
+});
+
+onGpu('calls of the same sizes reuse pooled buffers, and releaseCaches lets them all go', async (gpu) => {
+  const own = new GpuKernels(gpu.device, { residentBytes: 0, idleReleaseMs: 0 });
+  try {
+    const x = floats(81, 3000);
+    await own.mapF32(0, x, floats(89, 3000), 3000);
+    const made = own.stats().buffersCreated;
+    for (let i = 0; i < 3; i++) await own.mapF32(i, floats(82 + i, 3000), floats(90 + i, 3000), 3000);
+    assert.is(own.stats().buffersCreated, made, 'no new buffers');
+    assert.ok(own.stats().pooledBytes > 0);
+    await own.releaseCaches();
+    assert.equal([own.stats().pooledBytes, own.stats().residentBytes], [0, 0]);
+    assertWithin(gpuTolerance.checkMap(1, x, x, 3000, await own.mapF32(1, x, x, 3000)));
+  } finally {
+    own.dispose();
+  }
+});
+
+onGpu('pooled buffers and resident inputs are released after idleReleaseMs without a call', async (gpu) => {
+  const own = new GpuKernels(gpu.device, { idleReleaseMs: 20 });
+  try {
+    const a = floats(91, 32 * 32);
+    for (let i = 0; i < 3; i++) await own.matmulF32(a, a, 32, 32, 32);
+    assert.ok(own.stats().residentBytes > 0 && own.stats().pooledBytes > 0);
+    // Only the order of timers matters here: the release is due long before this wakes.
+    await sleep(200);
+    assert.equal([own.stats().pooledBytes, own.stats().residentBytes], [0, 0]);
+  } finally {
+    own.dispose();
+  }
+});
+
 test.run();
+
