@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { isSubjectToken } from '../runtime/net/index.js';
+import { closest } from './suggest.js';
 
 export interface Command {
   name: string;
@@ -30,12 +31,19 @@ export function parse(cmd: Command, argv: string[]): { values: Record<string, an
   const cut = cmd.passThrough ? argv.indexOf('--') : -1;
   const own = cut < 0 ? argv : argv.slice(0, cut);
   try {
-    const { values, positionals } = parseArgs({ args: own, options: { ...cmd.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true, allowNegative: false } as ParseArgsConfig);
+    // allowNegative: every boolean flag X also takes --no-X, which turns off what the
+    // environment or weave.config.json turned on.
+    const { values, positionals } = parseArgs({ args: own, options: { ...cmd.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true, allowNegative: true } as ParseArgsConfig);
     if (cut >= 0) (values as Record<string, unknown>)['--'] = argv.slice(cut + 1);
     return { values: values as Record<string, any>, positionals };
   } catch (err) {
-    const hint = cmd.passThrough && /Unknown option/.test((err as Error).message) ? `\n${cmd.passThrough} options go after --, e.g. weave ${cmd.name} src/main.ts -- -O2` : '';
-    throw new UsageError(`${(err as Error).message}${hint}\nrun 'weave ${cmd.name} --help' for usage`);
+    const message = (err as Error).message;
+    const unknown = /Unknown option '(-{1,2})([^'=]+)/.exec(message);
+    const flags = Object.entries(cmd.options).flatMap(([k, o]) => (o.type === 'boolean' ? [k, `no-${k}`] : [k]));
+    const guess = unknown && unknown[1] === '--' ? closest(unknown[2], flags) : undefined;
+    const hint = guess ? `; did you mean --${guess}?`
+      : cmd.passThrough && unknown ? `\n${cmd.passThrough} options go after --, e.g. weave ${cmd.name} src/main.ts -- -O2` : '';
+    throw new UsageError(`${message}${hint}\nrun 'weave ${cmd.name} --help' for usage`);
   }
 }
 

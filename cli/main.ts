@@ -7,18 +7,42 @@ import { parse, type Command } from './command.js';
 import { resolveConfig } from './config.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { ALL_COMMANDS } from './commands/index.js';
+import { closest } from './suggest.js';
+import { versionText } from './version.js';
+
+/**
+ * Output piped into a reader that closes early (`weave hubs | head -1`) must not crash:
+ * Node reports the closed pipe as an 'error' event (EPIPE) on the stream, unhandled by
+ * default. The reader has what it wanted; exit as a command-line tool does, quietly.
+ */
+function quietOnClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
+}
 
 export async function main(bin: string, summary: string, commands: Command[], argv: string[]): Promise<number> {
+  quietOnClosedPipes();
   const usage = () => `usage: ${bin} <command> [options]\n\n${summary}\n\ncommands:\n` +
-    commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n') + `\n\nrun '${bin} <command> --help' for a command's options`;
+    commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n') +
+    `\n\nrun '${bin} <command> --help' (or '${bin} help <command>') for a command's options; '${bin} --version' for the version`;
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-V' || name === 'version') {
+    process.stdout.write(versionText(bin) + '\n');
+    return EXIT.ok;
+  }
+  if (name === 'help' && rest.length) return main(bin, summary, commands, [rest[0], '--help']);
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage() + '\n');
     return name ? EXIT.ok : EXIT.badInput;
   }
   const cmd = commands.find((c) => c.name === name);
   if (!cmd) {
-    process.stderr.write(`${bin}: unknown command '${name}'; commands are: ${commands.map((c) => c.name).join(', ')}\n`);
+    const guess = closest(name, commands.map((c) => c.name));
+    process.stderr.write(`${bin}: unknown command '${name}'${guess ? `; did you mean '${bin} ${guess}'?` : ''}\ncommands are: ${commands.map((c) => c.name).join(', ')}\n`);
     return EXIT.badInput;
   }
   let json = false;

@@ -1,4 +1,5 @@
 /** `hub start`: run a hub daemon connected to a NATS server, until SIGINT/SIGTERM. */
+import { unlinkSync, writeFileSync } from 'node:fs';
 import { createLogger, startHub } from '../../runtime/hub/index.js';
 import { resolveNatsUrl } from '../../runtime/net/index.js';
 import { SANDBOX_ENV } from '../../runtime/exec/index.js';
@@ -48,6 +49,8 @@ ${natsAuthHelp(16)}
   --metrics-host HOST
                    address the metrics endpoint listens on (default 127.0.0.1; 0.0.0.0
                    for every interface)
+  --pid-file FILE  write the hub's process id there (removed when it stops), so a script
+                   can stop it with kill $(cat FILE): it drains as on Ctrl-C
   -h, --help       show this help
 
 exit codes: 0 stopped cleanly, 1 the metrics port cannot be listened on (in use, say) or
@@ -60,7 +63,7 @@ credentials or TLS, 7 NATS unreachable`,
     slots: { type: 'string' },
     data: { type: 'string', multiple: true },
     label: { type: 'string', multiple: true },
-    'no-gpu': { type: 'boolean' },
+    gpu: { type: 'boolean' },
     throttle: { type: 'string' },
     insecure: { type: 'boolean' },
     'throttle-at': { type: 'string', multiple: true },
@@ -70,6 +73,7 @@ credentials or TLS, 7 NATS unreachable`,
     'deadline-ms': { type: 'string' },
     'metrics-port': { type: 'string' },
     'metrics-host': { type: 'string' },
+    'pid-file': { type: 'string' },
   },
   async run(values, positionals) {
     if (positionals.length) throw new UsageError(`hub start takes no arguments, got '${positionals.join(' ')}'`);
@@ -90,7 +94,7 @@ credentials or TLS, 7 NATS unreachable`,
       slots: intOption(values.slots, '--slots', 1, 256),
       datasets,
       labels: pairs(values.label, '--label'),
-      gpu: !values['no-gpu'],
+      gpu: values.gpu !== false,
       throttle: intOption(values.throttle, '--throttle', 1, 100),
       insecure: !!values.insecure,
       throttleAt: ((values['throttle-at'] ?? []) as string[]).map((v) => {
@@ -105,6 +109,13 @@ credentials or TLS, 7 NATS unreachable`,
       metrics: metricsPort === undefined ? undefined : { port: metricsPort, host: metricsHost },
     });
     const log = createLogger({ hub: hub.id });
+    // The hub's own pid: `npx hub start … &` leaves npm's pid in $!, and killing npm
+    // leaves the hub running. kill $(cat FILE) drains it like Ctrl-C.
+    const pidFile = values['pid-file'] as string | undefined;
+    if (pidFile) {
+      writeFileSync(pidFile, `${process.pid}\n`);
+      void hub.closed.finally(() => { try { unlinkSync(pidFile); } catch { /* already gone */ } });
+    }
     let signals = 0;
     const onSignal = (sig: string) => {
       if (++signals > 1) process.exit(1);

@@ -13,13 +13,14 @@ export const hubs: Command = {
   help: `usage: weave hubs [--nats URL] [TLS and credential flags] [--json] [--wait MS]
 
 Asks every hub on the NATS server for its advert, pings each ${PINGS} times and prints one line
-per hub: id, state, slots busy/total, queue, CPU load, AVX2, GPU, memory, datasets, labels
-and the median round-trip time.
+per hub: id, state, speed (measured at start against a reference loop, 1.00 = reference;
+a throttled or busy machine shows less), slots busy/total, queue, CPU load, AVX2, GPU,
+memory, datasets, labels and the median round-trip time.
 
 options:
   --nats URL       NATS server (default: $NATS_URL, else nats://127.0.0.1:4222)
 ${natsAuthHelp(16)}
-  --json           print a JSON array of adverts, each with rttMs
+  --json           print a JSON array of adverts, each with rttMs (public keys in base64)
   --wait MS        how long to wait for the first hub (default 2000)
   -h, --help       show this help
 
@@ -39,7 +40,9 @@ exit codes: 0 listed (possibly none), 2 bad input, 6 NATS refused the credential
         return { ...a, rttMs: rtts.length ? Math.round(rtts[rtts.length >> 1] * 1000) / 1000 : null };
       }));
       if (values.json) {
-        process.stdout.write(JSON.stringify(list.map(({ kind, v, ...rest }) => rest)) + '\n');
+        // Keys are bytes: base64, as a person or a script would copy them, not {"0":48,…}.
+        const bytes = (_k: string, x: unknown) => (x instanceof Uint8Array ? Buffer.from(x).toString('base64') : x);
+        process.stdout.write(JSON.stringify(list.map(({ kind, v, ...rest }) => rest), bytes) + '\n');
         return 0;
       }
       if (!list.length) {
@@ -47,13 +50,16 @@ exit codes: 0 listed (possibly none), 2 bad input, 6 NATS refused the credential
         return 0;
       }
       const rows = list.map((h) => [
-        h.id, h.state, `${h.load.busy}/${h.load.slots}`, String(h.load.queue), h.load.cpu.toFixed(2),
+        h.id, h.state, h.caps.speed === undefined ? '-' : h.caps.speed.toFixed(2), `${h.load.busy}/${h.load.slots}`, String(h.load.queue), h.load.cpu.toFixed(2),
         h.caps.avx2 ? 'yes' : 'no', h.caps.gpu ? 'yes' : 'no', `${h.caps.memoryMiB} MiB`,
         h.datasets.join(',') || '-', Object.entries(h.labels).map(([k, v]) => `${k}=${v}`).join(',') || '-',
         h.rttMs === null ? 'no answer' : `${h.rttMs.toFixed(2)} ms`,
       ]);
-      const head = ['HUB', 'STATE', 'BUSY', 'QUEUE', 'CPU', 'AVX2', 'GPU', 'MEMORY', 'DATASETS', 'LABELS', 'RTT'];
-      printTable(head, rows);
+      const head = ['HUB', 'STATE', 'SPEED', 'BUSY', 'QUEUE', 'CPU', 'AVX2', 'GPU', 'MEMORY', 'DATASETS', 'LABELS', 'RTT'];
+      printTable(head, rows, {
+        tone: (c, col) => (col === 'STATE' ? (c === 'ready' ? 'good' : c === 'draining' || c === 'reconnecting' ? 'warn' : c === 'stopped' ? 'bad' : undefined)
+          : col === 'RTT' && c === 'no answer' ? 'bad' : c === '-' ? 'dim' : undefined),
+      });
       return 0;
     } finally {
       await mesh.close();

@@ -12,8 +12,9 @@ import { config } from './config.js';
 import { jobs } from './jobs.js';
 import { trace } from './trace.js';
 import { hubStart } from './hub-start.js';
+import { completion } from './completion.js';
 
-export const WEAVE_COMMANDS: Command[] = [build, run, inspect, hubs, jobs, policy, trace, config];
+export const WEAVE_COMMANDS: Command[] = [build, run, inspect, hubs, jobs, policy, trace, config, completion];
 export const HUB_COMMANDS: Command[] = [hubStart];
 
 export const ALL_COMMANDS: Array<{ bin: string; cmd: Command }> = [

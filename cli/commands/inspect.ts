@@ -1,6 +1,6 @@
 /** `weave inspect <module.wasm>`: print the fragments of a bundle and their metadata. */
-import { readFile } from 'node:fs/promises';
-import { loadBundle } from '../../runtime/exec/index.js';
+import { typeName } from '../../runtime/exec/index.js';
+import { loadModule } from '../module-cache.js';
 import { UsageError, type Command } from '../command.js';
 
 export const inspect: Command = {
@@ -18,8 +18,7 @@ options:
   options: { json: { type: 'boolean' } },
   async run(values, positionals) {
     if (positionals.length !== 1) throw new UsageError('weave inspect takes one .wasm file');
-    const bytes = await readModule(positionals[0]);
-    const b = await loadBundle(bytes);
+    const b = await loadModule(positionals[0]);
     const m = b.manifest;
     if (values.json) {
       const { modules, ...rest } = m;
@@ -30,7 +29,9 @@ options:
     out.push(`${positionals[0]}: ${b.bytes.byteLength} bytes, sha256 ${b.hash.slice(0, 16)}…${b.wovenAtLoad ? ' (woven at load)' : ''}`);
     out.push(`granularity ${m.granularity}, yield interval ${m.yieldInterval}, runtime ${m.runtime}, ${m.globals.length} mutable globals`);
     for (const e of m.entries) {
-      out.push(`\nentry ${e.name}(${e.params.join(', ')}) -> ${e.result}`);
+      const params = e.signature ? e.signature.params.map((t, i) => `${e.signature!.names[i] ?? `$${i}`}: ${typeName(t)}`) : e.params;
+      const result = e.signature ? typeName(e.signature.result) : e.result;
+      out.push(`\nentry ${e.name}(${params.join(', ')}) -> ${result}: ${e.fragments.length} fragment${e.fragments.length === 1 ? '' : 's'}`);
       for (const id of e.fragments) {
         const f = m.fragments[id];
         const next = f.next.map((n) => (n < 0 ? 'return' : String(n))).join(', ');
@@ -47,12 +48,3 @@ options:
 };
 
 const list = (xs: string[]) => (xs.length ? xs.join(' ') : '-');
-
-export async function readModule(file: string): Promise<Uint8Array> {
-  try {
-    return await readFile(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'ENOENT' ? `${file}: no such file (build one with: weave build source.ts -o ${file})` : `${file}: cannot read (${code})`);
-  }
-}

@@ -54,9 +54,9 @@ or TLS, 7 NATS unreachable; 1 when the server has no JetStream`,
         return 0;
       }
       const now = Date.now();
-      const rows = records.map((r) => [r.job, r.state, String(r.attempt), r.committed?.hub ?? r.owner ?? '-', `${r.entry}(${r.args.map(String).join(', ')})`, age(now - r.updatedAt)]);
+      const rows = records.map((r) => [r.job, r.state, String(r.attempt), r.committed?.hub ?? r.owner ?? '-', `${r.entry}(${r.args.map((a) => (a instanceof Uint8Array ? `<${a.byteLength} bytes>` : String(a))).join(', ')})`, age(now - r.updatedAt)]);
       const head = ['JOB', 'STATE', 'ATTEMPT', 'HUB', 'CALL', 'CHANGED'];
-      printTable(head, rows);
+      printTable(head, rows, { tone: (c, col) => (col !== 'STATE' ? undefined : c === 'done' ? 'good' : c === 'failed' ? 'bad' : 'warn') });
       if (truncated) process.stderr.write('weave jobs: more than 2000 records; these are the newest of the first 2000 read\n');
       return 0;
     } finally {
@@ -69,7 +69,7 @@ or TLS, 7 NATS unreachable; 1 when the server has no JetStream`,
 function plain(r: JobRecord): Record<string, unknown> {
   const { result, output, args, ...rest } = r;
   return {
-    ...rest, args: args.map((a) => (typeof a === 'bigint' ? String(a) : a)),
+    ...rest, args: args.map((a) => (typeof a === 'bigint' ? String(a) : a instanceof Uint8Array ? { base64: Buffer.from(a).toString('base64') } : a)),
     ...(result ? { result: Buffer.from(result).toString('hex') } : {}),
     ...(output ? { outputBytes: output.byteLength } : {}),
   };

@@ -7,7 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { BASELINES, LearnedPolicy, formatDecision, withHoldback, type DecisionRecord, type LearnedState, type PlacementPolicy } from '../../runtime/policy/index.js';
 import { datasetFlags, intOption, UsageError, type Command } from '../command.js';
 import { NATS_AUTH_OPTIONS, natsAuthFlags, natsAuthHelp } from '../auth.js';
-import { readModule } from './inspect.js';
+import { loadModule } from '../module-cache.js';
 import { EXIT, EXIT_HELP } from '../exit-codes.js';
 import { formatEvent, resultSummary, type JobEvent } from '../../runtime/trace/index.js';
 
@@ -86,6 +86,12 @@ ${natsAuthHelp(21)}
   --attach JOBID        with --nats: wait for job JOBID (printed by the run that submitted
                         it) and print its result, taking it over if its hub is gone
   --no-reweave          with --nats: never move a running fragment to a faster hub
+  --seed N              the value the program's Math.random is seeded with (default
+                        0x5eed = 24301, as on every hub: a job draws the same numbers
+                        wherever it runs)
+  --summary             after the result, one line on stderr: hubs, fragment runs,
+                        migrations, bytes moved, time (the default on a terminal;
+                        --no-summary turns it off)
   -h, --help            show this help
 
 ${EXIT_HELP}
@@ -111,7 +117,9 @@ Settings may also come from the environment and weave.config.json: weave config 
     'decision-log': { type: 'string' },
     'checkpoint-every': { type: 'string', multiple: true },
     attach: { type: 'string' },
-    'no-reweave': { type: 'boolean' },
+    reweave: { type: 'boolean' },
+    seed: { type: 'string' },
+    summary: { type: 'boolean' },
   },
   async run(values, positionals) {
     if (values.attach !== undefined) return attach(values, positionals);
@@ -119,12 +127,14 @@ Settings may also come from the environment and weave.config.json: weave config 
     const [file, ...raw] = positionals;
     const migrateEvery = intOption(values['migrate-every'], '--migrate-every', 1) ?? 0;
     const hubs = intOption(values.hubs, '--hubs', 1, 64);
-    const bundle = await loadBundle(await readModule(file));
+    const seed = intOption(values.seed, '--seed', 0, 0xffffffff);
+    const bundle = await loadModule(file);
     const entry = pickEntry(bundle, values.entry);
     const info = bundle.manifest.entries.find((e) => e.name === entry)!;
     const args = parseArgs(raw, info, (p) => readFileSync(p));
     const natsUrl = values.nats as string | undefined;
     if (natsUrl && hubs !== undefined) throw new UsageError('--hubs sets the size of the embedded mesh; with --nats the hubs are whatever hub daemons run');
+    if (!natsUrl && hubs === 1 && migrateEvery) process.stderr.write('weave run: --migrate-every with --hubs 1 pauses and resumes on the one hub; give --hubs 2 or more to move the job\n');
     const waitForHubsMs = intOption(values['wait-hubs'], '--wait-hubs', 0, 600_000);
     const datasets = datasetFlags(values.data as string[] | undefined);
     if (natsUrl && Object.keys(datasets).length) throw new UsageError('--data sets what the embedded hubs serve; with --nats, start hubs with `hub start --data NAME=PATH`');
@@ -164,7 +174,7 @@ Settings may also come from the environment and weave.config.json: weave config 
       // The client's identity: checkpoints hubs store for its jobs are sealed to it.
       const identity = natsUrl ? await loadOrCreateIdentity(defaultIdentityPath()) : undefined;
       const r = await runJob(mesh, bundle, {
-        identity, entry, args, migrateEvery, input, datasets: reads, policy, onDecision, storeEvery, storeEveryMs, durable, reweave: !values['no-reweave'],
+        identity, entry, args, migrateEvery, input, datasets: reads, policy, onDecision, storeEvery, storeEveryMs, durable, reweave: values.reweave !== false, seed,
         onStart: watch.onStart, onStatus: watch.onStatus, onEvent: events.onEvent,
       }).finally(watch.end);
       if (learned) {
@@ -175,6 +185,7 @@ Settings may also come from the environment and weave.config.json: weave config 
       if (values.output) await writeFile(values.output as string, r.output);
       else if (r.output.byteLength) process.stderr.write(`weave: the job wrote ${r.output.byteLength} bytes of output; keep them with --output FILE\n`);
       printResult(r, values);
+      if (values.summary ?? (process.stderr.isTTY && !values.json && !values.jsonl)) process.stderr.write(summaryLine(r, raw) + '\n');
       return 0;
     } finally {
       events.close();
@@ -182,6 +193,16 @@ Settings may also come from the environment and weave.config.json: weave config 
     }
   },
 };
+
+/** One line a person reads after the result: where it ran, how it moved, how long it took. */
+export function summaryLine(r: JobResult, raw: string[]): string {
+  const hubs = [...new Set(r.placements.map((p) => p.hub))];
+  const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+  const mb = r.bytesMoved >= 1e6 ? `${(r.bytesMoved / 1e6).toFixed(1)} MB` : `${Math.round(r.bytesMoved / 1e3)} kB`;
+  const call = `${r.entry}(${raw.map((a) => (a.length > 20 ? `${a.slice(0, 17)}...` : a)).join(', ')})`;
+  const moved = r.migrations ? `, ${plural(r.migrations, 'migration')} (${mb} moved)` : '';
+  return `weave: ${call} on ${plural(hubs.length, 'hub')} (${hubs.slice(0, 4).join(', ')}${hubs.length > 4 ? ', …' : ''}): ${plural(r.placements.length, 'fragment run')}${moved}, ${r.yields} yields, ${(r.wallMs / 1000).toFixed(2)} s`;
+}
 
 /** The result on stdout: the value alone, one JSON object (--json), or nothing (--jsonl:
  *  the `result` event, the --json object with its kind, was the last line). */
@@ -240,7 +261,7 @@ async function attach(values: Record<string, unknown>, positionals: string[]): P
   const watch = watchJob(natsUrl, true, !values.json && !values.jsonl);
   try {
     const r = await attachJob(mesh, job, {
-      identity: await loadOrCreateIdentity(defaultIdentityPath()), reweave: !values['no-reweave'], onStart: watch.onStart, onStatus: watch.onStatus, onEvent: events.onEvent,
+      identity: await loadOrCreateIdentity(defaultIdentityPath()), reweave: values.reweave !== false, onStart: watch.onStart, onStatus: watch.onStatus, onEvent: events.onEvent,
     }).catch((e: Error) => {
       throw e.name === 'JobRecordMissing' ? new UsageError(e.message) : e;
     });

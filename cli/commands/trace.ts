@@ -1,4 +1,4 @@
-/** `weave trace <trace.ndjson> -o out.html|out.svg`: draw a job's timeline from its trace. */
+/** `weave trace <trace.ndjson> [-o out.html|out.svg|-]`: draw a job's timeline from its trace. */
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseTrace, renderHtml, renderSvg, TraceError } from '../../runtime/trace/index.js';
 import { UsageError, type Command } from '../command.js';
@@ -6,7 +6,7 @@ import { UsageError, type Command } from '../command.js';
 export const trace: Command = {
   name: 'trace',
   summary: "draw a job's timeline from a trace (weave run --trace)",
-  help: `usage: weave trace <trace.ndjson> [-o out.html|out.svg] [--job ID]
+  help: `usage: weave trace <trace.ndjson> [-o out.html|out.svg|-] [--job ID]
 
 Reads the job events 'weave run --trace FILE' (or --jsonl) wrote and draws the job's
 timeline: one lane per hub, each fragment run as a bar (fragment index and time), the
@@ -15,7 +15,8 @@ pause-to-resume time), lost hubs and retries marked. The SVG is self-contained; 
 .html page wraps it with a title and a legend. The format is in docs/trace.md.
 
 options:
-  -o, --output FILE   write the timeline there: .html or .svg (default: the SVG on stdout)
+  -o, --output FILE   write the timeline there: .html or .svg, or - for the SVG on stdout
+                      (default: the trace's name with .html, beside it)
   --job ID            the job to draw, when the trace holds several
   -h, --help          show this help
 
@@ -28,8 +29,9 @@ version this weave reads: the error names the file and line)`,
   async run(values, positionals) {
     if (positionals.length !== 1) throw new UsageError('weave trace takes one trace file, e.g. weave trace job.ndjson -o job.html');
     const [file] = positionals;
-    const output = values.output as string | undefined;
-    const format = output === undefined ? 'svg' : /\.html?$/i.test(output) ? 'html' : /\.svg$/i.test(output) ? 'svg' : undefined;
+    // A page beside the trace unless told otherwise: kilobytes of SVG are no use on a terminal.
+    const output = (values.output as string | undefined) ?? `${file.replace(/\.(nd)?jsonl?$/i, '')}.html`;
+    const format = output === '-' ? 'svg' : /\.html?$/i.test(output) ? 'html' : /\.svg$/i.test(output) ? 'svg' : undefined;
     if (!format) throw new UsageError(`-o ${output}: the file must end in .html or .svg`);
     let text: string;
     try {
@@ -47,8 +49,12 @@ version this weave reads: the error names the file and line)`,
       if (e instanceof TraceError) throw new TraceError(`${e.message}${/pick one$/.test(e.message) ? ' with --job ID' : ''}`, file, undefined, { cause: e });
       throw e;
     }
-    if (output === undefined) process.stdout.write(drawn + '\n');
-    else await writeFile(output, drawn);
+    if (output === '-') {
+      process.stdout.write(drawn + '\n');
+    } else {
+      await writeFile(output, drawn);
+      process.stderr.write(`weave trace: wrote ${output}; open it in a browser\n`);
+    }
     return 0;
   },
 };

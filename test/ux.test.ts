@@ -1,0 +1,134 @@
+/**
+ * What a new user meets on the way in, through the real binaries: the first command's
+ * output, closed pipes, --version, help and "did you mean", --no-X over the environment,
+ * source given to weave run, the woven-module cache, the trace page beside its trace,
+ * tables on a terminal, shell completion, and a hub stopped through its pid file.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startNatsServer } from './helpers/nats-server.js';
+
+const test = suite('ux');
+mkdirSync('build/test', { recursive: true });
+const cli = (bin: string, argv: string[], env: NodeJS.ProcessEnv = process.env) =>
+  spawnSync(process.execPath, [`dist/cli/${bin}.js`, ...argv], { encoding: 'utf8', env, timeout: 120_000 });
+const weave = (...argv: string[]) => cli('weave', argv);
+const hasScript = !spawnSync('script', ['--version']).error;
+
+test('the first command (npm run example) prints the result and one summary line, not kilobytes of JSON', () => {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { example: string } };
+  // The script as written, minus the TypeScript build the suite has already done.
+  const steps = pkg.scripts.example.replace(/^npm run build && /, '');
+  const r = spawnSync('sh', ['-c', steps], { encoding: 'utf8', timeout: 180_000 });
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^\d+\.\d+\n$/, 'stdout is the result alone');
+  assert.match(r.stderr, /weave: simulate\(64, 200\) on 2 hubs .*: \d+ fragment runs, \d+ migrations \([\d.]+ [kM]B moved\), \d+ yields, [\d.]+ s/);
+  assert.ok(r.stdout.length + r.stderr.length < 1024, `${r.stdout.length + r.stderr.length} bytes printed`);
+});
+
+test('output piped into a reader that closes after one byte ends quietly, with no EPIPE crash', async () => {
+  const p = spawn(process.execPath, ['dist/cli/weave.js', 'run', 'build/particles.wasm', '64', '200', '--migrate-every', '1', '--jsonl', '--hubs', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  p.stderr.on('data', (d) => { stderr += d; });
+  await new Promise<void>((resolve) => p.stdout.once('data', () => { p.stdout.destroy(); resolve(); }));
+  const code = await new Promise<number | null>((resolve) => p.on('close', resolve));
+  assert.not.match(stderr, /EPIPE|Unhandled/, stderr);
+  assert.is(code, 0);
+});
+
+test('--version on weave and hub; help CMD; did you mean for a command and a flag', () => {
+  const version = JSON.parse(readFileSync('package.json', 'utf8')).version as string;
+  assert.match(weave('--version').stdout, new RegExp(`^weave ${version.replace(/\./g, '\\.')} \\(node `));
+  assert.match(cli('hub', ['--version']).stdout, new RegExp(`^hub ${version.replace(/\./g, '\\.')} `));
+  assert.match(weave('help', 'build').stdout, /^usage: weave build/);
+  const typo = weave('biuld', 'x.ts');
+  assert.is(typo.status, 2);
+  assert.match(typo.stderr, /unknown command 'biuld'; did you mean 'weave build'\?/);
+  const flag = weave('run', 'build/particles.wasm', '1', '1', '--jsno');
+  assert.is(flag.status, 2);
+  assert.match(flag.stderr, /Unknown option '--jsno'.*did you mean --json\?/s);
+});
+
+test('a boolean setting the environment turns on, a --no- flag turns off', () => {
+  const env = { ...process.env, WEAVE_JSON: '1' };
+  const on = cli('weave', ['run', 'build/particles.wasm', '8', '3'], env);
+  assert.ok(on.stdout.startsWith('{'), on.stdout);
+  const off = cli('weave', ['run', 'build/particles.wasm', '8', '3', '--no-json'], env);
+  assert.match(off.stdout, /^[\d.]+\n$/);
+});
+
+test('source given to weave run is named as source, with the build command to use', () => {
+  const r = weave('run', 'test/programs/fib.ts', '10');
+  assert.is(r.status, 2);
+  assert.match(r.stderr, /test\/programs\/fib\.ts is AssemblyScript source, not a module: build it first, weave build test\/programs\/fib\.ts/);
+});
+
+test('a plain asc module is woven once: the next run takes the woven bundle from the cache', async () => {
+  const cache = mkdtempSync(path.join(os.tmpdir(), 'weave-cache-'));
+  const { compileAssemblyScript } = await import('../fragments/index.js');
+  writeFileSync('build/test/ux-plain.wasm', await compileAssemblyScript('test/programs/fib.ts'));
+  const env = { ...process.env, WEAVE_CACHE_DIR: cache };
+  const first = cli('weave', ['run', 'build/test/ux-plain.wasm', '20'], env);
+  assert.is(first.stdout, '6765\n', first.stderr);
+  const entries = readdirSync(path.join(cache, 'woven'));
+  assert.is(entries.length, 1, 'one woven bundle cached');
+  const second = cli('weave', ['run', 'build/test/ux-plain.wasm', '20'], env);
+  assert.is(second.stdout, '6765\n');
+  assert.equal(readdirSync(path.join(cache, 'woven')), entries, 'the second run used the cached bundle');
+  rmSync(cache, { recursive: true, force: true });
+});
+
+test('weave trace FILE writes FILE.html beside it and says where', () => {
+  const r = weave('run', 'build/particles.wasm', '8', '3', '--hubs', '2', '--migrate-every', '1', '--trace', 'build/test/ux.trace');
+  assert.is(r.status, 0, r.stderr);
+  rmSync('build/test/ux.trace.html', { force: true });
+  const t = weave('trace', 'build/test/ux.trace');
+  assert.is(t.status, 0, t.stderr);
+  assert.is(t.stdout, '', 'nothing poured into the terminal');
+  assert.match(t.stderr, /wrote build\/test\/ux\.trace\.html/);
+  assert.match(readFileSync('build/test/ux.trace.html', 'utf8'), /<svg/);
+});
+
+test('weave completion prints a bash script that completes commands and flags', () => {
+  const r = weave('completion', 'bash');
+  assert.is(r.status, 0);
+  writeFileSync('build/test/ux-completion.sh', r.stdout);
+  const out = spawnSync('bash', ['-c', 'source build/test/ux-completion.sh; COMP_WORDS=(weave bu); COMP_CWORD=1; _weave_complete; echo "${COMPREPLY[@]}"; COMP_WORDS=(weave run --migr); COMP_CWORD=2; _weave_complete; echo "${COMPREPLY[@]}"'], { encoding: 'utf8' });
+  assert.is(out.stdout, 'build\n--migrate-every\n');
+});
+
+test('a hub started with --pid-file is stopped through it; weave hubs colours the table on a terminal only', async () => {
+  const ns = await startNatsServer();
+  const pidFile = 'build/test/ux-hub.pid';
+  rmSync(pidFile, { force: true });
+  const hub = spawn(process.execPath, ['dist/cli/hub.js', 'start', '--nats', ns.url, '--name', 'ux-hub', '--slots', '1', '--no-gpu', '--pid-file', pidFile], { stdio: 'ignore' });
+  try {
+    for (let i = 0; i < 200 && !existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.is(Number(readFileSync(pidFile, 'utf8')), hub.pid, 'the file holds the hub\'s own pid');
+    const piped = weave('hubs', '--nats', ns.url, '--wait', '10000');
+    assert.match(piped.stdout, /^HUB +STATE +SPEED/);
+    assert.not.match(piped.stdout, /\x1b\[/, 'no colour codes in a pipe');
+    if (hasScript) {
+      const tty = spawnSync('script', ['-qfec', `${process.execPath} dist/cli/weave.js hubs --nats ${ns.url}`, '/dev/null'], { encoding: 'utf8', timeout: 60_000 });
+      assert.match(tty.stdout, /\x1b\[1mHUB/, 'bold header on a terminal');
+      const plain = spawnSync('script', ['-qfec', `${process.execPath} dist/cli/weave.js hubs --nats ${ns.url}`, '/dev/null'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+      assert.not.match(plain.stdout, /\x1b\[1m/, 'NO_COLOR is honoured');
+    } else {
+      console.log('  ux: terminal colour check skipped: no `script` (util-linux) to give weave hubs a terminal');
+    }
+    const exited = new Promise((r) => hub.once('exit', r));
+    process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGTERM');
+    await exited;
+    assert.is(hub.exitCode, 0, 'drained and exited cleanly');
+    assert.not.ok(existsSync(pidFile), 'the pid file is removed');
+  } finally {
+    hub.kill('SIGKILL');
+    await ns.stop();
+  }
+});
+
+test.run();
