@@ -1,7 +1,9 @@
 /**
- * What weaving costs when nothing migrates: for each example in examples/, the time of the
- * woven bundle run locally fragment by fragment (as the engine does, never pausing) divided
- * by the time of the plain `asc -O3` build of the same source, both in this process.
+ * What weaving costs when nothing migrates: for each example in examples/ and each kernel
+ * in bench/programs/ (a byte sieve over a GC typed array, an i64 loop, recursion with
+ * strings), the time of the woven bundle run locally fragment by fragment (as the engine
+ * does, never pausing) divided by the time of the plain `asc -O3` build of the same
+ * source, both in this process.
  *
  * Each timing includes instantiation (a fresh instance per run, so both start from fresh
  * memory). Each variant is warmed up once so V8 has tiered up, then plain and woven alternate
@@ -30,6 +32,13 @@ interface Case { file: string; entry: string; large: Array<number | string>; typ
 type Value = number | bigint | undefined;
 
 interface ExampleResult { name: string; plainMs: number; wovenMs: number; ratio: number }
+
+/** Kernels of the project's own, in shapes the examples do not cover. */
+const KERNELS: Case[] = [
+  { file: 'bench/programs/sieve.ts', entry: 'sieve', large: [2_000_000, 8], types: ['i32', 'i32'] },
+  { file: 'bench/programs/int64-loop.ts', entry: 'mix64', large: ['88172645463325252', 20_000_000], types: ['i64', 'i32'] },
+  { file: 'bench/programs/string-recursion.ts', entry: 'strings', large: [12, 12], types: ['i32', 'i32'] },
+];
 
 const PLAIN_IMPORTS = {
   env: { abort() { throw new Error('abort'); }, seed: () => 0x5eed, trace() {} },
@@ -96,7 +105,7 @@ async function benchExample(c: Case, rounds: number): Promise<ExampleResult> {
 async function main(): Promise<void> {
   const rounds = process.argv.includes('--quick') ? QUICK_ROUNDS : DEFAULT_ROUNDS;
   const cases = JSON.parse(await readFile(path.join(ROOT, 'test', 'programs', 'cases.json'), 'utf8')) as Case[];
-  const examples = cases.filter((c) => c.file.startsWith('examples/'));
+  const examples = [...cases.filter((c) => c.file.startsWith('examples/')), ...KERNELS];
   if (examples.length === 0) throw new Error('no cases for examples/ in test/programs/cases.json');
 
   const results: ExampleResult[] = [];
