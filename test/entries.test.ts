@@ -72,4 +72,13 @@ test('recursion without loops spends fuel: a deep call chain reaches yield point
   assert.is(every.yields, whole.yields);
 });
 
+test('a module with no loop and no recursion (nothing can pause) builds and runs', async () => {
+  const { writeFileSync, mkdirSync } = await import('node:fs');
+  mkdirSync('build/test', { recursive: true });
+  writeFileSync('build/test/no-loops.ts', 'let k: i32 = 3;\nexport function f(a: i32): i32 { return a * k + 1; }\nexport function g(a: f64): f64 { return a / 2; }\n');
+  const b = await woven('build/test/no-loops.ts', { yieldInterval: 1 });
+  assert.is(hex((await runLocally(b, 'f', [4])).result), hex(valueBytes('i32', 13)));
+  assert.is(hex((await runLocally(b, 'g', [5])).result), hex(valueBytes('f64', 2.5)));
+});
+
 test.run();

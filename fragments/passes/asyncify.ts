@@ -27,12 +27,16 @@ export function runAsyncify(m: binaryen.Module): number {
   // list; should one be on the stack, Asyncify's own (wider) analysis decides instead.
   const listable = [...onStack].every((n) => !n.includes(',') && !n.includes('\n'));
   binaryen.setPassArgument('asyncify-imports', `${YIELD_IMPORT.module}.${YIELD_IMPORT.base}`);
-  if (listable) binaryen.setPassArgument('asyncify-onlylist', onStack.size ? [...onStack].join(',') : YIELD_IMPORT.internal);
+  // Nothing can be on the stack at a yield point (no loops, no recursion): then no
+  // indirect call can reach one either, and Asyncify only adds its exports.
+  if (!onStack.size) binaryen.setPassArgument('asyncify-ignore-indirect', 'true');
+  else if (listable) binaryen.setPassArgument('asyncify-onlylist', [...onStack].join(','));
   try {
     m.runPasses(['asyncify']);
   } finally {
     binaryen.setPassArgument('asyncify-imports', null);
     binaryen.setPassArgument('asyncify-onlylist', null);
+    binaryen.setPassArgument('asyncify-ignore-indirect', null);
   }
   return onStack.size;
 }
