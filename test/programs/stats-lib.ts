@@ -174,6 +174,22 @@ export function mix64(x: u64, rounds: i32): u64 {
   return x;
 }
 
+/** Samples weighted by `w`, plus `bias`, the seed's bits shifted by `shift` mixed in: one frame of every width. */
+export function weightedSum(n: i32, seed: i64, w: f32, bias: f64, shift: u8): f64 {
+  const xs = samples(n, <i32>(seed >> shift));
+  let sum: f64 = bias;
+  for (let i = 0; i < n; i++) sum += <f64>(<f32>xs[i] * w);
+  return sum + <f64>(seed & 0xff);
+}
+
+/** Partitions of n into parts of at most `largest`: the export recursing on itself. */
+export function partitions(n: i32, largest: i32): i64 {
+  if (n == 0) return 1;
+  let count: i64 = 0;
+  for (let k = min(n, largest); k >= 1; k--) count += partitions(n - k, k);
+  return count;
+}
+
 /** Calls of the sample generator and samples made so far in this instance, packed. */
 export function usage(n: i32): i64 {
   if (n > 0) mean(n, 1);
