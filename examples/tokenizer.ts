@@ -7,7 +7,7 @@
 //
 //   npx weave build examples/tokenizer.ts -o build/tokenizer.wasm
 //   npx weave run build/tokenizer.wasm 200 7 --entry countTokens      # 200 statements, seed 7
-//   npx weave run build/tokenizer.wasm 3 200 7 --entry countKind      # how many NUMBER tokens
+//   npx weave run build/tokenizer.wasm 2 200 7 --entry countKind      # how many NUMBER tokens (kind 2)
 //   npx weave run build/tokenizer.wasm 200 7 --entry sumNumbers
 
 // Token kinds; countKind takes one of these.
