@@ -4,7 +4,8 @@
 // instantiated at i32, i64, f64, string and a class with an overloaded `<`, and used
 // through base-class references so calls dispatch virtually. A module-level registry of
 // collections, filled by top-level code, is shared by the exports that read it.
-//   (test program: test/all-exports.test.ts runs every export; weave run --entry NAME)
+// test/all-exports.test.ts runs every export (test/programs/exports.json).
+//   npx weave build test/programs/containers.ts && npx weave run build/containers.wasm 300 3 --entry heapSort
 
 interface Sized {
   size(): i32;

@@ -2,7 +2,8 @@
 // module-level state that top-level code builds: a table of log-factorials, a sine
 // table, a Map of named constants, a config object, and call counters. Samples are
 // generated inside from a seed, so every export takes numbers only.
-//   (test program: test/all-exports.test.ts runs every export; weave run --entry NAME)
+// test/all-exports.test.ts runs every export (test/programs/exports.json).
+//   npx weave build test/programs/stats-lib.ts && npx weave run build/stats-lib.wasm 200 6 --entry hullSize
 
 class Config {
   bins: i32 = 16;
