@@ -10,37 +10,19 @@
  * WEAVE_CACHE_DIR=none turns it off. A cache that cannot be written is skipped silently.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { MANIFEST_SECTION } from '../fragments/abi.js';
+import { fragmenterFingerprint } from '../fragments/fingerprint.js';
 import { loadBundle, type LoadedBundle } from '../runtime/exec/index.js';
 import { UsageError } from './command.js';
-
-const FRAGMENTER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fragments');
 
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (env.WEAVE_CACHE_DIR === 'none') return undefined;
   if (env.WEAVE_CACHE_DIR) return env.WEAVE_CACHE_DIR;
   return path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'weave');
-}
-
-let fragmenterHash: string | undefined;
-/** A hash of the compiled fragmenter (dist/fragments): the woven output depends on it. */
-function fragmenterVersion(): string {
-  if (fragmenterHash) return fragmenterHash;
-  const h = createHash('sha256');
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const p = path.join(dir, name);
-      if (name.endsWith('.js')) h.update(name).update(readFileSync(p));
-      else if (!name.includes('.')) walk(p);
-    }
-  };
-  walk(FRAGMENTER);
-  return (fragmenterHash = h.digest('hex').slice(0, 16));
 }
 
 function hasManifest(bytes: Uint8Array): boolean {
@@ -53,7 +35,7 @@ export async function loadModule(file: string, env: NodeJS.ProcessEnv = process.
   const bytes = await readModule(file);
   const dir = cacheDir(env);
   if (hasManifest(bytes) || !dir) return loadBundle(bytes);
-  const key = `${createHash('sha256').update(bytes).digest('hex')}-${fragmenterVersion()}`;
+  const key = `${createHash('sha256').update(bytes).digest('hex')}-${fragmenterFingerprint()}`;
   const cached = path.join(dir, 'woven', `${key}.wasm`);
   if (existsSync(cached)) {
     try {

@@ -1,14 +1,14 @@
 // SHA-256 (FIPS 180-4), written the way hash libraries are: a streaming hasher with
-// module-level state (`init` / `update` / `final`), plus one-shot helpers over byte
+// module-level state (`reset` / `update` / `final`), plus one-shot helpers over byte
 // buffers built inside the module. Top-level code sets the state up, so `update` or
 // `final` called alone on a fresh instance hashes from the standard initial value, as
-// a library does when its user forgets `init`. Results are digest words (big-endian,
+// a library does when its user forgets `reset`. Results are digest words (big-endian,
 // as `sha256sum` prints them), so they can be checked against any SHA-256.
 //
 //   npx weave build examples/sha256.ts -o build/sha256.wasm
 //   npx weave run build/sha256.wasm 97 1000 --entry digestOfRepeated   # sha256("a" * 1000), first word
 //   npx weave run build/sha256.wasm 200 --entry hashChain              # sha256 applied 200 times
-//   npx weave run build/sha256.wasm 40 7 0 --entry streamDigest        # init, updates, final in one job
+//   npx weave run build/sha256.wasm 40 7 0 --entry streamDigest        # reset, updates, final in one job
 
 // Round constants: the first 32 bits of the fractional parts of the cube roots of the
 // first 64 primes.
@@ -105,17 +105,17 @@ class Sha256 {
   return rotr<u32>(x, n);
 }
 
-/** The streaming state `init`/`update`/`final` share, ready to use before any `init`. */
+/** The streaming state `reset`/`update`/`final` share, ready to use before any `reset`. */
 const stream = new Sha256();
 let streamed: i64 = 0;
 
 /** Starts a new stream (discards anything fed since the last `final`). */
-export function init(): void {
+export function reset(): void {
   stream.reset();
   streamed = 0;
 }
 
-/** Feeds `count` copies of `byte`; returns the bytes fed since the last `init`/`final`. */
+/** Feeds `count` copies of `byte`; returns the bytes fed since the last `reset`/`final`. */
 export function update(byte: u8, count: i32): i32 {
   for (let i = 0; i < count; i++) stream.write(byte);
   streamed += count;
@@ -128,9 +128,9 @@ export function final(): u32 {
   return stream.finish()[0];
 }
 
-/** One job doing init, several updates and final: word `word` of sha256("ab" * pairs + "c" * tail). */
+/** One job doing reset, several updates and final: word `word` of sha256("ab" * pairs + "c" * tail). */
 export function streamDigest(pairs: i32, tail: i32, word: i32): u32 {
-  init();
+  reset();
   for (let i = 0; i < pairs; i++) {
     update(0x61, 1);
     update(0x62, 1);

@@ -11,6 +11,7 @@ export * from './abi.js';
 export { compileAssemblyScript, compileProgram, type CompileOptions, type CompiledProgram } from './compile.js';
 export { weaveBinary, type WeaveOptions, type WovenBundle } from './weave.js';
 export { CompileError, WeaveBuildError } from './errors.js';
+export { fragmenterFingerprint } from './fingerprint.js';
 
 /** Compile an AssemblyScript file and weave it. Throws CompileError or WeaveBuildError. */
 export async function buildBundle(source: string, opts: WeaveOptions & CompileOptions = {}): Promise<WovenBundle> {

@@ -51,7 +51,7 @@ const USER_ENTRY = 1;
 const SCALARS: Record<number, ScalarType> = {
   0: 'bool', 1: 'i8', 2: 'i16', 3: 'i32', 4: 'i64', 5: 'isize', 6: 'u8', 7: 'u16', 8: 'u32', 9: 'u64', 10: 'usize', 11: 'f32', 12: 'f64',
 };
-const VOID = 15;
+const VOID = 25;
 
 const TYPED_ARRAYS = new Set(['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
   'Int64Array', 'Uint64Array', 'Float32Array', 'Float64Array']);

@@ -7,7 +7,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { woven, runLocally, valueBytes, type Case } from './helpers/programs.js';
-import { compileAssemblyScript } from '../fragments/index.js';
+import { cachedPlain } from './helpers/build-cache.js';
 import { FragmentTrap } from '../runtime/exec/index.js';
 
 const test = suite('entries');
@@ -16,7 +16,7 @@ const FILE = 'test/programs/multi-export.ts';
 
 /** plain asc -O3, a fresh instance per call, as weave runs each job. */
 async function plain(file: string, entry: string, args: Array<number | bigint>, result: string): Promise<Uint8Array> {
-  const mod = await WebAssembly.compile(await compileAssemblyScript(file) as Uint8Array<ArrayBuffer>);
+  const mod = await WebAssembly.compile(await cachedPlain(file) as Uint8Array<ArrayBuffer>);
   const inst = await WebAssembly.instantiate(mod, { env: { abort: () => { throw new Error('abort'); }, seed: () => 0x5eed, trace: () => {} } });
   return valueBytes(result, (inst.exports[entry] as Function)(...args));
 }

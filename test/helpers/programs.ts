@@ -5,7 +5,8 @@
  *   const bundle = await woven(c.file, { yieldInterval: 1 });
  */
 import { readFileSync } from 'node:fs';
-import { buildBundle, compileAssemblyScript, type AsRuntime, type Granularity } from '../../fragments/index.js';
+import { type AsRuntime, type Granularity } from '../../fragments/index.js';
+import { cachedBundle, cachedPlain } from './build-cache.js';
 import { loadBundle, FragmentExecutor, type ArgValue, type LoadedBundle, type RunOptions } from '../../runtime/exec/index.js';
 import { encodeCheckpoint, decodeCheckpoint, diffCheckpoint, applyDiff, newCheckpointId, type Checkpoint } from '../../runtime/snapshot/index.js';
 
@@ -28,11 +29,12 @@ export function args(c: Case, raw: Array<number | string>): Array<number | bigin
 }
 
 const builds = new Map<string, Promise<LoadedBundle>>();
+/** The woven build of `file` (built once per option set across the suite: build-cache.ts). */
 export function woven(file: string, opts: { yieldInterval?: number; granularity?: Granularity; runtime?: AsRuntime } = {}): Promise<LoadedBundle> {
   const key = JSON.stringify([file, opts]);
   let p = builds.get(key);
   if (!p) {
-    p = buildBundle(file, opts).then((b) => loadBundle(b.bundle));
+    p = cachedBundle(file, opts).then((b) => loadBundle(b));
     builds.set(key, p);
   }
   return p;
@@ -44,7 +46,7 @@ export async function plainResult(c: Case, raw: Array<number | string>, runtime:
   const key = `${c.file}:${runtime}`;
   let p = plains.get(key);
   if (!p) {
-    p = compileAssemblyScript(c.file, { runtime }).then((b) => WebAssembly.compile(b as Uint8Array<ArrayBuffer>));
+    p = cachedPlain(c.file, runtime).then((b) => WebAssembly.compile(b as Uint8Array<ArrayBuffer>));
     plains.set(key, p);
   }
   const inst = await WebAssembly.instantiate(await p, {
