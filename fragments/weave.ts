@@ -19,6 +19,7 @@ import { exportState, LOAD_GLOBALS, SAVE_GLOBALS } from './passes/export-state.j
 import { runAsyncify, ASYNCIFY_EXPORTS } from './passes/asyncify.js';
 import { MetadataAnalyzer } from './passes/metadata.js';
 import { pruneFor } from './passes/prune.js';
+import { maskFloats } from './passes/float-mask.js';
 
 export interface WeaveOptions {
   /** Where fragment boundaries go. @default 'loop' */
@@ -127,11 +128,15 @@ export function weaveBinary(core: Uint8Array, opts: WeaveOptions = {}): WovenBun
     addYieldPoints(m, { interval: yieldInterval, include: isUserFunction });
     const globals = exportState(m, layout);
     stage('yield-points');
-    runAsyncify(m);
-    stage('asyncify');
+    // Binaryen optimizes what weave and Asyncify added, never the program's float code
+    // (float-mask.ts says why).
+    const unmask = maskFloats(m);
     binaryen.setOptimizeLevel(3);
     binaryen.setShrinkLevel(0);
+    runAsyncify(m);
+    stage('asyncify');
     m.optimize();
+    unmask();
     stage('optimize');
     if (!m.validate()) throw new WeaveBuildError('internal error: the woven module does not validate');
     const final = m.emitBinary();

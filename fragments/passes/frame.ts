@@ -41,12 +41,26 @@ export function planFrame(fn: binaryen.FunctionInfo, base: number): FrameLayout 
   return { base, size, resultOffset, localOffsets, localTypes, resultType: fn.results };
 }
 
+const b: any = binaryen;
+
+/**
+ * A full-width integer load marked unsigned. binaryen.js builds `i32.load`/`i64.load`
+ * with the signed flag set, which full-width loads ignore, but Binaryen's
+ * optimize-instructions reads it when it folds `i64.extend_i32_u(i32.load)` into one
+ * load, and made `i64.load32_s` of it: `<i64>(x: u32)` sign-extended in woven builds
+ * whenever `x` came from a frame (found by the program generator, seed 246).
+ */
+function unsignedLoad(load: number): number {
+  b.Load.setSigned(load, false);
+  return load;
+}
+
 /** A load of type `t` from an absolute address (no rebasing: this is weave's memory). */
 export function loadAt(m: binaryen.Module, t: number, addr: number): number {
   const p = m.i32.const(addr);
   switch (t) {
-    case binaryen.i32: return m.i32.load(0, 4, p);
-    case binaryen.i64: return m.i64.load(0, 8, p);
+    case binaryen.i32: return unsignedLoad(m.i32.load(0, 4, p));
+    case binaryen.i64: return unsignedLoad(m.i64.load(0, 8, p));
     case binaryen.f32: return m.f32.load(0, 4, p);
     case binaryen.f64: return m.f64.load(0, 8, p);
     case binaryen.v128: return m.v128.load(0, 16, p);
