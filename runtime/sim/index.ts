@@ -9,5 +9,7 @@ export { simulate, ORACLE, MOVE_COST, type SimOptions, type SimResult } from './
 export { FAMILIES, MEMORY_BOUND, acceleratorSpeedup, family, type Family, type FamilyKey } from './families.js';
 export { finishAt, standardAcceleration, standardWorld, workBetween, type JobTraits, type World } from './world.js';
 export { lowerBound } from './bound.js';
+export { makeInstance, type Instance, type InstanceOptions, type JobSpec } from './instance.js';
+export { exactSchedule, type ExactOptions, type ExactResult } from './exact.js';
 export { makeCluster, rng, type ClusterOptions, type FragmentTemplate, type Program, type SimHub } from './model.js';
 export { programsFromManifest } from './workload.js';

@@ -18,7 +18,8 @@ import type { Decision, FragmentView, HubView, PaceLearner, PaceSample, PartView
 import type { DecisionRecord } from '../policy/log.js';
 import { MS_PER_ESTIMATE_UNIT, estimatedWorkMs } from '../policy/estimates.js';
 import { DEFAULT_MOVES_PER_MINUTE } from '../policy/reweave.js';
-import { LOCAL_READ_BYTES_PER_MS, linkMs, rng, type FragmentTemplate, type Program, type SimHub } from './model.js';
+import { LOCAL_READ_BYTES_PER_MS, linkMs, type FragmentTemplate, type Program, type SimHub } from './model.js';
+import { makeInstance } from './instance.js';
 import { finishAt, standardWorld, workBetween, type World } from './world.js';
 import { Events } from './events.js';
 import { lowerBound } from './bound.js';
@@ -36,6 +37,8 @@ export interface SimOptions {
   estimateSigma?: number;
   /** Spread of job sizes (lognormal sigma). @default 0.3 */
   sizeSigma?: number;
+  /** After this many arrivals, none for a while (see InstanceOptions.pauseAfter). */
+  pauseAfter?: { jobs: number; ms: number };
   failures?: boolean;
   /** The ground truth. @default standardWorld() */
   world?: World;
@@ -158,10 +161,8 @@ type Event =
 
 export function simulate(policyOrOracle: PlacementPolicy | typeof ORACLE, opts: SimOptions): SimResult {
   const wall0 = performance.now();
-  const r = rng(opts.seed ?? 1);
-  const msPerEstimate = opts.msPerEstimate ?? 0.05;
-  const sigma = opts.estimateSigma ?? 0.6;
-  const sizeSigma = opts.sizeSigma ?? 0.3;
+  const inst = makeInstance({ ...opts, datasets: opts.cluster.datasets });
+  const r = inst.rand;
   const latencyEvery = opts.latencyEvery ?? 97;
   const world = opts.world ?? standardWorld();
   const routed = opts.mode === 'routed';
@@ -169,10 +170,6 @@ export function simulate(policyOrOracle: PlacementPolicy | typeof ORACLE, opts: 
   const movesPerMinute = opts.movesPerMinute ?? DEFAULT_MOVES_PER_MINUTE;
   const learners = opts.learners ?? [];
   const lookEvery = reweave === undefined ? (learners.length ? 500 : 0) : reweave === ORACLE ? 500 : reweave.everyMs;
-  const gauss = () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
-  // Per template: how far its true work is from what the static estimate says (hidden).
-  const trueFactor = new Map<string, number>();
-  for (const p of opts.programs) for (const f of p.fragments) if (!trueFactor.has(f.template)) trueFactor.set(f.template, Math.exp(sigma * gauss()));
   // Per template: measured compute time per unit of hub speed (what an engine learns).
   const measured = new Map<string, number>();
 
@@ -188,7 +185,7 @@ export function simulate(policyOrOracle: PlacementPolicy | typeof ORACLE, opts: 
   let moveSamples: Array<Parameters<NonNullable<PaceLearner['observeMove']>>[0]> = [];
   let readSamples: ReadSample[] = [];
 
-  const work = (job: Job, f: FragmentTemplate) => f.estimate * msPerEstimate * trueFactor.get(f.template)! * job.size;
+  const work = inst.work;
   const dataMs = (job: Job, f: FragmentTemplate, h: SimHub) => {
     if (!f.data || !job.dataset) return 0;
     if (h.datasets.includes(job.dataset)) return f.dataBytes / LOCAL_READ_BYTES_PER_MS;
@@ -490,22 +487,13 @@ export function simulate(policyOrOracle: PlacementPolicy | typeof ORACLE, opts: 
     events.push({ t: now + MOVE_COST.pauseMs + linkMs(f.memoryBytes, s.h, to.h), kind: 'land', job, hub: to, seq: job.landing, from: s.h.id, d, movedAt: now });
   };
 
-  // Arrivals, Poisson.
-  const allJobs: Job[] = [];
-  let t = 0;
-  for (let id = 0; id < opts.jobs; id++) {
-    t += -Math.log(1 - r()) * opts.interarrivalMs;
-    const program = opts.programs[Math.floor(r() * opts.programs.length)];
-    const usesData = program.fragments.some((f) => f.data);
-    // Mean 1 whatever the spread: a family's wider spread changes the mix, not the load.
-    const size = Math.exp(sizeSigma * gauss() - (sizeSigma * sizeSigma) / 2);
-    const dataset = usesData ? opts.cluster.datasets[Math.floor(r() * opts.cluster.datasets.length)] : undefined;
-    const job: Job = { id, program, size, dataset, arrival: t, next: 0, left: 0, fresh: true, pending: 0, moves: [], sinceMove: t, landing: 0, movedDuring: -1 };
-    job.left = work(job, program.fragments[0]);
-    allJobs.push(job);
-    events.push({ t, kind: 'arrive', job });
-  }
-  const horizon = t;
+  const allJobs: Job[] = inst.jobs.map((spec) => {
+    const job: Job = { ...spec, next: 0, left: 0, fresh: true, pending: 0, moves: [], sinceMove: spec.arrival, landing: 0, movedDuring: -1 };
+    job.left = work(job, spec.program.fragments[0]);
+    events.push({ t: spec.arrival, kind: 'arrive', job });
+    return job;
+  });
+  const horizon = inst.horizon;
   for (let at = 2000; at < horizon * 3 + 600_000; at += 2000) events.push({ t: at, kind: 'advert' });
   if (opts.failures ?? true) {
     for (const s of hubs) if (Number.isFinite(s.h.mtbfMs)) events.push({ t: -Math.log(1 - r()) * s.h.mtbfMs, kind: 'fail', hub: s });
