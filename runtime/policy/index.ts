@@ -33,3 +33,4 @@ export { PaceHistory, HistoryError, type HistorySnapshot, type Stat } from './pa
 export { PACE_HALF_LIFE_MS, PaceModel, advertisedLogPace, guessLogAccel, paceHalfLife, type PaceTerms } from './pace-model.js';
 export { LearnedWeaver, WEAVER_FEATURES, mergeWeaverStates, normalCdf, type WeaverOptions, type WeaverState } from './weaver.js';
 export { SmallNet, type SmallNetOptions } from './small-net.js';
+export { MeasurementLogError, formatMeasurement, parseMeasurementLog, trainWeaver, type Measurement } from './pace-log.js';

@@ -74,7 +74,17 @@ export class PaceHistory {
       const d = this.decay(key, c.t - t);
       c.w += weight * d; c.s += weight * d * x; c.q += weight * d * x * x;
     }
-    this.sums.set(key, null);
+    // The key's sum gains just this measurement, decayed like every cell (decay is
+    // linear, so the sum of decayed cells is the decayed sum): no pass over the writers.
+    const sum = this.sums.get(key);
+    if (sum) {
+      if (t > sum.t) {
+        const d = this.decay(key, t - sum.t);
+        sum.w *= d; sum.s *= d; sum.q *= d; sum.t = t;
+      }
+      const d = this.decay(key, sum.t - t);
+      sum.w += weight * d; sum.s += weight * d * x; sum.q += weight * d * x * x;
+    } else this.sums.set(key, null);
     this.generation++;
   }
 
@@ -112,9 +122,10 @@ export class PaceHistory {
 
   /**
    * Takes from `snap` every cell newer than the one held for its (key, writer); returns
-   * how many it took. Throws HistoryError on something that is not a snapshot.
+   * how many it took, and names each key it changed to `onChange`. Throws HistoryError on
+   * something that is not a snapshot.
    */
-  merge(snap: HistorySnapshot): number {
+  merge(snap: HistorySnapshot, onChange?: (key: string) => void): number {
     if (!snap || snap.version !== 1 || typeof snap.cells !== 'object' || snap.cells === null) throw new HistoryError('not a weave pace-history snapshot (version 1)');
     let taken = 0;
     for (const [key, byWriter] of Object.entries(snap.cells)) {
@@ -129,6 +140,7 @@ export class PaceHistory {
         if (!mine) this.cells.set(key, (mine = new Map()));
         mine.set(writer, { w, s, q, t });
         this.sums.set(key, null);
+        onChange?.(key);
         taken++;
       }
     }
@@ -143,6 +155,11 @@ export class PaceHistory {
       if (!byWriter.size) { this.cells.delete(key); this.sums.delete(key); } else this.sums.set(key, null);
     }
     this.generation++;
+  }
+
+  /** The keys held that start with `prefix`. */
+  *keys(prefix = ''): Generator<string> {
+    for (const k of this.cells.keys()) if (k.startsWith(prefix)) yield k;
   }
 
   /** Keys held. */

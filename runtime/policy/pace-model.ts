@@ -24,7 +24,7 @@
  */
 import { MS_PER_ESTIMATE_UNIT } from './estimates.js';
 import { kindIndex } from './hub-kind.js';
-import { PaceHistory } from './pace-history.js';
+import { PaceHistory, type HistorySnapshot } from './pace-history.js';
 import type { FragmentView, HubView, MoveSample, PaceSample, PartView, ReadSample } from './types.js';
 
 /** Half-lives of each kind of key, ms. */
@@ -45,6 +45,13 @@ export function paceHalfLife(key: string): number {
     default: return Infinity; // w| (work per estimate), e| (typical estimate)
   }
 }
+
+/** Decay per ms of the hub keys (ln 2 / half-life). */
+const FAST_RATE = Math.LN2 / PACE_HALF_LIFE_MS.hub;
+const SLOW_RATE = Math.LN2 / PACE_HALF_LIFE_MS.hubSlow;
+
+/** A hub's residuals summed and decayed as the history does it: slow (H|) and fast (h|) weight, sum, time. */
+interface HubSums { sw: number; ss: number; st: number; fw: number; fs: number; ft: number }
 
 /** Pseudo-weights (seconds of measurement) of each prior. */
 const PRIOR_KIND = 0.3;
@@ -88,8 +95,6 @@ export class PaceModel {
   readonly history: PaceHistory;
   /** The latest time seen in a measurement (decays are counted to it). */
   now = 0;
-  private hubCache = new Map<string, number>();
-  private hubCacheKey = '';
 
   constructor(history?: PaceHistory) {
     this.history = history ?? new PaceHistory(paceHalfLife);
@@ -137,19 +142,70 @@ export class PaceModel {
     return b ? (b.n * b.mean + PRIOR_SIZE * all) / (b.n + PRIOR_SIZE) : all;
   }
 
-  /** B(h): the hub's recent pace beyond what its adverts and its kind say (0: as expected). */
+  /**
+   * B(h): the hub's recent pace beyond what its adverts and its kind say (0: as
+   * expected). Decisions ask this for every candidate, so it comes from an index of the
+   * hub keys' sums (one lookup, two exponentials) that recording keeps current and that
+   * is rebuilt from the history after a merge.
+   */
   hubTerm(id: string): number {
-    const key = `${this.history.generation}|${Math.floor(this.now / 250)}`;
-    if (key !== this.hubCacheKey) { this.hubCache.clear(); this.hubCacheKey = key; }
-    let b = this.hubCache.get(id);
-    if (b === undefined) {
-      const slow = this.history.stat(`H|${id}`, this.now);
-      const longRun = slow ? (slow.n * slow.mean) / (slow.n + PRIOR_HUB_SLOW) : 0;
-      const fast = this.history.stat(`h|${id}`, this.now);
-      b = fast ? (fast.n * fast.mean + PRIOR_HUB * longRun) / (fast.n + PRIOR_HUB) : longRun;
-      this.hubCache.set(id, b);
+    if (this.indexedAt !== this.history.generation) this.reindex();
+    const r = this.hubIndex.get(id);
+    if (!r) return 0;
+    const slowN = r.sw * Math.exp((r.st - this.now) * SLOW_RATE);
+    const longRun = (slowN * (r.ss / r.sw)) / (slowN + PRIOR_HUB_SLOW);
+    if (!(r.fw > 0)) return longRun;
+    const fastN = r.fw * Math.exp((r.ft - this.now) * FAST_RATE);
+    return (fastN * (r.fs / r.fw) + PRIOR_HUB * longRun) / (fastN + PRIOR_HUB);
+  }
+
+  private readonly hubIndex = new Map<string, HubSums>();
+  private indexedAt = 0;
+
+  private reindex(): void {
+    this.hubIndex.clear();
+    for (const key of this.history.keys('H|')) this.reindexHub(key.slice(2));
+    this.indexedAt = this.history.generation;
+  }
+
+  private reindexHub(id: string): void {
+    const slow = this.history.stat(`H|${id}`, this.now);
+    const fast = this.history.stat(`h|${id}`, this.now);
+    if (!slow) { this.hubIndex.delete(id); return; }
+    this.hubIndex.set(id, { sw: slow.n, ss: slow.n * slow.mean, st: this.now, fw: fast?.n ?? 0, fs: (fast?.n ?? 0) * (fast?.mean ?? 0), ft: this.now });
+  }
+
+  /**
+   * Merges another replica's history (a snapshot from the shared bucket), updating only
+   * the hubs it changed; returns the cells taken. Merging into `history` directly works
+   * too, and costs a full rebuild of the hub index on the next decision.
+   */
+  merge(snap: HistorySnapshot): number {
+    const inSync = this.indexedAt === this.history.generation;
+    const hubs = new Set<string>();
+    const n = this.history.merge(snap, (key) => { if (key[0] === 'h' || key[0] === 'H') hubs.add(key.slice(2)); });
+    for (const c of Object.values(snap.cells)) for (const cell of Object.values(c)) this.now = Math.max(this.now, cell[3]);
+    if (inSync) {
+      for (const id of hubs) this.reindexHub(id);
+      this.indexedAt = this.history.generation;
     }
-    return b;
+    return n;
+  }
+
+  /** Records in the history; what is recorded here keeps the index current (only a merge makes it stale). */
+  private record(writer: string, key: string, x: number, t: number, w = 1): void {
+    const inSync = this.indexedAt === this.history.generation;
+    this.history.record(writer, key, x, t, w);
+    if (inSync) this.indexedAt = this.history.generation;
+  }
+
+  /** Adds a residual to the hub's index as the history records it (same decay, same sums). */
+  private indexHub(id: string, x: number, t: number, w: number): void {
+    let r = this.hubIndex.get(id);
+    if (!r) this.hubIndex.set(id, (r = { sw: 0, ss: 0, st: t, fw: 0, fs: 0, ft: t }));
+    const ds = Math.exp(-Math.abs(t - r.st) * SLOW_RATE), df = Math.exp(-Math.abs(t - r.ft) * FAST_RATE);
+    if (t >= r.st) { r.sw = r.sw * ds + w; r.ss = r.ss * ds + w * x; r.st = t; } else { r.sw += w * ds; r.ss += w * ds * x; }
+    if (t >= r.ft) { r.fw = r.fw * df + w; r.fs = r.fs * df + w * x; r.ft = t; } else { r.fw += w * df; r.fs += w * df * x; }
   }
 
   /** Everything the model says about `p` on `h`. */
@@ -196,16 +252,17 @@ export class PaceModel {
     const predicted = adv + kind + hub;
     const w = sampleWeight(s.ms);
     const h = this.history;
-    h.record(writer, 'z|', x - predicted, s.t, w);
-    h.record(writer, `t|${s.part.template}`, x - adv - guessLogAccel(s.part.calls, k), s.t, w);
-    h.record(writer, `k|${s.part.template}|${k & 3}`, x - adv, s.t, w);
-    h.record(writer, `K|${s.part.template}|${k}`, x - adv, s.t, w);
-    h.record(writer, `s|${s.part.template}|${k}|${PaceModel.sizeBucket(units)}`, x - adv, s.t, w);
-    h.record(writer, `h|${writer}`, x - adv - kind, s.t, w);
-    h.record(writer, `H|${writer}`, x - adv - kind, s.t, w);
+    this.record(writer, 'z|', x - predicted, s.t, w);
+    this.record(writer, `t|${s.part.template}`, x - adv - guessLogAccel(s.part.calls, k), s.t, w);
+    this.record(writer, `k|${s.part.template}|${k & 3}`, x - adv, s.t, w);
+    this.record(writer, `K|${s.part.template}|${k}`, x - adv, s.t, w);
+    this.record(writer, `s|${s.part.template}|${k}|${PaceModel.sizeBucket(units)}`, x - adv, s.t, w);
+    if (this.indexedAt === h.generation) this.indexHub(writer, x - adv - kind, s.t, w);
+    this.record(writer, `h|${writer}`, x - adv - kind, s.t, w);
+    this.record(writer, `H|${writer}`, x - adv - kind, s.t, w);
     if (s.total !== undefined && s.total > 0 && s.part.estimate > 0) {
-      h.record(writer, `w|${s.part.template}`, Math.log(s.total / s.part.estimate), s.t);
-      h.record(writer, `e|${s.part.template}`, Math.log(s.part.estimate), s.t);
+      this.record(writer, `w|${s.part.template}`, Math.log(s.total / s.part.estimate), s.t);
+      this.record(writer, `e|${s.part.template}`, Math.log(s.part.estimate), s.t);
     }
     return { x, predicted };
   }
@@ -230,14 +287,14 @@ export class PaceModel {
   observeRead(r: ReadSample): void {
     if (!(r.ms > 0) || !(r.bytes > 0)) return;
     this.now = Math.max(this.now, r.t);
-    if (r.local) { this.history.record(r.hub.id, 'l|', Math.log(r.bytes / r.ms), r.t); return; }
+    if (r.local) { this.record(r.hub.id, 'l|', Math.log(r.bytes / r.ms), r.t); return; }
     const mbps = (r.bytes * 8) / (r.ms * 1000);
-    if (mbps < HOLDER_LIMITED * (r.hub.linkMbps ?? Infinity)) this.history.record(r.hub.id, `r|${r.dataset}`, Math.log(mbps), r.t);
+    if (mbps < HOLDER_LIMITED * (r.hub.linkMbps ?? Infinity)) this.record(r.hub.id, `r|${r.dataset}`, Math.log(mbps), r.t);
   }
 
   /** Learns what a move cost beyond the transfer; the writer is the receiving hub. */
   observeMove(m: MoveSample, transferMs: number): void {
     this.now = Math.max(this.now, m.t);
-    this.history.record(m.to.id, 'm|', m.ms - transferMs, m.t);
+    this.record(m.to.id, 'm|', m.ms - transferMs, m.t);
   }
 }

@@ -42,9 +42,9 @@ export interface WeaverOptions {
   epsilon?: number;
   epsilonMin?: number;
   decay?: number;
-  /** Move when the probability that moving finishes sooner is at least this. @default 0.8 */
+  /** Move when the probability that moving finishes sooner is at least this. @default 0.9 */
   pMove?: number;
-  /** And it saves at least this share of the time left, and `minGainMs`. @default 0.1, 30 */
+  /** And it saves at least this share of the time left, and `minGainMs`. @default 0.5, 30 */
   minGain?: number;
   minGainMs?: number;
   /** Exploring moves: their share of the undecided looks, decaying like epsilon. @default 0.02, floor 0.002 */
@@ -116,11 +116,14 @@ export class LearnedWeaver implements PaceLearner {
   private sizes: readonly number[] = [];
   /** Optimism of the decision under way: placements explore with it, predictions and moves do not. */
   private optimism = 0;
+  private termMemo = new Float64Array(0);
+  private readonly bases: number[] = [];
+  private readonly sameAs: number[] = [];
 
   constructor(opts: WeaverOptions = {}, history?: PaceHistory) {
     this.opts = {
       queueCharge: opts.queueCharge ?? 1.5, epsilon: opts.epsilon ?? 0.05, epsilonMin: opts.epsilonMin ?? 0.005, decay: opts.decay ?? 0.999,
-      pMove: opts.pMove ?? 0.8, minGain: opts.minGain ?? 0.1, minGainMs: opts.minGainMs ?? 30,
+      pMove: opts.pMove ?? 0.9, minGain: opts.minGain ?? 0.5, minGainMs: opts.minGainMs ?? 30,
       moveEpsilon: opts.moveEpsilon ?? 0.02, moveEpsilonMin: opts.moveEpsilonMin ?? 0.002,
       movesPerMinute: opts.movesPerMinute ?? DEFAULT_MOVES_PER_MINUTE, everyMs: opts.everyMs ?? 500,
       net: opts.net ?? true, rerank: opts.rerank ?? 8, optimism: opts.optimism ?? 0.5, seed: opts.seed ?? 1,
@@ -197,12 +200,38 @@ export class LearnedWeaver implements PaceLearner {
   // ---- scoring ----
 
   /** Predicted running time of `parts` (units `U`) on `h`, ms, stage one: history only. */
+  /** The kind term of part j on kind k for the decision under way (parts repeat: loops run again). */
+  private kindTermOf(parts: readonly PartView[], j: number, k: number): number {
+    const same = this.sameAs[j];
+    if (same !== j) return this.kindTermOf(parts, same, k);
+    const at = j * KINDS + k;
+    let v = this.termMemo[at];
+    if (Number.isNaN(v)) this.termMemo[at] = v = this.model.kindTerm(parts[j], k, this.sizes[j], this.bases[j], this.optimism);
+    return v;
+  }
+
+  /** Sets up the decision's per-part memo: each part's base, and which earlier part it repeats. */
+  private startDecision(parts: readonly PartView[], sizes: readonly number[], optimism: number): void {
+    this.sizes = sizes;
+    this.optimism = optimism;
+    this.kindSums.fill(NaN);
+    if (this.termMemo.length < parts.length * KINDS) this.termMemo = new Float64Array(parts.length * KINDS * 2);
+    this.termMemo.fill(NaN, 0, parts.length * KINDS);
+    this.bases.length = this.sameAs.length = 0;
+    for (let j = 0; j < parts.length; j++) {
+      let same = j;
+      for (let i = 0; i < j; i++) if (parts[i].template === parts[j].template && PaceModel.sizeBucket(sizes[i]) === PaceModel.sizeBucket(sizes[j])) { same = i; break; }
+      this.sameAs.push(same);
+      this.bases.push(same === j ? this.model.base(parts[j].template) : this.bases[same]);
+    }
+  }
+
   private runMs(parts: readonly PartView[], U: readonly number[], h: HubView, logPace: number): number {
     const k = kindIndex(h);
     let sum = this.kindSums[k];
     if (Number.isNaN(sum)) {
       sum = 0;
-      for (let j = 0; j < parts.length; j++) sum += U[j] * Math.exp(-this.model.kindTerm(parts[j], k, this.sizes[j], undefined, this.optimism));
+      for (let j = 0; j < parts.length; j++) sum += U[j] * Math.exp(-this.kindTermOf(parts, j, k));
       this.kindSums[k] = sum;
     }
     return sum * Math.exp(-logPace);
@@ -212,7 +241,7 @@ export class LearnedWeaver implements PaceLearner {
   private runMsCorrected(parts: readonly PartView[], U: readonly number[], h: HubView, logPace: number): number {
     const k = kindIndex(h);
     let sum = 0;
-    for (let j = 0; j < parts.length; j++) sum += U[j] * Math.exp(-this.model.kindTerm(parts[j], k, this.sizes[j], undefined, this.optimism) - this.correction(parts[j], h));
+    for (let j = 0; j < parts.length; j++) sum += U[j] * Math.exp(-this.kindTermOf(parts, j, k) - this.correction(parts[j], h));
     return sum * Math.exp(-logPace);
   }
 
@@ -227,9 +256,7 @@ export class LearnedWeaver implements PaceLearner {
   private choose(f: FragmentView, hubs: readonly HubView[]): Decision {
     const parts = partsOf(f);
     const U = parts.map((p) => this.model.units(p));
-    this.sizes = U;
-    this.optimism = this.opts.optimism;
-    this.kindSums.fill(NaN);
+    this.startDecision(parts, U, this.opts.optimism);
     const overhead = this.model.moveOverheadMs();
     const charge = this.opts.queueCharge;
     const k = Math.min(this.opts.rerank, hubs.length);
@@ -283,20 +310,16 @@ export class LearnedWeaver implements PaceLearner {
     const parts = partsOf(f);
     const U = parts.map((p) => this.model.units(p));
     // Sizes are whole runs' (the history's buckets); U[0] is what is left of the first.
-    this.sizes = U.slice();
-    this.optimism = 0;
+    this.startDecision(parts, U.slice(), 0);
     U[0] = Math.max(U[0] - run.done, 0.1 * U[0]);
-    this.kindSums.fill(NaN);
     const useNet = this.opts.net && this.trained > 0;
     const lpHere = advertisedLogPace(holder) + this.model.hubTerm(holder.id);
     const corr0 = useNet ? this.correction(parts[0], holder) : 0;
-    const predicted0 = lpHere + this.model.kindTerm(parts[0], kindIndex(holder), this.sizes[0]) + corr0;
+    const predicted0 = lpHere + this.kindTermOf(parts, 0, kindIndex(holder)) + corr0;
     const w = run.recent.ms > 0 && run.recent.units > 0 ? run.recent.ms / (run.recent.ms + 300) : 0;
     const adjust = w > 0 ? w * (Math.log(run.recent.units / run.recent.ms) - predicted0) : 0;
     const data = f.datasets.length ? this.model.readMs(f, holder) : 0;
     const ms = (useNet ? this.runMsCorrected(parts, U, holder, lpHere + adjust) : this.runMs(parts, U, holder, lpHere + adjust)) + data;
-    // The candidates' sums are per kind: the holder's (with the measured pace) must not stand for its kind.
-    this.kindSums.fill(NaN);
     return { ms, w, parts, U };
   }
 

@@ -18,6 +18,7 @@ import type { Decision, FragmentView, HubView, PaceLearner, PaceSample, PartView
 import type { DecisionRecord } from '../policy/log.js';
 import { MS_PER_ESTIMATE_UNIT, estimatedWorkMs } from '../policy/estimates.js';
 import { DEFAULT_MOVES_PER_MINUTE } from '../policy/reweave.js';
+import type { Measurement } from '../policy/pace-log.js';
 import { LOCAL_READ_BYTES_PER_MS, linkMs, type FragmentTemplate, type Program, type SimHub } from './model.js';
 import { makeInstance } from './instance.js';
 import { finishAt, standardWorld, workBetween, type World } from './world.js';
@@ -55,6 +56,8 @@ export interface SimOptions {
    * when one queues) and advertise the wait for one more job (HubView.freeInMs).
    */
   predictor?: PaceLearner;
+  /** Every measurement as it is shared (for measurement logs). */
+  onMeasurement?: (m: Measurement) => void;
   /** Sample decision latency every N decisions (µs). @default 97 */
   latencyEvery?: number;
   /** Every completed placement, as a decision log record. */
@@ -169,7 +172,8 @@ export function simulate(policyOrOracle: PlacementPolicy | typeof ORACLE, opts: 
   const reweave = opts.reweave;
   const movesPerMinute = opts.movesPerMinute ?? DEFAULT_MOVES_PER_MINUTE;
   const learners = opts.learners ?? [];
-  const lookEvery = reweave === undefined ? (learners.length ? 500 : 0) : reweave === ORACLE ? 500 : reweave.everyMs;
+  const measuring = learners.length > 0 || opts.onMeasurement !== undefined;
+  const lookEvery = reweave === undefined ? (measuring ? 500 : 0) : reweave === ORACLE ? 500 : reweave.everyMs;
   // Per template: measured compute time per unit of hub speed (what an engine learns).
   const measured = new Map<string, number>();
 
@@ -345,7 +349,7 @@ export function simulate(policyOrOracle: PlacementPolicy | typeof ORACLE, opts: 
     const s = task.hub;
     const f = job.program.fragments[job.next];
     const read = job.fresh ? dataMs(job, f, s.h) : 0;
-    if (read > 0 && learners.length) readSamples.push({ dataset: job.dataset!, bytes: f.dataBytes, ms: read, local: s.h.datasets.includes(job.dataset!), hub: hubViewOf(s, s), t: t + read });
+    if (read > 0 && measuring) readSamples.push({ dataset: job.dataset!, bytes: f.dataBytes, ms: read, local: s.h.datasets.includes(job.dataset!), hub: hubViewOf(s, s), t: t + read });
     const delay = (job.at && job.at !== s ? linkMs(f.memoryBytes, job.at.h, s.h) : 0) + read + job.pending;
     job.at = s;
     job.fresh = false;
@@ -389,7 +393,7 @@ export function simulate(policyOrOracle: PlacementPolicy | typeof ORACLE, opts: 
   const sample = (task: Task, units: number, total?: number): number => {
     const ms = now - Math.max(task.lastLook, task.fragComputeStart);
     task.lastLook = now;
-    if (learners.length && ms > 0 && units > 0) {
+    if (measuring && ms > 0 && units > 0) {
       const job = task.job;
       samples.push({ part: partOf(job, job.program.fragments[job.next]), hub: hubViewOf(task.hub, task.hub), units, ms, t: now, total });
     }
@@ -522,6 +526,11 @@ export function simulate(policyOrOracle: PlacementPolicy | typeof ORACLE, opts: 
           for (const x of samples) l.observePace(x);
           if (l.observeMove) for (const m of moveSamples) l.observeMove(m);
           if (l.observeRead) for (const x of readSamples) l.observeRead(x);
+        }
+        if (opts.onMeasurement) {
+          for (const x of samples) opts.onMeasurement({ kind: 'pace', ...x });
+          for (const x of moveSamples) opts.onMeasurement({ kind: 'move', ...x });
+          for (const x of readSamples) opts.onMeasurement({ kind: 'read', ...x });
         }
         samples = [];
         moveSamples = [];
