@@ -49,6 +49,8 @@ const ORACLES: Array<{ x: number; moves: boolean }> = [{ x: 1, moves: false }, {
 /** Small instances per family, for the exact oracle. */
 const SMALL = { hubs: 5, jobs: 16, warmup: 200, clusters: quick ? [21] : [21, 22, 23] };
 const HEURISTICS = [...Object.keys(BASELINES), 'cost-model+reweave'];
+/** What hubs running the learned weaver do besides deciding: idle ones time a 20 ms calibration run at each advert. */
+const LEARNED_HUBS: Partial<SimOptions> = { probeMs: 20 };
 
 /** The examples' manifests (built once, then cached: building takes seconds each). */
 async function manifests(): Promise<Record<string, Manifest>> {
@@ -105,7 +107,7 @@ async function runFamily(fam: Family, programs: Program[]): Promise<FamilyResult
   line('cost-model+reweave', simulate(costModelPolicy(), { ...base, reweave: fixedReweavePolicy() }));
   const weaver = new LearnedWeaver({ seed: 1 });
   const mlog = fam.key === 'e' ? createWriteStream(path.join(BUILD, 'policy-measurements.ndjson')) : undefined;
-  line('learned', simulate(weaver.placement, { ...base, reweave: weaver.reweave, learners: [weaver], predictor: weaver, onMeasurement: mlog && ((m) => mlog.write(formatMeasurement(m))) }));
+  line('learned', simulate(weaver.placement, { ...base, ...LEARNED_HUBS, reweave: weaver.reweave, learners: [weaver], predictor: weaver, onMeasurement: mlog && ((m) => mlog.write(formatMeasurement(m))) }));
   if (mlog) await new Promise((done) => mlog.end(done));
   let oracle: SimResult | undefined;
   let oracleName = '';
@@ -161,7 +163,7 @@ function smallInstances(fam: Family, programs: Program[]): SmallResult[] {
     const fixed = score(simulate(costModelPolicy(), { ...base, reweave: fixedReweavePolicy() }));
     if (fixed < best) { best = fixed; bestName = 'cost-model+reweave'; }
     const w = new LearnedWeaver({ seed: 1 });
-    const learned = score(simulate(w.placement, { ...base, reweave: w.reweave, learners: [w], predictor: w }));
+    const learned = score(simulate(w.placement, { ...base, ...LEARNED_HUBS, reweave: w.reweave, learners: [w], predictor: w }));
     out.push({ cluster: seed, optimal: exact.optimal, nodes: exact.nodes, exact: exact.meanMs, bound: exact.boundMs, oracle, learned, best, bestName });
   }
   return out;

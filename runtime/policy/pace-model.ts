@@ -28,7 +28,7 @@ import { PaceHistory, type HistorySnapshot } from './pace-history.js';
 import type { FragmentView, HubView, MoveSample, PaceSample, PartView, ReadSample } from './types.js';
 
 /** Half-lives of each kind of key, ms. */
-export const PACE_HALF_LIFE_MS = { template: 600_000, kind: 120_000, hub: 10_000, hubSlow: 30_000, move: 600_000, error: 120_000 } as const;
+export const PACE_HALF_LIFE_MS = { template: 600_000, kind: 120_000, hub: 2_000, hubSlow: 30_000, move: 600_000, error: 120_000 } as const;
 
 /** The history's half-life for a key, by its prefix (see the key builders below). */
 export function paceHalfLife(key: string): number {
@@ -76,8 +76,15 @@ export function guessLogAccel(calls: PartView['calls'], kind: number): number {
   return (calls.simd && kind & 1 ? Math.log(1.3) : 0) + (calls.gpu && kind & 2 ? Math.log(2) : 0);
 }
 
-/** Seconds of measurement a sample is worth (a long one more, up to two). */
-const sampleWeight = (ms: number) => Math.min(2, ms / 1000);
+/** Seconds of measurement a sample is worth (a long one more, up to two), unless it says. */
+const sampleWeight = (s: PaceSample) => s.weight ?? Math.min(2, s.ms / 1000);
+
+/**
+ * The template of a hub's calibration run (what `caps.speed` was measured with at start).
+ * Its pace against the advertised speed is the hub's own factor, by definition: its kind
+ * term is 0, so an idle hub that times it now and then says exactly how it is doing.
+ */
+export const CALIBRATION = 'calibration';
 
 /** What the model knows of (part, hub), for scores and for the network's features. */
 export interface PaceTerms {
@@ -127,6 +134,7 @@ export class PaceModel {
    * run of `units` (its size) where given.
    */
   kindTerm(p: PartView, kind: number, units?: number, base = this.base(p.template), optimism = 0): number {
+    if (p.template === CALIBRATION) return 0;
     const prior = base + guessLogAccel(p.calls, kind);
     // Accelerators first (what the memory tier does is a smaller effect, learned below it).
     const s = this.history.stat(`k|${p.template}|${kind & 3}`, this.now);
@@ -250,8 +258,14 @@ export class PaceModel {
     const kind = this.kindTerm(s.part, k, units);
     const hub = this.hubTerm(writer);
     const predicted = adv + kind + hub;
-    const w = sampleWeight(s.ms);
+    const w = sampleWeight(s);
     const h = this.history;
+    if (s.part.template === CALIBRATION) {
+      if (this.indexedAt === this.history.generation) this.indexHub(writer, x - adv, s.t, w);
+      this.record(writer, `h|${writer}`, x - adv, s.t, w);
+      this.record(writer, `H|${writer}`, x - adv, s.t, w);
+      return { x, predicted };
+    }
     this.record(writer, 'z|', x - predicted, s.t, w);
     this.record(writer, `t|${s.part.template}`, x - adv - guessLogAccel(s.part.calls, k), s.t, w);
     this.record(writer, `k|${s.part.template}|${k & 3}`, x - adv, s.t, w);

@@ -176,6 +176,11 @@ export interface PaceSample {
   t: number;
   /** Set when the fragment ended with this sample: its total units (yields), wherever they ran. */
   total?: number;
+  /**
+   * How much it counts, in seconds of a fragment's measurement. @default its ms / 1000,
+   * up to 2. A calibration run (part.template 'calibration'), alone on its slot, counts more.
+   */
+  weight?: number;
 }
 
 /** What a move cost, measured from the pause at the old hub to the first yield at the new one. */

@@ -325,7 +325,6 @@ export class LearnedWeaver implements PaceLearner {
 
   private consider(run: RunView, holder: HubView, hubs: readonly HubView[], now: number): ReweaveDecision {
     if (!movesAllowed(run, this.opts.movesPerMinute)) return { policy: 'learned' };
-    this.model.now = Math.max(this.model.now, now);
     const f = run.rest;
     const useNet = this.opts.net && this.trained > 0;
     const { ms: stayMs, w, parts, U } = this.stay(run, holder);

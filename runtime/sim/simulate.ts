@@ -56,6 +56,11 @@ export interface SimOptions {
    * when one queues) and advertise the wait for one more job (HubView.freeInMs).
    */
   predictor?: PaceLearner;
+  /**
+   * Idle hubs time a calibration run of this many ms at each advert and share its pace,
+   * as measured history (not in their adverts). 0: they do not.
+   */
+  probeMs?: number;
   /** Every measurement as it is shared (for measurement logs). */
   onMeasurement?: (m: Measurement) => void;
   /** Sample decision latency every N decisions (µs). @default 97 */
@@ -104,6 +109,10 @@ export interface SimResult {
   restarts: number;
   wallMs: number;
 }
+
+/** The calibration kernel idle hubs time (SimOptions.probeMs): scalar code, no host calls, little memory. */
+const PROBE: FragmentTemplate = { template: 'calibration', estimate: 1, memoryBytes: 0, simd: false, gpu: false, data: false, dataBytes: 0, requires: [] };
+const PROBE_PART: PartView = { template: 'calibration', estimate: 1, calls: { simd: false, gpu: false } };
 
 /** The oracle: knows every true duration and decides by them (see oracleCost). */
 export const ORACLE = 'oracle';
@@ -522,6 +531,14 @@ export function simulate(policyOrOracle: PlacementPolicy | typeof ORACLE, opts: 
       case 'arrive': case 'retry': place(e.job); break;
       case 'advert': {
         for (const s of hubs) s.cpu = world.advertisedLoad(s.h, now) + ((s.running.size + s.queue.length) / s.h.slots) * 0.1;
+        if (opts.probeMs && measuring) {
+          // Idle hubs time a short calibration run (what they ran at start) and record its pace.
+          for (const s of hubs) {
+            if (!s.up || s.running.size) continue;
+            const units = workBetween(world, world.baseRate({ size: 1 }, PROBE, s.h), s.h, now - opts.probeMs, now);
+            samples.push({ part: PROBE_PART, hub: hubViewOf(s, s), units, ms: opts.probeMs, t: now, weight: 0.5 });
+          }
+        }
         for (const l of learners) {
           for (const x of samples) l.observePace(x);
           if (l.observeMove) for (const m of moveSamples) l.observeMove(m);
