@@ -184,8 +184,9 @@ function chart(title: string, results: SimResult[], window: number): string {
     });
     return { name: r.policy, pts };
   });
-  // Scaled to the policies worth comparing; stay, random and round-robin run off the top.
-  const close = series.filter((s) => !['stay', 'random', 'round-robin'].includes(s.name));
+  // Scaled to the policies worth comparing; stay, random, round-robin and least-loaded
+  // run off the top (their means are in the table).
+  const close = series.filter((s) => !['stay', 'random', 'round-robin', 'least-loaded'].includes(s.name));
   const xMax = Math.max(...close.flatMap((s) => s.pts.map((p) => p[0])));
   const yMax = pct(close.flatMap((s) => s.pts.map((p) => p[1])), 0.99) * 1.3;
   const x = (v: number) => L + (v / xMax) * (W - L - R);

@@ -283,18 +283,31 @@ export class PaceModel {
 
   /** ms to read what `f` reads on `h`: locally where it holds the dataset, else at the slower of its link and the holders'. */
   readMs(f: FragmentView, h: HubView): number {
-    let ms = 0;
-    for (const d of f.datasets) {
-      if (h.datasets.includes(d.name)) {
-        const l = this.history.stat('l|', this.now);
-        ms += d.bytes / (l ? Math.exp(l.mean) : DEFAULT_LOCAL_READ_BYTES_PER_MS);
-        continue;
+    return this.reads(f)(h);
+  }
+
+  /**
+   * readMs for one fragment over many hubs: the history is asked once, each hub then
+   * costs a few comparisons (a decision asks it for every candidate).
+   */
+  reads(f: FragmentView): (h: HubView) => number {
+    if (!f.datasets.length) return () => 0;
+    const l = this.history.stat('l|', this.now);
+    const local = l ? Math.exp(l.mean) : DEFAULT_LOCAL_READ_BYTES_PER_MS;
+    const holders = f.datasets.map((d) => {
+      const s = this.history.stat(`r|${d.name}`, this.now);
+      return s ? Math.exp(s.mean) : Infinity;
+    });
+    return (h) => {
+      let ms = 0;
+      for (let i = 0; i < f.datasets.length; i++) {
+        const d = f.datasets[i];
+        if (h.datasets.includes(d.name)) { ms += d.bytes / local; continue; }
+        const link = Math.min(h.linkMbps ?? h.mbps, h.mbps, holders[i]);
+        ms += h.rttMs + (d.bytes * 8) / (Math.max(1, link) * 1000);
       }
-      const holders = this.history.stat(`r|${d.name}`, this.now);
-      const link = Math.min(h.linkMbps ?? h.mbps, h.mbps, holders ? Math.exp(holders.mean) : Infinity);
-      ms += h.rttMs + (d.bytes * 8) / (Math.max(1, link) * 1000);
-    }
-    return ms;
+      return ms;
+    };
   }
 
   /** Learns a read's rate; the writer is the reading hub. */

@@ -258,6 +258,7 @@ export class LearnedWeaver implements PaceLearner {
     const U = parts.map((p) => this.model.units(p));
     this.startDecision(parts, U, this.opts.optimism);
     const overhead = this.model.moveOverheadMs();
+    const readMs = this.model.reads(f);
     const charge = this.opts.queueCharge;
     const k = Math.min(this.opts.rerank, hubs.length);
     const top: Array<{ i: number; score: number; ms: number; lp: number; fixed: number }> = [];
@@ -267,7 +268,7 @@ export class LearnedWeaver implements PaceLearner {
       const lp = advertisedLogPace(h) + hubTerm;
       const run = this.runMs(parts, U, h, lp);
       const fixed = this.waitMs(h, run, hubTerm) + (f.at !== undefined && f.at !== h.id ? transferMs(f.stateBytes, h) + overhead : 0)
-        + (f.datasets.length ? this.model.readMs(f, h) : 0);
+        + readMs(h);
       const score = run + fixed + (h.busy >= h.slots ? charge * run : 0);
       if (top.length < k || score < top[top.length - 1].score) {
         let at = top.length < k ? top.length : k - 1;
@@ -330,6 +331,7 @@ export class LearnedWeaver implements PaceLearner {
     const { ms: stayMs, w, parts, U } = this.stay(run, holder);
 
     const overhead = this.model.moveOverheadMs();
+    const readMs = this.model.reads(f);
     const k = Math.min(this.opts.rerank, hubs.length);
     const top: Array<{ i: number; ms: number; lp: number; fixed: number }> = [];
     for (let i = 0; i < hubs.length; i++) {
@@ -338,7 +340,7 @@ export class LearnedWeaver implements PaceLearner {
       const hubTerm = this.model.hubTerm(h.id);
       const lp = advertisedLogPace(h) + hubTerm;
       const runThere = this.runMs(parts, U, h, lp);
-      const fixed = transferMs(f.stateBytes, h) + overhead + this.waitMs(h, runThere, hubTerm) + (f.datasets.length ? this.model.readMs(f, h) : 0);
+      const fixed = transferMs(f.stateBytes, h) + overhead + this.waitMs(h, runThere, hubTerm) + readMs(h);
       const ms = runThere + fixed;
       if (top.length < k || ms < top[top.length - 1].ms) {
         let at = top.length < k ? top.length : k - 1;
