@@ -16,7 +16,7 @@
  * On small instances (5 hubs, 16 jobs) an exact branch and bound gives the optimum
  * without moves. Mean job completion counts jobs after the first third (warm-up).
  * Also: the learned weaver's decision latency with 1,000 candidate hubs.
- *   npm run bench:policy          # or: node dist/bench/policy.js --quick
+ *   npm run bench:policy          # or: node dist/bench/policy.js --quick [--judge]
  * Writes build/bench-policy.json, build/bench-policy-<family>.svg (completion time against
  * decisions, every policy), build/policy-decisions.ndjson (the cost model's placements on
  * (e), for `weave policy train|eval`) and build/policy-measurements.ndjson (the learned
@@ -39,6 +39,8 @@ import {
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BUILD = path.join(ROOT, 'build');
 const quick = process.argv.includes('--quick');
+/** Also judge every stay-or-move probability the learned weaver gives against the truth (slower). */
+const judging = process.argv.includes('--judge');
 const EXAMPLES = ['matmul', 'particles', 'wordfreq', 'simd', 'gpu', 'data'];
 const MANIFESTS = path.join(BUILD, 'bench-policy-manifests.json');
 const JOBS = quick ? 1200 : 3000;
@@ -107,8 +109,19 @@ async function runFamily(fam: Family, programs: Program[]): Promise<FamilyResult
   line('cost-model+reweave', simulate(costModelPolicy(), { ...base, reweave: fixedReweavePolicy() }));
   const weaver = new LearnedWeaver({ seed: 1 });
   const mlog = fam.key === 'e' ? createWriteStream(path.join(BUILD, 'policy-measurements.ndjson')) : undefined;
-  line('learned', simulate(weaver.placement, { ...base, ...LEARNED_HUBS, reweave: weaver.reweave, learners: [weaver], predictor: weaver, onMeasurement: mlog && ((m) => mlog.write(formatMeasurement(m))) }));
+  // Calibration: for each tenth of probability, how often moving there was really faster.
+  const bins = Array.from({ length: 10 }, () => ({ n: 0, better: 0 }));
+  let moved = 0, movedBetter = 0;
+  const judge = judging ? (j: { p: number; better: boolean; moved: boolean }) => {
+    const b = bins[Math.min(9, Math.floor(j.p * 10))];
+    b.n++; if (j.better) b.better++;
+    if (j.moved) { moved++; if (j.better) movedBetter++; }
+  } : undefined;
+  line('learned', simulate(weaver.placement, { ...base, ...LEARNED_HUBS, reweave: weaver.reweave, learners: [weaver], predictor: weaver, judge, onMeasurement: mlog && ((m) => mlog.write(formatMeasurement(m))) }));
   if (mlog) await new Promise((done) => mlog.end(done));
+  if (judge) {
+    console.log(`  ${''.padEnd(20)} its moves really faster: ${movedBetter}/${moved}; p(move faster) by tenths, share really faster: ${bins.map((b, i) => `${i / 10}: ${b.n ? (b.better / b.n).toFixed(2) : '-'}`).join(', ')}`);
+  }
   let oracle: SimResult | undefined;
   let oracleName = '';
   for (const o of ORACLES) {
