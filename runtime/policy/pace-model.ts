@@ -167,6 +167,18 @@ export class PaceModel {
     return (fastN * (r.fs / r.fw) + PRIOR_HUB * longRun) / (fastN + PRIOR_HUB);
   }
 
+  /** How much of the hub was measured lately (decayed seconds, the fast key's weight). */
+  hubWeight(id: string): number {
+    if (this.indexedAt !== this.history.generation) this.reindex();
+    const r = this.hubIndex.get(id);
+    return r && r.fw > 0 ? r.fw * Math.exp((r.ft - this.now) * FAST_RATE) : 0;
+  }
+
+  /** How much of the template was measured on the kind (decayed seconds). */
+  kindWeight(template: string, kind: number): number {
+    return this.history.stat(`K|${template}|${kind}`, this.now)?.n ?? 0;
+  }
+
   private readonly hubIndex = new Map<string, HubSums>();
   private indexedAt = 0;
 

@@ -25,7 +25,7 @@
  */
 import { transferMs } from './estimates.js';
 import { KINDS, kindIndex } from './hub-kind.js';
-import { PaceModel, advertisedLogPace } from './pace-model.js';
+import { PaceModel, advertisedLogPace, type PaceTerms } from './pace-model.js';
 import { PaceHistory, type HistorySnapshot } from './pace-history.js';
 import { paceHalfLife } from './pace-model.js';
 import { DEFAULT_MOVES_PER_MINUTE, movesAllowed } from './reweave.js';
@@ -117,6 +117,10 @@ export class LearnedWeaver implements PaceLearner {
   /** Optimism of the decision under way: placements explore with it, predictions and moves do not. */
   private optimism = 0;
   private termMemo = new Float64Array(0);
+  /** The same without optimism, and its weight: what the network was trained on. */
+  private plainMemo = new Float64Array(0);
+  private weightMemo = new Float64Array(0);
+  private readonly typicals: Array<number | undefined | null> = [];
   private readonly bases: number[] = [];
   private readonly sameAs: number[] = [];
 
@@ -141,10 +145,11 @@ export class LearnedWeaver implements PaceLearner {
 
   observePace(s: PaceSample): void {
     const terms = this.opts.net && s.ms >= 100 ? this.model.terms(s.part, s.hub) : undefined;
+    const typical = terms && this.model.typicalLogEstimate(s.part.template);
     const r = this.model.observe(s);
     if (!r || !terms) return;
     // The network learns what the history's terms miss for this (part, hub).
-    const x = this.netFeatures(s.part, s.hub, terms, new Float32Array(WEAVER_FEATURES));
+    const x = this.netFeatures(s.part, s.hub, terms, typical, new Float32Array(WEAVER_FEATURES));
     const y = clamp01(0.5 + (r.x - r.predicted) / (2 * NET_RANGE));
     if (this.xs.length < REPLAY) { this.xs.push(x); this.ys.push(y); } else { this.xs[this.nextSlot] = x; this.ys[this.nextSlot] = y; this.nextSlot = (this.nextSlot + 1) % REPLAY; }
     if (++this.pending >= 4) {
@@ -171,8 +176,8 @@ export class LearnedWeaver implements PaceLearner {
     this.trained += epochs * this.xs.length;
   }
 
-  private netFeatures(p: PartView, h: HubView, t: ReturnType<PaceModel['terms']>, out: Float32Array): Float32Array {
-    const typical = this.model.typicalLogEstimate(p.template);
+  /** The network's inputs for (part, hub), from what the history says of them (`t`) and the template's usual size. */
+  private netFeatures(p: PartView, h: HubView, t: Omit<PaceTerms, 'adv'>, typical: number | undefined, out: Float32Array): Float32Array {
     out[0] = p.calls.simd ? 1 : 0;
     out[1] = p.calls.gpu ? 1 : 0;
     out[2] = h.caps.avx2 ? 1 : 0;
@@ -191,10 +196,21 @@ export class LearnedWeaver implements PaceLearner {
     return out;
   }
 
-  /** The network's correction to ln pace of `p` on `h` (0 when it is off). */
-  private correction(p: PartView, h: HubView): number {
+  /**
+   * The network's correction to ln pace of part j on `h` (of kind k) in the decision under
+   * way (0 when it is off): its inputs from the decision's memo, as training saw them.
+   */
+  private correction(parts: readonly PartView[], j: number, h: HubView, k: number): number {
     if (!this.opts.net || this.trained === 0) return 0;
-    return (this.net.forward(this.netFeatures(p, h, this.model.terms(p, h), this.feat)) - 0.5) * 2 * NET_RANGE;
+    const same = this.sameAs[j];
+    const at = same * KINDS + k;
+    if (Number.isNaN(this.plainMemo[at])) {
+      this.plainMemo[at] = this.model.kindTerm(parts[same], k, this.sizes[same], this.bases[same]);
+      this.weightMemo[at] = this.model.kindWeight(parts[same].template, k);
+    }
+    if (this.typicals[same] === null) this.typicals[same] = this.model.typicalLogEstimate(parts[same].template);
+    const t = { kind: this.plainMemo[at], kindN: this.weightMemo[at], base: this.bases[same], hub: this.model.hubTerm(h.id), hubN: this.model.hubWeight(h.id) };
+    return (this.net.forward(this.netFeatures(parts[j], h, t, this.typicals[same] ?? undefined, this.feat)) - 0.5) * 2 * NET_RANGE;
   }
 
   // ---- scoring ----
@@ -216,7 +232,11 @@ export class LearnedWeaver implements PaceLearner {
     this.optimism = optimism;
     this.kindSums.fill(NaN);
     if (this.termMemo.length < parts.length * KINDS) this.termMemo = new Float64Array(parts.length * KINDS * 2);
+    if (this.plainMemo.length < this.termMemo.length) { this.plainMemo = new Float64Array(this.termMemo.length); this.weightMemo = new Float64Array(this.termMemo.length); }
     this.termMemo.fill(NaN, 0, parts.length * KINDS);
+    this.plainMemo.fill(NaN, 0, parts.length * KINDS);
+    this.typicals.length = 0;
+    for (let j = 0; j < parts.length; j++) this.typicals.push(null);
     this.bases.length = this.sameAs.length = 0;
     for (let j = 0; j < parts.length; j++) {
       let same = j;
@@ -241,7 +261,7 @@ export class LearnedWeaver implements PaceLearner {
   private runMsCorrected(parts: readonly PartView[], U: readonly number[], h: HubView, logPace: number): number {
     const k = kindIndex(h);
     let sum = 0;
-    for (let j = 0; j < parts.length; j++) sum += U[j] * Math.exp(-this.kindTermOf(parts, j, k) - this.correction(parts[j], h));
+    for (let j = 0; j < parts.length; j++) sum += U[j] * Math.exp(-this.kindTermOf(parts, j, k) - this.correction(parts, j, h, k));
     return sum * Math.exp(-logPace);
   }
 
@@ -315,7 +335,7 @@ export class LearnedWeaver implements PaceLearner {
     U[0] = Math.max(U[0] - run.done, 0.1 * U[0]);
     const useNet = this.opts.net && this.trained > 0;
     const lpHere = advertisedLogPace(holder) + this.model.hubTerm(holder.id);
-    const corr0 = useNet ? this.correction(parts[0], holder) : 0;
+    const corr0 = useNet ? this.correction(parts, 0, holder, kindIndex(holder)) : 0;
     const predicted0 = lpHere + this.kindTermOf(parts, 0, kindIndex(holder)) + corr0;
     const w = run.recent.ms > 0 && run.recent.units > 0 ? run.recent.ms / (run.recent.ms + 300) : 0;
     const adjust = w > 0 ? w * (Math.log(run.recent.units / run.recent.ms) - predicted0) : 0;
@@ -324,7 +344,8 @@ export class LearnedWeaver implements PaceLearner {
     return { ms, w, parts, U };
   }
 
-  private consider(run: RunView, holder: HubView, hubs: readonly HubView[], now: number): ReweaveDecision {
+  /** `_now` is not read: the history's decays count to its latest measurement, so a replay of a log decides alike. */
+  private consider(run: RunView, holder: HubView, hubs: readonly HubView[], _now: number): ReweaveDecision {
     if (!movesAllowed(run, this.opts.movesPerMinute)) return { policy: 'learned' };
     const f = run.rest;
     const useNet = this.opts.net && this.trained > 0;
