@@ -3,8 +3,11 @@
  * in live hubs and in the cluster simulator. Baselines (stay, random, round-robin,
  * least-loaded, a hand-tuned cost model), a learned scorer (brain.js) and a holdback
  * wrapper that keeps comparing the learned one to a baseline and falls back when it loses.
+ * Stay or move for running jobs (ReweavePolicy): the fixed rule, and the learned weaver,
+ * which places and re-weaves from measured history that hubs share and merge.
  *   const p = withHoldback(new LearnedPolicy(), costModelPolicy());
  *   const d = p.choose(fragment, hubs);  ...  p.observe(fragment, hub, ms, d);
+ *   const w = new LearnedWeaver();  w.reweave.consider(run, holder, hubs, now).to
  */
 
 /** Cycles through the hubs in order, one choice per call. */
@@ -23,3 +26,11 @@ export { withHoldback, type HoldbackOptions, type HoldbackPolicy } from './holdb
 export { formatDecision, parseDecisionLog, DecisionLogError, type DecisionRecord } from './log.js';
 export { uniform } from './random.js';
 export { WorkHistory, workKeys } from './history.js';
+export type { PartView, RunView, MoveOption, ReweaveDecision, ReweavePolicy, PaceSample, MoveSample, PaceLearner } from './types.js';
+export { DEFAULT_MOVES_PER_MINUTE, fixedReweavePolicy, movesAllowed, paceOf, type FixedReweaveOptions } from './reweave.js';
+export { KINDS, hubKind, kindIndex } from './hub-kind.js';
+export { PaceHistory, HistoryError, type HistorySnapshot, type Stat } from './pace-history.js';
+export { PACE_HALF_LIFE_MS, PaceModel, advertisedLogPace, guessLogAccel, paceHalfLife, type PaceTerms } from './pace-model.js';
+export { LearnedWeaver, WEAVER_FEATURES, mergeWeaverStates, normalCdf, type WeaverOptions, type WeaverState } from './weaver.js';
+export { SmallNet, type SmallNetOptions } from './small-net.js';
+export { MeasurementLogError, formatMeasurement, parseMeasurementLog, trainWeaver, type Measurement } from './pace-log.js';

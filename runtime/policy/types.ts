@@ -24,6 +24,24 @@ export interface FragmentView {
   datasets: Array<{ name: string; bytes: number }>;
   /** The hub holding its state now (undefined before its first placement). */
   at?: string;
+  /**
+   * The fragments this decision covers, in order, where the caller knows them: on a
+   * routed mesh the job runs on where it starts, so a placement or a move covers the rest
+   * of the job. The fields above then summarize them. Policies that learn per template
+   * (LearnedWeaver) use them; the others need not look.
+   */
+  parts?: readonly PartView[];
+}
+
+/** One fragment among those a decision covers. */
+export interface PartView {
+  /** Same meaning as FragmentView.template. */
+  template: string;
+  /** Static estimate of this run (scaled by the job's arguments where the caller knows them). */
+  estimate: number;
+  /** The engine's measured cost per unit of hub speed, as FragmentView.measuredMs. */
+  measuredMs?: number;
+  calls: { simd: boolean; gpu: boolean };
 }
 
 /** A candidate hub, as its advert and the measured link to it describe it. */
@@ -54,6 +72,19 @@ export interface HubView {
   /** The hub's own link rate, Mbit/s, as measured or advertised: what bounds its reads of
    *  remote datasets, wherever they come from (`mbps` is the path from the state). */
   linkMbps?: number;
+  /**
+   * Memory bandwidth from a streaming calibration at start, in half-octaves against the
+   * reference machine (0: a quarter, 2: the same, 4: four times), where the hub measures
+   * it; part of its kind (hub-kind.ts). Absent: 2.
+   */
+  memTier?: number;
+  /**
+   * Predicted ms until one more job could start here: the hub's own prediction of what
+   * its running jobs have left (from the pace it measures) and of its queue, replayed over
+   * its slots; 0 with a slot free. Hubs that run a learned model advertise it
+   * (LearnedWeaver.predictMs); absent elsewhere, and policies fall back to queuedWork.
+   */
+  freeInMs?: number;
 }
 
 export interface Decision {
@@ -73,4 +104,112 @@ export interface PlacementPolicy {
   /** What placing `f` on `hub` cost, start to end (waiting, moving, reading, running);
    *  `decision` is what `choose` returned for it. */
   observe?(f: FragmentView, hub: HubView, ms: number, decision?: Decision): void;
+}
+
+/**
+ * A running job at one of its holder's yield points: what the holder knows without asking
+ * anyone. Work is counted in units that do not depend on the hub (yield points passed:
+ * weave's execution is deterministic, so a run passes the same ones everywhere).
+ */
+export interface RunView {
+  /** The job (attempt) key. */
+  job: string;
+  /** What is left, as a placement would see it; `at` is the holder, `parts[0]` the running fragment. */
+  rest: FragmentView;
+  /** Units already done on the running fragment. */
+  done: number;
+  /** Measured here since the last look: units done and ms spent (the observed pace). */
+  recent: { units: number; ms: number };
+  /** Ms since the job started here or last moved. */
+  sinceMs: number;
+  /** Moves of this job in the last minute (the safety limit counts them). */
+  movesLastMinute: number;
+}
+
+/** One candidate a stay-or-move decision weighed. */
+export interface MoveOption {
+  hub: string;
+  /** Probability that moving there now finishes the job sooner than staying, the move's own cost included. */
+  p: number;
+  /** Predicted time to finish if it moves there, ms (move, wait and run). */
+  predictedMs: number;
+}
+
+export interface ReweaveDecision {
+  /** Where to move the job now; undefined: stay. */
+  to?: string;
+  policy: string;
+  /** True when this move explored rather than exploited. */
+  explored?: boolean;
+  /** Predicted time to finish if it stays, ms. */
+  stayMs?: number;
+  /** The best candidates weighed, most likely first (a few, not every hub). */
+  options?: MoveOption[];
+}
+
+/**
+ * Stay or move, decided by the hub holding a running job at its yield points. `consider`
+ * is pure and cheap (no I/O); the hub calls it no more often than `everyMs` of running,
+ * only while the job has moved fewer than the safety limit's moves in the last minute,
+ * and carries out the move it returns.
+ */
+export interface ReweavePolicy {
+  readonly name: string;
+  /** Least ms of running between two calls for one job. */
+  readonly everyMs: number;
+  /** `holder` is where the job runs; `hubs` the other capable candidates (the holder may be among them). */
+  consider(run: RunView, holder: HubView, hubs: readonly HubView[], now: number): ReweaveDecision;
+}
+
+/**
+ * A pace measurement a hub makes of a run at a yield point (or as the fragment ends):
+ * `units` of `part`'s work took `ms` on `hub`. Hubs record these in their history
+ * (pace-history.ts) and share it; learned policies learn from them.
+ */
+export interface PaceSample {
+  part: PartView;
+  /** The hub that ran it, as it advertised itself then (speed, load, caps, memory tier). */
+  hub: HubView;
+  units: number;
+  ms: number;
+  /** When the measurement ended (epoch ms, or simulated ms). */
+  t: number;
+  /** Set when the fragment ended with this sample: its total units (yields), wherever they ran. */
+  total?: number;
+  /**
+   * How much it counts, in seconds of a fragment's measurement. @default its ms / 1000,
+   * up to 2. A calibration run (part.template 'calibration'), alone on its slot, counts more.
+   */
+  weight?: number;
+}
+
+/** What a move cost, measured from the pause at the old hub to the first yield at the new one. */
+export interface MoveSample {
+  from: string;
+  to: HubView;
+  stateBytes: number;
+  ms: number;
+  t: number;
+}
+
+/** A dataset read a hub made: `bytes` of `dataset` in `ms`, from its own copy or from another hub. */
+export interface ReadSample {
+  dataset: string;
+  bytes: number;
+  ms: number;
+  local: boolean;
+  hub: HubView;
+  t: number;
+}
+
+/** Something that learns from hubs' measurements (the simulator and hubs feed it). */
+export interface PaceLearner {
+  observePace(s: PaceSample): void;
+  observeMove?(m: MoveSample): void;
+  observeRead?(r: ReadSample): void;
+  /**
+   * What a hub predicts `run` has left on `holder`, ms (for HubView.freeInMs); for a job
+   * still queued, `done` is 0 and `recent` empty.
+   */
+  predictMs?(run: Pick<RunView, 'rest' | 'done' | 'recent'>, holder: HubView): number;
 }

@@ -5,6 +5,11 @@
  *   const cluster = makeCluster({ hubs: 64, seed: 1 });
  *   const r = simulate(costModelPolicy(), { cluster, programs, jobs: 2000, interarrivalMs: 50 });
  */
-export { simulate, ORACLE, type SimOptions, type SimResult } from './simulate.js';
+export { simulate, ORACLE, MOVE_COST, type SimOptions, type SimResult } from './simulate.js';
+export { FAMILIES, MEMORY_BOUND, acceleratorSpeedup, family, type Family, type FamilyKey } from './families.js';
+export { finishAt, standardAcceleration, standardWorld, workBetween, type JobTraits, type World } from './world.js';
+export { lowerBound } from './bound.js';
+export { makeInstance, type Instance, type InstanceOptions, type JobSpec } from './instance.js';
+export { exactSchedule, type ExactOptions, type ExactResult } from './exact.js';
 export { makeCluster, rng, type ClusterOptions, type FragmentTemplate, type Program, type SimHub } from './model.js';
 export { programsFromManifest } from './workload.js';

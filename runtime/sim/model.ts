@@ -23,6 +23,14 @@ export interface SimHub {
   load: { base: number; amp: number; periodMs: number; phase: number };
   /** Mean time between failures, ms (Infinity: never fails). */
   mtbfMs: number;
+  /**
+   * Memory bandwidth per slot relative to the reference machine (hidden; only the
+   * memory-bound family makes time depend on it). Independent of `speed`: a many-core
+   * server shares its bandwidth among more cores than a desktop does.
+   */
+  memSpeed: number;
+  /** What a hub measures of it at start (a streaming calibration), in half-octaves: 0 (a quarter) to 4 (4x), 2 the reference. */
+  memTier: number;
 }
 
 /** A fragment of a real bundle, as weave build describes it. */
@@ -52,6 +60,14 @@ export interface ClusterOptions {
   mtbfMs?: number;
 }
 
+/** Memory bandwidth per slot, relative (see SimHub.memSpeed). */
+const MEM_SPEEDS = [0.5, 0.75, 1, 1.5, 2];
+
+/** A measured memory bandwidth (relative) as a tier: half-octaves from a quarter (0) to 4x (4). */
+export function memTierOf(memSpeed: number): number {
+  return Math.max(0, Math.min(4, Math.round(2 * Math.log2(memSpeed)) + 2));
+}
+
 /** Seeded uniform [0, 1), shared with the policies so runs repeat exactly. */
 export const rng = uniform;
 
@@ -70,7 +86,15 @@ export function makeCluster(opts: ClusterOptions): { hubs: SimHub[]; datasets: s
     mbps: pick([100, 1000, 1000, 10000]),
     load: { base: r() * 0.4, amp: r() < 0.5 ? r() * 2 : 0, periodMs: 20_000 + r() * 100_000, phase: r() },
     mtbfMs: opts.mtbfMs ?? 20 * 60_000,
+    memSpeed: 1,
+    memTier: 2,
   }));
+  // Memory bandwidth from a stream of its own, so adding it changed no other hub property.
+  const rm = rng((opts.seed ?? 1) + 0x51ed);
+  for (const h of hubs) {
+    h.memSpeed = MEM_SPEEDS[Math.floor(rm() * MEM_SPEEDS.length)];
+    h.memTier = memTierOf(h.memSpeed);
+  }
   // Each dataset on two or three hubs.
   for (const d of datasets) {
     const copies = 2 + Math.floor(r() * 2);
@@ -86,11 +110,6 @@ export function makeCluster(opts: ClusterOptions): { hubs: SimHub[]; datasets: s
 export function loadAt(h: SimHub, t: number): number {
   const phase = (t / h.load.periodMs + h.load.phase) % 1;
   return h.load.base + (phase < 0.5 ? h.load.amp : 0);
-}
-
-/** True acceleration of a template on a hub (hidden from policies). */
-export function acceleration(f: FragmentTemplate, h: SimHub): number {
-  return (f.simd && h.avx2 ? 3 : 1) * (f.gpu && h.gpu ? 8 : 1);
 }
 
 /** Time to move `bytes` between two hubs (or from the engine: `from` undefined). */

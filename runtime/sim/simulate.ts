@@ -1,19 +1,29 @@
 /**
- * A discrete-event simulation of a weave cluster running a placement policy: jobs arrive,
- * each runs its program's fragments one after another, and every fragment (and every
- * restart after a hub failure) is placed by the policy from the same views a live engine
- * builds. Hubs run `slots` fragments at once and queue the rest; a fragment's time there
- * is its wait, moving its state, reading its dataset (locally, or from a hub that holds
- * it), and running at the hub's speed, its hidden acceleration and its background load.
- *   const r = simulate(new LearnedPolicy(), { cluster, programs, jobs: 2000, seed: 1 });
- *   r.meanJobMs
+ * A discrete-event simulation of a weave cluster: jobs arrive, each runs its program's
+ * fragments one after another, and policies decide from the same views a live engine and
+ * a live hub build. Hubs run `slots` jobs at once and queue the rest (first in, first
+ * out). How fast work goes is the World's (world.ts): exact, piecewise-constant rates.
+ *
+ * Two ways to run, as the two live meshes do:
+ * - `stepwise` (the embedded engine): every fragment is placed by the placement policy;
+ * - `routed` (a NATS mesh): a job is placed where it starts and runs its fragments there,
+ *   keeping its slot, unless the holder moves it.
+ * Either way, with a re-weave policy, the hub holding a running job asks it every
+ * `everyMs` of running whether to move (pause, send the state, restore, cold caches), at
+ * most `movesPerMinute` times per job per minute.
+ *   const r = simulate(costModelPolicy(), { cluster, programs, jobs: 2000, interarrivalMs: 20, mode: 'routed' });
+ *   r.meanJobMsAfter(600)
  */
-import type { Decision, FragmentView, HubView, PlacementPolicy } from '../policy/types.js';
+import type { Decision, FragmentView, HubView, PaceLearner, PaceSample, PartView, PlacementPolicy, ReadSample, ReweaveDecision, ReweavePolicy } from '../policy/types.js';
 import type { DecisionRecord } from '../policy/log.js';
-import { estimatedWorkMs } from '../policy/estimates.js';
-import {
-  LOCAL_READ_BYTES_PER_MS, acceleration, linkMs, loadAt, rng, type FragmentTemplate, type Program, type SimHub,
-} from './model.js';
+import { MS_PER_ESTIMATE_UNIT, estimatedWorkMs } from '../policy/estimates.js';
+import { DEFAULT_MOVES_PER_MINUTE } from '../policy/reweave.js';
+import type { Measurement } from '../policy/pace-log.js';
+import { LOCAL_READ_BYTES_PER_MS, linkMs, type FragmentTemplate, type Program, type SimHub } from './model.js';
+import { makeInstance } from './instance.js';
+import { finishAt, standardWorld, workBetween, type World } from './world.js';
+import { Events } from './events.js';
+import { lowerBound } from './bound.js';
 
 export interface SimOptions {
   cluster: { hubs: SimHub[]; datasets: string[] };
@@ -26,113 +36,169 @@ export interface SimOptions {
   msPerEstimate?: number;
   /** Spread of the true work around the static estimate (lognormal sigma), per template. */
   estimateSigma?: number;
+  /** Spread of job sizes (lognormal sigma). @default 0.3 */
+  sizeSigma?: number;
+  /** After this many arrivals, none for a while (see InstanceOptions.pauseAfter). */
+  pauseAfter?: { jobs: number; ms: number };
   failures?: boolean;
+  /** The ground truth. @default standardWorld() */
+  world?: World;
+  /** @default 'stepwise' */
+  mode?: 'stepwise' | 'routed';
+  /** Who decides stay or move at yield points: a policy, the oracle, or nobody (the default). */
+  reweave?: ReweavePolicy | typeof ORACLE;
+  /** The hubs' safety limit. @default DEFAULT_MOVES_PER_MINUTE */
+  movesPerMinute?: number;
+  /** Fed every pace and move measurement, as hubs share them: in batches, at each advert. */
+  learners?: PaceLearner[];
+  /**
+   * Hubs predict with this what their jobs have left (when a job starts, at each look,
+   * when one queues) and advertise the wait for one more job (HubView.freeInMs).
+   */
+  predictor?: PaceLearner;
+  /**
+   * Idle hubs time a calibration run of this many ms at each advert and share its pace,
+   * as measured history (not in their adverts). 0: they do not.
+   */
+  probeMs?: number;
+  /** Every measurement as it is shared (for measurement logs). */
+  onMeasurement?: (m: Measurement) => void;
   /** Sample decision latency every N decisions (µs). @default 97 */
   latencyEvery?: number;
   /** Every completed placement, as a decision log record. */
   onOutcome?: (rec: DecisionRecord) => void;
+  /** Every move, with what the re-weave policy decided. */
+  onMove?: (job: number, from: string, to: string, d: ReweaveDecision) => void;
   /**
-   * How the oracle weighs the delay its choice imposes on later fragments (see
-   * oracleCost); 0 is plain earliest completion. Only read when the oracle places.
-   * @default 0
+   * Judges each stay-or-move decision against the truth: for the candidates the policy
+   * gave a probability, whether moving there would really have finished the job sooner
+   * than staying (both exact, replaying the target's queue; later arrivals and moves
+   * unforeseen). For calibration reports; costs a replay per candidate.
+   */
+  judge?: (j: { p: number; better: boolean; stayMs: number; moveMs: number; moved: boolean }) => void;
+  /**
+   * How the oracle weighs the delay its choice imposes on later jobs (see oracleCost); 0
+   * is plain earliest completion. Only read when the oracle places. @default 0
    */
   oracleExternality?: number;
+  /**
+   * The oracle moves a job only when that saves at least this share of the time it has
+   * left: each move takes a free slot later arrivals would have had, and moving whenever
+   * it helps the mover made every family slower. @default 0.5
+   */
+  oracleMoveGain?: number;
 }
 
 export interface SimResult {
   policy: string;
   jobs: number;
+  /** Placements plus stay-or-move decisions. */
   decisions: number;
+  placements: number;
+  moves: number;
   meanJobMs: number;
   /** Mean over jobs that arrived after the first `warmupJobs` (set by the caller). */
   meanJobMsAfter(warmupJobs: number): number;
-  /**
-   * A proven lower bound on meanJobMsAfter(warmupJobs) under any placement policy: each
-   * job alone on the cluster, every fragment on the hub where it would finish soonest at
-   * that hub's lightest background load, with its true work, state moves free, every
-   * dataset holder up, no queueing and no failures.
-   */
+  /** A proven lower bound on meanJobMsAfter(warmupJobs) under any policy (bound.ts). */
   lowerBoundMsAfter(warmupJobs: number): number;
-  /** Job completion times in arrival order, and the decision count when each ended. */
-  completions: Array<{ job: number; ms: number; decision: number }>;
+  /** Job completion times in order of completion, the decision count when each ended, its program. */
+  completions: Array<{ job: number; ms: number; decision: number; program: string }>;
+  /** Placement latency samples, µs; and stay-or-move latency samples. */
   decisionUs: number[];
+  reweaveUs: number[];
   restarts: number;
   wallMs: number;
 }
 
-interface Job { id: number; program: Program; size: number; dataset?: string; arrival: number; next: number; at?: HubState }
-interface Task { job: Job; tmpl: FragmentTemplate; view: FragmentView; hubView: HubView; decision: Decision; placedAt: number; hub: HubState; startedAt?: number; endsAt?: number; epoch: number; candidates: number }
+/** The calibration kernel idle hubs time (SimOptions.probeMs): scalar code, no host calls, little memory. */
+const PROBE: FragmentTemplate = { template: 'calibration', estimate: 1, memoryBytes: 0, simd: false, gpu: false, data: false, dataBytes: 0, requires: [] };
+const PROBE_PART: PartView = { template: 'calibration', estimate: 1, calls: { simd: false, gpu: false } };
+
+/** The oracle: knows every true duration and decides by them (see oracleCost). */
+export const ORACLE = 'oracle';
+
+/** A move, as the simulator charges it (hidden from policies, which learn it). */
+export const MOVE_COST = {
+  /** Pausing at the next yield point and capturing. */
+  pauseMs: 2,
+  /** Restoring: a fixed part and 1 GB/s of state. */
+  restoreMs: 3, restoreBytesPerMs: 1e6,
+  /** Cold caches, and code the new instance compiles: work lost after the restore. */
+  coldMs: 30,
+};
+
+interface Job {
+  id: number; program: Program; size: number; dataset?: string; arrival: number;
+  /** The fragment running or next to run. */
+  next: number;
+  /** True units left of fragments[next]. */
+  left: number;
+  /** fragments[next] has not started (its data read is still ahead). */
+  fresh: boolean;
+  /** Where its state is. */
+  at?: HubState;
+  /** Restore and cold caches still to pay before it runs again, ms. */
+  pending: number;
+  moves: number[];
+  sinceMove: number;
+  /** Invalidates a landing after the job was lost. */
+  landing: number;
+  /** The fragment it last moved during (the engine does not measure a run split between hubs). */
+  movedDuring: number;
+}
+interface Task {
+  job: Job; hub: HubState; seq: number; epoch: number;
+  view: FragmentView; hubView: HubView; decision?: Decision; candidates: number; placedAt: number;
+  rate: number;
+  /** From when `job.left` is counted down (the end of the data read, restore and transfer). */
+  computeFrom: number;
+  fragComputeStart: number;
+  endsAt: number;
+  /** Job end if it stays (routed) or fragment end (stepwise), for the oracle; NaN: not computed. */
+  freesAt: number;
+  lastLook: number;
+  /** The hub's own prediction: ms left as of `predAt` (running), or its whole run (queued). */
+  predMs: number;
+  predAt: number;
+}
 interface HubState { h: SimHub; up: boolean; running: Set<Task>; queue: Task[]; cpu: number; epoch: number }
 
 type Event =
   | { t: number; kind: 'arrive'; job: Job }
-  | { t: number; kind: 'finish'; task: Task }
+  | { t: number; kind: 'finish' | 'look'; task: Task; seq: number }
   | { t: number; kind: 'fail' | 'recover'; hub: HubState }
   | { t: number; kind: 'advert' }
-  | { t: number; kind: 'retry'; job: Job };
-
-/** A binary min-heap of events by time (ties in insertion order). */
-class Events {
-  private heap: Array<{ e: Event; seq: number }> = [];
-  private seq = 0;
-  get size(): number { return this.heap.length; }
-  push(e: Event): void {
-    const h = this.heap;
-    h.push({ e, seq: this.seq++ });
-    for (let i = h.length - 1; i > 0;) {
-      const p = (i - 1) >> 1;
-      if (this.less(h[i], h[p])) { [h[i], h[p]] = [h[p], h[i]]; i = p; } else break;
-    }
-  }
-  pop(): Event {
-    const h = this.heap;
-    const top = h[0];
-    const last = h.pop()!;
-    if (h.length) {
-      h[0] = last;
-      for (let i = 0; ;) {
-        const l = 2 * i + 1, r = l + 1;
-        let m = i;
-        if (l < h.length && this.less(h[l], h[m])) m = l;
-        if (r < h.length && this.less(h[r], h[m])) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m], h[i]];
-        i = m;
-      }
-    }
-    return top.e;
-  }
-  private less(a: { e: Event; seq: number }, b: { e: Event; seq: number }): boolean {
-    return a.e.t < b.e.t || (a.e.t === b.e.t && a.seq < b.seq);
-  }
-}
-
-/** The oracle: knows every true duration and places by them (see oracleCost). */
-export const ORACLE = 'oracle';
+  | { t: number; kind: 'retry'; job: Job }
+  | { t: number; kind: 'land'; job: Job; hub: HubState; seq: number; from: string; d: ReweaveDecision; movedAt: number };
 
 export function simulate(policyOrOracle: PlacementPolicy | typeof ORACLE, opts: SimOptions): SimResult {
   const wall0 = performance.now();
-  const r = rng(opts.seed ?? 1);
-  const msPerEstimate = opts.msPerEstimate ?? 0.05;
-  const sigma = opts.estimateSigma ?? 0.6;
+  const inst = makeInstance({ ...opts, datasets: opts.cluster.datasets });
+  const r = inst.rand;
   const latencyEvery = opts.latencyEvery ?? 97;
-  const gauss = () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
-  // Per template: how far its true work is from what the static estimate says (hidden).
-  const trueFactor = new Map<string, number>();
-  for (const p of opts.programs) for (const f of p.fragments) if (!trueFactor.has(f.template)) trueFactor.set(f.template, Math.exp(sigma * gauss()));
+  const world = opts.world ?? standardWorld();
+  const routed = opts.mode === 'routed';
+  const reweave = opts.reweave;
+  const movesPerMinute = opts.movesPerMinute ?? DEFAULT_MOVES_PER_MINUTE;
+  const learners = opts.learners ?? [];
+  const measuring = learners.length > 0 || opts.onMeasurement !== undefined;
+  const lookEvery = reweave === undefined ? (measuring ? 500 : 0) : reweave === ORACLE ? 500 : reweave.everyMs;
   // Per template: measured compute time per unit of hub speed (what an engine learns).
   const measured = new Map<string, number>();
 
-  const hubs: HubState[] = opts.cluster.hubs.map((h) => ({ h, up: true, running: new Set(), queue: [], cpu: loadAt(h, 0), epoch: 0 }));
-  const events = new Events();
+  const hubs: HubState[] = opts.cluster.hubs.map((h) => ({ h, up: true, running: new Set(), queue: [], cpu: world.advertisedLoad(h, 0), epoch: 0 }));
+  const events = new Events<Event>();
   let now = 0;
-  let decisions = 0;
-  let restarts = 0;
+  let placements = 0, looks = 0, moves = 0, restarts = 0;
   const decisionUs: number[] = [];
+  const reweaveUs: number[] = [];
   const completions: SimResult['completions'] = [];
+  // Measurements wait here for the next advert, as hubs share theirs every 2 s.
+  let samples: PaceSample[] = [];
+  let moveSamples: Array<Parameters<NonNullable<PaceLearner['observeMove']>>[0]> = [];
+  let readSamples: ReadSample[] = [];
 
-  const work = (job: Job, f: FragmentTemplate) => f.estimate * msPerEstimate * trueFactor.get(f.template)! * job.size;
-  const computeMs = (job: Job, f: FragmentTemplate, h: SimHub, t: number) => (work(job, f) / (h.speed * acceleration(f, h))) * (1 + loadAt(h, t));
+  const work = inst.work;
   const dataMs = (job: Job, f: FragmentTemplate, h: SimHub) => {
     if (!f.data || !job.dataset) return 0;
     if (h.datasets.includes(job.dataset)) return f.dataBytes / LOCAL_READ_BYTES_PER_MS;
@@ -140,18 +206,38 @@ export function simulate(policyOrOracle: PlacementPolicy | typeof ORACLE, opts: 
     for (const s of hubs) if (s.up && s.h.datasets.includes(job.dataset)) best = Math.min(best, linkMs(f.dataBytes, s.h, h));
     return best === Infinity ? linkMs(f.dataBytes, undefined, h) * 4 : best; // nobody up: a slow archive
   };
-  const stateBytes = (f: FragmentTemplate) => f.memoryBytes;
-  const trueMs = (job: Job, f: FragmentTemplate, h: HubState, t: number) =>
-    (job.at && job.at !== h ? linkMs(stateBytes(f), job.at.h, h.h) : 0) + dataMs(job, f, h.h) + computeMs(job, f, h.h, t);
+  const capable = (f: FragmentTemplate, s: HubState) => f.requires.every((c) => (c === 'gpu' ? s.h.gpu : s.h.avx2));
+  const lastFragment = (job: Job) => (routed ? job.program.fragments.length - 1 : job.next);
 
-  const viewOf = (job: Job, f: FragmentTemplate): FragmentView => ({
-    template: f.template, estimate: f.estimate * job.size, measuredMs: measured.has(f.template) ? measured.get(f.template)! * job.size : undefined,
-    stateBytes: stateBytes(f), calls: { simd: f.simd, gpu: f.gpu }, requires: f.requires,
-    datasets: f.data && job.dataset ? [{ name: job.dataset, bytes: f.dataBytes }] : [], at: job.at?.h.id,
+  const partOf = (job: Job, f: FragmentTemplate): PartView => ({
+    template: f.template, estimate: f.estimate * job.size, calls: { simd: f.simd, gpu: f.gpu },
+    measuredMs: measured.has(f.template) ? measured.get(f.template)! * job.size : undefined,
   });
-  // What a hub advertises about its queue: the engine's own estimates of the fragments in
-  // it (never their true work), and for those running, what is left of that estimate
-  // after the time they have run at the hub's speed and advertised load.
+  /** What a decision about `job` now covers: its current fragment, and in routed mode the rest. */
+  const viewOf = (job: Job, at = job.at): FragmentView => {
+    const parts: PartView[] = [];
+    let estimate = 0, anyMeasured = false, work = 0, simd = false, gpu = false, reads = 0;
+    for (let i = job.next; i <= lastFragment(job); i++) {
+      const f = job.program.fragments[i];
+      const p = partOf(job, f);
+      parts.push(p);
+      estimate += p.estimate;
+      anyMeasured ||= p.measuredMs !== undefined;
+      work += p.measuredMs ?? p.estimate * MS_PER_ESTIMATE_UNIT;
+      simd ||= f.simd; gpu ||= f.gpu;
+      // Every run of a fragment that reads, reads (a loop placed three times reads three
+      // times); the running one has read already.
+      if (f.data && (i > job.next || job.fresh)) reads += f.dataBytes;
+    }
+    const f0 = job.program.fragments[job.next];
+    return {
+      template: routed ? `${job.program.name}@${job.next}` : f0.template, estimate, measuredMs: anyMeasured ? work : undefined,
+      stateBytes: f0.memoryBytes, calls: { simd, gpu }, requires: f0.requires,
+      datasets: reads && job.dataset ? [{ name: job.dataset, bytes: reads }] : [], at: at?.h.id, parts,
+    };
+  };
+  // What a hub advertises about its queue: the engine's own estimates of what is in it
+  // (never true work), and for what runs, what is left of that after the time it has run.
   const queuedWork = (s: HubState) => {
     let n = 0;
     for (const q of s.queue) n += estimatedWorkMs(q.view);
@@ -159,131 +245,324 @@ export function simulate(policyOrOracle: PlacementPolicy | typeof ORACLE, opts: 
   };
   const runningWork = (s: HubState) => {
     let n = 0;
-    for (const r of s.running) n += Math.max(0, estimatedWorkMs(r.view) - ((now - r.startedAt!) * s.h.speed) / (1 + s.cpu));
+    for (const t of s.running) n += Math.max(0, estimatedWorkMs(t.view) - ((now - t.placedAt) * s.h.speed) / (1 + s.cpu));
     return n;
   };
-  const hubViewOf = (job: Job, s: HubState): HubView => {
-    const from = job.at?.h;
-    return {
-      id: s.h.id, slots: s.h.slots, busy: s.running.size, queue: s.queue.length, cpu: s.cpu, speed: s.h.speed,
-      caps: { avx2: s.h.avx2, gpu: s.h.gpu }, datasets: s.h.datasets,
-      rttMs: 2 * ((from ? from.latencyMs : 0.2) + s.h.latencyMs), mbps: Math.min(from ? from.mbps : 10_000, s.h.mbps),
-      queuedWork: queuedWork(s), runningWork: runningWork(s), linkMbps: s.h.mbps,
-    };
+  const predictor = opts.predictor?.predictMs ? opts.predictor : undefined;
+  /** The wait a hub predicts for one more job: its own predictions replayed over its slots. */
+  const freeIn = (s: HubState): number => {
+    if (s.running.size < s.h.slots) return 0;
+    const free: number[] = [];
+    for (const t of s.running) free.push(Math.max(0, t.predMs - (now - t.predAt)));
+    free.sort((a, b) => a - b);
+    for (const q of s.queue) {
+      const start = free.shift()!;
+      free.push(start + q.predMs);
+      free.sort((a, b) => a - b);
+    }
+    return free[0];
+  };
+  const hubViewOf = (from: HubState | undefined, s: HubState): HubView => ({
+    id: s.h.id, slots: s.h.slots, busy: s.running.size, queue: s.queue.length, cpu: s.cpu, speed: s.h.speed,
+    caps: { avx2: s.h.avx2, gpu: s.h.gpu }, datasets: s.h.datasets,
+    rttMs: 2 * ((from ? from.h.latencyMs : 0.2) + s.h.latencyMs), mbps: Math.min(from ? from.h.mbps : 10_000, s.h.mbps),
+    queuedWork: queuedWork(s), runningWork: runningWork(s), linkMbps: s.h.mbps, memTier: s.h.memTier,
+    freeInMs: predictor ? freeIn(s) : undefined,
+  });
+  /** The hub's prediction of what `task` has left from now (`recent`: the pace just measured). */
+  const predict = (task: Task, recent = { units: 0, ms: 0 }) => {
+    if (!predictor) return;
+    const job = task.job;
+    const f = job.program.fragments[job.next];
+    task.predMs = predictor.predictMs!({ rest: viewOf(job, task.hub), done: work(job, f) - job.left, recent }, hubViewOf(task.hub, task.hub)) + Math.max(0, task.computeFrom - now);
+    task.predAt = now;
   };
 
+  // ---- exact futures (the oracle's knowledge) ----
   /**
-   * The oracle's view of placing `f` on `s` now: its true completion there (replaying the
-   * hub's running and queued fragments with their true durations, so `ms` is exact), and
-   * the cost it minimizes: `ms`, plus `externality` times its true run time when it
-   * would wait in the hub's queue. Without that term the oracle is greedy: it joins the
-   * queue of a fast hub whenever that finishes this fragment sooner than an idle slower
-   * hub would, and every later fragment that hub would have taken then waits the length
-   * of this one's run behind it. (Measured on the standard workload: greedy 1,958 ms,
-   * with the term 1,578 ms; charging run time on idle hubs as well made it worse.)
+   * When `job`, in its present state, would finish what viewOf covers if it started on
+   * `s` at `start` and stayed: the same arithmetic as startFragment and finish below, so
+   * the oracle's predictions are the outcomes when nothing it cannot know happens.
+   */
+  const endIfStarted = (job: Job, s: HubState, start: number, state = { at: job.at, fresh: job.fresh, pending: job.pending, left: job.left }): number => {
+    let t = start;
+    for (let i = job.next; i <= lastFragment(job); i++) {
+      const f = job.program.fragments[i];
+      const first = i === job.next;
+      const delay = first
+        ? (state.at && state.at !== s ? linkMs(f.memoryBytes, state.at.h, s.h) : 0) + (state.fresh ? dataMs(job, f, s.h) : 0) + state.pending
+        : dataMs(job, f, s.h);
+      t = finishAt(world, first ? state.left : work(job, f), world.baseRate(job, f, s.h), s.h, t + delay);
+    }
+    return t;
+  };
+  const freesAt = (task: Task): number => {
+    if (Number.isNaN(task.freesAt)) {
+      let t = task.endsAt;
+      const job = task.job;
+      for (let i = job.next + 1; i <= lastFragment(job); i++) {
+        const f = job.program.fragments[i];
+        t = finishAt(world, work(job, f), world.baseRate(job, f, task.hub.h), task.hub.h, t + dataMs(job, f, task.hub.h));
+      }
+      task.freesAt = t;
+    }
+    return task.freesAt;
+  };
+  /**
+   * The oracle's view of placing `job` on `s` now: its true completion there (replaying
+   * the hub's running and queued jobs with their true durations, so `ms` is exact), and
+   * the cost it minimizes: `ms`, plus `externality` times its true run time when it would
+   * wait in the hub's queue. Without that term the oracle is greedy: it joins the queue of
+   * a fast hub whenever that finishes this job sooner than an idle slower hub would, and
+   * every later job that hub would have taken then waits behind it.
    */
   const externality = opts.oracleExternality ?? 0;
-  const oracleCost = (job: Job, f: FragmentTemplate, s: HubState): { ms: number; cost: number } => {
-    const free: number[] = [...s.running].map((t) => t.endsAt!);
+  const oracleCost = (job: Job, s: HubState): { ms: number; cost: number } => {
+    const free: number[] = [];
+    for (const t of s.running) free.push(freesAt(t));
     while (free.length < s.h.slots) free.push(now);
     free.sort((a, b) => a - b);
     for (const q of s.queue) {
       const start = free.shift()!;
-      free.push(start + trueMs(q.job, q.tmpl, s, start));
+      free.push(endIfStarted(q.job, s, start));
       free.sort((a, b) => a - b);
     }
-    const start = free[0];
-    const run = trueMs(job, f, s, start);
-    const ms = start - now + run;
-    return { ms, cost: start > now ? ms + externality * run : ms };
+    const start = Math.max(now, free[0]);
+    const end = endIfStarted(job, s, start);
+    const ms = end - now;
+    return { ms, cost: start > now ? ms + externality * (end - start) : ms };
   };
 
-  const policy: PlacementPolicy = policyOrOracle === ORACLE ? {
-    name: ORACLE,
-    choose: () => { throw new Error('oracle decisions are made by the simulator'); },
-  } : policyOrOracle;
+  /** When `job` (in `state`) would end on `s` if it joined its queue at `arrive`. */
+  const endAfterQueue = (job: Job, s: HubState, arrive: number, state: Parameters<typeof endIfStarted>[3]): number => {
+    const free: number[] = [];
+    for (const t of s.running) free.push(freesAt(t));
+    while (free.length < s.h.slots) free.push(arrive);
+    free.sort((a, b) => a - b);
+    for (const q of s.queue) {
+      const start = free.shift()!;
+      free.push(endIfStarted(q.job, s, start));
+      free.sort((a, b) => a - b);
+    }
+    return endIfStarted(job, s, Math.max(arrive, free[0]), state);
+  };
 
-  const startTask = (task: Task) => {
+  const placement: PlacementPolicy = policyOrOracle === ORACLE
+    ? { name: ORACLE, choose: () => { throw new Error('oracle decisions are made by the simulator'); } }
+    : policyOrOracle;
+
+  // ---- running ----
+  const pushLook = (task: Task, t: number) => { if (lookEvery > 0) events.push({ t, kind: 'look', task, seq: task.seq }); };
+  const startFragment = (task: Task, t: number) => {
+    const job = task.job;
     const s = task.hub;
-    s.running.add(task);
-    task.startedAt = now;
-    const ms = trueMs(task.job, task.tmpl, s, now);
-    task.endsAt = now + ms;
-    events.push({ t: task.endsAt, kind: 'finish', task });
+    const f = job.program.fragments[job.next];
+    const read = job.fresh ? dataMs(job, f, s.h) : 0;
+    if (read > 0 && measuring) readSamples.push({ dataset: job.dataset!, bytes: f.dataBytes, ms: read, local: s.h.datasets.includes(job.dataset!), hub: hubViewOf(s, s), t: t + read });
+    const delay = (job.at && job.at !== s ? linkMs(f.memoryBytes, job.at.h, s.h) : 0) + read + job.pending;
+    job.at = s;
+    job.fresh = false;
+    job.pending = 0;
+    task.rate = world.baseRate(job, f, s.h);
+    task.computeFrom = task.fragComputeStart = t + delay;
+    task.endsAt = finishAt(world, job.left, task.rate, s.h, task.computeFrom);
+    task.freesAt = NaN;
+    events.push({ t: task.endsAt, kind: 'finish', task, seq: task.seq });
+    predict(task);
+  };
+  const startTask = (task: Task) => {
+    task.hub.running.add(task);
+    task.lastLook = now;
+    startFragment(task, now);
+    pushLook(task, now + lookEvery);
+  };
+  const release = (task: Task) => {
+    const s = task.hub;
+    s.running.delete(task);
+    task.seq++;
+    const next = s.queue.shift();
+    if (next) startTask(next);
+  };
+  const enqueue = (task: Task) => {
+    if (task.hub.running.size < task.hub.h.slots) startTask(task);
+    else {
+      predict(task);
+      task.hub.queue.push(task);
+    }
+  };
+  /** Units done since the last count; counts job.left down. */
+  const progress = (task: Task): number => {
+    if (now <= task.computeFrom) return 0;
+    const done = workBetween(world, task.rate, task.hub.h, task.computeFrom, now);
+    task.job.left -= done;
+    task.computeFrom = now;
+    return done;
+  };
+  /** A pace measurement of the units just done (since the last look, or since compute began). */
+  const sample = (task: Task, units: number, total?: number): number => {
+    const ms = now - Math.max(task.lastLook, task.fragComputeStart);
+    task.lastLook = now;
+    if (measuring && ms > 0 && units > 0) {
+      const job = task.job;
+      samples.push({ part: partOf(job, job.program.fragments[job.next]), hub: hubViewOf(task.hub, task.hub), units, ms, t: now, total });
+    }
+    return ms;
   };
 
   const place = (job: Job) => {
     const f = job.program.fragments[job.next];
-    const able = hubs.filter((s) => s.up && f.requires.every((c) => (c === 'gpu' ? s.h.gpu : s.h.avx2)));
+    const able = hubs.filter((s) => s.up && capable(f, s));
     if (!able.length) { events.push({ t: now + 1000, kind: 'retry', job }); return; }
-    const view = viewOf(job, f);
-    const views = able.map((s) => hubViewOf(job, s));
-    decisions++;
-    const timed = decisions % latencyEvery === 0;
+    const view = viewOf(job);
+    const views = able.map((s) => hubViewOf(job.at, s));
+    placements++;
+    const timed = placements % latencyEvery === 0;
     const t0 = timed ? performance.now() : 0;
     let decision: Decision;
     if (policyOrOracle === ORACLE) {
-      let best = 0;
-      let bestMs = Infinity;
-      let bestCost = Infinity;
+      let best = 0, bestMs = Infinity, bestCost = Infinity;
       for (let i = 0; i < able.length; i++) {
-        const { ms, cost } = oracleCost(job, f, able[i]);
+        const { ms, cost } = oracleCost(job, able[i]);
         if (cost < bestCost) { bestCost = cost; bestMs = ms; best = i; }
       }
       decision = { hub: views[best].id, policy: ORACLE, predictedMs: bestMs };
     } else {
-      decision = policy.choose(view, views);
+      decision = placement.choose(view, views);
     }
     if (timed) decisionUs.push((performance.now() - t0) * 1000);
     const i = views.findIndex((v) => v.id === decision.hub);
-    if (i < 0) throw new Error(`${policy.name} chose '${decision.hub}', not a candidate`);
+    if (i < 0) throw new Error(`${placement.name} chose '${decision.hub}', not a candidate`);
     const s = able[i];
-    const task: Task = { job, tmpl: f, view, hubView: views[i], decision, placedAt: now, hub: s, epoch: s.epoch, candidates: views.length };
-    if (s.running.size < s.h.slots) startTask(task);
-    else s.queue.push(task);
+    enqueue({ job, hub: s, seq: 0, epoch: s.epoch, view, hubView: views[i], decision, candidates: views.length, placedAt: now, rate: 0, computeFrom: 0, fragComputeStart: 0, endsAt: 0, freesAt: NaN, lastLook: now, predMs: 0, predAt: now });
   };
 
-  // Arrivals, Poisson.
-  const allJobs: Job[] = [];
-  let t = 0;
-  for (let id = 0; id < opts.jobs; id++) {
-    t += -Math.log(1 - r()) * opts.interarrivalMs;
-    const program = opts.programs[Math.floor(r() * opts.programs.length)];
-    const usesData = program.fragments.some((f) => f.data);
-    const job: Job = {
-      id, program, size: Math.exp(0.3 * gauss()), arrival: t, next: 0,
-      dataset: usesData ? opts.cluster.datasets[Math.floor(r() * opts.cluster.datasets.length)] : undefined,
-    };
-    allJobs.push(job);
-    events.push({ t, kind: 'arrive', job });
-  }
-  const horizon = t;
+  /** Stay or move, at a yield point of a running job. */
+  const look = (task: Task) => {
+    const job = task.job;
+    const s = task.hub;
+    const done = progress(task);
+    const ms = sample(task, done);
+    if (now >= task.computeFrom) predict(task, { units: done, ms: Math.max(0, ms) });
+    if (reweave === undefined || now < task.computeFrom) return;
+    while (job.moves.length && job.moves[0] <= now - 60_000) job.moves.shift();
+    if (job.moves.length >= movesPerMinute) return;
+    const f = job.program.fragments[job.next];
+    looks++;
+    const timed = looks % latencyEvery === 0;
+    const t0 = timed ? performance.now() : 0;
+    let to: HubState | undefined;
+    let d: ReweaveDecision;
+    if (reweave === ORACLE) {
+      // Full knowledge: move where it finishes soonest, if that beats staying, counting
+      // only hubs with a slot free now (moving into a queue never paid in trials).
+      const stayEnd = freesAt(task);
+      let best = now + (stayEnd - now) * (1 - (opts.oracleMoveGain ?? 0.5));
+      for (const c of hubs) {
+        if (c === s || !c.up || c.queue.length || c.running.size >= c.h.slots || !capable(f, c)) continue;
+        const arrive = now + MOVE_COST.pauseMs + linkMs(f.memoryBytes, s.h, c.h);
+        const end = endIfStarted(job, c, arrive, { at: c, fresh: false, pending: restoreMs(f.memoryBytes), left: job.left });
+        if (end < best - 1e-6) { best = end; to = c; }
+      }
+      d = { to: to?.h.id, policy: ORACLE };
+    } else {
+      const able = hubs.filter((c) => c.up && capable(f, c));
+      const views = able.map((c) => hubViewOf(s, c));
+      const run = {
+        job: String(job.id), rest: viewOf(job, s), done: work(job, f) - job.left,
+        recent: { units: done, ms: Math.max(0, ms) }, sinceMs: now - job.sinceMove, movesLastMinute: job.moves.length,
+      };
+      d = reweave.consider(run, hubViewOf(s, s), views, now);
+      if (d.to !== undefined && d.to !== s.h.id) {
+        to = able.find((c) => c.h.id === d.to);
+        if (!to) throw new Error(`${reweave.name} moved a job to '${d.to}', not a candidate`);
+      }
+    }
+    if (timed) reweaveUs.push((performance.now() - t0) * 1000);
+    if (opts.judge && d.options) {
+      const stay = freesAt(task) - now;
+      for (const o of d.options) {
+        const c = hubs.find((x) => x.h.id === o.hub);
+        if (!c || !Number.isFinite(o.p)) continue;
+        const arrive = now + MOVE_COST.pauseMs + linkMs(f.memoryBytes, s.h, c.h);
+        const moved = endAfterQueue(job, c, arrive, { at: c, fresh: false, pending: restoreMs(f.memoryBytes), left: job.left }) - now;
+        opts.judge({ p: o.p, better: moved < stay, stayMs: stay, moveMs: moved, moved: o.hub === d.to });
+      }
+    }
+    if (!to) return;
+    // Pause, send the state, restore there (its queue permitting), then cold caches.
+    moves++;
+    job.moves.push(now);
+    job.sinceMove = now;
+    job.movedDuring = job.next;
+    release(task);
+    job.at = to;
+    job.pending = restoreMs(f.memoryBytes);
+    events.push({ t: now + MOVE_COST.pauseMs + linkMs(f.memoryBytes, s.h, to.h), kind: 'land', job, hub: to, seq: job.landing, from: s.h.id, d, movedAt: now });
+  };
+
+  const allJobs: Job[] = inst.jobs.map((spec) => {
+    const job: Job = { ...spec, next: 0, left: 0, fresh: true, pending: 0, moves: [], sinceMove: spec.arrival, landing: 0, movedDuring: -1 };
+    job.left = work(job, spec.program.fragments[0]);
+    events.push({ t: spec.arrival, kind: 'arrive', job });
+    return job;
+  });
+  const horizon = inst.horizon;
   for (let at = 2000; at < horizon * 3 + 600_000; at += 2000) events.push({ t: at, kind: 'advert' });
   if (opts.failures ?? true) {
     for (const s of hubs) if (Number.isFinite(s.h.mtbfMs)) events.push({ t: -Math.log(1 - r()) * s.h.mtbfMs, kind: 'fail', hub: s });
   }
+
+  const restart = (job: Job) => {
+    restarts++;
+    // Its state died with the hub: the fragment starts again from the engine's copy.
+    job.at = undefined;
+    job.left = work(job, job.program.fragments[job.next]);
+    job.fresh = true;
+    job.pending = 0;
+    job.landing++;
+    place(job);
+  };
 
   let finished = 0;
   while (events.size && finished < opts.jobs) {
     const e = events.pop();
     now = e.t;
     switch (e.kind) {
-      case 'arrive': place(e.job); break;
-      case 'retry': place(e.job); break;
-      case 'advert': for (const s of hubs) s.cpu = loadAt(s.h, now) + (s.running.size + s.queue.length) / s.h.slots * 0.1; break;
+      case 'arrive': case 'retry': place(e.job); break;
+      case 'advert': {
+        for (const s of hubs) s.cpu = world.advertisedLoad(s.h, now) + ((s.running.size + s.queue.length) / s.h.slots) * 0.1;
+        if (opts.probeMs && measuring) {
+          // Idle hubs time a short calibration run (what they ran at start) and record its pace.
+          for (const s of hubs) {
+            if (!s.up || s.running.size) continue;
+            const units = workBetween(world, world.baseRate({ size: 1 }, PROBE, s.h), s.h, now - opts.probeMs, now);
+            samples.push({ part: PROBE_PART, hub: hubViewOf(s, s), units, ms: opts.probeMs, t: now, weight: 0.5 });
+          }
+        }
+        for (const l of learners) {
+          for (const x of samples) l.observePace(x);
+          if (l.observeMove) for (const m of moveSamples) l.observeMove(m);
+          if (l.observeRead) for (const x of readSamples) l.observeRead(x);
+        }
+        if (opts.onMeasurement) {
+          for (const x of samples) opts.onMeasurement({ kind: 'pace', ...x });
+          for (const x of moveSamples) opts.onMeasurement({ kind: 'move', ...x });
+          for (const x of readSamples) opts.onMeasurement({ kind: 'read', ...x });
+        }
+        samples = [];
+        moveSamples = [];
+        readSamples = [];
+        break;
+      }
       case 'fail': {
         const s = e.hub;
         s.up = false;
         s.epoch++;
         const lost = [...s.running, ...s.queue];
+        for (const task of lost) task.seq++;
         s.running.clear();
         s.queue = [];
-        for (const task of lost) {
-          restarts++;
-          // Its state died with the hub: restart the fragment from the engine's copy.
-          if (task.job.at === s) task.job.at = undefined;
-          place(task.job);
-        }
+        for (const task of lost) restart(task.job);
         events.push({ t: now + 10_000 + r() * 20_000, kind: 'recover', hub: s });
         break;
       }
@@ -292,72 +571,88 @@ export function simulate(policyOrOracle: PlacementPolicy | typeof ORACLE, opts: 
         events.push({ t: now + -Math.log(1 - r()) * e.hub.h.mtbfMs, kind: 'fail', hub: e.hub });
         break;
       }
+      case 'land': {
+        const job = e.job;
+        if (e.seq !== job.landing) break;
+        if (!e.hub.up) { restart(job); break; }
+        const view = viewOf(job);
+        // The hub measures the move from the pause to the first yield after the restore
+        // (cold caches included): it lands now, and pays `pending` before running again.
+        moveSamples.push({ from: e.from, to: hubViewOf(e.hub, e.hub), stateBytes: view.stateBytes, ms: now - e.movedAt + job.pending, t: now });
+        const task: Task = { job, hub: e.hub, seq: 0, epoch: e.hub.epoch, view, hubView: hubViewOf(e.hub, e.hub), candidates: 0, placedAt: now, rate: 0, computeFrom: 0, fragComputeStart: 0, endsAt: 0, freesAt: NaN, lastLook: now, predMs: 0, predAt: now };
+        opts.onMove?.(job.id, e.from, e.hub.h.id, e.d);
+        enqueue(task);
+        break;
+      }
+      case 'look': {
+        const task = e.task;
+        if (e.seq !== task.seq || task.epoch !== task.hub.epoch) break;
+        look(task);
+        if (e.seq === task.seq) pushLook(task, now + lookEvery);
+        break;
+      }
       case 'finish': {
         const task = e.task;
         const s = task.hub;
-        if (task.epoch !== s.epoch || !s.running.has(task)) break; // lost in a failure
-        s.running.delete(task);
-        const next = s.queue.shift();
-        if (next) startTask(next);
+        if (e.seq !== task.seq || task.epoch !== s.epoch) break;
         const job = task.job;
-        const ms = now - task.placedAt;
-        policy.observe?.(task.view, task.hubView, ms, task.decision);
-        opts.onOutcome?.({ t: now, policy: task.decision.policy, fragment: task.view, hub: task.hubView, candidates: task.candidates, predictedMs: task.decision.predictedMs, ms });
-        const compute = computeMs(job, task.tmpl, s.h, now) * s.h.speed / job.size;
-        const m = measured.get(task.tmpl.template);
-        measured.set(task.tmpl.template, m === undefined ? compute : m * 0.9 + compute * 0.1);
-        job.at = s;
+        const f = job.program.fragments[job.next];
+        const done = progress(task);
+        sample(task, done, work(job, f));
+        if (job.movedDuring !== job.next) {
+          // The engine's measure: compute time times the hub's speed, per unit of size (it
+          // mixes in acceleration and load: what a live engine measures).
+          const compute = ((now - task.fragComputeStart) * s.h.speed) / job.size;
+          const m = measured.get(f.template);
+          measured.set(f.template, m === undefined ? compute : m * 0.9 + compute * 0.1);
+        }
+        const last = job.next === job.program.fragments.length - 1;
+        if (!routed || last) {
+          const ms = now - task.placedAt;
+          if (task.decision) {
+            placement.observe?.(task.view, task.hubView, ms, task.decision);
+            opts.onOutcome?.({ t: now, policy: task.decision.policy, fragment: task.view, hub: task.hubView, candidates: task.candidates, predictedMs: task.decision.predictedMs, ms });
+          }
+        }
         job.next++;
-        if (job.next < job.program.fragments.length) {
-          place(job);
-        } else {
+        if (last) {
+          release(task);
           finished++;
-          completions.push({ job: job.id, ms: now - job.arrival, decision: decisions });
+          completions.push({ job: job.id, ms: now - job.arrival, decision: placements + looks, program: job.program.name });
+          break;
+        }
+        job.left = work(job, job.program.fragments[job.next]);
+        job.fresh = true;
+        if (routed) {
+          task.lastLook = now;
+          startFragment(task, now);
+        } else {
+          release(task);
+          place(job);
         }
         break;
       }
     }
   }
+
+  function restoreMs(bytes: number): number {
+    return MOVE_COST.restoreMs + bytes / MOVE_COST.restoreBytesPerMs + MOVE_COST.coldMs;
+  }
+
   const byJob = [...completions].sort((a, b) => a.job - b.job);
   const meanAfter = (skip: number) => {
     const xs = byJob.filter((c) => c.job >= skip);
     return xs.reduce((n, c) => n + c.ms, 0) / Math.max(1, xs.length);
   };
-  // The lower bound's data reads: locally where the hub holds the dataset, else from the
-  // best holder (all of them up), per (dataset, bytes, hub).
-  const boundReads = new Map<string, number>();
-  const boundDataMs = (job: Job, f: FragmentTemplate, h: SimHub) => {
-    if (!f.data || !job.dataset) return 0;
-    if (h.datasets.includes(job.dataset)) return f.dataBytes / LOCAL_READ_BYTES_PER_MS;
-    const key = `${job.dataset}|${f.dataBytes}|${h.id}`;
-    let best = boundReads.get(key);
-    if (best === undefined) {
-      best = Infinity;
-      for (const s of opts.cluster.hubs) if (s.datasets.includes(job.dataset)) best = Math.min(best, linkMs(f.dataBytes, s, h));
-      if (best === Infinity) best = linkMs(f.dataBytes, undefined, h) * 4;
-      boundReads.set(key, best);
-    }
-    return best;
-  };
-  const jobBound = (job: Job) => {
-    let total = 0;
-    for (const f of job.program.fragments) {
-      let best = Infinity;
-      for (const h of opts.cluster.hubs) {
-        if (!f.requires.every((c) => (c === 'gpu' ? h.gpu : h.avx2))) continue;
-        best = Math.min(best, boundDataMs(job, f, h) + (work(job, f) / (h.speed * acceleration(f, h))) * (1 + h.load.base));
-      }
-      total += best;
-    }
-    return total;
-  };
   const boundAfter = (skip: number) => {
     const done = new Set(byJob.map((c) => c.job));
     const xs = allJobs.filter((j) => j.id >= skip && done.has(j.id));
-    return xs.reduce((n, j) => n + jobBound(j), 0) / Math.max(1, xs.length);
+    const reads = new Map<string, number>();
+    return xs.reduce((n, j) => n + lowerBound(world, opts.cluster.hubs, j, j.program.fragments.map((f) => work(j, f)), j.dataset, reads), 0) / Math.max(1, xs.length);
   };
   return {
-    policy: policy.name, jobs: completions.length, decisions, meanJobMs: meanAfter(0), meanJobMsAfter: meanAfter, lowerBoundMsAfter: boundAfter,
-    completions, decisionUs, restarts, wallMs: performance.now() - wall0,
+    policy: placement.name, jobs: completions.length, decisions: placements + looks, placements, moves,
+    meanJobMs: meanAfter(0), meanJobMsAfter: meanAfter, lowerBoundMsAfter: boundAfter,
+    completions, decisionUs, reweaveUs, restarts, wallMs: performance.now() - wall0,
   };
 }

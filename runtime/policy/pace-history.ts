@@ -1,0 +1,169 @@
+/**
+ * Measured history that hubs share and merge without losing each other's measurements.
+ *
+ * Each key (what was measured: a template's pace on a hub kind, a hub's recent pace, a
+ * move's cost) holds one cell per writer (the hub or engine that measured it): an
+ * exponentially decayed weight, sum and sum of squares, as of the writer's last update.
+ * Only a cell's own writer changes it, and every change moves its time forward, so merging
+ * keeps, per (key, writer), the cell with the later time: a join (commutative,
+ * associative, idempotent), so replicas that exchange snapshots in any order, any number
+ * of times, agree; and two hubs that learned at once both count, where "last writer
+ * wins" on one shared value keeps only one of them. A key's statistic sums its writers'
+ * cells, each decayed to the time asked about.
+ *
+ * On a NATS mesh each hub would put `snapshot(itself)` under its own key of a JetStream
+ * KV bucket and merge every other key it watches: no two writers ever write one entry.
+ *   const h = new PaceHistory((key) => (key.startsWith('h|') ? 5_000 : 120_000));
+ *   h.record('hub-a', 'h|hub-a', Math.log(0.5), Date.now());
+ *   other.merge(h.snapshot('hub-a'));  other.stat('h|hub-a', Date.now())   // { n, mean, variance }
+ */
+
+/** One writer's cell: decayed weight, weighted sum and sum of squares, as of `t`. */
+interface Cell { w: number; s: number; q: number; t: number }
+
+/** What travels: per key, per writer, [w, s, q, t]. */
+export interface HistorySnapshot {
+  version: 1;
+  cells: Record<string, Record<string, [number, number, number, number]>>;
+}
+
+export interface Stat {
+  /** Decayed weight of the measurements (about: how many, recently). */
+  n: number;
+  mean: number;
+  variance: number;
+}
+
+export class HistoryError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'HistoryError';
+  }
+}
+
+/** Cells whose decayed weight falls below this are dropped by prune(). */
+const NEGLIGIBLE = 1e-4;
+
+export class PaceHistory {
+  private readonly cells = new Map<string, Map<string, Cell>>();
+  /** Per key: the writers' cells summed as of `t` (recomputed when a cell changed). */
+  private readonly sums = new Map<string, Cell | null>();
+  /** Bumped by every change: lets callers cache what they derive. */
+  generation = 0;
+
+  /** `halfLifeMs(key)`: how fast measurements of that key age (Infinity: never). */
+  constructor(private readonly halfLifeMs: (key: string) => number) {}
+
+  private decay(key: string, dt: number): number {
+    const h = this.halfLifeMs(key);
+    return h === Infinity || dt <= 0 ? 1 : Math.pow(2, -dt / h);
+  }
+
+  /** `writer` measured `x` for `key` at `t`, worth `weight` measurements. */
+  record(writer: string, key: string, x: number, t: number, weight = 1): void {
+    if (!Number.isFinite(x) || !(weight > 0)) return;
+    let byWriter = this.cells.get(key);
+    if (!byWriter) this.cells.set(key, (byWriter = new Map()));
+    const c = byWriter.get(writer);
+    if (!c) byWriter.set(writer, { w: weight, s: weight * x, q: weight * x * x, t });
+    else if (t >= c.t) {
+      const d = this.decay(key, t - c.t);
+      c.w = c.w * d + weight; c.s = c.s * d + weight * x; c.q = c.q * d + weight * x * x; c.t = t;
+    } else {
+      // Out of order (a late report): it enters already aged.
+      const d = this.decay(key, c.t - t);
+      c.w += weight * d; c.s += weight * d * x; c.q += weight * d * x * x;
+    }
+    // The key's sum gains just this measurement, decayed like every cell (decay is
+    // linear, so the sum of decayed cells is the decayed sum): no pass over the writers.
+    const sum = this.sums.get(key);
+    if (sum) {
+      if (t > sum.t) {
+        const d = this.decay(key, t - sum.t);
+        sum.w *= d; sum.s *= d; sum.q *= d; sum.t = t;
+      }
+      const d = this.decay(key, sum.t - t);
+      sum.w += weight * d; sum.s += weight * d * x; sum.q += weight * d * x * x;
+    } else this.sums.set(key, null);
+    this.generation++;
+  }
+
+  /** The writers' cells of `key` decayed to `now` and summed; undefined when none. */
+  stat(key: string, now: number): Stat | undefined {
+    let sum = this.sums.get(key);
+    if (sum === undefined) return undefined;
+    if (sum === null) {
+      const byWriter = this.cells.get(key)!;
+      let ref = -Infinity;
+      for (const c of byWriter.values()) ref = Math.max(ref, c.t);
+      sum = { w: 0, s: 0, q: 0, t: ref };
+      for (const c of byWriter.values()) {
+        const d = this.decay(key, ref - c.t);
+        sum.w += c.w * d; sum.s += c.s * d; sum.q += c.q * d;
+      }
+      this.sums.set(key, sum);
+    }
+    if (!(sum.w > 0)) return undefined;
+    const mean = sum.s / sum.w;
+    return { n: sum.w * this.decay(key, now - sum.t), mean, variance: Math.max(0, sum.q / sum.w - mean * mean) };
+  }
+
+  /** Every cell of `writer` (what that hub publishes), or every cell of every writer. */
+  snapshot(writer?: string): HistorySnapshot {
+    const cells: HistorySnapshot['cells'] = {};
+    for (const [key, byWriter] of this.cells) {
+      for (const [w, c] of byWriter) {
+        if (writer !== undefined && w !== writer) continue;
+        (cells[key] ??= {})[w] = [c.w, c.s, c.q, c.t];
+      }
+    }
+    return { version: 1, cells };
+  }
+
+  /**
+   * Takes from `snap` every cell newer than the one held for its (key, writer); returns
+   * how many it took, and names each key it changed to `onChange`. Throws HistoryError on
+   * something that is not a snapshot.
+   */
+  merge(snap: HistorySnapshot, onChange?: (key: string) => void): number {
+    if (!snap || snap.version !== 1 || typeof snap.cells !== 'object' || snap.cells === null) throw new HistoryError('not a weave pace-history snapshot (version 1)');
+    let taken = 0;
+    for (const [key, byWriter] of Object.entries(snap.cells)) {
+      for (const [writer, cell] of Object.entries(byWriter)) {
+        if (!Array.isArray(cell) || cell.length !== 4 || !cell.every(Number.isFinite)) throw new HistoryError(`pace-history cell ${key} / ${writer} is not [w, s, q, t]`);
+        const [w, s, q, t] = cell;
+        let mine = this.cells.get(key);
+        const c = mine?.get(writer);
+        // Later time wins; at equal times the larger weight (it saw more), then the larger
+        // sum, so that every replica picks the same cell.
+        if (c && (c.t > t || (c.t === t && (c.w > w || (c.w === w && c.s >= s))))) continue;
+        if (!mine) this.cells.set(key, (mine = new Map()));
+        mine.set(writer, { w, s, q, t });
+        this.sums.set(key, null);
+        onChange?.(key);
+        taken++;
+      }
+    }
+    if (taken) this.generation++;
+    return taken;
+  }
+
+  /** Drops cells whose weight has decayed to nothing by `now`. */
+  prune(now: number): void {
+    for (const [key, byWriter] of this.cells) {
+      for (const [w, c] of byWriter) if (c.w * this.decay(key, now - c.t) < NEGLIGIBLE) byWriter.delete(w);
+      if (!byWriter.size) { this.cells.delete(key); this.sums.delete(key); } else this.sums.set(key, null);
+    }
+    this.generation++;
+  }
+
+  /** The keys held that start with `prefix`. */
+  *keys(prefix = ''): Generator<string> {
+    for (const k of this.cells.keys()) if (k.startsWith(prefix)) yield k;
+  }
+
+  /** Keys held. */
+  get size(): number {
+    return this.cells.size;
+  }
+}
