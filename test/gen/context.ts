@@ -40,7 +40,7 @@ export interface GenOptions {
 export const SUITE_OPTIONS: GenOptions = {
   maxYields: 10, exports: [3, 4], argSets: 3, maxLoop: 4, maxStatements: 3, maxHelpers: 3, maxFamilies: 1,
   // The runtimes with a collector (TLSF, GC) make a module several times slower to weave.
-  heapShare: 0.3, heapKinds: [2, 3], runtimes: { stub: 5, minimal: 1, incremental: 1.5 },
+  heapShare: 0.27, heapKinds: [2, 3], runtimes: { stub: 5, minimal: 1, incremental: 1.5 },
 };
 /** fuzz:weave: longer runs, more of everything. */
 export const FUZZ_OPTIONS: GenOptions = {

@@ -72,7 +72,7 @@ export function generateModule(seed: number, opts: GenOptions = SUITE_OPTIONS): 
       f.declare({ name: `a${k}`, t, mutable: true });
       return `a${k}: ${t}`;
     });
-    const body = [...statements(f, opts.maxStatements + 1), ...statements(f, 2)];
+    const body = statements(f, opts.maxStatements + 1);
     const d = digest(f, sig.result);
     body.push(termList('return ', d.terms, d.sep, ';'));
     exportNodes.push(node(`export function ${sig.name}(${params.join(', ')}): ${sig.result} {`, body, '}'));

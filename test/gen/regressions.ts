@@ -28,7 +28,7 @@ export interface Regression {
   /** Where the woven build differed, and what it gave then. */
   mode: Mode;
   got: Outcome;
-  /** The generator seed the program was shrunk from. */
+  /** The seed the program was shrunk from (with the generator as it was then: seeds name other programs once it changes). */
   seed?: number;
   /** Set while the fault is not fixed: why. The regression test skips it and says so. */
   known?: string;
