@@ -7,7 +7,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadRegressions, regressionSource, REGRESSIONS_DIR, type Regression } from './gen/regressions.js';
@@ -64,7 +64,6 @@ for (const r of all) {
 async function overNats(r: Regression, source: string): Promise<void> {
   rig ??= await NatsRig.start(2);
   const file = path.join(dir, `${r.name}-nats.ts`);
-  const { writeFileSync } = await import('node:fs');
   writeFileSync(file, source);
   const { bytes } = await weaveAt(await compileProgram(file, r.runtime), 'loop', file, r.runtime);
   for (const every of [1, 3, 7]) {

@@ -5,6 +5,7 @@
  *   const kept = await keepMismatch(seed, FUZZ_OPTIONS, mismatch, { dir, regressions, deadline });
  *   kept.name  // test/regressions/<name>.ts and .json
  */
+import { GenError } from './errors.js';
 import { generateModule, header } from './generate.js';
 import { checkProgram, LOCAL_MODES, type Mismatch, type Mode } from './differential.js';
 import { shrink } from './shrink.js';
@@ -36,7 +37,7 @@ export interface Kept {
 export async function keepMismatch(seed: number, options: GenOptions, m: Mismatch, opts: KeepOptions): Promise<Kept> {
   const gen = generateModule(seed, options);
   const sig = gen.exports.find((e) => e.name === m.export);
-  if (!sig) throw new Error(`seed ${seed} has no export '${m.export}'; exports are: ${gen.exports.map((e) => e.name).join(', ')}`);
+  if (!sig) throw new GenError(`seed ${seed} has no export '${m.export}'; exports are: ${gen.exports.map((e) => e.name).join(', ')}`);
   const args = parseCliArgs(sig.params, m.args);
   const head = [SOURCE_HEADER, ...header(seed, gen.profile, gen.runtime)];
   const cases = [{ sig, args }];

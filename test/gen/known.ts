@@ -28,7 +28,7 @@ export const KNOWN_FAULTS = {
     why: 'binaryen.js builds full-width i32 frame loads as signed; optimize-instructions folds i64.extend_i32_u(i32.load) into i64.load32_s (fragments/passes/frame.ts)',
   },
   'nan-fold': {
-    regression: 'gen-46-e0-function-every-yield',
+    regression: 'gen-410113438-e4-function-yield-1',
     why: "weave's second -O3 folds arithmetic on a NaN to the canonical NaN; the plain build's NaN keeps the operand's sign and payload",
     fits: (m) => isNaNValue(m.expected) && isNaNValue(m.got),
   },

@@ -5,6 +5,7 @@
  *   const name = await saveRegression(dir, source, { runtime, export: 'e0', … });
  *   for (const r of loadRegressions(dir)) ...
  */
+import { GenError } from './errors.js';
 import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import type { AsRuntime } from '../../fragments/index.js';
@@ -59,7 +60,7 @@ export function loadRegressions(dir: string = REGRESSIONS_DIR): Regression[] {
     try {
       return JSON.parse(text) as Regression;
     } catch (err) {
-      throw new Error(`${path.join(dir, f)}: not one JSON object: ${(err as Error).message}`, { cause: err });
+      throw new GenError(`${path.join(dir, f)}: not one JSON object: ${(err as Error).message}`, { cause: err });
     }
   });
 }

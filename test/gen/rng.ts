@@ -4,6 +4,8 @@
  *   const r = new Rng(42);
  *   r.int(1, 6); r.pick(['a', 'b']); r.chance(0.25); r.weighted({ for: 3, while: 1 });
  */
+import { GenError } from './errors.js';
+
 export class Rng {
   private state: number;
 
@@ -36,7 +38,7 @@ export class Rng {
   }
 
   pick<T>(items: readonly T[]): T {
-    if (!items.length) throw new Error('Rng.pick from an empty list');
+    if (!items.length) throw new GenError('Rng.pick from an empty list');
     return items[Math.floor(this.next() * items.length)];
   }
 
@@ -44,7 +46,7 @@ export class Rng {
   weighted<K extends string>(weights: Partial<Record<K, number>>): K {
     const entries = Object.entries(weights) as Array<[K, number]>;
     const total = entries.reduce((s, [, w]) => s + w, 0);
-    if (!(total > 0)) throw new Error(`Rng.weighted: no choice has a weight (${entries.map(([k]) => k).join(', ')})`);
+    if (!(total > 0)) throw new GenError(`Rng.weighted: no choice has a weight (${entries.map(([k]) => k).join(', ')})`);
     let x = this.next() * total;
     for (const [k, w] of entries) {
       if ((x -= w) < 0) return k;
