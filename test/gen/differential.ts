@@ -85,6 +85,18 @@ export function trapKind(o: Outcome): string | undefined {
   return 'other';
 }
 
+/**
+ * A stretch between yield points is the program's work plus whatever stopped this thread
+ * meanwhile (a GC of the harness's own garbage, another process). The work is the same on
+ * every run, so a long stretch is measured again and the shorter taken.
+ */
+const GAP_RECHECK_MS = 10;
+async function programGap(bundle: LoadedBundle, c: Case, measured: number): Promise<number> {
+  if (measured <= GAP_RECHECK_MS) return measured;
+  const again = await runWoven(bundle, c.sig, c.args, { fuel: DEFAULT_YIELD_INTERVAL, migrate: false });
+  return Math.min(measured, again.maxGapMs);
+}
+
 export async function checkProgram(source: string, runtime: AsRuntime, cases: Case[], opts: CheckOptions): Promise<ProgramReport> {
   const modes = opts.modes ?? LOCAL_MODES;
   const report: ProgramReport = { runs: 0, mismatches: [], expected: [], maxGapMs: 0, restores: 0, spaced: 0, maxYields: 0, traps: {}, ms: { compile: 0, weave: 0, run: 0 }, bundles: {} };
@@ -147,7 +159,7 @@ export async function checkProgram(source: string, runtime: AsRuntime, cases: Ca
         if (kind === 'yield-1') yields = r.yields;
         if (kind === 'every-yield') report.restores += r.restores;
         if (kind !== 'whole') report.maxYields = Math.max(report.maxYields, r.yields);
-        else report.maxGapMs = Math.max(report.maxGapMs, r.maxGapMs);
+        else report.maxGapMs = Math.max(report.maxGapMs, await programGap(bundle, c, r.maxGapMs));
         if (!sameOutcome(report.expected[i], r.outcome)) mismatch(c, mode, report.expected[i], r.outcome);
       }
     }
