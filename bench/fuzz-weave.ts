@@ -1,0 +1,152 @@
+/**
+ * `npm run fuzz:weave -- --seconds N`: the program generator (test/gen/) on new seeds until
+ * the time is up. Each module's exports run on plain asc and woven at every granularity,
+ * whole and migrated at every yield point; every Nth module also across hub processes
+ * over NATS, migrating at random points. A mismatch is shrunk and kept in test/regressions/
+ * (marked `known` until fixed). Progress on stderr; the last stdout line is the summary.
+ * Exits 1 on any mismatch or crash (a program asc rejects, a harness error).
+ *   node dist/bench/fuzz-weave.js --seconds 600 [--seed S] [--count N] [--workers 1]
+ *     [--nats-every 8] [--max-shrinks 3] [--shrink-seconds 240] [--regressions DIR]
+ */
+import { parseArgs } from 'node:util';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { checkSeeds } from '../test/gen/pool.js';
+import { FUZZ_OPTIONS } from '../test/gen/context.js';
+import { NatsRig, natsOutcome } from '../test/gen/nats-rig.js';
+import { keepMismatch } from '../test/gen/faults.js';
+import { REGRESSIONS_DIR } from '../test/gen/regressions.js';
+import { formatOutcome, sameOutcome, type Outcome } from '../test/gen/outcome.js';
+import { Rng } from '../test/gen/rng.js';
+import type { SeedResult } from '../test/gen/check-module.js';
+import type { Mismatch } from '../test/gen/differential.js';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '60' },
+    seed: { type: 'string' },
+    count: { type: 'string' },
+    workers: { type: 'string', default: '1' },
+    'nats-every': { type: 'string', default: '8' },
+    'max-shrinks': { type: 'string', default: '3' },
+    'shrink-seconds': { type: 'string', default: '240' },
+    'max-restores': { type: 'string', default: '100' },
+    regressions: { type: 'string', default: REGRESSIONS_DIR },
+  },
+});
+const num = (name: keyof typeof values) => {
+  const n = Number(values[name]);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number, got '${values[name]}'`);
+  return n;
+};
+const seconds = num('seconds');
+const firstSeed = values.seed !== undefined ? num('seed') : Date.now() % 1_000_000_000;
+const count = values.count !== undefined ? num('count') : Infinity;
+const natsEvery = num('nats-every');
+const t0 = Date.now();
+const deadline = t0 + seconds * 1000;
+const log = (line: string) => process.stderr.write(`fuzz-weave ${((Date.now() - t0) / 1000).toFixed(0)}s: ${line}\n`);
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'weave-fuzz-'));
+const totals = { modules: 0, exports: 0, runs: 0, mismatches: 0, crashes: 0, gap: 0, restores: 0 };
+const found: Array<{ seed: number; m: Mismatch }> = [];
+
+let rig: NatsRig | undefined;
+if (natsEvery > 0) {
+  try {
+    rig = await NatsRig.start(2);
+  } catch (err) {
+    log(`no NATS runs: ${(err as Error).message.split('\n')[0]}`);
+  }
+}
+let natsQueue = Promise.resolve();
+
+function* seeds(): Generator<number> {
+  for (let s = firstSeed, n = 0; n < count && Date.now() < deadline; s++, n++) yield s;
+}
+
+/** Each export once over NATS, on one of its argument sets, moved every 1-12 yield points. */
+async function overNats(r: SeedResult): Promise<void> {
+  const rng = new Rng(r.seed ^ 0x5eed);
+  for (const sig of r.exports) {
+    const c = rng.pick(r.cases.filter((x) => x.sig.name === sig.name));
+    const got: Outcome = natsOutcome(await rig!.run(r.loopBundle!, sig, c.args, rng.int(1, 12)));
+    totals.runs++;
+    if (!sameOutcome(c.expected, got)) {
+      const m: Mismatch = { export: sig.name, params: sig.params, result: sig.result, args: c.args, mode: 'nats', expected: c.expected, got };
+      totals.mismatches++;
+      found.push({ seed: r.seed, m });
+      log(`MISMATCH seed ${r.seed} ${sig.name}(${c.args.join(', ')}) nats: plain ${formatOutcome(c.expected)}, weave run ${formatOutcome(got)}`);
+    }
+  }
+}
+
+log(`seeds from ${firstSeed}, ${values.workers} worker(s), NATS every ${natsEvery || '-'} modules${rig ? '' : ' (off)'}`);
+await checkSeeds(seeds(), { options: FUZZ_OPTIONS, dir, maxRestores: num('max-restores'), keepBundleEvery: rig ? natsEvery : 0 }, num('workers'), (p) => {
+  if ('error' in p) {
+    totals.crashes++;
+    log(`CRASH seed ${p.seed}: ${p.error.split('\n').slice(0, 3).join(' | ')}`);
+    return;
+  }
+  const r = p.result;
+  if (r.report.compileError) {
+    totals.crashes++;
+    log(`CRASH seed ${r.seed}: asc rejected the generated program: ${r.report.compileError.split('\n')[0]}`);
+    return;
+  }
+  totals.modules++;
+  totals.exports += r.exports.length;
+  totals.runs += r.report.runs;
+  totals.restores += r.report.restores;
+  totals.gap = Math.max(totals.gap, r.report.maxGapMs);
+  totals.mismatches += r.report.mismatches.length;
+  for (const m of r.report.mismatches) found.push({ seed: r.seed, m });
+  for (const m of r.report.mismatches.slice(0, 3)) log(`MISMATCH seed ${r.seed} ${m.export}(${m.args.join(', ')}) ${m.mode}: plain ${formatOutcome(m.expected)}, woven ${formatOutcome(m.got)}`);
+  if (rig && r.loopBundle) natsQueue = natsQueue.then(() => overNats(r)).catch((err) => { totals.crashes++; log(`CRASH seed ${r.seed} over NATS: ${(err as Error).message}`); });
+  log(`seed ${r.seed} (${r.profile}/${r.runtime}, ${r.exports.length} exports): ${r.report.runs} runs, ${r.report.restores} restores, ${r.report.mismatches.length} mismatches | ${totals.modules} modules, ${totals.runs} runs, ${totals.mismatches} mismatches, ${totals.crashes} crashes`);
+});
+await natsQueue;
+if (rig) {
+  if (rig.alive() < rig.hubCount) { totals.crashes++; log('CRASH: a hub process died'); }
+  await rig.stop();
+}
+
+// One shrink per kind of difference, up to --max-shrinks: the same fault tends to show
+// at many seeds, and each shrink takes minutes.
+const kinds = new Map<string, number>();
+const shrunk = new Set<number>();
+for (const { seed, m } of found) {
+  const kind = differenceKind(m);
+  kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+  if (kinds.get(kind)! > 1 || shrunk.size >= num('max-shrinks')) continue;
+  shrunk.add(seed);
+  log(`shrinking seed ${seed} ${m.export} ${m.mode} (${kind})`);
+  try {
+    const k = await keepMismatch(seed, FUZZ_OPTIONS, m, { dir, regressions: values.regressions!, deadline: Date.now() + num('shrink-seconds') * 1000, maxRestores: num('max-restores'), log });
+    log(`kept ${path.join(values.regressions!, k.name)}.ts: ${k.before} -> ${k.after} statements in ${k.tests} variants (${k.mode})`);
+  } catch (err) {
+    totals.crashes++;
+    log(`CRASH shrinking seed ${seed}: ${(err as Error).stack}`);
+  }
+}
+if (found.length) log(`mismatching runs by kind: ${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}`);
+const unshrunk = [...new Set(found.map((f) => f.seed))].filter((s) => !shrunk.has(s));
+if (unshrunk.length) log(`seeds not shrunk (replay one with --seed S --count 1): ${unshrunk.join(', ')}`);
+rmSync(dir, { recursive: true, force: true });
+
+console.log(`bench fuzz-weave: modules=${totals.modules} exports=${totals.exports} runs=${totals.runs} mismatches=${totals.mismatches} crashes=${totals.crashes} max_yield_gap_ms=${totals.gap.toFixed(1)}`);
+process.exit(totals.mismatches || totals.crashes ? 1 : 0);
+
+/** How plain and woven differ, coarsely: NaN bits only, a value, a trap for a value… */
+function differenceKind(m: Mismatch): string {
+  const e = m.expected;
+  const g = m.got;
+  if (e.kind === 'value' && g.kind === 'value' && isNaNBits(e) && isNaNBits(g)) return 'nan-payload';
+  return e.kind === g.kind ? `${e.kind}-differs` : `${e.kind}-vs-${g.kind}`;
+}
+
+function isNaNBits(o: Extract<Outcome, { kind: 'value' }>): boolean {
+  const b = Buffer.from(o.hex, 'hex');
+  return o.type === 'f64' ? Number.isNaN(b.readDoubleLE()) : o.type === 'f32' ? Number.isNaN(b.readFloatLE()) : false;
+}

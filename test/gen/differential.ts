@@ -1,0 +1,169 @@
+/**
+ * The differential check of one program: every case (an export and its arguments) runs on
+ * the plain asc build, then on the woven build at each granularity, uninterrupted and
+ * migrated at every yield point. Any outcome that differs from plain asc is a mismatch.
+ *   const r = await checkProgram(source, 'incremental', cases, { dir, name: 'm1' });
+ *   r.mismatches; r.runs; r.maxGapMs
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_YIELD_INTERVAL, type AsRuntime } from '../../fragments/index.js';
+import { compileProgram, weaveAt, GRANULARITIES, type Granularity } from './build.js';
+import { runPlain } from './run-plain.js';
+import { runWoven } from './run-woven.js';
+import { cliArgs } from './args.js';
+import { sameOutcome, type Outcome } from './outcome.js';
+import type { ExportSig } from './generate.js';
+import type { LoadedBundle } from '../../runtime/exec/index.js';
+import type { Value } from './types.js';
+
+/**
+ * How a case runs: at a granularity, `whole` (uninterrupted, the default interval),
+ * `yield-1` (uninterrupted, a yield point every iteration), `every-yield` (migrated at
+ * every yield point and fragment boundary); `nats` across hub processes.
+ */
+export type Mode = `${Granularity}/${'whole' | 'yield-1' | 'every-yield'}` | 'nats';
+// yield-1 first: its run compiles the module's functions (lazily, on first call), so the
+// whole run's stretches between yield points measure the program, not the compiler.
+export const LOCAL_MODES: Mode[] = GRANULARITIES.flatMap((g) => [`${g}/yield-1`, `${g}/whole`, `${g}/every-yield`] as Mode[]);
+
+export interface Case { sig: ExportSig; args: Value[] }
+
+export interface Mismatch {
+  export: string;
+  params: ExportSig['params'];
+  result: ExportSig['result'];
+  /** As `weave run` takes them. */
+  args: string[];
+  mode: Mode;
+  expected: Outcome;
+  got: Outcome;
+}
+
+export interface ProgramReport {
+  /** asc's error when it rejected the program (a generator bug). */
+  compileError?: string;
+  runs: number;
+  mismatches: Mismatch[];
+  /** The plain build's outcome of each case, in order. */
+  expected: Outcome[];
+  /** Longest stretch between yield points in the uninterrupted runs (default interval). */
+  maxGapMs: number;
+  /** Restores done, and migrated runs spaced out (every k-th yield point, k > 1) by maxRestores. */
+  restores: number;
+  spaced: number;
+  /** Yield points passed by the most yielding migrated run. */
+  maxYields: number;
+  /** Plain runs that trapped, by kind of trap. */
+  traps: Record<string, number>;
+  ms: { compile: number; weave: number; run: number };
+  /** Woven bundle bytes, for the granularities asked for in `keep`. */
+  bundles: Partial<Record<Granularity, Uint8Array>>;
+}
+
+export interface CheckOptions {
+  /** Where the source is written (asc reads a file). */
+  dir: string;
+  name: string;
+  modes?: Mode[];
+  keep?: Granularity[];
+  /**
+   * Yield points a migrated run restores at, at most: a run with more (an inlined std
+   * library loop, say) migrates at every k-th one instead. @default Infinity
+   */
+  maxRestores?: number;
+}
+
+export function trapKind(o: Outcome): string | undefined {
+  if (o.kind !== 'trap') return undefined;
+  const m = o.message;
+  if (/divide by zero|remainder by zero|unrepresentable/.test(m)) return 'div';
+  if (/out of bounds/.test(m)) return 'memory';
+  if (/Index out of range|Key does not exist|Array is empty|Invalid length/.test(m)) return 'bounds';
+  if (/^gen: /.test(m)) return 'assert';
+  if (/unreachable/.test(m)) return 'unreachable';
+  return 'other';
+}
+
+/**
+ * A stretch between yield points is the program's work plus whatever stopped this thread
+ * meanwhile (a GC of the harness's own garbage, another process). The work is the same on
+ * every run, so a long stretch is measured again and the shorter taken.
+ */
+const GAP_RECHECK_MS = 10;
+async function programGap(bundle: LoadedBundle, c: Case, measured: number): Promise<number> {
+  if (measured <= GAP_RECHECK_MS) return measured;
+  const again = await runWoven(bundle, c.sig, c.args, { fuel: DEFAULT_YIELD_INTERVAL, migrate: false });
+  return Math.min(measured, again.maxGapMs);
+}
+
+export async function checkProgram(source: string, runtime: AsRuntime, cases: Case[], opts: CheckOptions): Promise<ProgramReport> {
+  const modes = opts.modes ?? LOCAL_MODES;
+  const report: ProgramReport = { runs: 0, mismatches: [], expected: [], maxGapMs: 0, restores: 0, spaced: 0, maxYields: 0, traps: {}, ms: { compile: 0, weave: 0, run: 0 }, bundles: {} };
+  const file = path.join(opts.dir, `${opts.name}.ts`);
+  writeFileSync(file, source);
+  let t = performance.now();
+  let core: Uint8Array;
+  try {
+    core = await compileProgram(file, runtime);
+  } catch (err) {
+    report.compileError = (err as Error).message;
+    return report;
+  }
+  const plain = await WebAssembly.compile(core as Uint8Array<ArrayBuffer>);
+  report.ms.compile = performance.now() - t;
+
+  t = performance.now();
+  for (const c of cases) {
+    const o = await runPlain(plain, c.sig, c.args);
+    report.expected.push(o);
+    const k = trapKind(o);
+    if (k) report.traps[k] = (report.traps[k] ?? 0) + 1;
+    report.runs++;
+  }
+  report.ms.run += performance.now() - t;
+
+  const mismatch = (c: Case, mode: Mode, expected: Outcome, got: Outcome) =>
+    report.mismatches.push({ export: c.sig.name, params: c.sig.params, result: c.sig.result, args: cliArgs(c.sig.params, c.args), mode, expected, got });
+
+  for (const g of GRANULARITIES) {
+    const own = modes.filter((m) => m.startsWith(`${g}/`));
+    if (!own.length && !opts.keep?.includes(g)) continue;
+    t = performance.now();
+    let bundle: LoadedBundle;
+    try {
+      const w = await weaveAt(core, g, file, runtime);
+      bundle = w.bundle;
+      if (opts.keep?.includes(g)) report.bundles[g] = w.bytes;
+    } catch (err) {
+      const got: Outcome = { kind: 'error', message: `weave --granularity ${g}: ${(err as Error).message}` };
+      cases.forEach((c, i) => own.forEach((m) => mismatch(c, m, report.expected[i], got)));
+      continue;
+    } finally {
+      report.ms.weave += performance.now() - t;
+    }
+    t = performance.now();
+    for (const [i, c] of cases.entries()) {
+      // Yield points at interval 1, counted by an uninterrupted run: they space migrations.
+      let yields: number | undefined;
+      for (const mode of own) {
+        const kind = mode.slice(g.length + 1);
+        let every = 1;
+        if (kind === 'every-yield') {
+          yields ??= (await runWoven(bundle, c.sig, c.args, { fuel: 1, migrate: false })).yields;
+          every = Math.max(1, Math.ceil(yields / (opts.maxRestores ?? Infinity)));
+          if (every > 1) report.spaced++;
+        }
+        const r = await runWoven(bundle, c.sig, c.args, { fuel: kind === 'whole' ? DEFAULT_YIELD_INTERVAL : 1, migrate: kind === 'every-yield', every });
+        report.runs++;
+        if (kind === 'yield-1') yields = r.yields;
+        if (kind === 'every-yield') report.restores += r.restores;
+        if (kind !== 'whole') report.maxYields = Math.max(report.maxYields, r.yields);
+        else report.maxGapMs = Math.max(report.maxGapMs, await programGap(bundle, c, r.maxGapMs));
+        if (!sameOutcome(report.expected[i], r.outcome)) mismatch(c, mode, report.expected[i], r.outcome);
+      }
+    }
+    report.ms.run += performance.now() - t;
+  }
+  return report;
+}

@@ -1,0 +1,45 @@
+/**
+ * The reference: the plain asc build, a fresh instance for every call (weave runs each job
+ * on a fresh instance too, after the start function), with the imports weave gives it:
+ * `env.abort` raising the AssemblyScript message, `env.seed` fixed at 0x5eed.
+ *   const o = await runPlain(await WebAssembly.compile(core), sig, [3, -1n]);
+ */
+import { readAsString } from '../../runtime/exec/index.js';
+import { exactCaller, callExactly } from './exact-call.js';
+import { jsArgs } from './args.js';
+import { valueOutcome, trapOutcome, type Outcome } from './outcome.js';
+import { wasmType, type Value } from './types.js';
+import type { ExportSig } from './generate.js';
+
+class AbortCalled extends Error {}
+
+export async function runPlain(module: WebAssembly.Module, sig: ExportSig, args: Value[]): Promise<Outcome> {
+  let memory: WebAssembly.Memory | undefined;
+  const env = {
+    abort: (msg: number, file: number, line: number, col: number) => {
+      // Before the start function returns there is no memory export to read from.
+      if (!memory) throw new AbortCalled('abort');
+      const text = readAsString(memory, 0, msg) || 'abort';
+      const where = file ? ` at ${readAsString(memory, 0, file)}:${line}:${col}` : '';
+      throw new AbortCalled(`${text}${where}`);
+    },
+    seed: () => 0x5eed,
+    trace: () => {},
+  };
+  let inst: WebAssembly.Instance;
+  try {
+    inst = await WebAssembly.instantiate(module, { env });
+  } catch (err) {
+    return trapOutcome(new Error(`the module's start function trapped: ${(err as Error).message}`));
+  }
+  memory = inst.exports.memory as WebAssembly.Memory;
+  const fn = inst.exports[sig.name];
+  if (typeof fn !== 'function') return { kind: 'error', message: `the plain build has no export '${sig.name}'` };
+  const result = wasmType(sig.result);
+  try {
+    const bytes = callExactly(exactCaller(sig.params.map(wasmType), result), fn as Function, jsArgs(sig.params, args), result === 'i64' || result === 'f64' ? 8 : 4);
+    return valueOutcome(result, bytes);
+  } catch (err) {
+    return trapOutcome(err);
+  }
+}
