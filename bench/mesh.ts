@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { connect } from 'nats';
 import { buildBundle } from '../fragments/index.js';
 import { loadBundle, type LoadedBundle } from '../runtime/exec/index.js';
-import { runJob, connectMesh, type NatsMesh } from '../runtime/hub/index.js';
+import { runJob, connectMesh, type NatsMesh } from '../runtime/engine/index.js';
 import { startHubProcess, startNatsServer } from '../test/helpers/nats-server.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -12,7 +12,7 @@ import { mkdirSync } from 'node:fs';
 import { connect } from 'nats';
 import { cases, plainResult, valueBytes } from './helpers/programs.js';
 import { runCli, startHubProcess, startNatsCluster, type HubProcess, type NatsCluster } from './helpers/nats-server.js';
-import { connectMesh } from '../runtime/hub/index.js';
+import { connectMesh } from '../runtime/engine/index.js';
 import { CHECKPOINT_BUCKET, checkpointStore, openJobStore } from '../runtime/net/index.js';
 
 const test = suite('cluster');

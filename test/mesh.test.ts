@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { connect } from 'nats';
 import { cases, plainResult, valueBytes, type Case } from './helpers/programs.js';
 import { hubWhere, runCli, startHubProcess, startNatsServer, type HubProcess, type NatsServer } from './helpers/nats-server.js';
-import { decodeMessage, encodeMessage } from '../runtime/net/index.js';
+import { decodeMessage, encodeMessage } from '../runtime/protocol/index.js';
 
 const MAX_PAYLOAD = 64 * 1024;
 const test = suite('mesh over nats');

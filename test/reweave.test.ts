@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cases, plainResult, valueBytes } from './helpers/programs.js';
 import { runCli, startHubProcess, startNatsServer, type HubProcess, type NatsServer } from './helpers/nats-server.js';
-import { reweaver, type HubInfo } from '../runtime/hub/index.js';
+import { reweaver, type HubInfo } from '../runtime/engine/index.js';
 
 const test = suite('reweave');
 let ns: NatsServer | undefined;

@@ -12,8 +12,8 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { connect } from 'nats';
-import { connectMesh } from '../../runtime/hub/index.js';
-import type { HubAdvert } from '../../runtime/hub/protocol.js';
+import { connectMesh } from '../../runtime/engine/index.js';
+import type { HubAdvert } from '../../runtime/protocol/index.js';
 
 export interface NatsServer { url: string; port: number; stop(): Promise<void>; restart(): Promise<void> }
 
