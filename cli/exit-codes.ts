@@ -4,8 +4,8 @@
  * ends with the ones it can return.
  *   process.exitCode = exitCodeFor(err);
  */
-import { CompileError, WeaveBuildError } from '../fragments/index.js';
-import { ManifestError } from '../fragments/abi.js';
+// fragments/errors.js, not fragments/index.js: that loads the compiler, seconds at every start.
+import { CompileError, ManifestError, WeaveBuildError } from '../fragments/errors.js';
 import { ExecError, FragmentTrap } from '../runtime/exec/index.js';
 import { DecisionLogError } from '../runtime/policy/index.js';
 import { TraceError } from '../runtime/trace/index.js';
