@@ -8,11 +8,12 @@ import { run } from './run.js';
 import { inspect } from './inspect.js';
 import { hubs } from './hubs.js';
 import { policy } from './policy.js';
-import { config } from './config.js';
+import { configCommand } from './config.js';
 import { jobs } from './jobs.js';
 import { trace } from './trace.js';
 import { hubStart } from './hub-start.js';
 
+const config = configCommand(() => ALL_COMMANDS);
 export const WEAVE_COMMANDS: Command[] = [build, run, inspect, hubs, jobs, policy, trace, config];
 export const HUB_COMMANDS: Command[] = [hubStart];
 
