@@ -19,6 +19,11 @@ export interface NatsServer { url: string; port: number; stop(): Promise<void>; 
 
 const live = new Set<ChildProcess>();
 process.on('exit', () => { for (const p of live) p.kill('SIGKILL'); });
+// A test or benchmark killed from outside (a runner's timeout) must not leave its servers
+// and hubs running: 'exit' does not fire for a signal unless the signal is handled.
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+  process.once(signal, () => process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGHUP' ? 1 : 15)));
+}
 
 export function natsServerPath(): string {
   const r = spawnSync('sh', ['-c', 'command -v nats-server'], { encoding: 'utf8' });
@@ -102,7 +107,8 @@ export async function startHubProcess(url: string, name: string, extra: string[]
   proc.stderr!.on('data', (d: Buffer) => { log += d.toString(); });
   const exit = new Promise<number | null>((r) => proc.once('exit', (code) => { live.delete(proc); r(code); }));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`hub ${name} did not get ready in 15 s:\n${log}`)), 15_000);
+    // Killed when late: a hub left running would keep the test process (and its runner) alive.
+    const timer = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error(`hub ${name} did not get ready in 15 s:\n${log}`)); }, 15_000);
     const check = () => { if (log.includes('"msg":"ready"')) { clearTimeout(timer); resolve(); } };
     proc.stderr!.on('data', check);
     void exit.then((code) => { clearTimeout(timer); reject(new Error(`hub ${name} exited with ${code}:\n${log}`)); });
