@@ -14,13 +14,15 @@
  * Exits 1 when a file fails or times out (WEAVE_TEST_TIMEOUT_S per file, default 1200).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIR = path.join(ROOT, 'dist', 'test');
 const TIMES = path.join(ROOT, 'build', 'test-times.json');
+/** Modules built for test setup, shared by the files of this run (test/helpers/build-cache.ts). */
+const BUILD_CACHE = path.join(ROOT, 'build', 'test', `cache-${process.pid}`);
 
 /**
  * Files that keep a core busy for most of their run (compiling with asc and binaryen,
@@ -51,7 +53,7 @@ const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
 function runFile(name) {
   return new Promise((resolve) => {
     const t0 = Date.now();
-    const env = { ...process.env, WEAVE_CONFIG: 'none', NO_COLOR: '1', ...(slow ? { WEAVE_TEST_SLOW: '1' } : {}) };
+    const env = { ...process.env, WEAVE_CONFIG: 'none', WEAVE_TEST_BUILD_CACHE: BUILD_CACHE, ...(slow ? { WEAVE_TEST_SLOW: '1' } : {}) };
     const p = spawn(process.execPath, [path.join(ROOT, 'node_modules/uvu/bin.js'), 'dist/test', `^${name.replace(/[.-]/g, '\\$&')}\\.test\\.js$`], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     p.stdout.on('data', (d) => { out += d; });
@@ -106,6 +108,7 @@ for (const r of results) {
 const failed = results.filter((r) => !r.ok);
 const wall = (Date.now() - t0) / 1000;
 process.stdout.write(`${results.length} files, ${results.reduce((n, r) => n + r.passed, 0)} tests passed, ${failed.length} files failed, ${wall.toFixed(1)} s with ${jobs} at a time${slow ? ' (slow cases on)' : ''}\n`);
+rmSync(BUILD_CACHE, { recursive: true, force: true });
 mkdirSync(path.dirname(TIMES), { recursive: true });
 writeFileSync(TIMES, JSON.stringify({ ...last, ...Object.fromEntries(results.map((r) => [r.name, Math.round(r.seconds)])) }, null, 1) + '\n');
 process.exit(failed.length ? 1 : 0);

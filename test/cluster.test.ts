@@ -12,6 +12,7 @@ import { mkdirSync } from 'node:fs';
 import { connect } from 'nats';
 import { cases, plainResult, valueBytes } from './helpers/programs.js';
 import { runCli, startHubProcess, startNatsCluster, type HubProcess, type NatsCluster } from './helpers/nats-server.js';
+import { buildModule } from './helpers/build-cache.js';
 import { connectMesh } from '../runtime/engine/index.js';
 import { CHECKPOINT_BUCKET, checkpointStore, openJobStore } from '../runtime/net/index.js';
 
@@ -45,7 +46,7 @@ test.before(async () => {
   // dies, x must find the others through the cluster's gossip.
   const placed: Array<[number, string]> = [[0, 'h0'], [1, 'h1'], [2, 'h2'], [victim, 'x']];
   hubs = await Promise.all(placed.map(([n, name]) => startHubProcess(cluster.nodes[n].url, name, ['--slots', '1', '--no-gpu'])));
-  const b = await runCli('weave', ['build', 'examples/particles.ts', '-o', wasm, '--yield-interval', '50']);
+  const b = await buildModule(['examples/particles.ts', '-o', wasm, '--yield-interval', '50']);
   assert.is(b.status, 0, b.stderr);
 });
 

@@ -15,6 +15,7 @@ import { HubCore } from '../runtime/hub/index.js';
 import { loadBundle, type LoadedBundle } from '../runtime/exec/index.js';
 import { PROTOCOL_VERSION, decodeMessage, encodeMessage, type ExecRequest, type HubReply } from '../runtime/protocol/index.js';
 import { runCli, startHubProcess, startNatsServer, type HubProcess, type NatsServer } from './helpers/nats-server.js';
+import { buildModule } from './helpers/build-cache.js';
 
 const test = suite('seal');
 const ctx: SealContext = { job: 'j.0', attempt: 0, fragment: 3, seq: 1, bundle: 'b'.repeat(64), from: 'a', to: 'b' };
@@ -165,7 +166,7 @@ test('a live hub refuses plain, altered, replayed and misdirected checkpoints, t
 
 test.before(async () => {
   mkdirSync('build/test', { recursive: true });
-  const r = await runCli('weave', ['build', 'examples/particles.ts', '-o', 'build/test/seal-particles.wasm', '--yield-interval', '50']);
+  const r = await buildModule(['examples/particles.ts', '-o', 'build/test/seal-particles.wasm', '--yield-interval', '50']);
   assert.is(r.status, 0, r.stderr);
 });
 
