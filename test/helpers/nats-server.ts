@@ -100,6 +100,14 @@ export interface HubProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/**
+ * How long a hub process may take to log 'ready'. A guard against a hub that never starts,
+ * not a check of how fast one does: on a machine shared at a load of 14 on 2 cores a hub
+ * took 7 to 21 s (loading the CLI, starting its slot threads), before and after the
+ * redesign alike, so 15 s failed tests that had nothing to do with start-up time.
+ */
+const HUB_READY_MS = 30_000;
+
 export async function startHubProcess(url: string, name: string, extra: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<HubProcess> {
   const proc = spawn(process.execPath, ['dist/cli/hub.js', 'start', '--nats', url, '--name', name, ...extra], { stdio: ['ignore', 'ignore', 'pipe'], env });
   live.add(proc);
@@ -108,7 +116,7 @@ export async function startHubProcess(url: string, name: string, extra: string[]
   const exit = new Promise<number | null>((r) => proc.once('exit', (code) => { live.delete(proc); r(code); }));
   await new Promise<void>((resolve, reject) => {
     // Killed when late: a hub left running would keep the test process (and its runner) alive.
-    const timer = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error(`hub ${name} did not get ready in 15 s:\n${log}`)); }, 15_000);
+    const timer = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error(`hub ${name} did not get ready in ${HUB_READY_MS / 1000} s:\n${log}`)); }, HUB_READY_MS);
     const check = () => { if (log.includes('"msg":"ready"')) { clearTimeout(timer); resolve(); } };
     proc.stderr!.on('data', check);
     void exit.then((code) => { clearTimeout(timer); reject(new Error(`hub ${name} exited with ${code}:\n${log}`)); });
