@@ -59,6 +59,7 @@ if (HUBS < 2) throw new Error('--hubs must be at least 2: a killed hub needs som
 const t0 = Date.now();
 const history: Array<Record<string, unknown>> = [];
 const record = (type: string, fields: Record<string, unknown> = {}) => history.push({ t: Date.now() - t0, at: Date.now(), type, ...fields });
+const submitted = () => history.filter((e) => e.type === 'job-submitted').length;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** How long after the chaos a job may still take before it counts as stuck. */
 const GRACE_MS = 90_000;
@@ -106,7 +107,10 @@ async function main(): Promise<void> {
   while (!allDone && Date.now() < deadline) {
     await Promise.race([sleep(KILL_EVERY_MS), Promise.all(running)]);
     if (allDone || Date.now() >= deadline) break;
-    if (!restarted && Date.now() >= restartAt) {
+    // Not before every job's client is connected and submitted: a `weave run` that cannot
+    // reach the server at its start fails at once (exit 7), by design, and on a loaded
+    // machine clients can take seconds to start.
+    if (!restarted && Date.now() >= restartAt && submitted() === JOBS) {
       record('server-restart');
       await ns.restart();
       record('server-up');
