@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { cases, plainResult, valueBytes } from '../test/helpers/programs.js';
 import { runCli, startHubProcess, startNatsServer, type HubProcess } from '../test/helpers/nats-server.js';
 import { rng } from '../runtime/sim/index.js';
+import { sleep } from '../runtime/util/index.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const MODULE = path.join(ROOT, 'build', 'chaos-particles.wasm');
@@ -60,7 +61,6 @@ const t0 = Date.now();
 const history: Array<Record<string, unknown>> = [];
 const record = (type: string, fields: Record<string, unknown> = {}) => history.push({ t: Date.now() - t0, at: Date.now(), type, ...fields });
 const submitted = () => history.filter((e) => e.type === 'job-submitted').length;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** How long after the chaos a job may still take before it counts as stuck. */
 const GRACE_MS = 90_000;
 

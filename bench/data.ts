@@ -17,6 +17,7 @@ import { buildBundle } from '../fragments/index.js';
 import { loadBundle } from '../runtime/exec/index.js';
 import { connectMesh, runJob, type NatsMesh, type RoutedTransport } from '../runtime/engine/index.js';
 import { startHubProcess, startNatsServer } from '../test/helpers/nats-server.js';
+import { sleep } from '../runtime/util/index.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const quick = process.argv.includes('--quick');
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
   ]);
   const mesh = await connectMesh({ nats: ns.url, waitForHubsMs: 10_000 });
   try {
-    for (let i = 0; i < 50 && mesh.hubs().length < 3; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50 && mesh.hubs().length < 3; i++) await sleep(100);
     const time = async (t: RoutedTransport, label: string) => {
       const ms: number[] = [];
       let value: unknown;

@@ -18,7 +18,7 @@ import {
   connectNats, Wire, ADVERT_SUBJECT, DATA_QUEUE, DISCOVER_SUBJECT, FENCE_SUBJECT, checkpointStore, dataSubject, execSubject, openJobStore, pingSubject,
   type NatsConnection, type Subscription,
 } from '../net/index.js';
-import { PROTOCOL_VERSION, decodeMessage, encodeMessage, parseMessage, type HubState } from '../protocol/index.js';
+import { PROTOCOL_VERSION, decodeMessage, encodeMessage, parseMessage, type HubState, type ProgressEvent } from '../protocol/index.js';
 import { simdKernels } from '../host/index.js';
 import { detectGpu, gpuKernels, releaseGpu, type GpuKernels } from '../host/gpu.js';
 import { sleep } from '../util/index.js';
@@ -88,7 +88,7 @@ export class HubDaemon {
     this.caps.gpu = deps.gpu !== undefined;
     this.caps.speed = speedOf(this.baseSpeed, opts.emulation.throttle);
     const ask = (subject: string, bytes: Uint8Array, timeoutMs: number) => this.wire.request(subject, bytes, { timeoutMs });
-    const report = (subject: string, event: Parameters<typeof encodeMessage>[0]) => this.wire.publish(subject, encodeMessage(event));
+    const report = (subject: string, event: ProgressEvent) => this.wire.publish(subject, encodeMessage(event));
     this.host = new HostServices({ gpu: deps.gpu, ask, log: this.log, runOn: (slot) => this.runs.runOn(slot) });
     this.slots = new SlotPool(this.id, opts.slots, {
       headroom: MESSAGE_HEADROOM, datasets: opts.datasets, gpu: this.caps.gpu, throttle: opts.emulation.throttle, sandbox: opts.sandbox,
