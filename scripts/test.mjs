@@ -29,7 +29,9 @@ const BUILD_CACHE = path.join(ROOT, 'build', 'test', `cache-${process.pid}`);
  * running programs): two of them at once on a 2-core machine only slow both down. The
  * others mostly wait on processes, servers and timers.
  */
-const CPU_BOUND = new Set(['exactness', 'entries', 'boundary', 'asconfig', 'simd', 'snapshot-codec', 'snapshot-diff', 'fuzz', 'host', 'gpu', 'trace', 'cli', 'help', 'hub-exec-service']);
+const CPU_BOUND = new Set(['exactness', 'entries', 'boundary', 'asconfig', 'corpus', 'simd', 'snapshot-codec', 'snapshot-diff', 'fuzz', 'host', 'gpu', 'trace', 'cli', 'help', 'hub-exec-service']);
+/** GNU time, when there is one: each file's CPU seconds (user + system, its processes included). */
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 /** Seconds a file with no recorded time is assumed to take (so it starts early). */
 const UNKNOWN_S = 120;
 
@@ -56,7 +58,9 @@ function runFile(name) {
   return new Promise((resolve) => {
     const t0 = Date.now();
     const env = { ...process.env, WEAVE_CONFIG: 'none', WEAVE_TEST_BUILD_CACHE: BUILD_CACHE, ...(slow ? { WEAVE_TEST_SLOW: '1' } : {}) };
-    const p = spawn(process.execPath, [path.join(ROOT, 'node_modules/uvu/bin.js'), 'dist/test', `^${name.replace(/[.-]/g, '\\$&')}\\.test\\.js$`], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const argv = [process.execPath, path.join(ROOT, 'node_modules/uvu/bin.js'), 'dist/test', `^${name.replace(/[.-]/g, '\\$&')}\\.test\\.js$`];
+    if (TIME) argv.unshift(TIME, '-f', '\ncpu-seconds %U %S');
+    const p = spawn(argv[0], argv.slice(1), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     p.stdout.on('data', (d) => { out += d; });
     p.stderr.on('data', (d) => { out += d; });
@@ -70,9 +74,12 @@ function runFile(name) {
       // uvu 0.5 swallows an error thrown by a `before` hook (a `return` in its `finally`) and
       // exits 0 with no test run: a file counts as passing only when every test it has did.
       const skipped = num('Skipped');
+      const cpu = /cpu-seconds ([\d.]+) ([\d.]+)/.exec(text);
+      const cpuSeconds = cpu ? Number(cpu[1]) + Number(cpu[2]) : undefined;
+      text = text.replace(/\ncpu-seconds [\d.]+ [\d.]+\n?/, '\n');
       const ok = code === 0 && (total > 0 || skipped > 0) && passed === total;
       if (code === 0 && !ok) text += `\n(${passed} of ${total} tests passed: a before hook failed, or a test never ran)\n`;
-      resolve({ name, ok, code: code ?? signal, seconds: (Date.now() - t0) / 1000, total, passed, skipped, out: text });
+      resolve({ name, ok, code: code ?? signal, seconds: (Date.now() - t0) / 1000, cpuSeconds, total, passed, skipped, out: text });
     });
   });
 }
@@ -104,13 +111,17 @@ await new Promise((done) => {
 
 results.sort((a, b) => a.name.localeCompare(b.name));
 const width = Math.max(...results.map((r) => r.name.length), 4);
-process.stdout.write(`${'file'.padEnd(width)}  result  passed  skipped  seconds\n`);
+process.stdout.write(`${'file'.padEnd(width)}  result  passed  skipped  seconds  cpu s\n`);
 for (const r of results) {
-  process.stdout.write(`${r.name.padEnd(width)}  ${(r.ok ? 'ok' : 'FAIL').padEnd(6)}  ${`${r.passed}/${r.total}`.padStart(6)}  ${String(r.skipped).padStart(7)}  ${r.seconds.toFixed(1).padStart(7)}\n`);
+  const cpu = r.cpuSeconds === undefined ? '' : r.cpuSeconds.toFixed(1).padStart(6);
+  process.stdout.write(`${r.name.padEnd(width)}  ${(r.ok ? 'ok' : 'FAIL').padEnd(6)}  ${`${r.passed}/${r.total}`.padStart(6)}  ${String(r.skipped).padStart(7)}  ${r.seconds.toFixed(1).padStart(7)}  ${cpu}\n`);
 }
+const cpuTotal = results.reduce((n, r) => n + (r.cpuSeconds ?? 0), 0);
+const cpuBound = results.filter((r) => CPU_BOUND.has(r.name)).reduce((n, r) => n + (r.cpuSeconds ?? 0), 0);
 const failed = results.filter((r) => !r.ok);
 const wall = (Date.now() - t0) / 1000;
 process.stdout.write(`${results.length} files, ${results.reduce((n, r) => n + r.passed, 0)} tests passed, ${failed.length} files failed, ${wall.toFixed(1)} s with ${jobs} at a time${slow ? ' (slow cases on)' : ''}\n`);
+if (TIME) process.stdout.write(`CPU: ${cpuTotal.toFixed(0)} s in all (${cpuBound.toFixed(0)} s in the CPU-bound files, which run one at a time)\n`);
 rmSync(BUILD_CACHE, { recursive: true, force: true });
 mkdirSync(path.dirname(TIMES), { recursive: true });
 writeFileSync(TIMES, JSON.stringify({ ...last, ...Object.fromEntries(results.map((r) => [r.name, Math.round(r.seconds)])) }, null, 1) + '\n');
