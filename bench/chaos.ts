@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { cases, plainResult, valueBytes } from '../test/helpers/programs.js';
 import { runCli, startHubProcess, startNatsServer, type HubProcess } from '../test/helpers/nats-server.js';
 import { rng } from '../runtime/sim/index.js';
+import { sleep } from '../runtime/util/index.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const MODULE = path.join(ROOT, 'build', 'chaos-particles.wasm');
@@ -59,7 +60,7 @@ if (HUBS < 2) throw new Error('--hubs must be at least 2: a killed hub needs som
 const t0 = Date.now();
 const history: Array<Record<string, unknown>> = [];
 const record = (type: string, fields: Record<string, unknown> = {}) => history.push({ t: Date.now() - t0, at: Date.now(), type, ...fields });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const submitted = () => history.filter((e) => e.type === 'job-submitted').length;
 /** How long after the chaos a job may still take before it counts as stuck. */
 const GRACE_MS = 90_000;
 
@@ -106,7 +107,10 @@ async function main(): Promise<void> {
   while (!allDone && Date.now() < deadline) {
     await Promise.race([sleep(KILL_EVERY_MS), Promise.all(running)]);
     if (allDone || Date.now() >= deadline) break;
-    if (!restarted && Date.now() >= restartAt) {
+    // Not before every job's client is connected and submitted: a `weave run` that cannot
+    // reach the server at its start fails at once (exit 7), by design, and on a loaded
+    // machine clients can take seconds to start.
+    if (!restarted && Date.now() >= restartAt && submitted() === JOBS) {
       record('server-restart');
       await ns.restart();
       record('server-up');

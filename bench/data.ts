@@ -15,9 +15,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildBundle } from '../fragments/index.js';
 import { loadBundle } from '../runtime/exec/index.js';
-import { connectMesh, runJob, type NatsMesh } from '../runtime/hub/index.js';
-import type { Transport } from '../runtime/hub/transport.js';
+import { connectMesh, runJob, type NatsMesh, type RoutedTransport } from '../runtime/engine/index.js';
 import { startHubProcess, startNatsServer } from '../test/helpers/nats-server.js';
+import { sleep } from '../runtime/util/index.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const quick = process.argv.includes('--quick');
@@ -27,11 +27,19 @@ const MIB = quick ? 16 : 64;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 /** The mesh as seen by a job that may only use hub `id`. */
-function only(mesh: NatsMesh, id: string): Transport {
+function only(mesh: NatsMesh, id: string): RoutedTransport {
   return {
+    kind: 'routed',
     hubs: () => mesh.hubs().filter((h) => h.id === id),
     request: (hub, req) => mesh.request(hub, req),
     submit: (hub, req, onProgress) => mesh.submit(hub, req, onProgress),
+    stored: (job) => mesh.stored(job),
+    forgetStored: (job) => mesh.forgetStored(job),
+    jobs: () => mesh.jobs(),
+    fence: (job, attempt) => mesh.fence(job, attempt),
+    move: async () => false,
+    placed: (hub) => mesh.placed(hub),
+    running: (key) => mesh.running(key),
     close: async () => {},
   };
 }
@@ -53,8 +61,8 @@ async function main(): Promise<void> {
   ]);
   const mesh = await connectMesh({ nats: ns.url, waitForHubsMs: 10_000 });
   try {
-    for (let i = 0; i < 50 && mesh.hubs().length < 3; i++) await new Promise((r) => setTimeout(r, 100));
-    const time = async (t: Transport, label: string) => {
+    for (let i = 0; i < 50 && mesh.hubs().length < 3; i++) await sleep(100);
+    const time = async (t: RoutedTransport, label: string) => {
       const ms: number[] = [];
       let value: unknown;
       for (let i = 0; i < rounds + 1; i++) {

@@ -25,8 +25,9 @@ import { fileURLToPath } from 'node:url';
 import { connect } from 'nats';
 import { buildBundle } from '../fragments/index.js';
 import { loadBundle, type LoadedBundle } from '../runtime/exec/index.js';
-import { runJob, connectMesh, type NatsMesh } from '../runtime/hub/index.js';
+import { runJob, connectMesh, type NatsMesh } from '../runtime/engine/index.js';
 import { startHubProcess, startNatsServer } from '../test/helpers/nats-server.js';
+import { sleep } from '../runtime/util/index.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const RESULTS_FILE = path.join(ROOT, 'build', 'bench-mesh.json');
@@ -99,7 +100,7 @@ async function holdMany(mesh: NatsMesh, b: LoadedBundle, jobs: number, kib: numb
         heldMiB = Math.max(heldMiB, a.load.heldMiB);
         rssMiB = Math.max(rssMiB, a.load.rssMiB);
       }
-      await new Promise((r) => setTimeout(r, 200));
+      await sleep(200);
     }
   })();
   await Promise.all(Array.from({ length: jobs }, () => runJob(mesh, b, { entry: 'hold', args: [kib, steps, 1], migrateEvery: every })));

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildBundle } from '../fragments/index.js';
 import { loadBundle, type LoadedBundle } from '../runtime/exec/index.js';
-import { connectMesh, runJob } from '../runtime/hub/index.js';
+import { connectMesh, runJob } from '../runtime/engine/index.js';
 import { BASELINES, LearnedPolicy, type PlacementPolicy } from '../runtime/policy/index.js';
 import { rng } from '../runtime/sim/index.js';
 import { startHubProcess, startNatsServer } from '../test/helpers/nats-server.js';

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildBundle } from '../fragments/index.js';
 import { loadBundle, type LoadedBundle } from '../runtime/exec/index.js';
-import { connectMesh, runJob } from '../runtime/hub/index.js';
+import { connectMesh, runJob } from '../runtime/engine/index.js';
 import { createIdentity, openFrom, sealTo, type SealContext } from '../runtime/net/index.js';
 import { startHubProcess, startNatsServer } from '../test/helpers/nats-server.js';
 

@@ -13,6 +13,7 @@
  */
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
+import { parseTree, type ParseError } from 'jsonc-parser';
 import type { Command } from './command.js';
 
 /** A bad weave.config.json or a bad WEAVE_* value: where it is and what to write instead. Exit code 2. */
@@ -105,65 +106,29 @@ function readConfig(file: string): Record<string, any> {
 }
 
 /**
- * Where JSON.parse failed, as :line:column. V8 names a position for some errors and only
- * a snippet for others ("Unexpected token '}', ...tru}..."), so find the offset ourselves
- * with a strict walk of the grammar that stops at the first byte that cannot belong.
+ * Where JSON.parse failed, as :line:column of the first byte that cannot belong, from
+ * jsonc-parser's strict scan (no comments, no trailing commas): it names the offending
+ * token; inside a misspelt literal (`tru`), the byte where it stops being one.
  */
 function where(text: string): string {
-  const at = firstBadOffset(text);
+  const errors: ParseError[] = [];
+  parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  if (!errors.length) return '';
+  const { offset, length } = errors[0];
+  const at = offset + literalPrefix(text.slice(offset, offset + length));
   const before = text.slice(0, at).split('\n');
   return `:${before.length}:${before[before.length - 1].length + 1}`;
 }
 
-function firstBadOffset(s: string): number {
-  let i = 0;
-  const ws = () => { while (i < s.length && ' \t\r\n'.includes(s[i])) i++; };
-  const fail = (): never => { throw i; };
-  const lit = (word: string) => { for (const ch of word) { if (s[i] !== ch) fail(); i++; } };
-  const str = () => {
-    i++; // the opening quote
-    while (i < s.length && s[i] !== '"') {
-      if (s[i] < ' ') fail();
-      i += s[i] === '\\' ? 2 : 1;
-    }
-    if (i >= s.length) fail();
-    i++;
-  };
-  const num = () => {
-    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(s.slice(i));
-    if (!m) fail();
-    i += m![0].length;
-  };
-  const value = (): void => {
-    ws();
-    const c = s[i];
-    if (c === '{' || c === '[') {
-      const close = c === '{' ? '}' : ']';
-      i++;
-      ws();
-      if (s[i] === close) { i++; return; }
-      for (;;) {
-        if (c === '{') { ws(); if (s[i] !== '"') fail(); str(); ws(); if (s[i] !== ':') fail(); i++; }
-        value();
-        ws();
-        if (s[i] === ',') { i++; continue; }
-        if (s[i] === close) { i++; return; }
-        fail();
-      }
-    }
-    if (c === '"') return str();
-    if (c === 't') return lit('true');
-    if (c === 'f') return lit('false');
-    if (c === 'n') return lit('null');
-    num();
-  };
-  try {
-    value();
-    ws();
-    return i;
-  } catch (at) {
-    return at as number;
+/** How much of `token` begins a JSON literal (`tru` of `true`: 3). */
+function literalPrefix(token: string): number {
+  let most = 0;
+  for (const word of ['true', 'false', 'null']) {
+    let k = 0;
+    while (k < token.length && k < word.length && token[k] === word[k]) k++;
+    most = Math.max(most, k);
   }
+  return most;
 }
 
 /** Every key is a known flag or command section; sections hold only that command's flags. */

@@ -4,6 +4,15 @@
  * ends with the ones it can return.
  *   process.exitCode = exitCodeFor(err);
  */
+// fragments/errors.js, not fragments/index.js: that loads the compiler, seconds at every start.
+import { CompileError, ManifestError, WeaveBuildError } from '../fragments/errors.js';
+import { ExecError, FragmentTrap } from '../runtime/exec/index.js';
+import { DecisionLogError } from '../runtime/policy/index.js';
+import { TraceError } from '../runtime/trace/index.js';
+import { JobError } from '../runtime/engine/index.js';
+import { HubConfigError } from '../runtime/hub/index.js';
+import { UsageError } from './command.js';
+import { ConfigError } from './config.js';
 export const EXIT = {
   ok: 0,
   /** Anything not below: a hub failed, NATS dropped mid-job, an internal error. */
@@ -25,7 +34,9 @@ export const EXIT = {
 } as const;
 
 /** Error classes that mean the user's input is wrong, when their code names no other cause. */
-const INPUT_ERRORS = new Set(['UsageError', 'ConfigError', 'CompileError', 'WeaveBuildError', 'ManifestError', 'DecisionLogError', 'TraceError', 'ExecError', 'JobError']);
+const INPUT_ERRORS: ReadonlyArray<abstract new (...args: never[]) => Error> = [
+  UsageError, ConfigError, CompileError, WeaveBuildError, ManifestError, DecisionLogError, TraceError, ExecError, JobError, HubConfigError,
+];
 
 /** Error codes (the `code` of ExecError, HubError, TransportError, JobError) by cause. */
 const BY_CODE: Record<string, number> = {
@@ -37,12 +48,12 @@ const BY_CODE: Record<string, number> = {
   'bad-module': EXIT.badInput, 'import-denied': EXIT.badInput,
 };
 
-/** The cause's code first (an ExecError may be a sandbox limit, a JobError a missing hub), then the class. */
+/** The cause's code first (an ExecError may be a sandbox limit, a JobError a missing hub), then the class (by instanceof, not by name). */
 export function exitCodeFor(e: Error): number {
-  if (e.name === 'FragmentTrap') return EXIT.trap;
+  if (e instanceof FragmentTrap) return EXIT.trap;
   const code = (e as { code?: unknown }).code;
-  if (typeof code === 'string' && code in BY_CODE) return BY_CODE[code];
-  return INPUT_ERRORS.has(e.name) ? EXIT.badInput : EXIT.failed;
+  if (typeof code === 'string' && Object.hasOwn(BY_CODE, code)) return BY_CODE[code];
+  return INPUT_ERRORS.some((c) => e instanceof c) ? EXIT.badInput : EXIT.failed;
 }
 
 /** The table as --help prints it. */

@@ -7,10 +7,11 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
+import { slowCases } from './helpers/slow.js';
 
 const test = suite('chaos');
 
-test('a short chaos run: every job completes, bit-exact, exactly once', () => {
+slowCases(test)('a short chaos run: every job completes, bit-exact, exactly once', () => {
   const r = spawnSync(process.execPath, ['dist/bench/chaos.js', '--jobs', '5', '--hubs', '4', '--seconds', '16', '--kill-every-ms', '3000'], { encoding: 'utf8', timeout: 240_000 });
   const last = r.stdout.trim().split('\n').pop() ?? '';
   assert.is(r.status, 0, `${r.stdout}\n${r.stderr}`);

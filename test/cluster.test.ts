@@ -12,8 +12,10 @@ import { mkdirSync } from 'node:fs';
 import { connect } from 'nats';
 import { cases, plainResult, valueBytes } from './helpers/programs.js';
 import { runCli, startHubProcess, startNatsCluster, type HubProcess, type NatsCluster } from './helpers/nats-server.js';
-import { connectMesh } from '../runtime/hub/index.js';
+import { buildModule } from './helpers/build-module.js';
+import { connectMesh } from '../runtime/engine/index.js';
 import { CHECKPOINT_BUCKET, checkpointStore, openJobStore } from '../runtime/net/index.js';
+import { SLOW, slowCases } from './helpers/slow.js';
 
 const test = suite('cluster');
 let cluster: NatsCluster;
@@ -24,6 +26,7 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const wasm = 'build/test/cluster-particles.wasm';
 
 test.before(async () => {
+  if (!SLOW) return; // its only case is slow: no cluster to start
   mkdirSync('build/test', { recursive: true });
   cluster = await startNatsCluster(3, { jetstream: true });
   // Create the checkpoint bucket now, through the hubs' own code, to know which server
@@ -45,7 +48,7 @@ test.before(async () => {
   // dies, x must find the others through the cluster's gossip.
   const placed: Array<[number, string]> = [[0, 'h0'], [1, 'h1'], [2, 'h2'], [victim, 'x']];
   hubs = await Promise.all(placed.map(([n, name]) => startHubProcess(cluster.nodes[n].url, name, ['--slots', '1', '--no-gpu'])));
-  const b = await runCli('weave', ['build', 'examples/particles.ts', '-o', wasm, '--yield-interval', '50']);
+  const b = await buildModule(['examples/particles.ts', '-o', wasm, '--yield-interval', '50']);
   assert.is(b.status, 0, b.stderr);
 });
 
@@ -54,7 +57,7 @@ test.after(async () => {
   await cluster?.stop();
 });
 
-test('the machine leading the checkpoint bucket crashes mid-run; no stored checkpoint is lost and every job ends bit-exact', async () => {
+slowCases(test)('the machine leading the checkpoint bucket crashes mid-run; no stored checkpoint is lost and every job ends bit-exact', async () => {
   const c = cases().find((x) => x.file === 'examples/particles.ts')!;
   // Each job runs several seconds here; it moves every ~1/12 of its yields and stores a
   // checkpoint every ~1/50.

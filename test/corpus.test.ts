@@ -9,12 +9,11 @@ import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { connect, type NatsConnection } from 'nats';
 import { decodeCheckpoint, encodeCheckpoint, newCheckpointId, CheckpointError } from '../runtime/snapshot/index.js';
-import { decodeMessage, encodeMessage, ProtocolError, Wire, type Message } from '../runtime/net/index.js';
+import { Wire } from '../runtime/net/index.js';
+import { decodeMessage, encodeMessage, ProtocolError, PROTOCOL_VERSION, type HubReply, type Message } from '../runtime/protocol/index.js';
 import { ExecError, loadBundle, type SandboxLimits } from '../runtime/exec/index.js';
-import { HubCore } from '../runtime/hub/hub.js';
-import { HubThread } from '../runtime/hub/hub-thread.js';
+import { HubCore, HubThread } from '../runtime/hub/index.js';
 import { buildBundle } from '../fragments/index.js';
-import { PROTOCOL_VERSION, type HubReply } from '../runtime/hub/protocol.js';
 import { startNatsServer, startHubProcess, runCli, type NatsServer, type HubProcess } from './helpers/nats-server.js';
 
 interface Entry {

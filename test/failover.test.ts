@@ -9,6 +9,7 @@ import * as assert from 'uvu/assert';
 import { mkdirSync } from 'node:fs';
 import { cases, plainResult, valueBytes } from './helpers/programs.js';
 import { hubWhere, runCli, startHubProcess, startNatsServer, type HubProcess, type NatsServer } from './helpers/nats-server.js';
+import { buildModule } from './helpers/build-module.js';
 import { FragmentExecutor, loadBundle } from '../runtime/exec/index.js';
 import { buildBundle } from '../fragments/index.js';
 
@@ -21,7 +22,7 @@ test.before(async () => {
   mkdirSync('build/test', { recursive: true });
   ns = await startNatsServer({ jetstream: true });
   hubs = await Promise.all(['x', 'y'].map((n) => startHubProcess(ns.url, n, ['--slots', '1', '--no-gpu'])));
-  const b = await runCli('weave', ['build', 'examples/particles.ts', '-o', 'build/test/failover-particles.wasm', '--yield-interval', '50']);
+  const b = await buildModule(['examples/particles.ts', '-o', 'build/test/failover-particles.wasm', '--yield-interval', '50']);
   assert.is(b.status, 0, b.stderr);
 });
 

@@ -13,7 +13,8 @@ import binaryen from 'binaryen';
 import { HOST_ABI, coreTypes, hostImports, OutputBuffer, simdKernels } from '../runtime/host/index.js';
 import { buildBundle, HOST_MODULE_PREFIX } from '../fragments/index.js';
 import { FragmentExecutor, loadBundle, type LoadedBundle } from '../runtime/exec/index.js';
-import { runJob, startEmbeddedMesh } from '../runtime/hub/index.js';
+import { runJob } from '../runtime/engine/index.js';
+import { startEmbeddedMesh } from '../runtime/hub/index.js';
 
 const test = suite('host abi');
 const TYPE_NAMES = new Map<number, string>([[binaryen.i32, 'i32'], [binaryen.i64, 'i64'], [binaryen.f32, 'f32'], [binaryen.f64, 'f64']]);

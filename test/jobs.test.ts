@@ -10,6 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { cases, plainResult, valueBytes } from './helpers/programs.js';
 import { hubWhere, runCli, startHubProcess, startNatsServer, type HubProcess, type NatsServer } from './helpers/nats-server.js';
+import { buildModule } from './helpers/build-module.js';
 import { connectNats, openJobStore } from '../runtime/net/index.js';
 
 const test = suite('jobs');
@@ -23,7 +24,7 @@ test.before(async () => {
   mkdirSync('build/test', { recursive: true });
   ns = await startNatsServer({ jetstream: true });
   hubs = await Promise.all(['j1', 'j2'].map((n) => startHubProcess(ns.url, n, ['--slots', '1', '--no-gpu'])));
-  const b = await runCli('weave', ['build', 'examples/particles.ts', '-o', MODULE, '--yield-interval', '50']);
+  const b = await buildModule(['examples/particles.ts', '-o', MODULE, '--yield-interval', '50']);
   assert.is(b.status, 0, b.stderr);
 });
 

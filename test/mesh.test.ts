@@ -10,7 +10,8 @@ import { mkdirSync } from 'node:fs';
 import { connect } from 'nats';
 import { cases, plainResult, valueBytes, type Case } from './helpers/programs.js';
 import { hubWhere, runCli, startHubProcess, startNatsServer, type HubProcess, type NatsServer } from './helpers/nats-server.js';
-import { decodeMessage, encodeMessage } from '../runtime/net/index.js';
+import { buildModule } from './helpers/build-module.js';
+import { decodeMessage, encodeMessage } from '../runtime/protocol/index.js';
 
 const MAX_PAYLOAD = 64 * 1024;
 const test = suite('mesh over nats');
@@ -30,7 +31,7 @@ test.before(async () => {
   ns = await startNatsServer({ maxPayload: MAX_PAYLOAD });
   hubs = await Promise.all(['a', 'b', 'c'].map((n) => startHubProcess(ns.url, n, ['--slots', '2', '--label', `name=${n}`])));
   for (const name of ['matmul', 'particles', 'wordfreq']) {
-    const b = await runCli('weave', ['build', `examples/${name}.ts`, '-o', `build/test/mesh-${name}.wasm`, '--yield-interval', '50']);
+    const b = await buildModule([`examples/${name}.ts`, '-o', `build/test/mesh-${name}.wasm`, '--yield-interval', '50']);
     assert.is(b.status, 0, b.stderr);
   }
 });

@@ -7,10 +7,11 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { cases, plainResult, valueBytes } from './helpers/programs.js';
 import { hubWhere, runCli, startHubProcess, startNatsServer, type HubProcess, type NatsServer } from './helpers/nats-server.js';
+import { buildModule } from './helpers/build-module.js';
 
 const test = suite('metrics');
 const MODULE = 'build/test/metrics-particles.wasm';
@@ -69,7 +70,7 @@ test.before(async () => {
   mkdirSync('build/test', { recursive: true });
   ns = await startNatsServer({ jetstream: true });
   hubs = [await startHubProcess(ns.url, 'm1', HUB_FLAGS)];
-  const b = await runCli('weave', ['build', 'examples/particles.ts', '-o', MODULE, '--yield-interval', '50']);
+  const b = await buildModule(['examples/particles.ts', '-o', MODULE, '--yield-interval', '50']);
   assert.is(b.status, 0, b.stderr);
 });
 
@@ -149,17 +150,24 @@ test('two hubs hand a job over: migrations timed, checkpoint bytes sent and rece
   for (const l of debug) assert.ok(typeof l.job === 'string' && Number.isInteger(l.fragment), JSON.stringify(l));
 });
 
-test('a bad --metrics-port fails the start with a clear message and a non-zero exit', () => {
-  // spawnSync with a timeout: a hub that wrongly started would otherwise hang the test.
-  const start = (...flags: string[]) => spawnSync(process.execPath, ['dist/cli/hub.js', 'start', '--nats', ns.url, '--no-gpu', ...flags], { encoding: 'utf8', timeout: 20_000 });
-  const abc = start('--metrics-port', 'abc');
+test('a bad --metrics-port fails the start with a clear message and a non-zero exit', async () => {
+  // Killed after 20 s: a hub that wrongly started would otherwise hang the test. Not
+  // spawnSync: a blocked event loop keeps fetch's pooled connections to the metrics
+  // endpoint past the server's keep-alive, and the next test's fetch then reuses a closed one.
+  const start = (...flags: string[]) => new Promise<{ status: number | null; stderr: string }>((resolve) => {
+    const p = spawn(process.execPath, ['dist/cli/hub.js', 'start', '--nats', ns.url, '--no-gpu', ...flags], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 20_000 });
+    let stderr = '';
+    p.stderr.on('data', (d) => { stderr += d; });
+    p.on('close', (status) => resolve({ status, stderr }));
+  });
+  const abc = await start('--metrics-port', 'abc');
   assert.is(abc.status, 2, abc.stderr);
   assert.match(abc.stderr, /^hub start: --metrics-port must be an integer from 0 to 65535, got 'abc'$/m);
   const taken = new URL(metricsUrl(hubs[0])).port;
-  const inUse = start('--metrics-port', taken);
+  const inUse = await start('--metrics-port', taken);
   assert.is(inUse.status, 1, inUse.stderr);
   assert.match(inUse.stderr, new RegExp(`^hub start: cannot serve metrics on 127\\.0\\.0\\.1:${taken}: the port is in use$`, 'm'));
-  const hostOnly = start('--metrics-host', '0.0.0.0');
+  const hostOnly = await start('--metrics-host', '0.0.0.0');
   assert.is(hostOnly.status, 2, hostOnly.stderr);
   assert.match(hostOnly.stderr, /--metrics-host says where to serve metrics; give --metrics-port P too/);
 });

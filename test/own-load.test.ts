@@ -4,7 +4,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { OwnLoad } from '../runtime/hub/own-load.js';
+import { OwnLoad } from '../runtime/engine/index.js';
 
 const test = suite('own load');
 const idle = { slots: 2, busy: 0, queue: 0 };

@@ -9,7 +9,9 @@ import * as assert from 'uvu/assert';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cases, plainResult, valueBytes } from './helpers/programs.js';
 import { runCli, startHubProcess, startNatsServer, type HubProcess, type NatsServer } from './helpers/nats-server.js';
-import { reweaver, type HubInfo } from '../runtime/hub/index.js';
+import { buildModule } from './helpers/build-module.js';
+import { reweaver, type HubInfo } from '../runtime/engine/index.js';
+import { slowCases } from './helpers/slow.js';
 
 const test = suite('reweave');
 let ns: NatsServer | undefined;
@@ -47,9 +49,9 @@ test('a busy hub is no better than its free slots allow; a lost holder is not re
   assert.is(rw.consider('gone', [hub('a', 1), hub('b', 4)], 2), undefined);
 });
 
-test('the hub running a job becomes 10x slower; the engine moves it and the result is bit-exact', async () => {
+slowCases(test)('the hub running a job becomes 10x slower; the engine moves it and the result is bit-exact', async () => {
   mkdirSync('build/test', { recursive: true });
-  const b = await runCli('weave', ['build', 'examples/particles.ts', '-o', 'build/test/reweave-particles.wasm', '--yield-interval', '50']);
+  const b = await buildModule(['examples/particles.ts', '-o', 'build/test/reweave-particles.wasm', '--yield-interval', '50']);
   assert.is(b.status, 0, b.stderr);
   ns = await startNatsServer();
   // The job starts where its data is (--reads): 'a-slow', which slows down 2 s after it starts.

@@ -8,12 +8,14 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdirSync, readFileSync } from 'node:fs';
 import {
-  createIdentity, openAnon, openFrom, resultStatement, sealAnon, sealTo, sign, verify, SealError, decodeMessage, encodeMessage, type SealContext,
+  createIdentity, openAnon, openFrom, resultStatement, sealAnon, sealTo, sign, verify, SealError, type SealContext,
 } from '../runtime/net/index.js';
-import { HubCore, connectMesh, runJob, type Transport } from '../runtime/hub/index.js';
+import { connectMesh, runJob, type Transport } from '../runtime/engine/index.js';
+import { HubCore } from '../runtime/hub/index.js';
 import { loadBundle, type LoadedBundle } from '../runtime/exec/index.js';
-import { PROTOCOL_VERSION, type ExecRequest, type HubReply } from '../runtime/hub/protocol.js';
+import { PROTOCOL_VERSION, decodeMessage, encodeMessage, type ExecRequest, type HubReply } from '../runtime/protocol/index.js';
 import { runCli, startHubProcess, startNatsServer, type HubProcess, type NatsServer } from './helpers/nats-server.js';
+import { buildModule } from './helpers/build-module.js';
 
 const test = suite('seal');
 const ctx: SealContext = { job: 'j.0', attempt: 0, fragment: 3, seq: 1, bundle: 'b'.repeat(64), from: 'a', to: 'b' };
@@ -81,8 +83,16 @@ test('the engine discards a result not signed by the assigned hub for this attem
   // A transport whose hubs run the job for real, then answer with a forgery three times
   // (the engine stops using a hub that sent one, so four hubs).
   const t: Transport = {
+    kind: 'routed',
     hubs: () => Object.entries(ids).map(([id, k]) => ({ id, keys: k.public })),
     request: async () => ({ kind: 'ok', v: PROTOCOL_VERSION }),
+    stored: async () => undefined,
+    forgetStored: async () => {},
+    jobs: async () => undefined,
+    fence: () => {},
+    move: async () => false,
+    placed: () => () => {},
+    running: () => false,
     async submit(hub, req) {
       const r = await real.handle({ ...req, bundleBytes: b.bytes });
       if (r.kind !== 'ran') return r;
@@ -156,7 +166,7 @@ test('a live hub refuses plain, altered, replayed and misdirected checkpoints, t
 
 test.before(async () => {
   mkdirSync('build/test', { recursive: true });
-  const r = await runCli('weave', ['build', 'examples/particles.ts', '-o', 'build/test/seal-particles.wasm', '--yield-interval', '50']);
+  const r = await buildModule(['examples/particles.ts', '-o', 'build/test/seal-particles.wasm', '--yield-interval', '50']);
   assert.is(r.status, 0, r.stderr);
 });
 

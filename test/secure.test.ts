@@ -12,10 +12,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { NatsError } from 'nats';
 import { runCli, startHubProcess, startNatsServer, type HubProcess, type NatsServer } from './helpers/nats-server.js';
-import { connectNats, createIdentity, sealTo, sign, resultStatement, decodeMessage, encodeMessage } from '../runtime/net/index.js';
-import { connectMesh, HubCore } from '../runtime/hub/index.js';
+import { buildModule } from './helpers/build-module.js';
+import { connectNats, createIdentity, sealTo, sign, resultStatement } from '../runtime/net/index.js';
+import { decodeMessage, encodeMessage, PROTOCOL_VERSION, type ExecRequest, type HubReply } from '../runtime/protocol/index.js';
+import { connectMesh } from '../runtime/engine/index.js';
+import { HubCore } from '../runtime/hub/index.js';
 import { loadBundle } from '../runtime/exec/index.js';
-import { PROTOCOL_VERSION, type ExecRequest, type HubReply } from '../runtime/hub/protocol.js';
 
 const test = suite('secure');
 const MODULE = 'build/test/secure-particles.wasm';
@@ -46,7 +48,7 @@ test.before(async () => {
   assert.is(certs.status, 0, certs.stderr);
   ns = await startNatsServer({ config: readFileSync(file('nats.conf'), 'utf8') });
   const [built] = await Promise.all([
-    runCli('weave', ['build', 'examples/particles.ts', '-o', MODULE, '--yield-interval', '50']),
+    buildModule(['examples/particles.ts', '-o', MODULE, '--yield-interval', '50']),
     (async () => {
       hubs = await Promise.all(['sa', 'sb'].map((h) => startHubProcess(url(), h, ['--slots', '1', '--no-gpu', ...tls(`hub-${h}`), '--nkey', file(`hub-${h}.nk`)])));
     })(),

@@ -11,9 +11,9 @@ import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
 import { connect, type NatsConnection } from 'nats';
 import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
-import { Wire, decodeMessage, encodeMessage } from '../runtime/net/index.js';
+import { Wire } from '../runtime/net/index.js';
+import { decodeMessage, encodeMessage, PROTOCOL_VERSION } from '../runtime/protocol/index.js';
 import { encodeCheckpoint, decodeCheckpoint, type Checkpoint } from '../runtime/snapshot/index.js';
-import { PROTOCOL_VERSION } from '../runtime/hub/protocol.js';
 
 const test = suite('wire');
 let ns: NatsServer;

@@ -1,10 +1,12 @@
 /** `weave completion bash|zsh`: a shell completion script for weave and hub, made from the commands themselves. */
 import { UsageError, type Command } from '../command.js';
 
-export const completion: Command = {
-  name: 'completion',
-  summary: 'print a shell completion script (bash or zsh) for weave and hub',
-  help: `usage: weave completion bash|zsh
+/** The command, given the list of both binaries' commands (handed in: that list includes this one). */
+export function completionCommand(all: () => Array<{ bin: string; cmd: Command }>): Command {
+  return {
+    name: 'completion',
+    summary: 'print a shell completion script (bash or zsh) for weave and hub',
+    help: `usage: weave completion bash|zsh
 
 Prints a script that completes weave's and hub's commands and flags, and file names for
 their arguments. Load it in the shell's startup file:
@@ -14,16 +16,15 @@ their arguments. Load it in the shell's startup file:
 
 options:
   -h, --help   show this help`,
-  options: {},
-  async run(_values, positionals) {
-    const shell = positionals[0];
-    if (positionals.length !== 1 || (shell !== 'bash' && shell !== 'zsh')) throw new UsageError("weave completion takes one shell: 'bash' or 'zsh'");
-    // Loaded here, not at the top: the command list includes this command.
-    const { ALL_COMMANDS } = await import('./index.js');
-    process.stdout.write(script(shell, ALL_COMMANDS));
-    return 0;
-  },
-};
+    options: {},
+    async run(_values, positionals) {
+      const shell = positionals[0];
+      if (positionals.length !== 1 || (shell !== 'bash' && shell !== 'zsh')) throw new UsageError("weave completion takes one shell: 'bash' or 'zsh'");
+      process.stdout.write(script(shell, all()));
+      return 0;
+    },
+  };
+}
 
 function flagsOf(cmd: Command): string[] {
   const out = ['--help'];

@@ -1,9 +1,11 @@
 /** `weave config [COMMAND]`: what each setting of a command is, and where it comes from. */
 import { UsageError, type Command } from '../command.js';
 import { CONFIG_FILE, envName, resolveConfig } from '../config.js';
-import { ALL_COMMANDS } from './index.js';
 
-export const config: Command = {
+/** Every command of both binaries (cli/commands/index.ts hands them in, so this file does not import its own list). */
+type AllCommands = () => Array<{ bin: string; cmd: Command }>;
+
+export const configCommand = (all: AllCommands): Command => ({
   name: 'config',
   summary: 'show the settings a command gets from the environment and weave.config.json',
   help: `usage: weave config [run | build | hubs | policy | inspect | hub start] [--json]
@@ -33,6 +35,7 @@ options:
 exit codes: 0 shown, 2 bad input (an unknown command, a bad ${CONFIG_FILE} or WEAVE_* value)`,
   options: { json: { type: 'boolean' } },
   async run(values, positionals) {
+    const ALL_COMMANDS = all();
     const words = positionals.length ? positionals : ['run'];
     const wanted = words[0] === 'weave' ? words.slice(1).join(' ') : words.join(' ');
     const target = ALL_COMMANDS.find((c) => (c.bin === 'weave' ? c.cmd.name : `${c.bin} ${c.cmd.name}`) === wanted);
@@ -51,4 +54,4 @@ exit codes: 0 shown, 2 bad input (an unknown command, a bad ${CONFIG_FILE} or WE
     process.stdout.write(lines.join('\n') + '\n');
     return 0;
   },
-};
+});

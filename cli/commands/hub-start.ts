@@ -2,7 +2,6 @@
 import { unlinkSync, writeFileSync } from 'node:fs';
 import { createLogger, startHub } from '../../runtime/hub/index.js';
 import { resolveNatsUrl } from '../../runtime/net/index.js';
-import { SANDBOX_ENV } from '../../runtime/exec/index.js';
 import { datasetFlags, intOption, pairs, UsageError, type Command } from '../command.js';
 import { NATS_AUTH_OPTIONS, natsAuthFlags, natsAuthHelp } from '../auth.js';
 
@@ -78,11 +77,8 @@ credentials or TLS, 7 NATS unreachable`,
   async run(values, positionals) {
     if (positionals.length) throw new UsageError(`hub start takes no arguments, got '${positionals.join(' ')}'`);
     const datasets = datasetFlags(values.data);
-    // The slots resolve their sandbox limits from these variables (runtime/exec/limits.ts).
     const maxMemoryMiB = intOption(values['max-memory-mib'], '--max-memory-mib', 1, 4096);
-    if (maxMemoryMiB !== undefined) process.env[SANDBOX_ENV.maxMemoryPages] = String(maxMemoryMiB);
     const deadlineMs = intOption(values['deadline-ms'], '--deadline-ms', 1, 2 ** 31 - 1);
-    if (deadlineMs !== undefined) process.env[SANDBOX_ENV.deadlineMs] = String(deadlineMs);
     const metricsPort = intOption(values['metrics-port'], '--metrics-port', 0, 65535);
     const metricsHost = values['metrics-host'] as string | undefined;
     if (metricsHost !== undefined && metricsPort === undefined) throw new UsageError('--metrics-host says where to serve metrics; give --metrics-port P too');
@@ -95,8 +91,15 @@ credentials or TLS, 7 NATS unreachable`,
       datasets,
       labels: pairs(values.label, '--label'),
       gpu: values.gpu !== false,
-      throttle: intOption(values.throttle, '--throttle', 1, 100),
       insecure: !!values.insecure,
+      metrics: metricsPort === undefined ? undefined : { port: metricsPort, host: metricsHost },
+      sandbox: {
+        ...(maxMemoryMiB !== undefined ? { maxMemoryPages: Math.ceil((maxMemoryMiB << 20) / 65536) } : {}),
+        ...(deadlineMs !== undefined ? { deadlineMs } : {}),
+      },
+    }, {
+      // Benchmark and test knobs: one machine playing several (docs/operations.md).
+      throttle: intOption(values.throttle, '--throttle', 1, 100),
       throttleAt: ((values['throttle-at'] ?? []) as string[]).map((v) => {
         const m = /^(\d+):(\d+)$/.exec(v);
         if (!m || Number(m[2]) < 1 || Number(m[2]) > 100) throw new UsageError(`--throttle-at takes MS:F with F from 1 to 100, e.g. 4000:8; got '${v}'`);
@@ -106,7 +109,6 @@ credentials or TLS, 7 NATS unreachable`,
         delayMs: intOption(values['data-link-delay-ms'], '--data-link-delay-ms', 0, 60_000) ?? 0,
         mbps: intOption(values['data-link-mbps'], '--data-link-mbps', 1, 1_000_000) ?? 0,
       },
-      metrics: metricsPort === undefined ? undefined : { port: metricsPort, host: metricsHost },
     });
     const log = createLogger({ hub: hub.id });
     // The hub's own pid: `npx hub start … &` leaves npm's pid in $!, and killing npm

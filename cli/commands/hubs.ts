@@ -1,5 +1,5 @@
 /** `weave hubs`: list the live hubs on a NATS server with capabilities, load and latency. */
-import { connectMesh } from '../../runtime/hub/index.js';
+import { connectMesh } from '../../runtime/engine/index.js';
 import { resolveNatsUrl } from '../../runtime/net/index.js';
 import { intOption, UsageError, type Command } from '../command.js';
 import { NATS_AUTH_OPTIONS, natsAuthFlags, natsAuthHelp } from '../auth.js';

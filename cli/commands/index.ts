@@ -8,12 +8,14 @@ import { run } from './run.js';
 import { inspect } from './inspect.js';
 import { hubs } from './hubs.js';
 import { policy } from './policy.js';
-import { config } from './config.js';
+import { configCommand } from './config.js';
 import { jobs } from './jobs.js';
 import { trace } from './trace.js';
 import { hubStart } from './hub-start.js';
-import { completion } from './completion.js';
+import { completionCommand } from './completion.js';
 
+const config = configCommand(() => ALL_COMMANDS);
+const completion = completionCommand(() => ALL_COMMANDS);
 export const WEAVE_COMMANDS: Command[] = [build, run, inspect, hubs, jobs, policy, trace, config, completion];
 export const HUB_COMMANDS: Command[] = [hubStart];
 

@@ -1,5 +1,5 @@
 /** `weave jobs [JOBID]`: the job records on a NATS server: what ran, where, how it ended. */
-import { connectMesh } from '../../runtime/hub/index.js';
+import { connectMesh } from '../../runtime/engine/index.js';
 import { decodeResult, formatResult, loadBundle, resultType } from '../../runtime/exec/index.js';
 import { resolveNatsUrl, type JobRecord, type JobStore } from '../../runtime/net/index.js';
 import { intOption, UsageError, type Command } from '../command.js';

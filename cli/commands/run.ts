@@ -1,6 +1,7 @@
 /** `weave run <module.wasm> [args…]`: run a job on the mesh and print its result. */
 import { loadBundle, parseArgs, formatResult } from '../../runtime/exec/index.js';
-import { startEmbeddedMesh, connectMesh, runJob, attachJob, pickEntry, type NatsMesh, type Transport, type JobResult, type JobStatus } from '../../runtime/hub/index.js';
+import { connectMesh, runJob, attachJob, pickEntry, type NatsMesh, type Transport, type JobResult, type JobStatus } from '../../runtime/engine/index.js';
+import { startEmbeddedMesh } from '../../runtime/hub/index.js';
 import { sharedValue, loadOrCreateIdentity, defaultIdentityPath, type SharedValue } from '../../runtime/net/index.js';
 import { appendFileSync, closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';

@@ -13,8 +13,9 @@
 import type { BoundaryType, EntryInfo, EntrySignature, ScalarType, ValType } from '../../fragments/abi.js';
 import { ExecError } from './errors.js';
 
-/** An argument as it travels: numbers, bytes of a string or array, or null. */
-export type ArgValue = number | bigint | Uint8Array | null;
+/** An argument as it travels: numbers, bytes of a string or array, or null (defined with the protocol). */
+import type { ArgValue } from '../protocol/index.js';
+export type { ArgValue };
 
 /** A result as users see it. */
 export type ResultValue = number | bigint | boolean | string | null | undefined | Array<number | bigint | boolean>;

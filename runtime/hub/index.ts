@@ -1,20 +1,16 @@
 /**
- * Hubs and the weaving engine: the protocol, the Transport seam, the embedded mesh, the
- * NATS mesh (`connectMesh`) and the hub daemon (`startHub`).
- *   const mesh = await startEmbeddedMesh({ hubs: 2 });   // or: await connectMesh({ nats: url })
- *   const result = await runJob(mesh, await loadBundle(bytes), { args: [10] });
- *   await mesh.close();
+ * Hubs: the daemon behind `hub start` (`startHub`), the embedded mesh of hubs as worker
+ * threads (`startEmbeddedMesh`), the slots both run fragments on, and a hub's metrics and
+ * logs. The top of the runtime's layers: it builds on the engine's Transport and on
+ * runtime/net, runtime/protocol and the execution parts.
+ *   const hub = await startHub({ nats: 'nats://127.0.0.1:4222', name: 'a', slots: 2 });
+ *   const mesh = await startEmbeddedMesh({ hubs: 2 });   // for runJob (runtime/engine)
  */
-export { runJob, attachJob, pickEntry, type JobOptions, type JobResult, type JobStatus, type Recovery, type Placement } from './engine.js';
-export { reweaver, pace, type ReweaveOptions } from './reweave.js';
+export { startHub, HubDaemon, type HubDeps } from './daemon.js';
+export { resolveHubOptions, defaultHubName, MAX_SLOTS, type HubOptions, type HubEmulation, type ResolvedHubOptions } from './options.js';
 export { startEmbeddedMesh, MAX_EMBEDDED_HUBS, type EmbeddedMeshOptions } from './embedded.js';
-export { HubCore } from './hub.js';
-export { connectMesh, NatsMesh, type MeshOptions } from './nats-transport.js';
-export { startHub, HubDaemon, defaultHubName, type HubOptions } from './daemon.js';
-export type { Transport, HubInfo } from './transport.js';
-export {
-  PROTOCOL_VERSION, type HubRequest, type HubReply, type ExecRequest, type ExecReply, type HubAdvert, type HubState, type ProgressEvent,
-} from './protocol.js';
-export { TransportError, HubError, JobError, MetricsError, type TransportErrorCode } from './errors.js';
+export { HubCore, HubThread, type HubCoreOptions, type HubThreadOptions, type SlotExec, type SlotRequest, type SlotReply } from './slot/index.js';
+export { detectCapabilities, calibrateSpeed, type Capabilities } from './capabilities.js';
+export { HubConfigError, MetricsError } from './errors.js';
 export { HubMetrics, serveMetrics, type MetricsServer, type RunOutcome } from './metrics.js';
 export { createLogger, silentLogger, type Logger, type LogLevel } from './log.js';

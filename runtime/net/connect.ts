@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { connect, credsAuthenticator, nkeyAuthenticator, nkeys, type ConnectionOptions, type NatsConnection } from 'nats';
-import { TransportError } from '../hub/errors.js';
+import { TransportError } from '../protocol/index.js';
 
 export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
 

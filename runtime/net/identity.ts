@@ -13,7 +13,7 @@ import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sig
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { TransportError } from '../hub/errors.js';
+import { TransportError } from '../protocol/index.js';
 
 export interface PublicIdentity {
   /** Raw 32-byte Ed25519 public key. */

@@ -1,15 +1,17 @@
 /**
  * The NATS adapter: the only part that imports `nats`. Connections with weave's settings,
- * any-size request/reply (`Wire`), framed protocol messages, and the subject names.
+ * any-size request/reply (`Wire`), subject names, JetStream stores (job records, stored
+ * checkpoints, shared values), and who is who (identities, sealing). It speaks the
+ * protocol of runtime/protocol and knows nothing of hubs or engines.
  *   const nc = await connectNats(resolveNatsUrl(flag), { name: 'weave client' });
  *   const wire = new Wire(nc);
  *   const reply = decodeMessage(await wire.request(pingSubject('a'), encodeMessage(ping)));
  */
 export { connectNats, resolveNatsUrl, resolveNatsAuth, natsAuthOf, NATS_AUTH_ENV, DEFAULT_NATS_URL, type ConnectOptions, type NatsAuth } from './connect.js';
 export { Wire, DEFAULT_MAX_PAYLOAD_BYTES, type WireOptions, type RequestOptions, type Handler, type ServeContext } from './wire.js';
-export { encodeMessage, decodeMessage, ProtocolError, MESSAGE_KINDS, type Message } from './message.js';
 export { FENCE_SUBJECT, ADVERT_SUBJECT, DISCOVER_SUBJECT, DATA_QUEUE, execSubject, pingSubject, bundleSubject, dataSubject, isSubjectToken } from './subjects.js';
 export { sharedValue, checkpointStore, CHECKPOINT_BUCKET, type SharedValue, type CheckpointStore } from './kv.js';
-export { openJobStore, JobStore, JobRecordMissing, JOBS_BUCKET, JOB_DATA_BUCKET, type JobRecord, type JobState, type CommitOutcome } from './jobs.js';
+export { openJobStore, JobStore, JobRecordMissing, JOBS_BUCKET, JOB_DATA_BUCKET, type JobRecord, type JobState, type CommitOutcome, type JobResultFields } from './jobs.js';
 export { createIdentity, loadOrCreateIdentity, defaultIdentityPath, sign, verify, resultStatement, type Identity, type PublicIdentity } from './identity.js';
 export { sealTo, openFrom, sealAnon, openAnon, isSealed, storedContext, bundleContext, SealError, SEAL_OVERHEAD, type SealContext, type SealErrorCode } from './seal.js';
+export type { NatsConnection, Subscription } from 'nats';

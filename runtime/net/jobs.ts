@@ -18,10 +18,10 @@
  *   await jobs.create(record);
  *   const outcome = await jobs.commit(id, attempt, { hub, result });   // 'committed' | 'fenced' | ...
  */
-import type { ArgValue } from '../exec/index.js';
+import type { ArgValue } from '../protocol/index.js';
 import { Encoder } from 'cbor-x';
 import type { KV, NatsConnection, ObjectStore } from 'nats';
-import { TransportError } from '../hub/errors.js';
+import { TransportError } from '../protocol/index.js';
 import { patiently as retrying, withReplicas } from './kv.js';
 
 /** The job buckets have opened: a 503 from them is a cluster re-routing, not a missing JetStream. */

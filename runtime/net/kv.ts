@@ -6,7 +6,8 @@
  *   const v = await store.get();   ...   await store.put(bytes);
  */
 import type { NatsConnection } from 'nats';
-import { TransportError } from '../hub/errors.js';
+import { TransportError } from '../protocol/index.js';
+import { backoff, sleep } from '../util/index.js';
 
 export interface SharedValue {
   /** The newest value, or undefined when none was stored yet. */
@@ -63,22 +64,26 @@ const NO_RESPONDERS = /^503$|no responders/i;
 
 /**
  * Run a JetStream operation, retrying the transient failures for up to `patienceMs`
- * (backing off from 100 ms to 1 s). Any other error is thrown at once. `opened`: the
+ * (backing off from 100 ms to 1 s, jittered). Any other error is thrown at once. `opened`: the
  * bucket it uses has opened before, so a 503 is transient too.
  */
 export async function patiently<T>(op: () => Promise<T>, patienceMs = 15_000, opened = false): Promise<T> {
   const until = Date.now() + patienceMs;
-  for (let wait = 100; ; wait = Math.min(1000, wait * 2)) {
+  for (let retry = 0; ; retry++) {
     try {
       return await op();
     } catch (e) {
       const msg = (e as Error).message;
       const transient = TRANSIENT.test(msg) || (opened && NO_RESPONDERS.test(msg));
+      const wait = JETSTREAM_BACKOFF(retry);
       if (!transient || Date.now() + wait > until) throw e;
-      await new Promise((r) => setTimeout(r, wait));
+      await sleep(wait);
     }
   }
 }
+
+/** From 100 ms to 1 s, with jitter: many clients of a restarted server do not retry in step. */
+const JETSTREAM_BACKOFF = backoff({ initialMs: 100, maxMs: 1000 });
 
 /** Copies of weave's buckets on a NATS cluster: one server lost loses nothing stored. */
 const MAX_REPLICAS = 3;

@@ -19,6 +19,8 @@
  */
 import { createCipheriv, createDecipheriv, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes } from 'node:crypto';
 import { publicKey, type Identity } from './identity.js';
+import { CodedError } from '../protocol/index.js';
+import { boundedMap } from '../util/index.js';
 
 export interface SealContext {
   /** The exec job key (`<job>.<attempt>`), and its attempt. */
@@ -37,9 +39,9 @@ export interface SealContext {
 export type SealErrorCode = 'tampered' | 'malformed' | 'replayed' | 'unsealed' | 'no-key';
 
 /** A sealed checkpoint that must not be used. */
-export class SealError extends Error {
-  constructor(readonly code: SealErrorCode, message: string) {
-    super(message);
+export class SealError extends CodedError<SealErrorCode> {
+  constructor(code: SealErrorCode, message: string, options?: ErrorOptions) {
+    super(code, message, options);
     this.name = 'SealError';
   }
 }
@@ -60,8 +62,7 @@ function associated(ctx: SealContext): Buffer {
 }
 
 /** Derived keys by (pair, direction, job): an X25519 agreement costs more than a small seal. */
-const keys = new Map<string, Buffer>();
-const MAX_KEYS = 4096;
+const keys = boundedMap<string, Buffer>(4096);
 
 function derive(mine: Identity, peer: Uint8Array, job: string, sender: Uint8Array, receiver: Uint8Array, mode: number): Buffer {
   const id = `${mode}|${hex(sender)}|${hex(receiver)}|${job}`;
@@ -69,7 +70,6 @@ function derive(mine: Identity, peer: Uint8Array, job: string, sender: Uint8Arra
   if (!k) {
     const shared = diffieHellman({ privateKey: mine.sealKey, publicKey: publicKey('seal', peer) });
     k = Buffer.from(hkdfSync('sha256', shared, Buffer.from(job), Buffer.from(`weave-seal-v${VERSION}|${mode}|${hex(sender)}|${hex(receiver)}`), 32));
-    if (keys.size >= MAX_KEYS) keys.delete(keys.keys().next().value!);
     keys.set(id, k);
   }
   return k;

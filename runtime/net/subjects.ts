@@ -18,9 +18,5 @@ export const dataSubject = (name: string) => `weave.data.${name}`;
 /** Queue group of dataset servers: one hub answers each read. */
 export const DATA_QUEUE = 'weave-data';
 
-const TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
-
 /** True when `id` can be a hub or client id (one NATS subject token, no wildcards). */
-export function isSubjectToken(id: string): boolean {
-  return TOKEN.test(id);
-}
+export { isSubjectToken } from '../protocol/index.js';

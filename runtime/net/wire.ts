@@ -16,7 +16,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { headers as natsHeaders, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from 'nats';
-import { TransportError } from '../hub/errors.js';
+import { TransportError } from '../protocol/index.js';
 
 const XFER = 'Weave-Xfer';
 const PART = 'Weave-Part';

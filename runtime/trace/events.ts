@@ -5,8 +5,7 @@
  *   const r = await runJob(mesh, bundle, { args: [10], onEvent: (e) => lines.push(formatEvent(e)) });
  *   // {"v":1,"t":1717000000123.456,"job":"9f…","kind":"fragment-start","hub":"embedded-0",…}
  */
-import { formatResult } from '../exec/index.js';
-import type { JobResult } from '../hub/index.js';
+import { formatResult, type ResultValue } from '../exec/index.js';
 
 /** Bumped when a field changes meaning or goes away; new kinds and fields do not bump it. */
 export const TRACE_VERSION = 1;
@@ -167,15 +166,40 @@ export function eventEmitter(onEvent: ((e: JobEvent) => void) | undefined, job: 
   return (body, t = epochMs()) => onEvent({ v: TRACE_VERSION, t: round3(t), job: job(), ...body } as JobEvent);
 }
 
+/** Dataset bytes a job read from its hubs' own files and fetched from other hubs, and the names read. */
+export interface DataTotals { localBytes: number; remoteBytes: number; names: string[] }
+
+/** One restart after a lost hub. Times are epoch ms. */
+export interface Recovery {
+  /** The hub that was lost, and the attempt that replaced its. */
+  hub: string;
+  attempt: number;
+  detectedAt: number;
+  /** When the new attempt was sent. */
+  resumedAt: number;
+  /** Yield count of the state it restarted from (0: the start). */
+  fromYields: number;
+  /** Yield count of the newest checkpoint the engine had been told was stored. */
+  lastStoredYields: number;
+}
+
 /** The result as `weave run --json` prints it, and as the `result` event carries it. */
 export interface ResultSummary {
   result: string; type: string; entry: string; job: string; fragments: number; checkpoints: number; migrations: number;
   bytesMoved: number; retries: number; wallMs: number; execMs: number; yields: number; maxYieldGapMs: number; outputBytes: number;
-  data: JobResult['data']; restoredFromStore: number; reweaves: number; recoveries: NonNullable<JobResult['recoveries']>;
+  data: DataTotals; restoredFromStore: number; reweaves: number; recoveries: Recovery[];
   attached: boolean; placements: Array<{ fragment: number; hub: string; ms: number }>;
 }
 
-export function resultSummary(r: JobResult): ResultSummary {
+/** What resultSummary reads of a job's result (the engine's JobResult has all of it). */
+export interface SummarizedResult {
+  type: string; value: ResultValue; entry: string; job: string; fragments: number; checkpoints: number; migrations: number;
+  bytesMoved: number; retries: number; wallMs: number; execMs: number; yields: number; maxYieldGapMs: number; output: Uint8Array;
+  data: DataTotals; restoredFromStore: number; reweaves?: number; recoveries?: Recovery[]; attached?: boolean;
+  placements: Array<{ fragment: number; hub: string; ms: number }>;
+}
+
+export function resultSummary(r: SummarizedResult): ResultSummary {
   return {
     result: formatResult(r), type: r.type, entry: r.entry, job: r.job, fragments: r.fragments, checkpoints: r.checkpoints, migrations: r.migrations,
     bytesMoved: r.bytesMoved, retries: r.retries, wallMs: round3(r.wallMs), execMs: round3(r.execMs), yields: r.yields, maxYieldGapMs: round3(r.maxYieldGapMs),

@@ -6,7 +6,7 @@
  */
 export {
   TRACE_VERSION, EVENT_KINDS, eventEmitter, epochMs, formatEvent, resultSummary, round3,
-  type JobEvent, type JobEventKind, type EventBody, type Emit, type MigrationReason, type ResultSummary,
+  type JobEvent, type JobEventKind, type DataTotals, type Recovery, type SummarizedResult, type EventBody, type Emit, type MigrationReason, type ResultSummary,
   type JobStartEvent, type FragmentStartEvent, type FragmentEndEvent, type CheckpointEvent, type MigrationEvent,
   type RetryEvent, type RecoveryEvent, type ResultEvent, type FailedEvent,
 } from './events.js';

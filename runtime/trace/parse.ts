@@ -5,7 +5,7 @@
  */
 import { TRACE_VERSION, EVENT_KINDS, type JobEvent, type JobEventKind } from './events.js';
 import { TraceError } from './errors.js';
-import { ndjsonLines } from '../util/ndjson.js';
+import { ndjsonLines } from '../util/index.js';
 
 /** Fields each kind needs to be drawn, by type. Others may be absent (older writers). */
 const NEEDS: Partial<Record<JobEventKind, Record<string, 'string' | 'number' | 'string[]'>>> = {

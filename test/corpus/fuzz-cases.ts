@@ -12,7 +12,7 @@ import { crc32 } from 'node:zlib';
 import { Encoder } from 'cbor-x';
 import { rng } from '../../runtime/sim/index.js';
 import { decodeCheckpoint, encodeCheckpoint, CheckpointError, type AnyCheckpoint } from '../../runtime/snapshot/index.js';
-import { decodeMessage, encodeMessage, ProtocolError, MESSAGE_KINDS } from '../../runtime/net/index.js';
+import { decodeMessage, encodeMessage, ProtocolError, MESSAGE_KINDS } from '../../runtime/protocol/index.js';
 
 export type FuzzTarget = 'checkpoint' | 'message';
 

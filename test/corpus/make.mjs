@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Encoder } from 'cbor-x';
 import binaryen from 'binaryen';
 import { encodeCheckpoint } from '../../dist/runtime/snapshot/index.js';
-import { encodeMessage } from '../../dist/runtime/net/message.js';
+import { encodeMessage } from '../../dist/runtime/protocol/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cbor = new Encoder({ useRecords: false, mapsAsObjects: true });

@@ -12,13 +12,18 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { connect } from 'nats';
-import { connectMesh } from '../../runtime/hub/index.js';
-import type { HubAdvert } from '../../runtime/hub/protocol.js';
+import { connectMesh } from '../../runtime/engine/index.js';
+import type { HubAdvert } from '../../runtime/protocol/index.js';
 
 export interface NatsServer { url: string; port: number; stop(): Promise<void>; restart(): Promise<void> }
 
 const live = new Set<ChildProcess>();
 process.on('exit', () => { for (const p of live) p.kill('SIGKILL'); });
+// A test or benchmark killed from outside (a runner's timeout) must not leave its servers
+// and hubs running: 'exit' does not fire for a signal unless the signal is handled.
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+  process.once(signal, () => process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGHUP' ? 1 : 15)));
+}
 
 export function natsServerPath(): string {
   const r = spawnSync('sh', ['-c', 'command -v nats-server'], { encoding: 'utf8' });
@@ -95,6 +100,14 @@ export interface HubProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/**
+ * How long a hub process may take to log 'ready'. A guard against a hub that never starts,
+ * not a check of how fast one does: on a machine shared at a load of 14 on 2 cores a hub
+ * took 7 to 21 s (loading the CLI, starting its slot threads), before and after the
+ * redesign alike, so 15 s failed tests that had nothing to do with start-up time.
+ */
+const HUB_READY_MS = 30_000;
+
 export async function startHubProcess(url: string, name: string, extra: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<HubProcess> {
   const proc = spawn(process.execPath, ['dist/cli/hub.js', 'start', '--nats', url, '--name', name, ...extra], { stdio: ['ignore', 'ignore', 'pipe'], env });
   live.add(proc);
@@ -102,7 +115,8 @@ export async function startHubProcess(url: string, name: string, extra: string[]
   proc.stderr!.on('data', (d: Buffer) => { log += d.toString(); });
   const exit = new Promise<number | null>((r) => proc.once('exit', (code) => { live.delete(proc); r(code); }));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`hub ${name} did not get ready in 15 s:\n${log}`)), 15_000);
+    // Killed when late: a hub left running would keep the test process (and its runner) alive.
+    const timer = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error(`hub ${name} did not get ready in ${HUB_READY_MS / 1000} s:\n${log}`)); }, HUB_READY_MS);
     const check = () => { if (log.includes('"msg":"ready"')) { clearTimeout(timer); resolve(); } };
     proc.stderr!.on('data', check);
     void exit.then((code) => { clearTimeout(timer); reject(new Error(`hub ${name} exited with ${code}:\n${log}`)); });

@@ -9,7 +9,7 @@
  *   // main:    serveMainCalls(worker, async (call) => ({ status: n, bytes }));
  */
 import type { MessagePort, Worker } from 'node:worker_threads';
-import { HostCallError } from '../host/index.js';
+import { HostCallError } from '../../host/index.js';
 
 export type MainCall =
   | { kind: 'data-read'; name: string; offset: number; length: number }

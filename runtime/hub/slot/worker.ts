@@ -6,11 +6,11 @@
  * left before each checkpoint returned (HubCoreOptions).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { HubCore } from './hub.js';
+import { HubCore } from './core.js';
 import { Datasets } from './datasets.js';
 import { callMain } from './blocking.js';
 import { mainThreadGpu } from './gpu-access.js';
-import { createLogger } from './log.js';
+import { createLogger } from '../log.js';
 
 const flag = workerData.preempt as Int32Array;
 // [0]: Date.now() when the request being served began (0: idle), [1]: its id; for the

@@ -9,8 +9,8 @@
  *   d.read('points', 0, buf);
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import type { DataAccess } from '../host/index.js';
-import type { DataStats } from './protocol.js';
+import type { DataAccess } from '../../host/index.js';
+import type { DataStats } from '../../protocol/index.js';
 
 /** Reads a range from another hub: bytes copied into `into` (or -1), and the dataset's size. */
 export type RemoteReader = (name: string, offset: number, into: Uint8Array) => { status: number; total: number };

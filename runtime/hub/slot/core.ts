@@ -9,13 +9,15 @@
  */
 import {
   applyDiffInPlace, decodeCheckpoint, diffCheckpoint, encodeCheckpoint, newCheckpointId, CheckpointError, type Checkpoint,
-} from '../snapshot/index.js';
-import { ExecError, FragmentExecutor, FragmentTrap, loadBundle, resolveSandboxLimits, type LoadedBundle, type ResolvedSandboxLimits, type SandboxLimits } from '../exec/index.js';
-import type { Manifest } from '../../fragments/abi.js';
-import { PROTOCOL_VERSION, type ExecRequest, type HubReply, type HubRequest } from './protocol.js';
-import { simdKernels, type GpuAccess, type HostServices } from '../host/index.js';
+} from '../../snapshot/index.js';
+import { ExecError, FragmentExecutor, FragmentTrap, loadBundle, resolveSandboxLimits, type LoadedBundle, type ResolvedSandboxLimits, type SandboxLimits } from '../../exec/index.js';
+import type { Manifest } from '../../../fragments/abi.js';
+import { PROTOCOL_VERSION } from '../../protocol/index.js';
+import { simdKernels, type GpuAccess, type HostServices } from '../../host/index.js';
+import { boundedMap } from '../../util/index.js';
 import type { Datasets } from './datasets.js';
-import type { Logger } from './log.js';
+import type { Logger } from '../log.js';
+import type { SlotExec, SlotReply, SlotRequest } from './types.js';
 
 export interface HubCoreOptions {
   /** Free bytes left before each checkpoint returned (see encodeCheckpoint), so the
@@ -42,7 +44,7 @@ export interface HubCoreOptions {
 
 export interface ExecHooks {
   onRestored?: (resumedAt: number) => void;
-  /** A periodic checkpoint (ExecRequest.storeEvery): a full encoded checkpoint to keep
+  /** A periodic checkpoint (SlotExec.storeEvery): a full encoded checkpoint to keep
    *  where a surviving hub can reach it; the fragment runs on meanwhile. */
   onStored?: (checkpoint: Uint8Array, yields: number) => void;
 }
@@ -54,11 +56,13 @@ const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export const MAX_JOBS_PER_HUB = 64;
 
 export class HubCore {
-  private bundles = new Map<string, LoadedBundle>();
-  private bases = new Map<string, Checkpoint>();
+  /** Compiled bundles by hash: a handful per hub, each compiled once. */
+  private bundles = boundedMap<string, LoadedBundle>(MAX_JOBS_PER_HUB);
+  /** Per job, the newest state sent or received: memory stays at about two copies per job. */
+  private bases = boundedMap<string, Checkpoint>(MAX_JOBS_PER_HUB);
 
   /**
-   * @param shouldPause polled at every yield point with the run's tag (ExecRequest.tag):
+   * @param shouldPause polled at every yield point with the run's tag (SlotExec.tag):
    *   true pauses the running fragment there (a draining hub hands its work back this way,
    *   a re-weaving move or a fence pauses one run).
    */
@@ -77,14 +81,13 @@ export class HubCore {
   private spare: { job: string; module: WebAssembly.Module; seed?: number; bytes: number; x: FragmentExecutor } | undefined;
   private warming: Promise<void> | undefined;
   /** Host services per job: the job's input is its own, the rest the hub's. */
-  private services = new Map<string, HostServices>();
+  private services = boundedMap<string, HostServices>(MAX_JOBS_PER_HUB);
   /** The fragment running now (its log lines name it); set at fragment boundaries, not per yield. */
   private at = -1;
 
   private servicesFor(job: string, input?: Uint8Array): HostServices {
     let s = this.services.get(job);
     if (!s) {
-      if (this.services.size >= MAX_JOBS_PER_HUB) this.services.delete(this.services.keys().next().value!);
       const log = this.opts.log;
       s = {
         simd: simdKernels().kernels, input, data: this.opts.datasets, gpu: this.opts.gpu,
@@ -115,7 +118,7 @@ export class HubCore {
   }
 
   /** The spare instance when it fits this request exactly (job, module, seed, memory no larger). */
-  private async takeSpare(req: ExecRequest, module: WebAssembly.Module, sent: Checkpoint | undefined): Promise<FragmentExecutor | undefined> {
+  private async takeSpare(req: SlotExec, module: WebAssembly.Module, sent: Checkpoint | undefined): Promise<FragmentExecutor | undefined> {
     if (this.warming) await this.warming;
     const s = this.spare;
     this.spare = undefined;
@@ -134,7 +137,7 @@ export class HubCore {
    * Answer one request; never throws. `hooks.onRestored` is called once the state is in
    * the instance and the fragment is about to run (a hand-over is acknowledged then).
    */
-  async handle(req: HubRequest, hooks: ExecHooks = {}): Promise<HubReply> {
+  async handle(req: SlotRequest, hooks: ExecHooks = {}): Promise<SlotReply> {
     try {
       if (!req || typeof req !== 'object') return this.error('bad-request', 'request is not an object');
       if (req.v !== PROTOCOL_VERSION) return this.error('version', `protocol version ${req.v} is not supported (hub speaks ${PROTOCOL_VERSION})`);
@@ -170,11 +173,11 @@ export class HubCore {
     if (this.next?.job === job) this.next = undefined;
   }
 
-  private error(code: string, message: string): HubReply {
+  private error(code: string, message: string): SlotReply {
     return { kind: 'error', v: PROTOCOL_VERSION, code, message };
   }
 
-  private async exec(req: ExecRequest, hooks: ExecHooks): Promise<HubReply> {
+  private async exec(req: SlotExec, hooks: ExecHooks): Promise<SlotReply> {
     let bundle = this.bundles.get(req.bundle);
     if (!bundle) {
       // The checkpoint goes back with the question, so a caller that transferred its only
@@ -288,8 +291,6 @@ export class HubCore {
     const memory = sent && sent.memory.length === live.memory.length ? sent.memory : new Uint8Array(live.memory.length);
     memory.set(live.memory);
     const after: Checkpoint = { ...live, memory };
-    // Keep only the newest state per job: memory stays at about two copies per job.
-    if (!this.bases.has(req.job) && this.bases.size >= MAX_JOBS_PER_HUB) this.bases.delete(this.bases.keys().next().value!);
     this.bases.set(req.job, after);
     if (out.kind === 'paused') this.next = { job: req.job, module, manifest: bundle.manifest, seed: req.seed, bytes: memory.byteLength };
     return {

@@ -11,15 +11,20 @@
  *   await mesh.close();
  */
 import { randomBytes } from 'node:crypto';
-import type { NatsConnection, Subscription } from 'nats';
 import {
-  connectNats, natsAuthOf, type NatsAuth, Wire, decodeMessage, encodeMessage, ProtocolError, type Message, ADVERT_SUBJECT,
+  connectNats, natsAuthOf, type NatsAuth, type NatsConnection, type Subscription, Wire, ADVERT_SUBJECT,
   DISCOVER_SUBJECT, FENCE_SUBJECT, sealAnon, bundleContext, bundleSubject, execSubject, pingSubject, checkpointStore, type CheckpointStore, openJobStore, type JobStore,
 } from '../net/index.js';
-import { PROTOCOL_VERSION, type ExecRequest, type HubAdvert, type HubReply, type HubRequest, type ProgressEvent } from './protocol.js';
-import type { HubInfo, Transport } from './transport.js';
-import { TransportError } from './errors.js';
+import {
+  PROTOCOL_VERSION, ProtocolError, TransportError, decodeMessage, encodeMessage, parseMessage,
+  type ExecRequest, type HubAdvert, type HubReply, type HubRequest, type ProgressEvent,
+} from '../protocol/index.js';
+import { sleep } from '../util/index.js';
+import type { HubInfo, RoutedTransport } from './transport.js';
 import { OwnLoad } from './own-load.js';
+
+/** What an engine takes from a hub in reply to a request. */
+const REPLY_KINDS = ['ran', 'error', 'ok', 'pong', 'need-bundle'] as const;
 
 export interface MeshOptions extends NatsAuth {
   nats: string;
@@ -39,7 +44,8 @@ const DISCOVER_REASK_MS = 500;
 /** How long to keep asking the checkpoint store for a lost job's newest checkpoint. */
 const STORE_PATIENCE_MS = 15_000;
 
-export class NatsMesh implements Transport {
+export class NatsMesh implements RoutedTransport {
+  readonly kind = 'routed';
   private readonly seen = new Map<string, Seen>();
   /** Bundles this client serves, and the hubs it gave their jobs to (only those may fetch them). */
   private readonly served = new Map<string, { bytes: Uint8Array; hubs: Set<string> }>();
@@ -60,8 +66,7 @@ export class NatsMesh implements Transport {
         const to = err ? undefined : this.progress.get(msg.subject.slice(this.progressPrefix.length + 1));
         if (!to) return;
         try {
-          const e = decodeMessage(msg.data) as unknown as ProgressEvent;
-          if (e.kind === 'progress' && typeof e.to === 'string') to(e);
+          to(parseMessage(decodeMessage(msg.data), ['progress']));
         } catch { /* a malformed event changes nothing */ }
       },
     }));
@@ -182,10 +187,10 @@ export class NatsMesh implements Transport {
       if (s.at - missingSince >= 2 * s.advert.everyMs) ctl.abort(`hub ${h} no longer runs the job (it restarted, or lost it)`);
     }, 500) : undefined;
     try {
-      const raw = await this.wire.request(execSubject(hub), encodeMessage(msg as unknown as Message), {
+      const raw = await this.wire.request(execSubject(hub), encodeMessage(msg), {
         signal: ctl.signal, timeoutMs: req.kind === 'exec' ? undefined : SMALL_REQUEST_TIMEOUT_MS,
       });
-      return decodeMessage(raw) as unknown as HubReply;
+      return parseMessage(decodeMessage(raw), REPLY_KINDS, 'an engine');
     } catch (e) {
       if (e instanceof TransportError && e.code === 'aborted') throw new TransportError(e.message, { code: 'hub-lost' });
       if (e instanceof TransportError && e.code === 'no-responders') throw new TransportError(`hub ${hub} is not listening (no responders)`, { code: 'no-responders' });
@@ -264,9 +269,7 @@ export class NatsMesh implements Transport {
 
   private onAdvert(bytes: Uint8Array): boolean {
     try {
-      const m = decodeMessage(bytes);
-      if (m.kind !== 'advert' || typeof m.id !== 'string' || typeof m.everyMs !== 'number') return false;
-      const advert = m as unknown as HubAdvert;
+      const advert: HubAdvert = parseMessage(decodeMessage(bytes), ['advert']);
       // A hub's keys are pinned while it lives: an advert with other keys for a hub id that
       // is still advertising is an impostor's (a restarted hub has other keys, but only
       // after its old adverts lapsed).
@@ -286,17 +289,17 @@ export class NatsMesh implements Transport {
 
   private async serveBundle(bytes: Uint8Array): Promise<Uint8Array> {
     try {
-      const m = decodeMessage(bytes);
-      const s = typeof m.hash === 'string' ? this.served.get(m.hash) : undefined;
-      if (m.kind !== 'bundle' || !s) return encodeMessage({ kind: 'error', v: PROTOCOL_VERSION, code: 'no-bundle', message: `this client does not serve bundle ${String(m.hash).slice(0, 12)}` });
+      const m = parseMessage(decodeMessage(bytes), ['bundle'], 'a client');
+      const s = this.served.get(m.hash);
+      if (!s) return encodeMessage({ kind: 'error', v: PROTOCOL_VERSION, code: 'no-bundle', message: `this client does not serve bundle ${m.hash.slice(0, 12)}` });
       // Sealed to the asking hub's advertised key, and only for a hub a job of this bundle
       // was given to: the module is as private as the checkpoints. Hubs without keys
       // (--insecure) get it plain.
-      const hub = typeof m.hub === 'string' ? m.hub : '';
+      const hub = m.hub ?? '';
       const key = this.seen.get(hub)?.advert.keys?.seal;
-      if (!s.hubs.has(hub)) return encodeMessage({ kind: 'error', v: PROTOCOL_VERSION, code: 'not-yours', message: `hub ${hub} was given no job of bundle ${String(m.hash).slice(0, 12)}` });
-      const out = key ? sealAnon(key, bundleContext(m.hash as string, hub), s.bytes) : s.bytes;
-      return encodeMessage({ kind: 'bundle-bytes', v: PROTOCOL_VERSION, hash: m.hash as string, bytes: out, sealed: key ? true : undefined });
+      if (!s.hubs.has(hub)) return encodeMessage({ kind: 'error', v: PROTOCOL_VERSION, code: 'not-yours', message: `hub ${hub} was given no job of bundle ${m.hash.slice(0, 12)}` });
+      const out = key ? sealAnon(key, bundleContext(m.hash, hub), s.bytes) : s.bytes;
+      return encodeMessage({ kind: 'bundle-bytes', v: PROTOCOL_VERSION, hash: m.hash, bytes: out, sealed: key ? true : undefined });
     } catch (e) {
       return encodeMessage({ kind: 'error', v: PROTOCOL_VERSION, code: 'bad-message', message: (e as Error).message });
     }
@@ -310,8 +313,6 @@ export async function connectMesh(opts: MeshOptions): Promise<NatsMesh> {
   await mesh.discover({ waitMs: opts.waitForHubsMs, settleMs: opts.settleMs });
   return mesh;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function sameKeys(a?: { sign: Uint8Array; seal: Uint8Array }, b?: { sign: Uint8Array; seal: Uint8Array }): boolean {
   if (!a || !b) return !a && !b;

@@ -6,7 +6,7 @@
  *   services.gpu = mainThreadGpu(parentPort);
  */
 import type { MessagePort } from 'node:worker_threads';
-import { HostCallError, type GpuAccess } from '../host/index.js';
+import { HostCallError, type GpuAccess } from '../../host/index.js';
 import { callMain } from './blocking.js';
 
 export function mainThreadGpu(port: MessagePort): GpuAccess {

@@ -13,15 +13,14 @@
  */
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
-import type { HubReply, HubRequest } from './protocol.js';
-import { TransportError } from './errors.js';
+import { PROTOCOL_VERSION, TransportError } from '../../protocol/index.js';
+import { resolveSandboxLimits, type SandboxLimits } from '../../exec/index.js';
 import { serveMainCalls, type MainAnswer, type MainCall } from './blocking.js';
-import { PROTOCOL_VERSION } from './protocol.js';
-import { resolveSandboxLimits, type SandboxLimits } from '../exec/index.js';
+import type { SlotReply, SlotRequest } from './types.js';
 
-interface Pending { resolve: (r: HubReply) => void; reject: (e: Error) => void; onRestored?: (at: number) => void; onStored?: (checkpoint: Uint8Array, yields: number) => void }
+interface Pending { resolve: (r: SlotReply) => void; reject: (e: Error) => void; onRestored?: (at: number) => void; onStored?: (checkpoint: Uint8Array, yields: number) => void }
 
-const SCRIPT = fileURLToPath(new URL('./hub-worker.js', import.meta.url));
+const SCRIPT = fileURLToPath(new URL('./worker.js', import.meta.url));
 
 export interface HubThreadOptions {
   /** Free bytes before each checkpoint returned (HubCoreOptions.headroom). */
@@ -71,7 +70,7 @@ export class HubThread {
     const id = this.id;
     // A fragment reading a dataset this hub does not serve blocks until the main thread answers.
     serveMainCalls(worker, opts.onMainCall ?? (async () => ({ status: -1 })));
-    worker.on('message', (msg: { id: number; reply?: HubReply; restored?: number; stored?: Uint8Array; yields?: number; mainCall?: unknown }) => {
+    worker.on('message', (msg: { id: number; reply?: SlotReply; restored?: number; stored?: Uint8Array; yields?: number; mainCall?: unknown }) => {
       if (msg.mainCall) return;
       const p = this.pending.get(msg.id);
       if (msg.restored !== undefined) return p?.onRestored?.(msg.restored);
@@ -115,7 +114,7 @@ export class HubThread {
   }
 
   /** `onRestored` fires when the state is restored and the fragment starts running. */
-  request(req: HubRequest, opts: { transfer?: ArrayBuffer[]; onRestored?: (at: number) => void; onStored?: (checkpoint: Uint8Array, yields: number) => void } = {}): Promise<HubReply> {
+  request(req: SlotRequest, opts: { transfer?: ArrayBuffer[]; onRestored?: (at: number) => void; onStored?: (checkpoint: Uint8Array, yields: number) => void } = {}): Promise<SlotReply> {
     if (this.dead) return Promise.reject(this.dead);
     const transfer = opts.transfer ?? [];
     return new Promise((resolve, reject) => {
@@ -133,7 +132,7 @@ export class HubThread {
     Atomics.store(this.flag, 0, 0);
   }
 
-  /** Pause only the run tagged `tag` (ExecRequest.tag), at its next yield point. */
+  /** Pause only the run tagged `tag` (SlotExec.tag), at its next yield point. */
   preemptRun(tag: number): void {
     Atomics.store(this.flag, 1, tag);
   }

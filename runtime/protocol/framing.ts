@@ -1,21 +1,23 @@
 /**
- * Protocol messages on the wire: a CBOR map (cbor-x, `useRecords: false`, so any CBOR
- * decoder reads it) with a `kind` and a protocol version `v`, framed so that large byte
- * fields (checkpoints, bundles) ride after the map as raw attachments instead of being
- * copied through the CBOR encoder:
+ * Messages on the wire: a CBOR map (cbor-x, `useRecords: false`, so any CBOR decoder reads
+ * it) with a `kind` and a protocol version `v`, framed so that large byte fields
+ * (checkpoints, bundles) ride after the map as raw attachments instead of being copied
+ * through the CBOR encoder:
  *
  *   'W' (0x57), framing version 1, u32 BE map length, CBOR map, attachments…
  *
  * The map's `$att` field lists [field, byteLength] pairs, in the order the attachments
  * follow. Decoding checks the frame and the envelope (a map, a known kind, the version
- * this build speaks); each receiver checks the fields it uses. Anything else is a
- * ProtocolError, which a hub turns into a typed error reply and a log line, never a crash.
- * Attachments are views into the input bytes, not copies.
+ * this build speaks); the kind's schema checks the fields (messages.ts). Anything else is
+ * a ProtocolError, which a hub turns into a typed error reply and a log line, never a
+ * crash. Attachments are views into the input bytes, not copies.
  *   const bytes = encodeMessage({ kind: 'ping', v: PROTOCOL_VERSION });
  *   const msg = decodeMessage(bytes);   // throws ProtocolError
  */
 import { Encoder } from 'cbor-x';
-import { PROTOCOL_VERSION } from '../hub/protocol.js';
+import { ProtocolError } from './errors.js';
+import { MESSAGE_KINDS, type Envelope, type Message } from './messages.js';
+import { PROTOCOL_VERSION } from './version.js';
 
 const cbor = new Encoder({ useRecords: false, mapsAsObjects: true });
 const FRAME_MAGIC = 0x57;
@@ -23,21 +25,6 @@ const FRAME_VERSION = 1;
 const FRAME_HEADER = 6;
 /** Byte fields at least this long travel as attachments. */
 const ATTACH_MIN = 512;
-
-/** Kinds this build knows. */
-export const MESSAGE_KINDS = new Set([
-  'exec', 'ran', 'need-bundle', 'error', 'drop-job', 'ok', 'ping', 'pong', 'advert', 'discover', 'bundle', 'bundle-bytes',
-  'progress', 'data-read', 'data-bytes', 'move', 'fence', 'export',
-]);
-
-export class ProtocolError extends Error {
-  constructor(readonly code: 'malformed' | 'version' | 'unknown-kind', message: string) {
-    super(message);
-    this.name = 'ProtocolError';
-  }
-}
-
-export interface Message { kind: string; v: number; [field: string]: unknown }
 
 export interface EncodeMessageOptions {
   /**
@@ -50,7 +37,11 @@ export interface EncodeMessageOptions {
   inPlace?: string;
 }
 
-export function encodeMessage(msg: Message, opts: EncodeMessageOptions = {}): Uint8Array {
+/** Any map with a kind and a version: encoding checks nothing (tests send hostile ones); receivers check. */
+export interface RawMessage { kind: string; v: number; [field: string]: unknown }
+
+/** Encode `msg`; fields that are undefined are left out. */
+export function encodeMessage(msg: Message | RawMessage, opts: EncodeMessageOptions = {}): Uint8Array {
   const fields: Record<string, unknown> = {};
   const att: Array<[string, number]> = [];
   const blobs: Uint8Array[] = [];
@@ -81,7 +72,8 @@ export function encodeMessage(msg: Message, opts: EncodeMessageOptions = {}): Ui
   return out;
 }
 
-export function decodeMessage(bytes: Uint8Array): Message {
+/** Decode a frame and check its envelope (not yet its fields: parseMessage). Throws ProtocolError. */
+export function decodeMessage(bytes: Uint8Array): Envelope {
   if (bytes.byteLength < FRAME_HEADER || bytes[0] !== FRAME_MAGIC) throw new ProtocolError('malformed', `not a weave message (${bytes.byteLength} bytes, no 'W' frame)`);
   if (bytes[1] !== FRAME_VERSION) throw new ProtocolError('version', `message framing version ${bytes[1]} is not supported (this build speaks ${FRAME_VERSION})`);
   const mapLen = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(2);
@@ -90,7 +82,7 @@ export function decodeMessage(bytes: Uint8Array): Message {
   try {
     value = cbor.decode(bytes.subarray(FRAME_HEADER, FRAME_HEADER + mapLen));
   } catch (e) {
-    throw new ProtocolError('malformed', `message map is not CBOR: ${(e as Error).message}`);
+    throw new ProtocolError('malformed', `message map is not CBOR: ${(e as Error).message}`, { cause: e });
   }
   if (!value || typeof value !== 'object' || Array.isArray(value) || value instanceof Uint8Array) {
     throw new ProtocolError('malformed', 'message is not a CBOR map');
@@ -113,7 +105,7 @@ export function decodeMessage(bytes: Uint8Array): Message {
   if (typeof m.kind !== 'string') throw new ProtocolError('malformed', "message has no 'kind'");
   if (m.v !== PROTOCOL_VERSION) throw new ProtocolError('version', `protocol version ${describe(m.v)} is not supported (this build speaks ${PROTOCOL_VERSION})`);
   if (!MESSAGE_KINDS.has(m.kind)) throw new ProtocolError('unknown-kind', `unknown message kind '${m.kind}'`);
-  return m as Message;
+  return m as Envelope;
 }
 
 /** A decoded value for a message, safely: String() throws on a map whose toString is not a function. */

@@ -1,0 +1,124 @@
+/**
+ * One attempt of a routed job: choose its route (the capable hubs, best fitting first,
+ * the policy's pick leading), send it to the route's first hub with the state sealed to
+ * that hub, follow it hub to hub, move it to a clearly faster hub when one shows up
+ * (re-weaving), and accept only the outcome of a hub it was given to.
+ *   const a = new Attempt(ctx, attempt);
+ *   const ran = await a.run();   // throws what the attempt failed with; a.progress says where
+ */
+import { PROTOCOL_VERSION, type ExecRequest, type RanReply } from '../../protocol/index.js';
+import { sealTo, type PublicIdentity } from '../../net/index.js';
+import { rankHubs } from '../../policy/index.js';
+import { reweaver } from '../reweave.js';
+import type { RoutedJob } from './context.js';
+import type { AttemptProgress } from './progress.js';
+import { acceptOutcome, attemptContext, type AttemptKeys } from './verify.js';
+
+/** How often the engine looks at adverts for a better hub. */
+const REWEAVE_CHECK_MS = 1000;
+/** How long a move asked of a hub may take before the engine considers another. */
+const MOVE_PATIENCE_MS = 15_000;
+
+/**
+ * Jobs start on successive hubs, so concurrent jobs spread over the mesh; from a random
+ * place, so that many clients (one job each) do not all start on the first hub.
+ */
+let nextStart = Math.floor(Math.random() * 65536);
+
+export class Attempt {
+  readonly key: string;
+  /** Where the attempt stands (set once it is sent; before, failures are the route's). */
+  progress!: AttemptProgress;
+  /** The fragment it starts in. */
+  readonly fragment: number;
+  /** When it was sent (performance.now()). */
+  startedAt = 0;
+
+  constructor(private readonly ctx: RoutedJob, readonly attempt: number) {
+    this.key = `${ctx.job}.${attempt}`;
+    this.fragment = ctx.recovery.fragment;
+  }
+
+  /** Run it to its outcome. Throws what acceptOutcome throws, and TransportError. */
+  async run(): Promise<RanReply> {
+    const { transport, bundle, opts, me, recovery, chooser, progress: job } = this.ctx;
+    const ranked = recovery.hubsFor(this.ctx.needs, nextStart++);
+    // With a policy, it picks the hub the job starts on; the route goes on in rank order.
+    const first = chooser ? chooser.choose(this.fragment, undefined, recovery.state?.byteLength ?? 0, ranked) : ranked[0].id;
+    const route = [first, ...ranked.map((h) => h.id).filter((h) => h !== first)];
+    // Counted in that hub's load until it leaves it: ended, moved on, or the attempt failed.
+    const leftFirst = transport.placed(first);
+    this.startedAt = performance.now();
+    this.ctx.keys.push(this.key);
+    // The hubs' keys as they advertise them now: what is sealed to them, and whose
+    // signatures on a result count.
+    const hubKeys = new Map<string, PublicIdentity>();
+    for (const h of ranked) if (h.keys) hubKeys.set(h.id, h.keys);
+    const req = this.request(route, hubKeys);
+    if (recovery.state) {
+      const to = hubKeys.get(route[0]);
+      req.checkpoint = to ? sealTo(me, to.seal, attemptContext({ key: this.key, attempt: this.attempt, bundle: bundle.hash }, this.fragment, 0, 'engine', route[0]), recovery.state) : recovery.state;
+      req.sealed = to ? true : undefined;
+    } else {
+      req.args = opts.args;
+    }
+    if (!this.ctx.bundleSent) req.bundleBytes = bundle.bytes;
+    this.ctx.bundleSent = true;
+    this.ctx.ledger?.own(this.attempt, route[0]);
+    const bytesIn = req.checkpoint?.byteLength ?? 0;
+    job.stats.bytesMoved += bytesIn;
+    const moveOut = recovery.moveOut;
+    if (moveOut) job.emit({ kind: 'migration', from: moveOut.from, to: route[0], bytes: bytesIn, reason: moveOut.reason });
+    recovery.moveOut = undefined;
+    job.emit({ kind: 'fragment-start', hub: route[0], fragment: this.fragment, attempt: this.attempt, bytes: bytesIn, resumed: !!recovery.state && recovery.statePaused });
+    const a = job.attempt(this.key, this.attempt, route[0], this.fragment, bytesIn, leftFirst);
+    this.progress = a;
+    a.status();
+    const watch = this.reweave(a, hubKeys);
+    try {
+      const reply = await transport.submit(route[0], req, a.onProgress);
+      const keys: AttemptKeys = { key: this.key, attempt: this.attempt, me, hubKeys, holder: a.holder, bundle: bundle.hash, entry: this.ctx.entry, fragment: this.fragment };
+      return acceptOutcome(reply, keys);
+    } finally {
+      if (watch) clearInterval(watch);
+      leftFirst();
+    }
+  }
+
+  /** The exec that starts the attempt, without its state. */
+  private request(route: string[], hubKeys: Map<string, PublicIdentity>): ExecRequest {
+    const { bundle, entry, opts, me, recovery, ledger } = this.ctx;
+    const req: ExecRequest = {
+      kind: 'exec', v: PROTOCOL_VERSION, job: this.key, bundle: bundle.hash, entry, fragment: this.fragment, migrateEvery: opts.migrateEvery ?? 0, seed: opts.seed,
+      stay: true, full: true, route, hop: 0, input: opts.input, storeEvery: opts.storeEvery || undefined, storeEveryMs: opts.storeEveryMs || undefined,
+      attempt: this.attempt, ...(ledger ? { record: ledger.job } : {}),
+      client: me.public, keys: Object.fromEntries([...hubKeys].map(([id, k]) => [id, k.seal])),
+      policy: opts.policy?.name ?? 'fit', ...(recovery.note ? { recovery: recovery.note } : {}),
+    };
+    recovery.note = undefined;
+    return req;
+  }
+
+  /**
+   * Re-weaving: while the attempt runs, ask its holder to move it when a clearly faster
+   * hub shows up. One move at a time: the next is considered once the job is on another
+   * hub, or the asked hub did not move it in a while (a queued run moves only when it starts).
+   */
+  private reweave(a: AttemptProgress, hubKeys: Map<string, PublicIdentity>): NodeJS.Timeout | undefined {
+    const { transport, opts, needs, progress } = this.ctx;
+    if (opts.reweave === false) return undefined;
+    const rw = reweaver(opts.reweaveOptions);
+    return setInterval(() => {
+      if (a.moving && a.moving.from === a.holder && Date.now() - a.moving.at < MOVE_PATIENCE_MS) return;
+      a.moving = undefined;
+      const capable = rankHubs(transport.hubs(), { ...needs, prefers: [], datasets: [] });
+      const to = rw.consider(a.holder, capable, Date.now());
+      if (!to) return;
+      const toKeys = capable.find((h) => h.id === to)?.keys;
+      if (toKeys) hubKeys.set(to, toKeys);
+      progress.stats.reweaves++;
+      a.moving = { from: a.holder, to, at: Date.now() };
+      void transport.move(a.holder, this.key, to);
+    }, REWEAVE_CHECK_MS);
+  }
+}

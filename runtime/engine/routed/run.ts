@@ -1,0 +1,113 @@
+/**
+ * The engine over a routed transport (the NATS mesh).
+ *
+ * A job goes to one hub with a route (the capable hubs, ranked). That hub runs fragment
+ * after fragment in one instance; at a pause (every `migrateEvery` yield points, or a
+ * draining hub) it sends the state straight to the next hub of the route, which
+ * acknowledges once restored and runs on. So a migration crosses the network once, not
+ * twice via the engine. The hub that finishes replies with the result; hand-overs are
+ * reported as progress events.
+ *
+ * The job runs as attempts (attempt.ts): when one fails in a way worth retrying, the next
+ * starts elsewhere from the newest state the engine can get (recovery.ts), as a new exec
+ * job key, so stale state never mixes in. With a job record (`durable`, ledger.ts) each
+ * attempt is fenced in before it runs and the result is committed once.
+ *   const r = await runRouted(mesh, bundle, 'main', { args: [10], migrateEvery: 50 });
+ */
+import { randomBytes } from 'node:crypto';
+import { decodeCheckpoint } from '../../snapshot/index.js';
+import { describeArgs, type LoadedBundle } from '../../exec/index.js';
+import { HubError, PROTOCOL_VERSION, type RanReply } from '../../protocol/index.js';
+import { createIdentity, type Identity, type JobRecord } from '../../net/index.js';
+import { jobNeeds } from '../../policy/index.js';
+import { eventEmitter } from '../../trace/index.js';
+import { resultOf, type JobOptions, type JobResult } from '../job.js';
+import { livePlacement } from '../placement.js';
+import type { RoutedTransport } from '../transport.js';
+import { Attempt } from './attempt.js';
+import type { RoutedJob } from './context.js';
+import { JobLedger, settledResult } from './ledger.js';
+import { JobProgress } from './progress.js';
+import { RecoveryState } from './recovery.js';
+
+/** The identity of this process's engine, when the caller gives none. */
+let processIdentity: Identity | undefined;
+
+export function defaultIdentity(): Identity {
+  return (processIdentity ??= createIdentity());
+}
+
+/** Where a resumed job (attach) starts: its record, and the state to start from. */
+export interface Resume { record: JobRecord; state?: Uint8Array; stateKey?: string }
+
+export async function runRouted(transport: RoutedTransport, bundle: LoadedBundle, entry: string, opts: JobOptions, resume?: Resume): Promise<JobResult> {
+  const t0 = performance.now();
+  const info = bundle.manifest.entries.find((e) => e.name === entry)!;
+  const job = resume?.record.job ?? randomBytes(8).toString('hex');
+  const me = opts.identity ?? defaultIdentity();
+  const ledger = await JobLedger.open(transport, job, opts);
+  const emit = eventEmitter(opts.onEvent, () => job);
+  const storing = !!(opts.storeEvery || opts.storeEveryMs);
+  const progress = new JobProgress(job, opts, emit, info.fragments.length, 0);
+  const recovery = new RecoveryState({ transport, me, bundleHash: bundle.hash, storing, progress, ledger }, info.fragments[0], resume);
+  progress.lastStoredYields = recovery.stateYields;
+  const needs = jobNeeds(bundle.manifest, opts.datasets);
+  const ctx: RoutedJob = {
+    transport, bundle, entry, opts, job, me, needs, progress, recovery, ledger,
+    chooser: opts.policy && livePlacement(opts.policy, bundle, needs, opts.onDecision), bundleSent: false, keys: [],
+  };
+  let firstAttempt = 0;
+  if (ledger && resume) {
+    const taken = await ledger.takeover(resume.record, resume.stateKey);
+    if (taken.settled) return settledResult(ledger.jobs, info, taken.settled, t0);
+    firstAttempt = taken.attempt;
+  } else if (ledger) {
+    await ledger.create(bundle, entry, opts);
+  }
+  opts.onStart?.(job);
+  emit({
+    kind: 'job-start', entry, fragments: info.fragments.length, mesh: 'nats', hubs: transport.hubs().map((h) => h.id), migrateEvery: opts.migrateEvery ?? 0,
+    args: describeArgs(info, opts.args),
+  });
+  const { stats, placements, pauseToResumeMs, data } = progress;
+  const totals = () => ({ ...stats, placements, pauseToResumeMs, restoredFromStore: recovery.restoredFromStore, recoveries: recovery.recoveries, data });
+  try {
+    for (let attempt = firstAttempt; ; attempt++) {
+      const settled = await ledger?.advance(attempt, recovery.stateKey);
+      if (settled) return settledResult(ledger!.jobs, info, settled, t0, totals());
+      const a = new Attempt(ctx, attempt);
+      let reply: RanReply;
+      try {
+        reply = await a.run();
+      } catch (err) {
+        // Before it was sent (no hubs, say), a failure is the job's; after, the attempt's.
+        if (!a.progress) throw err;
+        await recovery.failed(err, a.progress, a.fragment);
+        continue;
+      }
+      recovery.succeeded();
+      progress.ran(a.progress, reply, a.fragment);
+      // A retry after this goes to the job's data first.
+      for (const n of data.names) if (!needs.datasets.includes(n)) needs.datasets.push(n);
+      if (reply.outcome === 'done') {
+        ctx.chooser?.done(performance.now() - a.startedAt);
+        await ledger?.done(attempt, a.progress.holder, reply);
+        return {
+          job, entry, ...resultOf(info, reply.result ?? new Uint8Array(0)),
+          ...totals(), wallMs: performance.now() - t0, output: reply.output ?? new Uint8Array(0),
+        };
+      }
+      // A hub sent the state back (a hand-over failed, or nowhere to go): carry on from it.
+      // Decoded only to check it (a diff would be useless here); sent on as it came.
+      const cp = decodeCheckpoint(reply.checkpoint!);
+      if (cp.kind !== 'full') throw new HubError('bad-reply', `hub ${a.progress.holder} sent back a diff the engine has no base for`, a.progress.holder);
+      progress.returned(a.progress, reply, cp.yields);
+      recovery.returned(reply.checkpoint!, cp, reply.hub ?? a.progress.holder);
+    }
+  } finally {
+    // Not awaited: the result is final; hubs also evict old jobs on their own.
+    void Promise.allSettled([...progress.touched].flatMap((h) => ctx.keys.map((k) => transport.request(h, { kind: 'drop-job', v: PROTOCOL_VERSION, job: k }))));
+    // A durable job that is not over keeps its checkpoints: an attach resumes from them.
+    if (storing && (!ledger || ledger.over)) await Promise.allSettled(ctx.keys.map((k) => transport.forgetStored(k)));
+  }
+}

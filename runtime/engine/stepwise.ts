@@ -1,0 +1,159 @@
+/**
+ * The engine over a stepwise transport (the embedded mesh): it holds the job's current
+ * state, places each fragment (round-robin, or a policy) over the capable hubs, ships the
+ * state as a diff against what the receiving hub already holds (and the bundle once per
+ * hub), and with `migrateEvery` pauses the running fragment at yield points and resumes
+ * it on another hub, the state passing through the engine each time.
+ *   const r = await runStepwise(mesh, bundle, 'main', { args: [10], migrateEvery: 1 });
+ */
+import { randomBytes } from 'node:crypto';
+import { applyDiff, decodeCheckpoint, diffCheckpoint, encodeCheckpoint, type Checkpoint } from '../snapshot/index.js';
+import { FragmentTrap, describeArgs, type LoadedBundle } from '../exec/index.js';
+import { HubError, PROTOCOL_VERSION, type ExecRequest, type RanReply } from '../protocol/index.js';
+import { describeMisfit, jobNeeds, rankHubs, roundRobin } from '../policy/index.js';
+import { epochMs, eventEmitter, round3 } from '../trace/index.js';
+import { sleep } from '../util/index.js';
+import { JobError } from './errors.js';
+import { addData, errorCode, newDataTotals, resultOf, type JobOptions, type JobResult, type Placement } from './job.js';
+import { livePlacement } from './placement.js';
+import { retryDelay } from './retry.js';
+import type { StepwiseTransport } from './transport.js';
+
+export async function runStepwise(transport: StepwiseTransport, bundle: LoadedBundle, entry: string, opts: JobOptions): Promise<JobResult> {
+  const t0 = performance.now();
+  const info = bundle.manifest.entries.find((e) => e.name === entry)!;
+  const job = randomBytes(8).toString('hex');
+  const migrateEvery = opts.migrateEvery ?? 0;
+
+  const hasBundle = new Set<string>();
+  const heldBy = new Map<string, Checkpoint>();
+  const placements: Placement[] = [];
+  let current: Checkpoint | undefined;
+  let fragment = info.fragments[0];
+  let paused = false;
+  let lastHub: string | undefined;
+  const place = roundRobin();
+  const needs = jobNeeds(bundle.manifest, opts.datasets);
+  const data = newDataTotals();
+  const chooser = opts.policy && livePlacement(opts.policy, bundle, needs, opts.onDecision);
+  const stats = { fragments: 0, checkpoints: 0, migrations: 0, bytesMoved: 0, execMs: 0, yields: 0, retries: 0, maxYieldGapMs: 0 };
+  /** Hubs that failed this job: not used again by it. */
+  const avoid = new Set<string>();
+  const pauseToResumeMs: number[] = [];
+  let pausedAt: number | undefined;
+  const forget = (hub: string) => { avoid.add(hub); heldBy.delete(hub); hasBundle.delete(hub); };
+  const emit = eventEmitter(opts.onEvent, () => job);
+  emit({
+    kind: 'job-start', entry, fragments: info.fragments.length, mesh: 'embedded', hubs: transport.hubs().map((h) => h.id), migrateEvery,
+    args: describeArgs(info, opts.args),
+  });
+
+  try {
+    for (let attempt = 0; ; ) {
+      // Round-robin: each new fragment run, and each resume after a pause, goes to the next hub.
+      const up = transport.hubs().filter((h) => !avoid.has(h.id));
+      if (!up.length) {
+        throw new JobError(`no hubs are available to run the job${avoid.size ? ` (failed: ${[...avoid].join(', ')})` : ''}`);
+      }
+      const capable = rankHubs(up, { ...needs, prefers: [], datasets: [] });
+      if (!capable.length) throw new JobError(describeMisfit(up, needs), { code: 'no-capable-hub' });
+      const hub = chooser
+        ? chooser.choose(fragment, lastHub, current?.memory.byteLength ?? 0, capable)
+        : place(capable.map((h) => h.id));
+      const req: ExecRequest = { kind: 'exec', v: PROTOCOL_VERSION, job, bundle: bundle.hash, entry, fragment, migrateEvery, seed: opts.seed, input: opts.input };
+      if (current) {
+        const base = heldBy.get(hub);
+        req.checkpoint = encodeCheckpoint(base ? diffCheckpoint(base, current) : current);
+        stats.bytesMoved += req.checkpoint.byteLength;
+      } else {
+        req.args = opts.args;
+      }
+      if (!hasBundle.has(hub)) {
+        req.bundleBytes = bundle.bytes;
+        stats.bytesMoved += bundle.bytes.byteLength;
+      }
+      const started = performance.now();
+      const sentAt = epochMs();
+      const bytesIn = req.checkpoint?.byteLength ?? 0;
+      emit({ kind: 'fragment-start', hub, fragment, attempt, bytes: bytesIn, resumed: paused }, sentAt);
+      let reply: RanReply;
+      try {
+        reply = await send(transport, hub, req);
+      } catch (err) {
+        // The engine still holds the state it sent, so the fragment restarts from it
+        // elsewhere: at once when nobody listens, after a backoff when the hub went quiet.
+        const retry = retryDelay(err, attempt);
+        if (retry === undefined) throw err;
+        forget(hub);
+        stats.retries++;
+        opts.onRetry?.({ hub, fragment, error: err as Error });
+        emit({ kind: 'retry', hub, fragment, code: errorCode(err), message: (err as Error).message, delayMs: retry });
+        if (retry > 0) await sleep(retry);
+        attempt++;
+        continue;
+      }
+      const retried = attempt > 0;
+      attempt = 0;
+      const resumeMs = paused && pausedAt !== undefined && reply.resumedAt !== undefined ? reply.resumedAt - pausedAt : undefined;
+      if (lastHub !== undefined && hub !== lastHub) {
+        stats.migrations++;
+        // Only now is the move sure and its pause-to-resume known. It happened at the pause
+        // (the hubs' clocks are this process's), or when the state was sent.
+        emit({
+          kind: 'migration', from: lastHub, to: hub, bytes: bytesIn, pauseToResumeMs: resumeMs === undefined ? undefined : round3(resumeMs),
+          reason: retried ? 'retry' : paused ? 'migrate-every' : 'placement',
+        }, resumeMs === undefined ? sentAt : pausedAt);
+      }
+      hasBundle.add(hub);
+      if (reply.checkpoint) {
+        const after = decodeCheckpoint(reply.checkpoint);
+        stats.bytesMoved += reply.checkpoint.byteLength;
+        const sent = current;
+        current = after.kind === 'diff' ? applyDiff(sent!, after) : after;
+        heldBy.set(hub, current);
+        stats.checkpoints++;
+        emit({ kind: 'checkpoint', hub, bytes: reply.checkpoint.byteLength, stored: false, yields: reply.yields });
+      }
+      stats.execMs += reply.execMs;
+      stats.maxYieldGapMs = Math.max(stats.maxYieldGapMs, reply.maxYieldGapMs ?? 0);
+      stats.yields = reply.yields;
+      addData(data, reply.data);
+      if (resumeMs !== undefined) pauseToResumeMs.push(resumeMs);
+      pausedAt = reply.pausedAt;
+      if (!paused) stats.fragments++;
+      const placement = { fragment, hub, ms: performance.now() - started, bytesIn, bytesOut: reply.checkpoint?.byteLength ?? 0 };
+      chooser?.done(placement.ms);
+      placements.push(placement);
+      opts.onPlacement?.(placement);
+      emit({
+        kind: 'fragment-end', hub, fragment, next: reply.fragment, outcome: reply.outcome, ms: round3(placement.ms), execMs: round3(reply.execMs),
+        yields: reply.yields, fragments: reply.fragments ?? 0,
+      });
+      lastHub = hub;
+      if (reply.outcome === 'done') {
+        const bytes = reply.result ?? new Uint8Array(0);
+        return {
+          job, entry, ...resultOf(info, bytes),
+          ...stats, wallMs: performance.now() - t0, placements, pauseToResumeMs, restoredFromStore: 0, output: reply.output ?? new Uint8Array(0), data,
+        };
+      }
+      paused = reply.outcome === 'paused';
+      fragment = reply.fragment;
+    }
+  } finally {
+    // Not awaited: the result is final, and hubs also evict old jobs on their own.
+    void Promise.allSettled([...hasBundle].map((h) => transport.request(h, { kind: 'drop-job', v: PROTOCOL_VERSION, job })));
+  }
+}
+
+/** One step on `hub`: its `ran` reply; a trap as FragmentTrap, any other error reply as HubError. */
+async function send(transport: StepwiseTransport, hub: string, req: ExecRequest): Promise<RanReply> {
+  const reply = await transport.request(hub, req);
+  if (reply.kind === 'need-bundle') throw new HubError('need-bundle', `hub ${hub} asked for the bundle twice`, hub);
+  if (reply.kind === 'error') {
+    if (reply.code === 'trap') throw FragmentTrap.fromWire({ message: reply.message, fragment: reply.fragment ?? req.fragment, entry: reply.entry ?? req.entry });
+    throw HubError.fromWire(reply, hub);
+  }
+  if (reply.kind !== 'ran') throw new HubError('bad-reply', `hub ${hub} sent '${reply.kind}' to an exec request`, hub);
+  return reply;
+}

@@ -1,0 +1,69 @@
+/**
+ * The seam between the weaving engine and hubs. Two kinds, told apart by `kind`:
+ *
+ * - `stepwise` (the embedded mesh, hubs as worker threads): the engine sends each step to
+ *   a hub and gets the state back; every checkpoint passes through the engine.
+ * - `routed` (the NATS mesh): the engine submits a job with a route, hubs hand the state
+ *   to each other and report progress, the last one answers; job records, stored
+ *   checkpoints, fences, moves and liveness come with it.
+ *
+ *   const t: Transport = await startEmbeddedMesh({ hubs: 4 });   // or: await connectMesh({ nats })
+ *   const result = t.kind === 'routed' ? await runRouted(t, …) : await runStepwise(t, …);
+ */
+import type { ExecRequest, HubReply, HubRequest, ProgressEvent } from '../protocol/index.js';
+import type { JobStore } from '../net/index.js';
+
+/** A hub as placement sees it: its id, and what it has (runtime/policy ranks on these). */
+export interface HubInfo {
+  id: string;
+  caps?: { avx2?: boolean; gpu?: boolean; speed?: number };
+  datasets?: readonly string[];
+  /** From its advert, where there is one. */
+  load?: { slots: number; busy: number; queue: number; cpu: number };
+  rttMs?: number;
+  /** Its public identity, where it has one (checkpoints are sealed to it, results signed by it). */
+  keys?: { sign: Uint8Array; seal: Uint8Array };
+}
+
+interface TransportBase {
+  /** Live hubs that take work, in a stable order. */
+  hubs(): HubInfo[];
+  /** Send a request to one hub and wait for its reply. Rejects with TransportError. */
+  request(hub: string, req: HubRequest): Promise<HubReply>;
+  close(): Promise<void>;
+}
+
+/** The engine moves every checkpoint itself: hub, engine, hub. */
+export interface StepwiseTransport extends TransportBase {
+  readonly kind: 'stepwise';
+}
+
+/** Hubs hand a paused fragment straight to the next hub of its route. */
+export interface RoutedTransport extends TransportBase {
+  readonly kind: 'routed';
+  /**
+   * Send `req` (with a `route`) to `hub`; each hand-over is reported to `onProgress`, and
+   * the hub that finishes answers. Rejects with TransportError (`hub-lost` when the hub
+   * holding the job stops advertising).
+   */
+  submit(hub: string, req: ExecRequest, onProgress: (e: ProgressEvent) => void): Promise<HubReply>;
+  /** The newest periodic checkpoint hubs stored for `job` (an attempt key); undefined when none (or no JetStream). */
+  stored(job: string): Promise<Uint8Array | undefined>;
+  /** Delete what hubs stored for `job` (the job is over). */
+  forgetStored(job: string): Promise<void>;
+  /** Job records, opened once; undefined without JetStream. */
+  jobs(): Promise<JobStore | undefined>;
+  /** Tell every hub that attempt `attempt` of job `job` supersedes the older ones. */
+  fence(job: string, attempt: number): void;
+  /** Ask `hub` to move the run of job key `key` to hub `to` at its next yield point; false when it did not take the ask. */
+  move(hub: string, key: string, to: string): Promise<boolean>;
+  /**
+   * The engine placed a job on `hub`: until the hub's next advert, `hubs()` counts it in
+   * that hub's load. Call the function returned when the job leaves the hub.
+   */
+  placed(hub: string): () => void;
+  /** True when some live hub advertises that it runs job key `key`. */
+  running(key: string): boolean;
+}
+
+export type Transport = StepwiseTransport | RoutedTransport;

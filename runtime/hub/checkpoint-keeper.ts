@@ -1,0 +1,79 @@
+/**
+ * Periodic checkpoints (`storeEvery`): a slot captures one every N yield points and runs
+ * on; the keeper writes it to the JetStream object store under the job attempt's key,
+ * sealed to the job's client, newest only. While one is being written a newer one
+ * replaces any waiting, so a slow store never queues up memory; each stored one is
+ * reported to the engine as progress (how far the job has safely got).
+ *   const keeper = new CheckpointKeeper(() => checkpointStore(nc), { hub: 'a', seal, report, metrics, log });
+ *   keeper.keep(req, checkpoint, yields);
+ */
+import type { CheckpointStore } from '../net/index.js';
+import { PROTOCOL_VERSION, type ExecRequest, type ProgressEvent } from '../protocol/index.js';
+import type { Logger } from './log.js';
+import type { HubMetrics } from './metrics.js';
+
+export interface KeeperDeps {
+  hub: string;
+  /** Seal a checkpoint for storing (SealGate.sealStored). */
+  seal: (req: ExecRequest, bytes: Uint8Array) => Uint8Array;
+  /** Publish a progress event to an engine's progress subject. */
+  report: (subject: string, event: ProgressEvent) => void;
+  metrics: Pick<HubMetrics, 'checkpoint'>;
+  log: Logger;
+}
+
+interface Pending { bytes: Uint8Array; yields: number }
+
+export class CheckpointKeeper {
+  /** Per job key: a put in flight, and the newest checkpoint waiting for it to finish. */
+  private readonly storing = new Map<string, { next?: Pending }>();
+  private store: Promise<CheckpointStore | undefined> | undefined;
+
+  constructor(private readonly openStore: () => Promise<CheckpointStore>, private readonly deps: KeeperDeps) {}
+
+  /** Puts in flight (tests, drains). */
+  get busy(): number {
+    return this.storing.size;
+  }
+
+  /** Store `checkpoint` (full, encoded, yield count `yields`) of `req`'s job, newest only. */
+  keep(req: ExecRequest, checkpoint: Uint8Array, yields: number): void {
+    const s = this.storing.get(req.job);
+    if (s) { s.next = { bytes: checkpoint, yields }; return; }
+    const entry: { next?: Pending } = {};
+    this.storing.set(req.job, entry);
+    // A failure to open is not kept: the server may have been starting, or electing.
+    this.store ??= this.openStore().catch((e) => {
+      this.deps.log.warn('cannot open the checkpoint store; will try again at the next checkpoint', { error: (e as Error).message });
+      this.store = undefined;
+      return undefined;
+    });
+    void this.drain(req, entry, { bytes: checkpoint, yields });
+  }
+
+  private async drain(req: ExecRequest, entry: { next?: Pending }, first: Pending): Promise<void> {
+    const { hub, seal, report, metrics, log } = this.deps;
+    let cur: Pending | undefined = first;
+    try {
+      const store = await this.store;
+      while (store && cur) {
+        const sealed = seal(req, cur.bytes);
+        await store.put(req.job, sealed);
+        metrics.checkpoint('stored', sealed.byteLength);
+        // Stored: the engine learns the fragment is making progress, and how far it got.
+        if (req.progress) {
+          report(req.progress, {
+            kind: 'progress', v: PROTOCOL_VERSION, stored: true, job: req.job, hub, to: hub, fragment: req.fragment,
+            fragments: 0, bytes: cur.bytes.byteLength, execMs: 0, yields: cur.yields, pausedAt: 0, resumedAt: 0,
+          });
+        }
+        cur = entry.next;
+        entry.next = undefined;
+      }
+    } catch (e) {
+      log.warn('cannot store a checkpoint', { job: req.job, fragment: req.fragment, error: (e as Error).message });
+    } finally {
+      this.storing.delete(req.job);
+    }
+  }
+}

@@ -1,0 +1,258 @@
+/**
+ * What a hub does with the requests on its exec subject: check each against its schema,
+ * then run an exec on the job's slot (refusing it while draining, when fenced, or when
+ * its checkpoint does not open), and finish the run: drop it if fenced meanwhile, commit
+ * a result, hand a paused fragment to the next hub, or reply. Also `move` (re-weaving),
+ * `drop-job`, `ping`, and fences. Every outcome is counted and logged with its job and
+ * fragment; nothing a peer sends throws out of here.
+ *   const execs = new ExecService({ hub: 'a', slots, runs, gate, records, handover, keeper, bundles, metrics, log, state });
+ *   wire.serve(execSubject('a'), (bytes, ctx) => execs.onRequest(bytes, ctx.reply, ctx.owned));
+ */
+import {
+  HUB_REQUEST_KINDS, PROTOCOL_VERSION, ProtocolError, TransportError, decodeMessage, encodeMessage, parseMessage,
+  type ErrorReply, type ExecRequest, type FenceMessage, type HubReply, type HubRequest, type HubState, type MoveRequest,
+} from '../protocol/index.js';
+import type { BundleCache } from './bundle-cache.js';
+import type { CheckpointKeeper } from './checkpoint-keeper.js';
+import { nextHop, type Handover, type Hop } from './handover.js';
+import type { Logger } from './log.js';
+import type { HubMetrics } from './metrics.js';
+import type { Records } from './records.js';
+import type { Run, RunsTable } from './runs.js';
+import type { SealGate } from './seal-gate.js';
+import type { SlotHooks, Slots } from './slots.js';
+import type { SlotExec, SlotReply } from './slot/index.js';
+
+export interface ExecServiceDeps {
+  hub: string;
+  slots: Slots;
+  runs: RunsTable;
+  gate: SealGate;
+  records: Records;
+  handover: Handover;
+  keeper: CheckpointKeeper;
+  bundles: BundleCache;
+  metrics: HubMetrics;
+  log: Logger;
+  /** The hub's lifecycle state now (a draining hub refuses new work). */
+  state: () => HubState;
+  /** Send an outcome to where an engine waits (a hand-over's `replyTo`). */
+  send: (subject: string, bytes: Uint8Array) => void;
+}
+
+export class ExecService {
+  /** Requests being served, hand-overs included until their outcome is sent: a drain waits for 0. */
+  active = 0;
+
+  constructor(private readonly d: ExecServiceDeps) {}
+
+  /**
+   * One request from the exec subject. `owned`: the bytes' buffer is this hub's alone (see
+   * Wire), so a checkpoint in it may go to a slot as is. Resolves with the encoded reply,
+   * or undefined when another hub will answer.
+   */
+  async onRequest(bytes: Uint8Array, reply: string | undefined, owned: boolean): Promise<Uint8Array | undefined> {
+    let out: HubReply | undefined;
+    this.active++;
+    try {
+      out = await this.dispatch(parseMessage(decodeMessage(bytes), HUB_REQUEST_KINDS, 'a hub'), reply, owned);
+    } catch (e) {
+      out = this.rejected(e);
+    } finally {
+      this.active--;
+    }
+    return out && encodeMessage(out);
+  }
+
+  /** A fence from an engine: newer attempt `m.attempt` of job `m.job`; older ones here pause and are dropped. */
+  fence(m: FenceMessage): void {
+    if (!this.d.records.fence(m.job, m.attempt)) return;
+    for (const run of this.d.runs.olderThan(m.job, m.attempt)) {
+      this.d.log.info('fenced', { job: run.job, fragment: run.fragment, attempt: run.attempt, newer: m.attempt });
+      this.d.slots.preemptRun(run.slot, run.tag);
+    }
+  }
+
+  /** Forget `job`'s base checkpoint on its slot. */
+  async dropJob(job: string): Promise<void> {
+    const slot = this.d.runs.forgetSlot(job);
+    if (slot !== undefined) await this.d.slots.request(slot, { kind: 'drop-job', v: PROTOCOL_VERSION, job });
+  }
+
+  /** An error reply for a failure; `req`: the exec it was serving, when the failure came after it was read. */
+  rejected(e: unknown, req?: ExecRequest): ErrorReply {
+    const code = e instanceof ProtocolError ? 'bad-message' : e instanceof TransportError ? `transport-${e.code}` : 'internal';
+    this.d.log.warn('rejected a request', { code, error: (e as Error).message, ...(req ? { job: req.job, fragment: req.fragment } : {}) });
+    return { kind: 'error', v: PROTOCOL_VERSION, code, message: (e as Error).message };
+  }
+
+  private async dispatch(msg: HubRequest, reply: string | undefined, owned: boolean): Promise<HubReply | undefined> {
+    switch (msg.kind) {
+      case 'ping': return { kind: 'pong', v: PROTOCOL_VERSION, hub: this.d.hub };
+      case 'drop-job': await this.dropJob(msg.job); return { kind: 'ok', v: PROTOCOL_VERSION };
+      case 'move': return this.move(msg);
+      case 'exec': return this.exec(msg, reply, owned);
+    }
+  }
+
+  /** Re-weaving: pause a run here at its next yield point and hand it to `to`. */
+  private move(m: MoveRequest): HubReply {
+    const run = m.to === this.d.hub ? undefined : this.d.runs.askMove(m.job, m.to, m.key);
+    if (!run) {
+      this.d.log.warn('error reply', { job: m.job, code: 'not-here', to: m.to });
+      return { kind: 'error', v: PROTOCOL_VERSION, code: 'not-here', message: `job ${m.job} is not running on hub ${this.d.hub}` };
+    }
+    this.d.slots.preemptRun(run.slot, run.tag);
+    this.d.metrics.placed('reweave');
+    this.d.log.info('moving', { job: m.job, fragment: run.fragment, to: m.to });
+    return { kind: 'ok', v: PROTOCOL_VERSION };
+  }
+
+  /**
+   * Run an exec. Returns the reply to send, or undefined when another hub will answer.
+   * A hand-over from another hub (it carries `replyTo`) is acknowledged as soon as the
+   * state is restored; its outcome goes to `replyTo` (or on to the next hub) later.
+   */
+  private async exec(req: ExecRequest, reply: string | undefined, owned: boolean): Promise<HubReply | undefined> {
+    const { gate, metrics, records, runs, slots } = this.d;
+    if (req.checkpoint) metrics.checkpoint('received', req.checkpoint.byteLength);
+    const state = this.d.state();
+    if (state === 'draining' || state === 'stopped') {
+      return this.settled(req, { kind: 'error', v: PROTOCOL_VERSION, code: 'draining', message: `hub ${this.d.hub} is draining; place the fragment elsewhere` }, false);
+    }
+    if (records.isFenced(req)) return this.settled(req, { kind: 'error', v: PROTOCOL_VERSION, code: 'fenced', message: `job ${req.job}: a newer attempt has started` }, false);
+    // Byte fields other than the checkpoint may be views of the message's buffer, which goes
+    // to a slot when `owned` (detached here): they get buffers of their own first.
+    if (owned && req.input) req.input = new Uint8Array(req.input);
+    const refused = gate.open(req);
+    if (refused) return this.settled(req, { kind: 'error', v: PROTOCOL_VERSION, ...refused }, false);
+    if (req.from === undefined) {
+      // Only an engine's exec is a placement; hand-overs follow the route it chose.
+      metrics.placed(req.policy ?? 'unspecified');
+      if (req.recovery) metrics.recovered(req.recovery.reason, req.recovery.from);
+    }
+    const opened = gate.opened(req);
+    // An opened checkpoint is a buffer of its own (the cipher wrote it).
+    if (opened) owned = ownsAll(req.checkpoint!);
+    const next = req.route ? nextHop(req.route, req.hop ?? 0, this.d.hub) : undefined;
+    // A diff is only useful to the hub that handed us the state: it holds the base. With
+    // nowhere to move (a route of one hub), pausing for a migration is pointless: run on;
+    // a drain still pauses.
+    const full = req.route ? next === undefined || next.id !== req.from : req.full ?? false;
+    const run = runs.start(req.job, { fragment: req.fragment, record: req.record, attempt: req.attempt });
+    const { client, keys, ...fields } = req;
+    const slotReq: SlotExec = { ...fields, full, migrateEvery: req.route && !next ? 0 : req.migrateEvery, tag: run.tag, ...(opened ? { opened } : {}) };
+    const replyTo = req.replyTo ?? reply;
+    const untrack = () => {
+      runs.end(run);
+      slots.clearRun(run.slot, run.tag);
+    };
+    const finish = (r: SlotReply) => this.finish(req, r, run, next, replyTo, full);
+    if (req.replyTo === undefined) {
+      let out: HubReply | undefined;
+      try {
+        out = await finish(await this.runOnSlot(req, slotReq, run, owned));
+      } catch (e) {
+        out = this.rejected(e, req);
+      } finally {
+        untrack();
+      }
+      return this.settled(req, out, true);
+    }
+    this.active++;
+    return new Promise<HubReply | undefined>((ack) => {
+      let acked = false;
+      // A hand-over is acknowledged once restored, so the sender learns the pause-to-resume
+      // time; but into a slot that is busy with another run, at once: the sender must not
+      // wait (and time out) for a run it cannot shorten. The state is as safe queued here as
+      // restored: if this hub dies, the engine restarts the job either way.
+      if (slots.inFlight(run.slot) > 0) { acked = true; ack({ kind: 'ok', v: PROTOCOL_VERSION, resumedAt: performance.timeOrigin + performance.now() }); }
+      this.runOnSlot(req, slotReq, run, owned, (resumedAt) => { if (!acked) { acked = true; ack({ kind: 'ok', v: PROTOCOL_VERSION, resumedAt }); } })
+        .then((r) => (acked ? finish(r) : r))
+        .catch((e) => this.rejected(e, req))
+        .then((out) => {
+          this.settled(req, out, true);
+          // Never restored: the sender learns why in its ack, and keeps the state.
+          if (!acked) ack(out);
+          else if (out && replyTo) this.d.send(replyTo, encodeMessage(out));
+        })
+        .catch((e) => this.d.log.error('cannot send an outcome', { job: req.job, fragment: req.fragment, error: (e as Error).message }))
+        .finally(() => { untrack(); this.active--; });
+    });
+  }
+
+  /**
+   * Run on the job's slot, fetching the bundle once if the slot lacks it. The checkpoint
+   * is transferred to the slot, not cloned (structured clone costs about 1 ms per MiB
+   * here): as it is when `owned` says its buffer is ours alone, else as a copy in a buffer
+   * of its own, since a view of a socket chunk must not be pulled from under the NATS
+   * parser. Either way `req.checkpoint` is not to be read again.
+   */
+  private async runOnSlot(req: ExecRequest, slotReq: SlotExec, run: Run, owned: boolean, onRestored?: (at: number) => void): Promise<SlotReply> {
+    const { slots, keeper, bundles, runs } = this.d;
+    const checkpoint = slotReq.checkpoint && (owned ? slotReq.checkpoint : new Uint8Array(slotReq.checkpoint));
+    const transfer = (c?: Uint8Array) => (c ? [c.buffer as ArrayBuffer] : []);
+    const hooks: SlotHooks = { onRestored };
+    if (req.storeEvery || req.storeEveryMs) hooks.onStored = (cp, yields) => keeper.keep(req, cp, yields);
+    // Bundle bytes go to a slot only when it asks (once per slot): it caches the compiled
+    // module, and cloning a bundle into every request would cost more than the run.
+    let reply = await slots.request(run.slot, { ...slotReq, checkpoint }, { ...hooks, transfer: transfer(checkpoint) });
+    if (reply.kind === 'need-bundle') {
+      const bytes = await bundles.get(req);
+      // The slot sent the checkpoint back with its question.
+      const back = reply.checkpoint;
+      reply = await slots.request(run.slot, { ...slotReq, checkpoint: back, bundleBytes: bytes }, { ...hooks, transfer: transfer(back) });
+    }
+    if (reply.kind === 'error' && reply.code === 'no-base') runs.forgetSlot(req.job);
+    return reply;
+  }
+
+  /**
+   * After a run: drop it if fenced, end a trapped job's record, commit a result, hand a
+   * paused fragment on (handover.ts), or reply. `full`: the run's checkpoint is whole, not
+   * a diff against the hub that handed it over.
+   */
+  private async finish(req: ExecRequest, r: SlotReply, run: Run, next: Hop | undefined, replyTo: string | undefined, full: boolean): Promise<HubReply | undefined> {
+    const { records, gate } = this.d;
+    if (records.isFenced(req)) {
+      await this.dropJob(req.job);
+      return { kind: 'error', v: PROTOCOL_VERSION, code: 'fenced', message: `job ${req.job}: a newer attempt has started; this one's outcome is dropped` };
+    }
+    if (r.kind === 'error' && r.code === 'trap' && req.record !== undefined) await records.trapped(req, r.message);
+    if (r.kind !== 'ran') return r;
+    const handovers = req.handovers ?? 0;
+    if (r.outcome === 'done' && req.record !== undefined) {
+      const outcome = await records.commit(req, r);
+      if (outcome === 'fenced') return { kind: 'error', v: PROTOCOL_VERSION, code: 'fenced', message: `job ${req.job}: a newer attempt has started; its result is dropped` };
+      return gate.forEngine(req, r, { handovers, committed: outcome === 'committed' || outcome === 'already' });
+    }
+    return this.d.handover.pass(req, r, { next, replyTo, full, move: run.move });
+  }
+
+  /**
+   * An exec's outcome as it leaves this hub: counted, and logged with its job and fragment.
+   * `ran`: a slot ran it (else it was refused first). A hand-over (no reply here) is
+   * counted where it is acknowledged (handover.ts).
+   */
+  private settled(req: ExecRequest, out: HubReply | undefined, ran: boolean): HubReply | undefined {
+    if (!out) return out;
+    const { metrics, log } = this.d;
+    const about = { job: req.job, fragment: req.fragment };
+    if (out.kind === 'error') {
+      metrics.failed(out.code);
+      if (ran) metrics.ran(out.code === 'trap' ? 'trapped' : out.code === 'fenced' ? 'fenced' : 'failed', 0);
+      if (out.code === 'trap') log.info('trapped', { ...about, fragment: out.fragment ?? req.fragment, error: out.message });
+      else log.warn('error reply', { ...about, code: out.code, error: out.message });
+    } else if (out.kind === 'ran') {
+      metrics.ran(out.outcome, out.fragments ?? 0);
+      if (out.checkpoint) metrics.checkpoint('sent', out.checkpoint.byteLength);
+      log.debug('ran', { ...about, outcome: out.outcome, next: out.fragment, fragments: out.fragments, yields: out.yields, execMs: Math.round(out.execMs) });
+    }
+    return out;
+  }
+}
+
+/** True when `b` is the whole of its buffer, so it can be transferred to a slot as is. */
+function ownsAll(b: Uint8Array): boolean {
+  return b.byteOffset === 0 && b.buffer.byteLength === b.byteLength;
+}

@@ -1,0 +1,140 @@
+/**
+ * Hand-over (routed mode): a fragment paused here goes straight to the next hub of its
+ * route, or to the hub a re-weaving move named, sealed to that hub. The receiver
+ * acknowledges once it has restored it (or queued it); then this hub reports the move on
+ * the engine's progress subject and is done with the job. If the receiver refuses or
+ * does not answer, the state goes back to the engine instead: whole (it carries on from
+ * it), or, when this hub had only a diff, as `handoff-failed`.
+ *   const next = nextHop(req.route, req.hop ?? 0, 'a');
+ *   const back = await handover.pass(req, ran, { next, replyTo, full, move });   // undefined: handed over
+ */
+import { execSubject } from '../net/index.js';
+import {
+  PROTOCOL_VERSION, decodeMessage, encodeMessage, parseMessage, type ErrorReply, type ExecRequest, type ProgressEvent, type RanReply,
+} from '../protocol/index.js';
+import type { Logger } from './log.js';
+import type { HubMetrics } from './metrics.js';
+import type { Run } from './runs.js';
+import type { SealGate } from './seal-gate.js';
+
+/** A hub that does not acknowledge a hand-over in this time is passed over. */
+export const HANDOVER_TIMEOUT_MS = 10_000;
+
+export interface Hop { id: string; hop: number }
+
+/** The next hub of `route` after position `hop` that is not `self`; undefined when there is none. */
+export function nextHop(route: readonly string[], hop: number, self: string): Hop | undefined {
+  for (let k = 1; k <= route.length; k++) {
+    const at = (hop + k) % route.length;
+    if (route[at] !== self) return { id: route[at], hop: at };
+  }
+  return undefined;
+}
+
+export interface HandoverDeps {
+  hub: string;
+  gate: SealGate;
+  /** A request/reply to a subject (Wire.request). */
+  ask: (subject: string, bytes: Uint8Array, timeoutMs: number) => Promise<Uint8Array>;
+  /** Publish a progress event to an engine's progress subject. */
+  report: (subject: string, event: ProgressEvent) => void;
+  /** The whole state the slot holds for a job, encoded (a move to a hub that lacks the base). */
+  exportWhole: (job: string) => Promise<Uint8Array | undefined>;
+  metrics: Pick<HubMetrics, 'checkpoint' | 'ran' | 'migrated'>;
+  log: Logger;
+  /** Free bytes slots leave before each checkpoint, so the message is framed around it in place. */
+  headroom: number;
+}
+
+export interface PassContext {
+  /** The next hub of the route (undefined: nowhere to go). */
+  next: Hop | undefined;
+  /** Where the engine waits for the outcome. */
+  replyTo: string | undefined;
+  /** The run's checkpoint is whole, not a diff against the hub that handed it over. */
+  full: boolean;
+  /** A re-weaving move asked of this run. */
+  move: Run['move'];
+}
+
+export class Handover {
+  constructor(private readonly deps: HandoverDeps) {}
+
+  /**
+   * After a run paused here: hand its state on. Returns undefined once another hub has it,
+   * else the reply for the engine (the state, or `handoff-failed`).
+   */
+  async pass(req: ExecRequest, r: RanReply, ctx: PassContext): Promise<RanReply | ErrorReply | undefined> {
+    const { gate, log } = this.deps;
+    const handovers = req.handovers ?? 0;
+    const toEngine = (extra: Partial<RanReply> = {}) => gate.forEngine(req, r, { handovers, ...extra });
+    let { next } = ctx;
+    let route = req.route;
+    let checkpoint = r.checkpoint;
+    const movedTo = ctx.move?.to;
+    if (r.outcome === 'paused' && movedTo && route) {
+      if (!route.includes(movedTo)) route = [...route, movedTo];
+      next = { id: movedTo, hop: route.indexOf(movedTo) };
+      // A diff is against the hub that handed the state here; anywhere else needs it whole.
+      if (!ctx.full && movedTo !== req.from) {
+        checkpoint = await this.deps.exportWhole(req.job);
+        if (!checkpoint) return toEngine();
+      }
+    }
+    if (r.outcome !== 'paused' || !next || !checkpoint) return toEngine();
+    // Back to the engine when the next hub does not take it: the full state it can use; a diff it cannot.
+    const back = () => (next!.id !== req.from || checkpoint !== r.checkpoint ? toEngine({ checkpoint }) : this.failed(req, next!.id));
+    const moveKey = movedTo === next.id ? ctx.move?.key : undefined;
+    const keys = moveKey ? { ...req.keys, [next.id]: moveKey } : req.keys;
+    let payload = checkpoint;
+    if (gate.identity) {
+      // Sealed to the next hub alone; a hub without a key gets nothing (the engine does).
+      const peer = keys?.[next.id];
+      if (!peer) {
+        log.warn('no sealing key for the next hub; the state goes back to the engine', { job: req.job, fragment: r.fragment, to: next.id });
+        return back();
+      }
+      payload = gate.sealForHub(req, checkpoint, r.fragment, handovers + 1, next.id, peer, this.deps.headroom);
+    }
+    const { args, bundleBytes, ...rest } = req;
+    const msg: ExecRequest = {
+      ...rest, route, keys, fragment: r.fragment, checkpoint: payload, sealed: gate.identity ? true : undefined, hop: next.hop, from: this.deps.hub, replyTo: ctx.replyTo,
+      handovers: handovers + 1, full: undefined,
+    };
+    if (await this.send(req, r, msg, next.id, checkpoint.byteLength)) return undefined;
+    return back();
+  }
+
+  /** Send the hand-over; true once the next hub acknowledged it. */
+  private async send(req: ExecRequest, r: RanReply, msg: ExecRequest, to: string, bytes: number): Promise<boolean> {
+    const { metrics, log } = this.deps;
+    try {
+      // The slot left room before the checkpoint: frame the message there, no copy.
+      const framed = encodeMessage(msg, { inPlace: 'checkpoint' });
+      metrics.checkpoint('sent', msg.checkpoint!.byteLength);
+      const ack = parseMessage(decodeMessage(await this.deps.ask(execSubject(to), framed, HANDOVER_TIMEOUT_MS)), ['ok', 'error'], 'a hub handing over');
+      if (ack.kind === 'ok' && ack.resumedAt !== undefined) {
+        metrics.ran('handed-over', r.fragments ?? 0);
+        // This hub's clock at both ends: the pause here, the ack of the restore there.
+        if (r.pausedAt !== undefined) metrics.migrated((performance.timeOrigin + performance.now() - r.pausedAt) / 1000);
+        log.debug('handed over', { job: req.job, fragment: r.fragment, to, bytes: msg.checkpoint!.byteLength });
+        if (req.progress) {
+          this.deps.report(req.progress, {
+            kind: 'progress', v: PROTOCOL_VERSION, job: req.job, hub: this.deps.hub, to, fragment: r.fragment,
+            fragments: r.fragments ?? 0, bytes, execMs: r.execMs, yields: r.yields, maxYieldGapMs: r.maxYieldGapMs,
+            pausedAt: r.pausedAt ?? 0, resumedAt: ack.resumedAt,
+          });
+        }
+        return true;
+      }
+      log.warn('hand-over refused', { job: req.job, fragment: r.fragment, to, code: ack.kind === 'error' ? ack.code : 'no-resume-time', error: ack.kind === 'error' ? ack.message : 'the ack carries no resume time' });
+    } catch (e) {
+      log.warn('hand-over failed', { job: req.job, fragment: r.fragment, to, error: (e as Error).message });
+    }
+    return false;
+  }
+
+  private failed(req: ExecRequest, to: string): ErrorReply {
+    return { kind: 'error', v: PROTOCOL_VERSION, code: 'handoff-failed', message: `job ${req.job}: hand-over to ${to} failed` };
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * What a hub is told at start (`HubOptions`, each field with its default), compiled once
+ * into `ResolvedHubOptions`, so defaults and checks live here alone. Test and benchmark
+ * knobs that make a hub pretend to be another machine are not options of a production
+ * hub: they are `HubEmulation`, passed apart.
+ *   const resolved = resolveHubOptions({ nats: 'nats://127.0.0.1:4222', name: 'a' });   // throws HubConfigError
+ */
+import os from 'node:os';
+import type { SandboxLimits } from '../exec/index.js';
+import { natsAuthOf, type NatsAuth } from '../net/index.js';
+import { isSubjectToken } from '../protocol/index.js';
+import { HubConfigError, MetricsError } from './errors.js';
+import { createLogger, type Logger } from './log.js';
+
+export const MAX_SLOTS = 256;
+
+export interface HubOptions extends NatsAuth {
+  /** NATS server URL(s), comma-separated. */
+  nats: string;
+  /** Hub id: one subject token. @default <hostname>-<pid> */
+  name?: string;
+  /** Fragments run at once (worker threads). @default one per core */
+  slots?: number;
+  /** Datasets this hub holds and serves: name -> file path. @default none */
+  datasets?: Record<string, string>;
+  /** Labels advertised as they are. @default none */
+  labels?: Record<string, string>;
+  /** @default 2000 */
+  advertEveryMs?: number;
+  /** Longest a drain waits for running fragments to pause. @default 30000 */
+  drainTimeoutMs?: number;
+  /** @default a pino logger on stderr with `hub` set */
+  log?: Logger;
+  /** Probe for a WebGPU adapter and serve `gpu` calls on it. @default true */
+  gpu?: boolean;
+  /** No identity: take plain checkpoints, sign nothing (benchmarks against secure mode). @default false */
+  insecure?: boolean;
+  /**
+   * Serve Prometheus metrics at http://host:port/metrics (port 0: one the system picks;
+   * the ready line logs it). `host` @default 127.0.0.1. @default not served
+   */
+  metrics?: { port: number; host?: string };
+  /** Limits of every run on this hub's slots (runtime/exec/limits.ts). @default the exec defaults */
+  sandbox?: SandboxLimits;
+}
+
+/**
+ * Test and benchmark knobs: one machine playing a mesh of different machines. Not for
+ * production hubs (they would advertise a speed they do not have).
+ */
+export interface HubEmulation {
+  /** Run fragments as if this many times slower. @default 1 */
+  throttle?: number;
+  /** Change the throttle while running: at `atMs` after start, to `factor`. @default none */
+  throttleAt?: Array<{ atMs: number; factor: number }>;
+  /** Dataset ranges served to other hubs wait `delayMs` plus their size at `mbps` (0: no limit). @default none */
+  dataLink?: { delayMs: number; mbps: number };
+}
+
+/** HubOptions with every default applied and every value checked, once. */
+export interface ResolvedHubOptions {
+  nats: string;
+  auth: NatsAuth;
+  name: string;
+  slots: number;
+  datasets: Record<string, string>;
+  labels: Record<string, string>;
+  advertEveryMs: number;
+  drainTimeoutMs: number;
+  log: Logger;
+  gpu: boolean;
+  insecure: boolean;
+  metrics: { host: string; port: number } | undefined;
+  sandbox: SandboxLimits;
+  emulation: Required<HubEmulation>;
+}
+
+/** Apply defaults and check values. Throws HubConfigError (MetricsError for `metrics`) naming the bad option. */
+export function resolveHubOptions(opts: HubOptions, emulation: HubEmulation = {}): ResolvedHubOptions {
+  const name = opts.name ?? defaultHubName();
+  if (!isSubjectToken(name)) throw new HubConfigError(`hub name '${name}' must be 1-64 letters, digits, '-' or '_'`);
+  for (const d of Object.keys(opts.datasets ?? {})) {
+    if (!isSubjectToken(d)) throw new HubConfigError(`dataset name '${d}' must be 1-64 letters, digits, '-' or '_'`);
+  }
+  const slots = opts.slots ?? os.availableParallelism();
+  if (!Number.isInteger(slots) || slots < 1 || slots > MAX_SLOTS) throw new HubConfigError(`slots must be an integer from 1 to ${MAX_SLOTS}, got ${slots}`);
+  const m = opts.metrics;
+  if (m && (!Number.isInteger(m.port) || m.port < 0 || m.port > 65535)) throw new MetricsError(`the metrics port must be an integer from 0 to 65535, got ${m.port}`);
+  if (m?.host !== undefined && !m.host) throw new MetricsError('the metrics host must not be empty');
+  const throttle = emulation.throttle ?? 1;
+  if (!(throttle >= 1)) throw new HubConfigError(`the emulated throttle must be at least 1, got ${throttle}`);
+  return {
+    nats: opts.nats, auth: natsAuthOf(opts), name, slots,
+    datasets: opts.datasets ?? {}, labels: opts.labels ?? {},
+    advertEveryMs: opts.advertEveryMs ?? 2000, drainTimeoutMs: opts.drainTimeoutMs ?? 30_000,
+    log: opts.log ?? createLogger({ hub: name }),
+    gpu: opts.gpu ?? true,
+    insecure: opts.insecure ?? false,
+    metrics: m && { host: m.host ?? '127.0.0.1', port: m.port },
+    sandbox: opts.sandbox ?? {},
+    emulation: { throttle, throttleAt: emulation.throttleAt ?? [], dataLink: emulation.dataLink ?? { delayMs: 0, mbps: 0 } },
+  };
+}
+
+export function defaultHubName(): string {
+  return `${os.hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 40)}-${process.pid}`;
+}

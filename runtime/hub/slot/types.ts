@@ -1,0 +1,26 @@
+/**
+ * What a hub's main thread asks a slot (a HubCore on a worker thread), and what the slot
+ * answers: the protocol's exec, drop-job and ping, plus what only a hub's own threads say
+ * to each other: which run a request belongs to (`tag`), whether its checkpoint was
+ * already authenticated (`opened`), and `export` (the whole state of a job, for a move).
+ *   const reply = await thread.request({ ...exec, tag: 7, opened: true });
+ */
+import type { DropJobRequest, ExecRequest, HubReply, PingRequest, PROTOCOL_VERSION } from '../../protocol/index.js';
+
+/** An exec as a slot takes it: without the keys (they stay on the main thread), with a hub's own notes. */
+export interface SlotExec extends Omit<ExecRequest, 'client' | 'keys'> {
+  /** Which run a slot may be asked to pause (a move, a fence). */
+  tag?: number;
+  /** The checkpoint was unsealed (AEAD-authenticated): its CRC need not be checked again. */
+  opened?: boolean;
+}
+
+/** The full state a slot holds for `job`, encoded (a move to a hub other than the base's needs it whole). */
+export interface ExportRequest { kind: 'export'; v: typeof PROTOCOL_VERSION; job: string }
+
+export type SlotRequest = SlotExec | ExportRequest | DropJobRequest | PingRequest;
+
+/** An export's answer. */
+export interface ExportReply { kind: 'ok'; v: typeof PROTOCOL_VERSION; checkpoint: Uint8Array }
+
+export type SlotReply = HubReply | ExportReply;

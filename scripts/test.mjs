@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+/**
+ * The test runner behind `npm test`: every test file (dist/test/*.test.js, uvu, one suite
+ * each) in a process of its own, independent files side by side, longest first (by the
+ * times the last run wrote to build/test-times.json, else those checked in as
+ * test/times.json), and CPU-bound files never two at once, so that the files that mostly wait (on nats-server, hub processes, timers) fill
+ * the time the CPU-bound ones need. Each file's output is printed whole when it ends,
+ * then a table of every file: result, tests passed, seconds.
+ *
+ *   node scripts/test.mjs                 # all files, WEAVE_TEST_JOBS (default 3) at a time
+ *   node scripts/test.mjs --slow          # also the cases marked slow (test/helpers/slow.ts); CI runs so
+ *   node scripts/test.mjs --jobs 1 mesh   # only files whose name contains 'mesh', one at a time
+ *
+ * Exits 1 when a file fails or times out (WEAVE_TEST_TIMEOUT_S per file, default 1200).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const DIR = path.join(ROOT, 'dist', 'test');
+const TIMES = path.join(ROOT, 'build', 'test-times.json');
+/** Modules built for test setup, shared by the files of this run (test/helpers/build-module.ts). */
+const BUILD_CACHE = path.join(ROOT, 'build', 'test', `cache-${process.pid}`);
+
+/**
+ * Files that keep a core busy for most of their run (compiling with asc and binaryen,
+ * running programs): two of them at once on a 2-core machine only slow both down. The
+ * others mostly wait on processes, servers and timers.
+ */
+const CPU_BOUND = new Set(['exactness', 'entries', 'boundary', 'asconfig', 'corpus', 'simd', 'snapshot-codec', 'snapshot-diff', 'fuzz', 'host', 'gpu', 'trace', 'cli', 'help', 'hub-exec-service']);
+/** GNU time, when there is one: each file's CPU seconds (user + system, its processes included). */
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+/** Seconds a file with no recorded time is assumed to take (so it starts early). */
+const UNKNOWN_S = 120;
+
+const argv = process.argv.slice(2);
+const flag = (name) => { const i = argv.indexOf(name); if (i < 0) return undefined; argv.splice(i, 1); return true; };
+const option = (name) => { const i = argv.indexOf(name); if (i < 0) return undefined; const v = argv[i + 1]; argv.splice(i, 2); return v; };
+const slow = flag('--slow') || process.env.WEAVE_TEST_SLOW === '1';
+const jobs = Number(option('--jobs') ?? process.env.WEAVE_TEST_JOBS ?? 3);
+const timeoutS = Number(process.env.WEAVE_TEST_TIMEOUT_S ?? 1200);
+const filters = argv;
+if (!Number.isInteger(jobs) || jobs < 1) { console.error(`--jobs must be a positive integer, got ${jobs}`); process.exit(2); }
+if (!existsSync(DIR)) { console.error(`${DIR} does not exist: build first (npm run build)`); process.exit(2); }
+
+const names = readdirSync(DIR).filter((f) => f.endsWith('.test.js')).map((f) => f.slice(0, -'.test.js'.length))
+  .filter((n) => !filters.length || filters.some((p) => n.includes(p))).sort();
+/** Seconds each file took last time here; a clean clone starts from the times checked in (test/times.json). */
+const SEED_TIMES = path.join(ROOT, 'test', 'times.json');
+const last = JSON.parse(readFileSync(existsSync(TIMES) ? TIMES : SEED_TIMES, 'utf8'));
+const queue = [...names].sort((a, b) => (last[b] ?? UNKNOWN_S) - (last[a] ?? UNKNOWN_S));
+const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
+
+/** Run one file; resolves with its outcome. */
+function runFile(name) {
+  return new Promise((resolve) => {
+    const t0 = Date.now();
+    const env = { ...process.env, WEAVE_CONFIG: 'none', WEAVE_TEST_BUILD_CACHE: BUILD_CACHE, ...(slow ? { WEAVE_TEST_SLOW: '1' } : {}) };
+    const argv = [process.execPath, path.join(ROOT, 'node_modules/uvu/bin.js'), 'dist/test', `^${name.replace(/[.-]/g, '\\$&')}\\.test\\.js$`];
+    if (TIME) argv.unshift(TIME, '-f', '\ncpu-seconds %U %S');
+    const p = spawn(argv[0], argv.slice(1), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.on('data', (d) => { out += d; });
+    p.stderr.on('data', (d) => { out += d; });
+    const timer = setTimeout(() => { out += `\n(killed: still running after ${timeoutS} s)\n`; p.kill('SIGKILL'); }, timeoutS * 1000);
+    p.on('close', (code, signal) => {
+      clearTimeout(timer);
+      let text = strip(out);
+      const num = (label) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(text)?.[1] ?? 0);
+      const total = num('Total');
+      const passed = num('Passed');
+      // uvu 0.5 swallows an error thrown by a `before` hook (a `return` in its `finally`) and
+      // exits 0 with no test run: a file counts as passing only when every test it has did.
+      const skipped = num('Skipped');
+      const cpu = /cpu-seconds ([\d.]+) ([\d.]+)/.exec(text);
+      const cpuSeconds = cpu ? Number(cpu[1]) + Number(cpu[2]) : undefined;
+      text = text.replace(/\ncpu-seconds [\d.]+ [\d.]+\n?/, '\n');
+      const ok = code === 0 && (total > 0 || skipped > 0) && passed === total;
+      if (code === 0 && !ok) text += `\n(${passed} of ${total} tests passed: a before hook failed, or a test never ran)\n`;
+      resolve({ name, ok, code: code ?? signal, seconds: (Date.now() - t0) / 1000, cpuSeconds, total, passed, skipped, out: text });
+    });
+  });
+}
+
+const t0 = Date.now();
+const results = [];
+const running = new Set();
+await new Promise((done) => {
+  const next = () => {
+    if (!queue.length && !running.size) return done();
+    while (running.size < jobs && queue.length) {
+      const busyCpu = [...running].some((n) => CPU_BOUND.has(n));
+      // The longest file that may start now: any, unless a CPU-bound one runs already.
+      const i = queue.findIndex((n) => !(busyCpu && CPU_BOUND.has(n)));
+      if (i < 0) break;
+      const [name] = queue.splice(i, 1);
+      running.add(name);
+      process.stdout.write(`start ${name}${CPU_BOUND.has(name) ? ' (cpu)' : ''}\n`);
+      void runFile(name).then((r) => {
+        running.delete(name);
+        results.push(r);
+        process.stdout.write(`\n===== ${name}: ${r.ok ? 'ok' : `FAILED (${r.code})`} in ${r.seconds.toFixed(1)} s =====\n${r.out.trim()}\n\n`);
+        next();
+      });
+    }
+  };
+  next();
+});
+
+results.sort((a, b) => a.name.localeCompare(b.name));
+const width = Math.max(...results.map((r) => r.name.length), 4);
+process.stdout.write(`${'file'.padEnd(width)}  result  passed  skipped  seconds  cpu s\n`);
+for (const r of results) {
+  const cpu = r.cpuSeconds === undefined ? '' : r.cpuSeconds.toFixed(1).padStart(6);
+  process.stdout.write(`${r.name.padEnd(width)}  ${(r.ok ? 'ok' : 'FAIL').padEnd(6)}  ${`${r.passed}/${r.total}`.padStart(6)}  ${String(r.skipped).padStart(7)}  ${r.seconds.toFixed(1).padStart(7)}  ${cpu}\n`);
+}
+const cpuTotal = results.reduce((n, r) => n + (r.cpuSeconds ?? 0), 0);
+const cpuBound = results.filter((r) => CPU_BOUND.has(r.name)).reduce((n, r) => n + (r.cpuSeconds ?? 0), 0);
+const failed = results.filter((r) => !r.ok);
+const wall = (Date.now() - t0) / 1000;
+process.stdout.write(`${results.length} files, ${results.reduce((n, r) => n + r.passed, 0)} tests passed, ${failed.length} files failed, ${wall.toFixed(1)} s with ${jobs} at a time${slow ? ' (slow cases on)' : ''}\n`);
+if (TIME) process.stdout.write(`CPU: ${cpuTotal.toFixed(0)} s in all (${cpuBound.toFixed(0)} s in the CPU-bound files, which run one at a time)\n`);
+rmSync(BUILD_CACHE, { recursive: true, force: true });
+mkdirSync(path.dirname(TIMES), { recursive: true });
+writeFileSync(TIMES, JSON.stringify({ ...last, ...Object.fromEntries(results.map((r) => [r.name, Math.round(r.seconds)])) }, null, 1) + '\n');
+process.exit(failed.length ? 1 : 0);

@@ -1,0 +1,89 @@
+/**
+ * The routed engine's parts alone (a stand-in transport, no server): whose outcome an
+ * attempt accepts, and what a failed attempt leads to: a retry elsewhere from the newest
+ * stored state, or the error itself.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createIdentity, resultStatement, sign, type PublicIdentity } from '../runtime/net/index.js';
+import { HubError, PROTOCOL_VERSION, TransportError, type RanReply } from '../runtime/protocol/index.js';
+import { FragmentTrap } from '../runtime/exec/index.js';
+import { JobProgress, RecoveryState, acceptOutcome, type AttemptKeys, type RoutedTransport } from '../runtime/engine/internal.js';
+import type { JobEvent } from '../runtime/trace/index.js';
+import { eventEmitter } from '../runtime/trace/index.js';
+
+const test = suite('engine routed parts');
+const hubA = createIdentity();
+const me = createIdentity();
+const BUNDLE = 'ab'.repeat(32);
+
+const keys = (extra: Partial<AttemptKeys> = {}): AttemptKeys => ({
+  key: 'j.1', attempt: 1, me, hubKeys: new Map<string, PublicIdentity>([['a', hubA.public]]), holder: 'a', bundle: BUNDLE, entry: 'main', fragment: 0, ...extra,
+});
+const done = (over: Partial<RanReply> = {}): RanReply => ({ kind: 'ran', v: PROTOCOL_VERSION, outcome: 'done', fragment: -1, result: new Uint8Array([4]), execMs: 1, yields: 3, hub: 'a', ...over });
+const signedBy = (id = hubA, attempt = 1, hub = 'a') => sign(id, resultStatement({ job: 'j.1', attempt, hub, result: new Uint8Array([4]), yields: 3 }));
+
+function code(f: () => unknown): string {
+  try { f(); return 'accepted'; } catch (e) { return (e as { code?: string }).code ?? (e as Error).name; }
+}
+
+test('a result counts only when signed by a hub of the attempt, for this attempt', () => {
+  assert.is(code(() => acceptOutcome(done({ sig: signedBy() }), keys())), 'accepted');
+  assert.is(code(() => acceptOutcome(done({ sig: signedBy(createIdentity()) }), keys())), 'bad-signature');
+  assert.is(code(() => acceptOutcome(done({ sig: signedBy(hubA, 2) }), keys())), 'bad-signature');
+  assert.is(code(() => acceptOutcome(done(), keys())), 'bad-signature', 'unsigned');
+  assert.is(code(() => acceptOutcome(done({ hub: 'z', sig: signedBy(hubA, 1, 'z') }), keys())), 'bad-signature', 'a hub the attempt was not given');
+  assert.is(code(() => acceptOutcome(done({ checkpoint: new Uint8Array(4), outcome: 'paused' }), keys())), 'bad-signature', 'a state sent unsealed');
+});
+
+test('error replies become a trap or a HubError naming the hub', () => {
+  const trap = () => acceptOutcome({ kind: 'error', v: PROTOCOL_VERSION, code: 'trap', message: 'unreachable' }, keys());
+  assert.throws(trap, (e: Error) => e instanceof FragmentTrap);
+  assert.throws(() => acceptOutcome({ kind: 'error', v: PROTOCOL_VERSION, code: 'draining', message: 'going' }, keys()), (e: Error) => e instanceof HubError && e.message === 'hub a: going');
+  assert.is(code(() => acceptOutcome({ kind: 'pong', v: PROTOCOL_VERSION, hub: 'a' }, keys())), 'bad-reply');
+});
+
+/** A transport with the hubs given, and `stored` answering from a map. */
+function transport(hubs: string[], stored = new Map<string, Uint8Array>()): RoutedTransport {
+  return {
+    kind: 'routed', hubs: () => hubs.map((id) => ({ id })), request: async () => ({ kind: 'ok', v: PROTOCOL_VERSION }),
+    submit: async () => ({ kind: 'ok', v: PROTOCOL_VERSION }), stored: async (k) => stored.get(k), forgetStored: async () => {},
+    jobs: async () => undefined, fence: () => {}, move: async () => false, placed: () => () => {}, running: () => false, close: async () => {},
+  };
+}
+
+function recovery(hubs: string[]) {
+  const events: JobEvent[] = [];
+  const progress = new JobProgress('j', { args: [] }, eventEmitter((e) => events.push(e), () => 'j'), 2, 0);
+  const r = new RecoveryState({ transport: transport(hubs), me, bundleHash: BUNDLE, storing: false, progress }, 0);
+  return { r, progress, events };
+}
+
+test('a lost hub is avoided from then on and the job is retried after a backoff, with a recovery event', async () => {
+  const { r, progress, events } = recovery(['a', 'b']);
+  const a = progress.attempt('j.0', 0, 'a', 0, 0);
+  await r.failed(new TransportError('gone', { code: 'hub-lost' }), a, 0);
+  assert.equal(r.hubsFor({ requires: [], prefers: [], datasets: [] }, 0).map((h) => h.id), ['b']);
+  assert.equal(events.map((e) => e.kind), ['retry', 'recovery']);
+  assert.equal(r.note, { reason: 'retry', from: 'start' });
+  assert.equal(r.moveOut, { from: 'a', reason: 'recovery' });
+  assert.is(r.recoveries.length, 1);
+});
+
+test('what is not worth retrying is thrown as it is, and so is the sixth failure in a row', async () => {
+  const { r, progress } = recovery(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
+  const a = progress.attempt('j.0', 0, 'a', 0, 0);
+  const trap = new FragmentTrap('unreachable', 0, 'main');
+  await r.failed(trap, a, 0).then(() => assert.unreachable('retried a trap'), (e) => assert.is(e, trap));
+  const { r: r2, progress: p2 } = recovery(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
+  const draining = new HubError('draining', 'going');
+  for (let i = 0; i < 5; i++) await r2.failed(draining, p2.attempt(`j.${i}`, i, 'a', 0, 0), 0);
+  await r2.failed(draining, p2.attempt('j.5', 5, 'a', 0, 0), 0).then(() => assert.unreachable('retried for ever'), (e) => assert.is(e, draining));
+});
+
+test('with no hub left the next attempt cannot start, and says which failed', () => {
+  const { r } = recovery([]);
+  assert.throws(() => r.hubsFor({ requires: [], prefers: [], datasets: [] }, 0), (e: Error) => (e as { code?: string }).code === 'job' && /no hubs are available/.test(e.message));
+});
+
+test.run();

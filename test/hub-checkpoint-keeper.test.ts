@@ -1,0 +1,49 @@
+/**
+ * The checkpoint keeper alone (a slow in-memory store): newest only while a put is in
+ * flight, sealed before it is stored, each stored one reported to the engine.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { PROTOCOL_VERSION, type ExecRequest, type ProgressEvent } from '../runtime/protocol/index.js';
+import { CheckpointKeeper, HubMetrics } from '../runtime/hub/internal.js';
+import { capturingLogger, SlowCheckpointStore, until } from './helpers/stand-ins.js';
+
+const test = suite('hub checkpoint keeper');
+const req: ExecRequest = {
+  kind: 'exec', v: PROTOCOL_VERSION, job: 'j.0', bundle: 'ab'.repeat(32), entry: 'main', fragment: 2, migrateEvery: 0, args: [], storeEvery: 10, progress: '_INBOX.e.1',
+};
+const cp = (n: number) => new Uint8Array(8).fill(n);
+
+test('while a put is in flight a newer checkpoint replaces the waiting one; each stored one is reported', async () => {
+  const store = new SlowCheckpointStore();
+  const reports: Array<{ subject: string; e: ProgressEvent }> = [];
+  const keeper = new CheckpointKeeper(async () => store, {
+    hub: 'a', seal: (_, b) => new Uint8Array([0xee, ...b]), report: (subject, e) => reports.push({ subject, e }), metrics: new HubMetrics('a'), log: capturingLogger(),
+  });
+  keeper.keep(req, cp(1), 10);
+  keeper.keep(req, cp(2), 20);
+  keeper.keep(req, cp(3), 30);
+  store.release();
+  await until(() => keeper.busy === 0, 5000, 'the keeper finished');
+  assert.equal(store.puts.map((p) => p.bytes[1]), [1, 3], 'the second never waited in memory past the third');
+  assert.ok(store.puts.every((p) => p.bytes[0] === 0xee), 'stored sealed');
+  assert.equal(reports.map((r) => [r.subject, r.e.stored, r.e.yields, r.e.hub, r.e.to]), [['_INBOX.e.1', true, 10, 'a', 'a'], ['_INBOX.e.1', true, 30, 'a', 'a']]);
+});
+
+test('a store that cannot be opened is tried again at the next checkpoint, and logged', async () => {
+  let opens = 0;
+  const log = capturingLogger();
+  const store = new SlowCheckpointStore();
+  store.release();
+  const keeper = new CheckpointKeeper(async () => { if (opens++ === 0) throw new Error('no leader'); return store; }, {
+    hub: 'a', seal: (_, b) => b, report: () => {}, metrics: new HubMetrics('a'), log,
+  });
+  keeper.keep(req, cp(1), 10);
+  await until(() => keeper.busy === 0);
+  keeper.keep(req, cp(2), 20);
+  await until(() => keeper.busy === 0 && store.puts.length === 1);
+  assert.is(opens, 2);
+  assert.ok(log.lines.some((l) => l.msg.startsWith('cannot open the checkpoint store')));
+});
+
+test.run();

@@ -1,0 +1,101 @@
+/**
+ * Hand-over alone (a stand-in for the next hub): the next hop of a route, a paused state
+ * sealed to the next hub and acknowledged, a refusal that sends the state back to the
+ * engine (or `handoff-failed` when only a diff was left), and a re-weaving move.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createIdentity, openFrom } from '../runtime/net/index.js';
+import { PROTOCOL_VERSION, decodeMessage, encodeMessage, parseMessage, type ExecRequest, type ProgressEvent, type RanReply } from '../runtime/protocol/index.js';
+import { Handover, HubMetrics, SealGate, nextHop, sealContext, type HandoverDeps } from '../runtime/hub/internal.js';
+import { capturingLogger } from './helpers/stand-ins.js';
+
+const test = suite('hub hand-over');
+const ids = { a: createIdentity(), b: createIdentity(), c: createIdentity(), engine: createIdentity() };
+const state = new Uint8Array(1024).map((_, i) => i & 0xff);
+
+function setup(reply: (msg: ExecRequest, to: string) => Uint8Array | Promise<Uint8Array>, opts: { secure?: boolean; exportWhole?: HandoverDeps['exportWhole'] } = {}) {
+  const sent: Array<{ to: string; msg: ExecRequest }> = [];
+  const reports: ProgressEvent[] = [];
+  const log = capturingLogger();
+  const gate = new SealGate('a', opts.secure === false ? false : ids.a, log);
+  const h = new Handover({
+    hub: 'a', gate, log, headroom: 4096, metrics: new HubMetrics('a'),
+    ask: async (subject, bytes) => {
+      const to = subject.split('.')[2];
+      const msg = parseMessage(decodeMessage(bytes), ['exec']);
+      sent.push({ to, msg });
+      return reply(msg, to);
+    },
+    report: (_, e) => reports.push(e),
+    exportWhole: opts.exportWhole ?? (async () => undefined),
+  });
+  return { h, sent, reports, log };
+}
+
+const req = (extra: Partial<ExecRequest> = {}): ExecRequest => ({
+  kind: 'exec', v: PROTOCOL_VERSION, job: 'j.0', bundle: 'ab'.repeat(32), entry: 'main', fragment: 1, migrateEvery: 50, args: [3], route: ['a', 'b', 'c'], hop: 0,
+  progress: '_INBOX.p.1', attempt: 0, client: ids.engine.public, keys: { a: ids.a.public.seal, b: ids.b.public.seal, c: ids.c.public.seal }, ...extra,
+});
+const paused = (checkpoint = state.slice()): RanReply => ({ kind: 'ran', v: PROTOCOL_VERSION, outcome: 'paused', fragment: 2, checkpoint, fragments: 1, execMs: 5, yields: 50, pausedAt: Date.now() });
+const ok = () => encodeMessage({ kind: 'ok', v: PROTOCOL_VERSION, resumedAt: Date.now() });
+const refuse = () => encodeMessage({ kind: 'error', v: PROTOCOL_VERSION, code: 'draining', message: 'hub b is draining' });
+
+test('the next hop skips this hub and wraps around; a route of one hub has none', () => {
+  assert.equal(nextHop(['a', 'b', 'c'], 0, 'a'), { id: 'b', hop: 1 });
+  assert.equal(nextHop(['a', 'b', 'c'], 2, 'c'), { id: 'a', hop: 0 });
+  assert.equal(nextHop(['b', 'a'], 1, 'a'), { id: 'b', hop: 0 });
+  assert.is(nextHop(['a'], 0, 'a'), undefined);
+});
+
+test('a paused state goes to the next hub sealed to it, without the arguments, and the move is reported', async () => {
+  const { h, sent, reports } = setup(ok);
+  const out = await h.pass(req(), paused(), { next: { id: 'b', hop: 1 }, replyTo: '_INBOX.e.7', full: true, move: undefined });
+  assert.is(out, undefined, 'handed over: nobody replies from here');
+  assert.is(sent.length, 1);
+  const m = sent[0].msg;
+  assert.equal([sent[0].to, m.from, m.hop, m.handovers, m.fragment, m.replyTo, m.sealed, m.args], ['b', 'a', 1, 1, 2, '_INBOX.e.7', true, undefined]);
+  const opened = openFrom(ids.b, ids.a.public.seal, sealContext(m, 2, 1, 'a', 'b'), m.checkpoint!);
+  assert.equal([...opened], [...state]);
+  assert.equal(reports.map((e) => [e.hub, e.to, e.fragment, e.bytes, e.stored]), [['a', 'b', 2, state.byteLength, undefined]]);
+});
+
+test('a refused hand-over sends a whole state back to the engine, sealed to it', async () => {
+  const { h, reports, log } = setup(refuse);
+  const out = await h.pass(req(), paused(), { next: { id: 'b', hop: 1 }, replyTo: undefined, full: true, move: undefined });
+  assert.ok(out && out.kind === 'ran' && out.sealed && out.hub === 'a');
+  assert.is(reports.length, 0);
+  assert.ok(log.lines.some((l) => l.msg === 'hand-over refused' && l.code === 'draining' && l.job === 'j.0' && l.fragment === 2));
+});
+
+test('a refused hand-over of a diff (back to the hub that holds its base) fails: the engine cannot use a diff', async () => {
+  const { h } = setup(refuse);
+  const out = await h.pass(req({ from: 'b', hop: 0, route: ['b', 'a'] }), paused(), { next: { id: 'b', hop: 0 }, replyTo: undefined, full: false, move: undefined });
+  assert.equal(out && out.kind === 'error' && out.code, 'handoff-failed');
+});
+
+test('a move goes to the hub asked, appended to the route, with the whole state when the run had a diff', async () => {
+  const whole = new Uint8Array(2048).fill(5);
+  const d = ids.c;
+  const { h, sent } = setup(ok, { exportWhole: async () => whole });
+  const out = await h.pass(req({ route: ['b', 'a'], from: 'b', hop: 1 }), paused(new Uint8Array(16)), {
+    next: { id: 'b', hop: 0 }, replyTo: undefined, full: false, move: { to: 'd', key: d.public.seal },
+  });
+  assert.is(out, undefined);
+  const m = sent[0].msg;
+  assert.equal([sent[0].to, m.route, m.hop], ['d', ['b', 'a', 'd'], 2]);
+  assert.equal([...openFrom(d, ids.a.public.seal, sealContext(m, 2, 1, 'a', 'd'), m.checkpoint!)], [...whole]);
+});
+
+test('with no sealing key for the next hub the state goes back to the engine; an insecure hub sends plain', async () => {
+  const keyless = setup(ok);
+  const back = await keyless.h.pass(req({ keys: {} }), paused(), { next: { id: 'b', hop: 1 }, replyTo: undefined, full: true, move: undefined });
+  assert.ok(back && back.kind === 'ran' && back.checkpoint);
+  assert.is(keyless.sent.length, 0);
+  const insecure = setup(ok, { secure: false });
+  assert.is(await insecure.h.pass(req({ keys: {} }), paused(), { next: { id: 'b', hop: 1 }, replyTo: undefined, full: true, move: undefined }), undefined);
+  assert.equal([...insecure.sent[0].msg.checkpoint!], [...state]);
+  assert.is(insecure.sent[0].msg.sealed, undefined);
+});
+
+test.run();

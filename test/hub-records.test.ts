@@ -1,0 +1,70 @@
+/**
+ * Records and fencing alone (in-memory records): fences only move forward, a fenced
+ * attempt is told apart, a result commits once and only for the current attempt, and a
+ * commit rides out a restarting server before it gives up.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { PROTOCOL_VERSION, type ExecRequest, type RanReply } from '../runtime/protocol/index.js';
+import { Records } from '../runtime/hub/internal.js';
+import { capturingLogger, MemoryRecords } from './helpers/stand-ins.js';
+
+const test = suite('hub records');
+const ran: RanReply = { kind: 'ran', v: PROTOCOL_VERSION, outcome: 'done', fragment: -1, result: new Uint8Array([7]), execMs: 3, yields: 10, fragments: 2 };
+const exec = (record: string, attempt: number): ExecRequest => ({ kind: 'exec', v: PROTOCOL_VERSION, job: `${record}.${attempt}`, bundle: 'ab'.repeat(32), entry: 'main', fragment: 0, migrateEvery: 0, args: [], record, attempt });
+const noWait = () => 0;
+
+test('a fence only moves forward, and fences out the attempts below it', () => {
+  const records = new Records(async () => new MemoryRecords(), 'a', capturingLogger());
+  assert.ok(records.fence('j', 2));
+  assert.not.ok(records.fence('j', 1), 'an older fence is no news');
+  assert.not.ok(records.fence('j', 2));
+  assert.ok(records.isFenced(exec('j', 1)));
+  assert.not.ok(records.isFenced(exec('j', 2)));
+  assert.not.ok(records.isFenced({ record: undefined, attempt: 0 }), 'a job without a record is never fenced');
+});
+
+test('the current attempt commits once; a fenced one is refused by the record', async () => {
+  const store = new MemoryRecords();
+  store.jobs.set('j', { attempt: 1, state: 'running' });
+  const log = capturingLogger();
+  const records = new Records(async () => store, 'a', log, { commitBackoff: noWait });
+  assert.is(await records.commit(exec('j', 0), ran), 'fenced');
+  assert.is(await records.commit(exec('j', 1), ran), 'committed');
+  assert.is(await records.commit(exec('j', 1), ran), 'already');
+  assert.equal(store.jobs.get('j')!.committed, { attempt: 1, hub: 'a' });
+  const committed = log.lines.filter((l) => l.msg === 'result committed');
+  assert.equal(committed.map((l) => [l.job, l.attempt, l.fragment]), [['j', 1, 0]]);
+});
+
+test('a commit retries through a restarting server, and gives up after its tries', async () => {
+  const store = new MemoryRecords();
+  store.jobs.set('j', { attempt: 0, state: 'running' });
+  store.failNext = 2;
+  const waits: number[] = [];
+  const records = new Records(async () => store, 'a', capturingLogger(), { commitBackoff: (i) => { waits.push(i); return 0; } });
+  assert.is(await records.commit(exec('j', 0), ran), 'committed');
+  assert.equal(waits, [0, 1]);
+  store.jobs.set('k', { attempt: 0, state: 'running' });
+  store.failNext = 10;
+  const patient = new Records(async () => store, 'a', capturingLogger(), { commitTries: 3, commitBackoff: noWait });
+  assert.is(await patient.commit(exec('k', 0), ran), 'failed');
+  assert.is(store.jobs.get('k')!.state, 'running', 'left for the engine to commit');
+});
+
+test('without job records (no JetStream) a commit fails and says why once per try to open', async () => {
+  const log = capturingLogger();
+  const records = new Records(async () => { throw new Error('no JetStream'); }, 'a', log, { commitTries: 2, commitBackoff: noWait });
+  assert.is(await records.commit(exec('j', 0), ran), 'failed');
+  assert.is(log.lines.filter((l) => l.msg === 'cannot open the job records').length, 2, 'tried again: the server may have been starting');
+  assert.is(await records.bundle('ab'.repeat(32)), undefined);
+});
+
+test('a trap ends the current attempt\'s record as failed', async () => {
+  const store = new MemoryRecords();
+  store.jobs.set('j', { attempt: 0, state: 'running' });
+  await new Records(async () => store, 'a', capturingLogger()).trapped(exec('j', 0), 'unreachable at main.ts:3');
+  assert.is(store.jobs.get('j')!.state, 'failed');
+});
+
+test.run();

@@ -1,0 +1,103 @@
+/**
+ * The seal gate alone (no server): what a hub opens, what it refuses (plain, altered,
+ * replayed, another client's, no key), and what it seals and signs going out.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createIdentity, openAnon, openFrom, resultStatement, sealTo, storedContext, verify } from '../runtime/net/index.js';
+import { PROTOCOL_VERSION, type ExecRequest, type RanReply } from '../runtime/protocol/index.js';
+import { SealGate, sealContext } from '../runtime/hub/internal.js';
+import { capturingLogger } from './helpers/stand-ins.js';
+
+const test = suite('hub seal gate');
+const BUNDLE = 'ab'.repeat(32);
+const engine = createIdentity();
+const hubKeys = createIdentity();
+const plain = new Uint8Array(2048).map((_, i) => i & 0xff);
+
+function exec(job: string, extra: Partial<ExecRequest> = {}): ExecRequest {
+  return { kind: 'exec', v: PROTOCOL_VERSION, job, bundle: BUNDLE, entry: 'main', fragment: 3, migrateEvery: 0, attempt: 0, client: engine.public, keys: {}, ...extra };
+}
+
+function sealedFromEngine(job: string, seq = 0): ExecRequest {
+  const req = exec(job, { handovers: seq || undefined });
+  req.checkpoint = sealTo(engine, hubKeys.public.seal, sealContext(req, 3, seq, 'engine', 'a'), plain);
+  req.sealed = true;
+  return req;
+}
+
+test('a checkpoint sealed by the engine to this hub opens in place, and counts as authenticated', () => {
+  const gate = new SealGate('a', hubKeys, capturingLogger());
+  const req = sealedFromEngine('j.0');
+  assert.is(gate.open(req), undefined);
+  assert.equal([...req.checkpoint!], [...plain]);
+  assert.is(req.sealed, false);
+  assert.ok(gate.opened(req));
+});
+
+test('plain, altered, replayed and keyless checkpoints are refused with their seal- codes and a log line', () => {
+  const log = capturingLogger();
+  const gate = new SealGate('a', hubKeys, log);
+  assert.is(gate.open(exec('p.0', { checkpoint: plain }))?.code, 'seal-unsealed');
+  const altered = sealedFromEngine('t.0');
+  altered.checkpoint![40] ^= 1;
+  assert.is(gate.open(altered)?.code, 'seal-tampered');
+  assert.is(gate.open(sealedFromEngine('r.0', 1)), undefined);
+  assert.is(gate.open(sealedFromEngine('r.0', 1))?.code, 'seal-replayed', 'the same sequence twice');
+  assert.is(gate.open(sealedFromEngine('r.0', 0))?.code, 'seal-replayed', 'an older sequence');
+  const keyless = sealedFromEngine('k.0');
+  delete keyless.client;
+  assert.is(gate.open(keyless)?.code, 'seal-no-key');
+  assert.is(log.lines.filter((l) => l.msg === 'refused a checkpoint').length, 5);
+  assert.ok(log.lines.every((l) => typeof l.job === 'string' && Number.isInteger(l.fragment)), 'every line names the job and fragment');
+});
+
+test('a job key is pinned to the client that sealed its first checkpoint', () => {
+  const gate = new SealGate('a', hubKeys, capturingLogger());
+  assert.is(gate.open(sealedFromEngine('pin.0')), undefined);
+  const other = createIdentity();
+  const req = exec('pin.0', { handovers: 1, client: other.public });
+  req.checkpoint = sealTo(other, hubKeys.public.seal, sealContext(req, 3, 1, 'engine', 'a'), plain);
+  req.sealed = true;
+  assert.is(gate.open(req)?.code, 'seal-no-key');
+});
+
+test('a hand-over is sealed to the next hub, which opens it as coming from this one', () => {
+  const bKeys = createIdentity();
+  const a = new SealGate('a', hubKeys, capturingLogger());
+  const b = new SealGate('b', bKeys, capturingLogger());
+  const req = exec('h.0', { keys: { a: hubKeys.public.seal, b: bKeys.public.seal } });
+  const box = a.sealForHub(req, plain, 5, 1, 'b', bKeys.public.seal, 64);
+  assert.ok(box.byteOffset >= 64, 'room left before it for framing');
+  const arrived = exec('h.0', { keys: req.keys, from: 'a', fragment: 5, handovers: 1, checkpoint: box, sealed: true });
+  assert.is(b.open(arrived), undefined);
+  assert.equal([...arrived.checkpoint!], [...plain]);
+});
+
+test('for the engine, a result is signed and a state sealed; to the store, sealed to the client alone', () => {
+  const gate = new SealGate('a', hubKeys, capturingLogger());
+  const req = exec('e.2', { attempt: 2 });
+  const done: RanReply = { kind: 'ran', v: PROTOCOL_VERSION, outcome: 'done', fragment: -1, result: new Uint8Array([1, 2, 3]), execMs: 1, yields: 9 };
+  const signed = gate.forEngine(req, done);
+  assert.is(signed.hub, 'a');
+  assert.ok(verify(hubKeys.public.sign, resultStatement({ job: 'e.2', attempt: 2, hub: 'a', result: done.result!, yields: 9 }), signed.sig!));
+  const paused: RanReply = { kind: 'ran', v: PROTOCOL_VERSION, outcome: 'paused', fragment: 4, checkpoint: plain, handovers: 2, execMs: 1, yields: 9 };
+  const sealed = gate.forEngine(req, paused);
+  assert.ok(sealed.sealed);
+  assert.equal([...openFrom(engine, hubKeys.public.seal, sealContext(req, 4, 2, 'a', 'engine'), sealed.checkpoint!)], [...plain]);
+  const stored = gate.sealStored(req, plain);
+  assert.equal([...openAnon(engine, storedContext('e.2', 2, BUNDLE), stored)], [...plain]);
+});
+
+test('an insecure hub takes plain checkpoints and sends everything plain', () => {
+  const gate = new SealGate('a', false, capturingLogger());
+  const req = exec('i.0', { checkpoint: plain });
+  assert.is(gate.open(req), undefined);
+  assert.not.ok(gate.opened(req), 'nothing was authenticated');
+  assert.is(gate.publicKeys, undefined);
+  const out = gate.forEngine(req, { kind: 'ran', v: PROTOCOL_VERSION, outcome: 'done', fragment: -1, execMs: 1, yields: 0 });
+  assert.is(out.sig, undefined);
+  assert.is(gate.sealStored(req, plain), plain);
+});
+
+test.run();
