@@ -29,7 +29,7 @@ const BUILD_CACHE = path.join(ROOT, 'build', 'test', `cache-${process.pid}`);
  * running programs): two of them at once on a 2-core machine only slow both down. The
  * others mostly wait on processes, servers and timers.
  */
-const CPU_BOUND = new Set(['exactness', 'entries', 'boundary', 'asconfig', 'corpus', 'simd', 'snapshot-codec', 'snapshot-diff', 'fuzz', 'host', 'gpu', 'trace', 'cli', 'help', 'hub-exec-service']);
+const CPU_BOUND = new Set(['exactness', 'entries', 'boundary', 'asconfig', 'corpus', 'simd', 'snapshot-codec', 'snapshot-diff', 'fuzz', 'host', 'gpu', 'trace', 'cli', 'help', 'hub-exec-service', 'generated', 'all-exports', 'regressions', 'policy', 'policy-weave', 'ux']);
 /** GNU time, when there is one: each file's CPU seconds (user + system, its processes included). */
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 /** Seconds a file with no recorded time is assumed to take (so it starts early). */
