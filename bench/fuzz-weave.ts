@@ -7,13 +7,14 @@
  * Exits 1 on any mismatch or crash (a program asc rejects, a harness error).
  *   node dist/bench/fuzz-weave.js --seconds 600 [--seed S] [--count N] [--workers 1]
  *     [--nats-every 8] [--max-shrinks 3] [--shrink-seconds 240] [--regressions DIR]
+ *     [--exports MIN-MAX]   # exports per module (default 2-6); more amortise each build
  */
 import { parseArgs } from 'node:util';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { checkSeeds } from '../test/gen/pool.js';
-import { FUZZ_OPTIONS } from '../test/gen/context.js';
+import { FUZZ_OPTIONS, type GenOptions } from '../test/gen/context.js';
 import { NatsRig, natsOutcome } from '../test/gen/nats-rig.js';
 import { keepMismatch } from '../test/gen/faults.js';
 import { REGRESSIONS_DIR } from '../test/gen/regressions.js';
@@ -33,6 +34,7 @@ const { values } = parseArgs({
     'shrink-seconds': { type: 'string', default: '240' },
     'max-restores': { type: 'string', default: '100' },
     regressions: { type: 'string', default: REGRESSIONS_DIR },
+    exports: { type: 'string' },
   },
 });
 const num = (name: keyof typeof values) => {
@@ -44,6 +46,17 @@ const seconds = num('seconds');
 const firstSeed = values.seed !== undefined ? num('seed') : Date.now() % 1_000_000_000;
 const count = values.count !== undefined ? num('count') : Infinity;
 const natsEvery = num('nats-every');
+const options: GenOptions = { ...FUZZ_OPTIONS, exports: exportRange(values.exports) };
+
+/** `--exports 20-40`: the generator's export count per module (a long campaign builds less per export). */
+function exportRange(v: string | undefined): [number, number] {
+  if (v === undefined) return FUZZ_OPTIONS.exports;
+  const m = /^(\d+)(?:-(\d+))?$/.exec(v);
+  const lo = m ? Number(m[1]) : NaN;
+  const hi = m ? Number(m[2] ?? m[1]) : NaN;
+  if (!(lo >= 1 && hi >= lo && hi <= 200)) throw new Error(`--exports takes MIN-MAX with 1 <= MIN <= MAX <= 200, e.g. 20-40; got '${v}'`);
+  return [lo, hi];
+}
 const t0 = Date.now();
 const deadline = t0 + seconds * 1000;
 const log = (line: string) => process.stderr.write(`fuzz-weave ${((Date.now() - t0) / 1000).toFixed(0)}s: ${line}\n`);
@@ -83,7 +96,7 @@ async function overNats(r: SeedResult): Promise<void> {
 }
 
 log(`seeds from ${firstSeed}, ${values.workers} worker(s), NATS every ${natsEvery || '-'} modules${rig ? '' : ' (off)'}`);
-await checkSeeds(seeds(), { options: FUZZ_OPTIONS, dir, maxRestores: num('max-restores'), keepBundleEvery: rig ? natsEvery : 0 }, num('workers'), (p) => {
+await checkSeeds(seeds(), { options, dir, maxRestores: num('max-restores'), keepBundleEvery: rig ? natsEvery : 0 }, num('workers'), (p) => {
   if ('error' in p) {
     totals.crashes++;
     log(`CRASH seed ${p.seed}: ${p.error.split('\n').slice(0, 3).join(' | ')}`);
@@ -123,7 +136,7 @@ for (const { seed, m } of found) {
   shrunk.add(seed);
   log(`shrinking seed ${seed} ${m.export} ${m.mode} (${kind})`);
   try {
-    const k = await keepMismatch(seed, FUZZ_OPTIONS, m, { dir, regressions: values.regressions!, deadline: Date.now() + num('shrink-seconds') * 1000, maxRestores: num('max-restores'), log });
+    const k = await keepMismatch(seed, options, m, { dir, regressions: values.regressions!, deadline: Date.now() + num('shrink-seconds') * 1000, maxRestores: num('max-restores'), log });
     log(`kept ${path.join(values.regressions!, k.name)}.ts: ${k.before} -> ${k.after} statements in ${k.tests} variants (${k.mode})`);
   } catch (err) {
     totals.crashes++;

@@ -54,7 +54,7 @@ test('weave hubs lists the three hub processes with capabilities, load and laten
     assert.ok(typeof h.rttMs === 'number' && h.rttMs > 0, `rtt ${h.rttMs}`);
   }
   const table = await runCli('weave', ['hubs', '--nats', ns.url]);
-  assert.match(table.stdout, /^HUB\s+STATE\s+BUSY/);
+  assert.match(table.stdout, /^HUB\s+STATE\s+SPEED\s+BUSY/);
 });
 
 for (const name of ['matmul', 'particles', 'wordfreq']) {
