@@ -63,7 +63,7 @@ test('a compile error names file:line:column and exits 2', () => {
 test('inspect prints fragments with their control flow and metadata', () => {
   const r = weave('inspect', 'build/test/matmul.wasm');
   assert.is(r.status, 0, r.stderr);
-  assert.match(r.stdout, /entry matmul\(i32, i32\) -> f64/);
+  assert.match(r.stdout, /entry matmul\(n: i32, reps: i32\) -> f64/);
   assert.match(r.stdout, /fragment \d+ \[loop\] -> /);
   const j = JSON.parse(weave('inspect', 'build/test/matmul.wasm', '--json').stdout);
   assert.ok(j.fragments.length >= 2 && j.fragments.every((f: any) => f.meta.cost.weight > 0));
