@@ -8,6 +8,7 @@
  *   node dist/bench/fuzz-weave.js --seconds 600 [--seed S] [--count N] [--workers 1]
  *     [--nats-every 8] [--max-shrinks 3] [--shrink-seconds 240] [--regressions DIR]
  *     [--exports MIN-MAX]   # exports per module (default 2-6); more amortise each build
+ *     [--arg-sets N] [--heap-share F]   # argument sets per export (5), share of allocating modules (0.5)
  */
 import { parseArgs } from 'node:util';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -35,6 +36,8 @@ const { values } = parseArgs({
     'max-restores': { type: 'string', default: '100' },
     regressions: { type: 'string', default: REGRESSIONS_DIR },
     exports: { type: 'string' },
+    'arg-sets': { type: 'string' },
+    'heap-share': { type: 'string' },
   },
 });
 const num = (name: keyof typeof values) => {
@@ -46,7 +49,12 @@ const seconds = num('seconds');
 const firstSeed = values.seed !== undefined ? num('seed') : Date.now() % 1_000_000_000;
 const count = values.count !== undefined ? num('count') : Infinity;
 const natsEvery = num('nats-every');
-const options: GenOptions = { ...FUZZ_OPTIONS, exports: exportRange(values.exports) };
+const options: GenOptions = {
+  ...FUZZ_OPTIONS,
+  exports: exportRange(values.exports),
+  ...(values['arg-sets'] !== undefined ? { argSets: Math.max(1, Math.round(num('arg-sets'))) } : {}),
+  ...(values['heap-share'] !== undefined ? { heapShare: Math.min(1, num('heap-share')) } : {}),
+};
 
 /** `--exports 20-40`: the generator's export count per module (a long campaign builds less per export). */
 function exportRange(v: string | undefined): [number, number] {
