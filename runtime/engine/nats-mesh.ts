@@ -75,7 +75,7 @@ export class NatsMesh implements RoutedTransport {
   /** Live hubs that take work, sorted by id. */
   hubs(): HubInfo[] {
     return this.adverts().filter((a) => a.state === 'ready')
-      .map((a) => ({ id: a.id, caps: a.caps, datasets: a.datasets, load: this.own.apply(a.id, a.load), keys: a.keys }));
+      .map((a) => ({ id: a.id, caps: a.caps, datasets: a.datasets, load: this.own.apply(a.id, a.load), keys: a.keys, signer: a.keys?.sign ?? a.signer }));
   }
 
   /** What this engine placed and saw finish since each hub's last advert. */
@@ -275,7 +275,7 @@ export class NatsMesh implements RoutedTransport {
       // after its old adverts lapsed).
       const prev = this.seen.get(advert.id);
       const fresh = prev && Date.now() - prev.at < MISSED_ADVERTS * prev.advert.everyMs && prev.advert.state !== 'stopped';
-      if (fresh && !sameKeys(prev.advert.keys, advert.keys)) return false;
+      if (fresh && (!sameKeys(prev.advert.keys, advert.keys) || !sameKey(prev.advert.signer, advert.signer))) return false;
       this.seen.set(advert.id, { advert, at: Date.now() });
       // The hub counted what it had received when it wrote this. (A job sent in the last
       // few ms may be counted twice until the next advert: an overestimate for seconds,
@@ -317,4 +317,8 @@ export async function connectMesh(opts: MeshOptions): Promise<NatsMesh> {
 function sameKeys(a?: { sign: Uint8Array; seal: Uint8Array }, b?: { sign: Uint8Array; seal: Uint8Array }): boolean {
   if (!a || !b) return !a && !b;
   return Buffer.from(a.sign).equals(Buffer.from(b.sign)) && Buffer.from(a.seal).equals(Buffer.from(b.seal));
+}
+
+function sameKey(a?: Uint8Array, b?: Uint8Array): boolean {
+  return !a || !b ? !a && !b : Buffer.from(a).equals(Buffer.from(b));
 }

@@ -23,6 +23,8 @@ export interface HubInfo {
   rttMs?: number;
   /** Its public identity, where it has one (checkpoints are sealed to it, results signed by it). */
   keys?: { sign: Uint8Array; seal: Uint8Array };
+  /** Its result-signing key (every hub has one; `keys.sign` when it has keys). */
+  signer?: Uint8Array;
 }
 
 interface TransportBase {

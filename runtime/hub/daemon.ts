@@ -98,6 +98,7 @@ export class HubDaemon {
     this.runs = new RunsTable(this.slots);
     const gate = new SealGate(this.id, !opts.insecure, this.log);
     const records = new Records(() => openJobStore(nc), this.id, this.log);
+    records.signer = gate.signKey;
     this.execs = new ExecService({
       hub: this.id, slots: this.slots, runs: this.runs, gate, records, metrics: this.metrics, log: this.log, state: () => this.state,
       send: (subject, bytes) => this.wire.publish(subject, bytes),
@@ -112,7 +113,7 @@ export class HubDaemon {
     this.adverts = new Advertiser({
       id: this.id, state: () => this.state, caps: this.caps, slots: () => this.slots.load(), jobs: () => this.runs.jobs(), heldBytes: () => this.slots.held(),
       running: () => this.runs.keys(), counters: () => ({ dataRemoteBytes: this.host.dataRemoteBytes, gpuCalls: this.host.gpuCalls }),
-      datasets: Object.keys(opts.datasets), labels: opts.labels, keys: gate.publicKeys, everyMs: opts.advertEveryMs, startedAt: Date.now(),
+      datasets: Object.keys(opts.datasets), labels: opts.labels, keys: gate.publicKeys, signer: gate.signKey, everyMs: opts.advertEveryMs, startedAt: Date.now(),
     }, (bytes) => { if (!nc.isClosed() && !nc.isDraining()) this.wire.publish(ADVERT_SUBJECT, bytes); }, this.log);
     this.closed = new Promise((r) => { this.markClosed = r; });
     void nc.closed().then((err) => {

@@ -222,9 +222,11 @@ export class ExecService {
     if (r.kind !== 'ran') return r;
     const handovers = req.handovers ?? 0;
     if (r.outcome === 'done' && req.record !== undefined) {
-      const outcome = await records.commit(req, r);
+      // Signed first: the record keeps the signature, so an attach can check who committed.
+      const signed = gate.forEngine(req, r, { handovers });
+      const outcome = await records.commit(req, signed);
       if (outcome === 'fenced') return { kind: 'error', v: PROTOCOL_VERSION, code: 'fenced', message: `job ${req.job}: a newer attempt has started; its result is dropped` };
-      return gate.forEngine(req, r, { handovers, committed: outcome === 'committed' || outcome === 'already' });
+      return { ...signed, committed: outcome === 'committed' || outcome === 'already' };
     }
     return this.d.handover.pass(req, r, { next, replyTo, full, move: run.move });
   }

@@ -5,7 +5,8 @@
  * replays are refused by a per-job-key sequence window; what goes to another hub is sealed
  * to that hub, what goes to the engine is sealed (a state) or signed (a result) for it,
  * and what is stored is sealed to the job's client alone. An `--insecure` hub has no
- * identity: everything passes plain.
+ * sealing identity (checkpoints pass plain) but still signs its results with a key made at
+ * start: an engine takes no unsigned result in any mode.
  *   const gate = new SealGate('a', createIdentity(), log);
  *   const refused = gate.open(req);             // undefined: req.checkpoint is now plain
  *   const out = gate.forEngine(req, ran);       // signed or sealed for the engine
@@ -31,9 +32,17 @@ export class SealGate {
   private readonly seqs = boundedMap<string, { seq: number; client: string }>(MAX_SEQS);
   /** This hub's keys; undefined when --insecure. */
   readonly identity: Identity | undefined;
+  /** What signs this hub's results: its identity, or on an --insecure hub one made for that alone. */
+  readonly signer: Identity;
 
   constructor(readonly hub: string, secure: boolean | Identity, private readonly log: Logger) {
     this.identity = secure === true ? createIdentity() : secure === false ? undefined : secure;
+    this.signer = this.identity ?? createIdentity();
+  }
+
+  /** The result-signing key adverts carry (every hub has one). */
+  get signKey(): Uint8Array {
+    return this.signer.public.sign;
   }
 
   /** The keys adverts carry; undefined on an insecure hub. */
@@ -92,10 +101,10 @@ export class SealGate {
    */
   forEngine(req: ExecRequest, r: RanReply, extra: Partial<RanReply> = {}): RanReply {
     const out: RanReply = { ...r, ...extra, hub: this.hub };
-    if (!this.identity) return out;
     if (out.outcome === 'done') {
-      out.sig = sign(this.identity, resultStatement({ job: req.job, attempt: req.attempt ?? 0, hub: this.hub, result: out.result ?? new Uint8Array(0), output: out.output, yields: out.yields }));
-    } else if (out.checkpoint && req.client) {
+      const seq = out.handovers ?? req.handovers ?? 0;
+      out.sig = sign(this.signer, resultStatement({ job: req.job, attempt: req.attempt ?? 0, seq, hub: this.hub, result: out.result ?? new Uint8Array(0), output: out.output, yields: out.yields }));
+    } else if (this.identity && out.checkpoint && req.client) {
       out.checkpoint = sealTo(this.identity, req.client.seal, sealContext(req, out.fragment, out.handovers ?? 0, this.hub, 'engine'), out.checkpoint);
       out.sealed = true;
     }

@@ -48,6 +48,11 @@ export const ADVERT = message('advert', {
   running: [opt(v.pipe(v.array(str), v.maxLength(1024))), 'a list of job keys'],
   /** The hub's public identity (raw Ed25519 and X25519 keys); absent on an --insecure hub. */
   keys: [opt(publicKeys), 'a map of 32-byte sign and seal keys'],
+  /**
+   * The hub's Ed25519 result-signing key. Every hub has one, --insecure hubs too (made at
+   * start): an engine takes no unsigned result. Equal to `keys.sign` when both are there.
+   */
+  signer: [opt(key32), 'a 32-byte signing key'],
   /** Advert interval, so receivers know when a hub is overdue. */
   everyMs: [v.pipe(num, v.minValue(1)), 'a positive number'],
   startedAt: [num, 'a number'],

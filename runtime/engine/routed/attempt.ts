@@ -7,7 +7,8 @@
  *   const ran = await a.run();   // throws what the attempt failed with; a.progress says where
  */
 import { PROTOCOL_VERSION, type ExecRequest, type RanReply } from '../../protocol/index.js';
-import { sealTo, type PublicIdentity } from '../../net/index.js';
+import { sealTo, type HubKeys } from '../../net/index.js';
+import type { HubInfo } from '../transport.js';
 import { rankHubs } from '../../policy/index.js';
 import { reweaver } from '../reweave.js';
 import type { RoutedJob } from './context.js';
@@ -33,6 +34,8 @@ export class Attempt {
   readonly fragment: number;
   /** When it was sent (performance.now()). */
   startedAt = 0;
+  /** The keys of the hubs this attempt was given to (its route, and move targets). */
+  readonly hubKeys = new Map<string, HubKeys>();
 
   constructor(private readonly ctx: RoutedJob, readonly attempt: number) {
     this.key = `${ctx.job}.${attempt}`;
@@ -52,11 +55,11 @@ export class Attempt {
     this.ctx.keys.push(this.key);
     // The hubs' keys as they advertise them now: what is sealed to them, and whose
     // signatures on a result count.
-    const hubKeys = new Map<string, PublicIdentity>();
-    for (const h of ranked) if (h.keys) hubKeys.set(h.id, h.keys);
+    const hubKeys = this.hubKeys;
+    for (const h of ranked) { const k = keysOf(h); if (k) hubKeys.set(h.id, k); }
     const req = this.request(route, hubKeys);
     if (recovery.state) {
-      const to = hubKeys.get(route[0]);
+      const to = hubKeys.get(route[0])?.seal ? hubKeys.get(route[0]) as Required<HubKeys> : undefined;
       req.checkpoint = to ? sealTo(me, to.seal, attemptContext({ key: this.key, attempt: this.attempt, bundle: bundle.hash }, this.fragment, 0, 'engine', route[0]), recovery.state) : recovery.state;
       req.sealed = to ? true : undefined;
     } else {
@@ -86,13 +89,13 @@ export class Attempt {
   }
 
   /** The exec that starts the attempt, without its state. */
-  private request(route: string[], hubKeys: Map<string, PublicIdentity>): ExecRequest {
+  private request(route: string[], hubKeys: Map<string, HubKeys>): ExecRequest {
     const { bundle, entry, opts, me, recovery, ledger } = this.ctx;
     const req: ExecRequest = {
       kind: 'exec', v: PROTOCOL_VERSION, job: this.key, bundle: bundle.hash, entry, fragment: this.fragment, migrateEvery: opts.migrateEvery ?? 0, seed: opts.seed,
       stay: true, full: true, route, hop: 0, input: opts.input, storeEvery: opts.storeEvery || undefined, storeEveryMs: opts.storeEveryMs || undefined,
       attempt: this.attempt, ...(ledger ? { record: ledger.job } : {}),
-      client: me.public, keys: Object.fromEntries([...hubKeys].map(([id, k]) => [id, k.seal])),
+      client: me.public, keys: Object.fromEntries([...hubKeys].flatMap(([id, k]) => (k.seal ? [[id, k.seal]] : []))),
       policy: opts.policy?.name ?? 'fit', ...(recovery.note ? { recovery: recovery.note } : {}),
     };
     recovery.note = undefined;
@@ -104,7 +107,7 @@ export class Attempt {
    * hub shows up. One move at a time: the next is considered once the job is on another
    * hub, or the asked hub did not move it in a while (a queued run moves only when it starts).
    */
-  private reweave(a: AttemptProgress, hubKeys: Map<string, PublicIdentity>): NodeJS.Timeout | undefined {
+  private reweave(a: AttemptProgress, hubKeys: Map<string, HubKeys>): NodeJS.Timeout | undefined {
     const { transport, opts, needs, progress } = this.ctx;
     if (opts.reweave === false) return undefined;
     const rw = reweaver(opts.reweaveOptions);
@@ -114,11 +117,18 @@ export class Attempt {
       const capable = rankHubs(transport.hubs(), { ...needs, prefers: [], datasets: [] });
       const to = rw.consider(a.holder, capable, Date.now());
       if (!to) return;
-      const toKeys = capable.find((h) => h.id === to)?.keys;
+      const found = capable.find((h) => h.id === to);
+      const toKeys = found && keysOf(found);
       if (toKeys) hubKeys.set(to, toKeys);
       progress.stats.reweaves++;
       a.moving = { from: a.holder, to, at: Date.now() };
       void transport.move(a.holder, this.key, to);
     }, REWEAVE_CHECK_MS);
   }
+}
+
+/** The keys a hub's outcomes are checked with: none when it advertises no signing key (its results are refused). */
+function keysOf(h: HubInfo): HubKeys | undefined {
+  if (h.keys) return h.keys;
+  return h.signer ? { sign: h.signer } : undefined;
 }
