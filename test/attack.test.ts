@@ -8,16 +8,21 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { Encoder } from 'cbor-x';
 import { runCli, startHubProcess, startNatsServer, type HubProcess, type NatsServer } from './helpers/nats-server.js';
 import { buildModule } from './helpers/build-module.js';
-import { Wire, connectNats, createIdentity, execSubject, resultStatement, sign, JOBS_BUCKET, type NatsConnection } from '../runtime/net/index.js';
-import { PROTOCOL_VERSION, decodeMessage, encodeMessage } from '../runtime/protocol/index.js';
+import {
+  ADVERT_SUBJECT, Wire, connectNats, createIdentity, execSubject, resultStatement, sealTo, sign, ticketStatement, JOBS_BUCKET, type NatsConnection,
+} from '../runtime/net/index.js';
+import { PROTOCOL_VERSION, decodeMessage, encodeMessage, parseMessage, type ExecRequest, type HubAdvert, type HubReply } from '../runtime/protocol/index.js';
 
 const test = suite('attack');
 const MODULE = 'build/test/attack-particles.wasm';
 const ARGS = ['64', '400'];
+/** Long enough (seconds) to act on the job while it runs. */
+const LONG = ['600', '60000'];
 let ns: NatsServer;
 let hubs: HubProcess[] = [];
 let embedded = '';
@@ -30,7 +35,7 @@ test.before(async () => {
     (async () => {
       hubs = await Promise.all([
         startHubProcess(ns.url, 'ha', ['--slots', '1', '--no-gpu']),
-        startHubProcess(ns.url, 'hb', ['--slots', '1', '--no-gpu', '--insecure']),
+        startHubProcess(ns.url, 'hb', ['--slots', '1', '--no-gpu']),
       ]);
     })(),
   ]);
@@ -49,10 +54,10 @@ test.after(async () => {
 const jobOf = (stderr: string) => /weave: job ([0-9a-f]{16})/.exec(stderr)?.[1];
 
 /** A client that answers execs on the hubs' subjects first, with a forged `done` from hub `as`. */
-async function ghost(nc: NatsConnection, as: string, times: number): Promise<{ sent: () => number; stop: () => void }> {
+async function ghost(nc: NatsConnection, as: string, times: number, on = ['ha', 'hb']): Promise<{ sent: () => number; stop: () => void }> {
   const wire = new Wire(nc);
   let sent = 0;
-  const subs = ['ha', 'hb'].map((h) => wire.serve(execSubject(h), async (bytes) => {
+  const subs = on.map((h) => wire.serve(execSubject(h), async (bytes) => {
       const m = decodeMessage(bytes) as { kind: string };
       if (m.kind !== 'exec' || sent >= times) return undefined;
       sent++;
@@ -65,7 +70,7 @@ async function ghost(nc: NatsConnection, as: string, times: number): Promise<{ s
 test('an unsigned result sent first from a hub nobody placed the job on is refused; the real one is printed and recorded', async () => {
   const nc = await connectNats(ns.url, { name: 'ghost' });
   try {
-    for (const as of ['ghost', 'ha', 'hb']) {
+    for (const as of ['ghost', 'ha']) {
       const g = await ghost(nc, as, 1);
       const r = await runCli('weave', ['run', MODULE, ...ARGS, '--nats', ns.url, '--json']);
       assert.ok(g.sent() >= 1, `the forgery as '${as}' was sent`);
@@ -82,6 +87,26 @@ test('an unsigned result sent first from a hub nobody placed the job on is refus
     }
   } finally {
     await nc.close();
+  }
+});
+
+test('with --insecure hubs too: an unsigned result is refused, the hubs sign theirs', async () => {
+  const plain = await startNatsServer();
+  const pair = await Promise.all(['ia', 'ib'].map((n) => startHubProcess(plain.url, n, ['--slots', '1', '--no-gpu', '--insecure'])));
+  const nc = await connectNats(plain.url, { name: 'ghost' });
+  try {
+    const g = await ghost(nc, 'ia', 1, ['ia', 'ib']);
+    const r = await runCli('weave', ['run', MODULE, ...ARGS, '--nats', plain.url, '--json']);
+    assert.ok(g.sent() >= 1, 'the forgery was sent');
+    assert.is(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.is(out.result, embedded, 'the real result, signed by an --insecure hub');
+    assert.ok(out.retries >= 1, `the forgery was refused: ${out.retries} retries`);
+    g.stop();
+  } finally {
+    await nc.close();
+    await Promise.all(pair.map((h) => h.stop('SIGKILL')));
+    await plain.stop();
   }
 });
 
@@ -118,5 +143,146 @@ test('a result written straight into the job record is refused by --attach: unsi
     await nc.close();
   }
 });
+
+/** `weave run` in the background; resolves with its outcome. */
+function background(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, ['dist/cli/weave.js', 'run', ...args]);
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => { stdout += d; });
+    p.stderr.on('data', (d) => { stderr += d; });
+    p.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** The first job key some hub advertises running, and that hub. */
+function runningKey(nc: NatsConnection): Promise<{ hub: string; key: string }> {
+  return new Promise((resolve) => {
+    const sub = nc.subscribe(ADVERT_SUBJECT, {
+      callback: (_e, msg) => {
+        const a = parseMessage(decodeMessage(msg.data), ['advert']) as HubAdvert;
+        const key = a.running?.[0];
+        if (key) { sub.unsubscribe(); resolve({ hub: a.id, key }); }
+      },
+    });
+  });
+}
+
+const codeOf = (r: HubReply) => (r.kind === 'error' ? r.code : r.kind === 'ran' ? r.outcome : r.kind);
+
+test('a peer asks the hub running a job to move it to a hub it answers for, with its own key or its own ticket: refused, nothing reaches it', async () => {
+  const nc = await connectNats(ns.url, { name: 'mover' });
+  const wire = new Wire(nc);
+  let stolen = 0;
+  wire.serve(execSubject('evil'), async () => { stolen++; return encodeMessage({ kind: 'ok', v: PROTOCOL_VERSION, resumedAt: Date.now() }); });
+  const me = createIdentity();
+  try {
+    const seen = runningKey(nc);
+    const run = background([MODULE, ...LONG, '--nats', ns.url, '--migrate-every', '20000']);
+    const { hub, key } = await seen;
+    const ask = async (m: Record<string, unknown>) => parseMessage(decodeMessage(await wire.request(execSubject(hub), encodeMessage(m as never), { timeoutMs: 10_000 })), ['ok', 'error']) as HubReply;
+    const plain = await ask({ kind: 'move', v: PROTOCOL_VERSION, job: key, to: 'evil', key: me.public.seal });
+    assert.is(codeOf(plain), 'ticket-missing', 'a move without the job\'s ticket');
+    const route = [hub, 'evil'];
+    const keys = { evil: me.public.seal };
+    const issued = Date.now() + 60_000;
+    const forged = sign(me, ticketStatement({ job: key, attempt: Number(key.split('.')[1]), bundle: '', route, keys, inboxes: [], issued }));
+    const own = await ask({ kind: 'move', v: PROTOCOL_VERSION, job: key, to: 'evil', key: me.public.seal, route, keys, issued, ticket: forged });
+    assert.ok(['ticket-bad', 'not-here'].includes(codeOf(own)), `a move under a ticket the job's client did not sign: ${codeOf(own)}`);
+    const r = await run;
+    assert.is(r.status, 0, r.stderr);
+    assert.is(stolen, 0, 'no state was handed to the peer');
+  } finally {
+    wire.close();
+    await nc.close();
+  }
+});
+
+test("an engine's exec seen on the bus and sent again is not run again: not to its reply subject, not to the peer's", async () => {
+  const nc = await connectNats(ns.url, { name: 'replayer' });
+  const wire = new Wire(nc);
+  try {
+    let captured: { subject: string; data: Uint8Array; reply?: string } | undefined;
+    const sub = nc.subscribe('weave.hub.*.exec', {
+      callback: (_e, msg) => {
+        try {
+          const m = decodeMessage(msg.data) as Record<string, unknown>;
+          if (!captured && m.kind === 'exec' && m.from === undefined && m.args) captured = { subject: msg.subject, data: new Uint8Array(msg.data), reply: msg.reply };
+        } catch { /* a part of a larger message */ }
+      },
+    });
+    await nc.flush();
+    const r = await runCli('weave', ['run', MODULE, ...ARGS, '--nats', ns.url, '--json']);
+    sub.unsubscribe();
+    assert.is(r.status, 0, r.stderr);
+    assert.is(JSON.parse(r.stdout).result, embedded);
+    assert.ok(captured?.reply, 'the engine exec was seen');
+    const job = (decodeMessage(captured!.data) as unknown as { job: string }).job;
+    const hub = hubs.find((h) => captured!.subject === execSubject(h.name))!;
+    // The same bytes to the same reply subject (the engine's), after the job ended.
+    nc.publish(captured!.subject, captured!.data, { reply: captured!.reply });
+    await nc.flush();
+    const toPeer = parseMessage(decodeMessage(await wire.request(captured!.subject, captured!.data, { timeoutMs: 10_000 })), ['ran', 'error']) as HubReply;
+    assert.is(codeOf(toPeer), 'ticket-reply', 'a replay asking for the outcome on the peer\'s inbox');
+    const deadline = Date.now() + 10_000;
+    const refusedReplay = () => hub.log().split('\n').some((l) => l.includes('"refused an exec"') && l.includes('ticket-replayed') && l.includes(job));
+    while (!refusedReplay() && Date.now() < deadline) await new Promise((res) => setTimeout(res, 100));
+    assert.ok(refusedReplay(), `hub ${hub.name} refused the replay to the engine's reply subject`);
+  } finally {
+    wire.close();
+    await nc.close();
+  }
+});
+
+test('after 4,100 junk job keys a replayed sealed hand-over is still refused as a replay', async () => {
+  const nc = await connectNats(ns.url, { name: 'flooder' });
+  const wire = new Wire(nc);
+  try {
+    let captured: { subject: string; data: Uint8Array } | undefined;
+    const sub = nc.subscribe('weave.hub.ha.exec', {
+      callback: (_e, msg) => {
+        try {
+          const m = decodeMessage(msg.data) as Record<string, unknown>;
+          if (!captured && m.kind === 'exec' && m.from !== undefined && m.sealed) captured = { subject: msg.subject, data: new Uint8Array(msg.data) };
+        } catch { /* a part of a larger message */ }
+      },
+    });
+    await nc.flush();
+    const r = await runCli('weave', ['run', MODULE, '300', '30000', '--nats', ns.url, '--migrate-every', '3000', '--json']);
+    sub.unsubscribe();
+    assert.is(r.status, 0, r.stderr);
+    assert.ok(captured, 'a sealed hand-over to ha was seen');
+    const keys = (await connectNats(ns.url, { name: 'keys' }).then(async (c) => { const a = await runningAdvert(c, 'ha'); await c.close(); return a.keys!; }));
+    const me = createIdentity();
+    const junk = (i: number): ExecRequest => {
+      const job = `junk${i}.0`;
+      return {
+        kind: 'exec', v: PROTOCOL_VERSION, job, bundle: '0'.repeat(64), entry: 'x', fragment: 0, migrateEvery: 0, attempt: 0, client: me.public, keys: { ha: keys.seal }, sealed: true,
+        checkpoint: sealTo(me, keys.seal, { job, attempt: 0, fragment: 0, seq: 0, bundle: '0'.repeat(64), from: 'engine', to: 'ha' }, new Uint8Array(16)),
+      };
+    };
+    for (let i = 0; i < 4100; i += 100) {
+      await Promise.all(Array.from({ length: 100 }, (_, k) => wire.request(execSubject('ha'), encodeMessage(junk(i + k)), { timeoutMs: 30_000 }).catch(() => undefined)));
+    }
+    const again = parseMessage(decodeMessage(await wire.request(captured!.subject, captured!.data, { timeoutMs: 10_000 })), ['ok', 'error']) as HubReply;
+    assert.is(codeOf(again), 'seal-replayed', 'the hand-over was taken again');
+  } finally {
+    wire.close();
+    await nc.close();
+  }
+});
+
+/** Hub `id`'s advert. */
+function runningAdvert(nc: NatsConnection, id: string): Promise<HubAdvert> {
+  return new Promise((resolve) => {
+    const sub = nc.subscribe(ADVERT_SUBJECT, {
+      callback: (_e, msg) => {
+        const a = parseMessage(decodeMessage(msg.data), ['advert']) as HubAdvert;
+        if (a.id === id) { sub.unsubscribe(); resolve(a); }
+      },
+    });
+  });
+}
 
 test.run();

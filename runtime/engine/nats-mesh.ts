@@ -20,7 +20,7 @@ import {
   type ExecRequest, type HubAdvert, type HubReply, type HubRequest, type ProgressEvent,
 } from '../protocol/index.js';
 import { sleep } from '../util/index.js';
-import type { HubInfo, RoutedTransport } from './transport.js';
+import type { HubInfo, MoveTicket, RoutedTransport } from './transport.js';
 import { OwnLoad } from './own-load.js';
 
 /** What an engine takes from a hub in reply to a request. */
@@ -243,12 +243,16 @@ export class NatsMesh implements RoutedTransport {
     this.wire.publish(FENCE_SUBJECT, encodeMessage({ kind: 'fence', v: PROTOCOL_VERSION, job, attempt }));
   }
 
-  async move(hub: string, key: string, to: string): Promise<boolean> {
+  inboxes(): string[] {
+    return [this.wire.inbox, this.progressPrefix];
+  }
+
+  async move(hub: string, key: string, to: string, ticket?: MoveTicket): Promise<boolean> {
     try {
-      const sealKey = this.seen.get(to)?.advert.keys?.seal;
+      const sealKey = ticket?.keys[to] ?? this.seen.get(to)?.advert.keys?.seal;
       // The hub it moves to may need the bundle: it may fetch it now.
       for (const s of this.served.values()) if (s.hubs.has(hub)) s.hubs.add(to);
-      const raw = await this.wire.request(execSubject(hub), encodeMessage({ kind: 'move', v: PROTOCOL_VERSION, job: key, to, key: sealKey }), { timeoutMs: SMALL_REQUEST_TIMEOUT_MS });
+      const raw = await this.wire.request(execSubject(hub), encodeMessage({ kind: 'move', v: PROTOCOL_VERSION, job: key, to, key: sealKey, ...ticket }), { timeoutMs: SMALL_REQUEST_TIMEOUT_MS });
       return decodeMessage(raw).kind === 'ok';
     } catch {
       return false; // the run ended meanwhile, or the hub is going: nothing to move

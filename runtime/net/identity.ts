@@ -121,3 +121,30 @@ export type ResultFields = Parameters<typeof resultStatement>[0];
 export function verifyResult(signer: Uint8Array, r: ResultFields, sig: Uint8Array | undefined): boolean {
   return !!sig && verify(signer, resultStatement(r), sig);
 }
+
+/**
+ * What an engine signs into every exec it sends (and every move it asks): everything that
+ * steers the job's traffic. A hub acts on route, keys, reply and progress subjects and the
+ * job record only when the client that owns the job key signed them, so a peer can
+ * neither redirect a hand-over, a result or a state, nor name a hub to move a job to.
+ */
+export interface ExecTicket {
+  /** The exec job key and attempt, the job record (when durable) and the bundle. */
+  job: string;
+  attempt: number;
+  record?: string;
+  bundle: string;
+  /** The hubs the job may be handed to, in order, and their sealing keys. */
+  route: readonly string[];
+  keys: Readonly<Record<string, Uint8Array>>;
+  /** Subject prefixes the engine takes replies and progress on (`<prefix>.<token>`). */
+  inboxes: readonly string[];
+  /** When the engine signed it (epoch ms): hubs refuse an engine exec far from now. */
+  issued: number;
+}
+
+export function ticketStatement(t: ExecTicket): Uint8Array {
+  const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+  const keys = Object.keys(t.keys).sort().map((id) => `${id}=${hex(t.keys[id])}`).join(',');
+  return Buffer.from(`weave-ticket-v1\0${t.job}\0${t.attempt}\0${t.record ?? ''}\0${t.bundle}\0${t.route.join(',')}\0${keys}\0${t.inboxes.join(',')}\0${t.issued}`);
+}

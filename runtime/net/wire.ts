@@ -64,7 +64,8 @@ interface Pending {
 interface Partial { parts: Uint8Array[]; bytes: number; started: number }
 
 export class Wire {
-  private readonly inbox: string;
+  /** Where replies to this Wire's requests come (`<inbox>.<token>`): engines sign it into tickets. */
+  readonly inbox: string;
   private readonly inboxSub: Subscription;
   private readonly pending = new Map<string, Pending>();
   private readonly prefix = randomBytes(6).toString('hex');

@@ -5,7 +5,7 @@
  *   const a = parseWith(ADVERT, decoded);   // a.load.busy, a.keys?.seal, …
  */
 import * as v from 'valibot';
-import { message, bool, jobKey, key32, num, opt, publicKeys, str, strings, token, uint } from './schema.js';
+import { message, bool, jobKey, key32, num, opt, publicKeys, sig64, str, strings, token, uint } from './schema.js';
 
 /** A hub's lifecycle, as adverts and logs name it. */
 export const HUB_STATES = [
@@ -84,12 +84,18 @@ export const PROGRESS = message('progress', {
 
 /**
  * Re-weaving: pause the run of exec job key `job` at its next yield point and hand it to
- * hub `to` (sealed to `key`, `to`'s advertised key). Answered `ok`, or `not-here`.
+ * hub `to` (sealed to `key`, `to`'s advertised key). `route`, `keys`, `issued` and
+ * `ticket`: the job's new ticket (the route with `to` in it), signed by the client that
+ * owns the job; a hub moves nothing without one. Answered `ok`, or `not-here`.
  */
 export const MOVE = message('move', {
   job: [jobKey, 'a string of 1-128 characters'],
   to: [token, 'a hub id'],
   key: [opt(key32), 'a 32-byte sealing key'],
+  route: [opt(v.pipe(v.array(token), v.maxLength(1024))), 'a list of hub ids'],
+  keys: [opt(v.pipe(v.record(token, key32), v.check((k) => Object.keys(k).length <= 1024))), 'a map of hub ids to 32-byte keys'],
+  issued: [opt(num), 'a number'],
+  ticket: [opt(sig64), 'a 64-byte signature'],
 });
 
 /** Broadcast when attempt `attempt` of job record `job` starts: hubs drop every older attempt. */

@@ -7,7 +7,7 @@
  *   const ran = await a.run();   // throws what the attempt failed with; a.progress says where
  */
 import { PROTOCOL_VERSION, type ExecRequest, type RanReply } from '../../protocol/index.js';
-import { sealTo, type HubKeys } from '../../net/index.js';
+import { sealTo, sign, ticketStatement, type ExecTicket, type HubKeys } from '../../net/index.js';
 import type { HubInfo } from '../transport.js';
 import { rankHubs } from '../../policy/index.js';
 import { reweaver } from '../reweave.js';
@@ -36,6 +36,8 @@ export class Attempt {
   startedAt = 0;
   /** The keys of the hubs this attempt was given to (its route, and move targets). */
   readonly hubKeys = new Map<string, HubKeys>();
+  /** The ticket the attempt runs under now (a move signs a new one naming its target). */
+  private ticket: ExecTicket | undefined;
 
   constructor(private readonly ctx: RoutedJob, readonly attempt: number) {
     this.key = `${ctx.job}.${attempt}`;
@@ -99,7 +101,22 @@ export class Attempt {
       policy: opts.policy?.name ?? 'fit', ...(recovery.note ? { recovery: recovery.note } : {}),
     };
     recovery.note = undefined;
-    return req;
+    // Everything that steers the job, signed: hubs act on it only so (runtime/hub/tickets.ts).
+    const t: ExecTicket = {
+      job: req.job, attempt: this.attempt, record: req.record, bundle: req.bundle, route, keys: req.keys!, inboxes: this.ctx.transport.inboxes?.() ?? [], issued: Date.now(),
+    };
+    this.ticket = t;
+    return { ...req, inboxes: [...t.inboxes], issued: t.issued, ticket: sign(me, ticketStatement(t)) };
+  }
+
+  /** A new ticket for a move to `to`: the current route with `to` in it, `to`'s sealing key, issued later. */
+  private moveTicket(to: string, keys: HubKeys | undefined) {
+    const cur = this.ticket!;
+    const route = cur.route.includes(to) ? [...cur.route] : [...cur.route, to];
+    const sealKeys = { ...cur.keys, ...(keys?.seal ? { [to]: keys.seal } : {}) };
+    const t: ExecTicket = { ...cur, route, keys: sealKeys, issued: Math.max(Date.now(), cur.issued + 1) };
+    this.ticket = t;
+    return { route, keys: sealKeys, issued: t.issued, ticket: sign(this.ctx.me, ticketStatement(t)) };
   }
 
   /**
@@ -122,7 +139,7 @@ export class Attempt {
       if (toKeys) hubKeys.set(to, toKeys);
       progress.stats.reweaves++;
       a.moving = { from: a.holder, to, at: Date.now() };
-      void transport.move(a.holder, this.key, to);
+      void transport.move(a.holder, this.key, to, this.moveTicket(to, toKeys));
     }, REWEAVE_CHECK_MS);
   }
 }
