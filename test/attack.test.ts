@@ -9,13 +9,17 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { headers as natsHeaders } from 'nats';
 import { Encoder } from 'cbor-x';
 import { runCli, startHubProcess, startNatsServer, type HubProcess, type NatsServer } from './helpers/nats-server.js';
 import { buildModule } from './helpers/build-module.js';
 import {
   ADVERT_SUBJECT, Wire, connectNats, createIdentity, execSubject, resultStatement, sealTo, sign, ticketStatement, JOBS_BUCKET, type NatsConnection,
 } from '../runtime/net/index.js';
+import { HubCore } from '../runtime/hub/index.js';
+import { loadBundle } from '../runtime/exec/index.js';
+import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../runtime/snapshot/index.js';
 import { PROTOCOL_VERSION, decodeMessage, encodeMessage, parseMessage, type ExecRequest, type HubAdvert, type HubReply } from '../runtime/protocol/index.js';
 
 const test = suite('attack');
@@ -269,6 +273,72 @@ test('after 4,100 junk job keys a replayed sealed hand-over is still refused as 
     assert.is(codeOf(again), 'seal-replayed', 'the hand-over was taken again');
   } finally {
     wire.close();
+    await nc.close();
+  }
+});
+
+/** A hub process's resident memory, MiB (Linux). */
+function rssMiB(h: HubProcess): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${h.proc.pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+test('checkpoints declaring a large memory in a few bytes do not stay held by the hub', async () => {
+  const b = await loadBundle(new Uint8Array(readFileSync(MODULE)));
+  const fragment = b.manifest.entries[0].fragments[0];
+  const paused = await new HubCore('maker').handle({ kind: 'exec', v: PROTOCOL_VERSION, job: 'm', bundle: b.hash, bundleBytes: b.bytes, entry: 'simulate', fragment, args: [64, 400], migrateEvery: 300, stay: true, full: true });
+  assert.is(paused.kind === 'ran' && paused.outcome, 'paused');
+  const real = decodeCheckpoint((paused as Extract<HubReply, { kind: 'ran' }>).checkpoint!) as Checkpoint;
+  const memory = new Uint8Array(512 << 20);
+  memory.set(real.memory);
+  const big = encodeCheckpoint({ ...real, memory });
+  assert.ok(big.byteLength < 4 << 20, `declares 512 MiB in ${big.byteLength} bytes`);
+  const nc = await connectNats(ns.url, { name: 'bloater' });
+  const wire = new Wire(nc);
+  try {
+    const keys = (await runningAdvert(nc, 'ha')).keys!;
+    const me = createIdentity();
+    const codes: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const job = `big${i}.0`;
+      const req: ExecRequest = {
+        kind: 'exec', v: PROTOCOL_VERSION, job, bundle: b.hash, bundleBytes: b.bytes, entry: 'simulate', fragment: (paused as Extract<HubReply, { kind: 'ran' }>).fragment,
+        migrateEvery: 600, stay: true, full: true, attempt: 0, client: me.public, keys: { ha: keys.seal }, sealed: true,
+        checkpoint: sealTo(me, keys.seal, { job, attempt: 0, fragment: (paused as Extract<HubReply, { kind: 'ran' }>).fragment, seq: 0, bundle: b.hash, from: 'engine', to: 'ha' }, big),
+      };
+      codes.push(codeOf(parseMessage(decodeMessage(await wire.request(execSubject('ha'), encodeMessage(req), { timeoutMs: 60_000 })), ['ran', 'error']) as HubReply));
+    }
+    assert.ok(codes.every((c) => c === 'paused' || c === 'memory-limit'), `the hub ran or refused them: ${codes.join(', ')}`);
+    const advert = await runningAdvert(nc, 'ha');
+    assert.ok(advert.load.heldMiB <= 256, `hub ha holds ${advert.load.heldMiB} MiB of bases after three 512 MiB checkpoints`);
+  } finally {
+    wire.close();
+    await nc.close();
+  }
+});
+
+test('unfinished part transfers are bounded in total bytes at a hub', async () => {
+  const nc = await connectNats(ns.url, { name: 'part flooder' });
+  try {
+    const hub = hubs.find((h) => h.name === 'hb')!;
+    const before = rssMiB(hub);
+    const part = new Uint8Array(1_000_000).fill(7);
+    // 600 transfers of two parts each, the last part never sent: 600 MB if all were kept.
+    for (let i = 0; i < 600; i++) {
+      const h = natsHeaders();
+      h.set('Weave-Xfer', `flood.${i}`);
+      h.set('Weave-Part', '0/2');
+      nc.publish(execSubject('hb'), part, { headers: h });
+      if (i % 50 === 49) await nc.flush();
+    }
+    await nc.flush();
+    // The hub has read them all once it answers a ping sent after them.
+    const wire = new Wire(nc);
+    await wire.request('weave.hub.hb.ping', encodeMessage({ kind: 'ping', v: PROTOCOL_VERSION }), { timeoutMs: 30_000 });
+    wire.close();
+    const after = rssMiB(hub);
+    assert.ok(after - before < 400, `hub hb grew ${Math.round(after - before)} MiB (${Math.round(before)} → ${Math.round(after)}) holding 600 MB of unfinished transfers`);
+  } finally {
     await nc.close();
   }
 });
