@@ -343,6 +343,30 @@ test('unfinished part transfers are bounded in total bytes at a hub', async () =
   }
 });
 
+test("a second hub with a live hub's name refuses to start, saying why; the first serves on", async () => {
+  const r = await runCli('hub', ['start', '--nats', ns.url, '--name', 'ha', '--slots', '1', '--no-gpu']);
+  assert.is(r.status, 2, `exit code 2 (bad input): ${r.stderr}`);
+  assert.match(r.stderr, "hub name 'ha' is taken: a live hub answers on weave.hub.ha.exec; pick another --name, or stop that hub first");
+  const again = await runCli('weave', ['run', MODULE, ...ARGS, '--nats', ns.url]);
+  assert.is(again.status, 0, again.stderr);
+  assert.is(again.stdout.trim(), embedded);
+});
+
+test('hostile small requests get typed replies: a map as a job key, the version as a string', async () => {
+  const nc = await connectNats(ns.url, { name: 'small' });
+  const wire = new Wire(nc);
+  try {
+    const ask = async (m: Record<string, unknown>) => parseMessage(decodeMessage(await wire.request(execSubject('ha'), encodeMessage(m as never), { timeoutMs: 10_000 })), ['error', 'ok', 'pong']) as HubReply;
+    const drop = await ask({ kind: 'drop-job', v: PROTOCOL_VERSION, job: { a: 1 } });
+    assert.equal(drop.kind === 'error' && [drop.code, drop.message], ['bad-message', "drop-job: 'job' must be a string of 1-128 characters"]);
+    const version = await ask({ kind: 'ping', v: '1' });
+    assert.equal(version.kind === 'error' && [version.code, version.message], ['bad-message', 'protocol version "1" (a string) is not supported (this build speaks 1)']);
+  } finally {
+    wire.close();
+    await nc.close();
+  }
+});
+
 /** Hub `id`'s advert. */
 function runningAdvert(nc: NatsConnection, id: string): Promise<HubAdvert> {
   return new Promise((resolve) => {

@@ -40,6 +40,7 @@ export interface WireOptions {
    * Bytes of all unfinished transfers held at once (every subject this Wire serves and its
    * inbox together); a part beyond it is refused (`too-large`) and its transfer dropped,
    * so peers that start many transfers and never finish them cannot grow the receiver.
+   * A transfer in progress alone may still grow to maxPayloadBytes.
    * @default DEFAULT_MAX_PARTIAL_BYTES (256 MiB)
    */
   maxPartialBytes?: number;
@@ -164,13 +165,14 @@ export class Wire {
    * back (the requester's timeout or liveness check decides), so handlers reply with typed
    * error messages instead of throwing.
    */
-  serve(subject: string, handler: Handler, opts: { queue?: string; onDrop?: (why: string) => void } = {}): Subscription {
+  serve(subject: string, handler: Handler, opts: { queue?: string; onDrop?: (why: string) => void; onError?: (err: Error) => void } = {}): Subscription {
     const partials = new Map<string, Partial>();
     this.partialMaps.add(partials);
     return this.nc.subscribe(subject, {
       queue: opts.queue,
       callback: (err, msg) => {
-        if (err) return;
+        // The subscription itself failed (the server refused it: permissions).
+        if (err) { opts.onError?.(err); return; }
         let whole: Uint8Array | undefined;
         let owned = false;
         try {
@@ -218,6 +220,12 @@ export class Wire {
     }
   }
 
+  private unfinished(): number {
+    let n = 0;
+    for (const m of this.partialMaps) n += m.size;
+    return n;
+  }
+
   /** Drop unfinished transfer `id` of `partials`, and its bytes from the total. */
   private forget(partials: Map<string, Partial>, id: string): void {
     const p = partials.get(id);
@@ -257,7 +265,9 @@ export class Wire {
       this.forget(partials, id);
       throw new TransportError(`transfer ${id} exceeds ${this.maxPayload} bytes`, { code: 'too-large' });
     }
-    if (i < n - 1 && this.partialBytes + msg.data.byteLength > this.maxPartial) {
+    // One transfer alone may grow to maxPayload (a large checkpoint); transfers at once
+    // share maxPartial, so many started and never finished cannot add up.
+    if (i < n - 1 && this.partialBytes + msg.data.byteLength > this.maxPartial && this.unfinished() > 1) {
       this.forget(partials, id);
       throw new TransportError(`transfer ${id}: unfinished transfers here already hold ${this.partialBytes} bytes (at most ${this.maxPartial})`, { code: 'too-large' });
     }
