@@ -27,7 +27,7 @@ const PART_TTL_MS = 60_000;
 /** ... or that has had no new part for this long (a sender sends its parts back to back). */
 const PART_IDLE_MS = 10_000;
 /** @default bound on the bytes of all unfinished transfers a Wire holds at once. */
-export const DEFAULT_MAX_PARTIAL_BYTES = 256 << 20;
+export const DEFAULT_MAX_PARTIAL_BYTES = 32 << 20;
 /** @default bound on one reassembled payload, so a peer cannot make a receiver buffer without end. */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 1 << 30;
 
@@ -41,7 +41,7 @@ export interface WireOptions {
    * inbox together); a part beyond it is refused (`too-large`) and its transfer dropped,
    * so peers that start many transfers and never finish them cannot grow the receiver.
    * A transfer in progress alone may still grow to maxPayloadBytes.
-   * @default DEFAULT_MAX_PARTIAL_BYTES (256 MiB)
+   * @default DEFAULT_MAX_PARTIAL_BYTES (32 MiB)
    */
   maxPartialBytes?: number;
 }
