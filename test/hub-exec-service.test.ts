@@ -6,7 +6,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createIdentity, resultStatement, verify } from '../runtime/net/index.js';
+import { createIdentity, resultStatement, sign, ticketStatement, verify } from '../runtime/net/index.js';
 import { PROTOCOL_VERSION, decodeMessage, encodeMessage, parseMessage, type ExecRequest, type HubReply, type HubState } from '../runtime/protocol/index.js';
 import {
   BundleCache, CheckpointKeeper, ExecService, Handover, HubCore, HubMetrics, Records, RunsTable, SealGate, type SlotHooks, type Slots, type SlotRequest,
@@ -61,10 +61,16 @@ function service(opts: { state?: HubState; records?: MemoryRecords } = {}) {
   return { execs, ask, log, metrics, runs, store, fetches: () => fetches };
 }
 
-const exec = (job: string, args: number[], extra: Partial<ExecRequest> = {}): ExecRequest => ({
-  kind: 'exec', v: PROTOCOL_VERSION, job, bundle: bundle.hash, entry: 'checked', fragment: bundle.manifest.entries[0].fragments[0], migrateEvery: 0, stay: true,
-  args, origin: 'weave.client.c1.bundle', attempt: 0, client: engine.public, ...extra,
-});
+/** An engine's exec; with a job record, under the engine's signed ticket (issue 20: a hub commits only so). */
+const exec = (job: string, args: number[], extra: Partial<ExecRequest> = {}): ExecRequest => {
+  const req: ExecRequest = {
+    kind: 'exec', v: PROTOCOL_VERSION, job, bundle: bundle.hash, entry: 'checked', fragment: bundle.manifest.entries[0].fragments[0], migrateEvery: 0, stay: true,
+    args, origin: 'weave.client.c1.bundle', attempt: 0, client: engine.public, ...extra,
+  };
+  if (req.record === undefined) return req;
+  const t = { job, attempt: req.attempt ?? 0, record: req.record, bundle: req.bundle, route: [], keys: {}, inboxes: [], issued: Date.now() };
+  return { ...req, inboxes: [], issued: t.issued, ticket: sign(engine, ticketStatement(t)) };
+};
 
 test.before(async () => {
   bundle = await woven('test/programs/trap.ts', { yieldInterval: 1000 });

@@ -89,14 +89,15 @@ test('for the engine, a result is signed and a state sealed; to the store, seale
   assert.equal([...openAnon(engine, storedContext('e.2', 2, BUNDLE), stored)], [...plain]);
 });
 
-test('an insecure hub takes plain checkpoints and sends everything plain', () => {
+test('an insecure hub takes plain checkpoints and sends everything plain, but signs its results', () => {
   const gate = new SealGate('a', false, capturingLogger());
   const req = exec('i.0', { checkpoint: plain });
   assert.is(gate.open(req), undefined);
   assert.not.ok(gate.opened(req), 'nothing was authenticated');
   assert.is(gate.publicKeys, undefined);
   const out = gate.forEngine(req, { kind: 'ran', v: PROTOCOL_VERSION, outcome: 'done', fragment: -1, execMs: 1, yields: 0 });
-  assert.is(out.sig, undefined);
+  // Issue 20: an engine takes no unsigned result in any mode, so --insecure hubs sign too.
+  assert.ok(verify(gate.signKey, resultStatement({ job: 'i.0', attempt: 0, hub: 'a', result: new Uint8Array(0), yields: 0 }), out.sig!), 'signed with the key it advertises');
   assert.is(gate.sealStored(req, plain), plain);
 });
 

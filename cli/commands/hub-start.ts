@@ -27,7 +27,7 @@ ${natsAuthHelp(16)}
   --no-gpu         do not probe for a WebGPU adapter (gpu calls then run on the CPU)
   --throttle F     run fragments as if this machine were F times slower (benchmarks of
                    placement with several hubs on one machine; default 1)
-  --insecure       no identity: take plain checkpoints and sign no results (for
+  --insecure       no sealing key: take plain checkpoints, still sign results (for
                    benchmarks of what sealing costs; default: a fresh Ed25519 + X25519
                    identity, advertised, and only sealed checkpoints are taken)
   --throttle-at MS:F change the throttle to F at MS milliseconds after start, e.g.

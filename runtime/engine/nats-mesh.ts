@@ -20,7 +20,7 @@ import {
   type ExecRequest, type HubAdvert, type HubReply, type HubRequest, type ProgressEvent,
 } from '../protocol/index.js';
 import { sleep } from '../util/index.js';
-import type { HubInfo, RoutedTransport } from './transport.js';
+import type { HubInfo, MoveTicket, RoutedTransport } from './transport.js';
 import { OwnLoad } from './own-load.js';
 
 /** What an engine takes from a hub in reply to a request. */
@@ -75,7 +75,7 @@ export class NatsMesh implements RoutedTransport {
   /** Live hubs that take work, sorted by id. */
   hubs(): HubInfo[] {
     return this.adverts().filter((a) => a.state === 'ready')
-      .map((a) => ({ id: a.id, caps: a.caps, datasets: a.datasets, load: this.own.apply(a.id, a.load), keys: a.keys }));
+      .map((a) => ({ id: a.id, caps: a.caps, datasets: a.datasets, load: this.own.apply(a.id, a.load), keys: a.keys, signer: a.keys?.sign ?? a.signer }));
   }
 
   /** What this engine placed and saw finish since each hub's last advert. */
@@ -243,12 +243,16 @@ export class NatsMesh implements RoutedTransport {
     this.wire.publish(FENCE_SUBJECT, encodeMessage({ kind: 'fence', v: PROTOCOL_VERSION, job, attempt }));
   }
 
-  async move(hub: string, key: string, to: string): Promise<boolean> {
+  inboxes(): string[] {
+    return [this.wire.inbox, this.progressPrefix];
+  }
+
+  async move(hub: string, key: string, to: string, ticket?: MoveTicket): Promise<boolean> {
     try {
-      const sealKey = this.seen.get(to)?.advert.keys?.seal;
+      const sealKey = ticket?.keys[to] ?? this.seen.get(to)?.advert.keys?.seal;
       // The hub it moves to may need the bundle: it may fetch it now.
       for (const s of this.served.values()) if (s.hubs.has(hub)) s.hubs.add(to);
-      const raw = await this.wire.request(execSubject(hub), encodeMessage({ kind: 'move', v: PROTOCOL_VERSION, job: key, to, key: sealKey }), { timeoutMs: SMALL_REQUEST_TIMEOUT_MS });
+      const raw = await this.wire.request(execSubject(hub), encodeMessage({ kind: 'move', v: PROTOCOL_VERSION, job: key, to, key: sealKey, ...ticket }), { timeoutMs: SMALL_REQUEST_TIMEOUT_MS });
       return decodeMessage(raw).kind === 'ok';
     } catch {
       return false; // the run ended meanwhile, or the hub is going: nothing to move
@@ -275,7 +279,7 @@ export class NatsMesh implements RoutedTransport {
       // after its old adverts lapsed).
       const prev = this.seen.get(advert.id);
       const fresh = prev && Date.now() - prev.at < MISSED_ADVERTS * prev.advert.everyMs && prev.advert.state !== 'stopped';
-      if (fresh && !sameKeys(prev.advert.keys, advert.keys)) return false;
+      if (fresh && (!sameKeys(prev.advert.keys, advert.keys) || !sameKey(prev.advert.signer, advert.signer))) return false;
       this.seen.set(advert.id, { advert, at: Date.now() });
       // The hub counted what it had received when it wrote this. (A job sent in the last
       // few ms may be counted twice until the next advert: an overestimate for seconds,
@@ -317,4 +321,8 @@ export async function connectMesh(opts: MeshOptions): Promise<NatsMesh> {
 function sameKeys(a?: { sign: Uint8Array; seal: Uint8Array }, b?: { sign: Uint8Array; seal: Uint8Array }): boolean {
   if (!a || !b) return !a && !b;
   return Buffer.from(a.sign).equals(Buffer.from(b.sign)) && Buffer.from(a.seal).equals(Buffer.from(b.seal));
+}
+
+function sameKey(a?: Uint8Array, b?: Uint8Array): boolean {
+  return !a || !b ? !a && !b : Buffer.from(a).equals(Buffer.from(b));
 }

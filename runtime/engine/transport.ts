@@ -23,6 +23,16 @@ export interface HubInfo {
   rttMs?: number;
   /** Its public identity, where it has one (checkpoints are sealed to it, results signed by it). */
   keys?: { sign: Uint8Array; seal: Uint8Array };
+  /** Its result-signing key (every hub has one; `keys.sign` when it has keys). */
+  signer?: Uint8Array;
+}
+
+/** A move's new ticket (runtime/net ExecTicket, signed by the engine). */
+export interface MoveTicket {
+  route: string[];
+  keys: Record<string, Uint8Array>;
+  issued: number;
+  ticket: Uint8Array;
 }
 
 interface TransportBase {
@@ -55,8 +65,13 @@ export interface RoutedTransport extends TransportBase {
   jobs(): Promise<JobStore | undefined>;
   /** Tell every hub that attempt `attempt` of job `job` supersedes the older ones. */
   fence(job: string, attempt: number): void;
-  /** Ask `hub` to move the run of job key `key` to hub `to` at its next yield point; false when it did not take the ask. */
-  move(hub: string, key: string, to: string): Promise<boolean>;
+  /**
+   * Ask `hub` to move the run of job key `key` to hub `to` at its next yield point, under
+   * `ticket` (the job's new route naming `to`, signed); false when it did not take the ask.
+   */
+  move(hub: string, key: string, to: string, ticket?: MoveTicket): Promise<boolean>;
+  /** Subject prefixes replies and progress come back on (signed into each exec's ticket). */
+  inboxes?(): string[];
   /**
    * The engine placed a job on `hub`: until the hub's next advert, `hubs()` counts it in
    * that hub's load. Call the function returned when the job leaves the hub.

@@ -27,6 +27,8 @@ export interface AdvertSource {
   datasets: string[];
   labels: Record<string, string>;
   keys: PublicIdentity | undefined;
+  /** The result-signing key (every hub has one). */
+  signer?: Uint8Array;
   everyMs: number;
   startedAt: number;
 }
@@ -41,7 +43,7 @@ export function makeAdvert(s: AdvertSource): HubAdvert {
       slots, busy, queue, cpu: os.loadavg()[0] / s.caps.cores, jobs: s.jobs(),
       rssMiB: Math.round(process.memoryUsage.rss() / MIB), heldMiB: Math.round(s.heldBytes() / MIB), ...s.counters(),
     },
-    datasets: s.datasets, labels: s.labels, running: s.running(), keys: s.keys, everyMs: s.everyMs, startedAt: s.startedAt,
+    datasets: s.datasets, labels: s.labels, running: s.running(), keys: s.keys, signer: s.signer, everyMs: s.everyMs, startedAt: s.startedAt,
   };
 }
 

@@ -18,7 +18,8 @@ import {
   connectNats, Wire, ADVERT_SUBJECT, DATA_QUEUE, DISCOVER_SUBJECT, FENCE_SUBJECT, checkpointStore, dataSubject, execSubject, openJobStore, pingSubject,
   type NatsConnection, type Subscription,
 } from '../net/index.js';
-import { PROTOCOL_VERSION, decodeMessage, encodeMessage, parseMessage, type HubState, type ProgressEvent } from '../protocol/index.js';
+import { PROTOCOL_VERSION, TransportError, decodeMessage, encodeMessage, parseMessage, type HubState, type ProgressEvent } from '../protocol/index.js';
+import { HubConfigError } from './errors.js';
 import { simdKernels } from '../host/index.js';
 import { detectGpu, gpuKernels, releaseGpu, type GpuKernels } from '../host/gpu.js';
 import { sleep } from '../util/index.js';
@@ -37,6 +38,9 @@ import { Records } from './records.js';
 import { RunsTable } from './runs.js';
 import { SealGate } from './seal-gate.js';
 import { SlotPool } from './slots.js';
+
+/** How long a starting hub waits for a live hub of its name to answer. */
+const NAME_CHECK_MS = 2000;
 
 /**
  * Room left before each checkpoint a slot returns, so that the hand-over message is framed
@@ -98,6 +102,7 @@ export class HubDaemon {
     this.runs = new RunsTable(this.slots);
     const gate = new SealGate(this.id, !opts.insecure, this.log);
     const records = new Records(() => openJobStore(nc), this.id, this.log);
+    records.signer = gate.signKey;
     this.execs = new ExecService({
       hub: this.id, slots: this.slots, runs: this.runs, gate, records, metrics: this.metrics, log: this.log, state: () => this.state,
       send: (subject, bytes) => this.wire.publish(subject, bytes),
@@ -112,7 +117,7 @@ export class HubDaemon {
     this.adverts = new Advertiser({
       id: this.id, state: () => this.state, caps: this.caps, slots: () => this.slots.load(), jobs: () => this.runs.jobs(), heldBytes: () => this.slots.held(),
       running: () => this.runs.keys(), counters: () => ({ dataRemoteBytes: this.host.dataRemoteBytes, gpuCalls: this.host.gpuCalls }),
-      datasets: Object.keys(opts.datasets), labels: opts.labels, keys: gate.publicKeys, everyMs: opts.advertEveryMs, startedAt: Date.now(),
+      datasets: Object.keys(opts.datasets), labels: opts.labels, keys: gate.publicKeys, signer: gate.signKey, everyMs: opts.advertEveryMs, startedAt: Date.now(),
     }, (bytes) => { if (!nc.isClosed() && !nc.isDraining()) this.wire.publish(ADVERT_SUBJECT, bytes); }, this.log);
     this.closed = new Promise((r) => { this.markClosed = r; });
     void nc.closed().then((err) => {
@@ -123,9 +128,12 @@ export class HubDaemon {
 
   /** Subscribe, advertise, and watch the connection. Throws when the connection closes first. */
   async start(): Promise<void> {
+    await this.checkNameFree();
     const onDrop = (why: string) => this.log.warn('dropped a message', { why });
-    this.subs.push(this.wire.serve(execSubject(this.id), (b, ctx) => this.execs.onRequest(b, ctx.reply, ctx.owned), { onDrop }));
-    this.subs.push(this.wire.serve(pingSubject(this.id), async () => encodeMessage({ kind: 'pong', v: PROTOCOL_VERSION, hub: this.id }), { onDrop }));
+    let refused: Error | undefined;
+    const onError = (err: Error) => { refused ??= err; };
+    this.subs.push(this.wire.serve(execSubject(this.id), (b, ctx) => this.execs.onRequest(b, ctx.reply, ctx.owned), { onDrop, onError }));
+    this.subs.push(this.wire.serve(pingSubject(this.id), async () => encodeMessage({ kind: 'pong', v: PROTOCOL_VERSION, hub: this.id }), { onDrop, onError }));
     this.subs.push(this.wire.serve(DISCOVER_SUBJECT, async () => this.adverts.encoded(), { onDrop }));
     this.subs.push(this.nc.subscribe(FENCE_SUBJECT, {
       callback: (err, msg) => {
@@ -142,6 +150,9 @@ export class HubDaemon {
     // 'ready' is what scripts and tests wait for: it must mean that requests reach this hub,
     // so not before the server has the subscriptions (a flush round-trips after them).
     await this.nc.flush();
+    // A refused subscription is reported before the flush's answer: such a hub would log
+    // 'ready' and never get work (another hub's credentials, say).
+    if (refused) throw new HubConfigError(`hub ${this.id}: the NATS server refused its subscriptions (${refused.message}); a hub's credentials name its id: start it with the --name its credentials were made for`, { cause: refused });
     this.state = 'ready';
     this.adverts.start();
     void this.watchStatus();
@@ -151,6 +162,25 @@ export class HubDaemon {
       ...(this.deps.gpuReason ? { gpuReason: this.deps.gpuReason } : {}), subject: execSubject(this.id),
       ...(this.deps.metricsServer ? { metrics: this.deps.metricsServer.url } : {}),
     });
+  }
+
+  /**
+   * Refuse to start under the name of a live hub: two hubs on one exec subject would both
+   * run every job sent to it. Asked on the exec subject (a hub may publish there in secure
+   * mode too): a `pong` means the name is taken; no responders, free. Throws HubConfigError.
+   */
+  private async checkNameFree(): Promise<void> {
+    let answer: Uint8Array;
+    try {
+      answer = await this.wire.request(execSubject(this.id), encodeMessage({ kind: 'ping', v: PROTOCOL_VERSION }), { timeoutMs: NAME_CHECK_MS });
+    } catch (e) {
+      // Nobody answers: the name is free (a timeout too: a hub that cannot answer a ping is gone or wedged).
+      if (e instanceof TransportError) return;
+      throw e;
+    }
+    let taken = true;
+    try { taken = decodeMessage(answer).kind === 'pong'; } catch { /* something answers there: taken */ }
+    if (taken) throw new HubConfigError(`hub name '${this.id}' is taken: a live hub answers on ${execSubject(this.id)}; pick another --name, or stop that hub first`);
   }
 
   /** Drain and leave. Safe to call more than once. */
@@ -243,6 +273,12 @@ export async function startHub(opts: HubOptions, emulation?: HubEmulation): Prom
     throw e;
   }
   const hub = new HubDaemon(nc, resolved, deps);
-  await hub.start();
+  try {
+    await hub.start();
+  } catch (e) {
+    // Nothing may stay behind a refused start (slot threads, the connection): the process exits.
+    await hub.stop().catch(() => undefined);
+    throw e;
+  }
   return hub;
 }

@@ -95,9 +95,15 @@ export class ExecService {
     }
   }
 
-  /** Re-weaving: pause a run here at its next yield point and hand it to `to`. */
+  /**
+   * Re-weaving: pause a run here at its next yield point and hand it to `to`, only under a
+   * newer ticket from the job's client naming `to` (sealed to the key that ticket gives).
+   */
   private move(m: MoveRequest): HubReply {
-    const run = m.to === this.d.hub ? undefined : this.d.runs.askMove(m.job, m.to, m.key);
+    const allowed = m.to === this.d.hub ? undefined : this.d.gate.admitMove(m);
+    if (allowed && 'code' in allowed && allowed.code !== 'not-here') return { kind: 'error', v: PROTOCOL_VERSION, ...allowed };
+    const run = allowed && !('code' in allowed) ? this.d.runs.askMove(m.job, m.to, allowed.key) : undefined;
+    if (run && allowed && !('code' in allowed)) this.d.gate.moved(m.job, allowed);
     if (!run) {
       this.d.log.warn('error reply', { job: m.job, code: 'not-here', to: m.to });
       return { kind: 'error', v: PROTOCOL_VERSION, code: 'not-here', message: `job ${m.job} is not running on hub ${this.d.hub}` };
@@ -124,7 +130,10 @@ export class ExecService {
     // Byte fields other than the checkpoint may be views of the message's buffer, which goes
     // to a slot when `owned` (detached here): they get buffers of their own first.
     if (owned && req.input) req.input = new Uint8Array(req.input);
-    const refused = gate.open(req);
+    const refused = gate.admit(req, reply) ?? gate.open(req);
+    // A replayed engine exec gets no answer: its reply subject is the real engine's, which
+    // still waits for the real outcome and must not get this refusal in its place.
+    if (refused?.code === 'ticket-replayed') return undefined;
     if (refused) return this.settled(req, { kind: 'error', v: PROTOCOL_VERSION, ...refused }, false);
     if (req.from === undefined) {
       // Only an engine's exec is a placement; hand-overs follow the route it chose.
@@ -222,9 +231,11 @@ export class ExecService {
     if (r.kind !== 'ran') return r;
     const handovers = req.handovers ?? 0;
     if (r.outcome === 'done' && req.record !== undefined) {
-      const outcome = await records.commit(req, r);
+      // Signed first: the record keeps the signature, so an attach can check who committed.
+      const signed = gate.forEngine(req, r, { handovers });
+      const outcome = await records.commit(req, signed);
       if (outcome === 'fenced') return { kind: 'error', v: PROTOCOL_VERSION, code: 'fenced', message: `job ${req.job}: a newer attempt has started; its result is dropped` };
-      return gate.forEngine(req, r, { handovers, committed: outcome === 'committed' || outcome === 'already' });
+      return { ...signed, committed: outcome === 'committed' || outcome === 'already' };
     }
     return this.d.handover.pass(req, r, { next, replyTo, full, move: run.move });
   }

@@ -72,8 +72,15 @@ export class Handover {
     let route = req.route;
     let checkpoint = r.checkpoint;
     const movedTo = ctx.move?.to;
+    // The newest ticket the job runs under here: a move replaced it with one naming its target.
+    const current = gate.ticketOf(req.job);
+    const moved = movedTo && current && current.ticket.issued !== req.issued ? current : undefined;
     if (r.outcome === 'paused' && movedTo && route) {
-      if (!route.includes(movedTo)) route = [...route, movedTo];
+      if (moved) route = [...moved.ticket.route];
+      if (!route.includes(movedTo)) {
+        if (moved) return toEngine();
+        route = [...route, movedTo];
+      }
       next = { id: movedTo, hop: route.indexOf(movedTo) };
       // A diff is against the hub that handed the state here; anywhere else needs it whole.
       if (!ctx.full && movedTo !== req.from) {
@@ -85,7 +92,7 @@ export class Handover {
     // Back to the engine when the next hub does not take it: the full state it can use; a diff it cannot.
     const back = () => (next!.id !== req.from || checkpoint !== r.checkpoint ? toEngine({ checkpoint }) : this.failed(req, next!.id));
     const moveKey = movedTo === next.id ? ctx.move?.key : undefined;
-    const keys = moveKey ? { ...req.keys, [next.id]: moveKey } : req.keys;
+    const keys = moved ? { ...moved.ticket.keys } : moveKey ? { ...req.keys, [next.id]: moveKey } : req.keys;
     let payload = checkpoint;
     if (gate.identity) {
       // Sealed to the next hub alone; a hub without a key gets nothing (the engine does).
@@ -99,7 +106,7 @@ export class Handover {
     const { args, bundleBytes, ...rest } = req;
     const msg: ExecRequest = {
       ...rest, route, keys, fragment: r.fragment, checkpoint: payload, sealed: gate.identity ? true : undefined, hop: next.hop, from: this.deps.hub, replyTo: ctx.replyTo,
-      handovers: handovers + 1, full: undefined,
+      handovers: handovers + 1, full: undefined, ...(moved ? { ticket: moved.sig, issued: moved.ticket.issued } : {}),
     };
     if (await this.send(req, r, msg, next.id, checkpoint.byteLength)) return undefined;
     return back();

@@ -33,7 +33,7 @@ export interface HubOptions extends NatsAuth {
   log?: Logger;
   /** Probe for a WebGPU adapter and serve `gpu` calls on it. @default true */
   gpu?: boolean;
-  /** No identity: take plain checkpoints, sign nothing (benchmarks against secure mode). @default false */
+  /** No sealing identity: take plain checkpoints; results are still signed (benchmarks against secure mode). @default false */
   insecure?: boolean;
   /**
    * Serve Prometheus metrics at http://host:port/metrics (port 0: one the system picks;

@@ -38,6 +38,9 @@ export class Records {
   private readonly commitTries: number;
   private readonly commitBackoff: Backoff;
 
+  /** This hub's result-signing key, recorded beside each signature it commits. */
+  signer: Uint8Array | undefined;
+
   constructor(private readonly openStore: () => Promise<RecordStore>, private readonly hub: string, private readonly log: Logger, opts: RecordsOptions = {}) {
     this.commitTries = opts.commitTries ?? COMMIT_TRIES;
     this.commitBackoff = opts.commitBackoff ?? backoff({ initialMs: 250, maxMs: 4000 });
@@ -58,14 +61,15 @@ export class Records {
   /**
    * Commit a finished job's result to its record: a fenced attempt is refused by the
    * record itself. Retries through a server restart; 'failed' when it still cannot (the
-   * reply then goes uncommitted and the engine commits it).
+   * reply then goes uncommitted and the engine commits it). `r` is the signed reply
+   * (SealGate.forEngine): its signature goes into the record.
    */
   async commit(req: ExecRequest, r: RanReply): Promise<CommitOutcome | 'failed'> {
     const attempt = req.attempt ?? 0;
     for (let i = 0; i < this.commitTries; i++) {
       try {
         const outcome = await this.with((s) => s.commit(req.record!, attempt, {
-          hub: this.hub, result: r.result ?? new Uint8Array(0), output: r.output, yields: r.yields, fragments: r.fragments ?? 0,
+          hub: this.hub, result: r.result ?? new Uint8Array(0), output: r.output, yields: r.yields, fragments: r.fragments ?? 0, seq: r.handovers ?? 0, sig: r.sig, signer: this.signer,
         }));
         if (outcome) {
           this.log.info(outcome === 'committed' ? 'result committed' : `result ${outcome}`, { job: req.record, attempt, fragment: req.fragment });

@@ -5,7 +5,8 @@
  * replays are refused by a per-job-key sequence window; what goes to another hub is sealed
  * to that hub, what goes to the engine is sealed (a state) or signed (a result) for it,
  * and what is stored is sealed to the job's client alone. An `--insecure` hub has no
- * identity: everything passes plain.
+ * sealing identity (checkpoints pass plain) but still signs its results with a key made at
+ * start: an engine takes no unsigned result in any mode.
  *   const gate = new SealGate('a', createIdentity(), log);
  *   const refused = gate.open(req);             // undefined: req.checkpoint is now plain
  *   const out = gate.forEngine(req, ran);       // signed or sealed for the engine
@@ -14,26 +15,70 @@ import {
   createIdentity, openAnon, openFrom, sealAnon, sealTo, sign, resultStatement, storedContext, bundleContext, SealError,
   type Identity, type PublicIdentity, type SealContext,
 } from '../net/index.js';
-import type { ExecRequest, RanReply, WireError } from '../protocol/index.js';
-import { boundedMap } from '../util/index.js';
+import type { ExecRequest, MoveRequest, RanReply, WireError } from '../protocol/index.js';
+import { JobMarks, type JobMarksOptions } from './job-marks.js';
 import type { Logger } from './log.js';
-
-/** Job keys whose last taken sequence is remembered; the oldest are forgotten. */
-const MAX_SEQS = 4096;
+import { checkTicket, checkMoveTicket, type MovedTicket } from './tickets.js';
 
 /** What a sealed checkpoint is bound to: this job key and attempt, place, sequence and ends. */
 export function sealContext(req: Pick<ExecRequest, 'job' | 'attempt' | 'bundle'>, fragment: number, seq: number, from: string, to: string): SealContext {
   return { job: req.job, attempt: req.attempt ?? 0, fragment, seq, bundle: req.bundle, from, to };
 }
 
+export type { MovedTicket };
+
 export class SealGate {
-  /** Per job key: the highest sequence of a sealed checkpoint taken, and its client's key. */
-  private readonly seqs = boundedMap<string, { seq: number; client: string }>(MAX_SEQS);
+  /** Per job key, for the job's lifetime: its client, the sequences and engine exec taken, its ticket. */
+  readonly marks: JobMarks;
   /** This hub's keys; undefined when --insecure. */
   readonly identity: Identity | undefined;
+  /** What signs this hub's results: its identity, or on an --insecure hub one made for that alone. */
+  readonly signer: Identity;
 
-  constructor(readonly hub: string, secure: boolean | Identity, private readonly log: Logger) {
+  constructor(readonly hub: string, secure: boolean | Identity, private readonly log: Logger, marks: JobMarksOptions = {}) {
     this.identity = secure === true ? createIdentity() : secure === false ? undefined : secure;
+    this.signer = this.identity ?? createIdentity();
+    this.marks = new JobMarks(marks);
+  }
+
+  /**
+   * Whether this hub may act on what steers `req` (route, replyTo, progress, from, record):
+   * only under a ticket its client signed, naming this hub, with replies going to the
+   * engine's own inboxes; an engine exec only once per job key, and only fresh. `reply`:
+   * the request's own reply subject. Returns the refusal (`ticket-*`, `busy`), or undefined.
+   */
+  admit(req: ExecRequest, reply: string | undefined): WireError | undefined {
+    const refused = checkTicket(this.hub, this.marks, req, reply);
+    if (refused) this.log.warn('refused an exec', { job: req.job, fragment: req.fragment, code: refused.code, error: refused.message });
+    return refused;
+  }
+
+  /**
+   * A move asked of job key `m.job`: allowed only with a new ticket signed by the job's
+   * client that names `m.to` in its route. Returns the ticket the hand-over goes under, or
+   * the refusal.
+   */
+  admitMove(m: MoveRequest): MovedTicket | WireError {
+    const r = checkMoveTicket(this.hub, this.marks, m);
+    if ('code' in r) this.log.warn('refused a move', { job: m.job, to: m.to, code: r.code, error: r.message });
+    return r;
+  }
+
+  /** A move was taken: `job`'s hand-over goes under its new ticket. */
+  moved(job: string, m: MovedTicket): void {
+    const mark = this.marks.get(job);
+    if (mark) { mark.ticket = m.ticket; mark.sig = m.sig; }
+  }
+
+  /** The newest ticket `job` runs under here, and its signature; undefined when it came without one. */
+  ticketOf(job: string): { ticket: MovedTicket['ticket']; sig: Uint8Array } | undefined {
+    const mark = this.marks.get(job);
+    return mark?.ticket && mark.sig ? { ticket: mark.ticket, sig: mark.sig } : undefined;
+  }
+
+  /** The result-signing key adverts carry (every hub has one). */
+  get signKey(): Uint8Array {
+    return this.signer.public.sign;
   }
 
   /** The keys adverts carry; undefined on an insecure hub. */
@@ -61,8 +106,8 @@ export class SealGate {
     if (!sender || !req.client) return refuse('no-key', `job ${req.job}: the request names no key for ${from}`);
     const seq = req.handovers ?? 0;
     const client = Buffer.from(req.client.seal).toString('hex');
-    const seen = this.seqs.get(req.job);
-    if (seen && seen.client !== client) return refuse('no-key', `job ${req.job} belongs to another client`);
+    const seen = this.marks.get(req.job);
+    if (seen?.clientSeal && seen.clientSeal !== client) return refuse('no-key', `job ${req.job} belongs to another client`);
     if (seen && seq <= seen.seq) return refuse('replayed', `job ${req.job}: checkpoint sequence ${seq} was already taken (last ${seen.seq})`);
     try {
       req.checkpoint = openFrom(this.identity, sender, sealContext(req, req.fragment, seq, from, this.hub), req.checkpoint);
@@ -70,8 +115,11 @@ export class SealGate {
       if (e instanceof SealError) return refuse(e.code, e.message);
       throw e;
     }
+    const mark = this.marks.take(req.job);
+    if (!mark) return { code: 'busy', message: `hub ${this.hub} holds the replay marks of too many jobs; try another hub` };
     req.sealed = false;
-    this.seqs.set(req.job, { seq, client });
+    mark.seq = seq;
+    mark.clientSeal = client;
     return undefined;
   }
 
@@ -92,10 +140,10 @@ export class SealGate {
    */
   forEngine(req: ExecRequest, r: RanReply, extra: Partial<RanReply> = {}): RanReply {
     const out: RanReply = { ...r, ...extra, hub: this.hub };
-    if (!this.identity) return out;
     if (out.outcome === 'done') {
-      out.sig = sign(this.identity, resultStatement({ job: req.job, attempt: req.attempt ?? 0, hub: this.hub, result: out.result ?? new Uint8Array(0), output: out.output, yields: out.yields }));
-    } else if (out.checkpoint && req.client) {
+      const seq = out.handovers ?? req.handovers ?? 0;
+      out.sig = sign(this.signer, resultStatement({ job: req.job, attempt: req.attempt ?? 0, seq, hub: this.hub, result: out.result ?? new Uint8Array(0), output: out.output, yields: out.yields }));
+    } else if (this.identity && out.checkpoint && req.client) {
       out.checkpoint = sealTo(this.identity, req.client.seal, sealContext(req, out.fragment, out.handovers ?? 0, this.hub, 'engine'), out.checkpoint);
       out.sealed = true;
     }

@@ -22,6 +22,12 @@ export interface PublicIdentity {
   seal: Uint8Array;
 }
 
+/** What an engine knows of a hub: its signing key always, its sealing key unless --insecure. */
+export interface HubKeys {
+  sign: Uint8Array;
+  seal?: Uint8Array;
+}
+
 export interface Identity {
   signKey: KeyObject;
   sealKey: KeyObject;
@@ -98,11 +104,47 @@ export async function loadOrCreateIdentity(file: string): Promise<Identity> {
 }
 
 /**
- * What a hub signs when it finishes a job attempt: the job key and attempt, itself, and
- * digests of the result and output, so a result cannot be moved to another job, attempt
- * or hub, or altered, without the signature failing.
+ * What a hub signs when it finishes a job attempt: the job key and attempt, itself, the
+ * hand-over sequence it finished at (`seq`, 0 when it ran the attempt from the start), and
+ * digests of the result and output, so a result cannot be moved to another job, attempt,
+ * place in the route or hub, or altered, without the signature failing.
  */
-export function resultStatement(r: { job: string; attempt: number; hub: string; result: Uint8Array; output?: Uint8Array; yields: number }): Uint8Array {
+export function resultStatement(r: { job: string; attempt: number; hub: string; result: Uint8Array; output?: Uint8Array; yields: number; seq?: number }): Uint8Array {
   const digest = (b?: Uint8Array) => createHash('sha256').update(b ?? new Uint8Array(0)).digest('hex');
-  return Buffer.from(`weave-result-v1\0${r.job}\0${r.attempt}\0${r.hub}\0${digest(r.result)}\0${digest(r.output)}\0${r.yields}`);
+  return Buffer.from(`weave-result-v2\0${r.job}\0${r.attempt}\0${r.seq ?? 0}\0${r.hub}\0${digest(r.result)}\0${digest(r.output)}\0${r.yields}`);
+}
+
+/** The fields of a finished attempt's result a hub signs (resultStatement). */
+export type ResultFields = Parameters<typeof resultStatement>[0];
+
+/** True when `sig` is the signature of hub key `signer` over result `r`; false for anything else. */
+export function verifyResult(signer: Uint8Array, r: ResultFields, sig: Uint8Array | undefined): boolean {
+  return !!sig && verify(signer, resultStatement(r), sig);
+}
+
+/**
+ * What an engine signs into every exec it sends (and every move it asks): everything that
+ * steers the job's traffic. A hub acts on route, keys, reply and progress subjects and the
+ * job record only when the client that owns the job key signed them, so a peer can
+ * neither redirect a hand-over, a result or a state, nor name a hub to move a job to.
+ */
+export interface ExecTicket {
+  /** The exec job key and attempt, the job record (when durable) and the bundle. */
+  job: string;
+  attempt: number;
+  record?: string;
+  bundle: string;
+  /** The hubs the job may be handed to, in order, and their sealing keys. */
+  route: readonly string[];
+  keys: Readonly<Record<string, Uint8Array>>;
+  /** Subject prefixes the engine takes replies and progress on (`<prefix>.<token>`). */
+  inboxes: readonly string[];
+  /** When the engine signed it (epoch ms): hubs refuse an engine exec far from now. */
+  issued: number;
+}
+
+export function ticketStatement(t: ExecTicket): Uint8Array {
+  const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+  const keys = Object.keys(t.keys).sort().map((id) => `${id}=${hex(t.keys[id])}`).join(',');
+  return Buffer.from(`weave-ticket-v1\0${t.job}\0${t.attempt}\0${t.record ?? ''}\0${t.bundle}\0${t.route.join(',')}\0${keys}\0${t.inboxes.join(',')}\0${t.issued}`);
 }

@@ -66,7 +66,12 @@ export interface JobRecord {
   /** The job's output, inline when small; `outputStored` when in the object store. */
   output?: Uint8Array;
   outputStored?: boolean;
-  committed?: { hub: string; attempt: number; at: number; yields: number; fragments: number };
+  /**
+   * Who committed the result: the hub, and its signature over job key, attempt, hand-over
+   * sequence and result (resultStatement) with the key it advertised (`signer`), so a
+   * reader can check the result came from that hub and not from whoever may write here.
+   */
+  committed?: { hub: string; attempt: number; at: number; yields: number; fragments: number; seq?: number; sig?: Uint8Array; signer?: Uint8Array };
   /** When failed: why (a trap's message, or the engine's error). */
   error?: { code: string; message: string };
   createdAt: number;
@@ -81,6 +86,10 @@ export interface JobResultFields {
   output?: Uint8Array;
   yields: number;
   fragments: number;
+  /** The hand-over sequence the result was signed at, the hub's signature and its signing key. */
+  seq?: number;
+  sig?: Uint8Array;
+  signer?: Uint8Array;
 }
 
 const cbor = new Encoder({ useRecords: false, mapsAsObjects: true });
@@ -182,7 +191,7 @@ export class JobStore {
       outcome = 'committed';
       return {
         ...rec, state: 'done', result: f.result, output: large ? undefined : f.output, outputStored: large || undefined,
-        committed: { hub: f.hub, attempt, at: Date.now(), yields: f.yields, fragments: f.fragments }, updatedAt: Date.now(),
+        committed: { hub: f.hub, attempt, at: Date.now(), yields: f.yields, fragments: f.fragments, seq: f.seq, sig: f.sig, signer: f.signer }, updatedAt: Date.now(),
       };
     }).catch((e) => { if (!(e instanceof JobRecordMissing)) throw e; });
     return outcome;

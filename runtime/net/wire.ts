@@ -22,8 +22,12 @@ const XFER = 'Weave-Xfer';
 const PART = 'Weave-Part';
 /** Room left in each part for the headers and the protocol line. */
 const HEADER_ROOM = 1024;
-/** A receiver drops parts of a transfer that has not completed in this time. */
+/** A receiver drops a transfer that has not completed in this time. */
 const PART_TTL_MS = 60_000;
+/** ... or that has had no new part for this long (a sender sends its parts back to back). */
+const PART_IDLE_MS = 10_000;
+/** @default bound on the bytes of all unfinished transfers a Wire holds at once. */
+export const DEFAULT_MAX_PARTIAL_BYTES = 32 << 20;
 /** @default bound on one reassembled payload, so a peer cannot make a receiver buffer without end. */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 1 << 30;
 
@@ -32,6 +36,14 @@ export interface WireOptions {
   maxPayloadBytes?: number;
   /** Part size; the server's max_payload (less room for headers) when absent. */
   partBytes?: number;
+  /**
+   * Bytes of all unfinished transfers held at once (every subject this Wire serves and its
+   * inbox together); a part beyond it is refused (`too-large`) and its transfer dropped,
+   * so peers that start many transfers and never finish them cannot grow the receiver.
+   * A transfer in progress alone may still grow to maxPayloadBytes.
+   * @default DEFAULT_MAX_PARTIAL_BYTES (32 MiB)
+   */
+  maxPartialBytes?: number;
 }
 
 export interface RequestOptions {
@@ -61,20 +73,31 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
-interface Partial { parts: Uint8Array[]; bytes: number; started: number }
+interface Partial { parts: Uint8Array[]; bytes: number; started: number; last: number }
 
 export class Wire {
-  private readonly inbox: string;
+  /** Where replies to this Wire's requests come (`<inbox>.<token>`): engines sign it into tickets. */
+  readonly inbox: string;
   private readonly inboxSub: Subscription;
   private readonly pending = new Map<string, Pending>();
   private readonly prefix = randomBytes(6).toString('hex');
   private seq = 0;
   private readonly maxPayload: number;
+  private readonly maxPartial: number;
+  /** Every map of unfinished transfers (one per served subject, one for the inbox), and their bytes together. */
+  private readonly partialMaps = new Set<Map<string, Partial>>();
+  private partialBytes = 0;
+  private readonly sweeper: NodeJS.Timeout;
 
   constructor(readonly nc: NatsConnection, private readonly opts: WireOptions = {}) {
     this.maxPayload = opts.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+    this.maxPartial = opts.maxPartialBytes ?? DEFAULT_MAX_PARTIAL_BYTES;
+    // Unfinished transfers age out even when no new part arrives to notice them.
+    this.sweeper = setInterval(() => this.sweep(Date.now()), PART_IDLE_MS / 2);
+    this.sweeper.unref();
     this.inbox = `_INBOX.weave.${this.prefix}`;
     const partials = new Map<string, Partial>();
+    this.partialMaps.add(partials);
     this.inboxSub = nc.subscribe(`${this.inbox}.*`, {
       callback: (err, msg) => {
         if (err) return;
@@ -142,12 +165,14 @@ export class Wire {
    * back (the requester's timeout or liveness check decides), so handlers reply with typed
    * error messages instead of throwing.
    */
-  serve(subject: string, handler: Handler, opts: { queue?: string; onDrop?: (why: string) => void } = {}): Subscription {
+  serve(subject: string, handler: Handler, opts: { queue?: string; onDrop?: (why: string) => void; onError?: (err: Error) => void } = {}): Subscription {
     const partials = new Map<string, Partial>();
+    this.partialMaps.add(partials);
     return this.nc.subscribe(subject, {
       queue: opts.queue,
       callback: (err, msg) => {
-        if (err) return;
+        // The subscription itself failed (the server refused it: permissions).
+        if (err) { opts.onError?.(err); return; }
         let whole: Uint8Array | undefined;
         let owned = false;
         try {
@@ -167,7 +192,13 @@ export class Wire {
     });
   }
 
+  /** Bytes of unfinished transfers held now. */
+  heldPartialBytes(): number {
+    return this.partialBytes;
+  }
+
   close(): void {
+    clearInterval(this.sweeper);
     this.inboxSub.unsubscribe();
     for (const p of this.pending.values()) p.reject(new TransportError('connection closed', { code: 'closed' }));
   }
@@ -189,6 +220,27 @@ export class Wire {
     }
   }
 
+  private unfinished(): number {
+    let n = 0;
+    for (const m of this.partialMaps) n += m.size;
+    return n;
+  }
+
+  /** Drop unfinished transfer `id` of `partials`, and its bytes from the total. */
+  private forget(partials: Map<string, Partial>, id: string): void {
+    const p = partials.get(id);
+    if (!p) return;
+    partials.delete(id);
+    this.partialBytes -= p.bytes;
+  }
+
+  /** Drop transfers older than PART_TTL_MS or idle for PART_IDLE_MS. */
+  private sweep(now: number): void {
+    for (const partials of this.partialMaps) {
+      for (const [k, v] of partials) if (now - v.started > PART_TTL_MS || now - v.last > PART_IDLE_MS) this.forget(partials, k);
+    }
+  }
+
   /** Add one message to its transfer; returns the whole payload when complete. Throws on bad framing. */
   private collect(partials: Map<string, Partial>, id: string, msg: Msg): Uint8Array | undefined {
     const part = msg.headers?.get(PART);
@@ -198,24 +250,33 @@ export class Wire {
     const i = Number(m[1]);
     const n = Number(m[2]);
     const now = Date.now();
-    for (const [k, v] of partials) if (now - v.started > PART_TTL_MS) partials.delete(k);
+    this.sweep(now);
     let p = partials.get(id);
     if (i === 0) {
-      p = { parts: [], bytes: 0, started: now };
+      if (p) this.forget(partials, id);
+      p = { parts: [], bytes: 0, started: now, last: now };
       partials.set(id, p);
     }
     if (!p || p.parts.length !== i || i >= n) {
-      partials.delete(id);
+      this.forget(partials, id);
       throw new TransportError(`transfer ${id}: part ${i}/${n} out of order`, { code: 'framing' });
+    }
+    if (p.bytes + msg.data.byteLength > this.maxPayload) {
+      this.forget(partials, id);
+      throw new TransportError(`transfer ${id} exceeds ${this.maxPayload} bytes`, { code: 'too-large' });
+    }
+    // One transfer alone may grow to maxPayload (a large checkpoint); transfers at once
+    // share maxPartial, so many started and never finished cannot add up.
+    if (i < n - 1 && this.partialBytes + msg.data.byteLength > this.maxPartial && this.unfinished() > 1) {
+      this.forget(partials, id);
+      throw new TransportError(`transfer ${id}: unfinished transfers here already hold ${this.partialBytes} bytes (at most ${this.maxPartial})`, { code: 'too-large' });
     }
     p.parts.push(msg.data);
     p.bytes += msg.data.byteLength;
-    if (p.bytes > this.maxPayload) {
-      partials.delete(id);
-      throw new TransportError(`transfer ${id} exceeds ${this.maxPayload} bytes`, { code: 'too-large' });
-    }
-    if (i < n - 1) return undefined;
+    p.last = now;
+    if (i < n - 1) { this.partialBytes += msg.data.byteLength; return undefined; }
     partials.delete(id);
+    this.partialBytes -= p.bytes - msg.data.byteLength;
     const out = new Uint8Array(p.bytes);
     let at = 0;
     for (const c of p.parts) { out.set(c, at); at += c.byteLength; }

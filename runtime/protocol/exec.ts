@@ -9,7 +9,7 @@
 import * as v from 'valibot';
 import { MAX_ARGS, MAX_ARG_BYTES, argBytes, type ArgValue } from './args.js';
 import {
-  message, bool, bytes, hex64, int, jobKey, key32, opt, publicKeys, str, token, uint, type Field,
+  message, bool, bytes, hex64, int, jobKey, key32, num, opt, publicKeys, sig64, str, token, uint, type Field,
 } from './schema.js';
 
 const argValue = v.union([v.number(), v.bigint(), v.null(), bytes]);
@@ -74,6 +74,16 @@ const DURABILITY = {
  */
 const SEALING = {
   sealed: [opt(bool), 'a boolean'],
+  /**
+   * The engine's ticket: `client.sign`'s Ed25519 signature over job key, attempt, record,
+   * bundle, route, keys, `inboxes` and `issued` (runtime/net ticketStatement). A hub acts
+   * on route, replyTo, progress, from and record only with a valid one.
+   */
+  ticket: [opt(sig64), 'a 64-byte signature'],
+  /** Subject prefixes the engine takes replies and progress on; replyTo and progress start with one. */
+  inboxes: [opt(v.pipe(v.array(inbox), v.maxLength(4))), "a list of at most 4 '_INBOX.' prefixes"],
+  /** When the engine signed the ticket (epoch ms). */
+  issued: [opt(num), 'a number'],
   client: [opt(publicKeys), 'a map of 32-byte sign and seal keys'],
   keys: [opt(v.pipe(v.record(token, key32), v.check((k) => Object.keys(k).length <= 1024))), 'a map of hub ids to 32-byte keys'],
 } as const satisfies Record<string, Field>;

@@ -110,6 +110,7 @@ export function decodeMessage(bytes: Uint8Array): Envelope {
 
 /** A decoded value for a message, safely: String() throws on a map whose toString is not a function. */
 function describe(v: unknown): string {
+  if (typeof v === 'string') return `${JSON.stringify(v.slice(0, 32))} (a string)`;
   if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return String(v);
   return Array.isArray(v) ? 'an array' : v instanceof Uint8Array ? `${v.byteLength} bytes` : 'a map';
 }

@@ -5,7 +5,7 @@
  *   const a = parseWith(ADVERT, decoded);   // a.load.busy, a.keys?.seal, …
  */
 import * as v from 'valibot';
-import { message, bool, jobKey, key32, num, opt, publicKeys, str, strings, token, uint } from './schema.js';
+import { message, bool, jobKey, key32, num, opt, publicKeys, sig64, str, strings, token, uint } from './schema.js';
 
 /** A hub's lifecycle, as adverts and logs name it. */
 export const HUB_STATES = [
@@ -48,6 +48,11 @@ export const ADVERT = message('advert', {
   running: [opt(v.pipe(v.array(str), v.maxLength(1024))), 'a list of job keys'],
   /** The hub's public identity (raw Ed25519 and X25519 keys); absent on an --insecure hub. */
   keys: [opt(publicKeys), 'a map of 32-byte sign and seal keys'],
+  /**
+   * The hub's Ed25519 result-signing key. Every hub has one, --insecure hubs too (made at
+   * start): an engine takes no unsigned result. Equal to `keys.sign` when both are there.
+   */
+  signer: [opt(key32), 'a 32-byte signing key'],
   /** Advert interval, so receivers know when a hub is overdue. */
   everyMs: [v.pipe(num, v.minValue(1)), 'a positive number'],
   startedAt: [num, 'a number'],
@@ -79,12 +84,18 @@ export const PROGRESS = message('progress', {
 
 /**
  * Re-weaving: pause the run of exec job key `job` at its next yield point and hand it to
- * hub `to` (sealed to `key`, `to`'s advertised key). Answered `ok`, or `not-here`.
+ * hub `to` (sealed to `key`, `to`'s advertised key). `route`, `keys`, `issued` and
+ * `ticket`: the job's new ticket (the route with `to` in it), signed by the client that
+ * owns the job; a hub moves nothing without one. Answered `ok`, or `not-here`.
  */
 export const MOVE = message('move', {
   job: [jobKey, 'a string of 1-128 characters'],
   to: [token, 'a hub id'],
   key: [opt(key32), 'a 32-byte sealing key'],
+  route: [opt(v.pipe(v.array(token), v.maxLength(1024))), 'a list of hub ids'],
+  keys: [opt(v.pipe(v.record(token, key32), v.check((k) => Object.keys(k).length <= 1024))), 'a map of hub ids to 32-byte keys'],
+  issued: [opt(num), 'a number'],
+  ticket: [opt(sig64), 'a 64-byte signature'],
 });
 
 /** Broadcast when attempt `attempt` of job record `job` starts: hubs drop every older attempt. */

@@ -79,5 +79,7 @@ export const hex64 = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
 /** A raw 32-byte public key (Ed25519 or X25519), copied: keys outlive the message, whose buffer may go to a slot. */
 export const key32 = v.pipe(bytes, v.length(32), v.transform((k): Uint8Array => new Uint8Array(k)));
 export const publicKeys = v.object({ sign: key32, seal: key32 });
+/** An Ed25519 signature, copied for the same reason as key32 (tickets outlive the message). */
+export const sig64 = v.pipe(bytes, v.length(64), v.transform((s): Uint8Array => new Uint8Array(s)));
 export const strings = v.array(v.string());
 export const opt = v.optional;

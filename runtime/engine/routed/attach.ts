@@ -13,7 +13,7 @@ import type { JobOptions, JobResult } from '../job.js';
 import type { RoutedTransport } from '../transport.js';
 import { settledResult } from './ledger.js';
 import { openStored } from './recovery.js';
-import { defaultIdentity, runRouted } from './run.js';
+import { defaultIdentity, liveSigner, runRouted } from './run.js';
 
 /** How long an attempt may go unseen in every advert before an attached client takes it over. */
 const UNSEEN_MS = 7000;
@@ -39,10 +39,11 @@ export async function attachRouted(transport: RoutedTransport, job: string, opts
   try {
     for (let cur = rec, seen = Date.now(); ;) {
       const done = await Promise.race([settled, sleep(WATCH_MS).then(() => undefined)]);
-      if (done) return settledResult(jobs, info, done, t0);
+      // The result counts only signed by the hub that committed it (checkCommitted).
+      if (done) return settledResult(jobs, info, done, t0, undefined, liveSigner(transport));
       const now = await jobs.get(job);
       if (!now) throw new JobRecordMissing(job);
-      if (now.state !== 'running') return settledResult(jobs, info, now, t0);
+      if (now.state !== 'running') return settledResult(jobs, info, now, t0, undefined, liveSigner(transport));
       const key = `${job}.${now.attempt}`;
       if (now.attempt !== cur.attempt || transport.running(key)) { cur = now; seen = Date.now(); continue; }
       if (Date.now() - seen < UNSEEN_MS) continue;

@@ -7,7 +7,8 @@
  *   const ran = await a.run();   // throws what the attempt failed with; a.progress says where
  */
 import { PROTOCOL_VERSION, type ExecRequest, type RanReply } from '../../protocol/index.js';
-import { sealTo, type PublicIdentity } from '../../net/index.js';
+import { sealTo, sign, ticketStatement, type ExecTicket, type HubKeys } from '../../net/index.js';
+import type { HubInfo } from '../transport.js';
 import { rankHubs } from '../../policy/index.js';
 import { reweaver } from '../reweave.js';
 import type { RoutedJob } from './context.js';
@@ -33,6 +34,10 @@ export class Attempt {
   readonly fragment: number;
   /** When it was sent (performance.now()). */
   startedAt = 0;
+  /** The keys of the hubs this attempt was given to (its route, and move targets). */
+  readonly hubKeys = new Map<string, HubKeys>();
+  /** The ticket the attempt runs under now (a move signs a new one naming its target). */
+  private ticket: ExecTicket | undefined;
 
   constructor(private readonly ctx: RoutedJob, readonly attempt: number) {
     this.key = `${ctx.job}.${attempt}`;
@@ -52,11 +57,11 @@ export class Attempt {
     this.ctx.keys.push(this.key);
     // The hubs' keys as they advertise them now: what is sealed to them, and whose
     // signatures on a result count.
-    const hubKeys = new Map<string, PublicIdentity>();
-    for (const h of ranked) if (h.keys) hubKeys.set(h.id, h.keys);
+    const hubKeys = this.hubKeys;
+    for (const h of ranked) { const k = keysOf(h); if (k) hubKeys.set(h.id, k); }
     const req = this.request(route, hubKeys);
     if (recovery.state) {
-      const to = hubKeys.get(route[0]);
+      const to = hubKeys.get(route[0])?.seal ? hubKeys.get(route[0]) as Required<HubKeys> : undefined;
       req.checkpoint = to ? sealTo(me, to.seal, attemptContext({ key: this.key, attempt: this.attempt, bundle: bundle.hash }, this.fragment, 0, 'engine', route[0]), recovery.state) : recovery.state;
       req.sealed = to ? true : undefined;
     } else {
@@ -86,17 +91,32 @@ export class Attempt {
   }
 
   /** The exec that starts the attempt, without its state. */
-  private request(route: string[], hubKeys: Map<string, PublicIdentity>): ExecRequest {
+  private request(route: string[], hubKeys: Map<string, HubKeys>): ExecRequest {
     const { bundle, entry, opts, me, recovery, ledger } = this.ctx;
     const req: ExecRequest = {
       kind: 'exec', v: PROTOCOL_VERSION, job: this.key, bundle: bundle.hash, entry, fragment: this.fragment, migrateEvery: opts.migrateEvery ?? 0, seed: opts.seed,
       stay: true, full: true, route, hop: 0, input: opts.input, storeEvery: opts.storeEvery || undefined, storeEveryMs: opts.storeEveryMs || undefined,
       attempt: this.attempt, ...(ledger ? { record: ledger.job } : {}),
-      client: me.public, keys: Object.fromEntries([...hubKeys].map(([id, k]) => [id, k.seal])),
+      client: me.public, keys: Object.fromEntries([...hubKeys].flatMap(([id, k]) => (k.seal ? [[id, k.seal]] : []))),
       policy: opts.policy?.name ?? 'fit', ...(recovery.note ? { recovery: recovery.note } : {}),
     };
     recovery.note = undefined;
-    return req;
+    // Everything that steers the job, signed: hubs act on it only so (runtime/hub/tickets.ts).
+    const t: ExecTicket = {
+      job: req.job, attempt: this.attempt, record: req.record, bundle: req.bundle, route, keys: req.keys!, inboxes: this.ctx.transport.inboxes?.() ?? [], issued: Date.now(),
+    };
+    this.ticket = t;
+    return { ...req, inboxes: [...t.inboxes], issued: t.issued, ticket: sign(me, ticketStatement(t)) };
+  }
+
+  /** A new ticket for a move to `to`: the current route with `to` in it, `to`'s sealing key, issued later. */
+  private moveTicket(to: string, keys: HubKeys | undefined) {
+    const cur = this.ticket!;
+    const route = cur.route.includes(to) ? [...cur.route] : [...cur.route, to];
+    const sealKeys = { ...cur.keys, ...(keys?.seal ? { [to]: keys.seal } : {}) };
+    const t: ExecTicket = { ...cur, route, keys: sealKeys, issued: Math.max(Date.now(), cur.issued + 1) };
+    this.ticket = t;
+    return { route, keys: sealKeys, issued: t.issued, ticket: sign(this.ctx.me, ticketStatement(t)) };
   }
 
   /**
@@ -104,7 +124,7 @@ export class Attempt {
    * hub shows up. One move at a time: the next is considered once the job is on another
    * hub, or the asked hub did not move it in a while (a queued run moves only when it starts).
    */
-  private reweave(a: AttemptProgress, hubKeys: Map<string, PublicIdentity>): NodeJS.Timeout | undefined {
+  private reweave(a: AttemptProgress, hubKeys: Map<string, HubKeys>): NodeJS.Timeout | undefined {
     const { transport, opts, needs, progress } = this.ctx;
     if (opts.reweave === false) return undefined;
     const rw = reweaver(opts.reweaveOptions);
@@ -114,11 +134,18 @@ export class Attempt {
       const capable = rankHubs(transport.hubs(), { ...needs, prefers: [], datasets: [] });
       const to = rw.consider(a.holder, capable, Date.now());
       if (!to) return;
-      const toKeys = capable.find((h) => h.id === to)?.keys;
+      const found = capable.find((h) => h.id === to);
+      const toKeys = found && keysOf(found);
       if (toKeys) hubKeys.set(to, toKeys);
       progress.stats.reweaves++;
       a.moving = { from: a.holder, to, at: Date.now() };
-      void transport.move(a.holder, this.key, to);
+      void transport.move(a.holder, this.key, to, this.moveTicket(to, toKeys));
     }, REWEAVE_CHECK_MS);
   }
+}
+
+/** The keys a hub's outcomes are checked with: none when it advertises no signing key (its results are refused). */
+function keysOf(h: HubInfo): HubKeys | undefined {
+  if (h.keys) return h.keys;
+  return h.signer ? { sign: h.signer } : undefined;
 }

@@ -11,6 +11,7 @@ import { FragmentTrap, type LoadedBundle } from '../../exec/index.js';
 import type { RanReply } from '../../protocol/index.js';
 import type { JobRecord, JobStore } from '../../net/index.js';
 import { JobError } from '../errors.js';
+import { checkCommitted } from './verify.js';
 import { newDataTotals, resultOf, type JobOptions, type JobResult } from '../job.js';
 import type { RoutedTransport } from '../transport.js';
 
@@ -85,25 +86,38 @@ export class JobLedger {
     await this.jobs.fail(this.job, attempt, 'failed', { code: 'trap', message: err.message }).catch(() => undefined);
   }
 
-  /** The result is in; commit it if the hub could not (say, the server was restarting). */
-  async done(attempt: number, hub: string, reply: RanReply): Promise<void> {
+  /**
+   * The result is in (verified: acceptOutcome); commit it if the hub could not (say, the
+   * server was restarting), with the hub's signature and key (`signer`).
+   */
+  async done(attempt: number, hub: string, reply: RanReply, signer?: Uint8Array): Promise<void> {
     if (!reply.committed) {
-      const outcome = await this.jobs.commit(this.job, attempt, { hub, result: reply.result ?? new Uint8Array(0), output: reply.output, yields: reply.yields, fragments: reply.fragments ?? 0 });
+      const outcome = await this.jobs.commit(this.job, attempt, {
+        hub, result: reply.result ?? new Uint8Array(0), output: reply.output, yields: reply.yields, fragments: reply.fragments ?? 0,
+        seq: reply.handovers ?? 0, sig: reply.sig, signer,
+      });
       if (outcome === 'fenced') throw new JobError(`job ${this.job} was cancelled or taken over by another client before attempt ${attempt} finished`);
     }
     this.over = true;
   }
 }
 
-/** The result of a job that is over, from its record (a done job), or its error. */
-export async function settledResult(jobs: JobStore, info: EntryInfo, rec: JobRecord, t0: number, so?: Partial<JobResult>): Promise<JobResult> {
+/**
+ * The result of a job that is over, from its record (a done job), or its error. A done
+ * record's result counts only with the committing hub's signature (checkCommitted; the
+ * hub's key as `live` says it advertises it now, else as recorded): throws HubError
+ * `bad-signature` otherwise.
+ */
+export async function settledResult(jobs: JobStore, info: EntryInfo, rec: JobRecord, t0: number, so?: Partial<JobResult>, live?: (hub: string) => Uint8Array | undefined): Promise<JobResult> {
   if (rec.state === 'failed' && rec.error?.code === 'trap') throw new FragmentTrap(rec.error.message, -1, rec.entry);
   if (rec.state !== 'done') throw new JobError(`job ${rec.job} is ${rec.state}${rec.error ? `: ${rec.error.message}` : ''}`);
+  const output = await jobs.output(rec);
+  checkCommitted(rec, output, live ?? (() => undefined));
   const bytes = rec.result ?? new Uint8Array(0);
   return {
     job: rec.job, entry: rec.entry, ...resultOf(info, bytes),
     fragments: rec.committed?.fragments ?? 0, checkpoints: 0, migrations: 0, bytesMoved: 0, execMs: 0, retries: 0, reweaves: 0, maxYieldGapMs: 0,
     placements: [], pauseToResumeMs: [], restoredFromStore: 0, recoveries: [], data: newDataTotals(),
-    ...so, yields: rec.committed?.yields ?? 0, wallMs: performance.now() - t0, output: await jobs.output(rec), attached: true,
+    ...so, yields: rec.committed?.yields ?? 0, wallMs: performance.now() - t0, output, attached: true,
   };
 }

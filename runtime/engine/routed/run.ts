@@ -59,7 +59,7 @@ export async function runRouted(transport: RoutedTransport, bundle: LoadedBundle
   let firstAttempt = 0;
   if (ledger && resume) {
     const taken = await ledger.takeover(resume.record, resume.stateKey);
-    if (taken.settled) return settledResult(ledger.jobs, info, taken.settled, t0);
+    if (taken.settled) return settledResult(ledger.jobs, info, taken.settled, t0, undefined, liveSigner(transport));
     firstAttempt = taken.attempt;
   } else if (ledger) {
     await ledger.create(bundle, entry, opts);
@@ -74,7 +74,7 @@ export async function runRouted(transport: RoutedTransport, bundle: LoadedBundle
   try {
     for (let attempt = firstAttempt; ; attempt++) {
       const settled = await ledger?.advance(attempt, recovery.stateKey);
-      if (settled) return settledResult(ledger!.jobs, info, settled, t0, totals());
+      if (settled) return settledResult(ledger!.jobs, info, settled, t0, totals(), liveSigner(transport));
       const a = new Attempt(ctx, attempt);
       let reply: RanReply;
       try {
@@ -91,7 +91,8 @@ export async function runRouted(transport: RoutedTransport, bundle: LoadedBundle
       for (const n of data.names) if (!needs.datasets.includes(n)) needs.datasets.push(n);
       if (reply.outcome === 'done') {
         ctx.chooser?.done(performance.now() - a.startedAt);
-        await ledger?.done(attempt, a.progress.holder, reply);
+        // acceptOutcome checked that reply.hub signed it, a hub of this attempt.
+        await ledger?.done(attempt, reply.hub ?? a.progress.holder, reply, a.hubKeys.get(reply.hub ?? a.progress.holder)?.sign);
         return {
           job, entry, ...resultOf(info, reply.result ?? new Uint8Array(0)),
           ...totals(), wallMs: performance.now() - t0, output: reply.output ?? new Uint8Array(0),
@@ -110,4 +111,9 @@ export async function runRouted(transport: RoutedTransport, bundle: LoadedBundle
     // A durable job that is not over keeps its checkpoints: an attach resumes from them.
     if (storing && (!ledger || ledger.over)) await Promise.allSettled(ctx.keys.map((k) => transport.forgetStored(k)));
   }
+}
+
+/** The signing key a live hub advertises now (records name who committed; this pins their key). */
+export function liveSigner(transport: RoutedTransport): (hub: string) => Uint8Array | undefined {
+  return (hub) => transport.hubs().find((h) => h.id === hub)?.signer;
 }

@@ -37,6 +37,13 @@ export interface HubCoreOptions {
    * change reaches a fragment mid-run. @default 1
    */
   throttle?: number | (() => number);
+  /**
+   * Bytes of base checkpoints (one per job, for diffs) this slot keeps at most: the least
+   * recently used go first, and a base larger than this is not kept (the next hand-over
+   * to this slot is whole). Without a bound, peers declaring large memories could make a
+   * hub hold a base per job key for as long as it runs. @default DEFAULT_MAX_HELD_BYTES
+   */
+  maxHeldBytes?: number;
   /** Per-run limits on memory, time, checkpoint size and stack (runtime/exec/limits.ts).
    *  @default resolveSandboxLimits(): the WEAVE_* environment, else the defaults */
   sandbox?: SandboxLimits;
@@ -54,6 +61,8 @@ const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
 /** Upper bound on jobs whose base checkpoint a hub keeps. */
 export const MAX_JOBS_PER_HUB = 64;
+/** 256 MiB of base checkpoints per slot (HubCoreOptions.maxHeldBytes). */
+export const DEFAULT_MAX_HELD_BYTES = 256 << 20;
 
 export class HubCore {
   /** Compiled bundles by hash: a handful per hub, each compiled once. */
@@ -166,6 +175,15 @@ export class HubCore {
     return data ? { data } : {};
   }
 
+  /** Keep `cp` as `job`'s base within the held-bytes bound: older bases go first; one too large is not kept. */
+  private keepBase(job: string, cp: Checkpoint): void {
+    this.bases.delete(job);
+    const max = this.opts.maxHeldBytes ?? DEFAULT_MAX_HELD_BYTES;
+    if (cp.memory.byteLength > max) return;
+    while (this.bases.size > 0 && this.held() + cp.memory.byteLength > max) this.bases.pop();
+    this.bases.set(job, cp);
+  }
+
   private drop(job: string): void {
     this.bases.delete(job);
     this.services.delete(job);
@@ -204,6 +222,10 @@ export class HubCore {
         sent = cp;
       }
       if (sent.bundle !== bundle.hash) return this.error('bundle-mismatch', 'checkpoint belongs to another bundle');
+      // Charged against the slot's memory limit before the instance grows to it: zero pages
+      // are not carried, so a small message can declare a large memory.
+      const limit = this.limits.maxMemoryPages * 65536;
+      if (sent.memory.byteLength > limit) return this.error('memory-limit', `job ${req.job}: the checkpoint declares ${sent.memory.byteLength} bytes of memory; this slot runs at most ${limit}`);
     }
     const services = this.servicesFor(req.job, req.input);
     const x = (await this.takeSpare(req, module, sent)) ?? await FragmentExecutor.create(module, bundle.manifest, { seed: req.seed, services }, this.limits);
@@ -291,7 +313,7 @@ export class HubCore {
     const memory = sent && sent.memory.length === live.memory.length ? sent.memory : new Uint8Array(live.memory.length);
     memory.set(live.memory);
     const after: Checkpoint = { ...live, memory };
-    this.bases.set(req.job, after);
+    this.keepBase(req.job, after);
     if (out.kind === 'paused') this.next = { job: req.job, module, manifest: bundle.manifest, seed: req.seed, bytes: memory.byteLength };
     return {
       kind: 'ran', v: PROTOCOL_VERSION, outcome: out.kind, fragment, fragments,

@@ -1,0 +1,63 @@
+/**
+ * Issue 20, the ticket rules at one hub's seal gate, without a server: an engine exec
+ * under a ticket is admitted once; a move is allowed only under a newer ticket from the
+ * same client naming the target (the case the engine's re-weaving sends), and its
+ * hand-over goes under that ticket. test/attack.test.ts runs the attacks end to end.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createIdentity, sign, ticketStatement, type ExecTicket } from '../runtime/net/index.js';
+import { PROTOCOL_VERSION, type ExecRequest, type MoveRequest } from '../runtime/protocol/index.js';
+import { SealGate } from '../runtime/hub/internal.js';
+import { capturingLogger } from './helpers/stand-ins.js';
+
+const test = suite('attack tickets');
+const BUNDLE = 'b'.repeat(64);
+const engine = createIdentity();
+const INBOX = '_INBOX.weave.e1';
+
+function exec(t: ExecTicket, signer = engine): ExecRequest {
+  return {
+    kind: 'exec', v: PROTOCOL_VERSION, job: t.job, bundle: t.bundle, entry: 'main', fragment: 0, migrateEvery: 0, args: [1], attempt: t.attempt, record: t.record,
+    route: [...t.route], keys: { ...t.keys }, inboxes: [...t.inboxes], issued: t.issued, client: signer.public, ticket: sign(signer, ticketStatement(t)),
+  };
+}
+
+const ticket = (extra: Partial<ExecTicket> = {}): ExecTicket => ({ job: 'j.0', attempt: 0, record: 'j', bundle: BUNDLE, route: ['a', 'b'], keys: {}, inboxes: [INBOX], issued: Date.now(), ...extra });
+const codeOf = (r: { code: string } | undefined) => r?.code ?? 'admitted';
+
+test('an engine exec under its ticket is admitted once; altered, misdirected, stale or unsigned ones are refused', () => {
+  const gate = new SealGate('a', createIdentity(), capturingLogger());
+  const t = ticket();
+  assert.is(codeOf(gate.admit(exec(t), `${INBOX}.7`)), 'admitted');
+  assert.is(codeOf(gate.admit(exec(t), `${INBOX}.7`)), 'ticket-replayed');
+  assert.is(codeOf(gate.admit({ ...exec(ticket({ job: 'k.0' })), route: ['a', 'evil'] }, `${INBOX}.1`)), 'ticket-bad', 'route altered');
+  assert.is(codeOf(gate.admit(exec(ticket({ job: 'l.0' })), '_INBOX.peer.1')), 'ticket-reply');
+  assert.is(codeOf(gate.admit(exec(ticket({ job: 'm.0', route: ['b'] })), `${INBOX}.1`)), 'ticket-route');
+  assert.is(codeOf(gate.admit(exec(ticket({ job: 'n.0', issued: Date.now() - 3_600_000 })), `${INBOX}.1`)), 'ticket-stale');
+  assert.is(codeOf(gate.admit(exec(ticket({ job: 'j.0' }), createIdentity()), `${INBOX}.1`)), 'ticket-not-yours');
+  const { ticket: _t, ...unsigned } = exec(ticket({ job: 'o.0' }));
+  assert.is(codeOf(gate.admit(unsigned, `${INBOX}.1`)), 'ticket-missing');
+});
+
+test("a move is allowed under a newer ticket of the job's client naming the target, and not again", () => {
+  const gate = new SealGate('a', createIdentity(), capturingLogger());
+  const t = ticket();
+  assert.is(codeOf(gate.admit(exec(t), `${INBOX}.1`)), 'admitted');
+  const target = createIdentity().public.seal;
+  // As Attempt.moveTicket makes it: the route with the target added, its key, issued later.
+  const moved: ExecTicket = { ...t, route: [...t.route, 'c'], keys: { c: target }, issued: t.issued + 1 };
+  const move = (m: ExecTicket, signer = engine): MoveRequest => ({ kind: 'move', v: PROTOCOL_VERSION, job: 'j.0', to: 'c', route: [...m.route], keys: { ...m.keys }, issued: m.issued, ticket: sign(signer, ticketStatement(m)) });
+  assert.is(codeOf(gate.admitMove(move(moved, createIdentity())) as never), 'ticket-bad');
+  assert.is(codeOf(gate.admitMove({ kind: 'move', v: PROTOCOL_VERSION, job: 'j.0', to: 'c', key: target }) as never), 'ticket-missing');
+  assert.is(codeOf(gate.admitMove({ ...move(moved), to: 'd' }) as never), 'ticket-route');
+  const ok = gate.admitMove(move(moved));
+  assert.ok(!('code' in ok), JSON.stringify(ok));
+  if ('code' in ok) return;
+  assert.equal([...ok.key!], [...target]);
+  gate.moved('j.0', ok);
+  assert.equal(gate.ticketOf('j.0')!.ticket.route, ['a', 'b', 'c'], 'the hand-over goes under the new ticket');
+  assert.is(codeOf(gate.admitMove(move(moved)) as never), 'ticket-replayed', 'the same move again');
+});
+
+test.run();
