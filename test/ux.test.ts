@@ -2,7 +2,8 @@
  * What a new user meets on the way in, through the real binaries: the first command's
  * output, closed pipes, --version, help and "did you mean", --no-X over the environment,
  * source given to weave run, the woven-module cache, the trace page beside its trace,
- * tables on a terminal, shell completion, and a hub stopped through its pid file.
+ * tables on a terminal, shell completion, a hub stopped through its pid file, the progress
+ * line on both meshes, and hub logs pretty on a terminal, JSON elsewhere.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -10,7 +11,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startNatsServer } from './helpers/nats-server.js';
+import { startHubProcess, startNatsServer } from './helpers/nats-server.js';
 
 const test = suite('ux');
 mkdirSync('build/test', { recursive: true });
@@ -127,6 +128,90 @@ test('a hub started with --pid-file is stopped through it; weave hubs colours th
     assert.not.ok(existsSync(pidFile), 'the pid file is removed');
   } finally {
     hub.kill('SIGKILL');
+    await ns.stop();
+  }
+});
+
+/** The progress lines of a `weave run --progress` into a pipe, as numbers. */
+function progressLines(stderr: string) {
+  return [...stderr.matchAll(/^weave: [0-9a-f]{8} on (\S+) · fragment (\d+)\/(\d+) · (\d+) yields? · (\d+) checkpoints? · (\d+) migrations?(?: · \d+ retr(?:y|ies))? · [\d.]+ s$/gm)]
+    .map((m) => ({ hub: m[1], fragment: Number(m[2]), fragments: Number(m[3]), yields: Number(m[4]), checkpoints: Number(m[5]), migrations: Number(m[6]) }));
+}
+
+test('the embedded mesh shows progress while one long run goes on: the yields climb before the result', () => {
+  // One fragment run of some 100,000 yield points and no migration: before, the engine said
+  // nothing between the start and the result.
+  const r = weave('run', 'build/particles.wasm', '2000', '1000', '--hubs', '1', '--progress', '--json');
+  assert.is(r.status, 0, r.stderr);
+  const result = JSON.parse(r.stdout) as { yields: number };
+  const lines = progressLines(r.stderr);
+  assert.ok(lines.length >= 2, r.stderr);
+  assert.ok(lines.every((l) => l.hub === 'embedded-0' && l.fragments === 2), r.stderr);
+  const last = lines[lines.length - 1];
+  assert.ok(last.yields > 0 && last.yields <= result.yields, `last line ${last.yields} yields, the job ${result.yields}`);
+  assert.ok(lines.every((l, i) => i === 0 || l.yields >= lines[i - 1].yields), 'yields never go back');
+});
+
+test('over NATS the progress line counts the yields of hand-overs; hub logs are JSON in a pipe, pretty with --log-format pretty', async () => {
+  const ns = await startNatsServer();
+  const json = await startHubProcess(ns.url, 'ux-json', ['--slots', '1', '--no-gpu']);
+  const pretty = spawn(process.execPath, ['dist/cli/hub.js', 'start', '--nats', ns.url, '--name', 'ux-pretty', '--slots', '1', '--no-gpu', '--log-format', 'pretty'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let prettyLog = '';
+  pretty.stderr.on('data', (d) => { prettyLog += d; });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      pretty.stderr.on('data', () => { if (/ ux-pretty {2}ready {2}/.test(prettyLog)) resolve(); });
+      pretty.once('exit', (code) => reject(new Error(`hub exited with ${code}: ${prettyLog}`)));
+    });
+    assert.match(json.log(), /^\{"level":"info","time":"[^"]+","hub":"ux-json","msg":"ready"/m, 'JSON lines in a pipe by default');
+    assert.match(prettyLog, /^\d\d:\d\d:\d\d\.\d{3} INFO {2}ux-pretty {2}ready {2}slots=1 caps=\{/m);
+    assert.not.match(prettyLog, /\x1b\[|"msg"/, 'no JSON, no colour codes in a pipe');
+    const r = cli('weave', ['run', 'build/particles.wasm', '300', '2000', '--nats', ns.url, '--wait-hubs', '10000', '--migrate-every', '5000', '--progress', '--json']);
+    assert.is(r.status, 0, r.stderr);
+    const result = JSON.parse(r.stdout) as { yields: number; migrations: number };
+    assert.ok(result.migrations >= 2, r.stdout);
+    const lines = progressLines(r.stderr);
+    const moved = lines.filter((l) => l.checkpoints > 0);
+    assert.ok(moved.length >= 1, r.stderr);
+    assert.ok(moved.every((l) => l.yields >= 5000 && l.yields <= result.yields), `yields while checkpoints climb:\n${r.stderr}`);
+  } finally {
+    pretty.kill('SIGTERM');
+    await json.stop();
+    await ns.stop();
+  }
+});
+
+test('hub logs are pretty on a terminal, with the level coloured unless NO_COLOR', async () => {
+  if (!hasScript) {
+    console.log('  ux: terminal log check skipped: no `script` (util-linux) to give hub start a terminal');
+    return;
+  }
+  const ns = await startNatsServer();
+  try {
+    // Stopped through its pid file once ready: it drains and says so.
+    const run = async (env: NodeJS.ProcessEnv) => {
+      const pidFile = 'build/test/ux-tty.pid';
+      rmSync(pidFile, { force: true });
+      const p = spawn('script', ['-qfec', `${process.execPath} dist/cli/hub.js start --nats ${ns.url} --name ux-tty --slots 1 --no-gpu --pid-file ${pidFile}`, '/dev/null'], { stdio: ['ignore', 'pipe', 'ignore'], env });
+      let out = '';
+      p.stdout.on('data', (d) => { out += d; });
+      const closed = new Promise((r) => p.once('close', r));
+      // The pid file is written once the hub is up, after its 'ready' line.
+      while (!(/ ux-tty {2}ready/.test(out) && existsSync(pidFile))) {
+        if (p.exitCode !== null) throw new Error(`hub start under script exited: ${out}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGTERM');
+      await closed;
+      return out;
+    };
+    const tty = await run(process.env);
+    assert.match(tty, /\d\d:\d\d:\d\d\.\d{3} \x1b\[32mINFO \x1b\[0m ux-tty {2}ready {2}slots=1/);
+    assert.match(tty, / ux-tty {2}stopped/, 'drained and said so');
+    assert.not.match(tty, /"msg"/, 'no JSON on a terminal');
+    const plain = await run({ ...process.env, NO_COLOR: '1' });
+    assert.match(plain, /\d\d:\d\d:\d\d\.\d{3} INFO {2}ux-tty {2}ready/);
+  } finally {
     await ns.stop();
   }
 });
