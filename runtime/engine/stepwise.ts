@@ -129,9 +129,12 @@ export async function runStepwise(transport: StepwiseTransport, bundle: LoadedBu
       chooser?.done(placement.ms);
       placements.push(placement);
       opts.onPlacement?.(placement);
+      // The hub's run began at resumedAt (its clock is this process's): before it, the
+      // bundle was compiled, the instance made, the state restored.
+      const startupMs = reply.resumedAt === undefined ? undefined : round3(Math.min(placement.ms, Math.max(0, reply.resumedAt - sentAt)));
       emit({
         kind: 'fragment-end', hub, fragment, next: reply.fragment, outcome: reply.outcome, ms: round3(placement.ms), execMs: round3(reply.execMs),
-        yields: reply.yields, fragments: reply.fragments ?? 0,
+        ...(startupMs === undefined ? {} : { startupMs }), yields: reply.yields, fragments: reply.fragments ?? 0,
       });
       lastHub = hub;
       if (reply.outcome === 'done') {
