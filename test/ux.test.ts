@@ -110,8 +110,13 @@ test('a hub started with --pid-file is stopped through it; weave hubs colours th
   try {
     for (let i = 0; i < 200 && !existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 100));
     assert.is(Number(readFileSync(pidFile, 'utf8')), hub.pid, 'the file holds the hub\'s own pid');
-    const piped = weave('hubs', '--nats', ns.url, '--wait', '10000');
+    const piped = weave('hubs', '--nats', ns.url, '--wait', '10000', '--expect', '1');
+    assert.is(piped.status, 0, piped.stderr);
     assert.match(piped.stdout, /^HUB +STATE +SPEED/);
+    const short = weave('hubs', '--nats', ns.url, '--wait', '1500', '--expect', '2');
+    assert.is(short.status, 4, 'fewer hubs than expected: exit 4');
+    assert.match(short.stdout, /^ux-hub +ready /m, 'the table still shows the one there is');
+    assert.match(short.stderr, /weave hubs: 1 of the 2 hubs expected are ready after 1500 ms/);
     assert.not.match(piped.stdout, /\x1b\[/, 'no colour codes in a pipe');
     if (hasScript) {
       const tty = spawnSync('script', ['-qfec', `${process.execPath} dist/cli/weave.js hubs --nats ${ns.url}`, '/dev/null'], { encoding: 'utf8', timeout: 60_000 });

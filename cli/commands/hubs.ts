@@ -4,13 +4,14 @@ import { resolveNatsUrl } from '../../runtime/net/index.js';
 import { intOption, UsageError, type Command } from '../command.js';
 import { NATS_AUTH_OPTIONS, natsAuthFlags, natsAuthHelp } from '../auth.js';
 import { printTable } from '../table.js';
+import { EXIT } from '../exit-codes.js';
 
 const PINGS = 3;
 
 export const hubs: Command = {
   name: 'hubs',
   summary: 'list live hubs: capabilities, load, measured latency',
-  help: `usage: weave hubs [--nats URL] [TLS and credential flags] [--json] [--wait MS]
+  help: `usage: weave hubs [--nats URL] [TLS and credential flags] [--json] [--wait MS] [--expect N]
 
 Asks every hub on the NATS server for its advert, pings each ${PINGS} times and prints one line
 per hub: id, state, speed (measured at start against a reference loop, 1.00 = reference;
@@ -21,16 +22,31 @@ options:
   --nats URL       NATS server (default: $NATS_URL, else nats://127.0.0.1:4222)
 ${natsAuthHelp(16)}
   --json           print a JSON array of adverts, each with rttMs (public keys in base64)
-  --wait MS        how long to wait for the first hub (default 2000)
+  --wait MS        how long to wait for the first hub (default 2000), or with --expect
+                   for N of them
+  --expect N       wait until N hubs are ready (a script starting hubs waits so for
+                   them to calibrate and subscribe); fewer by --wait: the table, then
+                   exit code 4
   -h, --help       show this help
 
-exit codes: 0 listed (possibly none), 2 bad input, 6 NATS refused the credentials or TLS,
-7 NATS unreachable`,
-  options: { nats: { type: 'string' }, ...NATS_AUTH_OPTIONS, json: { type: 'boolean' }, wait: { type: 'string' } },
+exit codes: 0 listed (possibly none), 2 bad input, 4 fewer hubs ready than --expect N,
+6 NATS refused the credentials or TLS, 7 NATS unreachable`,
+  options: { nats: { type: 'string' }, ...NATS_AUTH_OPTIONS, json: { type: 'boolean' }, wait: { type: 'string' }, expect: { type: 'string' } },
   async run(values, positionals) {
     if (positionals.length) throw new UsageError(`weave hubs takes no arguments, got '${positionals.join(' ')}'`);
-    const mesh = await connectMesh({ nats: resolveNatsUrl(values.nats), ...natsAuthFlags(values), waitForHubsMs: intOption(values.wait, '--wait', 0, 600_000) ?? 2000 });
+    const expect = intOption(values.expect, '--expect', 1, 10_000);
+    const waitMs = intOption(values.wait, '--wait', 0, 600_000) ?? (expect ? 30_000 : 2000);
+    const t0 = Date.now();
+    const mesh = await connectMesh({ nats: resolveNatsUrl(values.nats), ...natsAuthFlags(values), waitForHubsMs: waitMs });
     try {
+      const ready = () => mesh.adverts().filter((a) => a.state === 'ready').length;
+      // Hubs advertise as they come up; ask again until enough are ready or the wait is over.
+      while (expect && ready() < expect && Date.now() - t0 < waitMs) await mesh.discover({ waitMs: 500, settleMs: 100 });
+      const short = () => {
+        if (!expect || ready() >= expect) return EXIT.ok;
+        process.stderr.write(`weave hubs: ${ready()} of the ${expect} hubs expected are ready after ${waitMs} ms\n`);
+        return EXIT.noHubs;
+      };
       const list = await Promise.all(mesh.adverts().map(async (a) => {
         const rtts: number[] = [];
         for (let i = 0; i < PINGS; i++) {
@@ -43,11 +59,11 @@ exit codes: 0 listed (possibly none), 2 bad input, 6 NATS refused the credential
         // Keys are bytes: base64, as a person or a script would copy them, not {"0":48,…}.
         const bytes = (_k: string, x: unknown) => (x instanceof Uint8Array ? Buffer.from(x).toString('base64') : x);
         process.stdout.write(JSON.stringify(list.map(({ kind, v, ...rest }) => rest), bytes) + '\n');
-        return 0;
+        return short();
       }
       if (!list.length) {
         process.stdout.write('no hubs answered; start one with: hub start --nats ' + resolveNatsUrl(values.nats) + '\n');
-        return 0;
+        return short();
       }
       const rows = list.map((h) => [
         h.id, h.state, h.caps.speed === undefined ? '-' : h.caps.speed.toFixed(2), `${h.load.busy}/${h.load.slots}`, String(h.load.queue), h.load.cpu.toFixed(2),
@@ -60,7 +76,7 @@ exit codes: 0 listed (possibly none), 2 bad input, 6 NATS refused the credential
         tone: (c, col) => (col === 'STATE' ? (c === 'ready' ? 'good' : c === 'draining' || c === 'reconnecting' ? 'warn' : c === 'stopped' ? 'bad' : undefined)
           : col === 'RTT' && c === 'no answer' ? 'bad' : c === '-' ? 'dim' : undefined),
       });
-      return 0;
+      return short();
     } finally {
       await mesh.close();
     }
