@@ -221,4 +221,24 @@ test('hub logs are pretty on a terminal, with the level coloured unless NO_COLOR
   }
 });
 
+test('docs/cli.md lists every command of both binaries, and exit codes exactly as the code has them', async () => {
+  const doc = readFileSync('docs/cli.md', 'utf8');
+  const { WEAVE_COMMANDS, HUB_COMMANDS } = await import('../cli/commands/index.js');
+  const { EXIT } = await import('../cli/exit-codes.js');
+  for (const c of WEAVE_COMMANDS) assert.match(doc, new RegExp(`^\\| \`weave ${c.name}[ \`]`, 'm'), `weave ${c.name} has a row`);
+  for (const c of HUB_COMMANDS) assert.match(doc, new RegExp(`^\\| \`hub ${c.name}[ \`]`, 'm'), `hub ${c.name} has a row`);
+  const listed = weave('--help').stdout.match(/^ {2}(\S+) /gm)!.map((l) => l.trim());
+  assert.equal(listed, WEAVE_COMMANDS.map((c) => c.name), 'weave --help lists the same commands');
+  const table = doc.slice(doc.indexOf('## Exit codes'), doc.indexOf('\n## ', doc.indexOf('## Exit codes') + 1));
+  const codes = [...table.matchAll(/^\| (\d+) \|/gm)].map((m) => Number(m[1]));
+  assert.equal(codes, [...new Set(Object.values(EXIT))].sort((a, b) => a - b));
+});
+
+test('weave run --help says one thing about where a job starts: best fit over NATS, in turn embedded', () => {
+  const help = weave('run', '--help').stdout.replace(/\s+/g, ' ');
+  assert.not.match(help, /next hub in round-robin order/);
+  assert.match(help, /a job starts on the capable hub that fits it best/);
+  assert.match(help, /default: round-robin on the embedded mesh; over NATS the best- fitting hub, equals in turn/);
+});
+
 test.run();
