@@ -95,8 +95,9 @@ const CHECKS = [
   [/weave jobs$/, (s) => s.rc === 0 && jobId && new RegExp(`^${jobId} +done +\\d+ +(fast|slow) +simulate\\(`, 'm').test(s.out) ? '' : `no line 'JOBID done … simulate(…)' for job ${jobId}`],
   [/curl -s .*\/metrics \| grep '\^weave_fragment_runs_total'/, (s) => s.rc === 0 && /^weave_fragment_runs_total\{[^}]*\} [1-9]\d*$/m.test(s.out) ? '' : 'no weave_fragment_runs_total counter above 0'],
   [/WEAVE_POLICY=learned npx weave config run/, (s) => s.rc === 0 && /--policy "learned"\s+\(env: WEAVE_POLICY\)/.test(s.out + s.err) ? '' : 'the policy and where it came from are not shown'],
-  [/^kill \$\(cat (.+)\); wait/, (s) => {
+  [/weave hubs drain (.+); kill %1$/, (s, m) => {
     if (s.rc !== 0) return `exit status ${s.rc}`;
+    if (!new RegExp(`^weave hubs: stopped ${m[1].split(' ').join(', ')}$`, 'm').test(s.err)) return `no 'weave hubs: stopped ${m[1]}' on stderr`;
     const left = pidFiles.filter((f) => existsSync(f));
     if (left.length) return `pid files left: ${left.join(', ')} (a hub did not stop)`;
     const logs = lines.flatMap((l) => [...l.matchAll(/hub start .*2>(\S+)/g)].map((m) => m[1]));

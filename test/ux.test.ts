@@ -157,7 +157,7 @@ test('the embedded mesh shows progress while one long run goes on: the yields cl
   assert.ok(lines.every((l, i) => i === 0 || l.yields >= lines[i - 1].yields), 'yields never go back');
 });
 
-test('over NATS the progress line counts the yields of hand-overs; hub logs are JSON in a pipe, pretty with --log-format pretty', async () => {
+test('over NATS the progress line counts the yields of hand-overs; hub logs are JSON in a pipe, pretty with --log-format pretty; weave hubs drain NAME stops a hub', async () => {
   const ns = await startNatsServer();
   const json = await startHubProcess(ns.url, 'ux-json', ['--slots', '1', '--no-gpu']);
   const pretty = spawn(process.execPath, ['dist/cli/hub.js', 'start', '--nats', ns.url, '--name', 'ux-pretty', '--slots', '1', '--no-gpu', '--log-format', 'pretty'], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -179,8 +179,24 @@ test('over NATS the progress line counts the yields of hand-overs; hub logs are 
     const moved = lines.filter((l) => l.checkpoints > 0);
     assert.ok(moved.length >= 1, r.stderr);
     assert.ok(moved.every((l) => l.yields >= 5000 && l.yields <= result.yields), `yields while checkpoints climb:\n${r.stderr}`);
+    // A hub stopped by name, over NATS: it drains, says so, and exits cleanly.
+    const nope = weave('hubs', 'drain', 'ux-nope', '--nats', ns.url);
+    assert.is(nope.status, 2);
+    assert.match(nope.stderr, /no hub 'ux-nope' on this server; live hubs are: ux-json, ux-pretty/);
+    const exited = new Promise<number | null>((resolve) => json.proc.once('exit', resolve));
+    const drained = weave('hubs', 'drain', 'ux-json', '--nats', ns.url);
+    assert.is(drained.status, 0, drained.stderr);
+    assert.match(drained.stderr, /weave hubs: ux-json is draining\nweave hubs: stopped ux-json\n/);
+    assert.is(await exited, 0);
+    assert.match(json.log(), /"msg":"drain asked"[\s\S]*"msg":"stopped"/);
   } finally {
-    pretty.kill('SIGTERM');
+    // Each hub drains before the server goes: a hub left draining without its server
+    // would keep this process (its stderr reader) alive.
+    if (pretty.exitCode === null && pretty.signalCode === null) {
+      const gone = new Promise((r) => pretty.once('exit', r));
+      pretty.kill('SIGTERM');
+      await gone;
+    }
     await json.stop();
     await ns.stop();
   }
