@@ -54,7 +54,7 @@ function transport(hubs: string[], stored = new Map<string, Uint8Array>()): Rout
 
 function recovery(hubs: string[]) {
   const events: JobEvent[] = [];
-  const progress = new JobProgress('j', { args: [] }, eventEmitter((e) => events.push(e), () => 'j'), 2, 0);
+  const progress = new JobProgress('j', { args: [] }, eventEmitter((e) => events.push(e), () => 'j'), [0, 1], 0);
   const r = new RecoveryState({ transport: transport(hubs), me, bundleHash: BUNDLE, storing: false, progress }, 0);
   return { r, progress, events };
 }

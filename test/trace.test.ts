@@ -9,7 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
-import { parseTrace, renderSvg, timeline, TraceError, TRACE_VERSION, type JobEvent } from '../runtime/trace/index.js';
+import { parseTrace, renderHtml, renderSvg, timeline, TraceError, TRACE_VERSION, type JobEvent } from '../runtime/trace/index.js';
 import { launchChromium } from './helpers/browser.js';
 
 const test = suite('trace');
@@ -206,6 +206,76 @@ test('the renderer draws recoveries, retries, stored checkpoints and failed runs
   }, svg);
   await page.close();
   assert.equal(parsed, { error: null, hub: odd });
+});
+
+/** In the page: every text's box, and the pairs of texts that overlap. */
+async function overlaps(file: string) {
+  browser ??= await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1300, height: 700 } });
+  await page.goto(pathToFileURL(file).href);
+  const seen = await page.evaluate(() => {
+    const box = (e: Element) => { const r = e.getBoundingClientRect(); return { x0: r.left, y0: r.top, x1: r.right, y1: r.bottom, text: e.textContent ?? '' }; };
+    const texts = [...document.querySelectorAll('svg.weave-trace text')].map(box).filter((b) => b.x1 > b.x0);
+    const clash: string[] = [];
+    texts.forEach((a, i) => texts.slice(i + 1).forEach((b) => {
+      if (a.x0 < b.x1 - 0.5 && b.x0 < a.x1 - 0.5 && a.y0 < b.y1 - 0.5 && b.y0 < a.y1 - 0.5) clash.push(`'${a.text}' and '${b.text}'`);
+    }));
+    const rect = (sel: string) => [...document.querySelectorAll(sel)].map((e) => ({ ...box(e), hub: (e as SVGElement).dataset.hub, ms: Number((e as SVGElement).dataset.ms) }));
+    const plot = document.querySelector('svg.weave-trace g.axis line')!.getBoundingClientRect().left;
+    return { texts: texts.length, clash, startups: rect('rect.startup'), bars: rect('rect.bar'), breaks: document.querySelectorAll('g.axis-break').length, plot };
+  });
+  await page.close();
+  return seen;
+}
+
+test('the trace page draws start-up apart from the run, and its labels never overlap (the real job)', async () => {
+  const events = parseTrace(readFileSync(`${dir}/job.ndjson`, 'utf8'));
+  const ends = ofKind(events, 'fragment-end');
+  assert.ok(ends.every((e) => e.startupMs !== undefined && e.startupMs >= 0 && e.startupMs <= e.ms), 'the embedded engine times each start-up');
+  const seen = await overlaps(`${dir}/job.html`);
+  assert.is(seen.startups.length, ends.filter((e) => e.startupMs! > 0).length);
+  for (const s of seen.startups) {
+    const run = seen.bars.find((b) => b.hub === s.hub && Math.abs(b.x0 - s.x1) < 1.5);
+    assert.ok(run, `the run follows its start-up on ${s.hub}`);
+  }
+  assert.ok(seen.texts > 10);
+  assert.equal(seen.clash, [], 'no two labels overlap');
+});
+
+test('a start-up that dwarfs the work (441 ms, 3.8 ms of it executing) is drawn shortened, the work to scale', async () => {
+  const t0 = 1.7e12;
+  const e = (t: number, o: Record<string, unknown>) => ({ v: 1, t: t0 + t, job: 'cold', ...o }) as unknown as JobEvent;
+  const events: JobEvent[] = [e(0, { kind: 'job-start', entry: 'simulate', fragments: 2, mesh: 'embedded', hubs: ['embedded-0', 'embedded-1'], migrateEvery: 1, args: ['64', '200'] })];
+  // The first run: 437 ms of start-up (the bundle compiled), 4 ms of work; then 12 runs of 4 ms, moving hub to hub.
+  let t = 0;
+  for (let i = 0; i < 13; i++) {
+    const hub = `embedded-${i % 2}`;
+    const startup = i === 0 ? 437 : 0.4;
+    events.push(e(t, { kind: 'fragment-start', hub, fragment: 0, attempt: 0, bytes: i ? 70_000 : 0, resumed: i > 0 }));
+    t += startup + 4;
+    events.push(e(t, { kind: 'fragment-end', hub, fragment: 0, next: 0, outcome: i === 12 ? 'done' : 'paused', ms: startup + 4, execMs: 3.8, startupMs: startup, yields: (i + 1) * 50, fragments: 0 }));
+    if (i < 12) {
+      events.push(e(t, { kind: 'checkpoint', hub, bytes: 70_000, stored: false, yields: (i + 1) * 50 }));
+      events.push(e(t, { kind: 'migration', from: hub, to: `embedded-${(i + 1) % 2}`, bytes: 70_000, pauseToResumeMs: 0.6, reason: 'migrate-every' }));
+      t += 0.6;
+    }
+  }
+  writeFileSync(`${dir}/cold.html`, renderHtml(events, { title: 'cold start' }));
+  const seen = await overlaps(`${dir}/cold.html`);
+  assert.is(seen.startups.length, 13);
+  assert.is(seen.breaks, 1, 'the axis is broken once, in the first start-up');
+  const plotW = 960;
+  const runs = seen.bars.map((b) => b.x0 - seen.plot);
+  // Drawn to scale the first run would start at 437/(437+~60) of the plot, in its right tenth.
+  assert.ok(runs[0] < 0.3 * plotW, `the first run starts at ${Math.round(runs[0])} px of ${plotW}`);
+  assert.ok(seen.bars[seen.bars.length - 1].x1 - seen.bars[0].x0 > 0.6 * plotW, 'the work spans most of the plot');
+  assert.equal(seen.clash, [], 'no two labels overlap');
+  await (async () => {
+    const page = await browser!.newPage({ viewport: { width: 1300, height: 500 } });
+    await page.goto(pathToFileURL(`${dir}/cold.html`).href);
+    await page.screenshot({ path: `${dir}/cold.png`, fullPage: true });
+    await page.close();
+  })();
 });
 
 test.run();

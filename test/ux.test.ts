@@ -2,7 +2,8 @@
  * What a new user meets on the way in, through the real binaries: the first command's
  * output, closed pipes, --version, help and "did you mean", --no-X over the environment,
  * source given to weave run, the woven-module cache, the trace page beside its trace,
- * tables on a terminal, shell completion, and a hub stopped through its pid file.
+ * tables on a terminal, shell completion, a hub stopped through its pid file, the progress
+ * line on both meshes, and hub logs pretty on a terminal, JSON elsewhere.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -10,7 +11,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startNatsServer } from './helpers/nats-server.js';
+import { startHubProcess, startNatsServer } from './helpers/nats-server.js';
 
 const test = suite('ux');
 mkdirSync('build/test', { recursive: true });
@@ -109,8 +110,13 @@ test('a hub started with --pid-file is stopped through it; weave hubs colours th
   try {
     for (let i = 0; i < 200 && !existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 100));
     assert.is(Number(readFileSync(pidFile, 'utf8')), hub.pid, 'the file holds the hub\'s own pid');
-    const piped = weave('hubs', '--nats', ns.url, '--wait', '10000');
+    const piped = weave('hubs', '--nats', ns.url, '--wait', '10000', '--expect', '1');
+    assert.is(piped.status, 0, piped.stderr);
     assert.match(piped.stdout, /^HUB +STATE +SPEED/);
+    const short = weave('hubs', '--nats', ns.url, '--wait', '1500', '--expect', '2');
+    assert.is(short.status, 4, 'fewer hubs than expected: exit 4');
+    assert.match(short.stdout, /^ux-hub +ready /m, 'the table still shows the one there is');
+    assert.match(short.stderr, /weave hubs: 1 of the 2 hubs expected are ready after 1500 ms/);
     assert.not.match(piped.stdout, /\x1b\[/, 'no colour codes in a pipe');
     if (hasScript) {
       const tty = spawnSync('script', ['-qfec', `${process.execPath} dist/cli/weave.js hubs --nats ${ns.url}`, '/dev/null'], { encoding: 'utf8', timeout: 60_000 });
@@ -129,6 +135,126 @@ test('a hub started with --pid-file is stopped through it; weave hubs colours th
     hub.kill('SIGKILL');
     await ns.stop();
   }
+});
+
+/** The progress lines of a `weave run --progress` into a pipe, as numbers. */
+function progressLines(stderr: string) {
+  return [...stderr.matchAll(/^weave: [0-9a-f]{8} on (\S+) · fragment (\d+)\/(\d+) · (\d+) yields? · (\d+) checkpoints? · (\d+) migrations?(?: · \d+ retr(?:y|ies))? · [\d.]+ s$/gm)]
+    .map((m) => ({ hub: m[1], fragment: Number(m[2]), fragments: Number(m[3]), yields: Number(m[4]), checkpoints: Number(m[5]), migrations: Number(m[6]) }));
+}
+
+test('the embedded mesh shows progress while one long run goes on: the yields climb before the result', () => {
+  // One fragment run of some 100,000 yield points and no migration: before, the engine said
+  // nothing between the start and the result.
+  const r = weave('run', 'build/particles.wasm', '2000', '1000', '--hubs', '1', '--progress', '--json');
+  assert.is(r.status, 0, r.stderr);
+  const result = JSON.parse(r.stdout) as { yields: number };
+  const lines = progressLines(r.stderr);
+  assert.ok(lines.length >= 2, r.stderr);
+  assert.ok(lines.every((l) => l.hub === 'embedded-0' && l.fragments === 2), r.stderr);
+  const last = lines[lines.length - 1];
+  assert.ok(last.yields > 0 && last.yields <= result.yields, `last line ${last.yields} yields, the job ${result.yields}`);
+  assert.ok(lines.every((l, i) => i === 0 || l.yields >= lines[i - 1].yields), 'yields never go back');
+});
+
+test('over NATS the progress line counts the yields of hand-overs; hub logs are JSON in a pipe, pretty with --log-format pretty; weave hubs drain NAME stops a hub', async () => {
+  const ns = await startNatsServer();
+  const json = await startHubProcess(ns.url, 'ux-json', ['--slots', '1', '--no-gpu']);
+  const pretty = spawn(process.execPath, ['dist/cli/hub.js', 'start', '--nats', ns.url, '--name', 'ux-pretty', '--slots', '1', '--no-gpu', '--log-format', 'pretty'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let prettyLog = '';
+  pretty.stderr.on('data', (d) => { prettyLog += d; });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      pretty.stderr.on('data', () => { if (/ ux-pretty {2}ready {2}/.test(prettyLog)) resolve(); });
+      pretty.once('exit', (code) => reject(new Error(`hub exited with ${code}: ${prettyLog}`)));
+    });
+    assert.match(json.log(), /^\{"level":"info","time":"[^"]+","hub":"ux-json","msg":"ready"/m, 'JSON lines in a pipe by default');
+    assert.match(prettyLog, /^\d\d:\d\d:\d\d\.\d{3} INFO {2}ux-pretty {2}ready {2}slots=1 caps=\{/m);
+    assert.not.match(prettyLog, /\x1b\[|"msg"/, 'no JSON, no colour codes in a pipe');
+    const r = cli('weave', ['run', 'build/particles.wasm', '300', '2000', '--nats', ns.url, '--wait-hubs', '10000', '--migrate-every', '5000', '--progress', '--json']);
+    assert.is(r.status, 0, r.stderr);
+    const result = JSON.parse(r.stdout) as { yields: number; migrations: number };
+    assert.ok(result.migrations >= 2, r.stdout);
+    const lines = progressLines(r.stderr);
+    const moved = lines.filter((l) => l.checkpoints > 0);
+    assert.ok(moved.length >= 1, r.stderr);
+    assert.ok(moved.every((l) => l.yields >= 5000 && l.yields <= result.yields), `yields while checkpoints climb:\n${r.stderr}`);
+    // A hub stopped by name, over NATS: it drains, says so, and exits cleanly.
+    const nope = weave('hubs', 'drain', 'ux-nope', '--nats', ns.url);
+    assert.is(nope.status, 2);
+    assert.match(nope.stderr, /no hub 'ux-nope' on this server; live hubs are: ux-json, ux-pretty/);
+    const exited = new Promise<number | null>((resolve) => json.proc.once('exit', resolve));
+    const drained = weave('hubs', 'drain', 'ux-json', '--nats', ns.url);
+    assert.is(drained.status, 0, drained.stderr);
+    assert.match(drained.stderr, /weave hubs: ux-json is draining\nweave hubs: stopped ux-json\n/);
+    assert.is(await exited, 0);
+    assert.match(json.log(), /"msg":"drain asked"[\s\S]*"msg":"stopped"/);
+  } finally {
+    // Each hub drains before the server goes: a hub left draining without its server
+    // would keep this process (its stderr reader) alive.
+    if (pretty.exitCode === null && pretty.signalCode === null) {
+      const gone = new Promise((r) => pretty.once('exit', r));
+      pretty.kill('SIGTERM');
+      await gone;
+    }
+    await json.stop();
+    await ns.stop();
+  }
+});
+
+test('hub logs are pretty on a terminal, with the level coloured unless NO_COLOR', async () => {
+  if (!hasScript) {
+    console.log('  ux: terminal log check skipped: no `script` (util-linux) to give hub start a terminal');
+    return;
+  }
+  const ns = await startNatsServer();
+  try {
+    // Stopped through its pid file once ready: it drains and says so.
+    const run = async (env: NodeJS.ProcessEnv) => {
+      const pidFile = 'build/test/ux-tty.pid';
+      rmSync(pidFile, { force: true });
+      const p = spawn('script', ['-qfec', `${process.execPath} dist/cli/hub.js start --nats ${ns.url} --name ux-tty --slots 1 --no-gpu --pid-file ${pidFile}`, '/dev/null'], { stdio: ['ignore', 'pipe', 'ignore'], env });
+      let out = '';
+      p.stdout.on('data', (d) => { out += d; });
+      const closed = new Promise((r) => p.once('close', r));
+      // The pid file is written once the hub is up, after its 'ready' line.
+      while (!(/ ux-tty {2}ready/.test(out) && existsSync(pidFile))) {
+        if (p.exitCode !== null) throw new Error(`hub start under script exited: ${out}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGTERM');
+      await closed;
+      return out;
+    };
+    const tty = await run(process.env);
+    assert.match(tty, /\d\d:\d\d:\d\d\.\d{3} \x1b\[32mINFO \x1b\[0m ux-tty {2}ready {2}slots=1/);
+    assert.match(tty, / ux-tty {2}stopped/, 'drained and said so');
+    assert.not.match(tty, /"msg"/, 'no JSON on a terminal');
+    const plain = await run({ ...process.env, NO_COLOR: '1' });
+    assert.match(plain, /\d\d:\d\d:\d\d\.\d{3} INFO {2}ux-tty {2}ready/);
+  } finally {
+    await ns.stop();
+  }
+});
+
+test('docs/cli.md lists every command of both binaries, and exit codes exactly as the code has them', async () => {
+  const doc = readFileSync('docs/cli.md', 'utf8');
+  const { WEAVE_COMMANDS, HUB_COMMANDS } = await import('../cli/commands/index.js');
+  const { EXIT } = await import('../cli/exit-codes.js');
+  for (const c of WEAVE_COMMANDS) assert.match(doc, new RegExp(`^\\| \`weave ${c.name}[ \`]`, 'm'), `weave ${c.name} has a row`);
+  for (const c of HUB_COMMANDS) assert.match(doc, new RegExp(`^\\| \`hub ${c.name}[ \`]`, 'm'), `hub ${c.name} has a row`);
+  const listed = weave('--help').stdout.match(/^ {2}(\S+) /gm)!.map((l) => l.trim());
+  assert.equal(listed, WEAVE_COMMANDS.map((c) => c.name), 'weave --help lists the same commands');
+  const table = doc.slice(doc.indexOf('## Exit codes'), doc.indexOf('\n## ', doc.indexOf('## Exit codes') + 1));
+  const codes = [...table.matchAll(/^\| (\d+) \|/gm)].map((m) => Number(m[1]));
+  assert.equal(codes, [...new Set(Object.values(EXIT))].sort((a, b) => a - b));
+});
+
+test('weave run --help says one thing about where a job starts: best fit over NATS, in turn embedded', () => {
+  const help = weave('run', '--help').stdout.replace(/\s+/g, ' ');
+  assert.not.match(help, /next hub in round-robin order/);
+  assert.match(help, /a job starts on the capable hub that fits it best/);
+  assert.match(help, /default: round-robin on the embedded mesh; over NATS the best- fitting hub, equals in turn/);
 });
 
 test.run();

@@ -1,6 +1,6 @@
 /** `hub start`: run a hub daemon connected to a NATS server, until SIGINT/SIGTERM. */
 import { unlinkSync, writeFileSync } from 'node:fs';
-import { createLogger, startHub } from '../../runtime/hub/index.js';
+import { createLogger, startHub, LOG_FORMATS } from '../../runtime/hub/index.js';
 import { resolveNatsUrl } from '../../runtime/net/index.js';
 import { datasetFlags, intOption, pairs, UsageError, type Command } from '../command.js';
 import { NATS_AUTH_OPTIONS, natsAuthFlags, natsAuthHelp } from '../auth.js';
@@ -14,8 +14,9 @@ Connects to a NATS server, advertises this node's capabilities and load every fe
 and runs the fragments weave engines send it, one per slot (worker threads). Reconnects
 after server restarts. On SIGINT/SIGTERM it drains: running fragments pause at their next
 yield point and go back to their engines, which resume them on other hubs; a second
-signal exits at once. Logs are JSON lines on stderr (WEAVE_LOG_LEVEL=debug for more);
-lines about a job carry its 'job' and 'fragment'. Metrics and log fields: docs/operations.md.
+signal exits at once. Logs go to stderr: JSON lines, or pretty lines when stderr is a
+terminal (--log-format; WEAVE_LOG_LEVEL=debug for more); lines about a job carry its
+'job' and 'fragment'. Metrics and log fields: docs/operations.md.
 
 options:
   --nats URL       NATS server(s), comma-separated (default: $NATS_URL, else nats://127.0.0.1:4222)
@@ -50,6 +51,9 @@ ${natsAuthHelp(16)}
                    for every interface)
   --pid-file FILE  write the hub's process id there (removed when it stops), so a script
                    can stop it with kill $(cat FILE): it drains as on Ctrl-C
+  --log-format json|pretty
+                   how log lines look (default: pretty on a terminal, JSON lines
+                   otherwise, for jq and log collectors)
   -h, --help       show this help
 
 exit codes: 0 stopped cleanly, 1 the metrics port cannot be listened on (in use, say) or
@@ -73,9 +77,16 @@ credentials or TLS, 7 NATS unreachable`,
     'metrics-port': { type: 'string' },
     'metrics-host': { type: 'string' },
     'pid-file': { type: 'string' },
+    'log-format': { type: 'string' },
   },
   async run(values, positionals) {
     if (positionals.length) throw new UsageError(`hub start takes no arguments, got '${positionals.join(' ')}'`);
+    const format = values['log-format'] as string | undefined;
+    if (format !== undefined) {
+      if (!(LOG_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--log-format must be one of ${LOG_FORMATS.join(', ')}, got '${format}'`);
+      // Read by every logger of this process, the slots' worker threads' among them.
+      process.env.WEAVE_LOG_FORMAT = format;
+    }
     const datasets = datasetFlags(values.data);
     const maxMemoryMiB = intOption(values['max-memory-mib'], '--max-memory-mib', 1, 4096);
     const deadlineMs = intOption(values['deadline-ms'], '--deadline-ms', 1, 2 ** 31 - 1);

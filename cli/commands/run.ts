@@ -9,6 +9,7 @@ import { BASELINES, LearnedPolicy, formatDecision, withHoldback, type DecisionRe
 import { datasetFlags, intOption, UsageError, type Command } from '../command.js';
 import { NATS_AUTH_OPTIONS, natsAuthFlags, natsAuthHelp } from '../auth.js';
 import { loadModule } from '../module-cache.js';
+import { progressLine } from '../progress.js';
 import { EXIT, EXIT_HELP } from '../exit-codes.js';
 import { formatEvent, resultSummary, type JobEvent } from '../../runtime/trace/index.js';
 
@@ -21,18 +22,22 @@ export const run: Command = {
        weave run --attach JOBID [--nats URL] [--json | --jsonl] [--trace FILE]
 
 Runs the entry on a mesh of hubs. With --nats (or $NATS_URL) the hubs are 'hub start'
-daemons found through that NATS server: a job starts on the next hub in round-robin order
-and stays there across fragments; with --migrate-every its state goes hub to hub directly.
-Otherwise the mesh is embedded (hubs as worker threads of this process) and each fragment
-goes to the next hub, the state passing through this process.
+daemons found through that NATS server: a job starts on the capable hub that fits it best
+(it holds the datasets the job reads, has the capabilities it prefers; among equals, the
+next one in turn), or on the one --policy picks, and stays there across fragments; with
+--migrate-every its state goes hub to hub directly. Otherwise the mesh is embedded (hubs
+as worker threads of this process) and each fragment goes to the next capable hub in
+turn (or the one --policy picks), the state passing through this process.
 
 Over NATS with JetStream (nats-server -js) a job has a record on the server: its id is
 printed on stderr at the start, the hub that finishes commits the result there exactly
 once, and the job outlives this process. Ctrl-C detaches (the job runs on); --attach
 gets the result of a running or finished job, and resumes it from its newest stored
 checkpoint if no hub runs it any more. While a job runs, the engine moves it to a
-clearly faster hub when one appears (re-weaving; --no-reweave turns it off). On a
-terminal, a progress line on stderr shows the hub, checkpoints and migrations.
+clearly faster hub when one appears (re-weaving; --no-reweave turns it off).
+
+On a terminal, a progress line on stderr shows the hub, the fragment, yield points passed,
+checkpoints, migrations and the time so far, on either mesh (--progress elsewhere too).
 
 Checkpoints between this client and hubs, and between hubs, are sealed (AES-256-GCM,
 keys from X25519) to their receiver, and results are signed by the hub that ran them
@@ -70,9 +75,9 @@ ${natsAuthHelp(21)}
                         (repeatable)
   --policy NAME         placement policy, one of:
                         ${POLICY_NAMES.join(' | ')}
-                        (default: round-robin on the embedded mesh, ranked hubs over NATS);
-                        it places every fragment (embedded) or picks the hub the job starts
-                        on (NATS); docs/policy.md
+                        (default: round-robin on the embedded mesh; over NATS the best-
+                        fitting hub, equals in turn); it places every fragment (embedded)
+                        or picks the hub the job starts on (NATS); docs/policy.md
   --policy-file FILE    the learned policy's state: loaded when it exists (implies
                         --policy learned), saved back after the job with what it learned
   --policy-shared       with --nats: the learned policy lives in the server's JetStream
@@ -93,6 +98,9 @@ ${natsAuthHelp(21)}
   --summary             after the result, one line on stderr: hubs, fragment runs,
                         migrations, bytes moved, time (the default on a terminal;
                         --no-summary turns it off)
+  --progress            a progress line on stderr while the job runs (the default on a
+                        terminal, redrawn in place; elsewhere a line a second;
+                        --no-progress turns it off)
   -h, --help            show this help
 
 ${EXIT_HELP}
@@ -121,6 +129,7 @@ Settings may also come from the environment and weave.config.json: weave config 
     reweave: { type: 'boolean' },
     seed: { type: 'string' },
     summary: { type: 'boolean' },
+    progress: { type: 'boolean' },
   },
   async run(values, positionals) {
     if (values.attach !== undefined) return attach(values, positionals);
@@ -171,7 +180,7 @@ Settings may also come from the environment and weave.config.json: weave config 
       if ((storeEvery || storeEveryMs) && !natsUrl) throw new UsageError('--checkpoint-every stores checkpoints in the NATS server; give --nats URL (or NATS_URL)');
       // Over NATS with JetStream, every job gets a record, so it can be attached to.
       const durable = natsUrl ? !!(await (mesh as NatsMesh).jobs()) : false;
-      const watch = watchJob(natsUrl, durable, !values.json && !values.jsonl);
+      const watch = watchJob(natsUrl, durable, showProgress(values));
       // The client's identity: checkpoints hubs store for its jobs are sealed to it.
       const identity = natsUrl ? await loadOrCreateIdentity(defaultIdentityPath()) : undefined;
       const r = await runJob(mesh, bundle, {
@@ -259,7 +268,7 @@ async function attach(values: Record<string, unknown>, positionals: string[]): P
   if (!natsUrl) throw new UsageError('--attach finds jobs on a NATS server; give --nats URL (or NATS_URL)');
   const events = eventOutputs(values);
   const mesh = await connectMesh({ nats: natsUrl, ...natsAuthFlags(values), waitForHubsMs: intOption(values['wait-hubs'] as string | undefined, '--wait-hubs', 0, 600_000) }).catch((e) => { events.close(); throw e; });
-  const watch = watchJob(natsUrl, true, !values.json && !values.jsonl);
+  const watch = watchJob(natsUrl, true, showProgress(values));
   try {
     const r = await attachJob(mesh, job, {
       identity: await loadOrCreateIdentity(defaultIdentityPath()), reweave: values.reweave !== false, onStart: watch.onStart, onStatus: watch.onStatus, onEvent: events.onEvent,
@@ -277,18 +286,21 @@ async function attach(values: Record<string, unknown>, positionals: string[]): P
   }
 }
 
+/** --progress, else on a terminal unless stdout is JSON for a script. */
+function showProgress(values: Record<string, unknown>): boolean {
+  return (values.progress as boolean | undefined) ?? (!!process.stderr.isTTY && !values.json && !values.jsonl);
+}
+
 /**
  * What a user sees while a job runs: its id on stderr at the start and, on a terminal, a
  * progress line; Ctrl-C on a job with a record detaches (it runs on) and says how to
  * come back. Nothing on stdout: that is the result's.
  */
 function watchJob(natsUrl: string | undefined, durable: boolean, live: boolean) {
-  const tty = live && process.stderr.isTTY;
-  const t0 = Date.now();
+  const progress = live ? progressLine({ tty: !!process.stderr.isTTY }) : undefined;
   let job = '';
-  let shown = false;
   const onSigint = () => {
-    if (tty && shown) process.stderr.write('\n');
+    progress?.end();
     process.stderr.write(`weave: detached; job ${job} runs on. Its result: weave run --attach ${job} --nats ${natsUrl}\n`);
     process.exit(EXIT.detached);
   };
@@ -300,16 +312,11 @@ function watchJob(natsUrl: string | undefined, durable: boolean, live: boolean) 
       if (durable) process.once('SIGINT', onSigint);
     },
     onStatus(s: JobStatus) {
-      if (!tty) return;
-      shown = true;
-      const secs = ((Date.now() - t0) / 1000).toFixed(1);
-      const line = `weave: ${s.job.slice(0, 8)} on ${s.hub} · fragment ${s.fragment + 1}/${s.fragments} · ${s.yields} yields · ${s.checkpoints} checkpoints · ${s.migrations} migrations${s.retries ? ` · ${s.retries} retries` : ''} · ${secs} s`;
-      process.stderr.write(`\r\x1b[2K${line.slice(0, (process.stderr.columns || 120) - 1)}`);
+      progress?.show(s);
     },
     end() {
       process.off('SIGINT', onSigint);
-      if (tty && shown) process.stderr.write('\r\x1b[2K');
-      shown = false;
+      progress?.end();
     },
   };
 }

@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   connectNats, natsAuthOf, type NatsAuth, type NatsConnection, type Subscription, Wire, ADVERT_SUBJECT,
-  DISCOVER_SUBJECT, FENCE_SUBJECT, sealAnon, bundleContext, bundleSubject, execSubject, pingSubject, checkpointStore, type CheckpointStore, openJobStore, type JobStore,
+  DISCOVER_SUBJECT, FENCE_SUBJECT, sealAnon, bundleContext, bundleSubject, execSubject, pingSubject, drainSubject, checkpointStore, type CheckpointStore, openJobStore, type JobStore,
 } from '../net/index.js';
 import {
   PROTOCOL_VERSION, ProtocolError, TransportError, decodeMessage, encodeMessage, parseMessage,
@@ -123,6 +123,16 @@ export class NatsMesh implements RoutedTransport {
       sub.unsubscribe();
     }
     return this.adverts();
+  }
+
+  /**
+   * Ask `hub` to drain and stop (its running fragments go on elsewhere). Resolves once it
+   * has taken the ask; rejects with TransportError when it does not answer, which is
+   * also what NATS permissions that leave out `weave.hub.*.drain` look like.
+   */
+  async drain(hub: string): Promise<void> {
+    const raw = await this.wire.request(drainSubject(hub), encodeMessage({ kind: 'drain', v: PROTOCOL_VERSION }), { timeoutMs: SMALL_REQUEST_TIMEOUT_MS });
+    if (decodeMessage(raw).kind !== 'ok') throw new TransportError(`hub ${hub} answered a drain with something else`);
   }
 
   /** Round-trip time to a hub in ms. Rejects with TransportError. */

@@ -43,6 +43,7 @@ export async function runStepwise(transport: StepwiseTransport, bundle: LoadedBu
   let pausedAt: number | undefined;
   const forget = (hub: string) => { avoid.add(hub); heldBy.delete(hub); hasBundle.delete(hub); };
   const emit = eventEmitter(opts.onEvent, () => job);
+  const status = statusReporter(transport, job, info.fragments, stats, opts.onStatus);
   emit({
     kind: 'job-start', entry, fragments: info.fragments.length, mesh: 'embedded', hubs: transport.hubs().map((h) => h.id), migrateEvery,
     args: describeArgs(info, opts.args),
@@ -76,10 +77,12 @@ export async function runStepwise(transport: StepwiseTransport, bundle: LoadedBu
       const sentAt = epochMs();
       const bytesIn = req.checkpoint?.byteLength ?? 0;
       emit({ kind: 'fragment-start', hub, fragment, attempt, bytes: bytesIn, resumed: paused }, sentAt);
+      status.running(hub, fragment);
       let reply: RanReply;
       try {
         reply = await send(transport, hub, req);
       } catch (err) {
+        status.stopped();
         // The engine still holds the state it sent, so the fragment restarts from it
         // elsewhere: at once when nobody listens, after a backoff when the hub went quiet.
         const retry = retryDelay(err, attempt);
@@ -92,6 +95,7 @@ export async function runStepwise(transport: StepwiseTransport, bundle: LoadedBu
         attempt++;
         continue;
       }
+      status.stopped();
       const retried = attempt > 0;
       attempt = 0;
       const resumeMs = paused && pausedAt !== undefined && reply.resumedAt !== undefined ? reply.resumedAt - pausedAt : undefined;
@@ -125,9 +129,12 @@ export async function runStepwise(transport: StepwiseTransport, bundle: LoadedBu
       chooser?.done(placement.ms);
       placements.push(placement);
       opts.onPlacement?.(placement);
+      // The hub's run began at resumedAt (its clock is this process's): before it, the
+      // bundle was compiled, the instance made, the state restored.
+      const startupMs = reply.resumedAt === undefined ? undefined : round3(Math.min(placement.ms, Math.max(0, reply.resumedAt - sentAt)));
       emit({
         kind: 'fragment-end', hub, fragment, next: reply.fragment, outcome: reply.outcome, ms: round3(placement.ms), execMs: round3(reply.execMs),
-        yields: reply.yields, fragments: reply.fragments ?? 0,
+        ...(startupMs === undefined ? {} : { startupMs }), yields: reply.yields, fragments: reply.fragments ?? 0,
       });
       lastHub = hub;
       if (reply.outcome === 'done') {
@@ -141,6 +148,7 @@ export async function runStepwise(transport: StepwiseTransport, bundle: LoadedBu
       fragment = reply.fragment;
     }
   } finally {
+    status.stopped();
     // Not awaited: the result is final, and hubs also evict old jobs on their own.
     void Promise.allSettled([...hasBundle].map((h) => transport.request(h, { kind: 'drop-job', v: PROTOCOL_VERSION, job })));
   }
@@ -156,4 +164,35 @@ async function send(transport: StepwiseTransport, hub: string, req: ExecRequest)
   }
   if (reply.kind !== 'ran') throw new HubError('bad-reply', `hub ${hub} sent '${reply.kind}' to an exec request`, hub);
   return reply;
+}
+
+/** How often a status line is refreshed while one step runs: often enough that a person sees the yields climb. */
+export const STATUS_EVERY_MS = 250;
+
+/**
+ * The job's status for `onStatus` while a step runs on a hub, every STATUS_EVERY_MS, with
+ * the yield count the hub samples as it goes (the reply says it only at the end); nothing
+ * without a listener.
+ */
+function statusReporter(
+  transport: StepwiseTransport, job: string, entryFragments: readonly number[],
+  stats: { fragments: number; checkpoints: number; migrations: number; retries: number; yields: number }, onStatus: JobOptions['onStatus'],
+) {
+  let timer: NodeJS.Timeout | undefined;
+  const report = (hub: string, fragment: number) => onStatus!({
+    job, hub, fragment: Math.max(0, entryFragments.indexOf(fragment)), fragments: entryFragments.length, fragmentsRun: stats.fragments,
+    checkpoints: stats.checkpoints, migrations: stats.migrations, retries: stats.retries, yields: Math.max(stats.yields, transport.yieldsNow?.(hub) ?? 0),
+  });
+  return {
+    running(hub: string, fragment: number): void {
+      if (!onStatus) return;
+      clearInterval(timer);
+      report(hub, fragment);
+      timer = setInterval(() => report(hub, fragment), STATUS_EVERY_MS);
+    },
+    stopped(): void {
+      clearInterval(timer);
+      timer = undefined;
+    },
+  };
 }

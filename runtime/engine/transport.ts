@@ -46,6 +46,12 @@ interface TransportBase {
 /** The engine moves every checkpoint itself: hub, engine, hub. */
 export interface StepwiseTransport extends TransportBase {
   readonly kind: 'stepwise';
+  /**
+   * The yield count of the job running on `hub` now, sampled by the hub as it runs
+   * (every 256 yield points); 0 when idle or unknown. Only a progress line reads it: a
+   * step may run for many seconds before its reply says anything.
+   */
+  yieldsNow?(hub: string): number;
 }
 
 /** Hubs hand a paused fragment straight to the next hub of its route. */

@@ -15,7 +15,7 @@
  *   process.on('SIGTERM', () => hub.stop());
  */
 import {
-  connectNats, Wire, ADVERT_SUBJECT, DATA_QUEUE, DISCOVER_SUBJECT, FENCE_SUBJECT, checkpointStore, dataSubject, execSubject, openJobStore, pingSubject,
+  connectNats, Wire, ADVERT_SUBJECT, DATA_QUEUE, DISCOVER_SUBJECT, FENCE_SUBJECT, checkpointStore, dataSubject, drainSubject, execSubject, openJobStore, pingSubject,
   type NatsConnection, type Subscription,
 } from '../net/index.js';
 import { PROTOCOL_VERSION, TransportError, decodeMessage, encodeMessage, parseMessage, type HubState, type ProgressEvent } from '../protocol/index.js';
@@ -134,6 +134,13 @@ export class HubDaemon {
     const onError = (err: Error) => { refused ??= err; };
     this.subs.push(this.wire.serve(execSubject(this.id), (b, ctx) => this.execs.onRequest(b, ctx.reply, ctx.owned), { onDrop, onError }));
     this.subs.push(this.wire.serve(pingSubject(this.id), async () => encodeMessage({ kind: 'pong', v: PROTOCOL_VERSION, hub: this.id }), { onDrop, onError }));
+    // `weave hubs drain NAME`: answered first, then the drain SIGTERM would start.
+    this.subs.push(this.wire.serve(drainSubject(this.id), async (b) => {
+      parseMessage(decodeMessage(b), ['drain']);
+      this.log.info('drain asked', {});
+      setImmediate(() => void this.stop());
+      return encodeMessage({ kind: 'ok', v: PROTOCOL_VERSION });
+    }, { onDrop, onError }));
     this.subs.push(this.wire.serve(DISCOVER_SUBJECT, async () => this.adverts.encoded(), { onDrop }));
     this.subs.push(this.nc.subscribe(FENCE_SUBJECT, {
       callback: (err, msg) => {

@@ -50,6 +50,7 @@ export async function startEmbeddedMesh(opts: EmbeddedMeshOptions = {}): Promise
       if (req.kind === 'move') return Promise.resolve({ kind: 'error', v: PROTOCOL_VERSION, code: 'not-here', message: `hub ${hub} is embedded: the engine moves its jobs itself` });
       return h.request(req);
     },
+    yieldsNow: (hub) => hubs.get(hub)?.yieldsNow ?? 0,
     async close() {
       await Promise.all([...hubs.values()].map((h) => h.close()));
     },

@@ -13,4 +13,4 @@ export { HubCore, HubThread, type HubCoreOptions, type HubThreadOptions, type Sl
 export { detectCapabilities, calibrateSpeed, type Capabilities } from './capabilities.js';
 export { HubConfigError, MetricsError } from './errors.js';
 export { HubMetrics, serveMetrics, type MetricsServer, type RunOutcome } from './metrics.js';
-export { createLogger, silentLogger, type Logger, type LogLevel } from './log.js';
+export { createLogger, silentLogger, logFormat, LOG_FORMATS, type Logger, type LogLevel, type LogFormat } from './log.js';

@@ -2,6 +2,7 @@
  * NATS subjects, all in one place. A hub id is one subject token.
  *   weave.hub.<id>.exec      run a fragment (request/reply, chunked)
  *   weave.hub.<id>.ping      latency probe (request/reply, tiny)
+ *   weave.hub.<id>.drain     drain and stop (request/reply; an operator's, not a client's)
  *   weave.hubs.advert        every hub's periodic advert (publish)
  *   weave.hubs.discover      ask every hub for its advert now (request, many replies)
  *   weave.client.<id>.bundle a client serves the bundles of its jobs (request/reply)
@@ -13,6 +14,7 @@ export const ADVERT_SUBJECT = 'weave.hubs.advert';
 export const DISCOVER_SUBJECT = 'weave.hubs.discover';
 export const execSubject = (hub: string) => `weave.hub.${hub}.exec`;
 export const pingSubject = (hub: string) => `weave.hub.${hub}.ping`;
+export const drainSubject = (hub: string) => `weave.hub.${hub}.drain`;
 export const bundleSubject = (client: string) => `weave.client.${client}.bundle`;
 export const dataSubject = (name: string) => `weave.data.${name}`;
 /** Queue group of dataset servers: one hub answers each read. */

@@ -60,6 +60,12 @@ export const ADVERT = message('advert', {
 
 export const DISCOVER = message('discover', {});
 export const PING = message('ping', {});
+/**
+ * Ask a hub to drain and stop, as SIGTERM does (`weave hubs drain NAME`). On its own
+ * subject, which a client's permissions leave out (docs/security.md): an operator's
+ * credentials send it. Answered `ok` before the drain begins.
+ */
+export const DRAIN = message('drain', {});
 
 /**
  * On an exec's `progress` subject: a hand-over done (by the hub that handed the state on),

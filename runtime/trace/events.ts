@@ -74,6 +74,9 @@ export interface FragmentEndEvent extends EventBase {
   ms: number;
   /** Execution time the hub reported. */
   execMs: number;
+  /** Stepwise: of `ms`, the time before the run began on the hub (the bundle sent and
+   *  compiled, the instance made, the state restored); absent when the hub did not say. */
+  startupMs?: number;
   /** The job's yield points passed so far (not this run's). */
   yields: number;
   /** Fragments completed in the run. */

@@ -25,6 +25,9 @@ export interface Bar {
   state: 'done' | 'failed' | 'open'; outcome?: 'next' | 'paused' | 'done'; yields?: number;
   /** What of `ms` the hub spent executing (the rest: transfer, restore, a cold start). */
   execMs?: number;
+  /** What of `ms` passed before the run began on the hub (bundle, compile, instance,
+   *  restore): drawn apart, at the bar's start. */
+  startupMs?: number;
 }
 
 /** What is drawn, in epoch ms; `timeline` is the pure model `renderSvg` lays out. */
@@ -71,7 +74,9 @@ export function timeline(events: JobEvent[], job?: string): Timeline {
         ends.set(e.hub, (ends.get(e.hub) ?? 0) + 1);
         const start = e.t - e.ms;
         seen(start);
-        tl.bars.push({ hub: e.hub, fragment: e.fragment, start, end: e.t, ms: e.ms, state: 'done', outcome: e.outcome, yields: e.yields, execMs: e.execMs });
+        // Not checked by the parser (older traces lack it): only a sane value is drawn.
+        const startupMs = typeof e.startupMs === 'number' && e.startupMs > 0 && e.startupMs <= e.ms ? e.startupMs : undefined;
+        tl.bars.push({ hub: e.hub, fragment: e.fragment, start, end: e.t, ms: e.ms, state: 'done', outcome: e.outcome, yields: e.yields, execMs: e.execMs, startupMs });
         break;
       }
       case 'checkpoint': used.add(e.hub); tl.checkpoints.push(pick(e)); break;
@@ -132,6 +137,10 @@ const FONT = 11;
 const LINE_H = 11;
 /** Average advance of a character of the sans-serif font, per px of font size. */
 const CHAR_EM = 0.6;
+/** Width a shortened start-up takes on the axis, whatever its length. */
+const BREAK_PX = 64;
+/** A start-up is shortened when it is longer than this share of the job, nothing else happens meanwhile. */
+const BREAK_SHARE = 0.2;
 const FILLS = ['#9ecae1', '#fdd0a2', '#a1d99b', '#dadaeb', '#fcbba1', '#c7e9c0', '#fee391', '#d9d9d9'];
 const REASON_COLORS: Record<MigrationReason, string> = {
   'migrate-every': '#2b5d8a', placement: '#2b5d8a', reweave: '#6a3d9a', handover: '#2b5d8a', recovery: '#c0392b', retry: '#d35400',
@@ -151,7 +160,10 @@ export function renderSvg(events: JobEvent[], opts: RenderOptions = {}): string 
   const width = LEFT + plotW + RIGHT;
   const height = TOP + Math.max(1, tl.lanes.length) * LANE_H + BOTTOM;
   const span = Math.max(tl.t1 - tl.t0, 1e-3);
-  const x = (t: number) => LEFT + ((t - tl.t0) / span) * plotW;
+  // A long start-up (the first run compiles the bundle) would squeeze the job's real work
+  // into a sliver: its quiet middle is drawn BREAK_PX wide and the axis broken there.
+  const gaps = axisBreaks(tl);
+  const x = timeScale(tl.t0, span, plotW, gaps);
   const lane = new Map(tl.lanes.map((h, i) => [h, i]));
   const barTop = (hub: string) => TOP + lane.get(hub)! * LANE_H + BAR_Y;
   /** Drawn things labels must not cover, and the labels placed so far. */
@@ -162,7 +174,8 @@ export function renderSvg(events: JobEvent[], opts: RenderOptions = {}): string 
   const textW = (s: string, size = FONT) => s.length * size * CHAR_EM;
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" class="weave-trace" data-job="${esc(tl.job)}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif" font-size="${FONT}">`);
-  out.push('<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="context-stroke"/></marker></defs>');
+  out.push('<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="context-stroke"/></marker>' +
+    '<pattern id="startup" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#eef0f2"/><line x1="0" y1="0" x2="0" y2="6" stroke="#c9ced4" stroke-width="2"/></pattern></defs>');
   out.push(`<rect width="${width}" height="${height}" fill="#ffffff"/>`);
   out.push(`<text class="heading" x="12" y="22" font-size="14" font-weight="600" fill="#111">${esc(heading(tl))}</text>`);
   out.push(`<text class="summary" x="12" y="40" fill="#444">${esc(summary(tl))}</text>`);
@@ -175,27 +188,45 @@ export function renderSvg(events: JobEvent[], opts: RenderOptions = {}): string 
   });
   const gridBottom = TOP + tl.lanes.length * LANE_H;
   out.push('<g class="axis">');
-  for (const tick of ticks(span)) {
+  for (const tick of ticks(span - gaps.reduce((a, g) => a + g.t1 - g.t0, 0), span)) {
+    if (gaps.some((g) => tl.t0 + tick > g.t0 - 1e-9 && tl.t0 + tick < g.t1 + 1e-9)) continue;
     const tx = x(tl.t0 + tick);
     out.push(`<line x1="${f(tx)}" y1="${TOP}" x2="${f(tx)}" y2="${gridBottom + 4}" stroke="#d0d4d8" stroke-width="1"/>`);
     out.push(`<text x="${f(tx)}" y="${gridBottom + 18}" text-anchor="middle" fill="#555">${esc(fmtMs(tick, span))}</text>`);
+  }
+  for (const g of gaps) {
+    // The break: two slashes across the axis, and what was left out.
+    const gx = (x(g.t0) + x(g.t1)) / 2;
+    out.push(`<g class="axis-break" data-ms="${round3(g.t1 - g.t0)}"><title>${esc(`${fmtMs(g.t1 - g.t0)} of start-up drawn shortened`)}</title>` +
+      `<rect x="${f(gx - 7)}" y="${gridBottom - 2}" width="14" height="10" fill="#ffffff"/>` +
+      `<path d="M${f(gx - 7)},${gridBottom + 7} l5,-9 M${f(gx + 2)},${gridBottom + 7} l5,-9" stroke="#555" stroke-width="1.2"/></g>`);
   }
   out.push('</g>');
 
   out.push('<g class="bars">');
   for (const b of tl.bars) {
-    const bx = x(b.start);
-    const bw = Math.max(MIN_BAR_PX, x(b.end) - bx);
     const y = barTop(b.hub);
+    const runStart = b.start + (b.startupMs ?? 0);
+    if (b.startupMs) {
+      const sx = x(b.start);
+      const sw = Math.max(MIN_BAR_PX, x(runStart) - sx);
+      block(sx, y, sx + sw, y + BAR_H);
+      const tip = `start-up of fragment ${b.fragment} on ${b.hub}: ${fmtMs(b.startupMs)} before the run began (bundle compiled, instance made, state restored)`;
+      out.push(`<rect class="startup" data-hub="${esc(b.hub)}" data-fragment="${b.fragment}" data-ms="${round3(b.startupMs)}" x="${f(sx)}" y="${y + 4}" width="${f(sw)}" height="${BAR_H - 8}" rx="2" fill="url(#startup)" stroke="#8a949e" stroke-width="1"><title>${esc(tip)}</title></rect>`);
+      const words = [`start-up · ${fmtMs(b.startupMs)}`, 'start-up'].find((t) => textW(t, 10) + 8 <= sw);
+      if (words) out.push(`<text class="startup-label" x="${f(sx + 4)}" y="${y + BAR_H / 2 + 4}" font-size="10" fill="#333" pointer-events="none">${esc(words)}</text>`);
+    }
+    const bx = x(runStart);
+    const bw = Math.max(MIN_BAR_PX, x(b.end) - bx);
     block(bx, y, bx + bw, y + BAR_H);
     const fill = b.fragment >= 0 ? FILLS[b.fragment % FILLS.length] : '#eeeeee';
     const dash = b.state === 'done' ? '' : ' stroke-dasharray="4 3"';
     const what = b.state === 'open' ? 'still running when the trace ends' : b.state === 'failed' ? 'failed (retried elsewhere)' : `${b.outcome === 'paused' ? 'paused' : b.outcome === 'done' ? 'done: the result' : 'ended'}${b.yields === undefined ? '' : `, ${b.yields} yields so far`}`;
     out.push(`<rect class="bar${b.state === 'done' ? '' : ` ${b.state}`}" data-hub="${esc(b.hub)}" data-fragment="${b.fragment}" data-ms="${round3(b.ms)}" x="${f(bx)}" y="${y}" width="${f(bw)}" height="${BAR_H}" rx="3" fill="${fill}" fill-opacity="${b.state === 'done' ? 1 : 0.55}" stroke="#3b4a5a" stroke-width="1"${dash}>` +
-      `<title>fragment ${b.fragment} on ${esc(b.hub)}: ${esc(fmtMs(b.ms))}${b.execMs !== undefined && b.execMs < b.ms ? ` (${esc(fmtMs(b.execMs))} executing)` : ''}, ${esc(what)}</title></rect>`);
+      `<title>fragment ${b.fragment} on ${esc(b.hub)}: ${esc(fmtMs(b.ms))}${b.startupMs ? ` (${esc(fmtMs(b.startupMs))} start-up, then ${esc(fmtMs(b.ms - b.startupMs))} running)` : ''}${b.execMs !== undefined && b.execMs < b.ms ? `, ${esc(fmtMs(b.execMs))} executing` : ''}, ${esc(what)}</title></rect>`);
     // Inside the bar: "f3 · 12 ms" on one line, or on two, or "f3", or nothing (the tooltip has it).
     const name = `f${b.fragment}`;
-    const ms = fmtMs(b.ms);
+    const ms = fmtMs(b.ms - (b.startupMs ?? 0));
     const one = `${name} · ${ms}`;
     const cx = bx + 4;
     if (textW(one) + 8 <= bw) {
@@ -317,6 +348,7 @@ export function renderHtml(events: JobEvent[], opts: RenderOptions = {}): string
   const legend = [
     [swatch(`<rect x="1" y="2" width="32" height="12" rx="2" fill="${FILLS[0]}" stroke="#3b4a5a"/>`), 'a fragment run on a hub (f<i>N</i>: fragment index, colour by fragment; width: its time)'],
     [swatch(`<rect x="1" y="2" width="32" height="12" rx="2" fill="${FILLS[0]}" fill-opacity="0.55" stroke="#3b4a5a" stroke-dasharray="4 3"/>`), 'a run that failed, or still ran when the trace ended'],
+    [swatch('<defs><pattern id="startup-key" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#eef0f2"/><line x1="0" y1="0" x2="0" y2="6" stroke="#c9ced4" stroke-width="2"/></pattern></defs><rect x="1" y="4" width="32" height="8" rx="2" fill="url(#startup-key)" stroke="#8a949e"/>'), 'start-up before a run: bundle compiled, instance made, state restored (a long one is drawn shortened, the axis broken: //)'],
     [swatch('<line x1="17" y1="2" x2="17" y2="14" stroke="#3b4a5a" stroke-width="1.5"/>'), 'checkpoint in flight, with its bytes'],
     [swatch('<line x1="17" y1="2" x2="17" y2="14" stroke="#1b7f3b" stroke-width="3"/>'), 'checkpoint stored'],
     [swatch('<line x1="3" y1="8" x2="29" y2="8" stroke="#2b5d8a" stroke-width="1.6"/><path d="M29,4 l5,4 l-5,4 z" fill="#2b5d8a"/>'), 'migration to another hub: bytes sent · pause-to-resume time'],
@@ -365,13 +397,57 @@ function summary(tl: Timeline): string {
   return parts.join(' · ');
 }
 
-/** Tick offsets (ms from t0) at 1, 2 or 5 x 10^k, about 8 of them across the span. */
-function ticks(span: number): number[] {
-  const raw = span / 8;
+/**
+ * The quiet middles of long start-ups, to draw BREAK_PX wide: a start-up longer than
+ * BREAK_SHARE of the job during which nothing else is drawn (a run, a checkpoint, a
+ * move, a retry). A little of each end stays to scale, so the start-up still shows.
+ */
+function axisBreaks(tl: Timeline): Array<{ t0: number; t1: number }> {
+  const span = tl.t1 - tl.t0;
+  const busy: Array<[number, number]> = [
+    ...tl.bars.map((b): [number, number] => [b.start + (b.startupMs ?? 0), b.end]),
+    ...tl.checkpoints.map((c): [number, number] => [c.t, c.t]),
+    ...tl.migrations.map((m): [number, number] => [m.t, m.t + (m.pauseToResumeMs ?? 0)]),
+    ...[...tl.recoveries, ...tl.retries].map((r): [number, number] => [r.t, r.t]),
+  ];
+  const gaps: Array<{ t0: number; t1: number }> = [];
+  for (const b of tl.bars) {
+    if (!b.startupMs || b.startupMs < BREAK_SHARE * span) continue;
+    // A few px at each end: a share of the start-up, bounded by a share of the rest of
+    // the job (which sets the scale), so the work keeps the plot.
+    const keep = Math.min(b.startupMs * 0.05, (span - b.startupMs) * 0.03);
+    const g = { t0: b.start + keep, t1: b.start + b.startupMs - keep };
+    if (busy.some(([a, z]) => a < g.t1 && z > g.t0) || gaps.some((o) => o.t0 < g.t1 && o.t1 > g.t0)) continue;
+    gaps.push(g);
+  }
+  return gaps.sort((a, b) => a.t0 - b.t0);
+}
+
+/** Epoch ms to px: linear over `plotW`, but each gap BREAK_PX wide whatever its length. */
+function timeScale(t0: number, span: number, plotW: number, gaps: Array<{ t0: number; t1: number }>): (t: number) => number {
+  const cut = gaps.reduce((a, g) => a + g.t1 - g.t0, 0);
+  const scale = (plotW - BREAK_PX * gaps.length) / Math.max(span - cut, 1e-3);
+  return (t) => {
+    let px = LEFT;
+    let from = t0;
+    for (const g of gaps) {
+      if (t <= g.t0) break;
+      px += (g.t0 - from) * scale;
+      if (t < g.t1) return px + ((t - g.t0) / (g.t1 - g.t0)) * BREAK_PX;
+      px += BREAK_PX;
+      from = g.t1;
+    }
+    return px + (t - from) * scale;
+  };
+}
+
+/** Tick offsets (ms from t0) at 1, 2 or 5 x 10^k, about 8 across the time drawn to scale (`shown`), over the whole span. */
+function ticks(shown: number, span: number): number[] {
+  const raw = Math.max(shown, 1e-3) / 8;
   const p = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw)!;
   const out: number[] = [];
-  for (let t = 0; t <= span + step * 1e-9; t += step) out.push(t);
+  for (let k = 0; k * step <= span + step * 1e-9; k++) out.push(k * step);
   return out;
 }
 

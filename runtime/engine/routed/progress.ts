@@ -2,7 +2,7 @@
  * What a routed job has done so far, as the engine learns it: the totals its result
  * reports, the placements, and the events and status lines it emits. `AttemptProgress`
  * follows one attempt hub to hub from the progress events its hubs publish.
- *   const p = new JobProgress(job, opts, emit, entryFragments, startYields);
+ *   const p = new JobProgress(job, opts, emit, info.fragments, startYields);
  *   const a = p.attempt(key, attempt, route[0], fragment, bytesIn, leftFirst);
  *   transport.submit(route[0], req, a.onProgress);
  */
@@ -20,7 +20,8 @@ export class JobProgress {
   /** Yield count of the newest checkpoint hubs reported stored. */
   lastStoredYields: number;
 
-  constructor(readonly job: string, readonly opts: JobOptions, readonly emit: Emit, private readonly entryFragments: number, startYields: number) {
+  /** @param entryFragments the entry's fragment ids, in order (a status line counts them from 1). */
+  constructor(readonly job: string, readonly opts: JobOptions, readonly emit: Emit, private readonly entryFragments: readonly number[], startYields: number) {
     this.lastStoredYields = startYields;
   }
 
@@ -37,7 +38,7 @@ export class JobProgress {
   status(hub: string, fragment: number): void {
     const s = this.stats;
     this.opts.onStatus?.({
-      job: this.job, hub, fragment, fragments: this.entryFragments, fragmentsRun: s.fragments, checkpoints: s.checkpoints,
+      job: this.job, hub, fragment: Math.max(0, this.entryFragments.indexOf(fragment)), fragments: this.entryFragments.length, fragmentsRun: s.fragments, checkpoints: s.checkpoints,
       migrations: s.migrations, retries: s.retries, yields: Math.max(s.yields, this.lastStoredYields),
     });
   }
@@ -127,6 +128,9 @@ export class AttemptProgress {
     stats.migrations++;
     stats.bytesMoved += e.bytes;
     stats.fragments += e.fragments;
+    // The count a status line shows: a hand-over is the only word of the job between a
+    // start and a result when no checkpoints are stored.
+    stats.yields = Math.max(stats.yields, e.yields);
     stats.execMs += e.execMs;
     stats.maxYieldGapMs = Math.max(stats.maxYieldGapMs, e.maxYieldGapMs ?? 0);
     this.at = e.fragment;

@@ -48,7 +48,7 @@ export async function runRouted(transport: RoutedTransport, bundle: LoadedBundle
   const ledger = await JobLedger.open(transport, job, opts);
   const emit = eventEmitter(opts.onEvent, () => job);
   const storing = !!(opts.storeEvery || opts.storeEveryMs);
-  const progress = new JobProgress(job, opts, emit, info.fragments.length, 0);
+  const progress = new JobProgress(job, opts, emit, info.fragments, 0);
   const recovery = new RecoveryState({ transport, me, bundleHash: bundle.hash, storing, progress, ledger }, info.fragments[0], resume);
   progress.lastStoredYields = recovery.stateYields;
   const needs = jobNeeds(bundle.manifest, opts.datasets);

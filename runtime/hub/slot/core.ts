@@ -54,6 +54,9 @@ export interface ExecHooks {
   /** A periodic checkpoint (SlotExec.storeEvery): a full encoded checkpoint to keep
    *  where a surviving hub can reach it; the fragment runs on meanwhile. */
   onStored?: (checkpoint: Uint8Array, yields: number) => void;
+  /** The job's yield count so far, every 256 yield points of a run (a progress line on
+   *  the embedded mesh reads it while one long run goes on). */
+  onYields?: (yields: number) => void;
 }
 
 /** control.log levels, by number (wit/weave-host.wit). */
@@ -255,6 +258,7 @@ export class HubCore {
         storing = false;
         const sample = (n & 255) === 0;
         if (sample) {
+          hooks.onYields?.(n);
           const f = this.throttle();
           if (f > 1) {
             const now = performance.now();

@@ -46,8 +46,9 @@ export class HubThread {
   private dead: Error | undefined;
   private worker!: Worker;
   /** [0]: Date.now() when the worker began its current request, 0 when idle; [1]: that
-   *  request's id. Written by the worker. */
-  private readonly runSince = new Float64Array(new SharedArrayBuffer(16));
+   *  request's id; [2]: the running job's yield count, sampled every 256 yield points.
+   *  Written by the worker. */
+  private readonly runSince = new Float64Array(new SharedArrayBuffer(24));
   private readonly watchdog: NodeJS.Timeout;
   /** [0]: pause whatever runs; [1]: pause the run with this tag (0: none); [2]: throttle x 100. */
   private readonly flag = new Int32Array(new SharedArrayBuffer(12));
@@ -106,6 +107,12 @@ export class HubThread {
     this.pending.clear();
     this.held = 0;
     await old.terminate();
+  }
+
+  /** The yield count of the job running on the thread now, as last sampled (every 256
+   *  yield points); 0 when idle. A progress line reads it; nothing decides on it. */
+  get yieldsNow(): number {
+    return this.runSince[0] > 0 ? this.runSince[2] : 0;
   }
 
   /** Requests sent and not yet answered (the one running plus the queue). */

@@ -14,7 +14,7 @@ import { createLogger } from '../log.js';
 
 const flag = workerData.preempt as Int32Array;
 // [0]: Date.now() when the request being served began (0: idle), [1]: its id; for the
-// HubThread's watchdog. Set before the bundle loads: a start function can loop forever too.
+// HubThread's watchdog. [2]: the running job's yield count, every 256 yield points (progress). Set before the bundle loads: a start function can loop forever too.
 const runSince = workerData.runSince as Float64Array;
 // Datasets the hub serves are read here; others through the main thread, which asks
 // the hubs that serve them.
@@ -33,7 +33,9 @@ const hub = new HubCore(workerData.hubId as string, (tag) => Atomics.load(flag, 
 parentPort!.on('message', async (msg: { id: number; req: any }) => {
   runSince[1] = msg.id;
   runSince[0] = Date.now();
+  runSince[2] = 0;
   const reply = await hub.handle(msg.req, {
+    onYields: (n) => { runSince[2] = n; },
     onRestored: (at) => parentPort!.postMessage({ id: msg.id, restored: at }),
     onStored: (checkpoint, yields) => parentPort!.postMessage({ id: msg.id, stored: checkpoint, yields }, [checkpoint.buffer as ArrayBuffer]),
   });
