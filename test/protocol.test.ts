@@ -34,6 +34,15 @@ test('a valid exec comes back typed, with its arguments of every kind', () => {
   assert.equal(m.route, ['a', 'b']);
 });
 
+test('NaN, the infinities and -0 are arguments like any f64', () => {
+  const m = parse(exec({ args: [NaN, Infinity, -Infinity, -0] }));
+  if (m.kind !== 'exec' || !m.args) throw new Error(m.kind);
+  assert.ok(Number.isNaN(m.args[0] as number));
+  assert.is(m.args[1], Infinity);
+  assert.is(m.args[2], -Infinity);
+  assert.ok(Object.is(m.args[3], -0), 'a -0 argument arrives as -0, not +0');
+});
+
 test('each bad field is named with what it must be', () => {
   refused(exec({ bundle: 'xyz' }), "exec: 'bundle' must be a sha-256 hex digest");
   refused(exec({ job: '' }), "exec: 'job' must be a string of 1-128 characters");

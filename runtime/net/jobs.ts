@@ -94,9 +94,12 @@ export interface JobResultFields {
 
 const cbor = new Encoder({ useRecords: false, mapsAsObjects: true });
 
-/** Bigints do not survive every CBOR reader alike: keep them as tagged strings. */
+/**
+ * Bigints do not survive every CBOR reader alike: keep them as tagged strings. So does
+ * -0, which cbor-x would write as the integer 0.
+ */
 function encodeRecord(r: JobRecord): Uint8Array {
-  const args = r.args.map((a) => (typeof a === 'bigint' ? `${a}n` : a));
+  const args = r.args.map((a) => (typeof a === 'bigint' ? `${a}n` : Object.is(a, -0) ? '-0' : a));
   return cbor.encode({ ...r, args });
 }
 
@@ -107,6 +110,7 @@ function decodeRecord(bytes: Uint8Array): JobRecord {
   }
   const args = r.args.map((a: unknown): ArgValue => {
     if (typeof a === 'string' && /^-?\d+n$/.test(a)) return BigInt(a.slice(0, -1));
+    if (a === '-0') return -0;
     if (a instanceof Uint8Array) return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
     if (typeof a === 'number' || a === null) return a;
     throw new TransportError('a job record holds an argument that is not a number, bytes or null', { code: 'framing' });

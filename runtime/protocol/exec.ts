@@ -12,7 +12,9 @@ import {
   message, bool, bytes, hex64, int, jobKey, key32, num, opt, publicKeys, sig64, str, token, uint, type Field,
 } from './schema.js';
 
-const argValue = v.union([v.number(), v.bigint(), v.null(), bytes]);
+// Any f64 is an argument, NaN and the infinities too: valibot's number() refuses NaN.
+const anyNumber = v.custom<number>((x) => typeof x === 'number', 'a number');
+const argValue = v.union([anyNumber, v.bigint(), v.null(), bytes]);
 const inbox = v.pipe(v.string(), v.startsWith('_INBOX.'));
 
 /** What to run, and from which state. */

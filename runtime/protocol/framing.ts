@@ -14,12 +14,22 @@
  *   const bytes = encodeMessage({ kind: 'ping', v: PROTOCOL_VERSION });
  *   const msg = decodeMessage(bytes);   // throws ProtocolError
  */
-import { Encoder } from 'cbor-x';
+import { Encoder, addExtension } from 'cbor-x';
 import { ProtocolError } from './errors.js';
 import { MESSAGE_KINDS, type Envelope, type Message } from './messages.js';
 import { PROTOCOL_VERSION } from './version.js';
 
 const cbor = new Encoder({ useRecords: false, mapsAsObjects: true });
+
+/**
+ * An f64 argument of -0: cbor-x writes -0 as the integer 0 (it tests `v >>> 0 === v`),
+ * and a program that divides by it or copies its sign would see +0 on the hub. It
+ * travels as a tagged 0 and decodes as -0.
+ */
+class NegativeZero {}
+const NEGATIVE_ZERO = new NegativeZero();
+addExtension({ Class: NegativeZero, tag: 40_960, encode: (_v: NegativeZero, encode: (x: unknown) => Uint8Array) => encode(0), decode: () => -0 });
+const keepNegativeZero = (list: unknown[]) => (list.some((x) => Object.is(x, -0)) ? list.map((x) => (Object.is(x, -0) ? NEGATIVE_ZERO : x)) : list);
 const FRAME_MAGIC = 0x57;
 const FRAME_VERSION = 1;
 const FRAME_HEADER = 6;
@@ -52,7 +62,7 @@ export function encodeMessage(msg: Message | RawMessage, opts: EncodeMessageOpti
       blobs.push(v);
     } else {
       // cbor-x writes a Buffer as a plain byte string, a Uint8Array as a typed-array tag.
-      fields[k] = v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v;
+      fields[k] = v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : Array.isArray(v) ? keepNegativeZero(v) : v;
     }
   }
   if (att.length) fields.$att = att;
