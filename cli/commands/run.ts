@@ -6,7 +6,7 @@ import { sharedValue, loadOrCreateIdentity, defaultIdentityPath, type SharedValu
 import { appendFileSync, closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { BASELINES, LearnedPolicy, formatDecision, withHoldback, type DecisionRecord, type LearnedState, type PlacementPolicy } from '../../runtime/policy/index.js';
-import { datasetFlags, intOption, UsageError, type Command } from '../command.js';
+import { datasetFlags, durationOption, intOption, UsageError, type Command } from '../command.js';
 import { NATS_AUTH_OPTIONS, natsAuthFlags, natsAuthHelp } from '../auth.js';
 import { loadModule } from '../module-cache.js';
 import { EXIT, EXIT_HELP } from '../exit-codes.js';
@@ -87,6 +87,11 @@ ${natsAuthHelp(21)}
   --attach JOBID        with --nats: wait for job JOBID (printed by the run that submitted
                         it) and print its result, taking it over if its hub is gone
   --no-reweave          with --nats: never move a running fragment to a faster hub
+  --timeout DURATION    the job's deadline from submission (500ms, 30s, 5m; a bare number
+                        is seconds): while it waits for a capable hub and while it runs.
+                        Without it (the default) a job with no capable hub waits for one
+                        as long as it takes, saying why on stderr. When it passes: exit 4
+                        if no capable hub came, 5 if the job was running (it is stopped)
   --seed N              the value the program's Math.random is seeded with (default
                         0x5eed = 24301, as on every hub: a job draws the same numbers
                         wherever it runs)
@@ -121,6 +126,7 @@ Settings may also come from the environment and weave.config.json: weave config 
     reweave: { type: 'boolean' },
     seed: { type: 'string' },
     summary: { type: 'boolean' },
+    timeout: { type: 'string' },
   },
   async run(values, positionals) {
     if (values.attach !== undefined) return attach(values, positionals);
@@ -129,6 +135,7 @@ Settings may also come from the environment and weave.config.json: weave config 
     const migrateEvery = intOption(values['migrate-every'], '--migrate-every', 1) ?? 0;
     const hubs = intOption(values.hubs, '--hubs', 1, 64);
     const seed = intOption(values.seed, '--seed', 0, 0xffffffff);
+    const timeoutMs = durationOption(values.timeout as string | undefined, '--timeout');
     const bundle = await loadModule(file);
     const entry = pickEntry(bundle, values.entry);
     const info = bundle.manifest.entries.find((e) => e.name === entry)!;
@@ -175,7 +182,7 @@ Settings may also come from the environment and weave.config.json: weave config 
       // The client's identity: checkpoints hubs store for its jobs are sealed to it.
       const identity = natsUrl ? await loadOrCreateIdentity(defaultIdentityPath()) : undefined;
       const r = await runJob(mesh, bundle, {
-        identity, entry, args, migrateEvery, input, datasets: reads, policy, onDecision, storeEvery, storeEveryMs, durable, reweave: values.reweave !== false, seed,
+        identity, entry, args, migrateEvery, input, datasets: reads, policy, onDecision, storeEvery, storeEveryMs, durable, reweave: values.reweave !== false, seed, timeoutMs,
         onStart: watch.onStart, onStatus: watch.onStatus, onEvent: events.onEvent,
       }).finally(watch.end);
       if (learned) {
@@ -300,10 +307,12 @@ function watchJob(natsUrl: string | undefined, durable: boolean, live: boolean) 
       if (durable) process.once('SIGINT', onSigint);
     },
     onStatus(s: JobStatus) {
+      // Waiting is said once per reason even in a pipe: a job that seems stuck says why.
+      if (s.waiting && !tty) { process.stderr.write(`weave: job ${s.job} waits: ${s.waiting}\n`); return; }
       if (!tty) return;
       shown = true;
       const secs = ((Date.now() - t0) / 1000).toFixed(1);
-      const line = `weave: ${s.job.slice(0, 8)} on ${s.hub} · fragment ${s.fragment + 1}/${s.fragments} · ${s.yields} yields · ${s.checkpoints} checkpoints · ${s.migrations} migrations${s.retries ? ` · ${s.retries} retries` : ''} · ${secs} s`;
+      const line = s.waiting ? `weave: ${s.job.slice(0, 8)} waiting · ${s.waiting} · ${secs} s` : `weave: ${s.job.slice(0, 8)} on ${s.hub} · fragment ${s.fragment + 1}/${s.fragments} · ${s.yields} yields · ${s.checkpoints} checkpoints · ${s.migrations} migrations${s.retries ? ` · ${s.retries} retries` : ''} · ${secs} s`;
       process.stderr.write(`\r\x1b[2K${line.slice(0, (process.stderr.columns || 120) - 1)}`);
     },
     end() {

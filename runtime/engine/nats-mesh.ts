@@ -138,7 +138,7 @@ export class NatsMesh implements RoutedTransport {
     return this.exchange(hub, req, () => hub);
   }
 
-  async submit(hub: string, req: ExecRequest, onProgress: (e: ProgressEvent) => void): Promise<HubReply> {
+  async submit(hub: string, req: ExecRequest, onProgress: (e: ProgressEvent) => void, signal?: AbortSignal): Promise<HubReply> {
     let holder = hub;
     let seen = 0;
     const token = (this.progressSeq++).toString(36);
@@ -148,7 +148,7 @@ export class NatsMesh implements RoutedTransport {
       onProgress(e);
     });
     try {
-      const reply = await this.exchange(hub, { ...req, progress: `${this.progressPrefix}.${token}` }, () => holder);
+      const reply = await this.exchange(hub, { ...req, progress: `${this.progressPrefix}.${token}` }, () => holder, signal);
       // The last hand-over's progress comes from another hub and may trail the reply.
       const expect = reply.kind === 'ran' ? reply.handovers ?? 0 : 0;
       for (let waited = 0; seen < expect && waited < PROGRESS_GRACE_MS; waited += 5) await sleep(5);
@@ -159,7 +159,7 @@ export class NatsMesh implements RoutedTransport {
   }
 
   /** One request to a hub's exec subject; `holder()` names the hub whose liveness is watched. */
-  private async exchange(hub: string, req: HubRequest, holder: () => string): Promise<HubReply> {
+  private async exchange(hub: string, req: HubRequest, holder: () => string, signal?: AbortSignal): Promise<HubReply> {
     let msg: HubRequest = req;
     if (req.kind === 'exec') {
       // Bundles travel by fetch from this client, never inside the request.
@@ -170,6 +170,10 @@ export class NatsMesh implements RoutedTransport {
       msg = { ...rest, origin: bundleSubject(this.clientId) };
     }
     const ctl = new AbortController();
+    // The caller stops waiting (the job's deadline, a cancel): not a lost hub.
+    const stopped = () => ctl.abort('the job was stopped');
+    if (signal?.aborted) stopped();
+    signal?.addEventListener('abort', stopped, { once: true });
     // The job is lost when its hub stops advertising, or advertises without it for two
     // intervals (the hub was restarted under the same name, so the request died with the
     // old process; a hand-over in flight takes milliseconds, not seconds).
@@ -192,12 +196,13 @@ export class NatsMesh implements RoutedTransport {
       });
       return parseMessage(decodeMessage(raw), REPLY_KINDS, 'an engine');
     } catch (e) {
-      if (e instanceof TransportError && e.code === 'aborted') throw new TransportError(e.message, { code: 'hub-lost' });
+      if (e instanceof TransportError && e.code === 'aborted') throw new TransportError(e.message, { code: signal?.aborted ? 'aborted' : 'hub-lost' });
       if (e instanceof TransportError && e.code === 'no-responders') throw new TransportError(`hub ${hub} is not listening (no responders)`, { code: 'no-responders' });
       if (e instanceof ProtocolError) throw new TransportError(`hub ${hub} sent a bad reply: ${e.message}`, { code: 'framing' });
       throw e;
     } finally {
       if (watch) clearInterval(watch);
+      signal?.removeEventListener('abort', stopped);
     }
   }
 

@@ -85,6 +85,12 @@ export class JobLedger {
     await this.jobs.fail(this.job, attempt, 'failed', { code: 'trap', message: err.message }).catch(() => undefined);
   }
 
+  /** The job's deadline passed, or it was cancelled: it is over without a result. */
+  async stopped(state: 'failed' | 'cancelled', error: { code: string; message: string }): Promise<void> {
+    this.over = true;
+    await this.jobs.fail(this.job, this.inRecord, state, error).catch(() => undefined);
+  }
+
   /** The result is in; commit it if the hub could not (say, the server was restarting). */
   async done(attempt: number, hub: string, reply: RanReply): Promise<void> {
     if (!reply.committed) {

@@ -42,6 +42,15 @@ export class JobProgress {
     });
   }
 
+  /** The job waits for a hub: the status line says why. */
+  waiting(why: string): void {
+    const s = this.stats;
+    this.opts.onStatus?.({
+      job: this.job, hub: '', fragment: 0, fragments: this.entryFragments, fragmentsRun: s.fragments, checkpoints: s.checkpoints,
+      migrations: s.migrations, retries: s.retries, yields: Math.max(s.yields, this.lastStoredYields), waiting: why,
+    });
+  }
+
   /** The attempt's last hub answered `reply` (verified): count the run. */
   ran(a: AttemptProgress, reply: RanReply, fragment: number): void {
     // When the run ended by the hub's clock, as hand-overs are stamped.

@@ -29,6 +29,8 @@ import type { RoutedJob } from './context.js';
 import { JobLedger, settledResult } from './ledger.js';
 import { JobProgress } from './progress.js';
 import { RecoveryState } from './recovery.js';
+import { JobStop } from './stop.js';
+import { JobError } from '../errors.js';
 
 /** The identity of this process's engine, when the caller gives none. */
 let processIdentity: Identity | undefined;
@@ -49,12 +51,13 @@ export async function runRouted(transport: RoutedTransport, bundle: LoadedBundle
   const emit = eventEmitter(opts.onEvent, () => job);
   const storing = !!(opts.storeEvery || opts.storeEveryMs);
   const progress = new JobProgress(job, opts, emit, info.fragments.length, 0);
-  const recovery = new RecoveryState({ transport, me, bundleHash: bundle.hash, storing, progress, ledger }, info.fragments[0], resume);
+  const stop = new JobStop(opts.timeoutMs, opts.signal);
+  const recovery = new RecoveryState({ transport, me, bundleHash: bundle.hash, storing, progress, ledger, signal: stop.signal, deadline: opts.timeoutMs !== undefined }, info.fragments[0], resume);
   progress.lastStoredYields = recovery.stateYields;
   const needs = jobNeeds(bundle.manifest, opts.datasets);
   const ctx: RoutedJob = {
     transport, bundle, entry, opts, job, me, needs, progress, recovery, ledger,
-    chooser: opts.policy && livePlacement(opts.policy, bundle, needs, opts.onDecision), bundleSent: false, keys: [],
+    chooser: opts.policy && livePlacement(opts.policy, bundle, needs, opts.onDecision), bundleSent: false, keys: [], stop,
   };
   let firstAttempt = 0;
   if (ledger && resume) {
@@ -73,6 +76,7 @@ export async function runRouted(transport: RoutedTransport, bundle: LoadedBundle
   const totals = () => ({ ...stats, placements, pauseToResumeMs, restoredFromStore: recovery.restoredFromStore, recoveries: recovery.recoveries, data });
   try {
     for (let attempt = firstAttempt; ; attempt++) {
+      if (stop.signal.aborted) throw await halted(ctx, attempt);
       const settled = await ledger?.advance(attempt, recovery.stateKey);
       if (settled) return settledResult(ledger!.jobs, info, settled, t0, totals());
       const a = new Attempt(ctx, attempt);
@@ -80,12 +84,13 @@ export async function runRouted(transport: RoutedTransport, bundle: LoadedBundle
       try {
         reply = await a.run();
       } catch (err) {
-        // Before it was sent (no hubs, say), a failure is the job's; after, the attempt's.
+        if (stop.signal.aborted) throw await halted(ctx, attempt, err, a.progress?.holder);
+        // Before it was sent (a job no hub could ever run), a failure is the job's; after, the attempt's.
         if (!a.progress) throw err;
         await recovery.failed(err, a.progress, a.fragment);
         continue;
       }
-      recovery.succeeded();
+      recovery.succeeded(a.progress.holder);
       progress.ran(a.progress, reply, a.fragment);
       // A retry after this goes to the job's data first.
       for (const n of data.names) if (!needs.datasets.includes(n)) needs.datasets.push(n);
@@ -105,9 +110,31 @@ export async function runRouted(transport: RoutedTransport, bundle: LoadedBundle
       recovery.returned(reply.checkpoint!, cp, reply.hub ?? a.progress.holder);
     }
   } finally {
+    stop.dispose();
     // Not awaited: the result is final; hubs also evict old jobs on their own.
     void Promise.allSettled([...progress.touched].flatMap((h) => ctx.keys.map((k) => transport.request(h, { kind: 'drop-job', v: PROTOCOL_VERSION, job: k }))));
     // A durable job that is not over keeps its checkpoints: an attach resumes from them.
     if (storing && (!ledger || ledger.over)) await Promise.allSettled(ctx.keys.map((k) => transport.forgetStored(k)));
   }
+}
+
+/**
+ * The job's deadline passed or it was cancelled during attempt `attempt`: fence that
+ * attempt out (its hubs pause it at their next yield point and drop it), end the record
+ * (cancelled, or failed with the deadline's code), and return the error the job ends with.
+ */
+async function halted(ctx: RoutedJob, attempt: number, err?: unknown, holder?: string): Promise<JobError> {
+  const { transport, ledger, stop, progress, recovery } = ctx;
+  // Stopped in a wait for hubs (the wait's error, or between attempts while hubs were
+  // missing), or while an attempt ran.
+  const waiting = err instanceof JobError && (err.code === 'no-hubs' || err.code === 'no-capable-hub') ? err
+    : !holder && recovery.waiting ? new JobError(recovery.waiting.message, { code: recovery.waiting.code }) : undefined;
+  const out = stop.error(waiting);
+  // Hubs pause and drop attempts below a fence; one for the next attempt stops this one.
+  if (ledger) transport.fence(ctx.job, attempt + 1);
+  if (holder) progress.touched.add(holder);
+  for (const k of ctx.keys) for (const h of progress.touched) void transport.request(h, { kind: 'drop-job', v: PROTOCOL_VERSION, job: k }).catch(() => undefined);
+  await ledger?.stopped(stop.reason === 'cancelled' ? 'cancelled' : 'failed', { code: out.code, message: out.message });
+  if (stop.reason === 'cancelled') progress.emit({ kind: 'cancelled', by: 'client' });
+  return out;
 }
