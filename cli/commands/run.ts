@@ -12,6 +12,9 @@ import { loadModule } from '../module-cache.js';
 import { EXIT, EXIT_HELP } from '../exit-codes.js';
 import { formatEvent, resultSummary, type JobEvent } from '../../runtime/trace/index.js';
 
+/** After a Ctrl-C, how long a second one cancels the job instead of leaving it detached. */
+const DOUBLE_CTRL_C_MS = 2000;
+
 const POLICY_NAMES = [...Object.keys(BASELINES), 'learned', 'learned+holdback'];
 
 export const run: Command = {
@@ -28,7 +31,9 @@ goes to the next hub, the state passing through this process.
 
 Over NATS with JetStream (nats-server -js) a job has a record on the server: its id is
 printed on stderr at the start, the hub that finishes commits the result there exactly
-once, and the job outlives this process. Ctrl-C detaches (the job runs on); --attach
+once, and the job outlives this process. Ctrl-C detaches (the job runs on), and a
+second Ctrl-C within 2 s cancels it instead (exit 8; weave jobs cancel JOBID does the same
+from anywhere); --attach
 gets the result of a running or finished job, and resumes it from its newest stored
 checkpoint if no hub runs it any more. While a job runs, the engine moves it to a
 clearly faster hub when one appears (re-weaving; --no-reweave turns it off). On a
@@ -178,11 +183,11 @@ Settings may also come from the environment and weave.config.json: weave config 
       if ((storeEvery || storeEveryMs) && !natsUrl) throw new UsageError('--checkpoint-every stores checkpoints in the NATS server; give --nats URL (or NATS_URL)');
       // Over NATS with JetStream, every job gets a record, so it can be attached to.
       const durable = natsUrl ? !!(await (mesh as NatsMesh).jobs()) : false;
-      const watch = watchJob(natsUrl, durable, !values.json && !values.jsonl);
+      const watch = watchJob(natsUrl, durable, !values.json && !values.jsonl, true);
       // The client's identity: checkpoints hubs store for its jobs are sealed to it.
       const identity = natsUrl ? await loadOrCreateIdentity(defaultIdentityPath()) : undefined;
       const r = await runJob(mesh, bundle, {
-        identity, entry, args, migrateEvery, input, datasets: reads, policy, onDecision, storeEvery, storeEveryMs, durable, reweave: values.reweave !== false, seed, timeoutMs,
+        identity, entry, args, migrateEvery, input, datasets: reads, policy, onDecision, storeEvery, storeEveryMs, durable, reweave: values.reweave !== false, seed, timeoutMs, signal: watch.signal,
         onStart: watch.onStart, onStatus: watch.onStatus, onEvent: events.onEvent,
       }).finally(watch.end);
       if (learned) {
@@ -289,22 +294,37 @@ async function attach(values: Record<string, unknown>, positionals: string[]): P
  * progress line; Ctrl-C on a job with a record detaches (it runs on) and says how to
  * come back. Nothing on stdout: that is the result's.
  */
-function watchJob(natsUrl: string | undefined, durable: boolean, live: boolean) {
+function watchJob(natsUrl: string | undefined, durable: boolean, live: boolean, cancellable = false) {
   const tty = live && process.stderr.isTTY;
   const t0 = Date.now();
   let job = '';
   let shown = false;
+  // Ctrl-C detaches; a second one before the detach is done cancels the job instead.
+  const cancel = new AbortController();
+  let detaching: NodeJS.Timeout | undefined;
   const onSigint = () => {
     if (tty && shown) process.stderr.write('\n');
+    shown = false;
+    if (detaching) {
+      clearTimeout(detaching);
+      process.off('SIGINT', onSigint);
+      process.stderr.write(`weave: cancelling job ${job}: its run stops and its stored checkpoints are deleted; no result will be printed\n`);
+      cancel.abort();
+      return;
+    }
     process.stderr.write(`weave: detached; job ${job} runs on. Its result: weave run --attach ${job} --nats ${natsUrl}\n`);
-    process.exit(EXIT.detached);
+    if (!cancellable) process.exit(EXIT.detached);
+    process.stderr.write(`weave: (Ctrl-C again within ${DOUBLE_CTRL_C_MS / 1000} s cancels the job instead)\n`);
+    detaching = setTimeout(() => process.exit(EXIT.detached), DOUBLE_CTRL_C_MS);
   };
   return {
+    /** Aborted by a second Ctrl-C: the job is cancelled. */
+    signal: cancel.signal,
     onStart(id: string) {
       job = id;
       if (!natsUrl) return;
       process.stderr.write(`weave: job ${id}${durable ? '' : ' (no record: the server has no JetStream, so it cannot be attached to)'}\n`);
-      if (durable) process.once('SIGINT', onSigint);
+      if (durable) process.on('SIGINT', onSigint);
     },
     onStatus(s: JobStatus) {
       // Waiting is said once per reason even in a pipe: a job that seems stuck says why.

@@ -143,8 +143,11 @@ export class NatsMesh implements RoutedTransport {
     let seen = 0;
     const token = (this.progressSeq++).toString(36);
     this.progress.set(token, (e) => {
-      holder = e.to;
-      seen++;
+      // A stored checkpoint (a hand-over's, kept by the hub that sent it) moves nothing.
+      if (!e.stored) {
+        holder = e.to;
+        seen++;
+      }
       onProgress(e);
     });
     try {

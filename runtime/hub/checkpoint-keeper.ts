@@ -20,6 +20,8 @@ export interface KeeperDeps {
   report: (subject: string, event: ProgressEvent) => void;
   metrics: Pick<HubMetrics, 'checkpoint'>;
   log: Logger;
+  /** The job's attempt was fenced out (a newer one, or a cancel): what it would store is not wanted. */
+  fenced?: (req: ExecRequest) => boolean;
 }
 
 interface Pending { bytes: Uint8Array; yields: number }
@@ -57,6 +59,7 @@ export class CheckpointKeeper {
     try {
       const store = await this.store;
       while (store && cur) {
+        if (this.deps.fenced?.(req)) break;
         const sealed = seal(req, cur.bytes);
         await store.put(req.job, sealed);
         metrics.checkpoint('stored', sealed.byteLength);

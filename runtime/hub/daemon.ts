@@ -98,14 +98,23 @@ export class HubDaemon {
     this.runs = new RunsTable(this.slots);
     const gate = new SealGate(this.id, !opts.insecure, this.log);
     const records = new Records(() => openJobStore(nc), this.id, this.log);
+    const keeper = new CheckpointKeeper(() => checkpointStore(nc), {
+      hub: this.id, seal: (req, b) => gate.sealStored(req, b), report, metrics: this.metrics, log: this.log, fenced: (req) => records.isFenced(req),
+    });
     this.execs = new ExecService({
       hub: this.id, slots: this.slots, runs: this.runs, gate, records, metrics: this.metrics, log: this.log, state: () => this.state,
       send: (subject, bytes) => this.wire.publish(subject, bytes),
       handover: new Handover({
         hub: this.id, gate, ask, report, metrics: this.metrics, log: this.log, headroom: MESSAGE_HEADROOM,
         exportWhole: (job) => this.exportWhole(job),
+        // A hand-over is a checkpoint: the state that left is stored whole (the slot keeps it
+        // as its base), so a hub lost after taking it costs no work done before it.
+        handedOver: (req, yields) => {
+          if (req.record === undefined && !req.storeEvery && !req.storeEveryMs) return;
+          void this.exportWhole(req.job).then((whole) => { if (whole) keeper.keep(req, whole, yields); }, () => undefined);
+        },
       }),
-      keeper: new CheckpointKeeper(() => checkpointStore(nc), { hub: this.id, seal: (req, b) => gate.sealStored(req, b), report, metrics: this.metrics, log: this.log }),
+      keeper,
       bundles: new BundleCache(this.id, { ask, fromRecords: (hash) => records.bundle(hash), open: (hash, b, sealed) => gate.openBundle(hash, b, sealed) }, this.log),
     });
     this.data = new DataServer(opts.datasets, this.log, opts.emulation.dataLink);

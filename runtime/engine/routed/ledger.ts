@@ -104,6 +104,7 @@ export class JobLedger {
 /** The result of a job that is over, from its record (a done job), or its error. */
 export async function settledResult(jobs: JobStore, info: EntryInfo, rec: JobRecord, t0: number, so?: Partial<JobResult>): Promise<JobResult> {
   if (rec.state === 'failed' && rec.error?.code === 'trap') throw new FragmentTrap(rec.error.message, -1, rec.entry);
+  if (rec.state === 'cancelled') throw new JobError(`job ${rec.job} was cancelled${rec.error ? `: ${rec.error.message}` : ''}; it has no result`, { code: 'cancelled' });
   if (rec.state !== 'done') throw new JobError(`job ${rec.job} is ${rec.state}${rec.error ? `: ${rec.error.message}` : ''}`);
   const bytes = rec.result ?? new Uint8Array(0);
   return {

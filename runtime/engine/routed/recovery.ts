@@ -174,7 +174,8 @@ export class RecoveryState {
     // the attempt started from. One that does not decode is not used: the engine's own copy is.
     const stored = await this.storedOf(a.key, a.attempt);
     const cp = stored && decodeOrUndefined(stored);
-    if (stored && cp?.kind === 'full' && cp.bundle === this.deps.bundleHash) {
+    // A hand-over's, a periodic or a drain's: whichever left a hub last, never older than the engine's own.
+    if (stored && cp?.kind === 'full' && cp.bundle === this.deps.bundleHash && cp.yields >= this.stateYields) {
       this.take(stored, cp, a.key);
       this.restoredFromStore++;
       this.note.from = 'stored';

@@ -30,6 +30,7 @@ import { JobLedger, settledResult } from './ledger.js';
 import { JobProgress } from './progress.js';
 import { RecoveryState } from './recovery.js';
 import { JobStop } from './stop.js';
+import { forgetWhenStopped } from './cancel.js';
 import { JobError } from '../errors.js';
 
 /** The identity of this process's engine, when the caller gives none. */
@@ -49,7 +50,8 @@ export async function runRouted(transport: RoutedTransport, bundle: LoadedBundle
   const me = opts.identity ?? defaultIdentity();
   const ledger = await JobLedger.open(transport, job, opts);
   const emit = eventEmitter(opts.onEvent, () => job);
-  const storing = !!(opts.storeEvery || opts.storeEveryMs);
+  // Hubs store periodic checkpoints when asked, and the state of every hand-over of a job with a record.
+  const storing = !!(opts.storeEvery || opts.storeEveryMs || opts.durable);
   const progress = new JobProgress(job, opts, emit, info.fragments.length, 0);
   const stop = new JobStop(opts.timeoutMs, opts.signal);
   const recovery = new RecoveryState({ transport, me, bundleHash: bundle.hash, storing, progress, ledger, signal: stop.signal, deadline: opts.timeoutMs !== undefined }, info.fragments[0], resume);
@@ -72,6 +74,9 @@ export async function runRouted(transport: RoutedTransport, bundle: LoadedBundle
     kind: 'job-start', entry, fragments: info.fragments.length, mesh: 'nats', hubs: transport.hubs().map((h) => h.id), migrateEvery: opts.migrateEvery ?? 0,
     args: describeArgs(info, opts.args),
   });
+  // A cancel in the record (weave jobs cancel) stops the job here too.
+  const watching = new AbortController();
+  if (ledger) void ledger.jobs.settled(job, watching.signal).then((rec) => { if (rec?.state === 'cancelled') stop.abort('cancelled', 'record'); }, () => undefined);
   const { stats, placements, pauseToResumeMs, data } = progress;
   const totals = () => ({ ...stats, placements, pauseToResumeMs, restoredFromStore: recovery.restoredFromStore, recoveries: recovery.recoveries, data });
   try {
@@ -84,6 +89,8 @@ export async function runRouted(transport: RoutedTransport, bundle: LoadedBundle
       try {
         reply = await a.run();
       } catch (err) {
+        // A hub refused to go on because the record was cancelled: the watch may not have said so yet.
+        if (!stop.signal.aborted && ledger && err instanceof HubError && err.code === 'fenced' && (await ledger.jobs.get(job).catch(() => undefined))?.state === 'cancelled') stop.abort('cancelled', 'record');
         if (stop.signal.aborted) throw await halted(ctx, attempt, err, a.progress?.holder);
         // Before it was sent (a job no hub could ever run), a failure is the job's; after, the attempt's.
         if (!a.progress) throw err;
@@ -111,6 +118,7 @@ export async function runRouted(transport: RoutedTransport, bundle: LoadedBundle
     }
   } finally {
     stop.dispose();
+    watching.abort();
     // Not awaited: the result is final; hubs also evict old jobs on their own.
     void Promise.allSettled([...progress.touched].flatMap((h) => ctx.keys.map((k) => transport.request(h, { kind: 'drop-job', v: PROTOCOL_VERSION, job: k }))));
     // A durable job that is not over keeps its checkpoints: an attach resumes from them.
@@ -135,6 +143,8 @@ async function halted(ctx: RoutedJob, attempt: number, err?: unknown, holder?: s
   if (holder) progress.touched.add(holder);
   for (const k of ctx.keys) for (const h of progress.touched) void transport.request(h, { kind: 'drop-job', v: PROTOCOL_VERSION, job: k }).catch(() => undefined);
   await ledger?.stopped(stop.reason === 'cancelled' ? 'cancelled' : 'failed', { code: out.code, message: out.message });
-  if (stop.reason === 'cancelled') progress.emit({ kind: 'cancelled', by: 'client' });
+  // Its checkpoints go once its hubs have stopped it (the finally would be too early: a run stores until it sees the fence).
+  if (ledger) await forgetWhenStopped(transport, ctx.keys);
+  if (stop.reason === 'cancelled') progress.emit({ kind: 'cancelled', by: stop.by });
   return out;
 }

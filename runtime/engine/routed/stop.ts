@@ -17,6 +17,8 @@ export class JobStop {
   /** When the deadline passes (epoch ms); undefined: none. */
   readonly at: number | undefined;
   reason: StopReason | undefined;
+  /** Who cancelled: this client (its signal), or the job record said so (weave jobs cancel). */
+  by: 'client' | 'record' = 'client';
   private readonly onCaller = () => this.abort('cancelled');
 
   constructor(readonly timeoutMs: number | undefined, private readonly caller?: AbortSignal) {
@@ -33,9 +35,10 @@ export class JobStop {
   }
 
   /** Stop the job now (a cancel from the record, say). */
-  abort(reason: StopReason): void {
+  abort(reason: StopReason, by: 'client' | 'record' = 'client'): void {
     if (this.reason) return;
     this.reason = reason;
+    this.by = by;
     this.ctl.abort(reason);
   }
 
@@ -44,7 +47,7 @@ export class JobStop {
    * wait's own error, to keep its message), else it was running.
    */
   error(waiting?: JobError): JobError {
-    if (this.reason === 'cancelled') return new JobError('the job was cancelled; its result will not be delivered', { code: 'cancelled' });
+    if (this.reason === 'cancelled') return new JobError(`the job was cancelled${this.by === 'record' ? ' (its record says so: weave jobs cancel)' : ''}; its result will not be delivered`, { code: 'cancelled' });
     const secs = `${((this.timeoutMs ?? 0) / 1000).toFixed(1)} s`;
     if (waiting) return new JobError(`the job's --timeout (${secs}) passed while it waited: ${waiting.message}`, { code: waiting.code as JobErrorCode, cause: waiting });
     return new JobError(`the job's --timeout (${secs}) passed while it ran; it was stopped`, { code: 'timeout' });
