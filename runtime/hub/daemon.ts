@@ -14,6 +14,7 @@
  *   const hub = await startHub({ nats: 'nats://127.0.0.1:4222', name: 'a', slots: 2 });
  *   process.on('SIGTERM', () => hub.stop());
  */
+import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 import {
   connectNats, Wire, ADVERT_SUBJECT, DATA_QUEUE, DISCOVER_SUBJECT, FENCE_SUBJECT, checkpointStore, dataSubject, execSubject, openJobStore, pingSubject,
   type NatsConnection, type Subscription,
@@ -66,6 +67,8 @@ export class HubDaemon {
   readonly closed: Promise<void>;
   private markClosed!: () => void;
   private stopping: Promise<void> | undefined;
+  /** Beats on a thread of its own from 'ready' to 'stopped' (heartbeat.ts). */
+  private heartbeat: Heartbeat | undefined;
   private readonly log: Logger;
   private readonly wire: Wire;
   private readonly subs: Subscription[] = [];
@@ -153,6 +156,8 @@ export class HubDaemon {
     await this.nc.flush();
     this.state = 'ready';
     this.adverts.start();
+    this.heartbeat = startHeartbeat({ nats: this.opts.nats, auth: this.opts.auth, hub: this.id, everyMs: this.opts.heartbeatMs, cells: this.slots.yieldCells() },
+      (err) => this.log.error('heartbeat thread failed; engines will take this hub for lost', { error: err.message }));
     void this.watchStatus();
     const simd = simdKernels();
     this.log.info('ready', {
@@ -186,6 +191,7 @@ export class HubDaemon {
     while (this.execs.active > 0 && Date.now() < deadline) await sleep(DRAIN_POLL_MS);
     if (this.execs.active > 0) this.log.warn('drain timed out; stopping with fragments still running', { active: this.execs.active });
     this.adverts.stop();
+    await this.heartbeat?.stop();
     for (const t of this.timers) clearTimeout(t);
     this.state = 'stopped';
     this.adverts.publish();

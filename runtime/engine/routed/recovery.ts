@@ -41,7 +41,7 @@ export interface RecoveryDeps {
 /** Between looks at the adverts while no hub can take the job: 100 ms doubling to 2 s, jittered. */
 const WAIT_BACKOFF = backoff({ initialMs: 100, maxMs: 2000 });
 /** Before the next attempt after a quiet hub: short, jittered, so the engines it served spread out. */
-const QUIET_HUB_BACKOFF = backoff({ initialMs: 50, maxMs: 1000 });
+const QUIET_HUB_BACKOFF = backoff({ initialMs: 20, maxMs: 1000 });
 
 /** Why a job waits: no hub at all, or none of the live ones can take it now. */
 export interface Waiting { code: 'no-hubs' | 'no-capable-hub'; message: string }
