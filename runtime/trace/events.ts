@@ -202,6 +202,8 @@ export interface Recovery {
   fromYields: number;
   /** Yield count of the newest checkpoint the engine had been told was stored. */
   lastStoredYields: number;
+  /** Yield count of the newest state any hub reported (stored, or handed over) before the failure. */
+  lastKnownYields?: number;
 }
 
 /** The result as `weave run --json` prints it, and as the `result` event carries it. */

@@ -19,6 +19,8 @@ export class JobProgress {
   readonly touched = new Set<string>();
   /** Yield count of the newest checkpoint hubs reported stored. */
   lastStoredYields: number;
+  /** Yield count of the newest state hubs reported leaving them (stored or handed over). */
+  lastKnownYields = 0;
 
   constructor(readonly job: string, readonly opts: JobOptions, readonly emit: Emit, private readonly entryFragments: number, startYields: number) {
     this.lastStoredYields = startYields;
@@ -108,6 +110,7 @@ export class AttemptProgress {
   readonly onProgress = (e: ProgressEvent): void => {
     if (e.job !== this.key) return;
     const { stats, emit, opts } = this.job;
+    this.job.lastKnownYields = Math.max(this.job.lastKnownYields, e.yields);
     if (e.stored) {
       // A periodic checkpoint is safe in the store: progress, not a move.
       this.job.lastStoredYields = Math.max(this.job.lastStoredYields, e.yields);
