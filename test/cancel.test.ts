@@ -53,7 +53,7 @@ async function leftOf(job: string): Promise<{ state?: string; stored: boolean }>
     const rec = await (await openJobStore(nc)).get(job);
     const store = await checkpointStore(nc);
     let stored = false;
-    for (let n = 0; n <= (rec?.attempt ?? 0); n++) if (await store.get(`${job}.${n}`)) stored = true;
+    for (let n = 0; n <= (rec?.attempt ?? 0); n++) if ((await store.get(`${job}.${n}`)) || (await store.get(`${job}.${n}.diff`))) stored = true;
     return { state: rec?.state, stored };
   } finally {
     await nc.close();

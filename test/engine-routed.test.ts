@@ -11,6 +11,7 @@ import { FragmentTrap } from '../runtime/exec/index.js';
 import { JobProgress, RecoveryState, acceptOutcome, type AttemptKeys, type RoutedTransport } from '../runtime/engine/internal.js';
 import type { JobEvent } from '../runtime/trace/index.js';
 import { eventEmitter } from '../runtime/trace/index.js';
+import { decodeCheckpoint, diffCheckpoint, encodeCheckpoint, type Checkpoint } from '../runtime/snapshot/index.js';
 
 const test = suite('engine routed parts');
 const hubA = createIdentity();
@@ -59,6 +60,22 @@ function recovery(hubs: string[], extra: { signal?: AbortSignal; deadline?: bool
   return { r, progress, events };
 }
 const ANY = { requires: [], prefers: [], datasets: [] };
+
+test('a stored diff is applied to the stored full checkpoint it is against, and ignored when it is against another', async () => {
+  const memory = new Uint8Array(65536);
+  const base: Checkpoint = { kind: 'full', id: 'f1', bundle: BUNDLE, entry: 'main', fragment: 1, paused: true, yields: 10, memory };
+  const next: Checkpoint = { ...base, id: 'f2', yields: 20, memory: memory.slice() };
+  next.memory[5000] = 7;
+  const stored = new Map([['j.0', encodeCheckpoint(base)], ['j.0.diff', encodeCheckpoint(diffCheckpoint(base, next))]]);
+  const progress = new JobProgress('j', { args: [] }, eventEmitter(() => {}, () => 'j'), 2, 0);
+  const r = new RecoveryState({ transport: transport(['a'], stored), me, bundleHash: BUNDLE, storing: true, progress }, 0);
+  const got = decodeCheckpoint((await r.storedOf('j.0', 0))!);
+  assert.is(got.kind === 'full' && got.yields, 20);
+  assert.is(got.kind === 'full' && got.memory[5000], 7);
+  stored.set('j.0', encodeCheckpoint({ ...base, id: 'f0' }));
+  const older = decodeCheckpoint((await r.storedOf('j.0', 0))!);
+  assert.is(older.kind === 'full' && older.yields, 10, 'a diff against another base is not applied');
+});
 
 test('a lost hub rests and the job is retried elsewhere after a short backoff, with a recovery event', async () => {
   const { r, progress, events } = recovery(['a', 'b']);

@@ -291,7 +291,8 @@ export class NatsMesh implements RoutedTransport {
 
   async forgetStored(job: string): Promise<void> {
     const store = await this.openCheckpoints();
-    await store?.delete(job);
+    // The full checkpoint and the diff hubs keep beside it (checkpoint-keeper.ts).
+    await Promise.all([store?.delete(job), store?.delete(`${job}.diff`)]);
   }
 
   private jobStore: Promise<JobStore | undefined> | undefined;

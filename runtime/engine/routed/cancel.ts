@@ -37,6 +37,8 @@ export async function cancelJob(transport: RoutedTransport, job: string, why = '
 
 /** How long to wait for hubs to stop a fenced run before deleting its checkpoints anyway. */
 const STOP_PATIENCE_MS = 5000;
+/** How long a checkpoint store in flight at the fence may take to land. */
+const LATE_PUT_MS = 1000;
 
 /**
  * Delete what hubs stored under `keys` once no hub advertises running them (a run stores
@@ -44,5 +46,8 @@ const STOP_PATIENCE_MS = 5000;
  */
 export async function forgetWhenStopped(transport: RoutedTransport, keys: string[]): Promise<void> {
   for (let waited = 0; waited < STOP_PATIENCE_MS && keys.some((k) => transport.running(k)); waited += 100) await sleep(100);
+  await Promise.allSettled(keys.map((k) => transport.forgetStored(k)));
+  // A store already in flight when its hub saw the fence may land after that: once more.
+  await sleep(LATE_PUT_MS);
   await Promise.allSettled(keys.map((k) => transport.forgetStored(k)));
 }

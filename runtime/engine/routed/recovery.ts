@@ -10,7 +10,7 @@
  *   const r = new RecoveryState(ctx, info.fragments[0]);
  *   try { … } catch (err) { await r.failed(err, attempt); }   // rethrows what is not retryable
  */
-import { decodeCheckpoint, type AnyCheckpoint } from '../../snapshot/index.js';
+import { applyDiff, decodeCheckpoint, encodeCheckpoint, type AnyCheckpoint } from '../../snapshot/index.js';
 import { FragmentTrap } from '../../exec/index.js';
 import type { RecoveryNote } from '../../protocol/index.js';
 import { openAnon, isSealed, storedContext, type Identity } from '../../net/index.js';
@@ -185,10 +185,23 @@ export class RecoveryState {
     this.moveOut = { from: a.holder, reason: 'recovery' };
   }
 
-  /** The newest checkpoint stored under `key`, opened (sealed to this client); undefined when none or it does not open. */
+  /**
+   * The newest checkpoint stored under `key`, opened (sealed to this client): the full one,
+   * with the diff stored beside it applied when it is against that one. Undefined when
+   * none, or it does not open.
+   */
   async storedOf(key: string, attempt: number): Promise<Uint8Array | undefined> {
     if (!this.deps.storing) return undefined;
-    return openStored(this.deps.me, key, attempt, this.deps.bundleHash, await this.deps.transport.stored(key));
+    const { me, bundleHash, transport } = this.deps;
+    const [full, diff] = await Promise.all([transport.stored(key), transport.stored(`${key}.diff`)]);
+    const base = openStored(me, key, attempt, bundleHash, full);
+    const d = base && openStored(me, key, attempt, bundleHash, diff);
+    if (!base || !d) return base;
+    const b = decodeOrUndefined(base);
+    const dc = decodeOrUndefined(d);
+    // A diff against another full one (a newer full replaced it meanwhile) is not used.
+    if (b?.kind !== 'full' || dc?.kind !== 'diff' || dc.base !== b.id) return base;
+    return encodeCheckpoint(applyDiff(b, dc));
   }
 
   private take(bytes: Uint8Array, cp: AnyCheckpoint, key: string | undefined): void {
