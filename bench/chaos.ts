@@ -78,6 +78,8 @@ const record = (type: string, fields: Record<string, unknown> = {}) => history.p
 const submitted = () => history.filter((e) => e.type === 'job-submitted').length;
 /** How long after the chaos a job may still take before it counts as stuck. */
 const GRACE_MS = 90_000;
+/** The longest the chaos waits for every client to submit its job. */
+const SUBMIT_MS = 120_000;
 
 async function main(): Promise<void> {
   mkdirSync(path.dirname(MODULE), { recursive: true });
@@ -89,7 +91,6 @@ async function main(): Promise<void> {
   const specs = Array.from({ length: JOBS }, () => [1000 + Math.floor(random() * 1000), 15_000 + Math.floor(random() * 15_000)]);
   const refs = await Promise.all(specs.map(async (raw) => Buffer.from(await plainResult(particles, raw)).toString('hex')));
 
-  const burners = Array.from({ length: STRESS }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
   const cluster = flags.cluster ? await startNatsCluster(3, { jetstream: true }) : undefined;
   const single = cluster ? undefined : await startNatsServer({ jetstream: true });
   const ns = { url: cluster ? cluster.urls : single!.url };
@@ -108,15 +109,28 @@ async function main(): Promise<void> {
     record('hub-started', { hub: name, log: path.relative(ROOT, file) });
   };
   await Promise.all(names.map(startHub));
+  // A hub that does not get ready (a machine this loaded can take more than 30 s) is started again.
+  const restartHub = async (name: string) => {
+    for (let tries = 0; tries < 5; tries++) {
+      try { return await startHub(name); } catch (e) { record('hub-start-failed', { hub: name, error: (e as Error).message.split('\n')[0] }); }
+    }
+  };
+  // The burners run from the jobs' submission to the end, not while the references are computed.
+  const burners = Array.from({ length: STRESS }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+  record('stress', { burners: STRESS });
 
   const outcomes: Outcome[] = [];
-  // A job still not done long after the chaos ends is stuck: it is killed and counted as not completed.
-  const giveUpAt = Date.now() + SECONDS * 1000 + GRACE_MS;
+  // A job still not done long after the chaos ends is stuck: it is killed and counted as not
+  // completed. Its client may take SUBMIT_MS to start on a loaded machine.
+  const giveUpAt = Date.now() + SUBMIT_MS + SECONDS * 1000 + GRACE_MS;
   const running = specs.map((raw, i) => submit(ns.url, raw, giveUpAt).then((o) => { outcomes[i] = o; record('job-exit', { job: o.job, status: o.status, result: o.result }); }));
   let kills = 0;
   let serverRestarts = 0;
   let allDone = false;
   void Promise.all(running).then(() => { allDone = true; });
+  // The chaos starts once every client has submitted its job (30 clients starting on 2 busy cores take a while).
+  for (const until = Date.now() + SUBMIT_MS; submitted() < JOBS && !allDone && Date.now() < until;) await sleep(200);
+  record('chaos-start', { submitted: submitted() });
 
   // The pauser: now and then one hub stops (SIGSTOP) for 1-10 s, then goes on (SIGCONT).
   const paused = new Set<string>();
@@ -174,7 +188,7 @@ async function main(): Promise<void> {
     await h.stop('SIGKILL');
     logs.push(h.log());
     kills++;
-    void sleep(1000).then(() => startHub(victim)).catch((e) => record('hub-start-failed', { hub: victim, error: (e as Error).message }));
+    void sleep(1000).then(() => restartHub(victim));
   }
   await Promise.all(running);
   await pauser;

@@ -58,6 +58,9 @@ export class NatsMesh implements RoutedTransport {
   readonly kind = 'routed';
   private readonly seen = new Map<string, Seen>();
   private readonly beats = new Map<string, Beat>();
+  /** When the last beat of any hub came, and when beats came again after none came for a while. */
+  private lastBeatAt = 0;
+  private beatsResumedAt = 0;
   /** Bundles this client serves, and the hubs it gave their jobs to (only those may fetch them). */
   private readonly served = new Map<string, { bytes: Uint8Array; hubs: Set<string> }>();
   private readonly subs: Subscription[] = [];
@@ -77,7 +80,12 @@ export class NatsMesh implements RoutedTransport {
         if (err) return;
         try {
           const b = parseMessage(decodeMessage(msg.data), ['heartbeat']);
-          this.beats.set(b.hub, { at: Date.now(), boot: b.boot, everyMs: b.everyMs });
+          const now = Date.now();
+          // Nothing at all for a while (a server restart, this engine stalled): the beats
+          // missed before now say nothing about any one hub.
+          if (now - this.lastBeatAt > MISSED_BEATS * b.everyMs) this.beatsResumedAt = now;
+          this.lastBeatAt = now;
+          this.beats.set(b.hub, { at: now, boot: b.boot, everyMs: b.everyMs });
         } catch { /* noise on the heartbeat subjects changes nothing */ }
       },
     }));
@@ -233,8 +241,18 @@ export class NatsMesh implements RoutedTransport {
   /** Hub `h` beats, but its beats stopped while others' still come. */
   private silent(h: string): boolean {
     const b = this.beats.get(h);
+    if (!b || Date.now() - b.at <= MISSED_BEATS * b.everyMs) return false;
+    return this.heardOthers(h, b);
+  }
+
+  /**
+   * This engine heard other hubs' beats all along since `h`'s last one (`b`): the silence
+   * is `h`'s. Not so when beats of every hub stopped after it (a server restart, this
+   * engine stalled): then each hub gets until its adverts lapse to come back.
+   */
+  private heardOthers(h: string, b: Beat): boolean {
     const now = Date.now();
-    if (!b || now - b.at <= MISSED_BEATS * b.everyMs) return false;
+    if (this.beatsResumedAt > b.at) return false;
     return [...this.beats].some(([id, o]) => id !== h && now - o.at <= MISSED_BEATS * o.everyMs);
   }
 
@@ -253,9 +271,7 @@ export class NatsMesh implements RoutedTransport {
       else if (first !== b.boot) return `hub ${h} restarted while holding the job`;
       const silentMs = now - b.at;
       if (silentMs <= MISSED_BEATS * b.everyMs) return undefined;
-      // Only when this engine still hears others: its own stall or a partition is no hub's death.
-      const othersHeard = [...this.beats].some(([id, o]) => id !== h && now - o.at <= MISSED_BEATS * o.everyMs);
-      if (othersHeard) return `hub ${h} missed ${Math.floor(silentMs / b.everyMs)} heartbeats while holding the job`;
+      if (this.heardOthers(h, b)) return `hub ${h} missed ${Math.floor(silentMs / b.everyMs)} heartbeats while holding the job`;
       if (s && now - s.at <= MISSED_ADVERTS * s.advert.everyMs) return undefined;
       return `hub ${h} went silent (no heartbeats or adverts) while holding the job`;
     }

@@ -10,7 +10,8 @@ import { connectNats, heartbeatSubject, type NatsAuth } from '../net/index.js';
 import { PROTOCOL_VERSION, encodeMessage } from '../protocol/index.js';
 
 const d = workerData as { nats: string; auth: NatsAuth; hub: string; boot: string; everyMs: number; cells: Int32Array[] };
-const nc = await connectNats(d.nats, { ...d.auth, name: `weave hub heartbeat ${d.hub}` });
+// Back within tens of ms when its server goes (a cluster node lost): a pause in beats is what engines judge by.
+const nc = await connectNats(d.nats, { ...d.auth, name: `weave hub heartbeat ${d.hub}`, reconnectWaitMs: 50 });
 const subject = heartbeatSubject(d.hub);
 let seq = 0;
 const beat = () => {
