@@ -45,7 +45,7 @@ const MISSED_ADVERTS = 3;
  * while other hubs' beats still arrive: when none does, the silence is this engine's or
  * the network's, and nobody is taken for dead.
  */
-export const MISSED_BEATS = 3;
+export const MISSED_BEATS = 4;
 /** How often a running job's holder is looked at. */
 const WATCH_MS = 100;
 const SMALL_REQUEST_TIMEOUT_MS = 5000;
@@ -251,9 +251,10 @@ export class NatsMesh implements RoutedTransport {
    * engine stalled): then each hub gets until its adverts lapse to come back.
    */
   private heardOthers(h: string, b: Beat): boolean {
-    const now = Date.now();
     if (this.beatsResumedAt > b.at) return false;
-    return [...this.beats].some(([id, o]) => id !== h && now - o.at <= MISSED_BEATS * o.everyMs);
+    // Another hub's beat came after `h` should have beaten MISSED_BEATS times: not this
+    // engine's stall (timers run before the beats queued meanwhile are read).
+    return [...this.beats].some(([id, o]) => id !== h && o.at > b.at + MISSED_BEATS * b.everyMs);
   }
 
   /**

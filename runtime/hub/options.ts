@@ -27,7 +27,7 @@ export interface HubOptions extends NatsAuth {
   labels?: Record<string, string>;
   /** @default 2000 */
   advertEveryMs?: number;
-  /** How often the hub's heartbeat thread beats; engines take a hub silent for 4 beats as lost. @default 200 */
+  /** How often the hub's heartbeat thread beats; engines take a hub silent for 4 beats as lost (runtime/engine MISSED_BEATS). @default 200 */
   heartbeatMs?: number;
   /** Longest a drain waits for running fragments to pause. @default 30000 */
   drainTimeoutMs?: number;
