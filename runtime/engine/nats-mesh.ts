@@ -212,9 +212,13 @@ export class NatsMesh implements RoutedTransport {
     // died with the old process; a hand-over in flight takes milliseconds, not seconds).
     // A hub that beats is never judged by its adverts' timing: a busy main thread delays those.
     let missingSince: number | undefined;
+    // The process of the current holder, from when it became the holder: a job handed back
+    // to a hub that restarted meanwhile is with the new process, rightly.
     const boots = new Map<string, string>();
+    let was = '';
     const watch = req.kind === 'exec' ? setInterval(() => {
       const h = holder();
+      if (h !== was) { boots.clear(); was = h; }
       const why = this.lost(h, boots);
       if (why) { ctl.abort(why); return; }
       const s = this.seen.get(h);
