@@ -1,16 +1,24 @@
 /**
  * Chaos, Jepsen style: jobs over real hub processes while a killer SIGKILLs a random hub
  * every few seconds (and starts it again), and the NATS server restarts once mid-run.
+ * `--stress N` keeps N CPU burners running the whole time (a saturated machine);
+ * `--pause` also SIGSTOPs a random hub for 1-10 s now and then (then SIGCONT), as a
+ * machine that stalls does; `--cluster` runs a 3-node NATS cluster and SIGKILLs one node
+ * mid-run (back 5 s later) instead of restarting the one server.
  * Every event is recorded in a history (build/chaos-history.ndjson), then checked:
  *   - every job completes, and its result equals the reference (plain asc, no weave);
  *   - no result is delivered twice: one commit per job across every hub's log, one
  *     result per client;
  *   - lost work per failure is at most one checkpoint interval: each restart began from
- *     the newest checkpoint the engine had been told was stored (never an older one).
- * Recovery time is from the kill to the new attempt's start, as the engine reports it.
+ *     the newest checkpoint the engine had been told was stored (never an older one);
+ *     lost_work_max is the most yield points between the newest state any hub reported
+ *     (stored, or handed over) and the one a restart began from;
+ *   - no false failovers: every recovery is of a hub that was killed or paused, or came
+ *     within 15 s of a server restart or node kill.
+ * Recovery time is from the kill (or pause) to the new attempt's start, as the engine reports it.
  *   npm run chaos -- --jobs 12 --hubs 4 --seconds 40
  * Exit 1 when a check fails. Last line:
- *   bench chaos: jobs=… completed=… wrong=… duplicated=… kills=… server_restarts=… median_recovery_ms=…
+ *   bench chaos: jobs=… completed=… wrong=… duplicated=… kills=… pauses=… server_restarts=… median_recovery_ms=… false_failovers=… p99_recovery_ms=… lost_work_max=…
  */
 import { spawn } from 'node:child_process';
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,7 +26,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { cases, plainResult, valueBytes } from '../test/helpers/programs.js';
-import { runCli, startHubProcess, startNatsServer, type HubProcess } from '../test/helpers/nats-server.js';
+import { runCli, startHubProcess, startNatsCluster, startNatsServer, type HubProcess } from '../test/helpers/nats-server.js';
 import { rng } from '../runtime/sim/index.js';
 import { sleep } from '../runtime/util/index.js';
 
@@ -33,7 +41,7 @@ interface Outcome {
   status: number | null;
   result?: string;
   results: number;
-  recoveries: Array<{ hub: string; detectedAt: number; resumedAt: number; fromYields: number; lastStoredYields: number }>;
+  recoveries: Array<{ hub: string; detectedAt: number; resumedAt: number; fromYields: number; lastStoredYields: number; lastKnownYields?: number }>;
   stderr: string;
 }
 
@@ -45,8 +53,15 @@ const { values: flags } = parseArgs({
     'kill-every-ms': { type: 'string', default: '4000' },
     'checkpoint-every': { type: 'string', default: '20000' },
     seed: { type: 'string', default: '7' },
+    stress: { type: 'string', default: '0' },
+    pause: { type: 'boolean', default: false },
+    'pause-every-ms': { type: 'string', default: '5000' },
+    cluster: { type: 'boolean', default: false },
   },
 });
+const STRESS = Number(flags.stress);
+const PAUSE_EVERY_MS = Number(flags['pause-every-ms']);
+if (!Number.isInteger(STRESS) || STRESS < 0) throw new Error(`--stress must be a non-negative integer, got ${flags.stress}`);
 const JOBS = Number(flags.jobs);
 const HUBS = Number(flags.hubs);
 const SECONDS = Number(flags.seconds);
@@ -63,6 +78,8 @@ const record = (type: string, fields: Record<string, unknown> = {}) => history.p
 const submitted = () => history.filter((e) => e.type === 'job-submitted').length;
 /** How long after the chaos a job may still take before it counts as stuck. */
 const GRACE_MS = 90_000;
+/** The longest the chaos waits for every client to submit its job. */
+const SUBMIT_MS = 120_000;
 
 async function main(): Promise<void> {
   mkdirSync(path.dirname(MODULE), { recursive: true });
@@ -74,7 +91,9 @@ async function main(): Promise<void> {
   const specs = Array.from({ length: JOBS }, () => [1000 + Math.floor(random() * 1000), 15_000 + Math.floor(random() * 15_000)]);
   const refs = await Promise.all(specs.map(async (raw) => Buffer.from(await plainResult(particles, raw)).toString('hex')));
 
-  const ns = await startNatsServer({ jetstream: true });
+  const cluster = flags.cluster ? await startNatsCluster(3, { jetstream: true }) : undefined;
+  const single = cluster ? undefined : await startNatsServer({ jetstream: true });
+  const ns = { url: cluster ? cluster.urls : single!.url };
   const names = Array.from({ length: HUBS }, (_, i) => `chaos-${i}`);
   const live = new Map<string, HubProcess>();
   const logs: string[] = [];
@@ -90,15 +109,51 @@ async function main(): Promise<void> {
     record('hub-started', { hub: name, log: path.relative(ROOT, file) });
   };
   await Promise.all(names.map(startHub));
+  // A hub that does not get ready (a machine this loaded can take more than 30 s) is started again.
+  const restartHub = async (name: string) => {
+    for (let tries = 0; tries < 5; tries++) {
+      try { return await startHub(name); } catch (e) { record('hub-start-failed', { hub: name, error: (e as Error).message.split('\n')[0] }); }
+    }
+  };
+  // The burners run from the jobs' submission to the end, not while the references are computed.
+  const burners = Array.from({ length: STRESS }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+  record('stress', { burners: STRESS });
 
   const outcomes: Outcome[] = [];
-  // A job still not done long after the chaos ends is stuck: it is killed and counted as not completed.
-  const giveUpAt = Date.now() + SECONDS * 1000 + GRACE_MS;
+  // A job still not done long after the chaos ends is stuck: it is killed and counted as not
+  // completed. Its client may take SUBMIT_MS to start on a loaded machine.
+  const giveUpAt = Date.now() + SUBMIT_MS + SECONDS * 1000 + GRACE_MS;
   const running = specs.map((raw, i) => submit(ns.url, raw, giveUpAt).then((o) => { outcomes[i] = o; record('job-exit', { job: o.job, status: o.status, result: o.result }); }));
   let kills = 0;
   let serverRestarts = 0;
   let allDone = false;
   void Promise.all(running).then(() => { allDone = true; });
+  // The chaos starts once every client has submitted its job (30 clients starting on 2 busy cores take a while).
+  for (const until = Date.now() + SUBMIT_MS; submitted() < JOBS && !allDone && Date.now() < until;) await sleep(200);
+  record('chaos-start', { submitted: submitted() });
+
+  // The pauser: now and then one hub stops (SIGSTOP) for 1-10 s, then goes on (SIGCONT).
+  const paused = new Set<string>();
+  let pauses = 0;
+  const pauser = (async () => {
+    if (!flags.pause) return;
+    const until = Date.now() + SECONDS * 1000;
+    while (!allDone && Date.now() < until) {
+      await Promise.race([sleep(PAUSE_EVERY_MS / 2 + random() * PAUSE_EVERY_MS), Promise.all(running)]);
+      if (allDone || Date.now() >= until) break;
+      // Never the last hub that is neither paused nor being killed: jobs need somewhere to go.
+      const up = [...live.keys()].filter((n) => !paused.has(n));
+      if (up.length < 2) continue;
+      const name = up[Math.floor(random() * up.length)];
+      const h = live.get(name)!;
+      const ms = 1000 + Math.floor(random() * 9000);
+      paused.add(name);
+      record('pause', { hub: name, ms });
+      h.proc.kill('SIGSTOP');
+      pauses++;
+      void sleep(ms).then(() => { h.proc.kill('SIGCONT'); paused.delete(name); record('resume', { hub: name }); });
+    }
+  })();
 
   // The killer: one hub every KILL_EVERY_MS, back a second later; the server once, halfway.
   const deadline = Date.now() + SECONDS * 1000;
@@ -112,13 +167,20 @@ async function main(): Promise<void> {
     // machine clients can take seconds to start.
     if (!restarted && Date.now() >= restartAt && submitted() === JOBS) {
       record('server-restart');
-      await ns.restart();
-      record('server-up');
+      if (cluster) {
+        const node = cluster.nodes[Math.floor(random() * cluster.nodes.length)];
+        await node.stop('SIGKILL');
+        void sleep(5000).then(() => node.restart()).then(() => record('server-up', { node: node.name }), (e) => record('server-start-failed', { error: (e as Error).message }));
+      } else {
+        await single!.restart();
+        record('server-up');
+      }
       serverRestarts++;
       restarted = true;
       continue;
     }
-    const up = [...live.keys()];
+    const up = [...live.keys()].filter((n) => !paused.has(n));
+    if (up.length < 2) continue;
     const victim = up[Math.floor(random() * up.length)];
     const h = live.get(victim)!;
     live.delete(victim);
@@ -126,12 +188,14 @@ async function main(): Promise<void> {
     await h.stop('SIGKILL');
     logs.push(h.log());
     kills++;
-    void sleep(1000).then(() => startHub(victim)).catch((e) => record('hub-start-failed', { hub: victim, error: (e as Error).message }));
+    void sleep(1000).then(() => restartHub(victim));
   }
   await Promise.all(running);
+  await pauser;
   await sleep(200);
-  for (const h of live.values()) { logs.push(h.log()); await h.stop('SIGKILL'); }
-  await ns.stop();
+  for (const h of live.values()) { h.proc.kill('SIGCONT'); logs.push(h.log()); await h.stop('SIGKILL'); }
+  for (const b of burners) b.kill('SIGKILL');
+  await (cluster ?? single!).stop();
 
   // Checks.
   let completed = 0;
@@ -140,6 +204,10 @@ async function main(): Promise<void> {
   let staleRestarts = 0;
   const recoveryMs: number[] = [];
   const kills_ = history.filter((e) => e.type === 'kill') as Array<{ at: number; hub: string }>;
+  const pauses_ = history.filter((e) => e.type === 'pause') as Array<{ at: number; hub: string; ms: number }>;
+  const restarts_ = history.filter((e) => e.type === 'server-restart') as Array<{ at: number }>;
+  let falseFailovers = 0;
+  let lostWorkMax = 0;
   const allLogs = logs.join('\n');
   outcomes.forEach((o, i) => {
     if (o.status !== 0 || o.result === undefined) {
@@ -153,16 +221,25 @@ async function main(): Promise<void> {
     if (commits > 1 || o.results > 1) { duplicated++; process.stderr.write(`job ${i} (${o.job}): ${commits} commits, ${o.results} results\n`); }
     for (const r of o.recoveries) {
       if (r.fromYields < r.lastStoredYields) staleRestarts++;
-      const kill = kills_.filter((k) => k.hub === r.hub && k.at <= r.detectedAt).pop();
-      if (kill) recoveryMs.push(r.resumedAt - kill.at);
+      lostWorkMax = Math.max(lostWorkMax, (r.lastKnownYields ?? r.lastStoredYields) - r.fromYields);
+      // What caused it: the newest kill or pause of its hub before it was detected.
+      const kill = kills_.filter((k) => k.hub === r.hub && k.at <= r.detectedAt && r.detectedAt - k.at <= 20_000).pop();
+      const pause = pauses_.filter((p) => p.hub === r.hub && p.at <= r.detectedAt && r.detectedAt <= p.at + p.ms + 3000).pop();
+      const cause = [kill, pause].filter((c) => c !== undefined).sort((a, b) => b!.at - a!.at)[0];
+      if (cause) recoveryMs.push(r.resumedAt - cause.at);
+      else if (!restarts_.some((x) => x.at <= r.detectedAt && r.detectedAt - x.at <= 15_000)) {
+        falseFailovers++;
+        process.stderr.write(`job ${i} (${o.job}): false failover of ${r.hub} at t=${r.detectedAt - t0} ms (neither killed nor paused)\n`);
+      }
     }
   });
   recoveryMs.sort((a, b) => a - b);
   const median = recoveryMs.length ? recoveryMs[Math.floor(recoveryMs.length / 2)] : 0;
+  const p99 = recoveryMs.length ? recoveryMs[Math.min(recoveryMs.length - 1, Math.ceil(recoveryMs.length * 0.99) - 1)] : 0;
   writeFileSync(HISTORY, history.map((e) => JSON.stringify(e)).join('\n') + '\n');
-  const ok = completed === JOBS && wrong === 0 && duplicated === 0 && staleRestarts === 0;
+  const ok = completed === JOBS && wrong === 0 && duplicated === 0 && staleRestarts === 0 && falseFailovers === 0;
   process.stdout.write(`recoveries=${recoveryMs.length} stale_restarts=${staleRestarts} history=${path.relative(ROOT, HISTORY)} wall_s=${((Date.now() - t0) / 1000).toFixed(1)}\n`);
-  process.stdout.write(`bench chaos: jobs=${JOBS} completed=${completed} wrong=${wrong} duplicated=${duplicated} kills=${kills} server_restarts=${serverRestarts} median_recovery_ms=${median}\n`);
+  process.stdout.write(`bench chaos: jobs=${JOBS} completed=${completed} wrong=${wrong} duplicated=${duplicated} kills=${kills} pauses=${pauses} server_restarts=${serverRestarts} median_recovery_ms=${median} false_failovers=${falseFailovers} p99_recovery_ms=${p99} lost_work_max=${lostWorkMax}\n`);
   process.exitCode = ok ? 0 : 1;
 }
 

@@ -56,6 +56,15 @@ export function intOption(value: string | undefined, flag: string, min: number, 
   return Number(value);
 }
 
+/** A duration option in ms: `500ms`, `30s`, `5m`, `1h`, or bare seconds (`30`). Throws UsageError naming the flag. */
+export function durationOption(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  const ms = m ? Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'] : NaN;
+  if (!m || !(ms >= 1) || ms > 2 ** 31 - 1) throw new UsageError(`${flag} takes a duration (500ms, 30s, 5m, 1h; a bare number is seconds), got '${value}'`);
+  return Math.round(ms);
+}
+
 /** `NAME=VALUE` flags (repeatable) as a map. Throws UsageError naming the flag. */
 export function pairs(list: string[] | undefined, flag: string): Record<string, string> {
   const out: Record<string, string> = {};

@@ -21,14 +21,16 @@ export const EXIT = {
   badInput: 2,
   /** The program trapped, or hit a sandbox limit (memory, stack). */
   trap: 3,
-  /** No live hub, or none with what the job requires (weave build --require). */
+  /** No live hub, or none with what the job requires (weave build --require), before the job's --timeout. */
   noHubs: 4,
-  /** A deadline passed: the sandbox's --deadline-ms, or a wait with nobody answering. */
+  /** A deadline passed while the job ran: its --timeout, the sandbox's --deadline-ms, or a wait with nobody answering. */
   timeout: 5,
   /** NATS refused the credentials or the TLS handshake. */
   auth: 6,
   /** The NATS server cannot be reached. */
   unreachable: 7,
+  /** The job was cancelled (weave jobs cancel, Ctrl-C twice): no result. */
+  cancelled: 8,
   /** Ctrl-C on a job with a record: detached, the job runs on. */
   detached: 130,
 } as const;
@@ -45,6 +47,7 @@ const BY_CODE: Record<string, number> = {
   'deadline-exceeded': EXIT.timeout, timeout: EXIT.timeout,
   auth: EXIT.auth,
   connect: EXIT.unreachable,
+  cancelled: EXIT.cancelled,
   'bad-module': EXIT.badInput, 'import-denied': EXIT.badInput,
 };
 
@@ -59,5 +62,6 @@ export function exitCodeFor(e: Error): number {
 /** The table as --help prints it. */
 export const EXIT_HELP = `exit codes: 0 ok, 1 failed (a hub failed, NATS dropped), 2 bad input (usage, files, build,
 config), 3 the program trapped or hit a sandbox limit, 4 no live hub has what the job
-requires, 5 a deadline passed, 6 NATS refused the credentials or TLS, 7 NATS unreachable,
-130 detached by Ctrl-C (the job runs on)`;
+requires (or none came before --timeout), 5 a deadline passed while the job ran, 6 NATS
+refused the credentials or TLS, 7 NATS unreachable, 8 the job was cancelled, 130 detached
+by Ctrl-C (the job runs on)`;

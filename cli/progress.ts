@@ -58,6 +58,7 @@ export function progressLine(opts: { tty: boolean; write?: (text: string) => voi
 /** `weave: 3f2a9c1e on embedded-1 · fragment 2/3 · 41216 yields · 4 checkpoints · 3 migrations · 2.4 s` */
 export function formatStatus(s: JobStatus, seconds: number): string {
   const n = (count: number, one: string) => `${count} ${one}${count === 1 ? '' : 's'}`;
+  if (s.waiting) return `weave: ${s.job.slice(0, 8)} waiting · ${s.waiting} · ${seconds.toFixed(1)} s`;
   return `weave: ${s.job.slice(0, 8)} on ${s.hub} · fragment ${s.fragment + 1}/${s.fragments} · ${n(s.yields, 'yield')} · ${n(s.checkpoints, 'checkpoint')} · ${n(s.migrations, 'migration')}`
     + `${s.retries ? ` · ${s.retries === 1 ? '1 retry' : `${s.retries} retries`}` : ''} · ${seconds.toFixed(1)} s`;
 }

@@ -15,9 +15,10 @@ slowCases(test)('a short chaos run: every job completes, bit-exact, exactly once
   const r = spawnSync(process.execPath, ['dist/bench/chaos.js', '--jobs', '5', '--hubs', '4', '--seconds', '16', '--kill-every-ms', '3000'], { encoding: 'utf8', timeout: 240_000 });
   const last = r.stdout.trim().split('\n').pop() ?? '';
   assert.is(r.status, 0, `${r.stdout}\n${r.stderr}`);
-  const m = /^bench chaos: jobs=(\d+) completed=(\d+) wrong=(\d+) duplicated=(\d+) kills=(\d+) server_restarts=(\d+) median_recovery_ms=(\d+)$/.exec(last);
+  const m = /^bench chaos: jobs=(\d+) completed=(\d+) wrong=(\d+) duplicated=(\d+) kills=(\d+) pauses=(\d+) server_restarts=(\d+) median_recovery_ms=(\d+) false_failovers=(\d+) p99_recovery_ms=(\d+) lost_work_max=(-?\d+)$/.exec(last);
   assert.ok(m, last);
-  const [, jobs, completed, wrong, duplicated, kills, restarts] = m!.map(Number);
+  const [, jobs, completed, wrong, duplicated, kills, , restarts, , falseFailovers] = m!.map(Number);
+  assert.is(falseFailovers, 0);
   assert.is(completed, jobs);
   assert.is(wrong, 0);
   assert.is(duplicated, 0);

@@ -11,6 +11,7 @@ import { FragmentTrap } from '../runtime/exec/index.js';
 import { JobProgress, RecoveryState, acceptOutcome, type AttemptKeys, type RoutedTransport } from '../runtime/engine/internal.js';
 import type { JobEvent } from '../runtime/trace/index.js';
 import { eventEmitter } from '../runtime/trace/index.js';
+import { decodeCheckpoint, diffCheckpoint, encodeCheckpoint, type Checkpoint } from '../runtime/snapshot/index.js';
 
 const test = suite('engine routed parts');
 const hubA = createIdentity();
@@ -52,38 +53,93 @@ function transport(hubs: string[], stored = new Map<string, Uint8Array>()): Rout
   };
 }
 
-function recovery(hubs: string[]) {
+function recovery(hubs: string[], extra: { signal?: AbortSignal; deadline?: boolean } = {}) {
   const events: JobEvent[] = [];
   const progress = new JobProgress('j', { args: [] }, eventEmitter((e) => events.push(e), () => 'j'), [0, 1], 0);
-  const r = new RecoveryState({ transport: transport(hubs), me, bundleHash: BUNDLE, storing: false, progress }, 0);
+  const r = new RecoveryState({ transport: transport(hubs), me, bundleHash: BUNDLE, storing: false, progress, ...extra }, 0);
   return { r, progress, events };
 }
+const ANY = { requires: [], prefers: [], datasets: [] };
 
-test('a lost hub is avoided from then on and the job is retried after a backoff, with a recovery event', async () => {
+test('a stored diff is applied to the stored full checkpoint it is against, and ignored when it is against another', async () => {
+  const memory = new Uint8Array(65536);
+  const base: Checkpoint = { kind: 'full', id: 'f1', bundle: BUNDLE, entry: 'main', fragment: 1, paused: true, yields: 10, memory };
+  const next: Checkpoint = { ...base, id: 'f2', yields: 20, memory: memory.slice() };
+  next.memory[5000] = 7;
+  const stored = new Map([['j.0', encodeCheckpoint(base)], ['j.0.diff', encodeCheckpoint(diffCheckpoint(base, next))]]);
+  const progress = new JobProgress('j', { args: [] }, eventEmitter(() => {}, () => 'j'), [0, 1], 0);
+  const r = new RecoveryState({ transport: transport(['a'], stored), me, bundleHash: BUNDLE, storing: true, progress }, 0);
+  const got = decodeCheckpoint((await r.storedOf('j.0', 0))!);
+  assert.is(got.kind === 'full' && got.yields, 20);
+  assert.is(got.kind === 'full' && got.memory[5000], 7);
+  stored.set('j.0', encodeCheckpoint({ ...base, id: 'f0' }));
+  const older = decodeCheckpoint((await r.storedOf('j.0', 0))!);
+  assert.is(older.kind === 'full' && older.yields, 10, 'a diff against another base is not applied');
+});
+
+test('a lost hub rests and the job is retried elsewhere after a short backoff, with a recovery event', async () => {
   const { r, progress, events } = recovery(['a', 'b']);
   const a = progress.attempt('j.0', 0, 'a', 0, 0);
   await r.failed(new TransportError('gone', { code: 'hub-lost' }), a, 0);
-  assert.equal(r.hubsFor({ requires: [], prefers: [], datasets: [] }, 0).map((h) => h.id), ['b']);
+  assert.equal((await r.hubsFor(ANY, 0)).map((h) => h.id), ['b']);
   assert.equal(events.map((e) => e.kind), ['retry', 'recovery']);
   assert.equal(r.note, { reason: 'retry', from: 'start' });
   assert.equal(r.moveOut, { from: 'a', reason: 'recovery' });
   assert.is(r.recoveries.length, 1);
 });
 
-test('what is not worth retrying is thrown as it is, and so is the sixth failure in a row', async () => {
+test('what is not worth retrying is thrown as it is; failures on one hub make it rest, not end the job', async () => {
   const { r, progress } = recovery(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
   const a = progress.attempt('j.0', 0, 'a', 0, 0);
   const trap = new FragmentTrap('unreachable', 0, 'main');
   await r.failed(trap, a, 0).then(() => assert.unreachable('retried a trap'), (e) => assert.is(e, trap));
-  const { r: r2, progress: p2 } = recovery(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
+  const { r: r2, progress: p2 } = recovery(['a', 'b']);
   const draining = new HubError('draining', 'going');
-  for (let i = 0; i < 5; i++) await r2.failed(draining, p2.attempt(`j.${i}`, i, 'a', 0, 0), 0);
-  await r2.failed(draining, p2.attempt('j.5', 5, 'a', 0, 0), 0).then(() => assert.unreachable('retried for ever'), (e) => assert.is(e, draining));
+  // Ten failures in a row (more than the stepwise engine's six) leave the job waiting for hubs, not failed.
+  for (let i = 0; i < 10; i++) await r2.failed(draining, p2.attempt(`j.${i}`, i, i % 2 ? 'a' : 'b', 0, 0), 0);
+  assert.equal(r2.budget.restingNow(Date.now()).sort(), ['a', 'b']);
 });
 
-test('with no hub left the next attempt cannot start, and says which failed', () => {
-  const { r } = recovery([]);
-  assert.throws(() => r.hubsFor({ requires: [], prefers: [], datasets: [] }, 0), (e: Error) => (e as { code?: string }).code === 'job' && /no hubs are available/.test(e.message));
+test('failures coming too fast spend the per-time budget and end the job with the last error', async () => {
+  const { r, progress } = recovery(['a', 'b']);
+  const draining = new HubError('draining', 'going');
+  let thrown: unknown;
+  for (let i = 0; i < 40 && !thrown; i++) await r.failed(draining, progress.attempt(`j.${i}`, i, 'a', 0, 0), 0).catch((e) => { thrown = e; });
+  assert.is(thrown, draining);
+});
+
+test('with no hub the next attempt waits, says why once, and its stop ends the wait with no-hubs', async () => {
+  const ctl = new AbortController();
+  const { r, events } = recovery([], { signal: ctl.signal });
+  const wait = r.hubsFor(ANY, 0);
+  setTimeout(() => ctl.abort(), 300);
+  await wait.then(() => assert.unreachable('found a hub'), (e: Error) => {
+    assert.is((e as { code?: string }).code, 'no-hubs');
+    assert.match(e.message, /no hubs are available/);
+  });
+  assert.equal(events.map((e) => e.kind), ['waiting']);
+});
+
+test('a hub that comes while the job waits is taken', async () => {
+  const hubs: string[] = [];
+  const events: JobEvent[] = [];
+  const progress = new JobProgress('j', { args: [] }, eventEmitter((e) => events.push(e), () => 'j'), [0, 1], 0);
+  const r = new RecoveryState({ transport: { ...transport([]), hubs: () => hubs.map((id) => ({ id })) }, me, bundleHash: BUNDLE, storing: false, progress }, 0);
+  const wait = r.hubsFor(ANY, 0);
+  setTimeout(() => hubs.push('late'), 200);
+  assert.equal((await wait).map((h) => h.id), ['late']);
+  assert.is(r.waiting, undefined);
+});
+
+test('live hubs lacking what the job requires fail it at once without a deadline, and make it wait with one', async () => {
+  const gpu = { requires: ['gpu' as const], prefers: [], datasets: [] };
+  const { r } = recovery(['a']);
+  await r.hubsFor(gpu, 0).then(() => assert.unreachable(), (e: Error) => assert.is((e as { code?: string }).code, 'no-capable-hub'));
+  const ctl = new AbortController();
+  const { r: r2, events } = recovery(['a'], { signal: ctl.signal, deadline: true });
+  setTimeout(() => ctl.abort(), 200);
+  await r2.hubsFor(gpu, 0).then(() => assert.unreachable(), (e: Error) => assert.is((e as { code?: string }).code, 'no-capable-hub'));
+  assert.equal(events.map((e) => e.kind), ['waiting']);
 });
 
 test.run();

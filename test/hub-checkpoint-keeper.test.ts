@@ -6,6 +6,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PROTOCOL_VERSION, type ExecRequest, type ProgressEvent } from '../runtime/protocol/index.js';
 import { CheckpointKeeper, HubMetrics } from '../runtime/hub/internal.js';
+import { FULL_EVERY, diffKey } from '../runtime/hub/checkpoint-keeper.js';
+import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../runtime/snapshot/index.js';
 import { capturingLogger, SlowCheckpointStore, until } from './helpers/stand-ins.js';
 
 const test = suite('hub checkpoint keeper');
@@ -44,6 +46,28 @@ test('a store that cannot be opened is tried again at the next checkpoint, and l
   await until(() => keeper.busy === 0 && store.puts.length === 1);
   assert.is(opens, 2);
   assert.ok(log.lines.some((l) => l.msg.startsWith('cannot open the checkpoint store')));
+});
+
+test('periodic checkpoints are stored as diffs against the last full one, and every FULL_EVERY-th full', async () => {
+  const store = new SlowCheckpointStore();
+  store.release();
+  const keeper = new CheckpointKeeper(async () => store, { hub: 'a', seal: (_, b) => b, report: () => {}, metrics: new HubMetrics('a'), log: capturingLogger() });
+  const memory = new Uint8Array(64 * 1024).fill(0xaa); // no zero pages: a full checkpoint carries all 16
+  const full = (n: number): Uint8Array => {
+    memory[n * 4096] = n; // one page changes each time
+    const cp: Checkpoint = { kind: 'full', id: `cp${n}`, bundle: 'ab'.repeat(32), entry: 'main', fragment: 2, paused: true, yields: n * 10, memory: memory.slice() };
+    return encodeCheckpoint(cp);
+  };
+  for (let n = 1; n <= FULL_EVERY + 1; n++) {
+    keeper.keep(req, full(n), n * 10);
+    await until(() => keeper.busy === 0);
+  }
+  const kinds = store.puts.map((p) => [p.job === req.job ? 'full' : p.job === diffKey(req.job) ? 'diff' : p.job, decodeCheckpoint(p.bytes).kind]);
+  assert.equal(kinds.map((k) => k[0]), ['full', ...Array(FULL_EVERY - 1).fill('diff'), 'full']);
+  assert.ok(kinds.every(([name, kind]) => name === kind), 'a diff under the diff key, a full one under the job key');
+  const lastDiff = decodeCheckpoint(store.puts[FULL_EVERY - 1].bytes);
+  assert.is(lastDiff.kind === 'diff' && lastDiff.base, 'cp1', 'every diff is against the last full one');
+  assert.ok(store.puts[1].bytes.byteLength < store.puts[0].bytes.byteLength, 'a diff is smaller than the full one');
 });
 
 test.run();

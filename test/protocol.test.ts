@@ -88,7 +88,7 @@ test('a receiver refuses a kind it does not take, naming itself', () => {
 
 test('every kind the framing knows has a schema, and only those', () => {
   assert.equal([...MESSAGE_KINDS].sort(), [
-    'advert', 'bundle', 'bundle-bytes', 'data-bytes', 'data-read', 'discover', 'drain', 'drop-job', 'error', 'exec', 'fence', 'move', 'need-bundle', 'ok', 'ping', 'pong', 'progress', 'ran',
+    'advert', 'bundle', 'bundle-bytes', 'data-bytes', 'data-read', 'discover', 'drain', 'drop-job', 'error', 'exec', 'fence', 'heartbeat', 'move', 'need-bundle', 'ok', 'ping', 'pong', 'progress', 'ran',
   ]);
   for (const kind of ['ping', 'discover', 'drain']) assert.is(parse({ kind, v: PROTOCOL_VERSION }).kind, kind);
 });

@@ -23,6 +23,9 @@ options:
 ${natsAuthHelp(16)}
   --name ID        hub id, letters, digits, '-' and '_' (default: <hostname>-<pid>)
   --slots N        fragments run at once (default: one per CPU core)
+  --heartbeat-ms MS how often the hub's heartbeat thread tells engines it is alive
+                   (default 200); a hub silent for 4 beats is taken for lost and its
+                   jobs resume elsewhere. A busy hub keeps beating (its own thread)
   --data NAME=PATH advertise a dataset held at PATH (repeatable)
   --label K=V      advertise a label, e.g. --label zone=eu (repeatable)
   --no-gpu         do not probe for a WebGPU adapter (gpu calls then run on the CPU)
@@ -74,6 +77,7 @@ credentials or TLS, 7 NATS unreachable`,
     'data-link-mbps': { type: 'string' },
     'max-memory-mib': { type: 'string' },
     'deadline-ms': { type: 'string' },
+    'heartbeat-ms': { type: 'string' },
     'metrics-port': { type: 'string' },
     'metrics-host': { type: 'string' },
     'pid-file': { type: 'string' },
@@ -99,6 +103,7 @@ credentials or TLS, 7 NATS unreachable`,
       ...natsAuthFlags(values),
       name: values.name,
       slots: intOption(values.slots, '--slots', 1, 256),
+      heartbeatMs: intOption(values['heartbeat-ms'], '--heartbeat-ms', 20, 60_000),
       datasets,
       labels: pairs(values.label, '--label'),
       gpu: values.gpu !== false,

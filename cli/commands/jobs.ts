@@ -1,5 +1,5 @@
 /** `weave jobs [JOBID]`: the job records on a NATS server: what ran, where, how it ended. */
-import { connectMesh } from '../../runtime/engine/index.js';
+import { cancelJob, connectMesh } from '../../runtime/engine/index.js';
 import { decodeResult, formatResult, loadBundle, resultType } from '../../runtime/exec/index.js';
 import { resolveNatsUrl, type JobRecord, type JobStore } from '../../runtime/net/index.js';
 import { intOption, UsageError, type Command } from '../command.js';
@@ -10,12 +10,18 @@ export const jobs: Command = {
   name: 'jobs',
   summary: 'list recent jobs on a NATS server, or show one: state, attempt, hub, result',
   help: `usage: weave jobs [JOBID] [--nats URL] [TLS and credential flags] [--limit N] [--json]
+       weave jobs cancel JOBID [--nats URL]
 
 Reads the job records weave run keeps in the server's JetStream (bucket weave-jobs; a
 record lives a day after its last change). Without JOBID: one line per job, most
 recently changed first: id, state (running, done, failed, cancelled), attempt, the
 hub the attempt was sent to or that committed, entry and arguments, age. With JOBID:
 that record in full, with its result when done. Reads at most 2000 records.
+
+'cancel JOBID' cancels a running job: its record says cancelled (no result will be
+committed or delivered; the weave run watching it exits 8), the hub running it stops at
+its next yield point, and the checkpoints stored for it are deleted. A job already over
+is left as it is (exit 0, its state printed).
 
 options:
   --nats URL       NATS server (default: $NATS_URL, else nats://127.0.0.1:4222)
@@ -28,6 +34,7 @@ exit codes: 0 listed, 2 bad input (an unknown JOBID too), 6 NATS refused the cre
 or TLS, 7 NATS unreachable; 1 when the server has no JetStream`,
   options: { nats: { type: 'string' }, ...NATS_AUTH_OPTIONS, limit: { type: 'string' }, json: { type: 'boolean' } },
   async run(values, positionals) {
+    if (positionals[0] === 'cancel') return cancel(values, positionals.slice(1));
     if (positionals.length > 1) throw new UsageError(`weave jobs takes at most one job id, got '${positionals.join(' ')}'`);
     const id = positionals[0];
     if (id !== undefined && !/^[0-9a-f]{16}$/.test(id)) throw new UsageError(`a job id is 16 hex digits as weave run prints it, got '${id}'`);
@@ -64,6 +71,21 @@ or TLS, 7 NATS unreachable; 1 when the server has no JetStream`,
     }
   },
 };
+
+/** `weave jobs cancel JOBID`: the record, the fence, the stored checkpoints (runtime/engine cancelJob). */
+async function cancel(values: Record<string, any>, ids: string[]): Promise<number> {
+  if (ids.length !== 1 || !/^[0-9a-f]{16}$/.test(ids[0])) throw new UsageError(`weave jobs cancel takes one job id (16 hex digits as weave run prints it), got '${ids.join(' ')}'`);
+  const url = resolveNatsUrl(values.nats);
+  const mesh = await connectMesh({ nats: url, ...natsAuthFlags(values), waitForHubsMs: 0 });
+  try {
+    const { record, cancelled } = await cancelJob(mesh, ids[0]);
+    if (values.json) process.stdout.write(JSON.stringify({ job: record.job, state: record.state, cancelled }) + '\n');
+    else process.stdout.write(cancelled ? `job ${record.job}: cancelled (attempt ${record.attempt})\n` : `job ${record.job} is ${record.state} already; nothing to cancel\n`);
+    return 0;
+  } finally {
+    await mesh.close();
+  }
+}
 
 /** A record as JSON: bytes as hex, bigints as strings. */
 function plain(r: JobRecord): Record<string, unknown> {

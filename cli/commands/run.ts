@@ -6,12 +6,15 @@ import { sharedValue, loadOrCreateIdentity, defaultIdentityPath, type SharedValu
 import { appendFileSync, closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { BASELINES, LearnedPolicy, formatDecision, withHoldback, type DecisionRecord, type LearnedState, type PlacementPolicy } from '../../runtime/policy/index.js';
-import { datasetFlags, intOption, UsageError, type Command } from '../command.js';
+import { datasetFlags, durationOption, intOption, UsageError, type Command } from '../command.js';
 import { NATS_AUTH_OPTIONS, natsAuthFlags, natsAuthHelp } from '../auth.js';
 import { loadModule } from '../module-cache.js';
 import { progressLine } from '../progress.js';
 import { EXIT, EXIT_HELP } from '../exit-codes.js';
 import { formatEvent, resultSummary, type JobEvent } from '../../runtime/trace/index.js';
+
+/** After a Ctrl-C, how long a second one cancels the job instead of leaving it detached. */
+const DOUBLE_CTRL_C_MS = 2000;
 
 const POLICY_NAMES = [...Object.keys(BASELINES), 'learned', 'learned+holdback'];
 
@@ -31,7 +34,9 @@ turn (or the one --policy picks), the state passing through this process.
 
 Over NATS with JetStream (nats-server -js) a job has a record on the server: its id is
 printed on stderr at the start, the hub that finishes commits the result there exactly
-once, and the job outlives this process. Ctrl-C detaches (the job runs on); --attach
+once, and the job outlives this process. Ctrl-C detaches (the job runs on), and a
+second Ctrl-C within 2 s cancels it instead (exit 8; weave jobs cancel JOBID does the same
+from anywhere); --attach
 gets the result of a running or finished job, and resumes it from its newest stored
 checkpoint if no hub runs it any more. While a job runs, the engine moves it to a
 clearly faster hub when one appears (re-weaving; --no-reweave turns it off).
@@ -92,6 +97,11 @@ ${natsAuthHelp(21)}
   --attach JOBID        with --nats: wait for job JOBID (printed by the run that submitted
                         it) and print its result, taking it over if its hub is gone
   --no-reweave          with --nats: never move a running fragment to a faster hub
+  --timeout DURATION    the job's deadline from submission (500ms, 30s, 5m; a bare number
+                        is seconds): while it waits for a capable hub and while it runs.
+                        Without it (the default) a job with no capable hub waits for one
+                        as long as it takes, saying why on stderr. When it passes: exit 4
+                        if no capable hub came, 5 if the job was running (it is stopped)
   --seed N              the value the program's Math.random is seeded with (default
                         0x5eed = 24301, as on every hub: a job draws the same numbers
                         wherever it runs)
@@ -130,6 +140,7 @@ Settings may also come from the environment and weave.config.json: weave config 
     seed: { type: 'string' },
     summary: { type: 'boolean' },
     progress: { type: 'boolean' },
+    timeout: { type: 'string' },
   },
   async run(values, positionals) {
     if (values.attach !== undefined) return attach(values, positionals);
@@ -138,6 +149,7 @@ Settings may also come from the environment and weave.config.json: weave config 
     const migrateEvery = intOption(values['migrate-every'], '--migrate-every', 1) ?? 0;
     const hubs = intOption(values.hubs, '--hubs', 1, 64);
     const seed = intOption(values.seed, '--seed', 0, 0xffffffff);
+    const timeoutMs = durationOption(values.timeout as string | undefined, '--timeout');
     const bundle = await loadModule(file);
     const entry = pickEntry(bundle, values.entry);
     const info = bundle.manifest.entries.find((e) => e.name === entry)!;
@@ -180,11 +192,11 @@ Settings may also come from the environment and weave.config.json: weave config 
       if ((storeEvery || storeEveryMs) && !natsUrl) throw new UsageError('--checkpoint-every stores checkpoints in the NATS server; give --nats URL (or NATS_URL)');
       // Over NATS with JetStream, every job gets a record, so it can be attached to.
       const durable = natsUrl ? !!(await (mesh as NatsMesh).jobs()) : false;
-      const watch = watchJob(natsUrl, durable, showProgress(values));
+      const watch = watchJob(natsUrl, durable, showProgress(values), true);
       // The client's identity: checkpoints hubs store for its jobs are sealed to it.
       const identity = natsUrl ? await loadOrCreateIdentity(defaultIdentityPath()) : undefined;
       const r = await runJob(mesh, bundle, {
-        identity, entry, args, migrateEvery, input, datasets: reads, policy, onDecision, storeEvery, storeEveryMs, durable, reweave: values.reweave !== false, seed,
+        identity, entry, args, migrateEvery, input, datasets: reads, policy, onDecision, storeEvery, storeEveryMs, durable, reweave: values.reweave !== false, seed, timeoutMs, signal: watch.signal,
         onStart: watch.onStart, onStatus: watch.onStatus, onEvent: events.onEvent,
       }).finally(watch.end);
       if (learned) {
@@ -296,22 +308,43 @@ function showProgress(values: Record<string, unknown>): boolean {
  * progress line; Ctrl-C on a job with a record detaches (it runs on) and says how to
  * come back. Nothing on stdout: that is the result's.
  */
-function watchJob(natsUrl: string | undefined, durable: boolean, live: boolean) {
+function watchJob(natsUrl: string | undefined, durable: boolean, live: boolean, cancellable = false) {
   const progress = live ? progressLine({ tty: !!process.stderr.isTTY }) : undefined;
   let job = '';
+  let waitingSaid: string | undefined;
+  // Ctrl-C detaches; a second one before the detach is done cancels the job instead.
+  const cancel = new AbortController();
+  let detaching: NodeJS.Timeout | undefined;
   const onSigint = () => {
     progress?.end();
+    if (detaching) {
+      clearTimeout(detaching);
+      process.off('SIGINT', onSigint);
+      process.stderr.write(`weave: cancelling job ${job}: its run stops and its stored checkpoints are deleted; no result will be printed\n`);
+      cancel.abort();
+      return;
+    }
     process.stderr.write(`weave: detached; job ${job} runs on. Its result: weave run --attach ${job} --nats ${natsUrl}\n`);
-    process.exit(EXIT.detached);
+    if (!cancellable) process.exit(EXIT.detached);
+    process.stderr.write(`weave: (Ctrl-C again within ${DOUBLE_CTRL_C_MS / 1000} s cancels the job instead)\n`);
+    detaching = setTimeout(() => process.exit(EXIT.detached), DOUBLE_CTRL_C_MS);
   };
   return {
+    /** Aborted by a second Ctrl-C: the job is cancelled. */
+    signal: cancel.signal,
     onStart(id: string) {
       job = id;
       if (!natsUrl) return;
       process.stderr.write(`weave: job ${id}${durable ? '' : ' (no record: the server has no JetStream, so it cannot be attached to)'}\n`);
-      if (durable) process.once('SIGINT', onSigint);
+      if (durable) process.on('SIGINT', onSigint);
     },
     onStatus(s: JobStatus) {
+      // Waiting is said once per reason even with no progress line: a job that seems stuck says why.
+      if (s.waiting && !progress) {
+        if (s.waiting !== waitingSaid) process.stderr.write(`weave: job ${s.job} waits: ${s.waiting}\n`);
+        waitingSaid = s.waiting;
+        return;
+      }
       progress?.show(s);
     },
     end() {

@@ -5,8 +5,11 @@
  */
 import { CodedError } from '../protocol/index.js';
 
-/** 'no-hubs': none is up; 'no-capable-hub': none has what the job requires; 'job': anything else. */
-export type JobErrorCode = 'no-hubs' | 'no-capable-hub' | 'job';
+/**
+ * 'no-hubs': none is up; 'no-capable-hub': none has what the job requires; 'timeout': the
+ * job's deadline passed while it ran; 'cancelled': someone cancelled it; 'job': anything else.
+ */
+export type JobErrorCode = 'no-hubs' | 'no-capable-hub' | 'timeout' | 'cancelled' | 'job';
 
 /** The job cannot run as asked (bad entry, bad arguments, no hubs). */
 export class JobError extends CodedError<JobErrorCode> {

@@ -16,3 +16,4 @@ export { reweaver, pace, type ReweaveOptions, type Reweaver } from './reweave.js
 export { livePlacement, type LivePlacement } from './placement.js';
 export { OwnLoad, type LoadFigures } from './own-load.js';
 export { retryDelay, MAX_PLACEMENT_ATTEMPTS } from './retry.js';
+export { cancelJob, type CancelOutcome } from './routed/cancel.js';

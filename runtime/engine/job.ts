@@ -59,6 +59,15 @@ export interface JobOptions {
   /** Who submits (NATS): checkpoints are sealed to it and from it. @default one made per process */
   identity?: Identity;
   /**
+   * The job's deadline, from submission (routed): while it waits for a capable hub or runs.
+   * When it passes the job stops (its running fragment is fenced out) and ends with
+   * JobError `no-hubs`/`no-capable-hub` (it was waiting) or `timeout` (it was running).
+   * @default none: a job waits for hubs as long as it takes
+   */
+  timeoutMs?: number;
+  /** Aborting it cancels the job (routed): the run stops, its record says cancelled. @default none */
+  signal?: AbortSignal;
+  /**
    * Every event of the job as the engine sees it (runtime/trace): the start, each fragment
    * run, checkpoint, migration, retry and recovery, then the result or the failure. Called
    * per run and per migration, never per yield point. A listener that throws is dropped;
@@ -69,6 +78,8 @@ export interface JobOptions {
 
 export interface JobStatus {
   job: string;
+  /** Why the job waits for a hub (none live, none that can take it); absent while it runs. */
+  waiting?: string;
   /** The hub running it now. */
   hub: string;
   /** The fragment it is in, and how many the entry has. */

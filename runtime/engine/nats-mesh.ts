@@ -12,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
-  connectNats, natsAuthOf, type NatsAuth, type NatsConnection, type Subscription, Wire, ADVERT_SUBJECT,
+  connectNats, natsAuthOf, type NatsAuth, type NatsConnection, type Subscription, Wire, ADVERT_SUBJECT, HEARTBEAT_SUBJECTS,
   DISCOVER_SUBJECT, FENCE_SUBJECT, sealAnon, bundleContext, bundleSubject, execSubject, pingSubject, drainSubject, checkpointStore, type CheckpointStore, openJobStore, type JobStore,
 } from '../net/index.js';
 import {
@@ -35,9 +35,19 @@ export interface MeshOptions extends NatsAuth {
 }
 
 interface Seen { advert: HubAdvert; at: number }
+/** A hub's newest heartbeat: when it came, from which process, how often it beats. */
+interface Beat { at: number; boot: string; everyMs: number }
 
-/** Adverts missing for this many intervals mean the hub is gone. */
+/** Adverts missing for this many intervals mean the hub is gone (hubs that do not beat). */
 const MISSED_ADVERTS = 3;
+/**
+ * Heartbeats missing for this many intervals mean the hub holding a job is gone, but only
+ * while other hubs' beats still arrive: when none does, the silence is this engine's or
+ * the network's, and nobody is taken for dead.
+ */
+export const MISSED_BEATS = 4;
+/** How often a running job's holder is looked at. */
+const WATCH_MS = 100;
 const SMALL_REQUEST_TIMEOUT_MS = 5000;
 const PROGRESS_GRACE_MS = 2000;
 const DISCOVER_REASK_MS = 500;
@@ -47,6 +57,10 @@ const STORE_PATIENCE_MS = 15_000;
 export class NatsMesh implements RoutedTransport {
   readonly kind = 'routed';
   private readonly seen = new Map<string, Seen>();
+  private readonly beats = new Map<string, Beat>();
+  /** When the last beat of any hub came, and when beats came again after none came for a while. */
+  private lastBeatAt = 0;
+  private beatsResumedAt = 0;
   /** Bundles this client serves, and the hubs it gave their jobs to (only those may fetch them). */
   private readonly served = new Map<string, { bytes: Uint8Array; hubs: Set<string> }>();
   private readonly subs: Subscription[] = [];
@@ -61,6 +75,20 @@ export class NatsMesh implements RoutedTransport {
     this.wire = new Wire(nc);
     this.subs.push(nc.subscribe(ADVERT_SUBJECT, { callback: (err, msg) => { if (!err) this.onAdvert(msg.data); } }));
     this.subs.push(this.wire.serve(bundleSubject(this.clientId), async (bytes) => this.serveBundle(bytes)));
+    this.subs.push(nc.subscribe(HEARTBEAT_SUBJECTS, {
+      callback: (err, msg) => {
+        if (err) return;
+        try {
+          const b = parseMessage(decodeMessage(msg.data), ['heartbeat']);
+          const now = Date.now();
+          // Nothing at all for a while (a server restart, this engine stalled): the beats
+          // missed before now say nothing about any one hub.
+          if (now - this.lastBeatAt > MISSED_BEATS * b.everyMs) this.beatsResumedAt = now;
+          this.lastBeatAt = now;
+          this.beats.set(b.hub, { at: now, boot: b.boot, everyMs: b.everyMs });
+        } catch { /* noise on the heartbeat subjects changes nothing */ }
+      },
+    }));
     this.subs.push(nc.subscribe(`${this.progressPrefix}.*`, {
       callback: (err, msg) => {
         const to = err ? undefined : this.progress.get(msg.subject.slice(this.progressPrefix.length + 1));
@@ -74,7 +102,8 @@ export class NatsMesh implements RoutedTransport {
 
   /** Live hubs that take work, sorted by id. */
   hubs(): HubInfo[] {
-    return this.adverts().filter((a) => a.state === 'ready')
+    // A hub whose heartbeats stopped (killed, SIGSTOPped) is no place for a job, though its last advert is still fresh.
+    return this.adverts().filter((a) => a.state === 'ready' && !this.silent(a.id))
       .map((a) => ({ id: a.id, caps: a.caps, datasets: a.datasets, load: this.own.apply(a.id, a.load), keys: a.keys, signer: a.keys?.sign ?? a.signer }));
   }
 
@@ -148,17 +177,20 @@ export class NatsMesh implements RoutedTransport {
     return this.exchange(hub, req, () => hub);
   }
 
-  async submit(hub: string, req: ExecRequest, onProgress: (e: ProgressEvent) => void): Promise<HubReply> {
+  async submit(hub: string, req: ExecRequest, onProgress: (e: ProgressEvent) => void, signal?: AbortSignal): Promise<HubReply> {
     let holder = hub;
     let seen = 0;
     const token = (this.progressSeq++).toString(36);
     this.progress.set(token, (e) => {
-      holder = e.to;
-      seen++;
+      // A stored checkpoint (a hand-over's, kept by the hub that sent it) moves nothing.
+      if (!e.stored) {
+        holder = e.to;
+        seen++;
+      }
       onProgress(e);
     });
     try {
-      const reply = await this.exchange(hub, { ...req, progress: `${this.progressPrefix}.${token}` }, () => holder);
+      const reply = await this.exchange(hub, { ...req, progress: `${this.progressPrefix}.${token}` }, () => holder, signal);
       // The last hand-over's progress comes from another hub and may trail the reply.
       const expect = reply.kind === 'ran' ? reply.handovers ?? 0 : 0;
       for (let waited = 0; seen < expect && waited < PROGRESS_GRACE_MS; waited += 5) await sleep(5);
@@ -169,7 +201,7 @@ export class NatsMesh implements RoutedTransport {
   }
 
   /** One request to a hub's exec subject; `holder()` names the hub whose liveness is watched. */
-  private async exchange(hub: string, req: HubRequest, holder: () => string): Promise<HubReply> {
+  private async exchange(hub: string, req: HubRequest, holder: () => string, signal?: AbortSignal): Promise<HubReply> {
     let msg: HubRequest = req;
     if (req.kind === 'exec') {
       // Bundles travel by fetch from this client, never inside the request.
@@ -180,35 +212,86 @@ export class NatsMesh implements RoutedTransport {
       msg = { ...rest, origin: bundleSubject(this.clientId) };
     }
     const ctl = new AbortController();
-    // The job is lost when its hub stops advertising, or advertises without it for two
-    // intervals (the hub was restarted under the same name, so the request died with the
-    // old process; a hand-over in flight takes milliseconds, not seconds).
+    // The caller stops waiting (the job's deadline, a cancel): not a lost hub.
+    const stopped = () => ctl.abort('the job was stopped');
+    if (signal?.aborted) stopped();
+    signal?.addEventListener('abort', stopped, { once: true });
+    // The job is lost when its holder's heartbeats stop (or, for a hub that does not beat,
+    // its adverts), when its holder comes back as another process, or when it advertises
+    // without the job for two intervals (restarted under the same name, so the request
+    // died with the old process; a hand-over in flight takes milliseconds, not seconds).
+    // A hub that beats is never judged by its adverts' timing: a busy main thread delays those.
     let missingSince: number | undefined;
+    // The process of the current holder, from when it became the holder: a job handed back
+    // to a hub that restarted meanwhile is with the new process, rightly.
+    const boots = new Map<string, string>();
+    let was = '';
     const watch = req.kind === 'exec' ? setInterval(() => {
       const h = holder();
+      if (h !== was) { boots.clear(); was = h; }
+      const why = this.lost(h, boots);
+      if (why) { ctl.abort(why); return; }
       const s = this.seen.get(h);
-      const now = Date.now();
-      if (!s || now - s.at > MISSED_ADVERTS * s.advert.everyMs || s.advert.state === 'stopped') {
-        ctl.abort(`hub ${h} stopped advertising while holding the job`);
-        return;
-      }
-      if (!s.advert.running || s.advert.running.includes(req.job)) { missingSince = undefined; return; }
+      if (!s?.advert.running || s.advert.running.includes(req.job)) { missingSince = undefined; return; }
       missingSince ??= s.at;
       if (s.at - missingSince >= 2 * s.advert.everyMs) ctl.abort(`hub ${h} no longer runs the job (it restarted, or lost it)`);
-    }, 500) : undefined;
+    }, WATCH_MS) : undefined;
     try {
       const raw = await this.wire.request(execSubject(hub), encodeMessage(msg), {
         signal: ctl.signal, timeoutMs: req.kind === 'exec' ? undefined : SMALL_REQUEST_TIMEOUT_MS,
       });
       return parseMessage(decodeMessage(raw), REPLY_KINDS, 'an engine');
     } catch (e) {
-      if (e instanceof TransportError && e.code === 'aborted') throw new TransportError(e.message, { code: 'hub-lost' });
+      if (e instanceof TransportError && e.code === 'aborted') throw new TransportError(e.message, { code: signal?.aborted ? 'aborted' : 'hub-lost' });
       if (e instanceof TransportError && e.code === 'no-responders') throw new TransportError(`hub ${hub} is not listening (no responders)`, { code: 'no-responders' });
       if (e instanceof ProtocolError) throw new TransportError(`hub ${hub} sent a bad reply: ${e.message}`, { code: 'framing' });
       throw e;
     } finally {
       if (watch) clearInterval(watch);
+      signal?.removeEventListener('abort', stopped);
     }
+  }
+
+  /** Hub `h` beats, but its beats stopped while others' still come. */
+  private silent(h: string): boolean {
+    const b = this.beats.get(h);
+    if (!b || Date.now() - b.at <= MISSED_BEATS * b.everyMs) return false;
+    return this.heardOthers(h, b);
+  }
+
+  /**
+   * This engine heard other hubs' beats all along since `h`'s last one (`b`): the silence
+   * is `h`'s. Not so when beats of every hub stopped after it (a server restart, this
+   * engine stalled): then each hub gets until its adverts lapse to come back.
+   */
+  private heardOthers(h: string, b: Beat): boolean {
+    if (this.beatsResumedAt > b.at) return false;
+    // Another hub's beat came after `h` should have beaten MISSED_BEATS times: not this
+    // engine's stall (timers run before the beats queued meanwhile are read).
+    return [...this.beats].some(([id, o]) => id !== h && o.at > b.at + MISSED_BEATS * b.everyMs);
+  }
+
+  /**
+   * Why hub `h`, holding a job, is lost; undefined while it lives. `boots`: the process
+   * each hub was first heard from during this request (another one is a restart).
+   */
+  private lost(h: string, boots: Map<string, string>): string | undefined {
+    const now = Date.now();
+    const b = this.beats.get(h);
+    const s = this.seen.get(h);
+    if (s?.advert.state === 'stopped') return `hub ${h} stopped while holding the job`;
+    if (b) {
+      const first = boots.get(h);
+      if (first === undefined) boots.set(h, b.boot);
+      else if (first !== b.boot) return `hub ${h} restarted while holding the job`;
+      const silentMs = now - b.at;
+      if (silentMs <= MISSED_BEATS * b.everyMs) return undefined;
+      if (this.heardOthers(h, b)) return `hub ${h} missed ${Math.floor(silentMs / b.everyMs)} heartbeats while holding the job`;
+      if (s && now - s.at <= MISSED_ADVERTS * s.advert.everyMs) return undefined;
+      return `hub ${h} went silent (no heartbeats or adverts) while holding the job`;
+    }
+    if (!s || now - s.at > MISSED_ADVERTS * s.advert.everyMs) return `hub ${h} stopped advertising while holding the job`;
+    return undefined;
   }
 
   private checkpoints: Promise<CheckpointStore | undefined> | undefined;
@@ -239,7 +322,8 @@ export class NatsMesh implements RoutedTransport {
 
   async forgetStored(job: string): Promise<void> {
     const store = await this.openCheckpoints();
-    await store?.delete(job);
+    // The full checkpoint and the diff hubs keep beside it (checkpoint-keeper.ts).
+    await Promise.all([store?.delete(job), store?.delete(`${job}.diff`)]);
   }
 
   private jobStore: Promise<JobStore | undefined> | undefined;

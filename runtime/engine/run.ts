@@ -21,7 +21,9 @@ import type { Transport } from './transport.js';
  */
 export async function runJob(transport: Transport, bundle: LoadedBundle, opts: JobOptions): Promise<JobResult> {
   const entry = pickEntry(bundle, opts.entry);
-  if (!transport.hubs().length) throw new JobError('no hubs are available to run the job');
+  // A routed job waits for hubs (until its deadline, if it has one); an embedded mesh has its own or none.
+  if (transport.kind === 'stepwise' && !transport.hubs().length) throw new JobError('no hubs are available to run the job', { code: 'no-hubs' });
+  if (opts.timeoutMs !== undefined && !(Number.isFinite(opts.timeoutMs) && opts.timeoutMs > 0)) throw new JobError(`--timeout must be a positive duration, got ${opts.timeoutMs} ms`);
   const migrateEvery = opts.migrateEvery ?? 0;
   if (!Number.isInteger(migrateEvery) || migrateEvery < 0) throw new JobError(`--migrate-every must be a non-negative integer, got ${migrateEvery}`);
   return observed(opts, (o) => (transport.kind === 'routed' ? runRouted(transport, bundle, entry, o) : runStepwise(transport, bundle, entry, o)));

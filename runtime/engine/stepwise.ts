@@ -52,9 +52,13 @@ export async function runStepwise(transport: StepwiseTransport, bundle: LoadedBu
   try {
     for (let attempt = 0; ; ) {
       // Round-robin: each new fragment run, and each resume after a pause, goes to the next hub.
+      // The embedded mesh's hubs are threads of this process: nothing to wait for. Its
+      // deadline is looked at between steps (a long fragment without --migrate-every runs out).
+      if (opts.timeoutMs !== undefined && performance.now() - t0 > opts.timeoutMs) throw new JobError(`the job's --timeout (${(opts.timeoutMs / 1000).toFixed(1)} s) passed while it ran`, { code: 'timeout' });
+      if (opts.signal?.aborted) throw new JobError('the job was cancelled; its result will not be delivered', { code: 'cancelled' });
       const up = transport.hubs().filter((h) => !avoid.has(h.id));
       if (!up.length) {
-        throw new JobError(`no hubs are available to run the job${avoid.size ? ` (failed: ${[...avoid].join(', ')})` : ''}`);
+        throw new JobError(`no hubs are available to run the job${avoid.size ? ` (failed: ${[...avoid].join(', ')})` : ''}`, { code: 'no-hubs' });
       }
       const capable = rankHubs(up, { ...needs, prefers: [], datasets: [] });
       if (!capable.length) throw new JobError(describeMisfit(up, needs), { code: 'no-capable-hub' });

@@ -60,9 +60,10 @@ export interface RoutedTransport extends TransportBase {
   /**
    * Send `req` (with a `route`) to `hub`; each hand-over is reported to `onProgress`, and
    * the hub that finishes answers. Rejects with TransportError (`hub-lost` when the hub
-   * holding the job stops advertising).
+   * holding the job stops advertising; `aborted` when `signal` aborts: the engine stops
+   * waiting, the hubs are told apart, by a fence).
    */
-  submit(hub: string, req: ExecRequest, onProgress: (e: ProgressEvent) => void): Promise<HubReply>;
+  submit(hub: string, req: ExecRequest, onProgress: (e: ProgressEvent) => void, signal?: AbortSignal): Promise<HubReply>;
   /** The newest periodic checkpoint hubs stored for `job` (an attempt key); undefined when none (or no JetStream). */
   stored(job: string): Promise<Uint8Array | undefined>;
   /** Delete what hubs stored for `job` (the job is over). */

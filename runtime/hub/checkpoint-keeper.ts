@@ -1,13 +1,16 @@
 /**
  * Periodic checkpoints (`storeEvery`): a slot captures one every N yield points and runs
  * on; the keeper writes it to the JetStream object store under the job attempt's key,
- * sealed to the job's client, newest only. While one is being written a newer one
+ * sealed to the job's client, newest only. Most are stored as a diff against the last
+ * full one (under `<key>.diff`, beside the full one under `<key>`); every FULL_EVERY-th is
+ * full again, so a diff never grows past a few intervals' worth of pages. While one is being written a newer one
  * replaces any waiting, so a slow store never queues up memory; each stored one is
  * reported to the engine as progress (how far the job has safely got).
  *   const keeper = new CheckpointKeeper(() => checkpointStore(nc), { hub: 'a', seal, report, metrics, log });
  *   keeper.keep(req, checkpoint, yields);
  */
 import type { CheckpointStore } from '../net/index.js';
+import { decodeCheckpoint, diffCheckpoint, encodeCheckpoint, type Checkpoint } from '../snapshot/index.js';
 import { PROTOCOL_VERSION, type ExecRequest, type ProgressEvent } from '../protocol/index.js';
 import type { Logger } from './log.js';
 import type { HubMetrics } from './metrics.js';
@@ -20,14 +23,26 @@ export interface KeeperDeps {
   report: (subject: string, event: ProgressEvent) => void;
   metrics: Pick<HubMetrics, 'checkpoint'>;
   log: Logger;
+  /** The job's attempt was fenced out (a newer one, or a cancel): what it would store is not wanted. */
+  fenced?: (req: ExecRequest) => boolean;
 }
 
 interface Pending { bytes: Uint8Array; yields: number }
+
+/** Every this many stored checkpoints of a job, one is full; the others are diffs against it. */
+export const FULL_EVERY = 8;
+/** Jobs whose last full checkpoint is kept for diffing (the oldest are dropped: their next is full). */
+const MAX_BASES = 64;
+
+/** The object name of the diff beside a job key's full checkpoint. */
+export const diffKey = (job: string) => `${job}.diff`;
 
 export class CheckpointKeeper {
   /** Per job key: a put in flight, and the newest checkpoint waiting for it to finish. */
   private readonly storing = new Map<string, { next?: Pending }>();
   private store: Promise<CheckpointStore | undefined> | undefined;
+  /** Per job key: the last full checkpoint stored, and how many were stored since. */
+  private readonly bases = new Map<string, { base: Checkpoint; since: number }>();
 
   constructor(private readonly openStore: () => Promise<CheckpointStore>, private readonly deps: KeeperDeps) {}
 
@@ -51,15 +66,40 @@ export class CheckpointKeeper {
     void this.drain(req, entry, { bytes: checkpoint, yields });
   }
 
+  /**
+   * What to store for `full` (encoded) of job key `job`: a diff against the last full one,
+   * or, every FULL_EVERY-th time (and when there is none), the full one itself. Bytes that
+   * do not decode are stored as they are.
+   */
+  private asStored(job: string, full: Uint8Array): { name: string; bytes: Uint8Array } {
+    let cp: Checkpoint;
+    try {
+      const any = decodeCheckpoint(full);
+      if (any.kind !== 'full') return { name: job, bytes: full };
+      cp = any;
+    } catch {
+      return { name: job, bytes: full };
+    }
+    const b = this.bases.get(job);
+    if (b && ++b.since < FULL_EVERY) return { name: diffKey(job), bytes: encodeCheckpoint(diffCheckpoint(b.base, cp)) };
+    this.bases.delete(job);
+    this.bases.set(job, { base: cp, since: 0 });
+    if (this.bases.size > MAX_BASES) this.bases.delete(this.bases.keys().next().value!);
+    return { name: job, bytes: full };
+  }
+
   private async drain(req: ExecRequest, entry: { next?: Pending }, first: Pending): Promise<void> {
     const { hub, seal, report, metrics, log } = this.deps;
     let cur: Pending | undefined = first;
     try {
       const store = await this.store;
       while (store && cur) {
-        const sealed = seal(req, cur.bytes);
-        await store.put(req.job, sealed);
+        if (this.deps.fenced?.(req)) break;
+        const { name, bytes } = this.asStored(req.job, cur.bytes);
+        const sealed = seal(req, bytes);
+        await store.put(name, sealed);
         metrics.checkpoint('stored', sealed.byteLength);
+        if (name === req.job) await store.delete(diffKey(req.job)).catch(() => undefined);
         // Stored: the engine learns the fragment is making progress, and how far it got.
         if (req.progress) {
           report(req.progress, {

@@ -14,6 +14,7 @@
  *   const hub = await startHub({ nats: 'nats://127.0.0.1:4222', name: 'a', slots: 2 });
  *   process.on('SIGTERM', () => hub.stop());
  */
+import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 import {
   connectNats, Wire, ADVERT_SUBJECT, DATA_QUEUE, DISCOVER_SUBJECT, FENCE_SUBJECT, checkpointStore, dataSubject, drainSubject, execSubject, openJobStore, pingSubject,
   type NatsConnection, type Subscription,
@@ -70,6 +71,8 @@ export class HubDaemon {
   readonly closed: Promise<void>;
   private markClosed!: () => void;
   private stopping: Promise<void> | undefined;
+  /** Beats on a thread of its own from 'ready' to 'stopped' (heartbeat.ts). */
+  private heartbeat: Heartbeat | undefined;
   private readonly log: Logger;
   private readonly wire: Wire;
   private readonly subs: Subscription[] = [];
@@ -103,14 +106,23 @@ export class HubDaemon {
     const gate = new SealGate(this.id, !opts.insecure, this.log);
     const records = new Records(() => openJobStore(nc), this.id, this.log);
     records.signer = gate.signKey;
+    const keeper = new CheckpointKeeper(() => checkpointStore(nc), {
+      hub: this.id, seal: (req, b) => gate.sealStored(req, b), report, metrics: this.metrics, log: this.log, fenced: (req) => records.isFenced(req),
+    });
     this.execs = new ExecService({
       hub: this.id, slots: this.slots, runs: this.runs, gate, records, metrics: this.metrics, log: this.log, state: () => this.state,
       send: (subject, bytes) => this.wire.publish(subject, bytes),
       handover: new Handover({
         hub: this.id, gate, ask, report, metrics: this.metrics, log: this.log, headroom: MESSAGE_HEADROOM,
         exportWhole: (job) => this.exportWhole(job),
+        // A hand-over is a checkpoint: the state that left is stored whole (the slot keeps it
+        // as its base), so a hub lost after taking it costs no work done before it.
+        handedOver: (req, yields) => {
+          if (req.record === undefined && !req.storeEvery && !req.storeEveryMs) return;
+          void this.exportWhole(req.job).then((whole) => { if (whole) keeper.keep(req, whole, yields); }, () => undefined);
+        },
       }),
-      keeper: new CheckpointKeeper(() => checkpointStore(nc), { hub: this.id, seal: (req, b) => gate.sealStored(req, b), report, metrics: this.metrics, log: this.log }),
+      keeper,
       bundles: new BundleCache(this.id, { ask, fromRecords: (hash) => records.bundle(hash), open: (hash, b, sealed) => gate.openBundle(hash, b, sealed) }, this.log),
     });
     this.data = new DataServer(opts.datasets, this.log, opts.emulation.dataLink);
@@ -162,6 +174,8 @@ export class HubDaemon {
     if (refused) throw new HubConfigError(`hub ${this.id}: the NATS server refused its subscriptions (${refused.message}); a hub's credentials name its id: start it with the --name its credentials were made for`, { cause: refused });
     this.state = 'ready';
     this.adverts.start();
+    this.heartbeat = startHeartbeat({ nats: this.opts.nats, auth: this.opts.auth, hub: this.id, everyMs: this.opts.heartbeatMs, cells: this.slots.yieldCells() },
+      (err) => this.log.error('heartbeat thread failed; engines will take this hub for lost', { error: err.message }));
     void this.watchStatus();
     const simd = simdKernels();
     this.log.info('ready', {
@@ -214,6 +228,7 @@ export class HubDaemon {
     while (this.execs.active > 0 && Date.now() < deadline) await sleep(DRAIN_POLL_MS);
     if (this.execs.active > 0) this.log.warn('drain timed out; stopping with fragments still running', { active: this.execs.active });
     this.adverts.stop();
+    await this.heartbeat?.stop();
     for (const t of this.timers) clearTimeout(t);
     this.state = 'stopped';
     this.adverts.publish();

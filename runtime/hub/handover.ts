@@ -44,6 +44,8 @@ export interface HandoverDeps {
   log: Logger;
   /** Free bytes slots leave before each checkpoint, so the message is framed around it in place. */
   headroom: number;
+  /** A hand-over was acknowledged at `yields`: the state that left is worth keeping (recovery starts from it). */
+  handedOver?: (req: ExecRequest, yields: number) => void;
 }
 
 export interface PassContext {
@@ -125,6 +127,7 @@ export class Handover {
         // This hub's clock at both ends: the pause here, the ack of the restore there.
         if (r.pausedAt !== undefined) metrics.migrated((performance.timeOrigin + performance.now() - r.pausedAt) / 1000);
         log.debug('handed over', { job: req.job, fragment: r.fragment, to, bytes: msg.checkpoint!.byteLength });
+        this.deps.handedOver?.(req, r.yields);
         if (req.progress) {
           this.deps.report(req.progress, {
             kind: 'progress', v: PROTOCOL_VERSION, job: req.job, hub: this.deps.hub, to, fragment: r.fragment,

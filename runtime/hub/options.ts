@@ -27,6 +27,8 @@ export interface HubOptions extends NatsAuth {
   labels?: Record<string, string>;
   /** @default 2000 */
   advertEveryMs?: number;
+  /** How often the hub's heartbeat thread beats; engines take a hub silent for 4 beats as lost (runtime/engine MISSED_BEATS). @default 200 */
+  heartbeatMs?: number;
   /** Longest a drain waits for running fragments to pause. @default 30000 */
   drainTimeoutMs?: number;
   /** @default a pino logger on stderr with `hub` set */
@@ -57,6 +59,9 @@ export interface HubEmulation {
   dataLink?: { delayMs: number; mbps: number };
 }
 
+/** How often a hub beats: sub-second, so a lost hub's job resumes elsewhere within a second. */
+export const DEFAULT_HEARTBEAT_MS = 200;
+
 /** HubOptions with every default applied and every value checked, once. */
 export interface ResolvedHubOptions {
   nats: string;
@@ -66,6 +71,7 @@ export interface ResolvedHubOptions {
   datasets: Record<string, string>;
   labels: Record<string, string>;
   advertEveryMs: number;
+  heartbeatMs: number;
   drainTimeoutMs: number;
   log: Logger;
   gpu: boolean;
@@ -87,12 +93,14 @@ export function resolveHubOptions(opts: HubOptions, emulation: HubEmulation = {}
   const m = opts.metrics;
   if (m && (!Number.isInteger(m.port) || m.port < 0 || m.port > 65535)) throw new MetricsError(`the metrics port must be an integer from 0 to 65535, got ${m.port}`);
   if (m?.host !== undefined && !m.host) throw new MetricsError('the metrics host must not be empty');
+  const heartbeatMs = opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+  if (!Number.isInteger(heartbeatMs) || heartbeatMs < 20 || heartbeatMs > 60_000) throw new HubConfigError(`the heartbeat interval must be an integer from 20 to 60000 ms, got ${heartbeatMs}`);
   const throttle = emulation.throttle ?? 1;
   if (!(throttle >= 1)) throw new HubConfigError(`the emulated throttle must be at least 1, got ${throttle}`);
   return {
     nats: opts.nats, auth: natsAuthOf(opts), name, slots,
     datasets: opts.datasets ?? {}, labels: opts.labels ?? {},
-    advertEveryMs: opts.advertEveryMs ?? 2000, drainTimeoutMs: opts.drainTimeoutMs ?? 30_000,
+    advertEveryMs: opts.advertEveryMs ?? 2000, heartbeatMs, drainTimeoutMs: opts.drainTimeoutMs ?? 30_000,
     log: opts.log ?? createLogger({ hub: name }),
     gpu: opts.gpu ?? true,
     insecure: opts.insecure ?? false,

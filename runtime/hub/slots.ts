@@ -41,6 +41,11 @@ export interface SlotPoolOptions {
 export class SlotPool implements Slots {
   private readonly threads: HubThread[];
 
+  /** Each slot's shared cells; cell 3 counts its yield points (the heartbeat reads it). */
+  yieldCells(): Int32Array[] {
+    return this.threads.map((t) => t.flag);
+  }
+
   constructor(hub: string, count: number, opts: SlotPoolOptions) {
     this.threads = Array.from({ length: count }, (_, i) => new HubThread(`${hub}/${i}`, {
       headroom: opts.headroom, datasets: opts.datasets, gpu: opts.gpu, throttle: opts.throttle, sandbox: opts.sandbox,

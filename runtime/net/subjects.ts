@@ -13,6 +13,9 @@ export const FENCE_SUBJECT = 'weave.jobs.fence';
 export const ADVERT_SUBJECT = 'weave.hubs.advert';
 export const DISCOVER_SUBJECT = 'weave.hubs.discover';
 export const execSubject = (hub: string) => `weave.hub.${hub}.exec`;
+/** Heartbeats of every hub: `weave.hubs.beat.<hub>`. */
+export const HEARTBEAT_SUBJECTS = 'weave.hubs.beat.*';
+export const heartbeatSubject = (hub: string) => `weave.hubs.beat.${hub}`;
 export const pingSubject = (hub: string) => `weave.hub.${hub}.ping`;
 export const drainSubject = (hub: string) => `weave.hub.${hub}.drain`;
 export const bundleSubject = (client: string) => `weave.client.${client}.bundle`;

@@ -16,8 +16,8 @@ export {
   type RanReply, type ErrorReply, type OkReply, type PongReply, type NeedBundleReply, type HubReply, type DataStats,
 } from './replies.js';
 export {
-  ADVERT, PROGRESS, MOVE, FENCE, DROP_JOB, PING, DRAIN, DISCOVER, HUB_STATES,
-  type HubAdvert, type HubState, type ProgressEvent, type MoveRequest, type FenceMessage, type DropJobRequest, type PingRequest, type DiscoverRequest,
+  ADVERT, PROGRESS, MOVE, FENCE, DROP_JOB, PING, DRAIN, DISCOVER, HEARTBEAT, HUB_STATES,
+  type HubAdvert, type HubState, type ProgressEvent, type MoveRequest, type FenceMessage, type HeartbeatMessage, type DropJobRequest, type PingRequest, type DiscoverRequest,
 } from './mesh.js';
 export { BUNDLE, BUNDLE_BYTES, DATA_READ, DATA_BYTES, MAX_DATA_READ_BYTES, type BundleRequest, type BundleBytes, type DataRequest, type DataBytes } from './data.js';
 export { argBytes, MAX_ARGS, MAX_ARG_BYTES, type ArgValue } from './args.js';

@@ -110,6 +110,20 @@ export const FENCE = message('fence', {
   attempt: [uint, 'a non-negative integer'],
 });
 
+/**
+ * A hub is alive: published every `everyMs` by a thread of its own that does nothing
+ * else, so neither a long fragment nor a busy event loop delays it. `boot` is new in every
+ * process (a hub restarted under the same name is another one); `yields[i]` counts the
+ * yield points slot i passed (modulo 2^31): a run going on, not only a process.
+ */
+export const HEARTBEAT = message('heartbeat', {
+  hub: [token, 'a hub id'],
+  boot: [token, 'a boot id'],
+  seq: [uint, 'a non-negative integer'],
+  everyMs: [uint, 'a non-negative integer'],
+  yields: [v.array(uint), 'a list of non-negative integers'],
+});
+
 /** Forget the base checkpoint kept for exec job key `job`. */
 export const DROP_JOB = message('drop-job', { job: [jobKey, 'a string of 1-128 characters'] });
 
@@ -117,6 +131,7 @@ export type HubAdvert = v.InferOutput<typeof ADVERT.schema>;
 export type ProgressEvent = v.InferOutput<typeof PROGRESS.schema>;
 export type MoveRequest = v.InferOutput<typeof MOVE.schema>;
 export type FenceMessage = v.InferOutput<typeof FENCE.schema>;
+export type HeartbeatMessage = v.InferOutput<typeof HEARTBEAT.schema>;
 export type DropJobRequest = v.InferOutput<typeof DROP_JOB.schema>;
 export type PingRequest = v.InferOutput<typeof PING.schema>;
 export type DiscoverRequest = v.InferOutput<typeof DISCOVER.schema>;

@@ -7,7 +7,7 @@
 import type * as v from 'valibot';
 import { EXEC } from './exec.js';
 import { RAN, ERROR, OK, PONG, NEED_BUNDLE } from './replies.js';
-import { ADVERT, DISCOVER, DRAIN, PING, PROGRESS, MOVE, FENCE, DROP_JOB } from './mesh.js';
+import { ADVERT, DISCOVER, DRAIN, PING, PROGRESS, MOVE, FENCE, DROP_JOB, HEARTBEAT } from './mesh.js';
 import { BUNDLE, BUNDLE_BYTES, DATA_READ, DATA_BYTES } from './data.js';
 import { parseWith, type MessageSchema } from './schema.js';
 import { ProtocolError } from './errors.js';
@@ -15,7 +15,7 @@ import { ProtocolError } from './errors.js';
 export const SCHEMAS = {
   exec: EXEC, ran: RAN, 'need-bundle': NEED_BUNDLE, error: ERROR, 'drop-job': DROP_JOB, ok: OK, ping: PING, pong: PONG,
   advert: ADVERT, discover: DISCOVER, bundle: BUNDLE, 'bundle-bytes': BUNDLE_BYTES, progress: PROGRESS,
-  'data-read': DATA_READ, 'data-bytes': DATA_BYTES, move: MOVE, fence: FENCE, drain: DRAIN,
+  'data-read': DATA_READ, 'data-bytes': DATA_BYTES, move: MOVE, fence: FENCE, drain: DRAIN, heartbeat: HEARTBEAT,
 } as const;
 
 export type MessageKind = keyof typeof SCHEMAS;

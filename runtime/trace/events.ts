@@ -128,6 +128,27 @@ export interface RecoveryEvent extends EventBase {
   lastStoredYields: number;
 }
 
+/**
+ * The job cannot start its next attempt now and waits for a hub: none is live
+ * (`no-hubs`), or none of the live ones can take it (`no-capable-hub`: none has what it
+ * requires, or every one that has failed it lately and rests). Emitted when the reason
+ * changes; the next `fragment-start` ends the wait.
+ */
+export interface WaitingEvent extends EventBase {
+  kind: 'waiting';
+  code: 'no-hubs' | 'no-capable-hub';
+  message: string;
+  /** Hubs resting after failing the job. */
+  resting: string[];
+}
+
+/** The job was cancelled (`weave jobs cancel`, Ctrl-C twice): its run stopped, its stored checkpoints are deleted. */
+export interface CancelledEvent extends EventBase {
+  kind: 'cancelled';
+  /** Who cancelled: this client, or the job record said so. */
+  by: 'client' | 'record';
+}
+
 /** The result: the fields `weave run --json` prints. */
 export interface ResultEvent extends EventBase, ResultSummary { kind: 'result' }
 
@@ -142,11 +163,11 @@ export interface FailedEvent extends EventBase {
 
 export type JobEvent =
   | JobStartEvent | FragmentStartEvent | FragmentEndEvent | CheckpointEvent | MigrationEvent
-  | RetryEvent | RecoveryEvent | ResultEvent | FailedEvent;
+  | RetryEvent | RecoveryEvent | WaitingEvent | CancelledEvent | ResultEvent | FailedEvent;
 
 export type JobEventKind = JobEvent['kind'];
 
-export const EVENT_KINDS: readonly JobEventKind[] = ['job-start', 'fragment-start', 'fragment-end', 'checkpoint', 'migration', 'retry', 'recovery', 'result', 'failed'];
+export const EVENT_KINDS: readonly JobEventKind[] = ['job-start', 'fragment-start', 'fragment-end', 'checkpoint', 'migration', 'retry', 'recovery', 'waiting', 'cancelled', 'result', 'failed'];
 
 /** An event as an engine writes it: the common fields are filled in by the emitter. */
 export type EventBody = JobEvent extends infer E ? E extends JobEvent ? Omit<E, 'v' | 't' | 'job'> : never : never;
@@ -184,6 +205,8 @@ export interface Recovery {
   fromYields: number;
   /** Yield count of the newest checkpoint the engine had been told was stored. */
   lastStoredYields: number;
+  /** Yield count of the newest state any hub reported (stored, or handed over) before the failure. */
+  lastKnownYields?: number;
 }
 
 /** The result as `weave run --json` prints it, and as the `result` event carries it. */

@@ -47,7 +47,7 @@ export class Attempt {
   /** Run it to its outcome. Throws what acceptOutcome throws, and TransportError. */
   async run(): Promise<RanReply> {
     const { transport, bundle, opts, me, recovery, chooser, progress: job } = this.ctx;
-    const ranked = recovery.hubsFor(this.ctx.needs, nextStart++);
+    const ranked = await recovery.hubsFor(this.ctx.needs, nextStart++);
     // With a policy, it picks the hub the job starts on; the route goes on in rank order.
     const first = chooser ? chooser.choose(this.fragment, undefined, recovery.state?.byteLength ?? 0, ranked) : ranked[0].id;
     const route = [first, ...ranked.map((h) => h.id).filter((h) => h !== first)];
@@ -81,7 +81,7 @@ export class Attempt {
     a.status();
     const watch = this.reweave(a, hubKeys);
     try {
-      const reply = await transport.submit(route[0], req, a.onProgress);
+      const reply = await transport.submit(route[0], req, a.onProgress, this.ctx.stop.signal);
       const keys: AttemptKeys = { key: this.key, attempt: this.attempt, me, hubKeys, holder: a.holder, bundle: bundle.hash, entry: this.ctx.entry, fragment: this.fragment };
       return acceptOutcome(reply, keys);
     } finally {

@@ -12,6 +12,7 @@ import type { RoutedTransport } from '../transport.js';
 import type { JobLedger } from './ledger.js';
 import type { JobProgress } from './progress.js';
 import type { RecoveryState } from './recovery.js';
+import type { JobStop } from './stop.js';
 
 export interface RoutedJob {
   transport: RoutedTransport;
@@ -28,6 +29,8 @@ export interface RoutedJob {
   ledger: JobLedger | undefined;
   /** The bundle's bytes went with an attempt already (the mesh serves them to hubs from then on). */
   bundleSent: boolean;
+  /** The job's deadline and cancel: aborts its waits and its running attempt. */
+  stop: JobStop;
   /** Every exec job key used so far. */
   keys: string[];
 }

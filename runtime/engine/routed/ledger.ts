@@ -86,6 +86,12 @@ export class JobLedger {
     await this.jobs.fail(this.job, attempt, 'failed', { code: 'trap', message: err.message }).catch(() => undefined);
   }
 
+  /** The job's deadline passed, or it was cancelled: it is over without a result. */
+  async stopped(state: 'failed' | 'cancelled', error: { code: string; message: string }): Promise<void> {
+    this.over = true;
+    await this.jobs.fail(this.job, this.inRecord, state, error).catch(() => undefined);
+  }
+
   /**
    * The result is in (verified: acceptOutcome); commit it if the hub could not (say, the
    * server was restarting), with the hub's signature and key (`signer`).
@@ -110,6 +116,7 @@ export class JobLedger {
  */
 export async function settledResult(jobs: JobStore, info: EntryInfo, rec: JobRecord, t0: number, so?: Partial<JobResult>, live?: (hub: string) => Uint8Array | undefined): Promise<JobResult> {
   if (rec.state === 'failed' && rec.error?.code === 'trap') throw new FragmentTrap(rec.error.message, -1, rec.entry);
+  if (rec.state === 'cancelled') throw new JobError(`job ${rec.job} was cancelled${rec.error ? `: ${rec.error.message}` : ''}; it has no result`, { code: 'cancelled' });
   if (rec.state !== 'done') throw new JobError(`job ${rec.job} is ${rec.state}${rec.error ? `: ${rec.error.message}` : ''}`);
   const output = await jobs.output(rec);
   checkCommitted(rec, output, live ?? (() => undefined));

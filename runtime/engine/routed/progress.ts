@@ -19,6 +19,8 @@ export class JobProgress {
   readonly touched = new Set<string>();
   /** Yield count of the newest checkpoint hubs reported stored. */
   lastStoredYields: number;
+  /** Yield count of the newest state hubs reported leaving them (stored or handed over). */
+  lastKnownYields = 0;
 
   /** @param entryFragments the entry's fragment ids, in order (a status line counts them from 1). */
   constructor(readonly job: string, readonly opts: JobOptions, readonly emit: Emit, private readonly entryFragments: readonly number[], startYields: number) {
@@ -40,6 +42,15 @@ export class JobProgress {
     this.opts.onStatus?.({
       job: this.job, hub, fragment: Math.max(0, this.entryFragments.indexOf(fragment)), fragments: this.entryFragments.length, fragmentsRun: s.fragments, checkpoints: s.checkpoints,
       migrations: s.migrations, retries: s.retries, yields: Math.max(s.yields, this.lastStoredYields),
+    });
+  }
+
+  /** The job waits for a hub: the status line says why. */
+  waiting(why: string): void {
+    const s = this.stats;
+    this.opts.onStatus?.({
+      job: this.job, hub: '', fragment: 0, fragments: this.entryFragments.length, fragmentsRun: s.fragments, checkpoints: s.checkpoints,
+      migrations: s.migrations, retries: s.retries, yields: Math.max(s.yields, this.lastStoredYields), waiting: why,
     });
   }
 
@@ -100,6 +111,7 @@ export class AttemptProgress {
   readonly onProgress = (e: ProgressEvent): void => {
     if (e.job !== this.key) return;
     const { stats, emit, opts } = this.job;
+    this.job.lastKnownYields = Math.max(this.job.lastKnownYields, e.yields);
     if (e.stored) {
       // A periodic checkpoint is safe in the store: progress, not a move.
       this.job.lastStoredYields = Math.max(this.job.lastStoredYields, e.yields);

@@ -3,22 +3,23 @@
  *
  * The engine keeps the last state it holds: the arguments, a full checkpoint a hub sent
  * back, or the newest one hubs stored (`storeEvery`). When an attempt fails in a way
- * worth retrying, its hub is avoided from then on, and the next attempt starts from the
- * newest of those. This is the one place that decides to wait, retry or give up: the
- * hubs an attempt may use (`hubsFor`) and the reaction to a failure (`failed`).
+ * worth retrying, its hub rests for a while (retry.ts `RetryBudget`), and the next attempt
+ * starts from the newest of those. This is the one place that decides to wait, retry or
+ * give up: the hubs an attempt may use (`hubsFor`, which waits while there are none) and
+ * the reaction to a failure (`failed`).
  *   const r = new RecoveryState(ctx, info.fragments[0]);
  *   try { … } catch (err) { await r.failed(err, attempt); }   // rethrows what is not retryable
  */
-import { decodeCheckpoint, type AnyCheckpoint } from '../../snapshot/index.js';
+import { applyDiff, decodeCheckpoint, encodeCheckpoint, type AnyCheckpoint } from '../../snapshot/index.js';
 import { FragmentTrap } from '../../exec/index.js';
 import type { RecoveryNote } from '../../protocol/index.js';
 import { openAnon, isSealed, storedContext, type Identity } from '../../net/index.js';
 import { describeMisfit, rankHubs, type JobNeeds } from '../../policy/index.js';
 import type { MigrationReason, Recovery } from '../../trace/index.js';
-import { sleep } from '../../util/index.js';
+import { backoff, sleep } from '../../util/index.js';
 import { JobError } from '../errors.js';
 import { errorCode } from '../job.js';
-import { retryDelay } from '../retry.js';
+import { RetryBudget, retryKind } from '../retry.js';
 import type { HubInfo, RoutedTransport } from '../transport.js';
 import type { JobProgress, AttemptProgress } from './progress.js';
 import type { JobLedger } from './ledger.js';
@@ -31,7 +32,19 @@ export interface RecoveryDeps {
   storing: boolean;
   progress: JobProgress;
   ledger?: JobLedger;
+  /** Aborts every wait of the job: its deadline passed, or it was cancelled. */
+  signal?: AbortSignal;
+  /** The job has a deadline: a job no live hub could ever run waits for one until then. */
+  deadline?: boolean;
 }
+
+/** Between looks at the adverts while no hub can take the job: 100 ms doubling to 2 s, jittered. */
+const WAIT_BACKOFF = backoff({ initialMs: 100, maxMs: 2000 });
+/** Before the next attempt after a quiet hub: short, jittered, so the engines it served spread out. */
+const QUIET_HUB_BACKOFF = backoff({ initialMs: 20, maxMs: 1000 });
+
+/** Why a job waits: no hub at all, or none of the live ones can take it now. */
+export interface Waiting { code: 'no-hubs' | 'no-capable-hub'; message: string }
 
 export class RecoveryState {
   /** The last full state the engine holds, encoded (as a hub sent it back, or as stored); undefined: the arguments. */
@@ -44,8 +57,14 @@ export class RecoveryState {
   stateKey: string | undefined;
   restoredFromStore = 0;
   readonly recoveries: Recovery[] = [];
-  /** Hubs that failed this job: not used again by it. */
-  readonly avoid = new Set<string>();
+  /** Hubs that failed this job rest a while; the job gives up only when failures come too fast. */
+  readonly budget = new RetryBudget();
+  /** Why the job waits for hubs now; undefined while it has one. */
+  waiting: Waiting | undefined;
+  /** Some live hub had what the job requires, once: when none has now, it is worth waiting. */
+  private everCapable = false;
+  /** Each hub's keys as last advertised: a hub lost has no advert, but its failure is of those keys. */
+  private readonly lastKeys = new Map<string, { sign: Uint8Array; seal: Uint8Array }>();
   /** Why the next attempt starts, when it recovers the job (hubs count these). */
   note: RecoveryNote | undefined;
   /** The state left `from` and goes to the next attempt's first hub (reported once it is sent). */
@@ -66,21 +85,60 @@ export class RecoveryState {
 
   /**
    * The hubs the next attempt may use, best fitting first, rotated by `start` among
-   * equals. Throws JobError when none is up or none has what the job requires (the place
-   * where a job could instead wait for capable hubs).
+   * equals. While there are none (none live, or every capable one resting after failing
+   * the job) it waits, looking again with backoff and jitter, and says so (a `waiting`
+   * event, the status line). Throws JobError (`no-capable-hub`) at once when live hubs
+   * lack what the job requires, none ever had it and the job has no deadline; JobError
+   * (`no-hubs` / `no-capable-hub`, why it waited) when the job's signal aborts the wait.
    */
-  hubsFor(needs: JobNeeds, start: number): HubInfo[] {
-    const up = this.deps.transport.hubs().filter((h) => !this.avoid.has(h.id));
-    if (!up.length) throw new JobError(`no hubs are available to run the job${this.avoid.size ? ` (failed: ${[...this.avoid].join(', ')})` : ''}`);
-    const at = start % up.length;
-    const ranked = rankHubs([...up.slice(at), ...up.slice(0, at)], needs);
-    if (!ranked.length) throw new JobError(describeMisfit(up, needs), { code: 'no-capable-hub' });
-    return ranked;
+  async hubsFor(needs: JobNeeds, start: number): Promise<HubInfo[]> {
+    const { transport, signal } = this.deps;
+    for (let looks = 0; ; looks++) {
+      const now = Date.now();
+      const live = transport.hubs();
+      for (const h of live) if (h.keys) this.lastKeys.set(h.id, h.keys);
+      const up = live.filter((h) => !this.budget.restsUntil(h.id, h.keys, now));
+      const at = up.length ? start % up.length : 0;
+      const ranked = rankHubs([...up.slice(at), ...up.slice(0, at)], needs);
+      if (ranked.length) {
+        this.everCapable = true;
+        this.waiting = undefined;
+        return ranked;
+      }
+      const capable = rankHubs(live, needs);
+      if (capable.length) this.everCapable = true;
+      const failed = this.budget.failedHubs();
+      const why: Waiting = !live.length
+        ? { code: 'no-hubs', message: `no hubs are available to run the job${failed.length ? ` (failed: ${failed.join(', ')})` : ''}` }
+        : !capable.length
+          ? { code: 'no-capable-hub', message: describeMisfit(live, needs) }
+          : { code: 'no-hubs', message: `every hub that can run the job failed it lately and rests (${this.budget.restingNow(now).join(', ')})` };
+      // Nothing on the mesh could ever run it, as far as anyone knows: a mistake, not a wait.
+      if (why.code === 'no-capable-hub' && !this.everCapable && !this.deps.deadline) throw new JobError(why.message, { code: 'no-capable-hub' });
+      this.wait(why);
+      const restsUntil = capable.map((h) => this.budget.restsUntil(h.id, h.keys, now)).filter((t) => t > 0);
+      const delay = restsUntil.length ? Math.max(10, Math.min(...restsUntil) - now) : WAIT_BACKOFF(looks);
+      try {
+        await sleep(delay, undefined, { signal });
+      } catch {
+        throw new JobError(why.message, { code: why.code });
+      }
+    }
   }
 
-  /** An attempt's hub answered: the failures in a row are over. */
-  succeeded(): void {
+  /** Say once per reason that the job waits, and why. */
+  private wait(why: Waiting): void {
+    if (this.waiting?.code === why.code && this.waiting.message === why.message) return;
+    this.waiting = why;
+    const { progress } = this.deps;
+    progress.emit({ kind: 'waiting', code: why.code, message: why.message, resting: this.budget.restingNow(Date.now()) });
+    progress.waiting(why.message);
+  }
+
+  /** An attempt's hub answered: the failures in a row are over, and that hub rests no more. */
+  succeeded(hub: string): void {
     this.failures = 0;
+    this.budget.forgive(hub);
   }
 
   /** A hub sent the state back, whole (a hand-over failed, or nowhere to go): carry on from it. */
@@ -91,42 +149,59 @@ export class RecoveryState {
 
   /**
    * Attempt `a` failed with `err`. Rethrows it when it is not worth retrying (a trap ends a
-   * durable job's record as failed first); otherwise avoids the hub, waits as retryDelay
-   * says, and picks the state the next attempt starts from.
+   * durable job's record as failed first) or the job's retry budget is spent; otherwise
+   * rests the hub, waits a little after a quiet hub, and picks the state the next attempt
+   * starts from.
    */
   async failed(err: unknown, a: AttemptProgress, fragment: number): Promise<void> {
-    const { progress, ledger } = this.deps;
+    const { progress, ledger, transport } = this.deps;
     const detectedAt = Date.now();
-    const retry = retryDelay(err, this.failures++);
-    if (retry === undefined) {
+    const kind = retryKind(err);
+    const keys = transport.hubs().find((h) => h.id === a.holder)?.keys ?? this.lastKeys.get(a.holder);
+    if (kind === undefined || !this.budget.failed(a.holder, keys, detectedAt)) {
       if (ledger && err instanceof FragmentTrap) await ledger.failed(a.attempt, err);
       throw err;
     }
-    this.avoid.add(a.holder);
+    const retry = kind === 'now' ? 0 : QUIET_HUB_BACKOFF(this.failures);
+    this.failures++;
     progress.touched.add(a.holder);
     progress.stats.retries++;
     progress.opts.onRetry?.({ hub: a.holder, fragment, error: err as Error });
     progress.emit({ kind: 'retry', hub: a.holder, fragment: a.at, code: errorCode(err), message: (err as Error).message, delayMs: retry });
-    if (retry > 0) await sleep(retry);
+    if (retry > 0) await sleep(retry, undefined, { signal: this.deps.signal }).catch(() => undefined);
     this.note = { reason: 'retry', from: this.state ? 'engine' : 'start' };
     // The newest checkpoint the lost attempt's hubs stored: any is later than the state
     // the attempt started from. One that does not decode is not used: the engine's own copy is.
     const stored = await this.storedOf(a.key, a.attempt);
     const cp = stored && decodeOrUndefined(stored);
-    if (stored && cp?.kind === 'full' && cp.bundle === this.deps.bundleHash) {
+    // A hand-over's, a periodic or a drain's: whichever left a hub last, never older than the engine's own.
+    if (stored && cp?.kind === 'full' && cp.bundle === this.deps.bundleHash && cp.yields >= this.stateYields) {
       this.take(stored, cp, a.key);
       this.restoredFromStore++;
       this.note.from = 'stored';
     }
-    this.recoveries.push({ hub: a.holder, attempt: a.attempt + 1, detectedAt, resumedAt: Date.now(), fromYields: this.stateYields, lastStoredYields: progress.lastStoredYields });
+    this.recoveries.push({ hub: a.holder, attempt: a.attempt + 1, detectedAt, resumedAt: Date.now(), fromYields: this.stateYields, lastStoredYields: progress.lastStoredYields, lastKnownYields: Math.max(progress.lastKnownYields, this.stateYields) });
     progress.emit({ kind: 'recovery', hub: a.holder, attempt: a.attempt + 1, fromYields: this.stateYields, fromStore: this.note.from === 'stored', lastStoredYields: progress.lastStoredYields });
     this.moveOut = { from: a.holder, reason: 'recovery' };
   }
 
-  /** The newest checkpoint stored under `key`, opened (sealed to this client); undefined when none or it does not open. */
+  /**
+   * The newest checkpoint stored under `key`, opened (sealed to this client): the full one,
+   * with the diff stored beside it applied when it is against that one. Undefined when
+   * none, or it does not open.
+   */
   async storedOf(key: string, attempt: number): Promise<Uint8Array | undefined> {
     if (!this.deps.storing) return undefined;
-    return openStored(this.deps.me, key, attempt, this.deps.bundleHash, await this.deps.transport.stored(key));
+    const { me, bundleHash, transport } = this.deps;
+    const [full, diff] = await Promise.all([transport.stored(key), transport.stored(`${key}.diff`)]);
+    const base = openStored(me, key, attempt, bundleHash, full);
+    const d = base && openStored(me, key, attempt, bundleHash, diff);
+    if (!base || !d) return base;
+    const b = decodeOrUndefined(base);
+    const dc = decodeOrUndefined(d);
+    // A diff against another full one (a newer full replaced it meanwhile) is not used.
+    if (b?.kind !== 'full' || dc?.kind !== 'diff' || dc.base !== b.id) return base;
+    return encodeCheckpoint(applyDiff(b, dc));
   }
 
   private take(bytes: Uint8Array, cp: AnyCheckpoint, key: string | undefined): void {

@@ -29,6 +29,9 @@ import type { RoutedJob } from './context.js';
 import { JobLedger, settledResult } from './ledger.js';
 import { JobProgress } from './progress.js';
 import { RecoveryState } from './recovery.js';
+import { JobStop } from './stop.js';
+import { forgetWhenStopped } from './cancel.js';
+import { JobError } from '../errors.js';
 
 /** The identity of this process's engine, when the caller gives none. */
 let processIdentity: Identity | undefined;
@@ -47,14 +50,16 @@ export async function runRouted(transport: RoutedTransport, bundle: LoadedBundle
   const me = opts.identity ?? defaultIdentity();
   const ledger = await JobLedger.open(transport, job, opts);
   const emit = eventEmitter(opts.onEvent, () => job);
-  const storing = !!(opts.storeEvery || opts.storeEveryMs);
+  // Hubs store periodic checkpoints when asked, and the state of every hand-over of a job with a record.
+  const storing = !!(opts.storeEvery || opts.storeEveryMs || opts.durable);
   const progress = new JobProgress(job, opts, emit, info.fragments, 0);
-  const recovery = new RecoveryState({ transport, me, bundleHash: bundle.hash, storing, progress, ledger }, info.fragments[0], resume);
+  const stop = new JobStop(opts.timeoutMs, opts.signal);
+  const recovery = new RecoveryState({ transport, me, bundleHash: bundle.hash, storing, progress, ledger, signal: stop.signal, deadline: opts.timeoutMs !== undefined }, info.fragments[0], resume);
   progress.lastStoredYields = recovery.stateYields;
   const needs = jobNeeds(bundle.manifest, opts.datasets);
   const ctx: RoutedJob = {
     transport, bundle, entry, opts, job, me, needs, progress, recovery, ledger,
-    chooser: opts.policy && livePlacement(opts.policy, bundle, needs, opts.onDecision), bundleSent: false, keys: [],
+    chooser: opts.policy && livePlacement(opts.policy, bundle, needs, opts.onDecision), bundleSent: false, keys: [], stop,
   };
   let firstAttempt = 0;
   if (ledger && resume) {
@@ -69,10 +74,14 @@ export async function runRouted(transport: RoutedTransport, bundle: LoadedBundle
     kind: 'job-start', entry, fragments: info.fragments.length, mesh: 'nats', hubs: transport.hubs().map((h) => h.id), migrateEvery: opts.migrateEvery ?? 0,
     args: describeArgs(info, opts.args),
   });
+  // A cancel in the record (weave jobs cancel) stops the job here too.
+  const watching = new AbortController();
+  if (ledger) void ledger.jobs.settled(job, watching.signal).then((rec) => { if (rec?.state === 'cancelled') stop.abort('cancelled', 'record'); }, () => undefined);
   const { stats, placements, pauseToResumeMs, data } = progress;
   const totals = () => ({ ...stats, placements, pauseToResumeMs, restoredFromStore: recovery.restoredFromStore, recoveries: recovery.recoveries, data });
   try {
     for (let attempt = firstAttempt; ; attempt++) {
+      if (stop.signal.aborted) throw await halted(ctx, attempt);
       const settled = await ledger?.advance(attempt, recovery.stateKey);
       if (settled) return settledResult(ledger!.jobs, info, settled, t0, totals(), liveSigner(transport));
       const a = new Attempt(ctx, attempt);
@@ -80,12 +89,15 @@ export async function runRouted(transport: RoutedTransport, bundle: LoadedBundle
       try {
         reply = await a.run();
       } catch (err) {
-        // Before it was sent (no hubs, say), a failure is the job's; after, the attempt's.
+        // A hub refused to go on because the record was cancelled: the watch may not have said so yet.
+        if (!stop.signal.aborted && ledger && err instanceof HubError && err.code === 'fenced' && (await ledger.jobs.get(job).catch(() => undefined))?.state === 'cancelled') stop.abort('cancelled', 'record');
+        if (stop.signal.aborted) throw await halted(ctx, attempt, err, a.progress?.holder);
+        // Before it was sent (a job no hub could ever run), a failure is the job's; after, the attempt's.
         if (!a.progress) throw err;
         await recovery.failed(err, a.progress, a.fragment);
         continue;
       }
-      recovery.succeeded();
+      recovery.succeeded(a.progress.holder);
       progress.ran(a.progress, reply, a.fragment);
       // A retry after this goes to the job's data first.
       for (const n of data.names) if (!needs.datasets.includes(n)) needs.datasets.push(n);
@@ -106,6 +118,8 @@ export async function runRouted(transport: RoutedTransport, bundle: LoadedBundle
       recovery.returned(reply.checkpoint!, cp, reply.hub ?? a.progress.holder);
     }
   } finally {
+    stop.dispose();
+    watching.abort();
     // Not awaited: the result is final; hubs also evict old jobs on their own.
     void Promise.allSettled([...progress.touched].flatMap((h) => ctx.keys.map((k) => transport.request(h, { kind: 'drop-job', v: PROTOCOL_VERSION, job: k }))));
     // A durable job that is not over keeps its checkpoints: an attach resumes from them.
@@ -116,4 +130,27 @@ export async function runRouted(transport: RoutedTransport, bundle: LoadedBundle
 /** The signing key a live hub advertises now (records name who committed; this pins their key). */
 export function liveSigner(transport: RoutedTransport): (hub: string) => Uint8Array | undefined {
   return (hub) => transport.hubs().find((h) => h.id === hub)?.signer;
+}
+
+/**
+ * The job's deadline passed or it was cancelled during attempt `attempt`: fence that
+ * attempt out (its hubs pause it at their next yield point and drop it), end the record
+ * (cancelled, or failed with the deadline's code), and return the error the job ends with.
+ */
+async function halted(ctx: RoutedJob, attempt: number, err?: unknown, holder?: string): Promise<JobError> {
+  const { transport, ledger, stop, progress, recovery } = ctx;
+  // Stopped in a wait for hubs (the wait's error, or between attempts while hubs were
+  // missing), or while an attempt ran.
+  const waiting = err instanceof JobError && (err.code === 'no-hubs' || err.code === 'no-capable-hub') ? err
+    : !holder && recovery.waiting ? new JobError(recovery.waiting.message, { code: recovery.waiting.code }) : undefined;
+  const out = stop.error(waiting);
+  // Hubs pause and drop attempts below a fence; one for the next attempt stops this one.
+  if (ledger) transport.fence(ctx.job, attempt + 1);
+  if (holder) progress.touched.add(holder);
+  for (const k of ctx.keys) for (const h of progress.touched) void transport.request(h, { kind: 'drop-job', v: PROTOCOL_VERSION, job: k }).catch(() => undefined);
+  await ledger?.stopped(stop.reason === 'cancelled' ? 'cancelled' : 'failed', { code: out.code, message: out.message });
+  // Its checkpoints go once its hubs have stopped it (the finally would be too early: a run stores until it sees the fence).
+  if (ledger) await forgetWhenStopped(transport, ctx.keys);
+  if (stop.reason === 'cancelled') progress.emit({ kind: 'cancelled', by: stop.by });
+  return out;
 }

@@ -51,7 +51,9 @@ export class HubThread {
   private readonly runSince = new Float64Array(new SharedArrayBuffer(24));
   private readonly watchdog: NodeJS.Timeout;
   /** [0]: pause whatever runs; [1]: pause the run with this tag (0: none); [2]: throttle x 100. */
-  private readonly flag = new Int32Array(new SharedArrayBuffer(12));
+  // [0] pause all, [1] pause the run with this tag, [2] throttle, [3] yield points passed
+  // (the heartbeat thread reads it: a run going on, whatever the main thread is doing).
+  readonly flag = new Int32Array(new SharedArrayBuffer(16));
   /** Bytes of base checkpoints the thread's HubCore holds, as its last reply said. */
   held = 0;
 

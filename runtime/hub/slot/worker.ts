@@ -23,7 +23,11 @@ const datasets = new Datasets(workerData.datasets ?? {}, (name, offset, into) =>
   return { status: r.status, total: r.total ?? -1 };
 });
 // Cell 0 pauses whatever runs (a drain); cell 1 only the run with that tag (a move, a fence).
-const hub = new HubCore(workerData.hubId as string, (tag) => Atomics.load(flag, 0) !== 0 || (tag !== 0 && Atomics.load(flag, 1) === tag), {
+// Polled at every yield point: cell 3 counts them for the hub's heartbeat thread.
+const hub = new HubCore(workerData.hubId as string, (tag) => {
+  Atomics.add(flag, 3, 1);
+  return Atomics.load(flag, 0) !== 0 || (tag !== 0 && Atomics.load(flag, 1) === tag);
+}, {
   headroom: workerData.headroom as number, datasets, gpu: workerData.gpu ? mainThreadGpu(parentPort!) : undefined,
   log: createLogger({ hub: workerData.hubId }),
   // Cell 2: the throttle in hundredths, changed by the main thread while a fragment runs.
