@@ -113,6 +113,10 @@ export async function compileProgram(files: string[], opts: CompileOptions = {})
     '--path', AS_LIB_DIR,
     // __new/__pin/__unpin: the hub allocates string and array arguments with them.
     '--exportRuntime',
+    // The name section only (the code is byte for byte the same): without it every
+    // function is `$N`, weave cannot tell AssemblyScript's runtime (`~lib/…`) from user
+    // code, and the allocator, the GC and string code got yield points and Asyncify.
+    '--debug',
   ], {
     stderr,
     stdout: asc.createMemoryStream(),

@@ -10,15 +10,19 @@
  * (loaded on entry, stored back on exit and around every call that may spend fuel), so
  * its loops only decrement a register and branch. When fuel runs out, control leaves the
  * loop to a wrapper loop that calls the host's `control.yield` (which returns the next
- * allowance) and re-enters; Asyncify then instruments only the wrapper, not the hot loop.
+ * allowance) and re-enters. A loop nest with no call that may reach a yield point goes
+ * further: it moves, whole, into a function of its own that Asyncify never instruments
+ * (outline-nest.ts), since Asyncify's state checks around the wrapper of an inner loop
+ * otherwise land in every outer loop's iterations.
  * Functions on a call cycle charge one unit at entry. The count of yield points passed is
  * a deterministic function of the program's run, so a restored run yields where the
  * uninterrupted one does.
  *   addYieldPoints(m, { interval: 10000, include: (name) => !name.startsWith('~') });
  */
 import binaryen from 'binaryen';
-import { containsLoop, rewrite, type Expr } from './ir.js';
+import { childSlots, containsLoop, rewrite, type Expr } from './ir.js';
 import { CallGraph } from './call-graph.js';
+import { outlineNest, NEST_LABEL_PREFIX } from './outline-nest.js';
 
 import { YIELD_IMPORT, DEFAULT_YIELD_INTERVAL, FUEL_GLOBAL } from '../abi.js';
 export { YIELD_IMPORT, DEFAULT_YIELD_INTERVAL, FUEL_GLOBAL };
@@ -82,7 +86,11 @@ function chargeEntry(m: binaryen.Module, name: string): void {
 function instrumentLoops(m: binaryen.Module, name: string, charge: boolean, syncs: (callee: string | null) => boolean): void {
   const ref = m.getFunction(name);
   const info = binaryen.getFunctionInfo(ref);
-  const addVar = (t: number): number => b._BinaryenFunctionAddVar(ref, t);
+  const types = [...binaryen.expandType(info.params), ...info.vars];
+  const addVar = (t: number): number => {
+    types.push(t);
+    return b._BinaryenFunctionAddVar(ref, t);
+  };
   const fuel = addVar(binaryen.i32);
   const temps = new Map<number, number>();
   const temp = (t: number) => {
@@ -95,7 +103,29 @@ function instrumentLoops(m: binaryen.Module, name: string, charge: boolean, sync
   const load = () => m.local.set(fuel, fuelGet(m));
   let loops = 0;
 
-  const body = rewrite(info.body, (e) => {
+  // Loop nests that cannot reach a yield point leave the function first (outline-nest.ts
+  // says why); the loops left are those around such calls, or inside expressions.
+  let nests = 0;
+  let resume: number | undefined;
+  const nestContext = {
+    fuel, spends: syncs, addVar, typeOf: (i: number) => types[i], results: info.results,
+    resumeLocal: () => (resume ??= addVar(binaryen.i32)), yieldCall: () => callYield(m),
+  };
+  const outline = (e: Expr): Expr => {
+    if (binaryen.getExpressionId(e) === b.LoopId) {
+      const wrapper = outlineNest(m, `__weave_nest:${name}:${nests}`, e, nestContext);
+      if (wrapper) { nests++; return wrapper; }
+    }
+    for (const slot of childSlots(e)) {
+      const before = slot.get();
+      const after = outline(before);
+      if (after !== before) slot.set(after);
+    }
+    return e;
+  };
+  const outlined = outline(info.body);
+
+  const body = rewrite(outlined, (e) => {
     const id = binaryen.getExpressionId(e);
     if (id === b.ReturnId) {
       // Every way out passes the epilogue that stores the counter back.
@@ -113,7 +143,7 @@ function instrumentLoops(m: binaryen.Module, name: string, charge: boolean, sync
       const t = temp(type);
       return m.block(null, [store(), m.local.set(t, e), load(), m.local.get(t, type)], type);
     }
-    if (id !== b.LoopId) return e;
+    if (id !== b.LoopId || b.Loop.getName(e)?.startsWith(NEST_LABEL_PREFIX)) return e;
     // The loop becomes two: the original (hot) loop only counts fuel and leaves to an
     // outer loop when it runs out; the outer loop calls yield and re-enters. The hot
     // loop then holds no call that can unwind, so Asyncify leaves it uninstrumented.
