@@ -11,7 +11,7 @@
  */
 import { decodeCheckpoint, type AnyCheckpoint } from '../../snapshot/index.js';
 import { FragmentTrap } from '../../exec/index.js';
-import type { RecoveryNote } from '../../protocol/index.js';
+import { HubError, type RecoveryNote } from '../../protocol/index.js';
 import { openAnon, isSealed, storedContext, type Identity } from '../../net/index.js';
 import { describeMisfit, rankHubs, type JobNeeds } from '../../policy/index.js';
 import type { MigrationReason, Recovery } from '../../trace/index.js';
@@ -102,7 +102,7 @@ export class RecoveryState {
       if (ledger && err instanceof FragmentTrap) await ledger.failed(a.attempt, err);
       throw err;
     }
-    this.avoid.add(a.holder);
+    if (!unattributable(err)) this.avoid.add(a.holder);
     progress.touched.add(a.holder);
     progress.stats.retries++;
     progress.opts.onRetry?.({ hub: a.holder, fragment, error: err as Error });
@@ -146,6 +146,15 @@ export function openStored(me: Identity, key: string, attempt: number, bundleHas
   } catch {
     return undefined; // sealed to another identity, or altered: not usable
   }
+}
+
+/**
+ * A reply refused for its signature or seal says nothing about the hub holding the
+ * attempt: anyone may publish on the reply subject under any hub id, so holding it
+ * against the holder would let one forged reply per attempt take every hub out of a job.
+ */
+function unattributable(err: unknown): boolean {
+  return err instanceof HubError && err.code === 'bad-signature';
 }
 
 function decodeOrUndefined(bytes: Uint8Array): AnyCheckpoint | undefined {
