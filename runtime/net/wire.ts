@@ -272,7 +272,9 @@ export class Wire {
       this.forget(partials, id);
       throw new TransportError(`transfer ${id}: unfinished transfers here already hold ${this.partialBytes} bytes (at most ${this.maxPartial})`, { code: 'too-large' });
     }
-    p.parts.push(msg.data);
+    // A part that is a view into a socket read would keep that whole read alive while the
+    // transfer waits: copied, the held bytes are the counted bytes.
+    p.parts.push(ownsBuffer(msg.data) ? msg.data : msg.data.slice());
     p.bytes += msg.data.byteLength;
     p.last = now;
     if (i < n - 1) { this.partialBytes += msg.data.byteLength; return undefined; }
