@@ -66,7 +66,7 @@ function jetstreamSubjects({ kv = [], os = [] }) {
 }
 
 /** A hub: its own exec/ping, discovery, fences, datasets; talks to other hubs only to hand work over. */
-function hubPermissions(id) {
+function hubPermissions(id, pub) {
   return {
     publish: {
       allow: [
@@ -84,14 +84,14 @@ function hubPermissions(id) {
         'weave.hubs.discover',
         'weave.jobs.fence',
         'weave.data.*', // serve its datasets (queue group weave-data)
-        '_INBOX.>',
+        `_INBOX.${pub}.>`, // its own inboxes only (the hub connects with this inbox prefix)
       ],
     },
   };
 }
 
 /** A client (`weave run`, `weave hubs`): submits to hubs, serves its bundles, keeps job records. */
-function clientPermissions() {
+function clientPermissions(pub) {
   return {
     publish: {
       allow: [
@@ -104,7 +104,8 @@ function clientPermissions() {
         'weave.hubs.advert',
         // NatsMesh picks a random client id per connection, so this cannot name one client.
         'weave.client.*.>',
-        '_INBOX.>',
+        // Its own inboxes only: replies, progress and results to other clients stay unread.
+        `_INBOX.${pub}.>`,
       ],
     },
   };
@@ -168,11 +169,13 @@ function main(argv) {
   const users = [];
   for (const id of hubs) {
     issue(dir, `hub-${id}`, `hub-${id}`, ['basicConstraints=CA:FALSE', 'keyUsage=digitalSignature', 'extendedKeyUsage=clientAuth'], days);
-    users.push({ nkey: nkeyUser(dir, `hub-${id}`), permissions: hubPermissions(id), comment: `hub ${id}` });
+    const pub = nkeyUser(dir, `hub-${id}`);
+    users.push({ nkey: pub, permissions: hubPermissions(id, pub), comment: `hub ${id}` });
   }
   for (const id of clients) {
     issue(dir, `client-${id}`, `client-${id}`, ['basicConstraints=CA:FALSE', 'keyUsage=digitalSignature', 'extendedKeyUsage=clientAuth'], days);
-    users.push({ nkey: nkeyUser(dir, `client-${id}`), permissions: clientPermissions(), comment: `client ${id}` });
+    const pub = nkeyUser(dir, `client-${id}`);
+    users.push({ nkey: pub, permissions: clientPermissions(pub), comment: `client ${id}` });
   }
 
   // JSON is valid nats-server config, and quoting keeps '$JS…' from reading as a variable.

@@ -24,6 +24,25 @@ test('a fence only moves forward, and fences out the attempts below it', () => {
   assert.not.ok(records.isFenced({ record: undefined, attempt: 0 }), 'a job without a record is never fenced');
 });
 
+test('a flood of junk fences does not push out a live job\'s fence (issue 20: fences were an LRU of 4,096)', () => {
+  const records = new Records(async () => new MemoryRecords(), 'a', capturingLogger());
+  assert.ok(records.fence('live', 3));
+  for (let i = 0; i < 5000; i++) records.fence(`junk-${i}`, 1);
+  assert.ok(records.isFenced(exec('live', 2)), 'the older attempt of the live job is still fenced out');
+});
+
+test('when the fence table is full, a new job\'s fence still drops the runs here, is not kept, and is logged; kept ones stay', () => {
+  const log = capturingLogger();
+  const records = new Records(async () => new MemoryRecords(), 'a', log, { fences: { maxKeys: 2 } });
+  assert.ok(records.fence('x', 1));
+  assert.ok(records.fence('y', 1));
+  assert.ok(records.fence('z', 1), 'news: older runs of z here are dropped');
+  assert.not.ok(records.isFenced(exec('z', 0)), 'but not kept');
+  assert.ok(log.lines.some((l) => l.msg === 'fence table full; fence not kept' && l.job === 'z'));
+  assert.ok(records.fence('x', 2), 'a kept job\'s fence still moves forward');
+  assert.ok(records.isFenced(exec('x', 1)));
+});
+
 test('the current attempt commits once; a fenced one is refused by the record', async () => {
   const store = new MemoryRecords();
   store.jobs.set('j', { attempt: 1, state: 'running' });

@@ -11,7 +11,7 @@ import { connect } from 'nats';
 import { cases, plainResult, valueBytes, type Case } from './helpers/programs.js';
 import { hubWhere, runCli, startHubProcess, startNatsServer, type HubProcess, type NatsServer } from './helpers/nats-server.js';
 import { buildModule } from './helpers/build-module.js';
-import { decodeMessage, encodeMessage } from '../runtime/protocol/index.js';
+import { PROTOCOL_VERSION, decodeMessage, encodeMessage } from '../runtime/protocol/index.js';
 
 const MAX_PAYLOAD = 64 * 1024;
 const test = suite('mesh over nats');
@@ -96,12 +96,14 @@ test('a malformed or unknown message gets a typed error reply, and the hub keeps
     const e1 = decodeMessage(garbage.data);
     assert.is(e1.kind, 'error');
     assert.is(e1.code, 'bad-message');
-    const bad = await nc.request('weave.hub.a.exec', encodeMessage({ kind: 'exec', v: 1, job: 'x', bundle: 'nothex', entry: 'f', fragment: 0, migrateEvery: 0, args: [] }), { timeout: 5000 });
+    const bad = await nc.request('weave.hub.a.exec', encodeMessage({ kind: 'exec', v: PROTOCOL_VERSION, job: 'x', bundle: 'nothex', entry: 'f', fragment: 0, migrateEvery: 0, args: [] }), { timeout: 5000 });
     const e2 = decodeMessage(bad.data);
     assert.is(e2.code, 'bad-message');
     assert.match(String(e2.message), /'bundle' must be a sha-256 hex digest/);
     const future = await nc.request('weave.hub.a.exec', encodeMessage({ kind: 'exec', v: 99 } as never), { timeout: 5000 });
-    assert.match(String(decodeMessage(future.data).message), /version 99 is not supported/);
+    assert.match(String(decodeMessage(future.data).message), /version 99 is not supported \(this build speaks \d+\): the sender runs a newer weave; run one weave version on every hub and client/);
+    const past = await nc.request('weave.hub.a.exec', encodeMessage({ kind: 'exec', v: 1 } as never), { timeout: 5000 });
+    assert.match(String(decodeMessage(past.data).message), /version 1 is not supported \(this build speaks \d+\): the sender runs an older weave/);
   } finally {
     await nc.close();
   }

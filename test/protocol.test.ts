@@ -86,6 +86,23 @@ test('a receiver refuses a kind it does not take, naming itself', () => {
   }
 });
 
+test('another protocol version is refused, saying which side is older', () => {
+  const refusal = (v: unknown) => {
+    try {
+      decodeMessage(encodeMessage({ kind: 'ping', v } as never));
+    } catch (e) {
+      assert.instance(e, ProtocolError);
+      assert.is((e as ProtocolError).code, 'version');
+      return (e as Error).message;
+    }
+    assert.unreachable(`version ${String(v)} was taken`);
+  };
+  assert.is(PROTOCOL_VERSION, 2, 'results are signed and execs carry tickets since version 2');
+  assert.is(refusal(1), 'protocol version 1 is not supported (this build speaks 2): the sender runs an older weave; run one weave version on every hub and client');
+  assert.is(refusal(3), 'protocol version 3 is not supported (this build speaks 2): the sender runs a newer weave; run one weave version on every hub and client');
+  assert.is(refusal('2'), 'protocol version "2" (a string) is not supported (this build speaks 2)');
+});
+
 test('every kind the framing knows has a schema, and only those', () => {
   assert.equal([...MESSAGE_KINDS].sort(), [
     'advert', 'bundle', 'bundle-bytes', 'data-bytes', 'data-read', 'discover', 'drain', 'drop-job', 'error', 'exec', 'fence', 'heartbeat', 'move', 'need-bundle', 'ok', 'ping', 'pong', 'progress', 'ran',

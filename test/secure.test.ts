@@ -10,10 +10,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { NatsError } from 'nats';
+import { nkeys, type NatsError } from 'nats';
 import { runCli, startHubProcess, startNatsServer, type HubProcess, type NatsServer } from './helpers/nats-server.js';
 import { buildModule } from './helpers/build-module.js';
-import { connectNats, createIdentity, sealTo, sign, resultStatement } from '../runtime/net/index.js';
+import { connectNats, inboxPrefixOf, inboxRoot, createIdentity, sealTo, sign, resultStatement } from '../runtime/net/index.js';
 import { decodeMessage, encodeMessage, PROTOCOL_VERSION, type ExecRequest, type HubReply } from '../runtime/protocol/index.js';
 import { connectMesh } from '../runtime/engine/index.js';
 import { HubCore } from '../runtime/hub/index.js';
@@ -44,7 +44,7 @@ test.before(async () => {
   }
   mkdirSync('build/test', { recursive: true });
   dir = mkdtempSync(path.join(os.tmpdir(), 'weave-secure-'));
-  const certs = spawnSync(process.execPath, ['scripts/dev-certs.mjs', dir, '--hubs', 'sa,sb', '--clients', 'c', '--port', '0'], { encoding: 'utf8' });
+  const certs = spawnSync(process.execPath, ['scripts/dev-certs.mjs', dir, '--hubs', 'sa,sb', '--clients', 'c,d', '--port', '0'], { encoding: 'utf8' });
   assert.is(certs.status, 0, certs.stderr);
   ns = await startNatsServer({ config: readFileSync(file('nats.conf'), 'utf8') });
   const [built] = await Promise.all([
@@ -93,6 +93,28 @@ test("a hub's nkey cannot subscribe to another hub's exec subject", async () => 
     assert.is(other!.code, 'PERMISSIONS_VIOLATION');
     assert.match(other!.message, 'Permissions Violation for Subscription to "weave.hub.sb.exec"');
     assert.is(own, null, 'the same user may subscribe to the fence subject');
+  } finally {
+    await nc.close();
+  }
+});
+
+test("a client's nkey cannot read another client's inboxes, nor every inbox; only its own", async () => {
+  if (skipped()) return;
+  const pubOf = (who: string) => nkeys.fromSeed(new TextEncoder().encode(readFileSync(file(`${who}.nk`), 'utf8').trim())).getPublicKey();
+  const nc = await connectNats(url(), { name: 'nosy client', tlsCa: file('ca.pem'), tlsCert: file('client-d-cert.pem'), tlsKey: file('client-d-key.pem'), nkey: file('client-d.nk') });
+  try {
+    assert.is(inboxRoot(nc), inboxPrefixOf(pubOf('client-d')), 'the client connects with its own inbox prefix');
+    const outcome = (subject: string) => new Promise<NatsError | null>((resolve) => {
+      nc.subscribe(subject, { callback: (err) => { if (err) resolve(err); } });
+      void nc.flush().then(() => setTimeout(() => resolve(null), 200));
+    });
+    const [all, other, own] = await Promise.all([outcome('_INBOX.>'), outcome(`${inboxPrefixOf(pubOf('client-c'))}.>`), outcome(`${inboxRoot(nc)}.>`)]);
+    for (const [what, err, subject] of [['every inbox', all, '_INBOX.>'], ["client c's inboxes", other, `${inboxPrefixOf(pubOf('client-c'))}.>`]] as const) {
+      assert.ok(err, `subscribing to ${what} with client d's nkey was allowed`);
+      assert.is(err!.code, 'PERMISSIONS_VIOLATION');
+      assert.match(err!.message, `Permissions Violation for Subscription to "${subject}"`);
+    }
+    assert.is(own, null, 'client d may read its own inboxes');
   } finally {
     await nc.close();
   }

@@ -12,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
-  connectNats, natsAuthOf, type NatsAuth, type NatsConnection, type Subscription, Wire, ADVERT_SUBJECT, HEARTBEAT_SUBJECTS,
+  connectNats, inboxRoot, natsAuthOf, type NatsAuth, type NatsConnection, type Subscription, Wire, ADVERT_SUBJECT, HEARTBEAT_SUBJECTS,
   DISCOVER_SUBJECT, FENCE_SUBJECT, sealAnon, bundleContext, bundleSubject, execSubject, pingSubject, drainSubject, checkpointStore, type CheckpointStore, openJobStore, type JobStore,
 } from '../net/index.js';
 import {
@@ -67,12 +67,13 @@ export class NatsMesh implements RoutedTransport {
   readonly wire: Wire;
   readonly clientId = randomBytes(6).toString('hex');
   /** Progress events of running jobs arrive on `<progressPrefix>.<token>`, one subscription for all. */
-  private readonly progressPrefix = `_INBOX.weave.${this.clientId}.progress`;
+  private readonly progressPrefix: string;
   private readonly progress = new Map<string, (e: ProgressEvent) => void>();
   private progressSeq = 0;
 
   constructor(readonly nc: NatsConnection) {
     this.wire = new Wire(nc);
+    this.progressPrefix = `${inboxRoot(nc)}.weave.${this.clientId}.progress`;
     this.subs.push(nc.subscribe(ADVERT_SUBJECT, { callback: (err, msg) => { if (!err) this.onAdvert(msg.data); } }));
     this.subs.push(this.wire.serve(bundleSubject(this.clientId), async (bytes) => this.serveBundle(bytes)));
     this.subs.push(nc.subscribe(HEARTBEAT_SUBJECTS, {
@@ -128,7 +129,7 @@ export class NatsMesh implements RoutedTransport {
   async discover(opts: { waitMs?: number; settleMs?: number } = {}): Promise<HubAdvert[]> {
     const wait = opts.waitMs ?? 3000;
     const settle = opts.settleMs ?? 250;
-    const inbox = `_INBOX.weave.discover.${randomBytes(6).toString('hex')}`;
+    const inbox = `${inboxRoot(this.nc)}.weave.discover.${randomBytes(6).toString('hex')}`;
     const t0 = Date.now();
     let first = 0;
     let asked = 0;

@@ -67,6 +67,14 @@ export class RetryBudget {
     const prev = this.resting.get(hub);
     const failures = (prev?.failures ?? 0) + 1;
     this.resting.set(hub, { failures, until: now + HUB_REST(failures - 1), keys });
+    return this.unattributed(now);
+  }
+
+  /**
+   * A failure no hub can be blamed for (a reply refused for its signature: anyone may send
+   * one under any hub's name). It counts against the job's budget; no hub rests.
+   */
+  unattributed(now: number): boolean {
     this.recent.push(now);
     while (this.recent.length && this.recent[0] <= now - RETRY_WINDOW_MS) this.recent.shift();
     return this.recent.length < MAX_FAILURES_PER_WINDOW;

@@ -11,6 +11,7 @@
  *   const m = marks.take('j.0');   // undefined: full; refuse the request
  */
 import type { ExecTicket } from '../net/index.js';
+import { DEFAULT_MAX_RETAINED_KEYS, DEFAULT_RETAIN_MS, RetainedTable, type RetainedTableOptions } from './retained-table.js';
 
 export interface JobMark {
   /** The owning client's keys (hex): the signing key from its ticket, the sealing key from its exec. */
@@ -27,25 +28,16 @@ export interface JobMark {
   at: number;
 }
 
-export interface JobMarksOptions {
-  /** Forget a key this long after its last use. @default 1 h */
-  retainMs?: number;
-  /** Keys held at most; beyond, new keys are refused. @default 100000 (about 40 MiB) */
-  maxKeys?: number;
-}
+export type JobMarksOptions = RetainedTableOptions;
 
-export const DEFAULT_MARKS_RETAIN_MS = 3_600_000;
-export const DEFAULT_MAX_MARKED_KEYS = 100_000;
+export const DEFAULT_MARKS_RETAIN_MS = DEFAULT_RETAIN_MS;
+export const DEFAULT_MAX_MARKED_KEYS = DEFAULT_MAX_RETAINED_KEYS;
 
 export class JobMarks {
-  private readonly marks = new Map<string, JobMark>();
-  private readonly retainMs: number;
-  private readonly maxKeys: number;
-  private nextPrune = 0;
+  private readonly marks: RetainedTable<JobMark>;
 
   constructor(opts: JobMarksOptions = {}) {
-    this.retainMs = opts.retainMs ?? DEFAULT_MARKS_RETAIN_MS;
-    this.maxKeys = opts.maxKeys ?? DEFAULT_MAX_MARKED_KEYS;
+    this.marks = new RetainedTable(opts);
   }
 
   get size(): number {
@@ -59,21 +51,8 @@ export class JobMarks {
 
   /** The marks of `job`, made when new (touched either way); undefined when the table is full. */
   take(job: string, now = Date.now()): JobMark | undefined {
-    let m = this.marks.get(job);
-    if (!m) {
-      this.prune(now);
-      if (this.marks.size >= this.maxKeys) return undefined;
-      m = { seq: -1, engineExec: false, at: now };
-      this.marks.set(job, m);
-    }
-    m.at = now;
+    const m = this.marks.take(job, () => ({ seq: -1, engineExec: false, at: now }), now);
+    if (m) m.at = now;
     return m;
-  }
-
-  /** Forget keys unused for `retainMs`: at most once a second, oldest first (Map order is insertion). */
-  private prune(now: number): void {
-    if (now < this.nextPrune) return;
-    this.nextPrune = now + 1000;
-    for (const [k, m] of this.marks) if (now - m.at > this.retainMs) this.marks.delete(k);
   }
 }

@@ -9,7 +9,8 @@
  */
 import type { CommitOutcome, JobResultFields, JobRecord } from '../net/index.js';
 import type { ExecRequest, RanReply } from '../protocol/index.js';
-import { backoff, boundedMap, sleep, type Backoff } from '../util/index.js';
+import { backoff, sleep, type Backoff } from '../util/index.js';
+import { RetainedTable, type RetainedTableOptions } from './retained-table.js';
 import type { Logger } from './log.js';
 
 /** What a hub needs of the job records (runtime/net/jobs.ts JobStore has it). */
@@ -19,8 +20,6 @@ export interface RecordStore {
   bundle(hash: string): Promise<Uint8Array | undefined>;
 }
 
-/** Job records whose newest fence is remembered; the oldest are forgotten. */
-const MAX_FENCES = 4096;
 /** Tries at a commit before the hub replies uncommitted and leaves the commit to the engine. */
 const COMMIT_TRIES = 6;
 
@@ -29,11 +28,16 @@ export interface RecordsOptions {
   commitTries?: number;
   /** Waits between commit tries. @default 250 ms doubling to 4 s, jittered */
   commitBackoff?: Backoff;
+  /** How long fences are kept and how many. @default 1 h after last use, 100000 job records */
+  fences?: RetainedTableOptions;
 }
 
 export class Records {
-  /** Per job record: attempts below this are fenced out. */
-  private readonly fences = boundedMap<string, number>(MAX_FENCES);
+  /**
+   * Per job record: attempts below this are fenced out. Not an LRU: a flood of junk fences
+   * must not push out a live job's fence and let its older attempt run on beside the new.
+   */
+  private readonly fences: RetainedTable<number>;
   private store: Promise<RecordStore | undefined> | undefined;
   private readonly commitTries: number;
   private readonly commitBackoff: Backoff;
@@ -44,12 +48,18 @@ export class Records {
   constructor(private readonly openStore: () => Promise<RecordStore>, private readonly hub: string, private readonly log: Logger, opts: RecordsOptions = {}) {
     this.commitTries = opts.commitTries ?? COMMIT_TRIES;
     this.commitBackoff = opts.commitBackoff ?? backoff({ initialMs: 250, maxMs: 4000 });
+    this.fences = new RetainedTable(opts.fences);
   }
 
-  /** Attempt `attempt` of `job` started: true when that is news (older attempts are to be dropped). */
+  /**
+   * Attempt `attempt` of `job` started: true when that is news (older attempts are to be
+   * dropped). A new job's fence is not kept while the table is full (logged): the runs
+   * here now are still dropped, but an older attempt arriving later is not refused until
+   * its commit, which the record itself refuses.
+   */
   fence(job: string, attempt: number): boolean {
     if ((this.fences.get(job) ?? 0) >= attempt) return false;
-    this.fences.set(job, attempt);
+    if (!this.fences.set(job, attempt)) this.log.warn('fence table full; fence not kept', { job, attempt });
     return true;
   }
 

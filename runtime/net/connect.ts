@@ -81,7 +81,13 @@ export async function connectNats(url: string, opts: ConnectOptions): Promise<Na
     }
     // Read once, here: a missing file is the user's to fix, not a reason to retry for ever.
     if (opts.creds) extra.authenticator = credsAuthenticator(await readFile(opts.creds));
-    else if (opts.nkey) extra.authenticator = nkeyAuthenticator(await readSeed(opts.nkey));
+    else if (opts.nkey) {
+      const seed = await readSeed(opts.nkey);
+      extra.authenticator = nkeyAuthenticator(seed);
+      // Replies and progress come to an inbox under this user's public key, so the
+      // server's permissions can let each user read its own inboxes and no one else's.
+      extra.inboxPrefix = inboxPrefixOf(nkeys.fromSeed(seed).getPublicKey());
+    }
   } catch (e) {
     if (e instanceof TransportError) throw e;
     const which = opts.creds ? `--creds ${opts.creds}` : `--nkey ${opts.nkey}`;
@@ -109,6 +115,16 @@ export async function connectNats(url: string, opts: ConnectOptions): Promise<Na
 }
 
 /** The user seed in `file`, checked now: a bad one would otherwise fail deep in the handshake. */
+/** The inboxes of nkey user `publicKey` (`U…`): `_INBOX.<publicKey>`; its permissions allow subscribing to `<that>.>` only. */
+export function inboxPrefixOf(publicKey: string): string {
+  return `_INBOX.${publicKey}`;
+}
+
+/** Where this connection's inboxes are: its nkey user's prefix, or `_INBOX` without one. */
+export function inboxRoot(nc: NatsConnection): string {
+  return (nc as { options?: { inboxPrefix?: string } }).options?.inboxPrefix || '_INBOX';
+}
+
 async function readSeed(file: string): Promise<Uint8Array> {
   const seed = new TextEncoder().encode((await readFile(file, 'utf8')).trim());
   let ok = false;

@@ -17,6 +17,7 @@
 import { randomBytes } from 'node:crypto';
 import { headers as natsHeaders, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from 'nats';
 import { TransportError } from '../protocol/index.js';
+import { inboxRoot } from './connect.js';
 
 const XFER = 'Weave-Xfer';
 const PART = 'Weave-Part';
@@ -95,7 +96,7 @@ export class Wire {
     // Unfinished transfers age out even when no new part arrives to notice them.
     this.sweeper = setInterval(() => this.sweep(Date.now()), PART_IDLE_MS / 2);
     this.sweeper.unref();
-    this.inbox = `_INBOX.weave.${this.prefix}`;
+    this.inbox = `${inboxRoot(nc)}.weave.${this.prefix}`;
     const partials = new Map<string, Partial>();
     this.partialMaps.add(partials);
     this.inboxSub = nc.subscribe(`${this.inbox}.*`, {
@@ -271,7 +272,9 @@ export class Wire {
       this.forget(partials, id);
       throw new TransportError(`transfer ${id}: unfinished transfers here already hold ${this.partialBytes} bytes (at most ${this.maxPartial})`, { code: 'too-large' });
     }
-    p.parts.push(msg.data);
+    // A part that is a view into a socket read would keep that whole read alive while the
+    // transfer waits: copied, the held bytes are the counted bytes.
+    p.parts.push(ownsBuffer(msg.data) ? msg.data : msg.data.slice());
     p.bytes += msg.data.byteLength;
     p.last = now;
     if (i < n - 1) { this.partialBytes += msg.data.byteLength; return undefined; }

@@ -113,9 +113,17 @@ export function decodeMessage(bytes: Uint8Array): Envelope {
   }
   if (at !== bytes.byteLength) throw new ProtocolError('malformed', `${bytes.byteLength - at} unexpected bytes after the message`);
   if (typeof m.kind !== 'string') throw new ProtocolError('malformed', "message has no 'kind'");
-  if (m.v !== PROTOCOL_VERSION) throw new ProtocolError('version', `protocol version ${describe(m.v)} is not supported (this build speaks ${PROTOCOL_VERSION})`);
+  if (m.v !== PROTOCOL_VERSION) throw new ProtocolError('version', versionMismatch(m.v));
   if (!MESSAGE_KINDS.has(m.kind)) throw new ProtocolError('unknown-kind', `unknown message kind '${m.kind}'`);
   return m as Envelope;
+}
+
+/** Says which side is older, so a mixed deployment knows what to upgrade. */
+function versionMismatch(v: unknown): string {
+  const head = `protocol version ${describe(v)} is not supported (this build speaks ${PROTOCOL_VERSION})`;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v)) return head;
+  const side = v < PROTOCOL_VERSION ? 'an older' : 'a newer';
+  return `${head}: the sender runs ${side} weave; run one weave version on every hub and client`;
 }
 
 /** A decoded value for a message, safely: String() throws on a map whose toString is not a function. */

@@ -12,7 +12,7 @@
  */
 import { applyDiff, decodeCheckpoint, encodeCheckpoint, type AnyCheckpoint } from '../../snapshot/index.js';
 import { FragmentTrap } from '../../exec/index.js';
-import type { RecoveryNote } from '../../protocol/index.js';
+import { HubError, type RecoveryNote } from '../../protocol/index.js';
 import { openAnon, isSealed, storedContext, type Identity } from '../../net/index.js';
 import { describeMisfit, rankHubs, type JobNeeds } from '../../policy/index.js';
 import type { MigrationReason, Recovery } from '../../trace/index.js';
@@ -158,7 +158,8 @@ export class RecoveryState {
     const detectedAt = Date.now();
     const kind = retryKind(err);
     const keys = transport.hubs().find((h) => h.id === a.holder)?.keys ?? this.lastKeys.get(a.holder);
-    if (kind === undefined || !this.budget.failed(a.holder, keys, detectedAt)) {
+    const withinBudget = unattributable(err) ? this.budget.unattributed(detectedAt) : this.budget.failed(a.holder, keys, detectedAt);
+    if (kind === undefined || !withinBudget) {
       if (ledger && err instanceof FragmentTrap) await ledger.failed(a.attempt, err);
       throw err;
     }
@@ -221,6 +222,15 @@ export function openStored(me: Identity, key: string, attempt: number, bundleHas
   } catch {
     return undefined; // sealed to another identity, or altered: not usable
   }
+}
+
+/**
+ * A reply refused for its signature or seal says nothing about the hub holding the
+ * attempt: anyone may publish on the reply subject under any hub id, so holding it
+ * against the holder would let one forged reply per attempt take every hub out of a job.
+ */
+function unattributable(err: unknown): boolean {
+  return err instanceof HubError && err.code === 'bad-signature';
 }
 
 function decodeOrUndefined(bytes: Uint8Array): AnyCheckpoint | undefined {
