@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { compileAssemblyScript } from '../fragments/index.js';
 import { cases, plainResult, valueBytes } from './helpers/programs.js';
+import { buildModule } from './helpers/build-module.js';
 
 const test = suite('weave cli');
 const weave = (...argv: string[]) => spawnSync(process.execPath, ['dist/cli/weave.js', ...argv], { encoding: 'utf8' });
@@ -17,7 +18,8 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 for (const name of ['matmul', 'particles', 'wordfreq']) {
   test(`${name}: weave run with --migrate-every 1 across 3 hubs prints the plain asc result`, async () => {
     const c = cases().find((x) => x.file === `examples/${name}.ts`)!;
-    const b = weave('build', c.file, '-o', `build/test/${name}.wasm`, '--yield-interval', '50');
+    // The same build as mesh's: one of the two compiles it, the other copies it (build-module.ts).
+    const b = await buildModule([c.file, '-o', `build/test/${name}.wasm`, '--yield-interval', '50']);
     assert.is(b.status, 0, b.stderr);
     const r = weave('run', `build/test/${name}.wasm`, ...c.small.map(String), '--migrate-every', '1', '--hubs', '3', '--json');
     assert.is(r.status, 0, r.stderr);
@@ -41,8 +43,9 @@ test('a plain asc module (no weave build) runs, woven at load time', async () =>
   assert.is(r.stdout, '610\n');
 });
 
-test('a trap exits 3 naming the fragment and the source line; a wrong entry lists the exports', () => {
-  assert.is(weave('build', 'test/programs/trap.ts', '-o', 'build/test/trap.wasm').status, 0);
+test('a trap exits 3 naming the fragment and the source line; a wrong entry lists the exports', async () => {
+  const b = await buildModule(['test/programs/trap.ts', '-o', 'build/test/trap.wasm']);
+  assert.is(b.status, 0, b.stderr);
   const r = weave('run', 'build/test/trap.wasm', '--', '-1000');
   assert.is(r.status, 3);
   assert.match(r.stderr, /trap in fragment \d+ of 'checked': bad input at test\/programs\/trap\.ts:13:7/);

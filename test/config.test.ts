@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { buildModule } from './helpers/build-module.js';
 
 const test = suite('config');
 const root = process.cwd();
@@ -25,9 +26,10 @@ function weave(argv: string[], env: Record<string, string> = {}) {
 }
 const config = (doc: unknown) => writeFileSync(cfg, typeof doc === 'string' ? doc : JSON.stringify(doc, null, 2));
 
-test.before(() => {
+test.before(async () => {
   mkdirSync(path.dirname(wasm), { recursive: true });
-  const b = spawnSync(process.execPath, ['dist/cli/weave.js', 'build', 'examples/matmul.ts', '-o', wasm, '--yield-interval', '50'], { encoding: 'utf8' });
+  // mesh, cli and trace build the same module: it is compiled once per test run (build-module.ts).
+  const b = await buildModule(['examples/matmul.ts', '-o', wasm, '--yield-interval', '50']);
   assert.is(b.status, 0, b.stderr);
 });
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -106,8 +108,8 @@ test('a bad weave.config.json is named with line and column, exit 2, and --json 
   assert.match(missing.stderr, 'nope.json: no such file ($WEAVE_CONFIG names it)');
 });
 
-test('exit codes by cause: a trap 3, bad input 2', () => {
-  const trap = spawnSync(process.execPath, ['dist/cli/weave.js', 'build', 'test/programs/trap.ts', '-o', 'build/test/config-trap.wasm'], { encoding: 'utf8' });
+test('exit codes by cause: a trap 3, bad input 2', async () => {
+  const trap = await buildModule(['test/programs/trap.ts', '-o', 'build/test/config-trap.wasm']);
   assert.is(trap.status, 0, trap.stderr);
   const r = weave(['run', path.join(root, 'build/test/config-trap.wasm'), '--json', '--', '-1000']);
   assert.is(r.status, 3, r.stderr);

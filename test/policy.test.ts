@@ -14,6 +14,7 @@ import {
 import { makeCluster, simulate, ORACLE, type Program } from '../runtime/sim/index.js';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { runCli, startHubProcess, startNatsServer } from './helpers/nats-server.js';
+import { buildModule } from './helpers/build-module.js';
 import { connect } from 'nats';
 
 const test = suite('policy');
@@ -181,7 +182,8 @@ test('weave run --policy with a decision log, weave policy train and eval, then 
   const saved = 'build/test/policy.json';
   rmSync(log, { force: true });
   rmSync(saved, { force: true });
-  const b = await runCli('weave', ['build', 'examples/simd.ts', '-o', 'build/test/policy-simd.wasm', '--yield-interval', '100']);
+  // hetero builds the same module: compiled once per test run (build-module.ts).
+  const b = await buildModule(['examples/simd.ts', '-o', 'build/test/policy-simd.wasm', '--yield-interval', '100']);
   assert.is(b.status, 0, b.stderr);
   const first = await runCli('weave', ['run', 'build/test/policy-simd.wasm', '48', '8', '--migrate-every', '2', '--policy', 'cost-model', '--decision-log', log]);
   assert.is(first.status, 0, first.stderr);

@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { parseTrace, renderHtml, renderSvg, timeline, TraceError, TRACE_VERSION, type JobEvent } from '../runtime/trace/index.js';
 import { launchChromium } from './helpers/browser.js';
+import { buildModule } from './helpers/build-module.js';
 
 const test = suite('trace');
 const weave = (...argv: string[]) => spawnSync(process.execPath, ['dist/cli/weave.js', ...argv], { encoding: 'utf8' });
@@ -26,8 +27,9 @@ test.after(async () => { await browser?.close(); });
 
 const ofKind = <K extends JobEvent['kind']>(events: JobEvent[], kind: K) => events.filter((e): e is Extract<JobEvent, { kind: K }> => e.kind === kind);
 
-test('weave run --trace writes the job as it ran: every hub runs fragments, and the counts match the result', () => {
-  const b = weave('build', 'examples/matmul.ts', '-o', wasm, '--yield-interval', '50');
+test('weave run --trace writes the job as it ran: every hub runs fragments, and the counts match the result', async () => {
+  // The same build as mesh's and config's: compiled once per test run (build-module.ts).
+  const b = await buildModule(['examples/matmul.ts', '-o', wasm, '--yield-interval', '50']);
   assert.is(b.status, 0, b.stderr);
   const r = weave('run', ...JOB, '--trace', `${dir}/job.ndjson`);
   assert.is(r.status, 0, r.stderr);

@@ -26,7 +26,7 @@
  *   const p = new LearnedPolicy({ seed: 1 });
  *   const d = p.choose(fragment, hubs);  ...  p.observe(fragment, hub, ms);
  */
-import brain from 'brain.js';
+import { brainJs } from './brain.js';
 import { FEATURE_COUNT, features } from './features.js';
 import { costModelMs, costModelPolicy, costModelRunMs } from './baselines.js';
 import { queueChargeMs } from './estimates.js';
@@ -111,7 +111,7 @@ export class LearnedPolicy implements PlacementPolicy {
     this.rand = uniform(this.opts.seed);
     // Sigmoid units (brain.js's default): an untrained network outputs about 0.5, which
     // here means "no correction", so it starts out placing like the cost model.
-    this.net = new brain.NeuralNetwork({ hiddenLayers: this.opts.hidden }) as unknown as Net;
+    this.net = new (brainJs().NeuralNetwork)({ hiddenLayers: this.opts.hidden }) as unknown as Net;
     // One pass over one sample sizes and initializes the layers (random weights); after
     // that brain.js keeps the network as it is across calls.
     this.net.train([{ input: new Array(FEATURE_COUNT).fill(0), output: [0.5] }], { iterations: 1, learningRate: this.opts.learningRate, momentum: 0.1 });

@@ -7,7 +7,7 @@
  *   const net = new SmallNet(14, [10], { seed: 1 });
  *   net.train(x, 0.6);  net.forward(x)   // ≈ 0.5 untrained
  */
-import brain from 'brain.js';
+import { brainJs } from './brain.js';
 import { uniform } from './random.js';
 
 /** The brain.js 1.x internals used here. */
@@ -35,7 +35,7 @@ export class SmallNet {
   private readonly target = new Float32Array(1);
 
   constructor(readonly inputs: number, hidden: number[], opts: SmallNetOptions = {}) {
-    this.net = new brain.NeuralNetwork({ hiddenLayers: hidden }) as unknown as Net;
+    this.net = new (brainJs().NeuralNetwork)({ hiddenLayers: hidden }) as unknown as Net;
     // One pass over one sample sizes and initializes the layers; brain.js keeps them.
     this.net.train([{ input: new Array(inputs).fill(0), output: [0.5] }], { iterations: 1, learningRate: opts.learningRate ?? 0.1, momentum: opts.momentum ?? 0.1 });
     // brain.js drew those weights from Math.random: draw them again from the seed, in its
