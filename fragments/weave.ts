@@ -68,10 +68,16 @@ export function weaveBinary(core: Uint8Array, opts: WeaveOptions = {}): WovenBun
     throw new WeaveBuildError(`--yield-interval must be an integer from 1 to 2147483647, got ${yieldInterval}`);
   }
   const layout = defaultLayout();
+  // Binaryen's options are process-wide, and asc sets them: after an in-process asc build
+  // with --debug, emitBinary would write a name section, and the same module woven at load
+  // would hash differently here than on a hub. Woven bytes depend on the input only.
+  const debugInfo = binaryen.getDebugInfo();
+  binaryen.setDebugInfo(false);
   let m: binaryen.Module;
   try {
     m = binaryen.readBinary(core);
   } catch (err) {
+    binaryen.setDebugInfo(debugInfo);
     throw new WeaveBuildError('not a valid WebAssembly module', { cause: err });
   }
   try {
@@ -163,6 +169,7 @@ export function weaveBinary(core: Uint8Array, opts: WeaveOptions = {}): WovenBun
     return { bundle: appendCustomSection(final, MANIFEST_SECTION, encodeManifest(manifest)), manifest };
   } finally {
     m.dispose();
+    binaryen.setDebugInfo(debugInfo);
   }
 }
 

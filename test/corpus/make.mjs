@@ -9,7 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { Encoder } from 'cbor-x';
 import binaryen from 'binaryen';
 import { encodeCheckpoint } from '../../dist/runtime/snapshot/index.js';
-import { encodeMessage } from '../../dist/runtime/protocol/index.js';
+import { encodeMessage, PROTOCOL_VERSION } from '../../dist/runtime/protocol/index.js';
+
+/** The protocol version this build speaks: messages meant to fail for another reason carry it. */
+const V = PROTOCOL_VERSION;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cbor = new Encoder({ useRecords: false, mapsAsObjects: true });
@@ -95,31 +98,31 @@ cp('huge-map-header', frame(null, new Uint8Array(0), { metaBytes: Buffer.from('b
 
 // ---- messages (decodeMessage) ----
 const msg = (name, bytes, expect, why) => add('message', name, bytes, 'message', expect, why);
-const goodMsg = Buffer.from(encodeMessage({ kind: 'exec', v: 1, job: 'j', bundle: 'a'.repeat(64), entry: 'main', fragment: 0, migrateEvery: 0, checkpoint: good }));
+const goodMsg = Buffer.from(encodeMessage({ kind: 'exec', v: V, job: 'j', bundle: 'a'.repeat(64), entry: 'main', fragment: 0, migrateEvery: 0, checkpoint: good }));
 const frameMsg = (map, rest = [], version = 1) => { const m = Buffer.isBuffer(map) ? map : cbor.encode(map); const h = Buffer.alloc(6); h[0] = 0x57; h[1] = version; h.writeUInt32BE(m.length, 2); return cat(h, m, ...rest); };
 msg('empty', new Uint8Array(0), 'malformed', 'no bytes');
 msg('short', Buffer.from([0x57, 1, 0]), 'malformed', 'shorter than the 6-byte frame');
 msg('no-frame', Buffer.from('hello, hub'), 'malformed', "no 'W' frame");
 msg('checkpoint-bytes', good, 'version', "a checkpoint sent as a message: 'WVCP' reads as a 'W' frame of version 0x56");
-msg('frame-version-2', frameMsg({ kind: 'ping', v: 1 }, [], 2), 'version', 'framing version 2');
-msg('frame-version-0', frameMsg({ kind: 'ping', v: 1 }, [], 0), 'version', 'framing version 0');
+msg('frame-version-2', frameMsg({ kind: 'ping', v: V }, [], 2), 'version', 'framing version 2');
+msg('frame-version-0', frameMsg({ kind: 'ping', v: V }, [], 0), 'version', 'framing version 0');
 { const b = Buffer.from(goodMsg); b.writeUInt32BE(0xffffffff, 2); msg('map-length-huge', b, 'malformed', 'map length 2^32-1'); }
 msg('truncated', goodMsg.subarray(0, goodMsg.length - 10), 'malformed', 'an exec cut inside its attachment');
 msg('trailing', cat(goodMsg, [1, 2, 3]), 'malformed', 'bytes after the last attachment');
 msg('map-not-cbor', frameMsg(Buffer.from([0xff, 0xfe])), 'malformed', 'the map is not CBOR');
 msg('map-is-array', frameMsg([1, 2]), 'malformed', 'an array instead of a map');
 msg('map-is-bytes', frameMsg(Buffer.from([0x43, 1, 2, 3])), 'malformed', 'a byte string instead of a map');
-msg('no-kind', frameMsg({ v: 1 }), 'malformed', "no 'kind'");
-msg('kind-number', frameMsg({ kind: 7, v: 1 }), 'malformed', "'kind' is a number");
-msg('version-2', frameMsg({ kind: 'ping', v: 2 }), 'version', 'protocol version 2');
+msg('no-kind', frameMsg({ v: V }), 'malformed', "no 'kind'");
+msg('kind-number', frameMsg({ kind: 7, v: V }), 'malformed', "'kind' is a number");
+msg('version-next', frameMsg({ kind: 'ping', v: V + 1 }), 'version', 'a protocol version newer than this build speaks');
 msg('version-hostile-map', frameMsg({ kind: 'ping', v: { toString: 5 } }), 'version', "'v' is a map whose toString is not a function (found by fuzzing: String(v) threw a TypeError)");
 msg('version-missing', frameMsg({ kind: 'ping' }), 'version', "no 'v'");
-msg('unknown-kind', frameMsg({ kind: 'rm-rf', v: 1 }), 'unknown-kind', "kind 'rm-rf'");
-msg('att-not-list', frameMsg({ kind: 'ping', v: 1, $att: 'x' }), 'malformed', "'$att' is a string");
-msg('att-overrun', frameMsg({ kind: 'exec', v: 1, $att: [['checkpoint', 1 << 30]] }, [[1, 2, 3]]), 'malformed', 'an attachment claiming 1 GiB');
-msg('att-negative', frameMsg({ kind: 'exec', v: 1, $att: [['checkpoint', -5]] }), 'malformed', 'an attachment of -5 bytes');
-msg('att-self', frameMsg({ kind: 'exec', v: 1, $att: [['$att', 1]] }, [[0]]), 'malformed', "an attachment named '$att'");
-msg('att-float', frameMsg({ kind: 'exec', v: 1, $att: [['checkpoint', 1.5]] }, [[0, 0]]), 'malformed', 'an attachment of 1.5 bytes');
+msg('unknown-kind', frameMsg({ kind: 'rm-rf', v: V }), 'unknown-kind', "kind 'rm-rf'");
+msg('att-not-list', frameMsg({ kind: 'ping', v: V, $att: 'x' }), 'malformed', "'$att' is a string");
+msg('att-overrun', frameMsg({ kind: 'exec', v: V, $att: [['checkpoint', 1 << 30]] }, [[1, 2, 3]]), 'malformed', 'an attachment claiming 1 GiB');
+msg('att-negative', frameMsg({ kind: 'exec', v: V, $att: [['checkpoint', -5]] }), 'malformed', 'an attachment of -5 bytes');
+msg('att-self', frameMsg({ kind: 'exec', v: V, $att: [['$att', 1]] }, [[0]]), 'malformed', "an attachment named '$att'");
+msg('att-float', frameMsg({ kind: 'exec', v: V, $att: [['checkpoint', 1.5]] }, [[0, 0]]), 'malformed', 'an attachment of 1.5 bytes');
 msg('deep-nesting', frameMsg(Buffer.alloc(100000, 0x81)), 'malformed', 'the map nested 100000 arrays deep');
 msg('huge-array-header', frameMsg(Buffer.from('9bffffffffffffffff', 'hex')), 'malformed', 'a CBOR array claiming 2^64-1 items');
 msg('huge-string-header', frameMsg(Buffer.from('a161617bffffffffffffffff', 'hex')), 'malformed', 'a map whose value claims 2^64-1 bytes');
@@ -180,7 +183,7 @@ hub('checkpoint-memory-over-limit', { program: 'test/programs/fib.ts', entry: 'f
 hub('bundle-unknown-import', { file: 'wasm/import-wasi.bin', entry: 'main', args: [], expect: 'import-denied', why: 'a bundle importing WASI' });
 hub('bundle-not-wasm', { file: 'wasm/text.bin', entry: 'main', args: [], expect: 'bad-module', why: 'bundle bytes that are not Wasm' });
 hub('wrong-protocol-version', { raw: { kind: 'ping', v: 9 }, expect: 'version', why: 'a request of protocol version 9' });
-hub('unknown-request', { raw: { kind: 'format-disk', v: 1 }, expect: 'bad-request', why: 'a request kind nobody defined' });
+hub('unknown-request', { raw: { kind: 'format-disk', v: V }, expect: 'bad-request', why: 'a request kind nobody defined' });
 hub('not-an-object', { raw: 42, expect: 'bad-request', why: 'a request that is a number' });
 
 writeFileSync(path.join(here, 'index.json'), JSON.stringify({
