@@ -12,7 +12,7 @@ import { crc32 } from 'node:zlib';
 import { Encoder } from 'cbor-x';
 import { rng } from '../../runtime/sim/index.js';
 import { decodeCheckpoint, encodeCheckpoint, CheckpointError, type AnyCheckpoint } from '../../runtime/snapshot/index.js';
-import { decodeMessage, encodeMessage, ProtocolError, MESSAGE_KINDS } from '../../runtime/protocol/index.js';
+import { decodeMessage, encodeMessage, ProtocolError, MESSAGE_KINDS, PROTOCOL_VERSION } from '../../runtime/protocol/index.js';
 
 export type FuzzTarget = 'checkpoint' | 'message';
 
@@ -52,11 +52,11 @@ function checkpointSeeds(): Uint8Array[] {
 
 function messageSeeds(): Uint8Array[] {
   return [
-    encodeMessage({ kind: 'ping', v: 1 }),
-    encodeMessage({ kind: 'exec', v: 1, job: 'j1', bundle: 'c'.repeat(64), entry: 'main', fragment: 0, migrateEvery: 5, args: [1, 2.5], checkpoint: checkpointSeeds()[1] }),
-    encodeMessage({ kind: 'error', v: 1, code: 'trap', message: 'boom', fragment: 3, entry: 'main' }),
-    encodeMessage({ kind: 'advert', v: 1, id: 'h', state: 'ready', caps: { cores: 4, avx2: true }, load: { slots: 2, busy: [1, 2] }, datasets: ['a'], labels: { zone: 'eu' } }),
-    encodeMessage({ kind: 'bundle-bytes', v: 1, hash: 'd'.repeat(64), bytes: new Uint8Array(2000).fill(9), small: new Uint8Array(10) }),
+    encodeMessage({ kind: 'ping', v: PROTOCOL_VERSION }),
+    encodeMessage({ kind: 'exec', v: PROTOCOL_VERSION, job: 'j1', bundle: 'c'.repeat(64), entry: 'main', fragment: 0, migrateEvery: 5, args: [1, 2.5], checkpoint: checkpointSeeds()[1] }),
+    encodeMessage({ kind: 'error', v: PROTOCOL_VERSION, code: 'trap', message: 'boom', fragment: 3, entry: 'main' }),
+    encodeMessage({ kind: 'advert', v: PROTOCOL_VERSION, id: 'h', state: 'ready', caps: { cores: 4, avx2: true }, load: { slots: 2, busy: [1, 2] }, datasets: ['a'], labels: { zone: 'eu' } }),
+    encodeMessage({ kind: 'bundle-bytes', v: PROTOCOL_VERSION, hash: 'd'.repeat(64), bytes: new Uint8Array(2000).fill(9), small: new Uint8Array(10) }),
   ];
 }
 
@@ -195,7 +195,7 @@ function check(target: FuzzTarget, bytes: Uint8Array): string {
     if (err instanceof ProtocolError) return err.code;
     throw err;
   }
-  if (typeof m.kind !== 'string' || !MESSAGE_KINDS.has(m.kind) || m.v !== 1) throw new Error(`decoded an invalid envelope: kind ${String(m.kind)}, v ${String(m.v)}`);
+  if (typeof m.kind !== 'string' || !MESSAGE_KINDS.has(m.kind) || m.v !== PROTOCOL_VERSION) throw new Error(`decoded an invalid envelope: kind ${String(m.kind)}, v ${String(m.v)}`);
   if (Object.getPrototypeOf(m) !== Object.prototype) throw new Error('the decoded map has a foreign prototype');
   let attached = 0;
   for (const v of Object.values(m)) if (v instanceof Uint8Array && v.buffer === bytes.buffer) attached += v.byteLength;
