@@ -46,7 +46,9 @@ function freePort() {
 
 const natsPort = await freePort();
 const metricsPort = await freePort();
-const lines = tourLines(readFileSync('README.md', 'utf8')).map((l) => l.replace(/\b4222\b/g, String(natsPort)).replace(/\b9464\b/g, String(metricsPort)));
+const metricsPort2 = await freePort();
+const lines = tourLines(readFileSync('README.md', 'utf8'))
+  .map((l) => l.replace(/\b4222\b/g, String(natsPort)).replace(/\b9464\b/g, String(metricsPort)).replace(/\b9465\b/g, String(metricsPort2)));
 const pidFiles = lines.flatMap((l) => [...l.matchAll(/--pid-file (\S+)/g)].map((m) => m[1]));
 for (const f of pidFiles) rmSync(f, { force: true });
 
@@ -93,7 +95,7 @@ const CHECKS = [
   [/^export NATS_URL=/, (s) => (s.rc === 0 ? '' : 'failed')],
   [/weave hubs --expect (\d+)/, (s) => s.rc === 0 && /^HUB +STATE +SPEED/.test(s.out) && /^fast +ready /m.test(s.out) && /^slow +ready /m.test(s.out) ? '' : 'not both hubs ready in the table'],
   [/weave jobs$/, (s) => s.rc === 0 && jobId && new RegExp(`^${jobId} +done +\\d+ +(fast|slow) +simulate\\(`, 'm').test(s.out) ? '' : `no line 'JOBID done … simulate(…)' for job ${jobId}`],
-  [/curl -s .*\/metrics \| grep '\^weave_fragment_runs_total'/, (s) => s.rc === 0 && /^weave_fragment_runs_total\{[^}]*\} [1-9]\d*$/m.test(s.out) ? '' : 'no weave_fragment_runs_total counter above 0'],
+  [/curl -s .*\/metrics .*\| grep '\^weave_fragment_runs_total'/, (s) => s.rc === 0 && /^weave_fragment_runs_total\{[^}]*\} [1-9]\d*$/m.test(s.out) ? '' : 'no weave_fragment_runs_total counter above 0'],
   [/WEAVE_POLICY=learned npx weave config run/, (s) => s.rc === 0 && /--policy "learned"\s+\(env: WEAVE_POLICY\)/.test(s.out + s.err) ? '' : 'the policy and where it came from are not shown'],
   [/weave hubs drain (.+); kill %1$/, (s, m) => {
     if (s.rc !== 0) return `exit status ${s.rc}`;
