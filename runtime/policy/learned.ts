@@ -19,14 +19,13 @@
  *   new conditions both stay in what it learns.
  * - Target: ln(actual / estimate) over ±ln(RANGE), scaled to (0, 1).
  *
- * Training calls brain.js 1.x's per-sample step (`trainPattern`) directly, and inference
- * runs the forward pass over brain.js's own weights (see forward()): `train()`/`run()`
- * re-validate and re-format their input on every call, which costs more than the network
- * itself for one sample, and a decision scores up to a thousand hubs.
+ * The network is a SmallNet (small-net.ts): brain.js 1.x's per-sample training step and
+ * a forward pass over its weights, without `train()`/`run()`'s per-call checks, which
+ * cost more than the network itself, and a decision scores up to a thousand hubs.
  *   const p = new LearnedPolicy({ seed: 1 });
  *   const d = p.choose(fragment, hubs);  ...  p.observe(fragment, hub, ms);
  */
-import { brainJs } from './brain.js';
+import { NetShapeError, SmallNet } from './small-net.js';
 import { FEATURE_COUNT, features } from './features.js';
 import { costModelMs, costModelPolicy, costModelRunMs } from './baselines.js';
 import { queueChargeMs } from './estimates.js';
@@ -53,19 +52,6 @@ export interface LearnedOptions {
   seed?: number;
 }
 
-/** The brain.js 1.x internals used here (see the module comment). */
-interface Net {
-  weights: Float32Array[][];
-  biases: Float32Array[];
-  /** Momentum: each weight's last change. */
-  changes: Float32Array[][];
-  sizes: number[];
-  trainPattern(value: { input: Float32Array; output: Float32Array }): void;
-  train(data: Array<{ input: number[]; output: number[] }>, opts: Record<string, unknown>): unknown;
-  toJSON(): unknown;
-  fromJSON(json: unknown): unknown;
-}
-
 const FLOOR_MS = 0.01;
 
 /** Best of 1–3 on the simulator's standard workload (1: 1,708 ms, 1.25: 1,684, 1.5:
@@ -78,9 +64,9 @@ export interface LearnedState { version: 1; options: Required<LearnedOptions>; n
 export class LearnedPolicy implements PlacementPolicy {
   readonly name = 'learned';
   private readonly opts: Required<LearnedOptions>;
-  private readonly net: Net;
+  private readonly net: SmallNet;
   private readonly xs: Float32Array[] = [];
-  private readonly ys: Float32Array[] = [];
+  private readonly ys: number[] = [];
   private next = 0;
   private seen = 0;
   private epsilon: number;
@@ -110,79 +96,15 @@ export class LearnedPolicy implements PlacementPolicy {
     this.logRange = Math.log(this.opts.range);
     this.rand = uniform(this.opts.seed);
     // Sigmoid units (brain.js's default): an untrained network outputs about 0.5, which
-    // here means "no correction", so it starts out placing like the cost model.
-    this.net = new (brainJs().NeuralNetwork)({ hiddenLayers: this.opts.hidden }) as unknown as Net;
-    // One pass over one sample sizes and initializes the layers (random weights); after
-    // that brain.js keeps the network as it is across calls.
-    this.net.train([{ input: new Array(FEATURE_COUNT).fill(0), output: [0.5] }], { iterations: 1, learningRate: this.opts.learningRate, momentum: 0.1 });
-    // brain.js draws those weights from Math.random, so two runs with one seed placed
-    // differently (1,669 and 1,679 ms on the standard workload): draw them again from the
-    // seed, in brain.js's range, and forget that pass's momentum.
-    const init = uniform(this.opts.seed + 0x9e37);
-    for (let layer = 1; layer < this.net.sizes.length; layer++) {
-      const biases = this.net.biases[layer];
-      for (let node = 0; node < biases.length; node++) {
-        biases[node] = init() * 0.4 - 0.2;
-        const row = this.net.weights[layer][node];
-        for (let k = 0; k < row.length; k++) row[k] = init() * 0.4 - 0.2;
-        this.net.changes[layer][node].fill(0);
-      }
-    }
+    // here means "no correction", so it starts out placing like the cost model. Its
+    // initial weights come from the seed, so two runs with one seed place alike.
+    this.net = new SmallNet(FEATURE_COUNT, this.opts.hidden, { learningRate: this.opts.learningRate, momentum: 0.1, seed: this.opts.seed });
   }
 
   /** Predicted duration of `f` on `h`, ms. */
   predictMs(f: FragmentView, h: HubView): number {
-    return this.fromTarget(this.forward(features(f, h, this.scratch)), costModelMs(f, h));
+    return this.fromTarget(this.net.forward(features(f, h, this.scratch)), costModelMs(f, h));
   }
-
-  /**
-   * The network's output for `x`: brain.js's sigmoid forward pass over its own weight
-   * arrays (updated in place by training), without its per-call bookkeeping, so scoring
-   * a thousand hubs stays well under a millisecond.
-   */
-  private forward(x: Float32Array): number {
-    if (!this.packed) this.pack();
-    const p = this.packed!;
-    const sizes = this.net.sizes;
-    // One element type through the loops, so V8 keeps them monomorphic.
-    let input = this.layerOut[0];
-    for (let k = 0; k < x.length; k++) input[k] = x[k];
-    let at = 0;
-    for (let layer = 1; layer < sizes.length; layer++) {
-      const out = this.layerOut[layer];
-      const width = input.length;
-      for (let node = 0; node < sizes[layer]; node++) {
-        let sum = p[at++];
-        for (let k = 0; k < width; k++) sum += p[at++] * input[k];
-        out[node] = 1 / (1 + Math.exp(-sum));
-      }
-      input = out;
-    }
-    return input[0];
-  }
-
-  /** Copy brain.js's weights (arrays of rows) into one flat array, bias first per node. */
-  private pack(): void {
-    const { weights, biases, sizes } = this.net;
-    let n = 0;
-    for (let layer = 1; layer < sizes.length; layer++) n += sizes[layer] * (sizes[layer - 1] + 1);
-    const p = new Float64Array(n);
-    let at = 0;
-    this.layerOut[0] ??= new Float64Array(sizes[0]);
-    for (let layer = 1; layer < sizes.length; layer++) {
-      this.layerOut[layer] ??= new Float64Array(sizes[layer]);
-      for (let node = 0; node < sizes[layer]; node++) {
-        p[at++] = biases[layer][node];
-        const row = weights[layer][node];
-        for (let k = 0; k < sizes[layer - 1]; k++) p[at++] = row[k];
-      }
-    }
-    this.packed = p;
-  }
-
-  /** The weights as forward() reads them; dropped whenever training changes them. */
-  private packed: Float64Array | undefined;
-  private readonly layerOut: Float64Array[] = [];
 
   choose(f: FragmentView, hubs: readonly HubView[]): Decision {
     if (this.seen < this.opts.warmup) return { ...this.warm.choose(f, hubs), policy: 'learned', explored: true };
@@ -199,7 +121,7 @@ export class LearnedPolicy implements PlacementPolicy {
       const run = costModelRunMs(f, hubs[i]);
       const m = Math.max(FLOOR_MS, costModelMs(f, hubs[i], run));
       const y = Math.log(m) + Math.log1p(queueChargeMs(hubs[i], run, this.opts.queueCharge) / m)
-        + (this.forward(features(f, hubs[i], this.scratch)) - 0.5) * 2 * this.logRange;
+        + (this.net.forward(features(f, hubs[i], this.scratch)) - 0.5) * 2 * this.logRange;
       if (y < bestY) { third = second; thirdY = secondY; second = best; secondY = bestY; best = i; bestY = y; }
       else if (y < secondY) { third = second; thirdY = secondY; second = i; secondY = y; }
       else if (y < thirdY) { third = i; thirdY = y; }
@@ -214,7 +136,7 @@ export class LearnedPolicy implements PlacementPolicy {
 
   observe(f: FragmentView, hub: HubView, ms: number): void {
     const x = features(f, hub);
-    const y = Float32Array.of(this.toTarget(ms, costModelMs(f, hub)));
+    const y = this.toTarget(ms, costModelMs(f, hub));
     if (this.xs.length < this.opts.replay) {
       this.xs.push(x);
       this.ys.push(y);
@@ -229,8 +151,7 @@ export class LearnedPolicy implements PlacementPolicy {
 
   /** Extra passes over the replay buffer (offline training from logs). */
   fit(epochs: number): void {
-    this.packed = undefined;
-    for (let e = 0; e < epochs; e++) for (let i = 0; i < this.xs.length; i++) this.net.trainPattern({ input: this.xs[i], output: this.ys[i] });
+    for (let e = 0; e < epochs; e++) for (let i = 0; i < this.xs.length; i++) this.net.train(this.xs[i], this.ys[i]);
   }
 
   /** Samples seen so far. */
@@ -246,9 +167,12 @@ export class LearnedPolicy implements PlacementPolicy {
   static fromJSON(state: LearnedState): LearnedPolicy {
     if (!state || state.version !== 1 || !state.net) throw new Error('not a weave learned-policy state (version 1)');
     const p = new LearnedPolicy(state.options);
-    p.net.fromJSON(state.net);
-    p.packed = undefined;
-    if (p.net.sizes[0] !== FEATURE_COUNT) throw new Error(`this learned-policy state has ${p.net.sizes[0]} features, this weave has ${FEATURE_COUNT}: train it again from a decision log`);
+    try {
+      p.net.load(state.net);
+    } catch (e) {
+      if (e instanceof NetShapeError) throw new Error(`this learned-policy state has ${e.got} features, this weave has ${e.want}: train it again from a decision log`);
+      throw e;
+    }
     // A policy saved during its warm-up stays in it: the network has not earned the decisions yet.
     p.seen = state.seen;
     p.epsilon = state.epsilon;
@@ -256,11 +180,10 @@ export class LearnedPolicy implements PlacementPolicy {
   }
 
   private trainStep(): void {
-    this.packed = undefined;
     const n = this.xs.length;
     for (let i = 0; i < this.opts.batch; i++) {
       const k = Math.floor(this.rand() * n);
-      this.net.trainPattern({ input: this.xs[k], output: this.ys[k] });
+      this.net.train(this.xs[k], this.ys[k]);
     }
   }
 }

@@ -28,6 +28,13 @@ export interface SmallNetOptions {
   seed?: number;
 }
 
+/** A saved network whose input count is not this network's. */
+export class NetShapeError extends Error {
+  constructor(readonly got: number, readonly want: number) {
+    super(`this network state has ${got} inputs, this weave has ${want}`);
+  }
+}
+
 export class SmallNet {
   private readonly net: Net;
   private packed: Float64Array | undefined;
@@ -106,12 +113,12 @@ export class SmallNet {
     return this.net.toJSON();
   }
 
-  /** Loads brain.js JSON; throws when its input size is not `inputs`. */
+  /** Loads brain.js JSON; throws NetShapeError when its input size is not `inputs`. */
   load(json: unknown): void {
     this.net.fromJSON(json);
     this.packed = undefined;
     this.layerOut.length = 0;
-    if (this.net.sizes[0] !== this.inputs) throw new Error(`this network state has ${this.net.sizes[0]} inputs, this weave has ${this.inputs}`);
+    if (this.net.sizes[0] !== this.inputs) throw new NetShapeError(this.net.sizes[0], this.inputs);
   }
 
   private pack(): void {
