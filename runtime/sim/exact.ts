@@ -22,6 +22,7 @@
  *   const r = exactSchedule({ hubs: cluster.hubs, world, jobs: inst.jobs.slice(300), work: inst.work });
  *   r.meanMs, r.boundMs, r.optimal
  */
+import { Heap } from './heap.js';
 import { LOCAL_READ_BYTES_PER_MS, linkMs, type FragmentTemplate, type SimHub } from './model.js';
 import type { Instance, JobSpec } from './instance.js';
 import { finishAt, type World } from './world.js';
@@ -210,39 +211,4 @@ export function exactSchedule(opts: ExactOptions): ExactResult {
     assignment: bestAssign.map((k) => hubs[k].id), meanMs: bestTotal / n, boundMs: bound / n,
     optimal: openBound >= bestTotal * (1 - 1e-12), nodes,
   };
-}
-
-/** A binary min-heap. */
-class Heap<T> {
-  private xs: T[] = [];
-  constructor(private readonly before: (a: T, b: T) => number) {}
-  get size(): number { return this.xs.length; }
-  peek(): T { return this.xs[0]; }
-  clear(): void { this.xs = []; }
-  push(x: T): void {
-    const h = this.xs;
-    h.push(x);
-    for (let i = h.length - 1; i > 0;) {
-      const p = (i - 1) >> 1;
-      if (this.before(h[i], h[p]) < 0) { [h[i], h[p]] = [h[p], h[i]]; i = p; } else break;
-    }
-  }
-  pop(): T {
-    const h = this.xs;
-    const top = h[0];
-    const last = h.pop()!;
-    if (h.length) {
-      h[0] = last;
-      for (let i = 0; ;) {
-        const l = 2 * i + 1, r = l + 1;
-        let m = i;
-        if (l < h.length && this.before(h[l], h[m]) < 0) m = l;
-        if (r < h.length && this.before(h[r], h[m]) < 0) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m], h[i]];
-        i = m;
-      }
-    }
-    return top;
-  }
 }
