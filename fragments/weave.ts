@@ -62,22 +62,29 @@ function valType(t: number, where: string): ValType {
  * exported functions, unsupported features) and names the construct at fault.
  */
 export function weaveBinary(core: Uint8Array, opts: WeaveOptions = {}): WovenBundle {
+  // Binaryen's options are process-wide, and asc sets them: after an in-process asc build
+  // with --debug, emitBinary would write a name section, and the same module woven at load
+  // would hash differently here than on a hub. Woven bytes depend on the input only.
+  const debugInfo = binaryen.getDebugInfo();
+  binaryen.setDebugInfo(false);
+  try {
+    return weaveModule(core, opts);
+  } finally {
+    binaryen.setDebugInfo(debugInfo);
+  }
+}
+
+function weaveModule(core: Uint8Array, opts: WeaveOptions): WovenBundle {
   const granularity = opts.granularity ?? 'loop';
   const yieldInterval = opts.yieldInterval ?? DEFAULT_YIELD_INTERVAL;
   if (!Number.isInteger(yieldInterval) || yieldInterval < 1 || yieldInterval > 0x7fffffff) {
     throw new WeaveBuildError(`--yield-interval must be an integer from 1 to 2147483647, got ${yieldInterval}`);
   }
   const layout = defaultLayout();
-  // Binaryen's options are process-wide, and asc sets them: after an in-process asc build
-  // with --debug, emitBinary would write a name section, and the same module woven at load
-  // would hash differently here than on a hub. Woven bytes depend on the input only.
-  const debugInfo = binaryen.getDebugInfo();
-  binaryen.setDebugInfo(false);
   let m: binaryen.Module;
   try {
     m = binaryen.readBinary(core);
   } catch (err) {
-    binaryen.setDebugInfo(debugInfo);
     throw new WeaveBuildError('not a valid WebAssembly module', { cause: err });
   }
   try {
@@ -169,7 +176,6 @@ export function weaveBinary(core: Uint8Array, opts: WeaveOptions = {}): WovenBun
     return { bundle: appendCustomSection(final, MANIFEST_SECTION, encodeManifest(manifest)), manifest };
   } finally {
     m.dispose();
-    binaryen.setDebugInfo(debugInfo);
   }
 }
 

@@ -158,8 +158,8 @@ export class RecoveryState {
     const detectedAt = Date.now();
     const kind = retryKind(err);
     const keys = transport.hubs().find((h) => h.id === a.holder)?.keys ?? this.lastKeys.get(a.holder);
-    const withinBudget = unattributable(err) ? this.budget.unattributed(detectedAt) : this.budget.failed(a.holder, keys, detectedAt);
-    if (kind === undefined || !withinBudget) {
+    // A failure not worth retrying ends the job without counting against any hub.
+    if (kind === undefined || !(unattributable(err) ? this.budget.unattributed(detectedAt) : this.budget.failed(a.holder, keys, detectedAt))) {
       if (ledger && err instanceof FragmentTrap) await ledger.failed(a.attempt, err);
       throw err;
     }
