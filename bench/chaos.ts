@@ -41,7 +41,7 @@ interface Outcome {
   status: number | null;
   result?: string;
   results: number;
-  recoveries: Array<{ hub: string; detectedAt: number; resumedAt: number; fromYields: number; lastStoredYields: number; lastKnownYields?: number }>;
+  recoveries: Array<{ hub: string; detectedAt: number; resumedAt: number; fromYields: number; lastStoredYields: number; lastKnownYields?: number; code?: string; why?: string }>;
   stderr: string;
 }
 
@@ -229,7 +229,12 @@ async function main(): Promise<void> {
       if (cause) recoveryMs.push(r.resumedAt - cause.at);
       else if (!restarts_.some((x) => x.at <= r.detectedAt && r.detectedAt - x.at <= 15_000)) {
         falseFailovers++;
-        process.stderr.write(`job ${i} (${o.job}): false failover of ${r.hub} at t=${r.detectedAt - t0} ms (neither killed nor paused)\n`);
+        process.stderr.write(`job ${i} (${o.job}): false failover of ${r.hub} at t=${r.detectedAt - t0} ms (neither killed nor paused): ${r.code}: ${r.why}\n`);
+        // The hubs' warnings and errors of the seconds before it: what they saw.
+        for (const l of allLogs.split('\n')) {
+          const at = Date.parse(/"time":"([^"]+)"/.exec(l)?.[1] ?? '');
+          if (/"level":"(warn|error|fatal)"/.test(l) && at >= r.detectedAt - 5000 && at <= r.detectedAt + 1000) process.stderr.write(`  ${l.slice(0, 400)}\n`);
+        }
       }
     }
   });

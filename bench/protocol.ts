@@ -30,7 +30,7 @@ const samples: Record<string, Message> = {
   advert: {
     kind: 'advert', v: PROTOCOL_VERSION, id: 'a', state: 'ready', caps: { cores: 8, avx2: true, gpu: false, memoryMiB: 32000, node: 'v20', arch: 'x64', speed: 1.1 },
     load: { slots: 8, busy: 2, queue: 0, cpu: 0.3, jobs: 2, rssMiB: 300, heldMiB: 16, dataRemoteBytes: 0, gpuCalls: 0 }, datasets: ['points'], labels: { zone: 'eu' },
-    running: ['j.0', 'k.1'], keys: key(), everyMs: 2000, startedAt: Date.now(),
+    running: ['j.0', 'k.1'], keys: key(), everyMs: 2000, startedAt: Date.now(), boot: '0a1b2c3d4e5f',
   },
 };
 

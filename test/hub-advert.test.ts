@@ -15,7 +15,7 @@ function source(state: { now: HubState }): AdvertSource {
   return {
     id: 'a', state: () => state.now, caps: { ...detectCapabilities(), speed: 1.25 }, slots: () => ({ slots: 2, running: 1, queued: 3 }),
     jobs: () => 4, heldBytes: () => 5 << 20, running: () => ['j.0', 'k.1'], counters: () => ({ dataRemoteBytes: 12, gpuCalls: 0 }),
-    datasets: ['points'], labels: { zone: 'eu' }, keys: createIdentity().public, everyMs: 2000, startedAt: Date.now(),
+    datasets: ['points'], labels: { zone: 'eu' }, keys: createIdentity().public, everyMs: 2000, startedAt: Date.now(), boot: '0a1b2c3d4e5f',
   };
 }
 

@@ -13,3 +13,4 @@ export { RecoveryState, openStored, type RecoveryDeps } from './routed/recovery.
 export { JobLedger, settledResult } from './routed/ledger.js';
 export { acceptOutcome, attemptContext, type AttemptKeys } from './routed/verify.js';
 export { addData, errorCode, newDataTotals, resultOf } from './job.js';
+export { HubLiveness, MISSED_ADVERTS, MISSED_BEATS } from './liveness.js';

@@ -1,11 +1,11 @@
 /**
  * The engine's side of the NATS mesh, behind the same Transport as the embedded mesh.
  *
- * It keeps the adverts hubs publish (a hub missing three advert intervals is gone), sends
+ * It keeps the adverts and heartbeats hubs publish (judged by liveness.ts), sends
  * `exec` requests to a hub's own subject, and serves the bundles of its jobs on its own
  * client subject: a hub that lacks a bundle fetches it once from there, so bundle bytes
  * never ride along with checkpoints. An exec has no fixed timeout (a fragment may run for
- * minutes); instead it fails with `hub-lost` when the hub stops advertising.
+ * minutes); instead it fails with `hub-lost` when the hub holding the job is lost.
  *   const mesh = await connectMesh({ nats: 'nats://127.0.0.1:4222' });
  *   const r = await runJob(mesh, bundle, { args: [10] });
  *   await mesh.close();
@@ -22,6 +22,7 @@ import {
 import { sleep } from '../util/index.js';
 import type { HubInfo, MoveTicket, RoutedTransport } from './transport.js';
 import { OwnLoad } from './own-load.js';
+import { HubLiveness } from './liveness.js';
 
 /** What an engine takes from a hub in reply to a request. */
 const REPLY_KINDS = ['ran', 'error', 'ok', 'pong', 'need-bundle'] as const;
@@ -34,18 +35,6 @@ export interface MeshOptions extends NatsAuth {
   settleMs?: number;
 }
 
-interface Seen { advert: HubAdvert; at: number }
-/** A hub's newest heartbeat: when it came, from which process, how often it beats. */
-interface Beat { at: number; boot: string; everyMs: number }
-
-/** Adverts missing for this many intervals mean the hub is gone (hubs that do not beat). */
-const MISSED_ADVERTS = 3;
-/**
- * Heartbeats missing for this many intervals mean the hub holding a job is gone, but only
- * while other hubs' beats still arrive: when none does, the silence is this engine's or
- * the network's, and nobody is taken for dead.
- */
-export const MISSED_BEATS = 4;
 /** How often a running job's holder is looked at. */
 const WATCH_MS = 100;
 const SMALL_REQUEST_TIMEOUT_MS = 5000;
@@ -56,11 +45,7 @@ const STORE_PATIENCE_MS = 15_000;
 
 export class NatsMesh implements RoutedTransport {
   readonly kind = 'routed';
-  private readonly seen = new Map<string, Seen>();
-  private readonly beats = new Map<string, Beat>();
-  /** When the last beat of any hub came, and when beats came again after none came for a while. */
-  private lastBeatAt = 0;
-  private beatsResumedAt = 0;
+  private readonly live = new HubLiveness();
   /** Bundles this client serves, and the hubs it gave their jobs to (only those may fetch them). */
   private readonly served = new Map<string, { bytes: Uint8Array; hubs: Set<string> }>();
   private readonly subs: Subscription[] = [];
@@ -80,13 +65,7 @@ export class NatsMesh implements RoutedTransport {
       callback: (err, msg) => {
         if (err) return;
         try {
-          const b = parseMessage(decodeMessage(msg.data), ['heartbeat']);
-          const now = Date.now();
-          // Nothing at all for a while (a server restart, this engine stalled): the beats
-          // missed before now say nothing about any one hub.
-          if (now - this.lastBeatAt > MISSED_BEATS * b.everyMs) this.beatsResumedAt = now;
-          this.lastBeatAt = now;
-          this.beats.set(b.hub, { at: now, boot: b.boot, everyMs: b.everyMs });
+          this.live.beat(parseMessage(decodeMessage(msg.data), ['heartbeat']), Date.now());
         } catch { /* noise on the heartbeat subjects changes nothing */ }
       },
     }));
@@ -104,7 +83,7 @@ export class NatsMesh implements RoutedTransport {
   /** Live hubs that take work, sorted by id. */
   hubs(): HubInfo[] {
     // A hub whose heartbeats stopped (killed, SIGSTOPped) is no place for a job, though its last advert is still fresh.
-    return this.adverts().filter((a) => a.state === 'ready' && !this.silent(a.id))
+    return this.adverts().filter((a) => a.state === 'ready' && !this.live.silent(a.id, Date.now()))
       .map((a) => ({ id: a.id, caps: a.caps, datasets: a.datasets, load: this.own.apply(a.id, a.load), keys: a.keys, signer: a.keys?.sign ?? a.signer }));
   }
 
@@ -118,11 +97,7 @@ export class NatsMesh implements RoutedTransport {
 
   /** Every hub heard from recently, whatever its state. */
   adverts(): HubAdvert[] {
-    const now = Date.now();
-    return [...this.seen.values()]
-      .filter((s) => s.advert.state !== 'stopped' && now - s.at < MISSED_ADVERTS * s.advert.everyMs)
-      .map((s) => s.advert)
-      .sort((a, b) => a.id.localeCompare(b.id));
+    return this.live.adverts(Date.now());
   }
 
   /** Ask every hub for its advert now; resolves after the first arrives and a short settle. */
@@ -230,9 +205,9 @@ export class NatsMesh implements RoutedTransport {
     const watch = req.kind === 'exec' ? setInterval(() => {
       const h = holder();
       if (h !== was) { boots.clear(); was = h; }
-      const why = this.lost(h, boots);
+      const why = this.live.lost(h, boots, Date.now());
       if (why) { ctl.abort(why); return; }
-      const s = this.seen.get(h);
+      const s = this.live.advertOf(h);
       if (!s?.advert.running || s.advert.running.includes(req.job)) { missingSince = undefined; return; }
       missingSince ??= s.at;
       if (s.at - missingSince >= 2 * s.advert.everyMs) ctl.abort(`hub ${h} no longer runs the job (it restarted, or lost it)`);
@@ -251,48 +226,6 @@ export class NatsMesh implements RoutedTransport {
       if (watch) clearInterval(watch);
       signal?.removeEventListener('abort', stopped);
     }
-  }
-
-  /** Hub `h` beats, but its beats stopped while others' still come. */
-  private silent(h: string): boolean {
-    const b = this.beats.get(h);
-    if (!b || Date.now() - b.at <= MISSED_BEATS * b.everyMs) return false;
-    return this.heardOthers(h, b);
-  }
-
-  /**
-   * This engine heard other hubs' beats all along since `h`'s last one (`b`): the silence
-   * is `h`'s. Not so when beats of every hub stopped after it (a server restart, this
-   * engine stalled): then each hub gets until its adverts lapse to come back.
-   */
-  private heardOthers(h: string, b: Beat): boolean {
-    if (this.beatsResumedAt > b.at) return false;
-    // Another hub's beat came after `h` should have beaten MISSED_BEATS times: not this
-    // engine's stall (timers run before the beats queued meanwhile are read).
-    return [...this.beats].some(([id, o]) => id !== h && o.at > b.at + MISSED_BEATS * b.everyMs);
-  }
-
-  /**
-   * Why hub `h`, holding a job, is lost; undefined while it lives. `boots`: the process
-   * each hub was first heard from during this request (another one is a restart).
-   */
-  private lost(h: string, boots: Map<string, string>): string | undefined {
-    const now = Date.now();
-    const b = this.beats.get(h);
-    const s = this.seen.get(h);
-    if (s?.advert.state === 'stopped') return `hub ${h} stopped while holding the job`;
-    if (b) {
-      const first = boots.get(h);
-      if (first === undefined) boots.set(h, b.boot);
-      else if (first !== b.boot) return `hub ${h} restarted while holding the job`;
-      const silentMs = now - b.at;
-      if (silentMs <= MISSED_BEATS * b.everyMs) return undefined;
-      if (this.heardOthers(h, b)) return `hub ${h} missed ${Math.floor(silentMs / b.everyMs)} heartbeats while holding the job`;
-      if (s && now - s.at <= MISSED_ADVERTS * s.advert.everyMs) return undefined;
-      return `hub ${h} went silent (no heartbeats or adverts) while holding the job`;
-    }
-    if (!s || now - s.at > MISSED_ADVERTS * s.advert.everyMs) return `hub ${h} stopped advertising while holding the job`;
-    return undefined;
   }
 
   private checkpoints: Promise<CheckpointStore | undefined> | undefined;
@@ -344,7 +277,7 @@ export class NatsMesh implements RoutedTransport {
 
   async move(hub: string, key: string, to: string, ticket?: MoveTicket): Promise<boolean> {
     try {
-      const sealKey = ticket?.keys[to] ?? this.seen.get(to)?.advert.keys?.seal;
+      const sealKey = ticket?.keys[to] ?? this.live.advertOf(to)?.advert.keys?.seal;
       // The hub it moves to may need the bundle: it may fetch it now.
       for (const s of this.served.values()) if (s.hubs.has(hub)) s.hubs.add(to);
       const raw = await this.wire.request(execSubject(hub), encodeMessage({ kind: 'move', v: PROTOCOL_VERSION, job: key, to, key: sealKey, ...ticket }), { timeoutMs: SMALL_REQUEST_TIMEOUT_MS });
@@ -369,13 +302,7 @@ export class NatsMesh implements RoutedTransport {
   private onAdvert(bytes: Uint8Array): boolean {
     try {
       const advert: HubAdvert = parseMessage(decodeMessage(bytes), ['advert']);
-      // A hub's keys are pinned while it lives: an advert with other keys for a hub id that
-      // is still advertising is an impostor's (a restarted hub has other keys, but only
-      // after its old adverts lapsed).
-      const prev = this.seen.get(advert.id);
-      const fresh = prev && Date.now() - prev.at < MISSED_ADVERTS * prev.advert.everyMs && prev.advert.state !== 'stopped';
-      if (fresh && (!sameKeys(prev.advert.keys, advert.keys) || !sameKey(prev.advert.signer, advert.signer))) return false;
-      this.seen.set(advert.id, { advert, at: Date.now() });
+      if (!this.live.advert(advert, Date.now())) return false;
       // The hub counted what it had received when it wrote this. (A job sent in the last
       // few ms may be counted twice until the next advert: an overestimate for seconds,
       // rather than jobs piling onto a hub that looks idle.)
@@ -395,7 +322,7 @@ export class NatsMesh implements RoutedTransport {
       // was given to: the module is as private as the checkpoints. Hubs without keys
       // (--insecure) get it plain.
       const hub = m.hub ?? '';
-      const key = this.seen.get(hub)?.advert.keys?.seal;
+      const key = this.live.advertOf(hub)?.advert.keys?.seal;
       if (!s.hubs.has(hub)) return encodeMessage({ kind: 'error', v: PROTOCOL_VERSION, code: 'not-yours', message: `hub ${hub} was given no job of bundle ${m.hash.slice(0, 12)}` });
       const out = key ? sealAnon(key, bundleContext(m.hash, hub), s.bytes) : s.bytes;
       return encodeMessage({ kind: 'bundle-bytes', v: PROTOCOL_VERSION, hash: m.hash, bytes: out, sealed: key ? true : undefined });
@@ -411,13 +338,4 @@ export async function connectMesh(opts: MeshOptions): Promise<NatsMesh> {
   const mesh = new NatsMesh(nc);
   await mesh.discover({ waitMs: opts.waitForHubsMs, settleMs: opts.settleMs });
   return mesh;
-}
-
-function sameKeys(a?: { sign: Uint8Array; seal: Uint8Array }, b?: { sign: Uint8Array; seal: Uint8Array }): boolean {
-  if (!a || !b) return !a && !b;
-  return Buffer.from(a.sign).equals(Buffer.from(b.sign)) && Buffer.from(a.seal).equals(Buffer.from(b.seal));
-}
-
-function sameKey(a?: Uint8Array, b?: Uint8Array): boolean {
-  return !a || !b ? !a && !b : Buffer.from(a).equals(Buffer.from(b));
 }

@@ -31,6 +31,8 @@ export interface AdvertSource {
   signer?: Uint8Array;
   everyMs: number;
   startedAt: number;
+  /** This process's boot id, as its heartbeats carry it. */
+  boot: string;
 }
 
 const MIB = 1 << 20;
@@ -43,7 +45,7 @@ export function makeAdvert(s: AdvertSource): HubAdvert {
       slots, busy, queue, cpu: os.loadavg()[0] / s.caps.cores, jobs: s.jobs(),
       rssMiB: Math.round(process.memoryUsage.rss() / MIB), heldMiB: Math.round(s.heldBytes() / MIB), ...s.counters(),
     },
-    datasets: s.datasets, labels: s.labels, running: s.running(), keys: s.keys, signer: s.signer, everyMs: s.everyMs, startedAt: s.startedAt,
+    datasets: s.datasets, labels: s.labels, running: s.running(), keys: s.keys, signer: s.signer, everyMs: s.everyMs, startedAt: s.startedAt, boot: s.boot,
   };
 }
 

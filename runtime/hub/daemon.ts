@@ -14,6 +14,7 @@
  *   const hub = await startHub({ nats: 'nats://127.0.0.1:4222', name: 'a', slots: 2 });
  *   process.on('SIGTERM', () => hub.stop());
  */
+import { randomBytes } from 'node:crypto';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 import {
   connectNats, Wire, ADVERT_SUBJECT, DATA_QUEUE, DISCOVER_SUBJECT, FENCE_SUBJECT, checkpointStore, dataSubject, drainSubject, execSubject, openJobStore, pingSubject,
@@ -73,6 +74,8 @@ export class HubDaemon {
   private stopping: Promise<void> | undefined;
   /** Beats on a thread of its own from 'ready' to 'stopped' (heartbeat.ts). */
   private heartbeat: Heartbeat | undefined;
+  /** New in every process: a hub restarted under the same name is another one to engines. */
+  private readonly boot = randomBytes(6).toString('hex');
   private readonly log: Logger;
   private readonly wire: Wire;
   private readonly subs: Subscription[] = [];
@@ -129,7 +132,7 @@ export class HubDaemon {
     this.adverts = new Advertiser({
       id: this.id, state: () => this.state, caps: this.caps, slots: () => this.slots.load(), jobs: () => this.runs.jobs(), heldBytes: () => this.slots.held(),
       running: () => this.runs.keys(), counters: () => ({ dataRemoteBytes: this.host.dataRemoteBytes, gpuCalls: this.host.gpuCalls }),
-      datasets: Object.keys(opts.datasets), labels: opts.labels, keys: gate.publicKeys, signer: gate.signKey, everyMs: opts.advertEveryMs, startedAt: Date.now(),
+      datasets: Object.keys(opts.datasets), labels: opts.labels, keys: gate.publicKeys, signer: gate.signKey, everyMs: opts.advertEveryMs, startedAt: Date.now(), boot: this.boot,
     }, (bytes) => { if (!nc.isClosed() && !nc.isDraining()) this.wire.publish(ADVERT_SUBJECT, bytes); }, this.log);
     this.closed = new Promise((r) => { this.markClosed = r; });
     void nc.closed().then((err) => {
@@ -141,6 +144,9 @@ export class HubDaemon {
   /** Subscribe, advertise, and watch the connection. Throws when the connection closes first. */
   async start(): Promise<void> {
     await this.checkNameFree();
+    // The thread starts now, so its start-up overlaps the subscriptions'.
+    this.heartbeat = startHeartbeat({ nats: this.opts.nats, auth: this.opts.auth, hub: this.id, boot: this.boot, everyMs: this.opts.heartbeatMs, cells: this.slots.yieldCells() },
+      (err) => this.log.error('heartbeat thread failed; engines will take this hub for lost', { error: err.message }));
     const onDrop = (why: string) => this.log.warn('dropped a message', { why });
     let refused: Error | undefined;
     const onError = (err: Error) => { refused ??= err; };
@@ -171,11 +177,13 @@ export class HubDaemon {
     await this.nc.flush();
     // A refused subscription is reported before the flush's answer: such a hub would log
     // 'ready' and never get work (another hub's credentials, say).
+    if (refused) await this.heartbeat.stop();
     if (refused) throw new HubConfigError(`hub ${this.id}: the NATS server refused its subscriptions (${refused.message}); a hub's credentials name its id: start it with the --name its credentials were made for`, { cause: refused });
+    // Beats before the first advert: an engine that heard this name's previous process
+    // must see the new boot id beating before it sees the hub ready.
+    await this.heartbeat.beating;
     this.state = 'ready';
     this.adverts.start();
-    this.heartbeat = startHeartbeat({ nats: this.opts.nats, auth: this.opts.auth, hub: this.id, everyMs: this.opts.heartbeatMs, cells: this.slots.yieldCells() },
-      (err) => this.log.error('heartbeat thread failed; engines will take this hub for lost', { error: err.message }));
     void this.watchStatus();
     const simd = simdKernels();
     this.log.info('ready', {

@@ -5,7 +5,7 @@
  * JetStream or GC delays it; only the process stopping (killed, SIGSTOPped) does. Started
  * by heartbeat.ts with workerData { nats, auth, hub, boot, everyMs, cells }.
  */
-import { workerData } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { connectNats, heartbeatSubject, type NatsAuth } from '../net/index.js';
 import { PROTOCOL_VERSION, encodeMessage } from '../protocol/index.js';
 
@@ -21,3 +21,7 @@ const beat = () => {
 };
 beat();
 setInterval(beat, d.everyMs);
+// The first beat is at the server: the hub may now advertise (an engine that sees a hub's
+// advert before any beat of this process would judge it by the beats of the one before).
+await nc.flush();
+parentPort?.postMessage('beating');

@@ -56,6 +56,11 @@ export const ADVERT = message('advert', {
   /** Advert interval, so receivers know when a hub is overdue. */
   everyMs: [v.pipe(num, v.minValue(1)), 'a positive number'],
   startedAt: [num, 'a number'],
+  /**
+   * The process's boot id, as in its heartbeats: an engine holding beats of another boot
+   * under this id has the beats of a process that is gone.
+   */
+  boot: [token, 'a boot id'],
 });
 
 export const DISCOVER = message('discover', {});

@@ -2,6 +2,8 @@
  * The protocol version every message carries as `v`; a receiver refuses any other.
  * 2: results are signed over job, attempt, hand-over sequence, hub, result and output,
  * and execs carry engine tickets (issue 20); a version-1 peer's results would be refused.
+ * 3: adverts carry the hub process's boot id, as its heartbeats do; an engine would take a
+ * version-2 hub, whose adverts lack it, for no hub at all.
  *   const ping = { kind: 'ping', v: PROTOCOL_VERSION } as const;
  */
-export const PROTOCOL_VERSION = 2 as const;
+export const PROTOCOL_VERSION = 3 as const;

@@ -207,6 +207,9 @@ export interface Recovery {
   lastStoredYields: number;
   /** Yield count of the newest state any hub reported (stored, or handed over) before the failure. */
   lastKnownYields?: number;
+  /** Why the attempt was given up: the failure's code and message (a lost hub, a refusal, …). */
+  code?: string;
+  why?: string;
 }
 
 /** The result as `weave run --json` prints it, and as the `result` event carries it. */

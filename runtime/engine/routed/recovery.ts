@@ -181,7 +181,7 @@ export class RecoveryState {
       this.restoredFromStore++;
       this.note.from = 'stored';
     }
-    this.recoveries.push({ hub: a.holder, attempt: a.attempt + 1, detectedAt, resumedAt: Date.now(), fromYields: this.stateYields, lastStoredYields: progress.lastStoredYields, lastKnownYields: Math.max(progress.lastKnownYields, this.stateYields) });
+    this.recoveries.push({ hub: a.holder, attempt: a.attempt + 1, detectedAt, resumedAt: Date.now(), fromYields: this.stateYields, lastStoredYields: progress.lastStoredYields, lastKnownYields: Math.max(progress.lastKnownYields, this.stateYields), code: errorCode(err), why: (err as Error).message });
     progress.emit({ kind: 'recovery', hub: a.holder, attempt: a.attempt + 1, fromYields: this.stateYields, fromStore: this.note.from === 'stored', lastStoredYields: progress.lastStoredYields });
     this.moveOut = { from: a.holder, reason: 'recovery' };
   }

@@ -1,0 +1,124 @@
+/**
+ * What an engine knows of each hub's life: its newest advert and its newest heartbeat, and
+ * from them whether a hub can take work and whether the hub holding a job is lost. Kept
+ * apart from the NATS side (nats-mesh.ts) so that every rule here is tested with a clock
+ * of the test's own, in the orders a loaded machine delivers messages in.
+ *   const live = new HubLiveness();
+ *   live.advert(advert, Date.now());  live.beat(beat, Date.now());
+ *   live.silent('a', Date.now());     // a hub that beats, gone quiet while others beat
+ *   live.lost('a', boots, Date.now()); // why the job's holder is lost, or undefined
+ */
+import type { HubAdvert } from '../protocol/index.js';
+
+/** Adverts missing for this many intervals mean the hub is gone (hubs that do not beat). */
+export const MISSED_ADVERTS = 3;
+/**
+ * Heartbeats missing for this many intervals mean the hub holding a job is gone, but only
+ * while other hubs' beats still arrive: when none does, the silence is this engine's or
+ * the network's, and nobody is taken for dead.
+ */
+export const MISSED_BEATS = 4;
+
+export interface Seen { advert: HubAdvert; at: number }
+/** A hub's newest heartbeat: when it came, from which process, how often it beats. */
+export interface Beat { at: number; boot: string; everyMs: number }
+
+export class HubLiveness {
+  private readonly seen = new Map<string, Seen>();
+  private readonly beats = new Map<string, Beat>();
+  /** When the last beat of any hub came, and when beats came again after none came for a while. */
+  private lastBeatAt = 0;
+  private beatsResumedAt = 0;
+
+  /**
+   * Take an advert; false when it is refused: a hub's keys are pinned while it lives, so an
+   * advert with other keys for a hub id that is still advertising is an impostor's (a
+   * restarted hub has other keys, but only after its old adverts lapsed).
+   */
+  advert(advert: HubAdvert, now: number): boolean {
+    const prev = this.seen.get(advert.id);
+    const fresh = prev && now - prev.at < MISSED_ADVERTS * prev.advert.everyMs && prev.advert.state !== 'stopped';
+    if (fresh && (!sameKeys(prev.advert.keys, advert.keys) || !sameKey(prev.advert.signer, advert.signer))) return false;
+    this.seen.set(advert.id, { advert, at: now });
+    // Beats of another boot under this id are the previous process's (a restarted hub
+    // advertises only once its own beats flow): judged by them, the new process would be
+    // taken for silent, or for restarted the moment its first beat came.
+    if (this.beats.get(advert.id)?.boot !== advert.boot) this.beats.delete(advert.id);
+    return true;
+  }
+
+  beat(b: { hub: string; boot: string; everyMs: number }, now: number): void {
+    // Nothing at all for a while (a server restart, this engine stalled): the beats
+    // missed before now say nothing about any one hub.
+    if (now - this.lastBeatAt > MISSED_BEATS * b.everyMs) this.beatsResumedAt = now;
+    this.lastBeatAt = now;
+    this.beats.set(b.hub, { at: now, boot: b.boot, everyMs: b.everyMs });
+  }
+
+  /** Hub `id`'s newest advert, however old. */
+  advertOf(id: string): Seen | undefined {
+    return this.seen.get(id);
+  }
+
+  /** Every hub heard from recently and not stopped, sorted by id. */
+  adverts(now: number): HubAdvert[] {
+    return [...this.seen.values()]
+      .filter((s) => s.advert.state !== 'stopped' && now - s.at < MISSED_ADVERTS * s.advert.everyMs)
+      .map((s) => s.advert)
+      .sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /** Hub `h` beats, but its beats stopped while others' still come. */
+  silent(h: string, now: number): boolean {
+    const b = this.beats.get(h);
+    if (!b || now - b.at <= MISSED_BEATS * b.everyMs) return false;
+    return this.heardOthers(h, b);
+  }
+
+  /**
+   * Why hub `h`, holding a job, is lost; undefined while it lives. `boots`: the process
+   * each hub was first heard from while it held the job (another one is a restart).
+   */
+  lost(h: string, boots: Map<string, string>, now: number): string | undefined {
+    const b = this.beats.get(h);
+    const s = this.seen.get(h);
+    if (s?.advert.state === 'stopped') return `hub ${h} stopped while holding the job`;
+    // The process holding the job, by its beats or else its adverts.
+    const boot = b?.boot ?? s?.advert.boot;
+    if (boot !== undefined) {
+      const first = boots.get(h);
+      if (first === undefined) boots.set(h, boot);
+      else if (first !== boot) return `hub ${h} restarted while holding the job`;
+    }
+    if (b) {
+      const silentMs = now - b.at;
+      if (silentMs <= MISSED_BEATS * b.everyMs) return undefined;
+      if (this.heardOthers(h, b)) return `hub ${h} missed ${Math.floor(silentMs / b.everyMs)} heartbeats while holding the job`;
+      if (s && now - s.at <= MISSED_ADVERTS * s.advert.everyMs) return undefined;
+      return `hub ${h} went silent (no heartbeats or adverts) while holding the job`;
+    }
+    if (!s || now - s.at > MISSED_ADVERTS * s.advert.everyMs) return `hub ${h} stopped advertising while holding the job`;
+    return undefined;
+  }
+
+  /**
+   * This engine heard other hubs' beats all along since `h`'s last one (`b`): the silence
+   * is `h`'s. Not so when beats of every hub stopped after it (a server restart, this
+   * engine stalled): then each hub gets until its adverts lapse to come back.
+   */
+  private heardOthers(h: string, b: Beat): boolean {
+    if (this.beatsResumedAt > b.at) return false;
+    // Another hub's beat came after `h` should have beaten MISSED_BEATS times: not this
+    // engine's stall (timers run before the beats queued meanwhile are read).
+    return [...this.beats].some(([id, o]) => id !== h && o.at > b.at + MISSED_BEATS * b.everyMs);
+  }
+}
+
+function sameKeys(a?: { sign: Uint8Array; seal: Uint8Array }, b?: { sign: Uint8Array; seal: Uint8Array }): boolean {
+  if (!a || !b) return !a && !b;
+  return Buffer.from(a.sign).equals(Buffer.from(b.sign)) && Buffer.from(a.seal).equals(Buffer.from(b.seal));
+}
+
+function sameKey(a?: Uint8Array, b?: Uint8Array): boolean {
+  return !a || !b ? !a && !b : Buffer.from(a).equals(Buffer.from(b));
+}

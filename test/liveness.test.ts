@@ -1,0 +1,112 @@
+/**
+ * How an engine judges hubs' lives (runtime/engine/liveness.ts), with a clock of its own,
+ * in the orders a loaded machine delivers adverts and heartbeats in. The first case is
+ * the one a CI run met: a hub killed before a server restart came back slowly, and its
+ * job was taken away from it as "restarted" the moment the new process's first beat came.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createIdentity } from '../runtime/net/index.js';
+import { PROTOCOL_VERSION, type HubAdvert } from '../runtime/protocol/index.js';
+import { HubLiveness } from '../runtime/engine/internal.js';
+
+const test = suite('liveness');
+const BEAT = 200;
+const ADVERT = 2000;
+
+function advert(id: string, boot: string, extra: Partial<HubAdvert> = {}): HubAdvert {
+  return {
+    kind: 'advert', v: PROTOCOL_VERSION, id, state: 'ready', caps: { cores: 2, avx2: true, gpu: false, memoryMiB: 4096, node: 'v22', arch: 'x64' },
+    load: { slots: 2, busy: 0, queue: 0, cpu: 0, jobs: 0, rssMiB: 100, heldMiB: 0, dataRemoteBytes: 0, gpuCalls: 0 },
+    datasets: [], labels: {}, running: [], everyMs: ADVERT, startedAt: 0, boot, ...extra,
+  };
+}
+const beat = (hub: string, boot: string) => ({ hub, boot, everyMs: BEAT });
+
+/** Beats of `hubs` every BEAT ms over [from, to). */
+function beats(live: HubLiveness, hubs: Array<[string, string]>, from: number, to: number): void {
+  for (let t = from; t < to; t += BEAT) for (const [h, boot] of hubs) live.beat(beat(h, boot), t);
+}
+
+test('a hub restarted after a server restart is judged by its own beats, not the old process\'s', () => {
+  const live = new HubLiveness();
+  live.advert(advert('x', 'old-x'), 0);
+  live.advert(advert('y', 'y1'), 0);
+  beats(live, [['x', 'old-x'], ['y', 'y1']], 0, 3000);
+  // x is killed at 3 s; the server restarts at 4 s: no beats at all for two seconds.
+  beats(live, [['y', 'y1']], 3000, 4000);
+  beats(live, [['y', 'y1']], 6000, 20_000);
+  // The new x process advertises at 20 s, its first beats just before it.
+  live.beat(beat('x', 'new-x'), 19_950);
+  live.advert(advert('x', 'new-x'), 20_000);
+  assert.ok(live.adverts(20_000).some((a) => a.id === 'x'));
+  assert.not.ok(live.silent('x', 20_000));
+  const boots = new Map<string, string>();
+  assert.is(live.lost('x', boots, 20_000), undefined);
+  beats(live, [['x', 'new-x'], ['y', 'y1']], 20_150, 25_000);
+  assert.is(live.lost('x', boots, 25_000), undefined, 'the process the job was given to still beats');
+});
+
+test('an advert of a new boot drops the old process\'s beats, whichever came first', () => {
+  const live = new HubLiveness();
+  beats(live, [['x', 'old-x'], ['y', 'y1']], 0, 3000);
+  beats(live, [['y', 'y1']], 3000, 4000);
+  beats(live, [['y', 'y1']], 6000, 20_000);
+  // The advert of the new process comes before its first beat (a hub of a build that advertised first).
+  live.advert(advert('x', 'new-x'), 20_000);
+  const boots = new Map<string, string>();
+  assert.is(live.lost('x', boots, 20_000), undefined, 'judged by its adverts until it beats');
+  assert.is(boots.get('x'), 'new-x');
+  live.beat(beat('x', 'new-x'), 20_100);
+  assert.is(live.lost('x', boots, 20_100), undefined);
+});
+
+test('a killed holder is lost after 4 missed beats while others beat; a restarted one at its first beat', () => {
+  const live = new HubLiveness();
+  live.advert(advert('x', 'x1'), 0);
+  beats(live, [['x', 'x1'], ['y', 'y1']], 0, 2000);
+  const boots = new Map<string, string>();
+  assert.is(live.lost('x', boots, 2000), undefined);
+  beats(live, [['y', 'y1']], 2000, 3000);
+  assert.match(live.lost('x', boots, 2900) ?? '', /missed \d+ heartbeats/);
+  assert.ok(live.silent('x', 2900), 'no place for new work either');
+  live.beat(beat('x', 'x2'), 3000);
+  assert.match(live.lost('x', boots, 3000) ?? '', /restarted while holding the job/);
+});
+
+test('when every hub falls silent (a server restart), nobody is taken for dead until its adverts lapse', () => {
+  const live = new HubLiveness();
+  live.advert(advert('x', 'x1'), 0);
+  live.advert(advert('y', 'y1'), 0);
+  beats(live, [['x', 'x1'], ['y', 'y1']], 0, 2000);
+  const boots = new Map<string, string>();
+  assert.is(live.lost('x', boots, 2000), undefined);
+  assert.is(live.lost('x', boots, 5000), undefined, 'silence of all hubs is not x\'s');
+  assert.not.ok(live.silent('x', 5000));
+  // y beats again after the restart, x never does: x's adverts lapse at 3 intervals.
+  beats(live, [['y', 'y1']], 5000, 7000);
+  assert.is(live.lost('x', boots, 5900), undefined, 'beats resumed after x\'s last: x gets until its adverts lapse');
+  assert.match(live.lost('x', boots, 6100) ?? '', /went silent/);
+});
+
+test('a hub that does not beat is judged by its adverts; one that stops is lost at once', () => {
+  const live = new HubLiveness();
+  live.advert(advert('x', 'x1'), 0);
+  const boots = new Map<string, string>();
+  assert.is(live.lost('x', boots, 5999), undefined);
+  assert.match(live.lost('x', boots, 6001) ?? '', /stopped advertising/);
+  live.advert(advert('x', 'x1', { state: 'stopped' }), 6100);
+  assert.match(live.lost('x', new Map(), 6100) ?? '', /stopped while holding the job/);
+  assert.equal(live.adverts(6100).map((a) => a.id), []);
+});
+
+test('an advert with other keys under a live hub\'s id is refused until the hub\'s adverts lapse', () => {
+  const live = new HubLiveness();
+  const real = createIdentity().public;
+  assert.ok(live.advert(advert('x', 'x1', { keys: real }), 0));
+  assert.not.ok(live.advert(advert('x', 'x2', { keys: createIdentity().public }), 1000));
+  assert.is(live.advertOf('x')?.advert.boot, 'x1');
+  assert.ok(live.advert(advert('x', 'x2', { keys: createIdentity().public }), 7000), 'a restarted hub, after its old adverts lapsed');
+});
+
+test.run();
