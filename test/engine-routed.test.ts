@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { createIdentity, resultStatement, sign, type PublicIdentity } from '../runtime/net/index.js';
 import { HubError, PROTOCOL_VERSION, TransportError, type RanReply } from '../runtime/protocol/index.js';
 import { FragmentTrap } from '../runtime/exec/index.js';
-import { JobProgress, RecoveryState, acceptOutcome, type AttemptKeys, type RoutedTransport } from '../runtime/engine/internal.js';
+import { JobProgress, RecoveryState, acceptOutcome, type AttemptKeys, type RoutedTransport, type StoredByHub } from '../runtime/engine/internal.js';
 import type { JobEvent } from '../runtime/trace/index.js';
 import { eventEmitter } from '../runtime/trace/index.js';
 import { decodeCheckpoint, diffCheckpoint, encodeCheckpoint, type Checkpoint } from '../runtime/snapshot/index.js';
@@ -44,11 +44,11 @@ test('error replies become a trap or a HubError naming the hub', () => {
   assert.is(code(() => acceptOutcome({ kind: 'pong', v: PROTOCOL_VERSION, hub: 'a' }, keys())), 'bad-reply');
 });
 
-/** A transport with the hubs given, and `stored` answering from a map. */
-function transport(hubs: string[], stored = new Map<string, Uint8Array>()): RoutedTransport {
+/** A transport with the hubs given, and `stored` answering from a map of what each hub stored. */
+function transport(hubs: string[], stored = new Map<string, StoredByHub[]>()): RoutedTransport {
   return {
     kind: 'routed', hubs: () => hubs.map((id) => ({ id })), request: async () => ({ kind: 'ok', v: PROTOCOL_VERSION }),
-    submit: async () => ({ kind: 'ok', v: PROTOCOL_VERSION }), stored: async (k) => stored.get(k), forgetStored: async () => {},
+    submit: async () => ({ kind: 'ok', v: PROTOCOL_VERSION }), stored: async (k) => stored.get(k) ?? [], forgetStored: async () => {},
     jobs: async () => undefined, fence: () => {}, move: async () => false, placed: () => () => {}, running: () => false, close: async () => {},
   };
 }
@@ -66,15 +66,36 @@ test('a stored diff is applied to the stored full checkpoint it is against, and 
   const base: Checkpoint = { kind: 'full', id: 'f1', bundle: BUNDLE, entry: 'main', fragment: 1, paused: true, yields: 10, memory };
   const next: Checkpoint = { ...base, id: 'f2', yields: 20, memory: memory.slice() };
   next.memory[5000] = 7;
-  const stored = new Map([['j.0', encodeCheckpoint(base)], ['j.0.diff', encodeCheckpoint(diffCheckpoint(base, next))]]);
+  const stored = new Map([['j.0', [{ hub: 'a', full: encodeCheckpoint(base), diff: encodeCheckpoint(diffCheckpoint(base, next)) }]]]);
   const progress = new JobProgress('j', { args: [] }, eventEmitter(() => {}, () => 'j'), [0, 1], 0);
   const r = new RecoveryState({ transport: transport(['a'], stored), me, bundleHash: BUNDLE, storing: true, progress }, 0);
   const got = decodeCheckpoint((await r.storedOf('j.0', 0))!);
   assert.is(got.kind === 'full' && got.yields, 20);
   assert.is(got.kind === 'full' && got.memory[5000], 7);
-  stored.set('j.0', encodeCheckpoint({ ...base, id: 'f0' }));
+  stored.get('j.0')![0].full = encodeCheckpoint({ ...base, id: 'f0' });
   const older = decodeCheckpoint((await r.storedOf('j.0', 0))!);
   assert.is(older.kind === 'full' && older.yields, 10, 'a diff against another base is not applied');
+});
+
+test('of what several hubs stored for an attempt, the state with the most yield points is the one restarted from', async () => {
+  // A job that moved a -> b -> a: a's diff is against a's own full one, b's full one is
+  // newer than a's full one but older than a's diff; b's late write must not win.
+  const memory = new Uint8Array(65536);
+  const cp = (id: string, yields: number): Checkpoint => ({ kind: 'full', id, bundle: BUNDLE, entry: 'main', fragment: 1, paused: true, yields, memory: memory.slice() });
+  const a1 = cp('a1', 10);
+  const a3 = { ...cp('a3', 30), memory: memory.slice().fill(3, 0, 10) };
+  const stored = new Map([['j.0', [
+    { hub: 'b', full: encodeCheckpoint(cp('b2', 20)) },
+    { hub: 'a', full: encodeCheckpoint(a1), diff: encodeCheckpoint(diffCheckpoint(a1, a3)) },
+  ]]]);
+  const progress = new JobProgress('j', { args: [] }, eventEmitter(() => {}, () => 'j'), [0, 1], 0);
+  const r = new RecoveryState({ transport: transport(['a', 'b'], stored), me, bundleHash: BUNDLE, storing: true, progress }, 0);
+  const got = decodeCheckpoint((await r.storedOf('j.0', 0))!);
+  assert.is(got.kind === 'full' && got.yields, 30);
+  assert.is(got.kind === 'full' && got.memory[3], 3);
+  stored.get('j.0')!.push({ hub: 'c', full: encodeCheckpoint(cp('c4', 40)) });
+  const newest = decodeCheckpoint((await r.storedOf('j.0', 0))!);
+  assert.is(newest.kind === 'full' && newest.yields, 40);
 });
 
 test('a lost hub rests and the job is retried elsewhere after a short backoff, with a recovery event', async () => {

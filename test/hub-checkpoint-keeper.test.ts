@@ -6,7 +6,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PROTOCOL_VERSION, type ExecRequest, type ProgressEvent } from '../runtime/protocol/index.js';
 import { CheckpointKeeper, HubMetrics } from '../runtime/hub/internal.js';
-import { FULL_EVERY, diffKey } from '../runtime/hub/checkpoint-keeper.js';
+import { FULL_EVERY } from '../runtime/hub/checkpoint-keeper.js';
+import { storedDiffName, storedName } from '../runtime/net/index.js';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../runtime/snapshot/index.js';
 import { capturingLogger, SlowCheckpointStore, until } from './helpers/stand-ins.js';
 
@@ -62,9 +63,9 @@ test('periodic checkpoints are stored as diffs against the last full one, and ev
     keeper.keep(req, full(n), n * 10);
     await until(() => keeper.busy === 0);
   }
-  const kinds = store.puts.map((p) => [p.job === req.job ? 'full' : p.job === diffKey(req.job) ? 'diff' : p.job, decodeCheckpoint(p.bytes).kind]);
+  const kinds = store.puts.map((p) => [p.job === storedName(req.job, 'a') ? 'full' : p.job === storedDiffName(req.job, 'a') ? 'diff' : p.job, decodeCheckpoint(p.bytes).kind]);
   assert.equal(kinds.map((k) => k[0]), ['full', ...Array(FULL_EVERY - 1).fill('diff'), 'full']);
-  assert.ok(kinds.every(([name, kind]) => name === kind), 'a diff under the diff key, a full one under the job key');
+  assert.ok(kinds.every(([name, kind]) => name === kind), 'a diff under the hub\'s diff name, a full one under its full name');
   const lastDiff = decodeCheckpoint(store.puts[FULL_EVERY - 1].bytes);
   assert.is(lastDiff.kind === 'diff' && lastDiff.base, 'cp1', 'every diff is against the last full one');
   assert.ok(store.puts[1].bytes.byteLength < store.puts[0].bytes.byteLength, 'a diff is smaller than the full one');

@@ -86,7 +86,7 @@ test('the engine discards a result not signed by the assigned hub for this attem
     kind: 'routed',
     hubs: () => Object.entries(ids).map(([id, k]) => ({ id, keys: k.public })),
     request: async () => ({ kind: 'ok', v: PROTOCOL_VERSION }),
-    stored: async () => undefined,
+    stored: async () => [],
     forgetStored: async () => {},
     jobs: async () => undefined,
     fence: () => {},

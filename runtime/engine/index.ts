@@ -10,7 +10,7 @@
 export { runJob, attachJob } from './run.js';
 export { pickEntry, type JobOptions, type JobResult, type JobStatus, type Recovery, type Placement } from './job.js';
 export { JobError, type JobErrorCode } from './errors.js';
-export type { Transport, StepwiseTransport, RoutedTransport, HubInfo } from './transport.js';
+export type { Transport, StepwiseTransport, RoutedTransport, HubInfo, StoredByHub } from './transport.js';
 export { connectMesh, NatsMesh, type MeshOptions } from './nats-mesh.js';
 export { reweaver, pace, type ReweaveOptions, type Reweaver } from './reweave.js';
 export { livePlacement, type LivePlacement } from './placement.js';

@@ -13,14 +13,14 @@
 import { randomBytes } from 'node:crypto';
 import {
   connectNats, inboxRoot, natsAuthOf, type NatsAuth, type NatsConnection, type Subscription, Wire, ADVERT_SUBJECT, HEARTBEAT_SUBJECTS,
-  DISCOVER_SUBJECT, FENCE_SUBJECT, sealAnon, bundleContext, bundleSubject, execSubject, pingSubject, drainSubject, checkpointStore, type CheckpointStore, openJobStore, type JobStore,
+  DISCOVER_SUBJECT, FENCE_SUBJECT, storedName, storedDiffName, storedHub, sealAnon, bundleContext, bundleSubject, execSubject, pingSubject, drainSubject, checkpointStore, type CheckpointStore, openJobStore, type JobStore,
 } from '../net/index.js';
 import {
   PROTOCOL_VERSION, ProtocolError, TransportError, decodeMessage, encodeMessage, parseMessage,
   type ExecRequest, type HubAdvert, type HubReply, type HubRequest, type ProgressEvent,
 } from '../protocol/index.js';
 import { sleep } from '../util/index.js';
-import type { HubInfo, MoveTicket, RoutedTransport } from './transport.js';
+import type { HubInfo, MoveTicket, RoutedTransport, StoredByHub } from './transport.js';
 import { OwnLoad } from './own-load.js';
 import { HubLiveness } from './liveness.js';
 
@@ -242,22 +242,29 @@ export class NatsMesh implements RoutedTransport {
    * cluster is lost, its buckets have no leader for some seconds, and giving up then
    * would restart the job from an older state than it has.
    */
-  async stored(job: string): Promise<Uint8Array | undefined> {
+  async stored(job: string): Promise<StoredByHub[]> {
     const until = Date.now() + STORE_PATIENCE_MS;
     for (;;) {
       try {
         const store = await this.openCheckpoints();
-        if (store) return await store.get(job);
+        if (!store) return [];
+        const hubs = (await store.names(`${job}@`)).map((n) => storedHub(job, n)).filter((h) => h !== undefined);
+        const got = await Promise.all(hubs.map(async (hub) => {
+          const [full, diff] = await Promise.all([store.get(storedName(job, hub)), store.get(storedDiffName(job, hub))]);
+          return full ? { hub, full, ...(diff ? { diff } : {}) } : undefined;
+        }));
+        return got.filter((g) => g !== undefined);
       } catch { /* no leader yet, or the server is restarting: ask again */ }
-      if (Date.now() >= until) return undefined;
+      if (Date.now() >= until) return [];
       await sleep(500);
     }
   }
 
   async forgetStored(job: string): Promise<void> {
     const store = await this.openCheckpoints();
-    // The full checkpoint and the diff hubs keep beside it (checkpoint-keeper.ts).
-    await Promise.all([store?.delete(job), store?.delete(`${job}.diff`)]);
+    // Every hub's full checkpoint and diff (checkpoint-keeper.ts).
+    const names = await store?.names(`${job}@`).catch(() => []) ?? [];
+    await Promise.all(names.map((n) => store?.delete(n)));
   }
 
   private jobStore: Promise<JobStore | undefined> | undefined;

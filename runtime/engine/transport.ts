@@ -64,8 +64,11 @@ export interface RoutedTransport extends TransportBase {
    * waiting, the hubs are told apart, by a fence).
    */
   submit(hub: string, req: ExecRequest, onProgress: (e: ProgressEvent) => void, signal?: AbortSignal): Promise<HubReply>;
-  /** The newest periodic checkpoint hubs stored for `job` (an attempt key); undefined when none (or no JetStream). */
-  stored(job: string): Promise<Uint8Array | undefined>;
+  /**
+   * The newest periodic checkpoints hubs stored for `job` (an attempt key): per hub, its
+   * full one and the diff against it it stored since; none when none (or no JetStream).
+   */
+  stored(job: string): Promise<StoredByHub[]>;
   /** Delete what hubs stored for `job` (the job is over). */
   forgetStored(job: string): Promise<void>;
   /** Job records, opened once; undefined without JetStream. */
@@ -89,3 +92,6 @@ export interface RoutedTransport extends TransportBase {
 }
 
 export type Transport = StepwiseTransport | RoutedTransport;
+
+/** What one hub stored for a job attempt: its newest full checkpoint, and a diff against it (as stored: sealed or not). */
+export interface StoredByHub { hub: string; full: Uint8Array; diff?: Uint8Array }

@@ -1,15 +1,17 @@
 /**
  * Periodic checkpoints (`storeEvery`): a slot captures one every N yield points and runs
- * on; the keeper writes it to the JetStream object store under the job attempt's key,
- * sealed to the job's client, newest only. Most are stored as a diff against the last
- * full one (under `<key>.diff`, beside the full one under `<key>`); every FULL_EVERY-th is
- * full again, so a diff never grows past a few intervals' worth of pages. While one is being written a newer one
+ * on; the keeper writes it to the JetStream object store under the job attempt's key and
+ * this hub's id (`<key>@<hub>`: net/kv.ts), sealed to the job's client, newest only. Most
+ * are stored as a diff against the last full one this hub stored (under `<key>@<hub>.diff`);
+ * every FULL_EVERY-th is full again, so a diff never grows past a few intervals' worth of
+ * pages. Names of its own keep a job that moves between hubs safe: no hub's diff is
+ * against another's full one, and no late write of one hub replaces a newer of another. While one is being written a newer one
  * replaces any waiting, so a slow store never queues up memory; each stored one is
  * reported to the engine as progress (how far the job has safely got).
  *   const keeper = new CheckpointKeeper(() => checkpointStore(nc), { hub: 'a', seal, report, metrics, log });
  *   keeper.keep(req, checkpoint, yields);
  */
-import type { CheckpointStore } from '../net/index.js';
+import { storedDiffName, storedName, type CheckpointStore } from '../net/index.js';
 import { decodeCheckpoint, diffCheckpoint, encodeCheckpoint, type Checkpoint } from '../snapshot/index.js';
 import { PROTOCOL_VERSION, type ExecRequest, type ProgressEvent } from '../protocol/index.js';
 import type { Logger } from './log.js';
@@ -33,9 +35,6 @@ interface Pending { bytes: Uint8Array; yields: number }
 export const FULL_EVERY = 8;
 /** Jobs whose last full checkpoint is kept for diffing (the oldest are dropped: their next is full). */
 const MAX_BASES = 64;
-
-/** The object name of the diff beside a job key's full checkpoint. */
-export const diffKey = (job: string) => `${job}.diff`;
 
 export class CheckpointKeeper {
   /** Per job key: a put in flight, and the newest checkpoint waiting for it to finish. */
@@ -72,20 +71,21 @@ export class CheckpointKeeper {
    * do not decode are stored as they are.
    */
   private asStored(job: string, full: Uint8Array): { name: string; bytes: Uint8Array } {
+    const name = storedName(job, this.deps.hub);
     let cp: Checkpoint;
     try {
       const any = decodeCheckpoint(full);
-      if (any.kind !== 'full') return { name: job, bytes: full };
+      if (any.kind !== 'full') return { name, bytes: full };
       cp = any;
     } catch {
-      return { name: job, bytes: full };
+      return { name, bytes: full };
     }
     const b = this.bases.get(job);
-    if (b && ++b.since < FULL_EVERY) return { name: diffKey(job), bytes: encodeCheckpoint(diffCheckpoint(b.base, cp)) };
+    if (b && ++b.since < FULL_EVERY) return { name: storedDiffName(job, this.deps.hub), bytes: encodeCheckpoint(diffCheckpoint(b.base, cp)) };
     this.bases.delete(job);
     this.bases.set(job, { base: cp, since: 0 });
     if (this.bases.size > MAX_BASES) this.bases.delete(this.bases.keys().next().value!);
-    return { name: job, bytes: full };
+    return { name, bytes: full };
   }
 
   private async drain(req: ExecRequest, entry: { next?: Pending }, first: Pending): Promise<void> {
@@ -99,7 +99,7 @@ export class CheckpointKeeper {
         const sealed = seal(req, bytes);
         await store.put(name, sealed);
         metrics.checkpoint('stored', sealed.byteLength);
-        if (name === req.job) await store.delete(diffKey(req.job)).catch(() => undefined);
+        if (name === storedName(req.job, hub)) await store.delete(storedDiffName(req.job, hub)).catch(() => undefined);
         // Stored: the engine learns the fragment is making progress, and how far it got.
         if (req.progress) {
           report(req.progress, {

@@ -38,12 +38,28 @@ export async function sharedValue(nc: NatsConnection, bucket: string, key: strin
   };
 }
 
-/** The newest stored checkpoint of each job attempt, in a JetStream object store. */
+/**
+ * The newest stored checkpoints of each job attempt, in a JetStream object store: each hub
+ * that held the attempt stores under names of its own (storedName), so that a hub's late
+ * write never replaces a newer one of another hub, and its diffs are always against the
+ * full checkpoint it stored itself.
+ */
 export interface CheckpointStore {
-  put(job: string, checkpoint: Uint8Array): Promise<void>;
-  /** The newest checkpoint stored for `job`, or undefined. */
-  get(job: string): Promise<Uint8Array | undefined>;
-  delete(job: string): Promise<void>;
+  put(name: string, checkpoint: Uint8Array): Promise<void>;
+  /** The checkpoint stored under `name`, or undefined. */
+  get(name: string): Promise<Uint8Array | undefined>;
+  delete(name: string): Promise<void>;
+  /** The names stored that start with `prefix`. */
+  names(prefix: string): Promise<string[]>;
+}
+
+/** Where hub `hub` stores its newest full checkpoint of job attempt key `job`. */
+export const storedName = (job: string, hub: string) => `${job}@${hub}`;
+/** Where it stores its newest diff, against the full one under `storedName`. */
+export const storedDiffName = (job: string, hub: string) => `${job}@${hub}.diff`;
+/** The hub of a full checkpoint's name under job key `job`; undefined for a diff's or another job's. */
+export function storedHub(job: string, name: string): string | undefined {
+  return name.startsWith(`${job}@`) && !name.endsWith('.diff') ? name.slice(job.length + 1) : undefined;
 }
 
 export const CHECKPOINT_BUCKET = 'weave-checkpoints';
@@ -126,6 +142,9 @@ export async function checkpointStore(nc: NatsConnection): Promise<CheckpointSto
     },
     async delete(job) {
       await os.delete(job).catch(() => undefined);
+    },
+    async names(prefix) {
+      return (await os.list()).filter((i) => !i.deleted && i.name.startsWith(prefix)).map((i) => i.name);
     },
   };
 }

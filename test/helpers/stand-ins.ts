@@ -65,6 +65,10 @@ export class SlowCheckpointStore implements CheckpointStore {
 
   async delete(): Promise<void> {}
 
+  async names(prefix: string): Promise<string[]> {
+    return [...new Set(this.puts.map((p) => p.job).filter((n) => n.startsWith(prefix)))];
+  }
+
   /** Let every waiting put finish, and the next ones go through at once. */
   release(): void {
     this.held = false;

@@ -12,7 +12,7 @@ import { JobError } from '../errors.js';
 import type { JobOptions, JobResult } from '../job.js';
 import type { RoutedTransport } from '../transport.js';
 import { settledResult } from './ledger.js';
-import { openStored } from './recovery.js';
+import { newestStored } from './recovery.js';
 import { defaultIdentity, liveSigner, runRouted } from './run.js';
 
 /** How long an attempt may go unseen in every advert before an attached client takes it over. */
@@ -50,7 +50,7 @@ export async function attachRouted(transport: RoutedTransport, job: string, opts
       // Nobody runs it: resume from the newest checkpoint of the lost attempt, else the one
       // it started from, else the start. Stored checkpoints are sealed to the client: this
       // identity must be the submitter's.
-      const open = async (k: string) => openStored(me, k, Number(k.slice(k.lastIndexOf('.') + 1)), now.bundle, await transport.stored(k));
+      const open = (k: string) => newestStored(transport, me, k, Number(k.slice(k.lastIndexOf('.') + 1)), now.bundle);
       let stateKey: string | undefined = key;
       let state = await open(key);
       if (!state && now.from) { stateKey = now.from; state = await open(now.from); }

@@ -186,23 +186,10 @@ export class RecoveryState {
     this.moveOut = { from: a.holder, reason: 'recovery' };
   }
 
-  /**
-   * The newest checkpoint stored under `key`, opened (sealed to this client): the full one,
-   * with the diff stored beside it applied when it is against that one. Undefined when
-   * none, or it does not open.
-   */
+  /** The newest checkpoint any hub stored under attempt key `key`, opened; undefined when none. */
   async storedOf(key: string, attempt: number): Promise<Uint8Array | undefined> {
     if (!this.deps.storing) return undefined;
-    const { me, bundleHash, transport } = this.deps;
-    const [full, diff] = await Promise.all([transport.stored(key), transport.stored(`${key}.diff`)]);
-    const base = openStored(me, key, attempt, bundleHash, full);
-    const d = base && openStored(me, key, attempt, bundleHash, diff);
-    if (!base || !d) return base;
-    const b = decodeOrUndefined(base);
-    const dc = decodeOrUndefined(d);
-    // A diff against another full one (a newer full replaced it meanwhile) is not used.
-    if (b?.kind !== 'full' || dc?.kind !== 'diff' || dc.base !== b.id) return base;
-    return encodeCheckpoint(applyDiff(b, dc));
+    return newestStored(this.deps.transport, this.deps.me, key, attempt, this.deps.bundleHash);
   }
 
   private take(bytes: Uint8Array, cp: AnyCheckpoint, key: string | undefined): void {
@@ -212,6 +199,34 @@ export class RecoveryState {
     this.statePaused = cp.paused;
     this.stateKey = key;
   }
+}
+
+/**
+ * The newest checkpoint the hubs that held attempt `attempt` stored under its key `key`,
+ * opened (sealed to this client): each hub's full one with the diff it stored beside it
+ * applied when it is against that one, the one with the most yield points of all. A hub's
+ * late write may be older than another's: the yield count decides, not the order of
+ * writes. Undefined when none opens.
+ */
+export async function newestStored(transport: Pick<RoutedTransport, 'stored'>, me: Identity, key: string, attempt: number, bundleHash: string): Promise<Uint8Array | undefined> {
+  let best: { bytes: Uint8Array; yields: number } | undefined;
+  for (const s of await transport.stored(key)) {
+    const base = openStored(me, key, attempt, bundleHash, s.full);
+    const b = base && decodeOrUndefined(base);
+    if (!base || b?.kind !== 'full') continue;
+    let bytes = base;
+    let yields = b.yields;
+    const d = s.diff && openStored(me, key, attempt, bundleHash, s.diff);
+    const dc = d && decodeOrUndefined(d);
+    // A diff against another full one (a newer full replaced it meanwhile) is not used.
+    if (dc?.kind === 'diff' && dc.base === b.id) {
+      const whole = applyDiff(b, dc);
+      bytes = encodeCheckpoint(whole);
+      yields = whole.yields;
+    }
+    if (!best || yields > best.yields) best = { bytes, yields };
+  }
+  return best?.bytes;
 }
 
 /** A stored checkpoint, opened when sealed (to this client); undefined when it does not open. */
