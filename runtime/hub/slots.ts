@@ -47,10 +47,18 @@ export class SlotPool implements Slots {
   }
 
   constructor(hub: string, count: number, opts: SlotPoolOptions) {
+    // Slot 0 starts now, so a hub's first job never waits for a thread; the others at
+    // their first request (a job goes to the lowest idle slot: runs.ts), since most hubs
+    // seldom have every slot busy, and each costs a thread and its start-up.
     this.threads = Array.from({ length: count }, (_, i) => new HubThread(`${hub}/${i}`, {
       headroom: opts.headroom, datasets: opts.datasets, gpu: opts.gpu, throttle: opts.throttle, sandbox: opts.sandbox,
-      onMainCall: (call) => opts.onMainCall(call, i),
+      onMainCall: (call) => opts.onMainCall(call, i), lazy: i > 0,
     }));
+  }
+
+  /** Slots whose thread has started. */
+  get started(): number {
+    return this.threads.filter((t) => t.started).length;
   }
 
   get size(): number {

@@ -35,6 +35,12 @@ export interface HubThreadOptions {
   onMainCall?: (call: MainCall) => Promise<MainAnswer>;
   /** Limits for the thread's HubCore and its watchdog. @default the WEAVE_* environment, else the defaults */
   sandbox?: SandboxLimits;
+  /**
+   * Start the worker at the first request rather than now: a slot costs a thread and a
+   * few hundred ms of CPU to start, which a hub whose extra slots are rarely all busy
+   * (most hubs, and every short-lived one) need not pay. @default false
+   */
+  lazy?: boolean;
 }
 
 /** How often the watchdog looks at the running request's start time. */
@@ -44,7 +50,10 @@ export class HubThread {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private dead: Error | undefined;
-  private worker!: Worker;
+  /** Undefined until the first request when lazy. */
+  private worker: Worker | undefined;
+  private readonly opts: HubThreadOptions;
+  private readonly sandbox: SandboxLimits & { hardDeadlineMs: number };
   /** [0]: Date.now() when the worker began its current request, 0 when idle; [1]: that
    *  request's id; [2]: the running job's yield count, sampled every 256 yield points.
    *  Written by the worker. */
@@ -60,7 +69,9 @@ export class HubThread {
   constructor(readonly id: string, opts: HubThreadOptions = {}) {
     this.setThrottle(opts.throttle ?? 1);
     const sandbox = resolveSandboxLimits(opts.sandbox);
-    this.spawn(opts, sandbox);
+    this.opts = opts;
+    this.sandbox = sandbox;
+    if (!opts.lazy) this.spawn(opts, sandbox);
     this.watchdog = setInterval(() => {
       const since = this.runSince[0];
       if (since > 0 && Date.now() - since > sandbox.hardDeadlineMs && !this.dead) void this.replace(opts, sandbox);
@@ -108,13 +119,18 @@ export class HubThread {
     }
     this.pending.clear();
     this.held = 0;
-    await old.terminate();
+    await old?.terminate();
   }
 
   /** The yield count of the job running on the thread now, as last sampled (every 256
    *  yield points); 0 when idle. A progress line reads it; nothing decides on it. */
   get yieldsNow(): number {
     return this.runSince[0] > 0 ? this.runSince[2] : 0;
+  }
+
+  /** The worker has been started (a lazy thread's starts at its first request). */
+  get started(): boolean {
+    return this.worker !== undefined;
   }
 
   /** Requests sent and not yet answered (the one running plus the queue). */
@@ -129,7 +145,8 @@ export class HubThread {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       this.pending.set(id, { resolve, reject, onRestored: opts.onRestored, onStored: opts.onStored });
-      this.worker.postMessage({ id, req }, transfer);
+      if (!this.worker) this.spawn(this.opts, this.sandbox);
+      this.worker!.postMessage({ id, req }, transfer);
     });
   }
 
@@ -159,6 +176,6 @@ export class HubThread {
   async close(): Promise<void> {
     clearInterval(this.watchdog);
     this.dead ??= new TransportError(`hub thread ${this.id} closed`, { code: 'closed' });
-    await this.worker.terminate();
+    await this.worker?.terminate();
   }
 }
