@@ -79,13 +79,15 @@ for (const name of ['matmul', 'particles', 'wordfreq']) {
 
 test(`a checkpoint larger than max_payload (${MAX_PAYLOAD} bytes) travels in parts`, async () => {
   const c = example('matmul');
-  const raw = [160, 2];
-  const r = await runCli('weave', ['run', 'build/test/mesh-matmul.wasm', ...raw.map(String), '--nats', ns.url, '--migrate-every', '40', '--json']);
+  const raw = [128, 1];
+  // About ten migrations of a run of some 44,000 yield points: each moves hundreds of KiB
+  // in parts (every yield point, as this once did, moved gigabytes and took two minutes).
+  const r = await runCli('weave', ['run', 'build/test/mesh-matmul.wasm', ...raw.map(String), '--nats', ns.url, '--migrate-every', '4000', '--json']);
   assert.is(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   await sameAsPlain(c, raw, out.result);
-  // Three 160x160 f64 matrices are 600 KiB of live state: the first full checkpoint alone spans parts.
-  assert.ok(out.bytesMoved > 3 * 160 * 160 * 8, `moved ${out.bytesMoved} bytes`);
+  // Three 128x128 f64 matrices are 384 KiB of live state: the first full checkpoint alone spans parts.
+  assert.ok(out.bytesMoved > 3 * 128 * 128 * 8, `moved ${out.bytesMoved} bytes`);
   assert.ok(out.migrations > 2, `migrated ${out.migrations} times`);
 });
 
