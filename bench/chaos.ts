@@ -21,7 +21,7 @@
  *   bench chaos: jobs=… completed=… wrong=… duplicated=… kills=… pauses=… server_restarts=… median_recovery_ms=… false_failovers=… p99_recovery_ms=… lost_work_max=…
  */
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -122,8 +122,9 @@ async function main(): Promise<void> {
   const outcomes: Outcome[] = [];
   // A job still not done long after the chaos ends is stuck: it is killed and counted as not
   // completed. Its client may take SUBMIT_MS to start on a loaded machine.
-  const giveUpAt = Date.now() + SUBMIT_MS + SECONDS * 1000 + GRACE_MS;
-  const running = specs.map((raw, i) => submit(ns.url, raw, giveUpAt).then((o) => { outcomes[i] = o; record('job-exit', { job: o.job, status: o.status, result: o.result }); }));
+  // Until the chaos ends, at the latest when it would have: then GRACE_MS from its real end.
+  let giveUpAt = Date.now() + SUBMIT_MS + SECONDS * 1000 + GRACE_MS;
+  const running = specs.map((raw, i) => submit(ns.url, raw, () => giveUpAt, i).then((o) => { outcomes[i] = o; record('job-exit', { job: o.job, status: o.status, result: o.result }); }));
   let kills = 0;
   let serverRestarts = 0;
   let allDone = false;
@@ -190,6 +191,7 @@ async function main(): Promise<void> {
     kills++;
     void sleep(1000).then(() => restartHub(victim));
   }
+  giveUpAt = Math.min(giveUpAt, Date.now() + GRACE_MS);
   await Promise.all(running);
   await pauser;
   await sleep(200);
@@ -220,7 +222,10 @@ async function main(): Promise<void> {
     const commits = allLogs.split('\n').filter((l) => l.includes('"msg":"result committed"') && l.includes(`"job":"${o.job}"`)).length;
     if (commits > 1 || o.results > 1) { duplicated++; process.stderr.write(`job ${i} (${o.job}): ${commits} commits, ${o.results} results\n`); }
     for (const r of o.recoveries) {
-      if (r.fromYields < r.lastStoredYields) staleRestarts++;
+      if (r.fromYields < r.lastStoredYields) {
+        staleRestarts++;
+        process.stderr.write(`job ${i} (${o.job}): restarted after losing ${r.hub} at t=${r.detectedAt - t0} ms from yield ${r.fromYields}, though a checkpoint at yield ${r.lastStoredYields} was stored (${r.code}: ${r.why})\n`);
+      }
       lostWorkMax = Math.max(lostWorkMax, (r.lastKnownYields ?? r.lastStoredYields) - r.fromYields);
       // What caused it: the newest kill or pause of its hub before it was detected.
       const kill = kills_.filter((k) => k.hub === r.hub && k.at <= r.detectedAt && r.detectedAt - k.at <= 20_000).pop();
@@ -249,11 +254,20 @@ async function main(): Promise<void> {
 }
 
 /** One job as a user submits it: its own `weave run` process, killed at `giveUpAt`. */
-function submit(url: string, raw: number[], giveUpAt: number): Promise<Outcome> {
+function submit(url: string, raw: number[], giveUpAt: () => number, i: number): Promise<Outcome> {
   return new Promise((resolve) => {
+    // Each job's events as they happen (weave run --trace): a stuck one's say where it got.
+    const trace = path.join(LOGS, `job-${i}.trace`);
     const p = spawn(process.execPath, [path.join(ROOT, 'dist', 'cli', 'weave.js'), 'run', MODULE, ...raw.map(String),
-      '--nats', url, '--checkpoint-every', String(CHECKPOINT_EVERY), '--wait-hubs', '20000', '--json'], { cwd: ROOT });
-    const stuck = setTimeout(() => { record('job-stuck', { job }); p.kill('SIGKILL'); }, giveUpAt - Date.now());
+      '--nats', url, '--checkpoint-every', String(CHECKPOINT_EVERY), '--wait-hubs', '20000', '--json', '--trace', trace], { cwd: ROOT });
+    const stuck = setInterval(() => {
+      if (Date.now() < giveUpAt()) return;
+      clearInterval(stuck);
+      const events = (() => { try { return readFileSync(trace, 'utf8').trim().split('\n'); } catch { return []; } })();
+      record('job-stuck', { job, lastEvents: events.slice(-8) });
+      process.stderr.write(`job ${i} (${job}) is stuck; its last events:\n${events.slice(-8).map((l) => `  ${l.slice(0, 300)}`).join('\n')}\n`);
+      p.kill('SIGKILL');
+    }, 500);
     let out = '';
     let err = '';
     let job: string | undefined;
@@ -264,7 +278,7 @@ function submit(url: string, raw: number[], giveUpAt: number): Promise<Outcome> 
       if (m) { job = m[1]; record('job-submitted', { job, args: raw }); }
     });
     p.on('close', (status) => {
-      clearTimeout(stuck);
+      clearInterval(stuck);
       const lines = out.split('\n').filter((l) => l.startsWith('{'));
       let parsed: { result?: string; recoveries?: Outcome['recoveries'] } = {};
       try { parsed = lines.length ? JSON.parse(lines[lines.length - 1]) : {}; } catch { /* counted as not completed */ }

@@ -12,7 +12,7 @@ import { slowCases } from './helpers/slow.js';
 const test = suite('chaos');
 
 slowCases(test)('a short chaos run: every job completes, bit-exact, exactly once', () => {
-  const r = spawnSync(process.execPath, ['dist/bench/chaos.js', '--jobs', '5', '--hubs', '4', '--seconds', '16', '--kill-every-ms', '3000'], { encoding: 'utf8', timeout: 240_000 });
+  const r = spawnSync(process.execPath, ['dist/bench/chaos.js', '--jobs', '5', '--hubs', '4', '--seconds', '16', '--kill-every-ms', '3000'], { encoding: 'utf8', timeout: 300_000 });
   const last = r.stdout.trim().split('\n').pop() ?? '';
   assert.is(r.status, 0, `${r.stdout}\n${r.stderr}`);
   const m = /^bench chaos: jobs=(\d+) completed=(\d+) wrong=(\d+) duplicated=(\d+) kills=(\d+) pauses=(\d+) server_restarts=(\d+) median_recovery_ms=(\d+) false_failovers=(\d+) p99_recovery_ms=(\d+) lost_work_max=(-?\d+)$/.exec(last);
