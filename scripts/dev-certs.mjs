@@ -71,6 +71,7 @@ function hubPermissions(id, pub) {
     publish: {
       allow: [
         'weave.hubs.advert', // its advert
+        `weave.hubs.beat.${id}`, // its heartbeat, nobody else's (engines judge a job's hub by it)
         'weave.hub.*.exec', // hand a running fragment to another hub (--migrate-every, drain, re-weave)
         'weave.data.*', // read a dataset range another hub serves
         'weave.client.*.bundle', // fetch a job's bundle from the client that submitted it
@@ -102,6 +103,7 @@ function clientPermissions(pub) {
     subscribe: {
       allow: [
         'weave.hubs.advert',
+        'weave.hubs.beat.*', // hubs' heartbeats: how a lost hub is told from a slow one
         // NatsMesh picks a random client id per connection, so this cannot name one client.
         'weave.client.*.>',
         // Its own inboxes only: replies, progress and results to other clients stay unread.

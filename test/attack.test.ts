@@ -4,7 +4,7 @@
  * NATS client. Each case is an attack of the issue; each asserts what the attacker got
  * (never a forged result, a state, a second run) and that it really tried (its forgery
  * was sent), so a case cannot pass by the attack not happening. The secure-mode cases
- * (TLS + nkeys, `weave auth` permissions) are in attack-secure.test.ts.
+ * (TLS + nkeys, the permissions scripts/dev-certs.mjs writes) are in secure.test.ts.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';

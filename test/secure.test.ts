@@ -13,7 +13,7 @@ import path from 'node:path';
 import { nkeys, type NatsError } from 'nats';
 import { runCli, startHubProcess, startNatsServer, type HubProcess, type NatsServer } from './helpers/nats-server.js';
 import { buildModule } from './helpers/build-module.js';
-import { connectNats, inboxPrefixOf, inboxRoot, createIdentity, sealTo, sign, resultStatement } from '../runtime/net/index.js';
+import { Wire, checkpointStore, connectNats, inboxPrefixOf, inboxRoot, createIdentity, sealTo, sign, resultStatement } from '../runtime/net/index.js';
 import { decodeMessage, encodeMessage, PROTOCOL_VERSION, type ExecRequest, type HubReply } from '../runtime/protocol/index.js';
 import { connectMesh } from '../runtime/engine/index.js';
 import { HubCore } from '../runtime/hub/index.js';
@@ -32,6 +32,9 @@ const url = () => `tls://127.0.0.1:${ns!.port}`;
 const file = (name: string) => path.join(dir, name);
 /** The TLS flags of identity `who` ('hub-sa', 'client-c'): the CA and its client certificate. */
 const tls = (who: string) => ['--tls-ca', file('ca.pem'), '--tls-cert', file(`${who}-cert.pem`), '--tls-key', file(`${who}-key.pem`)];
+/** A connection with the credentials of `who` ('client-d', 'hub-sa'). */
+const connectAs = (who: string) => connectNats(url(), { name: who, tlsCa: file('ca.pem'), tlsCert: file(`${who}-cert.pem`), tlsKey: file(`${who}-key.pem`), nkey: file(`${who}.nk`) });
+
 const skipped = () => {
   if (skip) console.log(`  secure: skipped: ${skip}`);
   return !!skip;
@@ -134,6 +137,13 @@ test('a job runs end to end over TLS with nkeys and JetStream checkpoints, with 
   const logs = hubs.flatMap((h) => h.log().split('\n'));
   assert.ok(logs.some((l) => l.includes('"msg":"result committed"') && l.includes(job!)), 'no hub committed the result to the job record');
   assert.equal(logs.filter((l) => /"level":"(warn|error)"/.test(l)), [], 'the hubs logged no warnings (a refused checkpoint store or commit logs one)');
+  // The engine listed and deleted every hub's checkpoints of the job under the client's permissions.
+  const nc = await connectAs('client-c');
+  try {
+    assert.equal(await (await checkpointStore(nc)).names(`${job}.`), [], 'checkpoints left after the job');
+  } finally {
+    await nc.close();
+  }
 
   // The same credentials from the environment, for weave hubs.
   const env = { ...process.env, NATS_TLS_CA: file('ca.pem'), NATS_TLS_CERT: file('client-c-cert.pem'), NATS_TLS_KEY: file('client-c-key.pem'), NATS_NKEY: file('client-c.nk') };
@@ -169,6 +179,78 @@ test('over TLS with nkeys, a hub refuses a tampered or replayed checkpoint and r
     assert.is(codeOf(await mesh.request('sa', exec('h.0', sealed('g.0')))), 'seal-tampered', 'replayed into another job');
   } finally {
     await mesh.close();
+  }
+});
+
+/** Resolves with the error a subscription (or publish) of `nc` to `subject` gets, or null when allowed. */
+function permission(nc: Awaited<ReturnType<typeof connectNats>>, subject: string, publish = false): Promise<NatsError | null> {
+  return new Promise((resolve) => {
+    if (publish) {
+      // A publish violation arrives as a status of the connection, before a later ping's answer.
+      const statuses = nc.status();
+      void (async () => {
+        for await (const st of statuses) {
+          const ctx = (st as { permissionContext?: { operation: string; subject: string } }).permissionContext;
+          if (st.type === 'error' && ctx?.operation === 'publish' && ctx.subject === subject) resolve({ code: String(st.data), message: `Permissions Violation for Publish to "${subject}"` } as NatsError);
+        }
+      })();
+      nc.publish(subject, new Uint8Array(1));
+    } else {
+      nc.subscribe(subject, { callback: (err) => { if (err) resolve(err); } });
+    }
+    void nc.flush().then(() => setTimeout(() => resolve(null), 300));
+  });
+}
+
+test('heartbeats flow in secure mode: a client hears every hub beat, and a hub cannot beat for another', async () => {
+  if (skipped()) return;
+  const client = await connectAs('client-d');
+  const rogue = await connectAs('hub-sa');
+  try {
+    const heard = new Set<string>();
+    const sub = client.subscribe('weave.hubs.beat.*', { callback: (err, msg) => { if (!err) heard.add(String(decodeMessage(msg.data).hub)); } });
+    for (const until = Date.now() + 3000; heard.size < 2 && Date.now() < until;) await new Promise((r) => setTimeout(r, 50));
+    sub.unsubscribe();
+    assert.equal([...heard].sort(), ['sa', 'sb'], 'a client with client credentials hears both hubs\' heartbeats');
+    const forged = await permission(rogue, 'weave.hubs.beat.sb', true);
+    assert.ok(forged, 'hub sa\'s credentials published a heartbeat as hub sb');
+    assert.match(forged!.message, /Permissions Violation for Publish to "weave.hubs.beat.sb"/);
+  } finally {
+    await client.close();
+    await rogue.close();
+  }
+});
+
+test("another client's credential asks the hub running a job to move it, to a real hub or a ghost, with its own key: refused, the job ends exactly", async () => {
+  if (skipped()) return;
+  const embedded = await runCli('weave', ['run', MODULE, '300', '90000']);
+  const nosy = await connectAs('client-d');
+  const me = createIdentity();
+  try {
+    // The running job's key, from the hubs' adverts (a client may read those).
+    const seen = new Promise<{ hub: string; key: string }>((resolve) => {
+      nosy.subscribe('weave.hubs.advert', { callback: (err, msg) => {
+        if (err) return;
+        const a = decodeMessage(msg.data) as { id?: string; running?: string[] };
+        if (a.running?.length) resolve({ hub: String(a.id), key: a.running[0] });
+      } });
+    });
+    const run = runCli('weave', ['run', MODULE, '300', '90000', '--nats', url(), ...tls('client-c'), '--nkey', file('client-c.nk'), '--json']);
+    const { hub, key } = await seen;
+    const wire = new Wire(nosy);
+    const ask = async (m: Record<string, unknown>) => decodeMessage(await wire.request(`weave.hub.${hub}.exec`, encodeMessage(m as never), { timeoutMs: 10_000 })) as { kind: string; code?: string };
+    const other = hub === 'sa' ? 'sb' : 'sa';
+    const toReal = await ask({ kind: 'move', v: PROTOCOL_VERSION, job: key, to: other, key: me.public.seal });
+    const toGhost = await ask({ kind: 'move', v: PROTOCOL_VERSION, job: key, to: 'ghost', key: me.public.seal });
+    wire.close();
+    assert.equal([toReal.code, toGhost.code], ['ticket-missing', 'ticket-missing'], 'moves without the job\'s ticket');
+    const r = await run;
+    assert.is(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.is(out.result, embedded.stdout.trim());
+    assert.is(out.migrations, 0, 'the job never left its hub');
+  } finally {
+    await nosy.close();
   }
 });
 
