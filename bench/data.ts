@@ -36,7 +36,7 @@ function only(mesh: NatsMesh, id: string): RoutedTransport {
     stored: (job) => mesh.stored(job),
     forgetStored: (job) => mesh.forgetStored(job),
     jobs: () => mesh.jobs(),
-    fence: (job, attempt) => mesh.fence(job, attempt),
+    fence: (job, attempt, by) => mesh.fence(job, attempt, by),
     move: async () => false,
     placed: (hub) => mesh.placed(hub),
     running: (key) => mesh.running(key),

@@ -15,7 +15,7 @@ import { Encoder } from 'cbor-x';
 import { runCli, startHubProcess, startNatsServer, type HubProcess, type NatsServer } from './helpers/nats-server.js';
 import { buildModule } from './helpers/build-module.js';
 import {
-  ADVERT_SUBJECT, Wire, connectNats, createIdentity, execSubject, resultStatement, sealTo, sign, ticketStatement, JOBS_BUCKET, type NatsConnection,
+  ADVERT_SUBJECT, Wire, connectNats, createIdentity, execSubject, fenceStatement, resultStatement, sealTo, sign, ticketStatement, JOBS_BUCKET, type NatsConnection,
 } from '../runtime/net/index.js';
 import { HubCore } from '../runtime/hub/index.js';
 import { loadBundle } from '../runtime/exec/index.js';
@@ -199,6 +199,28 @@ test('a peer asks the hub running a job to move it to a hub it answers for, with
     assert.is(stolen, 0, 'no state was handed to the peer');
   } finally {
     wire.close();
+    await nc.close();
+  }
+});
+
+test("a peer fences a running job it did not submit, far ahead, with its own key: the job runs on and ends exactly", async () => {
+  const nc = await connectNats(ns.url, { name: 'fencer' });
+  const me = createIdentity();
+  try {
+    const seen = runningKey(nc);
+    const run = background([MODULE, ...LONG, '--nats', ns.url]);
+    const { key } = await seen;
+    const job = key.slice(0, key.indexOf('.'));
+    // Signed (by the peer), unsigned-looking (another key's signature), and for the job's id.
+    nc.publish('weave.jobs.fence', encodeMessage({ kind: 'fence', v: PROTOCOL_VERSION, job, attempt: 1000, client: me.public.sign, sig: sign(me, fenceStatement(job, 1000)) }));
+    nc.publish('weave.jobs.fence', encodeMessage({ kind: 'fence', v: PROTOCOL_VERSION, job, attempt: 1001, client: createIdentity().public.sign, sig: sign(me, fenceStatement(job, 1001)) }));
+    await nc.flush();
+    const r = await run;
+    assert.is(r.status, 0, r.stderr);
+    assert.is(r.stdout.trim(), (await runCli('weave', ['run', MODULE, ...LONG])).stdout.trim());
+    const logs = hubs.map((h) => h.log()).join('\n');
+    assert.not.ok(logs.split('\n').some((l) => l.includes('"msg":"fenced"') && l.includes(job)), 'a hub dropped the job\'s run for the peer\'s fence');
+  } finally {
     await nc.close();
   }
 });

@@ -6,7 +6,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createIdentity, resultStatement, sign, ticketStatement, verify } from '../runtime/net/index.js';
+import { createIdentity, fenceStatement, resultStatement, sign, ticketStatement, verify } from '../runtime/net/index.js';
 import { PROTOCOL_VERSION, decodeMessage, encodeMessage, parseMessage, type ExecRequest, type HubReply, type HubState } from '../runtime/protocol/index.js';
 import {
   BundleCache, CheckpointKeeper, ExecService, Handover, HubCore, HubMetrics, Records, RunsTable, SealGate, type SlotHooks, type Slots, type SlotRequest,
@@ -106,7 +106,13 @@ test('a fence stops an older attempt where it runs, and refuses one that arrives
   const s = service();
   const running = s.ask(exec('f.0', [400_000_000], { record: 'f', attempt: 0 }));
   await until(() => s.runs.keys().includes('f.0'));
-  s.execs.fence({ kind: 'fence', v: PROTOCOL_VERSION, job: 'f', attempt: 1 });
+  // Another peer's fence, signed with its own key, and the client's key with a signature
+  // over another attempt: neither stops the run.
+  const peer = createIdentity();
+  s.execs.fence({ kind: 'fence', v: PROTOCOL_VERSION, job: 'f', attempt: 1, client: peer.public.sign, sig: sign(peer, fenceStatement('f', 1)) });
+  s.execs.fence({ kind: 'fence', v: PROTOCOL_VERSION, job: 'f', attempt: 1, client: engine.public.sign, sig: sign(engine, fenceStatement('f', 2)) });
+  assert.not.ok(s.log.lines.some((l) => l.msg === 'fenced'), 'a fence not signed by the job\'s client dropped its run');
+  s.execs.fence({ kind: 'fence', v: PROTOCOL_VERSION, job: 'f', attempt: 1, client: engine.public.sign, sig: sign(engine, fenceStatement('f', 1)) });
   const r = await running;
   assert.equal(r.kind === 'error' && r.code, 'fenced');
   assert.ok(s.log.lines.some((l) => l.msg === 'fenced' && l.job === 'f.0' && l.fragment !== undefined));

@@ -7,39 +7,51 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PROTOCOL_VERSION, type ExecRequest, type RanReply } from '../runtime/protocol/index.js';
 import { Records } from '../runtime/hub/internal.js';
+import { createIdentity } from '../runtime/net/index.js';
 import { capturingLogger, MemoryRecords } from './helpers/stand-ins.js';
 
 const test = suite('hub records');
 const ran: RanReply = { kind: 'ran', v: PROTOCOL_VERSION, outcome: 'done', fragment: -1, result: new Uint8Array([7]), execMs: 3, yields: 10, fragments: 2 };
-const exec = (record: string, attempt: number): ExecRequest => ({ kind: 'exec', v: PROTOCOL_VERSION, job: `${record}.${attempt}`, bundle: 'ab'.repeat(32), entry: 'main', fragment: 0, migrateEvery: 0, args: [], record, attempt });
+/** The job's client, whose fences count for its jobs; and another peer. */
+const client = createIdentity();
+const other = createIdentity();
+const exec = (record: string, attempt: number, by = client): ExecRequest => ({ kind: 'exec', v: PROTOCOL_VERSION, job: `${record}.${attempt}`, bundle: 'ab'.repeat(32), entry: 'main', fragment: 0, migrateEvery: 0, args: [], record, attempt, client: by.public });
 const noWait = () => 0;
 
 test('a fence only moves forward, and fences out the attempts below it', () => {
   const records = new Records(async () => new MemoryRecords(), 'a', capturingLogger());
-  assert.ok(records.fence('j', 2));
-  assert.not.ok(records.fence('j', 1), 'an older fence is no news');
-  assert.not.ok(records.fence('j', 2));
+  assert.ok(records.fence('j', 2, client.public.sign));
+  assert.not.ok(records.fence('j', 1, client.public.sign), 'an older fence is no news');
+  assert.not.ok(records.fence('j', 2, client.public.sign));
   assert.ok(records.isFenced(exec('j', 1)));
   assert.not.ok(records.isFenced(exec('j', 2)));
   assert.not.ok(records.isFenced({ record: undefined, attempt: 0 }), 'a job without a record is never fenced');
 });
 
+test("a fence counts only for the jobs of the client that signed it: another peer's fence of the same job id stops nothing", () => {
+  const records = new Records(async () => new MemoryRecords(), 'a', capturingLogger());
+  assert.ok(records.fence('j', 99, other.public.sign));
+  assert.not.ok(records.isFenced(exec('j', 1)), "the job's own attempt runs on");
+  assert.ok(records.isFenced(exec('j', 1, other)), "only the fencing peer's own execs under that id are fenced");
+  assert.not.ok(records.isFenced({ ...exec('j', 1), client: undefined }), 'an exec with no client is never fenced');
+});
+
 test('a flood of junk fences does not push out a live job\'s fence (issue 20: fences were an LRU of 4,096)', () => {
   const records = new Records(async () => new MemoryRecords(), 'a', capturingLogger());
-  assert.ok(records.fence('live', 3));
-  for (let i = 0; i < 5000; i++) records.fence(`junk-${i}`, 1);
+  assert.ok(records.fence('live', 3, client.public.sign));
+  for (let i = 0; i < 5000; i++) records.fence(`junk-${i}`, 1, client.public.sign);
   assert.ok(records.isFenced(exec('live', 2)), 'the older attempt of the live job is still fenced out');
 });
 
 test('when the fence table is full, a new job\'s fence still drops the runs here, is not kept, and is logged; kept ones stay', () => {
   const log = capturingLogger();
   const records = new Records(async () => new MemoryRecords(), 'a', log, { fences: { maxKeys: 2 } });
-  assert.ok(records.fence('x', 1));
-  assert.ok(records.fence('y', 1));
-  assert.ok(records.fence('z', 1), 'news: older runs of z here are dropped');
+  assert.ok(records.fence('x', 1, client.public.sign));
+  assert.ok(records.fence('y', 1, client.public.sign));
+  assert.ok(records.fence('z', 1, client.public.sign), 'news: older runs of z here are dropped');
   assert.not.ok(records.isFenced(exec('z', 0)), 'but not kept');
   assert.ok(log.lines.some((l) => l.msg === 'fence table full; fence not kept' && l.job === 'z'));
-  assert.ok(records.fence('x', 2), 'a kept job\'s fence still moves forward');
+  assert.ok(records.fence('x', 2, client.public.sign), 'a kept job\'s fence still moves forward');
   assert.ok(records.isFenced(exec('x', 1)));
 });
 

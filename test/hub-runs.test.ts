@@ -45,14 +45,15 @@ test('a move is asked of a run that is here, and of no other', () => {
   assert.is(runs.askMove('z.0', 'b'), undefined);
 });
 
-test('a fence finds the older attempts of its job only', () => {
+test('a fence finds the older attempts of its job, of its client, only', () => {
   const runs = table([0, 0]);
-  runs.start('j.0', { fragment: 0, record: 'j', attempt: 0 });
-  runs.start('j.1', { fragment: 0, record: 'j', attempt: 1 });
-  runs.start('k.0', { fragment: 0, record: 'k', attempt: 0 });
+  runs.start('j.0', { fragment: 0, record: 'j', attempt: 0, client: 'c1' });
+  runs.start('j.1', { fragment: 0, record: 'j', attempt: 1, client: 'c1' });
+  runs.start('k.0', { fragment: 0, record: 'k', attempt: 0, client: 'c1' });
   runs.start('plain', { fragment: 0 });
-  assert.equal(runs.olderThan('j', 1).map((r) => r.job), ['j.0']);
-  assert.equal(runs.olderThan('j', 2).map((r) => r.job).sort(), ['j.0', 'j.1']);
+  assert.equal(runs.olderThan('j', 1, 'c1').map((r) => r.job), ['j.0']);
+  assert.equal(runs.olderThan('j', 2, 'c1').map((r) => r.job).sort(), ['j.0', 'j.1']);
+  assert.equal(runs.olderThan('j', 2, 'c2'), [], "another client's fence of the same job id");
 });
 
 test('a log line about a slot names the oldest run there, with the fragment it started in', () => {

@@ -1,7 +1,7 @@
 /** `weave jobs [JOBID]`: the job records on a NATS server: what ran, where, how it ended. */
 import { cancelJob, connectMesh } from '../../runtime/engine/index.js';
 import { decodeResult, formatResult, loadBundle, resultType } from '../../runtime/exec/index.js';
-import { resolveNatsUrl, type JobRecord, type JobStore } from '../../runtime/net/index.js';
+import { defaultIdentityPath, loadOrCreateIdentity, resolveNatsUrl, type JobRecord, type JobStore } from '../../runtime/net/index.js';
 import { intOption, UsageError, type Command } from '../command.js';
 import { NATS_AUTH_OPTIONS, natsAuthFlags, natsAuthHelp } from '../auth.js';
 import { printTable } from '../table.js';
@@ -78,7 +78,8 @@ async function cancel(values: Record<string, any>, ids: string[]): Promise<numbe
   const url = resolveNatsUrl(values.nats);
   const mesh = await connectMesh({ nats: url, ...natsAuthFlags(values), waitForHubsMs: 0 });
   try {
-    const { record, cancelled } = await cancelJob(mesh, ids[0]);
+    // This user's identity: the one its weave run signed the job's fences with.
+    const { record, cancelled } = await cancelJob(mesh, ids[0], await loadOrCreateIdentity(defaultIdentityPath()));
     if (values.json) process.stdout.write(JSON.stringify({ job: record.job, state: record.state, cancelled }) + '\n');
     else process.stdout.write(cancelled ? `job ${record.job}: cancelled (attempt ${record.attempt})\n` : `job ${record.job} is ${record.state} already; nothing to cancel\n`);
     return 0;

@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   connectNats, inboxRoot, natsAuthOf, type NatsAuth, type NatsConnection, type Subscription, Wire, ADVERT_SUBJECT, HEARTBEAT_SUBJECTS,
-  DISCOVER_SUBJECT, FENCE_SUBJECT, storedName, storedDiffName, storedHub, sealAnon, bundleContext, bundleSubject, execSubject, pingSubject, drainSubject, checkpointStore, type CheckpointStore, openJobStore, type JobStore,
+  DISCOVER_SUBJECT, FENCE_SUBJECT, fenceStatement, sign, type Identity, storedName, storedDiffName, storedHub, sealAnon, bundleContext, bundleSubject, execSubject, pingSubject, drainSubject, checkpointStore, type CheckpointStore, openJobStore, type JobStore,
 } from '../net/index.js';
 import {
   PROTOCOL_VERSION, ProtocolError, TransportError, decodeMessage, encodeMessage, parseMessage,
@@ -274,8 +274,8 @@ export class NatsMesh implements RoutedTransport {
     return this.jobStore;
   }
 
-  fence(job: string, attempt: number): void {
-    this.wire.publish(FENCE_SUBJECT, encodeMessage({ kind: 'fence', v: PROTOCOL_VERSION, job, attempt }));
+  fence(job: string, attempt: number, by: Identity): void {
+    this.wire.publish(FENCE_SUBJECT, encodeMessage({ kind: 'fence', v: PROTOCOL_VERSION, job, attempt, client: by.public.sign, sig: sign(by, fenceStatement(job, attempt)) }));
   }
 
   inboxes(): string[] {

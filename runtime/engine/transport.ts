@@ -11,7 +11,7 @@
  *   const result = t.kind === 'routed' ? await runRouted(t, …) : await runStepwise(t, …);
  */
 import type { ExecRequest, HubReply, HubRequest, ProgressEvent } from '../protocol/index.js';
-import type { JobStore } from '../net/index.js';
+import type { Identity, JobStore } from '../net/index.js';
 
 /** A hub as placement sees it: its id, and what it has (runtime/policy ranks on these). */
 export interface HubInfo {
@@ -73,8 +73,11 @@ export interface RoutedTransport extends TransportBase {
   forgetStored(job: string): Promise<void>;
   /** Job records, opened once; undefined without JetStream. */
   jobs(): Promise<JobStore | undefined>;
-  /** Tell every hub that attempt `attempt` of job `job` supersedes the older ones. */
-  fence(job: string, attempt: number): void;
+  /**
+   * Tell every hub that attempt `attempt` of job `job` supersedes the older ones, signed by
+   * `by`, the job's client (hubs take a fence only for that client's jobs).
+   */
+  fence(job: string, attempt: number, by: Identity): void;
   /**
    * Ask `hub` to move the run of job key `key` to hub `to` at its next yield point, under
    * `ticket` (the job's new route naming `to`, signed); false when it did not take the ask.

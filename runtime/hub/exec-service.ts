@@ -12,6 +12,7 @@ import {
   HUB_REQUEST_KINDS, PROTOCOL_VERSION, ProtocolError, TransportError, decodeMessage, encodeMessage, parseMessage,
   type ErrorReply, type ExecRequest, type FenceMessage, type HubReply, type HubRequest, type HubState, type MoveRequest,
 } from '../protocol/index.js';
+import { fenceStatement, verify } from '../net/index.js';
 import type { BundleCache } from './bundle-cache.js';
 import type { CheckpointKeeper } from './checkpoint-keeper.js';
 import { nextHop, type Handover, type Hop } from './handover.js';
@@ -64,10 +65,17 @@ export class ExecService {
     return out && encodeMessage(out);
   }
 
-  /** A fence from an engine: newer attempt `m.attempt` of job `m.job`; older ones here pause and are dropped. */
+  /**
+   * A fence from an engine: newer attempt `m.attempt` of job `m.job`; older ones of the
+   * signing client's job here pause and are dropped. An unsigned or altered fence is noise.
+   */
   fence(m: FenceMessage): void {
-    if (!this.d.records.fence(m.job, m.attempt)) return;
-    for (const run of this.d.runs.olderThan(m.job, m.attempt)) {
+    if (!verify(m.client, fenceStatement(m.job, m.attempt), m.sig)) {
+      this.d.log.debug('a fence with a bad signature; ignored', { job: m.job, attempt: m.attempt });
+      return;
+    }
+    if (!this.d.records.fence(m.job, m.attempt, m.client)) return;
+    for (const run of this.d.runs.olderThan(m.job, m.attempt, Buffer.from(m.client).toString('hex'))) {
       this.d.log.info('fenced', { job: run.job, fragment: run.fragment, attempt: run.attempt, newer: m.attempt });
       this.d.slots.preemptRun(run.slot, run.tag);
     }
@@ -148,7 +156,7 @@ export class ExecService {
     // nowhere to move (a route of one hub), pausing for a migration is pointless: run on;
     // a drain still pauses.
     const full = req.route ? next === undefined || next.id !== req.from : req.full ?? false;
-    const run = runs.start(req.job, { fragment: req.fragment, record: req.record, attempt: req.attempt });
+    const run = runs.start(req.job, { fragment: req.fragment, record: req.record, attempt: req.attempt, ...(req.client ? { client: Buffer.from(req.client.sign).toString('hex') } : {}) });
     const { client, keys, ...fields } = req;
     const slotReq: SlotExec = { ...fields, full, migrateEvery: req.route && !next ? 0 : req.migrateEvery, tag: run.tag, ...(opened ? { opened } : {}) };
     const replyTo = req.replyTo ?? reply;

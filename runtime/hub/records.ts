@@ -1,7 +1,8 @@
 /**
  * Job records and fencing, as a hub sees them. A fence (an engine started a newer attempt
- * of a job) is remembered per job record, so older attempts are paused where they run and
- * refused when they arrive; a hub that finishes an attempt commits its result to the
+ * of a job, signed by the job's client) is remembered per job record and client, so older
+ * attempts of that client's job are paused where they run and refused when they arrive (a
+ * fence another peer signs stops nothing of another client's); a hub that finishes an attempt commits its result to the
  * record, which takes it only if that attempt is still current (exactly once), retrying
  * through a server restart before it leaves the commit to the engine.
  *   const records = new Records(() => openJobStore(nc), log);
@@ -38,6 +39,9 @@ export class Records {
    * must not push out a live job's fence and let its older attempt run on beside the new.
    */
   private readonly fences: RetainedTable<number>;
+  private static key(job: string, client: Uint8Array): string {
+    return `${job}\0${Buffer.from(client).toString('hex')}`;
+  }
   private store: Promise<RecordStore | undefined> | undefined;
   private readonly commitTries: number;
   private readonly commitBackoff: Backoff;
@@ -57,15 +61,17 @@ export class Records {
    * here now are still dropped, but an older attempt arriving later is not refused until
    * its commit, which the record itself refuses.
    */
-  fence(job: string, attempt: number): boolean {
-    if ((this.fences.get(job) ?? 0) >= attempt) return false;
-    if (!this.fences.set(job, attempt)) this.log.warn('fence table full; fence not kept', { job, attempt });
+  fence(job: string, attempt: number, client: Uint8Array): boolean {
+    const key = Records.key(job, client);
+    if ((this.fences.get(key) ?? 0) >= attempt) return false;
+    if (!this.fences.set(key, attempt)) this.log.warn('fence table full; fence not kept', { job, attempt });
     return true;
   }
 
-  /** The exec belongs to an attempt a newer one has fenced out. */
-  isFenced(req: Pick<ExecRequest, 'record' | 'attempt'>): boolean {
-    return req.record !== undefined && (req.attempt ?? 0) < (this.fences.get(req.record) ?? 0);
+  /** The exec belongs to an attempt a newer one of its client has fenced out. */
+  isFenced(req: Pick<ExecRequest, 'record' | 'attempt' | 'client'>): boolean {
+    if (req.record === undefined || !req.client) return false;
+    return (req.attempt ?? 0) < (this.fences.get(Records.key(req.record, req.client.sign)) ?? 0);
   }
 
   /**

@@ -20,6 +20,8 @@ export interface Run {
   /** The job record and attempt it belongs to, when the job has one (fencing). */
   record?: string;
   attempt?: number;
+  /** The job's client's signing key (hex): only its fences drop the run. */
+  client?: string;
   /** Re-weaving asked it to move to this hub (sealed to `key` when given). */
   move?: { to: string; key?: Uint8Array };
 }
@@ -59,7 +61,7 @@ export class RunsTable {
   }
 
   /** Track a run of `job` on its slot. */
-  start(job: string, at: { fragment: number; record?: string; attempt?: number }): Run {
+  start(job: string, at: { fragment: number; record?: string; attempt?: number; client?: string }): Run {
     const run: Run = { job, slot: this.slotFor(job), tag: this.nextTag++, ...at };
     this.runs.set(job, run);
     return run;
@@ -88,9 +90,9 @@ export class RunsTable {
     return {};
   }
 
-  /** Runs of job record `record` older than `attempt` (a fence drops them). */
-  olderThan(record: string, attempt: number): Run[] {
-    return [...this.runs.values()].filter((r) => r.record === record && (r.attempt ?? 0) < attempt);
+  /** Runs of job record `record` of client `client` (hex) older than `attempt` (a fence drops them). */
+  olderThan(record: string, attempt: number, client: string): Run[] {
+    return [...this.runs.values()].filter((r) => r.record === record && r.client === client && (r.attempt ?? 0) < attempt);
   }
 
   /** Ask `job`'s run to move to `to`; undefined when it does not run here. */

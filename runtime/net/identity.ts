@@ -114,6 +114,15 @@ export function resultStatement(r: { job: string; attempt: number; hub: string; 
   return Buffer.from(`weave-result-v2\0${r.job}\0${r.attempt}\0${r.seq ?? 0}\0${r.hub}\0${digest(r.result)}\0${digest(r.output)}\0${r.yields}`);
 }
 
+/**
+ * What a job's client signs when it fences attempts of the job before `attempt` out (a new
+ * attempt started, or the job was cancelled): hubs take a fence only for the jobs of the
+ * client that signed it, so no other peer can stop a job it did not submit.
+ */
+export function fenceStatement(job: string, attempt: number): Uint8Array {
+  return Buffer.from(`weave-fence-v1\0${job}\0${attempt}`);
+}
+
 /** The fields of a finished attempt's result a hub signs (resultStatement). */
 export type ResultFields = Parameters<typeof resultStatement>[0];
 

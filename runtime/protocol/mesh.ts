@@ -113,6 +113,9 @@ export const MOVE = message('move', {
 export const FENCE = message('fence', {
   job: [token, 'a job id'],
   attempt: [uint, 'a non-negative integer'],
+  /** The job's client's signing key, and its signature over net's fenceStatement(job, attempt). */
+  client: [key32, 'a 32-byte signing key'],
+  sig: [sig64, 'a 64-byte signature'],
 });
 
 /**

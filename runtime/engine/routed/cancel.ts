@@ -5,7 +5,7 @@
  * deleted. An engine still watching the job sees the record and ends it as cancelled.
  *   const r = await cancelJob(mesh, '9f2c…');   // { state: 'cancelled', attempt: 3 }
  */
-import type { JobRecord } from '../../net/index.js';
+import type { Identity, JobRecord } from '../../net/index.js';
 import { sleep } from '../../util/index.js';
 import { JobError } from '../errors.js';
 import type { RoutedTransport } from '../transport.js';
@@ -21,7 +21,7 @@ export interface CancelOutcome {
  * Cancel job `job`. Throws JobError when the server keeps no records, or has none of `job`
  * (code 'job', listing nothing: ids are not guessable).
  */
-export async function cancelJob(transport: RoutedTransport, job: string, why = 'cancelled by weave jobs cancel'): Promise<CancelOutcome> {
+export async function cancelJob(transport: RoutedTransport, job: string, me: Identity, why = 'cancelled by weave jobs cancel'): Promise<CancelOutcome> {
   const jobs = await transport.jobs();
   if (!jobs) throw new JobError('this NATS server keeps no job records (JetStream is off): there is nothing to cancel');
   const before = await jobs.get(job);
@@ -29,7 +29,8 @@ export async function cancelJob(transport: RoutedTransport, job: string, why = '
   if (before.state !== 'running') return { record: before, cancelled: false };
   const after = await jobs.fail(job, before.attempt, 'cancelled', { code: 'cancelled', message: why });
   // Whatever attempt runs now (one may have started since the read), the fence is above it.
-  transport.fence(job, after.attempt + 1);
+  // Signed by `me`: hubs stop the running attempt only when that is the job's client.
+  transport.fence(job, after.attempt + 1, me);
   const keys = Array.from({ length: after.attempt + 1 }, (_, n) => `${job}.${n}`);
   await forgetWhenStopped(transport, keys);
   return { record: after, cancelled: after.state === 'cancelled' };

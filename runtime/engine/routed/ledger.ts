@@ -9,7 +9,7 @@
  */
 import { FragmentTrap, type LoadedBundle } from '../../exec/index.js';
 import type { RanReply } from '../../protocol/index.js';
-import type { JobRecord, JobStore } from '../../net/index.js';
+import type { Identity, JobRecord, JobStore } from '../../net/index.js';
 import { JobError } from '../errors.js';
 import { checkCommitted } from './verify.js';
 import { newDataTotals, resultOf, type JobOptions, type JobResult } from '../job.js';
@@ -23,17 +23,18 @@ export class JobLedger {
   /** The attempt the record names now. */
   private inRecord = 0;
 
-  private constructor(readonly jobs: JobStore, private readonly transport: RoutedTransport, readonly job: string) {}
+  /** `me`: the job's client, which signs its fences. */
+  private constructor(readonly jobs: JobStore, private readonly transport: RoutedTransport, readonly job: string, private readonly me: Identity) {}
 
   /**
    * The ledger of a durable job; undefined when the job is not durable. Throws JobError
    * when it is but the server keeps no records.
    */
-  static async open(transport: RoutedTransport, job: string, opts: JobOptions): Promise<JobLedger | undefined> {
+  static async open(transport: RoutedTransport, job: string, opts: JobOptions, me: Identity): Promise<JobLedger | undefined> {
     if (!opts.durable) return undefined;
     const jobs = await transport.jobs();
     if (!jobs) throw new JobError('this NATS server keeps no job records (JetStream is off); run without --durable/--attach, or start the server with -js');
-    return new JobLedger(jobs, transport, job);
+    return new JobLedger(jobs, transport, job, me);
   }
 
   /** Make the record of a new job (attempt 0). */
@@ -52,7 +53,7 @@ export class JobLedger {
   async takeover(rec: JobRecord, stateKey?: string): Promise<{ settled?: JobRecord; attempt: number }> {
     const now = await this.jobs.advance(this.job, rec.attempt, rec.attempt + 1, stateKey);
     if (now.state !== 'running' || now.attempt !== rec.attempt + 1) return { settled: now, attempt: rec.attempt };
-    this.transport.fence(this.job, now.attempt);
+    this.transport.fence(this.job, now.attempt, this.me);
     this.inRecord = now.attempt;
     return { attempt: now.attempt };
   }
@@ -70,7 +71,7 @@ export class JobLedger {
       return rec;
     }
     if (rec.attempt !== attempt) throw new JobError(`job ${this.job} was taken over by another client (attempt ${rec.attempt})`);
-    this.transport.fence(this.job, attempt);
+    this.transport.fence(this.job, attempt, this.me);
     this.inRecord = attempt;
     return undefined;
   }

@@ -48,7 +48,7 @@ export async function runRouted(transport: RoutedTransport, bundle: LoadedBundle
   const info = bundle.manifest.entries.find((e) => e.name === entry)!;
   const job = resume?.record.job ?? randomBytes(8).toString('hex');
   const me = opts.identity ?? defaultIdentity();
-  const ledger = await JobLedger.open(transport, job, opts);
+  const ledger = await JobLedger.open(transport, job, opts, me);
   const emit = eventEmitter(opts.onEvent, () => job);
   // Hubs store periodic checkpoints when asked, and the state of every hand-over of a job with a record.
   const storing = !!(opts.storeEvery || opts.storeEveryMs || opts.durable);
@@ -145,7 +145,7 @@ async function halted(ctx: RoutedJob, attempt: number, err?: unknown, holder?: s
     : !holder && recovery.waiting ? new JobError(recovery.waiting.message, { code: recovery.waiting.code }) : undefined;
   const out = stop.error(waiting);
   // Hubs pause and drop attempts below a fence; one for the next attempt stops this one.
-  if (ledger) transport.fence(ctx.job, attempt + 1);
+  if (ledger) transport.fence(ctx.job, attempt + 1, ctx.me);
   if (holder) progress.touched.add(holder);
   for (const k of ctx.keys) for (const h of progress.touched) void transport.request(h, { kind: 'drop-job', v: PROTOCOL_VERSION, job: k }).catch(() => undefined);
   await ledger?.stopped(stop.reason === 'cancelled' ? 'cancelled' : 'failed', { code: out.code, message: out.message });
