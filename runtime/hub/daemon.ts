@@ -63,6 +63,10 @@ export interface HubDeps {
   gpuReason?: string;
 }
 
+/** Bytes of unfinished incoming transfers a hub holds at once: per slot, and at least. */
+const PARTIAL_PER_SLOT_BYTES = 8 << 20;
+const PARTIAL_FLOOR_BYTES = 16 << 20;
+
 export class HubDaemon {
   state: HubState = 'starting';
   readonly id: string;
@@ -94,7 +98,10 @@ export class HubDaemon {
     this.id = opts.name;
     this.log = opts.log;
     this.metrics = deps.metrics ?? new HubMetrics(opts.name);
-    this.wire = new Wire(nc);
+    // Unfinished part transfers held at once: a slot takes one incoming state at a time, so
+    // a few MiB per slot (one transfer alone may still grow to its whole size: wire.ts). A
+    // peer that starts transfers and never ends them holds no more than this.
+    this.wire = new Wire(nc, { maxPartialBytes: Math.max(PARTIAL_FLOOR_BYTES, opts.slots * PARTIAL_PER_SLOT_BYTES) });
     this.caps.gpu = deps.gpu !== undefined;
     this.caps.speed = speedOf(this.baseSpeed, opts.emulation.throttle);
     const ask = (subject: string, bytes: Uint8Array, timeoutMs: number) => this.wire.request(subject, bytes, { timeoutMs });
