@@ -6,7 +6,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createIdentity } from '../runtime/net/index.js';
+import { createIdentity, heartbeatStatement, sign, type Identity } from '../runtime/net/index.js';
 import { PROTOCOL_VERSION, type HubAdvert } from '../runtime/protocol/index.js';
 import { HubLiveness } from '../runtime/engine/internal.js';
 
@@ -14,14 +14,23 @@ const test = suite('liveness');
 const BEAT = 200;
 const ADVERT = 2000;
 
+/** Each hub's signing key (the one its adverts name and its beats are signed with). */
+const keys = new Map<string, Identity>();
+const keyOf = (hub: string) => { if (!keys.has(hub)) keys.set(hub, createIdentity()); return keys.get(hub)!; };
+
 function advert(id: string, boot: string, extra: Partial<HubAdvert> = {}): HubAdvert {
   return {
     kind: 'advert', v: PROTOCOL_VERSION, id, state: 'ready', caps: { cores: 2, avx2: true, gpu: false, memoryMiB: 4096, node: 'v22', arch: 'x64' },
     load: { slots: 2, busy: 0, queue: 0, cpu: 0, jobs: 0, rssMiB: 100, heldMiB: 0, dataRemoteBytes: 0, gpuCalls: 0 },
-    datasets: [], labels: {}, running: [], everyMs: ADVERT, startedAt: 0, boot, ...extra,
+    datasets: [], labels: {}, running: [], everyMs: ADVERT, startedAt: 0, boot, signer: keyOf(id).public.sign, ...extra,
   };
 }
-const beat = (hub: string, boot: string) => ({ hub, boot, everyMs: BEAT });
+let seq = 0;
+/** A beat of `hub`'s process `boot`, signed with `by` (the hub's own key unless given). */
+function beat(hub: string, boot: string, by = keyOf(hub), n = seq++) {
+  const b = { hub, boot, seq: n, everyMs: BEAT, yields: [] as number[] };
+  return { ...b, sig: sign(by, heartbeatStatement(b)) };
+}
 
 /** Beats of `hubs` every BEAT ms over [from, to). */
 function beats(live: HubLiveness, hubs: Array<[string, string]>, from: number, to: number): void {
@@ -49,6 +58,8 @@ test('a hub restarted after a server restart is judged by its own beats, not the
 
 test('an advert of a new boot drops the old process\'s beats, whichever came first', () => {
   const live = new HubLiveness();
+  live.advert(advert('x', 'old-x'), 0);
+  live.advert(advert('y', 'y1'), 0);
   beats(live, [['x', 'old-x'], ['y', 'y1']], 0, 3000);
   beats(live, [['y', 'y1']], 3000, 4000);
   beats(live, [['y', 'y1']], 6000, 20_000);
@@ -64,6 +75,7 @@ test('an advert of a new boot drops the old process\'s beats, whichever came fir
 test('a killed holder is lost after 4 missed beats while others beat; a restarted one at its first beat', () => {
   const live = new HubLiveness();
   live.advert(advert('x', 'x1'), 0);
+  live.advert(advert('y', 'y1'), 0);
   beats(live, [['x', 'x1'], ['y', 'y1']], 0, 2000);
   const boots = new Map<string, string>();
   assert.is(live.lost('x', boots, 2000), undefined);
@@ -107,6 +119,24 @@ test('an advert with other keys under a live hub\'s id is refused until the hub\
   assert.not.ok(live.advert(advert('x', 'x2', { keys: createIdentity().public }), 1000));
   assert.is(live.advertOf('x')?.advert.boot, 'x1');
   assert.ok(live.advert(advert('x', 'x2', { keys: createIdentity().public }), 7000), 'a restarted hub, after its old adverts lapsed');
+});
+
+test('beats not signed by the advertised key, replayed, or of a hub never heard advertising are refused: a dead hub stays dead', () => {
+  const live = new HubLiveness();
+  live.advert(advert('x', 'x1'), 0);
+  live.advert(advert('y', 'y1'), 0);
+  const first = beat('x', 'x1');
+  assert.ok(live.beat(first, 0));
+  beats(live, [['x', 'x1'], ['y', 'y1']], 200, 2000);
+  // x dies at 2 s; a peer keeps beating for it, forged and replayed, while y beats on.
+  for (let t = 2000; t < 4000; t += BEAT) {
+    assert.not.ok(live.beat(beat('x', 'x1', createIdentity()), t), 'a beat signed with another key');
+    assert.not.ok(live.beat(first, t), 'a replayed beat');
+    assert.not.ok(live.beat({ ...beat('x', 'x1'), seq: 10_000, yields: [5] }, t), 'a signed beat altered');
+    live.beat(beat('y', 'y1'), t);
+  }
+  assert.match(live.lost('x', new Map(), 4000) ?? '', /missed \d+ heartbeats/);
+  assert.not.ok(live.beat(beat('z', 'z1'), 4000), 'a hub that never advertised');
 });
 
 test.run();

@@ -8,7 +8,8 @@
  *   live.silent('a', Date.now());     // a hub that beats, gone quiet while others beat
  *   live.lost('a', boots, Date.now()); // why the job's holder is lost, or undefined
  */
-import type { HubAdvert } from '../protocol/index.js';
+import { heartbeatStatement, verify } from '../net/index.js';
+import type { HeartbeatMessage, HubAdvert } from '../protocol/index.js';
 
 /** Adverts missing for this many intervals mean the hub is gone (hubs that do not beat). */
 export const MISSED_ADVERTS = 3;
@@ -20,8 +21,8 @@ export const MISSED_ADVERTS = 3;
 export const MISSED_BEATS = 4;
 
 export interface Seen { advert: HubAdvert; at: number }
-/** A hub's newest heartbeat: when it came, from which process, how often it beats. */
-export interface Beat { at: number; boot: string; everyMs: number }
+/** A hub's newest heartbeat: when it came, from which process and at what sequence, how often it beats. */
+export interface Beat { at: number; boot: string; seq: number; everyMs: number }
 
 export class HubLiveness {
   private readonly seen = new Map<string, Seen>();
@@ -47,12 +48,24 @@ export class HubLiveness {
     return true;
   }
 
-  beat(b: { hub: string; boot: string; everyMs: number }, now: number): void {
+  /**
+   * Take a heartbeat; false when it is refused: not signed by the key the hub advertises
+   * (a beat of a hub not heard advertising yet waits for its advert), or not newer than the
+   * last of the same process (a replay). Forged or replayed beats would keep a dead hub
+   * holding a job "alive" for ever.
+   */
+  beat(b: Omit<HeartbeatMessage, 'kind' | 'v'>, now: number): boolean {
+    const s = this.seen.get(b.hub);
+    const key = s?.advert.signer ?? s?.advert.keys?.sign;
+    if (!key || !verify(key, heartbeatStatement(b), b.sig)) return false;
+    const last = this.beats.get(b.hub);
+    if (last && last.boot === b.boot && b.seq <= last.seq) return false;
     // Nothing at all for a while (a server restart, this engine stalled): the beats
     // missed before now say nothing about any one hub.
     if (now - this.lastBeatAt > MISSED_BEATS * b.everyMs) this.beatsResumedAt = now;
     this.lastBeatAt = now;
-    this.beats.set(b.hub, { at: now, boot: b.boot, everyMs: b.everyMs });
+    this.beats.set(b.hub, { at: now, boot: b.boot, seq: b.seq, everyMs: b.everyMs });
+    return true;
   }
 
   /** Hub `id`'s newest advert, however old. */

@@ -14,7 +14,7 @@
  *   const hub = await startHub({ nats: 'nats://127.0.0.1:4222', name: 'a', slots: 2 });
  *   process.on('SIGTERM', () => hub.stop());
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 import {
   connectNats, Wire, ADVERT_SUBJECT, DATA_QUEUE, DISCOVER_SUBJECT, FENCE_SUBJECT, checkpointStore, dataSubject, drainSubject, execSubject, openJobStore, pingSubject,
@@ -78,6 +78,8 @@ export class HubDaemon {
   private stopping: Promise<void> | undefined;
   /** Beats on a thread of its own from 'ready' to 'stopped' (heartbeat.ts). */
   private heartbeat: Heartbeat | undefined;
+  /** What the heartbeat thread signs beats with: the key this hub signs results with. */
+  private readonly beatKey: KeyObject;
   /** New in every process: a hub restarted under the same name is another one to engines. */
   private readonly boot = randomBytes(6).toString('hex');
   private readonly log: Logger;
@@ -114,6 +116,7 @@ export class HubDaemon {
     this.metrics.watchSlots(() => this.slots.load());
     this.runs = new RunsTable(this.slots);
     const gate = new SealGate(this.id, !opts.insecure, this.log);
+    this.beatKey = gate.signer.signKey;
     const records = new Records(() => openJobStore(nc), this.id, this.log);
     records.signer = gate.signKey;
     const keeper = new CheckpointKeeper(() => checkpointStore(nc), {
@@ -152,7 +155,7 @@ export class HubDaemon {
   async start(): Promise<void> {
     await this.checkNameFree();
     // The thread starts now, so its start-up overlaps the subscriptions'.
-    this.heartbeat = startHeartbeat({ nats: this.opts.nats, auth: this.opts.auth, hub: this.id, boot: this.boot, everyMs: this.opts.heartbeatMs, cells: this.slots.yieldCells() },
+    this.heartbeat = startHeartbeat({ nats: this.opts.nats, auth: this.opts.auth, hub: this.id, boot: this.boot, everyMs: this.opts.heartbeatMs, cells: this.slots.yieldCells(), signKey: this.beatKey },
       (err) => this.log.error('heartbeat thread failed; engines will take this hub for lost', { error: err.message }));
     const onDrop = (why: string) => this.log.warn('dropped a message', { why });
     let refused: Error | undefined;

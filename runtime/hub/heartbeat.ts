@@ -9,6 +9,7 @@
  *   await hb.beating;   // before the first advert
  *   await hb.stop();
  */
+import type { KeyObject } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { NatsAuth } from '../net/index.js';
 
@@ -24,6 +25,8 @@ export interface HeartbeatOptions {
   everyMs: number;
   /** Each slot's shared cells (cell 3: yield points passed). */
   cells: Int32Array[];
+  /** The hub's result-signing key: every beat is signed with it. */
+  signKey: KeyObject;
 }
 
 export interface Heartbeat {
@@ -41,7 +44,8 @@ const FIRST_BEAT_PATIENCE_MS = 10_000;
 
 /** Start beating. The thread connects on its own; a failure to connect is logged by `onError`, never thrown. */
 export function startHeartbeat(opts: HeartbeatOptions, onError: (err: Error) => void): Heartbeat {
-  const worker = new Worker(SCRIPT, { workerData: opts });
+  const { signKey, ...rest } = opts;
+  const worker = new Worker(SCRIPT, { workerData: { ...rest, signKey: new Uint8Array(signKey.export({ type: 'pkcs8', format: 'der' })) } });
   worker.on('error', onError);
   // The beat must not keep a stopping hub alive.
   worker.unref();

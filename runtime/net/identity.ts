@@ -123,6 +123,15 @@ export function fenceStatement(job: string, attempt: number): Uint8Array {
   return Buffer.from(`weave-fence-v1\0${job}\0${attempt}`);
 }
 
+/**
+ * What a hub's heartbeat thread signs, with the hub's result-signing key, in every beat: an
+ * engine takes a beat only from the key the hub advertises, and only with a higher `seq`
+ * for the same boot, so nobody can keep a dead hub "alive" by forging or replaying beats.
+ */
+export function heartbeatStatement(b: { hub: string; boot: string; seq: number; everyMs: number; yields: readonly number[] }): Uint8Array {
+  return Buffer.from(`weave-beat-v1\0${b.hub}\0${b.boot}\0${b.seq}\0${b.everyMs}\0${b.yields.join(',')}`);
+}
+
 /** The fields of a finished attempt's result a hub signs (resultStatement). */
 export type ResultFields = Parameters<typeof resultStatement>[0];
 

@@ -130,6 +130,8 @@ export const HEARTBEAT = message('heartbeat', {
   seq: [uint, 'a non-negative integer'],
   everyMs: [uint, 'a non-negative integer'],
   yields: [v.array(uint), 'a list of non-negative integers'],
+  /** The hub's signature (its advertised signing key) over net's heartbeatStatement. */
+  sig: [sig64, 'a 64-byte signature'],
 });
 
 /** Forget the base checkpoint kept for exec job key `job`. */

@@ -2,9 +2,9 @@
  * The protocol version every message carries as `v`; a receiver refuses any other.
  * 2: results are signed over job, attempt, hand-over sequence, hub, result and output,
  * and execs carry engine tickets (issue 20); a version-1 peer's results would be refused.
- * 3: adverts carry the hub process's boot id, as its heartbeats do; fences are signed by
- * the job's client. An engine would take a version-2 hub, whose adverts lack the boot id,
- * for no hub at all, and a version-2 hub would take any peer's fence.
+ * 3: adverts carry the hub process's boot id, as its heartbeats do; heartbeats are signed
+ * by the hub and fences by the job's client. An engine would take a version-2 hub, whose
+ * adverts lack the boot id, for no hub at all, and a version-2 hub would take any peer's fence.
  *   const ping = { kind: 'ping', v: PROTOCOL_VERSION } as const;
  */
 export const PROTOCOL_VERSION = 3 as const;
