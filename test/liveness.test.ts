@@ -37,14 +37,22 @@ function beats(live: HubLiveness, hubs: Array<[string, string]>, from: number, t
   for (let t = from; t < to; t += BEAT) for (const [h, boot] of hubs) live.beat(beat(h, boot), t);
 }
 
-test('a hub restarted after a server restart is judged by its own beats, not the old process\'s', () => {
+/**
+ * Hubs x and y beat; x is killed at 3 s, the server restarts at 4 s (no beats at all for
+ * two seconds), and y beats on until 20 s, when a new x process comes back.
+ */
+function killedBeforeServerRestart(): HubLiveness {
   const live = new HubLiveness();
   live.advert(advert('x', 'old-x'), 0);
   live.advert(advert('y', 'y1'), 0);
   beats(live, [['x', 'old-x'], ['y', 'y1']], 0, 3000);
-  // x is killed at 3 s; the server restarts at 4 s: no beats at all for two seconds.
   beats(live, [['y', 'y1']], 3000, 4000);
   beats(live, [['y', 'y1']], 6000, 20_000);
+  return live;
+}
+
+test('a hub restarted after a server restart is judged by its own beats, not the old process\'s', () => {
+  const live = killedBeforeServerRestart();
   // The new x process advertises at 20 s, its first beats just before it.
   live.beat(beat('x', 'new-x'), 19_950);
   live.advert(advert('x', 'new-x'), 20_000);
@@ -57,12 +65,7 @@ test('a hub restarted after a server restart is judged by its own beats, not the
 });
 
 test('an advert of a new boot drops the old process\'s beats, whichever came first', () => {
-  const live = new HubLiveness();
-  live.advert(advert('x', 'old-x'), 0);
-  live.advert(advert('y', 'y1'), 0);
-  beats(live, [['x', 'old-x'], ['y', 'y1']], 0, 3000);
-  beats(live, [['y', 'y1']], 3000, 4000);
-  beats(live, [['y', 'y1']], 6000, 20_000);
+  const live = killedBeforeServerRestart();
   // The advert of the new process comes before its first beat (a hub of a build that advertised first).
   live.advert(advert('x', 'new-x'), 20_000);
   const boots = new Map<string, string>();
@@ -72,13 +75,19 @@ test('an advert of a new boot drops the old process\'s beats, whichever came fir
   assert.is(live.lost('x', boots, 20_100), undefined);
 });
 
-test('a killed holder is lost after 4 missed beats while others beat; a restarted one at its first beat', () => {
+/** Hubs x and y advertised and beating for 2 s; x holds a job (its boots map). */
+function twoBeating(): { live: HubLiveness; boots: Map<string, string> } {
   const live = new HubLiveness();
   live.advert(advert('x', 'x1'), 0);
   live.advert(advert('y', 'y1'), 0);
   beats(live, [['x', 'x1'], ['y', 'y1']], 0, 2000);
   const boots = new Map<string, string>();
   assert.is(live.lost('x', boots, 2000), undefined);
+  return { live, boots };
+}
+
+test('a killed holder is lost after 4 missed beats while others beat; a restarted one at its first beat', () => {
+  const { live, boots } = twoBeating();
   beats(live, [['y', 'y1']], 2000, 3000);
   assert.match(live.lost('x', boots, 2900) ?? '', /missed \d+ heartbeats/);
   assert.ok(live.silent('x', 2900), 'no place for new work either');
@@ -87,12 +96,7 @@ test('a killed holder is lost after 4 missed beats while others beat; a restarte
 });
 
 test('when every hub falls silent (a server restart), nobody is taken for dead until its adverts lapse', () => {
-  const live = new HubLiveness();
-  live.advert(advert('x', 'x1'), 0);
-  live.advert(advert('y', 'y1'), 0);
-  beats(live, [['x', 'x1'], ['y', 'y1']], 0, 2000);
-  const boots = new Map<string, string>();
-  assert.is(live.lost('x', boots, 2000), undefined);
+  const { live, boots } = twoBeating();
   assert.is(live.lost('x', boots, 5000), undefined, 'silence of all hubs is not x\'s');
   assert.not.ok(live.silent('x', 5000));
   // y beats again after the restart, x never does: x's adverts lapse at 3 intervals.
