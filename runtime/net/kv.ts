@@ -63,6 +63,8 @@ export function storedHub(job: string, name: string): string | undefined {
 }
 
 export const CHECKPOINT_BUCKET = 'weave-checkpoints';
+/** How long listing the checkpoint bucket may take. */
+const LIST_TIMEOUT_MS = 5000;
 
 /**
  * JetStream errors that pass on their own: a stream without a leader yet (a cluster
@@ -144,7 +146,17 @@ export async function checkpointStore(nc: NatsConnection): Promise<CheckpointSto
       await os.delete(job).catch(() => undefined);
     },
     async names(prefix) {
-      return (await os.list()).filter((i) => !i.deleted && i.name.startsWith(prefix)).map((i) => i.name);
+      // A listing reads the bucket through an ordered consumer, which can wait without end
+      // while JetStream comes back (a restarted server): bounded, as get and put are by their requests.
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new TransportError(`listing '${CHECKPOINT_BUCKET}' took over ${LIST_TIMEOUT_MS} ms`, { code: 'timeout' })), LIST_TIMEOUT_MS);
+      });
+      try {
+        return (await Promise.race([os.list(), late])).filter((i) => !i.deleted && i.name.startsWith(prefix)).map((i) => i.name);
+      } finally {
+        clearTimeout(timer);
+      }
     },
   };
 }

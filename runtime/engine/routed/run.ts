@@ -32,6 +32,10 @@ import { RecoveryState } from './recovery.js';
 import { JobStop } from './stop.js';
 import { forgetWhenStopped } from './cancel.js';
 import { JobError } from '../errors.js';
+import { sleep } from '../../util/index.js';
+
+/** How long a finished job waits for its stored checkpoints to be deleted before it returns. */
+const FORGET_PATIENCE_MS = 10_000;
 
 /** The identity of this process's engine, when the caller gives none. */
 let processIdentity: Identity | undefined;
@@ -122,8 +126,16 @@ export async function runRouted(transport: RoutedTransport, bundle: LoadedBundle
     watching.abort();
     // Not awaited: the result is final; hubs also evict old jobs on their own.
     void Promise.allSettled([...progress.touched].flatMap((h) => ctx.keys.map((k) => transport.request(h, { kind: 'drop-job', v: PROTOCOL_VERSION, job: k }))));
-    // A durable job that is not over keeps its checkpoints: an attach resumes from them.
-    if (storing && (!ledger || ledger.over)) await Promise.allSettled(ctx.keys.map((k) => transport.forgetStored(k)));
+    // A durable job that is not over keeps its checkpoints: an attach resumes from them. The
+    // result does not wait on a store that does not answer (the bucket's TTL ends them).
+    if (storing && (!ledger || ledger.over)) {
+      const patience = new AbortController();
+      await Promise.race([
+        Promise.allSettled(ctx.keys.map((k) => transport.forgetStored(k))),
+        sleep(FORGET_PATIENCE_MS, undefined, { signal: patience.signal }).catch(() => undefined),
+      ]);
+      patience.abort();
+    }
   }
 }
 
