@@ -11,7 +11,8 @@
  *   node scripts/test.mjs --slow          # also the cases marked slow (test/helpers/slow.ts); CI runs so
  *   node scripts/test.mjs --jobs 1 mesh   # only files whose name contains 'mesh', one at a time
  *
- * Exits 1 when a file fails or times out (WEAVE_TEST_TIMEOUT_S per file, default 1200).
+ * Exits 1 when a file fails or times out (WEAVE_TEST_TIMEOUT_S per file, default 600: the
+ * longest file takes about 270 s on 2 cores, and a file that hangs should not hold CI for 20 min).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,7 +41,7 @@ const flag = (name) => { const i = argv.indexOf(name); if (i < 0) return undefin
 const option = (name) => { const i = argv.indexOf(name); if (i < 0) return undefined; const v = argv[i + 1]; argv.splice(i, 2); return v; };
 const slow = flag('--slow') || process.env.WEAVE_TEST_SLOW === '1';
 const jobs = Number(option('--jobs') ?? process.env.WEAVE_TEST_JOBS ?? 3);
-const timeoutS = Number(process.env.WEAVE_TEST_TIMEOUT_S ?? 1200);
+const timeoutS = Number(process.env.WEAVE_TEST_TIMEOUT_S ?? 600);
 const filters = argv;
 if (!Number.isInteger(jobs) || jobs < 1) { console.error(`--jobs must be a positive integer, got ${jobs}`); process.exit(2); }
 if (!existsSync(DIR)) { console.error(`${DIR} does not exist: build first (npm run build)`); process.exit(2); }

@@ -28,7 +28,13 @@ const wasm = 'build/test/cluster-particles.wasm';
 test.before(async () => {
   if (!SLOW) return; // its only case is slow: no cluster to start
   mkdirSync('build/test', { recursive: true });
-  cluster = await startNatsCluster(3, { jetstream: true });
+  // A node that cannot start (a port taken between choosing it and binding it; JetStream
+  // slow to elect on a loaded machine) gets one more try; uvu swallows a before hook's
+  // error, so it is printed.
+  cluster = await startNatsCluster(3, { jetstream: true }).catch((e: Error) => {
+    console.error(`cluster: the first start failed, trying again: ${e.message}`);
+    return startNatsCluster(3, { jetstream: true });
+  }).catch((e: Error) => { console.error(`cluster: ${e.stack ?? e.message}`); throw e; });
   // Create the checkpoint bucket now, through the hubs' own code, to know which server
   // leads it: that is the machine that will crash, the worst case for stored checkpoints.
   const nc = await connect({ servers: cluster.urls });

@@ -225,8 +225,16 @@ export async function startNatsCluster(n = 3, opts: { jetstream?: boolean; maxPa
       },
     };
   });
-  await Promise.all(nodes.map((node) => node.restart()));
-  if (opts.jetstream) await waitForJetStream(nodes.map((x) => x.url));
+  try {
+    await Promise.all(nodes.map((node) => node.restart()));
+    if (opts.jetstream) await waitForJetStream(nodes.map((x) => x.url));
+  } catch (e) {
+    // Nodes that did start would keep the test process alive (their pipes) until the
+    // runner's timeout, with the failure swallowed by uvu's before hook: stop them now.
+    await Promise.all(nodes.map((x) => x.stop('SIGKILL')));
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   return {
     nodes,
     urls: nodes.map((x) => x.url).join(','),
