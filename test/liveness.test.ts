@@ -1,8 +1,11 @@
 /**
  * How an engine judges hubs' lives (runtime/engine/liveness.ts), with a clock of its own,
- * in the orders a loaded machine delivers adverts and heartbeats in. The first case is
- * the one a CI run met: a hub killed before a server restart came back slowly, and its
+ * in the orders a loaded machine delivers adverts and heartbeats in. The first two cases
+ * are the one a CI run met: a hub killed before a server restart came back slowly, and its
  * job was taken away from it as "restarted" the moment the new process's first beat came.
+ * The first is the order hubs now keep (beat, then advert); the second is the order that
+ * failed (advert first), which the engine must survive too: it fails without the engine's
+ * dropping of another boot's beats.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';

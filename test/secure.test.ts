@@ -35,6 +35,26 @@ const tls = (who: string) => ['--tls-ca', file('ca.pem'), '--tls-cert', file(`${
 /** A connection with the credentials of `who` ('client-d', 'hub-sa'). */
 const connectAs = (who: string) => connectNats(url(), { name: who, tlsCa: file('ca.pem'), tlsCert: file(`${who}-cert.pem`), tlsKey: file(`${who}-key.pem`), nkey: file(`${who}.nk`) });
 
+/** Resolves with the error a subscription (or publish) of `nc` to `subject` gets, or null when allowed. */
+function permission(nc: Awaited<ReturnType<typeof connectNats>>, subject: string, publish = false): Promise<NatsError | null> {
+  return new Promise((resolve) => {
+    if (publish) {
+      // A publish violation arrives as a status of the connection, before a later ping's answer.
+      const statuses = nc.status();
+      void (async () => {
+        for await (const st of statuses) {
+          const ctx = (st as { permissionContext?: { operation: string; subject: string } }).permissionContext;
+          if (st.type === 'error' && ctx?.operation === 'publish' && ctx.subject === subject) resolve({ code: String(st.data), message: `Permissions Violation for Publish to "${subject}"` } as NatsError);
+        }
+      })();
+      nc.publish(subject, new Uint8Array(1));
+    } else {
+      nc.subscribe(subject, { callback: (err) => { if (err) resolve(err); } });
+    }
+    void nc.flush().then(() => setTimeout(() => resolve(null), 300));
+  });
+}
+
 const skipped = () => {
   if (skip) console.log(`  secure: skipped: ${skip}`);
   return !!skip;
@@ -84,14 +104,9 @@ test('a client without credentials, or with a CA it was not given, is refused wi
 
 test("a hub's nkey cannot subscribe to another hub's exec subject", async () => {
   if (skipped()) return;
-  const nc = await connectNats(url(), { name: 'rogue hub', tlsCa: file('ca.pem'), tlsCert: file('hub-sa-cert.pem'), tlsKey: file('hub-sa-key.pem'), nkey: file('hub-sa.nk') });
+  const nc = await connectAs('hub-sa');
   try {
-    const outcome = (subject: string) => new Promise<NatsError | null>((resolve) => {
-      nc.subscribe(subject, { callback: (err) => { if (err) resolve(err); } });
-      // A violation comes back before the answer to a ping sent after the subscribe.
-      void nc.flush().then(() => setTimeout(() => resolve(null), 200));
-    });
-    const [other, own] = await Promise.all([outcome('weave.hub.sb.exec'), outcome('weave.jobs.fence')]);
+    const [other, own] = await Promise.all([permission(nc, 'weave.hub.sb.exec'), permission(nc, 'weave.jobs.fence')]);
     assert.ok(other, 'subscribing to hub sb\'s exec subject with hub sa\'s nkey was allowed');
     assert.is(other!.code, 'PERMISSIONS_VIOLATION');
     assert.match(other!.message, 'Permissions Violation for Subscription to "weave.hub.sb.exec"');
@@ -104,14 +119,10 @@ test("a hub's nkey cannot subscribe to another hub's exec subject", async () => 
 test("a client's nkey cannot read another client's inboxes, nor every inbox; only its own", async () => {
   if (skipped()) return;
   const pubOf = (who: string) => nkeys.fromSeed(new TextEncoder().encode(readFileSync(file(`${who}.nk`), 'utf8').trim())).getPublicKey();
-  const nc = await connectNats(url(), { name: 'nosy client', tlsCa: file('ca.pem'), tlsCert: file('client-d-cert.pem'), tlsKey: file('client-d-key.pem'), nkey: file('client-d.nk') });
+  const nc = await connectAs('client-d');
   try {
     assert.is(inboxRoot(nc), inboxPrefixOf(pubOf('client-d')), 'the client connects with its own inbox prefix');
-    const outcome = (subject: string) => new Promise<NatsError | null>((resolve) => {
-      nc.subscribe(subject, { callback: (err) => { if (err) resolve(err); } });
-      void nc.flush().then(() => setTimeout(() => resolve(null), 200));
-    });
-    const [all, other, own] = await Promise.all([outcome('_INBOX.>'), outcome(`${inboxPrefixOf(pubOf('client-c'))}.>`), outcome(`${inboxRoot(nc)}.>`)]);
+    const [all, other, own] = await Promise.all([permission(nc, '_INBOX.>'), permission(nc, `${inboxPrefixOf(pubOf('client-c'))}.>`), permission(nc, `${inboxRoot(nc)}.>`)]);
     for (const [what, err, subject] of [['every inbox', all, '_INBOX.>'], ["client c's inboxes", other, `${inboxPrefixOf(pubOf('client-c'))}.>`]] as const) {
       assert.ok(err, `subscribing to ${what} with client d's nkey was allowed`);
       assert.is(err!.code, 'PERMISSIONS_VIOLATION');
@@ -182,26 +193,6 @@ test('over TLS with nkeys, a hub refuses a tampered or replayed checkpoint and r
   }
 });
 
-/** Resolves with the error a subscription (or publish) of `nc` to `subject` gets, or null when allowed. */
-function permission(nc: Awaited<ReturnType<typeof connectNats>>, subject: string, publish = false): Promise<NatsError | null> {
-  return new Promise((resolve) => {
-    if (publish) {
-      // A publish violation arrives as a status of the connection, before a later ping's answer.
-      const statuses = nc.status();
-      void (async () => {
-        for await (const st of statuses) {
-          const ctx = (st as { permissionContext?: { operation: string; subject: string } }).permissionContext;
-          if (st.type === 'error' && ctx?.operation === 'publish' && ctx.subject === subject) resolve({ code: String(st.data), message: `Permissions Violation for Publish to "${subject}"` } as NatsError);
-        }
-      })();
-      nc.publish(subject, new Uint8Array(1));
-    } else {
-      nc.subscribe(subject, { callback: (err) => { if (err) resolve(err); } });
-    }
-    void nc.flush().then(() => setTimeout(() => resolve(null), 300));
-  });
-}
-
 test('heartbeats flow in secure mode: a client hears every hub beat, and a hub cannot beat for another', async () => {
   if (skipped()) return;
   const client = await connectAs('client-d');
@@ -259,7 +250,7 @@ test("a rogue with hub sb's stolen credentials answers for it with a forged resu
   const embedded = await runCli('weave', ['run', MODULE, ...ARGS]);
   // The rogue listens on sb's exec subject too (its permissions allow it: the seed is sb's)
   // and, on the first hand-over to sb, sends the engine a result of its own, "from sb".
-  const rogue = await connectNats(url(), { name: 'rogue', tlsCa: file('ca.pem'), tlsCert: file('hub-sb-cert.pem'), tlsKey: file('hub-sb-key.pem'), nkey: file('hub-sb.nk') });
+  const rogue = await connectAs('hub-sb');
   let forged = 0;
   rogue.subscribe('weave.hub.sb.exec', {
     callback: (_err, msg) => {

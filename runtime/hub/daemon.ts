@@ -187,8 +187,10 @@ export class HubDaemon {
     await this.nc.flush();
     // A refused subscription is reported before the flush's answer: such a hub would log
     // 'ready' and never get work (another hub's credentials, say).
-    if (refused) await this.heartbeat.stop();
-    if (refused) throw new HubConfigError(`hub ${this.id}: the NATS server refused its subscriptions (${refused.message}); a hub's credentials name its id: start it with the --name its credentials were made for`, { cause: refused });
+    if (refused) {
+      await this.heartbeat.stop();
+      throw new HubConfigError(`hub ${this.id}: the NATS server refused its subscriptions (${refused.message}); a hub's credentials name its id: start it with the --name its credentials were made for`, { cause: refused });
+    }
     // Beats before the first advert: an engine that heard this name's previous process
     // must see the new boot id beating before it sees the hub ready.
     await this.heartbeat.beating;
