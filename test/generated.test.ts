@@ -1,7 +1,8 @@
 /**
  * The program generator's fixed seed set, checked differentially (test/gen/): 300 random
  * AssemblyScript modules, each export on several argument sets, run on plain asc and on
- * the woven build at every granularity, uninterrupted and migrated at every yield point;
+ * the woven build at the loop granularity and at function or nested by turns (fuzz:weave
+ * checks every seed at all three), uninterrupted and migrated at every yield point;
  * a few modules also migrate at random points across hub processes over NATS. Results
  * must agree bit for bit (traps by message). Two worker threads share the seeds.
  *   WEAVE_CONFIG=none node node_modules/uvu/bin.js dist/test 'generated\.test\.js$'
@@ -48,7 +49,7 @@ const describe = (seed: number, m: Mismatch) =>
 test('the fixed seed set gives at least 300 modules and 1,000 exports, all accepted by asc', async () => {
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  await checkSeeds(SEEDS, { options: SUITE_OPTIONS, dir, maxRestores: MAX_RESTORES, keepBundleEvery: NATS_EVERY }, WORKERS, (r) => {
+  await checkSeeds(SEEDS, { options: SUITE_OPTIONS, dir, maxRestores: MAX_RESTORES, keepBundleEvery: NATS_EVERY, granularities: 'loop-and-one' }, WORKERS, (r) => {
     if ('error' in r || r.result.report.compileError) failures.push(r);
     else results.push(r.result);
   });
@@ -77,7 +78,7 @@ test('plain runs trap in every way the programs can: assert, bounds, division, m
   for (const k of ['assert', 'bounds', 'div', 'memory', 'unreachable']) assert.ok(traps[k] > 0, `no run trapped by ${k}`);
 });
 
-test('every export gives plain asc\'s result bit for bit, woven at each granularity, whole and migrated at every yield point', () => {
+test('every export gives plain asc\'s result bit for bit, woven at loop and at function or nested, whole and migrated at every yield point', () => {
   const restores = results.reduce((n, r) => n + r.report.restores, 0);
   const spaced = results.reduce((n, r) => n + r.report.spaced, 0);
   const widest = results.reduce((a, b) => (b.report.maxGapMs > a.report.maxGapMs ? b : a));

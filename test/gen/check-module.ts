@@ -6,7 +6,7 @@
  *   r.report.mismatches; r.features; r.loopBundle (seeds divisible by keepBundleEvery)
  */
 import { generateModule, type ExportSig, type GenModule } from './generate.js';
-import { checkProgram, type ProgramReport } from './differential.js';
+import { checkProgram, LOCAL_MODES, type Mode, type ProgramReport } from './differential.js';
 import { cliArgs } from './args.js';
 import type { GenOptions } from './context.js';
 import type { Feature } from './features.js';
@@ -19,6 +19,20 @@ export interface SeedJob {
   maxRestores: number;
   /** Keep the loop-granularity bundle of every seed divisible by this (for runs over NATS); 0: none. */
   keepBundleEvery?: number;
+  /**
+   * Granularities each seed is woven and checked at: `every` (all three, what fuzz:weave
+   * does), or `loop-and-one` (loop, the default, and function or nested by turns: odd
+   * seeds function, even nested), which halves the weaving of the suite's fixed seed set
+   * and still checks each granularity on a hundred-odd modules. @default 'every'
+   */
+  granularities?: 'every' | 'loop-and-one';
+}
+
+/** The local modes a seed runs in (SeedJob.granularities). */
+export function seedModes(seed: number, granularities: SeedJob['granularities'] = 'every'): Mode[] {
+  if (granularities === 'every') return LOCAL_MODES;
+  const other = seed % 2 ? 'function/' : 'nested/';
+  return LOCAL_MODES.filter((m) => m.startsWith('loop/') || m.startsWith(other));
 }
 
 export interface SeedResult {
@@ -38,7 +52,7 @@ export async function checkSeed(seed: number, job: SeedJob): Promise<SeedResult>
   const t0 = performance.now();
   const gen = generateModule(seed, job.options);
   const cases = gen.exports.flatMap((sig) => gen.argSets[sig.name].map((args) => ({ sig, args })));
-  const { bundles, ...report } = await checkProgram(gen.source, gen.runtime, cases, { dir: job.dir, name: `seed${seed}`, maxRestores: job.maxRestores, keep: job.keepBundleEvery && seed % job.keepBundleEvery === 0 ? ['loop'] : [] });
+  const { bundles, ...report } = await checkProgram(gen.source, gen.runtime, cases, { dir: job.dir, name: `seed${seed}`, modes: seedModes(seed, job.granularities), maxRestores: job.maxRestores, keep: job.keepBundleEvery && seed % job.keepBundleEvery === 0 ? ['loop'] : [] });
   return {
     seed, profile: gen.profile, runtime: gen.runtime, exports: gen.exports, features: gen.features, report,
     cases: report.expected.map((expected, i) => ({ sig: cases[i].sig, args: cliArgs(cases[i].sig.params, cases[i].args), expected })),
