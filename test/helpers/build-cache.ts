@@ -61,6 +61,21 @@ export function cachedCompile(file: string, runtime: AsRuntime = 'incremental'):
   return p;
 }
 
+/**
+ * A value computed from a build and kept beside it: `compute` runs once per `key` across
+ * the suite (the files of a run, and later runs here), e.g. the plain build's result on a
+ * large input, which several files need and which takes as long to compute as the job.
+ * `key` must name everything the value depends on (hash the binary, not the file name).
+ */
+export async function cachedValue(key: string, compute: () => Promise<Uint8Array>): Promise<Uint8Array> {
+  const name = `${createHash('sha256').update(key).digest('hex').slice(0, 24)}.value`;
+  const hit = load(name);
+  if (hit) return new Uint8Array(hit);
+  const v = await compute();
+  store(name, v);
+  return v;
+}
+
 /** The plain asc build's bytes. */
 export async function cachedPlain(file: string, runtime: AsRuntime = 'incremental'): Promise<Uint8Array> {
   return (await cachedCompile(file, runtime)).binary;

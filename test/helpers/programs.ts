@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { type AsRuntime, type Granularity } from '../../fragments/index.js';
-import { cachedBundle, cachedPlain } from './build-cache.js';
+import { createHash } from 'node:crypto';
+import { cachedBundle, cachedPlain, cachedValue } from './build-cache.js';
 import { loadBundle, FragmentExecutor, type ArgValue, type LoadedBundle, type RunOptions } from '../../runtime/exec/index.js';
 import { encodeCheckpoint, decodeCheckpoint, diffCheckpoint, applyDiff, newCheckpointId, type Checkpoint } from '../../runtime/snapshot/index.js';
 
@@ -41,19 +42,27 @@ export function woven(file: string, opts: { yieldInterval?: number; granularity?
 }
 
 const plains = new Map<string, Promise<WebAssembly.Module>>();
-/** The reference: the plain asc -O3 build's return value, as bytes (little-endian). */
+/**
+ * The reference: the plain asc -O3 build's return value, as bytes (little-endian). Kept
+ * per binary, entry and input (build-cache.ts): the long jobs of the mesh tests would
+ * otherwise each spend as long again computing it.
+ */
 export async function plainResult(c: Case, raw: Array<number | string>, runtime: AsRuntime = 'incremental'): Promise<Uint8Array> {
-  const key = `${c.file}:${runtime}`;
-  let p = plains.get(key);
-  if (!p) {
-    p = cachedPlain(c.file, runtime).then((b) => WebAssembly.compile(b as Uint8Array<ArrayBuffer>));
-    plains.set(key, p);
-  }
-  const inst = await WebAssembly.instantiate(await p, {
-    env: { abort: () => { throw new Error('abort'); }, seed: () => 0x5eed, trace: () => {} },
+  const binary = await cachedPlain(c.file, runtime);
+  const key = JSON.stringify([createHash('sha256').update(binary).digest('hex'), c.entry, c.types, c.result, raw]);
+  return cachedValue(key, async () => {
+    const pk = `${c.file}:${runtime}`;
+    let p = plains.get(pk);
+    if (!p) {
+      p = WebAssembly.compile(binary as Uint8Array<ArrayBuffer>);
+      plains.set(pk, p);
+    }
+    const inst = await WebAssembly.instantiate(await p, {
+      env: { abort: () => { throw new Error('abort'); }, seed: () => 0x5eed, trace: () => {} },
+    });
+    const v = (inst.exports[c.entry] as Function)(...args(c, raw));
+    return valueBytes(c.result, v);
   });
-  const v = (inst.exports[c.entry] as Function)(...args(c, raw));
-  return valueBytes(c.result, v);
 }
 
 export function valueBytes(type: string, v: number | bigint): Uint8Array {
