@@ -48,7 +48,7 @@ test('error replies become a trap or a HubError naming the hub', () => {
 function transport(hubs: string[], stored = new Map<string, StoredByHub[]>()): RoutedTransport {
   return {
     kind: 'routed', hubs: () => hubs.map((id) => ({ id })), request: async () => ({ kind: 'ok', v: PROTOCOL_VERSION }),
-    submit: async () => ({ kind: 'ok', v: PROTOCOL_VERSION }), stored: async (k) => stored.get(k) ?? [], forgetStored: async () => {},
+    submit: async () => ({ kind: 'ok', v: PROTOCOL_VERSION }), stored: async (k, only) => (stored.get(k) ?? []).filter((s) => !only || only.includes(s.hub)), forgetStored: async () => {},
     jobs: async () => undefined, fence: () => {}, move: async () => false, placed: () => () => {}, running: () => false, close: async () => {},
   };
 }
@@ -69,11 +69,11 @@ test('a stored diff is applied to the stored full checkpoint it is against, and 
   const stored = new Map([['j.0', [{ hub: 'a', full: encodeCheckpoint(base), diff: encodeCheckpoint(diffCheckpoint(base, next)) }]]]);
   const progress = new JobProgress('j', { args: [] }, eventEmitter(() => {}, () => 'j'), [0, 1], 0);
   const r = new RecoveryState({ transport: transport(['a'], stored), me, bundleHash: BUNDLE, storing: true, progress }, 0);
-  const got = decodeCheckpoint((await r.storedOf('j.0', 0))!);
+  const got = decodeCheckpoint((await r.storedOf('j.0', 0, ['a']))!);
   assert.is(got.kind === 'full' && got.yields, 20);
   assert.is(got.kind === 'full' && got.memory[5000], 7);
   stored.get('j.0')![0].full = encodeCheckpoint({ ...base, id: 'f0' });
-  const older = decodeCheckpoint((await r.storedOf('j.0', 0))!);
+  const older = decodeCheckpoint((await r.storedOf('j.0', 0, ['a']))!);
   assert.is(older.kind === 'full' && older.yields, 10, 'a diff against another base is not applied');
 });
 
@@ -90,11 +90,14 @@ test('of what several hubs stored for an attempt, the state with the most yield 
   ]]]);
   const progress = new JobProgress('j', { args: [] }, eventEmitter(() => {}, () => 'j'), [0, 1], 0);
   const r = new RecoveryState({ transport: transport(['a', 'b'], stored), me, bundleHash: BUNDLE, storing: true, progress }, 0);
-  const got = decodeCheckpoint((await r.storedOf('j.0', 0))!);
+  const got = decodeCheckpoint((await r.storedOf('j.0', 0, ['a', 'b']))!);
   assert.is(got.kind === 'full' && got.yields, 30);
   assert.is(got.kind === 'full' && got.memory[3], 3);
   stored.get('j.0')!.push({ hub: 'c', full: encodeCheckpoint(cp('c4', 40)) });
-  const newest = decodeCheckpoint((await r.storedOf('j.0', 0))!);
+  // A recovery looks at the hubs that held the attempt, by name, not at a listing.
+  const held = decodeCheckpoint((await r.storedOf('j.0', 0, ['a', 'b']))!);
+  assert.is(held.kind === 'full' && held.yields, 30, 'only the hubs named are looked at');
+  const newest = decodeCheckpoint((await r.storedOf('j.0', 0, ['a', 'b', 'c']))!);
   assert.is(newest.kind === 'full' && newest.yields, 40);
 });
 

@@ -36,6 +36,8 @@ class CoreSlots implements Slots {
   }
   preemptRun(_slot: number, tag: number) { this.paused.add(tag); }
   clearRun(_slot: number, tag: number) { this.paused.delete(tag); }
+  // Every request runs at once here: none waits to be withdrawn.
+  withdraw() { return false; }
 }
 
 let bundle: LoadedBundle;

@@ -1,11 +1,13 @@
 /**
  * A hub's slots (runtime/hub/slots.ts) on real worker threads: the first starts with the
- * pool, the others at their first request, and every one answers.
+ * pool, the others at their first request, and every one answers; a request waiting
+ * behind a running one can be withdrawn (a move of a job that never started here).
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PROTOCOL_VERSION } from '../runtime/protocol/index.js';
-import { SlotPool } from '../runtime/hub/internal.js';
+import { SlotPool, type SlotRequest } from '../runtime/hub/internal.js';
+import { woven } from './helpers/programs.js';
 
 const test = suite('hub slots');
 
@@ -28,6 +30,32 @@ test('a pool closed before its lazy slots ever ran closes cleanly, and refuses r
   await pool.close();
   await pool.request(1, { kind: 'ping', v: PROTOCOL_VERSION }).then(() => assert.unreachable('a closed slot answered'), (e: Error) => assert.match(e.message, /closed/));
   assert.is(pool.started, 1);
+});
+
+test('an exec waiting behind a running one is withdrawn at once; a running one is not', async () => {
+  const b = await woven('test/programs/trap.ts', { yieldInterval: 1000 });
+  const exec = (job: string, n: number, tag: number): SlotRequest => ({
+    kind: 'exec', v: PROTOCOL_VERSION, job, bundle: b.hash, bundleBytes: b.bytes, entry: 'checked', fragment: b.manifest.entries[0].fragments[0], migrateEvery: 0, stay: true, args: [n], tag,
+  });
+  const pool = new SlotPool('w', 1, { headroom: 0, datasets: {}, gpu: false, throttle: 1, sandbox: {}, onMainCall: async () => ({ status: -1 }) });
+  try {
+    const long = pool.request(0, exec('long.0', 400_000_000, 1));
+    const waiting = pool.request(0, exec('queued.0', 10, 2));
+    assert.is(pool.inFlight(0), 2);
+    const back = { kind: 'error', v: PROTOCOL_VERSION, code: 'not-started', message: 'moved' } as const;
+    assert.ok(pool.withdraw(0, 2, back), 'the waiting exec was withdrawn');
+    assert.equal(await waiting, back);
+    assert.is(pool.inFlight(0), 1, 'the long run goes on');
+    assert.not.ok(pool.withdraw(0, 1, back), 'a running exec cannot be withdrawn');
+    pool.preemptRun(0, 1);
+    const r = await long;
+    assert.equal(r.kind === 'ran' && r.outcome, 'paused', JSON.stringify(r).slice(0, 200));
+    // The slot serves on: the next request runs.
+    const next = await pool.request(0, exec('after.0', 10, 3));
+    assert.equal(next.kind === 'ran' && next.outcome, 'done');
+  } finally {
+    await pool.close();
+  }
 });
 
 test.run();

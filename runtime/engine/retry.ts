@@ -31,7 +31,7 @@ export const RETRY_WINDOW_MS = 60_000;
 export function retryKind(err: unknown): 'now' | 'backoff' | undefined {
   // A result without a valid signature of a hub the engine assigned is discarded and the
   // fragment re-run; so is a checkpoint a hub would not open (it may be retried elsewhere).
-  if (err instanceof HubError && (err.code === 'draining' || err.code === 'no-base' || err.code === 'handoff-failed' || err.code === 'bad-signature' || err.code.startsWith('seal-'))) return 'now';
+  if (err instanceof HubError && (err.code === 'draining' || err.code === 'not-started' || err.code === 'no-base' || err.code === 'handoff-failed' || err.code === 'bad-signature' || err.code.startsWith('seal-'))) return 'now';
   if (!(err instanceof TransportError)) return undefined;
   if (err.code === 'no-responders') return 'now';
   if (err.code === 'timeout' || err.code === 'hub-lost' || err.code === 'transport') return 'backoff';

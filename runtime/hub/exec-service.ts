@@ -116,6 +116,16 @@ export class ExecService {
       this.d.log.warn('error reply', { job: m.job, code: 'not-here', to: m.to });
       return { kind: 'error', v: PROTOCOL_VERSION, code: 'not-here', message: `job ${m.job} is not running on hub ${this.d.hub}` };
     }
+    // An engine's exec still waiting for its slot (a run ahead of it) goes back to the
+    // engine now, which holds its state and places it on `to`: it would otherwise move
+    // only once it started, after the run ahead of it. A hand-over waiting here was
+    // acknowledged (its sender let the state go), so it pauses once it starts, as before.
+    const notStarted = { kind: 'error', v: PROTOCOL_VERSION, code: 'not-started', message: `hub ${this.d.hub} had not started job ${m.job} (it waited for a busy slot); place it on ${m.to}` } as const;
+    if (run.fromEngine && this.d.slots.withdraw(run.slot, run.tag, notStarted)) {
+      this.d.metrics.placed('reweave');
+      this.d.log.info('moving before it started', { job: m.job, fragment: run.fragment, to: m.to });
+      return { kind: 'ok', v: PROTOCOL_VERSION };
+    }
     this.d.slots.preemptRun(run.slot, run.tag);
     this.d.metrics.placed('reweave');
     this.d.log.info('moving', { job: m.job, fragment: run.fragment, to: m.to });
@@ -156,7 +166,7 @@ export class ExecService {
     // nowhere to move (a route of one hub), pausing for a migration is pointless: run on;
     // a drain still pauses.
     const full = req.route ? next === undefined || next.id !== req.from : req.full ?? false;
-    const run = runs.start(req.job, { fragment: req.fragment, record: req.record, attempt: req.attempt, ...(req.client ? { client: Buffer.from(req.client.sign).toString('hex') } : {}) });
+    const run = runs.start(req.job, { fragment: req.fragment, record: req.record, attempt: req.attempt, fromEngine: req.replyTo === undefined, ...(req.client ? { client: Buffer.from(req.client.sign).toString('hex') } : {}) });
     const { client, keys, ...fields } = req;
     const slotReq: SlotExec = { ...fields, full, migrateEvery: req.route && !next ? 0 : req.migrateEvery, tag: run.tag, ...(opened ? { opened } : {}) };
     const replyTo = req.replyTo ?? reply;

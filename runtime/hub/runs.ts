@@ -24,6 +24,8 @@ export interface Run {
   client?: string;
   /** Re-weaving asked it to move to this hub (sealed to `key` when given). */
   move?: { to: string; key?: Uint8Array };
+  /** An engine's exec (not a hand-over): the engine still holds its state and waits for the reply. */
+  fromEngine?: boolean;
 }
 
 /** Jobs whose slot is remembered; one forgotten gets a slot afresh (and a `no-base` for a diff, which the engine resolves). */
@@ -61,7 +63,7 @@ export class RunsTable {
   }
 
   /** Track a run of `job` on its slot. */
-  start(job: string, at: { fragment: number; record?: string; attempt?: number; client?: string }): Run {
+  start(job: string, at: { fragment: number; record?: string; attempt?: number; client?: string; fromEngine?: boolean }): Run {
     const run: Run = { job, slot: this.slotFor(job), tag: this.nextTag++, ...at };
     this.runs.set(job, run);
     return run;

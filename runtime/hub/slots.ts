@@ -25,6 +25,8 @@ export interface Slots {
   preemptRun(slot: number, tag: number): void;
   /** Forget a run's pause request once that run is over. */
   clearRun(slot: number, tag: number): void;
+  /** Answer the exec tagged `tag` with `reply` if it still waits for `slot` (not started); false otherwise. */
+  withdraw(slot: number, tag: number, reply: SlotReply): boolean;
 }
 
 export interface SlotPoolOptions {
@@ -79,6 +81,10 @@ export class SlotPool implements Slots {
 
   clearRun(slot: number, tag: number): void {
     this.threads[slot].clearRun(tag);
+  }
+
+  withdraw(slot: number, tag: number, reply: SlotReply): boolean {
+    return this.threads[slot].withdraw(tag, reply);
   }
 
   /** Pause every run at its next yield point (a drain). */

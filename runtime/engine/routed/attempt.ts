@@ -49,7 +49,13 @@ export class Attempt {
     const { transport, bundle, opts, me, recovery, chooser, progress: job } = this.ctx;
     const ranked = await recovery.hubsFor(this.ctx.needs, nextStart++);
     // With a policy, it picks the hub the job starts on; the route goes on in rank order.
-    const first = chooser ? chooser.choose(this.fragment, undefined, recovery.state?.byteLength ?? 0, ranked) : ranked[0].id;
+    // A recovery picks between two hubs drawn at random (the power of two choices): when a
+    // hub dies, the engines of all its jobs recover at the same moment from the same
+    // adverts, and would otherwise all pick the one idle hub and queue there in a line.
+    const pool = recovery.moveOut?.reason === 'recovery' ? twoAtRandom(ranked) : ranked;
+    const preferred = ranked.find((h) => h.id === recovery.prefer)?.id;
+    recovery.prefer = undefined;
+    const first = preferred ?? (chooser ? chooser.choose(this.fragment, undefined, recovery.state?.byteLength ?? 0, pool) : pool[0].id);
     const route = [first, ...ranked.map((h) => h.id).filter((h) => h !== first)];
     // Counted in that hub's load until it leaves it: ended, moved on, or the attempt failed.
     const leftFirst = transport.placed(first);
@@ -122,7 +128,8 @@ export class Attempt {
   /**
    * Re-weaving: while the attempt runs, ask its holder to move it when a clearly faster
    * hub shows up. One move at a time: the next is considered once the job is on another
-   * hub, or the asked hub did not move it in a while (a queued run moves only when it starts).
+   * hub, or the asked hub did not move it in a while. A job still waiting for the hub's
+   * slot comes back unstarted (`not-started`) and the next attempt starts on `to`.
    */
   private reweave(a: AttemptProgress, hubKeys: Map<string, HubKeys>): NodeJS.Timeout | undefined {
     const { transport, opts, needs, progress } = this.ctx;
@@ -148,4 +155,12 @@ export class Attempt {
 function keysOf(h: HubInfo): HubKeys | undefined {
   if (h.keys) return h.keys;
   return h.signer ? { sign: h.signer } : undefined;
+}
+
+/** Two of `hubs` drawn at random, in rank order; all of them when there are two or fewer. */
+function twoAtRandom<T>(hubs: readonly T[]): T[] {
+  if (hubs.length <= 2) return [...hubs];
+  const i = Math.floor(Math.random() * hubs.length);
+  const j = (i + 1 + Math.floor(Math.random() * (hubs.length - 1))) % hubs.length;
+  return [hubs[Math.min(i, j)], hubs[Math.max(i, j)]];
 }

@@ -89,6 +89,8 @@ function endOf(reply: RanReply): number | undefined {
 export class AttemptProgress {
   /** The re-weaving move asked for, if any (its hand-over is reported as `reweave`). */
   moving: { from: string; to: string; at: number } | undefined;
+  /** Every hub the engine has heard hold the attempt (started, handed to, or storing it): where its stored checkpoints are. */
+  readonly holders = new Set<string>();
   private readonly first: string;
 
   constructor(
@@ -101,6 +103,7 @@ export class AttemptProgress {
     private readonly leftFirst?: () => void,
   ) {
     this.first = holder;
+    this.holders.add(holder);
   }
 
   status(): void {
@@ -110,6 +113,8 @@ export class AttemptProgress {
   /** A progress event of this attempt: a stored checkpoint, or a hand-over. */
   readonly onProgress = (e: ProgressEvent): void => {
     if (e.job !== this.key) return;
+    this.holders.add(e.hub);
+    if (e.to) this.holders.add(e.to);
     const { stats, emit, opts } = this.job;
     this.job.lastKnownYields = Math.max(this.job.lastKnownYields, e.yields);
     if (e.stored) {

@@ -12,7 +12,7 @@
  */
 import { applyDiff, decodeCheckpoint, encodeCheckpoint, type AnyCheckpoint } from '../../snapshot/index.js';
 import { FragmentTrap } from '../../exec/index.js';
-import { HubError, type RecoveryNote } from '../../protocol/index.js';
+import { HubError, TransportError, type RecoveryNote } from '../../protocol/index.js';
 import { openAnon, isSealed, storedContext, type Identity } from '../../net/index.js';
 import { describeMisfit, rankHubs, type JobNeeds } from '../../policy/index.js';
 import type { MigrationReason, Recovery } from '../../trace/index.js';
@@ -71,6 +71,8 @@ export class RecoveryState {
   moveOut: { from: string; reason: MigrationReason } | undefined;
   /** Failed attempts in a row. */
   private failures = 0;
+  /** The hub the next attempt starts on, when it is up and capable (a move given back unstarted). */
+  prefer: string | undefined;
 
   constructor(private readonly deps: RecoveryDeps, firstFragment: number, resume?: { state?: Uint8Array; stateKey?: string }) {
     this.fragment = firstFragment;
@@ -141,6 +143,15 @@ export class RecoveryState {
     this.budget.forgive(hub);
   }
 
+  /**
+   * The holder gave the attempt back before it started (a move asked while the job waited
+   * for a busy slot): the next attempt starts on `to` from the same state. Not a failure.
+   */
+  movedBeforeStart(from: string, to: string): void {
+    this.prefer = to;
+    this.moveOut = { from, reason: 'reweave' };
+  }
+
   /** A hub sent the state back, whole (a hand-over failed, or nowhere to go): carry on from it. */
   returned(bytes: Uint8Array, cp: AnyCheckpoint, from: string): void {
     this.take(bytes, cp, undefined);
@@ -163,7 +174,12 @@ export class RecoveryState {
       if (ledger && err instanceof FragmentTrap) await ledger.failed(a.attempt, err);
       throw err;
     }
-    const retry = kind === 'now' ? 0 : QUIET_HUB_BACKOFF(this.failures);
+    // A holder found lost (its heartbeats stopped) rests in the budget, so the next attempt
+    // goes to another hub: no reason to wait first. The engines it served all notice at
+    // once, but they no longer pick the same hub (attempt.ts draws two). Other quiet-hub
+    // failures (a timeout, a broken connection) may be the network's: those back off.
+    const lost = err instanceof TransportError && err.code === 'hub-lost';
+    const retry = kind === 'now' || lost ? 0 : QUIET_HUB_BACKOFF(this.failures);
     this.failures++;
     progress.touched.add(a.holder);
     progress.stats.retries++;
@@ -173,7 +189,7 @@ export class RecoveryState {
     this.note = { reason: 'retry', from: this.state ? 'engine' : 'start' };
     // The newest checkpoint the lost attempt's hubs stored: any is later than the state
     // the attempt started from. One that does not decode is not used: the engine's own copy is.
-    const stored = await this.storedOf(a.key, a.attempt);
+    const stored = await this.storedOf(a.key, a.attempt, [...a.holders]);
     const cp = stored && decodeOrUndefined(stored);
     // A hand-over's, a periodic or a drain's: whichever left a hub last, never older than the engine's own.
     if (stored && cp?.kind === 'full' && cp.bundle === this.deps.bundleHash && cp.yields >= this.stateYields) {
@@ -186,10 +202,13 @@ export class RecoveryState {
     this.moveOut = { from: a.holder, reason: 'recovery' };
   }
 
-  /** The newest checkpoint any hub stored under attempt key `key`, opened; undefined when none. */
-  async storedOf(key: string, attempt: number): Promise<Uint8Array | undefined> {
+  /**
+   * The newest checkpoint any of `holders` (the hubs that held attempt `key`) stored under
+   * it, opened; undefined when none.
+   */
+  async storedOf(key: string, attempt: number, holders: readonly string[]): Promise<Uint8Array | undefined> {
     if (!this.deps.storing) return undefined;
-    return newestStored(this.deps.transport, this.deps.me, key, attempt, this.deps.bundleHash);
+    return newestStored(this.deps.transport, this.deps.me, key, attempt, this.deps.bundleHash, holders);
   }
 
   private take(bytes: Uint8Array, cp: AnyCheckpoint, key: string | undefined): void {
@@ -208,9 +227,9 @@ export class RecoveryState {
  * late write may be older than another's: the yield count decides, not the order of
  * writes. Undefined when none opens.
  */
-export async function newestStored(transport: Pick<RoutedTransport, 'stored'>, me: Identity, key: string, attempt: number, bundleHash: string): Promise<Uint8Array | undefined> {
+export async function newestStored(transport: Pick<RoutedTransport, 'stored'>, me: Identity, key: string, attempt: number, bundleHash: string, holders?: readonly string[]): Promise<Uint8Array | undefined> {
   let best: { bytes: Uint8Array; yields: number } | undefined;
-  for (const s of await transport.stored(key)) {
+  for (const s of await transport.stored(key, holders)) {
     const base = openStored(me, key, attempt, bundleHash, s.full);
     const b = base && decodeOrUndefined(base);
     if (!base || b?.kind !== 'full') continue;

@@ -98,6 +98,12 @@ export async function runRouted(transport: RoutedTransport, bundle: LoadedBundle
         if (stop.signal.aborted) throw await halted(ctx, attempt, err, a.progress?.holder);
         // Before it was sent (a job no hub could ever run), a failure is the job's; after, the attempt's.
         if (!a.progress) throw err;
+        // A move this engine asked for, of a job still waiting for a busy slot: the hub gave
+        // it back unstarted, and the next attempt starts where the move was to go.
+        if (err instanceof HubError && err.code === 'not-started' && a.progress.moving) {
+          recovery.movedBeforeStart(a.progress.holder, a.progress.moving.to);
+          continue;
+        }
         await recovery.failed(err, a.progress, a.fragment);
         continue;
       }

@@ -1,6 +1,8 @@
 /**
  * A HubCore on a worker thread, driven by messages: the embedded mesh runs one per hub,
- * a hub daemon one per slot. Requests queue in the worker in arrival order.
+ * a hub daemon one per slot. Requests wait here, in arrival order, and go to the worker
+ * one at a time: a request not yet started can still be withdrawn (`withdraw`: a move of
+ * a job that is waiting for the slot goes at once, not when the run ahead of it ends).
  *
  * `preempt()` makes the fragment running on the thread pause at its next yield point (a
  * flag in shared memory that the worker polls there; `preemptRun(tag)` only one run), so its state comes back as a
@@ -17,6 +19,8 @@ import { PROTOCOL_VERSION, TransportError } from '../../protocol/index.js';
 import { resolveSandboxLimits, type SandboxLimits } from '../../exec/index.js';
 import { serveMainCalls, type MainAnswer, type MainCall } from './blocking.js';
 import type { SlotReply, SlotRequest } from './types.js';
+
+interface Waiting { id: number; req: SlotRequest; transfer: ArrayBuffer[] }
 
 interface Pending { resolve: (r: SlotReply) => void; reject: (e: Error) => void; onRestored?: (at: number) => void; onStored?: (checkpoint: Uint8Array, yields: number) => void }
 
@@ -48,6 +52,10 @@ const WATCHDOG_EVERY_MS = 250;
 
 export class HubThread {
   private readonly pending = new Map<number, Pending>();
+  /** Requests not yet sent to the worker (it runs one at a time), oldest first. */
+  private readonly waiting: Waiting[] = [];
+  /** The request the worker has now; undefined when it has none. */
+  private sent: number | undefined;
   private nextId = 1;
   private dead: Error | undefined;
   /** Undefined until the first request when lazy. */
@@ -92,7 +100,9 @@ export class HubThread {
       this.pending.delete(msg.id);
       const held = (msg.reply as { held?: unknown } | undefined)?.held;
       if (typeof held === 'number') this.held = held;
+      if (this.sent === msg.id) this.sent = undefined;
       p?.resolve(msg.reply!);
+      this.sendNext();
     });
     const fail = (err: Error) => {
       // A worker the watchdog replaced: its requests are answered already.
@@ -100,6 +110,8 @@ export class HubThread {
       this.dead = new TransportError(`hub thread ${id} stopped: ${err.message}`, { cause: err, code: 'hub-lost' });
       for (const p of this.pending.values()) p.reject(this.dead);
       this.pending.clear();
+      this.waiting.length = 0;
+      this.sent = undefined;
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`exit code ${code}`)));
@@ -118,6 +130,8 @@ export class HubThread {
         : { kind: 'error', v: PROTOCOL_VERSION, code: 'draining', message: `hub thread ${this.id} restarted its worker after a stuck run; place this request elsewhere` });
     }
     this.pending.clear();
+    this.waiting.length = 0;
+    this.sent = undefined;
     this.held = 0;
     await old?.terminate();
   }
@@ -145,9 +159,33 @@ export class HubThread {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       this.pending.set(id, { resolve, reject, onRestored: opts.onRestored, onStored: opts.onStored });
-      if (!this.worker) this.spawn(this.opts, this.sandbox);
-      this.worker!.postMessage({ id, req }, transfer);
+      this.waiting.push({ id, req, transfer });
+      this.sendNext();
     });
+  }
+
+  /** Give the worker the oldest waiting request, when it has none. */
+  private sendNext(): void {
+    if (this.sent !== undefined || this.dead) return;
+    const next = this.waiting.shift();
+    if (!next) return;
+    if (!this.worker) this.spawn(this.opts, this.sandbox);
+    this.sent = next.id;
+    this.worker!.postMessage({ id: next.id, req: next.req }, next.transfer);
+  }
+
+  /**
+   * Answer the exec tagged `tag` with `reply` instead of running it, if it is still
+   * waiting (not started). False when it is running, done, or not here.
+   */
+  withdraw(tag: number, reply: SlotReply): boolean {
+    const i = this.waiting.findIndex((w) => w.req.kind === 'exec' && w.req.tag === tag);
+    if (i < 0) return false;
+    const [w] = this.waiting.splice(i, 1);
+    const p = this.pending.get(w.id);
+    this.pending.delete(w.id);
+    p?.resolve(reply);
+    return true;
   }
 
   preempt(): void {
