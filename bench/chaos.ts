@@ -17,6 +17,7 @@
  *     within 15 s of a server restart or node kill.
  * Recovery time is from the kill (or pause) to the new attempt's start, as the engine reports it.
  *   npm run chaos -- --jobs 12 --hubs 4 --seconds 40
+ *   npm run chaos -- --jobs 5 --seconds 16 --work 12-30   # longer jobs (millions of particle-steps each; default 8-20)
  * Exit 1 when a check fails. Last line:
  *   bench chaos: jobs=… completed=… wrong=… duplicated=… kills=… pauses=… server_restarts=… median_recovery_ms=… false_failovers=… p99_recovery_ms=… lost_work_max=…
  */
@@ -57,6 +58,7 @@ const { values: flags } = parseArgs({
     pause: { type: 'boolean', default: false },
     'pause-every-ms': { type: 'string', default: '5000' },
     cluster: { type: 'boolean', default: false },
+    work: { type: 'string', default: '8-20' },
   },
 });
 const STRESS = Number(flags.stress);
@@ -67,6 +69,8 @@ const HUBS = Number(flags.hubs);
 const SECONDS = Number(flags.seconds);
 const KILL_EVERY_MS = Number(flags['kill-every-ms']);
 const CHECKPOINT_EVERY = Number(flags['checkpoint-every']);
+/** Each job's work, millions of particle-steps, drawn from this range. */
+const WORK = parseWork(flags.work ?? '');
 for (const [k, v] of [['jobs', JOBS], ['hubs', HUBS], ['seconds', SECONDS], ['kill-every-ms', KILL_EVERY_MS], ['checkpoint-every', CHECKPOINT_EVERY]] as const) {
   if (!Number.isInteger(v) || v < 1) throw new Error(`--${k} must be a positive integer, got ${v}`);
 }
@@ -87,8 +91,16 @@ async function main(): Promise<void> {
   if (b.status !== 0) throw new Error(`weave build failed:\n${b.stderr}`);
   const particles = cases().find((c) => c.file === 'examples/particles.ts')!;
   const random = rng(Number(flags.seed));
-  // Jobs of 1-3 s of work each on this machine: long enough to be caught by a kill.
-  const specs = Array.from({ length: JOBS }, () => [1000 + Math.floor(random() * 1000), 15_000 + Math.floor(random() * 15_000)]);
+  // Jobs of --work millions of particle-steps (particles costs about 0.23 us each here: the
+  // default 8-20 M is 2-4.5 s of work), long enough to be caught by a kill; 30 of them keep
+  // 4 one-slot hubs busy for about the 90 s of the issue's run. They were 15-60 M (3.4 to
+  // 13.5 s) before: 30 of them, about 230 CPU-s, could not finish on 2 cores shared with
+  // --stress 2 in the time the bench allows, whatever the failures did.
+  const specs = Array.from({ length: JOBS }, () => {
+    const steps = 5_000 + Math.floor(random() * 5_000);
+    const work = (WORK[0] + random() * (WORK[1] - WORK[0])) * 1e6;
+    return [Math.max(1, Math.round(work / steps)), steps];
+  });
   const refs = await Promise.all(specs.map(async (raw) => Buffer.from(await plainResult(particles, raw)).toString('hex')));
 
   const cluster = flags.cluster ? await startNatsCluster(3, { jetstream: true }) : undefined;
@@ -291,3 +303,11 @@ main().catch((e) => {
   process.stderr.write(`chaos: ${(e as Error).stack ?? e}\n`);
   process.exitCode = 1;
 });
+
+/** `--work LO-HI`: millions of particle-steps per job. */
+function parseWork(text: string): [number, number] {
+  const m = /^(\d+)-(\d+)$/.exec(text);
+  const [lo, hi] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
+  if (lo < 1 || hi < lo) throw new Error(`--work must be a range of millions of particle-steps, LO-HI (e.g. 8-20), got ${text}`);
+  return [lo, hi];
+}
