@@ -67,9 +67,9 @@ slowCases(test)('the machine leading the checkpoint bucket crashes mid-run; no s
   const c = cases().find((x) => x.file === 'examples/particles.ts')!;
   // Each job runs several seconds here; it moves every ~1/12 of its yields and stores a
   // checkpoint every ~1/50.
-  const jobs = [[2000, 20_000], [1500, 26_000], [1000, 40_000]];
+  const jobs = [[2000, 14_000], [1500, 18_000], [1000, 28_000]];
   const started = Date.now();
-  const runs = jobs.map((raw) => runCli('weave', ['run', wasm, ...raw.map(String), '--nats', cluster.urls, '--checkpoint-every', '50000', '--migrate-every', '250000', '--json'])
+  const runs = jobs.map((raw) => runCli('weave', ['run', wasm, ...raw.map(String), '--nats', cluster.urls, '--checkpoint-every', '35000', '--migrate-every', '175000', '--json'])
     .then((r) => ({ ...r, endedAt: Date.now() - started })));
   const survivor = cluster.nodes[(victim + 1) % 3].url;
   const nc = await connect({ servers: survivor });

@@ -55,7 +55,7 @@ test('pausing to checkpoint and running on in the same instance changes no bit',
 
 test('the hub running a long fragment is killed; the job restarts from its stored checkpoint', async () => {
   const c = cases().find((x) => x.file === 'examples/particles.ts')!;
-  const raw = [2000, 40_000];
+  const raw = [2000, 20_000];
   const job = runCli('weave', ['run', 'build/test/failover-particles.wasm', ...raw.map(String), '--nats', ns.url, '--checkpoint-every', '200', '--json']);
   const busy = await hubWhere(ns.url, (a) => a.load.busy > 0);
   assert.ok(busy, 'a hub advertised the running job');
@@ -75,7 +75,7 @@ test('the hub running a long fragment is killed; the job restarts from its store
 
 test('the NATS server restarts mid-job: hubs and engine reconnect and the job completes, bit-exact', async () => {
   const c = cases().find((x) => x.file === 'examples/particles.ts')!;
-  const raw = [2000, 25_000];
+  const raw = [2000, 15_000];
   const job = runCli('weave', ['run', 'build/test/failover-particles.wasm', ...raw.map(String), '--nats', ns.url, '--checkpoint-every', '200', '--json']);
   await new Promise((r) => setTimeout(r, 2500));
   await ns.restart();

@@ -81,7 +81,7 @@ test('a fenced attempt cannot commit; the current one commits once', async () =>
 
 test('the client is killed mid-job; --attach gets the bit-exact result, committed once', async () => {
   const c = cases().find((x) => x.file === 'examples/particles.ts')!;
-  const raw = [2000, 30_000];
+  const raw = [2000, 15_000];
   const run = await submit([MODULE, ...raw.map(String), '--nats', ns.url, '--checkpoint-every', '20000', '--json']);
   assert.ok(await runningOn(run.job), 'a hub runs the job');
   run.kill();
@@ -101,7 +101,7 @@ test('the client is killed mid-job; --attach gets the bit-exact result, committe
 
 test('client and hub both die; --attach takes the job over from its stored checkpoint (stored by time)', async () => {
   const c = cases().find((x) => x.file === 'examples/particles.ts')!;
-  const raw = [2000, 30_000];
+  const raw = [2000, 15_000];
   const run = await submit([MODULE, ...raw.map(String), '--nats', ns.url, '--checkpoint-every', '300ms', '--json']);
   const busy = await runningOn(run.job);
   assert.ok(busy, 'a hub runs the job');

@@ -131,7 +131,7 @@ test('a hub killed with SIGKILL: no responders, the fragment is re-placed and th
 
 test('a hub that goes silent mid-fragment (SIGSTOP) is declared lost; the job restarts elsewhere', async () => {
   const c = example('particles');
-  const raw = [2000, 30_000];
+  const raw = [2000, 15_000];
   const job = runCli('weave', ['run', 'build/test/mesh-particles.wasm', ...raw.map(String), '--nats', ns.url, '--json']);
   // Find the hub running it from the adverts (they carry busy slots), then freeze it.
   const busy = await hubWhere(ns.url, (a) => a.load.busy > 0);
@@ -161,7 +161,7 @@ test('the hubs reconnect after the NATS server restarts, and take jobs again', a
 
 test('SIGTERM drains: the running fragment pauses, resumes on another hub, the hub exits 0', async () => {
   const c = example('particles');
-  const raw = [2000, 30_000];
+  const raw = [2000, 15_000];
   // Start the job while only a and b run, so it is on a hub about to be stopped.
   assert.is(await hubs[2].stop('SIGTERM'), 0);
   await new Promise((r) => setTimeout(r, 300));

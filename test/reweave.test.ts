@@ -61,7 +61,7 @@ slowCases(test)('the hub running a job becomes 10x slower; the engine moves it a
     await startHubProcess(ns.url, 'b-fast', ['--slots', '1', '--no-gpu']),
   ];
   const c = cases().find((x) => x.file === 'examples/particles.ts')!;
-  const raw = [2000, 40_000];
+  const raw = [2000, 20_000];
   const r = await runCli('weave', ['run', 'build/test/reweave-particles.wasm', ...raw.map(String), '--nats', ns.url, '--reads', 'points', '--json']);
   assert.is(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout) as { result: string; reweaves: number; migrations: number; placements: Array<{ hub: string }> };
