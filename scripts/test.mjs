@@ -54,6 +54,15 @@ const last = JSON.parse(readFileSync(existsSync(TIMES) ? TIMES : SEED_TIMES, 'ut
 const queue = [...names].sort((a, b) => (last[b] ?? UNKNOWN_S) - (last[a] ?? UNKNOWN_S));
 const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
 
+/** Process groups of the files running now: a runner stopped by a signal stops them too (they are detached). */
+const groups = new Set();
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    for (const pid of groups) { try { process.kill(-pid, 'SIGKILL'); } catch { /* gone already */ } }
+    process.exit(130);
+  });
+}
+
 /** Run one file; resolves with its outcome. */
 function runFile(name) {
   return new Promise((resolve) => {
@@ -61,13 +70,21 @@ function runFile(name) {
     const env = { ...process.env, WEAVE_CONFIG: 'none', WEAVE_TEST_BUILD_CACHE: BUILD_CACHE, ...(slow ? { WEAVE_TEST_SLOW: '1' } : {}) };
     const argv = [process.execPath, path.join(ROOT, 'node_modules/uvu/bin.js'), 'dist/test', `^${name.replace(/[.-]/g, '\\$&')}\\.test\\.js$`];
     if (TIME) argv.unshift(TIME, '-f', '\ncpu-seconds %U %S');
-    const p = spawn(argv[0], argv.slice(1), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // A process group of its own: a file that times out is killed with everything it
+    // started (GNU time's child, its hubs and servers). Killing only the direct child left
+    // the test process holding the output pipes, and the runner waiting on them for ever.
+    const p = spawn(argv[0], argv.slice(1), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    groups.add(p.pid);
     let out = '';
     p.stdout.on('data', (d) => { out += d; });
     p.stderr.on('data', (d) => { out += d; });
-    const timer = setTimeout(() => { out += `\n(killed: still running after ${timeoutS} s)\n`; p.kill('SIGKILL'); }, timeoutS * 1000);
+    const timer = setTimeout(() => {
+      out += `\n(killed: still running after ${timeoutS} s)\n`;
+      try { process.kill(-p.pid, 'SIGKILL'); } catch { p.kill('SIGKILL'); }
+    }, timeoutS * 1000);
     p.on('close', (code, signal) => {
       clearTimeout(timer);
+      groups.delete(p.pid);
       let text = strip(out);
       const num = (label) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(text)?.[1] ?? 0);
       const total = num('Total');
