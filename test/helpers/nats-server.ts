@@ -80,6 +80,13 @@ export async function startNatsServer(opts: { maxPayload?: number; jetstream?: b
 }
 
 /** Run a CLI (dist/cli/<bin>.js) without blocking this process's event loop. */
+/**
+ * How long a CLI run a test waits on may take: a guard, so that a hung job fails its test
+ * with what the process printed, rather than the whole file at the runner's timeout with
+ * nothing. The longest runs tests make take well under a minute.
+ */
+const CLI_LIMIT_MS = 240_000;
+
 export function runCli(bin: 'weave' | 'hub', argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const p = spawn(process.execPath, [`dist/cli/${bin}.js`, ...argv], { env });
@@ -87,7 +94,11 @@ export function runCli(bin: 'weave' | 'hub', argv: string[], env: NodeJS.Process
     let stderr = '';
     p.stdout.on('data', (d) => { stdout += d; });
     p.stderr.on('data', (d) => { stderr += d; });
-    p.on('close', (status) => resolve({ status, stdout, stderr }));
+    const limit = setTimeout(() => {
+      stderr += `\n(runCli: ${bin} ${argv.join(' ')} still running after ${CLI_LIMIT_MS / 1000} s: killed)\n`;
+      p.kill('SIGKILL');
+    }, CLI_LIMIT_MS);
+    p.on('close', (status) => { clearTimeout(limit); resolve({ status, stdout, stderr }); });
   });
 }
 
