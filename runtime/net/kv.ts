@@ -65,6 +65,25 @@ export function storedHub(job: string, name: string): string | undefined {
 export const CHECKPOINT_BUCKET = 'weave-checkpoints';
 /** How long listing the checkpoint bucket may take. */
 const LIST_TIMEOUT_MS = 5000;
+/** How long reading one checkpoint may take (a 64 MiB one reads in well under a second here). */
+const GET_TIMEOUT_MS = 10_000;
+
+/**
+ * `work`, or a TransportError (`timeout`) after `ms`. Listing the bucket and reading an
+ * object's chunks go through consumers, which can wait without end while JetStream comes
+ * back (a restarted server); a chaos run saw a recovery's read never return.
+ */
+async function within<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TransportError(`${what} took over ${ms} ms`, { code: 'timeout' })), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /**
  * JetStream errors that pass on their own: a stream without a leader yet (a cluster
@@ -140,23 +159,14 @@ export async function checkpointStore(nc: NatsConnection): Promise<CheckpointSto
       await os.putBlob({ name: job }, checkpoint);
     },
     async get(job) {
-      return (await os.getBlob(job)) ?? undefined;
+      return (await within(GET_TIMEOUT_MS, `reading '${job}' from '${CHECKPOINT_BUCKET}'`, os.getBlob(job))) ?? undefined;
     },
     async delete(job) {
       await os.delete(job).catch(() => undefined);
     },
     async names(prefix) {
-      // A listing reads the bucket through an ordered consumer, which can wait without end
-      // while JetStream comes back (a restarted server): bounded, as get and put are by their requests.
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new TransportError(`listing '${CHECKPOINT_BUCKET}' took over ${LIST_TIMEOUT_MS} ms`, { code: 'timeout' })), LIST_TIMEOUT_MS);
-      });
-      try {
-        return (await Promise.race([os.list(), late])).filter((i) => !i.deleted && i.name.startsWith(prefix)).map((i) => i.name);
-      } finally {
-        clearTimeout(timer);
-      }
+      const all = await within(LIST_TIMEOUT_MS, `listing '${CHECKPOINT_BUCKET}'`, os.list());
+      return all.filter((i) => !i.deleted && i.name.startsWith(prefix)).map((i) => i.name);
     },
   };
 }
