@@ -26,17 +26,31 @@ test.after(async () => {
 });
 
 test('a clearly faster hub wins only after it is confirmed, and not within the cooldown', () => {
-  const rw = reweaver({ gain: 1.5, confirm: 2, cooldownMs: 3000 }, 0);
+  const rw = reweaver({ gain: 1.5, confirm: 2, cooldownMs: 3000, random: () => 0 }, 0);
   const view = [hub('a', 1, 1), hub('b', 4)];
   assert.is(rw.consider('a', view, 1000), undefined, 'one view is not enough');
   assert.is(rw.consider('a', view, 2000), undefined, 'still within the cooldown from the start');
   assert.is(rw.consider('a', view, 3500), 'b', 'confirmed and past the cooldown');
   assert.is(rw.consider('b', [hub('a', 4), hub('b', 1, 1)], 4000), undefined, 'a new move needs a new confirmation');
   assert.is(rw.consider('b', [hub('a', 4), hub('b', 1, 1)], 5000), undefined, 'and the cooldown after the last move');
+  assert.is(rw.consider('b', [hub('a', 4), hub('b', 1, 1)], 8000), undefined, 'which doubled: 6 s after the move at 3.5 s');
+  assert.is(rw.consider('b', [hub('a', 4), hub('b', 1, 1)], 9600), 'a', 'and then it moves');
+});
+
+test('a confirmed move is taken with the move chance only: a herd of engines seeing one idle hub moves by halves', () => {
+  let r = 0.7;
+  const rw = reweaver({ confirm: 1, cooldownMs: 0, moveChance: 0.5, random: () => r }, 0);
+  const view = [hub('a', 1, 1), hub('b', 4)];
+  assert.is(rw.consider('a', view, 1000), undefined, 'the draw said stay');
+  r = 0.2;
+  assert.is(rw.consider('a', view, 2000), 'b');
+  const herd = Array.from({ length: 1000 }, (_, i) => reweaver({ confirm: 1, cooldownMs: 0, random: () => (i + 0.5) / 1000 }, 0));
+  const moved = herd.filter((x) => x.consider('a', view, 1000) === 'b').length;
+  assert.is(moved, 500, 'half of a thousand engines move at the first look');
 });
 
 test('hubs of about the same pace never trade a fragment', () => {
-  const rw = reweaver({ cooldownMs: 0 }, 0);
+  const rw = reweaver({ cooldownMs: 0, random: () => 0 }, 0);
   for (let t = 0; t < 20; t++) {
     const [a, b] = t % 2 ? [1.2, 1] : [1, 1.2];
     assert.is(rw.consider('a', [hub('a', a, 1), hub('b', b)], t * 1000), undefined);
@@ -44,7 +58,7 @@ test('hubs of about the same pace never trade a fragment', () => {
 });
 
 test('a busy hub is no better than its free slots allow; a lost holder is not re-weaving business', () => {
-  const rw = reweaver({ cooldownMs: 0, confirm: 1 }, 0);
+  const rw = reweaver({ cooldownMs: 0, confirm: 1, random: () => 0 }, 0);
   assert.is(rw.consider('a', [hub('a', 1, 1), hub('b', 4, 4, 1)], 1), undefined, 'b is fast but has 4 runs on 1 slot');
   assert.is(rw.consider('gone', [hub('a', 1), hub('b', 4)], 2), undefined);
 });

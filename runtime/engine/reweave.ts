@@ -9,6 +9,13 @@
  * a candidate must be clearly better (`gain`, 1.5x by default) on `confirm` consecutive
  * fresh views, and a job moved less than `cooldownMs` ago stays: hysteresis, so two hubs
  * of about the same pace never trade a fragment back and forth.
+ *
+ * Every engine sees the same adverts, so when a hub comes up idle, all the jobs queued
+ * elsewhere find it clearly better at once. A chaos run (issue 15) had ten jobs moving
+ * together from hub to hub every 3 s, each landing at the back of the new queue, up to
+ * 30 attempts each. So a confirmed move is taken only with `moveChance` (half by default:
+ * about half the herd moves, and the next adverts show the target's new queue to the
+ * rest), and the cooldown doubles after each move of the job, up to `maxCooldownMs`.
  *   const rw = reweaver();
  *   const to = rw.consider(holder, hubs, Date.now());   // hub id, or undefined
  */
@@ -19,8 +26,14 @@ export interface ReweaveOptions {
   gain?: number;
   /** Consecutive views that must agree. @default 2 */
   confirm?: number;
-  /** Least time between moves of one job, and from its start. @default 3000 */
+  /** Least time between moves of one job, and from its start; doubles after each move. @default 3000 */
   cooldownMs?: number;
+  /** The most the cooldown grows to. @default 30000 */
+  maxCooldownMs?: number;
+  /** Chance that a confirmed move is taken now. @default 0.5 */
+  moveChance?: number;
+  /** Uniform in [0, 1). @default Math.random */
+  random?: () => number;
 }
 
 export interface Reweaver {
@@ -43,7 +56,10 @@ export function pace(h: HubInfo, hosting: boolean): number {
 export function reweaver(opts: ReweaveOptions = {}, startedAt = Date.now()): Reweaver {
   const gain = opts.gain ?? 1.5;
   const confirm = opts.confirm ?? 2;
-  const cooldownMs = opts.cooldownMs ?? 3000;
+  const maxCooldownMs = opts.maxCooldownMs ?? 30_000;
+  const moveChance = opts.moveChance ?? 0.5;
+  const random = opts.random ?? Math.random;
+  let cooldownMs = opts.cooldownMs ?? 3000;
   let lastMove = startedAt;
   let streak = { to: '', n: 0 };
   return {
@@ -58,7 +74,9 @@ export function reweaver(opts: ReweaveOptions = {}, startedAt = Date.now()): Rew
       }
       streak = streak.to === best.id ? { to: best.id, n: streak.n + 1 } : { to: best.id, n: 1 };
       if (streak.n < confirm || now - lastMove < cooldownMs) return undefined;
+      if (random() >= moveChance) return undefined;
       lastMove = now;
+      cooldownMs = Math.min(maxCooldownMs, cooldownMs * 2);
       streak = { to: '', n: 0 };
       return best.id;
     },

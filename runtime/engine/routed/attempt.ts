@@ -134,7 +134,7 @@ export class Attempt {
   private reweave(a: AttemptProgress, hubKeys: Map<string, HubKeys>): NodeJS.Timeout | undefined {
     const { transport, opts, needs, progress } = this.ctx;
     if (opts.reweave === false) return undefined;
-    const rw = reweaver(opts.reweaveOptions);
+    const rw = this.ctx.reweaver ??= reweaver(opts.reweaveOptions);
     return setInterval(() => {
       if (a.moving && a.moving.from === a.holder && Date.now() - a.moving.at < MOVE_PATIENCE_MS) return;
       a.moving = undefined;

@@ -8,6 +8,7 @@ import type { Identity } from '../../net/index.js';
 import type { JobNeeds } from '../../policy/index.js';
 import type { JobOptions } from '../job.js';
 import type { LivePlacement } from '../placement.js';
+import type { Reweaver } from '../reweave.js';
 import type { RoutedTransport } from '../transport.js';
 import type { JobLedger } from './ledger.js';
 import type { JobProgress } from './progress.js';
@@ -33,4 +34,6 @@ export interface RoutedJob {
   stop: JobStop;
   /** Every exec job key used so far. */
   keys: string[];
+  /** Re-weaving's decisions, kept across attempts: a move given back unstarted starts a new attempt, and its cooldown must not start over. */
+  reweaver?: Reweaver;
 }
