@@ -77,6 +77,22 @@ test('a stored diff is applied to the stored full checkpoint it is against, and 
   assert.is(older.kind === 'full' && older.yields, 10, 'a diff against another base is not applied');
 });
 
+test('a lost attempt that stored nothing restarts from the newest checkpoint an earlier attempt stored, not from its own older start', async () => {
+  // Attempt 1 began from the start (the store could not be read then: a cluster electing a
+  // leader) though attempt 0 had stored yield 20 on hub a; attempt 1 is lost before storing.
+  const memory = new Uint8Array(65536);
+  const cp20: Checkpoint = { kind: 'full', id: 'a20', bundle: BUNDLE, entry: 'main', fragment: 1, paused: true, yields: 20, memory };
+  const stored = new Map([['j.0', [{ hub: 'a', full: encodeCheckpoint(cp20) }]]]);
+  const progress = new JobProgress('j', { args: [] }, eventEmitter(() => {}, () => 'j'), [0, 1], 0);
+  const r = new RecoveryState({ transport: transport(['a', 'b'], stored), me, bundleHash: BUNDLE, storing: true, progress }, 0);
+  const a0 = progress.attempt('j.0', 0, 'a', 0, 0);
+  a0.onProgress({ kind: 'progress', v: PROTOCOL_VERSION, stored: true, job: 'j.0', hub: 'a', to: 'a', fragment: 1, fragments: 0, bytes: 1, execMs: 0, yields: 20, pausedAt: 0, resumedAt: 0 });
+  const a1 = progress.attempt('j.1', 1, 'b', 0, 0);
+  await r.failed(new TransportError('hub b missed 4 heartbeats', { code: 'hub-lost' }), a1, 0);
+  assert.is(r.recoveries[0].fromYields, 20);
+  assert.is(r.stateKey, 'j.0', 'the state is the one attempt 0 stored');
+});
+
 test('of what several hubs stored for an attempt, the state with the most yield points is the one restarted from', async () => {
   // A job that moved a -> b -> a: a's diff is against a's own full one, b's full one is
   // newer than a's full one but older than a's diff; b's late write must not win.

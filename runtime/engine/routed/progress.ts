@@ -19,6 +19,8 @@ export class JobProgress {
   readonly touched = new Set<string>();
   /** Yield count of the newest checkpoint hubs reported stored. */
   lastStoredYields: number;
+  /** Where that newest stored checkpoint is: its attempt and the hub that stored it. */
+  newestStored: { key: string; attempt: number; hub: string; yields: number } | undefined;
   /** Yield count of the newest state hubs reported leaving them (stored or handed over). */
   lastKnownYields = 0;
 
@@ -120,6 +122,7 @@ export class AttemptProgress {
     if (e.stored) {
       // A periodic checkpoint is safe in the store: progress, not a move.
       this.job.lastStoredYields = Math.max(this.job.lastStoredYields, e.yields);
+      if (!this.job.newestStored || e.yields > this.job.newestStored.yields) this.job.newestStored = { key: this.key, attempt: this.attempt, hub: e.hub, yields: e.yields };
       stats.checkpoints++;
       emit({ kind: 'checkpoint', hub: e.hub, bytes: e.bytes, stored: true, yields: e.yields });
       this.status();

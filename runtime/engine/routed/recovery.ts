@@ -189,17 +189,30 @@ export class RecoveryState {
     this.note = { reason: 'retry', from: this.state ? 'engine' : 'start' };
     // The newest checkpoint the lost attempt's hubs stored: any is later than the state
     // the attempt started from. One that does not decode is not used: the engine's own copy is.
-    const stored = await this.storedOf(a.key, a.attempt, [...a.holders]);
-    const cp = stored && decodeOrUndefined(stored);
+    // And the newest any attempt stored, when that was another: an attempt that started
+    // from an older state (the store could not be read when it began: a cluster electing
+    // a leader) and stored nothing yet must not take the job back further than that.
+    let { stored, cp } = await this.newestOf(a.key, a.attempt, [...a.holders]);
+    let key = a.key;
+    const other = progress.newestStored;
+    if (other && other.key !== a.key && other.yields > (cp?.kind === 'full' ? cp.yields : this.stateYields)) {
+      const o = await this.newestOf(other.key, other.attempt, [other.hub]);
+      if (o.cp?.kind === 'full' && (cp?.kind !== 'full' || o.cp.yields > cp.yields)) ({ stored, cp, key } = { ...o, key: other.key });
+    }
     // A hand-over's, a periodic or a drain's: whichever left a hub last, never older than the engine's own.
     if (stored && cp?.kind === 'full' && cp.bundle === this.deps.bundleHash && cp.yields >= this.stateYields) {
-      this.take(stored, cp, a.key);
+      this.take(stored, cp, key);
       this.restoredFromStore++;
       this.note.from = 'stored';
     }
     this.recoveries.push({ hub: a.holder, attempt: a.attempt + 1, detectedAt, resumedAt: Date.now(), fromYields: this.stateYields, lastStoredYields: progress.lastStoredYields, lastKnownYields: Math.max(progress.lastKnownYields, this.stateYields), code: errorCode(err), why: (err as Error).message });
     progress.emit({ kind: 'recovery', hub: a.holder, attempt: a.attempt + 1, fromYields: this.stateYields, fromStore: this.note.from === 'stored', lastStoredYields: progress.lastStoredYields });
     this.moveOut = { from: a.holder, reason: 'recovery' };
+  }
+
+  private async newestOf(key: string, attempt: number, holders: readonly string[]): Promise<{ stored?: Uint8Array; cp?: AnyCheckpoint }> {
+    const stored = await this.storedOf(key, attempt, holders);
+    return { stored, cp: stored && decodeOrUndefined(stored) };
   }
 
   /**
