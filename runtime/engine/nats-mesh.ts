@@ -291,7 +291,7 @@ export class NatsMesh implements RoutedTransport {
       const sealKey = ticket?.keys[to] ?? this.live.advertOf(to)?.advert.keys?.seal;
       // The hub it moves to may need the bundle: it may fetch it now.
       for (const s of this.served.values()) if (s.hubs.has(hub)) s.hubs.add(to);
-      const raw = await this.wire.request(execSubject(hub), encodeMessage({ kind: 'move', v: PROTOCOL_VERSION, job: key, to, key: sealKey, ...ticket }), { timeoutMs: SMALL_REQUEST_TIMEOUT_MS });
+      const raw = await this.wire.request(execSubject(hub), encodeMessage({ kind: 'move', v: PROTOCOL_VERSION, job: key, to, key: sealKey, unstarted: true, ...ticket }), { timeoutMs: SMALL_REQUEST_TIMEOUT_MS });
       return decodeMessage(raw).kind === 'ok';
     } catch {
       return false; // the run ended meanwhile, or the hub is going: nothing to move

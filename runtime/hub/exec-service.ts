@@ -118,10 +118,11 @@ export class ExecService {
     }
     // An engine's exec still waiting for its slot (a run ahead of it) goes back to the
     // engine now, which holds its state and places it on `to`: it would otherwise move
-    // only once it started, after the run ahead of it. A hand-over waiting here was
-    // acknowledged (its sender let the state go), so it pauses once it starts, as before.
+    // only once it started, after the run ahead of it. Only for an engine that says it
+    // takes `not-started` (older ones would fail the job on it). A hand-over waiting here
+    // was acknowledged (its sender let the state go), so it pauses once it starts, as before.
     const notStarted = { kind: 'error', v: PROTOCOL_VERSION, code: 'not-started', message: `hub ${this.d.hub} had not started job ${m.job} (it waited for a busy slot); place it on ${m.to}` } as const;
-    if (run.fromEngine && this.d.slots.withdraw(run.slot, run.tag, notStarted)) {
+    if (m.unstarted && run.fromEngine && this.d.slots.withdraw(run.slot, run.tag, notStarted)) {
       this.d.metrics.placed('reweave');
       this.d.log.info('moving before it started', { job: m.job, fragment: run.fragment, to: m.to });
       return { kind: 'ok', v: PROTOCOL_VERSION };

@@ -107,6 +107,11 @@ export const MOVE = message('move', {
   keys: [opt(v.pipe(v.record(token, key32), v.check((k) => Object.keys(k).length <= 1024))), 'a map of hub ids to 32-byte keys'],
   issued: [opt(num), 'a number'],
   ticket: [opt(sig64), 'a 64-byte signature'],
+  /**
+   * The engine takes the job back unstarted (`not-started`) when it still waits for a slot.
+   * Engines before this field do not know that reply: for them a waiting job moves once it starts.
+   */
+  unstarted: [opt(bool), 'a boolean'],
 });
 
 /** Broadcast when attempt `attempt` of job record `job` starts: hubs drop every older attempt. */
