@@ -249,9 +249,9 @@ export class NatsMesh implements RoutedTransport {
         const store = await this.openCheckpoints();
         if (!store) return [];
         // A recovery names the hubs that held the attempt, and their names are read
-        // directly: a listing reads every name in the bucket (slower as it fills, about
-        // 300 ms of a recovery's median in a chaos run), and a recovery 1 s after a store
-        // reported 50 ms before its hub's kill did not use that checkpoint.
+        // directly; a listing reads every name in the bucket. In a chaos run, detection to
+        // restart took a median of 308 ms with the listing and 67 ms with names, and a
+        // recovery 1 s after a store reported 50 ms before its hub's kill did not use it.
         const hubs = only ?? (await store.names(`${job}@`)).map((n) => storedHub(job, n)).filter((h) => h !== undefined);
         const got = await Promise.all(hubs.map(async (hub) => {
           const [full, diff] = await Promise.all([store.get(storedName(job, hub)), store.get(storedDiffName(job, hub))]);

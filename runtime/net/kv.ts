@@ -65,7 +65,7 @@ export function storedHub(job: string, name: string): string | undefined {
 export const CHECKPOINT_BUCKET = 'weave-checkpoints';
 /** How long listing the checkpoint bucket may take. */
 const LIST_TIMEOUT_MS = 5000;
-/** How long reading one checkpoint may take (a 64 MiB one reads in well under a second here). */
+/** How long reading one checkpoint may take: a bound against a read that never returns, not a measure of a slow one (not measured for large checkpoints). */
 const GET_TIMEOUT_MS = 10_000;
 
 /**
