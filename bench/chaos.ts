@@ -122,10 +122,18 @@ async function main(): Promise<void> {
   };
   await Promise.all(names.map(startHub));
   // A hub that does not get ready (a machine this loaded can take more than 30 s) is started again.
-  const restartHub = async (name: string) => {
-    for (let tries = 0; tries < 5; tries++) {
-      try { return await startHub(name); } catch (e) { record('hub-start-failed', { hub: name, error: (e as Error).message.split('\n')[0] }); }
-    }
+  // Restarts still under way when the run ends are awaited and their hubs stopped: a hub
+  // started after the clean-up would keep this process (and CI's test of it) alive for ever.
+  let stopping = false;
+  const restarts = new Set<Promise<void>>();
+  const restartHub = (name: string) => {
+    const p = (async () => {
+      for (let tries = 0; tries < 5 && !stopping; tries++) {
+        try { return await startHub(name); } catch (e) { record('hub-start-failed', { hub: name, error: (e as Error).message.split('\n')[0] }); }
+      }
+    })().finally(() => restarts.delete(p));
+    restarts.add(p);
+    return p;
   };
   // The burners run from the jobs' submission to the end, not while the references are computed.
   const burners = Array.from({ length: STRESS }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
@@ -168,9 +176,11 @@ async function main(): Promise<void> {
     }
   })();
 
-  // The killer: one hub every KILL_EVERY_MS, back a second later; the server once, halfway.
+  // The killer: one hub every KILL_EVERY_MS, back a second later; the server once, early.
   const deadline = Date.now() + SECONDS * 1000;
-  const restartAt = Date.now() + (SECONDS * 1000) / 2;
+  // The server restarts at the killer's second turn (or halfway, in a run too short for
+  // two), so that a short run, whose jobs may all end before its halfway, still has it.
+  const restartAt = Date.now() + Math.min((SECONDS * 1000) / 2, KILL_EVERY_MS * 1.5);
   let restarted = false;
   while (!allDone && Date.now() < deadline) {
     await Promise.race([sleep(KILL_EVERY_MS), Promise.all(running)]);
@@ -183,7 +193,9 @@ async function main(): Promise<void> {
       if (cluster) {
         const node = cluster.nodes[Math.floor(random() * cluster.nodes.length)];
         await node.stop('SIGKILL');
-        void sleep(5000).then(() => node.restart()).then(() => record('server-up', { node: node.name }), (e) => record('server-start-failed', { error: (e as Error).message }));
+        const back: Promise<void> = sleep(5000).then(() => node.restart()).then(() => { record('server-up', { node: node.name }); }, (e) => { record('server-start-failed', { error: (e as Error).message }); })
+          .finally(() => restarts.delete(back));
+        restarts.add(back);
       } else {
         await single!.restart();
         record('server-up');
@@ -201,12 +213,15 @@ async function main(): Promise<void> {
     await h.stop('SIGKILL');
     logs.push(h.log());
     kills++;
-    void sleep(1000).then(() => restartHub(victim));
+    const later = sleep(1000).then(() => { if (!stopping) return restartHub(victim); }).finally(() => restarts.delete(later));
+    restarts.add(later);
   }
   giveUpAt = Math.min(giveUpAt, Date.now() + GRACE_MS);
   await Promise.all(running);
   await pauser;
   await sleep(200);
+  stopping = true;
+  while (restarts.size > 0) await Promise.all([...restarts]);
   for (const h of live.values()) { h.proc.kill('SIGCONT'); logs.push(h.log()); await h.stop('SIGKILL'); }
   for (const b of burners) b.kill('SIGKILL');
   await (cluster ?? single!).stop();
