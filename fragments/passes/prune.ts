@@ -1,7 +1,7 @@
 /**
- * Pass: one pruned module per fragment.
+ * Pass: one pruned module per entry (all of its fragments).
  *
- * Starts from the final woven binary, keeps only the fragment's own export plus the state
+ * Starts from the final woven binary, keeps only the entry's fragment exports plus the state
  * exports every fragment module shares, and removes what is unreachable. Function bodies
  * are not re-optimized, so Asyncify's saved stacks and the frames mean the same in every
  * module of the bundle, and a checkpoint moves between them freely.
