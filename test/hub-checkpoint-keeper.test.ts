@@ -71,4 +71,31 @@ test('periodic checkpoints are stored as diffs against the last full one, and ev
   assert.ok(store.puts[1].bytes.byteLength < store.puts[0].bytes.byteLength, 'a diff is smaller than the full one');
 });
 
+test('a full checkpoint whose put failed is no base: the next one is stored full, so a recovery can use it', async () => {
+  // The chaos run on a NATS cluster restarted a job from yield 0 twice, 16 s apart, though
+  // the engine was told checkpoints up to yield 880,000 were stored: diffs against a full
+  // one that never reached the store.
+  const store = new SlowCheckpointStore();
+  store.release();
+  let fail = true;
+  const put = store.put.bind(store);
+  store.put = async (job, bytes) => { if (fail) { fail = false; throw new Error('no leader'); } return put(job, bytes); };
+  const log = capturingLogger();
+  const reports: ProgressEvent[] = [];
+  const keeper = new CheckpointKeeper(async () => store, { hub: 'a', seal: (_, b) => b, report: (_, e) => reports.push(e), metrics: new HubMetrics('a'), log });
+  const full = (n: number) => encodeCheckpoint({ kind: 'full', id: `cp${n}`, bundle: 'ab'.repeat(32), entry: 'main', fragment: 2, paused: true, yields: n * 10, memory: new Uint8Array(65536).fill(n) });
+  keeper.keep(req, full(1), 10);
+  await until(() => keeper.busy === 0);
+  assert.is(store.puts.length, 0, 'the first put failed');
+  assert.ok(log.lines.some((l) => l.msg === 'cannot store a checkpoint'));
+  keeper.keep(req, full(2), 20);
+  await until(() => keeper.busy === 0);
+  keeper.keep(req, full(3), 30);
+  await until(() => keeper.busy === 0);
+  assert.equal(store.puts.map((p) => [p.job === storedName(req.job, 'a') ? 'full' : 'diff', decodeCheckpoint(p.bytes).kind]), [['full', 'full'], ['diff', 'diff']]);
+  const diff = decodeCheckpoint(store.puts[1].bytes);
+  assert.is(diff.kind === 'diff' && diff.base, 'cp2', 'the diff is against the full one that was stored');
+  assert.equal(reports.map((e) => e.yields), [20, 30], 'only what was stored is reported');
+});
+
 test.run();

@@ -68,9 +68,12 @@ export class CheckpointKeeper {
   /**
    * What to store for `full` (encoded) of job key `job`: a diff against the last full one,
    * or, every FULL_EVERY-th time (and when there is none), the full one itself. Bytes that
-   * do not decode are stored as they are.
+   * do not decode are stored as they are. A full one becomes the base of later diffs only
+   * once it is stored (`based`): a diff against a full one whose put failed (the store
+   * electing a leader) could never be applied, and until the next full one every
+   * recovery would find nothing usable though the engine was told each diff was stored.
    */
-  private asStored(job: string, full: Uint8Array): { name: string; bytes: Uint8Array } {
+  private asStored(job: string, full: Uint8Array): { name: string; bytes: Uint8Array; base?: Checkpoint } {
     const name = storedName(job, this.deps.hub);
     let cp: Checkpoint;
     try {
@@ -82,10 +85,14 @@ export class CheckpointKeeper {
     }
     const b = this.bases.get(job);
     if (b && ++b.since < FULL_EVERY) return { name: storedDiffName(job, this.deps.hub), bytes: encodeCheckpoint(diffCheckpoint(b.base, cp)) };
+    return { name, bytes: full, base: cp };
+  }
+
+  /** `cp`, just stored in full, is the base of the job's next diffs. */
+  private based(job: string, cp: Checkpoint): void {
     this.bases.delete(job);
     this.bases.set(job, { base: cp, since: 0 });
     if (this.bases.size > MAX_BASES) this.bases.delete(this.bases.keys().next().value!);
-    return { name, bytes: full };
   }
 
   private async drain(req: ExecRequest, entry: { next?: Pending }, first: Pending): Promise<void> {
@@ -95,9 +102,16 @@ export class CheckpointKeeper {
       const store = await this.store;
       while (store && cur) {
         if (this.deps.fenced?.(req)) break;
-        const { name, bytes } = this.asStored(req.job, cur.bytes);
+        const { name, bytes, base } = this.asStored(req.job, cur.bytes);
         const sealed = seal(req, bytes);
-        await store.put(name, sealed);
+        try {
+          await store.put(name, sealed);
+        } catch (e) {
+          // Whether it landed is unknown: the next one is full, against nothing unsure.
+          this.bases.delete(req.job);
+          throw e;
+        }
+        if (base) this.based(req.job, base);
         metrics.checkpoint('stored', sealed.byteLength);
         if (name === storedName(req.job, hub)) await store.delete(storedDiffName(req.job, hub)).catch(() => undefined);
         // Stored: the engine learns the fragment is making progress, and how far it got.
