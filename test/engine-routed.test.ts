@@ -93,6 +93,25 @@ test('a lost attempt that stored nothing restarts from the newest checkpoint an 
   assert.is(r.stateKey, 'j.0', 'the state is the one attempt 0 stored');
 });
 
+test('a recovery that reads less than the hubs reported stored reads again, and restarts from what they stored', async () => {
+  // A read right after a store answers with nothing (a replica catching up): the hub said
+  // yield 30 was stored, so the recovery waits for it rather than restart from the start.
+  const memory = new Uint8Array(65536);
+  const cp30: Checkpoint = { kind: 'full', id: 'a30', bundle: BUNDLE, entry: 'main', fragment: 1, paused: true, yields: 30, memory };
+  const stored = new Map<string, StoredByHub[]>();
+  const t = transport(['a', 'b'], stored);
+  let reads = 0;
+  const read = t.stored;
+  t.stored = async (k, only) => { if (++reads === 3) stored.set('j.0', [{ hub: 'a', full: encodeCheckpoint(cp30) }]); return read(k, only); };
+  const progress = new JobProgress('j', { args: [] }, eventEmitter(() => {}, () => 'j'), [0, 1], 0);
+  const r = new RecoveryState({ transport: t, me, bundleHash: BUNDLE, storing: true, progress }, 0);
+  const a0 = progress.attempt('j.0', 0, 'a', 0, 0);
+  a0.onProgress({ kind: 'progress', v: PROTOCOL_VERSION, stored: true, job: 'j.0', hub: 'a', to: 'a', fragment: 1, fragments: 0, bytes: 1, execMs: 0, yields: 30, pausedAt: 0, resumedAt: 0 });
+  await r.failed(new TransportError('hub a missed 4 heartbeats', { code: 'hub-lost' }), a0, 0);
+  assert.is(r.recoveries[0].fromYields, 30);
+  assert.ok(reads >= 3, `read ${reads} times`);
+});
+
 test('of what several hubs stored for an attempt, the state with the most yield points is the one restarted from', async () => {
   // A job that moved a -> b -> a: a's diff is against a's own full one, b's full one is
   // newer than a's full one but older than a's diff; b's late write must not win.

@@ -40,6 +40,9 @@ export interface RecoveryDeps {
 
 /** Between looks at the adverts while no hub can take the job: 100 ms doubling to 2 s, jittered. */
 const WAIT_BACKOFF = backoff({ initialMs: 100, maxMs: 2000 });
+/** A recovery that reads less than hubs reported stored reads again, this often, up to this many times (2 s). */
+const STORE_CATCH_UP_MS = 250;
+const STORE_CATCH_UP_TRIES = 8;
 /** Before the next attempt after a quiet hub: short, jittered, so the engines it served spread out. */
 const QUIET_HUB_BACKOFF = backoff({ initialMs: 20, maxMs: 1000 });
 
@@ -187,18 +190,19 @@ export class RecoveryState {
     progress.emit({ kind: 'retry', hub: a.holder, fragment: a.at, code: errorCode(err), message: (err as Error).message, delayMs: retry });
     if (retry > 0) await sleep(retry, undefined, { signal: this.deps.signal }).catch(() => undefined);
     this.note = { reason: 'retry', from: this.state ? 'engine' : 'start' };
-    // The newest checkpoint the lost attempt's hubs stored: any is later than the state
-    // the attempt started from. One that does not decode is not used: the engine's own copy is.
-    // And the newest any attempt stored, when that was another: an attempt that started
-    // from an older state (the store could not be read when it began: a cluster electing
-    // a leader) and stored nothing yet must not take the job back further than that.
-    let { stored, cp } = await this.newestOf(a.key, a.attempt, [...a.holders]);
-    let key = a.key;
-    const other = progress.newestStored;
-    if (other && other.key !== a.key && other.yields > (cp?.kind === 'full' ? cp.yields : this.stateYields)) {
-      const o = await this.newestOf(other.key, other.attempt, [other.hub]);
-      if (o.cp?.kind === 'full' && (cp?.kind !== 'full' || o.cp.yields > cp.yields)) ({ stored, cp, key } = { ...o, key: other.key });
+    // The newest checkpoint the lost attempt's hubs (or an earlier attempt's) stored: any
+    // is later than the state the attempt started from. One that does not decode is not
+    // used: the engine's own copy is.
+    // Hubs report a checkpoint stored only once the store acknowledged it; a read that
+    // finds less (a replica still catching up, a read cut short) is tried again for a
+    // while: restarting from further back loses work for good.
+    let found = await this.newestState(a);
+    const want = progress.newestStored?.yields ?? 0;
+    for (let tries = 0; yieldsOf(found.cp) < want && want > this.stateYields && tries < STORE_CATCH_UP_TRIES && !this.deps.signal?.aborted; tries++) {
+      await sleep(STORE_CATCH_UP_MS, undefined, { signal: this.deps.signal }).catch(() => undefined);
+      found = await this.newestState(a);
     }
+    const { stored, cp, key } = found;
     // A hand-over's, a periodic or a drain's: whichever left a hub last, never older than the engine's own.
     if (stored && cp?.kind === 'full' && cp.bundle === this.deps.bundleHash && cp.yields >= this.stateYields) {
       this.take(stored, cp, key);
@@ -208,6 +212,22 @@ export class RecoveryState {
     this.recoveries.push({ hub: a.holder, attempt: a.attempt + 1, detectedAt, resumedAt: Date.now(), fromYields: this.stateYields, lastStoredYields: progress.lastStoredYields, lastKnownYields: Math.max(progress.lastKnownYields, this.stateYields), code: errorCode(err), why: (err as Error).message });
     progress.emit({ kind: 'recovery', hub: a.holder, attempt: a.attempt + 1, fromYields: this.stateYields, fromStore: this.note.from === 'stored', lastStoredYields: progress.lastStoredYields });
     this.moveOut = { from: a.holder, reason: 'recovery' };
+  }
+
+  /**
+   * The newest checkpoint stored for the job that a recovery of attempt `a` may start from:
+   * what `a`'s hubs stored, or what an earlier attempt stored when that is newer (an
+   * attempt that started from an older state, because the store could not be read when
+   * it began, and stored nothing yet must not take the job back further than that).
+   */
+  private async newestState(a: AttemptProgress): Promise<{ stored?: Uint8Array; cp?: AnyCheckpoint; key: string }> {
+    const found = { ...(await this.newestOf(a.key, a.attempt, [...a.holders])), key: a.key };
+    const other = this.deps.progress.newestStored;
+    if (other && other.key !== a.key && other.yields > Math.max(yieldsOf(found.cp), this.stateYields)) {
+      const o = await this.newestOf(other.key, other.attempt, [other.hub]);
+      if (yieldsOf(o.cp) > yieldsOf(found.cp)) return { ...o, key: other.key };
+    }
+    return found;
   }
 
   private async newestOf(key: string, attempt: number, holders: readonly string[]): Promise<{ stored?: Uint8Array; cp?: AnyCheckpoint }> {
@@ -278,6 +298,11 @@ export function openStored(me: Identity, key: string, attempt: number, bundleHas
  */
 function unattributable(err: unknown): boolean {
   return err instanceof HubError && err.code === 'bad-signature';
+}
+
+/** A full checkpoint's yield count; -1 for none (or a diff, which cannot be started from). */
+function yieldsOf(cp: AnyCheckpoint | undefined): number {
+  return cp?.kind === 'full' ? cp.yields : -1;
 }
 
 function decodeOrUndefined(bytes: Uint8Array): AnyCheckpoint | undefined {
