@@ -232,6 +232,8 @@ async function main(): Promise<void> {
   let duplicated = 0;
   let staleRestarts = 0;
   const recoveryMs: number[] = [];
+  /** The slowest recoveries, with what they were made of (printed: where p99 goes). */
+  const slowest: Array<{ ms: string; line: string }> = [];
   const kills_ = history.filter((e) => e.type === 'kill') as Array<{ at: number; hub: string }>;
   const pauses_ = history.filter((e) => e.type === 'pause') as Array<{ at: number; hub: string; ms: number }>;
   const restarts_ = history.filter((e) => e.type === 'server-restart') as Array<{ at: number }>;
@@ -258,7 +260,11 @@ async function main(): Promise<void> {
       const kill = kills_.filter((k) => k.hub === r.hub && k.at <= r.detectedAt && r.detectedAt - k.at <= 20_000).pop();
       const pause = pauses_.filter((p) => p.hub === r.hub && p.at <= r.detectedAt && r.detectedAt <= p.at + p.ms + 3000).pop();
       const cause = [kill, pause].filter((c) => c !== undefined).sort((a, b) => b!.at - a!.at)[0];
-      if (cause) recoveryMs.push(r.resumedAt - cause.at);
+      if (cause) {
+        recoveryMs.push(r.resumedAt - cause.at);
+        const what = cause === kill ? 'kill' : 'pause';
+        slowest.push({ ms: String(r.resumedAt - cause.at), line: `job ${i} ${r.hub} ${what} at t=${cause.at - t0}: detected +${r.detectedAt - cause.at} ms, resumed +${r.resumedAt - r.detectedAt} ms later (${r.code})` });
+      }
       else if (!restarts_.some((x) => x.at <= r.detectedAt && r.detectedAt - x.at <= 15_000)) {
         falseFailovers++;
         process.stderr.write(`job ${i} (${o.job}): false failover of ${r.hub} at t=${r.detectedAt - t0} ms (neither killed nor paused): ${r.code}: ${r.why}\n`);
@@ -271,6 +277,8 @@ async function main(): Promise<void> {
     }
   });
   recoveryMs.sort((a, b) => a - b);
+  slowest.sort((a, b) => Number(b.ms) - Number(a.ms));
+  for (const r of slowest.slice(0, 5)) process.stderr.write(`slow recovery ${r.ms} ms: ${r.line}\n`);
   const median = recoveryMs.length ? recoveryMs[Math.floor(recoveryMs.length / 2)] : 0;
   const p99 = recoveryMs.length ? recoveryMs[Math.min(recoveryMs.length - 1, Math.ceil(recoveryMs.length * 0.99) - 1)] : 0;
   writeFileSync(HISTORY, history.map((e) => JSON.stringify(e)).join('\n') + '\n');

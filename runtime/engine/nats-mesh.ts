@@ -42,6 +42,9 @@ const PROGRESS_GRACE_MS = 2000;
 const DISCOVER_REASK_MS = 500;
 /** How long to keep asking the checkpoint store for a lost job's newest checkpoint. */
 const STORE_PATIENCE_MS = 15_000;
+/** One read of a stored checkpoint: long enough for a large one on a busy machine; at least MIN_READ_MS. */
+const READ_MS = 5000;
+const MIN_READ_MS = 250;
 
 export class NatsMesh implements RoutedTransport {
   readonly kind = 'routed';
@@ -242,9 +245,12 @@ export class NatsMesh implements RoutedTransport {
    * cluster is lost, its buckets have no leader for some seconds, and giving up then
    * would restart the job from an older state than it has.
    */
-  async stored(job: string, only?: readonly string[]): Promise<StoredByHub[]> {
-    const until = Date.now() + STORE_PATIENCE_MS;
+  async stored(job: string, only?: readonly string[], patienceMs = STORE_PATIENCE_MS): Promise<StoredByHub[]> {
+    const until = Date.now() + patienceMs;
     for (;;) {
+      // A read stuck on a lost leader is cut at what patience is left (and tried again):
+      // a store that stopped answering answers a new read sooner, once its leader is back.
+      const timeout = Math.max(MIN_READ_MS, Math.min(READ_MS, until - Date.now()));
       try {
         const store = await this.openCheckpoints();
         if (!store) return [];
@@ -254,13 +260,13 @@ export class NatsMesh implements RoutedTransport {
         // recovery 1 s after a store reported 50 ms before its hub's kill did not use it.
         const hubs = only ?? (await store.names(`${job}@`)).map((n) => storedHub(job, n)).filter((h) => h !== undefined);
         const got = await Promise.all(hubs.map(async (hub) => {
-          const [full, diff] = await Promise.all([store.get(storedName(job, hub)), store.get(storedDiffName(job, hub))]);
+          const [full, diff] = await Promise.all([store.get(storedName(job, hub), timeout), store.get(storedDiffName(job, hub), timeout)]);
           return full ? { hub, full, ...(diff ? { diff } : {}) } : undefined;
         }));
         return got.filter((g) => g !== undefined);
       } catch { /* no leader yet, or the server is restarting: ask again */ }
       if (Date.now() >= until) return [];
-      await sleep(500);
+      await sleep(Math.min(500, until - Date.now()));
     }
   }
 

@@ -68,9 +68,11 @@ export interface RoutedTransport extends TransportBase {
    * The newest periodic checkpoints hubs stored for `job` (an attempt key): per hub, its
    * full one and the diff against it it stored since; none when none (or no JetStream).
    * `hubs`: look only at these hubs' (the engine knows which held the attempt); without,
-   * at every hub's the bucket lists (an attach, which knows none).
+   * at every hub's the bucket lists (an attach, which knows none). `patienceMs`: how long
+   * to keep asking a store that does not answer (a cluster electing a leader) before
+   * answering none.
    */
-  stored(job: string, hubs?: readonly string[]): Promise<StoredByHub[]>;
+  stored(job: string, hubs?: readonly string[], patienceMs?: number): Promise<StoredByHub[]>;
   /** Delete what hubs stored for `job` (the job is over). */
   forgetStored(job: string): Promise<void>;
   /** Job records, opened once; undefined without JetStream. */

@@ -46,8 +46,8 @@ export async function sharedValue(nc: NatsConnection, bucket: string, key: strin
  */
 export interface CheckpointStore {
   put(name: string, checkpoint: Uint8Array): Promise<void>;
-  /** The checkpoint stored under `name`, or undefined. */
-  get(name: string): Promise<Uint8Array | undefined>;
+  /** The checkpoint stored under `name`, or undefined; throws when it takes over `timeoutMs`. */
+  get(name: string, timeoutMs?: number): Promise<Uint8Array | undefined>;
   delete(name: string): Promise<void>;
   /** The names stored that start with `prefix`. */
   names(prefix: string): Promise<string[]>;
@@ -158,8 +158,8 @@ export async function checkpointStore(nc: NatsConnection): Promise<CheckpointSto
     async put(job, checkpoint) {
       await os.putBlob({ name: job }, checkpoint);
     },
-    async get(job) {
-      return (await within(GET_TIMEOUT_MS, `reading '${job}' from '${CHECKPOINT_BUCKET}'`, os.getBlob(job))) ?? undefined;
+    async get(job, timeoutMs = GET_TIMEOUT_MS) {
+      return (await within(timeoutMs, `reading '${job}' from '${CHECKPOINT_BUCKET}'`, os.getBlob(job))) ?? undefined;
     },
     async delete(job) {
       await os.delete(job).catch(() => undefined);

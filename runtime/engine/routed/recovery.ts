@@ -40,9 +40,16 @@ export interface RecoveryDeps {
 
 /** Between looks at the adverts while no hub can take the job: 100 ms doubling to 2 s, jittered. */
 const WAIT_BACKOFF = backoff({ initialMs: 100, maxMs: 2000 });
-/** A recovery that reads less than hubs reported stored reads again, this often, up to this many times (2 s). */
+/**
+ * How long a recovery may wait for the store: up to STORED_PATIENCE_MS when a checkpoint
+ * newer than the engine's own state is known stored (reading again every
+ * STORE_CATCH_UP_MS while it finds less), QUICK_LOOK_MS when none is known. In a cluster
+ * chaos run, recoveries that knew of nothing waited 10 s each on a store whose leader had
+ * just been killed.
+ */
+const STORED_PATIENCE_MS = 15_000;
+const QUICK_LOOK_MS = 1500;
 const STORE_CATCH_UP_MS = 250;
-const STORE_CATCH_UP_TRIES = 8;
 /** Before the next attempt after a quiet hub: short, jittered, so the engines it served spread out. */
 const QUIET_HUB_BACKOFF = backoff({ initialMs: 20, maxMs: 1000 });
 
@@ -196,11 +203,16 @@ export class RecoveryState {
     // Hubs report a checkpoint stored only once the store acknowledged it; a read that
     // finds less (a replica still catching up, a read cut short) is tried again for a
     // while: restarting from further back loses work for good.
-    let found = await this.newestState(a);
-    const want = progress.newestStored?.yields ?? 0;
-    for (let tries = 0; yieldsOf(found.cp) < want && want > this.stateYields && tries < STORE_CATCH_UP_TRIES && !this.deps.signal?.aborted; tries++) {
+    // How long the store may take depends on what the engine knows: a checkpoint newer than
+    // its own state was stored, so it waits for the store (a cluster electing a leader takes
+    // seconds); or none was, and a quick look suffices (for a report lost with its hub).
+    const want = progress.newestStored?.yields ?? -1;
+    const waitFor = want > this.stateYields;
+    const deadline = detectedAt + (waitFor ? STORED_PATIENCE_MS : QUICK_LOOK_MS);
+    let found = await this.newestState(a, deadline);
+    while (waitFor && yieldsOf(found.cp) < want && Date.now() + STORE_CATCH_UP_MS < deadline && !this.deps.signal?.aborted) {
       await sleep(STORE_CATCH_UP_MS, undefined, { signal: this.deps.signal }).catch(() => undefined);
-      found = await this.newestState(a);
+      found = await this.newestState(a, deadline);
     }
     const { stored, cp, key } = found;
     // A hand-over's, a periodic or a drain's: whichever left a hub last, never older than the engine's own.
@@ -220,28 +232,28 @@ export class RecoveryState {
    * attempt that started from an older state, because the store could not be read when
    * it began, and stored nothing yet must not take the job back further than that).
    */
-  private async newestState(a: AttemptProgress): Promise<{ stored?: Uint8Array; cp?: AnyCheckpoint; key: string }> {
-    const found = { ...(await this.newestOf(a.key, a.attempt, [...a.holders])), key: a.key };
+  private async newestState(a: AttemptProgress, deadline: number): Promise<{ stored?: Uint8Array; cp?: AnyCheckpoint; key: string }> {
+    const found = { ...(await this.newestOf(a.key, a.attempt, [...a.holders], deadline)), key: a.key };
     const other = this.deps.progress.newestStored;
     if (other && other.key !== a.key && other.yields > Math.max(yieldsOf(found.cp), this.stateYields)) {
-      const o = await this.newestOf(other.key, other.attempt, [other.hub]);
+      const o = await this.newestOf(other.key, other.attempt, [other.hub], deadline);
       if (yieldsOf(o.cp) > yieldsOf(found.cp)) return { ...o, key: other.key };
     }
     return found;
   }
 
-  private async newestOf(key: string, attempt: number, holders: readonly string[]): Promise<{ stored?: Uint8Array; cp?: AnyCheckpoint }> {
-    const stored = await this.storedOf(key, attempt, holders);
+  private async newestOf(key: string, attempt: number, holders: readonly string[], deadline?: number): Promise<{ stored?: Uint8Array; cp?: AnyCheckpoint }> {
+    const stored = await this.storedOf(key, attempt, holders, deadline);
     return { stored, cp: stored && decodeOrUndefined(stored) };
   }
 
   /**
    * The newest checkpoint any of `holders` (the hubs that held attempt `key`) stored under
-   * it, opened; undefined when none.
+   * it, opened; undefined when none. A store that does not answer is asked until `deadline`.
    */
-  async storedOf(key: string, attempt: number, holders: readonly string[]): Promise<Uint8Array | undefined> {
+  async storedOf(key: string, attempt: number, holders: readonly string[], deadline?: number): Promise<Uint8Array | undefined> {
     if (!this.deps.storing) return undefined;
-    return newestStored(this.deps.transport, this.deps.me, key, attempt, this.deps.bundleHash, holders);
+    return newestStored(this.deps.transport, this.deps.me, key, attempt, this.deps.bundleHash, holders, deadline === undefined ? undefined : Math.max(0, deadline - Date.now()));
   }
 
   private take(bytes: Uint8Array, cp: AnyCheckpoint, key: string | undefined): void {
@@ -260,9 +272,9 @@ export class RecoveryState {
  * late write may be older than another's: the yield count decides, not the order of
  * writes. Undefined when none opens.
  */
-export async function newestStored(transport: Pick<RoutedTransport, 'stored'>, me: Identity, key: string, attempt: number, bundleHash: string, holders?: readonly string[]): Promise<Uint8Array | undefined> {
+export async function newestStored(transport: Pick<RoutedTransport, 'stored'>, me: Identity, key: string, attempt: number, bundleHash: string, holders?: readonly string[], patienceMs?: number): Promise<Uint8Array | undefined> {
   let best: { bytes: Uint8Array; yields: number } | undefined;
-  for (const s of await transport.stored(key, holders)) {
+  for (const s of await transport.stored(key, holders, patienceMs)) {
     const base = openStored(me, key, attempt, bundleHash, s.full);
     const b = base && decodeOrUndefined(base);
     if (!base || b?.kind !== 'full') continue;
