@@ -42,8 +42,9 @@ const PROGRESS_GRACE_MS = 2000;
 const DISCOVER_REASK_MS = 500;
 /** How long to keep asking the checkpoint store for a lost job's newest checkpoint. */
 const STORE_PATIENCE_MS = 15_000;
-/** One read of a stored checkpoint: long enough for a large one on a busy machine; at least MIN_READ_MS. */
-const READ_MS = 5000;
+/** One read of a stored checkpoint may take READ_MS, doubling with each try to READ_MAX_MS; at least MIN_READ_MS. */
+const READ_MS = 1000;
+const READ_MAX_MS = 5000;
 const MIN_READ_MS = 250;
 
 export class NatsMesh implements RoutedTransport {
@@ -247,10 +248,12 @@ export class NatsMesh implements RoutedTransport {
    */
   async stored(job: string, only?: readonly string[], patienceMs = STORE_PATIENCE_MS): Promise<StoredByHub[]> {
     const until = Date.now() + patienceMs;
-    for (;;) {
-      // A read stuck on a lost leader is cut at what patience is left (and tried again):
-      // a store that stopped answering answers a new read sooner, once its leader is back.
-      const timeout = Math.max(MIN_READ_MS, Math.min(READ_MS, until - Date.now()));
+    for (let tries = 0; ; tries++) {
+      // Right after a server of a cluster is lost, some reads hang rather than fail (seen
+      // for up to 4.5 s on a quiet machine, now and then after the server is back): each is
+      // cut short and asked again, at first after 1 s, doubling up to 5 s for a large
+      // checkpoint on a busy machine, never past the patience left.
+      const timeout = Math.max(MIN_READ_MS, Math.min(READ_MS * 2 ** Math.min(tries, 3), READ_MAX_MS, until - Date.now()));
       try {
         const store = await this.openCheckpoints();
         if (!store) return [];
@@ -266,7 +269,7 @@ export class NatsMesh implements RoutedTransport {
         return got.filter((g) => g !== undefined);
       } catch { /* no leader yet, or the server is restarting: ask again */ }
       if (Date.now() >= until) return [];
-      await sleep(Math.min(500, until - Date.now()));
+      await sleep(Math.min(100, until - Date.now()));
     }
   }
 
