@@ -58,4 +58,25 @@ test('an exec waiting behind a running one is withdrawn at once; a running one i
   }
 });
 
+test('a pause asked of a waiting exec does not undo the one asked of the running exec; each pauses', async () => {
+  const b = await woven('test/programs/trap.ts', { yieldInterval: 1000 });
+  const exec = (job: string, n: number, tag: number): SlotRequest => ({
+    kind: 'exec', v: PROTOCOL_VERSION, job, bundle: b.hash, bundleBytes: b.bytes, entry: 'checked', fragment: b.manifest.entries[0].fragments[0], migrateEvery: 0, stay: true, args: [n], tag,
+  });
+  const pool = new SlotPool('p', 1, { headroom: 0, datasets: {}, gpu: false, throttle: 1, sandbox: {}, onMainCall: async () => ({ status: -1 }) });
+  try {
+    const long = pool.request(0, exec('long.0', 400_000_000, 1));
+    const queued = pool.request(0, exec('queued.0', 400_000_000, 2));
+    await new Promise((r) => setTimeout(r, 50));
+    pool.preemptRun(0, 1); // a fence of the running job
+    pool.preemptRun(0, 2); // then a move of the waiting one
+    const outcome = (r: Awaited<typeof long>) => (r.kind === 'ran' ? r.outcome : r.kind);
+    const first = await Promise.race([long, new Promise<never>((_, no) => setTimeout(() => no(new Error('the running exec was not paused within 10 s')), 10_000))]);
+    assert.is(outcome(first), 'paused');
+    assert.is(outcome(await queued), 'paused', 'the waiting one pauses as it starts');
+  } finally {
+    await pool.close();
+  }
+});
+
 test.run();

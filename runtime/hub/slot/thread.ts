@@ -56,6 +56,15 @@ export class HubThread {
   private readonly waiting: Waiting[] = [];
   /** The request the worker has now; undefined when it has none. */
   private sent: number | undefined;
+  /** The tag of the exec the worker runs now (SlotExec.tag); 0 when none. */
+  private sentTag = 0;
+  /**
+   * Tags of waiting execs asked to pause: each is paused as it starts. The flag's one
+   * tag cell names the run going on only, so that asking a queued run to pause never
+   * overwrites a pause asked of the running one (a fence of one and a move of the other
+   * on a one-slot hub, seen in a chaos run: a fenced run went on for 45 s).
+   */
+  private readonly preempted = new Set<number>();
   private nextId = 1;
   private dead: Error | undefined;
   /** Undefined until the first request when lazy. */
@@ -100,7 +109,7 @@ export class HubThread {
       this.pending.delete(msg.id);
       const held = (msg.reply as { held?: unknown } | undefined)?.held;
       if (typeof held === 'number') this.held = held;
-      if (this.sent === msg.id) this.sent = undefined;
+      if (this.sent === msg.id) { this.sent = undefined; this.sentTag = 0; }
       p?.resolve(msg.reply!);
       this.sendNext();
     });
@@ -111,7 +120,9 @@ export class HubThread {
       for (const p of this.pending.values()) p.reject(this.dead);
       this.pending.clear();
       this.waiting.length = 0;
+      this.preempted.clear();
       this.sent = undefined;
+      this.sentTag = 0;
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`exit code ${code}`)));
@@ -131,7 +142,9 @@ export class HubThread {
     }
     this.pending.clear();
     this.waiting.length = 0;
+    this.preempted.clear();
     this.sent = undefined;
+    this.sentTag = 0;
     this.held = 0;
     await old?.terminate();
   }
@@ -171,6 +184,8 @@ export class HubThread {
     if (!next) return;
     if (!this.worker) this.spawn(this.opts, this.sandbox);
     this.sent = next.id;
+    this.sentTag = next.req.kind === 'exec' ? next.req.tag ?? 0 : 0;
+    if (this.sentTag && this.preempted.delete(this.sentTag)) Atomics.store(this.flag, 1, this.sentTag);
     this.worker!.postMessage({ id: next.id, req: next.req }, next.transfer);
   }
 
@@ -182,6 +197,7 @@ export class HubThread {
     const i = this.waiting.findIndex((w) => w.req.kind === 'exec' && w.req.tag === tag);
     if (i < 0) return false;
     const [w] = this.waiting.splice(i, 1);
+    this.preempted.delete(tag);
     const p = this.pending.get(w.id);
     this.pending.delete(w.id);
     p?.resolve(reply);
@@ -198,11 +214,14 @@ export class HubThread {
 
   /** Pause only the run tagged `tag` (SlotExec.tag), at its next yield point. */
   preemptRun(tag: number): void {
-    Atomics.store(this.flag, 1, tag);
+    if (this.sent !== undefined && this.sentTag === tag) Atomics.store(this.flag, 1, tag);
+    else if (this.waiting.some((w) => w.req.kind === 'exec' && w.req.tag === tag)) this.preempted.add(tag);
+    // Otherwise the run is over (or was never here): nothing to pause.
   }
 
   /** Forget a run's pause request once that run is over (tags are never reused). */
   clearRun(tag: number): void {
+    this.preempted.delete(tag);
     Atomics.compareExchange(this.flag, 1, tag, 0);
   }
 
