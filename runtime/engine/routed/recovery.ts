@@ -48,7 +48,7 @@ const WAIT_BACKOFF = backoff({ initialMs: 100, maxMs: 2000 });
  * just been killed.
  */
 const STORED_PATIENCE_MS = 15_000;
-const QUICK_LOOK_MS = 1500;
+const QUICK_LOOK_MS = 500;
 const STORE_CATCH_UP_MS = 250;
 /** Before the next attempt after a quiet hub: short, jittered, so the engines it served spread out. */
 const QUIET_HUB_BACKOFF = backoff({ initialMs: 20, maxMs: 1000 });
@@ -205,7 +205,8 @@ export class RecoveryState {
     // while: restarting from further back loses work for good.
     // How long the store may take depends on what the engine knows: a checkpoint newer than
     // its own state was stored, so it waits for the store (a cluster electing a leader takes
-    // seconds); or none was, and a quick look suffices (for a report lost with its hub).
+    // seconds); or none was, and a quick look suffices (for a report lost with its hub:
+    // a healthy store answers in tens of ms; a look that hangs is a store in trouble).
     const want = progress.newestStored?.yields ?? -1;
     const waitFor = want > this.stateYields;
     const deadline = detectedAt + (waitFor ? STORED_PATIENCE_MS : QUICK_LOOK_MS);
