@@ -235,6 +235,7 @@ async function main(): Promise<void> {
   /** The slowest recoveries, with what they were made of (printed: where p99 goes). */
   const slowest: Array<{ ms: string; line: string }> = [];
   const kills_ = history.filter((e) => e.type === 'kill') as Array<{ at: number; hub: string }>;
+  const starts_ = history.filter((e) => e.type === 'hub-started') as Array<{ at: number; hub: string }>;
   const pauses_ = history.filter((e) => e.type === 'pause') as Array<{ at: number; hub: string; ms: number }>;
   const restarts_ = history.filter((e) => e.type === 'server-restart') as Array<{ at: number }>;
   let falseFailovers = 0;
@@ -256,8 +257,11 @@ async function main(): Promise<void> {
         process.stderr.write(`job ${i} (${o.job}): restarted after losing ${r.hub} at t=${r.detectedAt - t0} ms from yield ${r.fromYields}, though a checkpoint at yield ${r.lastStoredYields} was stored (${r.code}: ${r.why})\n`);
       }
       lostWorkMax = Math.max(lostWorkMax, (r.lastKnownYields ?? r.lastStoredYields) - r.fromYields);
-      // What caused it: the newest kill or pause of its hub before it was detected.
-      const kill = kills_.filter((k) => k.hub === r.hub && k.at <= r.detectedAt && r.detectedAt - k.at <= 20_000).pop();
+      // What caused it: the newest kill or pause of its hub before it was detected. A kill
+      // explains only a loss found before (or just after) the hub's next process started:
+      // a job placed on the new process and lost later is not the old one's.
+      const startedAfter = (k: { at: number; hub: string }) => starts_.some((st) => st.hub === k.hub && st.at > k.at && st.at < r.detectedAt - 5000);
+      const kill = kills_.filter((k) => k.hub === r.hub && k.at <= r.detectedAt && r.detectedAt - k.at <= 20_000 && !startedAfter(k)).pop();
       const pause = pauses_.filter((p) => p.hub === r.hub && p.at <= r.detectedAt && r.detectedAt <= p.at + p.ms + 3000).pop();
       const cause = [kill, pause].filter((c) => c !== undefined).sort((a, b) => b!.at - a!.at)[0];
       if (cause) {
