@@ -12,6 +12,7 @@ import * as assert from 'uvu/assert';
 import { createIdentity, heartbeatStatement, sign, type Identity } from '../runtime/net/index.js';
 import { PROTOCOL_VERSION, type HubAdvert } from '../runtime/protocol/index.js';
 import { HubLiveness } from '../runtime/engine/internal.js';
+import { RESUME_GRACE_MS } from '../runtime/engine/liveness.js';
 
 const test = suite('liveness');
 const BEAT = 200;
@@ -98,14 +99,38 @@ test('a killed holder is lost after 4 missed beats while others beat; a restarte
   assert.match(live.lost('x', boots, 3000) ?? '', /restarted while holding the job/);
 });
 
-test('when every hub falls silent (a server restart), nobody is taken for dead until its adverts lapse', () => {
+test('when every hub falls silent (a server restart), nobody is taken for dead at once', () => {
   const { live, boots } = twoBeating();
   assert.is(live.lost('x', boots, 5000), undefined, 'silence of all hubs is not x\'s');
   assert.not.ok(live.silent('x', 5000));
   // y beats again after the restart, x never does: x's adverts lapse at 3 intervals.
-  beats(live, [['y', 'y1']], 5000, 7000);
-  assert.is(live.lost('x', boots, 5900), undefined, 'beats resumed after x\'s last: x gets until its adverts lapse');
-  assert.match(live.lost('x', boots, 6100) ?? '', /went silent/);
+  beats(live, [['y', 'y1']], 5000, 5901);
+  assert.is(live.lost('x', boots, 5900), undefined, 'beats resumed after x\'s last: x gets time to reconnect');
+  beats(live, [['y', 'y1']], 5901, 6101);
+  assert.match(live.lost('x', boots, 6100) ?? '', /went silent/, 'or until its adverts lapse, when sooner');
+});
+
+test('a hub killed just before a server restart is lost once the others have beaten again for a while, before its adverts lapse', () => {
+  const live = new HubLiveness();
+  const boots = new Map<string, string>();
+  for (const t of [0, 2000]) { live.advert(advert('x', 'x1'), t); live.advert(advert('y', 'y1'), t); }
+  beats(live, [['x', 'x1'], ['y', 'y1']], 0, 2100);
+  assert.is(live.lost('x', boots, 2100), undefined);
+  // x is killed at 2100 and the server restarts: no beats until 3000, then y's only.
+  const grace = 3000 + RESUME_GRACE_MS;
+  beats(live, [['y', 'y1']], 3000, grace - 99);
+  live.advert(advert('y', 'y1'), 4000);
+  assert.is(live.lost('x', boots, grace - 100), undefined, 'x may still be reconnecting');
+  beats(live, [['y', 'y1']], grace - 99, grace + 301);
+  assert.match(live.lost('x', boots, grace + 300) ?? '', /missed \d+ heartbeats/);
+  assert.ok(3000 + RESUME_GRACE_MS + 300 < 2000 + 3 * ADVERT, 'before its adverts lapse');
+});
+
+test('a live hub that beats again soon after a server restart is not lost', () => {
+  const { live, boots } = twoBeating();
+  beats(live, [['y', 'y1']], 3000, 3400);
+  beats(live, [['x', 'x1'], ['y', 'y1']], 3400, 8000);
+  for (let t = 3000; t <= 8000; t += 100) assert.is(live.lost('x', boots, t), undefined, `at ${t}`);
 });
 
 test('a hub that does not beat is judged by its adverts; one that stops is lost at once', () => {

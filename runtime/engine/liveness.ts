@@ -19,6 +19,12 @@ export const MISSED_ADVERTS = 3;
  * the network's, and nobody is taken for dead.
  */
 export const MISSED_BEATS = 4;
+/**
+ * After beats of every hub stopped and came back (a server restart, this engine stalled),
+ * a hub not beating again this long after the others is lost. A live hub's heartbeat
+ * connection retries every 50 ms (heartbeat-thread.ts), so it is back long before.
+ */
+export const RESUME_GRACE_MS = 1600;
 
 export interface Seen { advert: HubAdvert; at: number }
 /** A hub's newest heartbeat: when it came, from which process and at what sequence, how often it beats. */
@@ -115,15 +121,18 @@ export class HubLiveness {
   }
 
   /**
-   * This engine heard other hubs' beats all along since `h`'s last one (`b`): the silence
-   * is `h`'s. Not so when beats of every hub stopped after it (a server restart, this
-   * engine stalled): then each hub gets until its adverts lapse to come back.
+   * This engine heard other hubs' beats all along since `h`'s last one (`b`), or since
+   * beats came back after every hub's stopped: the silence is `h`'s.
    */
   private heardOthers(h: string, b: Beat): boolean {
-    if (this.beatsResumedAt > b.at) return false;
     // Another hub's beat came after `h` should have beaten MISSED_BEATS times: not this
-    // engine's stall (timers run before the beats queued meanwhile are read).
-    return [...this.beats].some(([id, o]) => id !== h && o.at > b.at + MISSED_BEATS * b.everyMs);
+    // engine's stall (timers run before the beats queued meanwhile are read). When every
+    // hub fell silent after `h`'s last beat, `h`'s silence counts from when beats came
+    // back, plus RESUME_GRACE_MS for its heartbeat connection to reconnect: a hub killed
+    // just before a server restart was found only when its adverts lapsed, 5.3 s after
+    // the kill in a chaos run.
+    const since = this.beatsResumedAt > b.at ? this.beatsResumedAt + RESUME_GRACE_MS : b.at + MISSED_BEATS * b.everyMs;
+    return [...this.beats].some(([id, o]) => id !== h && o.at > since);
   }
 }
 
