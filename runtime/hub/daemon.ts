@@ -10,20 +10,20 @@
  * SealGate (what may come in, what goes out sealed or signed), Records (fencing, result
  * commits), Handover (hub to hub), CheckpointKeeper (periodic checkpoints), BundleCache,
  * HostServices (GPU, remote datasets for slots), DataServer (datasets for other hubs),
- * Advertiser.
+ * Advertiser. startHub (start.ts) makes what it needs and starts it.
  *   const hub = await startHub({ nats: 'nats://127.0.0.1:4222', name: 'a', slots: 2 });
  *   process.on('SIGTERM', () => hub.stop());
  */
 import { randomBytes, type KeyObject } from 'node:crypto';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 import {
-  connectNats, Wire, ADVERT_SUBJECT, DATA_QUEUE, DISCOVER_SUBJECT, FENCE_SUBJECT, checkpointStore, dataSubject, drainSubject, execSubject, openJobStore, pingSubject,
+  Wire, ADVERT_SUBJECT, DATA_QUEUE, DISCOVER_SUBJECT, FENCE_SUBJECT, checkpointStore, dataSubject, drainSubject, execSubject, openJobStore, pingSubject,
   type NatsConnection, type Subscription,
 } from '../net/index.js';
 import { PROTOCOL_VERSION, TransportError, decodeMessage, encodeMessage, parseMessage, type HubState, type ProgressEvent } from '../protocol/index.js';
 import { HubConfigError } from './errors.js';
 import { simdKernels } from '../host/index.js';
-import { detectGpu, gpuKernels, releaseGpu, type GpuKernels } from '../host/gpu.js';
+import { releaseGpu, type GpuKernels } from '../host/gpu.js';
 import { sleep } from '../util/index.js';
 import { Advertiser } from './advert.js';
 import { BundleCache } from './bundle-cache.js';
@@ -34,8 +34,8 @@ import { ExecService } from './exec-service.js';
 import { Handover } from './handover.js';
 import { HostServices } from './host-services.js';
 import type { Logger } from './log.js';
-import { HubMetrics, serveMetrics, type MetricsServer } from './metrics.js';
-import { resolveHubOptions, type HubEmulation, type HubOptions, type ResolvedHubOptions } from './options.js';
+import { HubMetrics, type MetricsServer } from './metrics.js';
+import type { ResolvedHubOptions } from './options.js';
 import { Records } from './records.js';
 import { RunsTable } from './runs.js';
 import { SealGate } from './seal-gate.js';
@@ -288,39 +288,4 @@ export class HubDaemon {
 /** The speed a hub advertises: its calibrated one over its (emulated) throttle. */
 function speedOf(base: number, throttle: number): number {
   return Math.round((base / throttle) * 100) / 100;
-}
-
-/**
- * Connect and start serving. Throws HubConfigError for bad options, TransportError when
- * NATS cannot be reached, MetricsError when the metrics endpoint cannot listen where asked.
- */
-export async function startHub(opts: HubOptions, emulation?: HubEmulation): Promise<HubDaemon> {
-  const resolved = resolveHubOptions(opts, emulation);
-  const metrics = new HubMetrics(resolved.name);
-  // First, so that a port in use fails the start at once, before anything is connected.
-  const metricsServer = resolved.metrics && await serveMetrics(metrics, resolved.metrics);
-  if (metricsServer) metrics.collectProcessMetrics();
-  const deps: HubDeps = { metrics, metricsServer };
-  let nc: NatsConnection;
-  try {
-    if (resolved.gpu) {
-      // In a child process, once: a driver that crashes or blocks costs the probe, not the hub.
-      const info = await detectGpu();
-      if (info.available) deps.gpu = gpuKernels(info);
-      else deps.gpuReason = info.reason;
-    }
-    nc = await connectNats(resolved.nats, { ...resolved.auth, name: `weave hub ${resolved.name}` });
-  } catch (e) {
-    await metricsServer?.close();
-    throw e;
-  }
-  const hub = new HubDaemon(nc, resolved, deps);
-  try {
-    await hub.start();
-  } catch (e) {
-    // Nothing may stay behind a refused start (slot threads, the connection): the process exits.
-    await hub.stop().catch(() => undefined);
-    throw e;
-  }
-  return hub;
 }

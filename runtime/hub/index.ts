@@ -6,7 +6,8 @@
  *   const hub = await startHub({ nats: 'nats://127.0.0.1:4222', name: 'a', slots: 2 });
  *   const mesh = await startEmbeddedMesh({ hubs: 2 });   // for runJob (runtime/engine)
  */
-export { startHub, HubDaemon, type HubDeps } from './daemon.js';
+export { HubDaemon, type HubDeps } from './daemon.js';
+export { startHub } from './start.js';
 export { resolveHubOptions, defaultHubName, MAX_SLOTS, type HubOptions, type HubEmulation, type ResolvedHubOptions } from './options.js';
 export { startEmbeddedMesh, MAX_EMBEDDED_HUBS, type EmbeddedMeshOptions } from './embedded.js';
 export { HubCore, HubThread, type HubCoreOptions, type HubThreadOptions, type SlotExec, type SlotRequest, type SlotReply } from './slot/index.js';
