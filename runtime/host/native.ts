@@ -14,25 +14,10 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { scalarKernels } from './simd-scalar.js';
+import { scalarKernels, type SimdKernels } from './simd-scalar.js';
 import { xorshift32 as prng } from '../policy/random.js';
 
-/**
- * The `simd` interface of wit/weave-host.wit over one memory: x, y, a, b, c are absolute
- * byte offsets into `mem` (any alignment), n, m, k element counts. Every implementation
- * checks its arguments before touching memory and throws TypeError / RangeError for bad
- * ones (same class and message on every path); matmul's c must not overlap a or b.
- */
-export interface SimdKernels {
-  dotF32(mem: ArrayBuffer, x: number, y: number, n: number): number;
-  dotF64(mem: ArrayBuffer, x: number, y: number, n: number): number;
-  sumF32(mem: ArrayBuffer, x: number, n: number): number;
-  sumF64(mem: ArrayBuffer, x: number, n: number): number;
-  axpyF32(mem: ArrayBuffer, a: number, x: number, y: number, n: number): void;
-  axpyF64(mem: ArrayBuffer, a: number, x: number, y: number, n: number): void;
-  matmulF32(mem: ArrayBuffer, a: number, b: number, c: number, m: number, n: number, k: number): void;
-  matmulF64(mem: ArrayBuffer, a: number, b: number, c: number, m: number, n: number, k: number): void;
-}
+export type { SimdKernels } from './simd-scalar.js';
 
 /** 'avx2': the addon's AVX2 code; 'scalar': the TypeScript reference. */
 export type SimdKind = 'avx2' | 'scalar';
