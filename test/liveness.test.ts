@@ -133,6 +133,28 @@ test('a live hub that beats again soon after a server restart is not lost', () =
   for (let t = 3000; t <= 8000; t += 100) assert.is(live.lost('x', boots, t), undefined, `at ${t}`);
 });
 
+test('a hub\'s first beat, before its advert, counts once the advert comes: paused at once, it is silent in 800 ms, not 6 s', () => {
+  const live = new HubLiveness();
+  live.advert(advert('y', 'y1'), 0);
+  beats(live, [['y', 'y1']], 0, 200);
+  // A new process of x beats once (refused for now: no advert of its key yet), advertises, and is paused.
+  assert.not.ok(live.beat(beat('x', 'x1'), 100));
+  assert.ok(live.advert(advert('x', 'x1'), 150));
+  beats(live, [['y', 'y1']], 200, 1101);
+  assert.ok(live.silent('x', 1100), 'its beat at 100 was taken, and it has been silent since');
+  const boots = new Map<string, string>();
+  assert.match(live.lost('x', boots, 1100) ?? '', /missed \d+ heartbeats/);
+});
+
+test('an early beat not signed by the key its advert then names is not taken', () => {
+  const live = new HubLiveness();
+  const forger = createIdentity();
+  live.beat(beat('z', 'z1', forger), 100);
+  live.advert(advert('z', 'z1'), 200);
+  assert.not.ok(live.silent('z', 5000), 'no beat of z was taken: judged by its adverts');
+  assert.not.ok(live.beat(beat('z', 'z1', forger), 300));
+});
+
 test('a hub that does not beat is judged by its adverts; one that stops is lost at once', () => {
   const live = new HubLiveness();
   live.advert(advert('x', 'x1'), 0);

@@ -25,6 +25,8 @@ export const MISSED_BEATS = 4;
  * connection retries every 50 ms (heartbeat-thread.ts), so it is back long before.
  */
 export const RESUME_GRACE_MS = 1600;
+/** Hubs whose beat before their first advert is kept (ids are anyone's to make up: bounded). */
+const MAX_EARLY = 256;
 
 export interface Seen { advert: HubAdvert; at: number }
 /** A hub's newest heartbeat: when it came, from which process and at what sequence, how often it beats. */
@@ -36,6 +38,13 @@ export class HubLiveness {
   /** When the last beat of any hub came, and when beats came again after none came for a while. */
   private lastBeatAt = 0;
   private beatsResumedAt = 0;
+  /**
+   * Per hub id, the newest beat of a process not heard advertising yet (a restarted hub
+   * beats first, then advertises), checked and taken when its advert comes. Without it a
+   * hub paused right after its first beat had no beats at all: judged by its adverts, it
+   * was placed on and held a job for 6 s in a chaos run. At most MAX_EARLY hubs.
+   */
+  private readonly early = new Map<string, { b: Omit<HeartbeatMessage, 'kind' | 'v'>; at: number }>();
 
   /**
    * Take an advert; false when it is refused: a hub's keys are pinned while it lives, so an
@@ -51,6 +60,11 @@ export class HubLiveness {
     // advertises only once its own beats flow): judged by them, the new process would be
     // taken for silent, or for restarted the moment its first beat came.
     if (this.beats.get(advert.id)?.boot !== advert.boot) this.beats.delete(advert.id);
+    const e = this.early.get(advert.id);
+    if (e?.b.boot === advert.boot) {
+      this.early.delete(advert.id);
+      this.beat(e.b, e.at);
+    }
     return true;
   }
 
@@ -63,13 +77,21 @@ export class HubLiveness {
   beat(b: Omit<HeartbeatMessage, 'kind' | 'v'>, now: number): boolean {
     const s = this.seen.get(b.hub);
     const key = s?.advert.signer ?? s?.advert.keys?.sign;
-    if (!key || !verify(key, heartbeatStatement(b), b.sig)) return false;
+    if (!key || !verify(key, heartbeatStatement(b), b.sig)) {
+      // A process this engine has no advert of yet: kept (newest only) until its advert.
+      if (s?.advert.boot !== b.boot && (this.early.get(b.hub)?.b.seq ?? -1) < b.seq) {
+        this.early.delete(b.hub);
+        this.early.set(b.hub, { b, at: now });
+        if (this.early.size > MAX_EARLY) this.early.delete(this.early.keys().next().value!);
+      }
+      return false;
+    }
     const last = this.beats.get(b.hub);
     if (last && last.boot === b.boot && b.seq <= last.seq) return false;
     // Nothing at all for a while (a server restart, this engine stalled): the beats
     // missed before now say nothing about any one hub.
     if (now - this.lastBeatAt > MISSED_BEATS * b.everyMs) this.beatsResumedAt = now;
-    this.lastBeatAt = now;
+    this.lastBeatAt = Math.max(this.lastBeatAt, now);
     this.beats.set(b.hub, { at: now, boot: b.boot, seq: b.seq, everyMs: b.everyMs });
     return true;
   }
