@@ -284,7 +284,11 @@ export class JobRecordMissing extends TransportError {
 export async function openJobStore(nc: NatsConnection): Promise<JobStore> {
   try {
     const views = nc.jetstream().views;
-    const kv = await withReplicas(nc, (replicas) => views.kv(JOBS_BUCKET, { history: 8, ttl: JOB_TTL_MS, replicas }));
+    // Read from the stream's leader, not "direct" from any replica: a replica that lags
+    // answers with an older record, and a compare-and-set that decides on it went wrong
+    // (a cluster chaos run: a job's own advance to attempt 12 read back as 11, "taken over
+    // by another client"). Records are read a few times per attempt, not per yield.
+    const kv = await withReplicas(nc, (replicas) => views.kv(JOBS_BUCKET, { history: 8, ttl: JOB_TTL_MS, replicas, allow_direct: false }));
     const os = await withReplicas(nc, (replicas) => views.os(JOB_DATA_BUCKET, { ttl: JOB_TTL_MS * 1_000_000, replicas }));
     return new JobStore(kv, os);
   } catch (e) {
