@@ -248,6 +248,9 @@ export class ExecService {
     }
     if (r.kind === 'error' && r.code === 'trap' && req.record !== undefined) await records.trapped(req, r.message);
     if (r.kind !== 'ran') return r;
+    // Done: the slot dropped the job's state itself (core.ts), so the slot it ran on is
+    // forgotten here too, and the engine's drop-job, if any comes, costs the slot nothing.
+    if (r.outcome === 'done') this.d.runs.forgetSlot(req.job);
     const handovers = req.handovers ?? 0;
     if (r.outcome === 'done' && req.record !== undefined) {
       // Signed first: the record keeps the signature, so an attach can check who committed.

@@ -83,6 +83,8 @@ export async function runRouted(transport: RoutedTransport, bundle: LoadedBundle
   if (ledger) void ledger.jobs.settled(job, watching.signal).then((rec) => { if (rec?.state === 'cancelled') stop.abort('cancelled', 'record'); }, () => undefined);
   const { stats, placements, pauseToResumeMs, data } = progress;
   const totals = () => ({ ...stats, placements, pauseToResumeMs, restoredFromStore: recovery.restoredFromStore, recoveries: recovery.recoveries, data });
+  /** The hub and attempt key the job finished on: that hub dropped the job's state itself. */
+  let doneOn: { hub: string; key: string } | undefined;
   try {
     for (let attempt = firstAttempt; ; attempt++) {
       if (stop.signal.aborted) throw await halted(ctx, attempt);
@@ -115,6 +117,7 @@ export async function runRouted(transport: RoutedTransport, bundle: LoadedBundle
         ctx.chooser?.done(performance.now() - a.startedAt);
         // acceptOutcome checked that reply.hub signed it, a hub of this attempt.
         await ledger?.done(attempt, reply.hub ?? a.progress.holder, reply, a.hubKeys.get(reply.hub ?? a.progress.holder)?.sign);
+        doneOn = { hub: reply.hub ?? a.progress.holder, key: a.key };
         return {
           job, entry, ...resultOf(info, reply.result ?? new Uint8Array(0)),
           ...totals(), wallMs: performance.now() - t0, output: reply.output ?? new Uint8Array(0),
@@ -131,7 +134,11 @@ export async function runRouted(transport: RoutedTransport, bundle: LoadedBundle
     stop.dispose();
     watching.abort();
     // Not awaited: the result is final; hubs also evict old jobs on their own.
-    void Promise.allSettled([...progress.touched].flatMap((h) => ctx.keys.map((k) => transport.request(h, { kind: 'drop-job', v: PROTOCOL_VERSION, job: k }))));
+    // Not the hub it finished on, for that attempt: its slot dropped the state when it ended
+    // (a request per job that cost every tiny job a round trip on its hub).
+    void Promise.allSettled([...progress.touched].flatMap((h) => ctx.keys
+      .filter((k) => !(doneOn?.hub === h && doneOn.key === k))
+      .map((k) => transport.request(h, { kind: 'drop-job', v: PROTOCOL_VERSION, job: k }))));
     // A durable job that is not over keeps its checkpoints: an attach resumes from them. The
     // result does not wait on a store that does not answer (the bucket's TTL ends them).
     if (storing && (!ledger || ledger.over)) {
