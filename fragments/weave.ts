@@ -108,6 +108,8 @@ function weaveModule(core: Uint8Array, opts: WeaveOptions): WovenBundle {
     for (const { exportName, internal } of entries) {
       const fn = binaryen.getFunctionInfo(m.getFunction(internal));
       const firstId = fragments.length;
+      // The entry's module: one per entry, in entry order (see the prune below).
+      const moduleIndex = entryInfos.length;
       const split = splitFunction(m, internal, exportName, frameBase, layout.framesEnd, granularity, firstId);
       frameBase += split.frame.size;
       const names = localNames(m, internal);
@@ -120,7 +122,7 @@ function weaveModule(core: Uint8Array, opts: WeaveOptions): WovenBundle {
           kind: frag.kind,
           exportName: frag.exportName,
           next: frag.next,
-          module: entryInfos.length,
+          module: moduleIndex,
           memoryPages,
           meta: analyzer.fragment(frag.parts, localName, frag.loopDepth),
         });

@@ -319,11 +319,8 @@ export class NatsMesh implements RoutedTransport {
     // A drain waits on the server. In a chaos run a `weave run` whose job ended just as the
     // server restarted printed its result and then stayed up for 170 s; the drain is the
     // likely holder. After CLOSE_DRAIN_MS the connection is closed as it is.
-    const drained = this.nc.drain().then(() => true, () => true);
-    const timer = new AbortController();
-    const done = await Promise.race([drained, sleep(CLOSE_DRAIN_MS, undefined, { signal: timer.signal }).then(() => false, () => true)]);
-    timer.abort();
-    if (!done) await this.nc.close().catch(() => undefined);
+    const drained = await Promise.race([this.nc.drain().then(() => true, () => true), sleep(CLOSE_DRAIN_MS, false, { ref: false })]);
+    if (!drained) await this.nc.close().catch(() => undefined);
   }
 
   private onAdvert(bytes: Uint8Array): boolean {

@@ -17,16 +17,21 @@ export class JobProgress {
   readonly data = newDataTotals();
   /** Hubs that handed the job over (or failed it) and so may still hold its base checkpoint. */
   readonly touched = new Set<string>();
-  /** Yield count of the newest checkpoint hubs reported stored. */
-  lastStoredYields: number;
-  /** Where that newest stored checkpoint is: its attempt and the hub that stored it. */
+  /** Yield count of the state a resumed job started from (stored before this engine took it). */
+  storedAtStart: number;
+  /** The newest checkpoint hubs reported stored: its attempt, the hub that stored it, its yield count. */
   newestStored: { key: string; attempt: number; hub: string; yields: number } | undefined;
   /** Yield count of the newest state hubs reported leaving them (stored or handed over). */
   lastKnownYields = 0;
 
   /** @param entryFragments the entry's fragment ids, in order (a status line counts them from 1). */
   constructor(readonly job: string, readonly opts: JobOptions, readonly emit: Emit, private readonly entryFragments: readonly number[], startYields: number) {
-    this.lastStoredYields = startYields;
+    this.storedAtStart = startYields;
+  }
+
+  /** Yield count of the newest checkpoint known stored. */
+  get lastStoredYields(): number {
+    return Math.max(this.storedAtStart, this.newestStored?.yields ?? 0);
   }
 
   /** Follow attempt `attempt` (exec job key `key`), sent to `holder` in `fragment` with `bytesIn` of state. */
@@ -121,7 +126,6 @@ export class AttemptProgress {
     this.job.lastKnownYields = Math.max(this.job.lastKnownYields, e.yields);
     if (e.stored) {
       // A periodic checkpoint is safe in the store: progress, not a move.
-      this.job.lastStoredYields = Math.max(this.job.lastStoredYields, e.yields);
       if (!this.job.newestStored || e.yields > this.job.newestStored.yields) this.job.newestStored = { key: this.key, attempt: this.attempt, hub: e.hub, yields: e.yields };
       stats.checkpoints++;
       emit({ kind: 'checkpoint', hub: e.hub, bytes: e.bytes, stored: true, yields: e.yields });

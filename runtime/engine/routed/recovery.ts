@@ -197,16 +197,13 @@ export class RecoveryState {
     progress.emit({ kind: 'retry', hub: a.holder, fragment: a.at, code: errorCode(err), message: (err as Error).message, delayMs: retry });
     if (retry > 0) await sleep(retry, undefined, { signal: this.deps.signal }).catch(() => undefined);
     this.note = { reason: 'retry', from: this.state ? 'engine' : 'start' };
-    // The newest checkpoint the lost attempt's hubs (or an earlier attempt's) stored: any
-    // is later than the state the attempt started from. One that does not decode is not
-    // used: the engine's own copy is.
-    // Hubs report a checkpoint stored only once the store acknowledged it; a read that
-    // finds less (a replica still catching up, a read cut short) is tried again for a
-    // while: restarting from further back loses work for good.
-    // How long the store may take depends on what the engine knows: a checkpoint newer than
-    // its own state was stored, so it waits for the store (a cluster electing a leader takes
-    // seconds); or none was, and a quick look suffices (for a report lost with its hub:
-    // a healthy store answers in tens of ms; a look that hangs is a store in trouble).
+    // Start from the newest checkpoint the lost attempt's hubs (or an earlier attempt's)
+    // stored; one that does not decode is not used: the engine's own copy is. Hubs report
+    // a checkpoint stored only once the store acknowledged it, so when one newer than the
+    // engine's state was reported, the engine waits for the store (a cluster electing a
+    // leader takes seconds) and reads again while it finds less: restarting from further
+    // back loses work for good. Otherwise a quick look suffices (for a report lost with
+    // its hub: a healthy store answers in tens of ms).
     const want = progress.newestStored?.yields ?? -1;
     const waitFor = want > this.stateYields;
     const deadline = detectedAt + (waitFor ? STORED_PATIENCE_MS : QUICK_LOOK_MS);

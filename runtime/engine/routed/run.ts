@@ -59,7 +59,7 @@ export async function runRouted(transport: RoutedTransport, bundle: LoadedBundle
   const progress = new JobProgress(job, opts, emit, info.fragments, 0);
   const stop = new JobStop(opts.timeoutMs, opts.signal);
   const recovery = new RecoveryState({ transport, me, bundleHash: bundle.hash, storing, progress, ledger, signal: stop.signal, deadline: opts.timeoutMs !== undefined }, info.fragments[0], resume);
-  progress.lastStoredYields = recovery.stateYields;
+  progress.storedAtStart = recovery.stateYields;
   const needs = jobNeeds(bundle.manifest, opts.datasets);
   const ctx: RoutedJob = {
     transport, bundle, entry, opts, job, me, needs, progress, recovery, ledger,
