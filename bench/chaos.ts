@@ -125,15 +125,15 @@ async function main(): Promise<void> {
   // Restarts still under way when the run ends are awaited and their hubs stopped: a hub
   // started after the clean-up would keep this process (and CI's test of it) alive for ever.
   let stopping = false;
-  const restarts = new Set<Promise<void>>();
-  const restartHub = (name: string) => {
-    const p = (async () => {
-      for (let tries = 0; tries < 5 && !stopping; tries++) {
-        try { return await startHub(name); } catch (e) { record('hub-start-failed', { hub: name, error: (e as Error).message.split('\n')[0] }); }
-      }
-    })().finally(() => restarts.delete(p));
+  const restarts = new Set<Promise<unknown>>();
+  const track = (p: Promise<unknown>): void => {
     restarts.add(p);
-    return p;
+    void p.finally(() => restarts.delete(p));
+  };
+  const restartHub = async (name: string) => {
+    for (let tries = 0; tries < 5 && !stopping; tries++) {
+      try { return await startHub(name); } catch (e) { record('hub-start-failed', { hub: name, error: (e as Error).message.split('\n')[0] }); }
+    }
   };
   // The burners run from the jobs' submission to the end, not while the references are computed.
   const burners = Array.from({ length: STRESS }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
@@ -193,9 +193,7 @@ async function main(): Promise<void> {
       if (cluster) {
         const node = cluster.nodes[Math.floor(random() * cluster.nodes.length)];
         await node.stop('SIGKILL');
-        const back: Promise<void> = sleep(5000).then(() => node.restart()).then(() => { record('server-up', { node: node.name }); }, (e) => { record('server-start-failed', { error: (e as Error).message }); })
-          .finally(() => restarts.delete(back));
-        restarts.add(back);
+        track(sleep(5000).then(() => node.restart()).then(() => record('server-up', { node: node.name }), (e) => record('server-start-failed', { error: (e as Error).message })));
       } else {
         await single!.restart();
         record('server-up');
@@ -213,8 +211,7 @@ async function main(): Promise<void> {
     await h.stop('SIGKILL');
     logs.push(h.log());
     kills++;
-    const later = sleep(1000).then(() => { if (!stopping) return restartHub(victim); }).finally(() => restarts.delete(later));
-    restarts.add(later);
+    track(sleep(1000).then(() => restartHub(victim)));
   }
   giveUpAt = Math.min(giveUpAt, Date.now() + GRACE_MS);
   await Promise.all(running);
@@ -233,7 +230,7 @@ async function main(): Promise<void> {
   let staleRestarts = 0;
   const recoveryMs: number[] = [];
   /** The slowest recoveries, with what they were made of (printed: where p99 goes). */
-  const slowest: Array<{ ms: string; line: string }> = [];
+  const slowest: Array<{ ms: number; line: string }> = [];
   const kills_ = history.filter((e) => e.type === 'kill') as Array<{ at: number; hub: string }>;
   const starts_ = history.filter((e) => e.type === 'hub-started') as Array<{ at: number; hub: string }>;
   const pauses_ = history.filter((e) => e.type === 'pause') as Array<{ at: number; hub: string; ms: number }>;
@@ -267,7 +264,7 @@ async function main(): Promise<void> {
       if (cause) {
         recoveryMs.push(r.resumedAt - cause.at);
         const what = cause === kill ? 'kill' : 'pause';
-        slowest.push({ ms: String(r.resumedAt - cause.at), line: `job ${i} ${r.hub} ${what} at t=${cause.at - t0}: detected +${r.detectedAt - cause.at} ms, resumed +${r.resumedAt - r.detectedAt} ms later (${r.code})` });
+        slowest.push({ ms: r.resumedAt - cause.at, line: `job ${i} ${r.hub} ${what} at t=${cause.at - t0}: detected +${r.detectedAt - cause.at} ms, resumed +${r.resumedAt - r.detectedAt} ms later (${r.code})` });
       }
       else if (!restarts_.some((x) => x.at <= r.detectedAt && r.detectedAt - x.at <= 15_000)) {
         falseFailovers++;
@@ -281,7 +278,7 @@ async function main(): Promise<void> {
     }
   });
   recoveryMs.sort((a, b) => a - b);
-  slowest.sort((a, b) => Number(b.ms) - Number(a.ms));
+  slowest.sort((a, b) => b.ms - a.ms);
   for (const r of slowest.slice(0, 5)) process.stderr.write(`slow recovery ${r.ms} ms: ${r.line}\n`);
   const median = recoveryMs.length ? recoveryMs[Math.floor(recoveryMs.length / 2)] : 0;
   const p99 = recoveryMs.length ? recoveryMs[Math.min(recoveryMs.length - 1, Math.ceil(recoveryMs.length * 0.99) - 1)] : 0;

@@ -11,6 +11,17 @@ import { woven } from './helpers/programs.js';
 
 const test = suite('hub slots');
 
+/** Execs of test/programs/trap.ts's `checked` (its argument sets the work), tagged. */
+async function trapExec(): Promise<(job: string, n: number, tag: number) => SlotRequest> {
+  const b = await woven('test/programs/trap.ts', { yieldInterval: 1000 });
+  return (job, n, tag) => ({
+    kind: 'exec', v: PROTOCOL_VERSION, job, bundle: b.hash, bundleBytes: b.bytes, entry: 'checked', fragment: b.manifest.entries[0].fragments[0], migrateEvery: 0, stay: true, args: [n], tag,
+  });
+}
+
+/** A pool of one slot. */
+const onePool = (name: string) => new SlotPool(name, 1, { headroom: 0, datasets: {}, gpu: false, throttle: 1, sandbox: {}, onMainCall: async () => ({ status: -1 }) });
+
 test('slot 0 starts with the pool, the others at their first request; each answers', async () => {
   const pool = new SlotPool('s', 3, { headroom: 0, datasets: {}, gpu: false, throttle: 1, sandbox: {}, onMainCall: async () => ({ status: -1 }) });
   try {
@@ -33,11 +44,8 @@ test('a pool closed before its lazy slots ever ran closes cleanly, and refuses r
 });
 
 test('an exec waiting behind a running one is withdrawn at once; a running one is not', async () => {
-  const b = await woven('test/programs/trap.ts', { yieldInterval: 1000 });
-  const exec = (job: string, n: number, tag: number): SlotRequest => ({
-    kind: 'exec', v: PROTOCOL_VERSION, job, bundle: b.hash, bundleBytes: b.bytes, entry: 'checked', fragment: b.manifest.entries[0].fragments[0], migrateEvery: 0, stay: true, args: [n], tag,
-  });
-  const pool = new SlotPool('w', 1, { headroom: 0, datasets: {}, gpu: false, throttle: 1, sandbox: {}, onMainCall: async () => ({ status: -1 }) });
+  const exec = await trapExec();
+  const pool = onePool('w');
   try {
     const long = pool.request(0, exec('long.0', 400_000_000, 1));
     const waiting = pool.request(0, exec('queued.0', 10, 2));
@@ -59,11 +67,8 @@ test('an exec waiting behind a running one is withdrawn at once; a running one i
 });
 
 test('a pause asked of a waiting exec does not undo the one asked of the running exec; each pauses', async () => {
-  const b = await woven('test/programs/trap.ts', { yieldInterval: 1000 });
-  const exec = (job: string, n: number, tag: number): SlotRequest => ({
-    kind: 'exec', v: PROTOCOL_VERSION, job, bundle: b.hash, bundleBytes: b.bytes, entry: 'checked', fragment: b.manifest.entries[0].fragments[0], migrateEvery: 0, stay: true, args: [n], tag,
-  });
-  const pool = new SlotPool('p', 1, { headroom: 0, datasets: {}, gpu: false, throttle: 1, sandbox: {}, onMainCall: async () => ({ status: -1 }) });
+  const exec = await trapExec();
+  const pool = onePool('p');
   try {
     const long = pool.request(0, exec('long.0', 400_000_000, 1));
     const queued = pool.request(0, exec('queued.0', 400_000_000, 2));
