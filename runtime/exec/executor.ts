@@ -15,6 +15,7 @@ import { OutputBuffer } from '../host/index.js';
 import { valueSize } from './values.js';
 import { decodeResult, liftResult, lowerArgs, resultType, type ArgValue, type InstanceAccess, type ResultValue } from './boundary.js';
 import { DEFAULT_MAX_MEMORY_PAGES } from './limits.js';
+import { copySparse } from './sparse-copy.js';
 
 /** What one call into a fragment ended with. */
 export type RunOutcome =
@@ -282,7 +283,8 @@ export class FragmentExecutor {
     if (cp.memory.byteLength > pages * 65536) {
       throw new ExecError(`checkpoint memory of ${cp.memory.byteLength} bytes exceeds the sandbox limit of ${pages} pages (maxMemoryPages, ${pages * 65536} bytes)`, { code: 'memory-limit' });
     }
-    const need = cp.memory.byteLength - mem.buffer.byteLength;
+    const from = mem.buffer.byteLength;
+    const need = cp.memory.byteLength - from;
     if (need < 0) throw new ExecError(`checkpoint memory (${cp.memory.byteLength} bytes) is smaller than the module's initial memory; it is not from this bundle`);
     if (need > 0) {
       try {
@@ -291,7 +293,7 @@ export class FragmentExecutor {
         throw new ExecError(`cannot grow memory to ${cp.memory.byteLength} bytes to restore the checkpoint`, { cause: err });
       }
     }
-    new Uint8Array(mem.buffer).set(cp.memory);
+    copySparse(new Uint8Array(mem.buffer), cp.memory, from);
     this.exports[LOAD_GLOBALS]();
     this.yields = cp.yields;
     this.output = new OutputBuffer(cp.output);
