@@ -18,8 +18,12 @@ import { CallGraph } from './call-graph.js';
 
 export const ASYNCIFY_EXPORTS = ['asyncify_start_unwind', 'asyncify_stop_unwind', 'asyncify_start_rewind', 'asyncify_stop_rewind', 'asyncify_get_state'];
 
-/** Returns how many functions Asyncify instrumented. */
-export function runAsyncify(m: binaryen.Module): number {
+/**
+ * Returns the functions Asyncify may have instrumented: those that can be on the stack at
+ * a yield point, or undefined when Asyncify's own analysis chose (a name the list cannot
+ * hold), which may instrument more.
+ */
+export function runAsyncify(m: binaryen.Module): Set<string> | undefined {
   const graph = CallGraph.of(m);
   const onStack = graph.reaching(new Set([YIELD_IMPORT.internal]));
   onStack.delete(YIELD_IMPORT.internal);
@@ -38,5 +42,5 @@ export function runAsyncify(m: binaryen.Module): number {
     binaryen.setPassArgument('asyncify-onlylist', null);
     binaryen.setPassArgument('asyncify-ignore-indirect', null);
   }
-  return onStack.size;
+  return !onStack.size || listable ? onStack : undefined;
 }
