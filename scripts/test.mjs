@@ -3,8 +3,9 @@
  * The test runner behind `npm test`: every test file (dist/test/*.test.js, uvu, one suite
  * each) in a process of its own, independent files side by side, longest first (by the
  * times the last run wrote to build/test-times.json, else those checked in as
- * test/times.json), and CPU-bound files never two at once, so that the files that mostly wait (on nats-server, hub processes, timers) fill
- * the time the CPU-bound ones need. Each file's output is printed whole when it ends,
+ * test/times.json), as many at once as the cores can run by each file's last CPU load
+ * (LOAD_CAP), so that the files that mostly wait (on nats-server, hub processes, timers)
+ * fill the time the CPU-bound ones need. Each file's output is printed whole when it ends,
  * then a table of every file: result, tests passed, seconds.
  *
  *   node scripts/test.mjs                 # all files, WEAVE_TEST_JOBS (default 3) at a time
@@ -16,6 +17,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,11 +28,19 @@ const TIMES = path.join(ROOT, 'build', 'test-times.json');
 const BUILD_CACHE = path.join(ROOT, 'build', 'test', `cache-${process.pid}`);
 
 /**
- * Files that keep a core busy for most of their run (compiling with asc and binaryen,
- * running programs): two of them at once on a 2-core machine only slow both down. The
- * others mostly wait on processes, servers and timers.
+ * How many cores the files running at once may keep busy, by the CPU seconds per second
+ * each took last time (its `load`): the runner starts the longest waiting file that fits.
+ * Half a core over the machine's: a file's load is an average, and most files wait on
+ * processes, servers and timers for much of their run. Before, CPU-bound files (asc,
+ * binaryen, programs) ran strictly one at a time, and the suite's last 150 s on 2 cores
+ * were such files one after another with the second core idle (585 s in all, for 1,028
+ * CPU seconds); a replay of that run's times under this rule, slowing every file when the
+ * loads exceed the cores, ends at about 520 s.
  */
-const CPU_BOUND = new Set(['exactness', 'entries', 'boundary', 'asconfig', 'corpus', 'simd', 'snapshot-codec', 'snapshot-diff', 'fuzz', 'host', 'gpu', 'trace', 'cli', 'help', 'hub-exec-service', 'generated', 'all-exports', 'regressions', 'policy', 'policy-weave', 'ux']);
+const CORES = os.availableParallelism();
+const LOAD_CAP = CORES + 0.5;
+/** Load of a file with no recorded CPU time: one core. */
+const UNKNOWN_LOAD = 1;
 /** GNU time, when there is one: each file's CPU seconds (user + system, its processes included). */
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 /** Seconds a file with no recorded time is assumed to take (so it starts early). */
@@ -48,10 +58,18 @@ if (!existsSync(DIR)) { console.error(`${DIR} does not exist: build first (npm r
 
 const names = readdirSync(DIR).filter((f) => f.endsWith('.test.js')).map((f) => f.slice(0, -'.test.js'.length))
   .filter((n) => !filters.length || filters.some((p) => n.includes(p))).sort();
-/** Seconds each file took last time here; a clean clone starts from the times checked in (test/times.json). */
+/**
+ * What each file took last time here (seconds, CPU seconds); a clean clone starts from the
+ * times checked in (test/times.json). An entry is `{ s, cpu }`, or a number of seconds.
+ */
 const SEED_TIMES = path.join(ROOT, 'test', 'times.json');
 const last = JSON.parse(readFileSync(existsSync(TIMES) ? TIMES : SEED_TIMES, 'utf8'));
-const queue = [...names].sort((a, b) => (last[b] ?? UNKNOWN_S) - (last[a] ?? UNKNOWN_S));
+const seconds = (n) => (typeof last[n] === 'number' ? last[n] : last[n]?.s) ?? UNKNOWN_S;
+const load = (n) => {
+  const e = last[n];
+  return e && typeof e === 'object' && e.cpu !== undefined && e.s > 0 ? Math.min(e.cpu / e.s, CORES) : UNKNOWN_LOAD;
+};
+const queue = [...names].sort((a, b) => seconds(b) - seconds(a));
 const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
 
 /** Process groups of the files running now: a runner stopped by a signal stops them too (they are detached). */
@@ -109,13 +127,13 @@ await new Promise((done) => {
   const next = () => {
     if (!queue.length && !running.size) return done();
     while (running.size < jobs && queue.length) {
-      const busyCpu = [...running].some((n) => CPU_BOUND.has(n));
-      // The longest file that may start now: any, unless a CPU-bound one runs already.
-      const i = queue.findIndex((n) => !(busyCpu && CPU_BOUND.has(n)));
+      const busy = [...running].reduce((n, r) => n + load(r), 0);
+      // The longest file whose load fits beside the running ones (any, when none runs).
+      const i = queue.findIndex((n) => !running.size || busy + load(n) <= LOAD_CAP);
       if (i < 0) break;
       const [name] = queue.splice(i, 1);
       running.add(name);
-      process.stdout.write(`start ${name}${CPU_BOUND.has(name) ? ' (cpu)' : ''}\n`);
+      process.stdout.write(`start ${name} (load ${load(name).toFixed(2)}, ${(busy + load(name)).toFixed(2)} running)\n`);
       void runFile(name).then((r) => {
         running.delete(name);
         results.push(r);
@@ -135,12 +153,11 @@ for (const r of results) {
   process.stdout.write(`${r.name.padEnd(width)}  ${(r.ok ? 'ok' : 'FAIL').padEnd(6)}  ${`${r.passed}/${r.total}`.padStart(6)}  ${String(r.skipped).padStart(7)}  ${r.seconds.toFixed(1).padStart(7)}  ${cpu}\n`);
 }
 const cpuTotal = results.reduce((n, r) => n + (r.cpuSeconds ?? 0), 0);
-const cpuBound = results.filter((r) => CPU_BOUND.has(r.name)).reduce((n, r) => n + (r.cpuSeconds ?? 0), 0);
 const failed = results.filter((r) => !r.ok);
 const wall = (Date.now() - t0) / 1000;
 process.stdout.write(`${results.length} files, ${results.reduce((n, r) => n + r.passed, 0)} tests passed, ${failed.length} files failed, ${wall.toFixed(1)} s with ${jobs} at a time${slow ? ' (slow cases on)' : ''}\n`);
-if (TIME) process.stdout.write(`CPU: ${cpuTotal.toFixed(0)} s in all (${cpuBound.toFixed(0)} s in the CPU-bound files, which run one at a time)\n`);
+if (TIME) process.stdout.write(`CPU: ${cpuTotal.toFixed(0)} s in all (${CORES} cores, at most ${LOAD_CAP} kept busy by the files' last loads)\n`);
 rmSync(BUILD_CACHE, { recursive: true, force: true });
 mkdirSync(path.dirname(TIMES), { recursive: true });
-writeFileSync(TIMES, JSON.stringify({ ...last, ...Object.fromEntries(results.map((r) => [r.name, Math.round(r.seconds)])) }, null, 1) + '\n');
+writeFileSync(TIMES, JSON.stringify({ ...last, ...Object.fromEntries(results.map((r) => [r.name, { s: Math.round(r.seconds), ...(r.cpuSeconds !== undefined ? { cpu: Math.round(r.cpuSeconds) } : {}) }])) }, null, 1) + '\n');
 process.exit(failed.length ? 1 : 0);
