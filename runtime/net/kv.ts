@@ -8,6 +8,7 @@
 import type { NatsConnection } from 'nats';
 import { TransportError } from '../protocol/index.js';
 import { backoff, sleep } from '../util/index.js';
+import { readDirect } from './direct-read.js';
 
 export interface SharedValue {
   /** The newest value, or undefined when none was stored yet. */
@@ -65,6 +66,8 @@ export function storedHub(job: string, name: string): string | undefined {
 export const CHECKPOINT_BUCKET = 'weave-checkpoints';
 /** How long listing the checkpoint bucket may take. */
 const LIST_TIMEOUT_MS = 5000;
+/** Largest stored checkpoint read back: the checkpoint codec's own default limit (1 GiB). */
+const MAX_STORED_BYTES = 1 << 30;
 /** How long reading one checkpoint may take: a bound against a read that never returns, not a measure of a slow one (not measured for large checkpoints). */
 const GET_TIMEOUT_MS = 10_000;
 
@@ -159,7 +162,11 @@ export async function checkpointStore(nc: NatsConnection): Promise<CheckpointSto
       await os.putBlob({ name: job }, checkpoint);
     },
     async get(job, timeoutMs = GET_TIMEOUT_MS) {
-      return (await within(timeoutMs, `reading '${job}' from '${CHECKPOINT_BUCKET}'`, os.getBlob(job))) ?? undefined;
+      // From any replica first (direct-read.ts: a cluster that lost the stream's leader
+      // answers those at once, and its leader only after an election); from the leader
+      // when no replica can (a bucket made without direct gets, versions mixed).
+      const read = readDirect(nc, CHECKPOINT_BUCKET, job, MAX_STORED_BYTES).catch(async () => (await os.getBlob(job)) ?? undefined);
+      return within(timeoutMs, `reading '${job}' from '${CHECKPOINT_BUCKET}'`, read);
     },
     async delete(job) {
       await os.delete(job).catch(() => undefined);
