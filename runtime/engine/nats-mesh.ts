@@ -237,6 +237,11 @@ export class NatsMesh implements RoutedTransport {
   private checkpoints: Promise<CheckpointStore | undefined> | undefined;
 
   /** The checkpoint store, opened once it opens (a failure is not kept: JetStream may be electing a leader). */
+  /** Start opening the checkpoint bucket (see connectMesh). */
+  prepareCheckpoints(): void {
+    void this.openCheckpoints();
+  }
+
   private openCheckpoints(): Promise<CheckpointStore | undefined> {
     this.checkpoints ??= checkpointStore(this.nc).catch(() => { this.checkpoints = undefined; return undefined; });
     return this.checkpoints;
@@ -360,6 +365,10 @@ export class NatsMesh implements RoutedTransport {
 export async function connectMesh(opts: MeshOptions): Promise<NatsMesh> {
   const nc = await connectNats(opts.nats, { ...natsAuthOf(opts), name: 'weave client' });
   const mesh = new NatsMesh(nc);
+  // Open the checkpoint bucket now, beside discovery: opening it asks its stream's leader,
+  // and a job's first recovery may come while a cluster that lost that leader is electing
+  // (seconds; a chaos run's recovery waited 13.5 s for it). Reads need no leader after.
+  if (nc.info?.jetstream) mesh.prepareCheckpoints();
   await mesh.discover({ waitMs: opts.waitForHubsMs, settleMs: opts.settleMs });
   return mesh;
 }
