@@ -24,7 +24,7 @@ import {
   BUFFER_USAGE, GpuKernels, MAP_MODE_READ, detectGpu, gpuTolerance, matmulBindGroup, matmulPipeline, planMatmul, releaseGpu,
   type GpuAdapterSummary, type GpuInfo, type MatmulTile, type ToleranceReport,
 } from '../runtime/host/gpu.js';
-import { xorshift32 } from '../runtime/policy/random.js';
+import { xorshift32 } from '../runtime/util/index.js';
 
 const GOAL_GFLOPS = 10_000;
 const HEADLINE_N = 4096;

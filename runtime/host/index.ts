@@ -8,3 +8,5 @@ export { HOST_ABI, coreTypes, bindingName, type WitType, type WitFunction, type 
 export { HostCallError } from './errors.js';
 export { OutputBuffer, MAX_OUTPUT_BYTES } from './output.js';
 export { simdKernels, type SimdKernels } from './native.js';
+export { scalarKernels } from './simd-scalar.js';
+export { detectGpu, gpuKernels, releaseGpu, type GpuKernels } from './gpu.js';

@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scalarKernels, type SimdKernels } from './simd-scalar.js';
-import { xorshift32 as prng } from '../policy/random.js';
+import { xorshift32 as prng } from '../util/index.js';
 
 export type { SimdKernels } from './simd-scalar.js';
 

@@ -7,7 +7,7 @@
  */
 import os from 'node:os';
 import { simdKernels } from '../host/index.js';
-import { scalarKernels } from '../host/simd-scalar.js';
+import { scalarKernels } from '../host/index.js';
 
 export interface Capabilities {
   cores: number; avx2: boolean; gpu: boolean; memoryMiB: number; node: string; arch: string;

@@ -23,7 +23,7 @@ import {
 import { PROTOCOL_VERSION, TransportError, decodeMessage, encodeMessage, parseMessage, type HubState, type ProgressEvent } from '../protocol/index.js';
 import { HubConfigError } from './errors.js';
 import { simdKernels } from '../host/index.js';
-import { releaseGpu, type GpuKernels } from '../host/gpu.js';
+import { releaseGpu, type GpuKernels } from '../host/index.js';
 import { sleep } from '../util/index.js';
 import { Advertiser } from './advert.js';
 import { BundleCache } from './bundle-cache.js';

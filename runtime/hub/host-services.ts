@@ -8,7 +8,7 @@
  */
 import { dataSubject } from '../net/index.js';
 import { PROTOCOL_VERSION, TransportError, decodeMessage, encodeMessage, isSubjectToken, parseMessage } from '../protocol/index.js';
-import type { GpuKernels } from '../host/gpu.js';
+import type { GpuKernels } from '../host/index.js';
 import type { Logger } from './log.js';
 import type { MainAnswer, MainCall } from './slot/index.js';
 

@@ -5,7 +5,7 @@
  *   const hub = await startHub({ nats: 'nats://127.0.0.1:4222', name: 'a', slots: 2 });
  */
 import { connectNats, type NatsConnection } from '../net/index.js';
-import { detectGpu, gpuKernels } from '../host/gpu.js';
+import { detectGpu, gpuKernels } from '../host/index.js';
 import { HubDaemon, type HubDeps } from './daemon.js';
 import { HubMetrics, serveMetrics } from './metrics.js';
 import { resolveHubOptions, type HubEmulation, type HubOptions } from './options.js';

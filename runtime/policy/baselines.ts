@@ -13,7 +13,7 @@ import type { Decision, FragmentView, HubView, PlacementPolicy } from './types.j
 import { estimatedWorkMs, expectedWaitMs, queueChargeMs, remoteDataBytes, transferMs } from './estimates.js';
 
 export { MS_PER_ESTIMATE_UNIT } from './estimates.js';
-import { uniform } from './random.js';
+import { uniform } from '../util/index.js';
 
 export function stayPolicy(): PlacementPolicy {
   return {

@@ -7,7 +7,7 @@
  *   const p = withHoldback(new LearnedPolicy(), costModelPolicy(), { share: 0.05 });
  */
 import type { Decision, FragmentView, HubView, PlacementPolicy } from './types.js';
-import { uniform } from './random.js';
+import { uniform } from '../util/index.js';
 
 export interface HoldbackOptions {
   /** Share of decisions sent to the side that is not in charge. @default 0.05 */

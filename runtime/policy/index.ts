@@ -24,9 +24,9 @@ export { BASELINES, DEFAULT_COST_MODEL_QUEUE_CHARGE, costModelMs, costModelRunMs
 export { DEFAULT_LEARNED_QUEUE_CHARGE, LearnedPolicy, type LearnedOptions, type LearnedState } from './learned.js';
 export { withHoldback, type HoldbackOptions, type HoldbackPolicy } from './holdback.js';
 export { formatDecision, parseDecisionLog, DecisionLogError, type DecisionRecord } from './log.js';
-export { uniform } from './random.js';
+export { uniform } from '../util/index.js';
 export { WorkHistory, workKeys } from './history.js';
-export type { PartView, RunView, MoveOption, ReweaveDecision, ReweavePolicy, PaceSample, MoveSample, PaceLearner } from './types.js';
+export type { PartView, RunView, MoveOption, ReweaveDecision, ReweavePolicy, PaceSample, MoveSample, ReadSample, PaceLearner } from './types.js';
 export { DEFAULT_MOVES_PER_MINUTE, fixedReweavePolicy, movesAllowed, paceOf, type FixedReweaveOptions } from './reweave.js';
 export { KINDS, hubKind, kindIndex } from './hub-kind.js';
 export { PaceHistory, HistoryError, type HistorySnapshot, type Stat } from './pace-history.js';

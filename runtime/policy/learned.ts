@@ -29,7 +29,7 @@ import { NetShapeError, SmallNet } from './small-net.js';
 import { FEATURE_COUNT, features } from './features.js';
 import { costModelMs, costModelPolicy, costModelRunMs } from './baselines.js';
 import { queueChargeMs } from './estimates.js';
-import { uniform } from './random.js';
+import { uniform } from '../util/index.js';
 import type { Decision, FragmentView, HubView, PlacementPolicy } from './types.js';
 
 export interface LearnedOptions {

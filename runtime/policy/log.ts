@@ -6,7 +6,7 @@
  *   const recs = parseDecisionLog(text, file);   // throws DecisionLogError with the line
  */
 import type { FragmentView, HubView } from './types.js';
-import { ndjsonLines } from '../util/ndjson.js';
+import { ndjsonLines } from '../util/index.js';
 
 export interface DecisionRecord {
   /** When the placement ended (epoch ms, or simulated ms). */

@@ -7,7 +7,7 @@
  *   trainWeaver(weaver, recs);  weaver.fit(2);
  */
 import type { MoveSample, PaceLearner, PaceSample, ReadSample } from './types.js';
-import { ndjsonLines } from '../util/ndjson.js';
+import { ndjsonLines } from '../util/index.js';
 
 export type Measurement = ({ kind: 'pace' } & PaceSample) | ({ kind: 'move' } & MoveSample) | ({ kind: 'read' } & ReadSample);
 

@@ -8,7 +8,7 @@
  *   net.train(x, 0.6);  net.forward(x)   // ≈ 0.5 untrained
  */
 import { brainJs } from './brain.js';
-import { uniform } from './random.js';
+import { uniform } from '../util/index.js';
 
 /** The brain.js 1.x internals used here. */
 interface Net {

@@ -30,7 +30,7 @@ import { PaceHistory, type HistorySnapshot } from './pace-history.js';
 import { paceHalfLife } from './pace-model.js';
 import { DEFAULT_MOVES_PER_MINUTE, movesAllowed } from './reweave.js';
 import { SmallNet } from './small-net.js';
-import { uniform } from './random.js';
+import { uniform } from '../util/index.js';
 import type {
   Decision, FragmentView, HubView, MoveOption, MoveSample, PaceLearner, PaceSample, PartView, PlacementPolicy, ReadSample, ReweaveDecision, ReweavePolicy, RunView,
 } from './types.js';

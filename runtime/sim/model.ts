@@ -7,7 +7,7 @@
  *   const cluster = makeCluster({ hubs: 64, seed: 1 });
  */
 import type { Capability } from '../../fragments/abi.js';
-import { uniform } from '../policy/random.js';
+import { uniform } from '../util/index.js';
 
 export interface SimHub {
   id: string;
