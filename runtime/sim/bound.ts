@@ -40,3 +40,20 @@ export function lowerBound(world: World, hubs: readonly SimHub[], job: JobTraits
   });
   return total;
 }
+
+/**
+ * The simulator's result curves: the mean time of the jobs from id `skip` on, and the mean
+ * of their lower bounds (`bound`, handed one read cache per call).
+ */
+export function completionMeans<J extends { id: number }>(completions: ReadonlyArray<{ job: number; ms: number }>, jobs: readonly J[], bound: (job: J, reads: Map<string, number>) => number): { meanAfter: (skip: number) => number; boundAfter: (skip: number) => number } {
+  const byJob = [...completions].sort((a, b) => a.job - b.job);
+  const done = new Set(byJob.map((c) => c.job));
+  const mean = (xs: readonly number[]) => xs.reduce((n, x) => n + x, 0) / Math.max(1, xs.length);
+  return {
+    meanAfter: (skip) => mean(byJob.filter((c) => c.job >= skip).map((c) => c.ms)),
+    boundAfter: (skip) => {
+      const reads = new Map<string, number>();
+      return mean(jobs.filter((j) => j.id >= skip && done.has(j.id)).map((j) => bound(j, reads)));
+    },
+  };
+}

@@ -5,7 +5,8 @@
  *   const cluster = makeCluster({ hubs: 64, seed: 1 });
  *   const r = simulate(costModelPolicy(), { cluster, programs, jobs: 2000, interarrivalMs: 50 });
  */
-export { simulate, ORACLE, MOVE_COST, type SimOptions, type SimResult } from './simulate.js';
+export { simulate } from './simulate.js';
+export { ORACLE, MOVE_COST, type SimOptions, type SimResult } from './sim-types.js';
 export { FAMILIES, MEMORY_BOUND, acceleratorSpeedup, family, type Family, type FamilyKey } from './families.js';
 export { finishAt, standardAcceleration, standardWorld, workBetween, type JobTraits, type World } from './world.js';
 export { lowerBound } from './bound.js';

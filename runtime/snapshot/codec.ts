@@ -15,6 +15,7 @@ import { crc32 } from 'node:zlib';
 import { Encoder } from 'cbor-x';
 import { CheckpointError } from './errors.js';
 import type { AnyCheckpoint, Checkpoint, CheckpointDiff } from './types.js';
+import { describe, pageLength, validateCheckpoint, validateMeta, type Meta } from './schema.js';
 
 export const CHECKPOINT_MAGIC = 'WVCP';
 /** Bump on any change to the header or the meta schema; decoders reject other versions. */
@@ -50,11 +51,7 @@ export interface DecodeCheckpointOptions {
   authenticated?: boolean;
 }
 
-const WASM_PAGE_BYTES = 65536;
-// wasm32 addresses at most 65536 pages.
-const MAX_MEMORY_BYTES = 65536 * WASM_PAGE_BYTES;
 const MAGIC_BYTES = new TextEncoder().encode(CHECKPOINT_MAGIC);
-const HEX_SHA256 = /^[0-9a-f]{64}$/;
 // Header offsets.
 const VERSION_AT = 4;
 const META_LENGTH_AT = 6;
@@ -69,19 +66,6 @@ const cbor = new Encoder({ useRecords: false, mapsAsObjects: true });
 // faster than looking at the bytes from JS.
 const ZERO_PAGE = Buffer.alloc(DIFF_PAGE_SIZE);
 
-const FULL_META_KEYS = new Set([
-  'kind', 'id', 'bundle', 'entry', 'fragment', 'paused', 'yields',
-  'memoryLength', 'pageSize', 'indices', 'output',
-]);
-const DIFF_META_KEYS = new Set([...FULL_META_KEYS, 'base']);
-
-/** The fields of `meta` as decoded, once `validateMeta` has checked them. */
-type Meta = Omit<CheckpointDiff, 'kind' | 'base' | 'pages'> & {
-  kind: 'full' | 'diff';
-  base?: string;
-  /** Page indices, u32 little-endian, increasing. */
-  indices: Uint8Array;
-};
 
 /**
  * Serializes a full or differential checkpoint into the versioned, checksummed format.
@@ -283,123 +267,6 @@ export function decodeCheckpoint(bytes: Uint8Array, options?: DecodeCheckpointOp
   return fromMeta(meta, bytes.subarray(dataStart), options?.share ?? false);
 }
 
-/**
- * Checks every field of a (possibly untrusted) checkpoint; `where` and `remedy` frame the
- * message. Shared with diff.ts so that hand-built inputs fail the same way decoded ones do.
- *
- * # Errors
- * CheckpointError 'malformed' naming the first offending field.
- */
-export function validateCheckpoint(value: unknown, where: string, remedy: string): asserts value is AnyCheckpoint {
-  const fail = failer(where, remedy);
-  const cp = checkCommon(value, fail);
-  if (cp.kind === 'full') {
-    const memory = cp.memory;
-    if (!(memory instanceof Uint8Array)) return fail('memory', 'a Uint8Array', memory);
-    if (!isMemoryLength(memory.length)) fail('memory', `bytes whose length is a multiple of ${WASM_PAGE_BYTES}`, memory);
-    return;
-  }
-
-  if (typeof cp.base !== 'string' || cp.base === '') fail('base', 'a non-empty string', cp.base);
-  const { memoryLength, pageSize } = checkLayout(cp, fail);
-  const pages = cp.pages;
-  if (!Array.isArray(pages)) return fail('pages', 'an array', pages);
-  const pageCount = Math.ceil(memoryLength / pageSize);
-  let previous = -1;
-  for (let i = 0; i < pages.length; i++) {
-    const page: unknown = pages[i];
-    if (!isRecord(page)) fail(`pages[${i}]`, 'a map with index and bytes', page);
-    const { index, bytes } = page as Record<string, unknown>;
-    if (!isCount(index) || index >= pageCount) fail(`pages[${i}].index`, `an integer in [0, ${pageCount})`, index);
-    if ((index as number) <= previous) fail(`pages[${i}].index`, `greater than the previous index ${previous} (sorted, unique)`, index);
-    previous = index as number;
-    const expected = pageLength(previous, pageSize, memoryLength);
-    if (!(bytes instanceof Uint8Array) || bytes.length !== expected) fail(`pages[${i}].bytes`, `a Uint8Array of ${expected} bytes`, bytes);
-  }
-}
-
-/**
- * Checks a decoded `meta` map against the schema and against `dataLength`, the length of
- * the data section that follows it.
- *
- * # Errors
- * CheckpointError 'malformed' naming the first offending field, an unknown field, or the
- * data length that does not match the listed pages.
- */
-function validateMeta(value: unknown, dataLength: number, where: string, remedy: string): Meta {
-  const fail = failer(where, remedy);
-  const meta = checkCommon(value, fail);
-  if (meta.kind === 'diff' && (typeof meta.base !== 'string' || meta.base === '')) fail('base', 'a non-empty string', meta.base);
-  const { memoryLength, pageSize } = checkLayout(meta, fail);
-  const indices = meta.indices;
-  if (!(indices instanceof Uint8Array) || indices.length % 4 !== 0) {
-    fail('indices', 'a byte string of u32 little-endian page indices (a multiple of 4 bytes)', indices);
-  }
-  const list = indices as Uint8Array;
-  const pageCount = Math.ceil(memoryLength / pageSize);
-  const listView = new DataView(list.buffer, list.byteOffset, list.byteLength);
-  let previous = -1;
-  let expected = 0;
-  for (let i = 0; i < list.length / 4; i++) {
-    const index = listView.getUint32(4 * i, true);
-    if (index >= pageCount) fail(`indices[${i}]`, `an integer in [0, ${pageCount})`, index);
-    if (index <= previous) fail(`indices[${i}]`, `greater than the previous index ${previous} (sorted, unique)`, index);
-    previous = index;
-    expected += pageLength(index, pageSize, memoryLength);
-  }
-  if (dataLength !== expected) {
-    throw new CheckpointError(
-      'malformed',
-      `${where}: the data section holds ${dataLength} bytes but the ${list.length / 4} pages in 'indices' ` +
-        `need ${expected}; ${remedy}`,
-    );
-  }
-  const allowed = meta.kind === 'full' ? FULL_META_KEYS : DIFF_META_KEYS;
-  for (const key of Object.keys(meta)) {
-    if (!allowed.has(key)) throw new CheckpointError('malformed', `${where}: unknown field '${key}'; ${remedy}`);
-  }
-  return meta as unknown as Meta;
-}
-
-type Fail = (field: string, expected: string, got: unknown) => never;
-
-function failer(where: string, remedy: string): Fail {
-  return (field, expected, got) => {
-    throw new CheckpointError('malformed', `${where}: field '${field}' must be ${expected}, got ${describe(got)}; ${remedy}`);
-  };
-}
-
-/** The fields every checkpoint, meta map and diff has. */
-function checkCommon(value: unknown, fail: Fail): Record<string, unknown> {
-  if (!isRecord(value)) fail('(root)', 'a map of checkpoint fields', value);
-  const cp = value as Record<string, unknown>;
-  if (cp.kind !== 'full' && cp.kind !== 'diff') fail('kind', "'full' or 'diff'", cp.kind);
-  if (typeof cp.id !== 'string' || cp.id === '') fail('id', 'a non-empty string', cp.id);
-  if (typeof cp.bundle !== 'string' || !HEX_SHA256.test(cp.bundle)) fail('bundle', 'a lowercase hex SHA-256 (64 characters)', cp.bundle);
-  if (typeof cp.entry !== 'string' || cp.entry === '') fail('entry', 'a non-empty string', cp.entry);
-  if (!isCount(cp.fragment)) fail('fragment', 'a non-negative integer', cp.fragment);
-  if (typeof cp.paused !== 'boolean') fail('paused', 'a boolean', cp.paused);
-  if (!isCount(cp.yields)) fail('yields', 'a non-negative integer', cp.yields);
-  if (cp.output !== undefined && !(cp.output instanceof Uint8Array)) fail('output', 'bytes', cp.output);
-  return cp;
-}
-
-/** `memoryLength` and `pageSize`, as a diff and a meta map carry them. */
-function checkLayout(cp: Record<string, unknown>, fail: Fail): { memoryLength: number; pageSize: number } {
-  const memoryLength = cp.memoryLength;
-  if (!isMemoryLength(memoryLength)) fail('memoryLength', `a multiple of ${WASM_PAGE_BYTES} up to 4 GiB`, memoryLength);
-  const pageSize = cp.pageSize;
-  if (!isCount(pageSize) || pageSize < 256 || pageSize > WASM_PAGE_BYTES || (pageSize & (pageSize - 1)) !== 0) {
-    fail('pageSize', `a power of two between 256 and ${WASM_PAGE_BYTES}`, pageSize);
-  }
-  return { memoryLength: memoryLength as number, pageSize: pageSize as number };
-}
-
-// The last page may be short only if the memory ends inside it (never with the page sizes
-// allowed today, since memoryLength is a multiple of 65536, but the format permits it).
-function pageLength(index: number, pageSize: number, memoryLength: number): number {
-  return Math.min(pageSize, memoryLength - index * pageSize);
-}
 
 /** Builds the checkpoint that a validated meta and its data describe; copies `data`. */
 function fromMeta(meta: Meta, data: Uint8Array, share: boolean): AnyCheckpoint {
@@ -485,26 +352,4 @@ export function uninitialized(length: number): Uint8Array {
 /** A Buffer view of `bytes` (no copy), for its native compare. */
 export function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value);
-}
-
-function isCount(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-}
-
-function isMemoryLength(value: unknown): value is number {
-  return isCount(value) && value % WASM_PAGE_BYTES === 0 && value <= MAX_MEMORY_BYTES;
-}
-
-function describe(value: unknown): string {
-  if (value instanceof Uint8Array) return `${value.length} bytes`;
-  if (ArrayBuffer.isView(value)) return value.constructor.name;
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
-  if (typeof value === 'bigint') return `${value}n`;
-  if (Array.isArray(value)) return 'an array';
-  if (value === null || typeof value !== 'object') return String(value);
-  return 'an object';
 }

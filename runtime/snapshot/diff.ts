@@ -8,7 +8,8 @@
  *   const next = applyDiff(previous, decodeCheckpoint(bytes) as CheckpointDiff);
  */
 import { randomBytes } from 'node:crypto';
-import { DIFF_PAGE_SIZE, asBuffer, uninitialized, validateCheckpoint } from './codec.js';
+import { DIFF_PAGE_SIZE, asBuffer, uninitialized } from './codec.js';
+import { validateCheckpoint } from './schema.js';
 import { CheckpointError } from './errors.js';
 import type { Checkpoint, CheckpointDiff } from './types.js';
 
