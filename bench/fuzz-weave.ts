@@ -4,7 +4,8 @@
  * whole and migrated at every yield point; every Nth module also across hub processes
  * over NATS, migrating at random points. A mismatch is shrunk and kept in test/regressions/
  * (marked `known` until fixed). Progress on stderr; the last stdout line is the summary.
- * Exits 1 on any mismatch or crash (a program asc rejects, a harness error).
+ * Exits 1 on any mismatch or crash (a program asc rejects, a harness error). Ctrl-C stops
+ * it early the same way: the modules in hand finish, then the summary line.
  *   node dist/bench/fuzz-weave.js --seconds 600 [--seed S] [--count N] [--workers 1]
  *     [--nats-every 8] [--max-shrinks 3] [--shrink-seconds 240] [--regressions DIR]
  *     [--exports MIN-MAX]   # exports per module (default 2-6); more amortise each build
@@ -83,8 +84,22 @@ if (natsEvery > 0) {
 }
 let natsQueue = Promise.resolve();
 
+// Ctrl-C (or SIGTERM) ends a campaign as its time limit does: no new seeds, the modules in
+// hand finish, then the shrinks and the summary line. A second one quits at once.
+let stopping = false;
+// (In place of the test helpers' handlers, which exit at once; their 'exit' hook still
+// stops the servers and hubs they started.)
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.removeAllListeners(sig);
+  process.on(sig, () => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    log(`${sig}: no new seeds; finishing the modules in hand, then the summary (again to quit at once)`);
+  });
+}
+
 function* seeds(): Generator<number> {
-  for (let s = firstSeed, n = 0; n < count && Date.now() < deadline; s++, n++) yield s;
+  for (let s = firstSeed, n = 0; n < count && Date.now() < deadline && !stopping; s++, n++) yield s;
 }
 
 /** Each export once over NATS, on one of its argument sets, moved every 1-12 yield points. */
@@ -129,7 +144,8 @@ await checkSeeds(seeds(), { options, dir, maxRestores: num('max-restores'), keep
 });
 await natsQueue;
 if (rig) {
-  if (rig.alive() < rig.hubCount) { totals.crashes++; log('CRASH: a hub process died'); }
+  // A terminal's Ctrl-C reaches the rig's hub processes too: not a crash then.
+  if (rig.alive() < rig.hubCount && !stopping) { totals.crashes++; log('CRASH: a hub process died'); }
   await rig.stop();
 }
 
