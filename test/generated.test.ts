@@ -81,8 +81,9 @@ test('plain runs trap in every way the programs can: assert, bounds, division, m
 test('every export gives plain asc\'s result bit for bit, woven at loop and at function or nested, whole and migrated at every yield point', () => {
   const restores = results.reduce((n, r) => n + r.report.restores, 0);
   const spaced = results.reduce((n, r) => n + r.report.spaced, 0);
+  const engineNaNs = results.reduce((n, r) => n + r.report.engineNaNs, 0);
   const widest = results.reduce((a, b) => (b.report.maxGapMs > a.report.maxGapMs ? b : a));
-  console.log(`  ${restores} restores; ${spaced} migrated runs spaced out (more than ${MAX_RESTORES} yield points); longest stretch between yield points at the default interval ${widest.report.maxGapMs.toFixed(1)} ms (seed ${widest.seed})`);
+  console.log(`  ${restores} restores; ${spaced} migrated runs spaced out (more than ${MAX_RESTORES} yield points); longest stretch between yield points at the default interval ${widest.report.maxGapMs.toFixed(1)} ms (seed ${widest.seed}); ${engineNaNs} woven NaNs whose bits plain asc also gave in another instance`);
   const unexpected: string[] = [];
   const known = new Map<KnownFaultId, number>();
   const passing: number[] = [];

@@ -45,6 +45,16 @@ export function sameOutcome(a: Outcome, b: Outcome): boolean {
   return (a as { message: string }).message === (b as { message: string }).message;
 }
 
+/** Both are NaNs of one float type (their bits may differ). */
+export function bothNaN(a: Outcome, b: Outcome): boolean {
+  if (a.kind !== 'value' || b.kind !== 'value' || a.type !== b.type) return false;
+  const isNaN = (o: Extract<Outcome, { kind: 'value' }>) => {
+    const bytes = Buffer.from(o.hex, 'hex');
+    return o.type === 'f64' ? Number.isNaN(bytes.readDoubleLE()) : o.type === 'f32' ? Number.isNaN(bytes.readFloatLE()) : false;
+  };
+  return isNaN(a) && isNaN(b);
+}
+
 export function formatOutcome(o: Outcome): string {
   if (o.kind === 'value') return `${o.type} ${o.hex}${describe(o)}`;
   if (o.kind === 'printed') return `printed ${o.text}`;
