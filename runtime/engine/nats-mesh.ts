@@ -236,12 +236,12 @@ export class NatsMesh implements RoutedTransport {
 
   private checkpoints: Promise<CheckpointStore | undefined> | undefined;
 
-  /** The checkpoint store, opened once it opens (a failure is not kept: JetStream may be electing a leader). */
   /** Start opening the checkpoint bucket (see connectMesh). */
   prepareCheckpoints(): void {
     void this.openCheckpoints();
   }
 
+  /** The checkpoint store, opened once it opens (a failure is not kept: JetStream may be electing a leader). */
   private openCheckpoints(): Promise<CheckpointStore | undefined> {
     this.checkpoints ??= checkpointStore(this.nc).catch(() => { this.checkpoints = undefined; return undefined; });
     return this.checkpoints;

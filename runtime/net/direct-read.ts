@@ -6,14 +6,15 @@
  * with an ordered consumer, which the leader must create. When the server holding the
  * leader dies, a cluster elects another only after 4 to 9 s (Raft's election timeout),
  * and every read waits for it. Measured on a 3-node cluster with the checkpoint bucket's
- * leader killed (scratch experiment, two runs): leader reads came back after 8.8 and
- * 9.9 s, direct reads after 5 ms and 1.1 s. Recoveries on a cluster waited those seconds.
+ * leader killed (scratch/cl-direct.mjs): leader reads came back after 8.8 and 9.9 s,
+ * direct reads after 5 ms to 1.1 s (13-34 ms through the store's get, in three more runs).
+ * Recoveries on a cluster waited those seconds.
  *
  * A replica may lag the leader: it can answer with the object's previous version, or not
  * know a new object yet (undefined). Callers that know a newer version was stored ask
  * again (the recovery does). Chunks are checked against the description's SHA-256, so a
  * description and chunks from replicas at different versions are refused, not mixed.
- *   const bytes = await readDirect(nc, 'weave-checkpoints', 'job@hub', 2000);
+ *   const bytes = await readDirect(nc, 'weave-checkpoints', 'job@hub', 1 << 30);   // at most 1 GiB
  */
 import { createHash } from 'node:crypto';
 import { JSONCodec, type JetStreamManager, type NatsConnection } from 'nats';
@@ -39,8 +40,9 @@ const jc = JSONCodec<ObjectMeta>();
 
 /**
  * The object `name` of `bucket` as one replica has it; undefined when that replica has no
- * such object (or it is deleted). Throws TransportError when no replica answers within the
- * time, the object is larger than `maxBytes`, or its chunks do not match its digest.
+ * such object (or it is deleted). Throws when no replica answers (nats.js's request
+ * timeout; callers bound the whole read themselves), and TransportError when the object
+ * is larger than `maxBytes` or its chunks do not match its digest.
  */
 export async function readDirect(nc: NatsConnection, bucket: string, name: string, maxBytes: number): Promise<Uint8Array | undefined> {
   let jsm = managers.get(nc);
