@@ -329,7 +329,7 @@ function fromMeta(meta: Meta, data: Uint8Array, share: boolean): AnyCheckpoint {
 }
 
 /** Indices of the DIFF_PAGE_SIZE pages of `memory` that hold any non-zero byte. */
-function nonZeroPages(memory: Uint8Array): number[] {
+export function nonZeroPages(memory: Uint8Array): number[] {
   const bytes = asBuffer(memory);
   const found: number[] = [];
   for (let start = 0, index = 0; start < bytes.length; start += DIFF_PAGE_SIZE, index++) {

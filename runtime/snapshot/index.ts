@@ -18,6 +18,7 @@ export {
   DEFAULT_MAX_CHECKPOINT_BYTES,
   decodeCheckpoint,
   encodeCheckpoint,
+  nonZeroPages,
 } from './codec.js';
 export type { DecodeCheckpointOptions, EncodeCheckpointOptions } from './codec.js';
 export { DIFF_PAGE_SIZE, applyDiff, applyDiffInPlace, diffCheckpoint, newCheckpointId } from './diff.js';
