@@ -22,7 +22,7 @@ import { FUZZ_OPTIONS, type GenOptions } from '../test/gen/context.js';
 import { NatsRig, natsOutcome } from '../test/gen/nats-rig.js';
 import { keepMismatch } from '../test/gen/faults.js';
 import { REGRESSIONS_DIR } from '../test/gen/regressions.js';
-import { formatOutcome, sameOutcome, type Outcome } from '../test/gen/outcome.js';
+import { bothNaN, formatOutcome, sameOutcome, type Outcome } from '../test/gen/outcome.js';
 import { Rng } from '../test/gen/rng.js';
 import type { SeedResult } from '../test/gen/check-module.js';
 import type { Mismatch } from '../test/gen/differential.js';
@@ -182,11 +182,6 @@ process.exit(totals.mismatches || totals.crashes ? 1 : 0);
 function differenceKind(m: Mismatch): string {
   const e = m.expected;
   const g = m.got;
-  if (e.kind === 'value' && g.kind === 'value' && isNaNBits(e) && isNaNBits(g)) return 'nan-payload';
+  if (bothNaN(e, g)) return 'nan-payload';
   return e.kind === g.kind ? `${e.kind}-differs` : `${e.kind}-vs-${g.kind}`;
-}
-
-function isNaNBits(o: Extract<Outcome, { kind: 'value' }>): boolean {
-  const b = Buffer.from(o.hex, 'hex');
-  return o.type === 'f64' ? Number.isNaN(b.readDoubleLE()) : o.type === 'f32' ? Number.isNaN(b.readFloatLE()) : false;
 }

@@ -24,7 +24,6 @@ import { TransportError } from '../protocol/index.js';
 interface ObjectMeta {
   nuid: string;
   size: number;
-  chunks: number;
   digest: string;
   deleted?: boolean;
   options?: { link?: unknown };
