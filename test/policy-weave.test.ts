@@ -149,7 +149,9 @@ test('a measurement log trains a weaver to what the online one learned; replicas
   assert.throws(() => parseMeasurementLog('{"kind":"pace","t":1}\n', 'm.ndjson'), (e: Error) => e instanceof MeasurementLogError && /m\.ndjson:1: a pace measurement needs|'part' is not a part view/.test(e.message));
   // Two replicas' states: the merged one holds both histories.
   const other = new LearnedWeaver({ seed: 6 });
+  // Two samples: a template's first one teaches its own terms only, not the hub's (pace-model.ts).
   other.observePace({ part, hub: hub('elsewhere'), units: 10, ms: 100, t: 5 });
+  other.observePace({ part, hub: hub('elsewhere'), units: 10, ms: 100, t: 6 });
   const merged = LearnedWeaver.fromJSON(mergeWeaverStates(online.toJSON(), other.toJSON()));
   const keys = Object.keys(merged.model.history.snapshot().cells);
   for (const k of [...Object.keys(online.model.history.snapshot().cells), 'h|elsewhere']) assert.ok(keys.includes(k), `merged holds ${k}`);

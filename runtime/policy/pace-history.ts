@@ -41,6 +41,30 @@ export class HistoryError extends Error {
   }
 }
 
+/**
+ * What a peer may put in the shared history, as a hub takes it: only `writer`'s own cells
+ * (a peer writes under its own name, so it speaks for its own measurements alone), at most
+ * `maxKeys` of them, each finite, with a weight no larger than `maxWeight` (one writer
+ * cannot outweigh every other) and a time no later than `latest` (a cell dated in the
+ * future would never be replaced, nor age). Throws HistoryError on something that is not
+ * a snapshot; drops the cells that break a rule.
+ */
+export function writerCells(snap: unknown, writer: string, limits: { maxKeys: number; maxWeight: number; latest: number }): HistorySnapshot {
+  const s = snap as HistorySnapshot;
+  if (!s || s.version !== 1 || typeof s.cells !== 'object' || s.cells === null) throw new HistoryError('not a weave pace-history snapshot (version 1)');
+  const cells: HistorySnapshot['cells'] = {};
+  let n = 0;
+  for (const [key, byWriter] of Object.entries(s.cells)) {
+    const c = byWriter && typeof byWriter === 'object' ? (byWriter as Record<string, unknown>)[writer] : undefined;
+    if (!Array.isArray(c) || c.length !== 4 || !c.every((x) => typeof x === 'number' && Number.isFinite(x))) continue;
+    const [w, sum, q, t] = c as [number, number, number, number];
+    if (!(w > 0 && w <= limits.maxWeight && q >= 0 && t <= limits.latest)) continue;
+    if (++n > limits.maxKeys) break;
+    cells[key] = { [writer]: [w, sum, q, t] };
+  }
+  return { version: 1, cells };
+}
+
 /** Cells whose decayed weight falls below this are dropped by prune(). */
 const NEGLIGIBLE = 1e-4;
 

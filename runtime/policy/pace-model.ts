@@ -278,14 +278,28 @@ export class PaceModel {
       this.record(writer, `H|${writer}`, x - adv, s.t, w);
       return { x, predicted };
     }
-    this.record(writer, 'z|', x - predicted, s.t, w);
-    this.record(writer, `t|${s.part.template}`, x - adv - guessLogAccel(s.part.calls, k), s.t, w);
-    this.record(writer, `k|${s.part.template}|${k & 3}`, x - adv, s.t, w);
-    this.record(writer, `K|${s.part.template}|${k}`, x - adv, s.t, w);
-    this.record(writer, `s|${s.part.template}|${k}|${PaceModel.sizeBucket(units)}`, x - adv, s.t, w);
-    if (this.indexedAt === h.generation) this.indexHub(writer, x - adv - kind, s.t, w);
-    this.record(writer, `h|${writer}`, x - adv - kind, s.t, w);
-    this.record(writer, `H|${writer}`, x - adv - kind, s.t, w);
+    // A template never measured anywhere is predicted from its static estimate alone, and a
+    // hub never measured from its adverts alone: what the first sample of either says is how
+    // that template or that hub differs (its own terms learn it), not how far predictions of
+    // known ones miss, nor (for a new template) how the hub differs. Live hubs give every
+    // template the same placeholder estimate, so their first samples miss by orders of
+    // magnitude: counted as misses they made every later probability uninformative.
+    const knownTemplate = (h.stat(`t|${s.part.template}`, s.t)?.n ?? 0) > 0;
+    const knownHub = (h.stat(`h|${writer}`, s.t)?.n ?? 0) > 0;
+    if (knownTemplate && knownHub) this.record(writer, 'z|', x - predicted, s.t, w);
+    // The template's terms learn what is left once the hub's own term (what it measured of
+    // late, beyond its adverts) is taken out: a hub with a noisy neighbour would otherwise
+    // drag down what the template runs at on every hub of its kind (backfitting the two).
+    const x0 = x - adv - (knownHub ? hub : 0);
+    this.record(writer, `t|${s.part.template}`, x0 - guessLogAccel(s.part.calls, k), s.t, w);
+    this.record(writer, `k|${s.part.template}|${k & 3}`, x0, s.t, w);
+    this.record(writer, `K|${s.part.template}|${k}`, x0, s.t, w);
+    this.record(writer, `s|${s.part.template}|${k}|${PaceModel.sizeBucket(units)}`, x0, s.t, w);
+    if (knownTemplate) {
+      if (this.indexedAt === h.generation) this.indexHub(writer, x - adv - kind, s.t, w);
+      this.record(writer, `h|${writer}`, x - adv - kind, s.t, w);
+      this.record(writer, `H|${writer}`, x - adv - kind, s.t, w);
+    }
     if (s.total !== undefined && s.total > 0 && s.part.estimate > 0) {
       this.record(writer, `w|${s.part.template}`, Math.log(s.total / s.part.estimate), s.t);
       this.record(writer, `e|${s.part.template}`, Math.log(s.part.estimate), s.t);

@@ -1,8 +1,9 @@
 /**
  * Stay or move for a running job, behind one interface (ReweavePolicy in types.ts): the
- * fixed rule live engines use today (runtime/hub/reweave.ts: 1.5x the pace, two views in
- * a row, 3 s between moves), here over HubViews so the simulator and a hub can run it
- * beside the learned one (weaver.ts), and the safety limit every hub applies to both.
+ * fixed rule engines use by default (runtime/engine/reweave.ts: 1.5x the pace, two views
+ * in a row, 3 s between moves), here over HubViews so the simulator and a hub
+ * (`hub start --reweave fixed`, runtime/hub/weaving.ts) run it beside the learned one
+ * (weaver.ts), and the safety limit every hub applies to both.
  *   const rw = fixedReweavePolicy();
  *   if (movesAllowed(run)) { const d = rw.consider(run, holder, hubs, now); if (d.to) move(d.to); }
  */

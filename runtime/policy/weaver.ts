@@ -11,8 +11,9 @@
  * own outcome as pace samples (and the move's measured cost); those train the model,
  * actions not taken reveal nothing, so it explores: the 2nd or 3rd best placement with
  * probability epsilon (5%, decaying to 0.5%, and only among hubs scored within 1.5x of
- * the best), and now and then a move it is unsure of (2% of the undecided ones, decaying
- * to 0.2%, at most one per job and minute). Its effect on later jobs (the queue it
+ * the best), and now and then a move it is unsure of (2% of the undecided ones whose
+ * predicted saving is at least half what a move needs, decaying to 0.2%, at most one per
+ * job and minute: never between hubs of about the same pace). Its effect on later jobs (the queue it
  * joins) is not learned: a hand-set charge stands for it, as in the other policies.
  *
  * Scoring: stage one scores every hub in O(1) from the history (per-kind sums over the
@@ -387,7 +388,9 @@ export class LearnedWeaver implements PaceLearner {
       if (o.p >= this.opts.pMove && saving >= need && saving > bestSaving) { bestSaving = saving; to = o.hub; }
     }
     this.moveEpsilon = Math.max(this.opts.moveEpsilonMin, this.moveEpsilon * this.opts.decay);
-    if (to === undefined && options.length && run.movesLastMinute === 0 && options[0].p >= 0.5 && this.rand() < this.moveEpsilon) {
+    // Explore only a move that may well pay (half the gain a move needs): between hubs of
+    // about the same pace there is nothing to learn worth a move's cost.
+    if (to === undefined && options.length && run.movesLastMinute === 0 && options[0].p >= 0.5 && stayMs - options[0].predictedMs >= need / 2 && this.rand() < this.moveEpsilon) {
       to = options[0].hub;
       explored = true;
     }
