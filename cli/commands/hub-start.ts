@@ -1,6 +1,6 @@
 /** `hub start`: run a hub daemon connected to a NATS server, until SIGINT/SIGTERM. */
 import { unlinkSync, writeFileSync } from 'node:fs';
-import { createLogger, startHub, LOG_FORMATS } from '../../runtime/hub/index.js';
+import { createLogger, startHub, LOG_FORMATS, REWEAVE_KINDS, type ReweaveKind } from '../../runtime/hub/index.js';
 import { resolveNatsUrl } from '../../runtime/net/index.js';
 import { datasetFlags, intOption, pairs, UsageError, type Command } from '../command.js';
 import { NATS_AUTH_OPTIONS, natsAuthFlags, natsAuthHelp } from '../auth.js';
@@ -31,12 +31,22 @@ ${natsAuthHelp(16)}
   --no-gpu         do not probe for a WebGPU adapter (gpu calls then run on the CPU)
   --throttle F     run fragments as if this machine were F times slower (benchmarks of
                    placement with several hubs on one machine; default 1)
+  --reweave off|fixed|learned
+                   stay or move, decided by this hub for the jobs it runs: 'learned'
+                   measures each job's pace here, shares what it measured with the other
+                   hubs (JetStream KV 'weave-history') and moves a job when another hub
+                   on its route likely finishes it sooner, the move's cost counted;
+                   'fixed' moves on adverts alone (1.5x the pace); 'off' (default) leaves
+                   it to engines (docs/policy.md)
   --insecure       no sealing key: take plain checkpoints, still sign results (for
                    benchmarks of what sealing costs; default: a fresh Ed25519 + X25519
                    identity, advertised, and only sealed checkpoints are taken)
   --throttle-at MS:F change the throttle to F at MS milliseconds after start, e.g.
                    --throttle-at 4000:8 (a hub overloaded mid-job, for re-weaving
                    benchmarks; repeatable)
+  --noise-at MS:F  from MS milliseconds after start, run fragments F times slower without
+                   saying so in the advert (a noisy neighbour, for re-weaving benchmarks
+                   and tests; repeatable)
   --data-link-delay-ms MS, --data-link-mbps MBPS
                    emulate a slower link for the dataset ranges this hub serves to
                    others: each reply waits MS plus its size at MBPS megabits/s (for
@@ -73,6 +83,8 @@ credentials or TLS, 7 NATS unreachable`,
     throttle: { type: 'string' },
     insecure: { type: 'boolean' },
     'throttle-at': { type: 'string', multiple: true },
+    'noise-at': { type: 'string', multiple: true },
+    reweave: { type: 'string' },
     'data-link-delay-ms': { type: 'string' },
     'data-link-mbps': { type: 'string' },
     'max-memory-mib': { type: 'string' },
@@ -109,6 +121,7 @@ credentials or TLS, 7 NATS unreachable`,
       gpu: values.gpu !== false,
       insecure: !!values.insecure,
       metrics: metricsPort === undefined ? undefined : { port: metricsPort, host: metricsHost },
+      reweave: reweaveFlag(values.reweave),
       sandbox: {
         ...(maxMemoryMiB !== undefined ? { maxMemoryPages: Math.ceil((maxMemoryMiB << 20) / 65536) } : {}),
         ...(deadlineMs !== undefined ? { deadlineMs } : {}),
@@ -116,11 +129,8 @@ credentials or TLS, 7 NATS unreachable`,
     }, {
       // Benchmark and test knobs: one machine playing several (docs/operations.md).
       throttle: intOption(values.throttle, '--throttle', 1, 100),
-      throttleAt: ((values['throttle-at'] ?? []) as string[]).map((v) => {
-        const m = /^(\d+):(\d+)$/.exec(v);
-        if (!m || Number(m[2]) < 1 || Number(m[2]) > 100) throw new UsageError(`--throttle-at takes MS:F with F from 1 to 100, e.g. 4000:8; got '${v}'`);
-        return { atMs: Number(m[1]), factor: Number(m[2]) };
-      }),
+      throttleAt: atFactors(values['throttle-at'], '--throttle-at'),
+      noiseAt: atFactors(values['noise-at'], '--noise-at'),
       dataLink: {
         delayMs: intOption(values['data-link-delay-ms'], '--data-link-delay-ms', 0, 60_000) ?? 0,
         mbps: intOption(values['data-link-mbps'], '--data-link-mbps', 1, 1_000_000) ?? 0,
@@ -146,3 +156,18 @@ credentials or TLS, 7 NATS unreachable`,
     return 0;
   },
 };
+
+/** `MS:F` flags (repeatable), F from 1 to 100. */
+function atFactors(vals: unknown, flag: string): Array<{ atMs: number; factor: number }> {
+  return ((vals ?? []) as string[]).map((v) => {
+    const m = /^(\d+):(\d+)$/.exec(v);
+    if (!m || Number(m[2]) < 1 || Number(m[2]) > 100) throw new UsageError(`${flag} takes MS:F with F from 1 to 100, e.g. 4000:8; got '${v}'`);
+    return { atMs: Number(m[1]), factor: Number(m[2]) };
+  });
+}
+
+function reweaveFlag(v: unknown): ReweaveKind | undefined {
+  if (v === undefined) return undefined;
+  if (!(REWEAVE_KINDS as readonly unknown[]).includes(v)) throw new UsageError(`--reweave must be one of ${REWEAVE_KINDS.join(', ')}, got '${String(v)}'`);
+  return v as ReweaveKind;
+}

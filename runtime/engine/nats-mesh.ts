@@ -90,7 +90,7 @@ export class NatsMesh implements RoutedTransport {
   hubs(): HubInfo[] {
     // A hub whose heartbeats stopped (killed, SIGSTOPped) is no place for a job, though its last advert is still fresh.
     return this.adverts().filter((a) => a.state === 'ready' && !this.live.silent(a.id, Date.now()))
-      .map((a) => ({ id: a.id, caps: a.caps, datasets: a.datasets, load: this.own.apply(a.id, a.load), keys: a.keys, signer: a.keys?.sign ?? a.signer }));
+      .map((a) => ({ id: a.id, caps: a.caps, datasets: a.datasets, load: this.own.apply(a.id, a.load), keys: a.keys, signer: a.keys?.sign ?? a.signer, reweave: a.reweave }));
   }
 
   /** What this engine placed and saw finish since each hub's last advert. */

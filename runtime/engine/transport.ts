@@ -25,6 +25,8 @@ export interface HubInfo {
   keys?: { sign: Uint8Array; seal: Uint8Array };
   /** Its result-signing key (every hub has one; `keys.sign` when it has keys). */
   signer?: Uint8Array;
+  /** It decides stay or move itself for the jobs it runs (`hub start --reweave`): engines leave those to it. */
+  reweave?: 'fixed' | 'learned';
 }
 
 /** A move's new ticket (runtime/net ExecTicket, signed by the engine). */

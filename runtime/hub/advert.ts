@@ -12,6 +12,8 @@ import { PROTOCOL_VERSION, encodeMessage, type HubAdvert, type HubState } from '
 import type { Capabilities } from './capabilities.js';
 import type { Logger } from './log.js';
 import type { SlotLoad } from './metrics.js';
+import type { HubView } from '../policy/index.js';
+import { advertView } from './peers.js';
 
 /** What an advert is made of, read when it is made. */
 export interface AdvertSource {
@@ -33,6 +35,8 @@ export interface AdvertSource {
   startedAt: number;
   /** This process's boot id, as its heartbeats carry it. */
   boot: string;
+  /** The hub decides stay or move itself (`--reweave`), undefined when engines do. */
+  reweave?: 'fixed' | 'learned';
 }
 
 const MIB = 1 << 20;
@@ -46,6 +50,7 @@ export function makeAdvert(s: AdvertSource): HubAdvert {
       rssMiB: Math.round(process.memoryUsage.rss() / MIB), heldMiB: Math.round(s.heldBytes() / MIB), ...s.counters(),
     },
     datasets: s.datasets, labels: s.labels, running: s.running(), keys: s.keys, signer: s.signer, everyMs: s.everyMs, startedAt: s.startedAt, boot: s.boot,
+    ...(s.reweave ? { reweave: s.reweave } : {}),
   };
 }
 
@@ -53,6 +58,11 @@ export class Advertiser {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly source: AdvertSource, private readonly send: (bytes: Uint8Array) => void, private readonly log: Logger) {}
+
+  /** This hub as a policy sees it in the advert now. */
+  view(): HubView {
+    return advertView(makeAdvert(this.source));
+  }
 
   /** The advert as it is now, encoded (for `discover` replies too). */
   encoded(): Uint8Array {

@@ -22,8 +22,7 @@ import {
 } from '../net/index.js';
 import { PROTOCOL_VERSION, TransportError, decodeMessage, encodeMessage, parseMessage, type HubState, type ProgressEvent } from '../protocol/index.js';
 import { HubConfigError } from './errors.js';
-import { simdKernels } from '../host/index.js';
-import { releaseGpu, type GpuKernels } from '../host/index.js';
+import { releaseGpu, simdKernels, type GpuKernels } from '../host/index.js';
 import { sleep } from '../util/index.js';
 import { Advertiser } from './advert.js';
 import { BundleCache } from './bundle-cache.js';
@@ -40,10 +39,10 @@ import { Records } from './records.js';
 import { RunsTable } from './runs.js';
 import { SealGate } from './seal-gate.js';
 import { SlotPool } from './slots.js';
+import { historyBucket, hubReweaving, type HubReweaving } from './reweaving.js';
 
 /** How long a starting hub waits for a live hub of its name to answer. */
 const NAME_CHECK_MS = 2000;
-
 /**
  * Room left before each checkpoint a slot returns, so that the hand-over message is framed
  * around it without copying it; an exec message's fields take a few hundred bytes, and a
@@ -66,7 +65,6 @@ export interface HubDeps {
 /** Bytes of unfinished incoming transfers a hub holds at once: per slot, and at least. */
 const PARTIAL_PER_SLOT_BYTES = 8 << 20;
 const PARTIAL_FLOOR_BYTES = 16 << 20;
-
 export class HubDaemon {
   state: HubState = 'starting';
   readonly id: string;
@@ -95,6 +93,8 @@ export class HubDaemon {
   private readonly host: HostServices;
   private readonly data: DataServer;
   private readonly adverts: Advertiser;
+  /** Stay or move decided here (`reweave` learned or fixed); undefined when engines decide. */
+  private readonly reweaving: HubReweaving | undefined;
 
   constructor(private readonly nc: NatsConnection, private readonly opts: ResolvedHubOptions, private readonly deps: HubDeps = {}) {
     this.id = opts.name;
@@ -124,7 +124,7 @@ export class HubDaemon {
     });
     this.execs = new ExecService({
       hub: this.id, slots: this.slots, runs: this.runs, gate, records, metrics: this.metrics, log: this.log, state: () => this.state,
-      send: (subject, bytes) => this.wire.publish(subject, bytes),
+      send: (subject, bytes) => this.wire.publish(subject, bytes), ran: (run, r) => this.reweaving?.ran(run, r),
       handover: new Handover({
         hub: this.id, gate, ask, report, metrics: this.metrics, log: this.log, headroom: MESSAGE_HEADROOM,
         exportWhole: (job) => this.exportWhole(job),
@@ -142,8 +142,12 @@ export class HubDaemon {
     this.adverts = new Advertiser({
       id: this.id, state: () => this.state, caps: this.caps, slots: () => this.slots.load(), jobs: () => this.runs.jobs(), heldBytes: () => this.slots.held(),
       running: () => this.runs.keys(), counters: () => ({ dataRemoteBytes: this.host.dataRemoteBytes, gpuCalls: this.host.gpuCalls }),
-      datasets: Object.keys(opts.datasets), labels: opts.labels, keys: gate.publicKeys, signer: gate.signKey, everyMs: opts.advertEveryMs, startedAt: Date.now(), boot: this.boot,
+      datasets: Object.keys(opts.datasets), labels: opts.labels, keys: gate.publicKeys, signer: gate.signKey, everyMs: opts.advertEveryMs, startedAt: Date.now(), boot: this.boot, reweave: opts.reweave === 'off' ? undefined : opts.reweave,
     }, (bytes) => { if (!nc.isClosed() && !nc.isDraining()) this.wire.publish(ADVERT_SUBJECT, bytes); }, this.log);
+    this.reweaving = opts.reweave === 'off' ? undefined : hubReweaving(opts.reweave, {
+      hub: this.id, slots: this.slots, runOf: (slot, tag) => this.runs.byTag(slot, tag), self: () => this.adverts.view(), log: this.log,
+      routeOf: (run) => gate.ticketOf(run.job)?.ticket.route, move: (run, to) => this.execs.moveHere(run, to), openHistory: () => historyBucket(nc),
+    });
     this.closed = new Promise((r) => { this.markClosed = r; });
     void nc.closed().then((err) => {
       if (!this.stopping) this.log.error('nats connection closed', { error: err ? err.message : undefined });
@@ -179,6 +183,9 @@ export class HubDaemon {
       },
     }));
     for (const { atMs, factor } of this.opts.emulation.throttleAt) this.timers.push(setTimeout(() => this.setThrottle(factor), atMs));
+    // A noisy neighbour: slower, and the advert does not say so.
+    for (const { atMs, factor } of this.opts.emulation.noiseAt) this.timers.push(setTimeout(() => this.slots.setThrottle(this.opts.emulation.throttle * factor), atMs));
+    if (this.reweaving) this.subs.push(this.nc.subscribe(ADVERT_SUBJECT, { callback: (err, msg) => { if (!err) this.reweaving!.heard(msg.data); } }));
     for (const name of Object.keys(this.opts.datasets)) {
       this.subs.push(this.wire.serve(dataSubject(name), (b) => this.data.serve(name, b), { onDrop, queue: DATA_QUEUE }));
     }
@@ -196,6 +203,7 @@ export class HubDaemon {
     await this.heartbeat.beating;
     this.state = 'ready';
     this.adverts.start();
+    await this.reweaving?.start();
     void this.watchStatus();
     const simd = simdKernels();
     this.log.info('ready', {
@@ -248,6 +256,7 @@ export class HubDaemon {
     while (this.execs.active > 0 && Date.now() < deadline) await sleep(DRAIN_POLL_MS);
     if (this.execs.active > 0) this.log.warn('drain timed out; stopping with fragments still running', { active: this.execs.active });
     this.adverts.stop();
+    this.reweaving?.stop();
     await this.heartbeat?.stop();
     for (const t of this.timers) clearTimeout(t);
     this.state = 'stopped';

@@ -39,6 +39,8 @@ export interface ExecServiceDeps {
   state: () => HubState;
   /** Send an outcome to where an engine waits (a hand-over's `replyTo`). */
   send: (subject: string, bytes: Uint8Array) => void;
+  /** A run's slot answered (stay-or-move measures the run's last stretch: weaving.ts). */
+  ran?: (run: Run, r: SlotReply) => void;
 }
 
 export class ExecService {
@@ -134,6 +136,17 @@ export class ExecService {
   }
 
   /**
+   * Re-weaving decided here (weaving.ts): pause `run` at its next yield point and hand it
+   * to `to`, a hub on the route its engine signed, under the ticket it runs under.
+   */
+  moveHere(run: Run, to: string): void {
+    if (this.d.runs.get(run.job) !== run || run.move) return;
+    run.move = { to, here: true };
+    this.d.slots.preemptRun(run.slot, run.tag);
+    this.d.metrics.placed('reweave');
+  }
+
+  /**
    * Run an exec. Returns the reply to send, or undefined when another hub will answer.
    * A hand-over from another hub (it carries `replyTo`) is acknowledged as soon as the
    * state is restored; its outcome goes to `replyTo` (or on to the next hub) later.
@@ -167,7 +180,10 @@ export class ExecService {
     // nowhere to move (a route of one hub), pausing for a migration is pointless: run on;
     // a drain still pauses.
     const full = req.route ? next === undefined || next.id !== req.from : req.full ?? false;
-    const run = runs.start(req.job, { fragment: req.fragment, record: req.record, attempt: req.attempt, fromEngine: req.replyTo === undefined, ...(req.client ? { client: Buffer.from(req.client.sign).toString('hex') } : {}) });
+    const run = runs.start(req.job, {
+      fragment: req.fragment, record: req.record, attempt: req.attempt, fromEngine: req.replyTo === undefined, bundle: req.bundle, stateBytes: req.checkpoint?.byteLength ?? 0,
+      ...(req.client ? { client: Buffer.from(req.client.sign).toString('hex') } : {}),
+    });
     const { client, keys, ...fields } = req;
     const slotReq: SlotExec = { ...fields, full, migrateEvery: req.route && !next ? 0 : req.migrateEvery, tag: run.tag, ...(opened ? { opened } : {}) };
     const replyTo = req.replyTo ?? reply;
@@ -242,6 +258,7 @@ export class ExecService {
    */
   private async finish(req: ExecRequest, r: SlotReply, run: Run, next: Hop | undefined, replyTo: string | undefined, full: boolean): Promise<HubReply | undefined> {
     const { records, gate } = this.d;
+    this.d.ran?.(run, r);
     if (records.isFenced(req)) {
       await this.dropJob(req.job);
       return { kind: 'error', v: PROTOCOL_VERSION, code: 'fenced', message: `job ${req.job}: a newer attempt has started; this one's outcome is dropped` };

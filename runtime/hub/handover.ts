@@ -110,12 +110,12 @@ export class Handover {
       ...rest, route, keys, fragment: r.fragment, checkpoint: payload, sealed: gate.identity ? true : undefined, hop: next.hop, from: this.deps.hub, replyTo: ctx.replyTo,
       handovers: handovers + 1, full: undefined, ...(moved ? { ticket: moved.sig, issued: moved.ticket.issued } : {}),
     };
-    if (await this.send(req, r, msg, next.id, checkpoint.byteLength)) return undefined;
+    if (await this.send(req, r, msg, next.id, checkpoint.byteLength, !!ctx.move?.here && movedTo === next.id)) return undefined;
     return back();
   }
 
   /** Send the hand-over; true once the next hub acknowledged it. */
-  private async send(req: ExecRequest, r: RanReply, msg: ExecRequest, to: string, bytes: number): Promise<boolean> {
+  private async send(req: ExecRequest, r: RanReply, msg: ExecRequest, to: string, bytes: number, reweave: boolean): Promise<boolean> {
     const { metrics, log } = this.deps;
     try {
       // The slot left room before the checkpoint: frame the message there, no copy.
@@ -132,7 +132,7 @@ export class Handover {
           this.deps.report(req.progress, {
             kind: 'progress', v: PROTOCOL_VERSION, job: req.job, hub: this.deps.hub, to, fragment: r.fragment,
             fragments: r.fragments ?? 0, bytes, execMs: r.execMs, yields: r.yields, maxYieldGapMs: r.maxYieldGapMs,
-            pausedAt: r.pausedAt ?? 0, resumedAt: ack.resumedAt,
+            pausedAt: r.pausedAt ?? 0, resumedAt: ack.resumedAt, ...(reweave ? { reweave } : {}),
           });
         }
         return true;

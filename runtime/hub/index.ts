@@ -15,3 +15,4 @@ export { detectCapabilities, calibrateSpeed, type Capabilities } from './capabil
 export { HubConfigError, MetricsError } from './errors.js';
 export { HubMetrics, serveMetrics, type MetricsServer, type RunOutcome } from './metrics.js';
 export { createLogger, silentLogger, logFormat, LOG_FORMATS, type Logger, type LogLevel, type LogFormat } from './log.js';
+export { REWEAVE_KINDS, type ReweaveKind } from './reweaving.js';

@@ -16,3 +16,8 @@ export { HostServices, type HostServicesDeps } from './host-services.js';
 export { DataServer } from './data-server.js';
 export { Advertiser, makeAdvert, type AdvertSource } from './advert.js';
 export { Datasets, MAX_JOBS_PER_HUB, type MainCall, type MainAnswer } from './slot/index.js';
+export { hubReweaving, historyBucket, type HubReweaving, type ReweavingDeps } from './reweaving.js';
+export { Weaving, MOVES_PER_MINUTE, type WeavingDeps } from './weaving.js';
+export { SharedHistory, HISTORY_BUCKET, HISTORY_LIMITS, type SharedHistoryDeps } from './shared-history.js';
+export { PeerViews, advertView } from './peers.js';
+export type { SlotProbe } from './slots.js';

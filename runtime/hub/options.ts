@@ -11,6 +11,7 @@ import { natsAuthOf, type NatsAuth } from '../net/index.js';
 import { isSubjectToken } from '../protocol/index.js';
 import { HubConfigError, MetricsError } from './errors.js';
 import { createLogger, type Logger } from './log.js';
+import { REWEAVE_KINDS, type ReweaveKind } from './reweaving.js';
 
 export const MAX_SLOTS = 256;
 
@@ -44,6 +45,12 @@ export interface HubOptions extends NatsAuth {
   metrics?: { port: number; host?: string };
   /** Limits of every run on this hub's slots (runtime/exec/limits.ts). @default the exec defaults */
   sandbox?: SandboxLimits;
+  /**
+   * Stay or move, decided here for the jobs this hub runs (reweaving.ts): `learned` (the
+   * learned weaver, measuring and sharing pace), `fixed` (the fixed rule over adverts), or
+   * `off` (engines re-weave with the fixed rule). @default 'off'
+   */
+  reweave?: ReweaveKind;
 }
 
 /**
@@ -55,6 +62,11 @@ export interface HubEmulation {
   throttle?: number;
   /** Change the throttle while running: at `atMs` after start, to `factor`. @default none */
   throttleAt?: Array<{ atMs: number; factor: number }>;
+  /**
+   * A noisy neighbour: from `atMs` after start, run fragments `factor` times slower without
+   * advertising it (the advertised speed stays; only measuring shows it). @default none
+   */
+  noiseAt?: Array<{ atMs: number; factor: number }>;
   /** Dataset ranges served to other hubs wait `delayMs` plus their size at `mbps` (0: no limit). @default none */
   dataLink?: { delayMs: number; mbps: number };
 }
@@ -78,6 +90,7 @@ export interface ResolvedHubOptions {
   insecure: boolean;
   metrics: { host: string; port: number } | undefined;
   sandbox: SandboxLimits;
+  reweave: ReweaveKind;
   emulation: Required<HubEmulation>;
 }
 
@@ -95,6 +108,8 @@ export function resolveHubOptions(opts: HubOptions, emulation: HubEmulation = {}
   if (m?.host !== undefined && !m.host) throw new MetricsError('the metrics host must not be empty');
   const heartbeatMs = opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
   if (!Number.isInteger(heartbeatMs) || heartbeatMs < 20 || heartbeatMs > 60_000) throw new HubConfigError(`the heartbeat interval must be an integer from 20 to 60000 ms, got ${heartbeatMs}`);
+  const reweave = opts.reweave ?? 'off';
+  if (!REWEAVE_KINDS.includes(reweave)) throw new HubConfigError(`reweave must be one of ${REWEAVE_KINDS.join(', ')}, got '${reweave}'`);
   const throttle = emulation.throttle ?? 1;
   if (!(throttle >= 1)) throw new HubConfigError(`the emulated throttle must be at least 1, got ${throttle}`);
   return {
@@ -106,7 +121,8 @@ export function resolveHubOptions(opts: HubOptions, emulation: HubEmulation = {}
     insecure: opts.insecure ?? false,
     metrics: m && { host: m.host ?? '127.0.0.1', port: m.port },
     sandbox: opts.sandbox ?? {},
-    emulation: { throttle, throttleAt: emulation.throttleAt ?? [], dataLink: emulation.dataLink ?? { delayMs: 0, mbps: 0 } },
+    reweave,
+    emulation: { throttle, throttleAt: emulation.throttleAt ?? [], noiseAt: emulation.noiseAt ?? [], dataLink: emulation.dataLink ?? { delayMs: 0, mbps: 0 } },
   };
 }
 

@@ -22,8 +22,11 @@ export interface Run {
   attempt?: number;
   /** The job's client's signing key (hex): only its fences drop the run. */
   client?: string;
-  /** Re-weaving asked it to move to this hub (sealed to `key` when given). */
-  move?: { to: string; key?: Uint8Array };
+  /** Re-weaving asked it to move to this hub (sealed to `key` when given); `here`: this hub decided it (weaving.ts), not the engine. */
+  move?: { to: string; key?: Uint8Array; here?: boolean };
+  /** The job's bundle hash, and the bytes of the state it came with (what a move carries, about). */
+  bundle?: string;
+  stateBytes?: number;
   /** An engine's exec (not a hand-over): the engine still holds its state and waits for the reply. */
   fromEngine?: boolean;
 }
@@ -63,7 +66,7 @@ export class RunsTable {
   }
 
   /** Track a run of `job` on its slot. */
-  start(job: string, at: { fragment: number; record?: string; attempt?: number; client?: string; fromEngine?: boolean }): Run {
+  start(job: string, at: { fragment: number; record?: string; attempt?: number; client?: string; fromEngine?: boolean; bundle?: string; stateBytes?: number }): Run {
     const run: Run = { job, slot: this.slotFor(job), tag: this.nextTag++, ...at };
     this.runs.set(job, run);
     return run;
@@ -95,6 +98,12 @@ export class RunsTable {
   /** Runs of job record `record` of client `client` (hex) older than `attempt` (a fence drops them). */
   olderThan(record: string, attempt: number, client: string): Run[] {
     return [...this.runs.values()].filter((r) => r.record === record && r.client === client && (r.attempt ?? 0) < attempt);
+  }
+
+  /** The run tagged `tag` on `slot`, if tracked. */
+  byTag(slot: number, tag: number): Run | undefined {
+    for (const run of this.runs.values()) if (run.slot === slot && run.tag === tag) return run;
+    return undefined;
   }
 
   /** Ask `job`'s run to move to `to`; undefined when it does not run here. */

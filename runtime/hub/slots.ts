@@ -29,6 +29,16 @@ export interface Slots {
   withdraw(slot: number, tag: number, reply: SlotReply): boolean;
 }
 
+/** What runs on a slot now, as its shared cells say (read without asking the thread). */
+export interface SlotProbe {
+  /** The running exec's tag (SlotExec.tag); 0 when none runs. */
+  tag: number;
+  /** Yield points the slot has passed, every run counted (modulo 2^31). */
+  passed: number;
+  /** The running job's own yield count (restored with its state), sampled every 256 yield points. */
+  jobYields: number;
+}
+
 export interface SlotPoolOptions {
   /** Free bytes before each checkpoint a slot returns (framing in place). */
   headroom: number;
@@ -69,6 +79,11 @@ export class SlotPool implements Slots {
 
   inFlight(slot: number): number {
     return this.threads[slot].inFlight;
+  }
+
+  probe(slot: number): SlotProbe {
+    const t = this.threads[slot];
+    return { tag: t.runningTag, passed: Atomics.load(t.flag, 3), jobYields: t.yieldsNow };
   }
 
   request(slot: number, req: SlotRequest, hooks: SlotHooks = {}): Promise<SlotReply> {

@@ -40,6 +40,43 @@ export async function sharedValue(nc: NatsConnection, bucket: string, key: strin
 }
 
 /**
+ * A bucket where each writer keeps one value under a key of its own (its hub id) and every
+ * reader watches them all: measured history that hubs share (runtime/hub/shared-history.ts).
+ * Values expire after `ttlMs` without a rewrite, so a hub gone for good drops out.
+ */
+export interface KeyedBucket {
+  put(key: string, bytes: Uint8Array): Promise<void>;
+  /**
+   * Calls `on` with every key's newest value, the stored ones first and then each change,
+   * until the returned handle is stopped. Values over the bucket's limit never arrive (the
+   * server refuses them).
+   */
+  watch(on: (key: string, bytes: Uint8Array) => void): Promise<{ stop(): void }>;
+}
+
+export async function keyedBucket(nc: NatsConnection, bucket: string, opts: { maxValueBytes: number; ttlMs: number }): Promise<KeyedBucket> {
+  let kv;
+  try {
+    kv = await withReplicas(nc, (replicas) => nc.jetstream().views.kv(bucket, { history: 1, ttl: opts.ttlMs, maxValueSize: opts.maxValueBytes, max_bytes: 256 * opts.maxValueBytes, replicas }));
+  } catch (e) {
+    throw new TransportError(`cannot open the JetStream key-value bucket '${bucket}': ${(e as Error).message}; start the server with JetStream (nats-server -js)`, { code: 'transport', cause: e });
+  }
+  return {
+    async put(key, bytes) {
+      if (bytes.byteLength > opts.maxValueBytes) throw new TransportError(`'${key}' in '${bucket}' is ${bytes.byteLength} bytes, over ${opts.maxValueBytes}`, { code: 'too-large' });
+      await kv.put(key, bytes);
+    },
+    async watch(on) {
+      const it = await kv.watch({ key: '>', ignoreDeletes: true });
+      void (async () => {
+        for await (const e of it) if (e.operation === 'PUT' && e.value.byteLength <= opts.maxValueBytes) on(e.key, e.value);
+      })().catch(() => undefined);
+      return { stop: () => it.stop() };
+    },
+  };
+}
+
+/**
  * The newest stored checkpoints of each job attempt, in a JetStream object store: each hub
  * that held the attempt stores under names of its own (storedName), so that a hub's late
  * write never replaces a newer one of another hub, and its diffs are always against the

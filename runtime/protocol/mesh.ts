@@ -61,6 +61,11 @@ export const ADVERT = message('advert', {
    * under this id has the beats of a process that is gone.
    */
   boot: [token, 'a boot id'],
+  /**
+   * The hub decides stay or move itself for the jobs it runs (`hub start --reweave`):
+   * engines then leave re-weaving those jobs to it. Absent: engines decide.
+   */
+  reweave: [opt(v.picklist(['fixed', 'learned'])), "'fixed' or 'learned'"],
 });
 
 export const DISCOVER = message('discover', {});
@@ -91,6 +96,8 @@ export const PROGRESS = message('progress', {
   pausedAt: [num, 'a number'],
   resumedAt: [num, 'a number'],
   stored: [opt(bool), 'a boolean'],
+  /** The hand-over was a re-weaving move its hub decided (runtime/hub/weaving.ts). */
+  reweave: [opt(bool), 'a boolean'],
 });
 
 /**

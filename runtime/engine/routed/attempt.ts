@@ -138,7 +138,10 @@ export class Attempt {
     return setInterval(() => {
       if (a.moving && a.moving.from === a.holder && Date.now() - a.moving.at < MOVE_PATIENCE_MS) return;
       a.moving = undefined;
-      const capable = rankHubs(transport.hubs(), { ...needs, prefers: [], datasets: [] });
+      const hubs = transport.hubs();
+      // A hub that re-weaves itself (`hub start --reweave`) decides for the jobs it holds.
+      if (hubs.find((h) => h.id === a.holder)?.reweave) return;
+      const capable = rankHubs(hubs, { ...needs, prefers: [], datasets: [] });
       const to = rw.consider(a.holder, capable, Date.now());
       if (!to) return;
       const found = capable.find((h) => h.id === to);

@@ -139,8 +139,9 @@ export class AttemptProgress {
     emit({ kind: 'fragment-end', hub: e.hub, fragment: this.at, next: e.fragment, outcome: 'paused', ms: round3(e.execMs), execMs: round3(e.execMs), yields: e.yields, fragments: e.fragments }, pausedAt);
     emit({ kind: 'checkpoint', hub: e.hub, bytes: e.bytes, stored: false, yields: e.yields }, pausedAt);
     const migrateEvery = opts.migrateEvery ?? 0;
-    const reason: MigrationReason = this.moving && this.moving.from === e.hub && this.moving.to === e.to ? 'reweave'
+    const reason: MigrationReason = e.reweave || (this.moving && this.moving.from === e.hub && this.moving.to === e.to) ? 'reweave'
       : migrateEvery > 0 && e.yields % migrateEvery === 0 ? 'migrate-every' : 'handover';
+    if (e.reweave) stats.reweaves++;
     emit({ kind: 'migration', from: e.hub, to: e.to, bytes: e.bytes, pauseToResumeMs: pausedAt && round3(e.resumedAt - pausedAt), reason }, pausedAt);
     emit({ kind: 'fragment-start', hub: e.to, fragment: e.fragment, attempt: this.attempt, bytes: e.bytes, resumed: true }, e.resumedAt > 0 ? e.resumedAt : undefined);
     this.job.touched.add(e.hub);

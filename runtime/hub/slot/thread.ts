@@ -155,6 +155,11 @@ export class HubThread {
     return this.runSince[0] > 0 ? this.runSince[2] : 0;
   }
 
+  /** The tag of the exec the worker runs now; 0 when it runs none (idle, or another kind of request). */
+  get runningTag(): number {
+    return this.sent !== undefined ? this.sentTag : 0;
+  }
+
   /** The worker has been started (a lazy thread's starts at its first request). */
   get started(): boolean {
     return this.worker !== undefined;

@@ -1,0 +1,78 @@
+/**
+ * Hub-side re-weaving, put together: the policy (`learned`: the learned weaver, which
+ * measures and shares; `fixed`: the fixed rule over adverts, the baseline behind the same
+ * interface), the other hubs' views from their adverts, the stay-or-move loop (weaving.ts)
+ * and the shared history (shared-history.ts). `hub start --reweave learned|fixed`; off by
+ * default, when engines re-weave with the fixed rule as before.
+ *   const rw = hubReweaving('learned', { hub, slots, runs, self, routeOf, move, openHistory, log });
+ *   nc.subscribe(ADVERT_SUBJECT, { callback: (_, m) => rw.heard(m.data) });
+ *   await rw.start();   ...   rw.ran(run, reply);   ...   rw.stop();
+ */
+import { LearnedWeaver, fixedReweavePolicy, type HubView } from '../policy/index.js';
+import { keyedBucket, type KeyedBucket, type NatsConnection } from '../net/index.js';
+import type { Logger } from './log.js';
+import { PeerViews } from './peers.js';
+import type { Run } from './runs.js';
+import { HISTORY_BUCKET, HISTORY_LIMITS, SharedHistory } from './shared-history.js';
+import type { SlotReply } from './slot/index.js';
+import type { SlotProbe } from './slots.js';
+import { Weaving } from './weaving.js';
+
+export const REWEAVE_KINDS = ['off', 'fixed', 'learned'] as const;
+export type ReweaveKind = (typeof REWEAVE_KINDS)[number];
+
+/** How often a hub shares what it measured (as often as it advertises). */
+const SHARE_EVERY_MS = 2000;
+
+export interface ReweavingDeps {
+  hub: string;
+  slots: { readonly size: number; probe(slot: number): SlotProbe };
+  runOf: (slot: number, tag: number) => Run | undefined;
+  self: () => HubView;
+  routeOf: (run: Run) => readonly string[] | undefined;
+  move: (run: Run, to: string) => void;
+  openHistory: () => Promise<KeyedBucket>;
+  log: Logger;
+}
+
+export interface HubReweaving {
+  readonly weaving: Weaving;
+  /** An advert from the bus (any bytes: noise is ignored). */
+  heard(bytes: Uint8Array): void;
+  /** A run's slot answered. */
+  ran(run: Run, r: SlotReply): void;
+  start(): Promise<void>;
+  stop(): void;
+}
+
+export function hubReweaving(kind: Exclude<ReweaveKind, 'off'>, d: ReweavingDeps): HubReweaving {
+  const peers = new PeerViews(d.hub);
+  const learned = kind === 'learned' ? new LearnedWeaver({ seed: seedOf(d.hub) }) : undefined;
+  const weaving = new Weaving({ ...d, peers, policy: learned ? learned.reweave : fixedReweavePolicy(), learner: learned });
+  const shared = learned && new SharedHistory({ hub: d.hub, model: learned.model, open: d.openHistory, everyMs: SHARE_EVERY_MS, log: d.log });
+  return {
+    weaving,
+    heard: (bytes) => peers.heard(bytes),
+    ran: (run, r) => weaving.ran(run, r),
+    async start() {
+      weaving.start();
+      await shared?.start();
+    },
+    stop() {
+      weaving.stop();
+      shared?.stop();
+    },
+  };
+}
+
+/** The shared history's bucket on `nc`'s server (JetStream). */
+export function historyBucket(nc: NatsConnection): Promise<KeyedBucket> {
+  return keyedBucket(nc, HISTORY_BUCKET, HISTORY_LIMITS);
+}
+
+/** Hubs explore differently: each one's own seed, from its name. */
+function seedOf(hub: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < hub.length; i++) h = Math.imul(h ^ hub.charCodeAt(i), 16777619);
+  return h >>> 0;
+}

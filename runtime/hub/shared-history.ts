@@ -1,0 +1,88 @@
+/**
+ * The measured history hubs share (issue 16): every `everyMs`, when it learned something,
+ * a hub puts its own cells of the learned weaver's history (PaceHistory.snapshot(itself))
+ * under its own key of the JetStream KV bucket `weave-history`, and merges every other
+ * key it watches. No two hubs write one key, and a merge keeps each (measurement, writer)
+ * cell's newest, so what concurrent hubs learned all counts. A peer's value is taken only
+ * as that peer's own cells, bounded (pace-history.ts writerCells): a peer with a valid
+ * credential speaks for its own measurements and cannot drown the others'. Without
+ * JetStream the hub learns from its own runs only, and says so once.
+ *   const shared = new SharedHistory({ hub: 'a', model: weaver.model, open: () => keyedBucket(nc, HISTORY_BUCKET, HISTORY_LIMITS), everyMs: 2000, log });
+ *   await shared.start();   ...   shared.stop();
+ */
+import { HistoryError, writerCells, type PaceModel } from '../policy/index.js';
+import type { KeyedBucket } from '../net/index.js';
+import type { Logger } from './log.js';
+
+export const HISTORY_BUCKET = 'weave-history';
+/** A hub's value at most, and how long one lasts without a rewrite. */
+export const HISTORY_LIMITS = { maxValueBytes: 1 << 20, ttlMs: 10 * 60_000 } as const;
+/** What one peer's value may hold (writerCells). */
+const PEER_LIMITS = { maxKeys: 4096, maxWeight: 10_000, skewMs: 10_000 } as const;
+/** How often the history drops cells that decayed to nothing. */
+const PRUNE_EVERY_MS = 60_000;
+
+export interface SharedHistoryDeps {
+  hub: string;
+  model: PaceModel;
+  open: () => Promise<KeyedBucket>;
+  everyMs: number;
+  log: Logger;
+}
+
+export class SharedHistory {
+  private bucket: KeyedBucket | undefined;
+  private watch: { stop(): void } | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private putAt = -1;
+  private prunedAt = Date.now();
+  /** Peers' values merged, and refused (not a snapshot). */
+  readonly counts = { merged: 0, refused: 0 };
+
+  constructor(private readonly d: SharedHistoryDeps) {}
+
+  async start(): Promise<void> {
+    try {
+      this.bucket = await this.d.open();
+      this.watch = await this.bucket.watch((key, bytes) => this.heard(key, bytes));
+    } catch (e) {
+      this.d.log.warn('no shared history: this hub learns from its own runs only', { error: (e as Error).message });
+      return;
+    }
+    this.timer = setInterval(() => void this.share(), this.d.everyMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.watch?.stop();
+  }
+
+  /** A peer's value (exported for tests: what an attacker's put reaches). */
+  heard(key: string, bytes: Uint8Array): void {
+    if (key === this.d.hub) return;
+    try {
+      const cells = writerCells(JSON.parse(new TextDecoder().decode(bytes)), key, { ...PEER_LIMITS, latest: Date.now() + PEER_LIMITS.skewMs });
+      this.d.model.merge(cells);
+      this.counts.merged++;
+    } catch (e) {
+      this.counts.refused++;
+      if (!(e instanceof HistoryError || e instanceof SyntaxError)) throw e;
+      this.d.log.debug('a shared history value that is not one; ignored', { from: key, error: (e as Error).message });
+    }
+  }
+
+  private async share(): Promise<void> {
+    const { model, hub, log } = this.d;
+    const now = Date.now();
+    if (now - this.prunedAt > PRUNE_EVERY_MS) { model.history.prune(now); this.prunedAt = now; }
+    if (!this.bucket || this.putAt === model.history.generation) return;
+    this.putAt = model.history.generation;
+    const bytes = new TextEncoder().encode(JSON.stringify(model.history.snapshot(hub)));
+    try {
+      await this.bucket.put(hub, bytes);
+    } catch (e) {
+      log.warn('cannot share measured history', { bytes: bytes.byteLength, error: (e as Error).message });
+    }
+  }
+}
