@@ -34,7 +34,7 @@ options:
   --days N        certificate lifetime (default 30)`;
 
 /** The JetStream buckets weave uses (runtime/net/jobs.ts, kv.ts), by their stream names. */
-const STREAMS = { jobs: 'KV_weave-jobs', jobData: 'OBJ_weave-job-data', checkpoints: 'OBJ_weave-checkpoints', policy: 'KV_weave-policy' };
+const STREAMS = { jobs: 'KV_weave-jobs', jobData: 'OBJ_weave-job-data', checkpoints: 'OBJ_weave-checkpoints', policy: 'KV_weave-policy', history: 'KV_weave-history' };
 const TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
 
 function fail(code, msg) {
@@ -47,11 +47,11 @@ function fail(code, msg) {
  * the given KV buckets and object stores, and nothing on other streams: no stream delete,
  * no listing. Found by running weave against a server that logs every violation.
  */
-function jetstreamSubjects({ kv = [], os = [] }) {
+function jetstreamSubjects({ kv = [], os = [], ownKeys = {} }) {
   // STREAM.NAMES: a KV watch (weave run --attach) looks its stream up by subject first.
   // It lists names only, but of every stream in the account: no narrower subject exists.
   const out = ['$JS.API.INFO', '$JS.API.STREAM.NAMES'];
-  const streams = [...kv.map((b) => `KV_${b}`), ...os.map((b) => `OBJ_${b}`)];
+  const streams = [...kv.map((b) => `KV_${b}`), ...Object.keys(ownKeys).map((b) => `KV_${b}`), ...os.map((b) => `OBJ_${b}`)];
   for (const s of streams) {
     out.push(
       `$JS.API.STREAM.INFO.${s}`, `$JS.API.STREAM.CREATE.${s}`, `$JS.API.STREAM.MSG.GET.${s}`,
@@ -61,6 +61,8 @@ function jetstreamSubjects({ kv = [], os = [] }) {
     );
   }
   for (const b of kv) out.push(`$KV.${b}.>`);
+  // Buckets where a user writes under its own key alone (and reads every key by watching).
+  for (const [b, key] of Object.entries(ownKeys)) out.push(`$KV.${b}.${key}`);
   for (const b of os) out.push(`$O.${b}.>`);
   return out;
 }
@@ -76,12 +78,14 @@ function hubPermissions(id, pub) {
         'weave.data.*', // read a dataset range another hub serves
         'weave.client.*.bundle', // fetch a job's bundle from the client that submitted it
         '_INBOX.>', // replies (chunked, so not allow_responses) and progress events to clients
-        ...jetstreamSubjects({ kv: ['weave-jobs'], os: ['weave-job-data', 'weave-checkpoints'] }),
+        // weave-history: its own measured history, under its own key (hub start --reweave learned).
+        ...jetstreamSubjects({ kv: ['weave-jobs'], os: ['weave-job-data', 'weave-checkpoints'], ownKeys: { 'weave-history': id } }),
       ],
     },
     subscribe: {
       allow: [
         `weave.hub.${id}.>`, // its own exec and ping, nobody else's
+        'weave.hubs.advert', // other hubs' adverts: where a job it runs could move (--reweave)
         'weave.hubs.discover',
         'weave.jobs.fence',
         'weave.data.*', // serve its datasets (queue group weave-data)

@@ -73,7 +73,8 @@ test.before(async () => {
   const [built] = await Promise.all([
     buildModule(['examples/particles.ts', '-o', MODULE, '--yield-interval', '50']),
     (async () => {
-      hubs = await Promise.all(['sa', 'sb'].map((h) => startHubProcess(url(), h, ['--slots', '1', '--no-gpu', ...tls(`hub-${h}`), '--nkey', file(`hub-${h}.nk`)])));
+      // Re-weaving here (issue 16): they watch adverts and share measured history in JetStream under their permissions.
+      hubs = await Promise.all(['sa', 'sb'].map((h) => startHubProcess(url(), h, ['--slots', '1', '--no-gpu', '--reweave', 'learned', ...tls(`hub-${h}`), '--nkey', file(`hub-${h}.nk`)])));
     })(),
   ]);
   assert.is(built.status, 0, built.stderr);
@@ -208,6 +209,30 @@ test('heartbeats flow in secure mode: a client hears every hub beat, and a hub c
     assert.match(forged!.message, /Permissions Violation for Publish to "weave.hubs.beat.sb"/);
   } finally {
     await client.close();
+    await rogue.close();
+  }
+});
+
+test("a hub shares measured history under its own key alone: hub sa's credentials cannot write hub sb's", async () => {
+  if (skipped()) return;
+  // A job run on each hub gives them something to share (they put every 2 s).
+  const r = await runCli('weave', ['run', MODULE, ...ARGS, '--nats', url(), ...tls('client-c'), '--nkey', file('client-c.nk')]);
+  assert.is(r.status, 0, r.stderr);
+  const rogue = await connectAs('hub-sa');
+  try {
+    const kv = await rogue.jetstream().views.kv('weave-history');
+    let keys: string[] = [];
+    for (const until = Date.now() + 5000; keys.length === 0 && Date.now() < until; await new Promise((res) => setTimeout(res, 200))) {
+      keys = [];
+      for await (const k of await kv.keys()) keys.push(k);
+    }
+    assert.ok(keys.length >= 1 && keys.every((k) => k === 'sa' || k === 'sb'), `hubs shared their history under their own names: ${keys}`);
+    await kv.put('sa', new TextEncoder().encode('{"version":1,"cells":{}}'));
+    const forged = await permission(rogue, '$KV.weave-history.sb', true);
+    assert.ok(forged, "hub sa's credentials wrote hub sb's measured history");
+    assert.match(forged!.message, /Permissions Violation for Publish to "\$KV.weave-history.sb"/);
+    for (const h of hubs) assert.not.match(h.log(), /no shared history|Permissions Violation/i, `hub ${h.name} shares under its permissions`);
+  } finally {
     await rogue.close();
   }
 });
