@@ -287,10 +287,20 @@ export class PaceModel {
     const knownTemplate = (h.stat(`t|${s.part.template}`, s.t)?.n ?? 0) > 0;
     const knownHub = (h.stat(`h|${writer}`, s.t)?.n ?? 0) > 0;
     if (knownTemplate && knownHub) this.record(writer, 'z|', x - predicted, s.t, w);
+    // A hub's first sample of a template others have measured says how this hub differs:
+    // its own term takes it all, and the template's terms are left as the others made them
+    // (a noisy hub's first look would otherwise drag them halfway to its pace).
+    if (knownTemplate && !knownHub) {
+      if (this.indexedAt === h.generation) this.indexHub(writer, x - adv - kind, s.t, w);
+      this.record(writer, `h|${writer}`, x - adv - kind, s.t, w);
+      this.record(writer, `H|${writer}`, x - adv - kind, s.t, w);
+      this.recordTotal(writer, s);
+      return { x, predicted };
+    }
     // The template's terms learn what is left once the hub's own term (what it measured of
     // late, beyond its adverts) is taken out: a hub with a noisy neighbour would otherwise
     // drag down what the template runs at on every hub of its kind (backfitting the two).
-    const x0 = x - adv - (knownHub ? hub : 0);
+    const x0 = x - adv - hub;
     this.record(writer, `t|${s.part.template}`, x0 - guessLogAccel(s.part.calls, k), s.t, w);
     this.record(writer, `k|${s.part.template}|${k & 3}`, x0, s.t, w);
     this.record(writer, `K|${s.part.template}|${k}`, x0, s.t, w);
@@ -300,11 +310,15 @@ export class PaceModel {
       this.record(writer, `h|${writer}`, x - adv - kind, s.t, w);
       this.record(writer, `H|${writer}`, x - adv - kind, s.t, w);
     }
-    if (s.total !== undefined && s.total > 0 && s.part.estimate > 0) {
-      this.record(writer, `w|${s.part.template}`, Math.log(s.total / s.part.estimate), s.t);
-      this.record(writer, `e|${s.part.template}`, Math.log(s.part.estimate), s.t);
-    }
+    this.recordTotal(writer, s);
     return { x, predicted };
+  }
+
+  /** A sample that ends a fragment: how many units its runs take, against its static estimate. */
+  private recordTotal(writer: string, s: PaceSample): void {
+    if (s.total === undefined || !(s.total > 0) || !(s.part.estimate > 0)) return;
+    this.record(writer, `w|${s.part.template}`, Math.log(s.total / s.part.estimate), s.t);
+    this.record(writer, `e|${s.part.template}`, Math.log(s.part.estimate), s.t);
   }
 
   /** ms to read what `f` reads on `h`: locally where it holds the dataset, else at the slower of its link and the holders'. */
