@@ -9,10 +9,13 @@
  * for both sides of a run) is placed by the cost model on both sides:
  *   cost_model: engines re-weave with the fixed rule (1.5x the advertised pace), as by default;
  *   learned:    the hubs re-weave with the learned weaver (`hub start --reweave learned`:
- *               measured pace, shared history), engines do not.
+ *               measured pace, shared history), engines do not;
+ *   weaver:     (with --placement) the same, and engines place with the learned weaver too
+ *               (`weave run --policy weaver`), reading the history the hubs share.
  * Each side gets fresh hubs and a fresh server. Mean job completion time, ms, after the
  * first quarter of each side (the learned side learns online from nothing).
  *   npm run bench:policy-live            # 3 runs, about 6 minutes; --quick: 1 run, fewer jobs
+ *   node dist/bench/policy-live.js --placement   # a third side, about 9 minutes
  * Last line: `bench policy-live: cost_model=… learned=… runs=… worst_ratio=…` (means over
  * the runs; worst_ratio: the largest learned / cost_model of a run; goal ≤ 0.8).
  */
@@ -22,8 +25,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildBundle } from '../fragments/index.js';
 import { loadBundle, type LoadedBundle } from '../runtime/exec/index.js';
-import { connectMesh, runJob, type JobResult } from '../runtime/engine/index.js';
-import { BASELINES } from '../runtime/policy/index.js';
+import { SharedHistory, connectMesh, historyBucket, runJob, type JobResult, type NatsMesh } from '../runtime/engine/index.js';
+import { BASELINES, LearnedWeaver, type PlacementPolicy } from '../runtime/policy/index.js';
 import { rng } from '../runtime/sim/index.js';
 import { startHubProcess, startNatsServer, type HubProcess } from '../test/helpers/nats-server.js';
 
@@ -36,8 +39,9 @@ const JOBS = quick ? 20 : 40;
 const ARRIVAL_MS = 1200;
 /** The core the busy hub shares with its burners. */
 const NOISY_CORE = '1';
-const SIDES = ['cost_model', 'learned'] as const;
-type Side = (typeof SIDES)[number];
+const ALL_SIDES = ['cost_model', 'learned', 'weaver'] as const;
+type Side = (typeof ALL_SIDES)[number];
+const SIDES: readonly Side[] = argv.includes('--placement') ? ALL_SIDES : ['cost_model', 'learned'];
 
 interface Kind { name: string; b: LoadedBundle; args: number[]; share: number }
 
@@ -47,7 +51,7 @@ async function main(): Promise<void> {
   for (const [name, args, share] of [['matmul', [160, 40], 0.6], ['simd', [512, 6000], 0.4]] as const) {
     kinds.push({ name, b: await loadBundle((await buildBundle(path.join(ROOT, 'examples', `${name}.ts`), {})).bundle), args: [...args], share });
   }
-  const means: Record<Side, number[]> = { cost_model: [], learned: [] };
+  const means: Record<Side, number[]> = { cost_model: [], learned: [], weaver: [] };
   for (let run = 0; run < RUNS; run++) {
     // Sides alternate which goes first: the machine drifts over minutes.
     const order = run % 2 === 0 ? SIDES : [...SIDES].reverse();
@@ -56,18 +60,19 @@ async function main(): Promise<void> {
       means[side].push(mean);
       console.log(`  run ${run + 1} ${side.padEnd(10)} mean job ${mean.toFixed(0)} ms, ${moves} re-weaving moves; ${spread}`);
     }
-    console.log(`  run ${run + 1}: learned / cost_model = ${(means.learned[run] / means.cost_model[run]).toFixed(3)}`);
+    console.log(`  run ${run + 1}: learned / cost_model = ${(means.learned[run] / means.cost_model[run]).toFixed(3)}${SIDES.includes('weaver') ? `, weaver / cost_model = ${(means.weaver[run] / means.cost_model[run]).toFixed(3)}` : ''}`);
   }
   const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const worst = Math.max(...means.learned.map((l, i) => l / means.cost_model[i]));
   await mkdir(path.join(ROOT, 'build'), { recursive: true });
   await writeFile(path.join(ROOT, 'build', 'bench-policy-live.json'), JSON.stringify({ jobs: JOBS, arrivalMs: ARRIVAL_MS, means }, null, 2) + '\n');
-  console.log(`bench policy-live: cost_model=${avg(means.cost_model).toFixed(0)} learned=${avg(means.learned).toFixed(0)} runs=${RUNS} worst_ratio=${worst.toFixed(3)}`);
+  const weaver = SIDES.includes('weaver') ? ` weaver=${avg(means.weaver).toFixed(0)}` : '';
+  console.log(`bench policy-live: cost_model=${avg(means.cost_model).toFixed(0)} learned=${avg(means.learned).toFixed(0)}${weaver} runs=${RUNS} worst_ratio=${worst.toFixed(3)}`);
 }
 
 async function runSide(side: Side, kinds: Kind[], run: number): Promise<{ mean: number; moves: number; spread: string }> {
   const ns = await startNatsServer({ maxPayload: 8 << 20, jetstream: true });
-  const reweave = ['--reweave', side === 'learned' ? 'learned' : 'off', '--no-gpu'];
+  const reweave = ['--reweave', side === 'cost_model' ? 'off' : 'learned', '--no-gpu'];
   const hubs: HubProcess[] = [];
   const burners: ChildProcess[] = [];
   const mesh = { close: async () => undefined } as { close(): Promise<void> };
@@ -87,12 +92,12 @@ async function runSide(side: Side, kinds: Kind[], run: number): Promise<{ mean: 
     mesh.close = () => m.close();
     for (let i = 0; i < 50 && m.hubs().length < 4; i++) await new Promise((r) => setTimeout(r, 100));
     const r = rng(101 + run); // the same job stream for both sides of a run
-    const policy = BASELINES['cost-model']();
+    const policy = side === 'weaver' ? await sharedWeaver(m) : BASELINES['cost-model']();
     const runs: Array<Promise<JobResult & { kind: string }>> = [];
     for (let j = 0; j < JOBS; j++) {
       const u = r();
       const k = u < kinds[0].share ? kinds[0] : kinds[1];
-      runs.push(runJob(m, k.b, { args: k.args, policy, reweave: side !== 'learned' }).then((res) => ({ ...res, kind: k.name })));
+      runs.push(runJob(m, k.b, { args: k.args, policy, reweave: side === 'cost_model' }).then((res) => ({ ...res, kind: k.name })));
       await new Promise((done) => setTimeout(done, -Math.log(1 - r()) * ARRIVAL_MS));
     }
     const results = await Promise.all(runs);
@@ -112,6 +117,14 @@ async function runSide(side: Side, kinds: Kind[], run: number): Promise<{ mean: 
     await Promise.all(hubs.map((h) => h.stop('SIGKILL')));
     await ns.stop();
   }
+}
+
+/** The learned weaver's placement, reading what the hubs measure as they share it (as `weave run --policy weaver`). */
+async function sharedWeaver(m: NatsMesh): Promise<PlacementPolicy> {
+  const weaver = new LearnedWeaver({ seed: 7 });
+  const shared = new SharedHistory({ model: weaver.model, open: () => historyBucket(m.nc), everyMs: 2000, log: { debug: () => undefined, warn: (msg) => console.log(`  ${msg}`) } });
+  await shared.start();
+  return weaver.placement;
 }
 
 /** Pin every thread of process `pid` (and those it starts later) to the noisy core. */

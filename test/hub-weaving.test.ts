@@ -8,7 +8,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LearnedWeaver, PaceModel, fixedReweavePolicy, type HubView, type PartView, type ReweavePolicy } from '../runtime/policy/index.js';
-import { PeerViews, RunsTable, SharedHistory, Weaving, MOVES_PER_MINUTE, silentLogger, type Run } from '../runtime/hub/internal.js';
+import { PeerViews, RunsTable, Weaving, MOVES_PER_MINUTE, silentLogger, type Run } from '../runtime/hub/internal.js';
+import { SharedHistory } from '../runtime/engine/index.js';
 import { PROTOCOL_VERSION, encodeMessage } from '../runtime/protocol/index.js';
 
 const test = suite('hub weaving');
@@ -124,7 +125,7 @@ test('a move goes only to a hub of the route the engine signed, and never more o
 
 test('a peer speaks only for its own measurements in the shared history, within bounds', () => {
   const model = new PaceModel();
-  const shared = new SharedHistory({ hub: 'a', model, open: () => Promise.reject(new Error('unused')), everyMs: 1000, log: silentLogger });
+  const shared = new SharedHistory({ writer: 'a', model, open: () => Promise.reject(new Error('unused')), everyMs: 1000, log: silentLogger });
   const now = Date.now();
   const put = (key: string, value: unknown) => shared.heard(key, new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value)));
   // Cells under another writer's name, or this hub's own, are not taken from peer 'm'.

@@ -206,7 +206,7 @@ test('weave run --policy with a decision log, weave policy train and eval, then 
   assert.match(bad.stderr, /README\.md:1: not JSON/);
 });
 
-test('--policy-shared keeps the learned policy in JetStream, where the next job finds it', async () => {
+test('--policy-shared keeps the learned policy in JetStream, where the next job finds it; --policy weaver reads the hubs\' shared history', async () => {
   const ns = await startNatsServer({ jetstream: true });
   const hubs = await Promise.all(['p', 'q'].map((n) => startHubProcess(ns.url, n, ['--slots', '1', '--no-gpu'])));
   try {
@@ -224,6 +224,13 @@ test('--policy-shared keeps the learned policy in JetStream, where the next job 
     const noNats = await runCli('weave', ['run', 'build/test/policy-simd.wasm', '4', '1', '--policy-shared'], { ...process.env, NATS_URL: '' });
     assert.is(noNats.status, 2);
     assert.match(noNats.stderr, /--policy-shared keeps the policy on the NATS server/);
+    // The learned weaver's placement reads what hubs measured (none here measure: its prior).
+    const weaver = await runCli('weave', ['run', 'build/test/policy-simd.wasm', '48', '8', '--nats', ns.url, '--policy', 'weaver', '--json']);
+    assert.is(weaver.status, 0, weaver.stderr);
+    assert.ok(['p', 'q'].includes(JSON.parse(weaver.stdout).placements[0].hub), weaver.stdout);
+    const weaverAlone = await runCli('weave', ['run', 'build/test/policy-simd.wasm', '4', '1', '--policy', 'weaver'], { ...process.env, NATS_URL: '' });
+    assert.is(weaverAlone.status, 2);
+    assert.match(weaverAlone.stderr, /--policy weaver places from what hubs measured \(hub start --reweave learned\)/);
   } finally {
     await Promise.all(hubs.map((h) => h.stop('SIGKILL')));
     await ns.stop();

@@ -10,7 +10,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cases, plainResult, valueBytes } from './helpers/programs.js';
 import { runCli, startHubProcess, startNatsServer, type HubProcess, type NatsServer } from './helpers/nats-server.js';
 import { buildModule } from './helpers/build-module.js';
-import { connectMesh, reweaver, runJob, type HubInfo, type JobResult } from '../runtime/engine/index.js';
+import { SharedHistory, connectMesh, historyBucket, reweaver, runJob, type HubInfo, type JobResult } from '../runtime/engine/index.js';
+import { LearnedWeaver } from '../runtime/policy/index.js';
+import { silentLogger } from '../runtime/hub/index.js';
 import { loadBundle } from '../runtime/exec/index.js';
 import { readFileSync } from 'node:fs';
 import type { PlacementPolicy } from '../runtime/policy/index.js';
@@ -94,7 +96,7 @@ slowCases(test)('the hub running a job becomes 10x slower; the engine moves it a
   assert.ok(out.reweaves <= 2, `no thrashing: ${out.reweaves} moves`);
 });
 
-slowCases(test)('learned hubs: a job on a hub that turns slow without advertising it moves, bit-exact; between two equal hubs none does', async () => {
+slowCases(test)('learned hubs: a job on a hub that turns slow without advertising it moves, bit-exact; between two equal hubs none does; an engine placing with the weaver avoids the noisy hub', async () => {
   mkdirSync('build/test', { recursive: true });
   const b = await buildModule(['examples/particles.ts', '-o', 'build/test/reweave-particles.wasm', '--yield-interval', '50']);
   assert.is(b.status, 0, b.stderr);
@@ -129,6 +131,20 @@ slowCases(test)('learned hubs: a job on a hub that turns slow without advertisin
     const equal = await run('e1');
     exact(equal);
     assert.is(equal.reweaves ?? 0, 0, `moved between equal hubs: ${equal.placements.map((p) => p.hub)}`);
+    // An engine placing with the learned weaver (weave run --policy weaver) reads what the
+    // hubs measured and shared: the noisy hub advertises a machine as fast as the others.
+    await new Promise((r) => setTimeout(r, 2200));
+    const weaver = new LearnedWeaver({ seed: 1 });
+    const shared = new SharedHistory({ model: weaver.model, open: () => historyBucket(mesh.nc), everyMs: 2000, log: silentLogger });
+    await shared.start();
+    await shared.loaded;
+    assert.ok(shared.counts.merged >= 3, `it read every hub's history (${shared.counts.merged} values)`);
+    for (let i = 0; i < 3; i++) {
+      const placed = await runJob(mesh, bundle, { args: raw, policy: weaver.placement, reweave: false });
+      exact(placed);
+      assert.ok(placed.placements[0].hub !== 'noisy', `placed on the noisy hub: ${placed.placements.map((p) => p.hub)}`);
+    }
+    shared.stop();
   } finally {
     await mesh.close();
   }

@@ -1,11 +1,11 @@
 /** `weave run <module.wasm> [args…]`: run a job on the mesh and print its result. */
 import { loadBundle, parseArgs, formatResult } from '../../runtime/exec/index.js';
-import { connectMesh, runJob, attachJob, pickEntry, type NatsMesh, type Transport, type JobResult, type JobStatus } from '../../runtime/engine/index.js';
+import { connectMesh, runJob, attachJob, pickEntry, SharedHistory, historyBucket, type NatsMesh, type Transport, type JobResult, type JobStatus } from '../../runtime/engine/index.js';
 import { startEmbeddedMesh } from '../../runtime/hub/index.js';
 import { sharedValue, loadOrCreateIdentity, defaultIdentityPath, type SharedValue } from '../../runtime/net/index.js';
 import { appendFileSync, closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { BASELINES, LearnedPolicy, formatDecision, withHoldback, type DecisionRecord, type LearnedState, type PlacementPolicy } from '../../runtime/policy/index.js';
+import { BASELINES, LearnedPolicy, LearnedWeaver, formatDecision, withHoldback, type DecisionRecord, type LearnedState, type PlacementPolicy } from '../../runtime/policy/index.js';
 import { datasetFlags, durationOption, intOption, UsageError, type Command } from '../command.js';
 import { NATS_AUTH_OPTIONS, natsAuthFlags, natsAuthHelp } from '../auth.js';
 import { loadModule } from '../module-cache.js';
@@ -16,7 +16,7 @@ import { formatEvent, resultSummary, type JobEvent } from '../../runtime/trace/i
 /** After a Ctrl-C, how long a second one cancels the job instead of leaving it detached. */
 const DOUBLE_CTRL_C_MS = 2000;
 
-const POLICY_NAMES = [...Object.keys(BASELINES), 'learned', 'learned+holdback'];
+const POLICY_NAMES = [...Object.keys(BASELINES), 'learned', 'learned+holdback', 'weaver'];
 
 export const run: Command = {
   name: 'run',
@@ -82,7 +82,9 @@ ${natsAuthHelp(21)}
                         ${POLICY_NAMES.join(' | ')}
                         (default: round-robin on the embedded mesh; over NATS the best-
                         fitting hub, equals in turn); it places every fragment (embedded)
-                        or picks the hub the job starts on (NATS); docs/policy.md
+                        or picks the hub the job starts on (NATS); docs/policy.md.
+                        'weaver' (NATS only): the learned weaver, placing from the pace
+                        hubs started with --reweave learned measured and share
   --policy-file FILE    the learned policy's state: loaded when it exists (implies
                         --policy learned), saved back after the job with what it learned
   --policy-shared       with --nats: the learned policy lives in the server's JetStream
@@ -176,6 +178,7 @@ Settings may also come from the environment and weave.config.json: weave config 
     const policyName = (values.policy as string | undefined) ?? (policyFile || shared ? 'learned' : undefined);
     if (policyName !== undefined && !POLICY_NAMES.includes(policyName)) throw new UsageError(`--policy must be one of ${POLICY_NAMES.join(', ')}, got '${policyName}'`);
     if ((policyFile || shared) && !policyName?.startsWith('learned')) throw new UsageError('--policy-file and --policy-shared hold a learned policy; use them with --policy learned');
+    if (policyName === 'weaver' && !natsUrl) throw new UsageError("--policy weaver places from what hubs measured (hub start --reweave learned), shared on the NATS server; give --nats URL (or NATS_URL)");
     const decisionLog = values['decision-log'] as string | undefined;
     const onDecision = decisionLog ? (rec: DecisionRecord) => appendFileSync(decisionLog, formatDecision(rec)) : undefined;
     const events = eventOutputs(values);
@@ -183,7 +186,7 @@ Settings may also come from the environment and weave.config.json: weave config 
       .catch((e) => { events.close(); throw e; });
     try {
       const store = shared ? await sharedValue((mesh as NatsMesh).nc, 'weave-policy', 'learned') : undefined;
-      const base = policyName === undefined ? undefined : await loadPolicy(policyName, policyFile, store);
+      const base = policyName === undefined ? undefined : policyName === 'weaver' ? await sharedWeaver(mesh as NatsMesh) : await loadPolicy(policyName, policyFile, store);
       const learned = base instanceof LearnedPolicy ? base : undefined;
       // The holdback sends 5% of decisions to the cost model and falls back to it while
       // the learned policy does worse (runtime/policy/holdback.ts).
@@ -366,6 +369,21 @@ function checkpointEvery(vals: string[]): { storeEvery?: number; storeEveryMs?: 
     out[key] = n;
   }
   return out;
+}
+
+/**
+ * The learned weaver's placement, reading the history hubs measured and share (JetStream
+ * KV 'weave-history'): a few hundred ms for the watch to deliver what is stored. Without
+ * JetStream it places from adverts alone (its prior), and says so.
+ */
+async function sharedWeaver(mesh: NatsMesh): Promise<PlacementPolicy> {
+  const weaver = new LearnedWeaver();
+  const log = { debug: () => undefined, warn: (msg: string, f: Record<string, unknown>) => process.stderr.write(`weave: ${msg} (${String(f.error)})\n`) };
+  const shared = new SharedHistory({ model: weaver.model, open: () => historyBucket(mesh.nc), everyMs: 2000, log });
+  await shared.start();
+  await shared.loaded;
+  // The watch ends with the mesh's connection.
+  return weaver.placement;
 }
 
 async function loadPolicy(name: string, file: string | undefined, store?: SharedValue): Promise<PlacementPolicy> {

@@ -6,7 +6,7 @@
  *   const hub = place.choose(fragment, at, stateBytes, hubs);  ...  place.done(hub, ms);
  */
 import type { LoadedBundle } from '../exec/index.js';
-import type { DecisionRecord, FragmentView, HubView, JobNeeds, PlacementPolicy, Decision } from '../policy/index.js';
+import { livePart, type DecisionRecord, type FragmentView, type HubView, type JobNeeds, type PlacementPolicy, type Decision } from '../policy/index.js';
 import type { HubInfo } from './transport.js';
 
 export interface LivePlacement {
@@ -33,6 +33,8 @@ export function livePlacement(policy: PlacementPolicy, bundle: LoadedBundle, nee
       // Sizes are not known before the reads; 64 MiB stands for "a dataset".
       datasets: needs.datasets.map((name) => ({ name, bytes: 64 << 20 })),
       at,
+      // As hubs measure it (live-part.ts): the learned weaver reads their history by it.
+      parts: [livePart(bundle.hash, id)],
     };
   };
   const hubView = (h: HubInfo): HubView => ({

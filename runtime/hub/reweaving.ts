@@ -9,11 +9,13 @@
  *   await rw.start();   ...   rw.ran(run, reply);   ...   rw.stop();
  */
 import { LearnedWeaver, fixedReweavePolicy, type HubView } from '../policy/index.js';
-import { keyedBucket, type KeyedBucket, type NatsConnection } from '../net/index.js';
+import type { KeyedBucket } from '../net/index.js';
+import { SharedHistory } from '../engine/index.js';
+
+export { historyBucket } from '../engine/index.js';
 import type { Logger } from './log.js';
 import { PeerViews } from './peers.js';
 import type { Run } from './runs.js';
-import { HISTORY_BUCKET, HISTORY_LIMITS, SharedHistory } from './shared-history.js';
 import type { SlotReply } from './slot/index.js';
 import type { SlotProbe } from './slots.js';
 import { Weaving } from './weaving.js';
@@ -49,7 +51,7 @@ export function hubReweaving(kind: Exclude<ReweaveKind, 'off'>, d: ReweavingDeps
   const peers = new PeerViews(d.hub);
   const learned = kind === 'learned' ? new LearnedWeaver({ seed: seedOf(d.hub) }) : undefined;
   const weaving = new Weaving({ ...d, peers, policy: learned ? learned.reweave : fixedReweavePolicy(), learner: learned });
-  const shared = learned && new SharedHistory({ hub: d.hub, model: learned.model, open: d.openHistory, everyMs: SHARE_EVERY_MS, log: d.log });
+  const shared = learned && new SharedHistory({ writer: d.hub, model: learned.model, open: d.openHistory, everyMs: SHARE_EVERY_MS, log: d.log });
   return {
     weaving,
     heard: (bytes) => peers.heard(bytes),
@@ -63,11 +65,6 @@ export function hubReweaving(kind: Exclude<ReweaveKind, 'off'>, d: ReweavingDeps
       shared?.stop();
     },
   };
-}
-
-/** The shared history's bucket on `nc`'s server (JetStream). */
-export function historyBucket(nc: NatsConnection): Promise<KeyedBucket> {
-  return keyedBucket(nc, HISTORY_BUCKET, HISTORY_LIMITS);
 }
 
 /** Hubs explore differently: each one's own seed, from its name. */

@@ -17,7 +17,7 @@
  *   const w = new Weaving({ hub: 'a', policy: weaver.reweave, learner: weaver, slots, runs, peers, self, routeOf, move, log });
  *   w.start();   ...   w.ran(run, reply);   ...   w.stop();
  */
-import { movesAllowed, type HubView, type MoveOption, type PaceLearner, type PartView, type ReweavePolicy, type RunView } from '../policy/index.js';
+import { livePart, movesAllowed, type HubView, type MoveOption, type PaceLearner, type PartView, type ReweavePolicy, type RunView } from '../policy/index.js';
 import { boundedMap } from '../util/index.js';
 import type { SlotReply } from './slot/index.js';
 import type { Logger } from './log.js';
@@ -29,12 +29,6 @@ import type { SlotProbe } from './slots.js';
 export const MOVES_PER_MINUTE = 4;
 /** A run's first look waits this long: what it measured before is restore and warm-up. */
 const FIRST_LOOK_MS = 300;
-/**
- * The static estimate a hub gives every template: it does not read bundles' manifests
- * (that takes compiling them). The history learns each template's real size in units
- * (yield points) from the totals measured when runs end, relative to this.
- */
-const UNKNOWN_ESTIMATE = 1e4;
 /** Jobs whose recent moves are remembered. */
 const MAX_MOVED_JOBS = 4096;
 
@@ -154,9 +148,9 @@ export class Weaving {
   }
 }
 
-/** The template a run is measured under: its bundle and the fragment it started in here. */
+/** The template a run is measured under: its bundle and the fragment it started in here (live-part.ts). */
 function partOf(run: Run): PartView {
-  return { template: `${(run.bundle ?? '').slice(0, 16)}#${run.fragment}`, estimate: UNKNOWN_ESTIMATE, calls: { simd: false, gpu: false } };
+  return livePart(run.bundle ?? '', run.fragment);
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;

@@ -47,11 +47,11 @@ export async function sharedValue(nc: NatsConnection, bucket: string, key: strin
 export interface KeyedBucket {
   put(key: string, bytes: Uint8Array): Promise<void>;
   /**
-   * Calls `on` with every key's newest value, the stored ones first and then each change,
-   * until the returned handle is stopped. Values over the bucket's limit never arrive (the
-   * server refuses them).
+   * Calls `on` with every key's newest value, the stored ones first (then `onLoaded`) and
+   * then each change, until the returned handle is stopped. Values over the bucket's limit
+   * never arrive (the server refuses them).
    */
-  watch(on: (key: string, bytes: Uint8Array) => void): Promise<{ stop(): void }>;
+  watch(on: (key: string, bytes: Uint8Array) => void, onLoaded?: () => void): Promise<{ stop(): void }>;
 }
 
 export async function keyedBucket(nc: NatsConnection, bucket: string, opts: { maxValueBytes: number; ttlMs: number }): Promise<KeyedBucket> {
@@ -66,8 +66,8 @@ export async function keyedBucket(nc: NatsConnection, bucket: string, opts: { ma
       if (bytes.byteLength > opts.maxValueBytes) throw new TransportError(`'${key}' in '${bucket}' is ${bytes.byteLength} bytes, over ${opts.maxValueBytes}`, { code: 'too-large' });
       await kv.put(key, bytes);
     },
-    async watch(on) {
-      const it = await kv.watch({ key: '>', ignoreDeletes: true });
+    async watch(on, onLoaded) {
+      const it = await kv.watch({ key: '>', ignoreDeletes: true, initializedFn: onLoaded });
       void (async () => {
         for await (const e of it) if (e.operation === 'PUT' && e.value.byteLength <= opts.maxValueBytes) on(e.key, e.value);
       })().catch(() => undefined);

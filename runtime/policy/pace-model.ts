@@ -287,10 +287,15 @@ export class PaceModel {
     const knownTemplate = (h.stat(`t|${s.part.template}`, s.t)?.n ?? 0) > 0;
     const knownHub = (h.stat(`h|${writer}`, s.t)?.n ?? 0) > 0;
     if (knownTemplate && knownHub) this.record(writer, 'z|', x - predicted, s.t, w);
-    // A hub's first sample of a template others have measured says how this hub differs:
-    // its own term takes it all, and the template's terms are left as the others made them
-    // (a noisy hub's first look would otherwise drag them halfway to its pace).
-    if (knownTemplate && !knownHub) {
+    // A hub's first sample of a template others have measured on its kind of hub says how
+    // this hub differs: its own term takes it all, and the template's terms are left as the
+    // others made them (a noisy hub's first look would otherwise drag them halfway to its
+    // pace). On a kind nobody measured the template on, the difference is more likely the
+    // kind's (no AVX2: 11x slower for simd code), and the template's terms learn it: put in
+    // the hub's term, it would have made that hub look slow at everything, and the kind's
+    // term learn nothing.
+    const knownKind = (h.stat(`K|${s.part.template}|${k}`, s.t)?.n ?? 0) > 0;
+    if (knownTemplate && !knownHub && knownKind) {
       if (this.indexedAt === h.generation) this.indexHub(writer, x - adv - kind, s.t, w);
       this.record(writer, `h|${writer}`, x - adv - kind, s.t, w);
       this.record(writer, `H|${writer}`, x - adv - kind, s.t, w);
@@ -305,7 +310,9 @@ export class PaceModel {
     this.record(writer, `k|${s.part.template}|${k & 3}`, x0, s.t, w);
     this.record(writer, `K|${s.part.template}|${k}`, x0, s.t, w);
     this.record(writer, `s|${s.part.template}|${k}|${PaceModel.sizeBucket(units)}`, x0, s.t, w);
-    if (knownTemplate) {
+    // The template's first sample, or the first on this kind from a hub with no term yet:
+    // the template's terms took it; the hub's term learns from the next ones.
+    if (knownTemplate && knownHub) {
       if (this.indexedAt === h.generation) this.indexHub(writer, x - adv - kind, s.t, w);
       this.record(writer, `h|${writer}`, x - adv - kind, s.t, w);
       this.record(writer, `H|${writer}`, x - adv - kind, s.t, w);

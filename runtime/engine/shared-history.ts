@@ -1,33 +1,42 @@
 /**
  * The measured history hubs share (issue 16): every `everyMs`, when it learned something,
- * a hub puts its own cells of the learned weaver's history (PaceHistory.snapshot(itself))
+ * a hub (`hub start --reweave learned`) puts its own cells of the learned weaver's history (PaceHistory.snapshot(itself))
  * under its own key of the JetStream KV bucket `weave-history`, and merges every other
  * key it watches. No two hubs write one key, and a merge keeps each (measurement, writer)
  * cell's newest, so what concurrent hubs learned all counts. A peer's value is taken only
  * as that peer's own cells, bounded (pace-history.ts writerCells): a peer with a valid
  * credential speaks for its own measurements and cannot drown the others'. Without
- * JetStream the hub learns from its own runs only, and says so once.
- *   const shared = new SharedHistory({ hub: 'a', model: weaver.model, open: () => keyedBucket(nc, HISTORY_BUCKET, HISTORY_LIMITS), everyMs: 2000, log });
+ * JetStream the hub learns from its own runs only, and says so once. An engine placing with
+ * the learned weaver (`weave run --policy weaver`) only reads (`writer` undefined): it
+ * measures nothing itself.
+ *   const shared = new SharedHistory({ writer: 'a', model: weaver.model, open: () => historyBucket(nc), everyMs: 2000, log });
  *   await shared.start();   ...   shared.stop();
  */
 import { HistoryError, writerCells, type PaceModel } from '../policy/index.js';
-import type { KeyedBucket } from '../net/index.js';
-import type { Logger } from './log.js';
+import { keyedBucket, type KeyedBucket, type NatsConnection } from '../net/index.js';
 
 export const HISTORY_BUCKET = 'weave-history';
 /** A hub's value at most, and how long one lasts without a rewrite. */
 export const HISTORY_LIMITS = { maxValueBytes: 1 << 20, ttlMs: 10 * 60_000 } as const;
 /** What one peer's value may hold (writerCells). */
 const PEER_LIMITS = { maxKeys: 4096, maxWeight: 10_000, skewMs: 10_000 } as const;
+/** The longest `loaded` waits for the stored values. */
+const LOAD_PATIENCE_MS = 2000;
 /** How often the history drops cells that decayed to nothing. */
 const PRUNE_EVERY_MS = 60_000;
 
+/** The shared history's bucket on `nc`'s server (JetStream). */
+export function historyBucket(nc: NatsConnection): Promise<KeyedBucket> {
+  return keyedBucket(nc, HISTORY_BUCKET, HISTORY_LIMITS);
+}
+
 export interface SharedHistoryDeps {
-  hub: string;
+  /** The hub whose cells this one shares; undefined: only read (an engine). */
+  writer?: string;
   model: PaceModel;
   open: () => Promise<KeyedBucket>;
   everyMs: number;
-  log: Logger;
+  log: { debug(msg: string, fields: Record<string, unknown>): void; warn(msg: string, fields: Record<string, unknown>): void };
 }
 
 export class SharedHistory {
@@ -38,15 +47,25 @@ export class SharedHistory {
   private prunedAt = Date.now();
   /** Peers' values merged, and refused (not a snapshot). */
   readonly counts = { merged: 0, refused: 0 };
+  /**
+   * Settles once what the bucket held at start has been merged (at most LOAD_PATIENCE_MS
+   * after start; at once when there is no bucket): an engine places after it.
+   */
+  readonly loaded: Promise<void>;
+  private markLoaded!: () => void;
 
-  constructor(private readonly d: SharedHistoryDeps) {}
+  constructor(private readonly d: SharedHistoryDeps) {
+    this.loaded = new Promise((r) => { this.markLoaded = r; });
+  }
 
   async start(): Promise<void> {
+    setTimeout(this.markLoaded, LOAD_PATIENCE_MS).unref();
     try {
       this.bucket = await this.d.open();
-      this.watch = await this.bucket.watch((key, bytes) => this.heard(key, bytes));
+      this.watch = await this.bucket.watch((key, bytes) => this.heard(key, bytes), this.markLoaded);
     } catch (e) {
-      this.d.log.warn('no shared history: this hub learns from its own runs only', { error: (e as Error).message });
+      this.markLoaded();
+      this.d.log.warn(this.d.writer === undefined ? 'no shared history: placing without measurements' : 'no shared history: this hub learns from its own runs only', { error: (e as Error).message });
       return;
     }
     this.timer = setInterval(() => void this.share(), this.d.everyMs);
@@ -60,7 +79,7 @@ export class SharedHistory {
 
   /** A peer's value (exported for tests: what an attacker's put reaches). */
   heard(key: string, bytes: Uint8Array): void {
-    if (key === this.d.hub) return;
+    if (key === this.d.writer) return;
     try {
       const cells = writerCells(JSON.parse(new TextDecoder().decode(bytes)), key, { ...PEER_LIMITS, latest: Date.now() + PEER_LIMITS.skewMs });
       this.d.model.merge(cells);
@@ -73,14 +92,14 @@ export class SharedHistory {
   }
 
   private async share(): Promise<void> {
-    const { model, hub, log } = this.d;
+    const { model, writer, log } = this.d;
     const now = Date.now();
     if (now - this.prunedAt > PRUNE_EVERY_MS) { model.history.prune(now); this.prunedAt = now; }
-    if (!this.bucket || this.putAt === model.history.generation) return;
+    if (!this.bucket || writer === undefined || this.putAt === model.history.generation) return;
     this.putAt = model.history.generation;
-    const bytes = new TextEncoder().encode(JSON.stringify(model.history.snapshot(hub)));
+    const bytes = new TextEncoder().encode(JSON.stringify(model.history.snapshot(writer)));
     try {
-      await this.bucket.put(hub, bytes);
+      await this.bucket.put(writer, bytes);
     } catch (e) {
       log.warn('cannot share measured history', { bytes: bytes.byteLength, error: (e as Error).message });
     }
