@@ -7,7 +7,7 @@
 // fragments/errors.js, not fragments/index.js: that loads the compiler, seconds at every start.
 import { CompileError, ManifestError, WeaveBuildError } from '../fragments/errors.js';
 import { ExecError, FragmentTrap } from '../runtime/exec/index.js';
-import { DecisionLogError } from '../runtime/policy/index.js';
+import { DecisionLogError, MeasurementLogError } from '../runtime/policy/index.js';
 import { TraceError } from '../runtime/trace/index.js';
 import { JobError } from '../runtime/engine/index.js';
 import { HubConfigError } from '../runtime/hub/index.js';
@@ -37,7 +37,7 @@ export const EXIT = {
 
 /** Error classes that mean the user's input is wrong, when their code names no other cause. */
 const INPUT_ERRORS: ReadonlyArray<abstract new (...args: never[]) => Error> = [
-  UsageError, ConfigError, CompileError, WeaveBuildError, ManifestError, DecisionLogError, TraceError, ExecError, JobError, HubConfigError,
+  UsageError, ConfigError, CompileError, WeaveBuildError, ManifestError, DecisionLogError, MeasurementLogError, TraceError, ExecError, JobError, HubConfigError,
 ];
 
 /** Error codes (the `code` of ExecError, HubError, TransportError, JobError) by cause. */

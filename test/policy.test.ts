@@ -204,6 +204,10 @@ test('weave run --policy with a decision log, weave policy train and eval, then 
   const bad = await runCli('weave', ['policy', 'eval', 'README.md', '--policy-file', saved]);
   assert.is(bad.status, 2);
   assert.match(bad.stderr, /README\.md:1: not JSON/);
+  // A decision log is not a measurement log: the line, and what each line must be.
+  const notMeasured = await runCli('weave', ['policy', 'train', '--weaver', log]);
+  assert.is(notMeasured.status, 2);
+  assert.match(notMeasured.stderr, /:1: 't' must be a number|:1: 'kind' must be 'pace', 'move' or 'read'/);
 });
 
 test('--policy-shared keeps the learned policy in JetStream, where the next job finds it; --policy weaver reads the hubs\' shared history', async () => {

@@ -14,7 +14,7 @@ import { SharedHistory, connectMesh, historyBucket, reweaver, runJob, type HubIn
 import { LearnedWeaver } from '../runtime/policy/index.js';
 import { silentLogger } from '../runtime/hub/index.js';
 import { loadBundle } from '../runtime/exec/index.js';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import type { PlacementPolicy } from '../runtime/policy/index.js';
 import { slowCases } from './helpers/slow.js';
 
@@ -31,6 +31,9 @@ test.after(async () => {
   await ns?.stop();
   await ns2?.stop();
 });
+
+/** Where hub e1 of the learned-hubs test logs what it measures. */
+const MEASURED = 'build/test/reweave-measurements.ndjson';
 
 /** A placement that always starts the job on `hub`. */
 const pinTo = (hub: string): PlacementPolicy => ({ name: 'pin', choose: () => ({ hub, policy: 'pin' }) });
@@ -101,10 +104,11 @@ slowCases(test)('learned hubs: a job on a hub that turns slow without advertisin
   const b = await buildModule(['examples/particles.ts', '-o', 'build/test/reweave-particles.wasm', '--yield-interval', '50']);
   assert.is(b.status, 0, b.stderr);
   ns2 = await startNatsServer({ jetstream: true });
+  rmSync(MEASURED, { force: true });
   const learned = ['--slots', '1', '--no-gpu', '--reweave', 'learned'];
   hubs.push(...await Promise.all([
     startHubProcess(ns2.url, 'noisy', [...learned, '--noise-at', '0:6'], { ...process.env, WEAVE_LOG_LEVEL: 'debug' }),
-    startHubProcess(ns2.url, 'e1', learned),
+    startHubProcess(ns2.url, 'e1', [...learned, '--measurement-log', MEASURED]),
     startHubProcess(ns2.url, 'e2', learned),
   ]));
   const bundle = await loadBundle(readFileSync('build/test/reweave-particles.wasm'));
@@ -145,6 +149,16 @@ slowCases(test)('learned hubs: a job on a hub that turns slow without advertisin
       assert.ok(placed.placements[0].hub !== 'noisy', `placed on the noisy hub: ${placed.placements.map((p) => p.hub)}`);
     }
     shared.stop();
+    // Offline: what e1 measured trains a weaver (weave policy train --weaver), and a hub starts from it.
+    const lines = readFileSync(MEASURED, 'utf8').trim().split('\n');
+    assert.ok(lines.length >= 2 && lines.every((l) => JSON.parse(l).kind === 'pace'), `e1 logged its pace samples: ${lines.length}`);
+    const trained = await runCli('weave', ['policy', 'train', '--weaver', MEASURED, '-o', 'build/test/reweave-weaver.json']);
+    assert.is(trained.status, 0, trained.stderr);
+    assert.match(trained.stderr, /trained a weaver on \d+ measurements/);
+    hubs.push(await startHubProcess(ns2.url, 'e3', [...learned, '--weaver-file', 'build/test/reweave-weaver.json']));
+    const refused = await runCli('hub', ['start', '--nats', ns2.url, '--name', 'e4', '--weaver-file', 'build/test/reweave-weaver.json']);
+    assert.is(refused.status, 2);
+    assert.match(refused.stderr, /--weaver-file is the learned weaver's: add --reweave learned/);
   } finally {
     await mesh.close();
   }

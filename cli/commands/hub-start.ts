@@ -1,5 +1,7 @@
 /** `hub start`: run a hub daemon connected to a NATS server, until SIGINT/SIGTERM. */
 import { unlinkSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { LearnedWeaver, type WeaverState } from '../../runtime/policy/index.js';
 import { createLogger, startHub, LOG_FORMATS, REWEAVE_KINDS, type ReweaveKind } from '../../runtime/hub/index.js';
 import { resolveNatsUrl } from '../../runtime/net/index.js';
 import { datasetFlags, intOption, pairs, UsageError, type Command } from '../command.js';
@@ -38,6 +40,12 @@ ${natsAuthHelp(16)}
                    on its route likely finishes it sooner, the move's cost counted;
                    'fixed' moves on adverts alone (1.5x the pace); 'off' (default) leaves
                    it to engines (docs/policy.md)
+  --weaver-file FILE
+                   with --reweave learned: start from this learned weaver (weave policy
+                   train --weaver writes one) rather than from nothing
+  --measurement-log FILE
+                   with --reweave learned: append every pace it measures to FILE
+                   (ndjson), to train a weaver offline with weave policy train --weaver
   --insecure       no sealing key: take plain checkpoints, still sign results (for
                    benchmarks of what sealing costs; default: a fresh Ed25519 + X25519
                    identity, advertised, and only sealed checkpoints are taken)
@@ -85,6 +93,8 @@ credentials or TLS, 7 NATS unreachable`,
     'throttle-at': { type: 'string', multiple: true },
     'noise-at': { type: 'string', multiple: true },
     reweave: { type: 'string' },
+    'weaver-file': { type: 'string' },
+    'measurement-log': { type: 'string' },
     'data-link-delay-ms': { type: 'string' },
     'data-link-mbps': { type: 'string' },
     'max-memory-mib': { type: 'string' },
@@ -122,6 +132,7 @@ credentials or TLS, 7 NATS unreachable`,
       insecure: !!values.insecure,
       metrics: metricsPort === undefined ? undefined : { port: metricsPort, host: metricsHost },
       reweave: reweaveFlag(values.reweave),
+      ...(await weaverFlags(values)),
       sandbox: {
         ...(maxMemoryMiB !== undefined ? { maxMemoryPages: Math.ceil((maxMemoryMiB << 20) / 65536) } : {}),
         ...(deadlineMs !== undefined ? { deadlineMs } : {}),
@@ -164,6 +175,23 @@ function atFactors(vals: unknown, flag: string): Array<{ atMs: number; factor: n
     if (!m || Number(m[2]) < 1 || Number(m[2]) > 100) throw new UsageError(`${flag} takes MS:F with F from 1 to 100, e.g. 4000:8; got '${v}'`);
     return { atMs: Number(m[1]), factor: Number(m[2]) };
   });
+}
+
+/** --weaver-file and --measurement-log, which only a learned re-weaving hub takes. */
+async function weaverFlags(values: Record<string, unknown>): Promise<{ weaverState?: WeaverState; measurementLog?: string }> {
+  const file = values['weaver-file'] as string | undefined;
+  const measurementLog = values['measurement-log'] as string | undefined;
+  if ((file || measurementLog) && values.reweave !== 'learned') throw new UsageError(`${file ? '--weaver-file' : '--measurement-log'} is the learned weaver's: add --reweave learned`);
+  if (!file) return { measurementLog };
+  let state: WeaverState;
+  try {
+    state = JSON.parse(await readFile(file, 'utf8')) as WeaverState;
+    LearnedWeaver.fromJSON(state);
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+    throw new UsageError(`--weaver-file ${file}: ${why}; make one with weave policy train --weaver LOG -o FILE`);
+  }
+  return { weaverState: state, measurementLog };
 }
 
 function reweaveFlag(v: unknown): ReweaveKind | undefined {

@@ -145,9 +145,8 @@ export class HubDaemon {
       datasets: Object.keys(opts.datasets), labels: opts.labels, keys: gate.publicKeys, signer: gate.signKey, everyMs: opts.advertEveryMs, startedAt: Date.now(), boot: this.boot, reweave: opts.reweave === 'off' ? undefined : opts.reweave,
     }, (bytes) => { if (!nc.isClosed() && !nc.isDraining()) this.wire.publish(ADVERT_SUBJECT, bytes); }, this.log);
     this.reweaving = opts.reweave === 'off' ? undefined : hubReweaving(opts.reweave, {
-      hub: this.id, slots: this.slots, runOf: (slot, tag) => this.runs.byTag(slot, tag), self: () => this.adverts.view(), log: this.log,
-      routeOf: (run) => gate.ticketOf(run.job)?.ticket.route, move: (run, to) => this.execs.moveHere(run, to), openHistory: () => historyBucket(nc),
-    });
+      hub: this.id, slots: this.slots, runOf: (slot, tag) => this.runs.byTag(slot, tag), self: () => this.adverts.view(), log: this.log, weaverState: opts.weaverState,
+      routeOf: (run) => gate.ticketOf(run.job)?.ticket.route, move: (run, to) => this.execs.moveHere(run, to), openHistory: () => historyBucket(nc), measurementLog: opts.measurementLog });
     this.closed = new Promise((r) => { this.markClosed = r; });
     void nc.closed().then((err) => {
       if (!this.stopping) this.log.error('nats connection closed', { error: err ? err.message : undefined });

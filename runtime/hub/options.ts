@@ -12,6 +12,7 @@ import { isSubjectToken } from '../protocol/index.js';
 import { HubConfigError, MetricsError } from './errors.js';
 import { createLogger, type Logger } from './log.js';
 import { REWEAVE_KINDS, type ReweaveKind } from './reweaving.js';
+import type { WeaverState } from '../policy/index.js';
 
 export const MAX_SLOTS = 256;
 
@@ -51,6 +52,13 @@ export interface HubOptions extends NatsAuth {
    * `off` (engines re-weave with the fixed rule). @default 'off'
    */
   reweave?: ReweaveKind;
+  /**
+   * With `reweave: 'learned'`: what the weaver starts from (a state `weave policy train
+   * --weaver` wrote, or a weaver's toJSON()), and where every measurement it makes is
+   * appended as ndjson (what `weave policy train --weaver` learns from). @default neither
+   */
+  weaverState?: WeaverState;
+  measurementLog?: string;
 }
 
 /**
@@ -91,6 +99,8 @@ export interface ResolvedHubOptions {
   metrics: { host: string; port: number } | undefined;
   sandbox: SandboxLimits;
   reweave: ReweaveKind;
+  weaverState: WeaverState | undefined;
+  measurementLog: string | undefined;
   emulation: Required<HubEmulation>;
 }
 
@@ -110,6 +120,7 @@ export function resolveHubOptions(opts: HubOptions, emulation: HubEmulation = {}
   if (!Number.isInteger(heartbeatMs) || heartbeatMs < 20 || heartbeatMs > 60_000) throw new HubConfigError(`the heartbeat interval must be an integer from 20 to 60000 ms, got ${heartbeatMs}`);
   const reweave = opts.reweave ?? 'off';
   if (!REWEAVE_KINDS.includes(reweave)) throw new HubConfigError(`reweave must be one of ${REWEAVE_KINDS.join(', ')}, got '${reweave}'`);
+  if ((opts.weaverState || opts.measurementLog) && reweave !== 'learned') throw new HubConfigError("a weaver state and a measurement log are the learned weaver's: use them with reweave 'learned'");
   const throttle = emulation.throttle ?? 1;
   if (!(throttle >= 1)) throw new HubConfigError(`the emulated throttle must be at least 1, got ${throttle}`);
   return {
@@ -121,7 +132,7 @@ export function resolveHubOptions(opts: HubOptions, emulation: HubEmulation = {}
     insecure: opts.insecure ?? false,
     metrics: m && { host: m.host ?? '127.0.0.1', port: m.port },
     sandbox: opts.sandbox ?? {},
-    reweave,
+    reweave, weaverState: opts.weaverState, measurementLog: opts.measurementLog,
     emulation: { throttle, throttleAt: emulation.throttleAt ?? [], noiseAt: emulation.noiseAt ?? [], dataLink: emulation.dataLink ?? { delayMs: 0, mbps: 0 } },
   };
 }

@@ -8,7 +8,8 @@
  *   nc.subscribe(ADVERT_SUBJECT, { callback: (_, m) => rw.heard(m.data) });
  *   await rw.start();   ...   rw.ran(run, reply);   ...   rw.stop();
  */
-import { LearnedWeaver, fixedReweavePolicy, type HubView } from '../policy/index.js';
+import { appendFileSync } from 'node:fs';
+import { LearnedWeaver, fixedReweavePolicy, formatMeasurement, type HubView, type PaceLearner, type WeaverState } from '../policy/index.js';
 import type { KeyedBucket } from '../net/index.js';
 import { SharedHistory } from '../engine/index.js';
 
@@ -35,6 +36,10 @@ export interface ReweavingDeps {
   move: (run: Run, to: string) => void;
   openHistory: () => Promise<KeyedBucket>;
   log: Logger;
+  /** The learned weaver starts from this state (`weave policy train --weaver`). */
+  weaverState?: WeaverState;
+  /** Every measurement is appended here as ndjson (`weave policy train --weaver` reads it). */
+  measurementLog?: string;
 }
 
 export interface HubReweaving {
@@ -49,8 +54,9 @@ export interface HubReweaving {
 
 export function hubReweaving(kind: Exclude<ReweaveKind, 'off'>, d: ReweavingDeps): HubReweaving {
   const peers = new PeerViews(d.hub);
-  const learned = kind === 'learned' ? new LearnedWeaver({ seed: seedOf(d.hub) }) : undefined;
-  const weaving = new Weaving({ ...d, peers, policy: learned ? learned.reweave : fixedReweavePolicy(), learner: learned });
+  const learned = kind === 'learned' ? (d.weaverState ? LearnedWeaver.fromJSON(d.weaverState) : new LearnedWeaver({ seed: seedOf(d.hub) })) : undefined;
+  const learner = learned && d.measurementLog ? logged(learned, d.measurementLog, d.log) : learned;
+  const weaving = new Weaving({ ...d, peers, policy: learned ? learned.reweave : fixedReweavePolicy(), learner });
   const shared = learned && new SharedHistory({ writer: d.hub, model: learned.model, open: d.openHistory, everyMs: SHARE_EVERY_MS, log: d.log });
   return {
     weaving,
@@ -63,6 +69,25 @@ export function hubReweaving(kind: Exclude<ReweaveKind, 'off'>, d: ReweavingDeps
     stop() {
       weaving.stop();
       shared?.stop();
+    },
+  };
+}
+
+/**
+ * `learner`, with every pace sample appended to `file` first. A write that fails is
+ * logged once; the hub goes on learning (a full disk must not stop its jobs).
+ */
+function logged(learner: LearnedWeaver, file: string, log: Logger): PaceLearner {
+  let failed = false;
+  return {
+    observePace(s) {
+      try {
+        appendFileSync(file, formatMeasurement({ kind: 'pace', ...s }));
+      } catch (e) {
+        if (!failed) log.warn('cannot append to the measurement log', { file, error: (e as Error).message });
+        failed = true;
+      }
+      learner.observePace(s);
     },
   };
 }
