@@ -2,7 +2,7 @@
  * Hub-side re-weaving, put together: the policy (`learned`: the learned weaver, which
  * measures and shares; `fixed`: the fixed rule over adverts, the baseline behind the same
  * interface), the other hubs' views from their adverts, the stay-or-move loop (weaving.ts)
- * and the shared history (shared-history.ts). `hub start --reweave learned|fixed`; off by
+ * and the shared history (runtime/engine/shared-history.ts, which engines read too). `hub start --reweave learned|fixed`; off by
  * default, when engines re-weave with the fixed rule as before.
  *   const rw = hubReweaving('learned', { hub, slots, runs, self, routeOf, move, openHistory, log });
  *   nc.subscribe(ADVERT_SUBJECT, { callback: (_, m) => rw.heard(m.data) });
@@ -12,14 +12,15 @@ import { appendFileSync } from 'node:fs';
 import { LearnedWeaver, fixedReweavePolicy, formatMeasurement, type HubView, type PaceLearner, type WeaverState } from '../policy/index.js';
 import type { KeyedBucket } from '../net/index.js';
 import { SharedHistory } from '../engine/index.js';
-
-export { historyBucket } from '../engine/index.js';
 import type { Logger } from './log.js';
 import { PeerViews } from './peers.js';
 import type { Run } from './runs.js';
 import type { SlotReply } from './slot/index.js';
 import type { SlotProbe } from './slots.js';
 import { Weaving } from './weaving.js';
+
+/** The shared history's bucket, for the daemon that wires this. */
+export { historyBucket } from '../engine/index.js';
 
 export const REWEAVE_KINDS = ['off', 'fixed', 'learned'] as const;
 export type ReweaveKind = (typeof REWEAVE_KINDS)[number];
