@@ -273,9 +273,7 @@ export class PaceModel {
     const w = sampleWeight(s);
     const h = this.history;
     if (s.part.template === CALIBRATION) {
-      if (this.indexedAt === this.history.generation) this.indexHub(writer, x - adv, s.t, w);
-      this.record(writer, `h|${writer}`, x - adv, s.t, w);
-      this.record(writer, `H|${writer}`, x - adv, s.t, w);
+      this.recordHub(writer, x - adv, s.t, w);
       return { x, predicted };
     }
     // A template never measured anywhere is predicted from its static estimate alone, and a
@@ -296,9 +294,7 @@ export class PaceModel {
     // term learn nothing.
     const knownKind = (h.stat(`K|${s.part.template}|${k}`, s.t)?.n ?? 0) > 0;
     if (knownTemplate && !knownHub && knownKind) {
-      if (this.indexedAt === h.generation) this.indexHub(writer, x - adv - kind, s.t, w);
-      this.record(writer, `h|${writer}`, x - adv - kind, s.t, w);
-      this.record(writer, `H|${writer}`, x - adv - kind, s.t, w);
+      this.recordHub(writer, x - adv - kind, s.t, w);
       this.recordTotal(writer, s);
       return { x, predicted };
     }
@@ -312,13 +308,16 @@ export class PaceModel {
     this.record(writer, `s|${s.part.template}|${k}|${PaceModel.sizeBucket(units)}`, x0, s.t, w);
     // The template's first sample, or the first on this kind from a hub with no term yet:
     // the template's terms took it; the hub's term learns from the next ones.
-    if (knownTemplate && knownHub) {
-      if (this.indexedAt === h.generation) this.indexHub(writer, x - adv - kind, s.t, w);
-      this.record(writer, `h|${writer}`, x - adv - kind, s.t, w);
-      this.record(writer, `H|${writer}`, x - adv - kind, s.t, w);
-    }
+    if (knownTemplate && knownHub) this.recordHub(writer, x - adv - kind, s.t, w);
     this.recordTotal(writer, s);
     return { x, predicted };
+  }
+
+  /** The hub's own residual `r` (its term B, fast and slow), keeping the hub index current. */
+  private recordHub(writer: string, r: number, t: number, w: number): void {
+    if (this.indexedAt === this.history.generation) this.indexHub(writer, r, t, w);
+    this.record(writer, `h|${writer}`, r, t, w);
+    this.record(writer, `H|${writer}`, r, t, w);
   }
 
   /** A sample that ends a fragment: how many units its runs take, against its static estimate. */
