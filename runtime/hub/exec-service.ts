@@ -141,7 +141,7 @@ export class ExecService {
    */
   moveHere(run: Run, to: string): void {
     if (this.d.runs.get(run.job) !== run || run.move) return;
-    run.move = { to, here: true };
+    this.d.runs.askMove(run.job, to, undefined, true);
     this.d.slots.preemptRun(run.slot, run.tag);
     this.d.metrics.placed('reweave');
   }

@@ -106,10 +106,10 @@ export class RunsTable {
     return undefined;
   }
 
-  /** Ask `job`'s run to move to `to`; undefined when it does not run here. */
-  askMove(job: string, to: string, key?: Uint8Array): Run | undefined {
+  /** Ask `job`'s run to move to `to`; undefined when it does not run here. `here`: this hub decided it. */
+  askMove(job: string, to: string, key?: Uint8Array, here?: boolean): Run | undefined {
     const run = this.runs.get(job);
-    if (run) run.move = { to, key };
+    if (run) run.move = { to, key, ...(here ? { here } : {}) };
     return run;
   }
 }
