@@ -20,13 +20,17 @@ export interface SharedValue {
 /** Largest value stored (a learned policy is a few KiB). */
 const MAX_VALUE_BYTES = 1 << 20;
 
-export async function sharedValue(nc: NatsConnection, bucket: string, key: string): Promise<SharedValue> {
-  let kv;
+/** `open()`'s bucket, or a TransportError that says to start the server with JetStream. */
+async function openKv<T>(bucket: string, open: () => Promise<T>): Promise<T> {
   try {
-    kv = await nc.jetstream().views.kv(bucket, { history: 5, max_bytes: 8 * MAX_VALUE_BYTES });
+    return await open();
   } catch (e) {
     throw new TransportError(`cannot open the JetStream key-value bucket '${bucket}': ${(e as Error).message}; start the server with JetStream (nats-server -js)`, { code: 'transport', cause: e });
   }
+}
+
+export async function sharedValue(nc: NatsConnection, bucket: string, key: string): Promise<SharedValue> {
+  const kv = await openKv(bucket, () => nc.jetstream().views.kv(bucket, { history: 5, max_bytes: 8 * MAX_VALUE_BYTES }));
   return {
     async get() {
       const e = await kv.get(key);
@@ -41,7 +45,7 @@ export async function sharedValue(nc: NatsConnection, bucket: string, key: strin
 
 /**
  * A bucket where each writer keeps one value under a key of its own (its hub id) and every
- * reader watches them all: measured history that hubs share (runtime/hub/shared-history.ts).
+ * reader watches them all: measured history that hubs share (runtime/engine/shared-history.ts).
  * Values expire after `ttlMs` without a rewrite, so a hub gone for good drops out.
  */
 export interface KeyedBucket {
@@ -55,12 +59,9 @@ export interface KeyedBucket {
 }
 
 export async function keyedBucket(nc: NatsConnection, bucket: string, opts: { maxValueBytes: number; ttlMs: number }): Promise<KeyedBucket> {
-  let kv;
-  try {
-    kv = await withReplicas(nc, (replicas) => nc.jetstream().views.kv(bucket, { history: 1, ttl: opts.ttlMs, maxValueSize: opts.maxValueBytes, max_bytes: 256 * opts.maxValueBytes, replicas }));
-  } catch (e) {
-    throw new TransportError(`cannot open the JetStream key-value bucket '${bucket}': ${(e as Error).message}; start the server with JetStream (nats-server -js)`, { code: 'transport', cause: e });
-  }
+  const kv = await openKv(bucket, () => withReplicas(nc, (replicas) => nc.jetstream().views.kv(bucket, {
+    history: 1, ttl: opts.ttlMs, maxValueSize: opts.maxValueBytes, max_bytes: 256 * opts.maxValueBytes, replicas,
+  })));
   return {
     async put(key, bytes) {
       if (bytes.byteLength > opts.maxValueBytes) throw new TransportError(`'${key}' in '${bucket}' is ${bytes.byteLength} bytes, over ${opts.maxValueBytes}`, { code: 'too-large' });
