@@ -79,7 +79,6 @@ async function runSide(side: Side, kinds: Kind[], run: number): Promise<{ mean: 
   const ns = await startNatsServer({ maxPayload: 8 << 20, jetstream: true });
   const reweave = ['--reweave', side === 'cost_model' ? 'off' : 'learned', '--no-gpu'];
   const hubs: HubProcess[] = [];
-  const burners: ChildProcess[] = [];
   const mesh = { close: async () => undefined } as { close(): Promise<void> };
   try {
     hubs.push(...await Promise.all([
@@ -90,9 +89,7 @@ async function runSide(side: Side, kinds: Kind[], run: number): Promise<{ mean: 
     ]));
     // After its calibration, so its advert still shows a fast machine.
     pin(hubs[0].proc.pid!);
-    for (let i = 0; i < 2; i++) burners.push(spawn('taskset', ['-c', NOISY_CORE, process.execPath, '-e', 'for (;;) {}'], { stdio: 'ignore' }));
-    // Never left burning: not when the bench fails, nor when it is interrupted.
-    process.once('exit', () => { for (const b of burners) b.kill('SIGKILL'); });
+    for (let i = 0; i < 2; i++) burners.add(spawn('taskset', ['-c', NOISY_CORE, process.execPath, '-e', 'for (;;) {}'], { stdio: 'ignore' }));
     const m = await connectMesh({ nats: ns.url, waitForHubsMs: 10_000 });
     mesh.close = () => m.close();
     for (let i = 0; i < 50 && m.hubs().length < 4; i++) await new Promise((r) => setTimeout(r, 100));
@@ -117,7 +114,7 @@ async function runSide(side: Side, kinds: Kind[], run: number): Promise<{ mean: 
       spread,
     };
   } finally {
-    for (const b of burners) b.kill('SIGKILL');
+    stopBurners();
     await mesh.close();
     await Promise.all(hubs.map((h) => h.stop('SIGKILL')));
     await ns.stop();
@@ -138,6 +135,14 @@ function pin(pid: number): void {
   if (r.status !== 0) throw new Error(`taskset could not pin the busy hub: ${r.stderr}`);
 }
 
+/** The CPU burners running now (one side's). */
+const burners = new Set<ChildProcess>();
+function stopBurners(): void {
+  for (const b of burners) b.kill('SIGKILL');
+  burners.clear();
+}
+// Never left burning: not when the bench fails, nor when it is interrupted.
+process.once('exit', stopBurners);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 
 main().catch((err: unknown) => {
