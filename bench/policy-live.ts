@@ -25,8 +25,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildBundle } from '../fragments/index.js';
 import { loadBundle, type LoadedBundle } from '../runtime/exec/index.js';
-import { SharedHistory, connectMesh, historyBucket, runJob, type JobResult, type NatsMesh } from '../runtime/engine/index.js';
-import { BASELINES, LearnedWeaver, type PlacementPolicy } from '../runtime/policy/index.js';
+import { connectMesh, runJob, sharedWeaver, type JobResult } from '../runtime/engine/index.js';
+import { BASELINES } from '../runtime/policy/index.js';
 import { rng } from '../runtime/sim/index.js';
 import { startHubProcess, startNatsServer, type HubProcess } from '../test/helpers/nats-server.js';
 
@@ -94,7 +94,7 @@ async function runSide(side: Side, kinds: Kind[], run: number): Promise<{ mean: 
     mesh.close = () => m.close();
     for (let i = 0; i < 50 && m.hubs().length < 4; i++) await new Promise((r) => setTimeout(r, 100));
     const r = rng(101 + run); // the same job stream for both sides of a run
-    const policy = side === 'weaver' ? await sharedWeaver(m) : BASELINES['cost-model']();
+    const policy = side === 'weaver' ? (await sharedWeaver(m.nc, { debug: () => undefined, warn: (msg) => console.log(`  ${msg}`) }, 7)).weaver.placement : BASELINES['cost-model']();
     const runs: Array<Promise<JobResult & { kind: string }>> = [];
     for (let j = 0; j < JOBS; j++) {
       const u = r();
@@ -119,14 +119,6 @@ async function runSide(side: Side, kinds: Kind[], run: number): Promise<{ mean: 
     await Promise.all(hubs.map((h) => h.stop('SIGKILL')));
     await ns.stop();
   }
-}
-
-/** The learned weaver's placement, reading what the hubs measure as they share it (as `weave run --policy weaver`). */
-async function sharedWeaver(m: NatsMesh): Promise<PlacementPolicy> {
-  const weaver = new LearnedWeaver({ seed: 7 });
-  const shared = new SharedHistory({ model: weaver.model, open: () => historyBucket(m.nc), everyMs: 2000, log: { debug: () => undefined, warn: (msg) => console.log(`  ${msg}`) } });
-  await shared.start();
-  return weaver.placement;
 }
 
 /** Pin every thread of process `pid` (and those it starts later) to the noisy core. */

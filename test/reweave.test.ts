@@ -10,8 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cases, plainResult, valueBytes } from './helpers/programs.js';
 import { runCli, startHubProcess, startNatsServer, type HubProcess, type NatsServer } from './helpers/nats-server.js';
 import { buildModule } from './helpers/build-module.js';
-import { SharedHistory, connectMesh, historyBucket, reweaver, runJob, type HubInfo, type JobResult } from '../runtime/engine/index.js';
-import { LearnedWeaver } from '../runtime/policy/index.js';
+import { connectMesh, reweaver, runJob, sharedWeaver, type HubInfo, type JobResult } from '../runtime/engine/index.js';
 import { silentLogger } from '../runtime/hub/index.js';
 import { loadBundle } from '../runtime/exec/index.js';
 import { readFileSync, rmSync } from 'node:fs';
@@ -141,10 +140,7 @@ slowCases(test)('learned hubs: a job on a hub that turns slow without advertisin
     // An engine placing with the learned weaver (weave run --policy weaver) reads what the
     // hubs measured and shared: the noisy hub advertises a machine as fast as the others.
     await new Promise((r) => setTimeout(r, 2200));
-    const weaver = new LearnedWeaver({ seed: 1 });
-    const shared = new SharedHistory({ model: weaver.model, open: () => historyBucket(mesh.nc), everyMs: 2000, log: silentLogger });
-    await shared.start();
-    await shared.loaded;
+    const { weaver, shared } = await sharedWeaver(mesh.nc, silentLogger, 1);
     assert.ok(shared.counts.merged >= 3, `it read every hub's history (${shared.counts.merged} values)`);
     for (let i = 0; i < 3; i++) {
       const placed = await runJob(mesh, bundle, { args: raw, policy: weaver.placement, reweave: false });

@@ -1,11 +1,11 @@
 /** `weave run <module.wasm> [args…]`: run a job on the mesh and print its result. */
 import { loadBundle, parseArgs, formatResult } from '../../runtime/exec/index.js';
-import { connectMesh, runJob, attachJob, pickEntry, SharedHistory, historyBucket, type NatsMesh, type Transport, type JobResult, type JobStatus } from '../../runtime/engine/index.js';
+import { connectMesh, runJob, attachJob, pickEntry, sharedWeaver, type NatsMesh, type Transport, type JobResult, type JobStatus } from '../../runtime/engine/index.js';
 import { startEmbeddedMesh } from '../../runtime/hub/index.js';
 import { sharedValue, loadOrCreateIdentity, defaultIdentityPath, type SharedValue } from '../../runtime/net/index.js';
 import { appendFileSync, closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { BASELINES, LearnedPolicy, LearnedWeaver, formatDecision, withHoldback, type DecisionRecord, type LearnedState, type PlacementPolicy } from '../../runtime/policy/index.js';
+import { BASELINES, LearnedPolicy, formatDecision, withHoldback, type DecisionRecord, type LearnedState, type PlacementPolicy } from '../../runtime/policy/index.js';
 import { datasetFlags, durationOption, intOption, UsageError, type Command } from '../command.js';
 import { NATS_AUTH_OPTIONS, natsAuthFlags, natsAuthHelp } from '../auth.js';
 import { loadModule } from '../module-cache.js';
@@ -186,7 +186,7 @@ Settings may also come from the environment and weave.config.json: weave config 
       .catch((e) => { events.close(); throw e; });
     try {
       const store = shared ? await sharedValue((mesh as NatsMesh).nc, 'weave-policy', 'learned') : undefined;
-      const base = policyName === undefined ? undefined : policyName === 'weaver' ? await sharedWeaver(mesh as NatsMesh) : await loadPolicy(policyName, policyFile, store);
+      const base = policyName === undefined ? undefined : policyName === 'weaver' ? await weaverPlacement(mesh as NatsMesh) : await loadPolicy(policyName, policyFile, store);
       const learned = base instanceof LearnedPolicy ? base : undefined;
       // The holdback sends 5% of decisions to the cost model and falls back to it while
       // the learned policy does worse (runtime/policy/holdback.ts).
@@ -376,14 +376,9 @@ function checkpointEvery(vals: string[]): { storeEvery?: number; storeEveryMs?: 
  * KV 'weave-history'): a few hundred ms for the watch to deliver what is stored. Without
  * JetStream it places from adverts alone (its prior), and says so.
  */
-async function sharedWeaver(mesh: NatsMesh): Promise<PlacementPolicy> {
-  const weaver = new LearnedWeaver();
+async function weaverPlacement(mesh: NatsMesh): Promise<PlacementPolicy> {
   const log = { debug: () => undefined, warn: (msg: string, f: Record<string, unknown>) => process.stderr.write(`weave: ${msg} (${String(f.error)})\n`) };
-  const shared = new SharedHistory({ model: weaver.model, open: () => historyBucket(mesh.nc), everyMs: 2000, log });
-  await shared.start();
-  await shared.loaded;
-  // The watch ends with the mesh's connection.
-  return weaver.placement;
+  return (await sharedWeaver(mesh.nc, log)).weaver.placement;
 }
 
 async function loadPolicy(name: string, file: string | undefined, store?: SharedValue): Promise<PlacementPolicy> {

@@ -12,7 +12,7 @@
  *   const shared = new SharedHistory({ writer: 'a', model: weaver.model, open: () => historyBucket(nc), everyMs: 2000, log });
  *   await shared.start();   ...   shared.stop();
  */
-import { HistoryError, writerCells, type PaceModel } from '../policy/index.js';
+import { HistoryError, LearnedWeaver, writerCells, type PaceModel } from '../policy/index.js';
 import { keyedBucket, type KeyedBucket, type NatsConnection } from '../net/index.js';
 
 export const HISTORY_BUCKET = 'weave-history';
@@ -29,6 +29,22 @@ const PRUNE_EVERY_MS = 60_000;
 export function historyBucket(nc: NatsConnection): Promise<KeyedBucket> {
   return keyedBucket(nc, HISTORY_BUCKET, HISTORY_LIMITS);
 }
+
+/**
+ * The learned weaver an engine places with (`weave run --policy weaver`): a reader of what
+ * hubs share, returned once what the bucket holds has arrived (at most LOAD_PATIENCE_MS).
+ * Its watch ends with `nc`.
+ */
+export async function sharedWeaver(nc: NatsConnection, log: SharedHistoryDeps['log'], seed?: number): Promise<{ weaver: LearnedWeaver; shared: SharedHistory }> {
+  const weaver = new LearnedWeaver(seed === undefined ? {} : { seed });
+  const shared = new SharedHistory({ model: weaver.model, open: () => historyBucket(nc), everyMs: SHARE_EVERY_MS, log });
+  await shared.start();
+  await shared.loaded;
+  return { weaver, shared };
+}
+
+/** How often hubs share what they measured (as often as they advertise). */
+export const SHARE_EVERY_MS = 2000;
 
 export interface SharedHistoryDeps {
   /** The hub whose cells this one shares; undefined: only read (an engine). */

@@ -11,7 +11,7 @@
 import { appendFileSync } from 'node:fs';
 import { LearnedWeaver, fixedReweavePolicy, formatMeasurement, type HubView, type PaceLearner, type WeaverState } from '../policy/index.js';
 import type { KeyedBucket } from '../net/index.js';
-import { SharedHistory } from '../engine/index.js';
+import { SHARE_EVERY_MS, SharedHistory } from '../engine/index.js';
 import type { Logger } from './log.js';
 import { PeerViews } from './peers.js';
 import type { Run } from './runs.js';
@@ -24,9 +24,6 @@ export { historyBucket } from '../engine/index.js';
 
 export const REWEAVE_KINDS = ['off', 'fixed', 'learned'] as const;
 export type ReweaveKind = (typeof REWEAVE_KINDS)[number];
-
-/** How often a hub shares what it measured (as often as it advertises). */
-const SHARE_EVERY_MS = 2000;
 
 export interface ReweavingDeps {
   hub: string;
