@@ -53,15 +53,7 @@ options:
       return trainWeaverFrom(logs, values);
     }
     const records: DecisionRecord[] = [];
-    for (const file of logs) {
-      let text: string;
-      try {
-        text = await readFile(file, 'utf8');
-      } catch (e) {
-        throw new UsageError(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-      }
-      records.push(...parseDecisionLog(text, file));
-    }
+    for (const file of logs) records.push(...parseDecisionLog(await readLog(file), file));
     if (!records.length) throw new UsageError(`${logs.join(', ')}: no decision records`);
     const file = values['policy-file'] as string | undefined;
     if (verb === 'train') {
