@@ -6,7 +6,7 @@
  *   const hub = place.choose(fragment, at, stateBytes, hubs);  ...  place.done(hub, ms);
  */
 import type { LoadedBundle } from '../exec/index.js';
-import { livePart, type DecisionRecord, type FragmentView, type HubView, type JobNeeds, type PlacementPolicy, type Decision } from '../policy/index.js';
+import { LIVE_LINK, livePart, type DecisionRecord, type FragmentView, type HubView, type JobNeeds, type PlacementPolicy, type Decision } from '../policy/index.js';
 import type { HubInfo } from './transport.js';
 
 export interface LivePlacement {
@@ -16,9 +16,6 @@ export interface LivePlacement {
   done(ms: number): void;
 }
 
-/** Where nothing was measured: a LAN link. */
-const DEFAULT_RTT_MS = 1;
-const DEFAULT_MBPS = 1000;
 
 export function livePlacement(policy: PlacementPolicy, bundle: LoadedBundle, needs: JobNeeds, log?: (rec: DecisionRecord) => void): LivePlacement {
   let pending: { f: FragmentView; h: HubView; d: Decision; n: number } | undefined;
@@ -39,7 +36,7 @@ export function livePlacement(policy: PlacementPolicy, bundle: LoadedBundle, nee
   };
   const hubView = (h: HubInfo): HubView => ({
     id: h.id, slots: h.load?.slots ?? 1, busy: h.load?.busy ?? 0, queue: h.load?.queue ?? 0, cpu: h.load?.cpu ?? 0, speed: h.caps?.speed ?? 1,
-    caps: { avx2: !!h.caps?.avx2, gpu: !!h.caps?.gpu }, datasets: h.datasets ?? [], rttMs: h.rttMs ?? DEFAULT_RTT_MS, mbps: DEFAULT_MBPS,
+    caps: { avx2: !!h.caps?.avx2, gpu: !!h.caps?.gpu }, datasets: h.datasets ?? [], rttMs: h.rttMs ?? LIVE_LINK.rttMs, mbps: LIVE_LINK.mbps,
     // Not the advert's queuedWork/runningWork, nor the job's measured cost: measured live
     // (with the machine's contention in them, and AVX2 runs mixed with others) they do not
     // match the static estimates the policies were tuned on, and live placement got about

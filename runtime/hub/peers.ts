@@ -7,21 +7,18 @@
  *   peers.views(Date.now());   // HubView[] of live, ready hubs other than 'a'
  */
 import { decodeMessage, parseMessage, type HubAdvert } from '../protocol/index.js';
-import type { HubView } from '../policy/index.js';
+import { LIVE_LINK, type HubView } from '../policy/index.js';
 
 /** Hubs remembered at once: adverts from more than this many distinct ids are not kept. */
 const MAX_PEERS = 4096;
 /** A hub whose advert is this many of its own intervals old is taken for gone. */
 const STALE_INTERVALS = 3;
-/** Where nothing was measured: a LAN link (as the engine's placement assumes). */
-const DEFAULT_RTT_MS = 1;
-const DEFAULT_MBPS = 1000;
 
 /** The view a policy takes of a hub from its advert. */
 export function advertView(a: HubAdvert): HubView {
   return {
     id: a.id, slots: a.load.slots, busy: a.load.busy, queue: a.load.queue, cpu: a.load.cpu, speed: a.caps.speed ?? 1,
-    caps: { avx2: !!a.caps.avx2, gpu: !!a.caps.gpu }, datasets: a.datasets, rttMs: DEFAULT_RTT_MS, mbps: DEFAULT_MBPS,
+    caps: { avx2: !!a.caps.avx2, gpu: !!a.caps.gpu }, datasets: a.datasets, rttMs: LIVE_LINK.rttMs, mbps: LIVE_LINK.mbps,
   };
 }
 

@@ -29,7 +29,7 @@ export { WorkHistory, workKeys } from './history.js';
 export type { PartView, RunView, MoveOption, ReweaveDecision, ReweavePolicy, PaceSample, MoveSample, ReadSample, PaceLearner } from './types.js';
 export { DEFAULT_MOVES_PER_MINUTE, fixedReweavePolicy, movesAllowed, paceOf, type FixedReweaveOptions } from './reweave.js';
 export { KINDS, hubKind, kindIndex } from './hub-kind.js';
-export { LIVE_ESTIMATE, livePart } from './live-part.js';
+export { LIVE_ESTIMATE, LIVE_LINK, livePart } from './live-part.js';
 export { PaceHistory, HistoryError, writerCells, type HistorySnapshot, type Stat } from './pace-history.js';
 export { PACE_HALF_LIFE_MS, PaceModel, advertisedLogPace, guessLogAccel, paceHalfLife, type PaceTerms } from './pace-model.js';
 export { LearnedWeaver, WEAVER_FEATURES, mergeWeaverStates, normalCdf, type WeaverOptions, type WeaverState } from './weaver.js';

@@ -14,6 +14,9 @@ import type { PartView } from './types.js';
  */
 export const LIVE_ESTIMATE = 1e4;
 
+/** The link to a hub where nothing was measured: a LAN's (engines' placement and hubs' peer views alike). */
+export const LIVE_LINK = { rttMs: 1, mbps: 1000 } as const;
+
 /** The template of `bundle` (sha-256 hex) run from `fragment` on: where it starts, or resumes. */
 export function livePart(bundle: string, fragment: number): PartView {
   return { template: `${bundle.slice(0, 16)}#${fragment}`, estimate: LIVE_ESTIMATE, calls: { simd: false, gpu: false } };
