@@ -17,6 +17,8 @@ import { parseCliArgs } from './gen/args.js';
 import { formatOutcome, sameOutcome } from './gen/outcome.js';
 import { NatsRig, natsOutcome } from './gen/nats-rig.js';
 import { EXPORT_TYPES } from './gen/types.js';
+import { generateModule } from './gen/generate.js';
+import { FUZZ_OPTIONS, type GenOptions } from './gen/context.js';
 
 const test = suite('kept regressions');
 const all = loadRegressions();
@@ -57,6 +59,23 @@ for (const r of all) {
     assert.ok(sameOutcome(rep.expected[0], r.expected), `plain asc now gives ${formatOutcome(rep.expected[0])}, the file says ${formatOutcome(r.expected)}`);
     assert.equal(rep.mismatches.map((m) => `${m.mode}: ${formatOutcome(m.got)}`), []);
     if (r.mode === 'nats') await overNats(r, source);
+  });
+}
+
+/**
+ * Programs the generator once wrote and asc rejected (a generator fault: the campaign
+ * counts it as a crash), by seed and the options the campaign ran with. Each must compile.
+ */
+const GENERATOR_FAULTS: { seed: number; options: GenOptions; why: string }[] = [
+  { seed: 5400382, options: { ...FUZZ_OPTIONS, exports: [20, 40] }, why: "a bare load<u8> under <i64>(…) is an i64 load to asc: 'i64 < u8' was rejected" },
+];
+
+for (const g of GENERATOR_FAULTS) {
+  test(`generator seed ${g.seed} compiles (${g.why})`, async () => {
+    const file = path.join(dir, `seed${g.seed}.ts`);
+    const m = generateModule(g.seed, g.options);
+    writeFileSync(file, m.source);
+    await compileProgram(file, m.runtime);
   });
 }
 

@@ -216,7 +216,10 @@ function load(f: FnCtx, t: Scalar, d: number): string {
   const r = f.mod.rng;
   const bufs = f.mod.buffers;
   const w = t === 'bool' ? 'u8' : t === 'u64' ? 'i64' : t === 'u32' ? 'i32' : t === 'i16' ? 'i16' : t;
-  const wrap = (e: string) => (w === t ? e : `(<${t}>(${e}))`);
+  // Always cast: asc gives `load<T>` the contextual type's width when that is wider (a
+  // `load<u8>` under `<i64>(…)` loads an i64), so a bare load compared with a u8 became
+  // `i64 < u8`, which asc rejects (campaign seed 5400382).
+  const wrap = (e: string) => `(<${t}>(${e}))`;
   f.mod.use('mem.load-store');
   // Without static data a module may have no memory at all: a fixed address is then out
   // of bounds, which top-level code (the start function) must not be.
