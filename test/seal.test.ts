@@ -6,7 +6,10 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
 import {
   createIdentity, openAnon, openFrom, resultStatement, sealAnon, sealTo, sign, verify, SealError, type SealContext,
 } from '../runtime/net/index.js';
@@ -55,6 +58,26 @@ test('a stored checkpoint opens only for the client it was sealed to', () => {
   assert.ok(Buffer.from(openAnon(client, ctx, box)).equals(Buffer.from(bytes)));
   assert.is(code(() => openAnon(createIdentity(), ctx, box)), 'tampered');
   assert.is(code(() => openAnon(client, { ...ctx, job: 'j.1' }, box)), 'tampered');
+});
+
+test('processes started at once on a new machine make one identity: all keep the key on disk, none reads half a file', async () => {
+  // Chaos and CI start several `weave run`s and hubs at once; before the identity was
+  // linked into place whole, they overwrote each other's keys (and one read a half file).
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'weave-identity-'));
+  try {
+    const file = path.join(dir, 'sub', 'identity.json');
+    const mod = new URL('../runtime/net/index.js', import.meta.url).href;
+    const at = Date.now() + 1500;
+    const code = `const m = await import(${JSON.stringify(mod)}); while (Date.now() < ${at}); const me = await m.loadOrCreateIdentity(${JSON.stringify(file)}); console.log(Buffer.from(me.public.sign).toString('hex'));`;
+    const keys = await Promise.all(Array.from({ length: 6 }, () => new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ['--input-type=module', '-e', code], (e, out, err) => (e ? reject(new Error(err)) : resolve(out.trim()))))));
+    const onDisk = JSON.parse(readFileSync(file, 'utf8')) as { sign: string };
+    assert.ok(onDisk.sign.includes('PRIVATE KEY'));
+    assert.equal([...new Set(keys)].length, 1, `keys: ${keys.join(' ')}`);
+    assert.equal(readdirSync(path.dirname(file)), ['identity.json'], 'no temporary file left');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a result signature binds the job, attempt, hub and bytes', () => {

@@ -10,7 +10,7 @@
  *   const sig = sign(me, bytes);   verify(me.public.sign, bytes, sig);
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign as edSign, verify as edVerify, type KeyObject } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { TransportError } from '../protocol/index.js';
@@ -96,24 +96,46 @@ export function defaultIdentityPath(): string {
 
 /** The identity kept in `file`, made (owner-only) the first time. Throws TransportError on a bad file. */
 export async function loadOrCreateIdentity(file: string): Promise<Identity> {
-  let text: string | undefined;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new TransportError(`cannot read identity ${file}: ${(e as Error).message}`, { code: 'auth', cause: e });
-  }
-  if (text === undefined) {
-    const me = createIdentity();
-    await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-    const pem = (k: KeyObject) => k.export({ type: 'pkcs8', format: 'pem' }).toString();
-    await writeFile(file, JSON.stringify({ v: 1, sign: pem(me.signKey), seal: pem(me.sealKey) }) + '\n', { mode: 0o600 });
-    return me;
-  }
+  const text = (await readIdentityText(file)) ?? (await createIdentityFile(file));
   try {
     const j = JSON.parse(text) as { v: number; sign: string; seal: string };
     return fromKeys(createPrivateKey(j.sign), createPrivateKey(j.seal));
   } catch (e) {
     throw new TransportError(`identity ${file} is not a weave identity (${(e as Error).message}); move it away and a new one is made`, { code: 'auth', cause: e });
+  }
+}
+
+async function readIdentityText(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new TransportError(`cannot read identity ${file}: ${(e as Error).message}`, { code: 'auth', cause: e });
+  }
+}
+
+/**
+ * Makes the identity file and returns its text, or the text of the one another process
+ * made first. Several `weave run`s and hubs started at once on a new machine all find no
+ * file: the key is written whole to a file of this process's own and then linked into
+ * place, which fails when another got there first, so nobody reads a half-written file
+ * (once "Unexpected end of JSON input") or keeps a key that another process's overwrote.
+ */
+async function createIdentityFile(file: string): Promise<string> {
+  const me = createIdentity();
+  const pem = (k: KeyObject) => k.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const text = JSON.stringify({ v: 1, sign: pem(me.signKey), seal: pem(me.sealKey) }) + '\n';
+  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  await writeFile(tmp, text, { mode: 0o600 });
+  try {
+    await link(tmp, file);
+    return text;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new TransportError(`cannot write identity ${file}: ${(e as Error).message}`, { code: 'auth', cause: e });
+    return (await readIdentityText(file)) ?? createIdentityFile(file);
+  } finally {
+    await unlink(tmp).catch(() => {});
   }
 }
 
