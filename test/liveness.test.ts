@@ -146,6 +146,26 @@ test('a hub\'s first beat, before its advert, counts once the advert comes: paus
   assert.match(live.lost('x', boots, 1100) ?? '', /missed \d+ heartbeats/);
 });
 
+test('a hub killed right after it started and started again is no place for work while its old advert lasts; a live one is', () => {
+  const live = new HubLiveness();
+  live.advert(advert('y', 'y1'), 0);
+  // Process x1 advertises and is killed before it beats; x2 starts and beats, its advert
+  // (other keys) refused while x1's lasts.
+  live.advert(advert('x', 'x1', { keys: createIdentity().public }), 100);
+  assert.not.ok(live.replaced('x', 3000));
+  assert.not.ok(live.beat(beat('x', 'x2', createIdentity()), 3000));
+  assert.not.ok(live.advert(advert('x', 'x2', { keys: createIdentity().public }), 3050));
+  assert.ok(live.replaced('x', 3050), 'another process beats: the advertised one is gone');
+  // A live hub beating on is not marked by beats of another boot someone sends between its own.
+  for (let t = 3000; t < 4000; t += BEAT) {
+    live.beat(beat('y', 'y1'), t);
+    live.beat(beat('y', 'y-forged', createIdentity()), t + 10);
+    assert.not.ok(live.replaced('y', t + 20) || live.replaced('y', t + BEAT - 1), `at ${t}`);
+  }
+  // Once its own beats stop, the other process's count.
+  assert.ok(live.replaced('y', 3800 + 2 * BEAT + 1));
+});
+
 test('an early beat not signed by the key its advert then names is not taken', () => {
   const live = new HubLiveness();
   const forger = createIdentity();

@@ -6,6 +6,7 @@
  *   const live = new HubLiveness();
  *   live.advert(advert, Date.now());  live.beat(beat, Date.now());
  *   live.silent('a', Date.now());     // a hub that beats, gone quiet while others beat
+ *   live.replaced('a', Date.now());    // another process of it beats, not yet advertised
  *   live.lost('a', boots, Date.now()); // why the job's holder is lost, or undefined
  */
 import { heartbeatStatement, verify } from '../net/index.js';
@@ -114,6 +115,22 @@ export class HubLiveness {
     const b = this.beats.get(h);
     if (!b || now - b.at <= MISSED_BEATS * b.everyMs) return false;
     return this.heardOthers(h, b);
+  }
+
+  /**
+   * Another process of hub `h` beats (not taken yet: its advert is refused while the old
+   * one's lasts) and the advertised process has not beaten since: the advertised process is
+   * gone, and what is sealed to its keys the new one cannot open. A hub killed 126 ms
+   * after it started, and started again, was placed on from its old advert for 5 s in a
+   * chaos run (each try refused as tampered). The beat is not verified, so it only keeps
+   * new work away from a hub whose own beats have stopped (two intervals missed).
+   */
+  replaced(h: string, now: number): boolean {
+    const e = this.early.get(h);
+    const s = this.seen.get(h);
+    if (!e || !s || e.b.boot === s.advert.boot) return false;
+    const b = this.beats.get(h);
+    return !b || (b.at < e.at && now - b.at > 2 * b.everyMs);
   }
 
   /**

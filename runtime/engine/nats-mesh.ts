@@ -88,8 +88,9 @@ export class NatsMesh implements RoutedTransport {
 
   /** Live hubs that take work, sorted by id. */
   hubs(): HubInfo[] {
-    // A hub whose heartbeats stopped (killed, SIGSTOPped) is no place for a job, though its last advert is still fresh.
-    return this.adverts().filter((a) => a.state === 'ready' && !this.live.silent(a.id, Date.now()))
+    // A hub whose heartbeats stopped (killed, SIGSTOPped), or whose advertised process was
+    // replaced by a new one, is no place for a job, though its last advert is still fresh.
+    return this.adverts().filter((a) => a.state === 'ready' && !this.live.silent(a.id, Date.now()) && !this.live.replaced(a.id, Date.now()))
       .map((a) => ({ id: a.id, caps: a.caps, datasets: a.datasets, load: this.own.apply(a.id, a.load), keys: a.keys, signer: a.keys?.sign ?? a.signer, reweave: a.reweave }));
   }
 
