@@ -237,6 +237,9 @@ async function main(): Promise<void> {
   const restarts_ = history.filter((e) => e.type === 'server-restart') as Array<{ at: number }>;
   let falseFailovers = 0;
   let lostWorkMax = 0;
+  let mostLost = '';
+  /** Of each recovery's time, the part until the engine found the hub lost (the rest is resuming). */
+  const detectMs: number[] = [];
   const allLogs = logs.join('\n');
   outcomes.forEach((o, i) => {
     if (o.status !== 0 || o.result === undefined) {
@@ -253,7 +256,9 @@ async function main(): Promise<void> {
         staleRestarts++;
         process.stderr.write(`job ${i} (${o.job}): restarted after losing ${r.hub} at t=${r.detectedAt - t0} ms from yield ${r.fromYields}, though a checkpoint at yield ${r.lastStoredYields} was stored (${r.code}: ${r.why})\n`);
       }
-      lostWorkMax = Math.max(lostWorkMax, (r.lastKnownYields ?? r.lastStoredYields) - r.fromYields);
+      const lost = (r.lastKnownYields ?? r.lastStoredYields) - r.fromYields;
+      if (lost > lostWorkMax) mostLost = `job ${i} lost ${r.hub} at t=${r.detectedAt - t0} ms: restarted from yield ${r.fromYields}; newest stored ${r.lastStoredYields}, newest reported ${r.lastKnownYields} (${r.code}: ${r.why})`;
+      lostWorkMax = Math.max(lostWorkMax, lost);
       // What caused it: the newest kill or pause of its hub before it was detected. A kill
       // explains only a loss found before (or just after) the hub's next process started:
       // a job placed on the new process and lost later is not the old one's.
@@ -263,6 +268,7 @@ async function main(): Promise<void> {
       const cause = [kill, pause].filter((c) => c !== undefined).sort((a, b) => b!.at - a!.at)[0];
       if (cause) {
         recoveryMs.push(r.resumedAt - cause.at);
+        detectMs.push(r.detectedAt - cause.at);
         const what = cause === kill ? 'kill' : 'pause';
         slowest.push({ ms: r.resumedAt - cause.at, line: `job ${i} ${r.hub} ${what} at t=${cause.at - t0}: detected +${r.detectedAt - cause.at} ms, resumed +${r.resumedAt - r.detectedAt} ms later (${r.code})` });
       }
@@ -280,6 +286,9 @@ async function main(): Promise<void> {
   recoveryMs.sort((a, b) => a - b);
   slowest.sort((a, b) => b.ms - a.ms);
   for (const r of slowest.slice(0, 5)) process.stderr.write(`slow recovery ${r.ms} ms: ${r.line}\n`);
+  detectMs.sort((a, b) => a - b);
+  if (detectMs.length) process.stderr.write(`detection: median ${detectMs[detectMs.length >> 1]} ms, p90 ${detectMs[Math.floor(detectMs.length * 0.9)]} ms (the rest of a recovery is resuming)\n`);
+  if (mostLost) process.stderr.write(`most work lost: ${mostLost}\n`);
   const median = recoveryMs.length ? recoveryMs[Math.floor(recoveryMs.length / 2)] : 0;
   const p99 = recoveryMs.length ? recoveryMs[Math.min(recoveryMs.length - 1, Math.ceil(recoveryMs.length * 0.99) - 1)] : 0;
   writeFileSync(HISTORY, history.map((e) => JSON.stringify(e)).join('\n') + '\n');

@@ -75,6 +75,8 @@ const log = (line: string) => process.stderr.write(`fuzz-weave ${((Date.now() - 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'weave-fuzz-'));
 const totals = { modules: 0, exports: 0, runs: 0, mismatches: 0, crashes: 0, gap: 0, restores: 0, engineNaNs: 0 };
 const found: Array<{ seed: number; m: Mismatch }> = [];
+/** Where the longest stretch between yield points was: the run to replay when it is long. */
+let gapAt = '';
 
 let rig: NatsRig | undefined;
 if (natsEvery > 0) {
@@ -137,13 +139,14 @@ await checkSeeds(seeds(), { options, dir, maxRestores: num('max-restores'), keep
   totals.exports += r.exports.length;
   totals.runs += r.report.runs;
   totals.restores += r.report.restores;
-  totals.gap = Math.max(totals.gap, r.report.maxGapMs);
+  if (r.report.maxGapMs > totals.gap) [totals.gap, gapAt] = [r.report.maxGapMs, `seed ${r.seed} ${r.report.maxGapAt}`];
   totals.mismatches += r.report.mismatches.length;
   totals.engineNaNs += r.report.engineNaNs;
   for (const m of r.report.mismatches) found.push({ seed: r.seed, m });
   for (const m of r.report.mismatches.slice(0, 3)) log(`MISMATCH seed ${r.seed} ${m.export}(${m.args.join(', ')}) ${m.mode}: plain ${formatOutcome(m.expected)}, woven ${formatOutcome(m.got)}`);
   if (rig && r.loopBundle) natsQueue = natsQueue.then(() => overNats(r)).catch((err) => { totals.crashes++; log(`CRASH seed ${r.seed} over NATS: ${(err as Error).message}`); });
-  log(`seed ${r.seed} (${r.profile}/${r.runtime}, ${r.exports.length} exports): ${r.report.runs} runs, ${r.report.restores} restores, ${r.report.mismatches.length} mismatches${r.report.engineNaNs ? `, ${r.report.engineNaNs} NaNs plain asc also gives` : ''} | ${totals.modules} modules, ${totals.runs} runs, ${totals.mismatches} mismatches, ${totals.crashes} crashes`);
+  const { ms } = r.report;
+  log(`seed ${r.seed} (${r.profile}/${r.runtime}, ${r.exports.length} exports): ${r.report.runs} runs, ${r.report.restores} restores, gap ${r.report.maxGapMs.toFixed(1)} ms, asc ${ms.compile.toFixed(0)} ms, weave ${ms.weave.toFixed(0)} ms, runs ${ms.run.toFixed(0)} ms, ${r.report.mismatches.length} mismatches${r.report.engineNaNs ? `, ${r.report.engineNaNs} NaNs plain asc also gives` : ''} | ${totals.modules} modules, ${totals.runs} runs, ${totals.mismatches} mismatches, ${totals.crashes} crashes`);
 });
 await natsQueue;
 if (rig) {
@@ -174,6 +177,7 @@ if (found.length) log(`mismatching runs by kind: ${[...kinds].map(([k, n]) => `$
 const unshrunk = [...new Set(found.map((f) => f.seed))].filter((s) => !shrunk.has(s));
 if (unshrunk.length) log(`seeds not shrunk (replay one with --seed S --count 1): ${unshrunk.join(', ')}`);
 rmSync(dir, { recursive: true, force: true });
+if (gapAt) log(`longest stretch between yield points (default interval): ${totals.gap.toFixed(1)} ms, ${gapAt}`);
 
 console.log(`bench fuzz-weave: modules=${totals.modules} exports=${totals.exports} runs=${totals.runs} mismatches=${totals.mismatches} crashes=${totals.crashes} max_yield_gap_ms=${totals.gap.toFixed(1)} engine_nans=${totals.engineNaNs}`);
 process.exit(totals.mismatches || totals.crashes ? 1 : 0);

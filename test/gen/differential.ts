@@ -49,6 +49,8 @@ export interface ProgramReport {
   expected: Outcome[];
   /** Longest stretch between yield points in the uninterrupted runs (default interval). */
   maxGapMs: number;
+  /** The run that gave it: `granularity export(args)`. */
+  maxGapAt?: string;
   /** Restores done, and migrated runs spaced out (every k-th yield point, k > 1) by maxRestores. */
   restores: number;
   spaced: number;
@@ -185,7 +187,10 @@ export async function checkProgram(source: string, runtime: AsRuntime, cases: Ca
         if (kind === 'yield-1') yields = r.yields;
         if (kind === 'every-yield') report.restores += r.restores;
         if (kind !== 'whole') report.maxYields = Math.max(report.maxYields, r.yields);
-        else report.maxGapMs = Math.max(report.maxGapMs, await programGap(bundle, c, r.maxGapMs));
+        else {
+          const gap = await programGap(bundle, c, r.maxGapMs);
+          if (gap > report.maxGapMs) [report.maxGapMs, report.maxGapAt] = [gap, `${g} ${c.sig.name}(${cliArgs(c.sig.params, c.args).join(', ')})`];
+        }
         if (sameOutcome(report.expected[i], r.outcome)) continue;
         if (await plainCanGive(plain, c, report.expected[i], r.outcome)) report.engineNaNs++;
         else mismatch(c, mode, report.expected[i], r.outcome);
