@@ -166,6 +166,19 @@ test('a hub killed right after it started and started again is no place for work
   assert.ok(live.replaced('y', 3800 + 2 * BEAT + 1));
 });
 
+test('a holder killed while every other hub is paused or restarting is lost in 800 ms when a restarted one beats, its advert not yet taken', () => {
+  const live = new HubLiveness();
+  live.advert(advert('x', 'x1'), 0);
+  live.advert(advert('z', 'z1', { keys: createIdentity().public }), 0);
+  beats(live, [['x', 'x1']], 0, 1000);
+  // z's old process died at 0 without a beat; z2 beats from 900 on, its advert (new keys) refused for now.
+  assert.not.ok(live.advert(advert('z', 'z2', { keys: createIdentity().public }), 900));
+  const boots = new Map<string, string>();
+  for (let t = 900; t < 2200; t += BEAT) live.beat(beat('z', 'z2', createIdentity()), t);
+  assert.is(live.lost('x', boots, 1500), undefined, 'x beat at 800: not yet');
+  assert.match(live.lost('x', boots, 1700) ?? '', /missed \d+ heartbeats/, 'not only once its adverts lapse, at 6 s');
+});
+
 test('an early beat not signed by the key its advert then names is not taken', () => {
   const live = new HubLiveness();
   const forger = createIdentity();
