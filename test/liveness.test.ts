@@ -179,6 +179,19 @@ test('a holder killed while every other hub is paused or restarting is lost in 8
   assert.match(live.lost('x', boots, 1700) ?? '', /missed \d+ heartbeats/, 'not only once its adverts lapse, at 6 s');
 });
 
+test('the only hub beating is a restarted one: when its advert is taken, its beats do not look like beats resuming after a silence', () => {
+  const live = new HubLiveness();
+  live.advert(advert('z', 'z1', { keys: createIdentity().public }), 0);
+  live.advert(advert('x', 'x1'), 4000);
+  beats(live, [['x', 'x1']], 4000, 5000);
+  // x is paused after its beat at 4800; z's new process beats from 4100, its advert taken once z1's lapses (6 s).
+  const z2 = createIdentity();
+  for (let t = 4100; t < 6000; t += BEAT) live.beat(beat('z', 'z2', z2), t);
+  assert.ok(live.advert(advert('z', 'z2', { keys: createIdentity().public, signer: z2.public.sign }), 6050));
+  live.beat(beat('z', 'z2', z2), 6100);
+  assert.match(live.lost('x', new Map(), 6150) ?? '', /missed \d+ heartbeats/, 'not 1.6 s after z2 was taken');
+});
+
 test('an early beat not signed by the key its advert then names is not taken', () => {
   const live = new HubLiveness();
   const forger = createIdentity();

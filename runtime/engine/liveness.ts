@@ -84,17 +84,28 @@ export class HubLiveness {
         this.early.delete(b.hub);
         this.early.set(b.hub, { b, at: now });
         if (this.early.size > MAX_EARLY) this.early.delete(this.early.keys().next().value!);
+        this.heard(now, b.everyMs);
       }
       return false;
     }
     const last = this.beats.get(b.hub);
     if (last && last.boot === b.boot && b.seq <= last.seq) return false;
-    // Nothing at all for a while (a server restart, this engine stalled): the beats
-    // missed before now say nothing about any one hub.
-    if (now - this.lastBeatAt > MISSED_BEATS * b.everyMs) this.beatsResumedAt = now;
-    this.lastBeatAt = Math.max(this.lastBeatAt, now);
+    this.heard(now, b.everyMs);
     this.beats.set(b.hub, { at: now, boot: b.boot, seq: b.seq, everyMs: b.everyMs });
     return true;
+  }
+
+  /**
+   * A beat came (a restarted hub's early ones too: they show the bus is alive). After
+   * nothing at all for a while (a server restart, this engine stalled), the beats missed
+   * before now say nothing about any one hub. Early beats count here since a chaos run
+   * where the only hub left beating was a restarted one: when its advert was taken, its
+   * first verified beat looked like beats resuming after a silence, and the paused holder
+   * got 1.6 s of grace more (found 2.4 s after it stopped).
+   */
+  private heard(now: number, everyMs: number): void {
+    if (now - this.lastBeatAt > MISSED_BEATS * everyMs) this.beatsResumedAt = now;
+    this.lastBeatAt = Math.max(this.lastBeatAt, now);
   }
 
   /** Hub `id`'s newest advert, however old. */
