@@ -269,7 +269,7 @@ async function main(): Promise<void> {
       if (cause) {
         // Counted from the kill or pause, or from when the job reached the hub, if later:
         // a job sent to a dead hub (on an advert still fresh) was not with it when it died.
-        const from = Math.max(cause.at, holderSince(i, r.hub, r.detectedAt));
+        const from = Math.round(Math.max(cause.at, holderSince(i, r.hub, r.detectedAt)));
         recoveryMs.push(r.resumedAt - from);
         detectMs.push(r.detectedAt - from);
         const what = (cause === kill ? 'kill' : 'pause') + (from > cause.at ? `, the job sent there ${from - cause.at} ms after` : '');
