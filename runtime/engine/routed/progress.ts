@@ -23,6 +23,8 @@ export class JobProgress {
   newestStored: { key: string; attempt: number; hub: string; yields: number } | undefined;
   /** Yield count of the newest state hubs reported leaving them (stored or handed over). */
   lastKnownYields = 0;
+  /** The newest hand-over reported: the hub it left (which stores it, for a durable job) and its yield count. */
+  newestHandedOver: { key: string; hub: string; yields: number } | undefined;
 
   /** @param entryFragments the entry's fragment ids, in order (a status line counts them from 1). */
   constructor(readonly job: string, readonly opts: JobOptions, readonly emit: Emit, private readonly entryFragments: readonly number[], startYields: number) {
@@ -124,6 +126,7 @@ export class AttemptProgress {
     if (e.to) this.holders.add(e.to);
     const { stats, emit, opts } = this.job;
     this.job.lastKnownYields = Math.max(this.job.lastKnownYields, e.yields);
+    if (!e.stored && e.yields > (this.job.newestHandedOver?.yields ?? -1)) this.job.newestHandedOver = { key: this.key, hub: e.hub, yields: e.yields };
     if (e.stored) {
       // A periodic checkpoint is safe in the store: progress, not a move.
       if (!this.job.newestStored || e.yields > this.job.newestStored.yields) this.job.newestStored = { key: this.key, attempt: this.attempt, hub: e.hub, yields: e.yields };

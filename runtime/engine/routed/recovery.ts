@@ -50,6 +50,8 @@ const WAIT_BACKOFF = backoff({ initialMs: 100, maxMs: 2000 });
 const STORED_PATIENCE_MS = 15_000;
 const QUICK_LOOK_MS = 500;
 const STORE_CATCH_UP_MS = 250;
+/** How long a recovery waits for a handed-over state its sender has yet to report stored. */
+const HANDOVER_PATIENCE_MS = 1000;
 /** Before the next attempt after a quiet hub: short, jittered, so the engines it served spread out. */
 const QUIET_HUB_BACKOFF = backoff({ initialMs: 20, maxMs: 1000 });
 
@@ -204,9 +206,15 @@ export class RecoveryState {
     // leader takes seconds) and reads again while it finds less: restarting from further
     // back loses work for good. Otherwise a quick look suffices (for a report lost with
     // its hub: a healthy store answers in tens of ms).
-    const want = progress.newestStored?.yields ?? -1;
+    // A hand-over newer than that is being stored by the hub it left, when that hub lives:
+    // worth a short wait too (in a chaos run a hub lost soon after taking a job restarted
+    // it from yield 0, though it had been handed over at 40,001).
+    const knownStored = progress.newestStored?.yields ?? -1;
+    const ho = progress.newestHandedOver;
+    const handedOver = this.deps.storing && ho?.key === a.key && ho.yields > Math.max(knownStored, this.stateYields) && transport.hubs().some((h) => h.id === ho.hub) ? ho.yields : -1;
+    const want = Math.max(knownStored, handedOver);
     const waitFor = want > this.stateYields;
-    const deadline = detectedAt + (waitFor ? STORED_PATIENCE_MS : QUICK_LOOK_MS);
+    const deadline = detectedAt + (knownStored > this.stateYields ? STORED_PATIENCE_MS : waitFor ? HANDOVER_PATIENCE_MS : QUICK_LOOK_MS);
     let found = await this.newestState(a, deadline);
     while (waitFor && yieldsOf(found.cp) < want && Date.now() + STORE_CATCH_UP_MS < deadline && !this.deps.signal?.aborted) {
       await sleep(STORE_CATCH_UP_MS, undefined, { signal: this.deps.signal }).catch(() => undefined);
