@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   connectNats, inboxRoot, natsAuthOf, type NatsAuth, type NatsConnection, type Subscription, Wire, ADVERT_SUBJECT, HEARTBEAT_SUBJECTS,
-  DISCOVER_SUBJECT, FENCE_SUBJECT, fenceStatement, sign, type Identity, storedName, storedDiffName, storedHub, sealAnon, bundleContext, bundleSubject, execSubject, pingSubject, drainSubject, checkpointStore, type CheckpointStore, openJobStore, type JobStore, type ReadFrom,
+  DISCOVER_SUBJECT, FENCE_SUBJECT, fenceStatement, sign, type Identity, storedName, storedDiffName, storedHub, sealAnon, bundleContext, bundleSubject, execSubject, pingSubject, drainSubject, checkpointStore, type CheckpointStore, openJobStore, type JobStore,
 } from '../net/index.js';
 import {
   PROTOCOL_VERSION, ProtocolError, TransportError, decodeMessage, encodeMessage, parseMessage,
@@ -254,7 +254,7 @@ export class NatsMesh implements RoutedTransport {
    * cluster is lost, its buckets have no leader for some seconds, and giving up then
    * would restart the job from an older state than it has.
    */
-  async stored(job: string, only?: readonly string[], patienceMs = STORE_PATIENCE_MS, from: ReadFrom = 'any'): Promise<StoredByHub[]> {
+  async stored(job: string, only?: readonly string[], patienceMs = STORE_PATIENCE_MS): Promise<StoredByHub[]> {
     const until = Date.now() + patienceMs;
     for (let tries = 0; ; tries++) {
       // Right after a server of a cluster is lost, some reads hang rather than fail (seen
@@ -271,7 +271,7 @@ export class NatsMesh implements RoutedTransport {
         // recovery 1 s after a store reported 50 ms before its hub's kill did not use it.
         const hubs = only ?? (await store.names(`${job}@`)).map((n) => storedHub(job, n)).filter((h) => h !== undefined);
         const got = await Promise.all(hubs.map(async (hub) => {
-          const [full, diff] = await Promise.all([store.get(storedName(job, hub), timeout, from), store.get(storedDiffName(job, hub), timeout, from)]);
+          const [full, diff] = await Promise.all([store.get(storedName(job, hub), timeout), store.get(storedDiffName(job, hub), timeout)]);
           return full ? { hub, full, ...(diff ? { diff } : {}) } : undefined;
         }));
         return got.filter((g) => g !== undefined);

@@ -11,7 +11,7 @@
  *   const result = t.kind === 'routed' ? await runRouted(t, …) : await runStepwise(t, …);
  */
 import type { ExecRequest, HubReply, HubRequest, ProgressEvent } from '../protocol/index.js';
-import type { Identity, JobStore, ReadFrom } from '../net/index.js';
+import type { Identity, JobStore } from '../net/index.js';
 
 /** A hub as placement sees it: its id, and what it has (runtime/policy ranks on these). */
 export interface HubInfo {
@@ -72,9 +72,9 @@ export interface RoutedTransport extends TransportBase {
    * `hubs`: look only at these hubs' (the engine knows which held the attempt); without,
    * at every hub's the bucket lists (an attach, which knows none). `patienceMs`: how long
    * to keep asking a store that does not answer (a cluster electing a leader) before
-   * answering none. `from`: which copy to read (ReadFrom).
+   * answering none.
    */
-  stored(job: string, hubs?: readonly string[], patienceMs?: number, from?: ReadFrom): Promise<StoredByHub[]>;
+  stored(job: string, hubs?: readonly string[], patienceMs?: number): Promise<StoredByHub[]>;
   /** Delete what hubs stored for `job` (the job is over). */
   forgetStored(job: string): Promise<void>;
   /** Job records, opened once; undefined without JetStream. */

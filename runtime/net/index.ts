@@ -10,7 +10,7 @@
 export { connectNats, inboxPrefixOf, inboxRoot, resolveNatsUrl, resolveNatsAuth, natsAuthOf, NATS_AUTH_ENV, DEFAULT_NATS_URL, type ConnectOptions, type NatsAuth } from './connect.js';
 export { Wire, DEFAULT_MAX_PAYLOAD_BYTES, type WireOptions, type RequestOptions, type Handler, type ServeContext } from './wire.js';
 export { FENCE_SUBJECT, ADVERT_SUBJECT, DISCOVER_SUBJECT, HEARTBEAT_SUBJECTS, DATA_QUEUE, heartbeatSubject, execSubject, pingSubject, drainSubject, bundleSubject, dataSubject, isSubjectToken } from './subjects.js';
-export { sharedValue, keyedBucket, type KeyedBucket, checkpointStore, storedName, storedDiffName, storedHub, CHECKPOINT_BUCKET, type SharedValue, type CheckpointStore, type ReadFrom } from './kv.js';
+export { sharedValue, keyedBucket, type KeyedBucket, checkpointStore, storedName, storedDiffName, storedHub, CHECKPOINT_BUCKET, type SharedValue, type CheckpointStore } from './kv.js';
 export { openJobStore, JobStore, JobRecordMissing, JOBS_BUCKET, JOB_DATA_BUCKET, type JobRecord, type JobState, type CommitOutcome, type JobResultFields } from './jobs.js';
 export { createIdentity, loadOrCreateIdentity, defaultIdentityPath, sign, verify, verifyResult, resultStatement, ticketStatement, fenceStatement, heartbeatStatement, type ExecTicket, type Identity, type PublicIdentity, type HubKeys, type ResultFields } from './identity.js';
 export { sealTo, openFrom, sealAnon, openAnon, isSealed, storedContext, bundleContext, SealError, SEAL_OVERHEAD, type SealContext, type SealErrorCode } from './seal.js';

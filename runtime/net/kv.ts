@@ -86,21 +86,11 @@ export async function keyedBucket(nc: NatsConnection, bucket: string, opts: { ma
 export interface CheckpointStore {
   put(name: string, checkpoint: Uint8Array): Promise<void>;
   /** The checkpoint stored under `name`, or undefined; throws when it takes over `timeoutMs`. */
-  get(name: string, timeoutMs?: number, from?: ReadFrom): Promise<Uint8Array | undefined>;
+  get(name: string, timeoutMs?: number): Promise<Uint8Array | undefined>;
   delete(name: string): Promise<void>;
   /** The names stored that start with `prefix`. */
   names(prefix: string): Promise<string[]>;
 }
-
-/**
- * Which copy of a stored checkpoint a read asks: `any` replica (direct gets, the default:
- * a cluster that lost the stream's leader answers at once) or the stream's `leader`. A
- * replica just back from a restart lags until it has caught up, and NATS gives a direct
- * get to a replica on the reader's own server first: a recovery that knew a newer
- * checkpoint was stored read the old one again and again for up to 15 s in a cluster
- * chaos run. A reader that finds less than it knows was stored asks the leader next.
- */
-export type ReadFrom = 'any' | 'leader';
 
 /** Where hub `hub` stores its newest full checkpoint of job attempt key `job`. */
 export const storedName = (job: string, hub: string) => `${job}@${hub}`;
@@ -209,13 +199,11 @@ export async function checkpointStore(nc: NatsConnection): Promise<CheckpointSto
     async put(job, checkpoint) {
       await os.putBlob({ name: job }, checkpoint);
     },
-    async get(job, timeoutMs = GET_TIMEOUT_MS, from = 'any') {
+    async get(job, timeoutMs = GET_TIMEOUT_MS) {
       // From any replica first (direct-read.ts: a cluster that lost the stream's leader
       // answers those at once, and its leader only after an election); from the leader
-      // when no replica can (a bucket made without direct gets, versions mixed), or when
-      // asked (ReadFrom).
-      const leader = async () => (await os.getBlob(job)) ?? undefined;
-      const read = from === 'leader' ? leader() : readDirect(nc, CHECKPOINT_BUCKET, job, MAX_STORED_BYTES).catch(leader);
+      // when no replica can (a bucket made without direct gets, versions mixed).
+      const read = readDirect(nc, CHECKPOINT_BUCKET, job, MAX_STORED_BYTES).catch(async () => (await os.getBlob(job)) ?? undefined);
       return within(timeoutMs, `reading '${job}' from '${CHECKPOINT_BUCKET}'`, read);
     },
     async delete(job) {

@@ -13,7 +13,7 @@
 import { applyDiff, decodeCheckpoint, encodeCheckpoint, type AnyCheckpoint } from '../../snapshot/index.js';
 import { FragmentTrap } from '../../exec/index.js';
 import { HubError, TransportError, type RecoveryNote } from '../../protocol/index.js';
-import { openAnon, isSealed, storedContext, type Identity, type ReadFrom } from '../../net/index.js';
+import { openAnon, isSealed, storedContext, type Identity } from '../../net/index.js';
 import { describeMisfit, rankHubs, type JobNeeds } from '../../policy/index.js';
 import type { MigrationReason, Recovery } from '../../trace/index.js';
 import { backoff, sleep } from '../../util/index.js';
@@ -83,8 +83,6 @@ export class RecoveryState {
   moveOut: { from: string; reason: MigrationReason } | undefined;
   /** Failed attempts in a row. */
   private failures = 0;
-  /** Which copy of stored checkpoints the next read asks (ReadFrom). */
-  private readFrom: ReadFrom = 'any';
   /** The hub the next attempt starts on, when it is up and capable (a move given back unstarted). */
   prefer: string | undefined;
 
@@ -218,13 +216,10 @@ export class RecoveryState {
     const waitFor = want > this.stateYields;
     const deadline = detectedAt + (knownStored > this.stateYields ? STORED_PATIENCE_MS : waitFor ? HANDOVER_PATIENCE_MS : QUICK_LOOK_MS);
     let found = await this.newestState(a, deadline);
-    // Less than was stored: a replica lagging (ReadFrom). Ask the leader and any replica by turns.
     while (waitFor && yieldsOf(found.cp) < want && Date.now() + STORE_CATCH_UP_MS < deadline && !this.deps.signal?.aborted) {
-      this.readFrom = this.readFrom === 'any' ? 'leader' : 'any';
-      if (this.readFrom === 'any') await sleep(STORE_CATCH_UP_MS, undefined, { signal: this.deps.signal }).catch(() => undefined);
+      await sleep(STORE_CATCH_UP_MS, undefined, { signal: this.deps.signal }).catch(() => undefined);
       found = await this.newestState(a, deadline);
     }
-    this.readFrom = 'any';
     const { stored, cp, key } = found;
     // A hand-over's, a periodic or a drain's: whichever left a hub last, never older than the engine's own.
     if (stored && cp?.kind === 'full' && cp.bundle === this.deps.bundleHash && cp.yields >= this.stateYields) {
@@ -272,7 +267,7 @@ export class RecoveryState {
    */
   async storedOf(key: string, attempt: number, holders: readonly string[], deadline?: number): Promise<Uint8Array | undefined> {
     if (!this.deps.storing) return undefined;
-    return newestStored(this.deps.transport, this.deps.me, key, attempt, this.deps.bundleHash, holders, deadline === undefined ? undefined : Math.max(0, deadline - Date.now()), this.readFrom);
+    return newestStored(this.deps.transport, this.deps.me, key, attempt, this.deps.bundleHash, holders, deadline === undefined ? undefined : Math.max(0, deadline - Date.now()));
   }
 
   private take(bytes: Uint8Array, cp: AnyCheckpoint, key: string | undefined): void {
@@ -291,9 +286,9 @@ export class RecoveryState {
  * late write may be older than another's: the yield count decides, not the order of
  * writes. Undefined when none opens.
  */
-export async function newestStored(transport: Pick<RoutedTransport, 'stored'>, me: Identity, key: string, attempt: number, bundleHash: string, holders?: readonly string[], patienceMs?: number, from?: ReadFrom): Promise<Uint8Array | undefined> {
+export async function newestStored(transport: Pick<RoutedTransport, 'stored'>, me: Identity, key: string, attempt: number, bundleHash: string, holders?: readonly string[], patienceMs?: number): Promise<Uint8Array | undefined> {
   let best: { bytes: Uint8Array; yields: number } | undefined;
-  for (const s of await transport.stored(key, holders, patienceMs, from)) {
+  for (const s of await transport.stored(key, holders, patienceMs)) {
     const base = openStored(me, key, attempt, bundleHash, s.full);
     const b = base && decodeOrUndefined(base);
     if (!base || b?.kind !== 'full') continue;
