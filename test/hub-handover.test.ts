@@ -16,6 +16,7 @@ const state = new Uint8Array(1024).map((_, i) => i & 0xff);
 
 function setup(reply: (msg: ExecRequest, to: string) => Uint8Array | Promise<Uint8Array>, opts: { secure?: boolean; exportWhole?: HandoverDeps['exportWhole'] } = {}) {
   const sent: Array<{ to: string; msg: ExecRequest }> = [];
+  const kept: Array<{ yields: number; whole?: Uint8Array }> = [];
   const reports: ProgressEvent[] = [];
   const log = capturingLogger();
   const gate = new SealGate('a', opts.secure === false ? false : ids.a, log);
@@ -29,8 +30,9 @@ function setup(reply: (msg: ExecRequest, to: string) => Uint8Array | Promise<Uin
     },
     report: (_, e) => reports.push(e),
     exportWhole: opts.exportWhole ?? (async () => undefined),
+    handedOver: (_, yields, whole) => kept.push({ yields, whole }),
   });
-  return { h, sent, reports, log };
+  return { h, sent, reports, log, kept };
 }
 
 const req = (extra: Partial<ExecRequest> = {}): ExecRequest => ({
@@ -49,8 +51,10 @@ test('the next hop skips this hub and wraps around; a route of one hub has none'
 });
 
 test('a paused state goes to the next hub sealed to it, without the arguments, and the move is reported', async () => {
-  const { h, sent, reports } = setup(ok);
+  const { h, sent, reports, kept } = setup(ok);
   const out = await h.pass(req(), paused(), { next: { id: 'b', hop: 1 }, replyTo: '_INBOX.e.7', full: true, move: undefined });
+  // What left is kept from the bytes sent: a one-slot hub that starts its next job at once has no copy to export.
+  assert.equal(kept.map((k) => [k.yields, k.whole && [...k.whole]]), [[50, [...state]]]);
   assert.is(out, undefined, 'handed over: nobody replies from here');
   assert.is(sent.length, 1);
   const m = sent[0].msg;

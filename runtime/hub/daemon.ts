@@ -128,11 +128,12 @@ export class HubDaemon {
       handover: new Handover({
         hub: this.id, gate, ask, report, metrics: this.metrics, log: this.log, headroom: MESSAGE_HEADROOM,
         exportWhole: (job) => this.exportWhole(job),
-        // A hand-over is a checkpoint: the state that left is stored whole (the slot keeps it
-        // as its base), so a hub lost after taking it costs no work done before it.
-        handedOver: (req, yields) => {
+        // A hand-over is a checkpoint: the state that left is stored whole, the slot's copy only
+        // when a diff left (a one-slot hub that started its next job had none: work lost).
+        handedOver: (req, yields, sent) => {
           if (req.record === undefined && !req.storeEvery && !req.storeEveryMs) return;
-          void this.exportWhole(req.job).then((whole) => { if (whole) keeper.keep(req, whole, yields); }, () => undefined);
+          if (sent) keeper.keep(req, sent, yields);
+          else void this.exportWhole(req.job).then((whole) => { if (whole) keeper.keep(req, whole, yields); }, () => undefined);
         },
       }),
       keeper,

@@ -44,8 +44,12 @@ export interface HandoverDeps {
   log: Logger;
   /** Free bytes slots leave before each checkpoint, so the message is framed around it in place. */
   headroom: number;
-  /** A hand-over was acknowledged at `yields`: the state that left is worth keeping (recovery starts from it). */
-  handedOver?: (req: ExecRequest, yields: number) => void;
+  /**
+   * A hand-over was acknowledged at `yields`: the state that left is worth keeping
+   * (recovery starts from it). `whole`: that state, when what was sent was whole (a diff
+   * was sent to the hub holding its base: then the slot's own copy is what there is).
+   */
+  handedOver?: (req: ExecRequest, yields: number, whole?: Uint8Array) => void;
 }
 
 export interface PassContext {
@@ -110,12 +114,13 @@ export class Handover {
       ...rest, route, keys, fragment: r.fragment, checkpoint: payload, sealed: gate.identity ? true : undefined, hop: next.hop, from: this.deps.hub, replyTo: ctx.replyTo,
       handovers: handovers + 1, full: undefined, ...(moved ? { ticket: moved.sig, issued: moved.ticket.issued } : {}),
     };
-    if (await this.send(req, r, msg, next.id, checkpoint.byteLength, !!ctx.move?.here && movedTo === next.id)) return undefined;
+    const whole = ctx.full || checkpoint !== r.checkpoint ? checkpoint : undefined;
+    if (await this.send(req, r, msg, next.id, checkpoint.byteLength, !!ctx.move?.here && movedTo === next.id, whole)) return undefined;
     return back();
   }
 
   /** Send the hand-over; true once the next hub acknowledged it. */
-  private async send(req: ExecRequest, r: RanReply, msg: ExecRequest, to: string, bytes: number, reweave: boolean): Promise<boolean> {
+  private async send(req: ExecRequest, r: RanReply, msg: ExecRequest, to: string, bytes: number, reweave: boolean, whole?: Uint8Array): Promise<boolean> {
     const { metrics, log } = this.deps;
     try {
       // The slot left room before the checkpoint: frame the message there, no copy.
@@ -127,7 +132,7 @@ export class Handover {
         // This hub's clock at both ends: the pause here, the ack of the restore there.
         if (r.pausedAt !== undefined) metrics.migrated((performance.timeOrigin + performance.now() - r.pausedAt) / 1000);
         log.debug('handed over', { job: req.job, fragment: r.fragment, to, bytes: msg.checkpoint!.byteLength });
-        this.deps.handedOver?.(req, r.yields);
+        this.deps.handedOver?.(req, r.yields, whole);
         if (req.progress) {
           this.deps.report(req.progress, {
             kind: 'progress', v: PROTOCOL_VERSION, job: req.job, hub: this.deps.hub, to, fragment: r.fragment,

@@ -207,18 +207,24 @@ export class RecoveryState {
     // back loses work for good. Otherwise a quick look suffices (for a report lost with
     // its hub: a healthy store answers in tens of ms).
     // A hand-over newer than that is being stored by the hub it left, when that hub lives:
-    // worth a short wait too (in a chaos run a hub lost soon after taking a job restarted
-    // it from yield 0, though it had been handed over at 40,001).
-    const knownStored = progress.newestStored?.yields ?? -1;
+    // worth a short wait too, never the long one (in a chaos run a hub lost soon after
+    // taking a job restarted it from yield 0, though it had been handed over at 40,001;
+    // waiting the long patience for such a store held recoveries for 15 s).
+    const known = progress.newestStored?.yields ?? -1;
+    const storedWanted = known > this.stateYields ? known : -1;
     const ho = progress.newestHandedOver;
-    const handedOver = this.deps.storing && ho?.key === a.key && ho.yields > Math.max(knownStored, this.stateYields) && transport.hubs().some((h) => h.id === ho.hub) ? ho.yields : -1;
-    const want = Math.max(knownStored, handedOver);
-    const waitFor = want > this.stateYields;
-    const deadline = detectedAt + (knownStored > this.stateYields ? STORED_PATIENCE_MS : waitFor ? HANDOVER_PATIENCE_MS : QUICK_LOOK_MS);
-    let found = await this.newestState(a, deadline);
-    while (waitFor && yieldsOf(found.cp) < want && Date.now() + STORE_CATCH_UP_MS < deadline && !this.deps.signal?.aborted) {
+    const handedOver = this.deps.storing && ho?.key === a.key && ho.yields > Math.max(known, this.stateYields) && transport.hubs().some((h) => h.id === ho.hub) ? ho.yields : -1;
+    const storedUntil = detectedAt + (storedWanted >= 0 ? STORED_PATIENCE_MS : QUICK_LOOK_MS);
+    const handoverUntil = detectedAt + HANDOVER_PATIENCE_MS;
+    let found = await this.newestState(a, Math.max(storedUntil, handedOver >= 0 ? handoverUntil : 0));
+    const more = () => {
+      const y = yieldsOf(found.cp);
+      const next = Date.now() + STORE_CATCH_UP_MS;
+      return (y < storedWanted && next < storedUntil) || (y < handedOver && next < handoverUntil);
+    };
+    while (more() && !this.deps.signal?.aborted) {
       await sleep(STORE_CATCH_UP_MS, undefined, { signal: this.deps.signal }).catch(() => undefined);
-      found = await this.newestState(a, deadline);
+      found = await this.newestState(a, yieldsOf(found.cp) < storedWanted ? storedUntil : handoverUntil);
     }
     const { stored, cp, key } = found;
     // A hand-over's, a periodic or a drain's: whichever left a hub last, never older than the engine's own.
