@@ -21,7 +21,7 @@
  * Exit 1 when a check fails. Last line:
  *   bench chaos: jobs=… completed=… wrong=… duplicated=… kills=… pauses=… server_restarts=… median_recovery_ms=… false_failovers=… p99_recovery_ms=… lost_work_max=…
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -137,6 +137,9 @@ async function main(): Promise<void> {
   };
   // The burners run from the jobs' submission to the end, not while the references are computed.
   const burners = Array.from({ length: STRESS }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+  // Ctrl-C ends the bench through the test helpers' exit (which stop servers and hubs):
+  // burners and clients go too (left running, they once burned two cores for an hour).
+  process.on('exit', () => { for (const c of [...burners, ...clients]) c.kill('SIGKILL'); });
   record('stress', { burners: STRESS });
 
   const outcomes: Outcome[] = [];
@@ -315,6 +318,9 @@ function holderSince(i: number, hub: string, t: number): number {
   return since;
 }
 
+/** The `weave run` processes still running. */
+const clients = new Set<ChildProcess>();
+
 /** One job as a user submits it: its own `weave run` process, killed at `giveUpAt`. */
 function submit(url: string, raw: number[], giveUpAt: () => number, i: number): Promise<Outcome> {
   return new Promise((resolve) => {
@@ -322,6 +328,8 @@ function submit(url: string, raw: number[], giveUpAt: () => number, i: number): 
     const trace = path.join(LOGS, `job-${i}.trace`);
     const p = spawn(process.execPath, [path.join(ROOT, 'dist', 'cli', 'weave.js'), 'run', MODULE, ...raw.map(String),
       '--nats', url, '--checkpoint-every', String(CHECKPOINT_EVERY), '--wait-hubs', '20000', '--json', '--trace', trace], { cwd: ROOT });
+    clients.add(p);
+    p.on('close', () => clients.delete(p));
     const stuck = setInterval(() => {
       if (Date.now() < giveUpAt()) return;
       clearInterval(stuck);
