@@ -166,10 +166,12 @@ test('SIGTERM drains: the running fragment pauses, resumes on another hub, the h
   assert.is(await hubs[2].stop('SIGTERM'), 0);
   await new Promise((r) => setTimeout(r, 300));
   const job = runCli('weave', ['run', 'build/test/mesh-particles.wasm', ...raw.map(String), '--nats', ns.url, '--json']);
-  // Only once the job runs (on a or b) does c come up: it is where the job must end.
+  // Only once the job runs (on a or b) does c come up: it is where the job must end. a and
+  // b are stopped while c starts: waiting for c first, the job once ended before the stop.
   await hubWhere(ns.url, (a) => a.load.busy > 0, 6000);
-  hubs[2] = await startHubProcess(ns.url, 'c', ['--slots', '2', '--label', 'name=c']);
+  const cUp = startHubProcess(ns.url, 'c', ['--slots', '2', '--label', 'name=c']);
   const codes = await Promise.all([hubs[0].stop('SIGTERM'), hubs[1].stop('SIGTERM')]);
+  hubs[2] = await cUp;
   assert.equal(codes, [0, 0]);
   const r = await job;
   assert.is(r.status, 0, r.stderr);
