@@ -16,7 +16,6 @@ export interface LivePlacement {
   done(ms: number): void;
 }
 
-
 export function livePlacement(policy: PlacementPolicy, bundle: LoadedBundle, needs: JobNeeds, log?: (rec: DecisionRecord) => void): LivePlacement {
   let pending: { f: FragmentView; h: HubView; d: Decision; n: number } | undefined;
   const fragmentView = (id: number, at: string | undefined, stateBytes: number): FragmentView => {
