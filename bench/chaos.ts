@@ -307,15 +307,28 @@ async function main(): Promise<void> {
 /** When job `i`'s trace last put it on `hub` (an attempt started there, or a move to it) before `t`; 0 if never. */
 function holderSince(i: number, hub: string, t: number): number {
   let since = 0;
-  let lines: string[] = [];
-  try { lines = readFileSync(path.join(LOGS, `job-${i}.trace`), 'utf8').trim().split('\n'); } catch { /* no trace: from the cause */ }
-  for (const l of lines) {
-    let e: { t: number; kind: string; hub?: string; to?: string };
-    try { e = JSON.parse(l); } catch { continue; }
-    if (e.t > t) break;
-    if ((e.kind === 'fragment-start' && e.hub === hub) || (e.kind === 'migration' && e.to === hub)) since = e.t;
+  // Trace lines carry the hubs' own times and may come out of order: every line is looked at.
+  for (const e of traceOf(i)) {
+    if (e.t <= t && e.t > since && ((e.kind === 'fragment-start' && e.hub === hub) || (e.kind === 'migration' && e.to === hub))) since = e.t;
   }
   return since;
+}
+
+type TraceEvent = { t: number; kind: string; hub?: string; to?: string };
+const traces = new Map<number, TraceEvent[]>();
+/** Job `i`'s trace events, read once (every recovery of the job looks at them). */
+function traceOf(i: number): TraceEvent[] {
+  let events = traces.get(i);
+  if (!events) {
+    events = [];
+    let text = '';
+    try { text = readFileSync(path.join(LOGS, `job-${i}.trace`), 'utf8'); } catch { /* no trace: from the cause */ }
+    for (const l of text.split('\n')) {
+      try { events.push(JSON.parse(l) as TraceEvent); } catch { /* a torn last line */ }
+    }
+    traces.set(i, events);
+  }
+  return events;
 }
 
 /** The `weave run` processes still running. */
