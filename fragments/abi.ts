@@ -3,13 +3,15 @@
  * export names, the yield import, the manifest reader. Importing this costs no Binaryen.
  *   import { readManifest, SAVE_GLOBALS } from '../../fragments/abi.js';
  */
-export { readManifest, decodeManifest, MANIFEST_SECTION, CAPABILITIES, type Capability, type Manifest, type FragmentInfo, type EntryInfo, type ValType, type BoundaryType, type EntrySignature, type ScalarType, type Granularity, GRANULARITIES, type RegionKind, type GlobalSlot, type FragmentMetadata } from './manifest.js';
+export { readManifest, decodeManifest, MANIFEST_SECTION, CAPABILITIES, type Capability, type Manifest, type FragmentInfo, type EntryInfo, type ValType, type BoundaryType, type EntrySignature, type ScalarType, type Granularity, GRANULARITIES, type RegionKind, type GlobalSlot, type FragmentMetadata, type FreshInstance } from './manifest.js';
 export { type StateLayout, RESERVED_BYTES, WASM_PAGE } from './layout.js';
 export { ManifestError } from './errors.js';
 
 /** Fragment functions return this when the entry function has returned. */
 export const DONE = -1;
 export const SAVE_GLOBALS = '__weave_save_globals';
+/** The module's start function, moved out of the start section (passes/defer-start.ts). */
+export const START_EXPORT = '__weave_start';
 export const LOAD_GLOBALS = '__weave_load_globals';
 export const GLOBAL_EXPORT_PREFIX = '__weave_global:';
 /**

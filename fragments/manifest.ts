@@ -114,6 +114,21 @@ export interface Manifest {
   /** Hub capabilities the job cannot run without (`weave build --require gpu`): placement
    *  goes only to hubs that advertise them. Absent in bundles built before it existed. */
   requires?: Capability[];
+  /** What a fresh instance of the bundle's modules holds (fragments/passes/defer-start.ts).
+   *  Absent in bundles built before it existed: their start function runs at instantiation. */
+  instance?: FreshInstance;
+}
+
+/**
+ * A fresh instance, before a job starts in it or a checkpoint is restored into it: its
+ * memory holds the active data segments, [dataStart, dataEnd), and is zero elsewhere; the module's start
+ * function, if it has one, is the export `startExport`, for the executor to call when a
+ * job starts (never before a restore, whose memory and globals the checkpoint replaces).
+ */
+export interface FreshInstance {
+  dataStart: number;
+  dataEnd: number;
+  startExport?: string;
 }
 
 /** Hardware a hub may advertise and a job may require or prefer. */

@@ -2,8 +2,8 @@
  * The fragmenter pipeline: a compiled Wasm module in, a woven bundle out.
  *
  * Runs the passes in order (rebase memory, split entries into fragments, yield points,
- * export state, Asyncify, optimize), then prunes one module per entry and stores
- * everything in the bundle's `weave.manifest` section.
+ * export state, Asyncify, optimize, defer the start function), then prunes one module per
+ * entry and stores everything in the bundle's `weave.manifest` section.
  *   const { bundle, manifest } = weaveBinary(coreWasm, { granularity: 'loop' });
  *   await fs.writeFile('out.wasm', bundle);
  */
@@ -11,7 +11,7 @@ import binaryen from 'binaryen';
 import { defaultLayout } from './layout.js';
 import { WeaveBuildError } from './errors.js';
 import { encodeManifest, MANIFEST_SECTION, MANIFEST_VERSION, type Capability, type EntryInfo, type EntrySignature, type FragmentInfo, type Manifest, type ValType } from './manifest.js';
-import { RUNTIME_EXPORTS } from './abi.js';
+import { RUNTIME_EXPORTS, START_EXPORT } from './abi.js';
 import { rebaseMemory } from './passes/rebase-memory.js';
 import { splitFunction, type Granularity } from './passes/split-fragments.js';
 import { addYieldPoints, DEFAULT_YIELD_INTERVAL } from './passes/yield-points.js';
@@ -20,6 +20,7 @@ import { runAsyncify, ASYNCIFY_EXPORTS } from './passes/asyncify.js';
 import { MetadataAnalyzer } from './passes/metadata.js';
 import { pruneFor } from './passes/prune.js';
 import { maskFloats } from './passes/float-mask.js';
+import { deferStart } from './passes/defer-start.js';
 
 export interface WeaveOptions {
   /** Where fragment boundaries go. @default 'loop' */
@@ -153,12 +154,13 @@ function weaveModule(core: Uint8Array, opts: WeaveOptions): WovenBundle {
     optimizeChanged(m, instrumented && new Set([...fueled, ...instrumented, ...entries.map((e) => e.internal)]));
     unmask();
     stage('optimize');
+    const instance = deferStart(m);
     if (!m.validate()) throw new WeaveBuildError('internal error: the woven module does not validate');
     stage('validate');
     const final = m.emitBinary();
     stage('emit');
 
-    const shared = [SAVE_GLOBALS, LOAD_GLOBALS, ...ASYNCIFY_EXPORTS, ...RUNTIME_EXPORTS];
+    const shared = [SAVE_GLOBALS, LOAD_GLOBALS, START_EXPORT, ...ASYNCIFY_EXPORTS, ...RUNTIME_EXPORTS];
     // One module per entry, holding all of that entry's fragments: the fragments of one
     // function share nearly all their callees, so a module per fragment repeated them, and
     // both the bundle and the build grew as fragments x module size (a 30 KB module of 56
@@ -178,6 +180,7 @@ function weaveModule(core: Uint8Array, opts: WeaveOptions): WovenBundle {
       entries: entryInfos,
       fragments,
       modules,
+      instance,
       ...(opts.requires?.length ? { requires: [...new Set(opts.requires)].sort() } : {}),
     };
     const out = { bundle: appendCustomSection(final, MANIFEST_SECTION, encodeManifest(manifest)), manifest };

@@ -8,7 +8,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { woven, runLocally, valueBytes, type Case } from './helpers/programs.js';
 import { cachedPlain } from './helpers/build-cache.js';
-import { FragmentTrap } from '../runtime/exec/index.js';
+import { FragmentTrap, FragmentExecutor } from '../runtime/exec/index.js';
+import { newCheckpointId } from '../runtime/snapshot/index.js';
 
 const test = suite('entries');
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -70,6 +71,34 @@ test('recursion without loops spends fuel: a deep call chain reaches yield point
   const every = await runLocally(b, 'deep', [3000], { fuel: 100, pauseAt: () => true });
   assert.is(hex(every.result), hex(ref));
   assert.is(every.yields, whole.yields);
+});
+
+test('top-level code runs once per job, not again in each instance a checkpoint is restored into', async () => {
+  const { writeFileSync, mkdirSync } = await import('node:fs');
+  mkdirSync('build/test', { recursive: true });
+  // The start function traces and sets state; a restore must bring that state, not rerun it.
+  writeFileSync('build/test/start-once.ts', 'let base: i32 = 7;\ntrace("init", 1, <f64>base);\nbase += 5;\nexport function work(n: i32): i32 { let s = base; for (let i = 0; i < n; i++) s = s * 31 + i; return s; }\n');
+  const b = await woven('build/test/start-once.ts', { yieldInterval: 1 });
+  const traced: string[] = [];
+  const hooks = { fuel: 1, trace: (line: string) => traced.push(line) };
+  let x = await FragmentExecutor.create(await b.whole(), b.manifest, hooks);
+  assert.is(traced.length, 0, 'instantiating runs no program code');
+  x.start('work', [20]);
+  let id = b.manifest.entries[0].fragments[0];
+  let restores = 0;
+  for (;;) {
+    const o = x.run(id, { pauseAtYield: () => true });
+    if (o.kind === 'done') break;
+    id = o.kind === 'paused' ? o.fragment : o.next;
+    const cp = x.capture({ id: newCheckpointId(), bundle: b.hash, entry: 'work', fragment: id, paused: o.kind === 'paused' });
+    x = await FragmentExecutor.create(await b.fragmentModule(id), b.manifest, hooks);
+    x.restore(cp);
+    restores++;
+  }
+  assert.ok(restores >= 20, `${restores} restores`);
+  assert.is(traced.length, 1, `traced: ${JSON.stringify(traced)}`);
+  assert.match(traced[0], /^init 7\b/);
+  assert.is(hex(x.result('work').bytes), hex(await plain('build/test/start-once.ts', 'work', [20], 'i32')));
 });
 
 test('a module with no loop and no recursion (nothing can pause) builds and runs', async () => {

@@ -7,7 +7,7 @@
  *   x.start('main', [10n]); let out = x.run(firstFragment, { pauseAtYield: (n) => n === 3 });
  *   const cp = x.capture(meta);  const y = await FragmentExecutor.create(...); y.restore(cp);
  */
-import { FUEL_GLOBAL, GLOBAL_EXPORT_PREFIX, LOAD_GLOBALS, SAVE_GLOBALS, type BoundaryType, type Manifest, type EntryInfo } from '../../fragments/abi.js';
+import { FUEL_GLOBAL, GLOBAL_EXPORT_PREFIX, LOAD_GLOBALS, SAVE_GLOBALS, START_EXPORT, type BoundaryType, type Manifest, type EntryInfo } from '../../fragments/abi.js';
 import type { Checkpoint } from '../snapshot/index.js';
 import { FragmentTrap, ExecError } from './errors.js';
 import { makeHostImports, type HostHooks } from './host.js';
@@ -15,7 +15,7 @@ import { OutputBuffer } from '../host/index.js';
 import { valueSize } from './values.js';
 import { decodeResult, liftResult, lowerArgs, resultType, type ArgValue, type InstanceAccess, type ResultValue } from './boundary.js';
 import { DEFAULT_MAX_MEMORY_PAGES } from './limits.js';
-import { copySparse } from './sparse-copy.js';
+import { copySparse, type DirtyRange } from './sparse-copy.js';
 
 /** What one call into a fragment ended with. */
 export type RunOutcome =
@@ -82,6 +82,16 @@ export class FragmentExecutor {
   private rewindPending = false;
   /** The job's output (io.output-write): state, captured and restored with memory. */
   private output = new OutputBuffer();
+  /**
+   * The bytes of memory that may be non-zero; all others are (restore writes only a
+   * checkpoint's non-zero pages there): a fresh instance's data segments when weave
+   * deferred the start function (manifest.instance), else all it has.
+   */
+  private dirty: DirtyRange = { start: 0, end: Infinity };
+  /** The module's deferred start function, not yet called (see start()). */
+  private startPending = false;
+  /** Running the start function: its yield points pause nothing and count no yields. */
+  private inStart = false;
 
   private constructor(readonly manifest: Manifest, private hooks: HostHooks, private readonly limits: ExecutorLimits) {}
 
@@ -107,6 +117,9 @@ export class FragmentExecutor {
       throw new ExecError(`the module's start function trapped: ${(err as Error)?.message ?? err}`, { cause: err, code: 'start-trap' });
     }
     x.exports = instance.exports as unknown as Exports;
+    const fresh = manifest.instance;
+    x.dirty = fresh ? { start: fresh.dataStart, end: fresh.dataEnd } : { start: 0, end: x.exports.memory.buffer.byteLength };
+    x.startPending = fresh?.startExport === START_EXPORT && typeof x.exports[START_EXPORT] === 'function';
     return x;
   }
 
@@ -123,6 +136,7 @@ export class FragmentExecutor {
    */
   start(entry: string, args: readonly ArgValue[]): void {
     const e = this.entry(entry);
+    this.runStart();
     // A call starts with a whole allowance, whatever the module's start function spent.
     const fuel = this.exports[GLOBAL_EXPORT_PREFIX + FUEL_GLOBAL] as WebAssembly.Global | undefined;
     if (fuel) fuel.value = this.hooks.fuel ?? this.manifest.yieldInterval;
@@ -131,6 +145,26 @@ export class FragmentExecutor {
       this.exports[e.argsExport](...values);
     } finally {
       release();
+    }
+  }
+
+  /**
+   * The module's start function, deferred by weave to here: a job's first call, never a
+   * restore (the checkpoint holds its effects). Throws ExecError 'start-trap' or
+   * 'stack-limit' as an instantiation that ran it did.
+   */
+  private runStart(): void {
+    this.dirty = { start: 0, end: Infinity };
+    if (!this.startPending) return;
+    this.startPending = false;
+    this.inStart = true;
+    try {
+      this.exports[START_EXPORT]();
+    } catch (err) {
+      if (isStackOverflow(err)) throw new ExecError(`the module's start function overflowed the call stack: ${(err as Error).message}`, { cause: err, code: 'stack-limit' });
+      throw new ExecError(`the module's start function trapped: ${(err as Error)?.message ?? err}`, { cause: err, code: 'start-trap' });
+    } finally {
+      this.inStart = false;
     }
   }
 
@@ -185,8 +219,8 @@ export class FragmentExecutor {
   /** Called by the module at a yield point (fuel ran out). Returns the next allowance. */
   private onYield(): number {
     const interval = this.hooks.fuel ?? this.manifest.yieldInterval;
-    // A yield point in the start function, reached while instantiating: nothing to pause yet.
-    if (!this.exports) return interval;
+    // A yield point in the start function (run at instantiation or deferred): nothing to pause yet.
+    if (!this.exports || this.inStart) return interval;
     if (this.exports.asyncify_get_state() === ASYNCIFY_REWINDING) {
       // Back at the yield point we paused in: the stack is rebuilt, continue normally.
       this.exports.asyncify_stop_rewind();
@@ -261,16 +295,18 @@ export class FragmentExecutor {
   }
 
   /**
-   * Grow memory to `bytes` and write every new page once, so that a later restore of
-   * that size finds the pages already mapped. Changes nothing a restore does not
+   * Grow memory to `bytes` and write every page the instance has not touched once (zeros),
+   * so that a later restore of that size finds the pages already mapped. Changes nothing a restore does not
    * overwrite: call only before `restore`.
    */
   prefault(bytes: number): void {
     const mem = this.exports.memory;
     const from = mem.buffer.byteLength;
-    if (bytes <= from) return;
-    mem.grow(Math.ceil((bytes - from) / 65536));
-    new Uint8Array(mem.buffer).fill(0, from);
+    if (bytes > from) mem.grow(Math.ceil((bytes - from) / 65536));
+    // A fresh instance's initial pages outside its data are untouched too.
+    const view = new Uint8Array(mem.buffer);
+    view.fill(0, 0, Math.min(from, this.dirty.start));
+    view.fill(0, Math.min(from, this.dirty.end));
   }
 
   /**
@@ -293,7 +329,8 @@ export class FragmentExecutor {
         throw new ExecError(`cannot grow memory to ${cp.memory.byteLength} bytes to restore the checkpoint`, { cause: err });
       }
     }
-    copySparse(new Uint8Array(mem.buffer), cp.memory, from);
+    copySparse(new Uint8Array(mem.buffer), cp.memory, { start: this.dirty.start, end: Math.min(from, this.dirty.end) });
+    this.startPending = false;
     this.exports[LOAD_GLOBALS]();
     this.yields = cp.yields;
     this.output = new OutputBuffer(cp.output);
