@@ -151,7 +151,7 @@ function weaveModule(core: Uint8Array, opts: WeaveOptions): WovenBundle {
     binaryen.setShrinkLevel(0);
     const instrumented = runAsyncify(m);
     stage('asyncify');
-    optimizeChanged(m, instrumented && new Set([...fueled, ...instrumented, ...entries.map((e) => e.internal)]));
+    optimizeChanged(m, instrumented && new Set([...fueled, ...instrumented, ...entries.map((e) => e.internal)]), instrumented);
     unmask();
     stage('optimize');
     const instance = deferStart(m);
@@ -197,16 +197,18 @@ function weaveModule(core: Uint8Array, opts: WeaveOptions): WovenBundle {
  * already, and the whole module's -O3 was half of weave's own build time (56-142 ms of
  * 100-260 on the examples) for no measured speed (bench overhead, same day: geomean
  * 1.065-1.108 whole module, 1.016-1.057 these functions only). Undefined `changed`
- * (Asyncify chose its own set): the whole module.
+ * (Asyncify chose its own set): the whole module. Not the functions in `optimized`:
+ * Asyncify at optimize level 3 ran the default function passes on what it instrumented,
+ * last of all, and a third run here was about half of this stage for the same code.
  */
-function optimizeChanged(m: binaryen.Module, changed: Set<string> | undefined): void {
+function optimizeChanged(m: binaryen.Module, changed: Set<string> | undefined, optimized: Set<string> | undefined): void {
   if (!changed) {
     m.optimize();
     return;
   }
   for (let i = 0; i < m.getNumFunctions(); i++) {
     const f = binaryen.getFunctionInfo(m.getFunctionByIndex(i));
-    if (f.module) continue;
+    if (f.module || optimized?.has(f.name)) continue;
     if (changed.has(f.name) || f.name.startsWith('__weave') || f.name.startsWith('asyncify_')) m.optimizeFunction(f.name);
   }
 }
