@@ -13,7 +13,13 @@ import type { StateLayout } from './layout.js';
 import { ManifestError } from './errors.js';
 
 export const MANIFEST_SECTION = 'weave.manifest';
-export const MANIFEST_VERSION = 1;
+/**
+ * 2: the start function is deferred (`instance`); a weave that reads only 1 would
+ * instantiate such a bundle without its top-level code and give wrong results, so it
+ * refuses the bundle instead. This weave still reads 1 (the start runs at instantiation).
+ */
+export const MANIFEST_VERSION = 2;
+const READABLE_VERSIONS = [1, 2];
 
 export type ValType = 'i32' | 'i64' | 'f32' | 'f64' | 'v128';
 
@@ -149,8 +155,8 @@ export function decodeManifest(bytes: Uint8Array): Manifest {
   } catch (err) {
     throw new ManifestError('the weave.manifest section is corrupt; rebuild the module with `weave build`', { cause: err });
   }
-  if (!value || typeof value !== 'object' || value.version !== MANIFEST_VERSION) {
-    throw new ManifestError(`manifest version ${value?.version} is not supported (this weave reads version ${MANIFEST_VERSION}); rebuild with this weave`);
+  if (!value || typeof value !== 'object' || !READABLE_VERSIONS.includes(value.version)) {
+    throw new ManifestError(`manifest version ${value?.version} is not supported (this weave reads versions ${READABLE_VERSIONS.join(' and ')}); rebuild with this weave`);
   }
   for (const key of ['entries', 'fragments', 'modules', 'globals']) {
     if (!Array.isArray(value[key])) throw new ManifestError(`manifest field '${key}' is missing; rebuild the module`);

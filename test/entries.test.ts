@@ -10,6 +10,11 @@ import { woven, runLocally, valueBytes, type Case } from './helpers/programs.js'
 import { cachedPlain } from './helpers/build-cache.js';
 import { FragmentTrap, FragmentExecutor } from '../runtime/exec/index.js';
 import { newCheckpointId } from '../runtime/snapshot/index.js';
+import binaryen from 'binaryen';
+import { loadBundle } from '../runtime/exec/index.js';
+import { START_EXPORT, MANIFEST_SECTION, type Manifest } from '../fragments/index.js';
+import { encodeManifest } from '../fragments/manifest.js';
+import { appendCustomSection } from '../fragments/weave.js';
 
 const test = suite('entries');
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -99,6 +104,50 @@ test('top-level code runs once per job, not again in each instance a checkpoint 
   assert.is(traced.length, 1, `traced: ${JSON.stringify(traced)}`);
   assert.match(traced[0], /^init 7\b/);
   assert.is(hex(x.result('work').bytes), hex(await plain('build/test/start-once.ts', 'work', [20], 'i32')));
+});
+
+/** The module without its weave.manifest section (the bundle's last section). */
+function withoutManifest(bytes: Uint8Array): Uint8Array {
+  let at = 8;
+  for (;;) {
+    const start = at++;
+    let size = 0;
+    for (let shift = 0; ; shift += 7) {
+      const byte = bytes[at++];
+      size |= (byte & 0x7f) << shift;
+      if (!(byte & 0x80)) break;
+    }
+    const end = at + size;
+    if (bytes[start] === 0 && new TextDecoder().decode(bytes.subarray(at + 1, at + 1 + bytes[at])) === MANIFEST_SECTION) return bytes.slice(0, start);
+    at = end;
+  }
+}
+
+test('a bundle of the manifest version before deferred starts (start at instantiation) still restores exactly', async () => {
+  const { writeFileSync, mkdirSync } = await import('node:fs');
+  mkdirSync('build/test', { recursive: true });
+  // No host call at the top level: before the start was deferred, one trapped there (the
+  // instance's memory was not reachable from imports during instantiation).
+  writeFileSync('build/test/start-v1.ts', 'let base: i32 = 7;\nconst table = new Array<i32>(4);\ntable[1] = 9;\nbase += table[1];\nexport function work(n: i32): i32 { let s = base; for (let i = 0; i < n; i++) s = s * 31 + table[i & 3] + i; return s; }\n');
+  const b = await woven('build/test/start-v1.ts', { yieldInterval: 1 });
+  // As the weave before it built it: the start function in the start section of every module, manifest version 1.
+  const withStart = (bytes: Uint8Array) => {
+    const m = binaryen.readBinary(bytes);
+    try {
+      m.setStart(m.getFunction(binaryen.getExportInfo(m.getExport(START_EXPORT)).value));
+      m.removeExport(START_EXPORT);
+      return m.emitBinary();
+    } finally {
+      m.dispose();
+    }
+  };
+  const { instance: _, ...rest } = b.manifest;
+  const v1: Manifest = { ...rest, version: 1, modules: b.manifest.modules.map(withStart) };
+  const old = await loadBundle(appendCustomSection(withStart(withoutManifest(b.bytes)), MANIFEST_SECTION, encodeManifest(v1)));
+  assert.is(old.manifest.version, 1);
+  const r = await runLocally(old, 'work', [20], { fuel: 1, pauseAt: () => true });
+  assert.ok(r.restores >= 20, `${r.restores} restores`);
+  assert.is(hex(r.result), hex(await plain('build/test/start-v1.ts', 'work', [20], 'i32')));
 });
 
 test('a module with no loop and no recursion (nothing can pause) builds and runs', async () => {
