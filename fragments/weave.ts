@@ -18,7 +18,7 @@ import { addYieldPoints, DEFAULT_YIELD_INTERVAL } from './passes/yield-points.js
 import { exportState, LOAD_GLOBALS, SAVE_GLOBALS } from './passes/export-state.js';
 import { runAsyncify, ASYNCIFY_EXPORTS } from './passes/asyncify.js';
 import { MetadataAnalyzer } from './passes/metadata.js';
-import { pruneFor } from './passes/prune.js';
+import { pruneEach } from './passes/prune.js';
 import { maskFloats } from './passes/float-mask.js';
 import { deferStart } from './passes/defer-start.js';
 
@@ -166,8 +166,8 @@ function weaveModule(core: Uint8Array, opts: WeaveOptions): WovenBundle {
     // both the bundle and the build grew as fragments x module size (a 30 KB module of 56
     // exports made a 1.7 MB bundle in 6.5 s at --granularity loop). The manifest's
     // `module` index per fragment is what lets them share.
-    const modules = entryInfos.map((entry) =>
-      pruneFor(final, new Set([...entry.fragments.map((id) => fragments[id].exportName), entry.argsExport, ...shared])));
+    const modules = pruneEach(m, final, entryInfos.map((entry) =>
+      new Set([...entry.fragments.map((id) => fragments[id].exportName), entry.argsExport, ...shared])));
     stage('prune');
     const manifest: Manifest = {
       version: MANIFEST_VERSION,
