@@ -5,7 +5,9 @@
  * over NATS, migrating at random points. A mismatch is shrunk and kept in test/regressions/
  * (marked `known` until fixed). Progress on stderr; the last stdout line is the summary.
  * A woven NaN whose bits plain asc also gives in another fresh instance is V8's choice
- * (differential.ts, plainCanGive), counted as `engine_nans`, not as a mismatch.
+ * (differential.ts, plainCanGive), counted as `engine_nans`, not as a mismatch; a woven run
+ * stopped by the sandbox's memory limit where plain asc held more than that limit, as
+ * `memory_limits` (differential.ts, plainOverLimit).
  * Exits 1 on any mismatch or crash (a program asc rejects, a harness error). Ctrl-C stops
  * it early the same way: the modules in hand finish, then the summary line.
  *   node dist/bench/fuzz-weave.js --seconds 600 [--seed S] [--count N] [--workers 1]
@@ -73,7 +75,7 @@ const deadline = t0 + seconds * 1000;
 const log = (line: string) => process.stderr.write(`fuzz-weave ${((Date.now() - t0) / 1000).toFixed(0)}s: ${line}\n`);
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'weave-fuzz-'));
-const totals = { modules: 0, exports: 0, runs: 0, mismatches: 0, crashes: 0, gap: 0, restores: 0, engineNaNs: 0 };
+const totals = { modules: 0, exports: 0, runs: 0, mismatches: 0, crashes: 0, gap: 0, restores: 0, engineNaNs: 0, limits: 0 };
 const found: Array<{ seed: number; m: Mismatch }> = [];
 /** Where the longest stretch between yield points was: the run to replay when it is long. */
 let gapAt = '';
@@ -142,11 +144,12 @@ await checkSeeds(seeds(), { options, dir, maxRestores: num('max-restores'), keep
   if (r.report.maxGapMs > totals.gap) [totals.gap, gapAt] = [r.report.maxGapMs, `seed ${r.seed} ${r.report.maxGapAt}`];
   totals.mismatches += r.report.mismatches.length;
   totals.engineNaNs += r.report.engineNaNs;
+  totals.limits += r.report.limits;
   for (const m of r.report.mismatches) found.push({ seed: r.seed, m });
   for (const m of r.report.mismatches.slice(0, 3)) log(`MISMATCH seed ${r.seed} ${m.export}(${m.args.join(', ')}) ${m.mode}: plain ${formatOutcome(m.expected)}, woven ${formatOutcome(m.got)}`);
   if (rig && r.loopBundle) natsQueue = natsQueue.then(() => overNats(r)).catch((err) => { totals.crashes++; log(`CRASH seed ${r.seed} over NATS: ${(err as Error).message}`); });
   const { ms } = r.report;
-  log(`seed ${r.seed} (${r.profile}/${r.runtime}, ${r.exports.length} exports): ${r.report.runs} runs, ${r.report.restores} restores, gap ${r.report.maxGapMs.toFixed(1)} ms, asc ${ms.compile.toFixed(0)} ms, weave ${ms.weave.toFixed(0)} ms, runs ${ms.run.toFixed(0)} ms, ${r.report.mismatches.length} mismatches${r.report.engineNaNs ? `, ${r.report.engineNaNs} NaNs plain asc also gives` : ''} | ${totals.modules} modules, ${totals.runs} runs, ${totals.mismatches} mismatches, ${totals.crashes} crashes`);
+  log(`seed ${r.seed} (${r.profile}/${r.runtime}, ${r.exports.length} exports): ${r.report.runs} runs, ${r.report.restores} restores, gap ${r.report.maxGapMs.toFixed(1)} ms, asc ${ms.compile.toFixed(0)} ms, weave ${ms.weave.toFixed(0)} ms, runs ${ms.run.toFixed(0)} ms, ${r.report.mismatches.length} mismatches${r.report.engineNaNs ? `, ${r.report.engineNaNs} NaNs plain asc also gives` : ''}${r.report.limits ? `, ${r.report.limits} stopped by the sandbox's memory limit (plain asc used more)` : ''} | ${totals.modules} modules, ${totals.runs} runs, ${totals.mismatches} mismatches, ${totals.crashes} crashes`);
 });
 await natsQueue;
 if (rig) {
@@ -179,7 +182,7 @@ if (unshrunk.length) log(`seeds not shrunk (replay one with --seed S --count 1):
 rmSync(dir, { recursive: true, force: true });
 if (gapAt) log(`longest stretch between yield points (default interval): ${totals.gap.toFixed(1)} ms, ${gapAt}`);
 
-console.log(`bench fuzz-weave: modules=${totals.modules} exports=${totals.exports} runs=${totals.runs} mismatches=${totals.mismatches} crashes=${totals.crashes} max_yield_gap_ms=${totals.gap.toFixed(1)} engine_nans=${totals.engineNaNs}`);
+console.log(`bench fuzz-weave: modules=${totals.modules} exports=${totals.exports} runs=${totals.runs} mismatches=${totals.mismatches} crashes=${totals.crashes} max_yield_gap_ms=${totals.gap.toFixed(1)} engine_nans=${totals.engineNaNs} memory_limits=${totals.limits}`);
 process.exit(totals.mismatches || totals.crashes ? 1 : 0);
 
 /** How plain and woven differ, coarsely: NaN bits only, a value, a trap for a value… */

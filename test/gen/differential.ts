@@ -7,14 +7,14 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_YIELD_INTERVAL, type AsRuntime } from '../../fragments/index.js';
+import { DEFAULT_YIELD_INTERVAL, RESERVED_BYTES, WASM_PAGE, type AsRuntime } from '../../fragments/index.js';
 import { compileProgram, weaveAt, GRANULARITIES, type Granularity } from './build.js';
-import { runPlain } from './run-plain.js';
+import { runPlain, type PlainProbe } from './run-plain.js';
 import { runWoven } from './run-woven.js';
 import { cliArgs } from './args.js';
 import { bothNaN, sameOutcome, type Outcome } from './outcome.js';
 import type { ExportSig } from './generate.js';
-import type { LoadedBundle } from '../../runtime/exec/index.js';
+import { DEFAULT_MAX_MEMORY_PAGES, type LoadedBundle } from '../../runtime/exec/index.js';
 import type { Value } from './types.js';
 
 /**
@@ -61,6 +61,11 @@ export interface ProgramReport {
    * another fresh instance: the engine's choice, not weave's (see plainCanGive).
    */
   engineNaNs: number;
+  /**
+   * Woven runs stopped by the sandbox's memory limit where plain asc (which has none) used
+   * more memory than the limit allows: the limit's doing, not weave's (see plainOverLimit).
+   */
+  limits: number;
   /** Plain runs that trapped, by kind of trap. */
   traps: Record<string, number>;
   ms: { compile: number; weave: number; run: number };
@@ -125,9 +130,22 @@ async function plainCanGive(plain: WebAssembly.Module, c: Case, expected: Outcom
   return false;
 }
 
+/**
+ * Hubs run a job in at most DEFAULT_MAX_MEMORY_PAGES of memory (weave's reserved area
+ * included); plain asc may grow to 4 GiB. A woven run stopped at that limit is the limit's
+ * doing when the plain run of the same call ended holding more than the limit allows (seed
+ * 5400453: strings doubled in a loop until asc's allocator refused one of 1 GiB).
+ */
+async function plainOverLimit(plain: WebAssembly.Module, c: Case, got: Outcome): Promise<boolean> {
+  if (got.kind !== 'error' || !got.message.startsWith('memory-limit:')) return false;
+  const probe: PlainProbe = { memoryBytes: 0 };
+  await runPlain(plain, c.sig, c.args, probe);
+  return probe.memoryBytes + RESERVED_BYTES > DEFAULT_MAX_MEMORY_PAGES * WASM_PAGE;
+}
+
 export async function checkProgram(source: string, runtime: AsRuntime, cases: Case[], opts: CheckOptions): Promise<ProgramReport> {
   const modes = opts.modes ?? LOCAL_MODES;
-  const report: ProgramReport = { runs: 0, mismatches: [], expected: [], engineNaNs: 0, maxGapMs: 0, restores: 0, spaced: 0, maxYields: 0, traps: {}, ms: { compile: 0, weave: 0, run: 0 }, bundles: {} };
+  const report: ProgramReport = { runs: 0, mismatches: [], expected: [], engineNaNs: 0, limits: 0, maxGapMs: 0, restores: 0, spaced: 0, maxYields: 0, traps: {}, ms: { compile: 0, weave: 0, run: 0 }, bundles: {} };
   const file = path.join(opts.dir, `${opts.name}.ts`);
   writeFileSync(file, source);
   let t = performance.now();
@@ -193,6 +211,7 @@ export async function checkProgram(source: string, runtime: AsRuntime, cases: Ca
         }
         if (sameOutcome(report.expected[i], r.outcome)) continue;
         if (await plainCanGive(plain, c, report.expected[i], r.outcome)) report.engineNaNs++;
+        else if (await plainOverLimit(plain, c, r.outcome)) report.limits++;
         else mismatch(c, mode, report.expected[i], r.outcome);
       }
     }

@@ -20,6 +20,9 @@ const TYPED: readonly TypedCtor[] = ['Int32Array', 'Uint8Array', 'Int64Array', '
 type Made = { nodes: Node[]; v: HeapVar } | null;
 
 /** A new heap object of a random kind; `literalsOnly` for module-level initializers. */
+/** Characters a string variable keeps when appended to (32 KiB: still spans pages). */
+const STRING_CAP = 16384;
+
 function make(f: FnCtx, mod: ModuleCtx, literalsOnly: boolean, prefix: string): Made {
   const r = mod.rng;
   const val = (t: Scalar) => (literalsOnly ? lit(f, t) : expr(f, t, 2));
@@ -104,7 +107,10 @@ export function heapStatement(f: FnCtx): Node[] | null {
       f.mod.use('heap.string');
       // Cut back now and then: strings grow inside loops.
       if (r.chance(0.3)) return [node(`${h.name} = ${h.name}.substring(${smallIndex(f, 3)}, ${r.int(4, 16)});`)];
-      return [node(`${h.name} = ${h.name} + ${stringExpr(f, 1)};`)];
+      // Capped: `s = s + (s + "x")` in a loop doubles s each time, and seed 5400453's string
+      // reached a gigabyte (6 s a plain run, then the sandbox's memory limit). The cap's text
+      // takes no draw from the generator, so every other choice stays as it was.
+      return [node(`${h.name} = (${h.name} + ${stringExpr(f, 1)}).substring(0, ${STRING_CAP});`)];
     }
     case 'map': {
       f.mod.use('heap.map');

@@ -13,7 +13,10 @@ import type { ExportSig } from './generate.js';
 
 class AbortCalled extends Error {}
 
-export async function runPlain(module: WebAssembly.Module, sig: ExportSig, args: Value[]): Promise<Outcome> {
+/** Filled by runPlain when given: the instance's memory size when the call ended. */
+export interface PlainProbe { memoryBytes: number }
+
+export async function runPlain(module: WebAssembly.Module, sig: ExportSig, args: Value[], probe?: PlainProbe): Promise<Outcome> {
   let memory: WebAssembly.Memory | undefined;
   const env = {
     abort: (msg: number, file: number, line: number, col: number) => {
@@ -41,5 +44,7 @@ export async function runPlain(module: WebAssembly.Module, sig: ExportSig, args:
     return valueOutcome(result, bytes);
   } catch (err) {
     return trapOutcome(err);
+  } finally {
+    if (probe) probe.memoryBytes = memory.buffer.byteLength;
   }
 }
