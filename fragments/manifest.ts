@@ -162,6 +162,16 @@ export function decodeManifest(bytes: Uint8Array): Manifest {
     if (!Array.isArray(value[key])) throw new ManifestError(`manifest field '${key}' is missing; rebuild the module`);
   }
   value.modules = value.modules.map((x: Uint8Array) => new Uint8Array(x.buffer, x.byteOffset, x.byteLength));
+  // Restores trust it to say which bytes a fresh instance may hold: a wrong range would
+  // leave bytes of the module's own behind in a restored job.
+  const fresh = value.instance;
+  if (value.version >= 2 || fresh !== undefined) {
+    const byteOffset = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 0;
+    if (!fresh || typeof fresh !== 'object' || !byteOffset(fresh.dataStart) || !byteOffset(fresh.dataEnd) || fresh.dataStart > fresh.dataEnd
+      || (fresh.startExport !== undefined && typeof fresh.startExport !== 'string')) {
+      throw new ManifestError("manifest field 'instance' is missing or malformed (it needs dataStart <= dataEnd, byte offsets); rebuild the module with `weave build`");
+    }
+  }
   return value as Manifest;
 }
 

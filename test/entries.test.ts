@@ -12,7 +12,7 @@ import { FragmentTrap, FragmentExecutor } from '../runtime/exec/index.js';
 import { newCheckpointId } from '../runtime/snapshot/index.js';
 import binaryen from 'binaryen';
 import { loadBundle } from '../runtime/exec/index.js';
-import { START_EXPORT, MANIFEST_SECTION, type Manifest } from '../fragments/index.js';
+import { START_EXPORT, MANIFEST_SECTION, ManifestError, decodeManifest, type Manifest } from '../fragments/index.js';
 import { encodeManifest } from '../fragments/manifest.js';
 import { appendCustomSection } from '../fragments/weave.js';
 
@@ -148,6 +148,15 @@ test('a bundle of the manifest version before deferred starts (start at instanti
   const r = await runLocally(old, 'work', [20], { fuel: 1, pauseAt: () => true });
   assert.ok(r.restores >= 20, `${r.restores} restores`);
   assert.is(hex(r.result), hex(await plain('build/test/start-v1.ts', 'work', [20], 'i32')));
+});
+
+test('a manifest whose fresh-instance range is malformed is refused, not trusted by restores', async () => {
+  const b = await woven('build/test/start-v1.ts', { yieldInterval: 1 });
+  for (const instance of [undefined, { dataStart: 9, dataEnd: 3 }, { dataStart: -1, dataEnd: 3 }, { dataStart: 0, dataEnd: 1.5 }, { dataStart: 0, dataEnd: 8, startExport: 7 }]) {
+    const bytes = encodeManifest({ ...b.manifest, instance } as unknown as Manifest);
+    assert.throws(() => decodeManifest(bytes), (err: Error) => err instanceof ManifestError && /field 'instance'/.test(err.message), JSON.stringify(instance));
+  }
+  assert.is(decodeManifest(encodeManifest(b.manifest)).instance?.dataEnd, b.manifest.instance!.dataEnd);
 });
 
 test('a module with no loop and no recursion (nothing can pause) builds and runs', async () => {
