@@ -296,8 +296,8 @@ export class FragmentExecutor {
 
   /**
    * Grow memory to `bytes` and write every page the instance has not touched once (zeros),
-   * so that a later restore of that size finds the pages already mapped. Changes nothing a restore does not
-   * overwrite: call only before `restore`.
+   * so that a later restore of that size finds the pages already mapped. Changes nothing
+   * a restore does not overwrite: call only before `restore`.
    */
   prefault(bytes: number): void {
     const mem = this.exports.memory;
