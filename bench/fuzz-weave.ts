@@ -14,6 +14,8 @@
  *     [--nats-every 8] [--max-shrinks 3] [--shrink-seconds 240] [--regressions DIR]
  *     [--exports MIN-MAX]   # exports per module (default 2-6); more amortise each build
  *     [--arg-sets N] [--heap-share F]   # argument sets per export (5), share of allocating modules (0.5)
+ *     [--seed-timeout S]   # a module still running after S seconds (600) is given up and
+ *                          # counted in `timeouts` (a woven run that never ends, or a slow one)
  */
 import { parseArgs } from 'node:util';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -43,6 +45,7 @@ const { values } = parseArgs({
     exports: { type: 'string' },
     'arg-sets': { type: 'string' },
     'heap-share': { type: 'string' },
+    'seed-timeout': { type: 'string', default: '600' },
   },
 });
 const num = (name: keyof typeof values) => {
@@ -75,7 +78,8 @@ const deadline = t0 + seconds * 1000;
 const log = (line: string) => process.stderr.write(`fuzz-weave ${((Date.now() - t0) / 1000).toFixed(0)}s: ${line}\n`);
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'weave-fuzz-'));
-const totals = { modules: 0, exports: 0, runs: 0, mismatches: 0, crashes: 0, gap: 0, restores: 0, engineNaNs: 0, limits: 0 };
+const totals = { modules: 0, exports: 0, runs: 0, mismatches: 0, crashes: 0, gap: 0, restores: 0, engineNaNs: 0, limits: 0, timeouts: 0 };
+const timedOut: number[] = [];
 const found: Array<{ seed: number; m: Mismatch }> = [];
 /** Where the longest stretch between yield points was: the run to replay when it is long. */
 let gapAt = '';
@@ -126,6 +130,12 @@ async function overNats(r: SeedResult): Promise<void> {
 
 log(`seeds from ${firstSeed}, ${values.workers} worker(s), NATS every ${natsEvery || '-'} modules${rig ? '' : ' (off)'}`);
 await checkSeeds(seeds(), { options, dir, maxRestores: num('max-restores'), keepBundleEvery: rig ? natsEvery : 0 }, num('workers'), (p) => {
+  if ('error' in p && p.timedOut) {
+    totals.timeouts++;
+    timedOut.push(p.seed);
+    log(`TIMEOUT seed ${p.seed}: ${p.error}`);
+    return;
+  }
   if ('error' in p) {
     totals.crashes++;
     log(`CRASH seed ${p.seed}: ${p.error.split('\n').slice(0, 3).join(' | ')}`);
@@ -150,7 +160,7 @@ await checkSeeds(seeds(), { options, dir, maxRestores: num('max-restores'), keep
   if (rig && r.loopBundle) natsQueue = natsQueue.then(() => overNats(r)).catch((err) => { totals.crashes++; log(`CRASH seed ${r.seed} over NATS: ${(err as Error).message}`); });
   const { ms } = r.report;
   log(`seed ${r.seed} (${r.profile}/${r.runtime}, ${r.exports.length} exports): ${r.report.runs} runs, ${r.report.restores} restores, gap ${r.report.maxGapMs.toFixed(1)} ms, asc ${ms.compile.toFixed(0)} ms, weave ${ms.weave.toFixed(0)} ms, runs ${ms.run.toFixed(0)} ms, ${r.report.mismatches.length} mismatches${r.report.engineNaNs ? `, ${r.report.engineNaNs} NaNs plain asc also gives` : ''}${r.report.limits ? `, ${r.report.limits} stopped by the sandbox's memory limit (plain asc used more)` : ''} | ${totals.modules} modules, ${totals.runs} runs, ${totals.mismatches} mismatches, ${totals.crashes} crashes`);
-});
+}, { seedTimeoutMs: num('seed-timeout') * 1000 });
 await natsQueue;
 if (rig) {
   // A terminal's Ctrl-C reaches the rig's hub processes too: not a crash then.
@@ -180,10 +190,11 @@ if (found.length) log(`mismatching runs by kind: ${[...kinds].map(([k, n]) => `$
 const unshrunk = [...new Set(found.map((f) => f.seed))].filter((s) => !shrunk.has(s));
 if (unshrunk.length) log(`seeds not shrunk (replay one with --seed S --count 1): ${unshrunk.join(', ')}`);
 rmSync(dir, { recursive: true, force: true });
+if (timedOut.length) log(`seeds given up after --seed-timeout (replay one with --seed S --count 1): ${timedOut.join(', ')}`);
 if (gapAt) log(`longest stretch between yield points (default interval): ${totals.gap.toFixed(1)} ms, ${gapAt}`);
 
-console.log(`bench fuzz-weave: modules=${totals.modules} exports=${totals.exports} runs=${totals.runs} mismatches=${totals.mismatches} crashes=${totals.crashes} max_yield_gap_ms=${totals.gap.toFixed(1)} engine_nans=${totals.engineNaNs} memory_limits=${totals.limits}`);
-process.exit(totals.mismatches || totals.crashes ? 1 : 0);
+console.log(`bench fuzz-weave: modules=${totals.modules} exports=${totals.exports} runs=${totals.runs} mismatches=${totals.mismatches} crashes=${totals.crashes} max_yield_gap_ms=${totals.gap.toFixed(1)} engine_nans=${totals.engineNaNs} memory_limits=${totals.limits} timeouts=${totals.timeouts}`);
+process.exit(totals.mismatches || totals.crashes || totals.timeouts ? 1 : 0);
 
 /** How plain and woven differ, coarsely: NaN bits only, a value, a trap for a value… */
 function differenceKind(m: Mismatch): string {

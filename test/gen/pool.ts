@@ -7,9 +7,19 @@
 import { Worker } from 'node:worker_threads';
 import { checkSeed, type SeedJob, type SeedResult } from './check-module.js';
 
-export type PoolResult = { seed: number; result: SeedResult } | { seed: number; error: string };
+/** `timedOut`: the seed ran past PoolOptions.seedTimeoutMs and its worker was replaced. */
+export type PoolResult = { seed: number; result: SeedResult } | { seed: number; error: string; timedOut?: boolean };
 
-export async function checkSeeds(seeds: Iterable<number>, job: SeedJob, workers: number, onResult: (r: PoolResult) => boolean | void): Promise<void> {
+export interface PoolOptions {
+  /**
+   * A seed still running after this long is given up (its worker thread terminated and
+   * replaced) and reported as an error with `timedOut`: a woven run that never ends where
+   * plain asc does would otherwise hold its worker for ever. Worker threads only.
+   */
+  seedTimeoutMs?: number;
+}
+
+export async function checkSeeds(seeds: Iterable<number>, job: SeedJob, workers: number, onResult: (r: PoolResult) => boolean | void, opts: PoolOptions = {}): Promise<void> {
   const it = seeds[Symbol.iterator]();
   let stopped = false;
   const next = (): number | undefined => {
@@ -29,14 +39,30 @@ export async function checkSeeds(seeds: Iterable<number>, job: SeedJob, workers:
     return;
   }
   await Promise.all(Array.from({ length: workers }, () => new Promise<void>((resolve, reject) => {
-    const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: job });
+    let w: Worker;
+    let timer: NodeJS.Timeout | undefined;
+    const spawn = () => {
+      w = new Worker(new URL('./worker.js', import.meta.url), { workerData: job });
+      w.on('message', (r: PoolResult) => { clearTimeout(timer); deliver(r); feed(); });
+      w.on('error', reject);
+    };
     const feed = () => {
       const s = next();
       if (s === undefined) { void w.terminate().then(() => resolve()); return; }
       w.postMessage(s);
+      if (opts.seedTimeoutMs) {
+        timer = setTimeout(() => {
+          const stuck = w;
+          stuck.removeAllListeners('message');
+          stuck.removeAllListeners('error');
+          void stuck.terminate();
+          deliver({ seed: s, error: `timed out: still running after ${opts.seedTimeoutMs! / 1000} s (replay it with --seed ${s} --count 1)`, timedOut: true });
+          spawn();
+          feed();
+        }, opts.seedTimeoutMs);
+      }
     };
-    w.on('message', (r: PoolResult) => { deliver(r); feed(); });
-    w.on('error', reject);
+    spawn();
     feed();
   })));
 }
