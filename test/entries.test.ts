@@ -159,6 +159,34 @@ test('a manifest whose fresh-instance range is malformed is refused, not trusted
   assert.is(decodeManifest(encodeManifest(b.manifest)).instance?.dataEnd, b.manifest.instance!.dataEnd);
 });
 
+test('each entry\'s module keeps its own fragments and what they reach; other bodies are stubs, indices unchanged', async () => {
+  const b = await woven(FILE, { yieldInterval: 1 });
+  const whole = binaryen.readBinary(b.bytes);
+  const count = whole.getNumFunctions();
+  whole.dispose();
+  for (const [i, entry] of b.manifest.entries.entries()) {
+    const bytes = b.manifest.modules[i];
+    assert.ok(WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>), `${entry.name}'s module validates`);
+    const m = binaryen.readBinary(bytes);
+    try {
+      assert.is(m.getNumFunctions(), count, 'no function removed: indices mean the same in every module');
+      const fragments = new Set(entry.fragments.map((id) => b.manifest.fragments[id].exportName));
+      const others = b.manifest.fragments.filter((f) => f.entry !== entry.name).map((f) => f.exportName);
+      for (const name of fragments) assert.ok(m.getExport(name), `${entry.name}: keeps ${name}`);
+      for (const name of others) assert.not.ok(m.getExport(name), `${entry.name}: drops ${name}`);
+      let stubs = 0;
+      for (let k = 0; k < m.getNumFunctions(); k++) {
+        const f = binaryen.getFunctionInfo(m.getFunctionByIndex(k));
+        if (f.module) continue;
+        if (binaryen.getExpressionId(f.body) === binaryen.UnreachableId) stubs++;
+      }
+      assert.ok(stubs > 0, `${entry.name}: some bodies are stubs`);
+    } finally {
+      m.dispose();
+    }
+  }
+});
+
 test('a module with no loop and no recursion (nothing can pause) builds and runs', async () => {
   const { writeFileSync, mkdirSync } = await import('node:fs');
   mkdirSync('build/test', { recursive: true });
