@@ -5,9 +5,10 @@
  *
  * Why: a start function runs at every instantiation, and most instances are made to restore
  * a checkpoint, whose memory and globals replace whatever the start wrote. So the job's
- * top-level code ran again at every move (a top-level `trace()` printed once per move;
- * a host call there trapped, since imports cannot reach an instance's memory while it is
- * being instantiated), and its writes left the restore no page it could trust to be zero:
+ * top-level code ran again at every move (wasted, and any host call in it made again); a
+ * host call there that reads memory (`trace()`, output) trapped at once, since imports
+ * reach the instance's memory through its exports, which do not exist while it is being
+ * instantiated; and the start's writes left the restore no page it could trust to be zero:
  * a restore copied the whole initial memory, every 4 KiB page a page fault on first touch
  * (about 0.6 ms a restore of a 3-page module here). The executor now calls the export when
  * a job starts, and a restore writes only the pages a checkpoint holds data in. (A later
