@@ -116,8 +116,7 @@ export class FragmentExecutor {
       // 0.23-0.40, scratch/inst-cost.mjs, quiet); every restore makes an instance.
       instance = new WebAssembly.Instance(module, imports);
     } catch (err) {
-      if (isStackOverflow(err)) throw new ExecError(`the module's start function overflowed the call stack: ${(err as Error).message}`, { cause: err, code: 'stack-limit' });
-      throw new ExecError(`the module's start function trapped: ${(err as Error)?.message ?? err}`, { cause: err, code: 'start-trap' });
+      throw startError(err);
     }
     x.exports = instance.exports as unknown as Exports;
     const fresh = manifest.instance;
@@ -164,8 +163,7 @@ export class FragmentExecutor {
     try {
       this.exports[START_EXPORT]();
     } catch (err) {
-      if (isStackOverflow(err)) throw new ExecError(`the module's start function overflowed the call stack: ${(err as Error).message}`, { cause: err, code: 'stack-limit' });
-      throw new ExecError(`the module's start function trapped: ${(err as Error)?.message ?? err}`, { cause: err, code: 'start-trap' });
+      throw startError(err);
     } finally {
       this.inStart = false;
     }
@@ -381,6 +379,12 @@ export class FragmentExecutor {
     }
     return this.result(entry);
   }
+}
+
+/** A start function's failure, at instantiation (version 1 bundles) or deferred: one wording, one code. */
+function startError(err: unknown): ExecError {
+  if (isStackOverflow(err)) return new ExecError(`the module's start function overflowed the call stack: ${(err as Error).message}`, { cause: err, code: 'stack-limit' });
+  return new ExecError(`the module's start function trapped: ${(err as Error)?.message ?? err}`, { cause: err, code: 'start-trap' });
 }
 
 function isStackOverflow(err: unknown): boolean {
