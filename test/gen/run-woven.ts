@@ -61,7 +61,9 @@ export async function runWoven(b: LoadedBundle, sig: ExportSig, args: Value[], o
       }
       id = o.kind === 'paused' ? o.fragment : o.next;
       if (!opts.migrate) continue;
-      const cp = x.capture({ id: newCheckpointId(), bundle: b.hash, entry: sig.name, fragment: id, paused: o.kind === 'paused' });
+      // A view, as a hub captures: this instance is dropped next, so its memory stays put,
+      // and a copy of a fresh instance's pages costs a page fault each on this VM (~11 us).
+      const cp = x.capture({ id: newCheckpointId(), bundle: b.hash, entry: sig.name, fragment: id, paused: o.kind === 'paused' }, { view: true });
       const wire = last && restores % FULL_EVERY ? diffCheckpoint(last, cp) : cp;
       const decoded = decodeCheckpoint(encodeCheckpoint(wire));
       const restored = decoded.kind === 'diff' ? applyDiff(last!, decoded) : decoded;
