@@ -1,16 +1,29 @@
 /**
- * A worker thread of the seed pool (test/gen/pool.ts): checks the seeds it is sent, one
- * at a time, and posts each SeedResult back (or the error that stopped it).
- *   new Worker(new URL('./worker.js', import.meta.url), { workerData: job })
+ * A worker process of the seed pool (test/gen/pool.ts): takes the job in its first
+ * message, then checks the seeds it is sent, one at a time, and sends each SeedResult back
+ * (or the error that stopped it), with the CPU time the seed took.
+ *   fork(fileURLToPath(new URL('./worker.js', import.meta.url)), { serialization: 'advanced' })
  */
-import { parentPort, workerData } from 'node:worker_threads';
 import { checkSeed, type SeedJob } from './check-module.js';
 
-const job = workerData as SeedJob;
-parentPort!.on('message', async (seed: number) => {
+// Ctrl-C reaches the whole process group; the pool's owner decides what it means (fuzz:weave
+// finishes the seeds in hand), so a worker ignores it and ends with its channel.
+process.on('SIGINT', () => {});
+process.on('disconnect', () => process.exit(0));
+
+let job: SeedJob | undefined;
+process.on('message', async (m: { job: SeedJob } | number) => {
+  if (typeof m !== 'number') {
+    job = m.job;
+    return;
+  }
+  const seed = m;
+  const c0 = process.cpuUsage();
+  const cpuMs = () => { const c = process.cpuUsage(c0); return (c.user + c.system) / 1000; };
   try {
-    parentPort!.postMessage({ seed, result: await checkSeed(seed, job) });
+    const result = await checkSeed(seed, job!);
+    process.send!({ seed, result, cpuMs: cpuMs() });
   } catch (err) {
-    parentPort!.postMessage({ seed, error: (err as Error)?.stack ?? String(err) });
+    process.send!({ seed, error: (err as Error)?.stack ?? String(err), cpuMs: cpuMs() });
   }
 });
