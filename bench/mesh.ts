@@ -12,6 +12,13 @@
  *   (full) checkpoint, which leaves out zero pages, and the 16 MiB of memory.
  * - memory: 3 jobs of 8 MiB at once; the base checkpoints a hub holds (one per job), and
  *   its resident memory, against an idle hub's.
+ * - route diffs: a job that rewrites a few pages between pauses (bench/programs/walk.ts)
+ *   moving round-robin over 4 hubs. `route_diff_ratio`: the median over its migrations
+ *   (after the first round, when every hub holds a base) of the bytes sent, over the bytes
+ *   of the pages changed since the receiving hub last held the state, which is what it
+ *   lacks; `route_interval_ratio`: the same bytes over the pages changed since the
+ *   previous pause alone. Both counted by replaying the job in this process (it is
+ *   deterministic) and diffing its state at the same pauses.
  *
  * The server runs with max_payload 32 MiB so raw NATS can carry 16 MiB in one message.
  *   npm run bench              # overhead, then this
@@ -24,7 +31,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect } from 'nats';
 import { buildBundle } from '../fragments/index.js';
-import { loadBundle, type LoadedBundle } from '../runtime/exec/index.js';
+import { FragmentExecutor, loadBundle, type LoadedBundle } from '../runtime/exec/index.js';
+import { changedPages, DIFF_PAGE_SIZE, nonZeroPages } from '../runtime/snapshot/index.js';
 import { runJob, connectMesh, type NatsMesh } from '../runtime/engine/index.js';
 import { startHubProcess, startNatsServer } from '../test/helpers/nats-server.js';
 import { sleep } from '../runtime/util/index.js';
@@ -110,6 +118,58 @@ async function holdMany(mesh: NatsMesh, b: LoadedBundle, jobs: number, kib: numb
   return { heldMiB, rssMiB };
 }
 
+/**
+ * The walk job's memory at each pause (every `every` yield points) and at its end,
+ * replayed in this process: the same states the hubs paused in.
+ */
+async function pauseStates(b: LoadedBundle, entry: string, args: number[], every: number): Promise<Uint8Array[]> {
+  const x = await FragmentExecutor.create(await b.whole(), b.manifest, {});
+  x.start(entry, args);
+  const states: Uint8Array[] = [];
+  let id = b.manifest.entries.find((e) => e.name === entry)!.fragments[0];
+  for (;;) {
+    const o = x.run(id, { pauseAtYield: (n) => n % every === 0 });
+    if (o.kind === 'done') return states;
+    if (o.kind === 'next') { id = o.next; continue; }
+    states.push(x.capture({ id: 'replay', bundle: b.hash, entry, fragment: o.fragment, paused: true }).memory);
+    x.resumeInPlace();
+    id = o.fragment;
+  }
+}
+
+/** Bytes of the pages that differ between two memories (and of those only the second has). */
+const changedBytes = (a: Uint8Array, b: Uint8Array) => changedPages(a, b).length * DIFF_PAGE_SIZE;
+
+/**
+ * The walk job moving round-robin over the mesh's hubs, every `every` yield points: bytes
+ * sent at each migration against what the receiving hub lacked (the pages changed since it
+ * last held the state) and against the pages changed since the last pause.
+ */
+async function routeDiffs(mesh: NatsMesh, b: LoadedBundle, hubs: number, every: number) {
+  const args = [2048, 600];
+  const r = await runJob(mesh, b, { entry: 'walk', args, migrateEvery: every, reweave: false });
+  const states = await pauseStates(b, 'walk', args, every);
+  // Placement i starts from the state of pause i (i >= 1) and leaves the state of pause i + 1.
+  const ps = r.placements;
+  if (ps.length !== states.length + 1) throw new Error(`route diffs: ${ps.length} placements but ${states.length} pauses replayed; the job did not pause where the replay did`);
+  const need: number[] = [];
+  const interval: number[] = [];
+  for (let i = 1; i < ps.length; i++) {
+    const state = states[i - 1];
+    let j = i - 1;
+    while (j >= 0 && ps[j].hub !== ps[i].hub) j--;
+    if (j < 0) continue; // the first round: the hub holds no base, the state goes whole
+    const lacked = j + 1 < i ? changedBytes(states[j], state) : 0;
+    const last = i >= 2 ? changedBytes(states[i - 2], state) : nonZeroPages(state).length * DIFF_PAGE_SIZE;
+    if (lacked > 0) need.push(ps[i].bytesIn / lacked);
+    if (last > 0) interval.push(ps[i].bytesIn / last);
+  }
+  const sent = ps.slice(hubs).map((p) => p.bytesIn);
+  console.log(`route diffs: ${ps.length - 1} migrations round-robin over ${hubs} hubs, ${r.bytesMoved} bytes in all, median ${median(sent)} bytes each after the first round; ` +
+    `median ratio to the pages the receiver lacked ${median(need).toFixed(2)} (${need.length} migrations), to the pages changed since the last pause ${median(interval).toFixed(2)}; result ${r.value}`);
+  return { needRatio: median(need), intervalRatio: median(interval), bytes: median(sent), migrations: ps.length - 1 };
+}
+
 async function main(): Promise<void> {
   const ns = await startNatsServer({ maxPayload: 32 << 20 });
   const hubs = await Promise.all(['bench-1', 'bench-2'].map((n) => startHubProcess(ns.url, n, ['--slots', '1'])));
@@ -139,13 +199,20 @@ async function main(): Promise<void> {
     const diff = median(sent.filter((x) => x < full / 2));
     console.log(`diff: ${sent.length} migrations after one-word changes in 16 MiB: median ${diff} bytes each, the first (full, zero pages left out) ${full} bytes, memory ${16 << 20} bytes`);
 
+    // Two more hubs for the route part alone: the parts above measure two.
+    hubs.push(...await Promise.all(['bench-3', 'bench-4'].map((n) => startHubProcess(ns.url, n, ['--slots', '1']))));
+    await mesh.discover({ settleMs: 500 });
+    const walk = await bundleOf('bench/programs/walk.ts', 1024);
+    const route = await routeDiffs(mesh, walk, hubs.length, 4);
+
     const summary = {
       migrate1m_ratio: m1.ratio, migrate1m_ms: m1.ms, migrate16m_ratio: m16.ratio, migrate16m_ms: m16.ms,
       dispatch_ratio: fps / rawRps, dispatch_fps: fps, diff_bytes: diff, full_bytes: full, memory_bytes: 16 << 20,
       hub_held_mib: mem.heldMiB, hub_rss_mib: mem.rssMiB, hub_idle_rss_mib: idleRssMiB,
+      route_diff_ratio: route.needRatio, route_interval_ratio: route.intervalRatio, route_diff_bytes: route.bytes,
     };
     await mkdir(path.dirname(RESULTS_FILE), { recursive: true });
-    await writeFile(RESULTS_FILE, JSON.stringify({ ...summary, migrate: [m1, m16], goals: { migrate_ratio: 1.5, migrate1m_ms: 2, dispatch_ratio: 0.5 } }, null, 2) + '\n');
+    await writeFile(RESULTS_FILE, JSON.stringify({ ...summary, migrate: [m1, m16], goals: { migrate_ratio: 1.5, migrate1m_ms: 2, dispatch_ratio: 0.5, route_diff_ratio: 2 } }, null, 2) + '\n');
     const fmt = (k: string, v: number) => `${k}=${Number.isInteger(v) ? v : v.toFixed(k.endsWith('fps') ? 0 : 3)}`;
     console.log(`bench mesh: ${Object.entries(summary).map(([k, v]) => fmt(k, v)).join(' ')}`);
   } finally {

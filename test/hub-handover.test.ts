@@ -78,6 +78,17 @@ test('a refused hand-over of a diff (back to the hub that holds its base) fails:
   assert.equal(out && out.kind === 'error' && out.code, 'handoff-failed');
 });
 
+test("a refused diff (the next hub's base is gone) goes back to the engine as the slot's whole state", async () => {
+  const whole = new Uint8Array(2048).fill(9);
+  const { h, sent } = setup(() => encodeMessage({ kind: 'error', v: PROTOCOL_VERSION, code: 'no-base', message: 'evicted' }), { exportWhole: async () => whole });
+  const bases = [{ hub: 'c', id: 'c0ffee', step: 1 }, { hub: 'a', id: 'beef', step: 4 }];
+  const out = await h.pass(req({ from: 'c', hop: 0, handovers: 3 }), paused(new Uint8Array(16)), { next: { id: 'b', hop: 1 }, replyTo: undefined, full: false, move: undefined, bases });
+  // The hand-over named the bases for the hub after it.
+  assert.equal(sent[0].msg.bases, bases);
+  assert.ok(out && out.kind === 'ran' && out.sealed && out.checkpoint);
+  assert.equal([...openFrom(ids.engine, ids.a.public.seal, { ...sealContext(req(), 2, 3, 'a', 'engine') }, out.checkpoint!)].length, whole.length);
+});
+
 test('a move goes to the hub asked, appended to the route, with the whole state when the run had a diff', async () => {
   const whole = new Uint8Array(2048).fill(5);
   const d = ids.c;

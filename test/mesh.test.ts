@@ -6,12 +6,13 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { connect } from 'nats';
 import { cases, plainResult, valueBytes, type Case } from './helpers/programs.js';
 import { hubWhere, runCli, startHubProcess, startNatsServer, type HubProcess, type NatsServer } from './helpers/nats-server.js';
 import { buildModule } from './helpers/build-module.js';
 import { PROTOCOL_VERSION, decodeMessage, encodeMessage } from '../runtime/protocol/index.js';
+import { cachedBundle, cachedPlain } from './helpers/build-cache.js';
 
 const MAX_PAYLOAD = 64 * 1024;
 const test = suite('mesh over nats');
@@ -76,6 +77,23 @@ for (const name of ['matmul', 'particles', 'wordfreq']) {
     assert.is(new Set(m.placements.map((p: { hub: string }) => p.hub)).size, 3);
   });
 }
+
+test('a job moving round-robin over the three hubs sends each only the pages changed since it last held the state', async () => {
+  // bench/programs/walk.ts rewrites one 4 KiB stretch per step of a 2 MiB buffer and
+  // returns a hash of all of it; a pause every 4 steps, so a hub that held the state two
+  // hops ago lacks about 8 stretches. Before route diffs, only the hub that handed the
+  // state over got a diff: with three hubs every hand-over was whole (up to 1.2 MB here).
+  writeFileSync('build/test/mesh-walk.wasm', await cachedBundle('bench/programs/walk.ts', { yieldInterval: 1024 }));
+  const r = await runCli('weave', ['run', 'build/test/mesh-walk.wasm', '2048', '300', '--entry', 'walk', '--nats', ns.url, '--migrate-every', '4', '--json']);
+  assert.is(r.status, 0, r.stderr);
+  const o = JSON.parse(r.stdout) as { result: string; placements: Array<{ hub: string; bytesIn: number }> };
+  const plain = await WebAssembly.instantiate(await cachedPlain('bench/programs/walk.ts') as Uint8Array<ArrayBuffer>, { env: { abort() { throw new Error('abort'); } } });
+  assert.is(Number(o.result), (plain.instance.exports.walk as (kib: number, steps: number) => number)(2048, 300));
+  assert.is(new Set(o.placements.map((p) => p.hub)).size, 3);
+  const later = o.placements.slice(3).map((p) => p.bytesIn).sort((x, y) => x - y);
+  assert.ok(later.length > 100, `${later.length} hand-overs after the first round`);
+  assert.ok(later[Math.floor(later.length * 0.9)] < 64 * 1024, `hand-over bytes after the first round: median ${later[later.length >> 1]}, 90th percentile ${later[Math.floor(later.length * 0.9)]}`);
+});
 
 test(`a checkpoint larger than max_payload (${MAX_PAYLOAD} bytes) travels in parts`, async () => {
   const c = example('matmul');

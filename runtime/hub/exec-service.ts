@@ -22,7 +22,8 @@ import type { Records } from './records.js';
 import type { Run, RunsTable } from './runs.js';
 import type { SealGate } from './seal-gate.js';
 import type { SlotHooks, Slots } from './slots.js';
-import type { SlotExec, SlotReply } from './slot/index.js';
+import type { SlotExec, SlotRan, SlotReply } from './slot/index.js';
+import type { HeldBase } from '../snapshot/index.js';
 
 export interface ExecServiceDeps {
   hub: string;
@@ -176,16 +177,20 @@ export class ExecService {
     // An opened checkpoint is a buffer of its own (the cipher wrote it).
     if (opened) owned = ownsAll(req.checkpoint!);
     const next = req.route ? nextHop(req.route, req.hop ?? 0, this.d.hub) : undefined;
-    // A diff is only useful to the hub that handed us the state: it holds the base. With
-    // nowhere to move (a route of one hub), pausing for a migration is pointless: run on;
-    // a drain still pauses.
-    const full = req.route ? next === undefined || next.id !== req.from : req.full ?? false;
+    // The state leaves as a diff only for a next hub said to hold a base of the job (the one
+    // that handed it here, or any earlier on the route). With nowhere to move (a route of
+    // one hub), pausing for a migration is pointless: run on; a drain still pauses.
+    const diffTo = next && req.bases?.find((b) => b.hub === next.id);
+    const full = req.route ? !diffTo : req.full ?? false;
     const run = runs.start(req.job, {
       fragment: req.fragment, record: req.record, attempt: req.attempt, fromEngine: req.replyTo === undefined, bundle: req.bundle, stateBytes: req.checkpoint?.byteLength ?? 0,
       ...(req.client ? { client: Buffer.from(req.client.sign).toString('hex') } : {}),
     });
     const { client, keys, ...fields } = req;
-    const slotReq: SlotExec = { ...fields, full, migrateEvery: req.route && !next ? 0 : req.migrateEvery, tag: run.tag, ...(opened ? { opened } : {}) };
+    const slotReq: SlotExec = {
+      ...fields, full, migrateEvery: req.route && !next ? 0 : req.migrateEvery, tag: run.tag, ...(opened ? { opened } : {}),
+      ...(diffTo ? { diffTo: { id: diffTo.id, step: diffTo.step } } : {}),
+    };
     const replyTo = req.replyTo ?? reply;
     const untrack = () => {
       runs.end(run);
@@ -265,18 +270,27 @@ export class ExecService {
     }
     if (r.kind === 'error' && r.code === 'trap' && req.record !== undefined) await records.trapped(req, r.message);
     if (r.kind !== 'ran') return r;
+    // The base the slot now keeps is this hub's business and the route's, not the engine's.
+    const { kept, ...ran } = r as SlotRan;
     // Done: the slot dropped the job's state itself (core.ts), so the slot it ran on is
     // forgotten here too, and the engine's drop-job, if any comes, costs the slot nothing.
-    if (r.outcome === 'done') this.d.runs.forgetSlot(req.job);
+    if (ran.outcome === 'done') this.d.runs.forgetSlot(req.job);
     const handovers = req.handovers ?? 0;
-    if (r.outcome === 'done' && req.record !== undefined) {
+    if (ran.outcome === 'done' && req.record !== undefined) {
       // Signed first: the record keeps the signature, so an attach can check who committed.
-      const signed = gate.forEngine(req, r, { handovers });
+      const signed = gate.forEngine(req, ran, { handovers });
       const outcome = await records.commit(req, signed);
       if (outcome === 'fenced') return { kind: 'error', v: PROTOCOL_VERSION, code: 'fenced', message: `job ${req.job}: a newer attempt has started; its result is dropped` };
       return { ...signed, committed: outcome === 'committed' || outcome === 'already' };
     }
-    return this.d.handover.pass(req, r, { next, replyTo, full, move: run.move });
+    return this.d.handover.pass(req, ran, { next, replyTo, full, move: run.move, bases: this.basesAfter(req, kept) });
+  }
+
+  /** The route's bases once this hub keeps `kept` (or none): this hub's entry replaced, hubs off the route dropped. */
+  private basesAfter(req: ExecRequest, kept: HeldBase | undefined): ExecRequest['bases'] {
+    if (!req.route) return undefined;
+    const others = (req.bases ?? []).filter((b) => b.hub !== this.d.hub && req.route!.includes(b.hub));
+    return kept ? [...others, { hub: this.d.hub, id: kept.id, step: kept.step }] : others;
   }
 
   /**

@@ -57,8 +57,10 @@ export interface PassContext {
   next: Hop | undefined;
   /** Where the engine waits for the outcome. */
   replyTo: string | undefined;
-  /** The run's checkpoint is whole, not a diff against the hub that handed it over. */
+  /** The run's checkpoint is whole, not a diff for `next` (against the base it holds). */
   full: boolean;
+  /** The route's bases after this run (ExecRequest.bases), for the next hub to diff against. */
+  bases?: ExecRequest['bases'];
   /** A re-weaving move asked of this run. */
   move: Run['move'];
 }
@@ -88,15 +90,20 @@ export class Handover {
         route = [...route, movedTo];
       }
       next = { id: movedTo, hop: route.indexOf(movedTo) };
-      // A diff is against the hub that handed the state here; anywhere else needs it whole.
-      if (!ctx.full && movedTo !== req.from) {
+      // A diff is for the hub the route had next; anywhere else needs the state whole.
+      if (!ctx.full && movedTo !== ctx.next?.id) {
         checkpoint = await this.deps.exportWhole(req.job);
         if (!checkpoint) return toEngine();
       }
     }
     if (r.outcome !== 'paused' || !next || !checkpoint) return toEngine();
-    // Back to the engine when the next hub does not take it: the full state it can use; a diff it cannot.
-    const back = () => (next!.id !== req.from || checkpoint !== r.checkpoint ? toEngine({ checkpoint }) : this.failed(req, next!.id));
+    // Back to the engine when the next hub does not take it: the full state it can use (a
+    // diff it cannot: the slot's whole copy instead; a base evicted there lands here).
+    const diff = !ctx.full && checkpoint === r.checkpoint;
+    const back = async () => {
+      const whole = diff ? await this.deps.exportWhole(req.job) : checkpoint;
+      return whole ? toEngine({ checkpoint: whole }) : this.failed(req, next!.id);
+    };
     const moveKey = movedTo === next.id ? ctx.move?.key : undefined;
     const keys = moved ? { ...moved.ticket.keys } : moveKey ? { ...req.keys, [next.id]: moveKey } : req.keys;
     let payload = checkpoint;
@@ -112,7 +119,7 @@ export class Handover {
     const { args, bundleBytes, ...rest } = req;
     const msg: ExecRequest = {
       ...rest, route, keys, fragment: r.fragment, checkpoint: payload, sealed: gate.identity ? true : undefined, hop: next.hop, from: this.deps.hub, replyTo: ctx.replyTo,
-      handovers: handovers + 1, full: undefined, ...(moved ? { ticket: moved.sig, issued: moved.ticket.issued } : {}),
+      handovers: handovers + 1, full: undefined, bases: ctx.bases, ...(moved ? { ticket: moved.sig, issued: moved.ticket.issued } : {}),
     };
     const whole = ctx.full || checkpoint !== r.checkpoint ? checkpoint : undefined;
     if (await this.send(req, r, msg, next.id, checkpoint.byteLength, !!ctx.move?.here && movedTo === next.id, whole)) return undefined;

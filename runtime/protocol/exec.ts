@@ -55,6 +55,13 @@ const ROUTING = {
   stay: [opt(bool), 'a boolean'],
   /** Reply with a full checkpoint, not a diff against `checkpoint`. */
   full: [opt(bool), 'a boolean'],
+  /**
+   * Hubs of the route that hold a base of this job's state: its checkpoint id and the
+   * hand-over step it was taken at (runtime/snapshot/lineage.ts). The state goes to one of
+   * them as a diff of the pages changed since; a hint only: the receiver checks the diff
+   * against the base it holds, and refuses it (`no-base`) otherwise.
+   */
+  bases: [opt(v.pipe(v.array(v.object({ hub: token, id: token, step: uint })), v.maxLength(1024))), 'a list of at most 1024 maps of hub, id and step'],
 } as const satisfies Record<string, Field>;
 
 /**

@@ -160,6 +160,8 @@ export function encodeCheckpoint(cp: AnyCheckpoint, opts: EncodeCheckpointOption
     // bare byte string, which every CBOR reader understands.
     memoryLength, pageSize, indices,
     ...(cp.output?.byteLength ? { output: asBuffer(cp.output) } : {}),
+    ...(cp.kind === 'diff' && cp.steps ? { since: cp.since, steps: u32le(cp.steps) } : {}),
+    ...(cp.kind === 'full' && cp.steps ? { steps: u32le(cp.steps) } : {}),
   };
   const metaBytes = cbor.encode(meta);
   const total = CHECKPOINT_HEADER_BYTES + metaBytes.length + dataLength;
@@ -300,6 +302,7 @@ function fromMeta(meta: Meta, data: Uint8Array, share: boolean): AnyCheckpoint {
       }
     }
     const full: Checkpoint = { kind: 'full', ...common, memory };
+    if (meta.steps) full.steps = u32s(meta.steps);
     return full;
   }
   // One copy for all pages, so that nothing aliases the input and no page costs an
@@ -325,7 +328,24 @@ function fromMeta(meta: Meta, data: Uint8Array, share: boolean): AnyCheckpoint {
     pageSize,
     pages,
   };
+  if (meta.steps) {
+    diff.since = meta.since;
+    diff.steps = u32s(meta.steps);
+  }
   return diff;
+}
+
+/** Little-endian u32 bytes as values. */
+function u32s(bytes: Uint8Array): Uint32Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return Uint32Array.from({ length: bytes.length / 4 }, (_, i) => view.getUint32(4 * i, true));
+}
+
+/** u32 values as little-endian bytes (a Buffer: cbor-x writes it as a plain byte string). */
+function u32le(values: Uint32Array): Buffer {
+  const out = Buffer.alloc(4 * values.length);
+  for (let i = 0; i < values.length; i++) out.writeUInt32LE(values[i], 4 * i);
+  return out;
 }
 
 /** Indices of the DIFF_PAGE_SIZE pages of `memory` that hold any non-zero byte. */

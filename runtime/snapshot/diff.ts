@@ -55,17 +55,9 @@ export function diffCheckpoint(base: Checkpoint, next: Checkpoint, id: string = 
         'but wasm memory only grows; check that base is an earlier checkpoint of the same job',
     );
   }
-  // Buffer#compare on ranges is a native memcmp with no per-page allocation.
-  const a = asBuffer(base.memory);
-  const b = asBuffer(next.memory);
-  const changed: number[] = [];
+  const changed = changedPages(base.memory, next.memory);
   let size = 0;
-  for (let start = 0, index = 0; start < nextLength; start += DIFF_PAGE_SIZE, index++) {
-    const end = Math.min(start + DIFF_PAGE_SIZE, nextLength);
-    if (end <= baseLength && b.compare(a, start, end, start, end) === 0) continue;
-    changed.push(index);
-    size += end - start;
-  }
+  for (const index of changed) size += Math.min(DIFF_PAGE_SIZE, nextLength - index * DIFF_PAGE_SIZE);
   if (opts.share) {
     const shared = changed.map((index) => {
       const start = index * DIFF_PAGE_SIZE;
@@ -110,6 +102,23 @@ export function diffCheckpoint(base: Checkpoint, next: Checkpoint, id: string = 
     pages,
     ...withOutput(next.output, false),
   };
+}
+
+/**
+ * Indices of the DIFF_PAGE_SIZE pages of `next` that differ from `base`, and of every page
+ * beyond the end of `base` (memory only grows). Neither is modified.
+ */
+export function changedPages(base: Uint8Array, next: Uint8Array): number[] {
+  // Buffer#compare on ranges is a native memcmp with no per-page allocation.
+  const a = asBuffer(base);
+  const b = asBuffer(next);
+  const changed: number[] = [];
+  for (let start = 0, index = 0; start < b.length; start += DIFF_PAGE_SIZE, index++) {
+    const end = Math.min(start + DIFF_PAGE_SIZE, b.length);
+    if (end <= a.length && b.compare(a, start, end, start, end) === 0) continue;
+    changed.push(index);
+  }
+  return changed;
 }
 
 export interface DiffOptions {

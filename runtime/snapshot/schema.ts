@@ -9,22 +9,27 @@ import { CheckpointError } from './errors.js';
 import type { AnyCheckpoint, CheckpointDiff } from './types.js';
 
 const WASM_PAGE_BYTES = 65536;
+/** The codec's DIFF_PAGE_SIZE (not imported: the codec imports this file). */
+const DIFF_PAGE_BYTES = 4096;
 // wasm32 addresses at most 65536 pages.
 const MAX_MEMORY_BYTES = 65536 * WASM_PAGE_BYTES;
 const HEX_SHA256 = /^[0-9a-f]{64}$/;
 
 const FULL_META_KEYS = new Set([
   'kind', 'id', 'bundle', 'entry', 'fragment', 'paused', 'yields',
-  'memoryLength', 'pageSize', 'indices', 'output',
+  'memoryLength', 'pageSize', 'indices', 'output', 'steps',
 ]);
-const DIFF_META_KEYS = new Set([...FULL_META_KEYS, 'base']);
+// since and steps: added within version 2, like output (docs/checkpoint-format.md).
+const DIFF_META_KEYS = new Set([...FULL_META_KEYS, 'base', 'since', 'steps']);
 
 /** The fields of `meta` as decoded, once `validateMeta` has checked them. */
-export type Meta = Omit<CheckpointDiff, 'kind' | 'base' | 'pages'> & {
+export type Meta = Omit<CheckpointDiff, 'kind' | 'base' | 'pages' | 'steps'> & {
   kind: 'full' | 'diff';
   base?: string;
   /** Page indices, u32 little-endian, increasing. */
   indices: Uint8Array;
+  /** A route diff's page steps, u32 little-endian, one per index. */
+  steps?: Uint8Array;
 };
 
 /**
@@ -41,6 +46,8 @@ export function validateCheckpoint(value: unknown, where: string, remedy: string
     const memory = cp.memory;
     if (!(memory instanceof Uint8Array)) return fail('memory', 'a Uint8Array', memory);
     if (!isMemoryLength(memory.length)) fail('memory', `bytes whose length is a multiple of ${WASM_PAGE_BYTES}`, memory);
+    const pages = Math.ceil(memory.length / DIFF_PAGE_BYTES);
+    if (cp.steps !== undefined && !(cp.steps instanceof Uint32Array && cp.steps.length === pages)) fail('steps', `a Uint32Array of ${pages} steps (one per 4 KiB page)`, cp.steps);
     return;
   }
 
@@ -59,6 +66,17 @@ export function validateCheckpoint(value: unknown, where: string, remedy: string
     previous = index as number;
     const expected = pageLength(previous, pageSize, memoryLength);
     if (!(bytes instanceof Uint8Array) || bytes.length !== expected) fail(`pages[${i}].bytes`, `a Uint8Array of ${expected} bytes`, bytes);
+  }
+  if (cp.since === undefined && cp.steps === undefined) return;
+  if (!(cp.steps instanceof Uint32Array) || cp.steps.length !== pages.length) fail('steps', `a Uint32Array of ${pages.length} steps (one per page), with since`, cp.steps);
+  checkSteps(cp.since, cp.steps as Uint32Array, fail);
+}
+
+/** A route diff's `since` and page steps: every page changed after `since`. */
+function checkSteps(since: unknown, steps: Uint32Array, fail: Fail): void {
+  if (!isCount(since) || since > 0xffffffff) fail('since', 'a u32 hand-over step, with steps', since);
+  for (let i = 0; i < steps.length; i++) {
+    if (steps[i] <= (since as number)) fail(`steps[${i}]`, `a step after since (${since as number})`, steps[i]);
   }
 }
 
@@ -101,6 +119,18 @@ export function validateMeta(value: unknown, dataLength: number, where: string, 
   const allowed = meta.kind === 'full' ? FULL_META_KEYS : DIFF_META_KEYS;
   for (const key of Object.keys(meta)) {
     if (!allowed.has(key)) throw new CheckpointError('malformed', `${where}: unknown field '${key}'; ${remedy}`);
+  }
+  if (meta.kind === 'full' && meta.steps !== undefined) {
+    const want = 4 * Math.ceil(memoryLength / DIFF_PAGE_BYTES);
+    if (!(meta.steps instanceof Uint8Array) || meta.steps.length !== want) fail('steps', `a byte string of u32 little-endian steps, one per 4 KiB page (${want} bytes)`, meta.steps);
+  } else if (meta.since !== undefined || meta.steps !== undefined) {
+    const steps = meta.steps;
+    if (!(steps instanceof Uint8Array) || steps.length !== list.length) {
+      fail('steps', `a byte string of u32 little-endian steps, one per page (${list.length} bytes), with since`, steps);
+    }
+    const b = steps as Uint8Array;
+    const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    checkSteps(meta.since, Uint32Array.from({ length: b.length / 4 }, (_, i) => view.getUint32(4 * i, true)), fail);
   }
   return meta as unknown as Meta;
 }

@@ -29,6 +29,12 @@ export interface Checkpoint {
   memory: Uint8Array;
   /** The job's output so far (io.output-write); absent when empty. */
   output?: Uint8Array;
+  /**
+   * The hand-over step at which each DIFF_PAGE_SIZE page last changed (runtime/snapshot/
+   * lineage.ts), one per page of memory: a hub that takes the state whole can then send
+   * later hubs only what changed since their bases. Absent: not known.
+   */
+  steps?: Uint32Array;
 }
 
 /** A differential checkpoint: the pages that changed since checkpoint `base`. */
@@ -53,6 +59,15 @@ export interface CheckpointDiff {
   pages: Array<{ index: number; bytes: Uint8Array }>;
   /** The job's whole output so far (it only grows, and is small next to memory). */
   output?: Uint8Array;
+  /**
+   * A route diff (runtime/snapshot/lineage.ts): it holds every page changed after the
+   * job's hand-over step `since`, so it applies to the base it names only if that base was
+   * taken at step `since` or later (the receiver checks). Absent: it applies to exactly
+   * the state its base names.
+   */
+  since?: number;
+  /** With `since`: the hand-over step at which each of `pages` last changed, in order (each above `since`). */
+  steps?: Uint32Array;
 }
 
 export type AnyCheckpoint = Checkpoint | CheckpointDiff;

@@ -217,7 +217,7 @@ export interface ResultSummary {
   result: string; type: string; entry: string; job: string; fragments: number; checkpoints: number; migrations: number;
   bytesMoved: number; retries: number; wallMs: number; execMs: number; yields: number; maxYieldGapMs: number; outputBytes: number;
   data: DataTotals; restoredFromStore: number; reweaves: number; recoveries: Recovery[];
-  attached: boolean; placements: Array<{ fragment: number; hub: string; ms: number }>;
+  attached: boolean; placements: Array<{ fragment: number; hub: string; ms: number; bytesIn: number }>;
 }
 
 /** What resultSummary reads of a job's result (the engine's JobResult has all of it). */
@@ -225,7 +225,7 @@ export interface SummarizedResult {
   type: string; value: ResultValue; entry: string; job: string; fragments: number; checkpoints: number; migrations: number;
   bytesMoved: number; retries: number; wallMs: number; execMs: number; yields: number; maxYieldGapMs: number; output: Uint8Array;
   data: DataTotals; restoredFromStore: number; reweaves?: number; recoveries?: Recovery[]; attached?: boolean;
-  placements: Array<{ fragment: number; hub: string; ms: number }>;
+  placements: Array<{ fragment: number; hub: string; ms: number; bytesIn: number }>;
 }
 
 export function resultSummary(r: SummarizedResult): ResultSummary {
@@ -234,7 +234,8 @@ export function resultSummary(r: SummarizedResult): ResultSummary {
     bytesMoved: r.bytesMoved, retries: r.retries, wallMs: round3(r.wallMs), execMs: round3(r.execMs), yields: r.yields, maxYieldGapMs: round3(r.maxYieldGapMs),
     outputBytes: r.output.byteLength, data: r.data, restoredFromStore: r.restoredFromStore, reweaves: r.reweaves ?? 0,
     recoveries: r.recoveries ?? [], attached: r.attached ?? false,
-    placements: r.placements.map((p) => ({ fragment: p.fragment, hub: p.hub, ms: round3(p.ms) })),
+    // bytesIn: the checkpoint bytes the hub was sent for it (0: started from the arguments).
+    placements: r.placements.map((p) => ({ fragment: p.fragment, hub: p.hub, ms: round3(p.ms), bytesIn: p.bytesIn })),
   };
 }
 

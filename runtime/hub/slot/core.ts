@@ -8,7 +8,7 @@
  *   const reply = await hub.handle(request);
  */
 import {
-  applyDiffInPlace, decodeCheckpoint, diffCheckpoint, encodeCheckpoint, newCheckpointId, CheckpointError, type Checkpoint,
+  applyDiffInPlace, decodeCheckpoint, diffCheckpoint, encodeCheckpoint, newCheckpointId, CheckpointError, Lineage, type Checkpoint,
 } from '../../snapshot/index.js';
 import { ExecError, FragmentExecutor, FragmentTrap, loadBundle, resolveSandboxLimits, type LoadedBundle, type ResolvedSandboxLimits, type SandboxLimits } from '../../exec/index.js';
 import type { Manifest } from '../../../fragments/abi.js';
@@ -18,6 +18,9 @@ import { boundedMap } from '../../util/index.js';
 import type { Datasets } from './datasets.js';
 import type { Logger } from '../log.js';
 import type { SlotExec, SlotReply, SlotRequest } from './types.js';
+
+/** A job's base: its newest state here, and which of its pages changed at which hand-over step. */
+interface Base { cp: Checkpoint; lineage: Lineage }
 
 export interface HubCoreOptions {
   /** Free bytes left before each checkpoint returned (see encodeCheckpoint), so the
@@ -71,7 +74,7 @@ export class HubCore {
   /** Compiled bundles by hash: a handful per hub, each compiled once. */
   private bundles = boundedMap<string, LoadedBundle>(MAX_JOBS_PER_HUB);
   /** Per job, the newest state sent or received: memory stays at about two copies per job. */
-  private bases = boundedMap<string, Checkpoint>(MAX_JOBS_PER_HUB);
+  private bases = boundedMap<string, Base>(MAX_JOBS_PER_HUB);
 
   /**
    * @param shouldPause polled at every yield point with the run's tag (SlotExec.tag):
@@ -141,7 +144,8 @@ export class HubCore {
   /** Bytes of base checkpoints this hub holds: one memory per job, never one per checkpoint. */
   held(): number {
     let n = 0;
-    for (const b of this.bases.values()) n += b.memory.byteLength;
+    // The lineage (4 bytes per 4 KiB page) is left out: memory is what the bound is for.
+    for (const b of this.bases.values()) n += b.cp.memory.byteLength;
     return n;
   }
 
@@ -159,7 +163,7 @@ export class HubCore {
         case 'export': {
           const base = this.bases.get(req.job);
           if (!base) return this.error('no-base', `job ${req.job}: this slot holds no state for it`);
-          return { kind: 'ok', v: PROTOCOL_VERSION, checkpoint: encodeCheckpoint(base, { headroom: this.opts.headroom, maxBytes: this.limits.maxCheckpointBytes }) };
+          return { kind: 'ok', v: PROTOCOL_VERSION, checkpoint: encodeCheckpoint(base.cp, { headroom: this.opts.headroom, maxBytes: this.limits.maxCheckpointBytes }) };
         }
         case 'exec': return await this.exec(req, hooks);
         default: return this.error('bad-request', `unknown request kind '${(req as any).kind}'`);
@@ -179,12 +183,13 @@ export class HubCore {
   }
 
   /** Keep `cp` as `job`'s base within the held-bytes bound: older bases go first; one too large is not kept. */
-  private keepBase(job: string, cp: Checkpoint): void {
+  private keepBase(job: string, base: Base): void {
     this.bases.delete(job);
     const max = this.opts.maxHeldBytes ?? DEFAULT_MAX_HELD_BYTES;
-    if (cp.memory.byteLength > max) return;
-    while (this.bases.size > 0 && this.held() + cp.memory.byteLength > max) this.bases.pop();
-    this.bases.set(job, cp);
+    const bytes = base.cp.memory.byteLength;
+    if (bytes > max) return;
+    while (this.bases.size > 0 && this.held() + bytes > max) this.bases.pop();
+    this.bases.set(job, base);
   }
 
   private drop(job: string): void {
@@ -212,17 +217,28 @@ export class HubCore {
     // between fragments. Otherwise the fragment's own (smaller) module.
     const module = req.stay ? await bundle.whole() : await bundle.fragmentModule(req.fragment);
     let sent: Checkpoint | undefined;
+    let lineage: Lineage | undefined;
+    // The hand-over step of the state received (routed: the hand-overs so far in this
+    // attempt; elsewhere the step of what this slot last left, which is what comes back).
+    const step = req.route ? req.handovers ?? 0 : this.bases.get(req.job)?.lineage.step ?? 0;
     if (req.checkpoint) {
       // The request's bytes are this hub's own copy: the diff may point into them, and the
       // base is advanced in place (it is about to be replaced anyway).
       const cp = decodeCheckpoint(req.checkpoint, { share: true, maxBytes: this.limits.maxCheckpointBytes, authenticated: req.opened });
       if (cp.kind === 'diff') {
         const base = this.bases.get(req.job);
-        if (!base || base.id !== cp.base) return this.error('no-base', `job ${req.job}: got a diff against ${cp.base} but this hub holds ${base ? base.id : 'no base'}`);
+        if (!base || base.cp.id !== cp.base) return this.error('no-base', `job ${req.job}: got a diff against ${cp.base} but this hub holds ${base ? base.cp.id : 'no base'}`);
+        try {
+          base.lineage.received(cp, step);
+        } catch (err) {
+          return this.error('no-base', `job ${req.job}: ${(err as Error).message}`);
+        }
         this.bases.delete(req.job);
-        sent = applyDiffInPlace(base, cp);
+        sent = applyDiffInPlace(base.cp, cp);
+        lineage = base.lineage;
       } else {
         sent = cp;
+        lineage = Lineage.start(cp.memory.length, step, cp.steps);
       }
       if (sent.bundle !== bundle.hash) return this.error('bundle-mismatch', 'checkpoint belongs to another bundle');
       // Charged against the slot's memory limit before the instance grows to it: zero pages
@@ -313,15 +329,25 @@ export class HubCore {
     // The instance is done with: read its memory in place, and keep the new base in the
     // old base's buffer when the size is unchanged (a fresh large buffer faults on every page).
     const live = x.capture({ id: newCheckpointId(), bundle: bundle.hash, entry: req.entry, fragment, paused: out.kind === 'paused' }, { view: true });
-    const checkpoint = encodeCheckpoint(sent && !req.full ? diffCheckpoint(sent, live, live.id, { share: true }) : live, { headroom: this.opts.headroom, maxBytes: this.limits.maxCheckpointBytes });
+    const left = step + 1;
+    if (sent && lineage) lineage.ran(sent.memory, live.memory, left);
+    else lineage = Lineage.start(live.memory.length, left);
+    // A diff for the hub the state goes to (its base at any earlier step), or against what
+    // came in (the engine's stepwise runs, and hubs of older builds), or the state whole.
+    // (A base said to be newer than this state is a wrong hint: the state goes whole.)
+    const to = req.diffTo && req.diffTo.step <= left ? req.diffTo : undefined;
+    const whole = req.route ? lineage.whole(live) : live;
+    const reply = req.full ? whole : to ? lineage.diffFor(live, to) : req.diffTo || !sent ? whole : diffCheckpoint(sent, live, live.id, { share: true });
+    const checkpoint = encodeCheckpoint(reply, { headroom: this.opts.headroom, maxBytes: this.limits.maxCheckpointBytes });
     const memory = sent && sent.memory.length === live.memory.length ? sent.memory : new Uint8Array(live.memory.length);
     memory.set(live.memory);
     const after: Checkpoint = { ...live, memory };
-    this.keepBase(req.job, after);
+    this.keepBase(req.job, { cp: after, lineage });
     if (out.kind === 'paused') this.next = { job: req.job, module, manifest: bundle.manifest, seed: req.seed, bytes: memory.byteLength };
     return {
       kind: 'ran', v: PROTOCOL_VERSION, outcome: out.kind, fragment, fragments,
       checkpoint, execMs, yields: x.yields, maxYieldGapMs: x.maxYieldGapMs, resumedAt, pausedAt, held: this.held(), ...this.dataStats(),
+      ...(this.bases.has(req.job) ? { kept: { id: live.id, step: left } } : {}),
     };
   }
 }

@@ -5,7 +5,8 @@
  * already authenticated (`opened`), and `export` (the whole state of a job, for a move).
  *   const reply = await thread.request({ ...exec, tag: 7, opened: true });
  */
-import type { DropJobRequest, ExecRequest, HubReply, PingRequest, PROTOCOL_VERSION } from '../../protocol/index.js';
+import type { DropJobRequest, ExecRequest, HubReply, PingRequest, PROTOCOL_VERSION, RanReply } from '../../protocol/index.js';
+import type { HeldBase } from '../../snapshot/index.js';
 
 /** An exec as a slot takes it: without the keys (they stay on the main thread), with a hub's own notes. */
 export interface SlotExec extends Omit<ExecRequest, 'client' | 'keys'> {
@@ -13,7 +14,15 @@ export interface SlotExec extends Omit<ExecRequest, 'client' | 'keys'> {
   tag?: number;
   /** The checkpoint was unsealed (AEAD-authenticated): its CRC need not be checked again. */
   opened?: boolean;
+  /**
+   * Where the state goes next holds this base of the job (ExecRequest.bases): reply with
+   * the pages changed since it. Without it, and not `full`: a diff against `checkpoint`.
+   */
+  diffTo?: HeldBase;
 }
+
+/** A slot's `ran` reply: with the base it now keeps of the job (its id and step), when it keeps one. */
+export type SlotRan = RanReply & { kept?: HeldBase };
 
 /** The full state a slot holds for `job`, encoded (a move to a hub other than the base's needs it whole). */
 export interface ExportRequest { kind: 'export'; v: typeof PROTOCOL_VERSION; job: string }
@@ -23,4 +32,4 @@ export type SlotRequest = SlotExec | ExportRequest | DropJobRequest | PingReques
 /** An export's answer. */
 export interface ExportReply { kind: 'ok'; v: typeof PROTOCOL_VERSION; checkpoint: Uint8Array }
 
-export type SlotReply = HubReply | ExportReply;
+export type SlotReply = HubReply | SlotRan | ExportReply;

@@ -1,0 +1,83 @@
+/**
+ * Route diffs in the slots themselves (HubCore, no server): a job moving round-robin over
+ * three cores, each told which base the next one holds (SlotExec.diffTo, from the route's
+ * `bases`), ends exact, and after the first round every hand-over is a diff of the pages
+ * changed since the receiver's base. A diff its base cannot take (pages changed after a
+ * step later than the base's) is refused with `no-base`, and the base is not spoiled.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { cachedBundle } from './helpers/build-cache.js';
+import { HubCore, type SlotExec, type SlotRan } from '../runtime/hub/slot/index.js';
+import { loadBundle } from '../runtime/exec/index.js';
+import { decodeCheckpoint, type HeldBase } from '../runtime/snapshot/index.js';
+import { PROTOCOL_VERSION } from '../runtime/protocol/index.js';
+
+const test = suite('route diffs in slots');
+const ARGS = [256, 48];
+const EVERY = 2;
+let bundleBytes: Uint8Array;
+let hash = '';
+let first = 0;
+
+test.before(async () => {
+  // walk.ts: one 4 KiB stretch rewritten per step, a hash of the whole buffer at the end.
+  bundleBytes = await cachedBundle('bench/programs/walk.ts', { yieldInterval: 1024 });
+  const b = await loadBundle(bundleBytes);
+  hash = b.hash;
+  first = b.manifest.entries.find((e) => e.name === 'walk')!.fragments[0];
+});
+
+const exec = (handovers: number, extra: Partial<SlotExec>): SlotExec => ({
+  kind: 'exec', v: PROTOCOL_VERSION, job: 'walk.0', bundle: hash, bundleBytes, entry: 'walk', fragment: first, migrateEvery: EVERY,
+  stay: true, route: ['a', 'b', 'c'], hop: handovers % 3, handovers, ...extra,
+});
+
+async function ran(core: HubCore, req: SlotExec): Promise<SlotRan> {
+  const r = await core.handle(req);
+  assert.is(r.kind, 'ran', JSON.stringify(r).slice(0, 300));
+  return r as SlotRan;
+}
+
+test('round-robin over three slots: exact, and diffs of what each lacks after the first round', async () => {
+  const alone = await ran(new HubCore('alone'), exec(0, { migrateEvery: 0, args: ARGS, route: ['alone'], hop: 0 }));
+  const cores = ['a', 'b', 'c'].map((id) => new HubCore(id));
+  const held = new Map<number, HeldBase>();
+  let r = await ran(cores[0], exec(0, { args: ARGS, full: true }));
+  let hop = 0;
+  let diffs = 0;
+  while (r.outcome !== 'done') {
+    held.set(hop % 3, r.kept!);
+    hop++;
+    const at = hop % 3;
+    const to = held.get((hop + 1) % 3);
+    const cp = decodeCheckpoint(r.checkpoint!);
+    if (hop > 3) {
+      assert.is(cp.kind, 'diff', `hand-over ${hop}`);
+      diffs++;
+    }
+    r = await ran(cores[at], exec(hop, { fragment: r.fragment, checkpoint: r.checkpoint, ...(to ? { diffTo: to } : { full: true }) }));
+  }
+  assert.ok(diffs > 10, `${diffs} diffs`);
+  assert.equal([...r.result!], [...alone.result!]);
+});
+
+test('a diff of the pages changed after a later step than the base is refused with no-base; the base then takes the right one', async () => {
+  const [a, b] = [new HubCore('a'), new HubCore('b')];
+  const r0 = await ran(a, exec(0, { args: ARGS, full: true }));
+  const r1 = await ran(b, exec(1, { fragment: r0.fragment, checkpoint: r0.checkpoint, full: true }));
+  // b's state goes back to a, as if a's base were at step 2 (it is at 1): pages changed at step 2 alone.
+  const wrong = await b.handle(exec(1, { fragment: r0.fragment, checkpoint: r0.checkpoint, diffTo: { id: r0.kept!.id, step: 2 } }));
+  assert.is(wrong.kind, 'ran');
+  const stale = await a.handle(exec(2, { fragment: (wrong as SlotRan).fragment, checkpoint: (wrong as SlotRan).checkpoint }));
+  assert.equal([stale.kind, stale.kind === 'error' && stale.code], ['error', 'no-base']);
+  assert.match((stale as { message: string }).message, /changed after step 2, but base \w+ was taken at step 1/);
+  const right = await b.handle(exec(1, { fragment: r0.fragment, checkpoint: r0.checkpoint, diffTo: r0.kept! }));
+  assert.ok(right.kind === 'ran' && decodeCheckpoint(right.checkpoint!).kind === 'diff');
+  const on = await ran(a, exec(2, { fragment: (right as SlotRan).fragment, checkpoint: (right as SlotRan).checkpoint, migrateEvery: 0, route: ['a'] }));
+  const alone = await ran(new HubCore('alone'), exec(0, { migrateEvery: 0, args: ARGS, route: ['alone'], hop: 0 }));
+  assert.equal([...on.result!], [...alone.result!]);
+  assert.ok(r1.kept);
+});
+
+test.run();
