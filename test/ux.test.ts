@@ -157,6 +157,20 @@ test('the embedded mesh shows progress while one long run goes on: the yields cl
   assert.ok(lines.every((l, i) => i === 0 || l.yields >= lines[i - 1].yields), 'yields never go back');
 });
 
+test('on the embedded mesh a job without --migrate-every stays on one hub across its fragments; --timeout still stops it mid-run', () => {
+  // Before, each fragment went to the next hub in turn, the state through the engine:
+  // particles at --granularity nested made 3,002 moves (14 s against 0.5 s).
+  const r = weave('run', 'build/particles.wasm', '64', '200', '--hubs', '2', '--json');
+  assert.is(r.status, 0, r.stderr);
+  const o = JSON.parse(r.stdout) as { fragments: number; migrations: number; placements: Array<{ hub: string }> };
+  assert.equal([o.fragments, o.migrations, o.placements.length], [2, 0, 1]);
+  const t0 = Date.now();
+  const long = weave('run', 'build/particles.wasm', '2000', '400000', '--hubs', '1', '--timeout', '1s');
+  assert.is(long.status, 5, long.stderr);
+  assert.match(long.stderr, /the job's --timeout \(1\.0 s\) passed while it ran/);
+  assert.ok(Date.now() - t0 < 15_000, `stopped after ${Date.now() - t0} ms; the job alone runs for minutes`);
+});
+
 test('over NATS the progress line counts the yields of hand-overs; hub logs are JSON in a pipe, pretty with --log-format pretty; weave hubs drain NAME stops a hub', async () => {
   const ns = await startNatsServer();
   const json = await startHubProcess(ns.url, 'ux-json', ['--slots', '1', '--no-gpu']);

@@ -29,8 +29,10 @@ daemons found through that NATS server: a job starts on the capable hub that fit
 (it holds the datasets the job reads, has the capabilities it prefers; among equals, the
 next one in turn), or on the one --policy picks, and stays there across fragments; with
 --migrate-every its state goes hub to hub directly. Otherwise the mesh is embedded (hubs
-as worker threads of this process) and each fragment goes to the next capable hub in
-turn (or the one --policy picks), the state passing through this process.
+as worker threads of this process): a job starts on the next capable hub in turn and
+stays there across fragments; with --migrate-every each run, and with --policy each
+fragment, goes to the next hub in turn (or the one the policy picks), the state passing
+through this process.
 
 Over NATS with JetStream (nats-server -js) a job has a record on the server: its id is
 printed on stderr at the start, the hub that finishes commits the result there exactly

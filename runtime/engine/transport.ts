@@ -54,6 +54,13 @@ export interface StepwiseTransport extends TransportBase {
    * step may run for many seconds before its reply says anything.
    */
   yieldsNow?(hub: string): number;
+  /**
+   * Pause the run going on on `hub` at its next yield point (it replies `paused`), until
+   * `resume(hub)`: a step that runs a job across its fragments in one instance stops so
+   * for a timeout or a cancel. Without it such a step runs to its end.
+   */
+  preempt?(hub: string): void;
+  resume?(hub: string): void;
 }
 
 /** Hubs hand a paused fragment straight to the next hub of its route. */

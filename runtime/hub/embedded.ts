@@ -51,6 +51,8 @@ export async function startEmbeddedMesh(opts: EmbeddedMeshOptions = {}): Promise
       return h.request(req);
     },
     yieldsNow: (hub) => hubs.get(hub)?.yieldsNow ?? 0,
+    preempt: (hub) => hubs.get(hub)?.preempt(),
+    resume: (hub) => hubs.get(hub)?.resume(),
     async close() {
       await Promise.all([...hubs.values()].map((h) => h.close()));
     },
