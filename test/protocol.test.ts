@@ -51,6 +51,8 @@ test('each bad field is named with what it must be', () => {
   refused(exec({ origin: 'weave.hub.x' }), "exec: 'origin' must be a 'weave.client.' subject");
   refused(exec({ replyTo: 'weave.hub.x.exec' }), "exec: 'replyTo' must be an '_INBOX.' subject");
   refused(exec({ route: ['a', 'b c'] }), "exec: 'route' must be a list of hub ids");
+  refused(exec({ bases: [{ hub: 'a', id: '0123', step: -1 }] }), "exec: 'bases' must be a list of at most 1024 maps of hub, id and step");
+  refused(exec({ bases: Array.from({ length: 1025 }, (_, i) => ({ hub: `h${i}`, id: 'ab', step: 1 })) }), "exec: 'bases' must be a list of at most 1024 maps of hub, id and step");
   refused(exec({ client: { sign: new Uint8Array(32), seal: new Uint8Array(31) } }), "exec: 'client' must be a map of 32-byte sign and seal keys");
   refused(exec({ recovery: { reason: 'whim', from: 'start' } }), /exec: 'recovery' must be a map of 'reason'/);
   refused(exec({ args: [1, 'two'] }), `exec: 'args' must be an array of at most ${MAX_ARGS} numbers, byte strings or nulls`);
@@ -62,8 +64,9 @@ test('each bad field is named with what it must be', () => {
 });
 
 test('fields a peer adds, and a hub\'s own notes, do not survive the schema', () => {
-  const m = parse(exec({ tag: 7, opened: true, evil: 'x' })) as unknown as Record<string, unknown>;
-  assert.equal([m.tag, m.opened, m.evil], [undefined, undefined, undefined]);
+  // diffTo: which base a slot diffs for is the hub's own reading of `bases`, never a peer's word.
+  const m = parse(exec({ tag: 7, opened: true, evil: 'x', diffTo: { id: 'ab', step: 1 } })) as unknown as Record<string, unknown>;
+  assert.equal([m.tag, m.opened, m.evil, m.diffTo], [undefined, undefined, undefined, undefined]);
 });
 
 test('keys are copied out of the message, whose buffer may be handed to a slot', () => {

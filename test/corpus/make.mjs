@@ -91,6 +91,15 @@ cp('data-mismatch', frame(fullMeta({ indices: idx(1, 2) }), page()), 'malformed'
 cp('diff-without-base', frame(fullMeta({ kind: 'diff' }), page()), 'malformed', 'a diff with no base id');
 cp('full-with-base', frame(fullMeta({ base: 'x' }), page()), 'malformed', 'a full checkpoint naming a base');
 cp('output-not-bytes', frame(fullMeta({ output: 'text' }), page()), 'malformed', 'output as a string');
+// Route diffs (docs/checkpoint-format.md): page steps must fit the pages and come after `since`.
+const u32 = (...vs) => idx(...vs);
+const routeDiff = (over = {}) => fullMeta({ kind: 'diff', base: 'fedcba9876543210', since: 1, steps: u32(2), ...over });
+cp('diff-steps-short', frame(routeDiff({ steps: u32() }), page()), 'malformed', 'a route diff with no step for its one page');
+cp('diff-step-not-after-since', frame(routeDiff({ steps: u32(1) }), page()), 'malformed', 'a page changed at step 1 in a diff of what changed after step 1');
+cp('diff-since-without-steps', frame(routeDiff({ steps: undefined }), page()), 'malformed', 'since without steps');
+cp('diff-since-negative', frame(routeDiff({ since: -1 }), page()), 'malformed', 'since -1');
+cp('full-steps-wrong-length', frame(fullMeta({ steps: u32(1, 1, 1) }), page()), 'malformed', 'a full checkpoint with 3 page steps for 16 pages');
+cp('full-with-since', frame(fullMeta({ since: 0 }), page()), 'malformed', "a full checkpoint with a diff's since");
 cp('deep-nesting', frame(null, new Uint8Array(0), { metaBytes: Buffer.alloc(100000, 0x81) }), 'malformed', 'meta nested 100000 arrays deep');
 cp('huge-array-header', frame(null, new Uint8Array(0), { metaBytes: Buffer.from('9bffffffffffffffff', 'hex') }), 'malformed', 'a CBOR array claiming 2^64-1 items');
 cp('huge-string-header', frame(null, new Uint8Array(0), { metaBytes: Buffer.from('7bffffffffffffffff', 'hex') }), 'malformed', 'a CBOR string claiming 2^64-1 bytes');
