@@ -10,7 +10,7 @@
  * `memory_limits` (differential.ts, plainOverLimit).
  * Exits 1 on any mismatch or crash (a program asc rejects, a harness error). Ctrl-C stops
  * it early the same way: the modules in hand finish, then the summary line.
- *   node dist/bench/fuzz-weave.js --seconds 600 [--seed S] [--count N] [--workers 1]
+ *   node dist/bench/fuzz-weave.js --seconds 600 [--seed S] [--count N] [--workers N]   # N: one process per core by default
  *     [--nats-every 8] [--max-shrinks 3] [--shrink-seconds 240] [--regressions DIR]
  *     [--exports MIN-MAX]   # exports per module (default 2-6); more amortise each build
  *     [--arg-sets N] [--heap-share F]   # argument sets per export (5), share of allocating modules (0.5)
@@ -36,7 +36,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '60' },
     seed: { type: 'string' },
     count: { type: 'string' },
-    workers: { type: 'string', default: '1' },
+    // Processes (test/gen/pool.ts): one per core checks about as many seeds more.
+    workers: { type: 'string', default: String(os.availableParallelism()) },
     'nats-every': { type: 'string', default: '8' },
     'max-shrinks': { type: 'string', default: '3' },
     'shrink-seconds': { type: 'string', default: '240' },
