@@ -42,11 +42,6 @@ export class Lineage {
     return this.at;
   }
 
-  /** Bytes it holds (one u32 per page). */
-  get bytes(): number {
-    return this.steps.byteLength;
-  }
-
   /**
    * A diff was applied to the base this lineage describes, giving the state at `step`.
    *

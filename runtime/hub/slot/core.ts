@@ -8,7 +8,7 @@
  *   const reply = await hub.handle(request);
  */
 import {
-  applyDiffInPlace, decodeCheckpoint, diffCheckpoint, encodeCheckpoint, newCheckpointId, CheckpointError, Lineage, type Checkpoint,
+  applyDiffInPlace, decodeCheckpoint, diffCheckpoint, encodeCheckpoint, newCheckpointId, CheckpointError, Lineage, type Checkpoint, type CheckpointDiff,
 } from '../../snapshot/index.js';
 import { ExecError, FragmentExecutor, FragmentTrap, loadBundle, resolveSandboxLimits, type LoadedBundle, type ResolvedSandboxLimits, type SandboxLimits } from '../../exec/index.js';
 import type { Manifest } from '../../../fragments/abi.js';
@@ -19,8 +19,11 @@ import type { Datasets } from './datasets.js';
 import type { Logger } from '../log.js';
 import type { SlotExec, SlotReply, SlotRequest } from './types.js';
 
-/** A job's base: its newest state here, and which of its pages changed at which hand-over step. */
-interface Base { cp: Checkpoint; lineage: Lineage }
+/**
+ * A job's base: its newest state here, and for a routed job which of its pages changed at
+ * which hand-over step (the engine's stepwise runs diff against what they sent instead).
+ */
+interface Base { cp: Checkpoint; lineage?: Lineage }
 
 export interface HubCoreOptions {
   /** Free bytes left before each checkpoint returned (see encodeCheckpoint), so the
@@ -217,10 +220,9 @@ export class HubCore {
     // between fragments. Otherwise the fragment's own (smaller) module.
     const module = req.stay ? await bundle.whole() : await bundle.fragmentModule(req.fragment);
     let sent: Checkpoint | undefined;
+    // Routed runs only: the lineage of the state, and its hand-over step as received.
     let lineage: Lineage | undefined;
-    // The hand-over step of the state received (routed: the hand-overs so far in this
-    // attempt; elsewhere the step of what this slot last left, which is what comes back).
-    const step = req.route ? req.handovers ?? 0 : this.bases.get(req.job)?.lineage.step ?? 0;
+    const step = req.handovers ?? 0;
     if (req.checkpoint) {
       // The request's bytes are this hub's own copy: the diff may point into them, and the
       // base is advanced in place (it is about to be replaced anyway).
@@ -228,17 +230,20 @@ export class HubCore {
       if (cp.kind === 'diff') {
         const base = this.bases.get(req.job);
         if (!base || base.cp.id !== cp.base) return this.error('no-base', `job ${req.job}: got a diff against ${cp.base} but this hub holds ${base ? base.cp.id : 'no base'}`);
-        try {
-          base.lineage.received(cp, step);
-        } catch (err) {
-          return this.error('no-base', `job ${req.job}: ${(err as Error).message}`);
+        if (req.route) {
+          if (!base.lineage) return this.error('no-base', `job ${req.job}: base ${base.cp.id} was not left by a routed run; send the state whole`);
+          try {
+            base.lineage.received(cp, step);
+          } catch (err) {
+            return this.error('no-base', `job ${req.job}: ${(err as Error).message}`);
+          }
+          lineage = base.lineage;
         }
         this.bases.delete(req.job);
         sent = applyDiffInPlace(base.cp, cp);
-        lineage = base.lineage;
       } else {
         sent = cp;
-        lineage = Lineage.start(cp.memory.length, step, cp.steps);
+        if (req.route) lineage = Lineage.start(cp.memory.length, step, cp.steps);
       }
       if (sent.bundle !== bundle.hash) return this.error('bundle-mismatch', 'checkpoint belongs to another bundle');
       // Charged against the slot's memory limit before the instance grows to it: zero pages
@@ -330,14 +335,19 @@ export class HubCore {
     // old base's buffer when the size is unchanged (a fresh large buffer faults on every page).
     const live = x.capture({ id: newCheckpointId(), bundle: bundle.hash, entry: req.entry, fragment, paused: out.kind === 'paused' }, { view: true });
     const left = step + 1;
-    if (sent && lineage) lineage.ran(sent.memory, live.memory, left);
-    else lineage = Lineage.start(live.memory.length, left);
-    // A diff for the hub the state goes to (its base at any earlier step), or against what
-    // came in (the engine's stepwise runs, and hubs of older builds), or the state whole.
-    // (A base said to be newer than this state is a wrong hint: the state goes whole.)
-    const to = req.diffTo && req.diffTo.step <= left ? req.diffTo : undefined;
-    const whole = req.route ? lineage.whole(live) : live;
-    const reply = req.full ? whole : to ? lineage.diffFor(live, to) : req.diffTo || !sent ? whole : diffCheckpoint(sent, live, live.id, { share: true });
+    let reply: Checkpoint | CheckpointDiff;
+    if (req.route) {
+      // Routed: the lineage follows every run (one compare of the memory), also when the
+      // state leaves whole, so a later hand-over can still be a diff. The reply is a diff
+      // for the hub the state goes to (its base at any earlier step), else the state whole
+      // with its page steps (a base said to be newer than this state is a wrong hint).
+      if (sent && lineage) lineage.ran(sent.memory, live.memory, left);
+      else lineage = Lineage.start(live.memory.length, left);
+      reply = req.diffTo && req.diffTo.step <= left ? lineage.diffFor(live, req.diffTo) : lineage.whole(live);
+    } else {
+      // The engine's stepwise runs: a diff against what came in, which the engine holds.
+      reply = req.full || !sent ? live : diffCheckpoint(sent, live, live.id, { share: true });
+    }
     const checkpoint = encodeCheckpoint(reply, { headroom: this.opts.headroom, maxBytes: this.limits.maxCheckpointBytes });
     const memory = sent && sent.memory.length === live.memory.length ? sent.memory : new Uint8Array(live.memory.length);
     memory.set(live.memory);
@@ -347,7 +357,7 @@ export class HubCore {
     return {
       kind: 'ran', v: PROTOCOL_VERSION, outcome: out.kind, fragment, fragments,
       checkpoint, execMs, yields: x.yields, maxYieldGapMs: x.maxYieldGapMs, resumedAt, pausedAt, held: this.held(), ...this.dataStats(),
-      ...(this.bases.has(req.job) ? { kept: { id: live.id, step: left } } : {}),
+      ...(lineage && this.bases.has(req.job) ? { kept: { id: live.id, step: left } } : {}),
     };
   }
 }
