@@ -15,7 +15,7 @@ import { crc32 } from 'node:zlib';
 import { Encoder } from 'cbor-x';
 import { CheckpointError } from './errors.js';
 import type { AnyCheckpoint, Checkpoint, CheckpointDiff } from './types.js';
-import { describe, pageLength, validateCheckpoint, validateMeta, type Meta } from './schema.js';
+import { DIFF_PAGE_SIZE, describe, pageLength, validateCheckpoint, validateMeta, type Meta } from './schema.js';
 
 export const CHECKPOINT_MAGIC = 'WVCP';
 /** Bump on any change to the header or the meta schema; decoders reject other versions. */
@@ -25,10 +25,8 @@ export const CHECKPOINT_HEADER_BYTES = 18;
 /** 1 GiB: above any fragment memory we run, below what would exhaust a hub's heap. */
 export const DEFAULT_MAX_CHECKPOINT_BYTES = 1 << 30;
 
-/** 4 KiB: small enough that a few scattered writes ship little, large enough that a
- *  16 MiB memory is only 4096 page comparisons. Diffs and full checkpoints both use it;
- *  it lives here rather than in diff.ts so that the codec does not import diff.ts. */
-export const DIFF_PAGE_SIZE = 4096;
+// Defined with the schema, which checks page steps by it too.
+export { DIFF_PAGE_SIZE };
 
 export interface DecodeCheckpointOptions {
   /**

@@ -9,8 +9,11 @@ import { CheckpointError } from './errors.js';
 import type { AnyCheckpoint, CheckpointDiff } from './types.js';
 
 const WASM_PAGE_BYTES = 65536;
-/** The codec's DIFF_PAGE_SIZE (not imported: the codec imports this file). */
-const DIFF_PAGE_BYTES = 4096;
+/** 4 KiB: small enough that a few scattered writes ship little, large enough that a
+ *  16 MiB memory is only 4096 page comparisons. Diffs and full checkpoints both use it
+ *  (and page steps count in it); it lives here, below the codec and diff.ts, which both
+ *  import this file. */
+export const DIFF_PAGE_SIZE = 4096;
 // wasm32 addresses at most 65536 pages.
 const MAX_MEMORY_BYTES = 65536 * WASM_PAGE_BYTES;
 const HEX_SHA256 = /^[0-9a-f]{64}$/;
@@ -46,7 +49,7 @@ export function validateCheckpoint(value: unknown, where: string, remedy: string
     const memory = cp.memory;
     if (!(memory instanceof Uint8Array)) return fail('memory', 'a Uint8Array', memory);
     if (!isMemoryLength(memory.length)) fail('memory', `bytes whose length is a multiple of ${WASM_PAGE_BYTES}`, memory);
-    const pages = Math.ceil(memory.length / DIFF_PAGE_BYTES);
+    const pages = Math.ceil(memory.length / DIFF_PAGE_SIZE);
     if (cp.steps !== undefined && !(cp.steps instanceof Uint32Array && cp.steps.length === pages)) fail('steps', `a Uint32Array of ${pages} steps (one per 4 KiB page)`, cp.steps);
     return;
   }
@@ -69,14 +72,15 @@ export function validateCheckpoint(value: unknown, where: string, remedy: string
   }
   if (cp.since === undefined && cp.steps === undefined) return;
   if (!(cp.steps instanceof Uint32Array) || cp.steps.length !== pages.length) fail('steps', `a Uint32Array of ${pages.length} steps (one per page), with since`, cp.steps);
-  checkSteps(cp.since, cp.steps as Uint32Array, fail);
+  const steps = cp.steps as Uint32Array;
+  checkSteps(cp.since, steps.length, (i) => steps[i], fail);
 }
 
 /** A route diff's `since` and page steps: every page changed after `since`. */
-function checkSteps(since: unknown, steps: Uint32Array, fail: Fail): void {
+function checkSteps(since: unknown, count: number, step: (i: number) => number, fail: Fail): void {
   if (!isCount(since) || since > 0xffffffff) fail('since', 'a u32 hand-over step, with steps', since);
-  for (let i = 0; i < steps.length; i++) {
-    if (steps[i] <= (since as number)) fail(`steps[${i}]`, `a step after since (${since as number})`, steps[i]);
+  for (let i = 0; i < count; i++) {
+    if (step(i) <= (since as number)) fail(`steps[${i}]`, `a step after since (${since as number})`, step(i));
   }
 }
 
@@ -121,7 +125,7 @@ export function validateMeta(value: unknown, dataLength: number, where: string, 
     if (!allowed.has(key)) throw new CheckpointError('malformed', `${where}: unknown field '${key}'; ${remedy}`);
   }
   if (meta.kind === 'full' && meta.steps !== undefined) {
-    const want = 4 * Math.ceil(memoryLength / DIFF_PAGE_BYTES);
+    const want = 4 * Math.ceil(memoryLength / DIFF_PAGE_SIZE);
     if (!(meta.steps instanceof Uint8Array) || meta.steps.length !== want) fail('steps', `a byte string of u32 little-endian steps, one per 4 KiB page (${want} bytes)`, meta.steps);
   } else if (meta.since !== undefined || meta.steps !== undefined) {
     const steps = meta.steps;
@@ -130,7 +134,7 @@ export function validateMeta(value: unknown, dataLength: number, where: string, 
     }
     const b = steps as Uint8Array;
     const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-    checkSteps(meta.since, Uint32Array.from({ length: b.length / 4 }, (_, i) => view.getUint32(4 * i, true)), fail);
+    checkSteps(meta.since, b.length / 4, (i) => view.getUint32(4 * i, true), fail);
   }
   return meta as unknown as Meta;
 }
