@@ -61,13 +61,16 @@ export async function checkSeeds(seeds: Iterable<number>, job: SeedJob, workers:
       w.on('error', reject);
       // A worker that dies mid-seed (out of memory, a signal) loses that seed, not the run.
       w.on('exit', (code, signal) => {
-        if (seed === undefined) return;
-        clearTimeout(timer);
-        deliver({ seed, error: `worker process ended (${signal ?? `exit ${code}`}) while checking seed ${seed}` });
-        seed = undefined;
-        spawn();
-        feed();
+        if (seed !== undefined) replace({ seed, error: `worker process ended (${signal ?? `exit ${code}`}) while checking seed ${seed}` });
       });
+    };
+    /** The seed in hand ends as `r`; a new worker takes the next. */
+    const replace = (r: PoolResult) => {
+      clearTimeout(timer);
+      seed = undefined;
+      deliver(r);
+      spawn();
+      feed();
     };
     const feed = () => {
       const s = next();
@@ -76,13 +79,9 @@ export async function checkSeeds(seeds: Iterable<number>, job: SeedJob, workers:
       w.send(s);
       if (opts.seedTimeoutMs) {
         timer = setTimeout(() => {
-          const stuck = w;
-          stuck.removeAllListeners();
-          stuck.kill('SIGKILL');
-          seed = undefined;
-          deliver({ seed: s, error: `timed out: still running after ${opts.seedTimeoutMs! / 1000} s (replay it with --seed ${s} --count 1)`, timedOut: true });
-          spawn();
-          feed();
+          w.removeAllListeners();
+          w.kill('SIGKILL');
+          replace({ seed: s, error: `timed out: still running after ${opts.seedTimeoutMs! / 1000} s (replay it with --seed ${s} --count 1)`, timedOut: true });
         }, opts.seedTimeoutMs);
       }
     };
