@@ -131,6 +131,9 @@ test('a peer speaks only for its own measurements in the shared history, within 
   // Cells under another writer's name, or this hub's own, are not taken from peer 'm'.
   put('m', { version: 1, cells: { 'h|b': { b: [5, -50, 500, now] }, 'h|a': { a: [5, 50, 500, now] }, 'h|m': { m: [1, 0.5, 0.25, now] } } });
   assert.equal(Object.keys(model.history.snapshot().cells), ['h|m']);
+  // Under its own name, about another hub: what only that hub measures. Refused.
+  put('m', { version: 1, cells: { 'h|b': { m: [50, -500, 5000, now] }, 'H|b': { m: [50, -500, 5000, now] }, 'p|t|b': { m: [50, -500, 5000, now] }, 'h|m': { m: [1, 0.5, 0.25, now] } } });
+  assert.equal(Object.keys(model.history.snapshot().cells), ['h|m']);
   // A cell from the future (it would never age), one that weighs more than everyone, garbage.
   put('m', { version: 1, cells: { 'h|m': { m: [1, 9, 81, now + 3_600_000] }, 'k|x|0': { m: [1e12, 1, 1, now] }, 'k|y|0': { m: ['1', 1, 1, now] } } });
   assert.equal(model.history.snapshot().cells['h|m'].m, [1, 0.5, 0.25, now]);
@@ -140,7 +143,7 @@ test('a peer speaks only for its own measurements in the shared history, within 
   put('m', '{"version":1,"cells":null}');
   // Its own key is what it publishes, not news.
   put('a', { version: 1, cells: { 'h|a': { a: [1, 1, 1, now] } } });
-  assert.equal(shared.counts, { merged: 2, refused: 3 });
+  assert.equal(shared.counts, { merged: 3, refused: 3 });
   assert.equal(Object.keys(model.history.snapshot().cells), ['h|m']);
 });
 

@@ -46,8 +46,10 @@ export class HistoryError extends Error {
  * (a peer writes under its own name, so it speaks for its own measurements alone), at most
  * `maxKeys` of them, each finite, with a weight no larger than `maxWeight` (one writer
  * cannot outweigh every other) and a time no later than `latest` (a cell dated in the
- * future would never be replaced, nor age). Throws HistoryError on something that is not
- * a snapshot; drops the cells that break a rule.
+ * future would never be replaced, nor age). A hub measures only its own runs, so of the
+ * keys that name a hub (`h|H`, `H|H`, `p|template|H`) it may write only those naming
+ * itself: a peer with a valid credential cannot make another hub look slow. Throws
+ * HistoryError on something that is not a snapshot; drops the cells that break a rule.
  */
 export function writerCells(snap: unknown, writer: string, limits: { maxKeys: number; maxWeight: number; latest: number }): HistorySnapshot {
   const s = snap as HistorySnapshot;
@@ -59,10 +61,20 @@ export function writerCells(snap: unknown, writer: string, limits: { maxKeys: nu
     if (!Array.isArray(c) || c.length !== 4 || !c.every((x) => typeof x === 'number' && Number.isFinite(x))) continue;
     const [w, sum, q, t] = c as [number, number, number, number];
     if (!(w > 0 && w <= limits.maxWeight && q >= 0 && t <= limits.latest)) continue;
+    if (!aboutItself(key, writer)) continue;
     if (++n > limits.maxKeys) break;
     cells[key] = { [writer]: [w, sum, q, t] };
   }
   return { version: 1, cells };
+}
+
+/** Whether `key` names no hub, or names `writer` itself (see writerCells). */
+function aboutItself(key: string, writer: string): boolean {
+  switch (key.charCodeAt(0)) {
+    case 104: case 72: return key === `${key[0]}|${writer}`; // h|, H|
+    case 112: return key.endsWith(`|${writer}`); // p|template|hub
+    default: return true;
+  }
 }
 
 /** Cells whose decayed weight falls below this are dropped by prune(). */
