@@ -5,15 +5,20 @@
  *   ln pace(template t, hub h) = ln(speed_h / (1 + cpu_h))   what h advertises
  *                              + A(t, kind of h)              that code on that kind of hub
  *                              + B(h)                         that hub lately, beyond its adverts
+ *                              + C(t, h)                      that code on that very hub
  *
  * A is a decayed mean per (template, kind, size) (half-life 2 min), shrunk towards the
  * same over all sizes, and that towards the cost model's guess on top of the template's
  * mean over all kinds (so a kind never seen starts where a person would guess). Size is
  * the run's expected units in half-e-fold buckets: an accelerator's gain depends on how
  * much work a call brings, and without it a GPU hub that ran small calls looked slow for
- * everything (its B took the blame). B is the hub's recent residual (half-life 5 s),
- * shrunk towards its long-run residual (2 min): noisy neighbours and throttling that no
- * advert shows. Also kept: each template's total units per unit of static estimate
+ * everything (its B took the blame). B is the hub's recent residual (half-life 2 s),
+ * shrunk towards its long-run residual (30 s): noisy neighbours and throttling that no
+ * advert shows. C is what is left for the template on one hub (half-life 2 min, shrunk
+ * towards 0): CPU speed and memory bandwidth do not add up in ln pace, so a memory-bound
+ * program on a fast CPU with slow memory misses by a factor A and B cannot hold (family
+ * (c) of the policy bench: 2.0-3.1% shorter jobs with it there, within 1% either way on
+ * the others, three cluster and job seeds). Also kept: each template's total units per unit of static estimate
  * (how much work a run is), what moves cost beyond the transfer, how fast datasets are
  * read (locally, and from each dataset's holders: a remote read goes at the slower of the
  * reader's link and the holder's, and only the reader's is advertised), and how far
@@ -37,6 +42,7 @@ export function paceHalfLife(key: string): number {
     case 107: return PACE_HALF_LIFE_MS.kind; // k|
     case 115: return PACE_HALF_LIFE_MS.kind; // s| (by size)
     case 75: return PACE_HALF_LIFE_MS.kind; // K| (by full kind)
+    case 112: return PACE_HALF_LIFE_MS.kind; // p| (the template on one hub)
     case 104: return PACE_HALF_LIFE_MS.hub; // h|
     case 72: return PACE_HALF_LIFE_MS.hubSlow; // H|
     case 109: return PACE_HALF_LIFE_MS.move; // m|
@@ -59,6 +65,11 @@ const PRIOR_SIZE = 0.3;
 const PRIOR_HUB = 0.3;
 const PRIOR_HUB_SLOW = 1;
 const PRIOR_MOVE = 1;
+/**
+ * The pair term's prior: 3 s of a template's runs on one hub before it counts half. Less
+ * (1) let early noise in and lost 2% on (a) and (b); more (6, 12) learned (c) more slowly.
+ */
+const PRIOR_PAIR = 3;
 /** A move's cost beyond the transfer before any was measured, ms. */
 const DEFAULT_MOVE_OVERHEAD_MS = 10;
 /** Local dataset reads before any was measured: 2 GB/s (page cache, local disk), bytes per ms. */
@@ -239,7 +250,18 @@ export class PaceModel {
 
   /** ln units/ms expected of `p` on `h`. */
   logPace(p: PartView, h: HubView): number {
-    return advertisedLogPace(h) + this.kindTerm(p, kindIndex(h), this.units(p)) + this.hubTerm(h.id);
+    return advertisedLogPace(h) + this.kindTerm(p, kindIndex(h), this.units(p)) + this.hubTerm(h.id) + this.pairTerm(p.template, h.id);
+  }
+
+  /**
+   * C(t, h): what the template runs at on this one hub beyond its kind's and the hub's own
+   * terms. Those two add up in ln pace; a hub's CPU speed and its memory bandwidth do not
+   * (a memory-bound program gains nothing from a faster CPU with slow memory), and this
+   * learns what is left, per template and hub, from that hub's runs of it.
+   */
+  pairTerm(template: string, hub: string): number {
+    const s = this.history.stat(`p|${template}|${hub}`, this.now);
+    return s ? (s.n * s.mean) / (s.n + PRIOR_PAIR) : 0;
   }
 
   /** How far a predicted ln pace misses, typically (root mean square, at least 0.1). */
@@ -269,7 +291,8 @@ export class PaceModel {
     const units = this.units(s.part);
     const kind = this.kindTerm(s.part, k, units);
     const hub = this.hubTerm(writer);
-    const predicted = adv + kind + hub;
+    const pair = this.pairTerm(s.part.template, writer);
+    const predicted = adv + kind + hub + pair;
     const w = sampleWeight(s);
     const h = this.history;
     if (s.part.template === CALIBRATION) {
@@ -308,7 +331,10 @@ export class PaceModel {
     this.record(writer, `s|${s.part.template}|${k}|${PaceModel.sizeBucket(units)}`, x0, s.t, w);
     // The template's first sample, or the first on this kind from a hub with no term yet:
     // the template's terms took it; the hub's term learns from the next ones.
-    if (knownTemplate && knownHub) this.recordHub(writer, x - adv - kind, s.t, w);
+    if (knownTemplate && knownHub) {
+      this.recordHub(writer, x - adv - kind, s.t, w);
+      this.record(writer, `p|${s.part.template}|${writer}`, x - adv - kind - hub, s.t, w);
+    }
     this.recordTotal(writer, s);
     return { x, predicted };
   }

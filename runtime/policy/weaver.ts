@@ -17,9 +17,9 @@
  * joins) is not learned: a hand-set charge stands for it, as in the other policies.
  *
  * Scoring: stage one scores every hub in O(1) from the history (per-kind sums over the
- * job's parts, a hub term, adverts); stage two re-scores the best `rerank` with the
- * network's correction, so a decision over a thousand hubs costs a thousand cheap scores
- * and a few network passes.
+ * job's parts, a hub term, adverts); stage two re-scores the best `rerank` with each
+ * part's correction (the template's own term on that hub, and the network's), so a
+ * decision over a thousand hubs costs a thousand cheap scores and a few network passes.
  *   const w = new LearnedWeaver({ seed: 1 });
  *   simulate(w.placement, { reweave: w.reweave, learners: [w], ... });
  *   hub: at a yield point, w.reweave.consider(run, holder, hubs, Date.now()).to
@@ -198,11 +198,13 @@ export class LearnedWeaver implements PaceLearner {
   }
 
   /**
-   * The network's correction to ln pace of part j on `h` (of kind k) in the decision under
-   * way (0 when it is off): its inputs from the decision's memo, as training saw them.
+   * The correction to ln pace of part j on `h` (of kind k) in the decision under way: the
+   * template's own term on that hub (PaceModel.pairTerm), plus the network's once it is
+   * trained (its inputs from the decision's memo, as training saw them).
    */
   private correction(parts: readonly PartView[], j: number, h: HubView, k: number): number {
-    if (!this.opts.net || this.trained === 0) return 0;
+    const pair = this.model.pairTerm(parts[j].template, h.id);
+    if (!this.opts.net || this.trained === 0) return pair;
     const same = this.sameAs[j];
     const at = same * KINDS + k;
     if (Number.isNaN(this.plainMemo[at])) {
@@ -211,7 +213,7 @@ export class LearnedWeaver implements PaceLearner {
     }
     if (this.typicals[same] === null) this.typicals[same] = this.model.typicalLogEstimate(parts[same].template);
     const t = { kind: this.plainMemo[at], kindN: this.weightMemo[at], base: this.bases[same], hub: this.model.hubTerm(h.id), hubN: this.model.hubWeight(h.id) };
-    return (this.net.forward(this.netFeatures(parts[j], h, t, this.typicals[same] ?? undefined, this.feat)) - 0.5) * 2 * NET_RANGE;
+    return pair + (this.net.forward(this.netFeatures(parts[j], h, t, this.typicals[same] ?? undefined, this.feat)) - 0.5) * 2 * NET_RANGE;
   }
 
   // ---- scoring ----
@@ -258,7 +260,7 @@ export class LearnedWeaver implements PaceLearner {
     return sum * Math.exp(-logPace);
   }
 
-  /** Stage two: with the network's correction per part. */
+  /** Stage two: with each part's correction (pair term, network). */
   private runMsCorrected(parts: readonly PartView[], U: readonly number[], h: HubView, logPace: number): number {
     const k = kindIndex(h);
     let sum = 0;
@@ -297,15 +299,15 @@ export class LearnedWeaver implements PaceLearner {
         top[at] = { i, score, ms: run + fixed, lp, fixed };
       }
     }
-    if (this.opts.net && this.trained > 0) {
-      for (const c of top) {
-        const h = hubs[c.i];
-        const run = this.runMsCorrected(parts, U, h, c.lp);
-        c.ms = run + c.fixed;
-        c.score = c.ms + (h.busy >= h.slots ? charge * run : 0);
-      }
-      top.sort((a, b) => a.score - b.score);
+    // Stage two for the best few: each part's correction (the template on that very hub,
+    // and the network's once trained).
+    for (const c of top) {
+      const h = hubs[c.i];
+      const run = this.runMsCorrected(parts, U, h, c.lp);
+      c.ms = run + c.fixed;
+      c.score = c.ms + (h.busy >= h.slots ? charge * run : 0);
     }
+    top.sort((a, b) => a.score - b.score);
     this.epsilon = Math.max(this.opts.epsilonMin, this.epsilon * this.opts.decay);
     let pick = 0;
     if (top.length > 1 && this.rand() < this.epsilon) {
@@ -334,14 +336,13 @@ export class LearnedWeaver implements PaceLearner {
     // Sizes are whole runs' (the history's buckets); U[0] is what is left of the first.
     this.startDecision(parts, U.slice(), 0);
     U[0] = Math.max(U[0] - run.done, 0.1 * U[0]);
-    const useNet = this.opts.net && this.trained > 0;
     const lpHere = advertisedLogPace(holder) + this.model.hubTerm(holder.id);
-    const corr0 = useNet ? this.correction(parts, 0, holder, kindIndex(holder)) : 0;
+    const corr0 = this.correction(parts, 0, holder, kindIndex(holder));
     const predicted0 = lpHere + this.kindTermOf(parts, 0, kindIndex(holder)) + corr0;
     const w = run.recent.ms > 0 && run.recent.units > 0 ? run.recent.ms / (run.recent.ms + 300) : 0;
     const adjust = w > 0 ? w * (Math.log(run.recent.units / run.recent.ms) - predicted0) : 0;
     const data = f.datasets.length ? this.model.readMs(f, holder) : 0;
-    const ms = (useNet ? this.runMsCorrected(parts, U, holder, lpHere + adjust) : this.runMs(parts, U, holder, lpHere + adjust)) + data;
+    const ms = this.runMsCorrected(parts, U, holder, lpHere + adjust) + data;
     return { ms, w, parts, U };
   }
 
@@ -349,7 +350,6 @@ export class LearnedWeaver implements PaceLearner {
   private consider(run: RunView, holder: HubView, hubs: readonly HubView[], _now: number): ReweaveDecision {
     if (!movesAllowed(run, this.opts.movesPerMinute)) return { policy: 'learned' };
     const f = run.rest;
-    const useNet = this.opts.net && this.trained > 0;
     const { ms: stayMs, w, parts, U } = this.stay(run, holder);
 
     const overhead = this.model.moveOverheadMs();
@@ -370,10 +370,8 @@ export class LearnedWeaver implements PaceLearner {
         top[at] = { i, ms, lp, fixed };
       }
     }
-    if (useNet) {
-      for (const c of top) c.ms = this.runMsCorrected(parts, U, hubs[c.i], c.lp) + c.fixed;
-      top.sort((a, b) => a.ms - b.ms);
-    }
+    for (const c of top) c.ms = this.runMsCorrected(parts, U, hubs[c.i], c.lp) + c.fixed;
+    top.sort((a, b) => a.ms - b.ms);
     // The chance that moving is faster: ln(stay / move) against how far predictions miss
     // (the pace here is known better the longer it was measured).
     const sigma = this.model.sigma();
