@@ -198,7 +198,9 @@ function emitFragment(m: binaryen.Module, r: Region, fn: binaryen.FunctionInfo, 
   const storeResult = (value: Expr) => storeAt(m, frame.resultType, frame.base + frame.resultOffset, value);
 
   // A `return` inside the region ends the whole function: keep its value in the frame.
-  const parts = r.parts.map((p) => rewrite(p, (e) => {
+  // Also one in a branch head's condition: asc's optimizer moves code that may return into
+  // the condition of the `if` after it (a block that ends in the comparison).
+  const returns = (p: Expr) => rewrite(p, (e) => {
     const id = binaryen.getExpressionId(e);
     if (id === b.CallId || id === b.CallIndirectId) {
       const cls = id === b.CallId ? b.Call : b.CallIndirect;
@@ -210,11 +212,12 @@ function emitFragment(m: binaryen.Module, r: Region, fn: binaryen.FunctionInfo, 
     return value
       ? m.block(null, [storeResult(value), m.return(m.i32.const(DONE))], binaryen.unreachable)
       : m.return(m.i32.const(DONE));
-  }));
+  });
+  const parts = r.parts.map(returns);
 
   let inner: Expr;
   if (r.cond) {
-    inner = m.block(null, [...parts, m.if(r.cond.expr, leave(r.cond.then.resolve()), leave(r.cond.else.resolve()))], binaryen.unreachable);
+    inner = m.block(null, [...parts, m.if(returns(r.cond.expr), leave(r.cond.then.resolve()), leave(r.cond.else.resolve()))], binaryen.unreachable);
   } else if (r.valueLast && fn.results !== binaryen.none) {
     const last = parts.pop()!;
     next.add(DONE);
