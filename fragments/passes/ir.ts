@@ -18,8 +18,14 @@ export interface Slot {
 
 type Accessor = { get: (e: Expr) => Expr; set: (e: Expr, c: Expr) => void };
 
+/**
+ * The class's getter and setter of child `name`, looked up once: passes read children
+ * millions of times, and a lookup by a name built at each call was most of a walk's cost.
+ */
 function field(cls: any, name: string): Accessor {
-  return { get: (e) => cls[`get${name}`](e), set: (e, c) => cls[`set${name}`](e, c) };
+  const get = cls[`get${name}`] as (e: Expr) => Expr;
+  const set = cls[`set${name}`] as (e: Expr, c: Expr) => void;
+  return { get: (e) => get.call(cls, e), set: (e, c) => set.call(cls, e, c) };
 }
 
 function listSlots(e: Expr, count: number, get: (i: number) => Expr, set: (i: number, c: Expr) => void): Slot[] {
@@ -92,9 +98,9 @@ export function childSlots(e: Expr): Slot[] {
   if (LEAVES.has(id)) return [];
   const fixed = FIXED.get(id);
   if (fixed) {
-    return fixed
-      .filter((acc) => acc.get(e) !== 0)
-      .map((acc) => ({ get: () => acc.get(e), set: (c: Expr) => acc.set(e, c) }));
+    const out: Slot[] = [];
+    for (const acc of fixed) if (acc.get(e) !== 0) out.push({ get: () => acc.get(e), set: (c: Expr) => acc.set(e, c) });
+    return out;
   }
   switch (id) {
     case b.BlockId:
@@ -122,9 +128,41 @@ export function walk(root: Expr, visit: (e: Expr) => boolean | void): void {
   while (stack.length) {
     const e = stack.pop()!;
     if (visit(e) === false) continue;
-    const slots = childSlots(e);
-    for (let i = slots.length - 1; i >= 0; i--) stack.push(slots[i].get());
+    pushChildren(e, stack);
   }
+}
+
+/**
+ * Pushes the children of `e` onto `stack` last first (so they pop in evaluation order),
+ * empty optional ones skipped: what childSlots gives, without a slot object per child
+ * (walks read every expression of a module, several times per build).
+ */
+function pushChildren(e: Expr, stack: Expr[]): void {
+  const id = binaryen.getExpressionId(e);
+  if (LEAVES.has(id)) return;
+  const fixed = FIXED.get(id);
+  if (fixed) {
+    for (let i = fixed.length - 1; i >= 0; i--) {
+      const c = fixed[i].get(e);
+      if (c !== 0) stack.push(c);
+    }
+    return;
+  }
+  switch (id) {
+    case b.BlockId:
+      for (let i = b.Block.getNumChildren(e) - 1; i >= 0; i--) stack.push(b.Block.getChildAt(e, i));
+      return;
+    case b.CallId:
+      for (let i = b.Call.getNumOperands(e) - 1; i >= 0; i--) stack.push(b.Call.getOperandAt(e, i));
+      return;
+    case b.CallIndirectId:
+      stack.push(b.CallIndirect.getTarget(e));
+      for (let i = b.CallIndirect.getNumOperands(e) - 1; i >= 0; i--) stack.push(b.CallIndirect.getOperandAt(e, i));
+      return;
+  }
+  // The rest (tuples, throw) are rare: their slots.
+  const slots = childSlots(e);
+  for (let i = slots.length - 1; i >= 0; i--) stack.push(slots[i].get());
 }
 
 /**
