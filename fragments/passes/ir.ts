@@ -19,19 +19,13 @@ export interface Slot {
 type Accessor = { get: (e: Expr) => Expr; set: (e: Expr, c: Expr) => void };
 
 /**
- * The class's getter and setter of child `name`, looked up once: passes read children
- * millions of times, and a lookup by a name built at each call was most of a walk's cost.
+ * The class's getter and setter of child `name`, looked up once rather than by a name
+ * built at each call (walks read the children of every expression, several times a build).
  */
 function field(cls: any, name: string): Accessor {
   const get = cls[`get${name}`] as (e: Expr) => Expr;
   const set = cls[`set${name}`] as (e: Expr, c: Expr) => void;
   return { get: (e) => get.call(cls, e), set: (e, c) => set.call(cls, e, c) };
-}
-
-function listSlots(e: Expr, count: number, get: (i: number) => Expr, set: (i: number, c: Expr) => void): Slot[] {
-  const out: Slot[] = [];
-  for (let i = 0; i < count; i++) out.push({ get: () => get(i), set: (c) => set(i, c) });
-  return out;
 }
 
 const b: any = binaryen;
@@ -89,6 +83,31 @@ export class UnsupportedIrError extends Error {
   }
 }
 
+/** A list of children (operands) by expression id: its length, and child i read and written. */
+interface ListAccessor { count(e: Expr): number; get(e: Expr, i: number): Expr; set(e: Expr, i: number, c: Expr): void }
+
+function list(cls: any, count: string, item: string): ListAccessor {
+  const n = cls[`get${count}`] as (e: Expr) => number;
+  const get = cls[`get${item}At`] as (e: Expr, i: number) => Expr;
+  const set = cls[`set${item}At`] as (e: Expr, i: number, c: Expr) => void;
+  return { count: (e) => n.call(cls, e), get: (e, i) => get.call(cls, e, i), set: (e, i, c) => set.call(cls, e, i, c) };
+}
+
+/** Variable-arity children by expression id, in evaluation order (call_indirect's target follows them: TRAILING). */
+const LISTS: Map<number, ListAccessor> = new Map([
+  [b.BlockId, list(b.Block, 'NumChildren', 'Child')],
+  [b.CallId, list(b.Call, 'NumOperands', 'Operand')],
+  [b.CallIndirectId, list(b.CallIndirect, 'NumOperands', 'Operand')],
+  [b.TupleMakeId, list(b.TupleMake, 'NumOperands', 'Operand')],
+  [b.ThrowId, list(b.Throw, 'NumOperands', 'Operand')],
+]);
+/** A child after the list: call_indirect's table index. */
+const TRAILING: Map<number, Accessor> = new Map([[b.CallIndirectId, field(b.CallIndirect, 'Target')]]);
+
+function unsupported(id: number): UnsupportedIrError {
+  return new UnsupportedIrError(`unsupported Wasm expression kind ${id}: weave handles MVP, SIMD and bulk-memory code`);
+}
+
 /**
  * The child slots of `e`, in evaluation order; empty (null) optional children are skipped.
  * Throws UnsupportedIrError for expression kinds outside Wasm MVP + SIMD + bulk memory.
@@ -96,27 +115,18 @@ export class UnsupportedIrError extends Error {
 export function childSlots(e: Expr): Slot[] {
   const id = binaryen.getExpressionId(e);
   if (LEAVES.has(id)) return [];
+  const out: Slot[] = [];
   const fixed = FIXED.get(id);
   if (fixed) {
-    const out: Slot[] = [];
     for (const acc of fixed) if (acc.get(e) !== 0) out.push({ get: () => acc.get(e), set: (c: Expr) => acc.set(e, c) });
     return out;
   }
-  switch (id) {
-    case b.BlockId:
-      return listSlots(e, b.Block.getNumChildren(e), (i) => b.Block.getChildAt(e, i), (i, c) => b.Block.setChildAt(e, i, c));
-    case b.CallId:
-      return listSlots(e, b.Call.getNumOperands(e), (i) => b.Call.getOperandAt(e, i), (i, c) => b.Call.setOperandAt(e, i, c));
-    case b.CallIndirectId: {
-      const ops = listSlots(e, b.CallIndirect.getNumOperands(e), (i) => b.CallIndirect.getOperandAt(e, i), (i, c) => b.CallIndirect.setOperandAt(e, i, c));
-      return [...ops, { get: () => b.CallIndirect.getTarget(e), set: (c) => b.CallIndirect.setTarget(e, c) }];
-    }
-    case b.TupleMakeId:
-      return listSlots(e, b.TupleMake.getNumOperands(e), (i) => b.TupleMake.getOperandAt(e, i), (i, c) => b.TupleMake.setOperandAt(e, i, c));
-    case b.ThrowId:
-      return listSlots(e, b.Throw.getNumOperands(e), (i) => b.Throw.getOperandAt(e, i), (i, c) => b.Throw.setOperandAt(e, i, c));
-  }
-  throw new UnsupportedIrError(`unsupported Wasm expression kind ${id}: weave handles MVP, SIMD and bulk-memory code`);
+  const items = LISTS.get(id);
+  if (!items) throw unsupported(id);
+  for (let i = 0, n = items.count(e); i < n; i++) out.push({ get: () => items.get(e, i), set: (c) => items.set(e, i, c) });
+  const last = TRAILING.get(id);
+  if (last) out.push({ get: () => last.get(e), set: (c) => last.set(e, c) });
+  return out;
 }
 
 /**
@@ -134,8 +144,8 @@ export function walk(root: Expr, visit: (e: Expr) => boolean | void): void {
 
 /**
  * Pushes the children of `e` onto `stack` last first (so they pop in evaluation order),
- * empty optional ones skipped: what childSlots gives, without a slot object per child
- * (walks read every expression of a module, several times per build).
+ * empty optional ones skipped: what childSlots gives, read from the same tables, without
+ * a slot object per child (walks read every expression of a module, several times a build).
  */
 function pushChildren(e: Expr, stack: Expr[]): void {
   const id = binaryen.getExpressionId(e);
@@ -148,21 +158,11 @@ function pushChildren(e: Expr, stack: Expr[]): void {
     }
     return;
   }
-  switch (id) {
-    case b.BlockId:
-      for (let i = b.Block.getNumChildren(e) - 1; i >= 0; i--) stack.push(b.Block.getChildAt(e, i));
-      return;
-    case b.CallId:
-      for (let i = b.Call.getNumOperands(e) - 1; i >= 0; i--) stack.push(b.Call.getOperandAt(e, i));
-      return;
-    case b.CallIndirectId:
-      stack.push(b.CallIndirect.getTarget(e));
-      for (let i = b.CallIndirect.getNumOperands(e) - 1; i >= 0; i--) stack.push(b.CallIndirect.getOperandAt(e, i));
-      return;
-  }
-  // The rest (tuples, throw) are rare: their slots.
-  const slots = childSlots(e);
-  for (let i = slots.length - 1; i >= 0; i--) stack.push(slots[i].get());
+  const items = LISTS.get(id);
+  if (!items) throw unsupported(id);
+  const last = TRAILING.get(id);
+  if (last) stack.push(last.get(e));
+  for (let i = items.count(e) - 1; i >= 0; i--) stack.push(items.get(e, i));
 }
 
 /**
