@@ -82,8 +82,8 @@ test('a job moving round-robin over the three hubs sends each only the pages cha
   // bench/programs/walk.ts rewrites one 4 KiB stretch per step of a 2 MiB buffer and
   // returns a hash of all of it; a pause every 4 steps, so a hub that held the state two
   // hops ago lacks about 8 stretches. Before route diffs, only the hub that handed the
-  // state over got a diff: with three hubs every hand-over was whole (300 stretches of 4 KiB written: about 1.2 MB
-  // by the end).
+  // state over got a diff: with three hubs every hand-over was whole (300 stretches of
+  // 4 KiB written: about 1.2 MB by the end).
   writeFileSync('build/test/mesh-walk.wasm', await cachedBundle('bench/programs/walk.ts', { yieldInterval: 1024 }));
   const r = await runCli('weave', ['run', 'build/test/mesh-walk.wasm', '2048', '300', '--entry', 'walk', '--nats', ns.url, '--migrate-every', '4', '--json']);
   assert.is(r.status, 0, r.stderr);

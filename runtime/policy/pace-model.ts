@@ -17,9 +17,9 @@
  * advert shows. C is what is left for the template on one hub (half-life 2 min, shrunk
  * towards 0): CPU speed and memory bandwidth do not add up in ln pace, so a memory-bound
  * program on a fast CPU with slow memory misses by a factor A and B cannot hold (family
- * (c) of the policy bench: 2.0-3.1% shorter jobs with it there, within 1% either way on
- * the others, three cluster and job seeds). Also kept: each template's total units per unit of static estimate
- * (how much work a run is), what moves cost beyond the transfer, how fast datasets are
+ * (c) of the policy bench, three cluster and job seeds: jobs 0.7-3.1% shorter with it,
+ * the other families within 1.3% either way). Also kept: each template's total units per
+ * unit of static estimate (how much work a run is), what moves cost beyond the transfer, how fast datasets are
  * read (locally, and from each dataset's holders: a remote read goes at the slower of the
  * reader's link and the holder's, and only the reader's is advertised), and how far
  * predictions miss (`sigma`, for the probabilities a stay-or-move decision gives).
@@ -66,8 +66,9 @@ const PRIOR_HUB = 0.3;
 const PRIOR_HUB_SLOW = 1;
 const PRIOR_MOVE = 1;
 /**
- * The pair term's prior: 3 s of a template's runs on one hub before it counts half. Less
- * (1) let early noise in and lost 2% on (a) and (b); more (6, 12) learned (c) more slowly.
+ * The pair term's prior: 3 s of a template's runs on one hub before it counts half. With
+ * 1, (a) and (b) lost 2.1-2.2% (early noise taken as the pair's); with 6 or 12, (c) gained
+ * less (1,742 and 1,739 ms against 1,729).
  */
 const PRIOR_PAIR = 3;
 /** A move's cost beyond the transfer before any was measured, ms. */
