@@ -68,6 +68,22 @@ test('a million calls of a function whose loop runs 10 times yield at the config
   assert.ok(r.yields >= expected * 0.9 && r.yields <= expected * 1.1, `${r.yields} yields, expected about ${expected}`);
 });
 
+test('bulk memory work in the runtime spends fuel: loop iterations that copy megabytes pass yield points, exactly', async () => {
+  const file = 'test/programs/bulk-memory.ts';
+  const b = await woven(file, { yieldInterval: 10_000, runtime: 'stub' });
+  const n = 64;
+  // Iteration i copies the 32,768 i bytes built so far and 32 KiB more: from i = 19 on
+  // that is over 10,000 units (a unit per 64 bytes), so each of those iterations passes a
+  // yield point. Counting loop iterations alone, the 64 of them passed none.
+  const whole = await runLocally(b, 'build', [n]);
+  assert.ok(whole.yields >= n - 19, `${whole.yields} yields in ${n} iterations`);
+  const inst = await WebAssembly.instantiate(await WebAssembly.compile(await cachedPlain(file, 'stub') as Uint8Array<ArrayBuffer>), { env: { abort: () => { throw new Error('abort'); } } });
+  assert.is(hex(whole.result), hex(valueBytes('i32', (inst.exports.build as Function)(n))), 'uninterrupted');
+  const every = await runLocally(b, 'build', [n], { pauseAt: () => true, restoreAtBoundaries: true });
+  assert.is(hex(every.result), hex(whole.result), `restored ${every.restores} times`);
+  assert.is(every.yields, whole.yields, 'a restored run yields where the uninterrupted one does');
+});
+
 test('recursion without loops spends fuel: a deep call chain reaches yield points and resumes exactly', async () => {
   const b = await woven('test/programs/many-calls.ts', { yieldInterval: 1 });
   const ref = await plain('test/programs/many-calls.ts', 'deep', [3000], 'i32');

@@ -4,7 +4,8 @@
  * The counter is a mutable global (`__weave_fuel`), so it is part of every checkpoint and
  * spans calls: work spread over many short loops in many calls, or over recursion, reaches
  * a yield point after about the configured amount of work, like one long loop does.
- * Work is counted in loop iterations of user code and calls of recursive user functions.
+ * Work is counted in loop iterations of user code, calls of recursive user functions and
+ * bytes of bulk memory work anywhere (memory-fuel.ts).
  *
  * Hot loops must not pay for a global: a function with loops keeps the counter in a local
  * (loaded on entry, stored back on exit and around every call that may spend fuel), so
@@ -14,15 +15,17 @@
  * further: it moves, whole, into a function of its own that Asyncify never instruments
  * (outline-nest.ts), since Asyncify's state checks around the wrapper of an inner loop
  * otherwise land in every outer loop's iterations.
- * Functions on a call cycle charge one unit at entry. The count of yield points passed is
- * a deterministic function of the program's run, so a restored run yields where the
- * uninterrupted one does.
+ * Functions on a call cycle charge one unit at entry, and bulk memory work in any function,
+ * the runtime's included, charges by size (memory-fuel.ts). The count of yield points
+ * passed is a deterministic function of the program's run, so a restored run yields where
+ * the uninterrupted one does.
  *   addYieldPoints(m, { interval: 10000, include: (name) => !name.startsWith('~') });
  */
 import binaryen from 'binaryen';
 import { childSlots, containsLoop, rewrite, type Expr } from './ir.js';
 import { CallGraph } from './call-graph.js';
 import { outlineNest, NEST_LABEL_PREFIX } from './outline-nest.js';
+import { memoryCharge, type FuelAccess } from './memory-fuel.js';
 
 import { YIELD_IMPORT, DEFAULT_YIELD_INTERVAL, FUEL_GLOBAL } from '../abi.js';
 export { YIELD_IMPORT, DEFAULT_YIELD_INTERVAL, FUEL_GLOBAL };
@@ -48,13 +51,27 @@ export function addYieldPoints(m: binaryen.Module, opts: YieldPointOptions): str
     if (containsLoop(binaryen.getFunctionInfo(m.getFunction(name)).body)) withLoops.add(name);
     if (graph.recursive.has(name)) charged.add(name);
   }
-  // A call can change the counter only if it may reach a function that spends fuel.
-  const spenders = graph.reaching(new Set([...withLoops, ...charged]));
-  const indirectSpends = [...graph.tableFunctions].some((f) => spenders.has(f));
+  // Bulk memory work charges the global wherever the counter is not in a local (functions
+  // with loops charge their local, in instrumentLoops).
+  const global = { get: () => fuelGet(m), set: (v: Expr) => m.global.set(FUEL_GLOBAL, v) };
+  const chargers = new Set<string>();
+  for (const name of graph.calls.keys()) {
+    if (!withLoops.has(name) && chargeMemoryWork(m, name, global)) chargers.add(name);
+  }
+  // A call may yield only if it may reach a function with a yield point; it may change
+  // the counter if it may reach one that charges it. Both need the caller's local synced.
+  const yielding = graph.reaching(new Set([...withLoops, ...charged]));
+  const charging = graph.reaching(new Set([...yielding, ...chargers]));
+  const indirect = (set: Set<string>) => [...graph.tableFunctions].some((f) => set.has(f));
+  const indirectYields = indirect(yielding);
+  const indirectCharges = indirect(charging);
   const changed: string[] = [];
   for (const name of graph.calls.keys()) {
     if (withLoops.has(name)) {
-      instrumentLoops(m, name, charged.has(name), (callee) => (callee === null ? indirectSpends : spenders.has(callee)));
+      instrumentLoops(m, name, charged.has(name), {
+        yields: (callee) => (callee === null ? indirectYields : yielding.has(callee)),
+        charges: (callee) => (callee === null ? indirectCharges : charging.has(callee)),
+      });
       changed.push(name);
     } else if (charged.has(name)) {
       chargeEntry(m, name);
@@ -62,6 +79,17 @@ export function addYieldPoints(m: binaryen.Module, opts: YieldPointOptions): str
     }
   }
   return changed;
+}
+
+/** Rewrites a function's memory work to charge `fuel`; false when it has none. */
+function chargeMemoryWork(m: binaryen.Module, name: string, fuel: FuelAccess): boolean {
+  const ref = m.getFunction(name);
+  const before = binaryen.getFunctionInfo(ref).body;
+  let added = false;
+  const body = rewrite(before, memoryCharge(m, fuel, (t) => { added = true; return b._BinaryenFunctionAddVar(ref, t); }));
+  if (!added) return false;
+  b.Function.setBody(ref, body);
+  return true;
 }
 
 const fuelGet = (m: binaryen.Module) => m.global.get(FUEL_GLOBAL, binaryen.i32);
@@ -78,12 +106,17 @@ function chargeEntry(m: binaryen.Module, name: string): void {
   ], info.results));
 }
 
+/** For a call (callee name, null: indirect): may it reach a yield point; may it change the counter. */
+interface CallEffects {
+  yields: (callee: string | null) => boolean;
+  charges: (callee: string | null) => boolean;
+}
+
 /**
- * A function with loops: the counter lives in a local while it runs. `syncs(callee)`
- * (null for an indirect call) says whether a call may spend fuel, and so needs the local
- * written to the global before it and read back after it.
+ * A function with loops: the counter lives in a local while it runs. A call that may
+ * change the counter gets the local written to the global before it and read back after.
  */
-function instrumentLoops(m: binaryen.Module, name: string, charge: boolean, syncs: (callee: string | null) => boolean): void {
+function instrumentLoops(m: binaryen.Module, name: string, charge: boolean, effects: CallEffects): void {
   const ref = m.getFunction(name);
   const info = binaryen.getFunctionInfo(ref);
   const types = [...binaryen.expandType(info.params), ...info.vars];
@@ -101,6 +134,27 @@ function instrumentLoops(m: binaryen.Module, name: string, charge: boolean, sync
   const local = () => m.local.get(fuel, binaryen.i32);
   const store = () => m.global.set(FUEL_GLOBAL, local());
   const load = () => m.local.set(fuel, fuelGet(m));
+  const synced = (call: Expr): Expr => {
+    const type = binaryen.getExpressionType(call);
+    if (type === binaryen.none || type === binaryen.unreachable) return m.block(null, [store(), call, load()], binaryen.none);
+    const t = temp(type);
+    return m.block(null, [store(), m.local.set(t, call), load(), m.local.get(t, type)], type);
+  };
+
+  // First the work that changes the counter without yielding: memory work charges the
+  // local, and calls that only charge are synced. Both may sit in a loop nest that is
+  // outlined next: the nest takes the fuel local with it.
+  const charges = memoryCharge(m, { get: local, set: (v) => m.local.set(fuel, v) }, addVar);
+  const charging = rewrite(info.body, (e) => {
+    const id = binaryen.getExpressionId(e);
+    if (id === b.CallId || id === b.CallIndirectId) {
+      const direct = id === b.CallId;
+      if (direct ? b.Call.isReturn(e) : b.CallIndirect.isReturn(e)) return e;
+      const callee = direct ? b.Call.getTarget(e) : null;
+      return effects.charges(callee) && !effects.yields(callee) ? synced(e) : e;
+    }
+    return charges(e);
+  });
   let loops = 0;
 
   // Loop nests that cannot reach a yield point leave the function first (outline-nest.ts
@@ -108,7 +162,7 @@ function instrumentLoops(m: binaryen.Module, name: string, charge: boolean, sync
   let nests = 0;
   let resume: number | undefined;
   const nestContext = {
-    fuel, spends: syncs, addVar, typeOf: (i: number) => types[i], results: info.results,
+    fuel, spends: effects.yields, addVar, typeOf: (i: number) => types[i], results: info.results,
     resumeLocal: () => (resume ??= addVar(binaryen.i32)), yieldCall: () => callYield(m),
   };
   const outline = (e: Expr): Expr => {
@@ -123,7 +177,7 @@ function instrumentLoops(m: binaryen.Module, name: string, charge: boolean, sync
     }
     return e;
   };
-  const outlined = outline(info.body);
+  const outlined = outline(charging);
 
   const body = rewrite(outlined, (e) => {
     const id = binaryen.getExpressionId(e);
@@ -135,13 +189,7 @@ function instrumentLoops(m: binaryen.Module, name: string, charge: boolean, sync
     if (id === b.CallId || id === b.CallIndirectId) {
       const direct = id === b.CallId;
       if ((direct ? b.Call.isReturn(e) : b.CallIndirect.isReturn(e))) return e; // refused by the split pass
-      if (!syncs(direct ? b.Call.getTarget(e) : null)) return e;
-      const type = binaryen.getExpressionType(e);
-      if (type === binaryen.none || type === binaryen.unreachable) {
-        return m.block(null, [store(), e, load()], binaryen.none);
-      }
-      const t = temp(type);
-      return m.block(null, [store(), m.local.set(t, e), load(), m.local.get(t, type)], type);
+      return effects.yields(direct ? b.Call.getTarget(e) : null) ? synced(e) : e;
     }
     if (id !== b.LoopId || b.Loop.getName(e)?.startsWith(NEST_LABEL_PREFIX)) return e;
     // The loop becomes two: the original (hot) loop only counts fuel and leaves to an
