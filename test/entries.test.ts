@@ -84,6 +84,25 @@ test('bulk memory work in the runtime spends fuel: loop iterations that copy meg
   assert.is(every.yields, whole.yields, 'a restored run yields where the uninterrupted one does');
 });
 
+for (const c of [
+  { entry: 'splitWords', n: 60_000, why: 'a split of 60,000 words' },
+  { entry: 'sortDescending', n: 50_000, why: 'a sort of 50,000 numbers through a comparator' },
+]) {
+  test(`one call of the standard library that runs long passes yield points, exactly: ${c.why}`, async () => {
+    const file = 'test/programs/bulk-memory.ts';
+    const b = await woven(file, { yieldInterval: 10_000 });
+    // The program's own loops run at most n times (5 yield points at 10,000 a yield point
+    // for the sort's fill, none for the split): the rest are in the library's loops.
+    const whole = await runLocally(b, c.entry, [c.n]);
+    assert.ok(whole.yields >= 20, `${whole.yields} yields`);
+    const inst = await WebAssembly.instantiate(await WebAssembly.compile(await cachedPlain(file) as Uint8Array<ArrayBuffer>), { env: { abort: () => { throw new Error('abort'); } } });
+    assert.is(hex(whole.result), hex(valueBytes('i32', (inst.exports[c.entry] as Function)(c.n))), 'uninterrupted');
+    const every = await runLocally(b, c.entry, [c.n], { pauseAt: () => true, restoreAtBoundaries: true });
+    assert.is(hex(every.result), hex(whole.result), `restored ${every.restores} times`);
+    assert.is(every.yields, whole.yields, 'a restored run yields where the uninterrupted one does');
+  });
+}
+
 test('recursion without loops spends fuel: a deep call chain reaches yield points and resumes exactly', async () => {
   const b = await woven('test/programs/many-calls.ts', { yieldInterval: 1 });
   const ref = await plain('test/programs/many-calls.ts', 'deep', [3000], 'i32');

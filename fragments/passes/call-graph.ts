@@ -76,6 +76,18 @@ export class CallGraph {
     return out;
   }
 
+  /** The functions `roots` can reach through calls (roots included). */
+  reachableFrom(roots: Iterable<string>): Set<string> {
+    const out = new Set(roots);
+    const stack = [...out];
+    while (stack.length) {
+      for (const c of this.calls.get(stack.pop()!) ?? []) {
+        if (!out.has(c)) { out.add(c); stack.push(c); }
+      }
+    }
+    return out;
+  }
+
   /** Tarjan's strongly connected components, iteratively (call graphs can be deep). */
   private findCycles(): void {
     const index = new Map<string, number>();

@@ -36,7 +36,8 @@ const COPY_SHIFT = 6;
 /** Units per 64 KiB page grown, as a shift (the delta is capped at 65,536 pages first). */
 const GROW_SHIFT = 10;
 const MAX_PAGES = 65536;
-const FLOOR = -(2 ** 30);
+/** The lowest the counter goes (see above). */
+export const FUEL_FLOOR = -(2 ** 30);
 
 /**
  * A rewriter for `rewrite()`: returns the charging form of each memory.copy, memory.fill
@@ -50,9 +51,9 @@ export function memoryCharge(m: binaryen.Module, fuel: FuelAccess, addVar: (type
   // The charge reads the size right after the instruction that used it, so one local
   // serves every site, nested ones included: an inner site is done before the outer tee.
   const charge = (units: () => Expr) => fuel.set(m.select(
-    m.i32.gt_s(fuel.get(), m.i32.add(m.i32.const(FLOOR), units())),
+    m.i32.gt_s(fuel.get(), m.i32.add(m.i32.const(FUEL_FLOOR), units())),
     m.i32.sub(fuel.get(), units()),
-    m.i32.const(FLOOR),
+    m.i32.const(FUEL_FLOOR),
   ));
   const copyUnits = () => m.i32.shr_u(m.local.get(sizeLocal(), i32), m.i32.const(COPY_SHIFT));
   const growUnits = () => m.i32.shl(m.select(

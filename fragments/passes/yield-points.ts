@@ -4,8 +4,9 @@
  * The counter is a mutable global (`__weave_fuel`), so it is part of every checkpoint and
  * spans calls: work spread over many short loops in many calls, or over recursion, reaches
  * a yield point after about the configured amount of work, like one long loop does.
- * Work is counted in loop iterations of user code, calls of recursive user functions and
- * bytes of bulk memory work anywhere (memory-fuel.ts).
+ * Work is counted in loop iterations, calls of recursive user functions and bytes of bulk
+ * memory work (memory-fuel.ts). Which loops get yield points and which only count is
+ * loop-modes.ts's choice: all of user code's, the standard library's heavier ones.
  *
  * Hot loops must not pay for a global: a function with loops keeps the counter in a local
  * (loaded on entry, stored back on exit and around every call that may spend fuel), so
@@ -15,25 +16,27 @@
  * further: it moves, whole, into a function of its own that Asyncify never instruments
  * (outline-nest.ts), since Asyncify's state checks around the wrapper of an inner loop
  * otherwise land in every outer loop's iterations.
- * Functions on a call cycle charge one unit at entry, and bulk memory work in any function,
- * the runtime's included, charges by size (memory-fuel.ts). The count of yield points
- * passed is a deterministic function of the program's run, so a restored run yields where
- * the uninterrupted one does.
- *   addYieldPoints(m, { interval: 10000, include: (name) => !name.startsWith('~') });
+ * A loop that only counts decrements the local, with no check. Functions on a call cycle
+ * charge one unit at entry, and bulk memory work in any function, the runtime's included,
+ * charges by size. The count of yield points passed is a deterministic function of the
+ * program's run, so a restored run yields where the uninterrupted one does.
+ *   addYieldPoints(m, { interval: 10000, mode: (name) => (name.startsWith('~') ? 'count' : 'yield') });
  */
 import binaryen from 'binaryen';
-import { childSlots, containsLoop, rewrite, type Expr } from './ir.js';
+import { childSlots, rewrite, type Expr } from './ir.js';
 import { CallGraph } from './call-graph.js';
 import { outlineNest, NEST_LABEL_PREFIX } from './outline-nest.js';
-import { memoryCharge, type FuelAccess } from './memory-fuel.js';
+import { memoryCharge, FUEL_FLOOR, type FuelAccess } from './memory-fuel.js';
+import { planLoops, type LoopMode } from './loop-modes.js';
+export type { LoopMode };
 
 import { YIELD_IMPORT, DEFAULT_YIELD_INTERVAL, FUEL_GLOBAL } from '../abi.js';
 export { YIELD_IMPORT, DEFAULT_YIELD_INTERVAL, FUEL_GLOBAL };
 
 export interface YieldPointOptions {
   interval: number;
-  /** Which functions get yield points (by internal name). */
-  include: (name: string) => boolean;
+  /** Each function's mode, by internal name. */
+  mode: (name: string) => LoopMode;
 }
 
 const b: any = binaryen;
@@ -44,35 +47,36 @@ export function addYieldPoints(m: binaryen.Module, opts: YieldPointOptions): str
   m.addFunctionImport(YIELD_IMPORT.internal, YIELD_IMPORT.module, YIELD_IMPORT.base, binaryen.none, binaryen.i32);
   m.addGlobal(FUEL_GLOBAL, binaryen.i32, true, m.i32.const(opts.interval));
   const graph = CallGraph.of(m);
-  const withLoops = new Set<string>();
-  const charged = new Set<string>();
-  for (const name of graph.calls.keys()) {
-    if (!opts.include(name)) continue;
-    if (containsLoop(binaryen.getFunctionInfo(m.getFunction(name)).body)) withLoops.add(name);
-    if (graph.recursive.has(name)) charged.add(name);
-  }
+  const names = [...graph.calls.keys()];
+  const { yielding: withLoops, counting, charged, memory } = planLoops(m, graph, opts.mode);
   // Bulk memory work charges the global wherever the counter is not in a local (functions
   // with loops charge their local, in instrumentLoops).
   const global = { get: () => fuelGet(m), set: (v: Expr) => m.global.set(FUEL_GLOBAL, v) };
   const chargers = new Set<string>();
-  for (const name of graph.calls.keys()) {
-    if (!withLoops.has(name) && chargeMemoryWork(m, name, global)) chargers.add(name);
+  for (const name of memory) {
+    if (!withLoops.has(name) && !counting.has(name) && chargeMemoryWork(m, name, global)) chargers.add(name);
   }
   // A call may yield only if it may reach a function with a yield point; it may change
-  // the counter if it may reach one that charges it. Both need the caller's local synced.
+  // the counter if it may reach one that counts. Both need the caller's local synced.
   const yielding = graph.reaching(new Set([...withLoops, ...charged]));
-  const charging = graph.reaching(new Set([...yielding, ...chargers]));
+  const charging = graph.reaching(new Set([...yielding, ...chargers, ...counting]));
   const indirect = (set: Set<string>) => [...graph.tableFunctions].some((f) => set.has(f));
   const indirectYields = indirect(yielding);
   const indirectCharges = indirect(charging);
+  const effects: CallEffects = {
+    yields: (callee) => (callee === null ? indirectYields : yielding.has(callee)),
+    charges: (callee) => (callee === null ? indirectCharges : charging.has(callee)),
+  };
   const changed: string[] = [];
-  for (const name of graph.calls.keys()) {
+  for (const name of names) {
     if (withLoops.has(name)) {
-      instrumentLoops(m, name, charged.has(name), {
-        yields: (callee) => (callee === null ? indirectYields : yielding.has(callee)),
-        charges: (callee) => (callee === null ? indirectCharges : charging.has(callee)),
-      });
+      instrumentLoops(m, name, { charge: charged.has(name), yields: true }, effects);
       changed.push(name);
+    } else if (counting.has(name)) {
+      // A decrement per iteration and a load and store of the counter: nothing for
+      // Binaryen to improve, so not listed for re-optimization (a build of
+      // examples/wordfreq.ts spent 0.3 s re-optimizing the standard library).
+      instrumentLoops(m, name, { charge: false, yields: false }, effects);
     } else if (charged.has(name)) {
       chargeEntry(m, name);
       changed.push(name);
@@ -115,8 +119,11 @@ interface CallEffects {
 /**
  * A function with loops: the counter lives in a local while it runs. A call that may
  * change the counter gets the local written to the global before it and read back after.
+ * `yields` false: its loops only count (a decrement, no check), and the counter it
+ * stores back stops at FUEL_FLOOR, as charges do.
  */
-function instrumentLoops(m: binaryen.Module, name: string, charge: boolean, effects: CallEffects): void {
+function instrumentLoops(m: binaryen.Module, name: string, how: { charge: boolean; yields: boolean }, effects: CallEffects): void {
+  const { charge, yields } = how;
   const ref = m.getFunction(name);
   const info = binaryen.getFunctionInfo(ref);
   const types = [...binaryen.expandType(info.params), ...info.vars];
@@ -132,7 +139,7 @@ function instrumentLoops(m: binaryen.Module, name: string, charge: boolean, effe
     return i;
   };
   const local = () => m.local.get(fuel, binaryen.i32);
-  const store = () => m.global.set(FUEL_GLOBAL, local());
+  const store = () => m.global.set(FUEL_GLOBAL, yields ? local() : m.select(m.i32.gt_s(local(), m.i32.const(FUEL_FLOOR)), local(), m.i32.const(FUEL_FLOOR)));
   const load = () => m.local.set(fuel, fuelGet(m));
   const synced = (call: Expr): Expr => {
     const type = binaryen.getExpressionType(call);
@@ -177,7 +184,7 @@ function instrumentLoops(m: binaryen.Module, name: string, charge: boolean, effe
     }
     return e;
   };
-  const outlined = outline(charging);
+  const outlined = yields ? outline(charging) : charging;
 
   const body = rewrite(outlined, (e) => {
     const id = binaryen.getExpressionId(e);
@@ -192,6 +199,11 @@ function instrumentLoops(m: binaryen.Module, name: string, charge: boolean, effe
       return effects.yields(direct ? b.Call.getTarget(e) : null) ? synced(e) : e;
     }
     if (id !== b.LoopId || b.Loop.getName(e)?.startsWith(NEST_LABEL_PREFIX)) return e;
+    if (!yields) {
+      const loopBody = b.Loop.getBody(e);
+      b.Loop.setBody(e, m.block(null, [m.local.set(fuel, m.i32.sub(local(), m.i32.const(1))), loopBody], binaryen.getExpressionType(loopBody)));
+      return e;
+    }
     // The loop becomes two: the original (hot) loop only counts fuel and leaves to an
     // outer loop when it runs out; the outer loop calls yield and re-enters. The hot
     // loop then holds no call that can unwind, so Asyncify leaves it uninstrumented.
