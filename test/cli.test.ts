@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { compileAssemblyScript } from '../fragments/index.js';
-import { cases, plainResult, valueBytes } from './helpers/programs.js';
+import { cases, plainResult, valueBytes, SMALL_RUN_INTERVAL } from './helpers/programs.js';
 import { buildModule } from './helpers/build-module.js';
 
 const test = suite('weave cli');
@@ -19,7 +19,7 @@ for (const name of ['matmul', 'particles', 'wordfreq']) {
   test(`${name}: weave run with --migrate-every 1 across 3 hubs prints the plain asc result`, async () => {
     const c = cases().find((x) => x.file === `examples/${name}.ts`)!;
     // The same build as mesh's: one of the two compiles it, the other copies it (build-module.ts).
-    const b = await buildModule([c.file, '-o', `build/test/${name}.wasm`, '--yield-interval', '50']);
+    const b = await buildModule([c.file, '-o', `build/test/${name}.wasm`, '--yield-interval', String(SMALL_RUN_INTERVAL[name])]);
     assert.is(b.status, 0, b.stderr);
     const r = weave('run', `build/test/${name}.wasm`, ...c.small.map(String), '--migrate-every', '1', '--hubs', '3', '--json');
     assert.is(r.status, 0, r.stderr);

@@ -8,7 +8,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { connect } from 'nats';
-import { cases, plainResult, valueBytes, type Case } from './helpers/programs.js';
+import { cases, plainResult, valueBytes, SMALL_RUN_INTERVAL, type Case } from './helpers/programs.js';
 import { hubWhere, runCli, startHubProcess, startNatsServer, type HubProcess, type NatsServer } from './helpers/nats-server.js';
 import { buildModule } from './helpers/build-module.js';
 import { PROTOCOL_VERSION, decodeMessage, encodeMessage } from '../runtime/protocol/index.js';
@@ -32,7 +32,7 @@ test.before(async () => {
   ns = await startNatsServer({ maxPayload: MAX_PAYLOAD });
   hubs = await Promise.all(['a', 'b', 'c'].map((n) => startHubProcess(ns.url, n, ['--slots', '2', '--label', `name=${n}`])));
   for (const name of ['matmul', 'particles', 'wordfreq']) {
-    const b = await buildModule([`examples/${name}.ts`, '-o', `build/test/mesh-${name}.wasm`, '--yield-interval', '50']);
+    const b = await buildModule([`examples/${name}.ts`, '-o', `build/test/mesh-${name}.wasm`, '--yield-interval', String(SMALL_RUN_INTERVAL[name])]);
     assert.is(b.status, 0, b.stderr);
   }
 });

@@ -121,3 +121,12 @@ export function prng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * The yield interval the mesh and cli tests build each example with: about a hundred
+ * yield points on its small input, so migrating at each crosses hubs about a hundred
+ * times. wordfreq spends most of its work in the standard library, which fuel counts
+ * (its small input passes 1,236 yield points at 50, and 1,236 migrations cost those
+ * tests about 20 s of CPU).
+ */
+export const SMALL_RUN_INTERVAL: Record<string, number> = { matmul: 50, particles: 50, wordfreq: 600 };
