@@ -87,8 +87,8 @@ test('bulk memory work in the runtime spends fuel: loop iterations that copy meg
 });
 
 for (const c of [
-  { entry: 'splitWords', n: 60_000, why: 'a split of 60,000 words' },
-  { entry: 'sortDescending', n: 50_000, why: 'a sort of 50,000 numbers through a comparator' },
+  { entry: 'splitWords', n: 40_000, why: 'a split of 40,000 words' },
+  { entry: 'sortDescending', n: 30_000, why: 'a sort of 30,000 numbers through a comparator' },
 ]) {
   test(`one call of the standard library that runs long passes yield points, exactly: ${c.why}`, async () => {
     const file = 'test/programs/bulk-memory.ts';
