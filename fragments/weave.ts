@@ -226,14 +226,10 @@ function isUserFunction(name: string): boolean {
 }
 
 /**
- * Where yield points go (yield-points.ts LoopMode): every loop of user code; the standard
- * library's loops that do enough work an iteration (a call, bulk memory work), since one
- * call of it can take long (splitting a 4.8 MB string into 600,000 words ran 255 ms
- * between yield points in examples/wordfreq.ts), its other loops only counting. The
- * runtime's allocator and collector (`~lib/rt/`) only count: the host calls them between
- * runs to pass strings and arrays in and out, where a yield point would pause a call that
- * is not a run, and their work per call is small (the collector is incremental).
- * Top-level code (`~start`, run once) and weave's own functions get none.
+ * Where yield points go (loop-modes.ts says why): every loop of user code; the standard
+ * library's heavier loops (its others only count); the runtime's allocator and collector
+ * only count, since the host calls them between runs. Top-level code (`~start`, run
+ * once) and weave's own functions get none.
  */
 function loopMode(name: string): LoopMode {
   if (isUserFunction(name)) return 'yield';

@@ -66,26 +66,12 @@ export class CallGraph {
         callers.set(to, list);
       }
     }
-    const out = new Set(targets);
-    const stack = [...targets];
-    while (stack.length) {
-      for (const c of callers.get(stack.pop()!) ?? []) {
-        if (!out.has(c)) { out.add(c); stack.push(c); }
-      }
-    }
-    return out;
+    return closure(targets, (n) => callers.get(n));
   }
 
   /** The functions `roots` can reach through calls (roots included). */
   reachableFrom(roots: Iterable<string>): Set<string> {
-    const out = new Set(roots);
-    const stack = [...out];
-    while (stack.length) {
-      for (const c of this.calls.get(stack.pop()!) ?? []) {
-        if (!out.has(c)) { out.add(c); stack.push(c); }
-      }
-    }
-    return out;
+    return closure(roots, (n) => this.calls.get(n));
   }
 
   /** Tarjan's strongly connected components, iteratively (call graphs can be deep). */
@@ -128,4 +114,16 @@ export class CallGraph {
       }
     }
   }
+}
+
+/** `start` and everything `next` leads to from it, transitively. */
+function closure(start: Iterable<string>, next: (name: string) => Iterable<string> | undefined): Set<string> {
+  const out = new Set(start);
+  const stack = [...out];
+  while (stack.length) {
+    for (const c of next(stack.pop()!) ?? []) {
+      if (!out.has(c)) { out.add(c); stack.push(c); }
+    }
+  }
+  return out;
 }

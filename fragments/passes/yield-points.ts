@@ -52,10 +52,8 @@ export function addYieldPoints(m: binaryen.Module, opts: YieldPointOptions): str
   // Bulk memory work charges the global wherever the counter is not in a local (functions
   // with loops charge their local, in instrumentLoops).
   const global = { get: () => fuelGet(m), set: (v: Expr) => m.global.set(FUEL_GLOBAL, v) };
-  const chargers = new Set<string>();
-  for (const name of memory) {
-    if (!withLoops.has(name) && !counting.has(name) && chargeMemoryWork(m, name, global)) chargers.add(name);
-  }
+  const chargers = [...memory].filter((name) => !withLoops.has(name) && !counting.has(name));
+  for (const name of chargers) chargeMemoryWork(m, name, global);
   // A call may yield only if it may reach a function with a yield point; it may change
   // the counter if it may reach one that counts. Both need the caller's local synced.
   const yielding = graph.reaching(new Set([...withLoops, ...charged]));
@@ -85,15 +83,10 @@ export function addYieldPoints(m: binaryen.Module, opts: YieldPointOptions): str
   return changed;
 }
 
-/** Rewrites a function's memory work to charge `fuel`; false when it has none. */
-function chargeMemoryWork(m: binaryen.Module, name: string, fuel: FuelAccess): boolean {
+/** Rewrites a function's memory work (it has some: LoopPlan.memory) to charge `fuel`. */
+function chargeMemoryWork(m: binaryen.Module, name: string, fuel: FuelAccess): void {
   const ref = m.getFunction(name);
-  const before = binaryen.getFunctionInfo(ref).body;
-  let added = false;
-  const body = rewrite(before, memoryCharge(m, fuel, (t) => { added = true; return b._BinaryenFunctionAddVar(ref, t); }));
-  if (!added) return false;
-  b.Function.setBody(ref, body);
-  return true;
+  b.Function.setBody(ref, rewrite(binaryen.getFunctionInfo(ref).body, memoryCharge(m, fuel, (t) => b._BinaryenFunctionAddVar(ref, t))));
 }
 
 const fuelGet = (m: binaryen.Module) => m.global.get(FUEL_GLOBAL, binaryen.i32);
