@@ -19,6 +19,7 @@ import { exportState, LOAD_GLOBALS, SAVE_GLOBALS } from './passes/export-state.j
 import { runAsyncify, ASYNCIFY_EXPORTS } from './passes/asyncify.js';
 import { MetadataAnalyzer } from './passes/metadata.js';
 import { pruneEach } from './passes/prune.js';
+import { dropReplaced } from './passes/drop-replaced.js';
 import { maskFloats } from './passes/float-mask.js';
 import { deferStart } from './passes/defer-start.js';
 
@@ -140,6 +141,7 @@ function weaveModule(core: Uint8Array, opts: WeaveOptions): WovenBundle {
       });
     }
 
+    dropReplaced(m, entries.map((e) => e.exportName));
     stage('split');
     const fueled = addYieldPoints(m, { interval: yieldInterval, mode: loopMode });
     const globals = exportState(m, layout);

@@ -21,6 +21,8 @@ export class CallGraph {
   readonly indirectCallers = new Set<string>();
   /** Every function an indirect call may reach. */
   readonly tableFunctions = new Set<string>();
+  /** The functions each function names with `ref.func` (a use, not a call). */
+  readonly refs = new Map<string, Set<string>>();
 
   private constructor() {}
 
@@ -48,6 +50,10 @@ export class CallGraph {
         else if (id === b.CallIndirectId) {
           g.indirectCallers.add(f.name);
           for (const t of bySig.get(sig(b.CallIndirect.getParams(e), b.CallIndirect.getResults(e))) ?? []) out.add(t);
+        } else if (id === b.RefFuncId) {
+          const named = g.refs.get(f.name) ?? new Set<string>();
+          named.add(b.RefFunc.getFunc(e));
+          g.refs.set(f.name, named);
         }
       });
       g.calls.set(f.name, out);
@@ -72,6 +78,11 @@ export class CallGraph {
   /** The functions `roots` can reach through calls (roots included). */
   reachableFrom(roots: Iterable<string>): Set<string> {
     return closure(roots, (n) => this.calls.get(n));
+  }
+
+  /** The functions `roots` can reach through calls or `ref.func` (roots included): all that can ever run. */
+  usedFrom(roots: Iterable<string>): Set<string> {
+    return closure(roots, (n) => [...(this.calls.get(n) ?? []), ...(this.refs.get(n) ?? [])]);
   }
 
   /** Tarjan's strongly connected components, iteratively (call graphs can be deep). */

@@ -19,10 +19,7 @@
  */
 import binaryen from 'binaryen';
 import { CallGraph } from './call-graph.js';
-import { walk } from './ir.js';
 import { WeaveBuildError } from '../errors.js';
-
-const b: any = binaryen;
 
 /** A function body of no locals that traps: `unreachable end`. */
 const STUB = Uint8Array.of(3, 0x00, 0x00, 0x0b);
@@ -57,19 +54,14 @@ export function pruneEach(m: binaryen.Module, finalBinary: Uint8Array, keeps: Ar
 /** Callees (calls, indirect calls by signature, ref.func) and binary indices of every function. */
 function functionIndex(m: binaryen.Module, imported: number) {
   const graph = CallGraph.of(m);
-  const callees = new Map<string, Set<string>>(graph.calls);
+  // A `ref.func` counts as a call here: the function it names may run.
+  const callees = new Map<string, Set<string>>();
+  for (const [name, calls] of graph.calls) callees.set(name, new Set([...calls, ...(graph.refs.get(name) ?? [])]));
   const names: string[] = [];
   const defined: string[] = [];
   for (let i = 0; i < m.getNumFunctions(); i++) {
     const f = binaryen.getFunctionInfo(m.getFunctionByIndex(i));
-    if (f.module) { names.push(f.name); continue; }
-    defined.push(f.name);
-    walk(f.body, (e) => {
-      if (binaryen.getExpressionId(e) !== b.RefFuncId) return;
-      const set = callees.get(f.name) ?? new Set<string>();
-      set.add(b.RefFunc.getFunc(e));
-      callees.set(f.name, set);
-    });
+    (f.module ? names : defined).push(f.name);
   }
   if (names.length !== imported) throw new WeaveBuildError(`internal error: prune: ${names.length} imported functions in the module, ${imported} in the binary`);
   names.push(...defined);
