@@ -15,8 +15,9 @@ export const START_EXPORT = '__weave_start';
 export const LOAD_GLOBALS = '__weave_load_globals';
 export const GLOBAL_EXPORT_PREFIX = '__weave_global:';
 /**
- * Exports asc's runtime adds (`--exportRuntime`, optional parameters): never entries,
- * kept in every fragment module, because the hub calls them to pass strings and arrays.
+ * Exports asc's runtime adds (where an export passes strings or arrays, and for optional
+ * parameters): never entries, kept in every fragment module, because the hub calls them
+ * to pass strings and arrays.
  */
 export const RUNTIME_EXPORTS = ['__new', '__pin', '__unpin', '__collect', '__setArgumentsLength'] as const;
 /** The yield host call (wit/weave-host.wit, control.yield) that `weave build` inserts. */

@@ -111,8 +111,12 @@ export async function compileProgram(files: string[], opts: CompileOptions = {})
     // `import { simd } from "weave"` resolves to lib/weave (the host ABI's AS library),
     // also for programs outside this package.
     '--path', AS_LIB_DIR,
-    // __new/__pin/__unpin: the hub allocates string and array arguments with them.
-    '--exportRuntime',
+    // __new/__pin/__unpin: the hub allocates string and array arguments with them. Only
+    // where an export passes such objects: asc's bindings mode exports the runtime just
+    // then (the bindings file it also writes is dropped below). `--exportRuntime` put the
+    // collector in every module, numeric ones too, for asc -O3 and weave to compile and
+    // weave for nothing (a generated numeric module: about half its build).
+    '--bindings', 'raw',
     // The name section only (the code is byte for byte the same): without it every
     // function is `$N`, weave cannot tell AssemblyScript's runtime (`~lib/…`) from user
     // code, and the allocator, the GC and string code got yield points and Asyncify.
