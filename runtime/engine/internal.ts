@@ -4,7 +4,7 @@
  *   import { RecoveryState, JobProgress } from '../runtime/engine/internal.js';
  */
 export * from './index.js';
-export { runStepwise } from './stepwise.js';
+export { runStepwise, statusReporter } from './stepwise.js';
 export { runRouted, defaultIdentity, type Resume } from './routed/run.js';
 export { attachRouted } from './routed/attach.js';
 export { Attempt } from './routed/attempt.js';

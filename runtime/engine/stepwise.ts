@@ -206,15 +206,22 @@ export const STATUS_EVERY_MS = 250;
  * the yield count the hub samples as it goes (the reply says it only at the end); nothing
  * without a listener.
  */
-function statusReporter(
+export function statusReporter(
   transport: StepwiseTransport, job: string, entryFragments: readonly number[],
   stats: { fragments: number; checkpoints: number; migrations: number; retries: number; yields: number }, onStatus: JobOptions['onStatus'],
 ) {
   let timer: NodeJS.Timeout | undefined;
-  const report = (hub: string, fragment: number) => onStatus!({
-    job, hub, fragment: Math.max(0, entryFragments.indexOf(fragment)), fragments: entryFragments.length, fragmentsRun: stats.fragments,
-    checkpoints: stats.checkpoints, migrations: stats.migrations, retries: stats.retries, yields: Math.max(stats.yields, transport.yieldsNow?.(hub) ?? 0),
-  });
+  // The count never goes back: between a step's end on the hub (its sample reads 0 again)
+  // and its reply reaching `stats`, a tick would otherwise report 0 yields, and a log's
+  // last line said so (seen on a loaded machine).
+  let yields = 0;
+  const report = (hub: string, fragment: number) => {
+    yields = Math.max(yields, stats.yields, transport.yieldsNow?.(hub) ?? 0);
+    onStatus!({
+      job, hub, fragment: Math.max(0, entryFragments.indexOf(fragment)), fragments: entryFragments.length, fragmentsRun: stats.fragments,
+      checkpoints: stats.checkpoints, migrations: stats.migrations, retries: stats.retries, yields,
+    });
+  };
   return {
     running(hub: string, fragment: number): void {
       if (!onStatus) return;
