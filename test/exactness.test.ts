@@ -5,8 +5,8 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cases, args, woven, plainResult, runLocally, prng } from './helpers/programs.js';
-import { FragmentTrap } from '../runtime/exec/index.js';
+import { cases, args, woven, plainResult, runLocally, prng, type Case } from './helpers/programs.js';
+import { FragmentTrap, type LoadedBundle } from '../runtime/exec/index.js';
 
 const test = suite('exactness');
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -46,12 +46,26 @@ for (const c of cases().filter((x) => !x.traps)) {
   });
 }
 
+/**
+ * A run restored at every one of its yield points, spaced (host fuel, at least 50) so that
+ * there are at most MAX_POINTS: wordfreq's small input passed thousands at fuel 50, each
+ * restore a fresh instance, for the same check a few hundred make.
+ */
+async function restoredEverywhere(b: LoadedBundle, c: Case, raw: Case['small']) {
+  const counted = await runLocally(b, c.entry, args(c, raw), { fuel: 50 });
+  const fuel = 50 * Math.max(1, Math.ceil(counted.yields / MAX_POINTS));
+  const r = await runLocally(b, c.entry, args(c, raw), { fuel, pauseAt: () => true, restoreAtBoundaries: true });
+  assert.ok(counted.yields === 0 || r.yields > 0, 'the spaced run passes yield points');
+  assert.ok(r.restores >= r.yields, `restored at each of its ${r.yields} yield points (did ${r.restores})`);
+  return r;
+}
+
 for (const granularity of ['function', 'nested'] as const) {
   for (const c of cases().filter((x) => x.file.startsWith('examples/'))) {
     test(`${c.entry} is exact at every yield point with --granularity ${granularity}`, async () => {
       const b = await woven(c.file, { yieldInterval: 1, granularity });
       const ref = await plainResult(c, c.small);
-      const r = await runLocally(b, c.entry, args(c, c.small), { fuel: 50, pauseAt: () => true, restoreAtBoundaries: true });
+      const r = await restoredEverywhere(b, c, c.small);
       assert.is(hex(r.result), hex(ref));
       const loop = await woven(c.file, { yieldInterval: 1 });
       if (granularity === 'nested') assert.ok(b.manifest.fragments.length >= loop.manifest.fragments.length, 'nested granularity splits at least as finely as loop');
@@ -64,7 +78,7 @@ for (const c of cases().filter((x) => x.file.startsWith('examples/') || x.entry 
   test(`${c.entry} is exact at every yield point on the stub runtime`, async () => {
     const b = await woven(c.file, { yieldInterval: 1, runtime: 'stub' });
     const ref = await plainResult(c, c.small, 'stub');
-    const r = await runLocally(b, c.entry, args(c, c.small), { fuel: 50, pauseAt: () => true, restoreAtBoundaries: true });
+    const r = await restoredEverywhere(b, c, c.small);
     assert.is(hex(r.result), hex(ref));
   });
 }
