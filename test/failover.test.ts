@@ -55,12 +55,15 @@ test('pausing to checkpoint and running on in the same instance changes no bit',
 
 test('the hub running a long fragment is killed; the job restarts from its stored checkpoint', async () => {
   const c = cases().find((x) => x.file === 'examples/particles.ts')!;
-  const raw = [2000, 20_000];
-  const job = runCli('weave', ['run', 'build/test/failover-particles.wasm', ...raw.map(String), '--nats', ns.url, '--checkpoint-every', '200', '--json']);
+  // A checkpoint every 20,000 yield points (about every 20 ms here; every 200 stored some
+  // 12,000 of them, most of this file's CPU time), in a job long enough (about 4 s alone)
+  // that the kill lands in it on a quiet machine too.
+  const raw = [2000, 30_000];
+  const job = runCli('weave', ['run', 'build/test/failover-particles.wasm', ...raw.map(String), '--nats', ns.url, '--checkpoint-every', '20000', '--json']);
   const busy = await hubWhere(ns.url, (a) => a.load.busy > 0);
   assert.ok(busy, 'a hub advertised the running job');
   // Let it store a few checkpoints first.
-  await new Promise((r) => setTimeout(r, 1500));
+  await new Promise((r) => setTimeout(r, 1000));
   const victim = hubs.find((h) => h.name === busy)!;
   await victim.stop('SIGKILL');
   const r = await job;

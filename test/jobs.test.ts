@@ -101,13 +101,15 @@ test('the client is killed mid-job; --attach gets the bit-exact result, committe
 
 test('client and hub both die; --attach takes the job over from its stored checkpoint (stored by time)', async () => {
   const c = cases().find((x) => x.file === 'examples/particles.ts')!;
-  const raw = [2000, 15_000];
+  // Long enough (about 5 s alone) that a quiet machine does not finish it before the hub
+  // is killed: at 2000 x 15,000 one did, and the attach found the result committed.
+  const raw = [2000, 30_000];
   const run = await submit([MODULE, ...raw.map(String), '--nats', ns.url, '--checkpoint-every', '300ms', '--json']);
   const busy = await runningOn(run.job);
   assert.ok(busy, 'a hub runs the job');
   run.kill();
   await run.exited;
-  await sleep(1200); // a few stored checkpoints
+  await sleep(900); // a few stored checkpoints
   const victim = hubs.find((h) => h.name === busy)!;
   await victim.stop('SIGKILL');
   const r = await runCli('weave', ['run', '--attach', run.job, '--nats', ns.url, '--json']);
