@@ -1,8 +1,9 @@
 /**
  * Benchmark: `weave build` of each example against `asc -O3` alone on the same file, side
- * by side in one process (asc loaded once before either is timed). Prints per example the
- * ratio of weave build (asc with weave's options, then the fragmenter) to plain asc, and
- * the fragmenter's stages; the last line is the summary.
+ * by side in one process (both loaded and warmed before either is timed). Prints per
+ * example the ratio of weave build (asc with weave's options, then the fragmenter) to plain
+ * asc, each side's median round (5 by default), and the fragmenter's stages (means); the
+ * last line is the summary.
  *   node dist/bench/build.js [--rounds N]
  *   bench build: geomean=… max=… particles=… matmul=… wordfreq=… rounds=…
  */
@@ -14,7 +15,12 @@ import { compileProgram, weaveBinary } from '../fragments/index.js';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const EXAMPLES = ['particles', 'matmul', 'wordfreq', 'simd', 'gpu', 'data'];
 const roundsFlag = process.argv.indexOf('--rounds');
-const ROUNDS = roundsFlag > 0 ? Number(process.argv[roundsFlag + 1]) : 3;
+const ROUNDS = roundsFlag > 0 ? Number(process.argv[roundsFlag + 1]) : 5;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
 
 /** CPU time of this process, ms: less disturbed by other work on a busy machine than wall time. */
 function cpuMs(): number {
@@ -40,23 +46,30 @@ async function weaveBuild(file: string, stages: Map<string, number>): Promise<vo
 
 async function main(): Promise<void> {
   process.chdir(ROOT);
-  await plainAsc(path.join('examples', 'matmul.ts')); // load asc and warm it before timing
+  // Load and warm both sides before timing: asc, and weave's passes and Binaryen (whose
+  // first build in a process paid for JIT warm-up that a `weave build` pays once too,
+  // but that fell on whichever example came first).
+  await plainAsc(path.join('examples', 'matmul.ts'));
+  await weaveBuild(path.join('examples', 'matmul.ts'), new Map());
   const ratios: Record<string, number> = {};
   const rows: unknown[] = [];
   for (const name of EXAMPLES) {
     const file = path.join('examples', `${name}.ts`);
-    let asc = 0;
-    let woven = 0;
+    const ascTimes: number[] = [];
+    const wovenTimes: number[] = [];
     const stages = new Map<string, number>();
-    // Interleaved, so a burst of load elsewhere hits both sides alike.
+    // Interleaved, so a burst of load elsewhere hits both sides alike; each side's median
+    // round, so that one burst (a collection, another process) does not decide the ratio.
     for (let r = 0; r < ROUNDS; r++) {
       let t = cpuMs();
       await plainAsc(file);
-      asc += cpuMs() - t;
+      ascTimes.push(cpuMs() - t);
       t = cpuMs();
       await weaveBuild(file, stages);
-      woven += cpuMs() - t;
+      wovenTimes.push(cpuMs() - t);
     }
+    const asc = median(ascTimes) * ROUNDS;
+    const woven = median(wovenTimes) * ROUNDS;
     ratios[name] = woven / asc;
     const per = (ms: number) => Math.round(ms / ROUNDS);
     const stageText = [...stages].map(([s, ms]) => `${s}=${per(ms)}`).join(' ');
