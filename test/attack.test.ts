@@ -167,7 +167,8 @@ function background(args: string[]): Promise<{ status: number | null; stdout: st
  * hubs all the time, and the test then waited for ever (seen on a quiet machine).
  */
 function runningKey(nc: NatsConnection): Promise<{ hub: string; key: string }> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no hub was given or advertised a job within 30 s')), 30_000);
     const subs = [
       nc.subscribe(ADVERT_SUBJECT, {
         callback: (_e, msg) => {
@@ -184,6 +185,7 @@ function runningKey(nc: NatsConnection): Promise<{ hub: string; key: string }> {
       }),
     ];
     const found = (hub: string, key: string) => {
+      clearTimeout(timer);
       for (const sub of subs) sub.unsubscribe();
       resolve({ hub, key });
     };

@@ -243,12 +243,15 @@ test("another client's credential asks the hub running a job to move it, to a re
   const nosy = await connectAs('client-d');
   const me = createIdentity();
   try {
-    // The running job's key, from the hubs' adverts (a client may read those).
-    const seen = new Promise<{ hub: string; key: string }>((resolve) => {
+    // The running job's key, from the hubs' adverts (a client may read those). The job
+    // runs on one hub for longer than the advert period (2 s); should none list it, the
+    // case fails saying so rather than waiting until the runner kills the file.
+    const seen = new Promise<{ hub: string; key: string }>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no advert listed the job as running within 30 s')), 30_000);
       nosy.subscribe('weave.hubs.advert', { callback: (err, msg) => {
         if (err) return;
         const a = decodeMessage(msg.data) as { id?: string; running?: string[] };
-        if (a.running?.length) resolve({ hub: String(a.id), key: a.running[0] });
+        if (a.running?.length) { clearTimeout(timer); resolve({ hub: String(a.id), key: a.running[0] }); }
       } });
     });
     const run = runCli('weave', ['run', MODULE, '300', '90000', '--nats', url(), ...tls('client-c'), '--nkey', file('client-c.nk'), '--json']);
