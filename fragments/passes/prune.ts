@@ -27,8 +27,9 @@ const STUB = Uint8Array.of(3, 0x00, 0x00, 0x0b);
 /** `m` must be the module `finalBinary` was emitted from, unchanged since. */
 export function pruneEach(m: binaryen.Module, finalBinary: Uint8Array, keeps: Array<Set<string>>): Uint8Array[] {
   const layout = new BinaryLayout(finalBinary);
-  const { callees, indexOf, names } = functionIndex(m, layout.importedFunctions);
-  const startName = m.getStart() ? binaryen.getFunctionInfo(m.getStart()).name : undefined;
+  const graph = CallGraph.of(m);
+  const { indexOf, names } = functionIndex(m, layout.importedFunctions);
+  const start = m.getStart() ? [binaryen.getFunctionInfo(m.getStart()).name] : [];
   // The binary's export section must name the functions this index says (Binaryen writes
   // imports first, then definitions in module order): checked, so a change there cannot
   // stub the wrong bodies silently.
@@ -38,12 +39,8 @@ export function pruneEach(m: binaryen.Module, finalBinary: Uint8Array, keeps: Ar
     if (indexOf.get(internal) !== ex.index) throw new WeaveBuildError(`internal error: prune: export '${ex.name}' is function ${ex.index} in the binary, but ${indexOf.get(internal)} by the module`);
   }
   return keeps.map((keep) => {
-    const live = new Set<string>();
-    const stack: string[] = [];
-    const reach = (name: string | undefined) => { if (name !== undefined && !live.has(name)) { live.add(name); stack.push(name); } };
-    reach(startName);
-    for (const ex of layout.exports) if (ex.kind === 0 && keep.has(ex.name)) reach(names[ex.index]);
-    while (stack.length) for (const c of callees.get(stack.pop()!) ?? []) reach(c);
+    const kept = layout.exports.filter((ex) => ex.kind === 0 && keep.has(ex.name)).map((ex) => names[ex.index]);
+    const live = graph.usedFrom([...start, ...kept]);
     return layout.rewrite(
       layout.exports.filter((ex) => ex.kind !== 0 || keep.has(ex.name)),
       (definedIndex) => live.has(names[layout.importedFunctions + definedIndex]),
@@ -51,12 +48,8 @@ export function pruneEach(m: binaryen.Module, finalBinary: Uint8Array, keeps: Ar
   });
 }
 
-/** Callees (calls, indirect calls by signature, ref.func) and binary indices of every function. */
+/** The binary index of every function. */
 function functionIndex(m: binaryen.Module, imported: number) {
-  const graph = CallGraph.of(m);
-  // A `ref.func` counts as a call here: the function it names may run.
-  const callees = new Map<string, Set<string>>();
-  for (const [name, calls] of graph.calls) callees.set(name, new Set([...calls, ...(graph.refs.get(name) ?? [])]));
   const names: string[] = [];
   const defined: string[] = [];
   for (let i = 0; i < m.getNumFunctions(); i++) {
@@ -65,7 +58,7 @@ function functionIndex(m: binaryen.Module, imported: number) {
   }
   if (names.length !== imported) throw new WeaveBuildError(`internal error: prune: ${names.length} imported functions in the module, ${imported} in the binary`);
   names.push(...defined);
-  return { callees, names, indexOf: new Map(names.map((n, i) => [n, i])) };
+  return { names, indexOf: new Map(names.map((n, i) => [n, i])) };
 }
 
 interface Export { name: string; kind: number; index: number; bytes: Uint8Array }
