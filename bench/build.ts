@@ -68,13 +68,14 @@ async function main(): Promise<void> {
       await weaveBuild(file, stages);
       wovenTimes.push(cpuMs() - t);
     }
-    const asc = median(ascTimes) * ROUNDS;
-    const woven = median(wovenTimes) * ROUNDS;
-    ratios[name] = woven / asc;
-    const per = (ms: number) => Math.round(ms / ROUNDS);
-    const stageText = [...stages].map(([s, ms]) => `${s}=${per(ms)}`).join(' ');
-    process.stderr.write(`${name}: asc ${per(asc)} ms, weave build ${per(woven)} ms (cpu), ratio ${ratios[name].toFixed(3)}; fragmenter ${stageText}\n`);
-    rows.push({ name, ascMs: per(asc), weaveMs: per(woven), ratio: ratios[name], stages: Object.fromEntries([...stages].map(([s, ms]) => [s, per(ms)])) });
+    // Each side's median round; the stages are means over the rounds.
+    const asc = Math.round(median(ascTimes));
+    const woven = Math.round(median(wovenTimes));
+    ratios[name] = median(wovenTimes) / median(ascTimes);
+    const stageMeans = [...stages].map(([s, ms]) => [s, Math.round(ms / ROUNDS)] as const);
+    const stageText = stageMeans.map(([s, ms]) => `${s}=${ms}`).join(' ');
+    process.stderr.write(`${name}: asc ${asc} ms, weave build ${woven} ms (cpu), ratio ${ratios[name].toFixed(3)}; fragmenter ${stageText}\n`);
+    rows.push({ name, ascMs: asc, weaveMs: woven, ratio: ratios[name], stages: Object.fromEntries(stageMeans) });
   }
   const values = Object.values(ratios);
   const geomean = Math.exp(values.reduce((a, r) => a + Math.log(r), 0) / values.length);
