@@ -55,9 +55,9 @@ test('pausing to checkpoint and running on in the same instance changes no bit',
 
 test('the hub running a long fragment is killed; the job restarts from its stored checkpoint', async () => {
   const c = cases().find((x) => x.file === 'examples/particles.ts')!;
-  // A checkpoint every 20,000 yield points (about every 20 ms here; every 200 stored some
-  // 12,000 of them, most of this file's CPU time), in a job long enough (about 4 s alone)
-  // that the kill lands in it on a quiet machine too.
+  // A checkpoint every 20,000 yield points (about every 20 ms here; every 200 asked for
+  // some 12,000 in the run's 2.4 million yield points, most of this file's CPU time), in a
+  // job long enough (about 4 s alone) that the kill lands in it on a quiet machine too.
   const raw = [2000, 30_000];
   const job = runCli('weave', ['run', 'build/test/failover-particles.wasm', ...raw.map(String), '--nats', ns.url, '--checkpoint-every', '20000', '--json']);
   const busy = await hubWhere(ns.url, (a) => a.load.busy > 0);
