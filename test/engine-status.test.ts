@@ -29,4 +29,20 @@ test('between a step ending on the hub and its reply arriving, the yields shown 
   assert.equal(shown.map((s) => s.yields), [0, 5_120, 5_120, 5_200]);
 });
 
+test('a step no tick sampled still ends on its count: the one in its reply, reported once it is in', () => {
+  // A short step on a loaded machine: every tick fell while the hub compiled the bundle, so
+  // the hub's sample read 0 each time (a clean-clone CI run's log ended on '0 yields').
+  const transport = { kind: 'stepwise', yieldsNow: () => 0 } as unknown as StepwiseTransport;
+  const stats = { fragments: 0, checkpoints: 0, migrations: 0, retries: 0, yields: 0 };
+  const shown: JobStatus[] = [];
+  const status = statusReporter(transport, 'j', [0, 1], stats, (s) => shown.push(s));
+  status.running('h', 1);
+  status.running('h', 1);
+  status.stopped();
+  stats.yields = 120_185;
+  status.settled('h', 1);
+  assert.equal(shown.map((s) => s.yields), [0, 0, 120_185]);
+  assert.is(shown[2].fragment, 1);
+});
+
 test.run();

@@ -135,6 +135,9 @@ export async function runStepwise(transport: StepwiseTransport, bundle: LoadedBu
       stats.execMs += reply.execMs;
       stats.maxYieldGapMs = Math.max(stats.maxYieldGapMs, reply.maxYieldGapMs ?? 0);
       stats.yields = reply.yields;
+      // The step's own last word: a tick may never have sampled it (a short step on a loaded
+      // machine, or one spent compiling), and a log's last line is read as the job's count.
+      status.settled(hub, fragment);
       addData(data, reply.data);
       if (resumeMs !== undefined) pauseToResumeMs.push(resumeMs);
       pausedAt = reply.pausedAt;
@@ -232,6 +235,10 @@ export function statusReporter(
     stopped(): void {
       clearInterval(timer);
       timer = undefined;
+    },
+    /** Once, after a step's reply is in `stats`: the count it ended on, with no tick after it. */
+    settled(hub: string, fragment: number): void {
+      if (onStatus) report(hub, fragment);
     },
   };
 }
