@@ -4,8 +4,9 @@
  * whole and migrated at every yield point; every Nth module also across hub processes
  * over NATS, migrating at random points. A mismatch is shrunk and kept in test/regressions/
  * (marked `known` until fixed). Progress on stderr; the last stdout line is the summary.
- * A woven NaN whose bits plain asc also gives in another fresh instance is V8's choice
- * (differential.ts, plainCanGive), counted as `engine_nans`, not as a mismatch; a woven run
+ * A woven NaN whose bits plain asc also gives in another fresh instance, or that agrees with
+ * plain once both builds make every NaN canonical, is V8's choice (differential.ts,
+ * plainCanGive, canonicalJudge), counted as `engine_nans`, not as a mismatch; a woven run
  * stopped by the sandbox's memory limit where plain asc held more than that limit, as
  * `memory_limits` (differential.ts, plainOverLimit).
  * Exits 1 on any mismatch or crash (a program asc rejects, a harness error). Ctrl-C stops
@@ -160,7 +161,7 @@ await checkSeeds(seeds(), { options, dir, maxRestores: num('max-restores'), keep
   for (const m of r.report.mismatches.slice(0, 3)) log(`MISMATCH seed ${r.seed} ${m.export}(${m.args.join(', ')}) ${m.mode}: plain ${formatOutcome(m.expected)}, woven ${formatOutcome(m.got)}`);
   if (rig && r.loopBundle) natsQueue = natsQueue.then(() => overNats(r)).catch((err) => { totals.crashes++; log(`CRASH seed ${r.seed} over NATS: ${(err as Error).message}`); });
   const { ms } = r.report;
-  log(`seed ${r.seed} (${r.profile}/${r.runtime}, ${r.exports.length} exports): ${r.report.runs} runs, ${r.report.restores} restores, gap ${r.report.maxGapMs.toFixed(1)} ms, asc ${ms.compile.toFixed(0)} ms, weave ${ms.weave.toFixed(0)} ms, runs ${ms.run.toFixed(0)} ms, ${r.report.mismatches.length} mismatches${r.report.engineNaNs ? `, ${r.report.engineNaNs} NaNs plain asc also gives` : ''}${r.report.limits ? `, ${r.report.limits} stopped by the sandbox's memory limit (plain asc used more)` : ''} | ${totals.modules} modules, ${totals.runs} runs, ${totals.mismatches} mismatches, ${totals.crashes} crashes`);
+  log(`seed ${r.seed} (${r.profile}/${r.runtime}, ${r.exports.length} exports): ${r.report.runs} runs, ${r.report.restores} restores, gap ${r.report.maxGapMs.toFixed(1)} ms, asc ${ms.compile.toFixed(0)} ms, weave ${ms.weave.toFixed(0)} ms, runs ${ms.run.toFixed(0)} ms, ${r.report.mismatches.length} mismatches${r.report.engineNaNs ? `, ${r.report.engineNaNs} NaNs the engine chose (plain asc gives them too, or the canonical builds agree)` : ''}${r.report.limits ? `, ${r.report.limits} stopped by the sandbox's memory limit (plain asc used more)` : ''} | ${totals.modules} modules, ${totals.runs} runs, ${totals.mismatches} mismatches, ${totals.crashes} crashes`);
 }, { seedTimeoutMs: num('seed-timeout') * 1000 });
 await natsQueue;
 if (rig) {
