@@ -34,6 +34,7 @@ import type { Mismatch } from '../test/gen/differential.js';
 
 const { values } = parseArgs({
   options: {
+    help: { type: 'boolean', short: 'h' },
     seconds: { type: 'string', default: '60' },
     seed: { type: 'string' },
     count: { type: 'string' },
@@ -50,6 +51,23 @@ const { values } = parseArgs({
     'seed-timeout': { type: 'string', default: '600' },
   },
 });
+if (values.help) {
+  process.stdout.write(`npm run fuzz:weave -- [options]: generated AssemblyScript modules, each export run plain and woven
+(every granularity, whole and migrated at every yield point; every Nth module over NATS), compared bit for bit.
+  --seconds N          run new seeds for N seconds (60)
+  --seed S --count N   start at seed S (default: from the clock); stop after N modules
+  --workers N          processes checking seeds (one per core)
+  --exports MIN-MAX    exports per module (2-6); more amortise each build
+  --arg-sets N         argument sets per export (5)
+  --heap-share F       share of modules that allocate (0.5)
+  --nats-every N       every Nth module also across hub processes over NATS (8; 0: none)
+  --max-shrinks N      mismatches shrunk and kept under --regressions (3), --shrink-seconds S each (240)
+  --max-restores N     restores per migrated run at most (100); more yield points are spaced
+  --seed-timeout S     give up a module still running after S seconds (600)
+Last stdout line: bench fuzz-weave: modules=… exports=… runs=… mismatches=… crashes=… …; exit 1 on a mismatch or crash.
+`);
+  process.exit(0);
+}
 const num = (name: keyof typeof values) => {
   const n = Number(values[name]);
   if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number, got '${values[name]}'`);

@@ -146,11 +146,17 @@ export function canonicalJudge(core: Uint8Array, weave: (canon: Uint8Array, g: G
   return {
     async agree(g: Granularity, c: Case, expected: Outcome, got: Outcome, how: WovenOptions): Promise<boolean> {
       if (!bothNaN(expected, got)) return false;
-      canon ??= canonicalNaNs(core);
-      plain ??= WebAssembly.compile(canon as Uint8Array<ArrayBuffer>);
-      if (!woven.has(g)) woven.set(g, weave(canon, g));
-      const want = await runPlain(await plain, c.sig, c.args);
-      return sameOutcome(want, (await runWoven(await woven.get(g)!, c.sig, c.args, how)).outcome);
+      try {
+        canon ??= canonicalNaNs(core);
+        plain ??= WebAssembly.compile(canon as Uint8Array<ArrayBuffer>);
+        if (!woven.has(g)) woven.set(g, weave(canon, g));
+        const want = await runPlain(await plain, c.sig, c.args);
+        return sameOutcome(want, (await runWoven(await woven.get(g)!, c.sig, c.args, how)).outcome);
+      } catch {
+        // A canonical build that cannot be made or run judges nothing: the case stays a
+        // mismatch, reported with the original outcomes.
+        return false;
+      }
     },
   };
 }
