@@ -10,6 +10,8 @@
  * own code may never give the woven bits in any tier, which plainCanGive looks for. With
  * both builds canonicalized the engine has no choice left: if they then agree, the
  * difference was the engine's; if not, weave changed what the program computes.
+ * Scalar f32 and f64 operations only: the generator writes no v128 code, and a SIMD lane's
+ * NaN left alone can only keep a difference a mismatch, never hide one.
  *   const canon = canonicalNaNs(core);   // a new binary; weave it like the original
  */
 import binaryen from 'binaryen';
