@@ -296,22 +296,28 @@ export class FragmentExecutor {
   }
 
   /**
-   * Grow memory to `bytes` and write every page the instance has not touched once (zeros),
-   * so that a later restore of that size finds the pages already mapped. Changes nothing
-   * a restore does not overwrite: call only before `restore`.
+   * This instance, made ready for `restore` as a fresh one is, for a job that paused in it
+   * and may come back (a hub keeps it as its spare): its memory's pages are mapped
+   * already, which a fresh memory's are not. Every byte of memory may be non-zero now, so
+   * restore writes all of it; the per-instance measures start again. Its table and
+   * imports are the module's and the job's, as a fresh instance's would be; everything
+   * else the program sees (memory, globals, output, yields, where it paused) is what
+   * restore sets.
    */
-  prefault(bytes: number): void {
-    const mem = this.exports.memory;
-    const from = mem.buffer.byteLength;
-    if (bytes > from) mem.grow(Math.ceil((bytes - from) / 65536));
-    // A fresh instance's initial pages outside its data are untouched too.
-    const view = new Uint8Array(mem.buffer);
-    view.fill(0, 0, Math.min(from, this.dirty.start));
-    view.fill(0, Math.min(from, this.dirty.end));
+  recycled(): this {
+    if (this.exports.asyncify_get_state() !== ASYNCIFY_NORMAL) throw new ExecError('cannot recycle an instance while the stack is unwinding or rewinding');
+    this.dirty = { start: 0, end: Infinity };
+    this.maxYieldGapMs = 0;
+    this.yields = 0;
+    this.output = new OutputBuffer();
+    this.rewindPending = false;
+    this.pausedFlag = false;
+    this.startPending = false;
+    return this;
   }
 
   /**
-   * Make this (fresh) instance's state the checkpoint's. A paused checkpoint is resumed by
+   * Make this (fresh or recycled) instance's state the checkpoint's. A paused checkpoint is resumed by
    * the next `run(cp.fragment)`. Throws ExecError when the memory cannot hold it.
    */
   restore(cp: Checkpoint): void {

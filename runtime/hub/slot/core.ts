@@ -11,7 +11,6 @@ import {
   applyDiffInPlace, decodeCheckpoint, diffCheckpoint, encodeCheckpoint, newCheckpointId, CheckpointError, Lineage, type Checkpoint, type CheckpointDiff,
 } from '../../snapshot/index.js';
 import { ExecError, FragmentExecutor, FragmentTrap, loadBundle, resolveSandboxLimits, type LoadedBundle, type ResolvedSandboxLimits, type SandboxLimits } from '../../exec/index.js';
-import type { Manifest } from '../../../fragments/abi.js';
 import { PROTOCOL_VERSION } from '../../protocol/index.js';
 import { simdKernels, type GpuAccess, type HostServices } from '../../host/index.js';
 import { boundedMap } from '../../util/index.js';
@@ -94,10 +93,17 @@ export class HubCore {
 
   private readonly throttle: () => number;
 
-  /** What the last paused job will most likely need when it comes back. */
-  private next: { job: string; module: WebAssembly.Module; manifest: Manifest; seed?: number; bytes: number } | undefined;
+  /**
+   * The instance the last job that paused here paused in, kept for that job's return: a
+   * restore into it writes memory whose pages are mapped already. A fresh instance's are
+   * not, and the first write to each page of a Wasm memory faults (about 6 ms per MiB on
+   * this machine). A spare made fresh and written while idle (before) cost that much CPU
+   * per hand-over, and a job coming back sooner waited for it: in a 16 MiB ping-pong
+   * between two hubs, 100 ms of each hand-over (a slot thread's profile: 1.5 s of 12 in
+   * `prefault` for 15 hand-overs). One spare per HubCore (per slot), so memory stays at
+   * about 2 x M per job plus one M per slot.
+   */
   private spare: { job: string; module: WebAssembly.Module; seed?: number; bytes: number; x: FragmentExecutor } | undefined;
-  private warming: Promise<void> | undefined;
   /** Host services per job: the job's input is its own, the rest the hub's. */
   private services = boundedMap<string, HostServices>(MAX_JOBS_PER_HUB);
   /** The fragment running now (its log lines name it); set at fragment boundaries, not per yield. */
@@ -116,28 +122,8 @@ export class HubCore {
     return s;
   }
 
-  /**
-   * Prepare, while idle, the instance the last paused job will resume in: instantiated
-   * and its memory grown and written once, so that the page faults of a fresh memory
-   * (about 0.8 ms per MiB here) are not paid between pause and resume. Call after the
-   * reply is sent. One spare per HubCore (per slot), so memory stays at about 2 x M per
-   * job plus one M per slot.
-   */
-  warm(): Promise<void> {
-    const want = this.next;
-    this.next = undefined;
-    if (!want) return Promise.resolve();
-    this.warming = (async () => {
-      const x = await FragmentExecutor.create(want.module, want.manifest, { seed: want.seed, services: this.servicesFor(want.job) }, this.limits);
-      x.prefault(want.bytes);
-      this.spare = { job: want.job, module: want.module, seed: want.seed, bytes: want.bytes, x };
-    })().catch(() => { /* a spare only saves time: exec makes its own instance */ }).finally(() => { this.warming = undefined; });
-    return this.warming;
-  }
-
   /** The spare instance when it fits this request exactly (job, module, seed, memory no larger). */
-  private async takeSpare(req: SlotExec, module: WebAssembly.Module, sent: Checkpoint | undefined): Promise<FragmentExecutor | undefined> {
-    if (this.warming) await this.warming;
+  private takeSpare(req: SlotExec, module: WebAssembly.Module, sent: Checkpoint | undefined): FragmentExecutor | undefined {
     const s = this.spare;
     this.spare = undefined;
     if (!s || !sent || s.job !== req.job || s.module !== module || s.seed !== req.seed || s.bytes > sent.memory.byteLength) return undefined;
@@ -199,7 +185,6 @@ export class HubCore {
     this.bases.delete(job);
     this.services.delete(job);
     if (this.spare?.job === job) this.spare = undefined;
-    if (this.next?.job === job) this.next = undefined;
   }
 
   private error(code: string, message: string): SlotReply {
@@ -252,7 +237,7 @@ export class HubCore {
       if (sent.memory.byteLength > limit) return this.error('memory-limit', `job ${req.job}: the checkpoint declares ${sent.memory.byteLength} bytes of memory; this slot runs at most ${limit}`);
     }
     const services = this.servicesFor(req.job, req.input);
-    const x = (await this.takeSpare(req, module, sent)) ?? await FragmentExecutor.create(module, bundle.manifest, { seed: req.seed, services }, this.limits);
+    const x = this.takeSpare(req, module, sent) ?? await FragmentExecutor.create(module, bundle.manifest, { seed: req.seed, services }, this.limits);
     if (sent) x.restore(sent);
     else x.start(req.entry, req.args ?? []);
     const every = req.migrateEvery;
@@ -353,7 +338,8 @@ export class HubCore {
     memory.set(live.memory);
     const after: Checkpoint = { ...live, memory };
     this.keepBase(req.job, { cp: after, lineage });
-    if (out.kind === 'paused') this.next = { job: req.job, module, manifest: bundle.manifest, seed: req.seed, bytes: memory.byteLength };
+    // Nothing refers to the instance's memory now (the reply is encoded, the base copied).
+    if (out.kind === 'paused') this.spare = { job: req.job, module, seed: req.seed, bytes: memory.byteLength, x: x.recycled() };
     return {
       kind: 'ran', v: PROTOCOL_VERSION, outcome: out.kind, fragment, fragments,
       checkpoint, execMs, yields: x.yields, maxYieldGapMs: x.maxYieldGapMs, resumedAt, pausedAt, held: this.held(), ...this.dataStats(),

@@ -53,6 +53,4 @@ parentPort!.on('message', async (msg: { id: number; req: any }) => {
     transfer.push(reply.checkpoint.buffer as ArrayBuffer);
   }
   parentPort!.postMessage({ id: msg.id, reply }, transfer);
-  // Idle until the next request: get its instance ready.
-  await hub.warm();
 });
