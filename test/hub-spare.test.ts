@@ -50,6 +50,8 @@ test('a job back with its next state, and one back with an older state of its ow
   for (let i = 1; i <= 6; i++) {
     r = await ran(i % 2 ? b : a, exec({ fragment: r.fragment, checkpoint: r.checkpoint }));
     assert.is(r.outcome, 'paused');
+    // The reply's count is the job's, read before the instance is made ready again.
+    assert.ok(r.yields > states[i - 1].yields, `hand-over ${i}: ${r.yields} yields after ${states[i - 1].yields}`);
     states.push(r);
   }
   // `b` holds, as its spare, the instance it made to restore the job's 1st state, which

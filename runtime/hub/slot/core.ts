@@ -338,13 +338,15 @@ export class HubCore {
     memory.set(live.memory);
     const after: Checkpoint = { ...live, memory };
     this.keepBase(req.job, { cp: after, lineage });
-    // Nothing refers to the instance's memory now (the reply is encoded, the base copied).
-    if (out.kind === 'paused') this.spare = { job: req.job, module, seed: req.seed, bytes: memory.byteLength, x: x.recycled() };
-    return {
+    const ran: SlotReply = {
       kind: 'ran', v: PROTOCOL_VERSION, outcome: out.kind, fragment, fragments,
       checkpoint, execMs, yields: x.yields, maxYieldGapMs: x.maxYieldGapMs, resumedAt, pausedAt, held: this.held(), ...this.dataStats(),
       ...(lineage && this.bases.has(req.job) ? { kept: { id: live.id, step: left } } : {}),
     };
+    // Only now: recycling resets the counts the reply reads. Nothing refers to the
+    // instance's memory any more (the reply is encoded, the base copied).
+    if (out.kind === 'paused') this.spare = { job: req.job, module, seed: req.seed, bytes: memory.byteLength, x: x.recycled() };
+    return ran;
   }
 }
 
