@@ -9,6 +9,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdirSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { connect } from 'nats';
 import { cases, plainResult, valueBytes } from './helpers/programs.js';
 import { runCli, startHubProcess, startNatsCluster, type HubProcess, type NatsCluster } from './helpers/nats-server.js';
@@ -27,6 +28,11 @@ const wasm = 'build/test/cluster-particles.wasm';
 
 test.before(async () => {
   if (!SLOW) return; // its only case is slow: no cluster to start
+  // uvu swallows a before hook's error (the runner then reports no test run): say it.
+  await setUp().catch((e: Error) => { console.error(`cluster: setting up failed: ${e.stack ?? e.message}`); throw e; });
+});
+
+async function setUp(): Promise<void> {
   mkdirSync('build/test', { recursive: true });
   // A node that cannot start (a port taken between choosing it and binding it; JetStream
   // slow to elect on a loaded machine) gets one more try; uvu swallows a before hook's
@@ -43,7 +49,11 @@ test.before(async () => {
     // And the job records' buckets, as the first weave run would (a cluster takes seconds
     // to create replicated streams; the jobs should start at once).
     await openJobStore(nc);
-    const si = await (await nc.jetstreamManager()).streams.info(`OBJ_${CHECKPOINT_BUCKET}`);
+    // The stream exists before its replicas have elected a leader (seconds, on a loaded
+    // machine): ask until one is named.
+    const jsm = await nc.jetstreamManager();
+    let si = await jsm.streams.info(`OBJ_${CHECKPOINT_BUCKET}`);
+    for (let t0 = Date.now(); !si.cluster?.leader && Date.now() - t0 < 15_000; si = await jsm.streams.info(`OBJ_${CHECKPOINT_BUCKET}`)) await sleep(200);
     assert.is(si.config.num_replicas, 3, 'the bucket has a replica on every server');
     victim = cluster.nodes.findIndex((n) => n.name === si.cluster?.leader);
     assert.ok(victim >= 0, `leader ${si.cluster?.leader}`);
@@ -56,7 +66,7 @@ test.before(async () => {
   hubs = await Promise.all(placed.map(([n, name]) => startHubProcess(cluster.nodes[n].url, name, ['--slots', '1', '--no-gpu'])));
   const b = await buildModule(['examples/particles.ts', '-o', wasm, '--yield-interval', '50']);
   assert.is(b.status, 0, b.stderr);
-});
+}
 
 test.after(async () => {
   await Promise.all(hubs.map((h) => h.stop('SIGKILL')));
