@@ -167,17 +167,29 @@ const JETSTREAM_BACKOFF = backoff({ initialMs: 100, maxMs: 1000 });
 const MAX_REPLICAS = 3;
 
 /**
+ * How long a cluster may take to know all its JetStream peers once its servers are up:
+ * asked for 3 replicas before then, it says 'no suitable peers' although it will have them.
+ */
+export const CLUSTER_FORMING_MS = 5_000;
+
+/**
  * Open (or create) a bucket with as many replicas as the servers allow, up to 3: a single
  * server refuses more than one; a cluster smaller than the number asked for has 'no
  * suitable peers', so ask again for one fewer rather than store nothing. An existing
- * bucket keeps its own.
+ * bucket keeps its own, for good, so a count is given up only after the cluster had
+ * `formingMs` to find its peers: a bucket made while a 3-server cluster was still forming
+ * kept 1 replica (seen in a clean-clone CI run of the cluster test), and the checkpoints
+ * in it were lost with that one server.
  */
-export async function withReplicas<T>(nc: NatsConnection, open: (replicas: number) => Promise<T>): Promise<T> {
-  for (let replicas = nc.info?.cluster ? MAX_REPLICAS : 1; ; replicas--) {
+export async function withReplicas<T>(nc: NatsConnection, open: (replicas: number) => Promise<T>, formingMs = CLUSTER_FORMING_MS): Promise<T> {
+  const until = Date.now() + formingMs;
+  for (let replicas = nc.info?.cluster ? MAX_REPLICAS : 1; ; ) {
     try {
       return await patiently(() => open(replicas));
     } catch (e) {
       if (!(replicas > 1 && /no suitable peers|insufficient resources/i.test((e as Error).message))) throw e;
+      if (Date.now() < until) await sleep(250);
+      else replicas--;
     }
   }
 }
