@@ -19,6 +19,7 @@ import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { compileProgram, weaveBinary } from '../fragments/index.js';
+import { median, geomean } from './stats.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const EXAMPLES = ['particles', 'matmul', 'wordfreq', 'simd', 'gpu', 'data'];
@@ -31,10 +32,6 @@ const flag = (name: string, fallback: number) => {
 const CLI_ROUNDS = flag('--rounds', 3);
 const ROUNDS = flag('--warm-rounds', 5);
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 /** CPU time of this process, ms: less disturbed by other work on a busy machine than wall time. */
 function cpuMs(): number {
@@ -93,8 +90,6 @@ function commandRatios(): Record<string, number> {
   return ratios;
 }
 
-const geomeanOf = (values: number[]) => Math.exp(values.reduce((a, r) => a + Math.log(r), 0) / values.length);
-
 async function main(): Promise<void> {
   process.chdir(ROOT);
   const commands = commandRatios();
@@ -130,14 +125,14 @@ async function main(): Promise<void> {
     rows.push({ name, ascMs: asc, weaveMs: woven, ratio: ratios[name], stages: Object.fromEntries(stageMeans) });
   }
   const values = Object.values(ratios);
-  const geomean = geomeanOf(values);
+  const warmGeomean = geomean(values);
   const cli = Object.values(commands);
   mkdirSync(path.join(ROOT, 'build'), { recursive: true });
-  writeFileSync(path.join(ROOT, 'build', 'bench-build.json'), JSON.stringify({ rounds: CLI_ROUNDS, commands, warm: { rounds: ROUNDS, geomean, rows } }, null, 2));
+  writeFileSync(path.join(ROOT, 'build', 'bench-build.json'), JSON.stringify({ rounds: CLI_ROUNDS, commands, warm: { rounds: ROUNDS, geomean: warmGeomean, rows } }, null, 2));
   const parts = Object.entries(commands).map(([n, r]) => `${n}=${r.toFixed(3)}`).join(' ');
   const warm = Object.entries(ratios).map(([n, r]) => `warm_${n}=${r.toFixed(3)}`).join(' ');
-  process.stdout.write(`bench build: geomean=${geomeanOf(cli).toFixed(3)} max=${Math.max(...cli).toFixed(3)} ${parts} rounds=${CLI_ROUNDS}`
-    + ` warm_geomean=${geomean.toFixed(3)} warm_max=${Math.max(...values).toFixed(3)} ${warm} warm_rounds=${ROUNDS}\n`);
+  process.stdout.write(`bench build: geomean=${geomean(cli).toFixed(3)} max=${Math.max(...cli).toFixed(3)} ${parts} rounds=${CLI_ROUNDS}`
+    + ` warm_geomean=${warmGeomean.toFixed(3)} warm_max=${Math.max(...values).toFixed(3)} ${warm} warm_rounds=${ROUNDS}\n`);
 }
 
 main().catch((err) => {

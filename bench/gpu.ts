@@ -25,6 +25,7 @@ import {
   type GpuAdapterSummary, type GpuInfo, type MatmulTile, type ToleranceReport,
 } from '../runtime/host/gpu.js';
 import { xorshift32 } from '../runtime/util/index.js';
+import { median } from './stats.js';
 
 const GOAL_GFLOPS = 10_000;
 const HEADLINE_N = 4096;
@@ -60,11 +61,6 @@ interface CallTiming {
   check: ToleranceReport;
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((x, y) => x - y);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-};
 const gflops = (n: number, ms: number) => (2 * n ** 3) / (ms * 1e6);
 
 function floats(seed: number, count: number): Float32Array<ArrayBuffer> {

@@ -37,16 +37,12 @@ import { changedPages, DIFF_PAGE_SIZE, nonZeroPages } from '../runtime/snapshot/
 import { runJob, connectMesh, type NatsMesh } from '../runtime/engine/index.js';
 import { startHubProcess, startNatsServer } from '../test/helpers/nats-server.js';
 import { sleep } from '../runtime/util/index.js';
+import { median } from './stats.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const RESULTS_FILE = path.join(ROOT, 'build', 'bench-mesh.json');
 const quick = process.argv.includes('--quick');
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
 
 /** A raw NATS responder in its own process: replies 'ok' to anything. */
 function startEcho(url: string): Promise<ChildProcess> {

@@ -14,6 +14,7 @@ import { buildBundle, type Granularity } from '../fragments/index.js';
 import { loadBundle, type LoadedBundle } from '../runtime/exec/index.js';
 import { runJob } from '../runtime/engine/index.js';
 import { startEmbeddedMesh } from '../runtime/hub/index.js';
+import { median, geomean } from './stats.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const quick = process.argv.includes('--quick');
@@ -26,11 +27,6 @@ const EXAMPLES = [
   { name: 'wordfreq', entry: 'wordfreq', args: [600_000, 7] },
 ];
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
 
 async function bundle(name: string, granularity: Granularity): Promise<LoadedBundle> {
   return loadBundle((await buildBundle(path.join(ROOT, 'examples', `${name}.ts`), { granularity })).bundle);
@@ -62,8 +58,8 @@ async function main(): Promise<void> {
     await mesh.close();
   }
   const values = Object.values(ratios);
-  const geomean = Math.exp(values.reduce((n, v) => n + Math.log(v), 0) / values.length);
-  console.log(`bench nested: max=${Math.max(...values).toFixed(3)} geomean=${geomean.toFixed(3)} ${Object.entries(ratios).map(([k, v]) => `${k}=${v.toFixed(3)}`).join(' ')} rounds=${ROUNDS}`);
+  const geo = geomean(values);
+  console.log(`bench nested: max=${Math.max(...values).toFixed(3)} geomean=${geo.toFixed(3)} ${Object.entries(ratios).map(([k, v]) => `${k}=${v.toFixed(3)}`).join(' ')} rounds=${ROUNDS}`);
 }
 
 main().catch((err: unknown) => {

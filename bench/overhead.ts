@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { buildBundle, compileAssemblyScript, type Manifest } from '../fragments/index.js';
 import { FragmentExecutor, loadBundle } from '../runtime/exec/index.js';
+import { median, geomean } from './stats.js';
 
 const DEFAULT_ROUNDS = 5;
 const QUICK_ROUNDS = 2;
@@ -46,11 +47,6 @@ const PLAIN_IMPORTS = {
   env: { abort() { throw new Error('abort'); }, seed: () => 0x5eed, trace() {} },
 };
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
 
 /** Wall time, and this process's CPU time: on a shared machine the second is far steadier. */
 async function timed(run: () => Promise<Value>): Promise<{ ms: number; cpuMs: number; value: Value }> {
@@ -124,14 +120,14 @@ async function main(): Promise<void> {
       throw new Error(`${c.file} (${c.entry}): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
   }
-  const geomean = Math.exp(results.reduce((s, r) => s + Math.log(r.ratio), 0) / results.length);
-  const cpuGeomean = Math.exp(results.reduce((s, r) => s + Math.log(r.cpuRatio), 0) / results.length);
+  const geo = geomean(results.map((r) => r.ratio));
+  const cpuGeomean = geomean(results.map((r) => r.cpuRatio));
 
   await mkdir(path.dirname(RESULTS_FILE), { recursive: true });
-  const json = { geomean, cpuGeomean, rounds, goal: 1.1, examples: results };
+  const json = { geomean: geo, cpuGeomean, rounds, goal: 1.1, examples: results };
   await writeFile(RESULTS_FILE, JSON.stringify(json, null, 2) + '\n');
   const parts = results.map((r) => `${r.name}=${r.ratio.toFixed(3)}`).join(' ');
-  console.log(`bench overhead: geomean=${geomean.toFixed(3)} cpu_geomean=${cpuGeomean.toFixed(3)} ${parts} rounds=${rounds}`);
+  console.log(`bench overhead: geomean=${geo.toFixed(3)} cpu_geomean=${cpuGeomean.toFixed(3)} ${parts} rounds=${rounds}`);
 }
 
 main().catch((err: unknown) => {

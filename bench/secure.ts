@@ -15,14 +15,11 @@ import { loadBundle, type LoadedBundle } from '../runtime/exec/index.js';
 import { connectMesh, runJob } from '../runtime/engine/index.js';
 import { createIdentity, openFrom, sealTo, type SealContext } from '../runtime/net/index.js';
 import { startHubProcess, startNatsServer } from '../test/helpers/nats-server.js';
+import { median } from './stats.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const quick = process.argv.includes('--quick');
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[(s.length >> 1) - 1] + s[s.length >> 1]) / 2;
-};
 
 function throughput(): { seal: number; open: number; copy: number } {
   const a = createIdentity();

@@ -21,6 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { prng, simdKernels, type SimdKernels } from '../runtime/host/native.js';
+import { median } from './stats.js';
 
 const DEFAULT_ROUNDS = 7;
 const QUICK_ROUNDS = 3;
@@ -50,11 +51,6 @@ interface Result {
   speedup: number;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
 
 /** asc with Wasm SIMD enabled, through its API (no temp files); throws with the diagnostics. */
 async function compileKernels(): Promise<Uint8Array> {
