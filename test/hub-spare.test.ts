@@ -7,23 +7,18 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cachedBundle } from './helpers/build-cache.js';
+import { walkBundle, WALK_ARGS } from './helpers/walk.js';
 import { HubCore, type SlotExec, type SlotRan } from '../runtime/hub/slot/index.js';
-import { loadBundle } from '../runtime/exec/index.js';
 import { PROTOCOL_VERSION } from '../runtime/protocol/index.js';
 
 const test = suite('slot spare');
-const ARGS = [256, 48];
+const ARGS = WALK_ARGS;
 let bundleBytes: Uint8Array;
 let hash = '';
 let first = 0;
 
 test.before(async () => {
-  // walk.ts: one 4 KiB stretch rewritten per step, a hash of the whole buffer at the end.
-  bundleBytes = await cachedBundle('bench/programs/walk.ts', { yieldInterval: 1024 });
-  const b = await loadBundle(bundleBytes);
-  hash = b.hash;
-  first = b.manifest.entries.find((e) => e.name === 'walk')!.fragments[0];
+  ({ bytes: bundleBytes, hash, first } = await walkBundle());
 });
 
 const exec = (extra: Partial<SlotExec>): SlotExec => ({

@@ -135,14 +135,15 @@ export async function runStepwise(transport: StepwiseTransport, bundle: LoadedBu
       stats.execMs += reply.execMs;
       stats.maxYieldGapMs = Math.max(stats.maxYieldGapMs, reply.maxYieldGapMs ?? 0);
       stats.yields = reply.yields;
-      // The step's own last word: a tick may never have sampled it (a short step on a loaded
-      // machine, or one spent compiling), and a log's last line is read as the job's count.
-      status.settled(hub, fragment);
       addData(data, reply.data);
       if (resumeMs !== undefined) pauseToResumeMs.push(resumeMs);
       pausedAt = reply.pausedAt;
       if (stay) stats.fragments += reply.fragments ?? 0;
       else if (!paused) stats.fragments++;
+      // The step's own last word, its counts all in: a tick may never have sampled it (a
+      // short step on a loaded machine, or one spent compiling), and a log's last line is
+      // read as the job's count.
+      status.settled(hub, fragment);
       const placement = { fragment, hub, ms: performance.now() - started, bytesIn, bytesOut: reply.checkpoint?.byteLength ?? 0 };
       chooser?.done(placement.ms);
       placements.push(placement);

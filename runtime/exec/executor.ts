@@ -299,20 +299,15 @@ export class FragmentExecutor {
    * This instance, made ready for `restore` as a fresh one is, for a job that paused in it
    * and may come back (a hub keeps it as its spare): its memory's pages are mapped
    * already, which a fresh memory's are not. Every byte of memory may be non-zero now, so
-   * restore writes all of it; the per-instance measures start again. Its table and
-   * imports are the module's and the job's, as a fresh instance's would be; everything
-   * else the program sees (memory, globals, output, yields, where it paused) is what
-   * restore sets.
+   * restore writes all of it; the per-instance measure (maxYieldGapMs) starts again. Its
+   * table and imports are the module's and the job's, as a fresh instance's would be;
+   * everything else the program sees (memory, globals, output, yields, where it paused)
+   * is what restore sets, and run() resets its own flags.
    */
   recycled(): this {
     if (this.exports.asyncify_get_state() !== ASYNCIFY_NORMAL) throw new ExecError('cannot recycle an instance while the stack is unwinding or rewinding');
     this.dirty = { start: 0, end: Infinity };
     this.maxYieldGapMs = 0;
-    this.yields = 0;
-    this.output = new OutputBuffer();
-    this.rewindPending = false;
-    this.pausedFlag = false;
-    this.startPending = false;
     return this;
   }
 

@@ -177,18 +177,18 @@ export const CLUSTER_FORMING_MS = 5_000;
  * server refuses more than one; a cluster smaller than the number asked for has 'no
  * suitable peers', so ask again for one fewer rather than store nothing. An existing
  * bucket keeps its own, for good, so a count is given up only after the cluster had
- * `formingMs` to find its peers: a bucket made while a 3-server cluster was still forming
- * kept 1 replica (seen in a clean-clone CI run of the cluster test), and the checkpoints
- * in it were lost with that one server.
+ * `formingMs` to find its peers: a checkpoint bucket made while a 3-server cluster was
+ * still forming got fewer than 3 (a clean-clone CI run of the cluster test), and
+ * checkpoints in a bucket of one replica go with that one server.
  */
 export async function withReplicas<T>(nc: NatsConnection, open: (replicas: number) => Promise<T>, formingMs = CLUSTER_FORMING_MS): Promise<T> {
   const until = Date.now() + formingMs;
-  for (let replicas = nc.info?.cluster ? MAX_REPLICAS : 1; ; ) {
+  for (let replicas = nc.info?.cluster ? MAX_REPLICAS : 1, retry = 0; ; retry++) {
     try {
       return await patiently(() => open(replicas));
     } catch (e) {
       if (!(replicas > 1 && /no suitable peers|insufficient resources/i.test((e as Error).message))) throw e;
-      if (Date.now() < until) await sleep(250);
+      if (Date.now() < until) await sleep(JETSTREAM_BACKOFF(retry));
       else replicas--;
     }
   }

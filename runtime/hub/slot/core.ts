@@ -96,11 +96,10 @@ export class HubCore {
   /**
    * The instance the last job that paused here paused in, kept for that job's return: a
    * restore into it writes memory whose pages are mapped already. A fresh instance's are
-   * not, and the first write to each page of a Wasm memory faults (about 6 ms per MiB on
-   * this machine). A spare made fresh and written while idle (before) cost that much CPU
-   * per hand-over, and a job coming back sooner waited for it: in a 16 MiB ping-pong
-   * between two hubs, 100 ms of each hand-over (a slot thread's profile: 1.5 s of 12 in
-   * `prefault` for 15 hand-overs). One spare per HubCore (per slot), so memory stays at
+   * not, and the first write to each page of a Wasm memory faults. A spare made fresh and
+   * written while idle (before) cost that in CPU after every pause, and a job coming back
+   * sooner waited for it: in a 16 MiB ping-pong between two hubs, about 100 ms of a slot
+   * thread's CPU per hand-over (its profile: 1.5 s of 12 in `prefault` for 15). One spare per HubCore (per slot), so memory stays at
    * about 2 x M per job plus one M per slot.
    */
   private spare: { job: string; module: WebAssembly.Module; seed?: number; bytes: number; x: FragmentExecutor } | undefined;
@@ -343,7 +342,7 @@ export class HubCore {
       checkpoint, execMs, yields: x.yields, maxYieldGapMs: x.maxYieldGapMs, resumedAt, pausedAt, held: this.held(), ...this.dataStats(),
       ...(lineage && this.bases.has(req.job) ? { kept: { id: live.id, step: left } } : {}),
     };
-    // Only now: recycling resets the counts the reply reads. Nothing refers to the
+    // Only now: recycling resets the longest gap the reply reads. Nothing refers to the
     // instance's memory any more (the reply is encoded, the base copied).
     if (out.kind === 'paused') this.spare = { job: req.job, module, seed: req.seed, bytes: memory.byteLength, x: x.recycled() };
     return ran;
