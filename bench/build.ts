@@ -7,7 +7,7 @@
  *    costs the person who waits for it, node's start-up and the compilers' warm-up included.
  *  - warm, in one process (both loaded and warmed before either is timed): each side's
  *    median CPU time, with the fragmenter's stages (means). Only the marginal cost of
- *    weaving is left there, about 200 ms on wordfreq on top of asc's 600, so this ratio is
+ *    weaving is left there, 200-300 ms on wordfreq on top of asc's 600-730, so this ratio is
  *    the stricter one, and it is printed beside the other (`warm_…`).
  * The last line is the summary.
  *   node dist/bench/build.js [--rounds N] [--warm-rounds N]
