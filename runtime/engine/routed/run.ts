@@ -36,6 +36,8 @@ import { sleep } from '../../util/index.js';
 
 /** How long a finished job waits for its stored checkpoints to be deleted before it returns. */
 const FORGET_PATIENCE_MS = 10_000;
+/** Why a job's own waits are stopped once it is over. */
+const JOB_OVER = 'the job is over';
 
 /** The identity of this process's engine, when the caller gives none. */
 let processIdentity: Identity | undefined;
@@ -79,8 +81,8 @@ export async function runRouted(transport: RoutedTransport, bundle: LoadedBundle
     args: describeArgs(info, opts.args),
   });
   // A cancel in the record (weave jobs cancel) stops the job here too.
-  const watching = new AbortController();
-  if (ledger) void ledger.jobs.settled(job, watching.signal).then((rec) => { if (rec?.state === 'cancelled') stop.abort('cancelled', 'record'); }, () => undefined);
+  const watching = ledger ? new AbortController() : undefined;
+  if (ledger && watching) void ledger.jobs.settled(job, watching.signal).then((rec) => { if (rec?.state === 'cancelled') stop.abort('cancelled', 'record'); }, () => undefined);
   const { stats, placements, pauseToResumeMs, data } = progress;
   const totals = () => ({ ...stats, placements, pauseToResumeMs, restoredFromStore: recovery.restoredFromStore, recoveries: recovery.recoveries, data });
   /** The hub and attempt key the job finished on: that hub dropped the job's state itself. */
@@ -132,7 +134,9 @@ export async function runRouted(transport: RoutedTransport, bundle: LoadedBundle
     }
   } finally {
     stop.dispose();
-    watching.abort();
+    // With a reason: abort() without one makes a DOMException, stack trace and all (about
+    // 25-90 µs of every tiny job's engine time in a profile).
+    watching?.abort(JOB_OVER);
     // Not awaited: the result is final; hubs also evict old jobs on their own.
     // Not the hub it finished on, for that attempt: its slot dropped the state when it ended
     // (a request per job that cost every tiny job a round trip on its hub).
@@ -147,7 +151,7 @@ export async function runRouted(transport: RoutedTransport, bundle: LoadedBundle
         Promise.allSettled(ctx.keys.map((k) => transport.forgetStored(k))),
         sleep(FORGET_PATIENCE_MS, undefined, { signal: patience.signal }).catch(() => undefined),
       ]);
-      patience.abort();
+      patience.abort(JOB_OVER);
     }
   }
 }
