@@ -31,4 +31,21 @@ test('a bounded map forgets its least recently used entry first', () => {
   assert.equal([m.has('a'), m.has('b'), m.has('c'), m.size], [true, false, true, 2]);
 });
 
+test('a bounded map: has() leaves recency alone, set() refreshes it, pop() takes the oldest, and it empties and fills again', () => {
+  const m = boundedMap<string, number>(3);
+  m.set('a', 1).set('b', 2).set('c', 3);
+  m.has('a');
+  m.set('b', 20);
+  assert.equal([...m.values()], [1, 3, 20]);
+  assert.equal(m.pop(), 1);
+  m.set('d', 4);
+  m.set('e', 5);
+  assert.equal([m.has('c'), [...m.values()]], [false, [20, 4, 5]]);
+  for (const k of ['b', 'd', 'e']) assert.ok(m.delete(k));
+  assert.equal([m.size, m.pop(), m.get('b')], [0, undefined, undefined]);
+  m.set('f', 6);
+  assert.equal([m.size, m.get('f')], [1, 6]);
+  assert.throws(() => boundedMap(0), (e: Error) => e instanceof RangeError);
+});
+
 test.run();
