@@ -191,7 +191,10 @@ export class HubThread {
     this.sent = next.id;
     this.sentTag = next.req.kind === 'exec' ? next.req.tag ?? 0 : 0;
     if (this.sentTag && this.preempted.delete(this.sentTag)) Atomics.store(this.flag, 1, this.sentTag);
-    this.worker!.postMessage({ id: next.id, req: next.req }, next.transfer);
+    // The worker says when the state is in only when someone listens (a hand-over's ack):
+    // otherwise that is one more message, and one more wake-up of this thread, per run.
+    const notify = this.pending.get(next.id)?.onRestored !== undefined;
+    this.worker!.postMessage({ id: next.id, req: next.req, notify }, next.transfer);
   }
 
   /**

@@ -1,7 +1,7 @@
 /**
  * The worker side of a HubThread: serves protocol requests with a HubCore, one at a time.
- * Messages are { id, req } in, { id, restored } (the state is in, the fragment runs) and
- * { id, reply } out; checkpoint bytes are transferred, not copied. `workerData.preempt`
+ * Messages are { id, req, notify } in, { id, restored } (the state is in, the fragment
+ * runs: only when `notify`) and { id, reply } out; checkpoint bytes are transferred, not copied. `workerData.preempt`
  * holds the shared cells read at every yield point (pause flags, the throttle); `workerData.headroom` the free bytes
  * left before each checkpoint returned (HubCoreOptions).
  */
@@ -34,13 +34,13 @@ const hub = new HubCore(workerData.hubId as string, (tag) => {
   throttle: () => Atomics.load(flag, 2) / 100,
   sandbox: workerData.sandbox,
 });
-parentPort!.on('message', async (msg: { id: number; req: any }) => {
+parentPort!.on('message', async (msg: { id: number; req: any; notify?: boolean }) => {
   runSince[1] = msg.id;
   runSince[0] = Date.now();
   runSince[2] = 0;
   const reply = await hub.handle(msg.req, {
     onYields: (n) => { runSince[2] = n; },
-    onRestored: (at) => parentPort!.postMessage({ id: msg.id, restored: at }),
+    ...(msg.notify ? { onRestored: (at: number) => parentPort!.postMessage({ id: msg.id, restored: at }) } : {}),
     onStored: (checkpoint, yields) => parentPort!.postMessage({ id: msg.id, stored: checkpoint, yields }, [checkpoint.buffer as ArrayBuffer]),
   });
   runSince[0] = 0;
