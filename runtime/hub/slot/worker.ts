@@ -1,9 +1,10 @@
 /**
  * The worker side of a HubThread: serves protocol requests with a HubCore, one at a time.
  * Messages are { id, req, notify } in, { id, restored } (the state is in, the fragment
- * runs: only when `notify`) and { id, reply } out; checkpoint bytes are transferred, not copied. `workerData.preempt`
- * holds the shared cells read at every yield point (pause flags, the throttle); `workerData.headroom` the free bytes
- * left before each checkpoint returned (HubCoreOptions).
+ * runs: only when `notify`) and { id, reply } out; checkpoint bytes are transferred, not
+ * copied. `workerData.preempt` holds the shared cells read at every yield point (pause
+ * flags, the throttle); `workerData.headroom` the free bytes left before each checkpoint
+ * returned (HubCoreOptions).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { HubCore } from './core.js';
