@@ -4,7 +4,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createIdentity, openAnon, openFrom, resultStatement, sealTo, storedContext, verify } from '../runtime/net/index.js';
+import { checkResultMac, createIdentity, openAnon, openFrom, resultStatement, sealTo, storedContext, verify } from '../runtime/net/index.js';
 import { PROTOCOL_VERSION, type ExecRequest, type RanReply } from '../runtime/protocol/index.js';
 import { SealGate, sealContext } from '../runtime/hub/internal.js';
 import { capturingLogger } from './helpers/stand-ins.js';
@@ -74,13 +74,19 @@ test('a hand-over is sealed to the next hub, which opens it as coming from this 
   assert.equal([...arrived.checkpoint!], [...plain]);
 });
 
-test('for the engine, a result is signed and a state sealed; to the store, sealed to the client alone', () => {
+test('for the engine, a result is signed (MAC\'d for the client alone without a record) and a state sealed; to the store, sealed to the client alone', () => {
   const gate = new SealGate('a', hubKeys, capturingLogger());
   const req = exec('e.2', { attempt: 2 });
   const done: RanReply = { kind: 'ran', v: PROTOCOL_VERSION, outcome: 'done', fragment: -1, result: new Uint8Array([1, 2, 3]), execMs: 1, yields: 9 };
-  const signed = gate.forEngine(req, done);
-  assert.is(signed.hub, 'a');
-  assert.ok(verify(hubKeys.public.sign, resultStatement({ job: 'e.2', attempt: 2, hub: 'a', result: done.result!, yields: 9 }), signed.sig!));
+  const fields = { job: 'e.2', attempt: 2, hub: 'a', result: done.result!, yields: 9 };
+  const macd = gate.forEngine(req, done);
+  assert.is(macd.hub, 'a');
+  assert.is(macd.sig, undefined);
+  assert.ok(checkResultMac(engine, hubKeys.public.seal, fields, macd.mac), 'the client checks it with the key the hub advertises');
+  assert.not.ok(checkResultMac(createIdentity(), hubKeys.public.seal, fields, macd.mac), 'no other client can');
+  const signed = gate.forEngine(exec('e.2', { attempt: 2, record: 'e' }), done);
+  assert.is(signed.mac, undefined, 'a record keeps a signature: others check it later');
+  assert.ok(verify(hubKeys.public.sign, resultStatement(fields), signed.sig!));
   const paused: RanReply = { kind: 'ran', v: PROTOCOL_VERSION, outcome: 'paused', fragment: 4, checkpoint: plain, handovers: 2, execMs: 1, yields: 9 };
   const sealed = gate.forEngine(req, paused);
   assert.ok(sealed.sealed);

@@ -11,7 +11,7 @@ import { execFile } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  createIdentity, openAnon, openFrom, resultStatement, sealAnon, sealTo, sign, verify, SealError, type SealContext,
+  checkResultMac, createIdentity, openAnon, openFrom, resultMac, resultStatement, sealAnon, sealTo, sign, verify, SealError, type SealContext,
 } from '../runtime/net/index.js';
 import { connectMesh, runJob, type Transport } from '../runtime/engine/index.js';
 import { HubCore } from '../runtime/hub/index.js';
@@ -91,6 +91,22 @@ test('a result signature binds the job, attempt, hub and bytes', () => {
   assert.not.ok(verify(createIdentity().public.sign, resultStatement(r), sig), 'another hub');
 });
 
+test('a result MAC binds the job, attempt, hub and bytes, and is the one client\'s and hub\'s alone', () => {
+  const hub = createIdentity();
+  const client = createIdentity();
+  const r = { job: 'j.0', attempt: 0, hub: 'a', result: new Uint8Array([1, 2]), yields: 9 };
+  const mac = resultMac(hub, client.public.seal, r);
+  assert.ok(checkResultMac(client, hub.public.seal, r, mac));
+  for (const change of [{ job: 'j.1' }, { attempt: 1 }, { seq: 1 }, { hub: 'b' }, { result: new Uint8Array([1, 3]) }, { yields: 8 }, { output: new Uint8Array([0]) }]) {
+    assert.not.ok(checkResultMac(client, hub.public.seal, { ...r, ...change }, mac), JSON.stringify(Object.keys(change)));
+  }
+  assert.not.ok(checkResultMac(client, createIdentity().public.seal, r, mac), 'checked as another hub\'s');
+  assert.not.ok(checkResultMac(createIdentity(), hub.public.seal, r, mac), 'another client');
+  assert.not.ok(checkResultMac(client, hub.public.seal, r, resultMac(createIdentity(), client.public.seal, r)), 'made by another hub');
+  assert.not.ok(checkResultMac(client, hub.public.seal, r, mac.subarray(0, 16)), 'cut short');
+  assert.not.ok(checkResultMac(client, hub.public.seal, r, undefined), 'none');
+});
+
 test('the engine discards a result not signed by the assigned hub for this attempt, and re-runs', async () => {
   const b = await loadBundle(new Uint8Array(readFileSync('build/test/seal-particles.wasm')));
   const ids = Object.fromEntries(['a', 'b', 'c', 'd'].map((h) => [h, createIdentity()]));
@@ -131,6 +147,43 @@ test('the engine discards a result not signed by the assigned hub for this attem
   assert.is(Buffer.from(out.resultBytes).toString('hex'), Buffer.from((plain as Extract<HubReply, { kind: 'ran' }>).result!).toString('hex'));
 });
 
+test('the engine discards a result MAC\'d by another hub, for another attempt, or by a hub not assigned, and re-runs', async () => {
+  const b = await loadBundle(new Uint8Array(readFileSync('build/test/seal-particles.wasm')));
+  const client = createIdentity();
+  const ids = Object.fromEntries(['a', 'b', 'c', 'd'].map((h) => [h, createIdentity()]));
+  const real = new HubCore('real');
+  let submits = 0;
+  type Ran = Extract<HubReply, { kind: 'ran' }>;
+  const fields = (req: ExecRequest, r: Ran, hub: string, attempt = req.attempt!) => ({ job: req.job, attempt, hub, result: r.result!, yields: r.yields });
+  const forgeries = [
+    (r: Ran, req: ExecRequest, hub: string) => ({ ...r, hub, mac: resultMac(ids[hub === 'a' ? 'b' : 'a'], client.public.seal, fields(req, r, hub)) }), // another hub's key
+    (r: Ran, req: ExecRequest, hub: string) => ({ ...r, hub, mac: resultMac(ids[hub], client.public.seal, fields(req, r, hub, req.attempt! + 1)) }), // another attempt
+    (r: Ran, req: ExecRequest, hub: string) => ({ ...r, hub: 'z', mac: resultMac(ids[hub], client.public.seal, fields(req, r, 'z')) }), // a hub not assigned
+  ];
+  const t: Transport = {
+    kind: 'routed',
+    hubs: () => Object.entries(ids).map(([id, k]) => ({ id, keys: k.public })),
+    request: async () => ({ kind: 'ok', v: PROTOCOL_VERSION }),
+    stored: async () => [],
+    forgetStored: async () => {},
+    jobs: async () => undefined,
+    fence: () => {},
+    move: async () => false,
+    placed: () => () => {},
+    running: () => false,
+    async submit(hub, req) {
+      const r = await real.handle({ ...req, bundleBytes: b.bytes });
+      if (r.kind !== 'ran') return r;
+      const forge = forgeries[submits++];
+      return forge ? forge(r, req, hub) : { ...r, hub, mac: resultMac(ids[hub], client.public.seal, fields(req, r, hub)) };
+    },
+    async close() {},
+  };
+  const out = await runJob(t, b, { args: [100, 50], identity: client });
+  assert.is(submits, 4, 'three forgeries discarded, the fourth (genuine) taken');
+  assert.is(out.retries, 3);
+});
+
 let ns: NatsServer | undefined;
 let hub: HubProcess | undefined;
 test.after(async () => {
@@ -167,7 +220,8 @@ test('a live hub refuses plain, altered, replayed and misdirected checkpoints, t
     const good = exec('ok.0', seal('ok.0'), true);
     const ran = await mesh.request('sealed', good);
     assert.is(ran.kind === 'ran' && ran.outcome, 'done', JSON.stringify(ran).slice(0, 200));
-    assert.ok(ran.kind === 'ran' && ran.sig && verify(keys.sign, resultStatement({ job: 'ok.0', attempt: 0, hub: 'sealed', result: ran.result!, yields: ran.yields }), ran.sig), 'signed by the hub');
+    // No record: the result is MAC'd for this client alone (runtime/net/result-mac.ts), by the hub's sealing key.
+    assert.ok(ran.kind === 'ran' && ran.mac && checkResultMac(me, keys.seal, { job: 'ok.0', attempt: 0, hub: 'sealed', result: ran.result!, yields: ran.yields }, ran.mac), 'MAC\'d by the hub');
     assert.is(errorCode(await mesh.request('sealed', good)), 'seal-replayed');
     // The bundle: sealed to the hub it was given to, and to nobody else.
     const ask = async (hub: string) => decodeMessage(await mesh.wire.request(`weave.client.${mesh.clientId}.bundle`, encodeMessage({ kind: 'bundle', v: PROTOCOL_VERSION, hash: b.hash, hub })));

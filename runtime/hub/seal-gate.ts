@@ -12,8 +12,8 @@
  *   const out = gate.forEngine(req, ran);       // signed or sealed for the engine
  */
 import {
-  createIdentity, openAnon, openFrom, sealAnon, sealTo, sign, resultStatement, storedContext, bundleContext, SealError,
-  type Identity, type PublicIdentity, type SealContext,
+  createIdentity, openAnon, openFrom, sealAnon, sealTo, sign, resultMac, resultStatement, storedContext, bundleContext, SealError,
+  type Identity, type PublicIdentity, type ResultFields, type SealContext,
 } from '../net/index.js';
 import type { ExecRequest, MoveRequest, RanReply, WireError } from '../protocol/index.js';
 import { JobMarks, type JobMarksOptions } from './job-marks.js';
@@ -142,12 +142,25 @@ export class SealGate {
     const out: RanReply = { ...r, ...extra, hub: this.hub };
     if (out.outcome === 'done') {
       const seq = out.handovers ?? req.handovers ?? 0;
-      out.sig = sign(this.signer, resultStatement({ job: req.job, attempt: req.attempt ?? 0, seq, hub: this.hub, result: out.result ?? new Uint8Array(0), output: out.output, yields: out.yields }));
+      const fields = { job: req.job, attempt: req.attempt ?? 0, seq, hub: this.hub, result: out.result ?? new Uint8Array(0), output: out.output, yields: out.yields };
+      // Only the client checks a result that no record keeps: a MAC for it alone does.
+      const mac = this.identity && req.client && req.record === undefined ? this.macFor(req.client.seal, fields) : undefined;
+      if (mac) out.mac = mac;
+      else out.sig = sign(this.signer, resultStatement(fields));
     } else if (this.identity && out.checkpoint && req.client) {
       out.checkpoint = sealTo(this.identity, req.client.seal, sealContext(req, out.fragment, out.handovers ?? 0, this.hub, 'engine'), out.checkpoint);
       out.sealed = true;
     }
     return out;
+  }
+
+  /** The result's MAC for the client with sealing key `clientSeal`; undefined (sign instead) when that is no usable key. */
+  private macFor(clientSeal: Uint8Array, fields: ResultFields): Uint8Array | undefined {
+    try {
+      return resultMac(this.identity!, clientSeal, fields);
+    } catch {
+      return undefined;
+    }
   }
 
   /** A checkpoint to store, sealed to the job's client alone: whichever hub stored it, the client opens it. */

@@ -37,9 +37,13 @@ export const RAN = message('ran', {
   pausedAt: [opt(num), 'a number'],
   /** With a job record: the result is committed there (false: the hub could not reach it). */
   committed: [opt(bool), 'a boolean'],
-  /** The hub that ran it, and its Ed25519 signature of the result (resultStatement). */
+  /**
+   * The hub that ran it, and its Ed25519 signature of the result (resultStatement), or for
+   * a job without a record its MAC for the client alone (runtime/net/result-mac.ts).
+   */
   hub: [opt(token), 'a hub id'],
   sig: [opt(bytes), 'bytes'],
+  mac: [opt(bytes), 'bytes'],
   /** `checkpoint` is sealed from `hub` to the engine. */
   sealed: [opt(bool), 'a boolean'],
 });

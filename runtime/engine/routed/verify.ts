@@ -1,6 +1,7 @@
 /**
  * What the engine accepts from the hub that ends an attempt: a result signed by a hub the
- * attempt was given to (with that hub's advertised key, pinned while it lives), over the
+ * attempt was given to (with that hub's advertised key, pinned while it lives), or MAC'd
+ * by it for this client (a job without a record: runtime/net/result-mac.ts), over the
  * job key, attempt, hand-over sequence, result and output; a state sealed by such a hub
  * (or plain from an --insecure one). Anything else, an unsigned result in any mode
  * included, is discarded as `bad-signature` and the step re-run elsewhere. The one place
@@ -9,7 +10,7 @@
  */
 import { FragmentTrap } from '../../exec/index.js';
 import { HubError, type HubReply, type RanReply } from '../../protocol/index.js';
-import { openFrom, verifyResult, type HubKeys, type Identity, type JobRecord, type SealContext } from '../../net/index.js';
+import { checkResultMac, openFrom, verifyResult, type HubKeys, type Identity, type JobRecord, type SealContext } from '../../net/index.js';
 
 export interface AttemptKeys {
   /** The exec job key and attempt. */
@@ -48,8 +49,12 @@ export function acceptOutcome(reply: HubReply, k: AttemptKeys): RanReply {
   // Whoever answers first on the reply subject is not thereby a hub of the attempt.
   if (!keysOf) throw new HubError('bad-signature', `an outcome for ${k.key} from ${from}, a hub this attempt was not given to; discarded`, from);
   if (reply.outcome === 'done') {
-    const signed = verifyResult(keysOf.sign, { job: k.key, attempt: k.attempt, seq: reply.handovers ?? 0, hub: from, result: reply.result ?? new Uint8Array(0), output: reply.output, yields: reply.yields }, reply.sig);
-    if (!signed) throw new HubError('bad-signature', `a result for ${k.key} from ${from} is not signed by that hub; discarded`, from);
+    const fields = { job: k.key, attempt: k.attempt, seq: reply.handovers ?? 0, hub: from, result: reply.result ?? new Uint8Array(0), output: reply.output, yields: reply.yields };
+    // A MAC only from a hub with a sealing key (what it is keyed by); else the signature.
+    const signed = reply.mac !== undefined
+      ? !!keysOf.seal && checkResultMac(k.me, keysOf.seal, fields, reply.mac)
+      : verifyResult(keysOf.sign, fields, reply.sig);
+    if (!signed) throw new HubError('bad-signature', `a result for ${k.key} from ${from} is not signed (or MAC'd) by that hub; discarded`, from);
   } else if (reply.checkpoint && (keysOf.seal || reply.sealed)) {
     if (!reply.sealed || !keysOf.seal) throw new HubError('bad-signature', `hub ${from} sent ${k.key}'s state ${reply.sealed ? 'sealed without a sealing key' : 'unsealed'}; discarded`, from);
     try {
