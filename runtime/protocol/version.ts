@@ -5,6 +5,8 @@
  * 3: adverts carry the hub process's boot id, as its heartbeats do; heartbeats are signed
  * by the hub and fences by the job's client. An engine would take a version-2 hub, whose
  * adverts lack the boot id, for no hub at all, and a version-2 hub would take any peer's fence.
+ * 4: the result of a job without a record carries a MAC for its client (`mac`) instead of a
+ * signature; a version-3 engine would discard every such result as unsigned.
  *   const ping = { kind: 'ping', v: PROTOCOL_VERSION } as const;
  */
-export const PROTOCOL_VERSION = 3 as const;
+export const PROTOCOL_VERSION = 4 as const;
