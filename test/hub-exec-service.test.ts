@@ -6,7 +6,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createIdentity, fenceStatement, resultStatement, sign, ticketStatement, verify } from '../runtime/net/index.js';
+import { checkResultMac, createIdentity, fenceStatement, resultStatement, sign, ticketStatement, verify } from '../runtime/net/index.js';
 import { PROTOCOL_VERSION, decodeMessage, encodeMessage, parseMessage, type ExecRequest, type HubReply, type HubState } from '../runtime/protocol/index.js';
 import {
   BundleCache, CheckpointKeeper, ExecService, Handover, HubCore, HubMetrics, Records, RunsTable, SealGate, type SlotHooks, type Slots, type SlotRequest,
@@ -78,13 +78,13 @@ test.before(async () => {
   bundle = await woven('test/programs/trap.ts', { yieldInterval: 1000 });
 });
 
-test('an exec fetches its bundle once, runs to the end on a slot, and comes back signed by the hub', async () => {
+test('an exec fetches its bundle once, runs to the end on a slot, and comes back MAC\'d by the hub for its client (no record)', async () => {
   const s = service();
   const r = await s.ask(exec('j.0', [1000]));
   assert.is(r.kind, 'ran', JSON.stringify(r));
   if (r.kind !== 'ran') return;
   assert.equal([r.outcome, r.hub], ['done', 'a']);
-  assert.ok(verify(hubId.public.sign, resultStatement({ job: 'j.0', attempt: 0, hub: 'a', result: r.result!, output: r.output, yields: r.yields }), r.sig!));
+  assert.ok(checkResultMac(engine, hubId.public.seal, { job: 'j.0', attempt: 0, hub: 'a', result: r.result!, output: r.output, yields: r.yields }, r.mac));
   await s.ask(exec('k.0', [10]));
   assert.is(s.fetches(), 1, 'the second job found the bundle cached');
   assert.equal(s.runs.keys(), [], 'nothing left running');
