@@ -4,7 +4,8 @@
  * checked by its engine only, and there a MAC does the signature's work for far less: an
  * HMAC-SHA256 over the same statement (resultStatement: job key, attempt, hand-over
  * sequence, hub, digests of result and output, yields), keyed by what only that hub and
- * that client can derive, from their X25519 sealing keys. Nobody else on the bus can make
+ * that client can derive from their X25519 sealing keys (seal.ts derives it, as it does
+ * the sealing keys, and caches it per pair). Nobody else on the bus can make
  * one, another hub of the route included (its key differs), and the client cannot be
  * fooled by a result moved to another job, attempt, place or hub. On this machine a
  * signature and its check take about 62 and 160 µs of each tiny fragment's critical
@@ -12,27 +13,11 @@
  *   const mac = resultMac(hub, client.public.seal, fields);          // on the hub
  *   checkResultMac(client, hub.public.seal, fields, mac) === true;   // in the engine
  */
-import { createHmac, diffieHellman, hkdfSync, timingSafeEqual } from 'node:crypto';
-import { publicKey, resultStatement, type Identity, type ResultFields } from './identity.js';
-import { boundedMap } from '../util/index.js';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { resultStatement, type Identity, type ResultFields } from './identity.js';
+import { resultMacKey } from './seal.js';
 
 const MAC_BYTES = 32;
-const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
-
-/** Keys by (hub, client) sealing keys: an X25519 agreement costs more than many MACs. */
-const pairKeys = boundedMap<string, Buffer>(4096);
-
-/** The key hub `hubSeal` and client `clientSeal` share; `me` is one of them, `peer` the other's key. */
-function pairKey(me: Identity, peer: Uint8Array, hubSeal: Uint8Array, clientSeal: Uint8Array): Buffer {
-  const id = `${hex(hubSeal)}|${hex(clientSeal)}`;
-  let k = pairKeys.get(id);
-  if (!k) {
-    const shared = diffieHellman({ privateKey: me.sealKey, publicKey: publicKey('seal', peer) });
-    k = Buffer.from(hkdfSync('sha256', shared, Buffer.from('weave-result-mac-v1'), Buffer.from(id), 32));
-    pairKeys.set(id, k);
-  }
-  return k;
-}
 
 function mac(key: Buffer, r: ResultFields): Uint8Array {
   return new Uint8Array(createHmac('sha256', key).update(resultStatement(r)).digest());
@@ -40,7 +25,7 @@ function mac(key: Buffer, r: ResultFields): Uint8Array {
 
 /** The hub's MAC of result `r` for the client whose sealing key is `clientSeal`. Throws TransportError on a bad key. */
 export function resultMac(hub: Identity, clientSeal: Uint8Array, r: ResultFields): Uint8Array {
-  return mac(pairKey(hub, clientSeal, hub.public.seal, clientSeal), r);
+  return mac(resultMacKey(hub, clientSeal, hub.public.seal, clientSeal), r);
 }
 
 /** True when `m` is the MAC of `r` by the hub whose sealing key is `hubSeal`, for `client`; false for anything else. */
@@ -48,7 +33,7 @@ export function checkResultMac(client: Identity, hubSeal: Uint8Array, r: ResultF
   if (!m || m.byteLength !== MAC_BYTES) return false;
   let want: Uint8Array;
   try {
-    want = mac(pairKey(client, hubSeal, hubSeal, client.public.seal), r);
+    want = mac(resultMacKey(client, hubSeal, hubSeal, client.public.seal), r);
   } catch {
     return false;
   }

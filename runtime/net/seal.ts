@@ -52,6 +52,8 @@ const NONCE = 12;
 const TAG = 16;
 const MODE_FROM = 0;
 const MODE_ANON = 1;
+/** Not a frame mode: keys for result MACs (result-mac.ts) come from the same derivation, kept apart by it. */
+const MODE_RESULT_MAC = 2;
 /** Bytes a sealed checkpoint has beyond its plaintext, at most. */
 export const SEAL_OVERHEAD = 3 + 32 + NONCE + TAG;
 
@@ -73,6 +75,15 @@ function derive(mine: Identity, peer: Uint8Array, job: string, sender: Uint8Arra
     keys.set(id, k);
   }
   return k;
+}
+
+/**
+ * The key hub `hubSeal` and client `clientSeal` share for MACs of results (result-mac.ts),
+ * one per pair: `me` is either of them, `peer` the other's sealing key. Throws
+ * TransportError on a bad key.
+ */
+export function resultMacKey(me: Identity, peer: Uint8Array, hubSeal: Uint8Array, clientSeal: Uint8Array): Buffer {
+  return derive(me, peer, 'result-mac', hubSeal, clientSeal, MODE_RESULT_MAC);
 }
 
 /** The key of an anonymous seal: from the ephemeral-to-recipient secret, per job. */
