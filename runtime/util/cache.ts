@@ -63,10 +63,6 @@ export class BoundedMap<K, V> {
   values(): IterableIterator<V> {
     return this.map.values();
   }
-
-  clear(): void {
-    this.map.clear();
-  }
 }
 
 /** An LRU map of at most `max` entries (`max` >= 1). */

@@ -81,8 +81,11 @@ export async function runRouted(transport: RoutedTransport, bundle: LoadedBundle
     args: describeArgs(info, opts.args),
   });
   // A cancel in the record (weave jobs cancel) stops the job here too.
-  const watching = ledger ? new AbortController() : undefined;
-  if (ledger && watching) void ledger.jobs.settled(job, watching.signal).then((rec) => { if (rec?.state === 'cancelled') stop.abort('cancelled', 'record'); }, () => undefined);
+  let watching: AbortController | undefined;
+  if (ledger) {
+    watching = new AbortController();
+    void ledger.jobs.settled(job, watching.signal).then((rec) => { if (rec?.state === 'cancelled') stop.abort('cancelled', 'record'); }, () => undefined);
+  }
   const { stats, placements, pauseToResumeMs, data } = progress;
   const totals = () => ({ ...stats, placements, pauseToResumeMs, restoredFromStore: recovery.restoredFromStore, recoveries: recovery.recoveries, data });
   /** The hub and attempt key the job finished on: that hub dropped the job's state itself. */

@@ -99,8 +99,8 @@ export class HubCore {
    * not, and the first write to each page of a Wasm memory faults. A spare made fresh and
    * written while idle (before) cost that in CPU after every pause, and a job coming back
    * sooner waited for it: in a 16 MiB ping-pong between two hubs, about 100 ms of a slot
-   * thread's CPU per hand-over (its profile: 1.5 s of 12 in `prefault` for 15). One spare per HubCore (per slot), so memory stays at
-   * about 2 x M per job plus one M per slot.
+   * thread's CPU per hand-over (its profile: 1.5 s of 12 in `prefault` for 15). One spare
+   * per HubCore (per slot), so memory stays at about 2 x M per job plus one M per slot.
    */
   private spare: { job: string; module: WebAssembly.Module; seed?: number; bytes: number; x: FragmentExecutor } | undefined;
   /** Host services per job: the job's input is its own, the rest the hub's. */
