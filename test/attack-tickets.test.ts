@@ -42,20 +42,25 @@ test('an engine exec under its ticket is admitted once; altered, misdirected, st
 
 test('a ticket taken before is not checked again, but the same signature on an altered statement is refused', () => {
   const gate = new SealGate('a', createIdentity(), capturingLogger());
-  const t = ticket();
+  const key = createIdentity().public.seal;
+  const t = ticket({ keys: { b: key } });
   const first = exec(t);
+  const sig = [...first.ticket!];
+  const keyBytes = [...key];
   assert.is(codeOf(gate.admit(first, `${INBOX}.1`)), 'admitted');
-  // What the hub keeps outlives the request's bytes (a view of a message whose buffer a
-  // slot may take): emptying them changes nothing.
+  // What the hub keeps outlives the request's bytes (views of a message whose buffer a
+  // slot may take): emptying them leaves its ticket as it was taken.
   first.ticket!.fill(0);
   for (const k of Object.values(first.keys ?? {})) k.fill(0);
+  const kept = gate.ticketOf('j.0')!;
+  assert.equal([[...kept.sig], [...kept.ticket.keys.b]], [sig, keyBytes]);
   // The job back from hub b, under the same ticket: a hand-over, as round-robin brings it.
   const back = { ...exec(t), from: 'b', handovers: 2 };
   assert.is(codeOf(gate.admit(back, undefined)), 'admitted');
-  const sig = exec(t).ticket;
-  assert.is(codeOf(gate.admit({ ...exec(t), from: 'b', route: ['a', 'b', 'evil'], ticket: sig }, undefined)), 'ticket-bad', 'route altered');
-  assert.is(codeOf(gate.admit({ ...exec(t), from: 'b', issued: t.issued + 1, ticket: sig }, undefined)), 'ticket-bad', 'issued altered');
-  assert.is(codeOf(gate.admit({ ...exec(t), from: 'b', client: createIdentity().public, ticket: sig }, undefined)), 'ticket-bad', 'another client');
+  const same = exec(t).ticket;
+  assert.is(codeOf(gate.admit({ ...exec(t), from: 'b', route: ['a', 'b', 'evil'], ticket: same }, undefined)), 'ticket-bad', 'route altered');
+  assert.is(codeOf(gate.admit({ ...exec(t), from: 'b', issued: t.issued + 1, ticket: same }, undefined)), 'ticket-bad', 'issued altered');
+  assert.is(codeOf(gate.admit({ ...exec(t), from: 'b', client: createIdentity().public, ticket: same }, undefined)), 'ticket-bad', 'another client');
 });
 
 test("a move is allowed under a newer ticket of the job's client naming the target, and not again", () => {

@@ -11,7 +11,7 @@ import { execFile } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  checkResultMac, createIdentity, openAnon, openFrom, resultMac, resultStatement, sealAnon, sealTo, sign, verify, SealError, type SealContext,
+  checkResultMac, createIdentity, openAnon, openFrom, resultMac, resultStatement, sealAnon, sealTo, sign, verify, SealError, type Identity, type SealContext,
 } from '../runtime/net/index.js';
 import { connectMesh, runJob, type Transport } from '../runtime/engine/index.js';
 import { HubCore } from '../runtime/hub/index.js';
@@ -107,20 +107,18 @@ test('a result MAC binds the job, attempt, hub and bytes, and is the one client\
   assert.not.ok(checkResultMac(client, hub.public.seal, r, undefined), 'none');
 });
 
-test('the engine discards a result not signed by the assigned hub for this attempt, and re-runs', async () => {
-  const b = await loadBundle(new Uint8Array(readFileSync('build/test/seal-particles.wasm')));
-  const ids = Object.fromEntries(['a', 'b', 'c', 'd'].map((h) => [h, createIdentity()]));
+type Ran = Extract<HubReply, { kind: 'ran' }>;
+/** How a hub's reply to `req` is answered under hub id `hub`. */
+type Answer = (r: Ran, req: ExecRequest, hub: string) => Ran;
+
+/**
+ * A transport whose hubs run the job for real, then answer with each of `forgeries` in
+ * turn and with `genuine` after them (the engine stops using a hub that sent a forgery, so
+ * one hub more than forgeries). `submits()` counts the answers.
+ */
+function forgingTransport(b: LoadedBundle, ids: Record<string, Identity>, forgeries: Answer[], genuine: Answer): { t: Transport; submits: () => number } {
   const real = new HubCore('real');
   let submits = 0;
-  type Ran = Extract<HubReply, { kind: 'ran' }>;
-  const statement = (req: ExecRequest, r: Ran, hub: string, attempt = req.attempt!) => resultStatement({ job: req.job, attempt, hub, result: r.result!, yields: r.yields });
-  const forgeries = [
-    (r: Ran, req: ExecRequest, hub: string) => ({ ...r, hub, sig: sign(createIdentity(), statement(req, r, hub)) }), // another key
-    (r: Ran, req: ExecRequest, hub: string) => ({ ...r, hub, sig: sign(ids[hub], statement(req, r, hub, req.attempt! + 1)) }), // another attempt
-    (r: Ran, req: ExecRequest, hub: string) => ({ ...r, hub: 'z', sig: sign(ids[hub], statement(req, r, 'z')) }), // a hub not assigned
-  ];
-  // A transport whose hubs run the job for real, then answer with a forgery three times
-  // (the engine stops using a hub that sent one, so four hubs).
   const t: Transport = {
     kind: 'routed',
     hubs: () => Object.entries(ids).map(([id, k]) => ({ id, keys: k.public })),
@@ -135,52 +133,43 @@ test('the engine discards a result not signed by the assigned hub for this attem
     async submit(hub, req) {
       const r = await real.handle({ ...req, bundleBytes: b.bytes });
       if (r.kind !== 'ran') return r;
-      const forge = forgeries[submits++];
-      return forge ? forge(r, req, hub) : { ...r, hub, sig: sign(ids[hub], statement(req, r, hub)) };
+      return (forgeries[submits++] ?? genuine)(r, req, hub);
     },
     async close() {},
   };
+  return { t, submits: () => submits };
+}
+
+const fourHubs = () => Object.fromEntries(['a', 'b', 'c', 'd'].map((h) => [h, createIdentity()]));
+
+test('the engine discards a result not signed by the assigned hub for this attempt, and re-runs', async () => {
+  const b = await loadBundle(new Uint8Array(readFileSync('build/test/seal-particles.wasm')));
+  const ids = fourHubs();
+  const statement = (req: ExecRequest, r: Ran, hub: string, attempt = req.attempt!) => resultStatement({ job: req.job, attempt, hub, result: r.result!, yields: r.yields });
+  const { t, submits } = forgingTransport(b, ids, [
+    (r, req, hub) => ({ ...r, hub, sig: sign(createIdentity(), statement(req, r, hub)) }), // another key
+    (r, req, hub) => ({ ...r, hub, sig: sign(ids[hub], statement(req, r, hub, req.attempt! + 1)) }), // another attempt
+    (r, req, hub) => ({ ...r, hub: 'z', sig: sign(ids[hub], statement(req, r, 'z')) }), // a hub not assigned
+  ], (r, req, hub) => ({ ...r, hub, sig: sign(ids[hub], statement(req, r, hub)) }));
   const out = await runJob(t, b, { args: [100, 50] });
-  assert.is(submits, 4, 'three forgeries discarded, the fourth (genuine) taken');
+  assert.is(submits(), 4, 'three forgeries discarded, the fourth (genuine) taken');
   assert.is(out.retries, 3);
   const plain = await new HubCore('p').handle({ kind: 'exec', v: PROTOCOL_VERSION, job: 'p', bundle: b.hash, bundleBytes: b.bytes, entry: 'simulate', fragment: b.manifest.entries[0].fragments[0], args: [100, 50], migrateEvery: 0, stay: true });
-  assert.is(Buffer.from(out.resultBytes).toString('hex'), Buffer.from((plain as Extract<HubReply, { kind: 'ran' }>).result!).toString('hex'));
+  assert.is(Buffer.from(out.resultBytes).toString('hex'), Buffer.from((plain as Ran).result!).toString('hex'));
 });
 
 test('the engine discards a result MAC\'d by another hub, for another attempt, or by a hub not assigned, and re-runs', async () => {
   const b = await loadBundle(new Uint8Array(readFileSync('build/test/seal-particles.wasm')));
   const client = createIdentity();
-  const ids = Object.fromEntries(['a', 'b', 'c', 'd'].map((h) => [h, createIdentity()]));
-  const real = new HubCore('real');
-  let submits = 0;
-  type Ran = Extract<HubReply, { kind: 'ran' }>;
+  const ids = fourHubs();
   const fields = (req: ExecRequest, r: Ran, hub: string, attempt = req.attempt!) => ({ job: req.job, attempt, hub, result: r.result!, yields: r.yields });
-  const forgeries = [
-    (r: Ran, req: ExecRequest, hub: string) => ({ ...r, hub, mac: resultMac(ids[hub === 'a' ? 'b' : 'a'], client.public.seal, fields(req, r, hub)) }), // another hub's key
-    (r: Ran, req: ExecRequest, hub: string) => ({ ...r, hub, mac: resultMac(ids[hub], client.public.seal, fields(req, r, hub, req.attempt! + 1)) }), // another attempt
-    (r: Ran, req: ExecRequest, hub: string) => ({ ...r, hub: 'z', mac: resultMac(ids[hub], client.public.seal, fields(req, r, 'z')) }), // a hub not assigned
-  ];
-  const t: Transport = {
-    kind: 'routed',
-    hubs: () => Object.entries(ids).map(([id, k]) => ({ id, keys: k.public })),
-    request: async () => ({ kind: 'ok', v: PROTOCOL_VERSION }),
-    stored: async () => [],
-    forgetStored: async () => {},
-    jobs: async () => undefined,
-    fence: () => {},
-    move: async () => false,
-    placed: () => () => {},
-    running: () => false,
-    async submit(hub, req) {
-      const r = await real.handle({ ...req, bundleBytes: b.bytes });
-      if (r.kind !== 'ran') return r;
-      const forge = forgeries[submits++];
-      return forge ? forge(r, req, hub) : { ...r, hub, mac: resultMac(ids[hub], client.public.seal, fields(req, r, hub)) };
-    },
-    async close() {},
-  };
+  const { t, submits } = forgingTransport(b, ids, [
+    (r, req, hub) => ({ ...r, hub, mac: resultMac(ids[hub === 'a' ? 'b' : 'a'], client.public.seal, fields(req, r, hub)) }), // another hub's key
+    (r, req, hub) => ({ ...r, hub, mac: resultMac(ids[hub], client.public.seal, fields(req, r, hub, req.attempt! + 1)) }), // another attempt
+    (r, req, hub) => ({ ...r, hub: 'z', mac: resultMac(ids[hub], client.public.seal, fields(req, r, 'z')) }), // a hub not assigned
+  ], (r, req, hub) => ({ ...r, hub, mac: resultMac(ids[hub], client.public.seal, fields(req, r, hub)) }));
   const out = await runJob(t, b, { args: [100, 50], identity: client });
-  assert.is(submits, 4, 'three forgeries discarded, the fourth (genuine) taken');
+  assert.is(submits(), 4, 'three forgeries discarded, the fourth (genuine) taken');
   assert.is(out.retries, 3);
 });
 
