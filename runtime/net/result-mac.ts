@@ -9,7 +9,8 @@
  * one, another hub of the route included (its key differs), and the client cannot be
  * fooled by a result moved to another job, attempt, place or hub. On this machine a
  * signature and its check take about 62 and 160 µs of each tiny fragment's critical
- * path; the MAC a few µs, once the pair's key is derived (once per client and hub).
+ * path; making or checking the MAC 10-17 µs (the statement's digests included), once the
+ * pair's key is derived (once per client and hub).
  *   const mac = resultMac(hub, client.public.seal, fields);          // on the hub
  *   checkResultMac(client, hub.public.seal, fields, mac) === true;   // in the engine
  */
