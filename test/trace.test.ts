@@ -252,7 +252,8 @@ test('a start-up that dwarfs the work (441 ms, 3.8 ms of it executing) is drawn 
   let t = 0;
   for (let i = 0; i < 13; i++) {
     const hub = `embedded-${i % 2}`;
-    const startup = i === 0 ? 437 : 0.4;
+    // One start-up far under a pixel (run 5), drawn MIN_BAR_PX wide: its run still follows it.
+    const startup = i === 0 ? 437 : i === 5 ? 0.02 : 0.4;
     events.push(e(t, { kind: 'fragment-start', hub, fragment: 0, attempt: 0, bytes: i ? 70_000 : 0, resumed: i > 0 }));
     t += startup + 4;
     events.push(e(t, { kind: 'fragment-end', hub, fragment: 0, next: 0, outcome: i === 12 ? 'done' : 'paused', ms: startup + 4, execMs: 3.8, startupMs: startup, yields: (i + 1) * 50, fragments: 0 }));
@@ -266,6 +267,9 @@ test('a start-up that dwarfs the work (441 ms, 3.8 ms of it executing) is drawn 
   const seen = await overlaps(`${dir}/cold.html`);
   assert.is(seen.startups.length, 13);
   assert.is(seen.breaks, 1, 'the axis is broken once, in the first start-up');
+  for (const s of seen.startups) {
+    assert.ok(seen.bars.some((b) => b.hub === s.hub && Math.abs(b.x0 - s.x1) < 1.5), `a run follows the start-up at ${s.x0.toFixed(1)} px`);
+  }
   const plotW = 960;
   const runs = seen.bars.map((b) => b.x0 - seen.plot);
   // Drawn to scale the first run would start at 437/(437+~60) of the plot, in its right tenth.

@@ -207,6 +207,9 @@ export function renderSvg(events: JobEvent[], opts: RenderOptions = {}): string 
   for (const b of tl.bars) {
     const y = barTop(b.hub);
     const runStart = b.start + (b.startupMs ?? 0);
+    // Where the run's bar begins: at its start-up's right edge when there is one, which a
+    // start-up under MIN_BAR_PX pushes a little to the right of runStart's own x.
+    let bx = x(runStart);
     if (b.startupMs) {
       const sx = x(b.start);
       const sw = Math.max(MIN_BAR_PX, x(runStart) - sx);
@@ -215,8 +218,8 @@ export function renderSvg(events: JobEvent[], opts: RenderOptions = {}): string 
       out.push(`<rect class="startup" data-hub="${esc(b.hub)}" data-fragment="${b.fragment}" data-ms="${round3(b.startupMs)}" x="${f(sx)}" y="${y + 4}" width="${f(sw)}" height="${BAR_H - 8}" rx="2" fill="url(#startup)" stroke="#8a949e" stroke-width="1"><title>${esc(tip)}</title></rect>`);
       const words = [`start-up · ${fmtMs(b.startupMs)}`, 'start-up'].find((t) => textW(t, 10) + 8 <= sw);
       if (words) out.push(`<text class="startup-label" x="${f(sx + 4)}" y="${y + BAR_H / 2 + 4}" font-size="10" fill="#333" pointer-events="none">${esc(words)}</text>`);
+      bx = sx + sw;
     }
-    const bx = x(runStart);
     const bw = Math.max(MIN_BAR_PX, x(b.end) - bx);
     block(bx, y, bx + bw, y + BAR_H);
     const fill = b.fragment >= 0 ? FILLS[b.fragment % FILLS.length] : '#eeeeee';
