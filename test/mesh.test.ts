@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { connect } from 'nats';
 import { cases, plainResult, valueBytes, SMALL_RUN_INTERVAL, type Case } from './helpers/programs.js';
-import { hubWhere, runCli, startHubProcess, startNatsServer, type HubProcess, type NatsServer } from './helpers/nats-server.js';
+import { hubWhere, hubsIdle, runCli, startHubProcess, startNatsServer, type HubProcess, type NatsServer } from './helpers/nats-server.js';
 import { buildModule } from './helpers/build-module.js';
 import { PROTOCOL_VERSION, decodeMessage, encodeMessage } from '../runtime/protocol/index.js';
 import { cachedBundle, cachedPlain } from './helpers/build-cache.js';
@@ -181,8 +181,11 @@ test('the hubs reconnect after the NATS server restarts, and take jobs again', a
 test('SIGTERM drains: the running fragment pauses, resumes on another hub, the hub exits 0', async () => {
   const c = example('particles');
   const raw = [2000, 15_000];
-  // Start the job while only a and b run, so it is on a hub about to be stopped.
+  // Start the job while only a and b run, so it is on a hub about to be stopped; and only
+  // once they are idle, so the busy slot seen below is this job's (the frozen hub of an
+  // earlier test ran its replaced attempt on after SIGCONT, and a drain then moved that).
   assert.is(await hubs[2].stop('SIGTERM'), 0);
+  assert.ok(await hubsIdle(ns.url), 'the hubs finished the jobs of earlier tests');
   await new Promise((r) => setTimeout(r, 300));
   const job = runCli('weave', ['run', 'build/test/mesh-particles.wasm', ...raw.map(String), '--nats', ns.url, '--json']);
   // Only once the job runs (on a or b) does c come up: it is where the job must end. a and

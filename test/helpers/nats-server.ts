@@ -279,6 +279,23 @@ async function waitForJetStream(urls: string[], timeoutMs = 20_000): Promise<voi
 }
 
 /**
+ * Wait until every hub advertising on `url` has no busy slot (a job of an earlier test,
+ * such as one a frozen hub ran on after its attempt was replaced, has ended). True when so.
+ */
+export async function hubsIdle(url: string, waitMs = 15_000): Promise<boolean> {
+  const mesh = await connectMesh({ nats: url });
+  try {
+    for (const until = Date.now() + waitMs; Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
+      const ads = await mesh.discover({ settleMs: 50 });
+      if (ads.length > 0 && ads.every((a) => a.load.busy === 0)) return true;
+    }
+    return false;
+  } finally {
+    await mesh.close();
+  }
+}
+
+/**
  * The first hub whose advert satisfies `want` (say, a busy slot: it runs the job), asking
  * every 100 ms for up to `waitMs`; undefined when none did by then.
  */
