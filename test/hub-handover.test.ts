@@ -5,7 +5,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createIdentity, openFrom } from '../runtime/net/index.js';
+import { SEAL_HEAD, SEAL_TAIL, createIdentity, openFrom } from '../runtime/net/index.js';
 import { PROTOCOL_VERSION, decodeMessage, encodeMessage, parseMessage, type ExecRequest, type ProgressEvent, type RanReply } from '../runtime/protocol/index.js';
 import { Handover, HubMetrics, SealGate, nextHop, sealContext, type HandoverDeps } from '../runtime/hub/internal.js';
 import { capturingLogger } from './helpers/stand-ins.js';
@@ -70,6 +70,36 @@ test('a refused hand-over sends a whole state back to the engine, sealed to it',
   assert.ok(out && out.kind === 'ran' && out.sealed && out.hub === 'a');
   assert.is(reports.length, 0);
   assert.ok(log.lines.some((l) => l.msg === 'hand-over refused' && l.code === 'draining' && l.job === 'j.0' && l.fragment === 2));
+});
+
+/** `bytes` as a slot leaves a checkpoint: room before it (frame and seal head) and after it (the tag). */
+function roomy(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  const cp = new Uint8Array(4096 + SEAL_HEAD + bytes.length + SEAL_TAIL).subarray(4096 + SEAL_HEAD, 4096 + SEAL_HEAD + bytes.length);
+  cp.set(bytes);
+  return cp;
+}
+
+test("a diff with room around it is sealed where it lies; refused, the engine gets the slot's whole copy", async () => {
+  const whole = state.map((x) => x ^ 0x5a);
+  let framedIn: ArrayBufferLike | undefined;
+  const { h } = setup((m) => { framedIn = m.checkpoint!.buffer; return refuse(); }, { exportWhole: async () => whole });
+  const cp = roomy(state);
+  const out = await h.pass(req(), paused(cp), { next: { id: 'b', hop: 1 }, replyTo: undefined, full: false, move: undefined });
+  assert.is(framedIn, cp.buffer, "sealed and framed in the slot's buffer");
+  assert.not.equal([...cp], [...state], 'its plaintext is gone');
+  assert.ok(out && out.kind === 'ran' && out.checkpoint);
+  const back = openFrom(ids.engine, ids.a.public.seal, sealContext(req(), out.fragment, out.handovers ?? 0, 'a', 'engine'), out.checkpoint);
+  assert.equal([...back], [...whole]);
+});
+
+test('a whole state, or a diff of a job whose states are stored, keeps its plaintext', async () => {
+  for (const [full, extra] of [[true, {}], [false, { storeEvery: 100 }]] as const) {
+    const { h, kept } = setup(ok);
+    const cp = roomy(state);
+    await h.pass(req(extra), paused(cp), { next: { id: 'b', hop: 1 }, replyTo: undefined, full, move: undefined });
+    assert.equal([...cp], [...state], `full ${full}`);
+    if (full) assert.equal(kept.map((k) => k.whole && [...k.whole]), [[...state]]);
+  }
 });
 
 test('a refused hand-over of a diff (back to the hub that holds its base) fails: the engine cannot use a diff', async () => {

@@ -4,7 +4,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkResultMac, createIdentity, openAnon, openFrom, resultStatement, sealTo, storedContext, verify } from '../runtime/net/index.js';
+import { checkResultMac, createIdentity, openAnon, openFrom, resultStatement, sealTo, storedContext, verify, SEAL_HEAD, SEAL_TAIL } from '../runtime/net/index.js';
 import { PROTOCOL_VERSION, type ExecRequest, type RanReply } from '../runtime/protocol/index.js';
 import { SealGate, sealContext } from '../runtime/hub/internal.js';
 import { capturingLogger } from './helpers/stand-ins.js';
@@ -67,11 +67,40 @@ test('a hand-over is sealed to the next hub, which opens it as coming from this 
   const a = new SealGate('a', hubKeys, capturingLogger());
   const b = new SealGate('b', bKeys, capturingLogger());
   const req = exec('h.0', { keys: { a: hubKeys.public.seal, b: bKeys.public.seal } });
-  const box = a.sealForHub(req, plain, 5, 1, 'b', bKeys.public.seal, 64);
+  const box = a.sealForHub(req, plain, 5, 1, 'b', bKeys.public.seal, { headroom: 64 });
   assert.ok(box.byteOffset >= 64, 'room left before it for framing');
   const arrived = exec('h.0', { keys: req.keys, from: 'a', fragment: 5, handovers: 1, checkpoint: box, sealed: true });
   assert.is(b.open(arrived), undefined);
   assert.equal([...arrived.checkpoint!], [...plain]);
+});
+
+test('sealed and opened in place: no buffer of the checkpoint\'s size made, the same bytes out, tampering still refused', () => {
+  const bKeys = createIdentity();
+  const a = new SealGate('a', hubKeys, capturingLogger());
+  const b = new SealGate('b', bKeys, capturingLogger());
+  const req = exec('h.1', { keys: { a: hubKeys.public.seal, b: bKeys.public.seal } });
+  const state = Uint8Array.from({ length: 200_000 }, (_, i) => (i * 7919) >>> 3);
+  // As a slot leaves it: room before (frame and seal head) and after (the tag).
+  const room = new Uint8Array(64 + SEAL_HEAD + state.length + SEAL_TAIL);
+  const inRoom = room.subarray(64 + SEAL_HEAD, 64 + SEAL_HEAD + state.length);
+  inRoom.set(state);
+  const box = a.sealForHub(req, inRoom, 5, 1, 'b', bKeys.public.seal, { headroom: 64, consume: true });
+  assert.is(box.buffer, room.buffer, 'sealed in the checkpoint\'s own buffer');
+  assert.is(box.byteOffset, 64);
+  assert.is(box.byteLength, SEAL_HEAD + state.length + SEAL_TAIL);
+  // Without room it is sealed into a buffer of its own, whatever `consume` says.
+  const tight = a.sealForHub(req, state.slice(), 5, 1, 'b', bKeys.public.seal, { headroom: 64, consume: true });
+  assert.ok(tight.byteOffset >= 64);
+  const copy = box.slice();
+  const arrived = exec('h.1', { keys: req.keys, from: 'a', fragment: 5, handovers: 1, checkpoint: box, sealed: true });
+  assert.is(b.open(arrived, true), undefined);
+  assert.is(arrived.checkpoint!.buffer, room.buffer, 'opened where it arrived');
+  assert.equal(Buffer.compare(arrived.checkpoint!, state), 0);
+  // A flipped bit deep in the body: still 'tampered' when opened in place.
+  copy[SEAL_HEAD + 150_000] ^= 1;
+  const bad = exec('h.1', { keys: req.keys, from: 'a', fragment: 5, handovers: 2, checkpoint: copy, sealed: true });
+  const c = new SealGate('b', bKeys, capturingLogger());
+  assert.is(c.open(bad, true)?.code, 'seal-tampered');
 });
 
 test('for the engine, a result is signed (MAC\'d for the client alone without a record) and a state sealed; to the store, sealed to the client alone', () => {

@@ -31,6 +31,11 @@ export interface KeeperDeps {
 
 interface Pending { bytes: Uint8Array; yields: number }
 
+/** Whether `req`'s job has its checkpoints stored (a record, or storeEvery): the keeper wants what leaves. */
+export function storesCheckpoints(req: ExecRequest): boolean {
+  return req.record !== undefined || !!req.storeEvery || !!req.storeEveryMs;
+}
+
 /** Every this many stored checkpoints of a job, one is full; the others are diffs against it. */
 export const FULL_EVERY = 8;
 /** Jobs whose last full checkpoint is kept for diffing (the oldest are dropped: their next is full). */

@@ -17,7 +17,7 @@
 import { randomBytes, type KeyObject } from 'node:crypto';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 import {
-  Wire, ADVERT_SUBJECT, DATA_QUEUE, DISCOVER_SUBJECT, FENCE_SUBJECT, checkpointStore, dataSubject, drainSubject, execSubject, openJobStore, pingSubject,
+  Wire, ADVERT_SUBJECT, SEAL_HEAD, SEAL_TAIL, DATA_QUEUE, DISCOVER_SUBJECT, FENCE_SUBJECT, checkpointStore, dataSubject, drainSubject, execSubject, openJobStore, pingSubject,
   type NatsConnection, type Subscription,
 } from '../net/index.js';
 import { PROTOCOL_VERSION, TransportError, decodeMessage, encodeMessage, parseMessage, type HubState, type ProgressEvent } from '../protocol/index.js';
@@ -27,7 +27,7 @@ import { sleep } from '../util/index.js';
 import { Advertiser } from './advert.js';
 import { BundleCache } from './bundle-cache.js';
 import { calibrateSpeed, detectCapabilities } from './capabilities.js';
-import { CheckpointKeeper } from './checkpoint-keeper.js';
+import { CheckpointKeeper, storesCheckpoints } from './checkpoint-keeper.js';
 import { DataServer } from './data-server.js';
 import { ExecService } from './exec-service.js';
 import { Handover } from './handover.js';
@@ -44,10 +44,9 @@ import { historyBucket, hubReweaving, type HubReweaving } from './reweaving.js';
 /** How long a starting hub waits for a live hub of its name to answer. */
 const NAME_CHECK_MS = 2000;
 /**
- * Room left before each checkpoint a slot returns, so that the hand-over message is framed
- * around it without copying it; an exec message's fields take a few hundred bytes, and a
- * larger frame (a very long route) falls back to a copy.
- */
+ * Room left before each checkpoint a slot returns (with SEAL_HEAD more, and SEAL_TAIL after
+ * it, to seal it where it lies), so that the hand-over message is framed around it without
+ * copying it; an exec's fields take a few hundred bytes (a longer frame is a copy). */
 const MESSAGE_HEADROOM = 4096;
 /** How often a drain looks whether the last exec is done. */
 const DRAIN_POLL_MS = 20;
@@ -110,7 +109,7 @@ export class HubDaemon {
     const report = (subject: string, event: ProgressEvent) => this.wire.publish(subject, encodeMessage(event));
     this.host = new HostServices({ gpu: deps.gpu, ask, log: this.log, runOn: (slot) => this.runs.runOn(slot) });
     this.slots = new SlotPool(this.id, opts.slots, {
-      headroom: MESSAGE_HEADROOM, datasets: opts.datasets, gpu: this.caps.gpu, throttle: opts.emulation.throttle, sandbox: opts.sandbox,
+      headroom: MESSAGE_HEADROOM + SEAL_HEAD, tailroom: SEAL_TAIL, datasets: opts.datasets, gpu: this.caps.gpu, throttle: opts.emulation.throttle, sandbox: opts.sandbox,
       onMainCall: (call, slot) => this.host.call(call, slot),
     });
     this.metrics.watchSlots(() => this.slots.load());
@@ -131,7 +130,7 @@ export class HubDaemon {
         // A hand-over is a checkpoint: the state that left is stored whole, the slot's copy only
         // when a diff left (a one-slot hub that started its next job had none: work lost).
         handedOver: (req, yields, sent) => {
-          if (req.record === undefined && !req.storeEvery && !req.storeEveryMs) return;
+          if (!storesCheckpoints(req)) return;
           if (sent) keeper.keep(req, sent, yields);
           else void this.exportWhole(req.job).then((whole) => { if (whole) keeper.keep(req, whole, yields); }, () => undefined);
         },

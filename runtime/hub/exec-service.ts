@@ -163,7 +163,8 @@ export class ExecService {
     // Byte fields other than the checkpoint may be views of the message's buffer, which goes
     // to a slot when `owned` (detached here): they get buffers of their own first.
     if (owned && req.input) req.input = new Uint8Array(req.input);
-    const refused = gate.admit(req, reply) ?? gate.open(req);
+    // Opened over its own bytes when they are ours alone: no buffer of its size made.
+    const refused = gate.admit(req, reply) ?? gate.open(req, owned);
     // A replayed engine exec gets no answer: its reply subject is the real engine's, which
     // still waits for the real outcome and must not get this refusal in its place.
     if (refused?.code === 'ticket-replayed') return undefined;
@@ -174,8 +175,8 @@ export class ExecService {
       if (req.recovery) metrics.recovered(req.recovery.reason, req.recovery.from);
     }
     const opened = gate.opened(req);
-    // An opened checkpoint is a buffer of its own (the cipher wrote it).
-    if (opened) owned = ownsAll(req.checkpoint!);
+    // An opened checkpoint lies in the message's buffer (when owned) or in one of its own.
+    if (opened) owned ||= ownsAll(req.checkpoint!);
     const next = req.route ? nextHop(req.route, req.hop ?? 0, this.d.hub) : undefined;
     // The state leaves as a diff only for a next hub said to hold a base of the job (the one
     // that handed it here, or any earlier on the route). With nowhere to move (a route of

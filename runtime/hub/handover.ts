@@ -13,6 +13,7 @@ import {
   PROTOCOL_VERSION, decodeMessage, encodeMessage, parseMessage, type ErrorReply, type ExecRequest, type ProgressEvent, type RanReply,
 } from '../protocol/index.js';
 import type { Logger } from './log.js';
+import { storesCheckpoints } from './checkpoint-keeper.js';
 import type { HubMetrics } from './metrics.js';
 import type { Run } from './runs.js';
 import type { SealGate } from './seal-gate.js';
@@ -114,7 +115,12 @@ export class Handover {
         log.warn('no sealing key for the next hub; the state goes back to the engine', { job: req.job, fragment: r.fragment, to: next.id });
         return back();
       }
-      payload = gate.sealForHub(req, checkpoint, r.fragment, handovers + 1, next.id, peer, this.deps.headroom);
+      // A diff's bytes (the slot transferred them here) are sealed where they lie: nothing
+      // reads them after (back() takes the slot's whole copy), unless the keeper stores the
+      // job's states. A whole state is kept: it is the only copy that a drain or a failed
+      // hand-over can count on (the slot may hold none).
+      const consume = diff && !storesCheckpoints(req);
+      payload = gate.sealForHub(req, checkpoint, r.fragment, handovers + 1, next.id, peer, { headroom: this.deps.headroom, consume });
     }
     const { args, bundleBytes, ...rest } = req;
     const msg: ExecRequest = {

@@ -12,7 +12,7 @@
  *   const out = gate.forEngine(req, ran);       // signed or sealed for the engine
  */
 import {
-  createIdentity, openAnon, openFrom, sealAnon, sealTo, sign, resultMac, resultStatement, storedContext, bundleContext, SealError,
+  createIdentity, openAnon, openFrom, sealAnon, sealTo, sign, resultMac, resultStatement, storedContext, bundleContext, SealError, type SealOptions,
   type Identity, type PublicIdentity, type ResultFields, type SealContext,
 } from '../net/index.js';
 import type { ExecRequest, MoveRequest, RanReply, WireError } from '../protocol/index.js';
@@ -87,14 +87,15 @@ export class SealGate {
   }
 
   /**
-   * Open a sealed checkpoint in place (req.checkpoint becomes the plain bytes). On a
+   * Open a sealed checkpoint (req.checkpoint becomes the plain bytes: written over the
+   * sealed ones when `consume`, as they are this hub's alone; else a new buffer). On a
    * secure hub a checkpoint that passes was authenticated (the slot need not check its
    * CRC again): `opened(req)`. Returns the refusal when it must not be used: plain when this hub takes only
    * sealed ones, sealed for another job, attempt, place or peer, altered, a sequence
    * already taken (a replay), or a job key another client's. The first sealed exec of a
    * job key pins its client's key.
    */
-  open(req: ExecRequest): WireError | undefined {
+  open(req: ExecRequest, consume = false): WireError | undefined {
     if (!this.identity || !req.checkpoint) return undefined;
     const refuse = (code: string, message: string): WireError => {
       this.log.warn('refused a checkpoint', { job: req.job, fragment: req.fragment, code, error: message });
@@ -110,7 +111,7 @@ export class SealGate {
     if (seen?.clientSeal && seen.clientSeal !== client) return refuse('no-key', `job ${req.job} belongs to another client`);
     if (seen && seq <= seen.seq) return refuse('replayed', `job ${req.job}: checkpoint sequence ${seq} was already taken (last ${seen.seq})`);
     try {
-      req.checkpoint = openFrom(this.identity, sender, sealContext(req, req.fragment, seq, from, this.hub), req.checkpoint);
+      req.checkpoint = openFrom(this.identity, sender, sealContext(req, req.fragment, seq, from, this.hub), req.checkpoint, consume);
     } catch (e) {
       if (e instanceof SealError) return refuse(e.code, e.message);
       throw e;
@@ -128,10 +129,13 @@ export class SealGate {
     return !!this.identity && !!req.checkpoint;
   }
 
-  /** The checkpoint sealed to hub `to` (key `peer`), with `headroom` free bytes before it for framing. */
-  sealForHub(req: ExecRequest, checkpoint: Uint8Array, fragment: number, seq: number, to: string, peer: Uint8Array, headroom: number): Uint8Array {
+  /**
+   * The checkpoint sealed to hub `to` (key `peer`), with `opts.headroom` free bytes before
+   * it for framing; `opts.consume`: sealed over the checkpoint's own bytes (SealOptions).
+   */
+  sealForHub(req: ExecRequest, checkpoint: Uint8Array, fragment: number, seq: number, to: string, peer: Uint8Array, opts: SealOptions): Uint8Array {
     if (!this.identity) return checkpoint;
-    return sealTo(this.identity, peer, sealContext(req, fragment, seq, this.hub, to), checkpoint, headroom);
+    return sealTo(this.identity, peer, sealContext(req, fragment, seq, this.hub, to), checkpoint, opts);
   }
 
   /**

@@ -40,8 +40,9 @@ export interface SlotProbe {
 }
 
 export interface SlotPoolOptions {
-  /** Free bytes before each checkpoint a slot returns (framing in place). */
+  /** Free bytes before each checkpoint a slot returns (framing in place), and after it (sealing in place). */
   headroom: number;
+  tailroom?: number;
   datasets: Record<string, string>;
   gpu: boolean;
   throttle: number;
@@ -63,7 +64,7 @@ export class SlotPool implements Slots {
     // their first request (a job goes to the lowest idle slot: runs.ts), since most hubs
     // seldom have every slot busy, and each costs a thread and its start-up.
     this.threads = Array.from({ length: count }, (_, i) => new HubThread(`${hub}/${i}`, {
-      headroom: opts.headroom, datasets: opts.datasets, gpu: opts.gpu, throttle: opts.throttle, sandbox: opts.sandbox,
+      headroom: opts.headroom, tailroom: opts.tailroom, datasets: opts.datasets, gpu: opts.gpu, throttle: opts.throttle, sandbox: opts.sandbox,
       onMainCall: (call) => opts.onMainCall(call, i), lazy: i > 0,
     }));
   }

@@ -56,6 +56,25 @@ const MODE_ANON = 1;
 const MODE_RESULT_MAC = 2;
 /** Bytes a sealed checkpoint has beyond its plaintext, at most. */
 export const SEAL_OVERHEAD = 3 + 32 + NONCE + TAG;
+/**
+ * Room sealTo needs around its plaintext to seal it where it lies (`consume`): this many
+ * bytes before it (the frame's mode byte and nonce), SEAL_TAIL after it (the tag).
+ */
+export const SEAL_HEAD = 3 + NONCE;
+export const SEAL_TAIL = TAG;
+
+export interface SealOptions {
+  /** Free bytes to leave before the sealed frame, for the message frame (encodeMessage inPlace). @default 0 */
+  headroom?: number;
+  /**
+   * The plaintext's bytes are the caller's to overwrite, and so are `headroom` + SEAL_HEAD
+   * bytes before them and SEAL_TAIL after them in their buffer where present: the seal is
+   * then written there, over the plaintext, with no buffer of its size allocated (a fresh
+   * 16 MiB buffer costs more in page faults than the cipher does). Without that room it
+   * is sealed into a new buffer, as without `consume`.
+   */
+  consume?: boolean;
+}
 
 const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 
@@ -100,16 +119,22 @@ function anonKey(shared: Buffer, ephPub: Uint8Array, recipient: Uint8Array, job:
  */
 const SEAL_CHUNK = 64 << 10;
 
-function encrypt(key: Buffer, ctx: SealContext, plain: Uint8Array, header: Buffer, headroom: number): Uint8Array {
+function encrypt(key: Buffer, ctx: SealContext, plain: Uint8Array, header: Buffer, opts: SealOptions): Uint8Array {
+  const headroom = opts.headroom ?? 0;
   const nonce = randomBytes(NONCE);
   const c = createCipheriv('aes-256-gcm', key, nonce);
   c.setAAD(associated(ctx));
   // One buffer, with `headroom` free bytes before it for the message frame (encodeMessage
   // inPlace). GCM is a stream mode: the ciphertext is as long as the plaintext.
-  const out = new Uint8Array(headroom + header.length + NONCE + plain.byteLength + TAG);
+  const prefix = header.length + NONCE;
+  const length = headroom + prefix + plain.byteLength + TAG;
+  const inPlace = opts.consume && plain.byteOffset >= headroom + prefix && plain.buffer.byteLength - plain.byteOffset - plain.byteLength >= TAG;
+  const out = inPlace ? new Uint8Array(plain.buffer, plain.byteOffset - prefix - headroom, length) : new Uint8Array(length);
   let at = headroom;
   out.set(header, at); at += header.length;
   out.set(nonce, at); at += NONCE;
+  // Each chunk's ciphertext overwrites the plaintext it came from (in place), which the
+  // cipher has read by then.
   for (let i = 0; i < plain.byteLength; i += SEAL_CHUNK) {
     const body = c.update(plain.subarray(i, i + SEAL_CHUNK));
     out.set(body, at); at += body.length;
@@ -122,19 +147,37 @@ function encrypt(key: Buffer, ctx: SealContext, plain: Uint8Array, header: Buffe
   return out.subarray(headroom);
 }
 
-function decrypt(key: Buffer, ctx: SealContext, box: Uint8Array, at: number): Uint8Array {
+/**
+ * The plaintext of `box` (frame header of `at` bytes). `consume`: the box is the caller's
+ * to overwrite, and the plaintext is written over its ciphertext (a view of `box` comes
+ * back; its bytes are garbage if this throws), else into a new buffer.
+ */
+function decrypt(key: Buffer, ctx: SealContext, box: Uint8Array, at: number, consume: boolean): Uint8Array {
   if (box.byteLength < at + NONCE + TAG) throw new SealError('malformed', 'a sealed checkpoint is too short');
   const nonce = box.subarray(at, at + NONCE);
   const d = createDecipheriv('aes-256-gcm', key, nonce);
   d.setAAD(associated(ctx));
   d.setAuthTag(box.subarray(box.byteLength - TAG));
-  const body = d.update(box.subarray(at + NONCE, box.byteLength - TAG));
+  const sealed = box.subarray(at + NONCE, box.byteLength - TAG);
+  let plain: Uint8Array;
+  if (consume) {
+    // Per chunk, as encrypt: small outputs the allocator reuses, each copied back over
+    // the ciphertext it came from.
+    for (let i = 0, w = 0; i < sealed.byteLength; i += SEAL_CHUNK) {
+      const body = d.update(sealed.subarray(i, i + SEAL_CHUNK));
+      sealed.set(body, w); w += body.length;
+    }
+    plain = sealed;
+  } else {
+    const body = d.update(sealed);
+    plain = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  }
   try {
     d.final();
   } catch {
     throw new SealError('tampered', `checkpoint of ${ctx.job} from ${ctx.from}: altered, or sealed for another job, attempt, place or peer`);
   }
-  return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  return plain;
 }
 
 function header(box: Uint8Array): number {
@@ -144,15 +187,18 @@ function header(box: Uint8Array): number {
 }
 
 /** Seal `plain` from `me` to the identity whose sealing key is `peer`. */
-export function sealTo(me: Identity, peer: Uint8Array, ctx: SealContext, plain: Uint8Array, headroom = 0): Uint8Array {
+export function sealTo(me: Identity, peer: Uint8Array, ctx: SealContext, plain: Uint8Array, opts: SealOptions = {}): Uint8Array {
   const key = derive(me, peer, ctx.job, me.public.seal, peer, MODE_FROM);
-  return encrypt(key, ctx, plain, Buffer.from([MAGIC, VERSION, MODE_FROM]), headroom);
+  return encrypt(key, ctx, plain, Buffer.from([MAGIC, VERSION, MODE_FROM]), opts);
 }
 
-/** Open what the identity with sealing key `sender` sealed to `me`. Throws SealError. */
-export function openFrom(me: Identity, sender: Uint8Array, ctx: SealContext, box: Uint8Array): Uint8Array {
+/**
+ * Open what the identity with sealing key `sender` sealed to `me`. Throws SealError.
+ * `consume`: `box` is the caller's to overwrite; the plaintext is then a view of it.
+ */
+export function openFrom(me: Identity, sender: Uint8Array, ctx: SealContext, box: Uint8Array, consume = false): Uint8Array {
   if (header(box) !== MODE_FROM) throw new SealError('malformed', 'expected a checkpoint sealed from a peer');
-  return decrypt(derive(me, sender, ctx.job, sender, me.public.seal, MODE_FROM), ctx, box, 3);
+  return decrypt(derive(me, sender, ctx.job, sender, me.public.seal, MODE_FROM), ctx, box, 3, consume);
 }
 
 /** Seal `plain` to `recipient` from a fresh ephemeral key: only the recipient can open it. */
@@ -160,7 +206,7 @@ export function sealAnon(recipient: Uint8Array, ctx: SealContext, plain: Uint8Ar
   const eph = generateKeyPairSync('x25519');
   const ephPub = eph.publicKey.export({ type: 'spki', format: 'der' }).subarray(-32);
   const shared = diffieHellman({ privateKey: eph.privateKey, publicKey: publicKey('seal', recipient) });
-  return encrypt(anonKey(shared, ephPub, recipient, ctx.job), ctx, plain, Buffer.concat([Buffer.from([MAGIC, VERSION, MODE_ANON]), ephPub]), 0);
+  return encrypt(anonKey(shared, ephPub, recipient, ctx.job), ctx, plain, Buffer.concat([Buffer.from([MAGIC, VERSION, MODE_ANON]), ephPub]), {});
 }
 
 /** Open what was sealed to `me` with sealAnon. Throws SealError. */
@@ -168,7 +214,7 @@ export function openAnon(me: Identity, ctx: SealContext, box: Uint8Array): Uint8
   if (header(box) !== MODE_ANON || box.byteLength < 35) throw new SealError('malformed', 'expected an anonymously sealed checkpoint');
   const ephPub = box.subarray(3, 35);
   const shared = diffieHellman({ privateKey: me.sealKey, publicKey: publicKey('seal', ephPub) });
-  return decrypt(anonKey(shared, ephPub, me.public.seal, ctx.job), ctx, box, 35);
+  return decrypt(anonKey(shared, ephPub, me.public.seal, ctx.job), ctx, box, 35, false);
 }
 
 /** What a stored checkpoint of job key `job` is sealed to (its place and yields are inside it). */

@@ -90,7 +90,10 @@ export function decodeMessage(bytes: Uint8Array): Envelope {
   if (FRAME_HEADER + mapLen > bytes.byteLength) throw new ProtocolError('malformed', `message map of ${mapLen} bytes overruns the ${bytes.byteLength}-byte message`);
   let value: unknown;
   try {
-    value = cbor.decode(bytes.subarray(FRAME_HEADER, FRAME_HEADER + mapLen));
+    // From a copy of the map: its byte fields (keys, signatures, tickets) are then views of
+    // that copy, not of `bytes`, whose buffer a hub may hand to a slot with the checkpoint
+    // in it (detaching every view of it). A map is a few hundred bytes; attachments stay views.
+    value = cbor.decode(bytes.slice(FRAME_HEADER, FRAME_HEADER + mapLen));
   } catch (e) {
     throw new ProtocolError('malformed', `message map is not CBOR: ${(e as Error).message}`, { cause: e });
   }

@@ -83,6 +83,11 @@ export interface EncodeCheckpointOptions {
    */
   headroom?: number;
   /**
+   * Free bytes to leave after the checkpoint in its buffer, so a seal's tag fits there and
+   * it can be sealed where it lies (seal.ts, `consume`). @default 0
+   */
+  tailroom?: number;
+  /**
    * Refuse ('too-large') to write a checkpoint longer than this, before allocating it: a
    * hub captures no more than it would accept (SandboxLimits.maxCheckpointBytes).
    * @default no limit beyond the format's
@@ -167,7 +172,7 @@ export function encodeCheckpoint(cp: AnyCheckpoint, opts: EncodeCheckpointOption
     throw new CheckpointError('too-large', `cannot encode checkpoint: it would be ${total} bytes, above the limit of ${opts.maxBytes} bytes; raise maxBytes (the sandbox's maxCheckpointBytes) if this size is expected`);
   }
   const headroom = opts.headroom ?? 0;
-  const out = uninitialized(headroom + CHECKPOINT_HEADER_BYTES + metaBytes.length + dataLength).subarray(headroom);
+  const out = uninitialized(headroom + CHECKPOINT_HEADER_BYTES + metaBytes.length + dataLength + (opts.tailroom ?? 0)).subarray(headroom, headroom + total);
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   out.set(MAGIC_BYTES, 0);
   view.setUint16(VERSION_AT, CHECKPOINT_FORMAT_VERSION);

@@ -28,6 +28,8 @@ export interface HubCoreOptions {
   /** Free bytes left before each checkpoint returned (see encodeCheckpoint), so the
    *  daemon can frame it into a message without a copy. @default 0 */
   headroom?: number;
+  /** Free bytes left after each checkpoint returned, so the daemon can seal it where it lies (seal.ts). @default 0 */
+  tailroom?: number;
   /** Datasets for the fragments' `data` calls. @default none */
   datasets?: Datasets;
   /** The hub's GPU for `gpu` calls. @default none: they run on the CPU kernels */
@@ -151,7 +153,7 @@ export class HubCore {
         case 'export': {
           const base = this.bases.get(req.job);
           if (!base) return this.error('no-base', `job ${req.job}: this slot holds no state for it`);
-          return { kind: 'ok', v: PROTOCOL_VERSION, checkpoint: encodeCheckpoint(base.cp, { headroom: this.opts.headroom, maxBytes: this.limits.maxCheckpointBytes }) };
+          return { kind: 'ok', v: PROTOCOL_VERSION, checkpoint: encodeCheckpoint(base.cp, { headroom: this.opts.headroom, tailroom: this.opts.tailroom, maxBytes: this.limits.maxCheckpointBytes }) };
         }
         case 'exec': return await this.exec(req, hooks);
         default: return this.error('bad-request', `unknown request kind '${(req as any).kind}'`);
@@ -332,7 +334,7 @@ export class HubCore {
       // The engine's stepwise runs: a diff against what came in, which the engine holds.
       reply = req.full || !sent ? live : diffCheckpoint(sent, live, live.id, { share: true });
     }
-    const checkpoint = encodeCheckpoint(reply, { headroom: this.opts.headroom, maxBytes: this.limits.maxCheckpointBytes });
+    const checkpoint = encodeCheckpoint(reply, { headroom: this.opts.headroom, tailroom: this.opts.tailroom, maxBytes: this.limits.maxCheckpointBytes });
     const memory = sent && sent.memory.length === live.memory.length ? sent.memory : new Uint8Array(live.memory.length);
     memory.set(live.memory);
     const after: Checkpoint = { ...live, memory };

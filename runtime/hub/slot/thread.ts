@@ -27,8 +27,9 @@ interface Pending { resolve: (r: SlotReply) => void; reject: (e: Error) => void;
 const SCRIPT = fileURLToPath(new URL('./worker.js', import.meta.url));
 
 export interface HubThreadOptions {
-  /** Free bytes before each checkpoint returned (HubCoreOptions.headroom). */
+  /** Free bytes before and after each checkpoint returned (HubCoreOptions.headroom, tailroom). */
   headroom?: number;
+  tailroom?: number;
   /** Datasets the thread reads itself: name -> file path. */
   datasets?: Record<string, string>;
   /** Behave this many times slower (HubCoreOptions.throttle). @default 1 */
@@ -96,7 +97,7 @@ export class HubThread {
   }
 
   private spawn(opts: HubThreadOptions, sandbox: SandboxLimits): void {
-    const worker = new Worker(SCRIPT, { workerData: { hubId: this.id, preempt: this.flag, runSince: this.runSince, sandbox, headroom: opts.headroom ?? 0, datasets: opts.datasets ?? {}, gpu: opts.gpu ?? false } });
+    const worker = new Worker(SCRIPT, { workerData: { hubId: this.id, preempt: this.flag, runSince: this.runSince, sandbox, headroom: opts.headroom ?? 0, tailroom: opts.tailroom ?? 0, datasets: opts.datasets ?? {}, gpu: opts.gpu ?? false } });
     this.worker = worker;
     const id = this.id;
     // A fragment reading a dataset this hub does not serve blocks until the main thread answers.

@@ -3,8 +3,8 @@
  * Messages are { id, req, notify } in, { id, restored } (the state is in, the fragment
  * runs: only when `notify`) and { id, reply } out; checkpoint bytes are transferred, not
  * copied. `workerData.preempt` holds the shared cells read at every yield point (pause
- * flags, the throttle); `workerData.headroom` the free bytes left before each checkpoint
- * returned (HubCoreOptions).
+ * flags, the throttle); `workerData.headroom` and `tailroom` the free bytes left before and
+ * after each checkpoint returned (HubCoreOptions).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { HubCore } from './core.js';
@@ -29,7 +29,7 @@ const hub = new HubCore(workerData.hubId as string, (tag) => {
   Atomics.add(flag, 3, 1);
   return Atomics.load(flag, 0) !== 0 || (tag !== 0 && Atomics.load(flag, 1) === tag);
 }, {
-  headroom: workerData.headroom as number, datasets, gpu: workerData.gpu ? mainThreadGpu(parentPort!) : undefined,
+  headroom: workerData.headroom as number, tailroom: workerData.tailroom as number, datasets, gpu: workerData.gpu ? mainThreadGpu(parentPort!) : undefined,
   log: createLogger({ hub: workerData.hubId }),
   // Cell 2: the throttle in hundredths, changed by the main thread while a fragment runs.
   throttle: () => Atomics.load(flag, 2) / 100,
