@@ -57,6 +57,26 @@ test('round-robin over three slots: exact, and diffs of what each lacks after th
   assert.equal([...r.result!], [...alone.result!]);
 });
 
+test('slots that reuse the buffer each state came in for the state they send on: still exact', async () => {
+  const alone = await ran(new HubCore('alone'), exec(0, { migrateEvery: 0, args: ARGS, route: ['alone'], hop: 0 }));
+  // As in a hub's slot threads: room around each checkpoint, requests' buffers theirs.
+  const cores = ['a', 'b', 'c'].map((id) => new HubCore(id, () => false, { headroom: 64, tailroom: 16, recycleInput: true }));
+  const held = new Map<number, HeldBase>();
+  let r = await ran(cores[0], exec(0, { args: ARGS, full: true }));
+  let hop = 0;
+  let reused = 0;
+  while (r.outcome !== 'done') {
+    held.set(hop % 3, r.kept!);
+    hop++;
+    const to = held.get((hop + 1) % 3);
+    const came = r.checkpoint!.buffer;
+    r = await ran(cores[hop % 3], exec(hop, { fragment: r.fragment, checkpoint: r.checkpoint, ...(to ? { diffTo: to } : { full: true }) }));
+    if (r.checkpoint?.buffer === came) reused++;
+  }
+  assert.ok(reused > hop / 2, `${reused} of ${hop} hand-overs encoded into the buffer they came in`);
+  assert.equal([...r.result!], [...alone.result!]);
+});
+
 test('a diff of the pages changed after a later step than the base is refused with no-base; the base then takes the right one', async () => {
   const [a, b] = [new HubCore('a'), new HubCore('b')];
   const r0 = await ran(a, exec(0, { args: ARGS, full: true }));

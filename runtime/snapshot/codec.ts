@@ -88,6 +88,13 @@ export interface EncodeCheckpointOptions {
    */
   tailroom?: number;
   /**
+   * A buffer to write into when it is large enough (its bytes are overwritten; the result
+   * is a view of it), else a new one is made. A fresh buffer of a large checkpoint's size
+   * costs more in page faults than the encoding does: a caller that has one to spare (a
+   * slot, the buffer the state came in) saves that. @default a new buffer
+   */
+  into?: ArrayBuffer;
+  /**
    * Refuse ('too-large') to write a checkpoint longer than this, before allocating it: a
    * hub captures no more than it would accept (SandboxLimits.maxCheckpointBytes).
    * @default no limit beyond the format's
@@ -172,7 +179,8 @@ export function encodeCheckpoint(cp: AnyCheckpoint, opts: EncodeCheckpointOption
     throw new CheckpointError('too-large', `cannot encode checkpoint: it would be ${total} bytes, above the limit of ${opts.maxBytes} bytes; raise maxBytes (the sandbox's maxCheckpointBytes) if this size is expected`);
   }
   const headroom = opts.headroom ?? 0;
-  const out = uninitialized(headroom + CHECKPOINT_HEADER_BYTES + metaBytes.length + dataLength + (opts.tailroom ?? 0)).subarray(headroom, headroom + total);
+  const size = headroom + total + (opts.tailroom ?? 0);
+  const out = (opts.into && opts.into.byteLength >= size ? new Uint8Array(opts.into, 0, size) : uninitialized(size)).subarray(headroom, headroom + total);
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   out.set(MAGIC_BYTES, 0);
   view.setUint16(VERSION_AT, CHECKPOINT_FORMAT_VERSION);

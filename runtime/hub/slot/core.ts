@@ -54,6 +54,12 @@ export interface HubCoreOptions {
   /** Per-run limits on memory, time, checkpoint size and stack (runtime/exec/limits.ts).
    *  @default resolveSandboxLimits(): the WEAVE_* environment, else the defaults */
   sandbox?: SandboxLimits;
+  /**
+   * A request's checkpoint buffer is this core's once decoded (a worker's requests come
+   * transferred): the next checkpoint this core encodes is written into it when it fits.
+   * Not for callers that keep using the bytes they pass. @default false
+   */
+  recycleInput?: boolean;
 }
 
 export interface ExecHooks {
@@ -105,6 +111,13 @@ export class HubCore {
    * per HubCore (per slot), so memory stays at about 2 x M per job plus one M per slot.
    */
   private spare: { job: string; module: WebAssembly.Module; seed?: number; bytes: number; x: FragmentExecutor } | undefined;
+  /**
+   * The buffer the last checkpoint came in (recycleInput), free once it was decoded (a
+   * diff's pages applied to the base, a whole state copied out): the next checkpoint is
+   * encoded into it. In a 16 MiB hand-over a fresh output buffer cost 11-15 ms of page
+   * faults, a reused one about 1. One per slot, as `spare`.
+   */
+  private spareOut: { job: string; buffer: ArrayBuffer } | undefined;
   /** Host services per job: the job's input is its own, the rest the hub's. */
   private services = boundedMap<string, HostServices>(MAX_JOBS_PER_HUB);
   /** The fragment running now (its log lines name it); set at fragment boundaries, not per yield. */
@@ -186,6 +199,14 @@ export class HubCore {
     this.bases.delete(job);
     this.services.delete(job);
     if (this.spare?.job === job) this.spare = undefined;
+    if (this.spareOut?.job === job) this.spareOut = undefined;
+  }
+
+  /** The buffer a checkpoint came in, to encode the next one into (recycleInput); once. */
+  private takeSpareOut(): ArrayBuffer | undefined {
+    const b = this.spareOut?.buffer;
+    this.spareOut = undefined;
+    return b;
   }
 
   private error(code: string, message: string): SlotReply {
@@ -236,6 +257,10 @@ export class HubCore {
       // are not carried, so a small message can declare a large memory.
       const limit = this.limits.maxMemoryPages * 65536;
       if (sent.memory.byteLength > limit) return this.error('memory-limit', `job ${req.job}: the checkpoint declares ${sent.memory.byteLength} bytes of memory; this slot runs at most ${limit}`);
+      // Nothing refers to the request's bytes now: a diff's pages were applied to the base,
+      // a whole state's copied into memory of its own (decodeCheckpoint).
+      const came = req.checkpoint.buffer;
+      if (this.opts.recycleInput && came instanceof ArrayBuffer && sent.memory.buffer !== came) this.spareOut = { job: req.job, buffer: came };
     }
     const services = this.servicesFor(req.job, req.input);
     const x = this.takeSpare(req, module, sent) ?? await FragmentExecutor.create(module, bundle.manifest, { seed: req.seed, services }, this.limits);
@@ -334,7 +359,7 @@ export class HubCore {
       // The engine's stepwise runs: a diff against what came in, which the engine holds.
       reply = req.full || !sent ? live : diffCheckpoint(sent, live, live.id, { share: true });
     }
-    const checkpoint = encodeCheckpoint(reply, { headroom: this.opts.headroom, tailroom: this.opts.tailroom, maxBytes: this.limits.maxCheckpointBytes });
+    const checkpoint = encodeCheckpoint(reply, { headroom: this.opts.headroom, tailroom: this.opts.tailroom, maxBytes: this.limits.maxCheckpointBytes, into: this.takeSpareOut() });
     const memory = sent && sent.memory.length === live.memory.length ? sent.memory : new Uint8Array(live.memory.length);
     memory.set(live.memory);
     const after: Checkpoint = { ...live, memory };

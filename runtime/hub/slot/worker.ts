@@ -34,6 +34,8 @@ const hub = new HubCore(workerData.hubId as string, (tag) => {
   // Cell 2: the throttle in hundredths, changed by the main thread while a fragment runs.
   throttle: () => Atomics.load(flag, 2) / 100,
   sandbox: workerData.sandbox,
+  // Requests' checkpoints come transferred: theirs to reuse.
+  recycleInput: true,
 });
 parentPort!.on('message', async (msg: { id: number; req: any; notify?: boolean }) => {
   runSince[1] = msg.id;
