@@ -6,14 +6,16 @@
  * moving between two hub processes at every pause. The modes alternate, twice each, on
  * fresh hubs, and the medians are compared.
  *   npm run bench:secure
- * Last line: `bench secure: seal_gbps=… open_gbps=… copy_gbps=… migrate1m_ratio=… migrate16m_ratio=…`.
+ * Seal and open also in place (as a hub seals a diff it hands over and opens what it
+ * receives: over the bytes themselves, no buffer of their size made).
+ * Last line: `bench secure: seal_gbps=… open_gbps=… seal_inplace_gbps=… open_inplace_gbps=… copy_gbps=… migrate1m_ratio=… migrate16m_ratio=…`.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildBundle } from '../fragments/index.js';
 import { loadBundle, type LoadedBundle } from '../runtime/exec/index.js';
 import { connectMesh, runJob } from '../runtime/engine/index.js';
-import { createIdentity, openFrom, sealTo, type SealContext } from '../runtime/net/index.js';
+import { SEAL_HEAD, SEAL_TAIL, createIdentity, openFrom, sealTo, type SealContext } from '../runtime/net/index.js';
 import { startHubProcess, startNatsServer } from '../test/helpers/nats-server.js';
 import { median } from './stats.js';
 
@@ -21,7 +23,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const quick = process.argv.includes('--quick');
 
 
-function throughput(): { seal: number; open: number; copy: number } {
+function throughput(): { seal: number; open: number; sealInPlace: number; openInPlace: number; copy: number } {
   const a = createIdentity();
   const b = createIdentity();
   const bytes = new Uint8Array(16 << 20).map((_, i) => (i * 2654435761) >>> 24);
@@ -35,11 +37,28 @@ function throughput(): { seal: number; open: number; copy: number } {
   let box = sealTo(a, b.public.seal, ctx, bytes);
   const sealMs = time(() => { box = sealTo(a, b.public.seal, ctx, bytes); });
   const openMs = time(() => { openFrom(b, a.public.seal, ctx, box); });
+  // In place: the plaintext with room around it, sealed over itself; the box opened over itself.
+  const room = new Uint8Array(SEAL_HEAD + bytes.byteLength + SEAL_TAIL);
+  const inRoom = room.subarray(SEAL_HEAD, SEAL_HEAD + bytes.byteLength);
+  inRoom.set(bytes);
+  // Alternately: each seal leaves the box where the plaintext was, each open the plaintext.
+  const sealTimes: number[] = [];
+  const openTimes: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const t0 = performance.now();
+    const box = sealTo(a, b.public.seal, ctx, inRoom, { consume: true });
+    const t1 = performance.now();
+    openFrom(b, a.public.seal, ctx, box, true);
+    openTimes.push(performance.now() - t1);
+    sealTimes.push(t1 - t0);
+  }
+  const sealInPlaceMs = median(sealTimes);
+  const openInPlaceMs = median(openTimes);
   const dst = new Uint8Array(bytes.byteLength);
   const copyMs = time(() => dst.set(bytes));
   const gbps = (ms: number) => bytes.byteLength / (ms / 1000) / 1e9;
-  console.log(`16 MiB: seal ${sealMs.toFixed(2)} ms, open ${openMs.toFixed(2)} ms, copy ${copyMs.toFixed(2)} ms`);
-  return { seal: gbps(sealMs), open: gbps(openMs), copy: gbps(copyMs) };
+  console.log(`16 MiB: seal ${sealMs.toFixed(2)} ms, open ${openMs.toFixed(2)} ms, in place ${sealInPlaceMs.toFixed(2)} and ${openInPlaceMs.toFixed(2)} ms, copy ${copyMs.toFixed(2)} ms`);
+  return { seal: gbps(sealMs), open: gbps(openMs), sealInPlace: gbps(sealInPlaceMs), openInPlace: gbps(openInPlaceMs), copy: gbps(copyMs) };
 }
 
 async function migrations(b: LoadedBundle, insecure: boolean, kib: number, steps: number): Promise<number[]> {
@@ -72,7 +91,7 @@ async function main(): Promise<void> {
     ratios[kib] = median(sealed) / median(plain);
     console.log(`migrate ${kib} KiB: sealed ${median(sealed).toFixed(2)} ms (${sealed.length} moves), plain ${median(plain).toFixed(2)} ms (${plain.length}), ratio ${ratios[kib].toFixed(2)}`);
   }
-  console.log(`bench secure: seal_gbps=${t.seal.toFixed(2)} open_gbps=${t.open.toFixed(2)} copy_gbps=${t.copy.toFixed(2)} migrate1m_ratio=${ratios[1024].toFixed(2)} migrate16m_ratio=${ratios[16384].toFixed(2)}`);
+  console.log(`bench secure: seal_gbps=${t.seal.toFixed(2)} open_gbps=${t.open.toFixed(2)} seal_inplace_gbps=${t.sealInPlace.toFixed(2)} open_inplace_gbps=${t.openInPlace.toFixed(2)} copy_gbps=${t.copy.toFixed(2)} migrate1m_ratio=${ratios[1024].toFixed(2)} migrate16m_ratio=${ratios[16384].toFixed(2)}`);
 }
 
 main().catch((e) => {
