@@ -25,7 +25,10 @@ test('a fence only moves forward, and fences out the attempts below it', () => {
   assert.not.ok(records.fence('j', 2, client.public.sign));
   assert.ok(records.isFenced(exec('j', 1)));
   assert.not.ok(records.isFenced(exec('j', 2)));
-  assert.not.ok(records.isFenced({ record: undefined, attempt: 0 }), 'a job without a record is never fenced');
+  // A job without a record (no JetStream) is fenced by the job id of its key, <job>.<attempt>.
+  assert.ok(records.isFenced({ ...exec('j', 1), record: undefined }), 'a job without a record is fenced by its key');
+  assert.not.ok(records.isFenced({ ...exec('j', 2), record: undefined }));
+  assert.not.ok(records.isFenced({ ...exec('j', 1), job: 'j-1', record: undefined }), 'a key of another form goes unfenced');
 });
 
 test("a fence counts only for the jobs of the client that signed it: another peer's fence of the same job id stops nothing", () => {

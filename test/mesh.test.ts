@@ -166,6 +166,10 @@ test('a hub that goes silent mid-fragment (SIGSTOP) is declared lost; the job re
   // The frozen hub's attempt produced nothing; every stint that counted ran elsewhere.
   const ran = out.placements.map((p: { hub: string }) => p.hub);
   assert.ok(ran.length > 0 && ran.every((h: string) => h !== busy), `ran on ${ran}, frozen ${busy}`);
+  // Thawed, the hub reads the fence the engine sent with the new attempt (the job has no
+  // record: no JetStream here) and stops the replaced one, instead of running it out.
+  for (const until = Date.now() + 5000; Date.now() < until && !/"msg":"fenced"/.test(frozen.log());) await new Promise((r) => setTimeout(r, 50));
+  assert.match(frozen.log(), /"msg":"fenced"/, 'the thawed hub dropped the replaced attempt');
 });
 
 test('the hubs reconnect after the NATS server restarts, and take jobs again', async () => {

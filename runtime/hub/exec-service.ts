@@ -18,7 +18,7 @@ import type { CheckpointKeeper } from './checkpoint-keeper.js';
 import { nextHop, type Handover, type Hop } from './handover.js';
 import type { Logger } from './log.js';
 import type { HubMetrics } from './metrics.js';
-import type { Records } from './records.js';
+import { fencedJob, type Records } from './records.js';
 import type { Run, RunsTable } from './runs.js';
 import type { SealGate } from './seal-gate.js';
 import type { SlotHooks, Slots } from './slots.js';
@@ -184,7 +184,7 @@ export class ExecService {
     const diffTo = next && req.bases?.find((b) => b.hub === next.id);
     const full = req.route ? !diffTo : req.full ?? false;
     const run = runs.start(req.job, {
-      fragment: req.fragment, record: req.record, attempt: req.attempt, fromEngine: req.replyTo === undefined, bundle: req.bundle, stateBytes: req.checkpoint?.byteLength ?? 0,
+      fragment: req.fragment, record: fencedJob(req), attempt: req.attempt, fromEngine: req.replyTo === undefined, bundle: req.bundle, stateBytes: req.checkpoint?.byteLength ?? 0,
       ...(req.client ? { client: Buffer.from(req.client.sign).toString('hex') } : {}),
     });
     const { client, keys, ...fields } = req;

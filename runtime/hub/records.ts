@@ -21,6 +21,17 @@ export interface RecordStore {
   bundle(hash: string): Promise<Uint8Array | undefined>;
 }
 
+/**
+ * The job a fence of `req`'s attempts names: its record, or for a job without one (no
+ * JetStream) the job id its key `<job>.<attempt>` carries. Fences are signed by the job's
+ * client and matched with it, so a key of another form only goes unfenced.
+ */
+export function fencedJob(req: Pick<ExecRequest, 'job' | 'record' | 'attempt'>): string | undefined {
+  if (req.record !== undefined) return req.record;
+  const suffix = `.${req.attempt ?? 0}`;
+  return req.job.endsWith(suffix) && req.job.length > suffix.length ? req.job.slice(0, -suffix.length) : undefined;
+}
+
 /** Tries at a commit before the hub replies uncommitted and leaves the commit to the engine. */
 const COMMIT_TRIES = 6;
 
@@ -69,9 +80,10 @@ export class Records {
   }
 
   /** The exec belongs to an attempt a newer one of its client has fenced out. */
-  isFenced(req: Pick<ExecRequest, 'record' | 'attempt' | 'client'>): boolean {
-    if (req.record === undefined || !req.client) return false;
-    return (req.attempt ?? 0) < (this.fences.get(Records.key(req.record, req.client.sign)) ?? 0);
+  isFenced(req: Pick<ExecRequest, 'job' | 'record' | 'attempt' | 'client'>): boolean {
+    const job = fencedJob(req);
+    if (job === undefined || !req.client) return false;
+    return (req.attempt ?? 0) < (this.fences.get(Records.key(job, req.client.sign)) ?? 0);
   }
 
   /**

@@ -17,7 +17,7 @@ export interface Run {
   tag: number;
   /** The fragment it started in (for log lines). */
   fragment: number;
-  /** The job record and attempt it belongs to, when the job has one (fencing). */
+  /** The job its fences name (records.ts fencedJob: its record, or the job id of its key) and its attempt. */
   record?: string;
   attempt?: number;
   /** The job's client's signing key (hex): only its fences drop the run. */

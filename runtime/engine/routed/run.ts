@@ -95,6 +95,10 @@ export async function runRouted(transport: RoutedTransport, bundle: LoadedBundle
       if (stop.signal.aborted) throw await halted(ctx, attempt);
       const settled = await ledger?.advance(attempt, recovery.stateKey);
       if (settled) return settledResult(ledger!.jobs, info, settled, t0, totals(), liveSigner(transport));
+      // Without a record, a fence still stops what older attempts still run: a hub that
+      // was out of reach (frozen, cut off) and comes back would run its replaced attempt to
+      // the end, its slot busy for nothing (the ledger fences in advance()).
+      if (!ledger && attempt > firstAttempt) transport.fence(job, attempt, me);
       const a = new Attempt(ctx, attempt);
       let reply: RanReply;
       try {
