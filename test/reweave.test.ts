@@ -145,7 +145,8 @@ slowCases(test)('learned hubs: a job on a hub that turns slow without advertisin
     for (let i = 0; i < 3; i++) {
       const placed = await runJob(mesh, bundle, { args: raw, policy: weaver.placement, reweave: false });
       exact(placed);
-      assert.ok(placed.placements[0].hub !== 'noisy', `placed on the noisy hub: ${placed.placements.map((p) => p.hub)}`);
+      const terms = ['noisy', 'e1', 'e2'].map((h) => `${h} ${weaver.model.hubTerm(h).toFixed(2)}`).join(', ');
+      assert.ok(placed.placements[0].hub !== 'noisy', `placed on the noisy hub: ${placed.placements.map((p) => p.hub)} (placement ${i}; hub terms ${terms}; busy ${mesh.hubs().map((h) => `${h.id} ${h.load?.busy}`).join(', ')})`);
     }
     shared.stop();
     // Offline: what e1 measured trains a weaver (weave policy train --weaver), and a hub starts from it.
