@@ -34,47 +34,47 @@ async function ran(core: HubCore, req: SlotExec): Promise<SlotRan> {
   return r as SlotRan;
 }
 
-test('round-robin over three slots: exact, and diffs of what each lacks after the first round', async () => {
-  const alone = await ran(new HubCore('alone'), exec(0, { migrateEvery: 0, args: ARGS, route: ['alone'], hop: 0 }));
-  const cores = ['a', 'b', 'c'].map((id) => new HubCore(id));
+/** The job run on one slot alone, without moving: what every route must end with. */
+const alone = () => ran(new HubCore('alone'), exec(0, { migrateEvery: 0, args: ARGS, route: ['alone'], hop: 0 }));
+
+/**
+ * The job moving round-robin over `cores`, each told which base the next one holds.
+ * `handedOver(hop, sent, ran)` sees each hand-over: the checkpoint sent, and what the
+ * receiving core made of it. Returns the last reply and the number of hand-overs.
+ */
+async function roundRobin(cores: HubCore[], handedOver: (hop: number, sent: Uint8Array, r: SlotRan) => void): Promise<{ r: SlotRan; hops: number }> {
   const held = new Map<number, HeldBase>();
   let r = await ran(cores[0], exec(0, { args: ARGS, full: true }));
   let hop = 0;
-  let diffs = 0;
   while (r.outcome !== 'done') {
-    held.set(hop % 3, r.kept!);
+    held.set(hop % cores.length, r.kept!);
     hop++;
-    const at = hop % 3;
-    const to = held.get((hop + 1) % 3);
-    const cp = decodeCheckpoint(r.checkpoint!);
-    if (hop > 3) {
-      assert.is(cp.kind, 'diff', `hand-over ${hop}`);
-      diffs++;
-    }
-    r = await ran(cores[at], exec(hop, { fragment: r.fragment, checkpoint: r.checkpoint, ...(to ? { diffTo: to } : { full: true }) }));
+    const to = held.get((hop + 1) % cores.length);
+    const sent = r.checkpoint!;
+    r = await ran(cores[hop % cores.length], exec(hop, { fragment: r.fragment, checkpoint: sent, ...(to ? { diffTo: to } : { full: true }) }));
+    handedOver(hop, sent, r);
   }
+  return { r, hops: hop };
+}
+
+test('round-robin over three slots: exact, and diffs of what each lacks after the first round', async () => {
+  let diffs = 0;
+  const { r } = await roundRobin(['a', 'b', 'c'].map((id) => new HubCore(id)), (hop, sent) => {
+    if (hop <= 3) return;
+    assert.is(decodeCheckpoint(sent).kind, 'diff', `hand-over ${hop}`);
+    diffs++;
+  });
   assert.ok(diffs > 10, `${diffs} diffs`);
-  assert.equal([...r.result!], [...alone.result!]);
+  assert.equal([...r.result!], [...(await alone()).result!]);
 });
 
 test('slots that reuse the buffer each state came in for the state they send on: still exact', async () => {
-  const alone = await ran(new HubCore('alone'), exec(0, { migrateEvery: 0, args: ARGS, route: ['alone'], hop: 0 }));
   // As in a hub's slot threads: room around each checkpoint, requests' buffers theirs.
   const cores = ['a', 'b', 'c'].map((id) => new HubCore(id, () => false, { headroom: 64, tailroom: 16, recycleInput: true }));
-  const held = new Map<number, HeldBase>();
-  let r = await ran(cores[0], exec(0, { args: ARGS, full: true }));
-  let hop = 0;
   let reused = 0;
-  while (r.outcome !== 'done') {
-    held.set(hop % 3, r.kept!);
-    hop++;
-    const to = held.get((hop + 1) % 3);
-    const came = r.checkpoint!.buffer;
-    r = await ran(cores[hop % 3], exec(hop, { fragment: r.fragment, checkpoint: r.checkpoint, ...(to ? { diffTo: to } : { full: true }) }));
-    if (r.checkpoint?.buffer === came) reused++;
-  }
-  assert.ok(reused > hop / 2, `${reused} of ${hop} hand-overs encoded into the buffer they came in`);
-  assert.equal([...r.result!], [...alone.result!]);
+  const { r, hops } = await roundRobin(cores, (_, sent, next) => { if (next.checkpoint?.buffer === sent.buffer) reused++; });
+  assert.ok(reused > hops / 2, `${reused} of ${hops} hand-overs encoded into the buffer they came in`);
+  assert.equal([...r.result!], [...(await alone()).result!]);
 });
 
 test('a diff of the pages changed after a later step than the base is refused with no-base; the base then takes the right one', async () => {
@@ -90,8 +90,7 @@ test('a diff of the pages changed after a later step than the base is refused wi
   const right = await b.handle(exec(1, { fragment: r0.fragment, checkpoint: r0.checkpoint, diffTo: r0.kept! }));
   assert.ok(right.kind === 'ran' && decodeCheckpoint(right.checkpoint!).kind === 'diff');
   const on = await ran(a, exec(2, { fragment: (right as SlotRan).fragment, checkpoint: (right as SlotRan).checkpoint, migrateEvery: 0, route: ['a'] }));
-  const alone = await ran(new HubCore('alone'), exec(0, { migrateEvery: 0, args: ARGS, route: ['alone'], hop: 0 }));
-  assert.equal([...on.result!], [...alone.result!]);
+  assert.equal([...on.result!], [...(await alone()).result!]);
   assert.ok(r1.kept);
 });
 

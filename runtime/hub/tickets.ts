@@ -35,8 +35,10 @@ function takenBefore(seen: ReturnType<JobMarks['get']>, client: string, statemen
 }
 
 /**
- * The ticket with byte fields of its own: a request's are views of its message, whose
- * buffer may be handed to a slot thread (and so emptied here) with the checkpoint in it.
+ * The ticket with byte fields of its own: what was verified must not change with the
+ * request it came in. (decodeMessage already gives a message's small byte fields a copy of
+ * the map, apart from the buffer a slot may take; this keeps the kept ticket independent
+ * of whatever else holds the request.)
  */
 function ownBytes(t: ExecTicket): ExecTicket {
   return { ...t, keys: Object.fromEntries(Object.entries(t.keys).map(([id, k]) => [id, new Uint8Array(k)])) };
