@@ -16,7 +16,7 @@
  * On small instances (5 hubs, 16 jobs) an exact branch and bound gives the optimum
  * without moves. Mean job completion counts jobs after the first third (warm-up).
  * Also: the learned weaver's decision latency with 1,000 candidate hubs.
- *   npm run bench:policy          # or: node dist/bench/policy.js --quick [--judge]
+ *   npm run bench:policy          # or: node dist/bench/policy.js --quick [--judge] [--noisy-windows]
  * Writes build/bench-policy.json, build/bench-policy-<family>.svg (completion time against
  * decisions, every policy), build/policy-decisions.ndjson (the cost model's placements on
  * (e), for `weave policy train|eval`) and build/policy-measurements.ndjson (the learned
@@ -33,7 +33,7 @@ import {
   BASELINES, LearnedWeaver, PaceHistory, costModelPolicy, paceHalfLife, fixedReweavePolicy, formatDecision, formatMeasurement, type FragmentView, type HubView, type PlacementPolicy, type RunView,
 } from '../runtime/policy/index.js';
 import {
-  FAMILIES, ORACLE, exactSchedule, makeCluster, makeInstance, programsFromManifest, simulate, type Family, type Program, type SimOptions, type SimResult,
+  BUSY_MACHINE, FAMILIES, ORACLE, exactSchedule, makeCluster, makeInstance, programsFromManifest, simulate, type Family, type Program, type SimOptions, type SimResult,
 } from '../runtime/sim/index.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -51,8 +51,12 @@ const ORACLES: Array<{ x: number; moves: boolean }> = [{ x: 1, moves: false }, {
 /** Small instances per family, for the exact oracle. */
 const SMALL = { hubs: 5, jobs: 16, warmup: 200, clusters: quick ? [21] : [21, 22, 23] };
 const HEURISTICS = [...Object.keys(BASELINES), 'cost-model+reweave'];
-/** What hubs running the learned weaver do besides deciding: idle ones time a 20 ms calibration run at each advert. */
-const LEARNED_HUBS: Partial<SimOptions> = { probeMs: 20 };
+/**
+ * What hubs running the learned weaver do besides deciding: idle ones time a 20 ms
+ * calibration run at each advert. With --noisy-windows what they measure is noisy, as on a
+ * busy machine (the fixed rule and the cost model read adverts only: no noise reaches them).
+ */
+const LEARNED_HUBS: Partial<SimOptions> = { probeMs: 20, windowNoise: process.argv.includes('--noisy-windows') ? BUSY_MACHINE : undefined };
 
 /** The examples' manifests (built once, then cached: building takes seconds each). */
 async function manifests(): Promise<Record<string, Manifest>> {

@@ -87,6 +87,18 @@ test('the learned re-weave does not move a job between two equal hubs', () => {
   assert.ok(r.weaving.counts.looks >= 50, `it looked (${r.weaving.counts.looks} times)`);
 });
 
+test('a window in which the machine starved the slot, between steady ones, moves nothing', () => {
+  const w = taughtByB();
+  const r = rig(w.reweave, w);
+  // Warm up at b's pace, then every fifth window at a tenth of it: a busy machine, not a slow hub.
+  for (let i = 0; i <= 40; i++) {
+    r.weaving.look(T0 + i * 500);
+    r.passed.n += (i > 4 && i % 5 === 0 ? PACE / 10 : PACE) * 500;
+  }
+  assert.is(r.moves.length, 0, `it moved to ${r.moves}`);
+  assert.ok(r.weaving.counts.looks >= 35, `it looked (${r.weaving.counts.looks} times)`);
+});
+
 test('with no history of the other hubs it stays: a slow pace alone does not say another hub is faster', () => {
   const w = new LearnedWeaver({ seed: 1 });
   const r = rig(w.reweave, w);

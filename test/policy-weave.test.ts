@@ -37,8 +37,11 @@ const look = (recent: { units: number; ms: number }): RunView => ({ job: 'j', re
 test('the learned weaver moves a job off a hub that turned slow without advertising it', () => {
   const w = trained();
   // Hub a advertises what it always did; the job's pace there just fell to a quarter.
-  const d = w.reweave.consider(look({ units: 125, ms: 500 }), hub('a'), [hub('a'), hub('b', { busy: 0 })], 20_000);
-  assert.is(d.to, 'b');
+  const first = w.reweave.consider(look({ units: 125, ms: 500 }), hub('a'), [hub('a'), hub('b', { busy: 0 })], 20_000);
+  assert.is(first.to, undefined, 'one look leans, it does not move');
+  assert.is(first.leaning, 'b');
+  const d = w.reweave.consider(look({ units: 125, ms: 500 }), hub('a'), [hub('a'), hub('b', { busy: 0 })], 20_500);
+  assert.is(d.to, 'b', 'the next look agrees: it moves');
   assert.ok(d.options![0].hub === 'b' && d.options![0].p > 0.9, `p(move to b) ${d.options![0].p}`);
   // Half a second at a quarter of the pace weighs 500 / (500 + 300) against the history.
   assert.ok(d.stayMs! > 2 * d.options![0].predictedMs, `stay ${d.stayMs} against move ${d.options![0].predictedMs}`);
@@ -53,6 +56,20 @@ test('it does not move a job between two equal hubs, nor past the safety limit',
   }
   const slow = { ...look({ units: 125, ms: 500 }), movesLastMinute: 4 };
   assert.is(w.reweave.consider(slow, hubs[0], hubs, 50_000).to, undefined, 'four moves in the last minute: no fifth');
+});
+
+test('one starved window between steady ones moves nothing: a move needs two looks in a row that agree', () => {
+  const w = trained();
+  const hubs = [hub('a'), hub('b', { busy: 0 })];
+  for (let i = 0; i < 40; i++) {
+    // Every fourth window the machine starved the slot: a tenth of the pace, then back.
+    const d = w.reweave.consider(look({ units: i % 4 === 1 ? 50 : 500, ms: 500 }), hubs[0], hubs, 20_000 + i * 500);
+    assert.is(d.to, undefined, `look ${i}: moved to ${d.to}`);
+    if (i % 4 === 1) assert.is(d.leaning, 'b', `look ${i}: that window alone says move`);
+  }
+  // Another job's lean is not this one's confirmation.
+  assert.is(w.reweave.consider({ ...look({ units: 50, ms: 500 }), job: 'k' }, hubs[0], hubs, 45_000).to, undefined);
+  assert.is(w.reweave.consider(look({ units: 50, ms: 500 }), hubs[0], hubs, 45_500).to, undefined, 'j\'s look before was steady');
 });
 
 /** A world where hub h0 turns 4x slower at `at` (unadvertised), and nothing else changes. */

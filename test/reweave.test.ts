@@ -110,8 +110,8 @@ slowCases(test)('learned hubs: a job on a hub that turns slow without advertisin
     // between them at 6x, just short of the gain a move must promise), and the test is
     // about telling a slow hub, not about the margin.
     startHubProcess(ns2.url, 'noisy', [...learned, '--noise-at', '0:12'], { ...process.env, WEAVE_LOG_LEVEL: 'debug' }),
-    startHubProcess(ns2.url, 'e1', [...learned, '--measurement-log', MEASURED]),
-    startHubProcess(ns2.url, 'e2', learned),
+    startHubProcess(ns2.url, 'e1', [...learned, '--measurement-log', MEASURED], { ...process.env, WEAVE_LOG_LEVEL: 'debug' }),
+    startHubProcess(ns2.url, 'e2', learned, { ...process.env, WEAVE_LOG_LEVEL: 'debug' }),
   ]));
   const bundle = await loadBundle(readFileSync('build/test/reweave-particles.wasm'));
   const mesh = await connectMesh({ nats: ns2.url, waitForHubsMs: 10_000 });
@@ -130,13 +130,13 @@ slowCases(test)('learned hubs: a job on a hub that turns slow without advertisin
     exact(noisy);
     assert.is(noisy.placements[0].hub, 'noisy', 'it started on the noisy hub');
     const moves = noisy.reweaves ?? 0;
-    const decisions = () => hubs.find((h) => h.name === 'noisy')!.log().split('\n').filter((l) => /staying|reweaving/.test(l)).join('\n');
+    const decisions = (name = 'noisy') => hubs.find((h) => h.name === name)!.log().split('\n').filter((l) => /staying|reweaving/.test(l)).join('\n');
     assert.ok(moves >= 1 && moves <= 2, `moved once or twice, not back and forth: ${moves}\n${decisions()}`);
     assert.ok(['e1', 'e2'].includes(noisy.placements[noisy.placements.length - 1].hub), `finished on a quiet hub: ${noisy.placements.map((p) => p.hub)}`);
     // Equal hubs, the other idle: nothing to gain but a move's cost.
     const equal = await run('e1');
     exact(equal);
-    assert.is(equal.reweaves ?? 0, 0, `moved between equal hubs: ${equal.placements.map((p) => p.hub)}`);
+    assert.is(equal.reweaves ?? 0, 0, `moved between equal hubs: ${equal.placements.map((p) => p.hub)}\n${decisions('e1')}`);
     // An engine placing with the learned weaver (weave run --policy weaver) reads what the
     // hubs measured and shared: the noisy hub advertises a machine as fast as the others.
     await new Promise((r) => setTimeout(r, 2200));

@@ -116,10 +116,19 @@ export class Weaving {
     this.d.learner?.observePace({ part: partOf(run), hub: this.d.self(), units, ms, t: now, ...(r.outcome === 'done' ? { total: r.yields } : {}) });
   }
 
+  /**
+   * Decide on the window just measured, then learn from it: the policy weighs a window's
+   * pace against what the history said before it (a window in which the machine starved
+   * the slot must not also speak as history, see LearnedWeaver.consider).
+   */
   private decide(run: Run, tr: Tracked, p: SlotProbe, recent: { units: number; ms: number }, now: number): void {
     const self = this.d.self();
     const part = partOf(run);
+    this.consider(run, tr, p, recent, now, self, part);
     this.d.learner?.observePace({ part, hub: self, units: recent.units, ms: recent.ms, t: now });
+  }
+
+  private consider(run: Run, tr: Tracked, p: SlotProbe, recent: { units: number; ms: number }, now: number, self: HubView, part: PartView): void {
     const route = this.d.routeOf(run);
     if (!route || route.length < 2) return;
     const candidates = this.d.peers.views(now).filter((h) => route.includes(h.id));
@@ -134,7 +143,7 @@ export class Weaving {
     if (!movesAllowed(view, MOVES_PER_MINUTE)) return;
     const d = this.d.policy.consider(view, self, candidates, now);
     if (!d.to || d.to === this.d.hub || !route.includes(d.to)) {
-      this.d.log.debug('staying', { job: run.job, fragment: run.fragment, done: view.done, pace: round2(recent.units / recent.ms), stayMs: d.stayMs && Math.round(d.stayMs), options: describe(d.options) });
+      this.d.log.debug('staying', { job: run.job, fragment: run.fragment, done: view.done, pace: round2(recent.units / recent.ms), stayMs: d.stayMs && Math.round(d.stayMs), leaning: d.leaning, options: describe(d.options) });
       return;
     }
     moves.push(now);

@@ -145,6 +145,8 @@ export interface ReweaveDecision {
   stayMs?: number;
   /** The best candidates weighed, most likely first (a few, not every hub). */
   options?: MoveOption[];
+  /** Where this look would have moved the job, waiting for the next look to agree. */
+  leaning?: string;
 }
 
 /**

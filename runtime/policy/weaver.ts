@@ -13,7 +13,9 @@
  * probability epsilon (5%, decaying to 0.5%, and only among hubs scored within 1.5x of
  * the best), and now and then a move it is unsure of (2% of the undecided ones whose
  * predicted saving is at least half what a move needs, decaying to 0.2%, at most one per
- * job and minute: never between hubs of about the same pace). Its effect on later jobs (the queue it
+ * job and minute: never between hubs of about the same pace). A move that only the pace of
+ * the window just measured argues for waits for the job's next look to agree (one starved
+ * window is not a slow hub). Its effect on later jobs (the queue it
  * joins) is not learned: a hand-set charge stands for it, as in the other policies.
  *
  * Scoring: stage one scores every hub in O(1) from the history (per-kind sums over the
@@ -31,7 +33,7 @@ import { PaceHistory, type HistorySnapshot } from './pace-history.js';
 import { paceHalfLife } from './pace-model.js';
 import { DEFAULT_MOVES_PER_MINUTE, movesAllowed } from './reweave.js';
 import { SmallNet } from './small-net.js';
-import { uniform } from '../util/index.js';
+import { boundedMap, uniform } from '../util/index.js';
 import type {
   Decision, FragmentView, HubView, MoveOption, MoveSample, PaceLearner, PaceSample, PartView, PlacementPolicy, ReadSample, ReweaveDecision, ReweavePolicy, RunView,
 } from './types.js';
@@ -81,6 +83,8 @@ export const WEAVER_FEATURES = 14;
 /** The network's output spans ±this in ln pace. */
 const NET_RANGE = 2;
 const REPLAY = 8000;
+/** Jobs whose last look's leaning is remembered (a forgotten one only waits one look more). */
+const LEANINGS = 4096;
 
 const clamp01 = (x: number) => (x < 0 ? 0 : x > 1 ? 1 : x);
 
@@ -124,6 +128,8 @@ export class LearnedWeaver implements PaceLearner {
   private readonly typicals: Array<number | undefined | null> = [];
   private readonly bases: number[] = [];
   private readonly sameAs: number[] = [];
+  /** Per job, the hub its last look would have moved it to: a move needs two looks in a row that agree. */
+  private readonly leaning = boundedMap<string, string>(LEANINGS);
 
   constructor(opts: WeaverOptions = {}, history?: PaceHistory) {
     this.opts = {
@@ -329,7 +335,7 @@ export class LearnedWeaver implements PaceLearner {
   }
 
   /** predictMs, and how much the measured pace weighed; leaves parts, U and sizes set for the candidates. */
-  private stay(run: Pick<RunView, 'rest' | 'done' | 'recent'>, holder: HubView): { ms: number; w: number; parts: readonly PartView[]; U: number[] } {
+  private stay(run: Pick<RunView, 'rest' | 'done' | 'recent'>, holder: HubView): { ms: number; histMs: number; w: number; parts: readonly PartView[]; U: number[] } {
     const f = run.rest;
     const parts = partsOf(f);
     const U = parts.map((p) => this.model.units(p));
@@ -343,14 +349,15 @@ export class LearnedWeaver implements PaceLearner {
     const adjust = w > 0 ? w * (Math.log(run.recent.units / run.recent.ms) - predicted0) : 0;
     const data = f.datasets.length ? this.model.readMs(f, holder) : 0;
     const ms = this.runMsCorrected(parts, U, holder, lpHere + adjust) + data;
-    return { ms, w, parts, U };
+    const histMs = adjust === 0 ? ms : this.runMsCorrected(parts, U, holder, lpHere) + data;
+    return { ms, histMs, w, parts, U };
   }
 
   /** `_now` is not read: the history's decays count to its latest measurement, so a replay of a log decides alike. */
   private consider(run: RunView, holder: HubView, hubs: readonly HubView[], _now: number): ReweaveDecision {
     if (!movesAllowed(run, this.opts.movesPerMinute)) return { policy: 'learned' };
     const f = run.rest;
-    const { ms: stayMs, w, parts, U } = this.stay(run, holder);
+    const { ms: stayMs, histMs, w, parts, U } = this.stay(run, holder);
 
     const overhead = this.model.moveOverheadMs();
     const readMs = this.model.reads(f);
@@ -378,22 +385,36 @@ export class LearnedWeaver implements PaceLearner {
     const sd = sigma * Math.sqrt(1 + (1 - w) * (1 - w));
     const options: MoveOption[] = top.map((c) => ({ hub: hubs[c.i].id, p: normalCdf(Math.log(stayMs / c.ms) / sd), predictedMs: c.ms }));
     const need = Math.max(this.opts.minGainMs, this.opts.minGain * stayMs);
-    let to: string | undefined;
-    let explored: boolean | undefined;
+    let best: MoveOption | undefined;
     let bestSaving = 0;
     for (const o of options) {
       const saving = stayMs - o.predictedMs;
-      if (o.p >= this.opts.pMove && saving >= need && saving > bestSaving) { bestSaving = saving; to = o.hub; }
+      if (o.p >= this.opts.pMove && saving >= need && saving > bestSaving) { bestSaving = saving; best = o; }
     }
     this.moveEpsilon = Math.max(this.opts.moveEpsilonMin, this.moveEpsilon * this.opts.decay);
     // Explore only a move that may well pay (half the gain a move needs): between hubs of
     // about the same pace there is nothing to learn worth a move's cost.
-    if (to === undefined && options.length && run.movesLastMinute === 0 && options[0].p >= 0.5 && stayMs - options[0].predictedMs >= need / 2 && this.rand() < this.moveEpsilon) {
-      to = options[0].hub;
-      explored = true;
-    }
+    const worthExploring = best === undefined && options.length > 0 && run.movesLastMinute === 0 && options[0].p >= 0.5 && stayMs - options[0].predictedMs >= need / 2;
+    const leaning = best?.hub ?? (worthExploring ? options[0].hub : undefined);
+    // A move that only the pace measured in this look's window argues for needs the job's
+    // look before to have leaned the same way: a window in which a busy machine starved the
+    // slot (every hub on it alike) reads like a noisy neighbour of this hub alone, and on
+    // real hubs two equal ones traded a job that way; a hub that did turn slow is slow a
+    // look later too. A move the history argues for without that window (a faster kind of
+    // hub, a hub term learned before) goes at once; an exploring move always waits a look.
+    const confirmed = leaning !== undefined && this.leaning.get(run.job) === leaning;
+    if (leaning === undefined) this.leaning.delete(run.job);
+    else this.leaning.set(run.job, leaning);
+    const histSaving = best ? histMs - best.predictedMs : 0;
+    const historyBacked = best !== undefined && histSaving >= Math.max(this.opts.minGainMs, this.opts.minGain * histMs)
+      && normalCdf(Math.log(histMs / best.predictedMs) / (sigma * Math.SQRT2)) >= this.opts.pMove;
+    let to: string | undefined;
+    let explored: boolean | undefined;
+    if (best !== undefined && (confirmed || historyBacked)) to = best.hub;
+    else if (confirmed && worthExploring && this.rand() < this.moveEpsilon) { to = leaning; explored = true; }
+    if (to !== undefined) this.leaning.delete(run.job);
     options.sort((a, b) => b.p - a.p);
-    return { to, policy: 'learned', explored, stayMs, options: options.slice(0, 3) };
+    return { to, policy: 'learned', explored, stayMs, options: options.slice(0, 3), leaning: to === undefined ? leaning : undefined };
   }
 
   // ---- keeping and sharing ----

@@ -5,6 +5,7 @@
 import type { Decision, FragmentView, HubView, Measurement, PaceLearner, PartView, ReweaveDecision, ReweavePolicy, DecisionRecord } from '../policy/index.js';
 import type { FragmentTemplate, Program, SimHub } from './model.js';
 import type { World } from './world.js';
+import type { WindowNoise } from './window-noise.js';
 
 export interface SimOptions {
   cluster: { hubs: SimHub[]; datasets: string[] };
@@ -42,6 +43,14 @@ export interface SimOptions {
    * as measured history (not in their adverts). 0: they do not.
    */
   probeMs?: number;
+  /**
+   * What a hub's look measures is the true pace times a window factor: with chance
+   * `starved` a window in which the machine starved the slot (a factor drawn between `low`
+   * and `high`: every hub on a busy machine sees such windows, which no advert shows),
+   * otherwise lognormal with sigma `jitter`. Only what is measured changes (the looks'
+   * samples and the pace a re-weave policy sees), not the work done. Absent: exact.
+   */
+  windowNoise?: WindowNoise;
   /** Every measurement as it is shared (for measurement logs). */
   onMeasurement?: (m: Measurement) => void;
   /** Sample decision latency every N decisions (µs). @default 97 */

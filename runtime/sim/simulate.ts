@@ -20,6 +20,7 @@ import { LOCAL_READ_BYTES_PER_MS, linkMs, type FragmentTemplate, type SimHub } f
 import { makeInstance } from './instance.js';
 import { finishAt, standardWorld, workBetween } from './world.js';
 import { Events } from './events.js';
+import { windowFactors } from './window-noise.js';
 import { completionMeans, lowerBound } from './bound.js';
 import { MOVE_COST, ORACLE, PROBE, PROBE_PART, type Event, type HubState, type Job, type SimOptions, type SimResult, type Task } from './sim-types.js';
 
@@ -34,6 +35,7 @@ export function simulate(policyOrOracle: PlacementPolicy | typeof ORACLE, opts: 
   const movesPerMinute = opts.movesPerMinute ?? DEFAULT_MOVES_PER_MINUTE;
   const learners = opts.learners ?? [];
   const measuring = learners.length > 0 || opts.onMeasurement !== undefined;
+  const windowFactor = windowFactors(opts.windowNoise, opts.seed ?? 1);
   const lookEvery = reweave === undefined ? (measuring ? 500 : 0) : reweave === ORACLE ? 500 : reweave.everyMs;
   // Per template: measured compute time per unit of hub speed (what an engine learns).
   const measured = new Map<string, number>();
@@ -125,8 +127,7 @@ export function simulate(policyOrOracle: PlacementPolicy | typeof ORACLE, opts: 
   const predict = (task: Task, recent = { units: 0, ms: 0 }) => {
     if (!predictor) return;
     const job = task.job;
-    const f = job.program.fragments[job.next];
-    task.predMs = predictor.predictMs!({ rest: viewOf(job, task.hub), done: work(job, f) - job.left, recent }, hubViewOf(task.hub, task.hub)) + Math.max(0, task.computeFrom - now);
+    task.predMs = predictor.predictMs!({ rest: viewOf(job, task.hub), done: work(job, job.program.fragments[job.next]) - job.left, recent }, hubViewOf(task.hub, task.hub)) + Math.max(0, task.computeFrom - now);
     task.predAt = now;
   };
 
@@ -290,9 +291,8 @@ export function simulate(policyOrOracle: PlacementPolicy | typeof ORACLE, opts: 
 
   /** Stay or move, at a yield point of a running job. */
   const look = (task: Task) => {
-    const job = task.job;
-    const s = task.hub;
-    const done = progress(task);
+    const { job, hub: s } = task;
+    const done = progress(task) * windowFactor();
     const ms = sample(task, done);
     if (now >= task.computeFrom) predict(task, { units: done, ms: Math.max(0, ms) });
     if (reweave === undefined || now < task.computeFrom) return;
