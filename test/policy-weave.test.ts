@@ -70,6 +70,9 @@ test('one starved window between steady ones moves nothing: a move needs two loo
   // Another job's lean is not this one's confirmation.
   assert.is(w.reweave.consider({ ...look({ units: 50, ms: 500 }), job: 'k' }, hubs[0], hubs, 45_000).to, undefined);
   assert.is(w.reweave.consider(look({ units: 50, ms: 500 }), hubs[0], hubs, 45_500).to, undefined, 'j\'s look before was steady');
+  // A lean from long ago (the job left and came back) confirms nothing.
+  assert.is(w.reweave.consider(look({ units: 50, ms: 500 }), hubs[0], hubs, 90_000).to, undefined, 'a lean 44.5 s old');
+  assert.is(w.reweave.consider(look({ units: 50, ms: 500 }), hubs[0], hubs, 90_500).to, 'b', 'and the look after it agrees');
 });
 
 /** A world where hub h0 turns 4x slower at `at` (unadvertised), and nothing else changes. */

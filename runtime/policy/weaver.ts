@@ -85,6 +85,8 @@ const NET_RANGE = 2;
 const REPLAY = 8000;
 /** Jobs whose last look's leaning is remembered (a forgotten one only waits one look more). */
 const LEANINGS = 4096;
+/** A lean confirms the next look's only within this many looks' time (a hub skips looks while a run waits). */
+const LEAN_LOOKS = 3;
 
 const clamp01 = (x: number) => (x < 0 ? 0 : x > 1 ? 1 : x);
 
@@ -128,8 +130,8 @@ export class LearnedWeaver implements PaceLearner {
   private readonly typicals: Array<number | undefined | null> = [];
   private readonly bases: number[] = [];
   private readonly sameAs: number[] = [];
-  /** Per job, the hub its last look would have moved it to: a move needs two looks in a row that agree. */
-  private readonly leaning = boundedMap<string, string>(LEANINGS);
+  /** Per job, the hub its last look would have moved it to, and when: a move needs two looks in a row that agree. */
+  private readonly leaning = boundedMap<string, { to: string; at: number }>(LEANINGS);
 
   constructor(opts: WeaverOptions = {}, history?: PaceHistory) {
     this.opts = {
@@ -353,8 +355,11 @@ export class LearnedWeaver implements PaceLearner {
     return { ms, histMs, w, parts, U };
   }
 
-  /** `_now` is not read: the history's decays count to its latest measurement, so a replay of a log decides alike. */
-  private consider(run: RunView, holder: HubView, hubs: readonly HubView[], _now: number): ReweaveDecision {
+  /**
+   * The history's decays count to its latest measurement, not to `now`, so a replay of a
+   * log decides alike; `now` only dates a look's leaning.
+   */
+  private consider(run: RunView, holder: HubView, hubs: readonly HubView[], now: number): ReweaveDecision {
     if (!movesAllowed(run, this.opts.movesPerMinute)) return { policy: 'learned' };
     const f = run.rest;
     const { ms: stayMs, histMs, w, parts, U } = this.stay(run, holder);
@@ -402,9 +407,11 @@ export class LearnedWeaver implements PaceLearner {
     // real hubs two equal ones traded a job that way; a hub that did turn slow is slow a
     // look later too. A move the history argues for without that window (a faster kind of
     // hub, a hub term learned before) goes at once; an exploring move always waits a look.
-    const confirmed = leaning !== undefined && this.leaning.get(run.job) === leaning;
+    // The look before: this run's last (a lean older than a few looks is from an earlier stay here).
+    const before = this.leaning.get(run.job);
+    const confirmed = leaning !== undefined && before?.to === leaning && now - before.at <= LEAN_LOOKS * this.opts.everyMs;
     if (leaning === undefined) this.leaning.delete(run.job);
-    else this.leaning.set(run.job, leaning);
+    else this.leaning.set(run.job, { to: leaning, at: now });
     const histSaving = best ? histMs - best.predictedMs : 0;
     const historyBacked = best !== undefined && histSaving >= Math.max(this.opts.minGainMs, this.opts.minGain * histMs)
       && normalCdf(Math.log(histMs / best.predictedMs) / (sigma * Math.SQRT2)) >= this.opts.pMove;
