@@ -9,6 +9,7 @@ import { SEAL_HEAD, SEAL_TAIL, createIdentity, openFrom } from '../runtime/net/i
 import { PROTOCOL_VERSION, decodeMessage, encodeMessage, parseMessage, type ExecRequest, type ProgressEvent, type RanReply } from '../runtime/protocol/index.js';
 import { Handover, HubMetrics, SealGate, nextHop, sealContext, type HandoverDeps } from '../runtime/hub/internal.js';
 import { capturingLogger } from './helpers/stand-ins.js';
+import { CheckpointError, decodeCheckpoint, encodeCheckpoint, type CheckpointDiff } from '../runtime/snapshot/index.js';
 
 const test = suite('hub hand-over');
 const ids = { a: createIdentity(), b: createIdentity(), c: createIdentity(), engine: createIdentity() };
@@ -100,6 +101,36 @@ test('a whole state, or a diff of a job whose states are stored, keeps its plain
     assert.equal([...cp], [...state], `full ${full}`);
     if (full) assert.equal(kept.map((k) => k.whole && [...k.whole]), [[...state]]);
   }
+});
+
+test('a diff the slot left without a CRC travels so only sealed in place; every other way out checksums it first', async () => {
+  const diff: CheckpointDiff = {
+    kind: 'diff', id: 'fedcba9876543210', base: '0123456789abcdef', bundle: 'ab'.repeat(32), entry: 'main', fragment: 2, paused: true, yields: 50,
+    memoryLength: 65536, pageSize: 256, pages: [{ index: 3, bytes: state.subarray(0, 256) }, { index: 9, bytes: state.subarray(256, 512) }],
+  };
+  const unchecked = () => roomy(encodeCheckpoint(diff, { checksum: false }));
+  const rejects = (bytes: Uint8Array) => assert.throws(() => decodeCheckpoint(bytes), (e: unknown) => e instanceof CheckpointError && e.code === 'checksum');
+  const ctx = { next: { id: 'b', hop: 1 }, replyTo: undefined, full: false, move: undefined, unchecked: true };
+  // Sealed in place for b: no CRC pass; b opens it authenticated.
+  const sealed = setup(ok);
+  assert.is(await sealed.h.pass(req(), paused(unchecked()), ctx), undefined);
+  const m = sealed.sent[0].msg;
+  const opened = openFrom(ids.b, ids.a.public.seal, sealContext(m, 2, 1, 'a', 'b'), m.checkpoint!);
+  rejects(opened);
+  assert.is(decodeCheckpoint(opened, { authenticated: true }).kind, 'diff');
+  // Plain to b (an insecure hub), kept for a job whose states are stored, or back to the engine: with its CRC.
+  const plain = setup(ok, { secure: false });
+  await plain.h.pass(req(), paused(unchecked()), ctx);
+  assert.is(decodeCheckpoint(plain.sent[0].msg.checkpoint!).kind, 'diff');
+  const stored = setup(ok);
+  const kept = unchecked();
+  await stored.h.pass(req({ storeEvery: 100 }), paused(kept), ctx);
+  assert.is(decodeCheckpoint(kept).kind, 'diff', 'the plaintext it keeps');
+  assert.is(decodeCheckpoint(openFrom(ids.b, ids.a.public.seal, sealContext(stored.sent[0].msg, 2, 1, 'a', 'b'), stored.sent[0].msg.checkpoint!)).kind, 'diff');
+  const last = setup(ok);
+  const out = await last.h.pass(req(), { ...paused(unchecked()), outcome: 'next' }, ctx);
+  assert.ok(out && out.kind === 'ran' && out.checkpoint);
+  assert.is(decodeCheckpoint(openFrom(ids.engine, ids.a.public.seal, sealContext(req(), out.fragment, 0, 'a', 'engine'), out.checkpoint)).kind, 'diff');
 });
 
 test('a refused hand-over of a diff (back to the hub that holds its base) fails: the engine cannot use a diff', async () => {

@@ -42,7 +42,7 @@ const alone = () => ran(new HubCore('alone'), exec(0, { migrateEvery: 0, args: A
  * `handedOver(hop, sent, ran)` sees each hand-over: the checkpoint sent, and what the
  * receiving core made of it. Returns the last reply and the number of hand-overs.
  */
-async function roundRobin(cores: HubCore[], handedOver: (hop: number, sent: Uint8Array, r: SlotRan) => void): Promise<{ r: SlotRan; hops: number }> {
+async function roundRobin(cores: HubCore[], handedOver: (hop: number, sent: Uint8Array, r: SlotRan, by: SlotRan) => void, opts: { sealed?: boolean } = {}): Promise<{ r: SlotRan; hops: number }> {
   const held = new Map<number, HeldBase>();
   let r = await ran(cores[0], exec(0, { args: ARGS, full: true }));
   let hop = 0;
@@ -51,8 +51,12 @@ async function roundRobin(cores: HubCore[], handedOver: (hop: number, sent: Uint
     hop++;
     const to = held.get((hop + 1) % cores.length);
     const sent = r.checkpoint!;
-    r = await ran(cores[hop % cores.length], exec(hop, { fragment: r.fragment, checkpoint: sent, ...(to ? { diffTo: to } : { full: true }) }));
-    handedOver(hop, sent, r);
+    // `sealed`: as a secure hub runs it, diffs for the next hub sealed in place (no CRC), every state opened authenticated.
+    const by = r;
+    r = await ran(cores[hop % cores.length], exec(hop, {
+      fragment: r.fragment, checkpoint: sent, ...(to ? { diffTo: to } : { full: true }), ...(opts.sealed ? { opened: true, ...(to ? { sealsDiff: true } : {}) } : {}),
+    }));
+    handedOver(hop, sent, r, by);
   }
   return { r, hops: hop };
 }
@@ -74,6 +78,19 @@ test('slots that reuse the buffer each state came in for the state they send on:
   let reused = 0;
   const { r, hops } = await roundRobin(cores, (_, sent, next) => { if (next.checkpoint?.buffer === sent.buffer) reused++; });
   assert.ok(reused > hops / 2, `${reused} of ${hops} hand-overs encoded into the buffer they came in`);
+  assert.equal([...r.result!], [...(await alone()).result!]);
+});
+
+test('sealed hand-overs: each diff leaves without a CRC (the seal authenticates it), says so, and the route still ends exact', async () => {
+  let unchecked = 0;
+  const { r } = await roundRobin(['a', 'b', 'c'].map((id) => new HubCore(id)), (hop, sent, _, by) => {
+    if (hop <= 3) return;
+    assert.is(by.unchecked, true, `hand-over ${hop} says it has no CRC`);
+    assert.is(new DataView(sent.buffer, sent.byteOffset).getUint32(14), 0, `hand-over ${hop}: no CRC`);
+    assert.throws(() => decodeCheckpoint(sent), /checksum/);
+    unchecked++;
+  }, { sealed: true });
+  assert.ok(unchecked > 10, `${unchecked} diffs without a CRC`);
   assert.equal([...r.result!], [...(await alone()).result!]);
 });
 

@@ -8,6 +8,7 @@ import {
   CHECKPOINT_HEADER_BYTES,
   CheckpointError,
   DIFF_PAGE_SIZE,
+  checksumCheckpoint,
   decodeCheckpoint,
   encodeCheckpoint,
   type AnyCheckpoint,
@@ -433,6 +434,19 @@ codec('refuses to encode a checkpoint it could not decode', () => {
   expectError(() => encodeCheckpoint({ ...TINY_DIFF, pages: [{ index: 1, bytes: new Uint8Array(255) }] }), ['malformed'], /field 'pages\[0\]\.bytes' must be a Uint8Array of 256 bytes, got 255 bytes/);
   expectError(() => encodeCheckpoint({ ...TINY_DIFF, pages: [null as unknown as CheckpointDiff['pages'][0]] }), ['malformed'], /field 'pages\[0\]' must be a map with index and bytes/);
   expectError(() => encodeCheckpoint({ ...TINY_DIFF, pageSize: 300 }), ['malformed'], /field 'pageSize' must be a power of two/);
+});
+
+codec('without a checksum (bytes that travel sealed): only an authenticated decode takes them, until checksumCheckpoint fills it in', () => {
+  for (const cp of [TINY_DIFF, full(patterned(3 * WASM_PAGE))]) {
+    const checked = encodeCheckpoint(cp);
+    const bytes = encodeCheckpoint(cp, { checksum: false });
+    assert.is(new DataView(bytes.buffer, bytes.byteOffset).getUint32(14), 0, 'the CRC field is left 0');
+    assert.equal(bytes.subarray(CHECKPOINT_HEADER_BYTES), checked.subarray(CHECKPOINT_HEADER_BYTES), 'meta and data are the same bytes');
+    expectError(() => decodeCheckpoint(bytes), ['checksum'], /checksum mismatch/);
+    assert.equal(decodeCheckpoint(bytes, { authenticated: true }), decodeCheckpoint(checked));
+    checksumCheckpoint(bytes);
+    assert.equal(bytes, checked, 'checksummed after, byte for byte what encodeCheckpoint writes');
+  }
 });
 
 codec.run();

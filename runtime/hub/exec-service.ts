@@ -14,7 +14,7 @@ import {
 } from '../protocol/index.js';
 import { fenceStatement, verify } from '../net/index.js';
 import type { BundleCache } from './bundle-cache.js';
-import type { CheckpointKeeper } from './checkpoint-keeper.js';
+import { storesCheckpoints, type CheckpointKeeper } from './checkpoint-keeper.js';
 import { nextHop, type Handover, type Hop } from './handover.js';
 import type { Logger } from './log.js';
 import type { HubMetrics } from './metrics.js';
@@ -191,6 +191,8 @@ export class ExecService {
     const slotReq: SlotExec = {
       ...fields, full, migrateEvery: req.route && !next ? 0 : req.migrateEvery, tag: run.tag, ...(opened ? { opened } : {}),
       ...(diffTo ? { diffTo: { id: diffTo.id, step: diffTo.step } } : {}),
+      // A diff for the next hub is sealed where it lies, unless the job's states are stored.
+      ...(diffTo && gate.identity && !storesCheckpoints(req) ? { sealsDiff: true } : {}),
     };
     const replyTo = req.replyTo ?? reply;
     const untrack = () => {
@@ -272,7 +274,7 @@ export class ExecService {
     if (r.kind === 'error' && r.code === 'trap' && req.record !== undefined) await records.trapped(req, r.message);
     if (r.kind !== 'ran') return r;
     // The base the slot now keeps is this hub's business and the route's, not the engine's.
-    const { kept, ...ran } = r as SlotRan;
+    const { kept, unchecked, ...ran } = r as SlotRan;
     // Done: the slot dropped the job's state itself (core.ts), so the slot it ran on is
     // forgotten here too, and the engine's drop-job, if any comes, costs the slot nothing.
     if (ran.outcome === 'done') this.d.runs.forgetSlot(req.job);
@@ -284,7 +286,7 @@ export class ExecService {
       if (outcome === 'fenced') return { kind: 'error', v: PROTOCOL_VERSION, code: 'fenced', message: `job ${req.job}: a newer attempt has started; its result is dropped` };
       return { ...signed, committed: outcome === 'committed' || outcome === 'already' };
     }
-    return this.d.handover.pass(req, ran, { next, replyTo, full, move: run.move, bases: this.basesAfter(req, kept) });
+    return this.d.handover.pass(req, ran, { next, replyTo, full, move: run.move, bases: this.basesAfter(req, kept), unchecked });
   }
 
   /** The route's bases once this hub keeps `kept` (or none): this hub's entry replaced, hubs off the route dropped. */

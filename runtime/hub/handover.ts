@@ -14,6 +14,7 @@ import {
 } from '../protocol/index.js';
 import type { Logger } from './log.js';
 import { storesCheckpoints } from './checkpoint-keeper.js';
+import { checksumCheckpoint } from '../snapshot/index.js';
 import type { HubMetrics } from './metrics.js';
 import type { Run } from './runs.js';
 import type { SealGate } from './seal-gate.js';
@@ -64,6 +65,8 @@ export interface PassContext {
   bases?: ExecRequest['bases'];
   /** A re-weaving move asked of this run. */
   move: Run['move'];
+  /** The run's checkpoint has no CRC yet (SlotRan.unchecked): fine sealed in place, checksummed before anything else reads it. */
+  unchecked?: boolean;
 }
 
 export class Handover {
@@ -76,7 +79,17 @@ export class Handover {
   async pass(req: ExecRequest, r: RanReply, ctx: PassContext): Promise<RanReply | ErrorReply | undefined> {
     const { gate, log } = this.deps;
     const handovers = req.handovers ?? 0;
-    const toEngine = (extra: Partial<RanReply> = {}) => gate.forEngine(req, r, { handovers, ...extra });
+    // The slot skipped the CRC of a diff it expected sealed in place (the next hub opens it
+    // authenticated); every other way out gives these bytes a CRC first.
+    let unchecked = ctx.unchecked === true && r.checkpoint !== undefined;
+    const checksummed = () => {
+      if (unchecked) checksumCheckpoint(r.checkpoint!);
+      unchecked = false;
+    };
+    const toEngine = (extra: Partial<RanReply> = {}) => {
+      checksummed();
+      return gate.forEngine(req, r, { handovers, ...extra });
+    };
     let { next } = ctx;
     let route = req.route;
     let checkpoint = r.checkpoint;
@@ -120,7 +133,12 @@ export class Handover {
       // job's states. A whole state is kept: it is the only copy that a drain or a failed
       // hand-over can count on (the slot may hold none).
       const consume = diff && !storesCheckpoints(req);
+      // Sealed in place, its plaintext is gone: nothing is left to checksum.
+      if (consume) unchecked = false;
+      else checksummed();
       payload = gate.sealForHub(req, checkpoint, r.fragment, handovers + 1, next.id, peer, { headroom: this.deps.headroom, consume });
+    } else {
+      checksummed();
     }
     const { args, bundleBytes, ...rest } = req;
     const msg: ExecRequest = {

@@ -16,6 +16,7 @@ export {
   CHECKPOINT_HEADER_BYTES,
   CHECKPOINT_MAGIC,
   DEFAULT_MAX_CHECKPOINT_BYTES,
+  checksumCheckpoint,
   decodeCheckpoint,
   encodeCheckpoint,
   nonZeroPages,

@@ -359,7 +359,10 @@ export class HubCore {
       // The engine's stepwise runs: a diff against what came in, which the engine holds.
       reply = req.full || !sent ? live : diffCheckpoint(sent, live, live.id, { share: true });
     }
-    const checkpoint = encodeCheckpoint(reply, { headroom: this.opts.headroom, tailroom: this.opts.tailroom, maxBytes: this.limits.maxCheckpointBytes, into: this.takeSpareOut() });
+    const unchecked = req.sealsDiff === true && reply.kind === 'diff';
+    const checkpoint = encodeCheckpoint(reply, {
+      headroom: this.opts.headroom, tailroom: this.opts.tailroom, maxBytes: this.limits.maxCheckpointBytes, into: this.takeSpareOut(), checksum: !unchecked,
+    });
     const memory = sent && sent.memory.length === live.memory.length ? sent.memory : new Uint8Array(live.memory.length);
     memory.set(live.memory);
     const after: Checkpoint = { ...live, memory };
@@ -367,7 +370,7 @@ export class HubCore {
     const ran: SlotReply = {
       kind: 'ran', v: PROTOCOL_VERSION, outcome: out.kind, fragment, fragments,
       checkpoint, execMs, yields: x.yields, maxYieldGapMs: x.maxYieldGapMs, resumedAt, pausedAt, held: this.held(), ...this.dataStats(),
-      ...(lineage && this.bases.has(req.job) ? { kept: { id: live.id, step: left } } : {}),
+      ...(lineage && this.bases.has(req.job) ? { kept: { id: live.id, step: left } } : {}), ...(unchecked ? { unchecked } : {}),
     };
     // Only now: recycling resets the longest gap the reply reads. Nothing refers to the
     // instance's memory any more (the reply is encoded, the base copied).

@@ -19,10 +19,19 @@ export interface SlotExec extends Omit<ExecRequest, 'client' | 'keys'> {
    * the pages changed since it. Without it, and not `full`: a diff against `checkpoint`.
    */
   diffTo?: HeldBase;
+  /**
+   * The hub seals a diff this run replies with where it lies (handover.ts, `consume`) and
+   * nothing reads its plaintext after: leave it without a CRC (a pass over every byte;
+   * the next hub opens it authenticated), and say so (SlotRan.unchecked).
+   */
+  sealsDiff?: boolean;
 }
 
-/** A slot's `ran` reply: with the base it now keeps of the job (its id and step), when it keeps one. */
-export type SlotRan = RanReply & { kept?: HeldBase };
+/**
+ * A slot's `ran` reply: with the base it now keeps of the job (its id and step), when it
+ * keeps one; `unchecked` when its checkpoint has no CRC yet (SlotExec.sealsDiff).
+ */
+export type SlotRan = RanReply & { kept?: HeldBase; unchecked?: boolean };
 
 /** The full state a slot holds for `job`, encoded (a move to a hub other than the base's needs it whole). */
 export interface ExportRequest { kind: 'export'; v: typeof PROTOCOL_VERSION; job: string }
