@@ -8,7 +8,9 @@
  *   request/reply carrying the same number of bytes to a responder in another process,
  *   the first WARMUP of each left out alike (since 2026-12-06; before, the raw loop left
  *   out its first three and the migrations none, and the first 16 MiB hand-overs run two
- *   to three times slower than the rest).
+ *   to three times slower than the rest), and as many timed of each: 100 of 1 MiB, 10 of
+ *   16 MiB (since the seventeenth session; before, 30 and 10 migrations against 20 raw
+ *   round trips, and the raw loop's median keeps falling with more of them).
  * - dispatch: tiny one-loop jobs through the mesh, one after another, in fragments/s,
  *   against a raw request/reply loop of small messages.
  * - diff: bytes sent for a migration after a one-word change in 16 MiB, against the first
@@ -92,7 +94,9 @@ async function migrate(mesh: NatsMesh, b: LoadedBundle, url: string, kib: number
   const r = await runJob(mesh, b, { entry: 'hold', args: [kib, steps, 1], migrateEvery: every });
   const moved = r.placements.filter((p) => p.bytesIn > 0).map((p) => p.bytesIn);
   const bytes = median(moved);
-  const raw = median(await rawRoundTrips(url, Math.round(bytes), quick ? 5 : 20));
+  // As many raw round trips as timed migrations: both sides warm up alike (the raw loop's
+  // median fell from 5.7-7.9 ms over 20 round trips of 1 MiB to 4.0-5.0 over 100).
+  const raw = median(await rawRoundTrips(url, Math.round(bytes), Math.max(1, r.pauseToResumeMs.length - WARMUP)));
   const ms = median(r.pauseToResumeMs.slice(WARMUP));
   const all = median(r.pauseToResumeMs);
   console.log(`migrate ${kib} KiB: ${r.pauseToResumeMs.length} migrations, median ${bytes} bytes each, pause-to-resume ${ms.toFixed(2)} ms after the first ${WARMUP} (${all.toFixed(2)} with them; the first ${r.pauseToResumeMs.slice(0, WARMUP).map((x) => x.toFixed(1)).join(', ')}), raw request/reply ${raw.toFixed(2)} ms, ratio ${(ms / raw).toFixed(2)}`);
@@ -185,7 +189,8 @@ async function main(): Promise<void> {
   try {
     const idleRssMiB = Math.max(...(await mesh.discover({ settleMs: 100 })).map((a) => a.load.rssMiB));
     const hold = await bundleOf('bench/programs/hold.ts', 1 << 18);
-    const m1 = await migrate(mesh, hold, ns.url, 1024, quick ? 8 : 33);
+    // 100 timed 1 MiB migrations (a median over 30 swung by a third between runs), 10 of 16 MiB.
+    const m1 = await migrate(mesh, hold, ns.url, 1024, quick ? 8 : 103);
     const m16 = await migrate(mesh, hold, ns.url, 16 * 1024, quick ? 6 : 13);
     const mem = await holdMany(mesh, hold, 3, 8 * 1024, quick ? 4 : 8);
 
