@@ -2,10 +2,10 @@
  * Stay or move, decided here, by the hub that holds a running job (issue 16). Every
  * `policy.everyMs` of a run (not every yield point: half a second for the learned weaver)
  * the hub reads the yield points its slot passed since the last look from the slot's
- * shared cells (no message to the thread, nothing the run waits for), records that pace
- * as a measurement (the learned weaver learns what this program runs at on this hub now,
- * noisy neighbours included, which no advert shows), and asks the policy whether the job
- * finishes sooner elsewhere, the move's own cost counted. A move goes only to a hub on the
+ * shared cells (no message to the thread, nothing the run waits for), asks the policy
+ * whether the job finishes sooner elsewhere, the move's own cost counted, and then records
+ * that pace as a measurement (the learned weaver learns what this program runs at on this
+ * hub now, noisy neighbours included, which no advert shows). A move goes only to a hub on the
  * route the job's engine signed (its ticket), so it needs no new ticket: the hand-over
  * (handover.ts) carries it, sealed to that hub, as any other. A run moves at most
  * `movesPerMinute` times a minute from here, whatever the policy says.
