@@ -351,7 +351,8 @@ export class LearnedWeaver implements PaceLearner {
     const adjust = w > 0 ? w * (Math.log(run.recent.units / run.recent.ms) - predicted0) : 0;
     const data = f.datasets.length ? this.model.readMs(f, holder) : 0;
     const ms = this.runMsCorrected(parts, U, holder, lpHere + adjust) + data;
-    const histMs = adjust === 0 ? ms : this.runMsCorrected(parts, U, holder, lpHere) + data;
+    // The same without the measured pace: the run time scales as e^-logPace, so no second pass.
+    const histMs = adjust === 0 ? ms : (ms - data) * Math.exp(adjust) + data;
     return { ms, histMs, w, parts, U };
   }
 
