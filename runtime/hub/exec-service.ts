@@ -14,8 +14,8 @@ import {
 } from '../protocol/index.js';
 import { fenceStatement, verify } from '../net/index.js';
 import type { BundleCache } from './bundle-cache.js';
-import { storesCheckpoints, type CheckpointKeeper } from './checkpoint-keeper.js';
-import { nextHop, type Handover, type Hop } from './handover.js';
+import type { CheckpointKeeper } from './checkpoint-keeper.js';
+import { nextHop, sealsDiffInPlace, type Handover, type Hop } from './handover.js';
 import type { Logger } from './log.js';
 import type { HubMetrics } from './metrics.js';
 import { fencedJob, type Records } from './records.js';
@@ -191,8 +191,7 @@ export class ExecService {
     const slotReq: SlotExec = {
       ...fields, full, migrateEvery: req.route && !next ? 0 : req.migrateEvery, tag: run.tag, ...(opened ? { opened } : {}),
       ...(diffTo ? { diffTo: { id: diffTo.id, step: diffTo.step } } : {}),
-      // A diff for the next hub is sealed where it lies, unless the job's states are stored.
-      ...(diffTo && gate.identity && !storesCheckpoints(req) ? { sealsDiff: true } : {}),
+      ...(diffTo && sealsDiffInPlace(req, gate) ? { sealsDiff: true } : {}),
     };
     const replyTo = req.replyTo ?? reply;
     const untrack = () => {

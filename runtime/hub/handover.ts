@@ -69,6 +69,15 @@ export interface PassContext {
   unchecked?: boolean;
 }
 
+/**
+ * Whether a diff `req`'s run hands on is sealed over its own bytes (SealOptions.consume):
+ * on a secure hub, unless the keeper stores the job's states (it keeps what left). The
+ * exec service asks it before the run (a slot then leaves such a diff without a CRC).
+ */
+export function sealsDiffInPlace(req: ExecRequest, gate: Pick<SealGate, 'identity'>): boolean {
+  return gate.identity !== undefined && !storesCheckpoints(req);
+}
+
 export class Handover {
   constructor(private readonly deps: HandoverDeps) {}
 
@@ -132,7 +141,7 @@ export class Handover {
       // reads them after (back() takes the slot's whole copy), unless the keeper stores the
       // job's states. A whole state is kept: it is the only copy that a drain or a failed
       // hand-over can count on (the slot may hold none).
-      const consume = diff && !storesCheckpoints(req);
+      const consume = diff && sealsDiffInPlace(req, gate);
       // Sealed in place, its plaintext is gone: nothing is left to checksum.
       if (consume) unchecked = false;
       else checksummed();
