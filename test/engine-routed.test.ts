@@ -9,6 +9,7 @@ import { createIdentity, resultStatement, sign, type PublicIdentity } from '../r
 import { HubError, PROTOCOL_VERSION, TransportError, type RanReply } from '../runtime/protocol/index.js';
 import { FragmentTrap } from '../runtime/exec/index.js';
 import { JobProgress, RecoveryState, acceptOutcome, type AttemptKeys, type RoutedTransport, type StoredByHub } from '../runtime/engine/internal.js';
+import { retryDelay } from '../runtime/engine/index.js';
 import type { JobEvent } from '../runtime/trace/index.js';
 import { eventEmitter } from '../runtime/trace/index.js';
 import { decodeCheckpoint, diffCheckpoint, encodeCheckpoint, type Checkpoint } from '../runtime/snapshot/index.js';
@@ -199,6 +200,13 @@ test('live hubs lacking what the job requires fail it at once without a deadline
   setTimeout(() => ctl.abort(), 200);
   await r2.hubsFor(gpu, 0).then(() => assert.unreachable(), (e: Error) => assert.is((e as { code?: string }).code, 'no-capable-hub'));
   assert.equal(events.map((e) => e.kind), ['waiting']);
+});
+
+test("a hub that could not reach what it needed (transport-*) is retried after a backoff; its own faults are not", () => {
+  const wait = retryDelay(new HubError('transport-transport', 'hub x: bundle ab12 is not cached here and cannot be fetched'), 0);
+  assert.ok(wait !== undefined && wait > 0, `backoff ${wait}`);
+  assert.is(retryDelay(new HubError('internal', 'hub x: TypeError'), 0), undefined);
+  assert.is(retryDelay(new HubError('bad-request', 'hub x: no'), 0), undefined);
 });
 
 test.run();

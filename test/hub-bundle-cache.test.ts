@@ -67,6 +67,20 @@ test('a job with a record gets its bundle from the job store when its client is 
   }
 });
 
+test('a job store that fails (a NATS TIMEOUT mid-election) is a transport failure that says so, not a raw error', async () => {
+  const cache = new BundleCache('a', {
+    ask: async () => { throw new TransportError('no reply', { code: 'timeout' }); },
+    fromRecords: async () => { throw new Error('TIMEOUT'); }, open: (_, b) => b,
+  }, capturingLogger());
+  try {
+    await cache.get(exec({ record: 'j' }));
+    assert.unreachable('it fetched nothing');
+  } catch (e) {
+    assert.instance(e, TransportError);
+    assert.match((e as Error).message, /origin weave\.client\.c1\.bundle: no reply; the job store: TIMEOUT/);
+  }
+});
+
 test('a client that refuses says why in the error', async () => {
   const cache = new BundleCache('a', {
     ask: async () => encodeMessage({ kind: 'error', v: PROTOCOL_VERSION, code: 'not-yours', message: 'hub a was given no job of bundle x' }),

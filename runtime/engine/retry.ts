@@ -2,7 +2,8 @@
  * When the engine places a failed step again, and when it gives up: at once when nobody
  * listens or the hub refused for a reason another hub may not have (draining, no base, a
  * failed hand-over, a bad signature, a checkpoint it would not open); after a jittered
- * backoff when the hub went quiet; never for anything else (a trap, a bad module).
+ * backoff when the hub went quiet or could not reach what it needed (`transport-*`);
+ * never for anything else (a trap, a bad module).
  *
  * The stepwise engine counts failures in a row (`retryDelay`). A routed job keeps a
  * `RetryBudget` instead: a hub that failed it rests for a while (longer each time it
@@ -32,6 +33,9 @@ export function retryKind(err: unknown): 'now' | 'backoff' | undefined {
   // A result without a valid signature of a hub the engine assigned is discarded and the
   // fragment re-run; so is a checkpoint a hub would not open (it may be retried elsewhere).
   if (err instanceof HubError && (err.code === 'draining' || err.code === 'not-started' || err.code === 'no-base' || err.code === 'handoff-failed' || err.code === 'bad-signature' || err.code.startsWith('seal-'))) return 'now';
+  // The hub could not reach something it needed (the job's bundle, the job store): another
+  // hub, or this one later, may. ExecService.rejected names these `transport-<code>`.
+  if (err instanceof HubError && err.code.startsWith('transport-')) return 'backoff';
   if (!(err instanceof TransportError)) return undefined;
   if (err.code === 'no-responders') return 'now';
   if (err.code === 'timeout' || err.code === 'hub-lost' || err.code === 'transport') return 'backoff';

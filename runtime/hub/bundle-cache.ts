@@ -62,7 +62,16 @@ export class BundleCache {
         why = `origin ${req.origin}: ${(e as Error).message}`;
       }
     }
-    if (!got && req.record !== undefined) got = await this.from.fromRecords(req.bundle);
+    if (!got && req.record !== undefined) {
+      // The store fails as NATS does (a TIMEOUT while its cluster elects a leader): said as
+      // a transport failure, which the engine retries elsewhere, not as the hub's own fault.
+      try {
+        got = await this.from.fromRecords(req.bundle);
+        if (!got) why += '; the job store has none';
+      } catch (e) {
+        why += `; the job store: ${(e as Error).message}`;
+      }
+    }
     if (!got) throw new TransportError(`bundle ${req.bundle.slice(0, 12)} is not cached here and cannot be fetched: ${why}`, { code: 'transport' });
     const hash = createHash('sha256').update(got).digest('hex');
     if (hash !== req.bundle) throw new TransportError(`the bundle fetched for ${req.bundle.slice(0, 12)} hashes to ${hash.slice(0, 12)}`);
