@@ -2,11 +2,13 @@
  * Issue 20, the ticket rules at one hub's seal gate, without a server: an engine exec
  * under a ticket is admitted once; a move is allowed only under a newer ticket from the
  * same client naming the target (the case the engine's re-weaving sends), and its
- * hand-over goes under that ticket. test/attack.test.ts runs the attacks end to end.
+ * hand-over goes under that ticket. The same for tickets MACed per hub (where every hub of
+ * the route has a sealing key), against a peer with a credential of its own.
+ * test/attack.test.ts runs the attacks end to end.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createIdentity, sign, ticketStatement, type ExecTicket } from '../runtime/net/index.js';
+import { clientBinding, createIdentity, sign, ticketMacs, ticketStatement, type ExecTicket, type Identity } from '../runtime/net/index.js';
 import { PROTOCOL_VERSION, type ExecRequest, type MoveRequest } from '../runtime/protocol/index.js';
 import { SealGate } from '../runtime/hub/internal.js';
 import { capturingLogger } from './helpers/stand-ins.js';
@@ -53,7 +55,7 @@ test('a ticket taken before is not checked again, but the same signature on an a
   first.ticket!.fill(0);
   for (const k of Object.values(first.keys ?? {})) k.fill(0);
   const kept = gate.ticketOf('j.0')!;
-  assert.equal([[...kept.sig], [...kept.ticket.keys.b]], [sig, keyBytes]);
+  assert.equal([[...kept.sig!], [...kept.ticket.keys.b]], [sig, keyBytes]);
   // The job back from hub b, under the same ticket: a hand-over, as round-robin brings it.
   const back = { ...exec(t), from: 'b', handovers: 2 };
   assert.is(codeOf(gate.admit(back, undefined)), 'admitted');
@@ -81,6 +83,69 @@ test("a move is allowed under a newer ticket of the job's client naming the targ
   gate.moved('j.0', ok);
   assert.equal(gate.ticketOf('j.0')!.ticket.route, ['a', 'b', 'c'], 'the hand-over goes under the new ticket');
   assert.is(codeOf(gate.admitMove(move(moved)) as never), 'ticket-replayed', 'the same move again');
+});
+
+const hubA = createIdentity();
+const hubB = createIdentity();
+
+/** As Attempt.request makes it where every hub of the route has a sealing key. */
+function macExec(t: ExecTicket, client: Identity = engine): ExecRequest {
+  const { ticket: _sig, ...rest } = exec(t, client);
+  return { ...rest, ticketMacs: ticketMacs(client, t), clientBind: clientBinding(client) };
+}
+
+const macTicket = (extra: Partial<ExecTicket> = {}) => ticket({ keys: { a: hubA.public.seal, b: hubB.public.seal }, ...extra });
+
+test('a ticket MACed for each hub of its route is admitted once at each, and refused altered, for another hub, or unbound', () => {
+  const a = new SealGate('a', hubA, capturingLogger());
+  const b = new SealGate('b', hubB, capturingLogger());
+  const t = macTicket();
+  const req = macExec(t);
+  assert.ok(req.ticketMacs && !req.ticket, 'MACs, no signature');
+  assert.is(codeOf(a.admit(req, `${INBOX}.1`)), 'admitted');
+  assert.is(codeOf(a.admit(macExec(t), `${INBOX}.1`)), 'ticket-replayed');
+  assert.is(a.ticketOf('j.0')?.sig, undefined, 'nothing to forward but the MACs the job carries');
+  // The hand-over to b carries the same MACs: b checks its own.
+  assert.is(codeOf(b.admit({ ...req, from: 'a', handovers: 1 }, undefined)), 'admitted');
+  const fresh = () => new SealGate('a', hubA, capturingLogger());
+  assert.is(codeOf(fresh().admit({ ...macExec(t), route: ['a', 'evil'] }, `${INBOX}.1`)), 'ticket-bad', 'route altered');
+  assert.is(codeOf(fresh().admit({ ...macExec(t), issued: t.issued + 1 }, `${INBOX}.1`)), 'ticket-bad', 'issued altered');
+  const m = macExec(t);
+  assert.is(codeOf(fresh().admit({ ...m, ticketMacs: { a: m.ticketMacs!.b } }, `${INBOX}.1`)), 'ticket-bad', "b's MAC shown at a");
+  assert.is(codeOf(fresh().admit({ ...m, ticketMacs: { b: m.ticketMacs!.b } }, `${INBOX}.1`)), 'ticket-bad', 'none for a');
+  const { clientBind: _b, ...unbound } = macExec(ticket({ job: 'u.0', keys: t.keys }), createIdentity());
+  const refused = fresh().admit(unbound, `${INBOX}.1`);
+  assert.is(codeOf(refused), 'ticket-bad', 'no binding');
+  assert.match(refused!.message, /clientBind/);
+  // An --insecure hub has no key to check a MAC with: it says so.
+  const insecure = new SealGate('a', false, capturingLogger());
+  const r = insecure.admit(macExec(ticket({ keys: t.keys })), `${INBOX}.1`);
+  assert.is(codeOf(r), 'ticket-bad');
+  assert.match(r!.message, /--insecure/);
+});
+
+test("a peer with a credential of its own cannot MAC a ticket in another client's name", () => {
+  const a = new SealGate('a', hubA, capturingLogger());
+  const t = macTicket();
+  assert.is(codeOf(a.admit(macExec(t), `${INBOX}.1`)), 'admitted');
+  const mallory = createIdentity();
+  // Mallory names the engine's signing key beside her own sealing key, MACs with it, and
+  // binds it with her own signature: the binding is not the engine's.
+  const claim = { sign: engine.public.sign, seal: mallory.public.seal };
+  const t2 = macTicket({ job: 'v.0' });
+  const forged: ExecRequest = { ...macExec(t2, mallory), client: claim };
+  assert.is(codeOf(a.admit(forged, `${INBOX}.1`)), 'ticket-bad', "her binding is not the engine's");
+  // With the engine's own binding (it travels in every exec) she has not its sealing key:
+  // her MAC is under another key.
+  assert.is(codeOf(a.admit({ ...forged, client: engine.public, clientBind: clientBinding(engine) }, `${INBOX}.1`)), 'ticket-bad', 'her MAC, the engine\'s keys');
+  // Under her own keys throughout, the ticket is good, but the job key is the engine's.
+  assert.is(codeOf(a.admit({ ...macExec(t, mallory), issued: t.issued, from: 'b', handovers: 1 }, undefined)), 'ticket-not-yours');
+  // And a move of the engine's job needs the engine's signature, MACed ticket or not.
+  const moved: ExecTicket = { ...t, route: ['a', 'b', 'c'], issued: t.issued + 1 };
+  const move = (signer: Identity): MoveRequest => ({ kind: 'move', v: PROTOCOL_VERSION, job: 'j.0', to: 'c', route: [...moved.route], keys: { ...moved.keys }, issued: moved.issued, ticket: sign(signer, ticketStatement(moved)) });
+  assert.is(codeOf(a.admitMove(move(mallory)) as never), 'ticket-bad');
+  const ok = a.admitMove(move(engine));
+  assert.ok(!('code' in ok), JSON.stringify(ok));
 });
 
 test.run();

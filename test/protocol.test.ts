@@ -100,10 +100,10 @@ test('another protocol version is refused, saying which side is older', () => {
     }
     assert.unreachable(`version ${String(v)} was taken`);
   };
-  assert.is(PROTOCOL_VERSION, 4, 'results MAC\'d for their client since version 4');
-  assert.is(refusal(3), 'protocol version 3 is not supported (this build speaks 4): the sender runs an older weave; run one weave version on every hub and client');
-  assert.is(refusal(5), 'protocol version 5 is not supported (this build speaks 4): the sender runs a newer weave; run one weave version on every hub and client');
-  assert.is(refusal('4'), 'protocol version "4" (a string) is not supported (this build speaks 4)');
+  assert.is(PROTOCOL_VERSION, 5, 'tickets MAC\'d per hub since version 5');
+  assert.is(refusal(4), 'protocol version 4 is not supported (this build speaks 5): the sender runs an older weave; run one weave version on every hub and client');
+  assert.is(refusal(6), 'protocol version 6 is not supported (this build speaks 5): the sender runs a newer weave; run one weave version on every hub and client');
+  assert.is(refusal('5'), 'protocol version "5" (a string) is not supported (this build speaks 5)');
 });
 
 test('every kind the framing knows has a schema, and only those', () => {

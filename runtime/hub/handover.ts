@@ -105,7 +105,7 @@ export class Handover {
     const movedTo = ctx.move?.to;
     // The newest ticket the job runs under here: a move replaced it with one naming its target.
     const current = gate.ticketOf(req.job);
-    const moved = movedTo && current && current.ticket.issued !== req.issued ? current : undefined;
+    const moved = movedTo && current?.sig && current.ticket.issued !== req.issued ? { ticket: current.ticket, sig: current.sig } : undefined;
     if (r.outcome === 'paused' && movedTo && route) {
       if (moved) route = [...moved.ticket.route];
       if (!route.includes(movedTo)) {
@@ -152,7 +152,7 @@ export class Handover {
     const { args, bundleBytes, ...rest } = req;
     const msg: ExecRequest = {
       ...rest, route, keys, fragment: r.fragment, checkpoint: payload, sealed: gate.identity ? true : undefined, hop: next.hop, from: this.deps.hub, replyTo: ctx.replyTo,
-      handovers: handovers + 1, full: undefined, bases: ctx.bases, ...(moved ? { ticket: moved.sig, issued: moved.ticket.issued } : {}),
+      handovers: handovers + 1, full: undefined, bases: ctx.bases, ...(moved ? { ticket: moved.sig, ticketMacs: undefined, clientBind: undefined, issued: moved.ticket.issued } : {}),
     };
     const whole = ctx.full || checkpoint !== r.checkpoint ? checkpoint : undefined;
     if (await this.send(req, r, msg, next.id, checkpoint.byteLength, !!ctx.move?.here && movedTo === next.id, whole)) return undefined;

@@ -21,7 +21,7 @@ export interface JobMark {
   seq: number;
   /** The engine's own exec (no `from`) for this key was taken: a second one is a replay. */
   engineExec: boolean;
-  /** The ticket the job runs under here, and its signature (a move replaces it). */
+  /** The ticket the job runs under here, and its signature unless it came MACed (a move replaces both). */
   ticket?: ExecTicket;
   sig?: Uint8Array;
   /** When this key was last used (epoch ms). */

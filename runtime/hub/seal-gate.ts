@@ -48,7 +48,7 @@ export class SealGate {
    * the request's own reply subject. Returns the refusal (`ticket-*`, `busy`), or undefined.
    */
   admit(req: ExecRequest, reply: string | undefined): WireError | undefined {
-    const refused = checkTicket(this.hub, this.marks, req, reply);
+    const refused = checkTicket(this.hub, this.identity, this.marks, req, reply);
     if (refused) this.log.warn('refused an exec', { job: req.job, fragment: req.fragment, code: refused.code, error: refused.message });
     return refused;
   }
@@ -70,10 +70,13 @@ export class SealGate {
     if (mark) { mark.ticket = m.ticket; mark.sig = m.sig; }
   }
 
-  /** The newest ticket `job` runs under here, and its signature; undefined when it came without one. */
-  ticketOf(job: string): { ticket: MovedTicket['ticket']; sig: Uint8Array } | undefined {
+  /**
+   * The newest ticket `job` runs under here, and its signature (none when it came MACed:
+   * a move's always is signed); undefined when it came without a ticket.
+   */
+  ticketOf(job: string): { ticket: MovedTicket['ticket']; sig?: Uint8Array } | undefined {
     const mark = this.marks.get(job);
-    return mark?.ticket && mark.sig ? { ticket: mark.ticket, sig: mark.sig } : undefined;
+    return mark?.ticket ? { ticket: mark.ticket, ...(mark.sig ? { sig: mark.sig } : {}) } : undefined;
   }
 
   /** The result-signing key adverts carry (every hub has one). */

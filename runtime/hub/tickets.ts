@@ -2,12 +2,14 @@
  * Engine tickets, as a hub checks them (runtime/net ticketStatement): a hub acts on what
  * steers a job (its route and keys, where replies and progress go, the hub it came from,
  * its job record) only when the client that owns the job key signed it, names this hub,
- * and sends replies to its own inboxes. The engine's own exec is taken once per job key
- * and only when fresh; a move needs a newer ticket whose route names the target.
- *   const refused = checkTicket('a', marks, req, reply);        // WireError | undefined
+ * and sends replies to its own inboxes. The ticket is signed, or on a hub with a sealing
+ * key MACed for this hub (runtime/net/ticket-mac.ts). The engine's own exec is taken once
+ * per job key and only when fresh; a move needs a newer (signed) ticket whose route names
+ * the target.
+ *   const refused = checkTicket('a', identity, marks, req, reply); // WireError | undefined
  *   const moved = checkMoveTicket('a', marks, move);            // MovedTicket | WireError
  */
-import { ticketStatement, verify, type ExecTicket } from '../net/index.js';
+import { checkClientBinding, checkTicketMac, ticketStatement, verify, type ExecTicket, type Identity } from '../net/index.js';
 import type { ExecRequest, MoveRequest, WireError } from '../protocol/index.js';
 import type { JobMarks } from './job-marks.js';
 
@@ -44,9 +46,26 @@ function ownBytes(t: ExecTicket): ExecTicket {
   return { ...t, keys: Object.fromEntries(Object.entries(t.keys).map(([id, k]) => [id, new Uint8Array(k)])) };
 }
 
+/**
+ * Why ticket `statement` of `req` does not hold at hub `hub` (`me`: its keys, undefined
+ * when --insecure), or undefined when it does: its signature, or its MAC for this hub and
+ * the binding of the client's sealing key (which the MAC proves) to its signing key.
+ */
+function unauthentic(hub: string, me: Identity | undefined, req: ExecRequest, client: string, seen: ReturnType<JobMarks['get']>, statement: Uint8Array): string | undefined {
+  const c = req.client!;
+  if (req.ticket) {
+    if (takenBefore(seen, client, statement, req.ticket) || verify(c.sign, statement, req.ticket)) return undefined;
+    return 'the ticket is not signed by the client it names, or was altered';
+  }
+  if (!me) return `hub ${hub} has no sealing key (--insecure) and takes only signed tickets`;
+  if (!checkClientBinding(c, req.clientBind)) return "the client's sealing key is not bound to its signing key ('clientBind')";
+  if (!checkTicketMac(me, c.seal, statement, req.ticketMacs?.[hub])) return `the ticket has no MAC for hub ${hub} from the client it names, or was altered`;
+  return undefined;
+}
+
 /** See the module comment. `reply`: the request's own reply subject. Marks the job key when it passes. */
-export function checkTicket(hub: string, marks: JobMarks, req: ExecRequest, reply: string | undefined): WireError | undefined {
-  if (!req.ticket) {
+export function checkTicket(hub: string, me: Identity | undefined, marks: JobMarks, req: ExecRequest, reply: string | undefined): WireError | undefined {
+  if (!req.ticket && !req.ticketMacs) {
     const steering = STEERING.filter((f) => req[f] !== undefined);
     if (steering.length) return no('ticket-missing', `exec ${req.job}: ${steering.join(', ')} count only under the engine's signed ticket, and none came`);
     return undefined;
@@ -58,9 +77,8 @@ export function checkTicket(hub: string, marks: JobMarks, req: ExecRequest, repl
   const client = hex(req.client.sign);
   const seen = marks.get(req.job);
   const statement = ticketStatement(t);
-  if (!takenBefore(seen, client, statement, req.ticket) && !verify(req.client.sign, statement, req.ticket)) {
-    return no('ticket-bad', `exec ${req.job}: the ticket is not signed by the client it names, or was altered`);
-  }
+  const bad = unauthentic(hub, me, req, client, seen, statement);
+  if (bad) return no('ticket-bad', `exec ${req.job}: ${bad}`);
   if (seen?.clientSign && seen.clientSign !== client) return no('ticket-not-yours', `job ${req.job} belongs to another client`);
   if (req.route && !req.route.includes(hub)) return no('ticket-route', `exec ${req.job}: hub ${hub} is not on the route its engine signed`);
   const replyTo = req.replyTo ?? reply;
@@ -76,7 +94,8 @@ export function checkTicket(hub: string, marks: JobMarks, req: ExecRequest, repl
   mark.clientSign = client;
   if (engineExec) mark.engineExec = true;
   // A move may already have given this key a newer ticket here: keep the newest.
-  if (!mark.ticket || t.issued >= mark.ticket.issued) { mark.ticket = ownBytes(t); mark.sig = new Uint8Array(req.ticket); }
+  // (A MACed ticket leaves no signature to forward: its MACs travel with the job.)
+  if (!mark.ticket || t.issued >= mark.ticket.issued) { mark.ticket = ownBytes(t); mark.sig = req.ticket && new Uint8Array(req.ticket); }
   return undefined;
 }
 

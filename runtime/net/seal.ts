@@ -54,6 +54,8 @@ const MODE_FROM = 0;
 const MODE_ANON = 1;
 /** Not a frame mode: keys for result MACs (result-mac.ts) come from the same derivation, kept apart by it. */
 const MODE_RESULT_MAC = 2;
+/** Nor this: keys for ticket MACs (ticket-mac.ts), apart from the result MACs' by the mode. */
+const MODE_TICKET_MAC = 3;
 /** Bytes a sealed checkpoint has beyond its plaintext, at most. */
 export const SEAL_OVERHEAD = 3 + 32 + NONCE + TAG;
 /**
@@ -103,6 +105,15 @@ function derive(mine: Identity, peer: Uint8Array, job: string, sender: Uint8Arra
  */
 export function resultMacKey(me: Identity, peer: Uint8Array, hubSeal: Uint8Array, clientSeal: Uint8Array): Buffer {
   return derive(me, peer, 'result-mac', hubSeal, clientSeal, MODE_RESULT_MAC);
+}
+
+/**
+ * The key client `clientSeal` and hub `hubSeal` share for MACs of the client's tickets to
+ * that hub (ticket-mac.ts), one per pair: `me` is either of them, `peer` the other's
+ * sealing key. Throws TransportError on a bad key.
+ */
+export function ticketMacKey(me: Identity, peer: Uint8Array, clientSeal: Uint8Array, hubSeal: Uint8Array): Buffer {
+  return derive(me, peer, 'ticket-mac', clientSeal, hubSeal, MODE_TICKET_MAC);
 }
 
 /** The key of an anonymous seal: from the ephemeral-to-recipient secret, per job. */

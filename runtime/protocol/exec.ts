@@ -9,7 +9,7 @@
 import * as v from 'valibot';
 import { MAX_ARGS, MAX_ARG_BYTES, argBytes, type ArgValue } from './args.js';
 import {
-  message, bool, bytes, hex64, int, jobKey, key32, num, opt, publicKeys, sig64, str, token, uint, type Field,
+  message, bool, bytes, hex64, int, jobKey, key32, mac32, num, opt, publicKeys, sig64, str, token, uint, type Field,
 } from './schema.js';
 
 // Any f64 is an argument, NaN and the infinities too: valibot's number() refuses NaN.
@@ -89,6 +89,13 @@ const SEALING = {
    * on route, replyTo, progress, from and record only with a valid one.
    */
   ticket: [opt(sig64), 'a 64-byte signature'],
+  /**
+   * Or, where every hub of the route has a sealing key, the same statement's MAC for each
+   * hub of the route, by hub id (runtime/net/ticket-mac.ts): each hub checks its own.
+   */
+  ticketMacs: [opt(v.pipe(v.record(token, mac32), v.check((m) => Object.keys(m).length <= 1024))), 'a map of hub ids to 32-byte MACs'],
+  /** With `ticketMacs`: `client.sign`'s signature over `client.seal`, which the MACs prove. */
+  clientBind: [opt(sig64), 'a 64-byte signature'],
   /** Subject prefixes the engine takes replies and progress on; replyTo and progress start with one. */
   inboxes: [opt(v.pipe(v.array(inbox), v.maxLength(4))), "a list of at most 4 '_INBOX.' prefixes"],
   /** When the engine signed the ticket (epoch ms). */

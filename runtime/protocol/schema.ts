@@ -81,5 +81,7 @@ export const key32 = v.pipe(bytes, v.length(32), v.transform((k): Uint8Array => 
 export const publicKeys = v.object({ sign: key32, seal: key32 });
 /** An Ed25519 signature, copied for the same reason as key32 (tickets outlive the message). */
 export const sig64 = v.pipe(bytes, v.length(64), v.transform((s): Uint8Array => new Uint8Array(s)));
+/** An HMAC-SHA256 (a ticket's for one hub), copied for the same reason. */
+export const mac32 = v.pipe(bytes, v.length(32), v.transform((s): Uint8Array => new Uint8Array(s)));
 export const strings = v.array(v.string());
 export const opt = v.optional;

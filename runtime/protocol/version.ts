@@ -7,6 +7,8 @@
  * adverts lack the boot id, for no hub at all, and a version-2 hub would take any peer's fence.
  * 4: the result of a job without a record carries a MAC for its client (`mac`) instead of a
  * signature; a version-3 engine would discard every such result as unsigned.
+ * 5: an exec's ticket may be a MAC per hub of its route (`ticketMacs`, with the client's
+ * `clientBind`) instead of a signature; a version-4 hub would refuse it as unsigned.
  *   const ping = { kind: 'ping', v: PROTOCOL_VERSION } as const;
  */
-export const PROTOCOL_VERSION = 4 as const;
+export const PROTOCOL_VERSION = 5 as const;

@@ -7,7 +7,7 @@
  *   const ran = await a.run();   // throws what the attempt failed with; a.progress says where
  */
 import { PROTOCOL_VERSION, type ExecRequest, type RanReply } from '../../protocol/index.js';
-import { sealTo, sign, ticketStatement, type ExecTicket, type HubKeys } from '../../net/index.js';
+import { clientBinding, sealTo, sign, ticketMacs, ticketStatement, type ExecTicket, type HubKeys } from '../../net/index.js';
 import type { HubInfo } from '../transport.js';
 import { rankHubs } from '../../policy/index.js';
 import { reweaver } from '../reweave.js';
@@ -112,7 +112,11 @@ export class Attempt {
       job: req.job, attempt: this.attempt, record: req.record, bundle: req.bundle, route, keys: req.keys!, inboxes: this.ctx.transport.inboxes?.() ?? [], issued: Date.now(),
     };
     this.ticket = t;
-    return { ...req, inboxes: [...t.inboxes], issued: t.issued, ticket: sign(me, ticketStatement(t)) };
+    // MACed for each hub of the route where all have sealing keys: a signature and its
+    // check cost far more on a short job's critical path (runtime/net/ticket-mac.ts).
+    const macs = ticketMacs(me, t);
+    const auth = macs ? { ticketMacs: macs, clientBind: clientBinding(me) } : { ticket: sign(me, ticketStatement(t)) };
+    return { ...req, inboxes: [...t.inboxes], issued: t.issued, ...auth };
   }
 
   /** A new ticket for a move to `to`: the current route with `to` in it, `to`'s sealing key, issued later. */

@@ -1,0 +1,87 @@
+/**
+ * Tickets by MAC. An engine's ticket (identity.ts ticketStatement) tells each hub of the
+ * job's route what it may act on; signed with Ed25519, it cost the engine about 60 µs to
+ * sign and each hub about 150 µs to check, on the critical path of every job: a third of a
+ * tiny job's fixed cost went to it (bench/dispatch.ts without either: 1.9-2.1 ms a job
+ * against 1.4-1.6). Where every hub of the route has a sealing key, the engine sends
+ * instead one HMAC-SHA256 of the same statement per hub, keyed by what only that hub and
+ * the client derive from their X25519 sealing keys (seal.ts ticketMacKey, cached per
+ * pair): no other peer can make one, the route's other hubs included.
+ *
+ * A MAC proves the client's *sealing* key; what a hub pins a job to is the client's
+ * *signing* key. So the exec also carries the client's binding, its Ed25519 signature
+ * over its sealing key, checked once per client and remembered: without it, a peer could
+ * name another client's signing key beside its own sealing key and MAC a ticket in that
+ * client's name. A hub without a sealing key (--insecure) checks only signatures.
+ *   const macs = ticketMacs(engine, ticket);                 // undefined: a hub has no key, sign
+ *   const bind = clientBinding(engine);
+ *   checkClientBinding(client, bind) && checkTicketMac(hub, client.seal, 'a', ticket, macs.a);
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { boundedMap } from '../util/index.js';
+import { sign, ticketStatement, verify, type ExecTicket, type Identity, type PublicIdentity } from './identity.js';
+import { ticketMacKey } from './seal.js';
+
+const MAC_BYTES = 32;
+
+function mac(key: Buffer, statement: Uint8Array): Uint8Array {
+  return new Uint8Array(createHmac('sha256', key).update(statement).digest());
+}
+
+/**
+ * The engine's MAC of ticket `t` for each hub of its route, under the sealing keys the
+ * ticket names (`t.keys`); undefined when a hub of the route has none (an --insecure hub):
+ * such a ticket is signed. Throws TransportError on a bad key.
+ */
+export function ticketMacs(client: Identity, t: ExecTicket): Record<string, Uint8Array> | undefined {
+  if (!t.route.length || t.route.some((hub) => !t.keys[hub])) return undefined;
+  const statement = ticketStatement(t);
+  const out: Record<string, Uint8Array> = {};
+  for (const hub of t.route) out[hub] = mac(ticketMacKey(client, t.keys[hub], client.public.seal, t.keys[hub]), statement);
+  return out;
+}
+
+/** True when `m` is the MAC of the ticket whose statement is `statement`, from the client with sealing key `clientSeal`, for `hub`; false for anything else. */
+export function checkTicketMac(hub: Identity, clientSeal: Uint8Array, statement: Uint8Array, m: Uint8Array | undefined): boolean {
+  if (!m || m.byteLength !== MAC_BYTES) return false;
+  let want: Uint8Array;
+  try {
+    want = mac(ticketMacKey(hub, clientSeal, clientSeal, hub.public.seal), statement);
+  } catch {
+    return false;
+  }
+  return timingSafeEqual(want, m);
+}
+
+/** What a client signs to say its sealing key is its own. */
+function bindingStatement(seal: Uint8Array): Uint8Array {
+  return Buffer.concat([Buffer.from('weave-client-seal-v1\0'), seal]);
+}
+
+const bindings = new WeakMap<Identity, Uint8Array>();
+
+/** The client's signature over its own sealing key (made once per identity). */
+export function clientBinding(client: Identity): Uint8Array {
+  let b = bindings.get(client);
+  if (!b) {
+    b = sign(client, bindingStatement(client.public.seal));
+    bindings.set(client, b);
+  }
+  return b;
+}
+
+/**
+ * Clients whose binding checked, by signing and sealing key: a mesh has few clients, and
+ * the bound keeps a flood of made-up pairs from growing it (an evicted one is checked again).
+ */
+const bound = boundedMap<string, true>(1024);
+
+/** True when `bind` is `client.sign`'s signature over `client.seal`. */
+export function checkClientBinding(client: PublicIdentity, bind: Uint8Array | undefined): boolean {
+  const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+  const id = hex(client.sign) + hex(client.seal);
+  if (bound.get(id)) return true;
+  if (!bind || !verify(client.sign, bindingStatement(client.seal), bind)) return false;
+  bound.set(id, true);
+  return true;
+}
