@@ -75,7 +75,7 @@ async function plain(file: string, entry: string, args: Array<number | bigint>, 
   const mod = await p;
   let memory: WebAssembly.Memory | undefined;
   const output = new OutputBuffer();
-  const imports = makeHostImports(mod, { memory: () => memory!, reserved: 0, onYield: () => 1, output: () => output, hooks: { trace: () => {} } });
+  const imports = makeHostImports(mod, { memory: () => memory!, reserved: 0, onYield: () => 1, output: () => output, hooks: () => ({ trace: () => {} }) });
   try {
     const inst = await WebAssembly.instantiate(mod, imports);
     memory = inst.exports.memory as WebAssembly.Memory;

@@ -5,7 +5,7 @@
  * `env.abort`, `env.trace` and `env.seed`, which asc emits.
  * Strings are read at program addresses moved up by the reserved area. `env.seed` returns
  * a fixed value so Math.random is the same on every hub and after every restore.
- *   const imports = makeHostImports(module, { memory: () => mem, reserved, onYield });
+ *   const imports = makeHostImports(module, { memory: () => mem, reserved, onYield, output: () => out, hooks: () => hooks });
  */
 import { ExecError, AbortSignalError } from './errors.js';
 import { hostImports, simdKernels, HOST_ABI, type HostServices, type OutputBuffer } from '../host/index.js';
@@ -33,7 +33,8 @@ interface HostContext {
   reserved: number;
   onYield: () => number;
   output: () => OutputBuffer;
-  hooks: HostHooks;
+  /** The instance's hooks now (an executor renewed for another job has that job's). */
+  hooks: () => HostHooks;
 }
 
 /** Read an AssemblyScript string (UTF-16, byte length in the header word before it). */
@@ -77,10 +78,21 @@ export function makeHostImports(module: WebAssembly.Module, ctx: HostContext): W
   // By name against the WIT list first: a lookup in `offered` alone would also find
   // Object.prototype's functions ('env.toString', '__proto__.valueOf').
   checkImports(module);
+  const defaults: HostServices = { simd: simdKernels().kernels };
+  const now = () => ctx.hooks().services ?? defaults;
+  // Read at each call, not kept: a renewed instance serves another job (its input, its log).
+  const services = {
+    get simd() { return now().simd; },
+    get input() { return now().input; },
+    get data() { return now().data; },
+    get gpu() { return now().gpu; },
+    get onProgress() { return now().onProgress; },
+    get onLog() { return now().onLog; },
+  } satisfies Record<keyof HostServices, unknown>;
   const offered: Record<string, Record<string, Function>> = {
     ...hostImports({
       memory: ctx.memory, reserved: ctx.reserved, onYield: ctx.onYield,
-      services: ctx.hooks.services ?? { simd: simdKernels().kernels },
+      services,
       // The executor replaces its output buffer on restore: always append to the current one.
       output: { append: (b: Uint8Array) => ctx.output().append(b) } as OutputBuffer,
     }),
@@ -94,9 +106,9 @@ export function makeHostImports(module: WebAssembly.Module, ctx: HostContext): W
       trace: (msg: number, n: number, ...vals: number[]) => {
         const text = readAsString(ctx.memory(), ctx.reserved, msg);
         const line = n > 0 ? `${text} ${vals.slice(0, n).join(', ')}` : text;
-        (ctx.hooks.trace ?? ((l: string) => process.stderr.write(`trace: ${l}\n`)))(line);
+        (ctx.hooks().trace ?? ((l: string) => process.stderr.write(`trace: ${l}\n`)))(line);
       },
-      seed: () => ctx.hooks.seed ?? 0x5eed,
+      seed: () => ctx.hooks().seed ?? 0x5eed,
     },
   };
   const imports: WebAssembly.Imports = {};

@@ -102,16 +102,17 @@ function lifted(ctx: HostImportContext) {
     },
   };
 
-  const k = services.simd;
+  // The kernels are looked up at each call, not kept: a renewed instance's services are
+  // read through (runtime/exec/host.ts).
   const simd: typeof Simd = {
-    dotF32: (x, y, n) => k.dotF32(buffer(), at('simd.dot-f32', x, n * 4), at('simd.dot-f32', y, n * 4), n),
-    dotF64: (x, y, n) => k.dotF64(buffer(), at('simd.dot-f64', x, n * 8), at('simd.dot-f64', y, n * 8), n),
-    sumF32: (x, n) => k.sumF32(buffer(), at('simd.sum-f32', x, n * 4), n),
-    sumF64: (x, n) => k.sumF64(buffer(), at('simd.sum-f64', x, n * 8), n),
-    axpyF32: (a, x, y, n) => k.axpyF32(buffer(), a, at('simd.axpy-f32', x, n * 4), at('simd.axpy-f32', y, n * 4), n),
-    axpyF64: (a, x, y, n) => k.axpyF64(buffer(), a, at('simd.axpy-f64', x, n * 8), at('simd.axpy-f64', y, n * 8), n),
-    matmulF32: (a, b, c, m, n, kk) => matmul('simd.matmul-f32', 4, a, b, c, m, n, kk, (...r) => k.matmulF32(buffer(), ...r)),
-    matmulF64: (a, b, c, m, n, kk) => matmul('simd.matmul-f64', 8, a, b, c, m, n, kk, (...r) => k.matmulF64(buffer(), ...r)),
+    dotF32: (x, y, n) => services.simd.dotF32(buffer(), at('simd.dot-f32', x, n * 4), at('simd.dot-f32', y, n * 4), n),
+    dotF64: (x, y, n) => services.simd.dotF64(buffer(), at('simd.dot-f64', x, n * 8), at('simd.dot-f64', y, n * 8), n),
+    sumF32: (x, n) => services.simd.sumF32(buffer(), at('simd.sum-f32', x, n * 4), n),
+    sumF64: (x, n) => services.simd.sumF64(buffer(), at('simd.sum-f64', x, n * 8), n),
+    axpyF32: (a, x, y, n) => services.simd.axpyF32(buffer(), a, at('simd.axpy-f32', x, n * 4), at('simd.axpy-f32', y, n * 4), n),
+    axpyF64: (a, x, y, n) => services.simd.axpyF64(buffer(), a, at('simd.axpy-f64', x, n * 8), at('simd.axpy-f64', y, n * 8), n),
+    matmulF32: (a, b, c, m, n, kk) => matmul('simd.matmul-f32', 4, a, b, c, m, n, kk, (...r) => services.simd.matmulF32(buffer(), ...r)),
+    matmulF64: (a, b, c, m, n, kk) => matmul('simd.matmul-f64', 8, a, b, c, m, n, kk, (...r) => services.simd.matmulF64(buffer(), ...r)),
   };
   function matmul(where: string, size: number, a: number, b: number, c: number, m: number, n: number, kk: number,
     run: (a: number, b: number, c: number, m: number, n: number, k: number) => void): void {

@@ -192,6 +192,7 @@ export class ExecService {
       ...fields, full, migrateEvery: req.route && !next ? 0 : req.migrateEvery, tag: run.tag, ...(opened ? { opened } : {}),
       ...(diffTo ? { diffTo: { id: diffTo.id, step: diffTo.step } } : {}),
       ...(diffTo && sealsDiffInPlace(req, gate) ? { sealsDiff: true } : {}),
+      ...(run.client ? { owner: run.client } : {}),
     };
     const replyTo = req.replyTo ?? reply;
     const untrack = () => {

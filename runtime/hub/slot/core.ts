@@ -118,6 +118,14 @@ export class HubCore {
    * faults, a reused one about 1. One per slot, as `spare`.
    */
   private spareOut: { job: string; buffer: ArrayBuffer } | undefined;
+  /**
+   * The instance the last job that finished here ran in, for the next job of the same
+   * client on the same module: renewed (FragmentExecutor.renew, memory and globals as
+   * instantiation left them) instead of instantiated, which cost a tiny job more than it
+   * ran. Another client's job never gets it, renewed or not. One per slot; at most
+   * FRESH_MAX_BYTES of memory (a larger one is not renewable).
+   */
+  private idle: { module: WebAssembly.Module; owner: string; x: FragmentExecutor } | undefined;
   /** Host services per job: the job's input is its own, the rest the hub's. */
   private services = boundedMap<string, HostServices>(MAX_JOBS_PER_HUB);
   /** The fragment running now (its log lines name it); set at fragment boundaries, not per yield. */
@@ -142,6 +150,14 @@ export class HubCore {
     this.spare = undefined;
     if (!s || !sent || s.job !== req.job || s.module !== module || s.seed !== req.seed || s.bytes > sent.memory.byteLength) return undefined;
     return s.x;
+  }
+
+  /** The idle instance renewed for `req`'s new job, when it ran `module` for the same client. */
+  private takeIdle(req: SlotExec, module: WebAssembly.Module, services: HostServices): FragmentExecutor | undefined {
+    const s = this.idle;
+    this.idle = undefined;
+    if (!s || s.module !== module || s.owner !== (req.owner ?? '')) return undefined;
+    return s.x.renew({ seed: req.seed, services }) ? s.x : undefined;
   }
 
   /** Bytes of base checkpoints this hub holds: one memory per job, never one per checkpoint. */
@@ -263,7 +279,8 @@ export class HubCore {
       if (this.opts.recycleInput && came instanceof ArrayBuffer && sent.memory.buffer !== came) this.spareOut = { job: req.job, buffer: came };
     }
     const services = this.servicesFor(req.job, req.input);
-    const x = this.takeSpare(req, module, sent) ?? await FragmentExecutor.create(module, bundle.manifest, { seed: req.seed, services }, this.limits);
+    const x = (sent ? this.takeSpare(req, module, sent) : this.takeIdle(req, module, services)) ??
+      await FragmentExecutor.create(module, bundle.manifest, { seed: req.seed, services }, this.limits);
     if (sent) x.restore(sent);
     else x.start(req.entry, req.args ?? []);
     const every = req.migrateEvery;
@@ -334,11 +351,13 @@ export class HubCore {
     if (out.kind === 'done') {
       // The job is over here: nobody needs its state, so none travels back.
       this.drop(req.job);
-      return {
+      const done: SlotReply = {
         kind: 'ran', v: PROTOCOL_VERSION, outcome: 'done', fragment: -1, fragments: fragments + 1,
         result: x.result(req.entry).bytes, execMs, yields: x.yields, maxYieldGapMs: x.maxYieldGapMs, resumedAt, held: this.held(),
         ...(x.outputBytes().byteLength ? { output: x.outputBytes() } : {}), ...this.dataStats(),
       };
+      this.idle = { module, owner: req.owner ?? '', x };
+      return done;
     }
     if (out.kind === 'next') fragments++;
     fragment = out.kind === 'paused' ? out.fragment : out.next;

@@ -25,6 +25,12 @@ export interface SlotExec extends Omit<ExecRequest, 'client' | 'keys'> {
    * the next hub opens it authenticated), and say so (SlotRan.unchecked).
    */
   sealsDiff?: boolean;
+  /**
+   * The job's client (its signing key, hex), when it came under a ticket: a job starts in
+   * the instance the same client's last job finished in, renewed (HubCore), never in
+   * another client's.
+   */
+  owner?: string;
 }
 
 /**
