@@ -8,7 +8,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { clientBinding, createIdentity, sign, ticketMacs, ticketStatement, type ExecTicket, type Identity } from '../runtime/net/index.js';
+import { MAX_MAC_ROUTE, clientBinding, createIdentity, sign, ticketMacs, ticketStatement, type ExecTicket, type Identity } from '../runtime/net/index.js';
 import { PROTOCOL_VERSION, type ExecRequest, type MoveRequest } from '../runtime/protocol/index.js';
 import { SealGate } from '../runtime/hub/internal.js';
 import { capturingLogger } from './helpers/stand-ins.js';
@@ -122,6 +122,10 @@ test('a ticket MACed for each hub of its route is admitted once at each, and ref
   const r = insecure.admit(macExec(ticket({ keys: t.keys })), `${INBOX}.1`);
   assert.is(codeOf(r), 'ticket-bad');
   assert.match(r!.message, /--insecure/);
+  // A route of more hubs than MAX_MAC_ROUTE (a MAC each) is signed; so is one with a hub without a key.
+  const many = Array.from({ length: MAX_MAC_ROUTE + 1 }, (_, i) => `h${i}`);
+  assert.is(ticketMacs(engine, ticket({ route: many, keys: Object.fromEntries(many.map((h) => [h, hubA.public.seal])) })), undefined);
+  assert.is(ticketMacs(engine, ticket({ route: ['a', 'b'], keys: { a: hubA.public.seal } })), undefined);
 });
 
 test("a peer with a credential of its own cannot MAC a ticket in another client's name", () => {

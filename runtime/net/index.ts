@@ -14,6 +14,6 @@ export { sharedValue, keyedBucket, type KeyedBucket, checkpointStore, storedName
 export { openJobStore, JobStore, JobRecordMissing, JOBS_BUCKET, JOB_DATA_BUCKET, type JobRecord, type JobState, type CommitOutcome, type JobResultFields } from './jobs.js';
 export { createIdentity, loadOrCreateIdentity, defaultIdentityPath, sign, verify, verifyResult, resultStatement, ticketStatement, fenceStatement, heartbeatStatement, type ExecTicket, type Identity, type PublicIdentity, type HubKeys, type ResultFields } from './identity.js';
 export { resultMac, checkResultMac } from './result-mac.js';
-export { ticketMacs, checkTicketMac, clientBinding, checkClientBinding } from './ticket-mac.js';
+export { ticketMacs, checkTicketMac, clientBinding, checkClientBinding, MAX_MAC_ROUTE } from './ticket-mac.js';
 export { sealTo, openFrom, sealAnon, openAnon, isSealed, storedContext, bundleContext, SealError, SEAL_OVERHEAD, SEAL_HEAD, SEAL_TAIL, type SealContext, type SealErrorCode, type SealOptions } from './seal.js';
 export type { NatsConnection, Subscription } from 'nats';
