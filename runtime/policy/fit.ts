@@ -40,16 +40,18 @@ export function jobNeeds(manifest: Manifest, datasets: readonly string[] = []): 
   return { requires, prefers: [...prefers].filter((c) => !requires.includes(c)).sort(), datasets: [...read].sort() };
 }
 
+/** How well hub `h` fits (higher is better): the job's datasets it holds, then the preferred capabilities it has. */
+export function fitScore(h: HubTraits, needs: JobNeeds): number {
+  const held = needs.datasets.filter((d) => h.datasets?.includes(d)).length;
+  const prefs = needs.prefers.filter((c) => h.caps?.[c]).length;
+  return held * 1000 + prefs;
+}
+
 /** Hubs that have every required capability, best first (stable within a rank). */
 export function rankHubs<H extends HubTraits>(hubs: readonly H[], needs: JobNeeds): H[] {
-  const score = (h: H) => {
-    const held = needs.datasets.filter((d) => h.datasets?.includes(d)).length;
-    const prefs = needs.prefers.filter((c) => h.caps?.[c]).length;
-    return held * 1000 + prefs;
-  };
   return hubs
     .filter((h) => needs.requires.every((c) => h.caps?.[c]))
-    .map((h, i) => ({ h, i, s: score(h) }))
+    .map((h, i) => ({ h, i, s: fitScore(h, needs) }))
     .sort((a, b) => b.s - a.s || a.i - b.i)
     .map((x) => x.h);
 }

@@ -16,7 +16,7 @@ export function roundRobin(): (hubs: readonly string[]) => string {
   return (hubs) => hubs[i++ % hubs.length];
 }
 
-export { jobNeeds, rankHubs, describeMisfit, type HubTraits, type JobNeeds } from './fit.js';
+export { jobNeeds, rankHubs, fitScore, describeMisfit, type HubTraits, type JobNeeds } from './fit.js';
 export type { FragmentView, HubView, Decision, PlacementPolicy } from './types.js';
 export { features, FEATURE_COUNT } from './features.js';
 export { MS_PER_ESTIMATE_UNIT, estimatedWorkMs, expectedWaitMs, queueChargeMs, remoteDataBytes, transferMs } from './estimates.js';
