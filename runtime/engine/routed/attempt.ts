@@ -39,10 +39,13 @@ const warmHubs = boundedMap<string, string>(256);
 /**
  * Where a job starts when no policy chooses: its bundle's warm hub (see warmHubs); else
  * the first hub in rank order (rotated per job) with a free slot, so that jobs started
- * together spread out; else the first.
+ * together spread out; else the first. `now`: the hubs with their loads at this moment.
  */
-function defaultStart(pool: readonly HubInfo[], needs: JobNeeds, bundle: string): string {
-  const free = (h: HubInfo) => !h.load || h.load.busy + h.load.queue < h.load.slots;
+function defaultStart(pool: readonly HubInfo[], needs: JobNeeds, bundle: string, now: readonly HubInfo[]): string {
+  // Loads as they are now (`now`): the pool was ranked before this job's wait, and jobs
+  // started together are placed one after another in the meantime.
+  const loads = new Map(now.map((h) => [h.id, h.load]));
+  const free = (h: HubInfo) => { const l = loads.get(h.id) ?? h.load; return !l || l.busy + l.queue < l.slots; };
   const warm = pool.find((h) => h.id === warmHubs.get(bundle));
   if (warm && free(warm) && fitScore(warm, needs) === fitScore(pool[0], needs)) return warm.id;
   return (pool.find(free) ?? pool[0]).id;
@@ -79,7 +82,7 @@ export class Attempt {
     recovery.prefer = undefined;
     const recovering = pool !== ranked;
     const first = preferred ?? (chooser ? chooser.choose(this.fragment, undefined, recovery.state?.byteLength ?? 0, pool)
-      : recovering ? pool[0].id : defaultStart(pool, this.ctx.needs, bundle.hash));
+      : recovering ? pool[0].id : defaultStart(pool, this.ctx.needs, bundle.hash, transport.hubs()));
     warmHubs.set(bundle.hash, first);
     const route = [first, ...ranked.map((h) => h.id).filter((h) => h !== first)];
     // Counted in that hub's load until it leaves it: ended, moved on, or the attempt failed.
