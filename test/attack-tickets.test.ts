@@ -10,7 +10,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MAX_MAC_ROUTE, clientBinding, createIdentity, sign, ticketMacs, ticketStatement, type ExecTicket, type Identity } from '../runtime/net/index.js';
 import { PROTOCOL_VERSION, type ExecRequest, type MoveRequest } from '../runtime/protocol/index.js';
-import { SealGate } from '../runtime/hub/internal.js';
+import { SealGate, TICKET_SKEW_MS } from '../runtime/hub/internal.js';
 import { capturingLogger } from './helpers/stand-ins.js';
 
 const test = suite('attack tickets');
@@ -83,6 +83,37 @@ test("a move is allowed under a newer ticket of the job's client naming the targ
   gate.moved('j.0', ok);
   assert.equal(gate.ticketOf('j.0')!.ticket.route, ['a', 'b', 'c'], 'the hand-over goes under the new ticket');
   assert.is(codeOf(gate.admitMove(move(moved)) as never), 'ticket-replayed', 'the same move again');
+});
+
+test("a job that ran start to finish here frees its marks once its engine exec would be stale; a replay is then refused as stale", () => {
+  const realNow = Date.now;
+  let clock = realNow();
+  Date.now = () => clock;
+  try {
+    // Three keys at most: each tiny job held its key for an hour, and the fourth was refused 'busy'.
+    const gate = new SealGate('a', createIdentity(), capturingLogger(), { maxKeys: 3 });
+    for (let i = 0; i < 10; i++) {
+      const req = exec(ticket({ job: `t${i}.0`, issued: clock }));
+      assert.is(codeOf(gate.admit(req, `${INBOX}.1`)), 'admitted', `job ${i}`);
+      gate.finished(req);
+      if (i === 0) {
+        assert.is(codeOf(gate.admit(exec(ticket({ job: 't0.0', issued: clock })), `${INBOX}.1`)), 'ticket-replayed', 'while the exec is fresh, the marks hold');
+      }
+      clock += TICKET_SKEW_MS / 2;
+    }
+    assert.is(gate.marks.get('t0.0'), undefined, 'forgotten');
+    assert.is(codeOf(gate.admit(exec(ticket({ job: 't0.0', issued: clock - 10 * (TICKET_SKEW_MS / 2) })), `${INBOX}.1`)), 'ticket-stale', 'the replay, once forgotten');
+    // A job that took a sealed state here (a hand-over may still come) keeps its marks.
+    const kept = exec(ticket({ job: 'k.0', issued: clock }));
+    assert.is(codeOf(gate.admit(kept, `${INBOX}.1`)), 'admitted');
+    gate.marks.get('k.0')!.seq = 0;
+    gate.finished(kept);
+    clock += 2 * TICKET_SKEW_MS;
+    gate.admit(exec(ticket({ job: 'x.0', issued: clock })), `${INBOX}.1`);
+    assert.ok(gate.marks.get('k.0'), 'kept for its hour');
+  } finally {
+    Date.now = realNow;
+  }
 });
 
 const hubA = createIdentity();

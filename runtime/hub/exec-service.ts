@@ -277,7 +277,10 @@ export class ExecService {
     const { kept, unchecked, ...ran } = r as SlotRan;
     // Done: the slot dropped the job's state itself (core.ts), so the slot it ran on is
     // forgotten here too, and the engine's drop-job, if any comes, costs the slot nothing.
-    if (ran.outcome === 'done') this.d.runs.forgetSlot(req.job);
+    if (ran.outcome === 'done') {
+      this.d.runs.forgetSlot(req.job);
+      gate.finished(req);
+    }
     const handovers = req.handovers ?? 0;
     if (ran.outcome === 'done' && req.record !== undefined) {
       // Signed first: the record keeps the signature, so an attach can check who committed.

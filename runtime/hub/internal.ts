@@ -8,6 +8,7 @@ export { ExecService, type ExecServiceDeps } from './exec-service.js';
 export { RunsTable, type Run } from './runs.js';
 export { SlotPool, type Slots, type SlotHooks, type SlotPoolOptions } from './slots.js';
 export { SealGate, sealContext } from './seal-gate.js';
+export { TICKET_SKEW_MS } from './tickets.js';
 export { Records, fencedJob, type RecordStore, type RecordsOptions } from './records.js';
 export { Handover, nextHop, HANDOVER_TIMEOUT_MS, type HandoverDeps, type Hop, type PassContext } from './handover.js';
 export { CheckpointKeeper, type KeeperDeps } from './checkpoint-keeper.js';

@@ -49,6 +49,11 @@ export class JobMarks {
     return this.marks.get(job);
   }
 
+  /** Forget `job`'s marks at `at` (epoch ms), sooner than their retention: see SealGate.finished. */
+  expire(job: string, at: number): void {
+    this.marks.expire(job, at);
+  }
+
   /** The marks of `job`, made when new (touched either way); undefined when the table is full. */
   take(job: string, now = Date.now()): JobMark | undefined {
     const m = this.marks.take(job, () => ({ seq: -1, engineExec: false, at: now }), now);

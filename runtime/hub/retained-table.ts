@@ -18,7 +18,8 @@ export const DEFAULT_RETAIN_MS = 3_600_000;
 export const DEFAULT_MAX_RETAINED_KEYS = 100_000;
 
 export class RetainedTable<V> {
-  private readonly entries = new Map<string, { value: V; at: number }>();
+  /** `until`: forget at that time instead of `retainMs` after the last use (`expire`). */
+  private readonly entries = new Map<string, { value: V; at: number; until?: number }>();
   private readonly retainMs: number;
   private readonly maxKeys: number;
   private nextPrune = 0;
@@ -61,10 +62,19 @@ export class RetainedTable<V> {
     return this.take(key, () => value, now) !== undefined;
   }
 
-  /** Forget keys unused for `retainMs`: at most once a second; Map order is insertion, not use, so all are looked at. */
+  /**
+   * Forget `key` at `at` (epoch ms) however it is used until then, or at its usual time if
+   * that is sooner: for a key nothing can be done with after a known time.
+   */
+  expire(key: string, at: number): void {
+    const e = this.entries.get(key);
+    if (e) e.until = at;
+  }
+
+  /** Forget keys unused for `retainMs`, or past their `until`: at most once a second; Map order is insertion, not use, so all are looked at. */
   private prune(now: number): void {
     if (now < this.nextPrune) return;
     this.nextPrune = now + 1000;
-    for (const [k, e] of this.entries) if (now - e.at > this.retainMs) this.entries.delete(k);
+    for (const [k, e] of this.entries) if (now - e.at > this.retainMs || (e.until !== undefined && now > e.until)) this.entries.delete(k);
   }
 }

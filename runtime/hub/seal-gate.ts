@@ -18,7 +18,7 @@ import {
 import type { ExecRequest, MoveRequest, RanReply, WireError } from '../protocol/index.js';
 import { JobMarks, type JobMarksOptions } from './job-marks.js';
 import type { Logger } from './log.js';
-import { checkTicket, checkMoveTicket, type MovedTicket } from './tickets.js';
+import { checkTicket, checkMoveTicket, TICKET_SKEW_MS, type MovedTicket } from './tickets.js';
 
 /** What a sealed checkpoint is bound to: this job key and attempt, place, sequence and ends. */
 export function sealContext(req: Pick<ExecRequest, 'job' | 'attempt' | 'bundle'>, fragment: number, seq: number, from: string, to: string): SealContext {
@@ -77,6 +77,21 @@ export class SealGate {
   ticketOf(job: string): { ticket: MovedTicket['ticket']; sig?: Uint8Array } | undefined {
     const mark = this.marks.get(job);
     return mark?.ticket ? { ticket: mark.ticket, ...(mark.sig ? { sig: mark.sig } : {}) } : undefined;
+  }
+
+  /**
+   * An engine's own exec of `req.job` ended here, done. Its marks are kept an hour after
+   * their last use so that nothing the job sent can be replayed into it; but a job that
+   * ran here start to finish, taking no sealed state, left one thing a peer could replay,
+   * its engine exec, and a hub refuses that as stale once TICKET_SKEW_MS have passed since
+   * it was issued. Its marks go then (a minute later, for the prune): a hub running tiny
+   * jobs held one per job for an hour, and at its 100,000 keys refused every new job
+   * ('busy') after a few minutes of them.
+   */
+  finished(req: ExecRequest): void {
+    const m = this.marks.get(req.job);
+    if (!m?.engineExec || m.seq !== -1 || req.from !== undefined || req.replyTo !== undefined || req.issued === undefined) return;
+    this.marks.expire(req.job, req.issued + TICKET_SKEW_MS + 60_000);
   }
 
   /** The result-signing key adverts carry (every hub has one). */
