@@ -12,7 +12,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { woven, runLocally, valueBytes } from './helpers/programs.js';
 import { cachedPlain } from './helpers/build-cache.js';
-import { FragmentTrap, AbortSignalError, makeHostImports, type LoadedBundle } from '../runtime/exec/index.js';
+import { FragmentExecutor, FragmentTrap, AbortSignalError, ExecError, makeHostImports, type LoadedBundle } from '../runtime/exec/index.js';
 import { OutputBuffer } from '../runtime/host/index.js';
 
 const test = suite('all exports');
@@ -150,6 +150,38 @@ for (const file of programFiles()) {
     }
   }
 }
+
+test('every export of every program, called one after another in one renewed instance, equals plain asc in a fresh one', async () => {
+  // A hub's slot runs a client's next job in the instance its last one finished in,
+  // renewed (FragmentExecutor.renew): anything the last call left (module-level state, the
+  // heap, strings) would show here as a result plain asc, a fresh instance per call, lacks.
+  let renewed = 0;
+  for (const file of programFiles()) {
+    const b = await woven(file, { yieldInterval: 1 });
+    const module = await b.whole();
+    const hooks = { trace: () => {} };
+    let x: FragmentExecutor | undefined;
+    for (const [entry, spec] of Object.entries(list[file] ?? {})) {
+      if (spec.known) continue;
+      const info = b.manifest.entries.find((e) => e.name === entry)!;
+      for (const raw of spec.args) {
+        const args = callArgs(info.params, raw);
+        if (x?.renew(hooks)) renewed++;
+        else x = await FragmentExecutor.create(module, b.manifest, hooks);
+        let outcome: Outcome;
+        try {
+          outcome = hex(x.call(entry, args).bytes);
+        } catch (err) {
+          // A trapped instance is not used again (nor would a slot keep it).
+          x = undefined;
+          outcome = err instanceof ExecError ? `exec error: ${err.message}` : trapOutcome(err);
+        }
+        assert.is(outcome, await plain(file, entry, args, info.result), `${entry}(${raw.join(', ')}) of ${file}, after ${renewed} renewals in all`);
+      }
+    }
+  }
+  assert.ok(renewed > 50, `${renewed} calls ran in a renewed instance`);
+});
 
 test('the SHA-256 example gives the digests of Node crypto, plain and woven with restores', async () => {
   const file = 'examples/sha256.ts';
