@@ -85,29 +85,32 @@ test("a move is allowed under a newer ticket of the job's client naming the targ
   assert.is(codeOf(gate.admitMove(move(moved)) as never), 'ticket-replayed', 'the same move again');
 });
 
-test("a job that ran start to finish here frees its marks once its engine exec would be stale; a replay is then refused as stale", () => {
+test("a job that ran start to finish here keeps its marks apart from live ones, and frees them once its engine exec would be stale", () => {
   const realNow = Date.now;
   let clock = realNow();
   Date.now = () => clock;
   try {
-    // Three keys at most: each tiny job held its key for an hour, and the fourth was refused 'busy'.
+    // Three live keys at most: each tiny job held its key for an hour, and the fourth was refused 'busy'.
     const gate = new SealGate('a', createIdentity(), capturingLogger(), { maxKeys: 3 });
     for (let i = 0; i < 10; i++) {
       const req = exec(ticket({ job: `t${i}.0`, issued: clock }));
       assert.is(codeOf(gate.admit(req, `${INBOX}.1`)), 'admitted', `job ${i}`);
       gate.finished(req);
-      if (i === 0) {
-        assert.is(codeOf(gate.admit(exec(ticket({ job: 't0.0', issued: clock })), `${INBOX}.1`)), 'ticket-replayed', 'while the exec is fresh, the marks hold');
-      }
-      clock += TICKET_SKEW_MS / 2;
+      clock += 1000;
     }
+    assert.is(codeOf(gate.admit(exec(ticket({ job: 't0.0', issued: clock - 10_000 })), `${INBOX}.1`)), 'ticket-replayed', 'while its exec is fresh, the marks hold');
+    assert.is(gate.ticketOf('t0.0'), undefined, 'only what refuses a replay is kept');
+    clock += TICKET_SKEW_MS + 61_000;
+    const next = exec(ticket({ job: 'n.0', issued: clock }));
+    assert.is(codeOf(gate.admit(next, `${INBOX}.1`)), 'admitted');
     assert.is(gate.marks.get('t0.0'), undefined, 'forgotten');
-    assert.is(codeOf(gate.admit(exec(ticket({ job: 't0.0', issued: clock - 10 * (TICKET_SKEW_MS / 2) })), `${INBOX}.1`)), 'ticket-stale', 'the replay, once forgotten');
-    // A job that took a sealed state here (a hand-over may still come) keeps its marks.
+    assert.is(codeOf(gate.admit(exec(ticket({ job: 't0.0', issued: clock - TICKET_SKEW_MS - 71_000 })), `${INBOX}.1`)), 'ticket-stale', 'the replay, once forgotten');
+    // A job that took a sealed state here (a hand-over may still come) keeps its marks, and counts as live.
     const kept = exec(ticket({ job: 'k.0', issued: clock }));
     assert.is(codeOf(gate.admit(kept, `${INBOX}.1`)), 'admitted');
     gate.marks.get('k.0')!.seq = 0;
     gate.finished(kept);
+    assert.ok(gate.ticketOf('k.0'), 'its ticket kept');
     clock += 2 * TICKET_SKEW_MS;
     gate.admit(exec(ticket({ job: 'x.0', issued: clock })), `${INBOX}.1`);
     assert.ok(gate.marks.get('k.0'), 'kept for its hour');

@@ -49,8 +49,17 @@ export class JobMarks {
     return this.marks.get(job);
   }
 
-  /** Forget `job`'s marks at `at` (epoch ms), sooner than their retention: see SealGate.finished. */
+  /**
+   * Forget `job`'s marks at `at` (epoch ms), sooner than their retention, and meanwhile
+   * keep only what refuses a replay (the client, the sequence, the engine exec taken): see
+   * SealGate.finished. A hub running tiny jobs at hundreds a second holds a few hundred
+   * thousand such keys (about 200 bytes each) apart from its live ones.
+   */
   expire(job: string, at: number): void {
+    const m = this.marks.get(job);
+    if (!m) return;
+    m.ticket = undefined;
+    m.sig = undefined;
     this.marks.expire(job, at);
   }
 

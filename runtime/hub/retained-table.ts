@@ -10,8 +10,10 @@
 export interface RetainedTableOptions {
   /** Forget a key this long after its last use. @default 1 h */
   retainMs?: number;
-  /** Keys held at most; beyond, new keys are refused. @default 100000 */
+  /** Keys held at most (besides expiring ones); beyond, new keys are refused. @default 100000 */
   maxKeys?: number;
+  /** Keys given a time to go (`expire`) held at most, apart from maxKeys; beyond, new keys are refused. @default 10 x maxKeys */
+  maxExpiring?: number;
 }
 
 export const DEFAULT_RETAIN_MS = 3_600_000;
@@ -22,11 +24,15 @@ export class RetainedTable<V> {
   private readonly entries = new Map<string, { value: V; at: number; until?: number }>();
   private readonly retainMs: number;
   private readonly maxKeys: number;
+  private readonly maxExpiring: number;
+  /** Entries with an `until`: they count against maxExpiring, not maxKeys. */
+  private expiring = 0;
   private nextPrune = 0;
 
   constructor(opts: RetainedTableOptions = {}) {
     this.retainMs = opts.retainMs ?? DEFAULT_RETAIN_MS;
     this.maxKeys = opts.maxKeys ?? DEFAULT_MAX_RETAINED_KEYS;
+    this.maxExpiring = opts.maxExpiring ?? 10 * this.maxKeys;
   }
 
   get size(): number {
@@ -43,7 +49,7 @@ export class RetainedTable<V> {
     let e = this.entries.get(key);
     if (!e) {
       this.prune(now);
-      if (this.entries.size >= this.maxKeys) return undefined;
+      if (this.entries.size - this.expiring >= this.maxKeys || this.expiring >= this.maxExpiring) return undefined;
       e = { value: make(), at: now };
       this.entries.set(key, e);
     }
@@ -64,17 +70,25 @@ export class RetainedTable<V> {
 
   /**
    * Forget `key` at `at` (epoch ms) however it is used until then, or at its usual time if
-   * that is sooner: for a key nothing can be done with after a known time.
+   * that is sooner: for a key nothing can be done with after a known time. Until then it
+   * counts against maxExpiring, not maxKeys: keys that go soon and hold little must not
+   * crowd out live ones.
    */
   expire(key: string, at: number): void {
     const e = this.entries.get(key);
-    if (e) e.until = at;
+    if (!e) return;
+    if (e.until === undefined) this.expiring++;
+    e.until = at;
   }
 
   /** Forget keys unused for `retainMs`, or past their `until`: at most once a second; Map order is insertion, not use, so all are looked at. */
   private prune(now: number): void {
     if (now < this.nextPrune) return;
     this.nextPrune = now + 1000;
-    for (const [k, e] of this.entries) if (now - e.at > this.retainMs || (e.until !== undefined && now > e.until)) this.entries.delete(k);
+    for (const [k, e] of this.entries) {
+      if (now - e.at <= this.retainMs && (e.until === undefined || now <= e.until)) continue;
+      this.entries.delete(k);
+      if (e.until !== undefined) this.expiring--;
+    }
   }
 }

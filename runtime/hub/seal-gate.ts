@@ -84,9 +84,10 @@ export class SealGate {
    * their last use so that nothing the job sent can be replayed into it; but a job that
    * ran here start to finish, taking no sealed state, left one thing a peer could replay,
    * its engine exec, and a hub refuses that as stale once TICKET_SKEW_MS have passed since
-   * it was issued. Its marks go then (a minute later, for the prune): a hub running tiny
-   * jobs held one per job for an hour, and at its 100,000 keys refused every new job
-   * ('busy') after a few minutes of them.
+   * it was issued. Its marks go then (a minute later, for the prune), and meanwhile keep
+   * only what refuses a replay, counted apart from the live jobs' (JobMarks.expire): a hub
+   * running tiny jobs held one per job for an hour, and at its 100,000 keys refused every
+   * new job ('busy') after a few minutes of them.
    */
   finished(req: ExecRequest): void {
     const m = this.marks.get(req.job);
