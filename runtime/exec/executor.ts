@@ -140,6 +140,9 @@ export class FragmentExecutor {
     const bytes = x.exports.memory.buffer.byteLength;
     if (!x.fresh && bytes <= FRESH_MAX_BYTES && typeof x.exports[SAVE_GLOBALS] === 'function') {
       x.exports[SAVE_GLOBALS]();
+      // The spill wrote weave's reserved area, which `dirty` (the data segments) may not
+      // cover: a restore must overwrite it too, here and in every instance renewed from it.
+      x.dirty = { start: 0, end: Math.max(x.dirty.end, manifest.layout.reserved) };
       x.fresh = { memory: new Uint8Array(x.exports.memory.buffer).slice(), dirty: { ...x.dirty }, startPending: x.startPending };
       freshImages.set(module, x.fresh);
     }
