@@ -122,8 +122,10 @@ export class HubCore {
    * The instance the last job that finished here ran in, for the next job of the same
    * client on the same module: renewed (FragmentExecutor.renew, memory and globals as
    * instantiation left them) instead of instantiated, which cost a tiny job more than it
-   * ran. Another client's job never gets it, renewed or not. One per slot; at most
-   * FRESH_MAX_BYTES of memory (a larger one is not renewable).
+   * ran. Another client's job never gets it, renewed or not; jobs that came without a
+   * client (no ticket: the embedded mesh, a plain exec) only each other's, and renewal
+   * leaves nothing of the last job either way. One per slot; at most FRESH_MAX_BYTES of
+   * memory (a larger one is not renewable).
    */
   private idle: { module: WebAssembly.Module; owner: string; x: FragmentExecutor } | undefined;
   /** Host services per job: the job's input is its own, the rest the hub's. */

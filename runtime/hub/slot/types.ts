@@ -28,7 +28,7 @@ export interface SlotExec extends Omit<ExecRequest, 'client' | 'keys'> {
   /**
    * The job's client (its signing key, hex), when it came under a ticket: a job starts in
    * the instance the same client's last job finished in, renewed (HubCore), never in
-   * another client's.
+   * another client's. Jobs without a ticket (none steers anything) renew only each other's.
    */
   owner?: string;
 }
