@@ -14,29 +14,16 @@
  *   const mac = resultMac(hub, client.public.seal, fields);          // on the hub
  *   checkResultMac(client, hub.public.seal, fields, mac) === true;   // in the engine
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { hmac, macMatches } from './hmac.js';
 import { resultStatement, type Identity, type ResultFields } from './identity.js';
 import { resultMacKey } from './seal.js';
 
-const MAC_BYTES = 32;
-
-function mac(key: Buffer, r: ResultFields): Uint8Array {
-  return new Uint8Array(createHmac('sha256', key).update(resultStatement(r)).digest());
-}
-
 /** The hub's MAC of result `r` for the client whose sealing key is `clientSeal`. Throws TransportError on a bad key. */
 export function resultMac(hub: Identity, clientSeal: Uint8Array, r: ResultFields): Uint8Array {
-  return mac(resultMacKey(hub, clientSeal, hub.public.seal, clientSeal), r);
+  return hmac(resultMacKey(hub, clientSeal, hub.public.seal, clientSeal), resultStatement(r));
 }
 
 /** True when `m` is the MAC of `r` by the hub whose sealing key is `hubSeal`, for `client`; false for anything else. */
 export function checkResultMac(client: Identity, hubSeal: Uint8Array, r: ResultFields, m: Uint8Array | undefined): boolean {
-  if (!m || m.byteLength !== MAC_BYTES) return false;
-  let want: Uint8Array;
-  try {
-    want = mac(resultMacKey(client, hubSeal, hubSeal, client.public.seal), r);
-  } catch {
-    return false;
-  }
-  return timingSafeEqual(want, m);
+  return macMatches(m, () => hmac(resultMacKey(client, hubSeal, hubSeal, client.public.seal), resultStatement(r)));
 }
