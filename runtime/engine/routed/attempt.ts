@@ -77,10 +77,10 @@ export class Attempt {
     // A recovery picks between two hubs drawn at random (the power of two choices): when a
     // hub dies, the engines of all its jobs recover at the same moment from the same
     // adverts, and would otherwise all pick the one idle hub and queue there in a line.
-    const pool = recovery.moveOut?.reason === 'recovery' ? twoAtRandom(ranked) : ranked;
+    const recovering = recovery.moveOut?.reason === 'recovery';
+    const pool = recovering ? twoAtRandom(ranked) : ranked;
     const preferred = ranked.find((h) => h.id === recovery.prefer)?.id;
     recovery.prefer = undefined;
-    const recovering = pool !== ranked;
     const first = preferred ?? (chooser ? chooser.choose(this.fragment, undefined, recovery.state?.byteLength ?? 0, pool)
       : recovering ? pool[0].id : defaultStart(pool, this.ctx.needs, bundle.hash, transport.hubs()));
     warmHubs.set(bundle.hash, first);
