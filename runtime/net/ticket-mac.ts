@@ -1,9 +1,10 @@
 /**
  * Tickets by MAC. An engine's ticket (identity.ts ticketStatement) tells each hub of the
  * job's route what it may act on; signed with Ed25519, it cost the engine about 60 µs to
- * sign and each hub about 150 µs to check, on the critical path of every job: a third of a
- * tiny job's fixed cost went to it (bench/dispatch.ts without either: 1.9-2.1 ms a job
- * against 1.4-1.6). Where every hub of the route has a sealing key, the engine sends
+ * sign and each hub about 150 µs to check, on the critical path of every job: a sixth to
+ * a quarter of a tiny job's fixed cost (bench/dispatch.ts medians, with both and without
+ * either, three runs alternated: 1911/1583, 2126/1632, 1618/1370 µs a job). Where every
+ * hub of the route has a sealing key, the engine sends
  * instead one HMAC-SHA256 of the same statement per hub, keyed by what only that hub and
  * the client derive from their X25519 sealing keys (seal.ts ticketMacKey, cached per
  * pair): no other peer can make one, the route's other hubs included.

@@ -31,8 +31,9 @@ let nextStart = Math.floor(Math.random() * 65536);
  * With no placement policy, the hub each bundle's last job started on (in this process):
  * the next job of the bundle starts there again while that hub is idle and fits as well as
  * the best, since it holds the bundle compiled and an instance it can renew for the same
- * client (runtime/hub/slot/core.ts). Rotated over two idle hubs, one tiny job after
- * another took 2.2-2.6 ms each; kept on one, 1.3-1.6 ms (bench/dispatch.ts, this VM).
+ * client (runtime/hub/slot/core.ts). One tiny job after another on two idle hubs took
+ * 2.15-2.58 ms each on average rotated, 1.90-2.06 ms kept on one (scratch/dispatch-prof
+ * with two hubs, 1,200-2,500 jobs a run, this VM).
  */
 const warmHubs = boundedMap<string, string>(256);
 
