@@ -32,8 +32,8 @@ let nextStart = Math.floor(Math.random() * 65536);
  * the next job of the bundle starts there again while that hub is idle and fits as well as
  * the best, since it holds the bundle compiled and an instance it can renew for the same
  * client (runtime/hub/slot/core.ts). One tiny job after another on two idle hubs took
- * 2.15-2.58 ms each on average rotated, 1.90-2.06 ms kept on one (scratch/dispatch-prof
- * with two hubs, 1,200-2,500 jobs a run, this VM).
+ * 2.22 ms each on average rotated, 1.93-2.06 ms kept on one (scratch/dispatch-prof with
+ * two hubs, 1,200 jobs a run, this VM).
  */
 const warmHubs = boundedMap<string, string>(256);
 
