@@ -4,6 +4,8 @@
  * - `owned` (a payload whose buffer the receiver may keep or transfer) must never be
  *   claimed for bytes nats.js still uses: every owned buffer is detached here, as a
  *   transfer to a worker would, and every later payload must still arrive intact.
+ * - with the parser wrapped (presize.ts), large payloads land in buffers of their own size,
+ *   and all of the above still holds.
  * - messages framed in place around a checkpoint (no copy) decode to the same message.
  */
 import { suite } from 'uvu';
@@ -12,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { connect, type NatsConnection } from 'nats';
 import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
 import { Wire } from '../runtime/net/index.js';
+import { presizePayloads } from '../runtime/net/presize.js';
 import { decodeMessage, encodeMessage, PROTOCOL_VERSION } from '../runtime/protocol/index.js';
 import { encodeCheckpoint, decodeCheckpoint, type Checkpoint } from '../runtime/snapshot/index.js';
 
@@ -34,15 +37,16 @@ test.after(async () => {
   await ns.stop();
 });
 
-test('owned payloads can be detached without harming any other message', async () => {
+/** Six rounds of payloads of many sizes, back to back; each owned buffer detached on arrival. */
+async function detachOwned(subject: string): Promise<Array<{ hash: string; owned: boolean; bytes: number; capacity: number }>> {
   const sizes = [10, 700, 40_000, 65_000, 70_000, 200_000, 1 << 20, 3 << 20, 5, 90_000];
   const sent: string[] = [];
-  const got: Array<{ hash: string; owned: boolean; bytes: number }> = [];
+  const got: Array<{ hash: string; owned: boolean; bytes: number; capacity: number }> = [];
   let done!: () => void;
   const all = new Promise<void>((r) => { done = r; });
   const total = sizes.length * 6;
-  new Wire(b).serve('t.owned', async (payload, ctx) => {
-    got.push({ hash: sha(payload), owned: ctx.owned, bytes: payload.byteLength });
+  new Wire(b).serve(subject, async (payload, ctx) => {
+    got.push({ hash: sha(payload), owned: ctx.owned, bytes: payload.byteLength, capacity: payload.buffer.byteLength });
     // What a hub does with an owned payload: transfer its buffer away (detaching it here).
     if (ctx.owned) structuredClone(payload.buffer, { transfer: [payload.buffer as ArrayBuffer] });
     if (got.length === total) done();
@@ -56,7 +60,7 @@ test('owned payloads can be detached without harming any other message', async (
       const p = new Uint8Array(n);
       for (let i = 0; i < n; i += 997) p[i] = (i + round + n) & 255;
       sent.push(sha(p));
-      wire.publish('t.owned', p);
+      wire.publish(subject, p);
     }
   }
   await a.flush();
@@ -71,6 +75,20 @@ test('owned payloads can be detached without harming any other message', async (
   assert.equal(got.map((g) => g.hash), sent, 'every payload arrived intact, in order');
   for (const g of got) if (g.bytes >= 1 << 20) assert.ok(g.owned, `a ${g.bytes}-byte payload is assembled in a buffer of its own`);
   for (const g of got) if (g.bytes < 64 * 1024) assert.not.ok(g.owned, `a ${g.bytes}-byte payload is not claimed`);
+  return got;
+}
+
+test('owned payloads can be detached without harming any other message', async () => {
+  await detachOwned('t.owned');
+});
+
+// After the test above: installed, the wrapper stays for the rest of the process.
+test('with presizePayloads, a large payload is gathered in a buffer of exactly its size', async () => {
+  assert.ok(presizePayloads(), 'the nats.js parser has the layout presize.ts expects');
+  const got = await detachOwned('t.presized');
+  const large = got.filter((g) => g.bytes >= 1 << 20);
+  assert.ok(large.length >= 12);
+  for (const g of large) assert.is(g.capacity, g.bytes, `a ${g.bytes}-byte payload in a ${g.capacity}-byte buffer`);
 });
 
 test('a message framed in place around a checkpoint decodes to the same message', () => {

@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { connect, credsAuthenticator, nkeyAuthenticator, nkeys, type ConnectionOptions, type NatsConnection } from 'nats';
 import { TransportError } from '../protocol/index.js';
+import { presizePayloads } from './presize.js';
 
 export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
 
@@ -93,6 +94,8 @@ export async function connectNats(url: string, opts: ConnectOptions): Promise<Na
     const which = opts.creds ? `--creds ${opts.creds}` : `--nkey ${opts.nkey}`;
     throw new TransportError(`cannot read ${which}: ${(e as Error).message}`, { code: 'auth', cause: e });
   }
+  // Large checkpoints gathered in one buffer their size, not doubled into it (presize.ts).
+  presizePayloads();
   try {
     return await connect({
       servers: url.split(',').map((s) => s.trim()).filter(Boolean),
