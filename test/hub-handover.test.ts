@@ -18,6 +18,7 @@ const state = new Uint8Array(1024).map((_, i) => i & 0xff);
 function setup(reply: (msg: ExecRequest, to: string) => Uint8Array | Promise<Uint8Array>, opts: { secure?: boolean; exportWhole?: HandoverDeps['exportWhole'] } = {}) {
   const sent: Array<{ to: string; msg: ExecRequest }> = [];
   const kept: Array<{ yields: number; whole?: Uint8Array }> = [];
+  const recycled: ArrayBuffer[] = [];
   const reports: ProgressEvent[] = [];
   const log = capturingLogger();
   const gate = new SealGate('a', opts.secure === false ? false : ids.a, log);
@@ -32,8 +33,9 @@ function setup(reply: (msg: ExecRequest, to: string) => Uint8Array | Promise<Uin
     report: (_, e) => reports.push(e),
     exportWhole: opts.exportWhole ?? (async () => undefined),
     handedOver: (_, yields, whole) => kept.push({ yields, whole }),
+    recycle: (b) => recycled.push(b),
   });
-  return { h, sent, reports, log, kept };
+  return { h, sent, reports, log, kept, recycled };
 }
 
 const req = (extra: Partial<ExecRequest> = {}): ExecRequest => ({
@@ -95,12 +97,23 @@ test("a diff with room around it is sealed where it lies; refused, the engine ge
 
 test('a whole state, or a diff of a job whose states are stored, keeps its plaintext', async () => {
   for (const [full, extra] of [[true, {}], [false, { storeEvery: 100 }]] as const) {
-    const { h, kept } = setup(ok);
+    const { h, kept, recycled } = setup(ok);
     const cp = roomy(state);
     await h.pass(req(extra), paused(cp), { next: { id: 'b', hop: 1 }, replyTo: undefined, full, move: undefined });
     assert.equal([...cp], [...state], `full ${full}`);
     if (full) assert.equal(kept.map((k) => k.whole && [...k.whole]), [[...state]]);
+    assert.is(recycled.length, 0, 'a kept state is not given back');
   }
+});
+
+test("an acknowledged diff sealed in the slot's buffer gives that buffer back for the next large payload; a refused one does not", async () => {
+  const acked = setup(ok);
+  const cp = roomy(state);
+  assert.is(await acked.h.pass(req(), paused(cp), { next: { id: 'b', hop: 1 }, replyTo: undefined, full: false, move: undefined }), undefined);
+  assert.equal(acked.recycled, [cp.buffer]);
+  const refused = setup(refuse, { exportWhole: async () => state });
+  await refused.h.pass(req(), paused(roomy(state)), { next: { id: 'b', hop: 1 }, replyTo: undefined, full: false, move: undefined });
+  assert.is(refused.recycled.length, 0);
 });
 
 test('a diff the slot left without a CRC travels so only sealed in place; every other way out checksums it first', async () => {

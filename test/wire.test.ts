@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { connect, type NatsConnection } from 'nats';
 import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
 import { Wire } from '../runtime/net/index.js';
-import { presizePayloads } from '../runtime/net/presize.js';
+import { presizePayloads, recycleReceiveBuffer } from '../runtime/net/presize.js';
 import { decodeMessage, encodeMessage, PROTOCOL_VERSION } from '../runtime/protocol/index.js';
 import { encodeCheckpoint, decodeCheckpoint, type Checkpoint } from '../runtime/snapshot/index.js';
 
@@ -89,6 +89,41 @@ test('with presizePayloads, a large payload is gathered in a buffer of exactly i
   const large = got.filter((g) => g.bytes >= 1 << 20);
   assert.ok(large.length >= 12);
   for (const g of large) assert.is(g.capacity, g.bytes, `a ${g.bytes}-byte payload in a ${g.capacity}-byte buffer`);
+});
+
+test('a buffer given back (recycleReceiveBuffer) gathers the next large payload that fits it', async () => {
+  assert.ok(presizePayloads());
+  const got: Uint8Array[] = [];
+  let arrived!: () => void;
+  let all = new Promise<void>((r) => { arrived = r; });
+  new Wire(b).serve('t.recycled', async (payload) => { got.push(payload); arrived(); return undefined; });
+  await b.flush();
+  const wire = new Wire(a);
+  const send = async (n: number, seed: number) => {
+    all = new Promise<void>((r) => { arrived = r; });
+    const p = new Uint8Array(n).map((_, i) => (i * 31 + seed) & 255);
+    wire.publish('t.recycled', p);
+    await a.flush();
+    await all;
+    return p;
+  };
+  const given = new ArrayBuffer(3 << 20);
+  new Uint8Array(given).fill(0xee);
+  recycleReceiveBuffer(given);
+  const sent = await send(2 << 20, 1);
+  assert.is(got[0].buffer, given, 'gathered in the buffer given back');
+  assert.is(got[0].byteLength, sent.byteLength);
+  assert.equal(sha(got[0]), sha(sent), 'and intact');
+  // Too small, or more than twice the payload: a fresh buffer instead.
+  recycleReceiveBuffer(new ArrayBuffer(1 << 20));
+  await send(1536 << 10, 2);
+  assert.is.not(got[1].buffer.byteLength, 1 << 20);
+  // One transferred away since (detached) is never used.
+  const gone = new ArrayBuffer(2 << 20);
+  recycleReceiveBuffer(gone);
+  structuredClone(gone, { transfer: [gone] });
+  const last = await send(1 << 20, 3);
+  assert.equal(sha(got[2]), sha(last));
 });
 
 test('a message framed in place around a checkpoint decodes to the same message', () => {

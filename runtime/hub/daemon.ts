@@ -18,7 +18,7 @@ import { randomBytes, type KeyObject } from 'node:crypto';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 import {
   Wire, ADVERT_SUBJECT, SEAL_HEAD, SEAL_TAIL, DATA_QUEUE, DISCOVER_SUBJECT, FENCE_SUBJECT, checkpointStore, dataSubject, drainSubject, execSubject, openJobStore, pingSubject,
-  type NatsConnection, type Subscription,
+  recycleReceiveBuffer, type NatsConnection, type Subscription,
 } from '../net/index.js';
 import { PROTOCOL_VERSION, TransportError, decodeMessage, encodeMessage, parseMessage, type HubState, type ProgressEvent } from '../protocol/index.js';
 import { HubConfigError } from './errors.js';
@@ -126,7 +126,7 @@ export class HubDaemon {
       send: (subject, bytes) => this.wire.publish(subject, bytes), ran: (run, r) => this.reweaving?.ran(run, r),
       handover: new Handover({
         hub: this.id, gate, ask, report, metrics: this.metrics, log: this.log, headroom: MESSAGE_HEADROOM,
-        exportWhole: (job) => this.exportWhole(job),
+        exportWhole: (job) => this.exportWhole(job), recycle: recycleReceiveBuffer,
         // A hand-over is a checkpoint: the state that left is stored whole, the slot's copy only
         // when a diff left (a one-slot hub that started its next job had none: work lost).
         handedOver: (req, yields, sent) => {

@@ -52,6 +52,12 @@ export interface HandoverDeps {
    * was sent to the hub holding its base: then the slot's own copy is what there is).
    */
   handedOver?: (req: ExecRequest, yields: number, whole?: Uint8Array) => void;
+  /**
+   * The buffer an acknowledged hand-over left in, which nothing reads any more (the
+   * state went as a diff from the slot's buffer, not kept): for the next large payload to
+   * arrive in (presize.ts recycleReceiveBuffer).
+   */
+  recycle?: (buffer: ArrayBuffer) => void;
 }
 
 export interface PassContext {
@@ -173,6 +179,10 @@ export class Handover {
         if (r.pausedAt !== undefined) metrics.migrated((performance.timeOrigin + performance.now() - r.pausedAt) / 1000);
         log.debug('handed over', { job: req.job, fragment: r.fragment, to, bytes: msg.checkpoint!.byteLength });
         this.deps.handedOver?.(req, r.yields, whole);
+        // nats.js copied the message into a buffer of its own when it was published, and
+        // the next hub has all of it: the slot's buffer it was framed in is free, unless
+        // the state is kept (whole) or the message was framed into a copy.
+        if (!whole && framed.buffer === r.checkpoint?.buffer) this.deps.recycle?.(framed.buffer as ArrayBuffer);
         if (req.progress) {
           this.deps.report(req.progress, {
             kind: 'progress', v: PROTOCOL_VERSION, job: req.job, hub: this.deps.hub, to, fragment: r.fragment,
