@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 /**
- * Builds the AVX2 kernels addon (native/ -> native/build/Release/weave_simd.node) with
- * node-gyp. Runs at `npm install` / `npm ci`, and by hand:
+ * Builds the native addons (native/ -> native/build/Release/): weave_simd.node, the AVX2
+ * kernels, and weave_seal.node, AES-GCM in place (runtime/net/gcm.ts), with node-gyp. Runs at `npm install` / `npm ci`, and by hand:
  *   node scripts/build-native.mjs              # one line: built, or not built and why
  *   WEAVE_NATIVE_VERBOSE=1 node scripts/build-native.mjs   # node-gyp's own output too
- * It never fails the install: without the addon every hub uses the scalar kernels, which
- * give the same bytes, only slower. So any problem ends in exit code 0 and a reason.
+ * It never fails the install: without the addons every hub uses the scalar kernels and
+ * node:crypto, which give the same bytes, only slower. So any problem ends in exit code 0
+ * and a reason.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const NATIVE = path.join(ROOT, 'native');
-const ADDON = path.join(NATIVE, 'build', 'Release', 'weave_simd.node');
+const ADDONS = ['weave_simd.node', 'weave_seal.node'].map((f) => path.join(NATIVE, 'build', 'Release', f));
 /** A cold build is a few seconds; past this something is wrong (a header download hanging). */
 const BUILD_TIMEOUT_MS = 180_000;
 const verbose = process.env.WEAVE_NATIVE_VERBOSE === '1';
@@ -74,7 +75,8 @@ function build() {
   if (res.status !== 0) {
     return { built: false, reason: verbose ? `node-gyp exited with ${res.status}` : firstError(`${res.stdout ?? ''}\n${res.stderr ?? ''}`) };
   }
-  if (!existsSync(ADDON)) return { built: false, reason: `node-gyp succeeded but ${path.relative(ROOT, ADDON)} is missing` };
+  const missing = ADDONS.filter((a) => !existsSync(a));
+  if (missing.length) return { built: false, reason: `node-gyp succeeded but ${missing.map((a) => path.relative(ROOT, a)).join(', ')} missing` };
   return { built: true };
 }
 
@@ -82,11 +84,11 @@ try {
   const t0 = Date.now();
   const r = build();
   if (r.built) {
-    console.log(`weave: native AVX2 addon built (${path.relative(ROOT, ADDON)}, ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    console.log(`weave: native addons built (${ADDONS.map((a) => path.relative(ROOT, a)).join(', ')}, ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   } else {
-    console.log(`weave: native AVX2 addon not built, scalar kernels will be used: ${r.reason}`);
+    console.log(`weave: native addons not built, scalar kernels and node:crypto will be used: ${r.reason}`);
   }
 } catch (err) {
-  console.log(`weave: native AVX2 addon not built, scalar kernels will be used: ${err instanceof Error ? err.message : String(err)}`);
+  console.log(`weave: native addons not built, scalar kernels and node:crypto will be used: ${err instanceof Error ? err.message : String(err)}`);
 }
 process.exitCode = 0;

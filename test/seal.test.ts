@@ -2,17 +2,20 @@
  * Sealed checkpoints and signed results: a checkpoint opens only for the hub (or client)
  * it was sealed to, only as the job, attempt, place and sequence it was sealed as; a live
  * hub refuses plain, altered and replayed checkpoints with typed errors and keeps serving;
- * the engine takes a result only when the hub it assigned signed it for this attempt.
+ * the engine takes a result only when the hub it assigned signed it for this attempt. The
+ * in-place AES-GCM of the native addon gives node:crypto's bytes, both ways.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   checkResultMac, createIdentity, openAnon, openFrom, resultMac, resultStatement, sealAnon, sealTo, sign, verify, SealError, type Identity, type SealContext,
 } from '../runtime/net/index.js';
+import { gcmKind, openInPlace, openWithNodeCrypto, sealInPlace, sealWithNodeCrypto } from '../runtime/net/gcm.js';
 import { connectMesh, runJob, type Transport } from '../runtime/engine/index.js';
 import { HubCore } from '../runtime/hub/index.js';
 import { loadBundle, type LoadedBundle } from '../runtime/exec/index.js';
@@ -50,6 +53,43 @@ test('a checkpoint opens for its receiver, as sealed, and for nobody else', () =
   assert.is(code(() => openFrom(b, a.public.seal, ctx, box.subarray(0, 20))), 'malformed');
   const twice = sealTo(a, b.public.seal, ctx, bytes);
   assert.not.ok(Buffer.from(twice).equals(Buffer.from(box)), 'a fresh nonce every time');
+});
+
+test('AES-GCM in place: the addon and node:crypto give the same bytes, open each other\'s seals and refuse altered ones', () => {
+  // A built addon that does not load would leave every hub on the slower path unnoticed.
+  if (process.env.WEAVE_NO_NATIVE !== '1' && existsSync(fileURLToPath(new URL('../../native/build/Release/weave_seal.node', import.meta.url)))) assert.is(gcmKind(), 'openssl');
+  const key = new Uint8Array(32).map((_, i) => i * 7);
+  const nonce = new Uint8Array(12).map((_, i) => 200 - i);
+  const aad = new TextEncoder().encode('weave-seal-v1\0j.0\0a\0b');
+  for (const n of [0, 1, 15, 16, 17, 65_535, 65_537, (1 << 20) + 3]) {
+    const plain = new Uint8Array(n).map((_, i) => (i * 131 + n) & 255);
+    const viaAddon = plain.slice();
+    const viaNode = plain.slice();
+    const t1 = new Uint8Array(16);
+    const t2 = new Uint8Array(16);
+    sealInPlace(key, nonce, aad, viaAddon, t1);
+    sealWithNodeCrypto(key, nonce, aad, viaNode, t2);
+    assert.ok(Buffer.from(viaAddon).equals(viaNode) && Buffer.from(t1).equals(t2), `${n} bytes: the same ciphertext and tag`);
+    assert.ok(openWithNodeCrypto(key, nonce, aad, viaAddon, t1) && Buffer.from(viaAddon).equals(plain), `${n} bytes: node:crypto opens it`);
+    assert.ok(openInPlace(key, nonce, aad, viaNode, t2) && Buffer.from(viaNode).equals(plain), `${n} bytes: in place opens it`);
+    sealInPlace(key, nonce, aad, viaAddon, t1);
+    if (n > 0) {
+      const altered = viaAddon.slice();
+      altered[n >> 1] ^= 1;
+      assert.not.ok(openInPlace(key, nonce, aad, altered, t1), `${n} bytes: an altered byte is refused`);
+    }
+    const tag = t1.slice();
+    tag[3] ^= 0x80;
+    assert.not.ok(openInPlace(key, nonce, aad, viaAddon.slice(), tag), `${n} bytes: an altered tag is refused`);
+    assert.not.ok(openInPlace(key, nonce, new TextEncoder().encode('other'), viaAddon.slice(), t1), `${n} bytes: other associated data is refused`);
+  }
+  // Arguments the addon refuses before touching a byte (its checks; node:crypto has its own).
+  if (gcmKind() === 'openssl') {
+    const data = new Uint8Array(64);
+    assert.throws(() => sealInPlace(key.subarray(1), nonce, aad, data, new Uint8Array(16)), /key must be 32 bytes/);
+    assert.throws(() => sealInPlace(key, nonce, aad, data, data.subarray(40, 56)), /overlap/);
+    assert.throws(() => sealInPlace(key, nonce, aad, new Float64Array(4) as unknown as Uint8Array, new Uint8Array(16)), /Uint8Array/);
+  }
 });
 
 test('a stored checkpoint opens only for the client it was sealed to', () => {

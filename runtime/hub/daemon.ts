@@ -18,7 +18,7 @@ import { randomBytes, type KeyObject } from 'node:crypto';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 import {
   Wire, ADVERT_SUBJECT, SEAL_HEAD, SEAL_TAIL, DATA_QUEUE, DISCOVER_SUBJECT, FENCE_SUBJECT, checkpointStore, dataSubject, drainSubject, execSubject, openJobStore, pingSubject,
-  recycleReceiveBuffer, type NatsConnection, type Subscription,
+  gcmKind, recycleReceiveBuffer, type NatsConnection, type Subscription,
 } from '../net/index.js';
 import { PROTOCOL_VERSION, TransportError, decodeMessage, encodeMessage, parseMessage, type HubState, type ProgressEvent } from '../protocol/index.js';
 import { HubConfigError } from './errors.js';
@@ -206,7 +206,7 @@ export class HubDaemon {
     void this.watchStatus();
     const simd = simdKernels();
     this.log.info('ready', {
-      slots: this.slots.size, caps: this.caps, simd: simd.kind, ...(simd.reason ? { simdReason: simd.reason } : {}),
+      slots: this.slots.size, caps: this.caps, simd: simd.kind, ...(simd.reason ? { simdReason: simd.reason } : {}), cipher: gcmKind(),
       ...(this.deps.gpuReason ? { gpuReason: this.deps.gpuReason } : {}), subject: execSubject(this.id),
       ...(this.deps.metricsServer ? { metrics: this.deps.metricsServer.url } : {}),
     });

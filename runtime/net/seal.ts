@@ -17,7 +17,8 @@
  * Frame: 'S' (0x53), version 1, mode (0: from an identity, 1: anonymous, then the 32-byte
  * ephemeral public key), 12-byte nonce, ciphertext, 16-byte tag.
  */
-import { createCipheriv, createDecipheriv, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes } from 'node:crypto';
+import { diffieHellman, generateKeyPairSync, hkdfSync, randomBytes } from 'node:crypto';
+import { openInPlace, sealInPlace } from './gcm.js';
 import { publicKey, type Identity } from './identity.js';
 import { CodedError } from '../protocol/index.js';
 import { boundedMap } from '../util/index.js';
@@ -121,20 +122,9 @@ function anonKey(shared: Buffer, ephPub: Uint8Array, recipient: Uint8Array, job:
   return Buffer.from(hkdfSync('sha256', shared, Buffer.from(job), Buffer.from(`weave-seal-v${VERSION}|${MODE_ANON}|${hex(ephPub)}|${hex(recipient)}`), 32));
 }
 
-/**
- * Plaintext enciphered per chunk of this size: each chunk's ciphertext is a buffer small
- * enough for the allocator to reuse memory already mapped, where one `update` of the whole
- * input returned a second fresh buffer its size, whose every page faulted in as the cipher
- * wrote it (sealTo of 16 MiB, old and new interleaved in one process on a busy 2-core VM:
- * 24.4 and 79.4 ms against 12.0 and 39.1 ms in two runs).
- */
-const SEAL_CHUNK = 64 << 10;
-
 function encrypt(key: Buffer, ctx: SealContext, plain: Uint8Array, header: Buffer, opts: SealOptions): Uint8Array {
   const headroom = opts.headroom ?? 0;
   const nonce = randomBytes(NONCE);
-  const c = createCipheriv('aes-256-gcm', key, nonce);
-  c.setAAD(associated(ctx));
   // One buffer, with `headroom` free bytes before it for the message frame (encodeMessage
   // inPlace). GCM is a stream mode: the ciphertext is as long as the plaintext.
   const prefix = header.length + NONCE;
@@ -144,17 +134,10 @@ function encrypt(key: Buffer, ctx: SealContext, plain: Uint8Array, header: Buffe
   let at = headroom;
   out.set(header, at); at += header.length;
   out.set(nonce, at); at += NONCE;
-  // Each chunk's ciphertext overwrites the plaintext it came from (in place), which the
-  // cipher has read by then.
-  for (let i = 0; i < plain.byteLength; i += SEAL_CHUNK) {
-    const body = c.update(plain.subarray(i, i + SEAL_CHUNK));
-    out.set(body, at); at += body.length;
-  }
-  const tail = c.final();
-  out.set(tail, at); at += tail.length;
-  out.set(c.getAuthTag(), at); at += TAG;
-  // A cipher that held bytes back would leave this short of the buffer: refuse, not send zeros.
-  if (at !== out.length) throw new SealError('malformed', `the cipher wrote ${at - headroom} bytes of a ${out.length - headroom}-byte seal`);
+  const body = out.subarray(at, at + plain.byteLength);
+  if (!inPlace) body.set(plain);
+  // Enciphered where it lies (gcm.ts): over the plaintext when consumed, else over its copy.
+  sealInPlace(key, nonce, associated(ctx), body, out.subarray(at + plain.byteLength));
   return out.subarray(headroom);
 }
 
@@ -166,26 +149,9 @@ function encrypt(key: Buffer, ctx: SealContext, plain: Uint8Array, header: Buffe
 function decrypt(key: Buffer, ctx: SealContext, box: Uint8Array, at: number, consume: boolean): Uint8Array {
   if (box.byteLength < at + NONCE + TAG) throw new SealError('malformed', 'a sealed checkpoint is too short');
   const nonce = box.subarray(at, at + NONCE);
-  const d = createDecipheriv('aes-256-gcm', key, nonce);
-  d.setAAD(associated(ctx));
-  d.setAuthTag(box.subarray(box.byteLength - TAG));
   const sealed = box.subarray(at + NONCE, box.byteLength - TAG);
-  let plain: Uint8Array;
-  if (consume) {
-    // Per chunk, as encrypt: small outputs the allocator reuses, each copied back over
-    // the ciphertext it came from.
-    for (let i = 0, w = 0; i < sealed.byteLength; i += SEAL_CHUNK) {
-      const body = d.update(sealed.subarray(i, i + SEAL_CHUNK));
-      sealed.set(body, w); w += body.length;
-    }
-    plain = sealed;
-  } else {
-    const body = d.update(sealed);
-    plain = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
-  }
-  try {
-    d.final();
-  } catch {
+  const plain = consume ? sealed : sealed.slice();
+  if (!openInPlace(key, nonce, associated(ctx), plain, box.subarray(box.byteLength - TAG))) {
     throw new SealError('tampered', `checkpoint of ${ctx.job} from ${ctx.from}: altered, or sealed for another job, attempt, place or peer`);
   }
   return plain;

@@ -1,0 +1,97 @@
+/**
+ * AES-256-GCM over bytes where they lie: the ciphertext over the plaintext (seal) or the
+ * plaintext over the ciphertext (open), the 16-byte tag apart.
+ *
+ * With the native addon (native/weave_seal.c, built at `npm install` beside the simd one)
+ * OpenSSL works on the caller's buffer. Without it, node:crypto, whose `update` returns
+ * each piece in a new buffer: enciphered in 64 KiB pieces, each copied back over the
+ * bytes it came from (a piece that size the allocator reuses; one `update` of 16 MiB
+ * faulted in a fresh 16 MiB buffer). Both give the same bytes for the same key, nonce
+ * and associated data (test/seal.test.ts), so hubs with and without the addon read each
+ * other's seals; the addon only saves the copy, the allocation, and the garbage
+ * collections those buffers caused on every hand-over. WEAVE_NO_NATIVE=1 forces node:crypto.
+ *   sealInPlace(key, nonce, aad, data, tag);          // data enciphered, tag written
+ *   if (!openInPlace(key, nonce, aad, data, tag)) …   // not authentic: data is garbage
+ */
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+type GcmFn = (key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, data: Uint8Array, tag: Uint8Array) => void;
+interface GcmAddon {
+  seal: GcmFn;
+  open: (key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, data: Uint8Array, tag: Uint8Array) => boolean;
+}
+
+/** Where scripts/build-native.mjs puts the addon; this file runs from dist/runtime/net/. */
+const ADDON_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'native', 'build', 'Release', 'weave_seal.node');
+const PIECE = 64 << 10;
+
+let addon: GcmAddon | null | undefined;
+
+function native(): GcmAddon | null {
+  if (addon !== undefined) return addon;
+  addon = null;
+  if (process.env.WEAVE_NO_NATIVE === '1' || !existsSync(ADDON_PATH)) return addon;
+  try {
+    const a = createRequire(import.meta.url)(ADDON_PATH) as Partial<GcmAddon>;
+    if (typeof a.seal === 'function' && typeof a.open === 'function') addon = a as GcmAddon;
+  } catch {
+    // A build for another Node, or none: node:crypto gives the same bytes.
+  }
+  return addon;
+}
+
+/** Which implementation this process uses: 'openssl' (the addon, in place) or 'node:crypto'. */
+export function gcmKind(): 'openssl' | 'node:crypto' {
+  return native() ? 'openssl' : 'node:crypto';
+}
+
+/** node:crypto's seal, piece by piece over `data`. Exported for the tests that compare the two. */
+export function sealWithNodeCrypto(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, data: Uint8Array, tag: Uint8Array): void {
+  const c = createCipheriv('aes-256-gcm', key, nonce);
+  c.setAAD(aad);
+  let w = 0;
+  for (let i = 0; i < data.byteLength; i += PIECE) {
+    const body = c.update(data.subarray(i, i + PIECE));
+    data.set(body, w); w += body.length;
+  }
+  const tail = c.final();
+  data.set(tail, w); w += tail.length;
+  // GCM is a stream mode: a cipher that held bytes back would leave the end unenciphered.
+  if (w !== data.byteLength) throw new Error(`the cipher wrote ${w} of ${data.byteLength} bytes`);
+  tag.set(c.getAuthTag());
+}
+
+/** node:crypto's open, piece by piece over `data`; false when not authentic. */
+export function openWithNodeCrypto(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, data: Uint8Array, tag: Uint8Array): boolean {
+  const d = createDecipheriv('aes-256-gcm', key, nonce);
+  d.setAAD(aad);
+  d.setAuthTag(tag);
+  let w = 0;
+  for (let i = 0; i < data.byteLength; i += PIECE) {
+    const body = d.update(data.subarray(i, i + PIECE));
+    data.set(body, w); w += body.length;
+  }
+  try {
+    d.final();
+  } catch {
+    return false;
+  }
+  return w === data.byteLength;
+}
+
+/** Encipher `data` where it lies and write its tag (16 bytes, apart from data). */
+export function sealInPlace(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, data: Uint8Array, tag: Uint8Array): void {
+  const a = native();
+  if (a) a.seal(key, nonce, aad, data, tag);
+  else sealWithNodeCrypto(key, nonce, aad, data, tag);
+}
+
+/** Decipher `data` where it lies; true when it is authentic (else its bytes are garbage). */
+export function openInPlace(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, data: Uint8Array, tag: Uint8Array): boolean {
+  const a = native();
+  return a ? a.open(key, nonce, aad, data, tag) : openWithNodeCrypto(key, nonce, aad, data, tag);
+}
