@@ -137,7 +137,12 @@ function encrypt(key: Buffer, ctx: SealContext, plain: Uint8Array, header: Buffe
   const body = out.subarray(at, at + plain.byteLength);
   if (!inPlace) body.set(plain);
   // Enciphered where it lies (gcm.ts): over the plaintext when consumed, else over its copy.
-  sealInPlace(key, nonce, associated(ctx), body, out.subarray(at + plain.byteLength));
+  try {
+    sealInPlace(key, nonce, associated(ctx), body, out.subarray(at + plain.byteLength));
+  } catch (e) {
+    // OpenSSL refusing valid arguments, or a cipher that held bytes back: nothing to send.
+    throw new SealError('malformed', `cannot seal the checkpoint of ${ctx.job}: ${(e as Error).message}`, { cause: e });
+  }
   return out.subarray(headroom);
 }
 
@@ -151,7 +156,14 @@ function decrypt(key: Buffer, ctx: SealContext, box: Uint8Array, at: number, con
   const nonce = box.subarray(at, at + NONCE);
   const sealed = box.subarray(at + NONCE, box.byteLength - TAG);
   const plain = consume ? sealed : sealed.slice();
-  if (!openInPlace(key, nonce, associated(ctx), plain, box.subarray(box.byteLength - TAG))) {
+  let authentic: boolean;
+  try {
+    authentic = openInPlace(key, nonce, associated(ctx), plain, box.subarray(box.byteLength - TAG));
+  } catch (e) {
+    // Never from a peer's bytes (every length here is checked): a refusal all the same, typed.
+    throw new SealError('malformed', `cannot open the checkpoint of ${ctx.job}: ${(e as Error).message}`, { cause: e });
+  }
+  if (!authentic) {
     throw new SealError('tampered', `checkpoint of ${ctx.job} from ${ctx.from}: altered, or sealed for another job, attempt, place or peer`);
   }
   return plain;
