@@ -5,6 +5,7 @@ import {
   CheckpointError,
   DIFF_PAGE_SIZE,
   applyDiff,
+  copyPages,
   decodeCheckpoint,
   diffCheckpoint,
   encodeCheckpoint,
@@ -293,6 +294,37 @@ diffs('a restore into fresh memory writes only non-zero blocks above the instanc
   const dst = new Uint8Array(2 * WASM_PAGE);
   copySparse(dst, odd, { start: 0, end: WASM_PAGE });
   assert.ok(Buffer.compare(dst, odd) === 0);
+});
+
+diffs('copyPages of the changed pages makes the old memory equal the new, copying nothing else', () => {
+  for (let seed = 1; seed <= 40; seed++) {
+    const random = prng(seed);
+    const before = randomMemory(random, 1 + random(3));
+    const after = before.slice();
+    // Scattered single bytes, runs of pages, the first and the last page (a memory's length
+    // is whole Wasm pages, so the last diff page is whole too; a shorter tail is below).
+    for (let k = random(30); k > 0; k--) after[random(after.length)] ^= 1 + random(255);
+    const run = random(after.length / DIFF_PAGE_SIZE);
+    after.fill(7, run * DIFF_PAGE_SIZE, Math.min(after.length, (run + 1 + random(5)) * DIFF_PAGE_SIZE));
+    if (seed % 3 === 0) { after[0] ^= 1; after[after.length - 1] ^= 1; }
+    const pages = changedPages(before, after);
+    const old = before.slice();
+    copyPages(before, after, pages);
+    assert.ok(Buffer.compare(before, after) === 0, `seed ${seed}: equal after copying ${pages.length} pages`);
+    // Nothing outside those pages was written: poison them in a copy and compare.
+    const marked = old.slice();
+    copyPages(marked, new Uint8Array(after.length).fill(0xee), pages);
+    for (let p = 0; p < after.length / DIFF_PAGE_SIZE; p++) {
+      const a = marked.subarray(p * DIFF_PAGE_SIZE, (p + 1) * DIFF_PAGE_SIZE);
+      if (!pages.includes(p)) assert.ok(Buffer.compare(a, old.subarray(p * DIFF_PAGE_SIZE, (p + 1) * DIFF_PAGE_SIZE)) === 0, `seed ${seed}: page ${p} untouched`);
+    }
+  }
+  // A length that is not whole diff pages: the last page is copied up to the end.
+  const a = new Uint8Array(DIFF_PAGE_SIZE + 10);
+  const b = a.slice();
+  b[DIFF_PAGE_SIZE + 9] = 3;
+  copyPages(a, b, changedPages(a, b));
+  assert.is(a[DIFF_PAGE_SIZE + 9], 3);
 });
 
 diffs.run();

@@ -121,6 +121,23 @@ export function changedPages(base: Uint8Array, next: Uint8Array): number[] {
   return changed;
 }
 
+/**
+ * Copy pages `pages` (DIFF_PAGE_SIZE each, ascending, as changedPages gives them) of `src`
+ * into `dst` at the same offsets, each run of consecutive pages in one copy. With the
+ * pages changedPages(dst, src) found, `dst` then equals `src` (same length) without
+ * copying what was equal already.
+ */
+export function copyPages(dst: Uint8Array, src: Uint8Array, pages: readonly number[]): void {
+  for (let i = 0; i < pages.length;) {
+    let j = i + 1;
+    while (j < pages.length && pages[j] === pages[j - 1] + 1) j++;
+    const start = pages[i] * DIFF_PAGE_SIZE;
+    const end = Math.min(src.length, pages[j - 1] * DIFF_PAGE_SIZE + DIFF_PAGE_SIZE);
+    dst.set(src.subarray(start, end), start);
+    i = j;
+  }
+}
+
 export interface DiffOptions {
   /**
    * Make the pages views of `next.memory` instead of copies: for a diff that is encoded

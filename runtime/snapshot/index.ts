@@ -22,6 +22,6 @@ export {
   nonZeroPages,
 } from './codec.js';
 export type { DecodeCheckpointOptions, EncodeCheckpointOptions } from './codec.js';
-export { DIFF_PAGE_SIZE, applyDiff, applyDiffInPlace, changedPages, diffCheckpoint, newCheckpointId } from './diff.js';
+export { DIFF_PAGE_SIZE, applyDiff, applyDiffInPlace, changedPages, copyPages, diffCheckpoint, newCheckpointId } from './diff.js';
 export { Lineage, type HeldBase } from './lineage.js';
 export type { DiffOptions } from './diff.js';

@@ -78,11 +78,16 @@ export class Lineage {
     this.at = step;
   }
 
-  /** A run took the memory from `before` to `after`, whose state is at `step`. */
-  ran(before: Uint8Array, after: Uint8Array, step: number): void {
+  /**
+   * A run took the memory from `before` to `after`, whose state is at `step`. Returns the
+   * pages it changed (DIFF_PAGE_SIZE each; every page past `before`'s end counts).
+   */
+  ran(before: Uint8Array, after: Uint8Array, step: number): number[] {
     this.grow(after.length, step);
-    for (const index of changedPages(before, after)) this.steps[index] = step;
+    const changed = changedPages(before, after);
+    for (const index of changed) this.steps[index] = step;
     this.at = step;
+    return changed;
   }
 
   /**

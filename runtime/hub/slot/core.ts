@@ -8,7 +8,7 @@
  *   const reply = await hub.handle(request);
  */
 import {
-  applyDiffInPlace, decodeCheckpoint, diffCheckpoint, encodeCheckpoint, newCheckpointId, CheckpointError, Lineage, type Checkpoint, type CheckpointDiff,
+  applyDiffInPlace, copyPages, decodeCheckpoint, diffCheckpoint, encodeCheckpoint, newCheckpointId, CheckpointError, Lineage, type Checkpoint, type CheckpointDiff,
 } from '../../snapshot/index.js';
 import { ExecError, FragmentExecutor, FragmentTrap, loadBundle, resolveSandboxLimits, type LoadedBundle, type ResolvedSandboxLimits, type SandboxLimits } from '../../exec/index.js';
 import { PROTOCOL_VERSION } from '../../protocol/index.js';
@@ -368,12 +368,14 @@ export class HubCore {
     const live = x.capture({ id: newCheckpointId(), bundle: bundle.hash, entry: req.entry, fragment, paused: out.kind === 'paused' }, { view: true });
     const left = step + 1;
     let reply: Checkpoint | CheckpointDiff;
+    /** The pages the run changed since `sent`, when the lineage compared them. */
+    let changed: number[] | undefined;
     if (req.route) {
       // Routed: the lineage follows every run (one compare of the memory), also when the
       // state leaves whole, so a later hand-over can still be a diff. The reply is a diff
       // for the hub the state goes to (its base at any earlier step), else the state whole
       // with its page steps (a base said to be newer than this state is a wrong hint).
-      if (sent && lineage) lineage.ran(sent.memory, live.memory, left);
+      if (sent && lineage) changed = lineage.ran(sent.memory, live.memory, left);
       else lineage = Lineage.start(live.memory.length, left);
       reply = req.diffTo && req.diffTo.step <= left ? lineage.diffFor(live, req.diffTo) : lineage.whole(live);
     } else {
@@ -385,7 +387,9 @@ export class HubCore {
       headroom: this.opts.headroom, tailroom: this.opts.tailroom, maxBytes: this.limits.maxCheckpointBytes, into: this.takeSpareOut(), checksum: !unchecked,
     });
     const memory = sent && sent.memory.length === live.memory.length ? sent.memory : new Uint8Array(live.memory.length);
-    memory.set(live.memory);
+    // The old base is the state the run started from: only the pages it changed differ.
+    if (changed && memory === sent!.memory) copyPages(memory, live.memory, changed);
+    else memory.set(live.memory);
     const after: Checkpoint = { ...live, memory };
     this.keepBase(req.job, { cp: after, lineage });
     const ran: SlotReply = {
