@@ -370,6 +370,27 @@ export class FragmentExecutor {
    * the next `run(cp.fragment)`. Throws ExecError when the memory cannot hold it.
    */
   restore(cp: Checkpoint): void {
+    const from = this.growFor(cp);
+    copySparse(new Uint8Array(this.exports.memory.buffer), cp.memory, { start: this.dirty.start, end: Math.min(from, this.dirty.end) });
+    this.resumeFrom(cp);
+  }
+
+  /**
+   * `restore` into an instance whose memory already holds `cp`'s bytes outside the byte
+   * ranges `changed`, up to its current length (the instance the job paused in here, and a
+   * diff against the state it paused with): only those ranges are written, and whatever
+   * the memory grows by. Throws ExecError as restore.
+   */
+  restoreOver(cp: Checkpoint, changed: ReadonlyArray<readonly [number, number]>): void {
+    const from = this.growFor(cp);
+    const dst = new Uint8Array(this.exports.memory.buffer);
+    for (const [start, end] of changed) dst.set(cp.memory.subarray(start, end), start);
+    if (cp.memory.byteLength > from) dst.set(cp.memory.subarray(from), from);
+    this.resumeFrom(cp);
+  }
+
+  /** The memory grown to `cp`'s length; returns its length before. */
+  private growFor(cp: Checkpoint): number {
     const mem = this.exports.memory;
     const pages = this.limits.maxMemoryPages ?? DEFAULT_MAX_MEMORY_PAGES;
     if (cp.memory.byteLength > pages * 65536) {
@@ -385,7 +406,11 @@ export class FragmentExecutor {
         throw new ExecError(`cannot grow memory to ${cp.memory.byteLength} bytes to restore the checkpoint`, { cause: err });
       }
     }
-    copySparse(new Uint8Array(mem.buffer), cp.memory, { start: this.dirty.start, end: Math.min(from, this.dirty.end) });
+    return from;
+  }
+
+  /** The rest of a restore, once the memory holds cp's bytes. */
+  private resumeFrom(cp: Checkpoint): void {
     this.startPending = false;
     this.exports[LOAD_GLOBALS]();
     this.yields = cp.yields;

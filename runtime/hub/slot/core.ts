@@ -110,7 +110,7 @@ export class HubCore {
    * thread's CPU per hand-over (its profile: 1.5 s of 12 in `prefault` for 15). One spare
    * per HubCore (per slot), so memory stays at about 2 x M per job plus one M per slot.
    */
-  private spare: { job: string; module: WebAssembly.Module; seed?: number; bytes: number; x: FragmentExecutor } | undefined;
+  private spare: { job: string; module: WebAssembly.Module; seed?: number; bytes: number; x: FragmentExecutor; base: string } | undefined;
   /**
    * The buffer the last checkpoint came in (recycleInput), free once it was decoded (a
    * diff's pages applied to the base, a whole state copied out): the next checkpoint is
@@ -245,6 +245,8 @@ export class HubCore {
     // between fragments. Otherwise the fragment's own (smaller) module.
     const module = req.stay ? await bundle.whole() : await bundle.fragmentModule(req.fragment);
     let sent: Checkpoint | undefined;
+    /** Byte ranges of `sent` that differ from the base the spare instance holds, when it holds it. */
+    let over: Array<readonly [number, number]> | undefined;
     // Routed runs only: the lineage of the state, and its hand-over step as received.
     let lineage: Lineage | undefined;
     const step = req.handovers ?? 0;
@@ -265,6 +267,8 @@ export class HubCore {
           lineage = base.lineage;
         }
         this.bases.delete(req.job);
+        // The instance the job paused in here still holds this base: it needs only the diff.
+        if (this.spare?.job === req.job && this.spare.base === base.cp.id) over = cp.pages.map((p) => [p.index * cp.pageSize, p.index * cp.pageSize + p.bytes.byteLength] as const);
         sent = applyDiffInPlace(base.cp, cp);
       } else {
         sent = cp;
@@ -281,9 +285,11 @@ export class HubCore {
       if (this.opts.recycleInput && came instanceof ArrayBuffer && sent.memory.buffer !== came) this.spareOut = { job: req.job, buffer: came };
     }
     const services = this.servicesFor(req.job, req.input);
-    const x = (sent ? this.takeSpare(req, module, sent) : this.takeIdle(req, module, services)) ??
+    const spare = sent ? this.takeSpare(req, module, sent) : undefined;
+    const x = spare ?? (sent ? undefined : this.takeIdle(req, module, services)) ??
       await FragmentExecutor.create(module, bundle.manifest, { seed: req.seed, services }, this.limits);
-    if (sent) x.restore(sent);
+    if (sent && spare && over) x.restoreOver(sent, over);
+    else if (sent) x.restore(sent);
     else x.start(req.entry, req.args ?? []);
     const every = req.migrateEvery;
     const t0 = performance.now();
@@ -399,7 +405,8 @@ export class HubCore {
     };
     // Only now: recycling resets the longest gap the reply reads. Nothing refers to the
     // instance's memory any more (the reply is encoded, the base copied).
-    if (out.kind === 'paused') this.spare = { job: req.job, module, seed: req.seed, bytes: memory.byteLength, x: x.recycled() };
+    // Its memory is the base's, byte for byte (the base was copied from it): `base` says which.
+    if (out.kind === 'paused') this.spare = { job: req.job, module, seed: req.seed, bytes: memory.byteLength, x: x.recycled(), base: live.id };
     return ran;
   }
 }
