@@ -12,6 +12,7 @@
 import { checkClientBinding, checkTicketMac, ticketStatement, verify, type ExecTicket, type Identity } from '../net/index.js';
 import type { ExecRequest, MoveRequest, WireError } from '../protocol/index.js';
 import type { JobMarks } from './job-marks.js';
+import { hex } from '../util/index.js';
 
 /** How far an engine exec's `issued` may be from this hub's clock (skew, queueing). */
 export const TICKET_SKEW_MS = 5 * 60_000;
@@ -22,7 +23,6 @@ const STEERING = ['route', 'replyTo', 'progress', 'from', 'record'] as const;
 /** A move allowed: the ticket the hand-over goes under, its signature, and the target's sealing key. */
 export interface MovedTicket { ticket: ExecTicket; sig: Uint8Array; key: Uint8Array | undefined }
 
-const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 const under = (subject: string, prefixes: readonly string[]) => prefixes.some((p) => subject.startsWith(`${p}.`));
 const no = (code: string, message: string): WireError => ({ code, message });
 const busy = (hub: string) => no('busy', `hub ${hub} holds the replay marks of too many jobs; try another hub`);

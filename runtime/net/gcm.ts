@@ -13,7 +13,7 @@
  *   sealInPlace(key, nonce, aad, data, tag);          // data enciphered, tag written
  *   if (!openInPlace(key, nonce, aad, data, tag)) …   // not authentic: data is garbage
  */
-import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { createCipheriv, createDecipheriv, type Cipher, type Decipher } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -49,19 +49,26 @@ export function gcmKind(): 'openssl' | 'node:crypto' {
   return native() ? 'openssl' : 'node:crypto';
 }
 
-/** node:crypto's seal, piece by piece over `data`. Exported for the tests that compare the two. */
-export function sealWithNodeCrypto(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, data: Uint8Array, tag: Uint8Array): void {
-  const c = createCipheriv('aes-256-gcm', key, nonce);
-  c.setAAD(aad);
+/**
+ * `data` through `c` piece by piece, each piece's output copied back over the bytes it
+ * came from (the cipher has read them by then); false if the cipher gave back fewer bytes
+ * than it took (GCM is a stream mode: it never should).
+ */
+function throughPieces(c: Cipher | Decipher, data: Uint8Array): boolean {
   let w = 0;
   for (let i = 0; i < data.byteLength; i += PIECE) {
     const body = c.update(data.subarray(i, i + PIECE));
     data.set(body, w); w += body.length;
   }
-  const tail = c.final();
-  data.set(tail, w); w += tail.length;
-  // GCM is a stream mode: a cipher that held bytes back would leave the end unenciphered.
-  if (w !== data.byteLength) throw new Error(`the cipher wrote ${w} of ${data.byteLength} bytes`);
+  return w === data.byteLength;
+}
+
+/** node:crypto's seal, piece by piece over `data`. Exported for the tests that compare the two. */
+export function sealWithNodeCrypto(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, data: Uint8Array, tag: Uint8Array): void {
+  const c = createCipheriv('aes-256-gcm', key, nonce);
+  c.setAAD(aad);
+  // A cipher that held bytes back would leave the end unenciphered: refuse, not send them.
+  if (!throughPieces(c, data) || c.final().length !== 0) throw new Error(`the cipher did not encipher all ${data.byteLength} bytes`);
   tag.set(c.getAuthTag());
 }
 
@@ -70,17 +77,12 @@ export function openWithNodeCrypto(key: Uint8Array, nonce: Uint8Array, aad: Uint
   const d = createDecipheriv('aes-256-gcm', key, nonce);
   d.setAAD(aad);
   d.setAuthTag(tag);
-  let w = 0;
-  for (let i = 0; i < data.byteLength; i += PIECE) {
-    const body = d.update(data.subarray(i, i + PIECE));
-    data.set(body, w); w += body.length;
-  }
+  const whole = throughPieces(d, data);
   try {
-    d.final();
+    return d.final().length === 0 && whole;
   } catch {
     return false;
   }
-  return w === data.byteLength;
 }
 
 /** Encipher `data` where it lies and write its tag (16 bytes, apart from data). */

@@ -14,7 +14,7 @@ import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { TransportError } from '../protocol/index.js';
-import { boundedMap } from '../util/index.js';
+import { boundedMap, hex } from '../util/index.js';
 
 export interface PublicIdentity {
   /** Raw 32-byte Ed25519 public key. */
@@ -198,7 +198,6 @@ export interface ExecTicket {
 }
 
 export function ticketStatement(t: ExecTicket): Uint8Array {
-  const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
   const keys = Object.keys(t.keys).sort().map((id) => `${id}=${hex(t.keys[id])}`).join(',');
   return Buffer.from(`weave-ticket-v1\0${t.job}\0${t.attempt}\0${t.record ?? ''}\0${t.bundle}\0${t.route.join(',')}\0${keys}\0${t.inboxes.join(',')}\0${t.issued}`);
 }

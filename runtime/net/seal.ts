@@ -21,7 +21,7 @@ import { diffieHellman, generateKeyPairSync, hkdfSync, randomBytes } from 'node:
 import { openInPlace, sealInPlace } from './gcm.js';
 import { publicKey, type Identity } from './identity.js';
 import { CodedError } from '../protocol/index.js';
-import { boundedMap } from '../util/index.js';
+import { boundedMap, hex } from '../util/index.js';
 
 export interface SealContext {
   /** The exec job key (`<job>.<attempt>`), and its attempt. */
@@ -79,7 +79,6 @@ export interface SealOptions {
   consume?: boolean;
 }
 
-const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 
 function associated(ctx: SealContext): Buffer {
   return Buffer.from(`weave-seal-v${VERSION}\0${ctx.job}\0${ctx.attempt}\0${ctx.fragment}\0${ctx.seq}\0${ctx.bundle}\0${ctx.from}\0${ctx.to}`);

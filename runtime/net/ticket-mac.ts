@@ -16,9 +16,9 @@
  * client's name. A hub without a sealing key (--insecure) checks only signatures.
  *   const macs = ticketMacs(engine, ticket);                 // undefined: a hub has no key, sign
  *   const bind = clientBinding(engine);
- *   checkClientBinding(client, bind) && checkTicketMac(hub, client.seal, 'a', ticket, macs.a);
+ *   checkClientBinding(client, bind) && checkTicketMac(hub, client.seal, ticketStatement(ticket), macs.a);
  */
-import { boundedMap } from '../util/index.js';
+import { boundedMap, hex } from '../util/index.js';
 import { hmac, macMatches } from './hmac.js';
 import { sign, ticketStatement, verify, type ExecTicket, type Identity, type PublicIdentity } from './identity.js';
 import { ticketMacKey } from './seal.js';
@@ -74,7 +74,6 @@ const bound = boundedMap<string, true>(1024);
 
 /** True when `bind` is `client.sign`'s signature over `client.seal`. */
 export function checkClientBinding(client: PublicIdentity, bind: Uint8Array | undefined): boolean {
-  const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
   const id = hex(client.sign) + hex(client.seal);
   if (bound.get(id)) return true;
   if (!bind || !verify(client.sign, bindingStatement(client.seal), bind)) return false;
