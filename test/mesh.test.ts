@@ -100,7 +100,8 @@ test('a job moving round-robin over the three hubs sends each only the pages cha
 
 test('one job after another starts where the last one did; jobs started together spread over the hubs', async () => {
   // With no policy: the hub that ran the bundle last holds it compiled and an instance to
-  // renew. Rotating over idle hubs, each job found a cold one (bench dispatch: 40% slower).
+  // renew. Rotating over idle hubs, each job found a cold one (two idle hubs, 1,200 tiny
+  // jobs a run: 2.22 ms a job rotating, 1.93 and 2.06 kept on one).
   const tiny = await loadBundle(await cachedBundle('bench/programs/tiny.ts', { yieldInterval: 1 << 20 }));
   assert.ok(await hubsIdle(ns.url), 'the hubs are idle');
   const mesh = await connectMesh({ nats: ns.url });
