@@ -16,7 +16,11 @@
  * On small instances (5 hubs, 16 jobs) an exact branch and bound gives the optimum
  * without moves. Mean job completion counts jobs after the first third (warm-up).
  * Also: the learned weaver's decision latency with 1,000 candidate hubs.
- *   npm run bench:policy          # or: node dist/bench/policy.js --quick [--judge] [--noisy-windows]
+ *   npm run bench:policy          # or: node dist/bench/policy.js --quick [--judge] [--noisy-windows] [--seeds N]
+ * A cluster, a world and a job stream are one draw each: `--seeds N` also runs every
+ * family on N - 1 more draws (the learned weaver, the baselines and the oracle; no charts,
+ * logs or small instances) and prints the three figures over the mean of all N per family
+ * (`bench policy seeds: …`), before the last line, which stays that of the first draw.
  * Writes build/bench-policy.json, build/bench-policy-<family>.svg (completion time against
  * decisions, every policy), build/policy-decisions.ndjson (the cost model's placements on
  * (e), for `weave policy train|eval`) and build/policy-measurements.ndjson (the learned
@@ -39,6 +43,19 @@ import {
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BUILD = path.join(ROOT, 'build');
 const quick = process.argv.includes('--quick');
+const SEEDS = seedsArg();
+
+/** `--seeds N` (default 1): how many draws of cluster, world and jobs each family runs on. */
+function seedsArg(): number {
+  const at = process.argv.indexOf('--seeds');
+  if (at < 0) return 1;
+  const n = Number(process.argv[at + 1]);
+  if (!Number.isInteger(n) || n < 1 || n > 32) {
+    console.error(`bench policy: --seeds takes a whole number from 1 to 32, not '${process.argv[at + 1] ?? ''}'`);
+    process.exit(2);
+  }
+  return n;
+}
 /** Also judge every stay-or-move probability the learned weaver gives against the truth (slower). */
 const judging = process.argv.includes('--judge');
 const EXAMPLES = ['matmul', 'particles', 'wordfreq', 'simd', 'gpu', 'data'];
@@ -90,12 +107,15 @@ interface FamilyResult {
   weaver: LearnedWeaver;
 }
 
-/** Every policy on one family's jobs. */
-async function runFamily(fam: Family, programs: Program[]): Promise<FamilyResult> {
-  const cluster = makeCluster({ hubs: 64, seed: 3 });
-  const world = fam.world(cluster, { seed: 11, horizonMs: JOBS * INTERARRIVAL_MS });
-  const base: SimOptions = { cluster, programs, jobs: JOBS, interarrivalMs: INTERARRIVAL_MS, seed: 5, world, mode: 'routed', sizeSigma: fam.sizeSigma };
-  console.log(`family (${fam.key}) ${fam.name}: ${fam.summary}`);
+/**
+ * Every policy on one family's jobs. `draw` 0 is the bench's cluster, world and job
+ * stream; each other draw moves all three seeds by it (and writes no logs).
+ */
+async function runFamily(fam: Family, programs: Program[], draw = 0): Promise<FamilyResult> {
+  const cluster = makeCluster({ hubs: 64, seed: 3 + draw });
+  const world = fam.world(cluster, { seed: 11 + draw, horizonMs: JOBS * INTERARRIVAL_MS });
+  const base: SimOptions = { cluster, programs, jobs: JOBS, interarrivalMs: INTERARRIVAL_MS, seed: 5 + draw, world, mode: 'routed', sizeSigma: fam.sizeSigma };
+  console.log(`family (${fam.key}) ${fam.name}${draw ? `, draw ${draw}` : ''}: ${fam.summary}`);
   const means: Record<string, number> = {};
   const results: SimResult[] = [];
   const line = (name: string, r: SimResult) => {
@@ -106,13 +126,13 @@ async function runFamily(fam: Family, programs: Program[]): Promise<FamilyResult
   };
   for (const [name, make] of Object.entries(BASELINES)) {
     // The cost model's placements on (e), as a decision log for `weave policy train|eval`.
-    const log = name === 'cost-model' && fam.key === 'e' ? createWriteStream(path.join(BUILD, 'policy-decisions.ndjson')) : undefined;
+    const log = name === 'cost-model' && fam.key === 'e' && draw === 0 ? createWriteStream(path.join(BUILD, 'policy-decisions.ndjson')) : undefined;
     line(name, simulate((make as () => PlacementPolicy)(), { ...base, onOutcome: log && ((rec) => log.write(formatDecision(rec))) }));
     if (log) await new Promise((done) => log.end(done));
   }
   line('cost-model+reweave', simulate(costModelPolicy(), { ...base, reweave: fixedReweavePolicy() }));
   const weaver = new LearnedWeaver({ seed: 1 });
-  const mlog = fam.key === 'e' ? createWriteStream(path.join(BUILD, 'policy-measurements.ndjson')) : undefined;
+  const mlog = fam.key === 'e' && draw === 0 ? createWriteStream(path.join(BUILD, 'policy-measurements.ndjson')) : undefined;
   // Calibration: for each tenth of probability, how often moving there was really faster.
   const bins = Array.from({ length: 10 }, () => ({ n: 0, better: 0 }));
   let moved = 0, movedBetter = 0;
@@ -261,6 +281,37 @@ function decisionLatency(n: number, w: LearnedWeaver): { place: { p50: number; p
   return { place: { p50: pct(place, 0.5), p99: pct(place, 0.99) }, move: { p50: pct(move, 0.5), p99: pct(move, 0.99) } };
 }
 
+/** The three figures the goals are set on, from each family's gain and oracle gap. */
+function goals(fams: Array<{ key: string; gain: number; oracleGap: number }>): { worstGain: number; worstGap: number; rightLoss: number } {
+  const wrong = fams.filter((f) => f.key !== 'e');
+  const e = fams.find((f) => f.key === 'e')!;
+  return { worstGain: Math.min(...wrong.map((f) => f.gain)), worstGap: Math.max(...wrong.map((f) => f.oracleGap)), rightLoss: -e.gain };
+}
+
+/**
+ * With --seeds N: every family on draws 1 … N-1 too, and per family the gain and oracle
+ * gap of each draw and their means (draw 0 is `first`); undefined with one draw.
+ */
+async function moreDraws(programs: Program[], first: FamilyResult[]) {
+  if (SEEDS < 2) return undefined;
+  const per: Record<string, { gains: number[]; gaps: number[] }> = {};
+  for (const f of first) per[f.family.key] = { gains: [f.gain], gaps: [f.oracleGap] };
+  for (let draw = 1; draw < SEEDS; draw++) {
+    for (const fam of FAMILIES) {
+      const r = await runFamily(fam, programs, draw);
+      per[fam.key].gains.push(r.gain);
+      per[fam.key].gaps.push(r.oracleGap);
+    }
+  }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const families = Object.fromEntries(Object.entries(per).map(([key, v]) => [key, { gains: v.gains, oracle_gaps: v.gaps, gain: mean(v.gains), oracle_gap: mean(v.gaps) }]));
+  console.log(`over ${SEEDS} draws (cluster, world and job seeds moved together), per family:`);
+  for (const [key, v] of Object.entries(families)) {
+    console.log(`  (${key}) gain ${v.gains.map(share).join(' / ')}, mean ${share(v.gain)}; oracle gap ${v.oracle_gaps.map(share).join(' / ')}, mean ${share(v.oracle_gap)}`);
+  }
+  return { count: SEEDS, families, goals: goals(Object.entries(families).map(([key, v]) => ({ key, gain: v.gain, oracleGap: v.oracle_gap }))) };
+}
+
 async function main(): Promise<void> {
   const m = await manifests();
   await mkdir(BUILD, { recursive: true });
@@ -286,10 +337,8 @@ async function main(): Promise<void> {
   const lat = decisionLatency(1000, e.weaver);
   console.log(`decision latency, 1,000 candidate hubs: placement p50 ${lat.place.p50.toFixed(3)} ms, p99 ${lat.place.p99.toFixed(3)} ms; stay-or-move p50 ${lat.move.p50.toFixed(3)} ms, p99 ${lat.move.p99.toFixed(3)} ms`);
 
-  const wrong = fams.filter((f) => f.family.key !== 'e');
-  const worstGain = Math.min(...wrong.map((f) => f.gain));
-  const worstGap = Math.max(...wrong.map((f) => f.oracleGap));
-  const rightLoss = -e.gain;
+  const { worstGain, worstGap, rightLoss } = goals(fams.map((f) => ({ key: f.family.key, gain: f.gain, oracleGap: f.oracleGap })));
+  const draws = await moreDraws(programs, fams);
   const decisions = fams.reduce((n, f) => n + f.decisions, 0);
   console.log('summary (mean job, ms):');
   console.log(`  ${'family'.padEnd(20)} ${'best heuristic'.padEnd(32)} learned   oracle   bound   gain    oracle gap`);
@@ -303,9 +352,14 @@ async function main(): Promise<void> {
       name: f.family.name, summary: f.family.summary, means: f.means, best_heuristic: f.best, learned: f.learned, oracle: f.oracle, oracle_name: f.oracleName,
       lower_bound: f.bound, gain: f.gain, oracle_gap: f.oracleGap, decisions: f.decisions, moves: f.moves, small: small[f.family.key],
     }])),
+    ...(draws ? { draws } : {}),
   };
   await writeFile(path.join(BUILD, 'bench-policy.json'), JSON.stringify(summary, null, 2) + '\n');
   console.log('charts: build/bench-policy-{a,b,c,d,e}.svg');
+  if (draws) {
+    const g = draws.goals;
+    console.log(`bench policy seeds: draws=${SEEDS} worst_gain=${g.worstGain.toFixed(3)} worst_oracle_gap=${g.worstGap.toFixed(3)} right_family_loss=${g.rightLoss.toFixed(3)} (of each family's mean over the draws)`);
+  }
   console.log(`bench policy: families=${fams.map((f) => f.family.key).join(',')} worst_gain=${worstGain.toFixed(3)} worst_oracle_gap=${worstGap.toFixed(3)} right_family_loss=${rightLoss.toFixed(3)} decisions=${decisions}`);
 }
 
