@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadRegressions, regressionSource, REGRESSIONS_DIR, type Regression } from './gen/regressions.js';
+import { loadRegressions, regressionSource, saveRegression, REGRESSIONS_DIR, type Regression } from './gen/regressions.js';
 import { checkProgram, LOCAL_MODES } from './gen/differential.js';
 import { compileProgram, weaveAt } from './gen/build.js';
 import { parseCliArgs } from './gen/args.js';
@@ -42,6 +42,22 @@ test('every kept regression has its program and names an export, its arguments, 
     assert.ok(MODES.includes(r.mode), `${r.name}: mode '${r.mode}'`);
     assert.ok(['value', 'trap'].includes(r.expected.kind), `${r.name}: expected ${JSON.stringify(r.expected)}`);
   }
+});
+
+test('a regression is kept in a directory that does not exist yet (fuzz:weave --regressions DIR), and reads back', () => {
+  const into = path.join(dir, 'not', 'made', 'yet');
+  const kept: Omit<Regression, 'name'> = {
+    runtime: 'incremental', export: 'e0', params: ['i32'], result: 'i32', args: ['7'], expected: { kind: 'value', type: 'i32', hex: '07000000' },
+    mode: 'nats', got: { kind: 'error', message: 'weave run exited 1' }, seed: 1,
+  };
+  const name = saveRegression(into, 'export function e0(x: i32): i32 { return x; }\n', kept);
+  const again = saveRegression(into, 'export function e0(x: i32): i32 { return x; }\n', kept);
+  assert.is.not(again, name, 'a second finding of the same case gets a name of its own');
+  const back = loadRegressions(into);
+  assert.equal(back.map((r) => r.name).sort(), [name, again].sort());
+  const first = back.find((r) => r.name === name)!;
+  assert.is(first.seed, 1);
+  assert.ok(regressionSource(first, into).includes('export function e0'));
 });
 
 for (const r of all) {

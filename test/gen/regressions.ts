@@ -6,7 +6,7 @@
  *   for (const r of loadRegressions(dir)) ...
  */
 import { GenError } from './errors.js';
-import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { AsRuntime } from '../../fragments/index.js';
 import type { Mode } from './differential.js';
@@ -37,8 +37,13 @@ export interface Regression {
 
 export const SOURCE_HEADER = '// @ts-nocheck (AssemblyScript, not TypeScript: a kept regression of the weave program generator)';
 
-/** Write NAME.ts and NAME.json; returns NAME (made unique in `dir`). */
+/**
+ * Write NAME.ts and NAME.json; returns NAME (made unique in `dir`). `dir` is made when
+ * missing: a campaign finds its first mismatch after minutes or hours, and a directory
+ * given with --regressions that did not exist then cost the finding.
+ */
 export function saveRegression(dir: string, source: string, r: Omit<Regression, 'name'>): string {
+  mkdirSync(dir, { recursive: true });
   const base = `gen-${r.seed ?? 'x'}-${r.export}-${r.mode.replace('/', '-')}`;
   let name = base;
   for (let i = 2; existsSync(path.join(dir, `${name}.json`)); i++) name = `${base}-${i}`;
