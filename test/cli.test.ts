@@ -54,6 +54,23 @@ test('a trap exits 3 naming the fragment and the source line; a wrong entry list
   assert.match(e.stderr, /no export 'nope'; exports are: checked/);
 });
 
+test('top-level code that traps is the program\'s trap (exit 3, as plain asc traps at instantiation), not a hub error', async () => {
+  // A start function traps on every hub alike: the job fails as a trap, named as such,
+  // and no hub is blamed (it used to come back as HubError 'start-trap', 'hub embedded-0: …').
+  writeFileSync('build/test/start-trap.ts', 'let zero: i32 = 0;\nconst ten: i32 = 10 / zero;\nexport function f(n: i32): i32 { return n + ten; }\n');
+  const b = await buildModule(['build/test/start-trap.ts', '-o', 'build/test/start-trap.wasm']);
+  assert.is(b.status, 0, b.stderr);
+  const r = weave('run', 'build/test/start-trap.wasm', '1', '--json');
+  assert.is(r.status, 3, r.stderr);
+  const e = JSON.parse(r.stdout).error;
+  assert.is(e.name, 'FragmentTrap');
+  assert.is(e.code, 'trap');
+  assert.match(e.message, /^the module's start function trapped: divide by zero/);
+  const plain = weave('run', 'build/test/start-trap.wasm', '1');
+  assert.is(plain.status, 3);
+  assert.is(plain.stderr.trim(), "weave run: the module's start function trapped: divide by zero");
+});
+
 test('a compile error names file:line:column and exits 2', () => {
   writeFileSync('build/test/bad.ts', 'export function f(x: i32): i32 {\n  return x + missing;\n}\n');
   const r = weave('build', 'build/test/bad.ts', '-o', 'build/test/bad.wasm');

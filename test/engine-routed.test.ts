@@ -41,6 +41,9 @@ test('a result counts only when signed by a hub of the attempt, for this attempt
 test('error replies become a trap or a HubError naming the hub', () => {
   const trap = () => acceptOutcome({ kind: 'error', v: PROTOCOL_VERSION, code: 'trap', message: 'unreachable' }, keys());
   assert.throws(trap, (e: Error) => e instanceof FragmentTrap);
+  // Top-level code that traps does so on every hub: the program's trap, not the hub's error.
+  const start = () => acceptOutcome({ kind: 'error', v: PROTOCOL_VERSION, code: 'start-trap', message: "the module's start function trapped: divide by zero" }, keys());
+  assert.throws(start, (e: Error) => e instanceof FragmentTrap && e.message === "the module's start function trapped: divide by zero");
   assert.throws(() => acceptOutcome({ kind: 'error', v: PROTOCOL_VERSION, code: 'draining', message: 'going' }, keys()), (e: Error) => e instanceof HubError && e.message === 'hub a: going');
   assert.is(code(() => acceptOutcome({ kind: 'pong', v: PROTOCOL_VERSION, hub: 'a' }, keys())), 'bad-reply');
 });

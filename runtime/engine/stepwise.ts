@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { applyDiff, decodeCheckpoint, diffCheckpoint, encodeCheckpoint, type Checkpoint } from '../snapshot/index.js';
 import { FragmentTrap, describeArgs, type LoadedBundle } from '../exec/index.js';
-import { HubError, PROTOCOL_VERSION, type ExecRequest, type RanReply } from '../protocol/index.js';
+import { HubError, PROTOCOL_VERSION, isProgramTrap, type ExecRequest, type RanReply } from '../protocol/index.js';
 import { describeMisfit, jobNeeds, rankHubs, roundRobin } from '../policy/index.js';
 import { epochMs, eventEmitter, round3 } from '../trace/index.js';
 import { sleep } from '../util/index.js';
@@ -195,7 +195,7 @@ async function send(transport: StepwiseTransport, hub: string, req: ExecRequest)
   const reply = await transport.request(hub, req);
   if (reply.kind === 'need-bundle') throw new HubError('need-bundle', `hub ${hub} asked for the bundle twice`, hub);
   if (reply.kind === 'error') {
-    if (reply.code === 'trap') throw FragmentTrap.fromWire({ message: reply.message, fragment: reply.fragment ?? req.fragment, entry: reply.entry ?? req.entry });
+    if (isProgramTrap(reply.code)) throw FragmentTrap.fromWire({ message: reply.message, fragment: reply.fragment ?? req.fragment, entry: reply.entry ?? req.entry });
     throw HubError.fromWire(reply, hub);
   }
   if (reply.kind !== 'ran') throw new HubError('bad-reply', `hub ${hub} sent '${reply.kind}' to an exec request`, hub);

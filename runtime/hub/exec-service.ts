@@ -9,7 +9,7 @@
  *   wire.serve(execSubject('a'), (bytes, ctx) => execs.onRequest(bytes, ctx.reply, ctx.owned));
  */
 import {
-  HUB_REQUEST_KINDS, PROTOCOL_VERSION, ProtocolError, TransportError, decodeMessage, encodeMessage, parseMessage,
+  HUB_REQUEST_KINDS, PROTOCOL_VERSION, ProtocolError, TransportError, decodeMessage, encodeMessage, isProgramTrap, parseMessage,
   type ErrorReply, type ExecRequest, type FenceMessage, type HubReply, type HubRequest, type HubState, type MoveRequest,
 } from '../protocol/index.js';
 import { fenceStatement, verify } from '../net/index.js';
@@ -271,7 +271,7 @@ export class ExecService {
       await this.dropJob(req.job);
       return { kind: 'error', v: PROTOCOL_VERSION, code: 'fenced', message: `job ${req.job}: a newer attempt has started; this one's outcome is dropped` };
     }
-    if (r.kind === 'error' && r.code === 'trap' && req.record !== undefined) await records.trapped(req, r.message);
+    if (r.kind === 'error' && isProgramTrap(r.code) && req.record !== undefined) await records.trapped(req, r.message);
     if (r.kind !== 'ran') return r;
     // The base the slot now keeps is this hub's business and the route's, not the engine's.
     const { kept, unchecked, ...ran } = r as SlotRan;
@@ -310,8 +310,8 @@ export class ExecService {
     const about = { job: req.job, fragment: req.fragment };
     if (out.kind === 'error') {
       metrics.failed(out.code);
-      if (ran) metrics.ran(out.code === 'trap' ? 'trapped' : out.code === 'fenced' ? 'fenced' : 'failed', 0);
-      if (out.code === 'trap') log.info('trapped', { ...about, fragment: out.fragment ?? req.fragment, error: out.message });
+      if (ran) metrics.ran(isProgramTrap(out.code) ? 'trapped' : out.code === 'fenced' ? 'fenced' : 'failed', 0);
+      if (isProgramTrap(out.code)) log.info('trapped', { ...about, fragment: out.fragment ?? req.fragment, error: out.message });
       else log.warn('error reply', { ...about, code: out.code, error: out.message });
     } else if (out.kind === 'ran') {
       metrics.ran(out.outcome, out.fragments ?? 0);

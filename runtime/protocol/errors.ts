@@ -51,7 +51,16 @@ export class TransportError extends CodedError<TransportErrorCode> {
   }
 }
 
-/** A hub answered with an error reply (other than a program trap, which is exec's FragmentTrap). */
+/**
+ * Error reply codes that are the program's own doing, the same on any hub: the job traps
+ * (exec's FragmentTrap), as plain asc would, rather than a hub failing it. 'start-trap':
+ * the module's start function (its top-level code) trapped before any fragment ran.
+ */
+export function isProgramTrap(code: string): boolean {
+  return code === 'trap' || code === 'start-trap';
+}
+
+/** A hub answered with an error reply (other than a program trap, which is exec's FragmentTrap: isProgramTrap). */
 export class HubError extends CodedError {
   constructor(code: string, message: string, readonly hub?: string) {
     super(code, message);

@@ -6,7 +6,7 @@
  *   const msg = parseMessage(decodeMessage(bytes), ['ping']);   // throws ProtocolError
  */
 export { PROTOCOL_VERSION } from './version.js';
-export { CodedError, ProtocolError, TransportError, HubError, type WireError, type ProtocolErrorCode, type TransportErrorCode } from './errors.js';
+export { CodedError, ProtocolError, TransportError, HubError, isProgramTrap, type WireError, type ProtocolErrorCode, type TransportErrorCode } from './errors.js';
 export { encodeMessage, decodeMessage, type EncodeMessageOptions, type RawMessage } from './framing.js';
 export { parseMessage, SCHEMAS, MESSAGE_KINDS, HUB_REQUEST_KINDS, type HubRequest, type Message, type MessageKind, type MessageOf, type Envelope } from './messages.js';
 export { parseWith, isSubjectToken, type MessageSchema } from './schema.js';

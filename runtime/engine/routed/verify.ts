@@ -9,7 +9,7 @@
  *   const ran = acceptOutcome(reply, { key, attempt, me, hubKeys, holder, bundle, entry, fragment });
  */
 import { FragmentTrap } from '../../exec/index.js';
-import { HubError, type HubReply, type RanReply } from '../../protocol/index.js';
+import { HubError, isProgramTrap, type HubReply, type RanReply } from '../../protocol/index.js';
 import { checkResultMac, openFrom, verifyResult, type HubKeys, type Identity, type JobRecord, type SealContext } from '../../net/index.js';
 
 export interface AttemptKeys {
@@ -40,7 +40,7 @@ export function attemptContext(k: Pick<AttemptKeys, 'key' | 'attempt' | 'bundle'
  */
 export function acceptOutcome(reply: HubReply, k: AttemptKeys): RanReply {
   if (reply.kind === 'error') {
-    if (reply.code === 'trap') throw FragmentTrap.fromWire({ message: reply.message, fragment: reply.fragment ?? k.fragment, entry: reply.entry ?? k.entry });
+    if (isProgramTrap(reply.code)) throw FragmentTrap.fromWire({ message: reply.message, fragment: reply.fragment ?? k.fragment, entry: reply.entry ?? k.entry });
     throw HubError.fromWire(reply, k.holder);
   }
   if (reply.kind !== 'ran') throw new HubError('bad-reply', `hub ${k.holder} sent '${reply.kind}' to an exec request`, k.holder);
