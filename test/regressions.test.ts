@@ -17,6 +17,7 @@ import { parseCliArgs } from './gen/args.js';
 import { formatOutcome, sameOutcome } from './gen/outcome.js';
 import { NatsRig, natsOutcome } from './gen/nats-rig.js';
 import { EXPORT_TYPES } from './gen/types.js';
+import { exposeStart, PLAIN_START } from './gen/plain-start.js';
 import { generateModule } from './gen/generate.js';
 import { FUZZ_OPTIONS, type GenOptions } from './gen/context.js';
 
@@ -59,6 +60,42 @@ test('a regression is kept in a directory that does not exist yet (fuzz:weave --
   assert.is(first.seed, 1);
   assert.ok(regressionSource(first, into).includes('export function e0'));
 });
+
+// fuzz:weave seed 604731642: top-level code aborted; plain asc's reference, run at
+// instantiation, could not read the message (no memory export yet) and said `abort`,
+// weave said the program's words: a mismatch of the harness, not of weave.
+test('an abort in top-level code reads its message in the plain reference as in weave', async () => {
+  const source = [
+    'let g: i32 = 3;',
+    'function edge(): void { if (g > 2) throw new Error("g3 hit an edge"); }',
+    'edge();',
+    'export function e0(a: i32): i32 { return a + g; }',
+    '',
+  ].join('\n');
+  const sig = { name: 'e0', params: ['i32'], result: 'i32' } as const;
+  const rep = await checkProgram(source, 'incremental', [{ sig: { ...sig, params: [...sig.params] }, args: parseCliArgs([...sig.params], ['5']) }], { dir, name: 'start-abort' });
+  assert.is(rep.compileError, undefined);
+  assert.equal(rep.expected[0], { kind: 'trap', message: 'start: g3 hit an edge at <program>:2:36' });
+  assert.equal(rep.mismatches.map((m) => `${m.mode}: ${formatOutcome(m.got)}`), []);
+});
+
+test('exposeStart leaves a binary without a start section as it is, and exports the start function of one with it', async () => {
+  const none = await compileProgram(writeProgram('export function e0(a: i32): i32 { return a; }\n', 'no-start'), 'incremental');
+  assert.is(exposeStart(none), none);
+  const withStart = await compileProgram(writeProgram('let g = 0;\nfunction f(): i32 { return 4; }\ng = f();\nexport function e0(): i32 { return g; }\n', 'with-start'), 'incremental');
+  const m = await WebAssembly.compile(exposeStart(withStart) as Uint8Array<ArrayBuffer>);
+  assert.ok(WebAssembly.Module.exports(m).some((e) => e.name === PLAIN_START && e.kind === 'function'));
+  const inst = await WebAssembly.instantiate(m, { env: { abort: () => { throw new Error('abort'); }, seed: () => 1, trace: () => {} } });
+  assert.is((inst.exports.e0 as () => number)(), 0, 'nothing ran at instantiation');
+  (inst.exports[PLAIN_START] as () => void)();
+  assert.is((inst.exports.e0 as () => number)(), 4);
+});
+
+function writeProgram(text: string, name: string): string {
+  const file = path.join(dir, `${name}.ts`);
+  writeFileSync(file, text);
+  return file;
+}
 
 for (const r of all) {
   const title = `${r.name}: ${r.export}(${r.args.join(', ')}) gives plain asc's result at every granularity, whole and migrated at every yield point`;

@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_YIELD_INTERVAL, RESERVED_BYTES, WASM_PAGE, type AsRuntime } from '../../fragments/index.js';
 import { compileProgram, weaveAt, GRANULARITIES, type Granularity } from './build.js';
-import { runPlain, type PlainProbe } from './run-plain.js';
+import { compilePlain, runPlain, type PlainProbe } from './run-plain.js';
 import { runWoven, type WovenOptions } from './run-woven.js';
 import { canonicalNaNs } from './canonical-nans.js';
 import { cliArgs } from './args.js';
@@ -148,7 +148,7 @@ export function canonicalJudge(core: Uint8Array, weave: (canon: Uint8Array, g: G
       if (!bothNaN(expected, got)) return false;
       try {
         canon ??= canonicalNaNs(core);
-        plain ??= WebAssembly.compile(canon as Uint8Array<ArrayBuffer>);
+        plain ??= compilePlain(canon);
         if (!woven.has(g)) woven.set(g, weave(canon, g));
         const want = await runPlain(await plain, c.sig, c.args);
         return sameOutcome(want, (await runWoven(await woven.get(g)!, c.sig, c.args, how)).outcome);
@@ -187,7 +187,7 @@ export async function checkProgram(source: string, runtime: AsRuntime, cases: Ca
     report.compileError = (err as Error).message;
     return report;
   }
-  const plain = await WebAssembly.compile(core as Uint8Array<ArrayBuffer>);
+  const plain = await compilePlain(core);
   report.ms.compile = performance.now() - t;
 
   t = performance.now();
