@@ -8,7 +8,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LearnedWeaver, PaceModel, fixedReweavePolicy, type HubView, type PartView, type ReweavePolicy } from '../runtime/policy/index.js';
-import { PeerViews, RunsTable, Weaving, MOVES_PER_MINUTE, silentLogger, type Run } from '../runtime/hub/internal.js';
+import { HubCore, PeerViews, RunsTable, Weaving, MOVES_PER_MINUTE, silentLogger, startIdleProbe, calibrateSpeed, type Run } from '../runtime/hub/internal.js';
 import { SharedHistory } from '../runtime/engine/index.js';
 import { PROTOCOL_VERSION, encodeMessage } from '../runtime/protocol/index.js';
 
@@ -157,6 +157,48 @@ test('a peer speaks only for its own measurements in the shared history, within 
   put('a', { version: 1, cells: { 'h|a': { a: [1, 1, 1, now] } } });
   assert.equal(shared.counts, { merged: 3, refused: 3 });
   assert.equal(Object.keys(model.history.snapshot().cells), ['h|m']);
+});
+
+test('an idle hub that times itself slow is predicted slow before any job ran there; a busy one does not probe', async () => {
+  const w = new LearnedWeaver({ seed: 1 });
+  const calls: number[] = [];
+  let slowBy: number | undefined = 12;
+  // Speed 1 advertised, so a quiet probe does 1 unit of the reference's work a ms; a
+  // co-tenant makes it 12 times slower. `undefined`: a slot has work (no probe).
+  const stop = startIdleProbe({
+    calibrate: async (ms) => { calls.push(ms); return slowBy === undefined ? undefined : { units: ms, ms: ms * slowBy }; },
+    learner: w, self: () => view('a'), everyMs: 5, log: silentLogger,
+  });
+  try {
+    await new Promise((r) => setTimeout(r, 80));
+    assert.ok(calls.length >= 3, `probed ${calls.length} times`);
+    assert.ok(calls.every((ms) => ms === 20), 'each probe asks for 20 ms');
+    w.model.now = Date.now();
+    const slow = w.model.hubTerm('a');
+    assert.ok(slow < Math.log(1 / 3), `hub term ${slow.toFixed(2)}: 12x slower should read as well under a third`);
+    assert.is(w.model.hubTerm('b'), 0, 'nothing said of another hub');
+    slowBy = undefined;
+    const before = w.model.history.generation;
+    await new Promise((r) => setTimeout(r, 40));
+    assert.is(w.model.history.generation, before, 'a busy hub records no probe');
+  } finally {
+    stop();
+  }
+});
+
+test('a slot times the calibration kernel as its fragments run: an emulated throttle counts', async () => {
+  const quiet = await new HubCore('q', () => false, {}).handle({ kind: 'calibrate', v: PROTOCOL_VERSION, ms: 20 });
+  const slow = await new HubCore('s', () => false, { throttle: 4 }).handle({ kind: 'calibrate', v: PROTOCOL_VERSION, ms: 20 });
+  assert.is(quiet.kind, 'ok');
+  const q = (quiet as { calibrated: { units: number; ms: number } }).calibrated;
+  const s = (slow as { calibrated: { units: number; ms: number } }).calibrated;
+  assert.ok(q.ms >= 20 && q.ms < 200 && q.units > 0, `quiet: ${JSON.stringify(q)}`);
+  // The pace is the calibrated speed's (a mean of runs, not the fastest: within a factor of 4 on a busy machine).
+  const speed = calibrateSpeed();
+  assert.ok(q.units / q.ms > speed / 4 && q.units / q.ms < speed * 2, `pace ${(q.units / q.ms).toFixed(2)} against calibrated speed ${speed}`);
+  assert.ok(s.ms >= 80, `a 4x throttle counts four times the time run: ${JSON.stringify(s)}`);
+  const bounded = await new HubCore('b', () => false, {}).handle({ kind: 'calibrate', v: PROTOCOL_VERSION, ms: 1e9 });
+  assert.ok((bounded as { calibrated: { ms: number } }).calibrated.ms < 1000, 'a probe asked for hours runs at most MAX_CALIBRATION_MS');
 });
 
 test('peer views come from ready adverts only, and noise on the advert subject changes nothing', () => {

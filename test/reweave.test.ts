@@ -98,7 +98,7 @@ slowCases(test)('the hub running a job becomes 10x slower; the engine moves it a
   assert.ok(out.reweaves <= 2, `no thrashing: ${out.reweaves} moves`);
 });
 
-slowCases(test)('learned hubs: a job on a hub that turns slow without advertising it moves, bit-exact; between two equal hubs none does; an engine placing with the weaver avoids the noisy hub', async () => {
+slowCases(test)('learned hubs: an idle hub slowed without advertising it probes itself slow; a job on it moves, bit-exact; between two equal hubs none does; an engine placing with the weaver avoids the noisy hub', async () => {
   mkdirSync('build/test', { recursive: true });
   const b = await buildModule(['examples/particles.ts', '-o', 'build/test/reweave-particles.wasm', '--yield-interval', '50']);
   assert.is(b.status, 0, b.stderr);
@@ -125,6 +125,17 @@ slowCases(test)('learned hubs: a job on a hub that turns slow without advertisin
     for (let i = 0; i < 50 && mesh.hubs().length < 3; i++) await new Promise((r) => setTimeout(r, 100));
     // What the particles job is like on a hub of this kind: measured on e1 and e2, shared.
     for (const r of await Promise.all([run('e1'), run('e2')])) { exact(r); assert.is(r.reweaves ?? 0, 0); }
+    // Before any job ran there, the noisy hub timed itself while idle (idle-probe.ts) and
+    // shared it: what an engine reads already says it is slow.
+    const early = await sharedWeaver(mesh.nc, silentLogger, 1);
+    let term = 0;
+    for (let i = 0; i < 100; i++) {
+      early.weaver.model.now = Date.now();
+      if ((term = early.weaver.model.hubTerm('noisy')) < Math.log(1 / 3)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    early.shared.stop();
+    assert.ok(term < Math.log(1 / 3), `the idle noisy hub's own probes say it runs at ${Math.exp(term).toFixed(2)}x its advert`);
     await new Promise((r) => setTimeout(r, 2500));
     const noisy = await run('noisy');
     exact(noisy);

@@ -35,7 +35,8 @@ ${natsAuthHelp(16)}
                    placement with several hubs on one machine; default 1)
   --reweave off|fixed|learned
                    stay or move, decided by this hub for the jobs it runs: 'learned'
-                   measures each job's pace here, shares what it measured with the other
+                   measures each job's pace here (and, while idle, times itself for
+                   20 ms every 2 s), shares what it measured with the other
                    hubs (JetStream KV 'weave-history') and moves a job when another hub
                    on its route likely finishes it sooner, the move's cost counted;
                    'fixed' moves on adverts alone (1.5x the pace); 'off' (default) leaves

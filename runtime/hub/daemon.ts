@@ -146,7 +146,8 @@ export class HubDaemon {
     }, (bytes) => { if (!nc.isClosed() && !nc.isDraining()) this.wire.publish(ADVERT_SUBJECT, bytes); }, this.log);
     this.reweaving = opts.reweave === 'off' ? undefined : hubReweaving(opts.reweave, {
       hub: this.id, slots: this.slots, runOf: (slot, tag) => this.runs.byTag(slot, tag), self: () => this.adverts.view(), log: this.log, weaverState: opts.weaverState,
-      routeOf: (run) => gate.ticketOf(run.job)?.ticket.route, move: (run, to) => this.execs.moveHere(run, to), openHistory: () => historyBucket(nc), measurementLog: opts.measurementLog });
+      routeOf: (run) => gate.ticketOf(run.job)?.ticket.route, move: (run, to) => this.execs.moveHere(run, to), openHistory: () => historyBucket(nc), measurementLog: opts.measurementLog,
+      calibrate: (ms) => this.calibrateIdle(ms) });
     this.closed = new Promise((r) => { this.markClosed = r; });
     void nc.closed().then((err) => {
       if (!this.stopping) this.log.error('nats connection closed', { error: err ? err.message : undefined });
@@ -290,6 +291,14 @@ export class HubDaemon {
   private async exportWhole(job: string): Promise<Uint8Array | undefined> {
     const whole = await this.slots.request(this.runs.slotFor(job), { kind: 'export', v: PROTOCOL_VERSION, job });
     return whole.kind === 'ok' && 'checkpoint' in whole ? whole.checkpoint : undefined;
+  }
+
+  /** The calibration kernel timed on slot 0 while no slot has work (idle-probe.ts); undefined otherwise. */
+  private async calibrateIdle(ms: number): Promise<{ units: number; ms: number } | undefined> {
+    if (this.state !== 'ready') return undefined;
+    for (let slot = 0; slot < this.slots.size; slot++) if (this.slots.inFlight(slot) > 0) return undefined;
+    const r = await this.slots.request(0, { kind: 'calibrate', v: PROTOCOL_VERSION, ms });
+    return r.kind === 'ok' && 'calibrated' in r ? r.calibrated : undefined;
   }
 }
 

@@ -20,4 +20,5 @@ export { Datasets, MAX_JOBS_PER_HUB, type MainCall, type MainAnswer } from './sl
 export { hubReweaving, type HubReweaving, type ReweavingDeps } from './reweaving.js';
 export { Weaving, MOVES_PER_MINUTE, type WeavingDeps } from './weaving.js';
 export { PeerViews, advertView } from './peers.js';
+export { startIdleProbe, PROBE_MS, type IdleProbeDeps } from './idle-probe.js';
 export type { SlotProbe } from './slots.js';

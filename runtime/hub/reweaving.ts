@@ -18,6 +18,7 @@ import type { Run } from './runs.js';
 import type { SlotReply } from './slot/index.js';
 import type { SlotProbe } from './slots.js';
 import { Weaving } from './weaving.js';
+import { startIdleProbe, type IdleProbeDeps } from './idle-probe.js';
 
 /** The shared history's bucket, for the daemon that wires this. */
 export { historyBucket } from '../engine/index.js';
@@ -38,6 +39,11 @@ export interface ReweavingDeps {
   weaverState?: WeaverState;
   /** Every measurement is appended here as ndjson (`weave policy train --weaver` reads it). */
   measurementLog?: string;
+  /**
+   * Time the calibration kernel on an idle slot (undefined when a slot has work): the
+   * learned weaver's hub probes itself while idle (idle-probe.ts). Absent: it does not.
+   */
+  calibrate?: IdleProbeDeps['calibrate'];
 }
 
 export interface HubReweaving {
@@ -56,16 +62,21 @@ export function hubReweaving(kind: Exclude<ReweaveKind, 'off'>, d: ReweavingDeps
   const learner = learned && d.measurementLog ? logged(learned, d.measurementLog, d.log) : learned;
   const weaving = new Weaving({ ...d, peers, policy: learned ? learned.reweave : fixedReweavePolicy(), learner });
   const shared = learned && new SharedHistory({ writer: d.hub, model: learned.model, open: d.openHistory, everyMs: SHARE_EVERY_MS, log: d.log });
+  let stopProbe: (() => void) | undefined;
   return {
     weaving,
     heard: (bytes) => peers.heard(bytes),
     ran: (run, r) => weaving.ran(run, r),
     async start() {
       weaving.start();
+      // As often as the history is shared: a probe's news reaches the others with the next put.
+      if (learner && d.calibrate) stopProbe ??= startIdleProbe({ calibrate: d.calibrate, learner, self: d.self, everyMs: SHARE_EVERY_MS, log: d.log });
       await shared?.start();
     },
     stop() {
       weaving.stop();
+      stopProbe?.();
+      stopProbe = undefined;
       shared?.stop();
     },
   };

@@ -31,7 +31,7 @@ export { DEFAULT_MOVES_PER_MINUTE, fixedReweavePolicy, movesAllowed, paceOf, typ
 export { KINDS, hubKind, kindIndex } from './hub-kind.js';
 export { LIVE_ESTIMATE, LIVE_LINK, livePart } from './live-part.js';
 export { PaceHistory, HistoryError, writerCells, type HistorySnapshot, type Stat } from './pace-history.js';
-export { PACE_HALF_LIFE_MS, PaceModel, advertisedLogPace, guessLogAccel, paceHalfLife, type PaceTerms } from './pace-model.js';
+export { CALIBRATION, PACE_HALF_LIFE_MS, PaceModel, advertisedLogPace, guessLogAccel, paceHalfLife, type PaceTerms } from './pace-model.js';
 export { LearnedWeaver, WEAVER_FEATURES, mergeWeaverStates, normalCdf, type WeaverOptions, type WeaverState } from './weaver.js';
 export { SmallNet, type SmallNetOptions } from './small-net.js';
 export { MeasurementLogError, formatMeasurement, parseMeasurementLog, trainWeaver, type Measurement } from './pace-log.js';

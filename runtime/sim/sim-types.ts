@@ -48,7 +48,8 @@ export interface SimOptions {
    * `starved` a window in which the machine starved the slot (a factor drawn between `low`
    * and `high`: every hub on a busy machine sees such windows, which no advert shows),
    * otherwise lognormal with sigma `jitter`. Only what is measured changes (the looks'
-   * samples and the pace a re-weave policy sees), not the work done. Absent: exact.
+   * samples, idle hubs' probes and the pace a re-weave policy sees), not the work done.
+   * Absent: exact.
    */
   windowNoise?: WindowNoise;
   /** Every measurement as it is shared (for measurement logs). */

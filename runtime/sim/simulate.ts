@@ -387,7 +387,7 @@ export function simulate(policyOrOracle: PlacementPolicy | typeof ORACLE, opts: 
           // Idle hubs time a short calibration run (what they ran at start) and record its pace.
           for (const s of hubs) {
             if (!s.up || s.running.size) continue;
-            const units = workBetween(world, world.baseRate({ size: 1 }, PROBE, s.h), s.h, now - opts.probeMs, now);
+            const units = workBetween(world, world.baseRate({ size: 1 }, PROBE, s.h), s.h, now - opts.probeMs, now) * windowFactor(); // a short window, as noisy
             samples.push({ part: PROBE_PART, hub: hubViewOf(s, s), units, ms: opts.probeMs, t: now, weight: 0.5 });
           }
         }

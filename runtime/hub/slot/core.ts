@@ -16,6 +16,7 @@ import { simdKernels, type GpuAccess, type HostServices } from '../../host/index
 import { boundedMap } from '../../util/index.js';
 import type { Datasets } from './datasets.js';
 import type { Logger } from '../log.js';
+import { timeCalibration } from '../capabilities.js';
 import type { SlotExec, SlotReply, SlotRequest } from './types.js';
 
 /**
@@ -185,6 +186,10 @@ export class HubCore {
           const base = this.bases.get(req.job);
           if (!base) return this.error('no-base', `job ${req.job}: this slot holds no state for it`);
           return { kind: 'ok', v: PROTOCOL_VERSION, checkpoint: encodeCheckpoint(base.cp, { headroom: this.opts.headroom, tailroom: this.opts.tailroom, maxBytes: this.limits.maxCheckpointBytes }) };
+        }
+        case 'calibrate': {
+          const c = timeCalibration(Number(req.ms) || 0, this.throttle());
+          return { kind: 'ok', v: PROTOCOL_VERSION, calibrated: c };
         }
         case 'exec': return await this.exec(req, hooks);
         default: return this.error('bad-request', `unknown request kind '${(req as any).kind}'`);

@@ -2,7 +2,8 @@
  * What a hub's main thread asks a slot (a HubCore on a worker thread), and what the slot
  * answers: the protocol's exec, drop-job and ping, plus what only a hub's own threads say
  * to each other: which run a request belongs to (`tag`), whether its checkpoint was
- * already authenticated (`opened`), and `export` (the whole state of a job, for a move).
+ * already authenticated (`opened`), `export` (the whole state of a job, for a move) and
+ * `calibrate` (the hub timing itself while idle).
  *   const reply = await thread.request({ ...exec, tag: 7, opened: true });
  */
 import type { DropJobRequest, ExecRequest, HubReply, PingRequest, PROTOCOL_VERSION, RanReply } from '../../protocol/index.js';
@@ -42,9 +43,18 @@ export type SlotRan = RanReply & { kept?: HeldBase; unchecked?: boolean };
 /** The full state a slot holds for `job`, encoded (a move to a hub other than the base's needs it whole). */
 export interface ExportRequest { kind: 'export'; v: typeof PROTOCOL_VERSION; job: string }
 
-export type SlotRequest = SlotExec | ExportRequest | DropJobRequest | PingRequest;
+/**
+ * Time the calibration kernel for about `ms` on this slot, as its fragments run now (the
+ * slot's throttle counted): what an idle hub measures of itself (idle-probe.ts).
+ */
+export interface CalibrateRequest { kind: 'calibrate'; v: typeof PROTOCOL_VERSION; ms: number }
+
+export type SlotRequest = SlotExec | ExportRequest | CalibrateRequest | DropJobRequest | PingRequest;
 
 /** An export's answer. */
 export interface ExportReply { kind: 'ok'; v: typeof PROTOCOL_VERSION; checkpoint: Uint8Array }
 
-export type SlotReply = HubReply | SlotRan | ExportReply;
+/** A calibration's answer (an `ok`, as an export's): `units` of the reference's work done in `ms` (TimedCalibration). */
+export interface CalibratedReply { kind: 'ok'; v: typeof PROTOCOL_VERSION; calibrated: { units: number; ms: number } }
+
+export type SlotReply = HubReply | SlotRan | ExportReply | CalibratedReply;
