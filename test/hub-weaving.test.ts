@@ -162,17 +162,19 @@ test('a peer speaks only for its own measurements in the shared history, within 
 test('an idle hub that times itself slow is predicted slow before any job ran there; a busy one does not probe', async () => {
   const w = new LearnedWeaver({ seed: 1 });
   const calls: number[] = [];
+  let shared = 0;
   let slowBy: number | undefined = 12;
   // Speed 1 advertised, so a quiet probe does 1 unit of the reference's work a ms; a
   // co-tenant makes it 12 times slower. `undefined`: a slot has work (no probe).
   const stop = startIdleProbe({
     calibrate: async (ms) => { calls.push(ms); return slowBy === undefined ? undefined : { units: ms, ms: ms * slowBy }; },
-    learner: w, self: () => view('a'), everyMs: 5, log: silentLogger,
+    learner: w, self: () => view('a'), everyMs: 5, recorded: () => { shared++; }, log: silentLogger,
   });
   try {
     await new Promise((r) => setTimeout(r, 80));
     assert.ok(calls.length >= 3, `probed ${calls.length} times`);
     assert.ok(calls.every((ms) => ms === 20), 'each probe asks for 20 ms');
+    assert.is(shared, calls.length, 'each probe recorded is shared at once');
     w.model.now = Date.now();
     const slow = w.model.hubTerm('a');
     assert.ok(slow < Math.log(1 / 3), `hub term ${slow.toFixed(2)}: 12x slower should read as well under a third`);
@@ -181,6 +183,7 @@ test('an idle hub that times itself slow is predicted slow before any job ran th
     const before = w.model.history.generation;
     await new Promise((r) => setTimeout(r, 40));
     assert.is(w.model.history.generation, before, 'a busy hub records no probe');
+    assert.ok(shared < calls.length, 'and shares none');
   } finally {
     stop();
   }

@@ -107,6 +107,11 @@ export class SharedHistory {
     }
   }
 
+  /** Put this hub's cells now, if it learned something since the last put (an idle probe's news goes at once). */
+  shareNow(): Promise<void> {
+    return this.share();
+  }
+
   private async share(): Promise<void> {
     const { model, writer, log } = this.d;
     const now = Date.now();

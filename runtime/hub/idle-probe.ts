@@ -8,8 +8,9 @@
  * calibration template: by definition that template runs at the advertised pace on a
  * quiet hub, so the sample is the hub's own term, B(h), measured (pace-model.ts). The
  * simulator's learned hubs do the same (SimOptions.probeMs), and that is where its
- * figures for the learned weaver come from.
- *   const stop = startIdleProbe({ calibrate, learner, self, everyMs: 2000, log });
+ * figures for the learned weaver come from; as there, the probe goes to the others at
+ * once (`recorded`: the shared history's put), not with the next periodic put.
+ *   const stop = startIdleProbe({ calibrate, learner, self, everyMs: 2000, recorded, log });
  */
 import { CALIBRATION, type HubView, type PaceLearner, type PartView } from '../policy/index.js';
 import type { Logger } from './log.js';
@@ -28,6 +29,8 @@ export interface IdleProbeDeps {
   /** This hub as its advert shows it now. */
   self: () => HubView;
   everyMs: number;
+  /** A probe was recorded: share it now (the simulator's probes reach the others with the advert they are taken at). */
+  recorded?: () => void;
   log: Logger;
 }
 
@@ -42,6 +45,7 @@ export function startIdleProbe(d: IdleProbeDeps): () => void {
     d.calibrate(PROBE_MS).then((c) => {
       if (!c || !(c.units > 0) || !(c.ms > 0)) return;
       d.learner.observePace({ part: CALIBRATION_PART, hub: d.self(), units: c.units, ms: c.ms, t: Date.now(), weight: PROBE_WEIGHT });
+      d.recorded?.();
     }, (e: Error) => {
       if (!failed) d.log.warn('an idle calibration probe failed; the hub goes on without', { error: e.message });
       failed = true;

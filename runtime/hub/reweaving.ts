@@ -69,8 +69,10 @@ export function hubReweaving(kind: Exclude<ReweaveKind, 'off'>, d: ReweavingDeps
     ran: (run, r) => weaving.ran(run, r),
     async start() {
       weaving.start();
-      // As often as the history is shared: a probe's news reaches the others with the next put.
-      if (learner && d.calibrate) stopProbe ??= startIdleProbe({ calibrate: d.calibrate, learner, self: d.self, everyMs: SHARE_EVERY_MS, log: d.log });
+      // As often as the history is shared, and put at once: what an idle hub finds is news.
+      if (learner && d.calibrate) {
+        stopProbe ??= startIdleProbe({ calibrate: d.calibrate, learner, self: d.self, everyMs: SHARE_EVERY_MS, recorded: () => void shared?.shareNow(), log: d.log });
+      }
       await shared?.start();
     },
     stop() {
