@@ -36,6 +36,24 @@ test('slot 0 starts with the pool, the others at their first request; each answe
   }
 });
 
+test('an idle calibration is not work: the slot counts nothing in flight, a job still comes to it, and its adverts show it idle', async () => {
+  const pool = new SlotPool('c', 2, { headroom: 0, datasets: {}, gpu: false, throttle: 1, sandbox: {}, onMainCall: async () => ({ status: -1 }) });
+  try {
+    const probing = pool.request(0, { kind: 'calibrate', v: PROTOCOL_VERSION, ms: 50 });
+    assert.is(pool.inFlight(0), 0, 'a probe is not in flight as work');
+    assert.equal(pool.load(), { slots: 2, running: 0, queued: 0 });
+    const pong = pool.request(0, { kind: 'ping', v: PROTOCOL_VERSION });
+    assert.is(pool.inFlight(0), 1, 'a request behind it is');
+    const c = await probing;
+    assert.ok(c.kind === 'ok' && 'calibrated' in c && c.calibrated.ms >= 50, JSON.stringify(c));
+    assert.is((await pong).kind, 'pong');
+    assert.is(pool.inFlight(0), 0);
+    assert.is(pool.started, 1, 'slot 1 never started');
+  } finally {
+    await pool.close();
+  }
+});
+
 test('a pool closed before its lazy slots ever ran closes cleanly, and refuses requests after', async () => {
   const pool = new SlotPool('t', 2, { headroom: 0, datasets: {}, gpu: false, throttle: 1, sandbox: {}, onMainCall: async () => ({ status: -1 }) });
   await pool.close();

@@ -38,6 +38,7 @@ export interface IdleProbeDeps {
 export function startIdleProbe(d: IdleProbeDeps): () => void {
   let busy = false;
   let failed = false;
+  let stopped = false;
   const timer = setInterval(() => {
     // A probe not back yet (a slow or starved hub): never two at once.
     if (busy) return;
@@ -47,10 +48,11 @@ export function startIdleProbe(d: IdleProbeDeps): () => void {
       d.learner.observePace({ part: CALIBRATION_PART, hub: d.self(), units: c.units, ms: c.ms, t: Date.now(), weight: PROBE_WEIGHT });
       d.recorded?.();
     }, (e: Error) => {
-      if (!failed) d.log.warn('an idle calibration probe failed; the hub goes on without', { error: e.message });
+      // One stopped by the hub's shutdown (its slots closed under it) is no news.
+      if (!failed && !stopped) d.log.warn('an idle calibration probe failed; the hub goes on without', { error: e.message });
       failed = true;
     }).finally(() => { busy = false; });
   }, d.everyMs);
   timer.unref();
-  return () => clearInterval(timer);
+  return () => { stopped = true; clearInterval(timer); };
 }

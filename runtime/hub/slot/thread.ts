@@ -22,7 +22,11 @@ import type { SlotReply, SlotRequest } from './types.js';
 
 interface Waiting { id: number; req: SlotRequest; transfer: ArrayBuffer[] }
 
-interface Pending { resolve: (r: SlotReply) => void; reject: (e: Error) => void; onRestored?: (at: number) => void; onStored?: (checkpoint: Uint8Array, yields: number) => void }
+interface Pending {
+  resolve: (r: SlotReply) => void; reject: (e: Error) => void; onRestored?: (at: number) => void; onStored?: (checkpoint: Uint8Array, yields: number) => void;
+  /** The hub's own upkeep (an idle calibration), not work: not counted in `inFlight`. */
+  upkeep?: boolean;
+}
 
 const SCRIPT = fileURLToPath(new URL('./worker.js', import.meta.url));
 
@@ -67,6 +71,8 @@ export class HubThread {
    */
   private readonly preempted = new Set<number>();
   private nextId = 1;
+  /** Pending requests that are upkeep (Pending.upkeep). */
+  private upkeep = 0;
   private dead: Error | undefined;
   /** Undefined until the first request when lazy. */
   private worker: Worker | undefined;
@@ -108,6 +114,7 @@ export class HubThread {
       if (msg.restored !== undefined) return p?.onRestored?.(msg.restored);
       if (msg.stored !== undefined) return p?.onStored?.(msg.stored, msg.yields ?? 0);
       this.pending.delete(msg.id);
+      if (p?.upkeep) this.upkeep--;
       const held = (msg.reply as { held?: unknown } | undefined)?.held;
       if (typeof held === 'number') this.held = held;
       if (this.sent === msg.id) { this.sent = undefined; this.sentTag = 0; }
@@ -120,6 +127,7 @@ export class HubThread {
       this.dead = new TransportError(`hub thread ${id} stopped: ${err.message}`, { cause: err, code: 'hub-lost' });
       for (const p of this.pending.values()) p.reject(this.dead);
       this.pending.clear();
+      this.upkeep = 0;
       this.waiting.length = 0;
       this.preempted.clear();
       this.sent = undefined;
@@ -142,6 +150,7 @@ export class HubThread {
         : { kind: 'error', v: PROTOCOL_VERSION, code: 'draining', message: `hub thread ${this.id} restarted its worker after a stuck run; place this request elsewhere` });
     }
     this.pending.clear();
+    this.upkeep = 0;
     this.waiting.length = 0;
     this.preempted.clear();
     this.sent = undefined;
@@ -166,9 +175,14 @@ export class HubThread {
     return this.worker !== undefined;
   }
 
-  /** Requests sent and not yet answered (the one running plus the queue). */
+  /**
+   * Requests sent and not yet answered (the one running plus the queue), upkeep left out:
+   * an idle hub's 20 ms calibration is not work, so a job arriving meanwhile still comes
+   * to this slot (and waits for it) rather than starting another slot's thread, and the
+   * hub's adverts do not show it busy.
+   */
   get inFlight(): number {
-    return this.pending.size;
+    return this.pending.size - this.upkeep;
   }
 
   /** `onRestored` fires when the state is restored and the fragment starts running. */
@@ -177,7 +191,9 @@ export class HubThread {
     const transfer = opts.transfer ?? [];
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
-      this.pending.set(id, { resolve, reject, onRestored: opts.onRestored, onStored: opts.onStored });
+      const upkeep = req.kind === 'calibrate';
+      if (upkeep) this.upkeep++;
+      this.pending.set(id, { resolve, reject, onRestored: opts.onRestored, onStored: opts.onStored, ...(upkeep ? { upkeep } : {}) });
       this.waiting.push({ id, req, transfer });
       this.sendNext();
     });
