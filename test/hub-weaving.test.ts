@@ -8,7 +8,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LearnedWeaver, PaceModel, fixedReweavePolicy, type HubView, type PartView, type ReweavePolicy } from '../runtime/policy/index.js';
-import { HubCore, PeerViews, RunsTable, Weaving, MOVES_PER_MINUTE, silentLogger, startIdleProbe, calibrateSpeed, type Run } from '../runtime/hub/internal.js';
+import { HubCore, PeerViews, RunsTable, Weaving, MOVES_PER_MINUTE, silentLogger, startIdleProbe, calibrateSpeed, PROBE_MS, type Run } from '../runtime/hub/internal.js';
 import { SharedHistory } from '../runtime/engine/index.js';
 import { PROTOCOL_VERSION, encodeMessage } from '../runtime/protocol/index.js';
 
@@ -173,7 +173,7 @@ test('an idle hub that times itself slow is predicted slow before any job ran th
   try {
     await new Promise((r) => setTimeout(r, 80));
     assert.ok(calls.length >= 3, `probed ${calls.length} times`);
-    assert.ok(calls.every((ms) => ms === 20), 'each probe asks for 20 ms');
+    assert.ok(calls.every((ms) => ms === PROBE_MS), `each probe asks for ${PROBE_MS} ms`);
     assert.is(shared, calls.length, 'each probe recorded is shared at once');
     w.model.now = Date.now();
     const slow = w.model.hubTerm('a');

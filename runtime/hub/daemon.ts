@@ -26,7 +26,7 @@ import { releaseGpu, simdKernels, type GpuKernels } from '../host/index.js';
 import { sleep } from '../util/index.js';
 import { Advertiser } from './advert.js';
 import { BundleCache } from './bundle-cache.js';
-import { calibrateSpeed, detectCapabilities } from './capabilities.js';
+import { calibrateSpeed, detectCapabilities, type TimedCalibration } from './capabilities.js';
 import { CheckpointKeeper, storesCheckpoints } from './checkpoint-keeper.js';
 import { DataServer } from './data-server.js';
 import { ExecService } from './exec-service.js';
@@ -294,7 +294,7 @@ export class HubDaemon {
   }
 
   /** The calibration kernel timed on slot 0 while no slot has work (idle-probe.ts); undefined otherwise. */
-  private async calibrateIdle(ms: number): Promise<{ units: number; ms: number } | undefined> {
+  private async calibrateIdle(ms: number): Promise<TimedCalibration | undefined> {
     if (this.state !== 'ready') return undefined;
     for (let slot = 0; slot < this.slots.size; slot++) if (this.slots.inFlight(slot) > 0) return undefined;
     const r = await this.slots.request(0, { kind: 'calibrate', v: PROTOCOL_VERSION, ms });

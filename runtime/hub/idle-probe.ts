@@ -14,6 +14,7 @@
  */
 import { CALIBRATION, type HubView, type PaceLearner, type PartView } from '../policy/index.js';
 import type { Logger } from './log.js';
+import type { TimedCalibration } from './capabilities.js';
 
 /** How long each probe runs (the simulator's probeMs): 1% of a core at one probe per 2 s. */
 export const PROBE_MS = 20;
@@ -24,7 +25,7 @@ const CALIBRATION_PART: PartView = { template: CALIBRATION, estimate: 1, calls: 
 
 export interface IdleProbeDeps {
   /** Time the calibration kernel for about `ms` on an idle slot; undefined when a slot has work (no probe then). */
-  calibrate: (ms: number) => Promise<{ units: number; ms: number } | undefined>;
+  calibrate: (ms: number) => Promise<TimedCalibration | undefined>;
   learner: PaceLearner;
   /** This hub as its advert shows it now. */
   self: () => HubView;

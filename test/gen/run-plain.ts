@@ -28,7 +28,8 @@ export async function runPlain(module: WebAssembly.Module, sig: ExportSig, args:
   let memory: WebAssembly.Memory | undefined;
   const env = {
     abort: (msg: number, file: number, line: number, col: number) => {
-      // Before the start function returns there is no memory export to read from.
+      // Before the start function returns there is no memory export to read from: only in
+      // a module not made with compilePlain, whose start function runs at instantiation.
       if (!memory) throw new AbortCalled('abort');
       const text = readAsString(memory, 0, msg) || 'abort';
       const where = file ? ` at ${readAsString(memory, 0, file)}:${line}:${col}` : '';

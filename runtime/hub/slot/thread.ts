@@ -71,8 +71,6 @@ export class HubThread {
    */
   private readonly preempted = new Set<number>();
   private nextId = 1;
-  /** Pending requests that are upkeep (Pending.upkeep). */
-  private upkeep = 0;
   private dead: Error | undefined;
   /** Undefined until the first request when lazy. */
   private worker: Worker | undefined;
@@ -114,7 +112,6 @@ export class HubThread {
       if (msg.restored !== undefined) return p?.onRestored?.(msg.restored);
       if (msg.stored !== undefined) return p?.onStored?.(msg.stored, msg.yields ?? 0);
       this.pending.delete(msg.id);
-      if (p?.upkeep) this.upkeep--;
       const held = (msg.reply as { held?: unknown } | undefined)?.held;
       if (typeof held === 'number') this.held = held;
       if (this.sent === msg.id) { this.sent = undefined; this.sentTag = 0; }
@@ -127,7 +124,6 @@ export class HubThread {
       this.dead = new TransportError(`hub thread ${id} stopped: ${err.message}`, { cause: err, code: 'hub-lost' });
       for (const p of this.pending.values()) p.reject(this.dead);
       this.pending.clear();
-      this.upkeep = 0;
       this.waiting.length = 0;
       this.preempted.clear();
       this.sent = undefined;
@@ -150,7 +146,6 @@ export class HubThread {
         : { kind: 'error', v: PROTOCOL_VERSION, code: 'draining', message: `hub thread ${this.id} restarted its worker after a stuck run; place this request elsewhere` });
     }
     this.pending.clear();
-    this.upkeep = 0;
     this.waiting.length = 0;
     this.preempted.clear();
     this.sent = undefined;
@@ -182,7 +177,10 @@ export class HubThread {
    * hub's adverts do not show it busy.
    */
   get inFlight(): number {
-    return this.pending.size - this.upkeep;
+    let n = 0;
+    // A handful at most (the run and its queue): counted, not kept in step with the map.
+    for (const p of this.pending.values()) if (!p.upkeep) n++;
+    return n;
   }
 
   /** `onRestored` fires when the state is restored and the fragment starts running. */
@@ -191,9 +189,7 @@ export class HubThread {
     const transfer = opts.transfer ?? [];
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
-      const upkeep = req.kind === 'calibrate';
-      if (upkeep) this.upkeep++;
-      this.pending.set(id, { resolve, reject, onRestored: opts.onRestored, onStored: opts.onStored, ...(upkeep ? { upkeep } : {}) });
+      this.pending.set(id, { resolve, reject, onRestored: opts.onRestored, onStored: opts.onStored, upkeep: req.kind === 'calibrate' });
       this.waiting.push({ id, req, transfer });
       this.sendNext();
     });

@@ -8,6 +8,7 @@
  */
 import type { DropJobRequest, ExecRequest, HubReply, PingRequest, PROTOCOL_VERSION, RanReply } from '../../protocol/index.js';
 import type { HeldBase } from '../../snapshot/index.js';
+import type { TimedCalibration } from '../capabilities.js';
 
 /** An exec as a slot takes it: without the keys (they stay on the main thread), with a hub's own notes. */
 export interface SlotExec extends Omit<ExecRequest, 'client' | 'keys'> {
@@ -54,7 +55,7 @@ export type SlotRequest = SlotExec | ExportRequest | CalibrateRequest | DropJobR
 /** An export's answer. */
 export interface ExportReply { kind: 'ok'; v: typeof PROTOCOL_VERSION; checkpoint: Uint8Array }
 
-/** A calibration's answer (an `ok`, as an export's): `units` of the reference's work done in `ms` (TimedCalibration). */
-export interface CalibratedReply { kind: 'ok'; v: typeof PROTOCOL_VERSION; calibrated: { units: number; ms: number } }
+/** A calibration's answer (an `ok`, as an export's). */
+export interface CalibratedReply { kind: 'ok'; v: typeof PROTOCOL_VERSION; calibrated: TimedCalibration }
 
 export type SlotReply = HubReply | SlotRan | ExportReply | CalibratedReply;
