@@ -128,6 +128,23 @@ test('the pace model learns a template that runs slower on one hub than its kind
   assert.ok(m.pairTerm('memory', 'h2') - m.pairTerm('compute', 'h2') < -0.3, 'the difference is held by the pair terms');
 });
 
+test('the pace model reads a size it never ran at from the sizes around it', () => {
+  // GPU code gains with the size of its calls: measured at three sizes, each half an
+  // e-fold larger, at paces 1, 2 and 4. The next size up was never run; read as the mean
+  // over all sizes (as before) it would look slower than the largest measured one.
+  const m = new PaceModel();
+  const g = hub('g', { caps: { avx2: false, gpu: true } });
+  const at = (bucket: number) => ({ template: 'gpu-kernel', estimate: 1, measuredMs: Math.exp(bucket / 2), calls: { simd: false, gpu: true } });
+  for (let i = 0; i < 200; i++) {
+    for (const b of [0, 1, 2]) m.observe({ part: at(b), hub: g, units: 2 ** b * 500, ms: 500, t: i * 250 });
+  }
+  for (const b of [0, 1, 2, 3]) assert.is(PaceModel.sizeBucket(m.units(at(b))), b);
+  const pace = (b: number) => Math.exp(m.logPace(at(b), g));
+  for (const b of [0, 1, 2]) assert.ok(Math.abs(Math.log(pace(b) / 2 ** b)) < 0.15, `size ${b}: ${pace(b).toFixed(2)} units/ms, not ${2 ** b}`);
+  assert.ok(pace(3) > 1.4 * pace(2), `the unmeasured size reads ${pace(3).toFixed(2)} units/ms against ${pace(2).toFixed(2)} at the largest measured`);
+  assert.ok(pace(3) < 2.2 * pace(2), `…but not beyond the trend: ${pace(3).toFixed(2)}`);
+});
+
 test('the holdback hands every decision to the baseline when the learned side does worse', () => {
   const hubs = [hub('good'), hub('bad')];
   const truth = (id: string) => (id === 'good' ? 10 : 100);

@@ -7,8 +7,8 @@
  *                              + B(h)                         that hub lately, beyond its adverts
  *                              + C(t, h)                      that code on that very hub
  *
- * A is a decayed mean per (template, kind, size) (half-life 2 min), shrunk towards the
- * same over all sizes, and that towards the cost model's guess on top of the template's
+ * A is a decayed mean per (template, kind, size) (half-life 2 min), read through a line
+ * over the neighbouring sizes and shrunk towards the same over all sizes, and that towards the cost model's guess on top of the template's
  * mean over all kinds (so a kind never seen starts where a person would guess). Size is
  * the run's expected units in half-e-fold buckets: an accelerator's gain depends on how
  * much work a call brings, and without it a GPU hub that ran small calls looked slow for
@@ -62,6 +62,17 @@ interface HubSums { sw: number; ss: number; st: number; fw: number; fs: number; 
 /** Pseudo-weights (seconds of measurement) of each prior. */
 const PRIOR_KIND = 0.3;
 const PRIOR_SIZE = 0.3;
+/**
+ * A run's size term reads the size buckets up to two away (weights 1, 0.6, 0.25 by
+ * distance) through a line in ln size, its slope shrunk towards flat by PRIOR_SLOPE
+ * (seconds of measurement per bucket² of slope): an accelerator's gain grows smoothly
+ * with the size of its calls, so a size never run at is read from the sizes around it
+ * rather than from the mean over all sizes. Policy bench, eight draws of (a)
+ * accelerators: mean oracle gap 4.5% → 3.95%; the other families within 0.5% either way,
+ * sum of the five 22.65% → 21.7% (docs/policy.md, "Sizes between sizes").
+ */
+const SIZE_KERNEL = [1, 0.6, 0.25] as const;
+const PRIOR_SLOPE = 0.3;
 const PRIOR_HUB = 0.3;
 const PRIOR_HUB_SLOW = 1;
 const PRIOR_MOVE = 1;
@@ -158,8 +169,20 @@ export class PaceModel {
     // fades as measurements come in (half of it after 0.3 s of them).
     const all = (full ? (n * full.mean + PRIOR_KIND * accel) / (n + PRIOR_KIND) : accel) + (optimism * PRIOR_KIND) / (n + PRIOR_KIND);
     if (units === undefined) return all;
-    const b = this.history.stat(`s|${p.template}|${kind}|${PaceModel.sizeBucket(units)}`, this.now);
-    return b ? (b.n * b.mean + PRIOR_SIZE * all) / (b.n + PRIOR_SIZE) : all;
+    const b = PaceModel.sizeBucket(units);
+    let sw = 0, swd = 0, swdd = 0, swm = 0, swdm = 0;
+    for (let d = 1 - SIZE_KERNEL.length; d < SIZE_KERNEL.length; d++) {
+      const st = this.history.stat(`s|${p.template}|${kind}|${b + d}`, this.now);
+      if (!st) continue;
+      const v = st.n * SIZE_KERNEL[Math.abs(d)];
+      sw += v; swd += v * d; swdd += v * d * d; swm += v * st.mean; swdm += v * d * st.mean;
+    }
+    if (sw === 0) return all;
+    // Weighted least squares of mean = a + slope d, with `all` as a prior on a (weight
+    // PRIOR_SIZE) and 0 on the slope: a, the line at this bucket. Measured here alone
+    // (no neighbours), it is the bucket's mean shrunk towards `all`, as before.
+    const a11 = sw + PRIOR_SIZE, a22 = swdd + PRIOR_SLOPE, r1 = swm + PRIOR_SIZE * all;
+    return (r1 * a22 - swd * swdm) / (a11 * a22 - swd * swd);
   }
 
   /**
