@@ -86,6 +86,8 @@ export class PaceHistory {
   private readonly sums = new Map<string, Cell | null>();
   /** Bumped by every change: lets callers cache what they derive. */
   generation = 0;
+  /** Bumped when a key is added or dropped: lets callers cache which keys there are. */
+  keyGeneration = 0;
 
   /** `halfLifeMs(key)`: how fast measurements of that key age (Infinity: never). */
   constructor(private readonly halfLifeMs: (key: string) => number) {}
@@ -99,7 +101,7 @@ export class PaceHistory {
   record(writer: string, key: string, x: number, t: number, weight = 1): void {
     if (!Number.isFinite(x) || !(weight > 0)) return;
     let byWriter = this.cells.get(key);
-    if (!byWriter) this.cells.set(key, (byWriter = new Map()));
+    if (!byWriter) { this.cells.set(key, (byWriter = new Map())); this.keyGeneration++; }
     const c = byWriter.get(writer);
     if (!c) byWriter.set(writer, { w: weight, s: weight * x, q: weight * x * x, t });
     else if (t >= c.t) {
@@ -173,7 +175,7 @@ export class PaceHistory {
         // Later time wins; at equal times the larger weight (it saw more), then the larger
         // sum, so that every replica picks the same cell.
         if (c && (c.t > t || (c.t === t && (c.w > w || (c.w === w && c.s >= s))))) continue;
-        if (!mine) this.cells.set(key, (mine = new Map()));
+        if (!mine) { this.cells.set(key, (mine = new Map())); this.keyGeneration++; }
         mine.set(writer, { w, s, q, t });
         this.sums.set(key, null);
         onChange?.(key);
@@ -188,7 +190,7 @@ export class PaceHistory {
   prune(now: number): void {
     for (const [key, byWriter] of this.cells) {
       for (const [w, c] of byWriter) if (c.w * this.decay(key, now - c.t) < NEGLIGIBLE) byWriter.delete(w);
-      if (!byWriter.size) { this.cells.delete(key); this.sums.delete(key); } else this.sums.set(key, null);
+      if (!byWriter.size) { this.cells.delete(key); this.sums.delete(key); this.keyGeneration++; } else this.sums.set(key, null);
     }
     this.generation++;
   }

@@ -56,6 +56,9 @@ export function paceHalfLife(key: string): number {
 const FAST_RATE = Math.LN2 / PACE_HALF_LIFE_MS.hub;
 const SLOW_RATE = Math.LN2 / PACE_HALF_LIFE_MS.hubSlow;
 
+/** The size buckets held for one template and kind, and the key of each. */
+interface SizeKeys { buckets: number[]; keys: string[] }
+
 /** A hub's residuals summed and decayed as the history does it: slow (H|) and fast (h|) weight, sum, time. */
 interface HubSums { sw: number; ss: number; st: number; fw: number; fs: number; ft: number }
 
@@ -170,9 +173,13 @@ export class PaceModel {
     const all = (full ? (n * full.mean + PRIOR_KIND * accel) / (n + PRIOR_KIND) : accel) + (optimism * PRIOR_KIND) / (n + PRIOR_KIND);
     if (units === undefined) return all;
     const b = PaceModel.sizeBucket(units);
+    const sizes = this.sizeKeys(p.template, kind);
+    if (sizes === undefined) return all;
     let sw = 0, swd = 0, swdd = 0, swm = 0, swdm = 0;
-    for (let d = 1 - SIZE_KERNEL.length; d < SIZE_KERNEL.length; d++) {
-      const st = this.history.stat(`s|${p.template}|${kind}|${b + d}`, this.now);
+    for (let i = 0; i < sizes.buckets.length; i++) {
+      const d = sizes.buckets[i] - b;
+      if (d <= -SIZE_KERNEL.length || d >= SIZE_KERNEL.length) continue;
+      const st = this.history.stat(sizes.keys[i], this.now);
       if (!st) continue;
       const v = st.n * SIZE_KERNEL[Math.abs(d)];
       sw += v; swd += v * d; swdd += v * d * d; swm += v * st.mean; swdm += v * d * st.mean;
@@ -217,6 +224,41 @@ export class PaceModel {
   private readonly hubIndex = new Map<string, HubSums>();
   private indexedAt = 0;
 
+  /**
+   * The size buckets measured of a template on a kind, and their keys: a decision asks
+   * kindTerm for every kind of every part, and looking up each bucket within reach by a
+   * freshly built key made decisions a quarter slower (most of those keys absent). Kept
+   * current by what this model records and merges; rebuilt when keys came or went
+   * otherwise (a merge or prune on `history` itself).
+   */
+  private sizeKeys(template: string, kind: number): SizeKeys | undefined {
+    if (this.sizesAt !== this.history.keyGeneration) {
+      this.sizeIndex.clear();
+      this.sizeKnown.clear();
+      for (const key of this.history.keys('s|')) this.noteSizeKey(key);
+      this.sizesAt = this.history.keyGeneration;
+    }
+    return this.sizeIndex.get(template)?.get(kind);
+  }
+
+  /** Adds an `s|template|kind|bucket` key to the size index (once). */
+  private noteSizeKey(key: string): void {
+    if (this.sizeKnown.has(key)) return;
+    this.sizeKnown.add(key);
+    const cut = key.lastIndexOf('|'), cut2 = key.lastIndexOf('|', cut - 1);
+    const template = key.slice(2, cut2), kind = Number(key.slice(cut2 + 1, cut));
+    let byKind = this.sizeIndex.get(template);
+    if (!byKind) this.sizeIndex.set(template, (byKind = new Map()));
+    let e = byKind.get(kind);
+    if (!e) byKind.set(kind, (e = { buckets: [], keys: [] }));
+    e.buckets.push(Number(key.slice(cut + 1)));
+    e.keys.push(key);
+  }
+
+  private readonly sizeIndex = new Map<string, Map<number, SizeKeys>>();
+  private readonly sizeKnown = new Set<string>();
+  private sizesAt = -1;
+
   private reindex(): void {
     this.hubIndex.clear();
     for (const key of this.history.keys('H|')) this.reindexHub(key.slice(2));
@@ -237,8 +279,13 @@ export class PaceModel {
    */
   merge(snap: HistorySnapshot): number {
     const inSync = this.indexedAt === this.history.generation;
+    const sizesInSync = this.sizesAt === this.history.keyGeneration;
     const hubs = new Set<string>();
-    const n = this.history.merge(snap, (key) => { if (key[0] === 'h' || key[0] === 'H') hubs.add(key.slice(2)); });
+    const n = this.history.merge(snap, (key) => {
+      if (key[0] === 'h' || key[0] === 'H') hubs.add(key.slice(2));
+      else if (key[0] === 's' && sizesInSync) this.noteSizeKey(key);
+    });
+    if (sizesInSync) this.sizesAt = this.history.keyGeneration;
     for (const c of Object.values(snap.cells)) for (const cell of Object.values(c)) this.now = Math.max(this.now, cell[3]);
     if (inSync) {
       for (const id of hubs) this.reindexHub(id);
@@ -250,8 +297,13 @@ export class PaceModel {
   /** Records in the history; what is recorded here keeps the index current (only a merge makes it stale). */
   private record(writer: string, key: string, x: number, t: number, w = 1): void {
     const inSync = this.indexedAt === this.history.generation;
+    const sizesInSync = this.sizesAt === this.history.keyGeneration;
     this.history.record(writer, key, x, t, w);
     if (inSync) this.indexedAt = this.history.generation;
+    if (sizesInSync) {
+      if (key.charCodeAt(0) === 115) this.noteSizeKey(key); // s|
+      this.sizesAt = this.history.keyGeneration;
+    }
   }
 
   /** Adds a residual to the hub's index as the history records it (same decay, same sums). */
