@@ -61,8 +61,9 @@ function jetstreamSubjects({ kv = [], os = [], ownKeys = {} }) {
     );
   }
   for (const b of kv) out.push(`$KV.${b}.>`);
-  // Buckets where a user writes under its own key alone (and reads every key by watching).
-  for (const [b, key] of Object.entries(ownKeys)) out.push(`$KV.${b}.${key}`);
+  // Buckets where a user writes under its own key alone (and reads every key by watching);
+  // `<key>.d` is its own too (weave-history: what changed since its last whole value).
+  for (const [b, key] of Object.entries(ownKeys)) out.push(`$KV.${b}.${key}`, `$KV.${b}.${key}.d`);
   for (const b of os) out.push(`$O.${b}.>`);
   return out;
 }
@@ -78,7 +79,7 @@ function hubPermissions(id, pub) {
         'weave.data.*', // read a dataset range another hub serves
         'weave.client.*.bundle', // fetch a job's bundle from the client that submitted it
         '_INBOX.>', // replies (chunked, so not allow_responses) and progress events to clients
-        // weave-history: its own measured history, under its own key (hub start --reweave learned).
+        // weave-history: its own measured history, under its own key and <key>.d (hub start --reweave learned).
         ...jetstreamSubjects({ kv: ['weave-jobs'], os: ['weave-job-data', 'weave-checkpoints'], ownKeys: { 'weave-history': id } }),
       ],
     },

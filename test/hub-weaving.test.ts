@@ -9,7 +9,10 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LearnedWeaver, PaceModel, fixedReweavePolicy, type HubView, type PartView, type ReweavePolicy } from '../runtime/policy/index.js';
 import { HubCore, PeerViews, RunsTable, Weaving, MOVES_PER_MINUTE, silentLogger, startIdleProbe, calibrateSpeed, PROBE_MS, type Run } from '../runtime/hub/internal.js';
-import { SharedHistory } from '../runtime/engine/index.js';
+import { SharedHistory, historyBucket } from '../runtime/engine/index.js';
+import type { KeyedBucket } from '../runtime/net/index.js';
+import { startNatsServer } from './helpers/nats-server.js';
+import { connect } from 'nats';
 import { PROTOCOL_VERSION, encodeMessage } from '../runtime/protocol/index.js';
 
 const test = suite('hub weaving');
@@ -153,10 +156,51 @@ test('a peer speaks only for its own measurements in the shared history, within 
   put('m', 'not json');
   put('m', { version: 2 });
   put('m', '{"version":1,"cells":null}');
-  // Its own key is what it publishes, not news.
+  // Its own key is what it publishes, not news; nor its delta key.
   put('a', { version: 1, cells: { 'h|a': { a: [1, 1, 1, now] } } });
+  put('a.d', { version: 1, cells: { 'h|a': { a: [1, 1, 1, now] } } });
   assert.equal(shared.counts, { merged: 3, refused: 3 });
   assert.equal(Object.keys(model.history.snapshot().cells), ['h|m']);
+  // A delta key speaks for the writer it names, by the same rules: m's delta about b is refused.
+  put('m.d', { version: 1, cells: { 'h|b': { m: [50, -500, 5000, now] }, 'h|m': { b: [1, 1, 1, now] }, 'k|z|0': { m: [1, 0.2, 0.04, now] } } });
+  assert.equal(Object.keys(model.history.snapshot().cells).sort(), ['h|m', 'k|z|0']);
+  assert.equal(Object.keys(model.history.snapshot().cells['h|m']), ['m']);
+});
+
+test('a hub puts what changed since its last put between whole values; a watcher merges both into the same history', async () => {
+  const ns = await startNatsServer({ jetstream: true });
+  const nc = await connect({ servers: ns.url });
+  try {
+    const puts: Array<{ key: string; cells: string[] }> = [];
+    const open = async (): Promise<KeyedBucket> => {
+      const b = await historyBucket(nc);
+      return { watch: b.watch, put: (key, bytes) => { puts.push({ key, cells: Object.keys(JSON.parse(new TextDecoder().decode(bytes)).cells) }); return b.put(key, bytes); } };
+    };
+    const a = new PaceModel();
+    const reader = new PaceModel();
+    const writer = new SharedHistory({ writer: 'a', model: a, open, everyMs: 60_000, deltaEveryMs: 30, log: silentLogger });
+    const watcher = new SharedHistory({ model: reader, open: () => historyBucket(nc), everyMs: 60_000, log: silentLogger });
+    await writer.start();
+    await watcher.start();
+    const until = async (what: string, ok: () => boolean) => {
+      for (const end = Date.now() + 5_000; !ok() && Date.now() < end;) await new Promise((r) => setTimeout(r, 10));
+      assert.ok(ok(), what);
+    };
+    const t = Date.now();
+    a.history.record('a', 'h|a', -0.5, t);
+    a.history.record('a', 'k|x|0', 0.2, t);
+    await until('the first put (whole) reached the watcher', () => reader.history.stat('k|x|0', t) !== undefined);
+    a.history.record('a', 'h|a', -0.7, t + 1);
+    await until('the change reached the watcher long before the next whole put', () => reader.history.snapshot().cells['h|a']?.a[3] === t + 1);
+    assert.equal(puts[0], { key: 'a', cells: ['h|a', 'k|x|0'] }, 'whole first');
+    assert.equal(puts.slice(1), [{ key: 'a.d', cells: ['h|a'] }], 'then only the cell that changed, under a.d');
+    assert.equal(reader.history.snapshot(), a.history.snapshot('a'), 'the watcher holds what a holds');
+    writer.stop();
+    watcher.stop();
+  } finally {
+    await nc.close();
+    await ns.stop();
+  }
 });
 
 test('an idle hub that times itself slow is predicted slow before any job ran there; a busy one does not probe', async () => {

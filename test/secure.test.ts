@@ -226,12 +226,15 @@ test("a hub shares measured history under its own key alone: hub sa's credential
       keys = [];
       for await (const k of await kv.keys()) keys.push(k);
     }
-    assert.ok(keys.length >= 1 && keys.every((k) => k === 'sa' || k === 'sb'), `hubs shared their history under their own names: ${keys}`);
+    assert.ok(keys.length >= 1 && keys.every((k) => ['sa', 'sb', 'sa.d', 'sb.d'].includes(k)), `hubs shared their history (whole, and what changed) under their own names: ${keys}`);
     await kv.put('sa', new TextEncoder().encode('{"version":1,"cells":{}}'));
-    const forged = await permission(rogue, '$KV.weave-history.sb', true);
-    assert.ok(forged, "hub sa's credentials wrote hub sb's measured history");
-    assert.match(forged!.message, /Permissions Violation for Publish to "\$KV.weave-history.sb"/);
-    for (const h of hubs) assert.not.match(h.log(), /no shared history|Permissions Violation/i, `hub ${h.name} shares under its permissions`);
+    await kv.put('sa.d', new TextEncoder().encode('{"version":1,"cells":{}}'));
+    for (const key of ['sb', 'sb.d']) {
+      const forged = await permission(rogue, `$KV.weave-history.${key}`, true);
+      assert.ok(forged, `hub sa's credentials wrote hub sb's measured history (${key})`);
+      assert.match(forged!.message, new RegExp(`Permissions Violation for Publish to "\\$KV.weave-history.${key.replace('.', '\\.')}"`));
+    }
+    for (const h of hubs) assert.not.match(h.log(), /no shared history|cannot share measured history|Permissions Violation/i, `hub ${h.name} shares under its permissions`);
   } finally {
     await rogue.close();
   }

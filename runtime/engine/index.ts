@@ -17,4 +17,4 @@ export { livePlacement, type LivePlacement } from './placement.js';
 export { OwnLoad, type LoadFigures } from './own-load.js';
 export { retryDelay, MAX_PLACEMENT_ATTEMPTS } from './retry.js';
 export { cancelJob, type CancelOutcome } from './routed/cancel.js';
-export { SharedHistory, historyBucket, sharedWeaver, HISTORY_BUCKET, HISTORY_LIMITS, SHARE_EVERY_MS, type SharedHistoryDeps } from './shared-history.js';
+export { SharedHistory, historyBucket, sharedWeaver, HISTORY_BUCKET, HISTORY_LIMITS, SHARE_EVERY_MS, DELTA_EVERY_MS, type SharedHistoryDeps } from './shared-history.js';

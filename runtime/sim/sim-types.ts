@@ -44,6 +44,12 @@ export interface SimOptions {
    */
   probeMs?: number;
   /**
+   * Hubs share what they measured this often (a divisor of ADVERT_MS): learners take the
+   * measurements taken since, in one batch. Live hubs put a delta every 0.5 s between
+   * whole values every 2 s (runtime/engine/shared-history.ts). @default ADVERT_MS
+   */
+  shareMs?: number;
+  /**
    * What a hub's look measures is the true pace times a window factor: with chance
    * `starved` a window in which the machine starved the slot (a factor drawn between `low`
    * and `high`: every hub on a busy machine sees such windows, which no advert shows),
@@ -161,3 +167,15 @@ export type Event =
   | { t: number; kind: 'advert' }
   | { t: number; kind: 'retry'; job: Job }
   | { t: number; kind: 'land'; job: Job; hub: HubState; seq: number; from: string; d: ReweaveDecision; movedAt: number };
+
+/** Hubs advertise (their load; idle ones probe) every this many ms. */
+export const ADVERT_MS = 2000;
+
+/** When measurements are shared, up to `end`: every SimOptions.shareMs; each ADVERT_MS an advert too. */
+export function shareTimes(opts: Pick<SimOptions, 'shareMs'>, end: number): number[] {
+  const every = opts.shareMs ?? ADVERT_MS;
+  if (!(every > 0 && ADVERT_MS % every === 0)) throw new Error(`shareMs ${every} must divide ${ADVERT_MS}`);
+  const out: number[] = [];
+  for (let at = every; at < end; at += every) out.push(at);
+  return out;
+}

@@ -22,7 +22,7 @@ import { finishAt, standardWorld, workBetween } from './world.js';
 import { Events } from './events.js';
 import { windowFactors } from './window-noise.js';
 import { completionMeans, lowerBound } from './bound.js';
-import { MOVE_COST, ORACLE, PROBE, PROBE_PART, type Event, type HubState, type Job, type SimOptions, type SimResult, type Task } from './sim-types.js';
+import { ADVERT_MS, MOVE_COST, ORACLE, PROBE, PROBE_PART, shareTimes, type Event, type HubState, type Job, type SimOptions, type SimResult, type Task } from './sim-types.js';
 
 export function simulate(policyOrOracle: PlacementPolicy | typeof ORACLE, opts: SimOptions): SimResult {
   const wall0 = performance.now();
@@ -359,7 +359,7 @@ export function simulate(policyOrOracle: PlacementPolicy | typeof ORACLE, opts: 
     return job;
   });
   const horizon = inst.horizon;
-  for (let at = 2000; at < horizon * 3 + 600_000; at += 2000) events.push({ t: at, kind: 'advert' });
+  for (const at of shareTimes(opts, horizon * 3 + 600_000)) events.push({ t: at, kind: 'advert' });
   if (opts.failures ?? true) {
     for (const s of hubs) if (Number.isFinite(s.h.mtbfMs)) events.push({ t: -Math.log(1 - r()) * s.h.mtbfMs, kind: 'fail', hub: s });
   }
@@ -382,8 +382,8 @@ export function simulate(policyOrOracle: PlacementPolicy | typeof ORACLE, opts: 
     switch (e.kind) {
       case 'arrive': case 'retry': place(e.job); break;
       case 'advert': {
-        for (const s of hubs) s.cpu = world.advertisedLoad(s.h, now) + ((s.running.size + s.queue.length) / s.h.slots) * 0.1;
-        if (opts.probeMs && measuring) {
+        if (now % ADVERT_MS === 0) for (const s of hubs) s.cpu = world.advertisedLoad(s.h, now) + ((s.running.size + s.queue.length) / s.h.slots) * 0.1;
+        if (opts.probeMs && measuring && now % ADVERT_MS === 0) {
           // Idle hubs time a short calibration run (what they ran at start) and record its pace.
           for (const s of hubs) {
             if (!s.up || s.running.size) continue;
