@@ -20,6 +20,7 @@ import { LOCAL_READ_BYTES_PER_MS, linkMs, type FragmentTemplate, type SimHub } f
 import { makeInstance } from './instance.js';
 import { finishAt, standardWorld, workBetween } from './world.js';
 import { Events } from './events.js';
+import { freeIn } from './free-in.js';
 import { windowFactors } from './window-noise.js';
 import { completionMeans, lowerBound } from './bound.js';
 import { ADVERT_MS, MOVE_COST, ORACLE, PROBE, PROBE_PART, shareTimes, type Event, type HubState, type Job, type SimOptions, type SimResult, type Task } from './sim-types.js';
@@ -103,25 +104,15 @@ export function simulate(policyOrOracle: PlacementPolicy | typeof ORACLE, opts: 
     return n;
   };
   const predictor = opts.predictor?.predictMs ? opts.predictor : undefined;
-  /** The wait a hub predicts for one more job: its own predictions replayed over its slots. */
-  const freeIn = (s: HubState): number => {
-    if (s.running.size < s.h.slots) return 0;
-    const free: number[] = [];
-    for (const t of s.running) free.push(Math.max(0, t.predMs - (now - t.predAt)));
-    free.sort((a, b) => a - b);
-    for (const q of s.queue) {
-      const start = free.shift()!;
-      free.push(start + q.predMs);
-      free.sort((a, b) => a - b);
-    }
-    return free[0];
-  };
+  const loadNow = (s: HubState) => world.advertisedLoad(s.h, now) + ((s.running.size + s.queue.length) / s.h.slots) * 0.1; // what an advert now would say
+  // A hub sees itself as it is now (its samples, its own runs; live hubs read their load
+  // when they describe themselves), the others as their last advert said (ADVERT_MS).
   const hubViewOf = (from: HubState | undefined, s: HubState): HubView => ({
-    id: s.h.id, slots: s.h.slots, busy: s.running.size, queue: s.queue.length, cpu: s.cpu, speed: s.h.speed,
+    id: s.h.id, slots: s.h.slots, busy: s.running.size, queue: s.queue.length, cpu: from === s ? loadNow(s) : s.cpu, speed: s.h.speed,
     caps: { avx2: s.h.avx2, gpu: s.h.gpu }, datasets: s.h.datasets,
     rttMs: 2 * ((from ? from.h.latencyMs : 0.2) + s.h.latencyMs), mbps: Math.min(from ? from.h.mbps : 10_000, s.h.mbps),
     queuedWork: queuedWork(s), runningWork: runningWork(s), linkMbps: s.h.mbps, memTier: s.h.memTier,
-    freeInMs: predictor ? freeIn(s) : undefined,
+    freeInMs: predictor ? freeIn(s, now) : undefined,
   });
   /** The hub's prediction of what `task` has left from now (`recent`: the pace just measured). */
   const predict = (task: Task, recent = { units: 0, ms: 0 }) => {
@@ -382,7 +373,7 @@ export function simulate(policyOrOracle: PlacementPolicy | typeof ORACLE, opts: 
     switch (e.kind) {
       case 'arrive': case 'retry': place(e.job); break;
       case 'advert': {
-        if (now % ADVERT_MS === 0) for (const s of hubs) s.cpu = world.advertisedLoad(s.h, now) + ((s.running.size + s.queue.length) / s.h.slots) * 0.1;
+        if (now % ADVERT_MS === 0) for (const s of hubs) s.cpu = loadNow(s);
         if (opts.probeMs && measuring && now % ADVERT_MS === 0) {
           // Idle hubs time a short calibration run (what they ran at start) and record its pace.
           for (const s of hubs) {
