@@ -1,21 +1,22 @@
 /**
  * The measured history hubs share (issue 16): every `everyMs`, when it learned something,
- * a hub (`hub start --reweave learned`) puts its own cells of the learned weaver's history (PaceHistory.snapshot(itself))
- * under its own key of the JetStream KV bucket `weave-history`, and between those, every
- * `deltaEveryMs`, the cells that changed since its last put under `<its key>.d`; it
- * merges every other key it watches. A delta is a few cells where the whole is hundreds,
- * so news travels four times as often for a fraction of the bytes (in the policy
- * simulator, measurements shared every 0.5 s rather than 2 s took the mean oracle gap of
- * the noisy-neighbours family from 6.45% to 5.95% over eight draws); a watcher that starts late gets
- * the last whole value and the last delta, and the next whole one fills what deltas
- * between them said (merging keeps each cell's newest, in any order). No two hubs write one key, and a merge keeps each (measurement, writer)
- * cell's newest, so what concurrent hubs learned all counts. A peer's value is taken only
- * as that peer's own cells, bounded (pace-history.ts writerCells): a peer with a valid
- * credential speaks for its own measurements and cannot drown the others'. Without
- * JetStream the hub learns from its own runs only, and says so once. An engine placing with
- * the learned weaver (`weave run --policy weaver`) only reads (`writer` undefined): it
- * measures nothing itself.
- *   const shared = new SharedHistory({ writer: 'a', model: weaver.model, open: () => historyBucket(nc), everyMs: 2000, log });
+ * a hub (`hub start --reweave learned`) puts its own cells of the learned weaver's
+ * history (PaceHistory.snapshot(itself)) under its own key of the JetStream KV bucket
+ * `weave-history`, and between those, every `deltaEveryMs`, the cells that changed since
+ * its last put under `<its key>.d`; it merges every other key it watches. A delta is a
+ * few cells where the whole is hundreds, so news travels four times as often for a
+ * fraction of the bytes (in the policy simulator, measurements shared every 0.5 s rather
+ * than 2 s took the noisy-neighbours family's mean oracle gap over eight draws from
+ * 6.45% to 5.95%). A watcher that starts late gets the last whole value and the last
+ * delta, and the next whole one fills in what the deltas between them said. No two hubs
+ * write one key, and a merge keeps each (measurement, writer) cell's newest, in any
+ * order, so what concurrent hubs learned all counts. A peer's value (whole or delta) is
+ * taken only as the own cells of the hub its key names, bounded (pace-history.ts
+ * writerCells): a peer with a valid credential speaks for its own measurements and
+ * cannot drown the others'. Without JetStream the hub learns from its own runs only, and
+ * says so once. An engine placing with the learned weaver (`weave run --policy weaver`)
+ * only reads (`writer` undefined): it measures nothing itself.
+ *   const shared = new SharedHistory({ writer: 'a', model: weaver.model, open: () => historyBucket(nc), everyMs: 2000, deltaEveryMs: 500, log });
  *   await shared.start();   ...   shared.stop();
  */
 import { HistoryError, LearnedWeaver, writerCells, type PaceModel } from '../policy/index.js';

@@ -8,8 +8,9 @@
  *                              + C(t, h)                      that code on that very hub
  *
  * A is a decayed mean per (template, kind, size) (half-life 2 min), read through a line
- * over the neighbouring sizes and shrunk towards the same over all sizes, and that towards the cost model's guess on top of the template's
- * mean over all kinds (so a kind never seen starts where a person would guess). Size is
+ * over the neighbouring sizes and shrunk towards the same over all sizes, and that
+ * towards the cost model's guess on top of the template's mean over all kinds (so a kind
+ * never seen starts where a person would guess). Size is
  * the run's expected units in half-e-fold buckets: an accelerator's gain depends on how
  * much work a call brings, and without it a GPU hub that ran small calls looked slow for
  * everything (its B took the blame). B is the hub's recent residual (half-life 2 s),
