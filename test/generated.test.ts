@@ -1,6 +1,8 @@
 /**
- * The program generator's fixed seed set, checked differentially (test/gen/): 300 random
- * AssemblyScript modules, each export on several argument sets, run on plain asc and on
+ * The program generator's fixed seed set, checked differentially (test/gen/): 240 random
+ * AssemblyScript modules (300 until 2026-12-07: the suite's clean-clone run reached 9m39s
+ * of its 10 minutes, and this file is a sixth of its CPU; `fuzz:weave` checks thousands
+ * more per campaign), each export on several argument sets, run on plain asc and on
  * the woven build at the loop granularity and at function or nested by turns (fuzz:weave
  * checks every seed at all three), uninterrupted and migrated at every yield point;
  * a few modules also migrate at random points across hub processes over NATS. Results
@@ -22,9 +24,9 @@ import type { SeedResult } from './gen/check-module.js';
 import type { Mismatch } from './gen/differential.js';
 import { Rng } from './gen/rng.js';
 
-const SEEDS = Array.from({ length: 300 }, (_, i) => i + 1);
+const SEEDS = Array.from({ length: 240 }, (_, i) => i + 1);
 /** Modules that also run over NATS (seeds divisible by this): a few, each export once. */
-const NATS_EVERY = 75;
+const NATS_EVERY = 60;
 /** A migrated run restores at most this often (a run with more yield points migrates at every k-th). */
 const MAX_RESTORES = 8;
 const WORKERS = 2;
@@ -46,7 +48,7 @@ test.after(() => {
 const describe = (seed: number, m: Mismatch) =>
   `seed ${seed} ${m.export}(${m.args.join(', ')}) ${m.mode}: plain ${formatOutcome(m.expected)}, woven ${formatOutcome(m.got)}`;
 
-test('the fixed seed set gives at least 300 modules and 1,000 exports, all accepted by asc', async () => {
+test('the fixed seed set gives at least 240 modules and 800 exports, all accepted by asc', async () => {
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   let workerCpuMs = 0;
@@ -62,8 +64,8 @@ test('the fixed seed set gives at least 300 modules and 1,000 exports, all accep
   const runs = results.reduce((n, r) => n + r.report.runs, 0);
   console.log(`  ${results.length} modules, ${exports} exports, ${runs} runs in ${(wallMs / 1000).toFixed(1)} s (${(cpuMs / 1000).toFixed(1)} s of CPU)`);
   assert.equal(failures.map((f) => ('error' in f ? `seed ${f.seed}: ${f.error}` : `seed ${f.seed}: ${f.result.report.compileError}`)), [], 'every generated program compiles (a program asc rejects is a generator bug)');
-  assert.ok(results.length >= 300, `${results.length} modules`);
-  assert.ok(exports >= 1000, `${exports} exports`);
+  assert.ok(results.length >= 240, `${results.length} modules`);
+  assert.ok(exports >= 800, `${exports} exports`);
 });
 
 test('every feature the generator knows occurs in the seed set', () => {
