@@ -71,8 +71,9 @@ const HEURISTICS = [...Object.keys(BASELINES), 'cost-model+reweave'];
 /**
  * What hubs running the learned weaver do besides deciding: idle ones time a 20 ms
  * calibration run at each advert, and they share what they measured every 0.5 s (live
- * hubs put a delta of their history that often, shared-history.ts). With --noisy-windows what they measure is noisy, as on a
- * busy machine (the fixed rule and the cost model read adverts only: no noise reaches them).
+ * hubs put a delta of their history that often, shared-history.ts). With --noisy-windows
+ * what they measure is noisy, as on a busy machine (the fixed rule and the cost model
+ * read adverts only: no noise reaches them).
  */
 const LEARNED_HUBS: Partial<SimOptions> = { probeMs: 20, shareMs: 500, windowNoise: process.argv.includes('--noisy-windows') ? BUSY_MACHINE : undefined };
 

@@ -164,7 +164,7 @@ export type Event =
   | { t: number; kind: 'arrive'; job: Job }
   | { t: number; kind: 'finish' | 'look'; task: Task; seq: number }
   | { t: number; kind: 'fail' | 'recover'; hub: HubState }
-  | { t: number; kind: 'advert' }
+  | { t: number; kind: 'share' }
   | { t: number; kind: 'retry'; job: Job }
   | { t: number; kind: 'land'; job: Job; hub: HubState; seq: number; from: string; d: ReweaveDecision; movedAt: number };
 

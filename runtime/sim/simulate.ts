@@ -350,7 +350,7 @@ export function simulate(policyOrOracle: PlacementPolicy | typeof ORACLE, opts: 
     return job;
   });
   const horizon = inst.horizon;
-  for (const at of shareTimes(opts, horizon * 3 + 600_000)) events.push({ t: at, kind: 'advert' });
+  for (const at of shareTimes(opts, horizon * 3 + 600_000)) events.push({ t: at, kind: 'share' });
   if (opts.failures ?? true) {
     for (const s of hubs) if (Number.isFinite(s.h.mtbfMs)) events.push({ t: -Math.log(1 - r()) * s.h.mtbfMs, kind: 'fail', hub: s });
   }
@@ -372,9 +372,11 @@ export function simulate(policyOrOracle: PlacementPolicy | typeof ORACLE, opts: 
     now = e.t;
     switch (e.kind) {
       case 'arrive': case 'retry': place(e.job); break;
-      case 'advert': {
-        if (now % ADVERT_MS === 0) for (const s of hubs) s.cpu = loadNow(s);
-        if (opts.probeMs && measuring && now % ADVERT_MS === 0) {
+      case 'share': {
+        // Every ADVERT_MS of the share times is an advert too: load, and idle hubs' probes.
+        const advert = now % ADVERT_MS === 0;
+        if (advert) for (const s of hubs) s.cpu = loadNow(s);
+        if (opts.probeMs && measuring && advert) {
           // Idle hubs time a short calibration run (what they ran at start) and record its pace.
           for (const s of hubs) {
             if (!s.up || s.running.size) continue;
