@@ -1,7 +1,7 @@
 /**
  * Stay or move, and what it learns from: the learned weaver moves a job off a hub that
  * turned slow without advertising it and leaves it between equal hubs (pure, and in the
- * simulator); the fixed rule answers behind the same interface; measured history merges
+ * simulator); where a job starts, a queue costs more the busier the cluster; the fixed rule answers behind the same interface; measured history merges
  * as a join; a measurement log trains a weaver as the live run did; the exact oracle's
  * schedule is what the simulator runs; the families' worlds integrate exactly.
  * (How well the weaver does is measured in bench/policy.ts, never asserted here.)
@@ -9,7 +9,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  LearnedWeaver, PaceHistory, costModelPolicy, fixedReweavePolicy, mergeWeaverStates, paceHalfLife, parseMeasurementLog, formatMeasurement, trainWeaver,
+  LearnedWeaver, PaceHistory, clusterLoad, costModelPolicy, fixedReweavePolicy, mergeWeaverStates, paceHalfLife, parseMeasurementLog, formatMeasurement, trainWeaver,
   MeasurementLogError, HistoryError, type FragmentView, type HubView, type Measurement, type PartView, type RunView,
 } from '../runtime/policy/index.js';
 import {
@@ -56,6 +56,23 @@ test('it does not move a job between two equal hubs, nor past the safety limit',
   }
   const slow = { ...look({ units: 125, ms: 500 }), movesLastMinute: 4 };
   assert.is(w.reweave.consider(slow, hubs[0], hubs, 50_000).to, undefined, 'four moves in the last minute: no fifth');
+});
+
+test('where a job starts: it joins a fast hub\'s short queue on a quiet cluster, and takes a free slower slot on a loaded one', () => {
+  // Hub f runs the job 4x faster than s but is full, a slot freeing in one run of the job
+  // there; s has a slot free. Twenty crawling hubs (never worth it) are idle, or each full
+  // with two queued. Joining f's queue costs the fragments after it more on the loaded
+  // cluster (loadScaledCharge): 2.5 runs of f against 4 on s when quiet, 5 when loaded.
+  const w = new LearnedWeaver({ seed: 2, epsilon: 0, epsilonMin: 0 });
+  const job: FragmentView = { template: 'q@0', estimate: 2000, stateBytes: 0, calls: { simd: false, gpu: false }, requires: [], datasets: [] };
+  const crawl = (i: number, loaded: boolean) => hub(`c${i}`, { speed: 0.05, busy: loaded ? 2 : 0, queue: loaded ? 2 : 0 });
+  const runOnF = w.placement.choose(job, [hub('f', { speed: 4, busy: 0 })]).predictedMs!;
+  const f = hub('f', { speed: 4, busy: 2, freeInMs: runOnF });
+  const s = hub('s', { speed: 1, busy: 0 });
+  const cluster = (loaded: boolean) => [f, s, ...Array.from({ length: 20 }, (_, i) => crawl(i, loaded))];
+  assert.ok(clusterLoad(cluster(false)) < 0.1 && clusterLoad(cluster(true)) > 1.5, `loads ${clusterLoad(cluster(false))}, ${clusterLoad(cluster(true))}`);
+  assert.is(w.placement.choose(job, cluster(false)).hub, 'f', 'quiet: waits one run for the fast hub');
+  assert.is(w.placement.choose(job, cluster(true)).hub, 's', 'loaded: takes the free slot');
 });
 
 test('one starved window between steady ones moves nothing: a move needs two looks in a row that agree', () => {

@@ -53,3 +53,27 @@ export function remoteDataBytes(f: FragmentView, h: HubView): number {
 export function queueChargeMs(h: HubView, run: number, charge: number): number {
   return h.busy >= h.slots ? charge * run : 0;
 }
+
+/**
+ * How busy the hubs in view are: fragments running and queued per slot (1: every slot
+ * busy, no queue). What a queued placement costs later fragments grows with it: on a
+ * cluster with free slots the next arrival finds another, on a loaded one it waits behind
+ * the run that took the slot.
+ */
+export function clusterLoad(hubs: readonly HubView[]): number {
+  let busy = 0, slots = 0;
+  for (const h of hubs) { busy += Math.min(h.busy, h.slots) + h.queue; slots += h.slots; }
+  return slots > 0 ? busy / slots : 0;
+}
+
+/**
+ * A queue charge (queueChargeMs) that grows with the load: `perLoad` runs per unit of
+ * clusterLoad, held between `min` and `max`. A fixed charge is right at one load only:
+ * the learned weaver's best fixed 1.5 charged too little on a cluster with queues
+ * everywhere (placements joined queues, the next arrivals waited) and too much on a
+ * quiet one (placements went to slow hubs to avoid a short wait); docs/policy.md.
+ */
+export function loadScaledCharge(load: number, perLoad: number, min = 0.5, max = 3): number {
+  const c = perLoad * load;
+  return c < min ? min : c > max ? max : c;
+}

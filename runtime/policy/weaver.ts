@@ -15,8 +15,9 @@
  * predicted saving is at least half what a move needs, decaying to 0.2%, at most one per
  * job and minute: never between hubs of about the same pace). A move that only the pace of
  * the window just measured argues for waits for the job's next look to agree (one starved
- * window is not a slow hub). Its effect on later jobs (the queue it
- * joins) is not learned: a hand-set charge stands for it, as in the other policies.
+ * window is not a slow hub). Its effect on later jobs (the queue it joins) is not
+ * learned: a hand-set charge stands for it, as in the other policies, here growing with
+ * the cluster's load (estimates.ts, loadScaledCharge).
  *
  * Scoring: stage one scores every hub in O(1) from the history (per-kind sums over the
  * job's parts, a hub term, adverts); stage two re-scores the best `rerank` with each
@@ -26,7 +27,7 @@
  *   simulate(w.placement, { reweave: w.reweave, learners: [w], ... });
  *   hub: at a yield point, w.reweave.consider(run, holder, hubs, Date.now()).to
  */
-import { transferMs } from './estimates.js';
+import { clusterLoad, loadScaledCharge, transferMs } from './estimates.js';
 import { KINDS, kindIndex } from './hub-kind.js';
 import { PaceModel, advertisedLogPace, type PaceTerms } from './pace-model.js';
 import { PaceHistory, type HistorySnapshot } from './pace-history.js';
@@ -39,8 +40,12 @@ import type {
 } from './types.js';
 
 export interface WeaverOptions {
-  /** Charged on top of the predicted time of a hub that would queue, in runs there (see queueChargeMs). @default 1.5 */
-  queueCharge?: number;
+  /**
+   * Charged on top of the predicted time of a hub that would queue, in runs there per unit
+   * of cluster load (see loadScaledCharge: 2.5 charges 1.5 runs at 60% load, and between
+   * 0.5 and 3 runs). @default 2.5
+   */
+  queueChargePerLoad?: number;
   /** Placement exploration: starts at `epsilon`, times `decay` per decision, floored at `epsilonMin`. */
   epsilon?: number;
   epsilonMin?: number;
@@ -135,7 +140,7 @@ export class LearnedWeaver implements PaceLearner {
 
   constructor(opts: WeaverOptions = {}, history?: PaceHistory) {
     this.opts = {
-      queueCharge: opts.queueCharge ?? 1.5, epsilon: opts.epsilon ?? 0.05, epsilonMin: opts.epsilonMin ?? 0.005, decay: opts.decay ?? 0.999,
+      queueChargePerLoad: opts.queueChargePerLoad ?? 2.5, epsilon: opts.epsilon ?? 0.05, epsilonMin: opts.epsilonMin ?? 0.005, decay: opts.decay ?? 0.999,
       pMove: opts.pMove ?? 0.9, minGain: opts.minGain ?? 0.5, minGainMs: opts.minGainMs ?? 30,
       moveEpsilon: opts.moveEpsilon ?? 0.02, moveEpsilonMin: opts.moveEpsilonMin ?? 0.002,
       movesPerMinute: opts.movesPerMinute ?? DEFAULT_MOVES_PER_MINUTE, everyMs: opts.everyMs ?? 500,
@@ -290,7 +295,7 @@ export class LearnedWeaver implements PaceLearner {
     this.startDecision(parts, U, this.opts.optimism);
     const overhead = this.model.moveOverheadMs();
     const readMs = this.model.reads(f);
-    const charge = this.opts.queueCharge;
+    const charge = loadScaledCharge(clusterLoad(hubs), this.opts.queueChargePerLoad);
     const k = Math.min(this.opts.rerank, hubs.length);
     const top: Array<{ i: number; score: number; ms: number; lp: number; fixed: number }> = [];
     for (let i = 0; i < hubs.length; i++) {
