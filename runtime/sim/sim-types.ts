@@ -74,10 +74,12 @@ export interface SimOptions {
    */
   judge?: (j: { p: number; better: boolean; stayMs: number; moveMs: number; moved: boolean }) => void;
   /**
-   * How the oracle weighs the delay its choice imposes on later jobs (see oracleCost); 0
-   * is plain earliest completion. Only read when the oracle places. @default 0
+   * How the oracle weighs the delay its choice imposes on later jobs (futures.ts,
+   * oracleCost): runs of the job charged where it would queue; 0 is plain earliest
+   * completion; 'load' grows with the cluster's true load, as the learned weaver's charge
+   * does with the load it sees. Only read when the oracle places. @default 0
    */
-  oracleExternality?: number;
+  oracleExternality?: number | 'load';
   /**
    * The oracle moves a job only when that saves at least this share of the time it has
    * left: each move takes a free slot later arrivals would have had, and moving whenever

@@ -19,6 +19,7 @@ import type { Decision, FragmentView, HubView, PaceLearner, PaceSample, PartView
 import { LOCAL_READ_BYTES_PER_MS, linkMs, type FragmentTemplate, type SimHub } from './model.js';
 import { makeInstance } from './instance.js';
 import { finishAt, standardWorld, workBetween } from './world.js';
+import { exactFutures } from './futures.js';
 import { Events } from './events.js';
 import { freeIn } from './free-in.js';
 import { windowFactors } from './window-noise.js';
@@ -123,73 +124,9 @@ export function simulate(policyOrOracle: PlacementPolicy | typeof ORACLE, opts: 
   };
 
   // ---- exact futures (the oracle's knowledge) ----
-  /**
-   * When `job`, in its present state, would finish what viewOf covers if it started on
-   * `s` at `start` and stayed: the same arithmetic as startFragment and finish below, so
-   * the oracle's predictions are the outcomes when nothing it cannot know happens.
-   */
-  const endIfStarted = (job: Job, s: HubState, start: number, state = { at: job.at, fresh: job.fresh, pending: job.pending, left: job.left }): number => {
-    let t = start;
-    for (let i = job.next; i <= lastFragment(job); i++) {
-      const f = job.program.fragments[i];
-      const first = i === job.next;
-      const delay = first
-        ? (state.at && state.at !== s ? linkMs(f.memoryBytes, state.at.h, s.h) : 0) + (state.fresh ? dataMs(job, f, s.h) : 0) + state.pending
-        : dataMs(job, f, s.h);
-      t = finishAt(world, first ? state.left : work(job, f), world.baseRate(job, f, s.h), s.h, t + delay);
-    }
-    return t;
-  };
-  const freesAt = (task: Task): number => {
-    if (Number.isNaN(task.freesAt)) {
-      let t = task.endsAt;
-      const job = task.job;
-      for (let i = job.next + 1; i <= lastFragment(job); i++) {
-        const f = job.program.fragments[i];
-        t = finishAt(world, work(job, f), world.baseRate(job, f, task.hub.h), task.hub.h, t + dataMs(job, f, task.hub.h));
-      }
-      task.freesAt = t;
-    }
-    return task.freesAt;
-  };
-  /**
-   * The oracle's view of placing `job` on `s` now: its true completion there (replaying
-   * the hub's running and queued jobs with their true durations, so `ms` is exact), and
-   * the cost it minimizes: `ms`, plus `externality` times its true run time when it would
-   * wait in the hub's queue. Without that term the oracle is greedy: it joins the queue of
-   * a fast hub whenever that finishes this job sooner than an idle slower hub would, and
-   * every later job that hub would have taken then waits behind it.
-   */
-  const externality = opts.oracleExternality ?? 0;
-  const oracleCost = (job: Job, s: HubState): { ms: number; cost: number } => {
-    const free: number[] = [];
-    for (const t of s.running) free.push(freesAt(t));
-    while (free.length < s.h.slots) free.push(now);
-    free.sort((a, b) => a - b);
-    for (const q of s.queue) {
-      const start = free.shift()!;
-      free.push(endIfStarted(q.job, s, start));
-      free.sort((a, b) => a - b);
-    }
-    const start = Math.max(now, free[0]);
-    const end = endIfStarted(job, s, start);
-    const ms = end - now;
-    return { ms, cost: start > now ? ms + externality * (end - start) : ms };
-  };
-
-  /** When `job` (in `state`) would end on `s` if it joined its queue at `arrive`. */
-  const endAfterQueue = (job: Job, s: HubState, arrive: number, state: Parameters<typeof endIfStarted>[3]): number => {
-    const free: number[] = [];
-    for (const t of s.running) free.push(freesAt(t));
-    while (free.length < s.h.slots) free.push(arrive);
-    free.sort((a, b) => a - b);
-    for (const q of s.queue) {
-      const start = free.shift()!;
-      free.push(endIfStarted(q.job, s, start));
-      free.sort((a, b) => a - b);
-    }
-    return endIfStarted(job, s, Math.max(arrive, free[0]), state);
-  };
+  const { endIfStarted, freesAt, oracleCost, endAfterQueue } = exactFutures({
+    world, work, dataMs, lastFragment, hubs, now: () => now, externality: opts.oracleExternality ?? 0,
+  });
 
   const placement: PlacementPolicy = policyOrOracle === ORACLE
     ? { name: ORACLE, choose: () => { throw new Error('oracle decisions are made by the simulator'); } }
