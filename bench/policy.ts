@@ -11,8 +11,9 @@
  * Every baseline (stay, random, round-robin, least-loaded, cost-model, and the cost model
  * with the fixed re-weave rule), the learned weaver, and the oracle run the same jobs. The
  * oracle knows every true duration, rate and queue; at scale it is the best of a few such
- * schedulers (earliest completion charging a queued job 1, 2 or 3 runs, and with 2, moving
- * a job when that saves half its time). Beside it, a proven lower bound (each job alone).
+ * schedulers (earliest completion charging a queued job 1, 2 or 3 runs, or 2.5 per unit of
+ * the cluster's load; with 2 and by load, also moving a job when that saves half its
+ * time). Beside it, a proven lower bound (each job alone).
  * On small instances (5 hubs, 16 jobs) an exact branch and bound gives the optimum
  * without moves. Mean job completion counts jobs after the first third (warm-up).
  * Also: the learned weaver's decision latency with 1,000 candidate hubs.
@@ -63,8 +64,13 @@ const MANIFESTS = path.join(BUILD, 'bench-policy-manifests.json');
 const JOBS = quick ? 1200 : 3000;
 const WARM = Math.floor(JOBS / 3);
 const INTERARRIVAL_MS = 20;
-/** The oracle schedulers whose best is the oracle: queue charge, and moves. */
-const ORACLES: Array<{ x: number; moves: boolean }> = [{ x: 1, moves: false }, { x: 2, moves: false }, { x: 3, moves: false }, { x: 2, moves: true }];
+/**
+ * The oracle schedulers whose best is the oracle: queue charge (runs, or growing with the
+ * true load as the learned weaver's does with the load it sees), and moves.
+ */
+const ORACLES: Array<{ x: number | 'load'; moves: boolean }> = [
+  { x: 1, moves: false }, { x: 2, moves: false }, { x: 3, moves: false }, { x: 2, moves: true }, { x: 'load', moves: false }, { x: 'load', moves: true },
+];
 /** Small instances per family, for the exact oracle. */
 const SMALL = { hubs: 5, jobs: 16, warmup: 200, clusters: quick ? [21] : [21, 22, 23] };
 const HEURISTICS = [...Object.keys(BASELINES), 'cost-model+reweave'];
@@ -151,7 +157,7 @@ async function runFamily(fam: Family, programs: Program[], draw = 0): Promise<Fa
   let oracle: SimResult | undefined;
   let oracleName = '';
   for (const o of ORACLES) {
-    const name = `oracle (x${o.x}${o.moves ? ', moves' : ''})`;
+    const name = `oracle (${o.x === 'load' ? 'by load' : `x${o.x}`}${o.moves ? ', moves' : ''})`;
     const r = simulate(ORACLE, { ...base, oracleExternality: o.x, reweave: o.moves ? ORACLE : undefined });
     line(name, r);
     if (!oracle || means[name] < means[oracleName]) { oracle = r; oracleName = name; }
