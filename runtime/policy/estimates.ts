@@ -66,6 +66,9 @@ export function clusterLoad(hubs: readonly HubView[]): number {
   return slots > 0 ? busy / slots : 0;
 }
 
+/** Runs charged per unit of load: the learned weaver's, and the oracle's that charges by load (docs/policy.md). */
+export const DEFAULT_CHARGE_PER_LOAD = 2.5;
+
 /**
  * A queue charge (queueChargeMs) that grows with the load: `perLoad` runs per unit of
  * clusterLoad, held between `min` and `max`. A fixed charge is right at one load only:
@@ -73,7 +76,7 @@ export function clusterLoad(hubs: readonly HubView[]): number {
  * everywhere (placements joined queues, the next arrivals waited) and too much on a
  * quiet one (placements went to slow hubs to avoid a short wait); docs/policy.md.
  */
-export function loadScaledCharge(load: number, perLoad: number, min = 0.5, max = 3): number {
+export function loadScaledCharge(load: number, perLoad = DEFAULT_CHARGE_PER_LOAD, min = 0.5, max = 3): number {
   const c = perLoad * load;
   return c < min ? min : c > max ? max : c;
 }

@@ -27,7 +27,7 @@
  *   simulate(w.placement, { reweave: w.reweave, learners: [w], ... });
  *   hub: at a yield point, w.reweave.consider(run, holder, hubs, Date.now()).to
  */
-import { clusterLoad, loadScaledCharge, transferMs } from './estimates.js';
+import { DEFAULT_CHARGE_PER_LOAD, clusterLoad, loadScaledCharge, transferMs } from './estimates.js';
 import { KINDS, kindIndex } from './hub-kind.js';
 import { PaceModel, advertisedLogPace, type PaceTerms } from './pace-model.js';
 import { PaceHistory, type HistorySnapshot } from './pace-history.js';
@@ -43,7 +43,7 @@ export interface WeaverOptions {
   /**
    * Charged on top of the predicted time of a hub that would queue, in runs there per unit
    * of cluster load (see loadScaledCharge: 2.5 charges 1.5 runs at 60% load, and between
-   * 0.5 and 3 runs). @default 2.5
+   * 0.5 and 3 runs). @default DEFAULT_CHARGE_PER_LOAD (2.5)
    */
   queueChargePerLoad?: number;
   /** Placement exploration: starts at `epsilon`, times `decay` per decision, floored at `epsilonMin`. */
@@ -140,7 +140,7 @@ export class LearnedWeaver implements PaceLearner {
 
   constructor(opts: WeaverOptions = {}, history?: PaceHistory) {
     this.opts = {
-      queueChargePerLoad: opts.queueChargePerLoad ?? 2.5, epsilon: opts.epsilon ?? 0.05, epsilonMin: opts.epsilonMin ?? 0.005, decay: opts.decay ?? 0.999,
+      queueChargePerLoad: opts.queueChargePerLoad ?? DEFAULT_CHARGE_PER_LOAD, epsilon: opts.epsilon ?? 0.05, epsilonMin: opts.epsilonMin ?? 0.005, decay: opts.decay ?? 0.999,
       pMove: opts.pMove ?? 0.9, minGain: opts.minGain ?? 0.5, minGainMs: opts.minGainMs ?? 30,
       moveEpsilon: opts.moveEpsilon ?? 0.02, moveEpsilonMin: opts.moveEpsilonMin ?? 0.002,
       movesPerMinute: opts.movesPerMinute ?? DEFAULT_MOVES_PER_MINUTE, everyMs: opts.everyMs ?? 500,

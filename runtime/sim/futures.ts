@@ -22,7 +22,7 @@ export interface FutureSource {
   lastFragment(job: Job): number;
   hubs: readonly HubState[];
   now(): number;
-  /** Runs of a queued job's own time charged on top (see oracleCost); 'load': loadScaledCharge of the true load. */
+  /** Runs of a queued job's own time charged on top (see oracleCost); 'load': loadScaledCharge of the true load, as the learned weaver charges. */
   externality: number | 'load';
 }
 
@@ -100,12 +100,9 @@ export function exactFutures(src: FutureSource): ExactFutures {
       const end = endIfStarted(job, s, start);
       const ms = end - now;
       if (start <= now) return { ms, cost: ms };
-      const x = src.externality === 'load' ? loadScaledCharge(load(), ORACLE_CHARGE_PER_LOAD) : src.externality;
+      const x = src.externality === 'load' ? loadScaledCharge(load()) : src.externality;
       return { ms, cost: ms + x * (end - start) };
     },
     endAfterQueue: (job, s, arrive, state) => endIfStarted(job, s, slotFrees(s, arrive), state),
   };
 }
-
-/** The oracle's externality per unit of load when it scales with the load: the learned weaver's (weaver.ts) setting. */
-export const ORACLE_CHARGE_PER_LOAD = 2.5;
