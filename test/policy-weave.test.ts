@@ -1,9 +1,10 @@
 /**
  * Stay or move, and what it learns from: the learned weaver moves a job off a hub that
  * turned slow without advertising it and leaves it between equal hubs (pure, and in the
- * simulator); where a job starts, a queue costs more the busier the cluster; the fixed rule answers behind the same interface; measured history merges
- * as a join; a measurement log trains a weaver as the live run did; the exact oracle's
- * schedule is what the simulator runs; the families' worlds integrate exactly.
+ * simulator); where a job starts, a queue costs more the busier the cluster; the fixed
+ * rule answers behind the same interface; measured history merges as a join; a
+ * measurement log trains a weaver as the live run did; the exact oracle's schedule is
+ * what the simulator runs; the families' worlds integrate exactly.
  * (How well the weaver does is measured in bench/policy.ts, never asserted here.)
  */
 import { suite } from 'uvu';

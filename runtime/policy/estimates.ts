@@ -60,7 +60,7 @@ export function queueChargeMs(h: HubView, run: number, charge: number): number {
  * cluster with free slots the next arrival finds another, on a loaded one it waits behind
  * the run that took the slot.
  */
-export function clusterLoad(hubs: readonly HubView[]): number {
+export function clusterLoad(hubs: readonly Pick<HubView, 'busy' | 'slots' | 'queue'>[]): number {
   let busy = 0, slots = 0;
   for (const h of hubs) { busy += Math.min(h.busy, h.slots) + h.queue; slots += h.slots; }
   return slots > 0 ? busy / slots : 0;

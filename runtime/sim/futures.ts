@@ -5,9 +5,9 @@
  * happens. The arithmetic is the simulator's own (startFragment, finish): a change to one
  * is a change to the other.
  *   const f = exactFutures({ world, work, dataMs, lastFragment, hubs, now: () => now, externality: 2 });
- *   const { ms, cost } = f.oracleCost(job, hub);
+ *   const { index, ms } = f.oraclePlace(job, candidates);
  */
-import { loadScaledCharge } from '../policy/index.js';
+import { clusterLoad, loadScaledCharge } from '../policy/index.js';
 import { linkMs, type FragmentTemplate, type SimHub } from './model.js';
 import { finishAt, type World } from './world.js';
 import type { HubState, Job, Task } from './sim-types.js';
@@ -22,7 +22,7 @@ export interface FutureSource {
   lastFragment(job: Job): number;
   hubs: readonly HubState[];
   now(): number;
-  /** Runs of a queued job's own time charged on top (see oracleCost); 'load': loadScaledCharge of the true load, as the learned weaver charges. */
+  /** Runs of a queued job's own time charged on top (see oraclePlace); 'load': loadScaledCharge of the true load, as the learned weaver charges. */
   externality: number | 'load';
 }
 
@@ -35,13 +35,14 @@ export interface ExactFutures {
   /** When `task`'s job would end where it runs (cached on the task until it changes). */
   freesAt(task: Task): number;
   /**
-   * Placing `job` on `s` now: its true completion there (the hub's running and queued jobs
-   * replayed with their true durations), and the cost the oracle minimizes: `ms`, plus the
-   * externality times its true run when it would wait in the queue. Without that term the
-   * oracle is greedy: it joins a fast hub's queue whenever that finishes this job sooner
-   * than an idle slower hub would, and every later job that hub would have taken waits.
+   * Where the oracle places `job` now: the candidate of least cost, and the job's true
+   * completion there, ms (the hub's running and queued jobs replayed with their true
+   * durations). The cost is that completion, plus the externality times the job's true run
+   * where it would wait in the queue. Without that term the oracle is greedy: it joins a
+   * fast hub's queue whenever that finishes this job sooner than an idle slower hub would,
+   * and every later job that hub would have taken waits.
    */
-  oracleCost(job: Job, s: HubState): { ms: number; cost: number };
+  oraclePlace(job: Job, candidates: readonly HubState[]): { index: number; ms: number };
   /** When `job` (in `state`) would end on `s` if it joined its queue at `arrive`. */
   endAfterQueue(job: Job, s: HubState, arrive: number, state: StartState): number;
 }
@@ -85,23 +86,29 @@ export function exactFutures(src: FutureSource): ExactFutures {
     }
     return Math.max(arrive, free[0]);
   };
-  /** The true load: running and queued jobs per slot over the hubs that are up. */
-  const load = (): number => {
-    let busy = 0, slots = 0;
-    for (const s of src.hubs) if (s.up) { busy += Math.min(s.running.size, s.h.slots) + s.queue.length; slots += s.h.slots; }
-    return slots > 0 ? busy / slots : 0;
+  /** The externality now: the charge, or the learned weaver's rule on the true load of the hubs that are up. */
+  const externality = (): number => {
+    if (src.externality !== 'load') return src.externality;
+    const up = src.hubs.filter((s) => s.up).map((s) => ({ busy: s.running.size, slots: s.h.slots, queue: s.queue.length }));
+    return loadScaledCharge(clusterLoad(up));
   };
   return {
     endIfStarted,
     freesAt,
-    oracleCost(job, s) {
+    oraclePlace(job, candidates) {
       const now = src.now();
-      const start = slotFrees(s, now);
-      const end = endIfStarted(job, s, start);
-      const ms = end - now;
-      if (start <= now) return { ms, cost: ms };
-      const x = src.externality === 'load' ? loadScaledCharge(load()) : src.externality;
-      return { ms, cost: ms + x * (end - start) };
+      // Computed once a decision, and only when some candidate would queue.
+      let x: number | undefined;
+      let index = 0, bestMs = Infinity, bestCost = Infinity;
+      for (let i = 0; i < candidates.length; i++) {
+        const s = candidates[i];
+        const start = slotFrees(s, now);
+        const end = endIfStarted(job, s, start);
+        const ms = end - now;
+        const cost = start > now ? ms + (x ??= externality()) * (end - start) : ms;
+        if (cost < bestCost) { bestCost = cost; bestMs = ms; index = i; }
+      }
+      return { index, ms: bestMs };
     },
     endAfterQueue: (job, s, arrive, state) => endIfStarted(job, s, slotFrees(s, arrive), state),
   };

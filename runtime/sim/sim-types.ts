@@ -75,7 +75,7 @@ export interface SimOptions {
   judge?: (j: { p: number; better: boolean; stayMs: number; moveMs: number; moved: boolean }) => void;
   /**
    * How the oracle weighs the delay its choice imposes on later jobs (futures.ts,
-   * oracleCost): runs of the job charged where it would queue; 0 is plain earliest
+   * oraclePlace): runs of the job charged where it would queue; 0 is plain earliest
    * completion; 'load' grows with the cluster's true load, as the learned weaver's charge
    * does with the load it sees. Only read when the oracle places. @default 0
    */
@@ -113,7 +113,7 @@ export interface SimResult {
 export const PROBE: FragmentTemplate = { template: 'calibration', estimate: 1, memoryBytes: 0, simd: false, gpu: false, data: false, dataBytes: 0, requires: [] };
 export const PROBE_PART: PartView = { template: 'calibration', estimate: 1, calls: { simd: false, gpu: false } };
 
-/** The oracle: knows every true duration and decides by them (see oracleCost). */
+/** The oracle: knows every true duration and decides by them (futures.ts, oraclePlace). */
 export const ORACLE = 'oracle';
 
 /** A move, as the simulator charges it (hidden from policies, which learn it). */

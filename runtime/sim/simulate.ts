@@ -124,7 +124,7 @@ export function simulate(policyOrOracle: PlacementPolicy | typeof ORACLE, opts: 
   };
 
   // ---- exact futures (the oracle's knowledge) ----
-  const { endIfStarted, freesAt, oracleCost, endAfterQueue } = exactFutures({
+  const { endIfStarted, freesAt, oraclePlace, endAfterQueue } = exactFutures({
     world, work, dataMs, lastFragment, hubs, now: () => now, externality: opts.oracleExternality ?? 0,
   });
 
@@ -201,12 +201,8 @@ export function simulate(policyOrOracle: PlacementPolicy | typeof ORACLE, opts: 
     const t0 = timed ? performance.now() : 0;
     let decision: Decision;
     if (policyOrOracle === ORACLE) {
-      let best = 0, bestMs = Infinity, bestCost = Infinity;
-      for (let i = 0; i < able.length; i++) {
-        const { ms, cost } = oracleCost(job, able[i]);
-        if (cost < bestCost) { bestCost = cost; bestMs = ms; best = i; }
-      }
-      decision = { hub: views[best].id, policy: ORACLE, predictedMs: bestMs };
+      const { index, ms } = oraclePlace(job, able);
+      decision = { hub: views[index].id, policy: ORACLE, predictedMs: ms };
     } else {
       decision = placement.choose(view, views);
     }
