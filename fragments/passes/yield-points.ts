@@ -15,7 +15,8 @@
  * allowance) and re-enters. A loop nest with no call that may reach a yield point goes
  * further: it moves, whole, into a function of its own that Asyncify never instruments
  * (outline-nest.ts), since Asyncify's state checks around the wrapper of an inner loop
- * otherwise land in every outer loop's iterations.
+ * otherwise land in every outer loop's iterations. A lone loop (no loop inside) stays:
+ * there the checks run once per entry, cheaper than a call.
  * A loop that only counts decrements the local, with no check. Functions on a call cycle
  * charge one unit at entry, and bulk memory work in any function, the runtime's included,
  * charges by size. The count of yield points passed is a deterministic function of the
@@ -23,7 +24,7 @@
  *   addYieldPoints(m, { interval: 10000, mode: (name) => (name.startsWith('~') ? 'count' : 'yield') });
  */
 import binaryen from 'binaryen';
-import { childSlots, rewrite, type Expr } from './ir.js';
+import { childSlots, rewrite, walk, type Expr } from './ir.js';
 import { CallGraph } from './call-graph.js';
 import { outlineNest, NEST_LABEL_PREFIX } from './outline-nest.js';
 import { memoryCharge, FUEL_FLOOR, type FuelAccess } from './memory-fuel.js';
@@ -103,6 +104,13 @@ function chargeEntry(m: binaryen.Module, name: string): void {
   ], info.results));
 }
 
+/** Whether a loop holds another loop: only then is it a nest worth a function of its own. */
+function hasInnerLoop(loop: Expr): boolean {
+  let found = false;
+  walk(b.Loop.getBody(loop), (x) => { if (binaryen.getExpressionId(x) === b.LoopId) found = true; });
+  return found;
+}
+
 /** For a call (callee name, null: indirect): may it reach a yield point; may it change the counter. */
 interface CallEffects {
   yields: (callee: string | null) => boolean;
@@ -166,7 +174,11 @@ function instrumentLoops(m: binaryen.Module, name: string, how: { charge: boolea
     resumeLocal: () => (resume ??= addVar(binaryen.i32)), yieldCall: () => callYield(m),
   };
   const outline = (e: Expr): Expr => {
-    if (binaryen.getExpressionId(e) === b.LoopId) {
+    // A lone loop (none inside it) stays: Asyncify's checks then run once per entry of
+    // the loop, not per iteration, and a call with a tuple back per entry cost more on
+    // short loops entered often (a string compare asc inlined into a recursive function:
+    // bench/programs/string-recursion.ts 1.155 -> 1.095 times plain asc).
+    if (binaryen.getExpressionId(e) === b.LoopId && hasInnerLoop(e)) {
       const wrapper = outlineNest(m, `__weave_nest:${name}:${nests}`, e, nestContext);
       if (wrapper) { nests++; return wrapper; }
     }
