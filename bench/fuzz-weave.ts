@@ -113,6 +113,8 @@ if (natsEvery > 0) {
   }
 }
 let natsQueue = Promise.resolve();
+/** Modules queued for their NATS runs and not done: the local checks run ahead of them. */
+let natsPending = 0;
 
 // Ctrl-C (or SIGTERM) ends a campaign as its time limit does: no new seeds, the modules in
 // hand finish, then the shrinks and the summary line. A second one quits at once.
@@ -177,10 +179,18 @@ await checkSeeds(seeds(), { options, dir, maxRestores: num('max-restores'), keep
   totals.limits += r.report.limits;
   for (const m of r.report.mismatches) found.push({ seed: r.seed, m });
   for (const m of r.report.mismatches.slice(0, 3)) log(`MISMATCH seed ${r.seed} ${m.export}(${m.args.join(', ')}) ${m.mode}: plain ${formatOutcome(m.expected)}, woven ${formatOutcome(m.got)}`);
-  if (rig && r.loopBundle) natsQueue = natsQueue.then(() => overNats(r)).catch((err) => { totals.crashes++; log(`CRASH seed ${r.seed} over NATS: ${(err as Error).message}`); });
+  if (rig && r.loopBundle) {
+    natsPending++;
+    natsQueue = natsQueue.then(() => overNats(r))
+      .catch((err) => { totals.crashes++; log(`CRASH seed ${r.seed} over NATS: ${(err as Error).message}`); })
+      .finally(() => { natsPending--; });
+  }
   const { ms } = r.report;
   log(`seed ${r.seed} (${r.profile}/${r.runtime}, ${r.exports.length} exports): ${r.report.runs} runs, ${r.report.restores} restores, gap ${r.report.maxGapMs.toFixed(1)} ms, asc ${ms.compile.toFixed(0)} ms, weave ${ms.weave.toFixed(0)} ms, runs ${ms.run.toFixed(0)} ms, ${r.report.mismatches.length} mismatches${r.report.engineNaNs ? `, ${r.report.engineNaNs} NaNs the engine chose (plain asc gives them too, or the canonical builds agree)` : ''}${r.report.limits ? `, ${r.report.limits} stopped by the sandbox's memory limit (plain asc used more)` : ''} | ${totals.modules} modules, ${totals.runs} runs, ${totals.mismatches} mismatches, ${totals.crashes} crashes`);
 }, { seedTimeoutMs: num('seed-timeout') * 1000 });
+// Each NATS run is a `weave run` process, slower than the local checks: the queue drains
+// after the deadline, and the campaign would look idle meanwhile.
+if (natsPending > 0) log(`local checks done; draining ${natsPending} module(s) queued for NATS runs (a weave run per export) before the summary`);
 await natsQueue;
 if (rig) {
   // A terminal's Ctrl-C reaches the rig's hub processes too: not a crash then.
