@@ -65,6 +65,7 @@ export function generateModule(seed: number, opts: GenOptions = SUITE_OPTIONS): 
   for (let i = rng.int(opts.exports[0], opts.exports[1]); i > 0; i--) {
     const sig: ExportSig = { name: `e${exports.length}`, params: [], result: rng.pick(EXPORT_TYPES) };
     const f = mod.fn(sig.result, opts.maxYields, 0);
+    // At most 3 parameters, a0-a2: context.ts reserves those names.
     const arity = Number(rng.weighted({ 0: 1, 1: 3, 2: 4, 3: 2 }));
     const params = Array.from({ length: arity }, (_, k) => {
       const t = rng.pick(EXPORT_TYPES);
