@@ -15,8 +15,8 @@
  * allowance) and re-enters. A loop nest with no call that may reach a yield point goes
  * further: it moves, whole, into a function of its own that Asyncify never instruments
  * (outline-nest.ts), since Asyncify's state checks around the wrapper of an inner loop
- * otherwise land in every outer loop's iterations. A lone loop (no loop inside) stays:
- * there the checks run once per entry, cheaper than a call.
+ * otherwise land in every outer loop's iterations. A lone loop (no loop inside) of a
+ * recursive function stays: there the checks run once per entry, cheaper than a call.
  * A loop that only counts decrements the local, with no check. Functions on a call cycle
  * charge one unit at entry, and bulk memory work in any function, the runtime's included,
  * charges by size. The count of yield points passed is a deterministic function of the
@@ -104,7 +104,7 @@ function chargeEntry(m: binaryen.Module, name: string): void {
   ], info.results));
 }
 
-/** Whether a loop holds another loop: only then is it a nest worth a function of its own. */
+/** Whether a loop holds another loop (a nest, always worth a function of its own). */
 function hasInnerLoop(loop: Expr): boolean {
   let found = false;
   walk(b.Loop.getBody(loop), (x) => { if (binaryen.getExpressionId(x) === b.LoopId) found = true; });
@@ -174,11 +174,14 @@ function instrumentLoops(m: binaryen.Module, name: string, how: { charge: boolea
     resumeLocal: () => (resume ??= addVar(binaryen.i32)), yieldCall: () => callYield(m),
   };
   const outline = (e: Expr): Expr => {
-    // A lone loop (none inside it) stays: Asyncify's checks then run once per entry of
-    // the loop, not per iteration, and a call with a tuple back per entry cost more on
-    // short loops entered often (a string compare asc inlined into a recursive function:
-    // bench/programs/string-recursion.ts 1.155 -> 1.095 times plain asc).
-    if (binaryen.getExpressionId(e) === b.LoopId && hasInnerLoop(e)) {
+    // In a function on a call cycle a lone loop (none inside it) stays: each call of such
+    // a function does a share of the recursion's work, so its loops are short and entered
+    // often, and a call with a tuple back per entry cost more than Asyncify's checks, which
+    // run once per entry of the loop, not per iteration (a string compare asc inlined into
+    // a recursive function: bench/programs/string-recursion.ts 1.155 -> 1.095 times plain
+    // asc). Elsewhere lone loops leave too: particles' long single loops in `step` ran
+    // about 2.5% slower left in place (examples/particles.ts 1.075 against 1.045).
+    if (binaryen.getExpressionId(e) === b.LoopId && (!charge || hasInnerLoop(e))) {
       const wrapper = outlineNest(m, `__weave_nest:${name}:${nests}`, e, nestContext);
       if (wrapper) { nests++; return wrapper; }
     }
