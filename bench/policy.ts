@@ -38,7 +38,7 @@ import {
   BASELINES, LearnedWeaver, PaceHistory, costModelPolicy, paceHalfLife, fixedReweavePolicy, formatDecision, formatMeasurement, type FragmentView, type HubView, type PlacementPolicy, type RunView,
 } from '../runtime/policy/index.js';
 import {
-  BUSY_MACHINE, FAMILIES, ORACLE, exactSchedule, makeCluster, makeInstance, programsFromManifest, simulate, type Family, type Program, type SimOptions, type SimResult,
+  BUSY_MACHINE, FAMILIES, ORACLE, exactSchedule, makeCluster, makeInstance, programsFromManifest, simulate, type Family, type OracleExternality, type Program, type SimOptions, type SimResult,
 } from '../runtime/sim/index.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -66,10 +66,12 @@ const WARM = Math.floor(JOBS / 3);
 const INTERARRIVAL_MS = 20;
 /**
  * The oracle schedulers whose best is the oracle: queue charge (runs, or growing with the
- * true load as the learned weaver's does with the load it sees), and moves.
+ * true load and the queue's depth as the learned weaver's does with what it sees), and
+ * moves. A yardstick without the learned side's own rule would flatter it.
  */
-const ORACLES: Array<{ x: number | 'load'; moves: boolean }> = [
+const ORACLES: Array<{ x: OracleExternality; moves: boolean }> = [
   { x: 1, moves: false }, { x: 2, moves: false }, { x: 3, moves: false }, { x: 2, moves: true }, { x: 'load', moves: false }, { x: 'load', moves: true },
+  { x: 'load-queue', moves: false }, { x: 'load-queue', moves: true },
 ];
 /** Small instances per family, for the exact oracle. */
 const SMALL = { hubs: 5, jobs: 16, warmup: 200, clusters: quick ? [21] : [21, 22, 23] };
@@ -157,7 +159,7 @@ async function runFamily(fam: Family, programs: Program[], draw = 0): Promise<Fa
   let oracle: SimResult | undefined;
   let oracleName = '';
   for (const o of ORACLES) {
-    const name = `oracle (${o.x === 'load' ? 'by load' : `x${o.x}`}${o.moves ? ', moves' : ''})`;
+    const name = `oracle (${o.x === 'load' ? 'by load' : o.x === 'load-queue' ? 'by load, queue' : `x${o.x}`}${o.moves ? ', moves' : ''})`;
     const r = simulate(ORACLE, { ...base, oracleExternality: o.x, reweave: o.moves ? ORACLE : undefined });
     line(name, r);
     if (!oracle || means[name] < means[oracleName]) { oracle = r; oracleName = name; }

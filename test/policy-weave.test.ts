@@ -1,10 +1,10 @@
 /**
  * Stay or move, and what it learns from: the learned weaver moves a job off a hub that
  * turned slow without advertising it and leaves it between equal hubs (pure, and in the
- * simulator); where a job starts, a queue costs more the busier the cluster; the fixed
- * rule answers behind the same interface; measured history merges as a join; a
- * measurement log trains a weaver as the live run did; the exact oracle's schedule is
- * what the simulator runs; the families' worlds integrate exactly.
+ * simulator); where a job starts, a queue costs more the busier the cluster and the deeper
+ * the queue; the fixed rule answers behind the same interface; measured history merges as
+ * a join; a measurement log trains a weaver as the live run did; the exact oracle's
+ * schedule is what the simulator runs; the families' worlds integrate exactly.
  * (How well the weaver does is measured in bench/policy.ts, never asserted here.)
  */
 import { suite } from 'uvu';
@@ -74,6 +74,25 @@ test('where a job starts: it joins a fast hub\'s short queue on a quiet cluster,
   assert.ok(clusterLoad(cluster(false)) < 0.1 && clusterLoad(cluster(true)) > 1.5, `loads ${clusterLoad(cluster(false))}, ${clusterLoad(cluster(true))}`);
   assert.is(w.placement.choose(job, cluster(false)).hub, 'f', 'quiet: waits one run for the fast hub');
   assert.is(w.placement.choose(job, cluster(true)).hub, 's', 'loaded: takes the free slot');
+});
+
+test('where a job starts: behind a queue it charges more the deeper the queue, at the same wait', () => {
+  // Hub f runs the job 4x faster than s and is full, its next slot free in one run of the
+  // job there; s has a slot free; twenty hubs of the same speed as s each run one job (load
+  // about 0.5). With nobody waiting at f, one run's wait there is worth it (f's score 1 + 1 +
+  // 1.25 runs of f against 4 on s). With two waiting, what joining costs the fragments after
+  // it is three times that (queueDepthCharge, at most 3 runs): 5 runs of f against 4.
+  const job: FragmentView = { template: 'q@0', estimate: 2000, stateBytes: 0, calls: { simd: false, gpu: false }, requires: [], datasets: [] };
+  const pick = (queued: number, chargePerQueued?: number) => {
+    const w = new LearnedWeaver({ seed: 2, epsilon: 0, epsilonMin: 0, ...(chargePerQueued === undefined ? {} : { chargePerQueued }) });
+    const runOnF = w.placement.choose(job, [hub('f', { speed: 4, busy: 0 })]).predictedMs!;
+    const f = hub('f', { speed: 4, busy: 2, queue: queued, freeInMs: runOnF });
+    const others = Array.from({ length: 20 }, (_, i) => hub(`o${i}`, { speed: 1, busy: 1 }));
+    return w.placement.choose(job, [f, hub('s', { speed: 1, busy: 0 }), ...others]).hub;
+  };
+  assert.is(pick(0), 'f', 'nobody waiting: it joins');
+  assert.is(pick(2), 's', 'two waiting: it takes the free slot');
+  assert.is(pick(2, 0), 'f', 'with the depth not charged, as before: it joins');
 });
 
 test('one starved window between steady ones moves nothing: a move needs two looks in a row that agree', () => {

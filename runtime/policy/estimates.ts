@@ -76,7 +76,27 @@ export const DEFAULT_CHARGE_PER_LOAD = 2.5;
  * everywhere (placements joined queues, the next arrivals waited) and too much on a
  * quiet one (placements went to slow hubs to avoid a short wait); docs/policy.md.
  */
-export function loadScaledCharge(load: number, perLoad = DEFAULT_CHARGE_PER_LOAD, min = 0.5, max = 3): number {
+export function loadScaledCharge(load: number, perLoad = DEFAULT_CHARGE_PER_LOAD, min = 0.5, max = MAX_QUEUE_CHARGE): number {
   const c = perLoad * load;
   return c < min ? min : c > max ? max : c;
+}
+
+/** The most runs a queued placement is charged, whatever the load and the queue. */
+export const MAX_QUEUE_CHARGE = 3;
+
+/** How much more a queued placement is charged per fragment already waiting there (queueDepthCharge). */
+export const DEFAULT_CHARGE_PER_QUEUED = 1;
+
+/**
+ * The charge for joining a queue `queue` fragments long: `charge` (loadScaledCharge) times
+ * 1 + `perQueued` per fragment waiting, at most MAX_QUEUE_CHARGE. A placement behind a
+ * queue holds the hub's slots for longer than one run: the arrivals it displaces go to
+ * slower hubs, and more of them the deeper it sits. Joining the fast hubs' queues was where
+ * the learned weaver lost most against the oracle on noisy neighbours' worst draw (its
+ * queued jobs gained 134 s on the oracle's choice for them, the jobs then placed on slower
+ * free hubs lost 349 s; docs/policy.md, "Queue depth").
+ */
+export function queueDepthCharge(charge: number, queue: number, perQueued = DEFAULT_CHARGE_PER_QUEUED): number {
+  const c = charge * (1 + perQueued * queue);
+  return c > MAX_QUEUE_CHARGE ? MAX_QUEUE_CHARGE : c;
 }

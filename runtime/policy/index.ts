@@ -19,7 +19,7 @@ export function roundRobin(): (hubs: readonly string[]) => string {
 export { jobNeeds, rankHubs, fitScore, describeMisfit, type HubTraits, type JobNeeds } from './fit.js';
 export type { FragmentView, HubView, Decision, PlacementPolicy } from './types.js';
 export { features, FEATURE_COUNT } from './features.js';
-export { DEFAULT_CHARGE_PER_LOAD, MS_PER_ESTIMATE_UNIT, clusterLoad, estimatedWorkMs, expectedWaitMs, loadScaledCharge, queueChargeMs, remoteDataBytes, transferMs } from './estimates.js';
+export { DEFAULT_CHARGE_PER_LOAD, DEFAULT_CHARGE_PER_QUEUED, MS_PER_ESTIMATE_UNIT, clusterLoad, estimatedWorkMs, expectedWaitMs, loadScaledCharge, queueChargeMs, queueDepthCharge, remoteDataBytes, transferMs } from './estimates.js';
 export { BASELINES, DEFAULT_COST_MODEL_QUEUE_CHARGE, costModelMs, costModelRunMs, costModelPolicy, type CostModelOptions, leastLoadedPolicy, randomPolicy, roundRobinPolicy, stayPolicy, type BaselineName } from './baselines.js';
 export { DEFAULT_LEARNED_QUEUE_CHARGE, LearnedPolicy, type LearnedOptions, type LearnedState } from './learned.js';
 export { withHoldback, type HoldbackOptions, type HoldbackPolicy } from './holdback.js';

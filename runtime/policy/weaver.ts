@@ -17,7 +17,8 @@
  * the window just measured argues for waits for the job's next look to agree (one starved
  * window is not a slow hub). Its effect on later jobs (the queue it joins) is not
  * learned: a hand-set charge stands for it, as in the other policies, here growing with
- * the cluster's load (estimates.ts, loadScaledCharge).
+ * the cluster's load and the queue's depth (estimates.ts, loadScaledCharge and
+ * queueDepthCharge).
  *
  * Scoring: stage one scores every hub in O(1) from the history (per-kind sums over the
  * job's parts, a hub term, adverts); stage two re-scores the best `rerank` with each
@@ -27,7 +28,7 @@
  *   simulate(w.placement, { reweave: w.reweave, learners: [w], ... });
  *   hub: at a yield point, w.reweave.consider(run, holder, hubs, Date.now()).to
  */
-import { DEFAULT_CHARGE_PER_LOAD, clusterLoad, loadScaledCharge, transferMs } from './estimates.js';
+import { DEFAULT_CHARGE_PER_LOAD, DEFAULT_CHARGE_PER_QUEUED, clusterLoad, loadScaledCharge, queueDepthCharge, transferMs } from './estimates.js';
 import { KINDS, kindIndex } from './hub-kind.js';
 import { PaceModel, advertisedLogPace, type PaceTerms } from './pace-model.js';
 import { PaceHistory, type HistorySnapshot } from './pace-history.js';
@@ -46,6 +47,8 @@ export interface WeaverOptions {
    * 0.5 and 3 runs). @default DEFAULT_CHARGE_PER_LOAD (2.5)
    */
   queueChargePerLoad?: number;
+  /** And that times 1 + this per fragment already queued there (queueDepthCharge); 0: the queue's depth is not charged. @default DEFAULT_CHARGE_PER_QUEUED (1) */
+  chargePerQueued?: number;
   /** Placement exploration: starts at `epsilon`, times `decay` per decision, floored at `epsilonMin`. */
   epsilon?: number;
   epsilonMin?: number;
@@ -140,7 +143,7 @@ export class LearnedWeaver implements PaceLearner {
 
   constructor(opts: WeaverOptions = {}, history?: PaceHistory) {
     this.opts = {
-      queueChargePerLoad: opts.queueChargePerLoad ?? DEFAULT_CHARGE_PER_LOAD, epsilon: opts.epsilon ?? 0.05, epsilonMin: opts.epsilonMin ?? 0.005, decay: opts.decay ?? 0.999,
+      queueChargePerLoad: opts.queueChargePerLoad ?? DEFAULT_CHARGE_PER_LOAD, chargePerQueued: opts.chargePerQueued ?? DEFAULT_CHARGE_PER_QUEUED, epsilon: opts.epsilon ?? 0.05, epsilonMin: opts.epsilonMin ?? 0.005, decay: opts.decay ?? 0.999,
       pMove: opts.pMove ?? 0.9, minGain: opts.minGain ?? 0.5, minGainMs: opts.minGainMs ?? 30,
       moveEpsilon: opts.moveEpsilon ?? 0.02, moveEpsilonMin: opts.moveEpsilonMin ?? 0.002,
       movesPerMinute: opts.movesPerMinute ?? DEFAULT_MOVES_PER_MINUTE, everyMs: opts.everyMs ?? 500,
@@ -289,6 +292,11 @@ export class LearnedWeaver implements PaceLearner {
     return ((h.queuedWork + h.runningWork) / h.slots / Math.max(0.1, h.speed)) * (1 + h.cpu) * Math.exp(-hubTerm);
   }
 
+  /** What joining h's queue costs the fragments after this one: nothing where a slot is free. */
+  private queueCost(h: HubView, charge: number, run: number): number {
+    return h.busy >= h.slots ? queueDepthCharge(charge, h.queue, this.opts.chargePerQueued) * run : 0;
+  }
+
   private choose(f: FragmentView, hubs: readonly HubView[]): Decision {
     const parts = partsOf(f);
     const U = parts.map((p) => this.model.units(p));
@@ -305,7 +313,7 @@ export class LearnedWeaver implements PaceLearner {
       const run = this.runMs(parts, U, h, lp);
       const fixed = this.waitMs(h, run, hubTerm) + (f.at !== undefined && f.at !== h.id ? transferMs(f.stateBytes, h) + overhead : 0)
         + readMs(h);
-      const score = run + fixed + (h.busy >= h.slots ? charge * run : 0);
+      const score = run + fixed + this.queueCost(h, charge, run);
       if (top.length < k || score < top[top.length - 1].score) {
         let at = top.length < k ? top.length : k - 1;
         while (at > 0 && top[at - 1].score > score) { if (at < k) top[at] = top[at - 1]; at--; }
@@ -318,7 +326,7 @@ export class LearnedWeaver implements PaceLearner {
       const h = hubs[c.i];
       const run = this.runMsCorrected(parts, U, h, c.lp);
       c.ms = run + c.fixed;
-      c.score = c.ms + (h.busy >= h.slots ? charge * run : 0);
+      c.score = c.ms + this.queueCost(h, charge, run);
     }
     top.sort((a, b) => a.score - b.score);
     this.epsilon = Math.max(this.opts.epsilonMin, this.epsilon * this.opts.decay);

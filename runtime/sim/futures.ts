@@ -7,10 +7,10 @@
  *   const f = exactFutures({ world, work, dataMs, lastFragment, hubs, now: () => now, externality: 2 });
  *   const { index, ms } = f.oraclePlace(job, candidates);
  */
-import { clusterLoad, loadScaledCharge } from '../policy/index.js';
+import { clusterLoad, loadScaledCharge, queueDepthCharge } from '../policy/index.js';
 import { linkMs, type FragmentTemplate, type SimHub } from './model.js';
 import { finishAt, type World } from './world.js';
-import type { HubState, Job, Task } from './sim-types.js';
+import type { HubState, Job, OracleExternality, Task } from './sim-types.js';
 
 export interface FutureSource {
   world: World;
@@ -22,8 +22,12 @@ export interface FutureSource {
   lastFragment(job: Job): number;
   hubs: readonly HubState[];
   now(): number;
-  /** Runs of a queued job's own time charged on top (see oraclePlace); 'load': loadScaledCharge of the true load, as the learned weaver charges. */
-  externality: number | 'load';
+  /**
+   * Runs of a queued job's own time charged on top (see oraclePlace); 'load':
+   * loadScaledCharge of the true load; 'load-queue': that and the queue's depth
+   * (queueDepthCharge), as the learned weaver charges.
+   */
+  externality: OracleExternality;
 }
 
 /** The state a job would start from: where its state is, whether its data is still to read, what it still owes, units left. */
@@ -88,10 +92,13 @@ export function exactFutures(src: FutureSource): ExactFutures {
   };
   /** The externality now: the charge, or the learned weaver's rule on the true load of the hubs that are up. */
   const externality = (): number => {
-    if (src.externality !== 'load') return src.externality;
+    if (typeof src.externality === 'number') return src.externality;
     const up = src.hubs.filter((s) => s.up).map((s) => ({ busy: s.running.size, slots: s.h.slots, queue: s.queue.length }));
     return loadScaledCharge(clusterLoad(up));
   };
+  const byDepth = src.externality === 'load-queue';
+  /** The charge for joining s's queue. */
+  const charged = (x: number, s: HubState): number => (byDepth ? queueDepthCharge(x, s.queue.length) : x);
   return {
     endIfStarted,
     freesAt,
@@ -105,7 +112,7 @@ export function exactFutures(src: FutureSource): ExactFutures {
         const start = slotFrees(s, now);
         const end = endIfStarted(job, s, start);
         const ms = end - now;
-        const cost = start > now ? ms + (x ??= externality()) * (end - start) : ms;
+        const cost = start > now ? ms + charged(x ??= externality(), s) * (end - start) : ms;
         if (cost < bestCost) { bestCost = cost; bestMs = ms; index = i; }
       }
       return { index, ms: bestMs };

@@ -6,7 +6,7 @@
  *   const r = simulate(costModelPolicy(), { cluster, programs, jobs: 2000, interarrivalMs: 50 });
  */
 export { simulate } from './simulate.js';
-export { ORACLE, MOVE_COST, type SimOptions, type SimResult } from './sim-types.js';
+export { ORACLE, MOVE_COST, type OracleExternality, type SimOptions, type SimResult } from './sim-types.js';
 export { BUSY_MACHINE, windowFactors, type WindowNoise } from './window-noise.js';
 export { FAMILIES, MEMORY_BOUND, acceleratorSpeedup, family, type Family, type FamilyKey } from './families.js';
 export { finishAt, standardAcceleration, standardWorld, workBetween, type JobTraits, type World } from './world.js';

@@ -7,6 +7,9 @@ import type { FragmentTemplate, Program, SimHub } from './model.js';
 import type { World } from './world.js';
 import type { WindowNoise } from './window-noise.js';
 
+/** How the oracle charges a placement that would queue (SimOptions.oracleExternality). */
+export type OracleExternality = number | 'load' | 'load-queue';
+
 export interface SimOptions {
   cluster: { hubs: SimHub[]; datasets: string[] };
   programs: Program[];
@@ -77,9 +80,10 @@ export interface SimOptions {
    * How the oracle weighs the delay its choice imposes on later jobs (futures.ts,
    * oraclePlace): runs of the job charged where it would queue; 0 is plain earliest
    * completion; 'load' grows with the cluster's true load, as the learned weaver's charge
-   * does with the load it sees. Only read when the oracle places. @default 0
+   * does with the load it sees; 'load-queue' with the queue's depth too, as the learned
+   * weaver's does. Only read when the oracle places. @default 0
    */
-  oracleExternality?: number | 'load';
+  oracleExternality?: OracleExternality;
   /**
    * The oracle moves a job only when that saves at least this share of the time it has
    * left: each move takes a free slot later arrivals would have had, and moving whenever
