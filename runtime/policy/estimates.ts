@@ -66,6 +66,9 @@ export function clusterLoad(hubs: readonly Pick<HubView, 'busy' | 'slots' | 'que
   return slots > 0 ? busy / slots : 0;
 }
 
+/** The most runs a queued placement is charged, whatever the load and the queue. */
+export const MAX_QUEUE_CHARGE = 3;
+
 /** Runs charged per unit of load: the learned weaver's, and the oracle's that charges by load (docs/policy.md). */
 export const DEFAULT_CHARGE_PER_LOAD = 2.5;
 
@@ -80,9 +83,6 @@ export function loadScaledCharge(load: number, perLoad = DEFAULT_CHARGE_PER_LOAD
   const c = perLoad * load;
   return c < min ? min : c > max ? max : c;
 }
-
-/** The most runs a queued placement is charged, whatever the load and the queue. */
-export const MAX_QUEUE_CHARGE = 3;
 
 /** How much more a queued placement is charged per fragment already waiting there (queueDepthCharge). */
 export const DEFAULT_CHARGE_PER_QUEUED = 1;
