@@ -28,7 +28,7 @@
  *   simulate(w.placement, { reweave: w.reweave, learners: [w], ... });
  *   hub: at a yield point, w.reweave.consider(run, holder, hubs, Date.now()).to
  */
-import { DEFAULT_CHARGE_PER_LOAD, DEFAULT_CHARGE_PER_QUEUED, clusterLoad, loadScaledCharge, queueDepthCharge, transferMs } from './estimates.js';
+import { DEFAULT_CHARGE_PER_LOAD, DEFAULT_CHARGE_PER_QUEUED, clusterLoad, loadScaledCharge, queueChargeMs, queueDepthCharge, transferMs } from './estimates.js';
 import { KINDS, kindIndex } from './hub-kind.js';
 import { PaceModel, advertisedLogPace, type PaceTerms } from './pace-model.js';
 import { PaceHistory, type HistorySnapshot } from './pace-history.js';
@@ -292,9 +292,9 @@ export class LearnedWeaver implements PaceLearner {
     return ((h.queuedWork + h.runningWork) / h.slots / Math.max(0.1, h.speed)) * (1 + h.cpu) * Math.exp(-hubTerm);
   }
 
-  /** What joining h's queue costs the fragments after this one: nothing where a slot is free. */
+  /** What joining h's queue costs the fragments after this one (queueChargeMs: nothing where a slot is free). */
   private queueCost(h: HubView, charge: number, run: number): number {
-    return h.busy >= h.slots ? queueDepthCharge(charge, h.queue, this.opts.chargePerQueued) * run : 0;
+    return queueChargeMs(h, run, queueDepthCharge(charge, h.queue, this.opts.chargePerQueued));
   }
 
   private choose(f: FragmentView, hubs: readonly HubView[]): Decision {
