@@ -33,6 +33,8 @@ function trained(): LearnedWeaver {
   }
   return w;
 }
+/** A job with no state yet, placed by the queue-charge tests. */
+const queuedJob: FragmentView = { template: 'q@0', estimate: 2000, stateBytes: 0, calls: { simd: false, gpu: false }, requires: [], datasets: [] };
 const look = (recent: { units: number; ms: number }): RunView => ({ job: 'j', rest: rest('a'), done: 400, recent, sinceMs: 5000, movesLastMinute: 0 });
 
 test('the learned weaver moves a job off a hub that turned slow without advertising it', () => {
@@ -65,15 +67,14 @@ test('where a job starts: it joins a fast hub\'s short queue on a quiet cluster,
   // with two queued. Joining f's queue costs the fragments after it more on the loaded
   // cluster (loadScaledCharge): 2.5 runs of f against 4 on s when quiet, 5 when loaded.
   const w = new LearnedWeaver({ seed: 2, epsilon: 0, epsilonMin: 0 });
-  const job: FragmentView = { template: 'q@0', estimate: 2000, stateBytes: 0, calls: { simd: false, gpu: false }, requires: [], datasets: [] };
   const crawl = (i: number, loaded: boolean) => hub(`c${i}`, { speed: 0.05, busy: loaded ? 2 : 0, queue: loaded ? 2 : 0 });
-  const runOnF = w.placement.choose(job, [hub('f', { speed: 4, busy: 0 })]).predictedMs!;
+  const runOnF = w.placement.choose(queuedJob, [hub('f', { speed: 4, busy: 0 })]).predictedMs!;
   const f = hub('f', { speed: 4, busy: 2, freeInMs: runOnF });
   const s = hub('s', { speed: 1, busy: 0 });
   const cluster = (loaded: boolean) => [f, s, ...Array.from({ length: 20 }, (_, i) => crawl(i, loaded))];
   assert.ok(clusterLoad(cluster(false)) < 0.1 && clusterLoad(cluster(true)) > 1.5, `loads ${clusterLoad(cluster(false))}, ${clusterLoad(cluster(true))}`);
-  assert.is(w.placement.choose(job, cluster(false)).hub, 'f', 'quiet: waits one run for the fast hub');
-  assert.is(w.placement.choose(job, cluster(true)).hub, 's', 'loaded: takes the free slot');
+  assert.is(w.placement.choose(queuedJob, cluster(false)).hub, 'f', 'quiet: waits one run for the fast hub');
+  assert.is(w.placement.choose(queuedJob, cluster(true)).hub, 's', 'loaded: takes the free slot');
 });
 
 test('where a job starts: behind a queue it charges more the deeper the queue, at the same wait', () => {
@@ -82,13 +83,12 @@ test('where a job starts: behind a queue it charges more the deeper the queue, a
   // about 0.5). With nobody waiting at f, one run's wait there is worth it (f's score 1 + 1 +
   // 1.25 runs of f against 4 on s). With two waiting, what joining costs the fragments after
   // it is three times that (queueDepthCharge, at most 3 runs): 5 runs of f against 4.
-  const job: FragmentView = { template: 'q@0', estimate: 2000, stateBytes: 0, calls: { simd: false, gpu: false }, requires: [], datasets: [] };
   const pick = (queued: number, chargePerQueued?: number) => {
     const w = new LearnedWeaver({ seed: 2, epsilon: 0, epsilonMin: 0, ...(chargePerQueued === undefined ? {} : { chargePerQueued }) });
-    const runOnF = w.placement.choose(job, [hub('f', { speed: 4, busy: 0 })]).predictedMs!;
+    const runOnF = w.placement.choose(queuedJob, [hub('f', { speed: 4, busy: 0 })]).predictedMs!;
     const f = hub('f', { speed: 4, busy: 2, queue: queued, freeInMs: runOnF });
     const others = Array.from({ length: 20 }, (_, i) => hub(`o${i}`, { speed: 1, busy: 1 }));
-    return w.placement.choose(job, [f, hub('s', { speed: 1, busy: 0 }), ...others]).hub;
+    return w.placement.choose(queuedJob, [f, hub('s', { speed: 1, busy: 0 }), ...others]).hub;
   };
   assert.is(pick(0), 'f', 'nobody waiting: it joins');
   assert.is(pick(2), 's', 'two waiting: it takes the free slot');
