@@ -178,8 +178,8 @@ function instrumentLoops(m: binaryen.Module, name: string, how: { charge: boolea
     // a function does a share of the recursion's work, so its loops are short and entered
     // often, and a call with a tuple back per entry cost more than Asyncify's checks, which
     // run once per entry of the loop, not per iteration (a string compare asc inlined into
-    // a recursive function: bench/programs/string-recursion.ts 1.155 -> 1.095 times plain
-    // asc). Elsewhere lone loops leave too: particles' long single loops in `step` ran
+    // a recursive function: bench/programs/string-recursion.ts 1.15-1.17 -> 1.08-1.10
+    // times plain asc). Elsewhere lone loops leave too: particles' long single loops in `step` ran
     // about 2.5% slower left in place (examples/particles.ts 1.075 against 1.045).
     if (binaryen.getExpressionId(e) === b.LoopId && (!charge || hasInnerLoop(e))) {
       const wrapper = outlineNest(m, `__weave_nest:${name}:${nests}`, e, nestContext);
