@@ -6,16 +6,21 @@
  * simd example's kernels run about 11x slower there, where the cost model guesses 1.3x),
  * `slow` is throttled (--throttle 3, advertised), `big` has two slots. The same stream of
  * jobs (the matmul and simd examples, arriving every 2 s on average, the same stream
- * for both sides of a run) is placed by the cost model on both sides:
- *   cost_model: engines re-weave with the fixed rule (1.5x the advertised pace), as by default;
- *   learned:    the hubs re-weave with the learned weaver (`hub start --reweave learned`:
- *               measured pace, shared history), engines do not;
- *   weaver:     (with --placement) the same, and engines place with the learned weaver too
- *               (`weave run --policy weaver`), reading the history the hubs share.
+ * for every side of a run) runs on each side as a user would configure it:
+ *   cost_model:   engines place with the cost model and re-weave with the fixed rule (1.5x
+ *                 the advertised pace), as by default;
+ *   learned:      the learned system: hubs re-weave with the learned weaver (`hub start
+ *                 --reweave learned`: measured pace, shared history) and engines place
+ *                 with it (`weave run --policy weaver`), reading the history the hubs share;
+ *   reweave_only: (with --ablation) the hubs re-weave as `learned`'s do, engines place with
+ *                 the cost model: what the learned re-weaving alone is worth.
+ * Until 2026-12-07 the `learned` side was what `reweave_only` is now, and the whole
+ * learned system was a third side (`weaver`); the side named learned is now the system a
+ * user gets by asking for it, the cost model's side the one they get by default.
  * Each side gets fresh hubs and a fresh server. Mean job completion time, ms, after the
- * first quarter of each side (the learned side learns online from nothing).
- *   npm run bench:policy-live            # 3 runs, about 9 minutes; --quick: 1 run, fewer jobs
- *   node dist/bench/policy-live.js --placement   # a third side, about 14 minutes
+ * first quarter of each side (the learned sides learn online from nothing).
+ *   npm run bench:policy-live            # 3 runs, about 10 minutes; --quick: 1 run, fewer jobs
+ *   node dist/bench/policy-live.js --ablation   # the third side too, about 15 minutes
  * Last line: `bench policy-live: cost_model=… learned=… runs=… worst_ratio=…` (means over
  * the runs; worst_ratio: the largest learned / cost_model of a run; goal ≤ 0.8).
  */
@@ -44,9 +49,9 @@ const JOBS = quick ? 20 : 40;
 const ARRIVAL_MS = 2000;
 /** The core the busy hub shares with its burners. */
 const NOISY_CORE = '1';
-const ALL_SIDES = ['cost_model', 'learned', 'weaver'] as const;
+const ALL_SIDES = ['cost_model', 'learned', 'reweave_only'] as const;
 type Side = (typeof ALL_SIDES)[number];
-const SIDES: readonly Side[] = argv.includes('--placement') ? ALL_SIDES : ['cost_model', 'learned'];
+const SIDES: readonly Side[] = argv.includes('--ablation') ? ALL_SIDES : ['cost_model', 'learned'];
 
 interface Kind { name: string; b: LoadedBundle; args: number[]; share: number }
 
@@ -56,7 +61,7 @@ async function main(): Promise<void> {
   for (const [name, args, share] of [['matmul', [160, 40], 0.6], ['simd', [512, 6000], 0.4]] as const) {
     kinds.push({ name, b: await loadBundle((await buildBundle(path.join(ROOT, 'examples', `${name}.ts`), {})).bundle), args: [...args], share });
   }
-  const means: Record<Side, number[]> = { cost_model: [], learned: [], weaver: [] };
+  const means: Record<Side, number[]> = { cost_model: [], learned: [], reweave_only: [] };
   for (let run = 0; run < RUNS; run++) {
     // Sides alternate which goes first: the machine drifts over minutes.
     const order = run % 2 === 0 ? SIDES : [...SIDES].reverse();
@@ -65,14 +70,14 @@ async function main(): Promise<void> {
       means[side].push(mean);
       console.log(`  run ${run + 1} ${side.padEnd(10)} mean job ${mean.toFixed(0)} ms, ${moves} re-weaving moves; ${spread}`);
     }
-    console.log(`  run ${run + 1}: learned / cost_model = ${(means.learned[run] / means.cost_model[run]).toFixed(3)}${SIDES.includes('weaver') ? `, weaver / cost_model = ${(means.weaver[run] / means.cost_model[run]).toFixed(3)}` : ''}`);
+    console.log(`  run ${run + 1}: learned / cost_model = ${(means.learned[run] / means.cost_model[run]).toFixed(3)}${SIDES.includes('reweave_only') ? `, reweave_only / cost_model = ${(means.reweave_only[run] / means.cost_model[run]).toFixed(3)}` : ''}`);
   }
   const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const worst = Math.max(...means.learned.map((l, i) => l / means.cost_model[i]));
   await mkdir(path.join(ROOT, 'build'), { recursive: true });
   await writeFile(path.join(ROOT, 'build', 'bench-policy-live.json'), JSON.stringify({ jobs: JOBS, arrivalMs: ARRIVAL_MS, means }, null, 2) + '\n');
-  const weaver = SIDES.includes('weaver') ? ` weaver=${avg(means.weaver).toFixed(0)}` : '';
-  console.log(`bench policy-live: cost_model=${avg(means.cost_model).toFixed(0)} learned=${avg(means.learned).toFixed(0)}${weaver} runs=${RUNS} worst_ratio=${worst.toFixed(3)}`);
+  const ablation = SIDES.includes('reweave_only') ? ` reweave_only=${avg(means.reweave_only).toFixed(0)}` : '';
+  console.log(`bench policy-live: cost_model=${avg(means.cost_model).toFixed(0)} learned=${avg(means.learned).toFixed(0)}${ablation} runs=${RUNS} worst_ratio=${worst.toFixed(3)}`);
 }
 
 async function runSide(side: Side, kinds: Kind[], run: number): Promise<{ mean: number; moves: number; spread: string }> {
@@ -94,7 +99,7 @@ async function runSide(side: Side, kinds: Kind[], run: number): Promise<{ mean: 
     mesh.close = () => m.close();
     for (let i = 0; i < 50 && m.hubs().length < 4; i++) await new Promise((r) => setTimeout(r, 100));
     const r = rng(101 + run); // the same job stream for both sides of a run
-    const policy = side === 'weaver' ? (await sharedWeaver(m.nc, { debug: () => undefined, warn: (msg) => console.log(`  ${msg}`) }, 7)).weaver.placement : BASELINES['cost-model']();
+    const policy = side === 'learned' ? (await sharedWeaver(m.nc, { debug: () => undefined, warn: (msg) => console.log(`  ${msg}`) }, 7)).weaver.placement : BASELINES['cost-model']();
     const runs: Array<Promise<JobResult & { kind: string }>> = [];
     for (let j = 0; j < JOBS; j++) {
       const u = r();
