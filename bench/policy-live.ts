@@ -13,7 +13,9 @@
  *                 --reweave learned`: measured pace, shared history) and engines place
  *                 with it (`weave run --policy weaver`), reading the history the hubs share;
  *   reweave_only: (with --ablation) the hubs re-weave as `learned`'s do, engines place with
- *                 the cost model: what the learned re-weaving alone is worth.
+ *                 the cost model: what the learned re-weaving alone is worth;
+ *   control:      (with --control) `cost_model` again, fresh: how far one configuration's
+ *                 mean moves between two sides of a run on this machine (the bench's noise).
  * Until 2026-12-07 the `learned` side was what `reweave_only` is now, and the whole
  * learned system was a third side (`weaver`); the side named learned is now the system a
  * user gets by asking for it, the cost model's side the one they get by default.
@@ -21,6 +23,7 @@
  * first quarter of each side (the learned sides learn online from nothing).
  *   npm run bench:policy-live            # 3 runs, about 10 minutes; --quick: 1 run, fewer jobs
  *   node dist/bench/policy-live.js --ablation   # the third side too, about 15 minutes
+ *   node dist/bench/policy-live.js --control    # cost_model twice a run besides learned
  * Last line: `bench policy-live: cost_model=… learned=… runs=… worst_ratio=…` (means over
  * the runs; worst_ratio: the largest learned / cost_model of a run; goal ≤ 0.8).
  */
@@ -49,9 +52,14 @@ const JOBS = quick ? 20 : 40;
 const ARRIVAL_MS = 2000;
 /** The core the busy hub shares with its burners. */
 const NOISY_CORE = '1';
-const ALL_SIDES = ['cost_model', 'learned', 'reweave_only'] as const;
-type Side = (typeof ALL_SIDES)[number];
-const SIDES: readonly Side[] = argv.includes('--ablation') ? ALL_SIDES : ['cost_model', 'learned'];
+type Side = 'cost_model' | 'learned' | 'reweave_only' | 'control';
+const SIDES: readonly Side[] = [
+  'cost_model', 'learned',
+  ...(argv.includes('--ablation') ? ['reweave_only' as const] : []),
+  ...(argv.includes('--control') ? ['control' as const] : []),
+];
+/** Sides configured as the cost model's: placement by the cost model, the engines' fixed re-weave rule. */
+const asCostModel = (side: Side) => side === 'cost_model' || side === 'control';
 
 interface Kind { name: string; b: LoadedBundle; args: number[]; share: number }
 
@@ -61,7 +69,7 @@ async function main(): Promise<void> {
   for (const [name, args, share] of [['matmul', [160, 40], 0.6], ['simd', [512, 6000], 0.4]] as const) {
     kinds.push({ name, b: await loadBundle((await buildBundle(path.join(ROOT, 'examples', `${name}.ts`), {})).bundle), args: [...args], share });
   }
-  const means: Record<Side, number[]> = { cost_model: [], learned: [], reweave_only: [] };
+  const means: Record<Side, number[]> = { cost_model: [], learned: [], reweave_only: [], control: [] };
   for (let run = 0; run < RUNS; run++) {
     // Sides alternate which goes first: the machine drifts over minutes.
     const order = run % 2 === 0 ? SIDES : [...SIDES].reverse();
@@ -70,19 +78,20 @@ async function main(): Promise<void> {
       means[side].push(mean);
       console.log(`  run ${run + 1} ${side.padEnd(10)} mean job ${mean.toFixed(0)} ms, ${moves} re-weaving moves; ${spread}`);
     }
-    console.log(`  run ${run + 1}: learned / cost_model = ${(means.learned[run] / means.cost_model[run]).toFixed(3)}${SIDES.includes('reweave_only') ? `, reweave_only / cost_model = ${(means.reweave_only[run] / means.cost_model[run]).toFixed(3)}` : ''}`);
+    const others = SIDES.filter((s) => s !== 'cost_model').map((s) => `${s} / cost_model = ${(means[s][run] / means.cost_model[run]).toFixed(3)}`);
+    console.log(`  run ${run + 1}: ${others.join(', ')}`);
   }
   const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const worst = Math.max(...means.learned.map((l, i) => l / means.cost_model[i]));
   await mkdir(path.join(ROOT, 'build'), { recursive: true });
   await writeFile(path.join(ROOT, 'build', 'bench-policy-live.json'), JSON.stringify({ jobs: JOBS, arrivalMs: ARRIVAL_MS, means }, null, 2) + '\n');
-  const ablation = SIDES.includes('reweave_only') ? ` reweave_only=${avg(means.reweave_only).toFixed(0)}` : '';
-  console.log(`bench policy-live: cost_model=${avg(means.cost_model).toFixed(0)} learned=${avg(means.learned).toFixed(0)}${ablation} runs=${RUNS} worst_ratio=${worst.toFixed(3)}`);
+  const extra = SIDES.slice(2).map((s) => ` ${s}=${avg(means[s]).toFixed(0)}`).join('');
+  console.log(`bench policy-live: cost_model=${avg(means.cost_model).toFixed(0)} learned=${avg(means.learned).toFixed(0)}${extra} runs=${RUNS} worst_ratio=${worst.toFixed(3)}`);
 }
 
 async function runSide(side: Side, kinds: Kind[], run: number): Promise<{ mean: number; moves: number; spread: string }> {
   const ns = await startNatsServer({ maxPayload: 8 << 20, jetstream: true });
-  const reweave = ['--reweave', side === 'cost_model' ? 'off' : 'learned', '--no-gpu'];
+  const reweave = ['--reweave', asCostModel(side) ? 'off' : 'learned', '--no-gpu'];
   const hubs: HubProcess[] = [];
   const mesh = { close: async () => undefined } as { close(): Promise<void> };
   try {
@@ -104,7 +113,7 @@ async function runSide(side: Side, kinds: Kind[], run: number): Promise<{ mean: 
     for (let j = 0; j < JOBS; j++) {
       const u = r();
       const k = u < kinds[0].share ? kinds[0] : kinds[1];
-      runs.push(runJob(m, k.b, { args: k.args, policy, reweave: side === 'cost_model' }).then((res) => ({ ...res, kind: k.name })));
+      runs.push(runJob(m, k.b, { args: k.args, policy, reweave: asCostModel(side) }).then((res) => ({ ...res, kind: k.name })));
       await new Promise((done) => setTimeout(done, -Math.log(1 - r()) * ARRIVAL_MS));
     }
     const results = await Promise.all(runs);
