@@ -7,6 +7,8 @@
  * - with the parser wrapped (presize.ts), large payloads land in buffers of their own size,
  *   and all of the above still holds.
  * - messages framed in place around a checkpoint (no copy) decode to the same message.
+ * - with the flush wrapped (send-in-place.ts), marked payloads go to the socket without
+ *   nats.js joining them into a copy, and everything queued around them keeps its order.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -15,6 +17,8 @@ import { connect, type NatsConnection } from 'nats';
 import { startNatsServer, type NatsServer } from './helpers/nats-server.js';
 import { Wire } from '../runtime/net/index.js';
 import { presizePayloads, recycleReceiveBuffer } from '../runtime/net/presize.js';
+import { installSendInPlace, sendInPlace } from '../runtime/net/send-in-place.js';
+import { createRequire } from 'node:module';
 import { decodeMessage, encodeMessage, PROTOCOL_VERSION } from '../runtime/protocol/index.js';
 import { encodeCheckpoint, decodeCheckpoint, type Checkpoint } from '../runtime/snapshot/index.js';
 
@@ -124,6 +128,55 @@ test('a buffer given back (recycleReceiveBuffer) gathers the next large payload 
   structuredClone(gone, { transfer: [gone] });
   const last = await send(1 << 20, 3);
   assert.equal(sha(got[2]), sha(last));
+});
+
+test('with installSendInPlace, marked payloads are written from where they lie, in order with the rest', async () => {
+  assert.ok(installSendInPlace(), 'nats.js has the layout send-in-place.ts expects');
+  // What nats.js joins into copies while the marked payloads go out: none of their bytes.
+  const { DataBuffer } = createRequire(import.meta.url)('nats/lib/nats-base-client/databuffer.js');
+  const concat = DataBuffer.concat;
+  const pack = DataBuffer.prototype.pack;
+  let joined = 0;
+  DataBuffer.concat = (...bufs: Uint8Array[]) => { for (const x of bufs) joined += x.byteLength; return concat(...bufs); };
+  DataBuffer.prototype.pack = function (this: { buffers: Uint8Array[]; byteLength: number }) { if (this.buffers.length > 1) joined += this.byteLength; return pack.call(this); };
+  const sizes: Array<[number, boolean]> = [[10, false], [1 << 20, true], [700, false], [3 << 20, true], [2 << 20, false], [5, false], [1 << 20, true], [90_000, false]];
+  const got: string[] = [];
+  let done!: () => void;
+  const all = new Promise<void>((r) => { done = r; });
+  new Wire(b).serve('t.inplace', async (payload) => {
+    got.push(sha(payload));
+    if (got.length === sizes.length * 3) done();
+    return undefined;
+  });
+  await b.flush();
+  const wire = new Wire(a);
+  const sent: string[] = [];
+  let markedBytes = 0, unmarkedLarge = 0;
+  try {
+    for (let round = 0; round < 3; round++) {
+      for (const [n, mark] of sizes) {
+        const p = new Uint8Array(n).map((_, i) => (i * 7 + n + round) & 255);
+        sent.push(sha(p));
+        if (mark) markedBytes += n; else if (n >= 1 << 20) unmarkedLarge += n;
+        wire.publish('t.inplace', mark ? sendInPlace(p) : p);
+      }
+    }
+    await a.flush();
+  } finally {
+    DataBuffer.concat = concat;
+    DataBuffer.prototype.pack = pack;
+  }
+  let timer!: NodeJS.Timeout;
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`only ${got.length} payloads arrived in 20 s`)), 20_000); });
+  try {
+    await Promise.race([all, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+  assert.equal(got, sent, 'every payload arrived intact, in the order published');
+  // The unmarked ones were joined as nats.js always does; the marked ones were not.
+  assert.ok(joined >= unmarkedLarge, `unmarked payloads copied as before (${joined} bytes joined)`);
+  assert.ok(joined < unmarkedLarge + (1 << 20), `no marked payload was copied (${joined} bytes joined, ${markedBytes} marked)`);
 });
 
 test('a message framed in place around a checkpoint decodes to the same message', () => {

@@ -8,7 +8,7 @@
  *   const next = nextHop(req.route, req.hop ?? 0, 'a');
  *   const back = await handover.pass(req, ran, { next, replyTo, full, move });   // undefined: handed over
  */
-import { execSubject } from '../net/index.js';
+import { execSubject, sendInPlace } from '../net/index.js';
 import {
   PROTOCOL_VERSION, decodeMessage, encodeMessage, parseMessage, type ErrorReply, type ExecRequest, type ProgressEvent, type RanReply,
 } from '../protocol/index.js';
@@ -172,16 +172,18 @@ export class Handover {
       // The slot left room before the checkpoint: frame the message there, no copy.
       const framed = encodeMessage(msg, { inPlace: 'checkpoint' });
       metrics.checkpoint('sent', msg.checkpoint!.byteLength);
-      const ack = parseMessage(decodeMessage(await this.deps.ask(execSubject(to), framed, HANDOVER_TIMEOUT_MS)), ['ok', 'error'], 'a hub handing over');
+      // Written to the socket from the slot's buffer, not copied first (send-in-place.ts): the
+      // buffer is given back below only once the next hub has all of it.
+      const ack = parseMessage(decodeMessage(await this.deps.ask(execSubject(to), sendInPlace(framed), HANDOVER_TIMEOUT_MS)), ['ok', 'error'], 'a hub handing over');
       if (ack.kind === 'ok' && ack.resumedAt !== undefined) {
         metrics.ran('handed-over', r.fragments ?? 0);
         // This hub's clock at both ends: the pause here, the ack of the restore there.
         if (r.pausedAt !== undefined) metrics.migrated((performance.timeOrigin + performance.now() - r.pausedAt) / 1000);
         log.debug('handed over', { job: req.job, fragment: r.fragment, to, bytes: msg.checkpoint!.byteLength });
         this.deps.handedOver?.(req, r.yields, whole);
-        // nats.js copied the message into a buffer of its own when it was published, and
-        // the next hub has all of it: the slot's buffer it was framed in is free, unless
-        // the state is kept (whole) or the message was framed into a copy.
+        // The next hub has all of the message (so the socket has written it from the slot's
+        // buffer): that buffer is free, unless the state is kept (whole) or the message was
+        // framed into a copy.
         if (!whole && framed.buffer === r.checkpoint?.buffer) this.deps.recycle?.(framed.buffer as ArrayBuffer);
         if (req.progress) {
           this.deps.report(req.progress, {

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { connect, credsAuthenticator, nkeyAuthenticator, nkeys, type ConnectionOptions, type NatsConnection } from 'nats';
 import { TransportError } from '../protocol/index.js';
 import { presizePayloads } from './presize.js';
+import { installSendInPlace } from './send-in-place.js';
 
 export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
 
@@ -96,6 +97,8 @@ export async function connectNats(url: string, opts: ConnectOptions): Promise<Na
   }
   // Large checkpoints gathered in one buffer their size, not doubled into it (presize.ts).
   presizePayloads();
+  // And large payloads marked for it sent from where they lie, not joined into a copy (send-in-place.ts).
+  installSendInPlace();
   try {
     return await connect({
       servers: url.split(',').map((s) => s.trim()).filter(Boolean),

@@ -9,6 +9,7 @@
  */
 export { connectNats, inboxPrefixOf, inboxRoot, resolveNatsUrl, resolveNatsAuth, natsAuthOf, NATS_AUTH_ENV, DEFAULT_NATS_URL, type ConnectOptions, type NatsAuth } from './connect.js';
 export { recycleReceiveBuffer } from './presize.js';
+export { sendInPlace } from './send-in-place.js';
 export { gcmKind } from './gcm.js';
 export { Wire, DEFAULT_MAX_PAYLOAD_BYTES, type WireOptions, type RequestOptions, type Handler, type ServeContext } from './wire.js';
 export { FENCE_SUBJECT, ADVERT_SUBJECT, DISCOVER_SUBJECT, HEARTBEAT_SUBJECTS, DATA_QUEUE, heartbeatSubject, execSubject, pingSubject, drainSubject, bundleSubject, dataSubject, isSubjectToken } from './subjects.js';
