@@ -4,14 +4,18 @@
  * machine"), which has no Node, no registry and no network: `.device/` (git-ignored) gets
  *
  * - node.xz          this machine's `node` binary;
- * - weave.tar.xz     dist/, native/build/Release, package.json and node_modules without
+ * - weave.tar.xz     dist/, native/build/Release, package.json, the programs the benches
+ *                    build (examples/, bench/programs/, lib/) and node_modules without
  *                    what only building or testing elsewhere needs (jco, TypeScript, the
  *                    browser driver, Dawn's builds for other platforms);
  * - gpu.wasm         examples/gpu.ts, built here (the machine cannot build it);
+ * - nats-server.xz   this machine's nats-server (a static binary), for the benches that
+ *                    run hub processes (the live policy bench wants a core per hub);
  * - gl/*.deb         Debian's Vulkan loader and GL libraries, which the machine lacks.
  *
  * scripts/device-run.sh unpacks them there and runs the GPU tests, `bench gpu` and the
- * example on a GPU hub. Run after `npm run build`:
+ * example on a GPU hub (and, asked, the live policy bench and the mesh bench). Run after
+ * `npm run build`:
  *   node scripts/device-pack.mjs            # then: run(command: 'bash scripts/device-run.sh', carry: ['.device'])
  *   node scripts/device-pack.mjs --no-gl    # leave gl/ as it is (no apt download)
  * A machine of another architecture than x86-64 is refused: the node binary and Dawn's
@@ -65,9 +69,20 @@ console.log('device-pack: node binary');
 execFileSync('sh', ['-c', `xz -T0 -6 -c "${process.execPath}" > "${path.join(OUT, 'node.xz')}"`], { stdio: 'inherit' });
 
 console.log('device-pack: dist, native addons, pruned node_modules');
-const items = ['dist', 'package.json', 'node_modules', ...(existsSync(path.join(ROOT, 'native/build/Release')) ? ['native/build/Release'] : [])];
+// The benches build their programs from source at start (examples/, bench/programs/, and
+// the AssemblyScript library they import from lib/).
+const items = ['dist', 'package.json', 'asconfig.json', 'examples', 'bench/programs', 'lib', 'node_modules', ...(existsSync(path.join(ROOT, 'native/build/Release')) ? ['native/build/Release'] : [])]
+  .filter((p) => existsSync(path.join(ROOT, p)));
 const excludes = PRUNED.flatMap((p) => ['--exclude', p]);
 execFileSync('sh', ['-c', `tar -C "${ROOT}" -cf - ${excludes.map((e) => `'${e}'`).join(' ')} --exclude='*.map' ${items.join(' ')} | xz -T0 -6 > "${path.join(OUT, 'weave.tar.xz')}"`], { stdio: 'inherit' });
+
+const nats = spawnSync('sh', ['-c', 'command -v nats-server'], { encoding: 'utf8' }).stdout.trim();
+if (nats) {
+  console.log('device-pack: nats-server');
+  execFileSync('sh', ['-c', `xz -T0 -6 -c "${nats}" > "${path.join(OUT, 'nats-server.xz')}"`], { stdio: 'inherit' });
+} else {
+  console.log('device-pack: no nats-server here (scripts/install-nats-server.sh); the live and mesh benches will not run there');
+}
 
 console.log('device-pack: examples/gpu.ts');
 run(process.execPath, [path.join(ROOT, 'dist/cli/weave.js'), 'build', path.join(ROOT, 'examples/gpu.ts'), '-o', path.join(OUT, 'gpu.wasm')], { cwd: ROOT });
