@@ -7,7 +7,7 @@
  * then writing that: a 1 MiB hand-over allocated and copied 1 MiB more on the sending hub,
  * and those buffers are external memory, whose growth starts the collector's
  * mark-compacts (two hubs handing a 1 MiB job back and forth: 16 mark-compacts and 65
- * scavenges in 203 hand-overs, `--trace-gc`, with incremental marking steps of 8-14 ms
+ * scavenges in 203 hand-overs, `--trace-gc`, with up to 14 ms of incremental marking
  * per cycle on the main thread). This wraps nats.js's flush so that a payload marked with
  * `sendInPlace` goes to the socket as is: the pieces before and after it joined as
  * before, the marked ones written between them, one corked write so the kernel gets them
