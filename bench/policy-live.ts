@@ -24,6 +24,7 @@
  *   npm run bench:policy-live            # 3 runs, about 10 minutes; --quick: 1 run, fewer jobs
  *   node dist/bench/policy-live.js --ablation   # the third side too, about 15 minutes
  *   node dist/bench/policy-live.js --control    # cost_model twice a run besides learned
+ *   node dist/bench/policy-live.js --runs 1 --first-run 2   # run 3 of the default three alone
  * Last line: `bench policy-live: cost_model=… learned=… runs=… worst_ratio=…` (means over
  * the runs; worst_ratio: the largest learned / cost_model of a run; goal ≤ 0.8).
  */
@@ -41,7 +42,15 @@ import { startHubProcess, startNatsServer, type HubProcess } from '../test/helpe
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
-const RUNS = quick ? 1 : Number(argv[argv.indexOf('--runs') + 1] || 3) || 3;
+/** A numeric option's value, or `fallback` when absent. */
+const option = (name: string, fallback: number) => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : fallback);
+const RUNS = quick ? 1 : option('--runs', 3) || 3;
+/**
+ * The number of the first run (from 0): a run's job stream and which side goes first
+ * follow its number, so `--runs 2` and then `--runs 1 --first-run 2` are the runs of
+ * `--runs 3`, for a machine that lends 10 minutes a call (scripts/device-run.sh).
+ */
+const FIRST_RUN = option('--first-run', 0) || 0;
 const JOBS = quick ? 20 : 40;
 /**
  * Mean time between job arrivals: about 60% of what this machine can run with every job
@@ -70,15 +79,16 @@ async function main(): Promise<void> {
     kinds.push({ name, b: await loadBundle((await buildBundle(path.join(ROOT, 'examples', `${name}.ts`), {})).bundle), args: [...args], share });
   }
   const means: Record<Side, number[]> = { cost_model: [], learned: [], reweave_only: [], control: [] };
-  for (let run = 0; run < RUNS; run++) {
+  for (let i = 0; i < RUNS; i++) {
+    const run = FIRST_RUN + i;
     // Sides alternate which goes first: the machine drifts over minutes.
     const order = run % 2 === 0 ? SIDES : [...SIDES].reverse();
     for (const side of order) {
       const { mean, moves, spread } = await runSide(side, kinds, run);
       means[side].push(mean);
-      console.log(`  run ${run + 1} ${side.padEnd(10)} mean job ${mean.toFixed(0)} ms, ${moves} re-weaving moves; ${spread}`);
+      console.log(`  run ${run + 1} ${side.padEnd(12)} mean job ${mean.toFixed(0)} ms, ${moves} re-weaving moves; ${spread}`);
     }
-    const others = SIDES.filter((s) => s !== 'cost_model').map((s) => `${s} / cost_model = ${(means[s][run] / means.cost_model[run]).toFixed(3)}`);
+    const others = SIDES.filter((s) => s !== 'cost_model').map((s) => `${s} / cost_model = ${(means[s][i] / means.cost_model[i]).toFixed(3)}`);
     console.log(`  run ${run + 1}: ${others.join(', ')}`);
   }
   const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -107,7 +117,7 @@ async function runSide(side: Side, kinds: Kind[], run: number): Promise<{ mean: 
     const m = await connectMesh({ nats: ns.url, waitForHubsMs: 10_000 });
     mesh.close = () => m.close();
     for (let i = 0; i < 50 && m.hubs().length < 4; i++) await new Promise((r) => setTimeout(r, 100));
-    const r = rng(101 + run); // the same job stream for both sides of a run
+    const r = rng(101 + run); // the same job stream for every side of a run
     const policy = side === 'learned' ? (await sharedWeaver(m.nc, { debug: () => undefined, warn: (msg) => console.log(`  ${msg}`) }, 7)).weaver.placement : BASELINES['cost-model']();
     const runs: Array<Promise<JobResult & { kind: string }>> = [];
     for (let j = 0; j < JOBS; j++) {

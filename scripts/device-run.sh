@@ -4,15 +4,16 @@
 # Unpacks the Vulkan/GL packages and node, then runs what it is asked (default `gpu`):
 #   gpu    the GPU tests, `bench gpu` and examples/gpu.ts on the embedded mesh (a GPU hub)
 #   live   `bench policy-live` (four hub processes; on 16 cores each gets its own core):
-#          3 runs of two sides, about 9.5 minutes, so a call of its own; LIVE_ARGS
-#          replaces its arguments (LIVE_ARGS='--runs 1 --control': the A/A check)
+#          runs 1 and 2 (a side took 105 s here, arrival-bound: 7 minutes, so a call of
+#          its own); run 3 in a second call, LIVE_ARGS='--runs 1 --first-run 2'. LIVE_ARGS
+#          replaces the arguments (LIVE_ARGS='--runs 1 --control': the A/A check)
 #   mesh   `bench mesh` (two hub processes)
 # each with its own time limit, and leaves the logs and any build/bench-*.json in $OUT. Runs here too (no GPU: the kernel
 # tests are skipped and the bench says why, and nothing is unpacked into /), which is how
 # the pack is checked.
 #   bash scripts/device-run.sh                 # OUT defaults to /tmp/weave-device-out
 #   SIZES="1024 2048" bash scripts/device-run.sh
-#   bash scripts/device-run.sh live            # about 9.5 minutes: a call of its own there
+#   bash scripts/device-run.sh live            # runs 1-2, about 7 minutes: a call of its own there
 #   LIVE_ARGS=--quick bash scripts/device-run.sh live    # one run of fewer jobs (a check of the pack)
 set -u
 OUT=${OUT:-/tmp/weave-device-out}
@@ -59,7 +60,7 @@ gpu() {
 live() {
   command -v nats-server > /dev/null || { say "live: no nats-server in the pack"; return; }
   # shellcheck disable=SC2086
-  timeout 590 ./node dist/bench/policy-live.js ${LIVE_ARGS:---runs 3} > "$OUT/policy-live.log" 2>&1
+  timeout 590 ./node dist/bench/policy-live.js ${LIVE_ARGS:---runs 2} > "$OUT/policy-live.log" 2>&1
   say "bench policy-live: exit $? — $(grep -E 'run [0-9]+:' "$OUT/policy-live.log" | tr -s ' \n' ' ') $(tail -1 "$OUT/policy-live.log")"
   cp build/bench-policy-live.json "$OUT/" 2> /dev/null
 }
