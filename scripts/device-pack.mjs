@@ -59,6 +59,11 @@ function sizeOf(p) {
 
 const mib = (n) => `${(n / (1 << 20)).toFixed(1)} MiB`;
 
+/** `file`, xz-compressed, to `out`. */
+function xzTo(file, out) {
+  execFileSync('sh', ['-c', `xz -T0 -6 -c "${file}" > "${out}"`], { stdio: 'inherit' });
+}
+
 if (process.arch !== 'x64' || process.platform !== 'linux') fail(`this machine is ${process.platform}-${process.arch}; the device machines are linux-x64, and the node binary travels as it is here`);
 for (const need of ['dist/bench/gpu.js', 'dist/test/gpu.test.js', 'dist/cli/weave.js', 'node_modules/webgpu/dist/linux-x64']) {
   if (!existsSync(path.join(ROOT, need))) fail(`${need} is missing: run \`npm install\` and \`npm run build\` first`);
@@ -66,7 +71,7 @@ for (const need of ['dist/bench/gpu.js', 'dist/test/gpu.test.js', 'dist/cli/weav
 mkdirSync(OUT, { recursive: true });
 
 console.log('device-pack: node binary');
-execFileSync('sh', ['-c', `xz -T0 -6 -c "${process.execPath}" > "${path.join(OUT, 'node.xz')}"`], { stdio: 'inherit' });
+xzTo(process.execPath, path.join(OUT, 'node.xz'));
 
 console.log('device-pack: dist, native addons, pruned node_modules');
 // The benches build their programs from source at start (examples/, bench/programs/, and
@@ -79,7 +84,7 @@ execFileSync('sh', ['-c', `tar -C "${ROOT}" -cf - ${excludes.map((e) => `'${e}'`
 const nats = spawnSync('sh', ['-c', 'command -v nats-server'], { encoding: 'utf8' }).stdout.trim();
 if (nats) {
   console.log('device-pack: nats-server');
-  execFileSync('sh', ['-c', `xz -T0 -6 -c "${nats}" > "${path.join(OUT, 'nats-server.xz')}"`], { stdio: 'inherit' });
+  xzTo(nats, path.join(OUT, 'nats-server.xz'));
 } else {
   console.log('device-pack: no nats-server here (scripts/install-nats-server.sh); the live and mesh benches will not run there');
 }
