@@ -27,7 +27,8 @@
 import { createRequire } from 'node:module';
 
 interface OutboundLike { buffers: Uint8Array[]; byteLength: number }
-interface SocketLike { cork(): void; uncork(): void; write(b: Uint8Array, cb?: (err?: Error) => void): boolean }
+/** What the wrapper uses of the transport's socket: writes go through the transport. */
+interface SocketLike { cork(): void; uncork(): void }
 interface HandlerLike {
   infoReceived: boolean;
   connected: boolean;
