@@ -14,6 +14,16 @@
  *   g.seal(key, nonce, aad, data, tag);        // data enciphered in place, tag written
  *   g.open(key, nonce, aad, data, tag);        // true: data deciphered in place and authentic
  *
+ * The same, a piece at a time (a hand-over enciphered piece by piece just before each
+ * piece goes to the socket, so the cipher runs while the earlier pieces are in flight):
+ *
+ *   const s = g.begin(key, nonce, aad, true);  // true: seal, false: open
+ *   g.update(s, piece); g.update(s, next);     // each enciphered (or deciphered) in place, in order
+ *   g.finish(s, tag);                          // seal: tag written, true; open: true when authentic
+ *
+ * A stream not finished is freed with its handle; one finished takes no more calls
+ * (an Error).
+ *
  * key: 32 bytes, nonce: 12, tag: 16, aad and data any length (data below 2^31 per call is
  * enciphered in steps). Every argument is a TypedArray (or Buffer); a wrong one throws a
  * TypeError or RangeError before any byte is touched. `open` returning false leaves data
@@ -25,6 +35,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <openssl/evp.h>
 
 #define KEY_BYTES 32
@@ -150,10 +161,131 @@ static napi_value open_(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/* A stream's cipher; NULL once finished (or when OpenSSL refused to start it). */
+typedef struct {
+  EVP_CIPHER_CTX *ctx;
+  int enc;
+} stream_t;
+
+static void stream_free(napi_env env, void *data, void *hint) {
+  (void)env; (void)hint;
+  stream_t *s = (stream_t *)data;
+  if (s->ctx) EVP_CIPHER_CTX_free(s->ctx);
+  free(s);
+}
+
+/* The stream behind handle v, still open; NULL (with an exception thrown) otherwise. */
+static stream_t *arg_stream(napi_env env, napi_value v) {
+  napi_valuetype t;
+  void *data = NULL;
+  if (napi_typeof(env, v, &t) != napi_ok || t != napi_external || napi_get_value_external(env, v, &data) != napi_ok || !data) {
+    napi_throw_type_error(env, NULL, "expected a stream from begin()");
+    return NULL;
+  }
+  stream_t *s = (stream_t *)data;
+  if (!s->ctx) {
+    napi_throw_error(env, NULL, "the AES-256-GCM stream is finished");
+    return NULL;
+  }
+  return s;
+}
+
+static napi_value begin(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  if (argc != 4) {
+    napi_throw_type_error(env, NULL, "expected (key, nonce, aad, seal)");
+    return NULL;
+  }
+  gcm_args a;
+  bool enc = false;
+  if (!(arg_bytes(env, argv[0], "key", KEY_BYTES, &a.key) && arg_bytes(env, argv[1], "nonce", NONCE_BYTES, &a.nonce) &&
+        arg_bytes(env, argv[2], "aad", (size_t)-1, &a.aad))) return NULL;
+  if (napi_get_value_bool(env, argv[3], &enc) != napi_ok) {
+    napi_throw_type_error(env, NULL, "seal must be a boolean");
+    return NULL;
+  }
+  stream_t *s = (stream_t *)malloc(sizeof *s);
+  if (!s) {
+    napi_throw_error(env, NULL, "out of memory");
+    return NULL;
+  }
+  s->enc = enc ? 1 : 0;
+  s->ctx = start(&a, s->enc);
+  if (!s->ctx) {
+    free(s);
+    napi_throw_error(env, NULL, "AES-256-GCM start failed in OpenSSL");
+    return NULL;
+  }
+  napi_value out;
+  if (napi_create_external(env, s, stream_free, NULL, &out) != napi_ok) {
+    stream_free(env, s, NULL);
+    napi_throw_error(env, NULL, "cannot make the stream's handle");
+    return NULL;
+  }
+  return out;
+}
+
+static napi_value update(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  if (argc != 2) {
+    napi_throw_type_error(env, NULL, "expected (stream, data)");
+    return NULL;
+  }
+  stream_t *s = arg_stream(env, argv[0]);
+  bytes_t data;
+  if (!s || !arg_bytes(env, argv[1], "data", (size_t)-1, &data)) return NULL;
+  if (!run(s->ctx, data)) {
+    /* A stream OpenSSL gave up on takes nothing more: its output is not to be trusted. */
+    EVP_CIPHER_CTX_free(s->ctx);
+    s->ctx = NULL;
+    napi_throw_error(env, NULL, "AES-256-GCM update failed in OpenSSL");
+  }
+  return NULL;
+}
+
+static napi_value finish(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  if (argc != 2) {
+    napi_throw_type_error(env, NULL, "expected (stream, tag)");
+    return NULL;
+  }
+  stream_t *s = arg_stream(env, argv[0]);
+  bytes_t tag;
+  if (!s || !arg_bytes(env, argv[1], "tag", TAG_BYTES, &tag)) return NULL;
+  int len = 0;
+  uint8_t rest[16];
+  bool ok;
+  if (s->enc) {
+    ok = EVP_CipherFinal_ex(s->ctx, rest, &len) == 1 && len == 0 && EVP_CIPHER_CTX_ctrl(s->ctx, EVP_CTRL_GCM_GET_TAG, TAG_BYTES, tag.p) == 1;
+  } else {
+    /* Final checks the tag: 1 when authentic, 0 when not. */
+    ok = EVP_CIPHER_CTX_ctrl(s->ctx, EVP_CTRL_GCM_SET_TAG, TAG_BYTES, tag.p) == 1 && EVP_CipherFinal_ex(s->ctx, rest, &len) == 1 && len == 0;
+  }
+  int enc = s->enc;
+  EVP_CIPHER_CTX_free(s->ctx);
+  s->ctx = NULL;
+  if (!ok && enc) {
+    napi_throw_error(env, NULL, "AES-256-GCM seal failed in OpenSSL");
+    return NULL;
+  }
+  napi_value out;
+  napi_get_boolean(env, ok, &out);
+  return out;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     {"seal", NULL, seal, NULL, NULL, NULL, napi_enumerable, NULL},
     {"open", NULL, open_, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"begin", NULL, begin, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"update", NULL, update, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"finish", NULL, finish, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -4,7 +4,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkResultMac, createIdentity, openAnon, openFrom, resultStatement, sealTo, storedContext, verify, SEAL_HEAD, SEAL_TAIL } from '../runtime/net/index.js';
+import { checkResultMac, createIdentity, openAnon, openFrom, resultStatement, sealTo, storedContext, verify, SEAL_HEAD, SEAL_TAIL, type DeferredSeal } from '../runtime/net/index.js';
 import { PROTOCOL_VERSION, type ExecRequest, type RanReply } from '../runtime/protocol/index.js';
 import { SealGate, sealContext } from '../runtime/hub/internal.js';
 import { capturingLogger } from './helpers/stand-ins.js';
@@ -14,6 +14,12 @@ const BUNDLE = 'ab'.repeat(32);
 const engine = createIdentity();
 const hubKeys = createIdentity();
 const plain = new Uint8Array(2048).map((_, i) => i & 0xff);
+
+/** A hand-over's seal enciphered all at once (send-in-place.ts does it piece by piece). */
+function whole(s: DeferredSeal): Uint8Array {
+  s.upTo(s.frame.byteLength);
+  return s.frame;
+}
 
 function exec(job: string, extra: Partial<ExecRequest> = {}): ExecRequest {
   return { kind: 'exec', v: PROTOCOL_VERSION, job, bundle: BUNDLE, entry: 'main', fragment: 3, migrateEvery: 0, attempt: 0, client: engine.public, keys: {}, ...extra };
@@ -67,11 +73,36 @@ test('a hand-over is sealed to the next hub, which opens it as coming from this 
   const a = new SealGate('a', hubKeys, capturingLogger());
   const b = new SealGate('b', bKeys, capturingLogger());
   const req = exec('h.0', { keys: { a: hubKeys.public.seal, b: bKeys.public.seal } });
-  const box = a.sealForHub(req, plain, 5, 1, 'b', bKeys.public.seal, { headroom: 64 });
+  const box = whole(a.sealForHub(req, plain, 5, 1, 'b', bKeys.public.seal, { headroom: 64 }));
   assert.ok(box.byteOffset >= 64, 'room left before it for framing');
   const arrived = exec('h.0', { keys: req.keys, from: 'a', fragment: 5, handovers: 1, checkpoint: box, sealed: true });
   assert.is(b.open(arrived), undefined);
   assert.equal([...arrived.checkpoint!], [...plain]);
+});
+
+test('a hand-over\'s seal is plaintext until enciphered, final only as far as asked, and opens once whole', () => {
+  const bKeys = createIdentity();
+  const a = new SealGate('a', hubKeys, capturingLogger());
+  const b = new SealGate('b', bKeys, capturingLogger());
+  const req = exec('h.2', { keys: { a: hubKeys.public.seal, b: bKeys.public.seal } });
+  const state = Uint8Array.from({ length: 300_000 }, (_, i) => (i * 31) >>> 2);
+  const s = a.sealForHub(req, state, 5, 1, 'b', bKeys.public.seal, { headroom: 64 });
+  const body = s.frame.subarray(SEAL_HEAD, SEAL_HEAD + state.length);
+  assert.equal(Buffer.compare(body, state), 0, 'nothing enciphered before upTo');
+  s.upTo(SEAL_HEAD + 1000);
+  assert.not.equal(Buffer.compare(body.subarray(0, 1000), state.subarray(0, 1000)), 0, 'the first 1000 bytes enciphered');
+  assert.equal(Buffer.compare(body.subarray(1000), state.subarray(1000)), 0, 'the rest not yet');
+  s.upTo(500);
+  s.upTo(SEAL_HEAD + 200_001);
+  s.upTo(SEAL_HEAD + state.length);
+  assert.ok(s.frame.subarray(-SEAL_TAIL).every((x) => x === 0), 'no tag before the end passes the body');
+  s.upTo(s.frame.byteLength);
+  s.upTo(s.frame.byteLength);
+  assert.is(s.failed, undefined);
+  const arrived = exec('h.2', { keys: req.keys, from: 'a', fragment: 5, handovers: 1, checkpoint: s.frame, sealed: true });
+  assert.is(b.open(arrived), undefined, 'pieces of any size, each once, in order: the seal opens');
+  assert.equal(Buffer.compare(arrived.checkpoint!, state), 0);
+  assert.throws(() => new SealGate('x', false, capturingLogger()).sealForHub(req, state, 5, 1, 'b', bKeys.public.seal, {}), /insecure/);
 });
 
 test('sealed and opened in place: no buffer of the checkpoint\'s size made, the same bytes out, tampering still refused', () => {
@@ -84,12 +115,12 @@ test('sealed and opened in place: no buffer of the checkpoint\'s size made, the 
   const room = new Uint8Array(64 + SEAL_HEAD + state.length + SEAL_TAIL);
   const inRoom = room.subarray(64 + SEAL_HEAD, 64 + SEAL_HEAD + state.length);
   inRoom.set(state);
-  const box = a.sealForHub(req, inRoom, 5, 1, 'b', bKeys.public.seal, { headroom: 64, consume: true });
+  const box = whole(a.sealForHub(req, inRoom, 5, 1, 'b', bKeys.public.seal, { headroom: 64, consume: true }));
   assert.is(box.buffer, room.buffer, 'sealed in the checkpoint\'s own buffer');
   assert.is(box.byteOffset, 64);
   assert.is(box.byteLength, SEAL_HEAD + state.length + SEAL_TAIL);
   // Without room it is sealed into a buffer of its own, whatever `consume` says.
-  const tight = a.sealForHub(req, state.slice(), 5, 1, 'b', bKeys.public.seal, { headroom: 64, consume: true });
+  const tight = whole(a.sealForHub(req, state.slice(), 5, 1, 'b', bKeys.public.seal, { headroom: 64, consume: true }));
   assert.ok(tight.byteOffset >= 64);
   const copy = box.slice();
   const arrived = exec('h.1', { keys: req.keys, from: 'a', fragment: 5, handovers: 1, checkpoint: box, sealed: true });

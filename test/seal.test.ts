@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import {
   checkResultMac, createIdentity, openAnon, openFrom, resultMac, resultStatement, sealAnon, sealTo, sign, verify, SealError, type Identity, type SealContext,
 } from '../runtime/net/index.js';
-import { gcmKind, openInPlace, openWithNodeCrypto, sealInPlace, sealWithNodeCrypto } from '../runtime/net/gcm.js';
+import { gcmKind, gcmStream, openInPlace, openWithNodeCrypto, sealInPlace, sealWithNodeCrypto, streamWithNodeCrypto } from '../runtime/net/gcm.js';
 import { connectMesh, runJob, type Transport } from '../runtime/engine/index.js';
 import { HubCore } from '../runtime/hub/index.js';
 import { loadBundle, type LoadedBundle } from '../runtime/exec/index.js';
@@ -89,6 +89,45 @@ test('AES-GCM in place: the addon and node:crypto give the same bytes, open each
     assert.throws(() => sealInPlace(key.subarray(1), nonce, aad, data, new Uint8Array(16)), /key must be 32 bytes/);
     assert.throws(() => sealInPlace(key, nonce, aad, data, data.subarray(40, 56)), /overlap/);
     assert.throws(() => sealInPlace(key, nonce, aad, new Float64Array(4) as unknown as Uint8Array, new Uint8Array(16)), /Uint8Array/);
+  }
+});
+
+test('AES-GCM a piece at a time: the same bytes and tag as in one call, from the addon and node:crypto, refusing altered pieces', () => {
+  const key = new Uint8Array(32).map((_, i) => 3 + i);
+  const nonce = new Uint8Array(12).map((_, i) => i * 9);
+  const aad = new TextEncoder().encode('weave-seal-v1\0s.0');
+  for (const n of [0, 1, 16, 100_003, (1 << 20) + 5]) {
+    const plain = new Uint8Array(n).map((_, i) => (i * 97 + 5) & 255);
+    const whole = plain.slice();
+    const wholeTag = new Uint8Array(16);
+    sealInPlace(key, nonce, aad, whole, wholeTag);
+    // Pieces of uneven sizes, one of them empty, as a socket's writes would cut them.
+    const cuts = [0, Math.min(n, 7), Math.min(n, 7), Math.min(n, 65_536 + 7), n];
+    for (const make of [gcmStream, streamWithNodeCrypto]) {
+      const data = plain.slice();
+      const tag = new Uint8Array(16);
+      const s = make(key, nonce, aad, 'seal');
+      for (let i = 1; i < cuts.length; i++) s.update(data.subarray(cuts[i - 1], cuts[i]));
+      assert.ok(s.finish(tag), `${make.name}, ${n} bytes: sealed`);
+      assert.ok(Buffer.from(data).equals(whole) && Buffer.from(tag).equals(wholeTag), `${make.name}, ${n} bytes: the bytes and tag of one call`);
+      const o = make(key, nonce, aad, 'open');
+      for (let i = 1; i < cuts.length; i++) o.update(data.subarray(cuts[i - 1], cuts[i]));
+      assert.ok(o.finish(tag) && Buffer.from(data).equals(plain), `${make.name}, ${n} bytes: opened a piece at a time`);
+      if (n > 0) {
+        const altered = whole.slice();
+        altered[n - 1] ^= 4;
+        const bad = make(key, nonce, aad, 'open');
+        bad.update(altered.subarray(0, n >> 1));
+        bad.update(altered.subarray(n >> 1));
+        assert.not.ok(bad.finish(wholeTag), `${make.name}, ${n} bytes: an altered last byte is refused`);
+      }
+    }
+  }
+  if (gcmKind() === 'openssl') {
+    const s = gcmStream(key, nonce, aad, 'seal');
+    s.finish(new Uint8Array(16));
+    assert.throws(() => s.update(new Uint8Array(4)), /finished/, 'a finished stream takes nothing more');
+    assert.throws(() => gcmStream(key.subarray(2), nonce, aad, 'seal'), /key must be 32 bytes/);
   }
 });
 

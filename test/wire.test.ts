@@ -179,6 +179,49 @@ test('with installSendInPlace, marked payloads are written from where they lie, 
   assert.ok(joined < unmarkedLarge + (1 << 20), `no marked payload was copied (${joined} bytes joined, ${markedBytes} marked)`);
 });
 
+test('a marked payload with a prepare is made final piece by piece before it is written: the receiver gets only prepared bytes', async () => {
+  assert.ok(installSendInPlace());
+  const sizes = [3 << 20, 100, 1 << 20, 65_536, 65_537];
+  const got: string[] = [];
+  let done!: () => void;
+  const all = new Promise<void>((r) => { done = r; });
+  new Wire(b).serve('t.prepared', async (payload) => {
+    got.push(sha(payload));
+    if (got.length === sizes.length) done();
+    return undefined;
+  });
+  await b.flush();
+  const wire = new Wire(a);
+  const want: string[] = [];
+  const ends: number[][] = [];
+  for (const n of sizes) {
+    const p = new Uint8Array(n).map((_, i) => (i * 5 + n) & 255);
+    // What prepare makes of it (every byte XORed), as the receiver must see it.
+    want.push(sha(p.map((x) => x ^ 0x5a)));
+    let done = 0;
+    const seen: number[] = [];
+    ends.push(seen);
+    wire.publish('t.prepared', sendInPlace(p, (end) => {
+      seen.push(end);
+      for (; done < end; done++) p[done] ^= 0x5a;
+    }));
+  }
+  await a.flush();
+  let timer!: NodeJS.Timeout;
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`only ${got.length} payloads arrived in 20 s`)), 20_000); });
+  try {
+    await Promise.race([all, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+  assert.equal(got, want, 'every payload arrived prepared, whole, in order');
+  for (const [k, seen] of ends.entries()) {
+    assert.is(seen.at(-1), sizes[k], 'the last prepare covers all of it');
+    assert.ok(seen.every((e, i) => i === 0 || e > seen[i - 1]), `ends grow: ${seen.join(', ')}`);
+  }
+  assert.ok(ends[0].length > 1, 'a 3 MiB payload was prepared in pieces');
+});
+
 test('a message framed in place around a checkpoint decodes to the same message', () => {
   const memory = new Uint8Array(3 * 65536);
   for (let i = 0; i < memory.length; i += 13) memory[i] = i & 255;

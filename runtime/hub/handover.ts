@@ -8,7 +8,7 @@
  *   const next = nextHop(req.route, req.hop ?? 0, 'a');
  *   const back = await handover.pass(req, ran, { next, replyTo, full, move });   // undefined: handed over
  */
-import { execSubject, sendInPlace } from '../net/index.js';
+import { execSubject, sendInPlace, type DeferredSeal } from '../net/index.js';
 import {
   PROTOCOL_VERSION, decodeMessage, encodeMessage, parseMessage, type ErrorReply, type ExecRequest, type ProgressEvent, type RanReply,
 } from '../protocol/index.js';
@@ -136,6 +136,7 @@ export class Handover {
     const moveKey = movedTo === next.id ? ctx.move?.key : undefined;
     const keys = moved ? { ...moved.ticket.keys } : moveKey ? { ...req.keys, [next.id]: moveKey } : req.keys;
     let payload = checkpoint;
+    let seal: DeferredSeal | undefined;
     if (gate.identity) {
       // Sealed to the next hub alone; a hub without a key gets nothing (the engine does).
       const peer = keys?.[next.id];
@@ -151,7 +152,8 @@ export class Handover {
       // Sealed in place, its plaintext is gone: nothing is left to checksum.
       if (consume) unchecked = false;
       else checksummed();
-      payload = gate.sealForHub(req, checkpoint, r.fragment, handovers + 1, next.id, peer, { headroom: this.deps.headroom, consume });
+      seal = gate.sealForHub(req, checkpoint, r.fragment, handovers + 1, next.id, peer, { headroom: this.deps.headroom, consume });
+      payload = seal.frame;
     } else {
       checksummed();
     }
@@ -161,20 +163,39 @@ export class Handover {
       handovers: handovers + 1, full: undefined, bases: ctx.bases, ...(moved ? { ticket: moved.sig, ticketMacs: undefined, clientBind: undefined, issued: moved.ticket.issued } : {}),
     };
     const whole = ctx.full || checkpoint !== r.checkpoint ? checkpoint : undefined;
-    if (await this.send(req, r, msg, next.id, checkpoint.byteLength, !!ctx.move?.here && movedTo === next.id, whole)) return undefined;
+    if (await this.send(req, r, msg, next.id, checkpoint.byteLength, !!ctx.move?.here && movedTo === next.id, whole, seal)) return undefined;
     return back();
   }
 
-  /** Send the hand-over; true once the next hub acknowledged it. */
-  private async send(req: ExecRequest, r: RanReply, msg: ExecRequest, to: string, bytes: number, reweave: boolean, whole?: Uint8Array): Promise<boolean> {
+  /**
+   * Send the hand-over; true once the next hub acknowledged it. `seal`: the checkpoint's
+   * seal, still to be enciphered (SealGate.sealForHub).
+   */
+  private async send(req: ExecRequest, r: RanReply, msg: ExecRequest, to: string, bytes: number, reweave: boolean, whole?: Uint8Array, seal?: DeferredSeal): Promise<boolean> {
     const { metrics, log } = this.deps;
     try {
       // The slot left room before the checkpoint: frame the message there, no copy.
-      const framed = encodeMessage(msg, { inPlace: 'checkpoint' });
+      let framed = encodeMessage(msg, { inPlace: 'checkpoint' });
+      let prepare: ((end: number) => void) | undefined;
+      if (seal) {
+        const lead = framed.byteLength - seal.frame.byteLength;
+        if (framed.buffer === seal.frame.buffer && framed.byteOffset + lead === seal.frame.byteOffset) {
+          // The seal ends the message where it lies: enciphered piece by piece as written.
+          prepare = (end) => seal.upTo(end - lead);
+        } else {
+          // Framed into a copy (no room before it), which holds the plaintext: sealed
+          // whole first and framed again; the copy is dropped unsent.
+          seal.upTo(seal.frame.byteLength);
+          framed = encodeMessage(msg);
+        }
+      }
       metrics.checkpoint('sent', msg.checkpoint!.byteLength);
       // Written to the socket from the slot's buffer, not copied first (send-in-place.ts): the
       // buffer is given back below only once the next hub has all of it.
-      const ack = parseMessage(decodeMessage(await this.deps.ask(execSubject(to), sendInPlace(framed), HANDOVER_TIMEOUT_MS)), ['ok', 'error'], 'a hub handing over');
+      const asked = this.deps.ask(execSubject(to), sendInPlace(framed, prepare), HANDOVER_TIMEOUT_MS);
+      const answer = await asked;
+      if (seal?.failed) log.error('a hand-over could not be sealed; its bytes were zeroed', { job: req.job, fragment: r.fragment, to, error: seal.failed.message });
+      const ack = parseMessage(decodeMessage(answer), ['ok', 'error'], 'a hub handing over');
       if (ack.kind === 'ok' && ack.resumedAt !== undefined) {
         metrics.ran('handed-over', r.fragments ?? 0);
         // This hub's clock at both ends: the pause here, the ack of the restore there.

@@ -12,8 +12,8 @@
  *   const out = gate.forEngine(req, ran);       // signed or sealed for the engine
  */
 import {
-  createIdentity, openAnon, openFrom, sealAnon, sealTo, sign, resultMac, resultStatement, storedContext, bundleContext, SealError, type SealOptions,
-  type Identity, type PublicIdentity, type ResultFields, type SealContext,
+  createIdentity, openAnon, openFrom, sealAnon, sealTo, sealToLater, sign, resultMac, resultStatement, storedContext, bundleContext, SealError, type SealOptions,
+  type DeferredSeal, type Identity, type PublicIdentity, type ResultFields, type SealContext,
 } from '../net/index.js';
 import type { ExecRequest, MoveRequest, RanReply, WireError } from '../protocol/index.js';
 import { JobMarks, type JobMarksOptions } from './job-marks.js';
@@ -151,10 +151,13 @@ export class SealGate {
   /**
    * The checkpoint sealed to hub `to` (key `peer`), with `opts.headroom` free bytes before
    * it for framing; `opts.consume`: sealed over the checkpoint's own bytes (SealOptions).
+   * Enciphered as it is written (DeferredSeal: send-in-place.ts runs `upTo` piece by
+   * piece); nothing may read the frame before `upTo(frame.byteLength)`. This hub must
+   * have a sealing identity.
    */
-  sealForHub(req: ExecRequest, checkpoint: Uint8Array, fragment: number, seq: number, to: string, peer: Uint8Array, opts: SealOptions): Uint8Array {
-    if (!this.identity) return checkpoint;
-    return sealTo(this.identity, peer, sealContext(req, fragment, seq, this.hub, to), checkpoint, opts);
+  sealForHub(req: ExecRequest, checkpoint: Uint8Array, fragment: number, seq: number, to: string, peer: Uint8Array, opts: SealOptions): DeferredSeal {
+    if (!this.identity) throw new SealError('no-key', `hub ${this.hub} is --insecure: it seals nothing`);
+    return sealToLater(this.identity, peer, sealContext(req, fragment, seq, this.hub, to), checkpoint, opts);
   }
 
   /**

@@ -12,6 +12,8 @@
  * collections those buffers caused on every hand-over. WEAVE_NO_NATIVE=1 forces node:crypto.
  *   sealInPlace(key, nonce, aad, data, tag);          // data enciphered, tag written
  *   if (!openInPlace(key, nonce, aad, data, tag)) …   // not authentic: data is garbage
+ *   const s = gcmStream(key, nonce, aad, 'seal');     // the same a piece at a time, in order:
+ *   s.update(piece); s.update(next); s.finish(tag);   // seal: tag written; open: true when authentic
  */
 import { createCipheriv, createDecipheriv, type Cipher, type Decipher } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -23,6 +25,9 @@ type GcmFn = (key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, data: Uint8Ar
 interface GcmAddon {
   seal: GcmFn;
   open: (key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, data: Uint8Array, tag: Uint8Array) => boolean;
+  begin: (key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, seal: boolean) => unknown;
+  update: (stream: unknown, data: Uint8Array) => void;
+  finish: (stream: unknown, tag: Uint8Array) => boolean;
 }
 
 /** Where scripts/build-native.mjs puts the addon; this file runs from dist/runtime/net/. */
@@ -37,7 +42,8 @@ function native(): GcmAddon | null {
   if (process.env.WEAVE_NO_NATIVE === '1' || !existsSync(ADDON_PATH)) return addon;
   try {
     const a = createRequire(import.meta.url)(ADDON_PATH) as Partial<GcmAddon>;
-    if (typeof a.seal === 'function' && typeof a.open === 'function') addon = a as GcmAddon;
+    // An addon built before the streams were added has no `begin`: node:crypto then.
+    if (typeof a.seal === 'function' && typeof a.open === 'function' && typeof a.begin === 'function') addon = a as GcmAddon;
   } catch {
     // A build for another Node, or none: node:crypto gives the same bytes.
   }
@@ -96,4 +102,55 @@ export function sealInPlace(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array,
 export function openInPlace(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, data: Uint8Array, tag: Uint8Array): boolean {
   const a = native();
   return a ? a.open(key, nonce, aad, data, tag) : openWithNodeCrypto(key, nonce, aad, data, tag);
+}
+
+/** AES-256-GCM over consecutive pieces, each where it lies (see gcmStream). */
+export interface GcmStream {
+  /** Encipher (or decipher) the next piece in place. Throws when the cipher fails (it is then finished). */
+  update(data: Uint8Array): void;
+  /** Seal: write the tag, true. Open: true when everything so far is authentic under `tag`. Once. */
+  finish(tag: Uint8Array): boolean;
+}
+
+/**
+ * A stream of pieces under one key, nonce and associated data: the same bytes and tag as
+ * sealInPlace/openInPlace over the pieces joined. Lets a hand-over be enciphered a piece
+ * at a time right before each piece goes to the socket (send-in-place.ts). An open
+ * stream's plaintext is unauthenticated until `finish` says true.
+ */
+export function gcmStream(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, mode: 'seal' | 'open'): GcmStream {
+  const a = native();
+  if (!a) return streamWithNodeCrypto(key, nonce, aad, mode);
+  const s = a.begin(key, nonce, aad, mode === 'seal');
+  return { update: (data) => a.update(s, data), finish: (tag) => a.finish(s, tag) };
+}
+
+/** node:crypto's stream, each piece's output copied back over it. Exported for the tests that compare the two. */
+export function streamWithNodeCrypto(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, mode: 'seal' | 'open'): GcmStream {
+  if (mode === 'seal') {
+    const c = createCipheriv('aes-256-gcm', key, nonce);
+    c.setAAD(aad);
+    return {
+      update: (data) => { if (!throughPieces(c, data)) throw new Error(`the cipher did not encipher all ${data.byteLength} bytes`); },
+      finish: (tag) => {
+        if (c.final().length !== 0) throw new Error('the cipher held bytes back');
+        tag.set(c.getAuthTag());
+        return true;
+      },
+    };
+  }
+  const d = createDecipheriv('aes-256-gcm', key, nonce);
+  d.setAAD(aad);
+  let whole = true;
+  return {
+    update: (data) => { whole = throughPieces(d, data) && whole; },
+    finish: (tag) => {
+      d.setAuthTag(tag);
+      try {
+        return d.final().length === 0 && whole;
+      } catch {
+        return false;
+      }
+    },
+  };
 }

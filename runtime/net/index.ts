@@ -18,5 +18,5 @@ export { openJobStore, JobStore, JobRecordMissing, JOBS_BUCKET, JOB_DATA_BUCKET,
 export { createIdentity, loadOrCreateIdentity, defaultIdentityPath, sign, verify, verifyResult, resultStatement, ticketStatement, fenceStatement, heartbeatStatement, type ExecTicket, type Identity, type PublicIdentity, type HubKeys, type ResultFields } from './identity.js';
 export { resultMac, checkResultMac } from './result-mac.js';
 export { ticketMacs, checkTicketMac, clientBinding, checkClientBinding, MAX_MAC_ROUTE } from './ticket-mac.js';
-export { sealTo, openFrom, sealAnon, openAnon, isSealed, storedContext, bundleContext, SealError, SEAL_OVERHEAD, SEAL_HEAD, SEAL_TAIL, type SealContext, type SealErrorCode, type SealOptions } from './seal.js';
+export { sealTo, sealToLater, openFrom, sealAnon, openAnon, isSealed, storedContext, bundleContext, SealError, SEAL_OVERHEAD, SEAL_HEAD, SEAL_TAIL, type SealContext, type DeferredSeal, type SealErrorCode, type SealOptions } from './seal.js';
 export type { NatsConnection, Subscription } from 'nats';

@@ -18,7 +18,7 @@
  * ephemeral public key), 12-byte nonce, ciphertext, 16-byte tag.
  */
 import { diffieHellman, generateKeyPairSync, hkdfSync, randomBytes } from 'node:crypto';
-import { openInPlace, sealInPlace } from './gcm.js';
+import { gcmStream, openInPlace, sealInPlace } from './gcm.js';
 import { publicKey, type Identity } from './identity.js';
 import { CodedError } from '../protocol/index.js';
 import { boundedMap, hex } from '../util/index.js';
@@ -121,7 +121,10 @@ function anonKey(shared: Buffer, ephPub: Uint8Array, recipient: Uint8Array, job:
   return Buffer.from(hkdfSync('sha256', shared, Buffer.from(job), Buffer.from(`weave-seal-v${VERSION}|${MODE_ANON}|${hex(ephPub)}|${hex(recipient)}`), 32));
 }
 
-function encrypt(key: Buffer, ctx: SealContext, plain: Uint8Array, header: Buffer, opts: SealOptions): Uint8Array {
+/** A frame laid out for `plain` (header and nonce written, the body still plaintext, the tag not yet). */
+interface Layout { frame: Uint8Array; nonce: Uint8Array; body: Uint8Array; tag: Uint8Array }
+
+function layout(plain: Uint8Array, header: Buffer, opts: SealOptions): Layout {
   const headroom = opts.headroom ?? 0;
   const nonce = randomBytes(NONCE);
   // One buffer, with `headroom` free bytes before it for the message frame (encodeMessage
@@ -135,14 +138,69 @@ function encrypt(key: Buffer, ctx: SealContext, plain: Uint8Array, header: Buffe
   out.set(nonce, at); at += NONCE;
   const body = out.subarray(at, at + plain.byteLength);
   if (!inPlace) body.set(plain);
+  return { frame: out.subarray(headroom), nonce, body, tag: out.subarray(at + plain.byteLength) };
+}
+
+function encrypt(key: Buffer, ctx: SealContext, plain: Uint8Array, header: Buffer, opts: SealOptions): Uint8Array {
+  const { frame, nonce, body, tag } = layout(plain, header, opts);
   // Enciphered where it lies (gcm.ts): over the plaintext when consumed, else over its copy.
   try {
-    sealInPlace(key, nonce, associated(ctx), body, out.subarray(at + plain.byteLength));
+    sealInPlace(key, nonce, associated(ctx), body, tag);
   } catch (e) {
     // OpenSSL refusing valid arguments, or a cipher that held bytes back: nothing to send.
     throw new SealError('malformed', `cannot seal the checkpoint of ${ctx.job}: ${(e as Error).message}`, { cause: e });
   }
-  return out.subarray(headroom);
+  return frame;
+}
+
+/**
+ * A sealed frame whose body is enciphered later, a piece at a time (sealToLater): the
+ * frame is final up to the bytes `upTo` has been called with, and only there.
+ */
+export interface DeferredSeal {
+  /** The frame sealTo would give, once `upTo(frame.byteLength)` ran; before that its body is plaintext. */
+  readonly frame: Uint8Array;
+  /**
+   * Make the frame final up to byte `end` (from its start): the body enciphered that far,
+   * in order, each byte once; the tag written once the body is done and `end` passes it.
+   * Never throws: if the cipher fails, every byte not yet final is zeroed (the frame then
+   * does not open, and no plaintext can leave) and `failed` says why.
+   */
+  upTo(end: number): void;
+  /** Why the cipher failed, if it did. */
+  readonly failed: Error | undefined;
+}
+
+/**
+ * sealTo, but the body is enciphered when `upTo` asks, not now (send-in-place.ts writes
+ * each piece of a hand-over as soon as it is enciphered, so the cipher runs while the
+ * pieces before are in flight). The frame must not leave this process before
+ * `upTo(frame.byteLength)`: its body is plaintext until then.
+ */
+export function sealToLater(me: Identity, peer: Uint8Array, ctx: SealContext, plain: Uint8Array, opts: SealOptions = {}): DeferredSeal {
+  const key = derive(me, peer, ctx.job, me.public.seal, peer, MODE_FROM);
+  const { frame, nonce, body, tag } = layout(plain, Buffer.from([MAGIC, VERSION, MODE_FROM]), opts);
+  const start = body.byteOffset - frame.byteOffset;
+  const end = start + body.byteLength;
+  const stream = gcmStream(key, nonce, associated(ctx), 'seal');
+  let done = start;
+  let failed: Error | undefined;
+  return {
+    frame,
+    get failed() { return failed; },
+    upTo(to: number) {
+      if (done >= frame.byteLength) return;
+      try {
+        const upto = Math.min(to, end);
+        if (upto > done) { stream.update(frame.subarray(done, upto)); done = upto; }
+        if (to > end && done === end) { stream.finish(tag); done = frame.byteLength; }
+      } catch (e) {
+        failed = new SealError('malformed', `cannot seal the checkpoint of ${ctx.job}: ${(e as Error).message}`, { cause: e });
+        frame.fill(0, done);
+        done = frame.byteLength;
+      }
+    },
+  };
 }
 
 /**
