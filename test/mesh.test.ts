@@ -122,12 +122,18 @@ test('one job after another starts where the last one did; jobs started together
 test(`a checkpoint larger than max_payload (${MAX_PAYLOAD} bytes) travels in parts`, async () => {
   const c = example('matmul');
   const raw = [128, 1];
+  const logged = hubs.map((h) => h.log().length);
   // About ten migrations of a run of some 44,000 yield points: each moves hundreds of KiB
   // in parts (every yield point, as this once did, moved gigabytes and took two minutes).
   const r = await runCli('weave', ['run', 'build/test/mesh-matmul.wasm', ...raw.map(String), '--nats', ns.url, '--migrate-every', '4000', '--json']);
   assert.is(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   await sameAsPlain(c, raw, out.result);
+  // Hub to hub, sealed, in parts: every hand-over opened where it arrived (a refused one
+  // goes back to the engine, and the job would still finish: the logs tell them apart).
+  for (const [i, h] of hubs.entries()) {
+    assert.not.match(h.log().slice(logged[i]), /refused a checkpoint|hand-over refused|hand-over failed/, `hub ${h.name} refused or failed a hand-over`);
+  }
   // Three 128x128 f64 matrices are 384 KiB of live state: the first full checkpoint alone spans parts.
   assert.ok(out.bytesMoved > 3 * 128 * 128 * 8, `moved ${out.bytesMoved} bytes`);
   assert.ok(out.migrations > 2, `migrated ${out.migrations} times`);

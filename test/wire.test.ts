@@ -222,6 +222,27 @@ test('a marked payload with a prepare is made final piece by piece before it is 
   assert.ok(ends[0].length > 1, 'a 3 MiB payload was prepared in pieces');
 });
 
+test('a prepared payload above the part size goes in parts, prepared first: no part leaves unprepared', async () => {
+  assert.ok(installSendInPlace());
+  const got: string[] = [];
+  let done!: () => void;
+  const arrived = new Promise<void>((r) => { done = r; });
+  new Wire(b).serve('t.prepared.parts', async (payload) => {
+    got.push(sha(payload));
+    done();
+    return undefined;
+  });
+  await b.flush();
+  const p = new Uint8Array(300_000).map((_, i) => (i * 11) & 255);
+  const want = sha(p.map((x) => x ^ 0x33));
+  let prepared = 0;
+  new Wire(a, { partBytes: 64 << 10 }).publish('t.prepared.parts', sendInPlace(p, (end) => { for (; prepared < end; prepared++) p[prepared] ^= 0x33; }));
+  assert.is(prepared, p.byteLength, 'prepared whole before the parts were cut');
+  await a.flush();
+  await Promise.race([arrived, new Promise((_, reject) => setTimeout(() => reject(new Error('nothing arrived in 10 s')), 10_000).unref())]);
+  assert.equal(got, [want], 'the receiver got the prepared bytes, reassembled');
+});
+
 test('a message framed in place around a checkpoint decodes to the same message', () => {
   const memory = new Uint8Array(3 * 65536);
   for (let i = 0; i < memory.length; i += 13) memory[i] = i & 255;

@@ -75,8 +75,13 @@ export function sendInPlace<T extends Uint8Array>(bytes: T, prepare?: Prepare): 
   return bytes;
 }
 
-/** Run whatever is left of `bytes`' prepare over all of them (idempotent). */
-function prepareAll(bytes: Uint8Array): void {
+/**
+ * Run whatever is left of `bytes`' prepare over all of them now (idempotent; nothing for
+ * bytes with none). Whoever sends marked bytes other than as they are (Wire cuts a payload
+ * above the server's max_payload into parts, each a new view) calls it first: the parts
+ * are not marked, and would go as they lie, unprepared.
+ */
+export function prepareAll(bytes: Uint8Array): void {
   const prepare = prepares.get(bytes);
   if (!prepare) return;
   prepares.delete(bytes);

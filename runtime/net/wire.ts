@@ -18,6 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { headers as natsHeaders, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from 'nats';
 import { TransportError } from '../protocol/index.js';
 import { inboxRoot } from './connect.js';
+import { prepareAll } from './send-in-place.js';
 
 const XFER = 'Weave-Xfer';
 const PART = 'Weave-Part';
@@ -210,6 +211,9 @@ export class Wire {
       this.nc.publish(subject, payload, reply ? { reply } : undefined);
       return;
     }
+    // Parts are new views, sent as nats.js always sends: the payload must be final first
+    // (a hand-over enciphered as it is written is not, until then: send-in-place.ts).
+    prepareAll(payload);
     const n = Math.ceil(payload.byteLength / part);
     const xfer = `${this.prefix}.${(this.seq++).toString(36)}`;
     for (let i = 0; i < n; i++) {
