@@ -6,7 +6,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'nats';
 import { cases, plainResult, valueBytes, SMALL_RUN_INTERVAL, type Case } from './helpers/programs.js';
 import { hubWhere, hubsIdle, runCli, startHubProcess, startNatsServer, type HubProcess, type NatsServer } from './helpers/nats-server.js';
@@ -14,6 +14,7 @@ import { buildModule } from './helpers/build-module.js';
 import { PROTOCOL_VERSION, decodeMessage, encodeMessage } from '../runtime/protocol/index.js';
 import { cachedBundle, cachedPlain } from './helpers/build-cache.js';
 import { loadBundle } from '../runtime/exec/index.js';
+import { HubCore } from '../runtime/hub/index.js';
 import { connectMesh, runJob } from '../runtime/engine/index.js';
 
 const MAX_PAYLOAD = 64 * 1024;
@@ -137,6 +138,60 @@ test(`a checkpoint larger than max_payload (${MAX_PAYLOAD} bytes) travels in par
   // Three 128x128 f64 matrices are 384 KiB of live state: the first full checkpoint alone spans parts.
   assert.ok(out.bytesMoved > 3 * 128 * 128 * 8, `moved ${out.bytesMoved} bytes`);
   assert.ok(out.migrations > 2, `migrated ${out.migrations} times`);
+});
+
+test('an eavesdropper on the bus sees no byte of a moving job\'s state, whole or in parts', async () => {
+  // A job whose memory is full of a marker, moving hub to hub (max_payload 64 KiB: its
+  // 256 KiB of state goes in parts): every hand-over is sealed, so no message carries it.
+  writeFileSync('build/test/mesh-marked.ts', `export function marked(kib: i32, steps: i32): i32 {
+  const n = (kib << 10) >> 2;
+  const buf = new Int32Array(n);
+  let sum = 0;
+  for (let s = 0; s < steps; s++) {
+    for (let i = 0; i < n; i++) buf[i] = 0x5ec2e700 | ((i + s) & 0xff);
+    sum += buf[s % n];
+  }
+  return sum;
+}
+`);
+  const b = await buildModule(['build/test/mesh-marked.ts', '-o', 'build/test/mesh-marked.wasm', '--yield-interval', '16384']);
+  assert.is(b.status, 0, b.stderr);
+  // Two consecutive words of the pattern, as linear memory holds them (little-endian).
+  const marker = Buffer.from([0x10, 0xe7, 0xc2, 0x5e, 0x11, 0xe7, 0xc2, 0x5e]);
+  const spy = await connect({ servers: ns.url });
+  let messages = 0, large = 0;
+  const leaked: string[] = [];
+  spy.subscribe('>', {
+    callback: (_err, m) => {
+      messages++;
+      if (m.data.byteLength > 16 << 10) large++;
+      if (Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength).indexOf(marker) >= 0) leaked.push(m.subject);
+    },
+  });
+  await spy.flush();
+  try {
+    const r = await runCli('weave', ['run', 'build/test/mesh-marked.wasm', '256', '8', '--nats', ns.url, '--migrate-every', '6', '--json']);
+    assert.is(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { result: string; migrations: number };
+    assert.ok(out.migrations >= 3, `migrated ${out.migrations} times`);
+    const local = await runCli('weave', ['run', 'build/test/mesh-marked.wasm', '256', '8', '--hubs', '1', '--json']);
+    assert.is(out.result, (JSON.parse(local.stdout) as { result: string }).result);
+    await spy.flush();
+    assert.ok(large >= out.migrations, `the spy saw the hand-overs' parts (${large} large messages of ${messages})`);
+    assert.equal(leaked, [], 'no message on the bus carried the job\'s state in the clear');
+  } finally {
+    await spy.close();
+  }
+  // The spy would have seen it in the clear: a paused checkpoint of the same job, made
+  // here and left unsealed, carries the marker.
+  const bundle = await loadBundle(new Uint8Array(readFileSync('build/test/mesh-marked.wasm')));
+  const paused = await new HubCore('plain').handle({
+    kind: 'exec', v: PROTOCOL_VERSION, job: 'p', bundle: bundle.hash, bundleBytes: bundle.bytes, entry: 'marked', fragment: bundle.manifest.entries[0].fragments[0],
+    args: [256, 8], migrateEvery: 6, stay: true, full: true,
+  });
+  assert.ok(paused.kind === 'ran' && paused.outcome === 'paused' && paused.checkpoint, 'paused with a checkpoint');
+  const plain = (paused as { checkpoint: Uint8Array }).checkpoint;
+  assert.ok(Buffer.from(plain.buffer, plain.byteOffset, plain.byteLength).indexOf(marker) >= 0, 'the marker is in the plain state');
 });
 
 test('a malformed or unknown message gets a typed error reply, and the hub keeps serving', async () => {
