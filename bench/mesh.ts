@@ -10,9 +10,7 @@
  *   out its first three and the migrations none, and the first 16 MiB hand-overs run two
  *   to three times slower than the rest), and as many timed of each: 100 of 1 MiB, 10 of
  *   16 MiB (since the seventeenth session; before, 30 and 10 migrations against 20 raw
- *   round trips, and the raw loop's median keeps falling with more of them). The two
- *   alternate in rounds (ROUNDS; since the twenty-sixth session, before one job then
- *   the raw loop), each round's job leaving out its own first WARMUP.
+ *   round trips, and the raw loop's median keeps falling with more of them).
  * - dispatch: tiny one-loop jobs through the mesh, one after another, in fragments/s,
  *   against a raw request/reply loop of small messages in round trips/s (both over the
  *   loop's whole time).
@@ -100,40 +98,23 @@ async function bundleOf(file: string, yieldInterval: number): Promise<LoadedBund
   return loadBundle((await buildBundle(path.join(ROOT, file), { yieldInterval })).bundle);
 }
 
-/**
- * Rounds the migrations and the raw loop alternate in: each round one job of its own
- * (its first WARMUP migrations left out) and then as many raw round trips. This machine's
- * speed drifts over seconds (raw 1 MiB round trips had medians of 2.5 to 3.8 ms in runs
- * a minute apart): alternating gives both sides the same share of each stretch.
- */
-const ROUNDS = quick ? 1 : 4;
-
 async function migrate(mesh: NatsMesh, b: LoadedBundle, url: string, kib: number, steps: number) {
   // One full rewrite of the buffer is kib*256 loop iterations: a pause after each.
   const every = Math.max(1, Math.round((kib * 256) / b.manifest.yieldInterval));
-  const rounds = Math.min(ROUNDS, Math.max(1, Math.floor((steps - WARMUP) / 5)));
-  const perRound = Math.ceil((steps - WARMUP) / rounds) + WARMUP;
-  const timed: number[] = [], firsts: number[] = [], moved: number[] = [], raws: number[] = [], presized: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    const r = await runJob(mesh, b, { entry: 'hold', args: [kib, perRound, 1], migrateEvery: every });
-    moved.push(...r.placements.filter((p) => p.bytesIn > 0).map((p) => p.bytesIn));
-    timed.push(...r.pauseToResumeMs.slice(WARMUP));
-    firsts.push(...r.pauseToResumeMs.slice(0, WARMUP));
-    const bytes = Math.round(median(moved));
-    // As many raw round trips as timed migrations: both sides warm up alike (the raw loop's
-    // median fell from 5.7-7.9 ms over 20 round trips of 1 MiB to 4.0-5.0 over 100).
-    const n = Math.max(1, r.pauseToResumeMs.length - WARMUP);
-    raws.push(...await rawRoundTrips(url, bytes, n));
-    // The hubs gather large payloads presized (presize.ts), stock nats.js does not: the same
-    // loop against a responder with that fix says how much of the ratio is that alone.
-    presized.push(...await rawRoundTrips(url, bytes, n, ECHO_PRESIZED));
-  }
+  const r = await runJob(mesh, b, { entry: 'hold', args: [kib, steps, 1], migrateEvery: every });
+  const moved = r.placements.filter((p) => p.bytesIn > 0).map((p) => p.bytesIn);
   const bytes = median(moved);
-  const raw = median(raws);
-  const rawPresized = median(presized);
-  const ms = median(timed);
-  console.log(`migrate ${kib} KiB: ${timed.length + firsts.length} migrations in ${rounds} rounds, median ${bytes} bytes each, pause-to-resume ${ms.toFixed(2)} ms after the first ${WARMUP} of each round (those: ${firsts.map((x) => x.toFixed(1)).join(', ')}), raw request/reply ${raw.toFixed(2)} ms, ratio ${(ms / raw).toFixed(2)}; raw with the presized receive ${rawPresized.toFixed(2)} ms, ratio ${(ms / rawPresized).toFixed(2)}`);
-  return { kib, migrations: timed.length + firsts.length, rounds, bytes, ms, rawMs: raw, ratio: ms / raw, rawPresizedMs: rawPresized, ratioPresized: ms / rawPresized };
+  // As many raw round trips as timed migrations: both sides warm up alike (the raw loop's
+  // median fell from 5.7-7.9 ms over 20 round trips of 1 MiB to 4.0-5.0 over 100).
+  const n = Math.max(1, r.pauseToResumeMs.length - WARMUP);
+  const raw = median(await rawRoundTrips(url, Math.round(bytes), n));
+  // The hubs gather large payloads presized (presize.ts), stock nats.js does not: the same
+  // loop against a responder with that fix says how much of the ratio is that alone.
+  const rawPresized = median(await rawRoundTrips(url, Math.round(bytes), n, ECHO_PRESIZED));
+  const ms = median(r.pauseToResumeMs.slice(WARMUP));
+  const all = median(r.pauseToResumeMs);
+  console.log(`migrate ${kib} KiB: ${r.pauseToResumeMs.length} migrations, median ${bytes} bytes each, pause-to-resume ${ms.toFixed(2)} ms after the first ${WARMUP} (${all.toFixed(2)} with them; the first ${r.pauseToResumeMs.slice(0, WARMUP).map((x) => x.toFixed(1)).join(', ')}), raw request/reply ${raw.toFixed(2)} ms, ratio ${(ms / raw).toFixed(2)}; raw with the presized receive ${rawPresized.toFixed(2)} ms, ratio ${(ms / rawPresized).toFixed(2)}`);
+  return { kib, migrations: r.pauseToResumeMs.length, bytes, ms, rawMs: raw, ratio: ms / raw, rawPresizedMs: rawPresized, ratioPresized: ms / rawPresized };
 }
 
 /**
