@@ -4,7 +4,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkResultMac, createIdentity, openAnon, openFrom, resultStatement, sealTo, storedContext, verify, SEAL_HEAD, SEAL_TAIL, type DeferredSeal } from '../runtime/net/index.js';
+import { checkResultMac, createIdentity, openAnon, openFrom, resultStatement, sealTo, storedContext, verify, SealError, SEAL_HEAD, SEAL_TAIL, type DeferredSeal } from '../runtime/net/index.js';
 import { PROTOCOL_VERSION, type ExecRequest, type RanReply } from '../runtime/protocol/index.js';
 import { SealGate, sealContext } from '../runtime/hub/internal.js';
 import { capturingLogger } from './helpers/stand-ins.js';
@@ -103,6 +103,14 @@ test('a hand-over\'s seal is plaintext until enciphered, final only as far as as
   assert.is(b.open(arrived), undefined, 'pieces of any size, each once, in order: the seal opens');
   assert.equal(Buffer.compare(arrived.checkpoint!, state), 0);
   assert.throws(() => new SealGate('x', false, capturingLogger()).sealForHub(req, state, 5, 1, 'b', bKeys.public.seal, {}), /insecure/);
+  // A cipher that fails midway (here: its buffer transferred away under it) throws nothing
+  // into the socket's flush; the seal says why, and takes no more.
+  const lost = a.sealForHub(req, state.slice(), 5, 1, 'b', bKeys.public.seal, {});
+  lost.upTo(SEAL_HEAD + 100);
+  structuredClone(lost.frame.buffer, { transfer: [lost.frame.buffer as ArrayBuffer] });
+  lost.upTo(SEAL_HEAD + 200_000);
+  assert.instance(lost.failed, SealError);
+  lost.upTo(Number.MAX_SAFE_INTEGER);
 });
 
 test('sealed and opened in place: no buffer of the checkpoint\'s size made, the same bytes out, tampering still refused', () => {

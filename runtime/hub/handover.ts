@@ -192,9 +192,10 @@ export class Handover {
       metrics.checkpoint('sent', msg.checkpoint!.byteLength);
       // Written to the socket from the slot's buffer, not copied first (send-in-place.ts): the
       // buffer is given back below only once the next hub has all of it.
-      const asked = this.deps.ask(execSubject(to), sendInPlace(framed, prepare), HANDOVER_TIMEOUT_MS);
-      const answer = await asked;
-      if (seal?.failed) log.error('a hand-over could not be sealed; its bytes were zeroed', { job: req.job, fragment: r.fragment, to, error: seal.failed.message });
+      const answer = await this.deps.ask(execSubject(to), sendInPlace(framed, prepare), HANDOVER_TIMEOUT_MS).finally(() => {
+        // Refused by the next hub as altered, since zeroed bytes do not open: say why here.
+        if (seal?.failed) log.error('a hand-over could not be sealed; its bytes were zeroed', { job: req.job, fragment: r.fragment, to, error: seal.failed.message });
+      });
       const ack = parseMessage(decodeMessage(answer), ['ok', 'error'], 'a hub handing over');
       if (ack.kind === 'ok' && ack.resumedAt !== undefined) {
         metrics.ran('handed-over', r.fragments ?? 0);

@@ -183,21 +183,27 @@ export function sealToLater(me: Identity, peer: Uint8Array, ctx: SealContext, pl
   const start = body.byteOffset - frame.byteOffset;
   const end = start + body.byteLength;
   const stream = gcmStream(key, nonce, associated(ctx), 'seal');
+  // Its length now: a buffer transferred away later reads as 0 bytes.
+  const total = frame.byteLength;
   let done = start;
   let failed: Error | undefined;
   return {
     frame,
     get failed() { return failed; },
     upTo(to: number) {
-      if (done >= frame.byteLength) return;
+      if (done >= total) return;
       try {
         const upto = Math.min(to, end);
         if (upto > done) { stream.update(frame.subarray(done, upto)); done = upto; }
-        if (to > end && done === end) { stream.finish(tag); done = frame.byteLength; }
+        if (to > end && done === end) { stream.finish(tag); done = total; }
       } catch (e) {
         failed = new SealError('malformed', `cannot seal the checkpoint of ${ctx.job}: ${(e as Error).message}`, { cause: e });
-        frame.fill(0, done);
-        done = frame.byteLength;
+        try {
+          frame.fill(0, done);
+        } catch {
+          // Its buffer was transferred away (detached): there is nothing left to send.
+        }
+        done = total;
       }
     },
   };

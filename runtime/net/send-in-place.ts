@@ -104,10 +104,14 @@ export function installSendInPlace(): boolean {
     ProtocolHandler.prototype.flushPending = function flushPending(this: HandlerLike): void {
       const out = this.outbound;
       const socket = this.transport?.socket;
-      if (!this.infoReceived || !this.connected || !out || !Array.isArray(out.buffers) || !out.buffers.some((b) => marked.has(b))
-        || typeof socket?.cork !== 'function' || typeof socket.uncork !== 'function') {
-        // nats.js writes them as they are: every prepare runs to its end first.
-        if (Array.isArray(out?.buffers)) for (const b of out.buffers) prepareAll(b);
+      // Nothing marked (most flushes): nats.js's own.
+      if (!out || !Array.isArray(out.buffers) || !out.buffers.some((b) => marked.has(b))) {
+        original.call(this);
+        return;
+      }
+      if (!this.infoReceived || !this.connected || typeof socket?.cork !== 'function' || typeof socket.uncork !== 'function') {
+        // nats.js writes them as they are (now, or once connected): every prepare runs to its end first.
+        for (const b of out.buffers) prepareAll(b);
         original.call(this);
         return;
       }
