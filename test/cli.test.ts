@@ -71,6 +71,22 @@ test('top-level code that traps is the program\'s trap (exit 3, as plain asc tra
   assert.is(plain.stderr.trim(), "weave run: the module's start function trapped: divide by zero");
 });
 
+test('a finished command ends its process within the grace even with something left open, and at once without', () => {
+  const main = new URL('../cli/main.js', import.meta.url).href;
+  const run = (keepOpen: boolean) => {
+    const t0 = Date.now();
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e',
+      `const { exitWithinGrace } = await import(${JSON.stringify(main)}); ${keepOpen ? 'setInterval(() => {}, 1000);' : ''} process.exitCode = 3; exitWithinGrace();`], { encoding: 'utf8', timeout: 30_000 });
+    return { status: r.status, ms: Date.now() - t0, stderr: r.stderr };
+  };
+  const stuck = run(true);
+  assert.is(stuck.status, 3, stuck.stderr);
+  assert.ok(stuck.ms >= 4000 && stuck.ms < 20_000, `held open: exited after ${stuck.ms} ms, with its exit code`);
+  const idle = run(false);
+  assert.is(idle.status, 3, idle.stderr);
+  assert.ok(idle.ms < 4000, `nothing open: exited after ${idle.ms} ms, the grace timer keeping nothing up`);
+});
+
 test('a compile error names file:line:column and exits 2', () => {
   writeFileSync('build/test/bad.ts', 'export function f(x: i32): i32 {\n  return x + missing;\n}\n');
   const r = weave('build', 'build/test/bad.ts', '-o', 'build/test/bad.wasm');
