@@ -129,14 +129,22 @@ static bool run(EVP_CIPHER_CTX *ctx, bytes_t data) {
   return true;
 }
 
+/*
+ * The end of a seal (the tag written to `tag`) or of an open (the data so far checked
+ * against `tag`: Final says 1 when authentic, 0 when not). False when it failed.
+ */
+static bool end_cipher(EVP_CIPHER_CTX *ctx, int enc, uint8_t *tag) {
+  int len = 0;
+  uint8_t rest[16];
+  if (enc) return EVP_CipherFinal_ex(ctx, rest, &len) == 1 && len == 0 && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, TAG_BYTES, tag) == 1;
+  return EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, TAG_BYTES, tag) == 1 && EVP_CipherFinal_ex(ctx, rest, &len) == 1 && len == 0;
+}
+
 static napi_value seal(napi_env env, napi_callback_info info) {
   gcm_args a;
   if (!get_args(env, info, &a)) return NULL;
   EVP_CIPHER_CTX *ctx = start(&a, 1);
-  int len = 0;
-  uint8_t rest[16];
-  bool ok = ctx && run(ctx, a.data) && EVP_CipherFinal_ex(ctx, rest, &len) == 1 && len == 0 &&
-            EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, TAG_BYTES, a.tag.p) == 1;
+  bool ok = ctx && run(ctx, a.data) && end_cipher(ctx, 1, a.tag.p);
   EVP_CIPHER_CTX_free(ctx);
   if (!ok) napi_throw_error(env, NULL, "AES-256-GCM seal failed in OpenSSL");
   return NULL;
@@ -146,15 +154,12 @@ static napi_value open_(napi_env env, napi_callback_info info) {
   gcm_args a;
   if (!get_args(env, info, &a)) return NULL;
   EVP_CIPHER_CTX *ctx = start(&a, 0);
-  if (!ctx || !run(ctx, a.data) || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, TAG_BYTES, a.tag.p) != 1) {
+  if (!ctx || !run(ctx, a.data)) {
     EVP_CIPHER_CTX_free(ctx);
     napi_throw_error(env, NULL, "AES-256-GCM open failed in OpenSSL");
     return NULL;
   }
-  int len = 0;
-  uint8_t rest[16];
-  /* Final checks the tag: 1 when authentic, 0 when not. */
-  bool authentic = EVP_CipherFinal_ex(ctx, rest, &len) == 1 && len == 0;
+  bool authentic = end_cipher(ctx, 0, a.tag.p);
   EVP_CIPHER_CTX_free(ctx);
   napi_value out;
   napi_get_boolean(env, authentic, &out);
@@ -174,20 +179,32 @@ static void stream_free(napi_env env, void *data, void *hint) {
   free(s);
 }
 
-/* The stream behind handle v, still open; NULL (with an exception thrown) otherwise. */
-static stream_t *arg_stream(napi_env env, napi_value v) {
+/*
+ * The arguments of update and finish: (stream, bytes), the stream still open and the
+ * bytes `want` long ((size_t)-1: any length); false with an exception thrown otherwise.
+ */
+static bool stream_args(napi_env env, napi_callback_info info, const char *name, size_t want, stream_t **s, bytes_t *b) {
+  size_t argc = 2;
+  napi_value argv[2];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return false;
+  if (argc != 2) {
+    char msg[64];
+    snprintf(msg, sizeof msg, "expected (stream, %s)", name);
+    napi_throw_type_error(env, NULL, msg);
+    return false;
+  }
   napi_valuetype t;
   void *data = NULL;
-  if (napi_typeof(env, v, &t) != napi_ok || t != napi_external || napi_get_value_external(env, v, &data) != napi_ok || !data) {
+  if (napi_typeof(env, argv[0], &t) != napi_ok || t != napi_external || napi_get_value_external(env, argv[0], &data) != napi_ok || !data) {
     napi_throw_type_error(env, NULL, "expected a stream from begin()");
-    return NULL;
+    return false;
   }
-  stream_t *s = (stream_t *)data;
-  if (!s->ctx) {
+  *s = (stream_t *)data;
+  if (!(*s)->ctx) {
     napi_throw_error(env, NULL, "the AES-256-GCM stream is finished");
-    return NULL;
+    return false;
   }
-  return s;
+  return arg_bytes(env, argv[1], name, want, b);
 }
 
 static napi_value begin(napi_env env, napi_callback_info info) {
@@ -228,16 +245,9 @@ static napi_value begin(napi_env env, napi_callback_info info) {
 }
 
 static napi_value update(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
-  if (argc != 2) {
-    napi_throw_type_error(env, NULL, "expected (stream, data)");
-    return NULL;
-  }
-  stream_t *s = arg_stream(env, argv[0]);
+  stream_t *s;
   bytes_t data;
-  if (!s || !arg_bytes(env, argv[1], "data", (size_t)-1, &data)) return NULL;
+  if (!stream_args(env, info, "data", (size_t)-1, &s, &data)) return NULL;
   if (!run(s->ctx, data)) {
     /* A stream OpenSSL gave up on takes nothing more: its output is not to be trusted. */
     EVP_CIPHER_CTX_free(s->ctx);
@@ -248,29 +258,13 @@ static napi_value update(napi_env env, napi_callback_info info) {
 }
 
 static napi_value finish(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
-  if (argc != 2) {
-    napi_throw_type_error(env, NULL, "expected (stream, tag)");
-    return NULL;
-  }
-  stream_t *s = arg_stream(env, argv[0]);
+  stream_t *s;
   bytes_t tag;
-  if (!s || !arg_bytes(env, argv[1], "tag", TAG_BYTES, &tag)) return NULL;
-  int len = 0;
-  uint8_t rest[16];
-  bool ok;
-  if (s->enc) {
-    ok = EVP_CipherFinal_ex(s->ctx, rest, &len) == 1 && len == 0 && EVP_CIPHER_CTX_ctrl(s->ctx, EVP_CTRL_GCM_GET_TAG, TAG_BYTES, tag.p) == 1;
-  } else {
-    /* Final checks the tag: 1 when authentic, 0 when not. */
-    ok = EVP_CIPHER_CTX_ctrl(s->ctx, EVP_CTRL_GCM_SET_TAG, TAG_BYTES, tag.p) == 1 && EVP_CipherFinal_ex(s->ctx, rest, &len) == 1 && len == 0;
-  }
-  int enc = s->enc;
+  if (!stream_args(env, info, "tag", TAG_BYTES, &s, &tag)) return NULL;
+  bool ok = end_cipher(s->ctx, s->enc, tag.p);
   EVP_CIPHER_CTX_free(s->ctx);
   s->ctx = NULL;
-  if (!ok && enc) {
+  if (!ok && s->enc) {
     napi_throw_error(env, NULL, "AES-256-GCM seal failed in OpenSSL");
     return NULL;
   }

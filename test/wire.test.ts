@@ -41,6 +41,32 @@ test.after(async () => {
   await ns.stop();
 });
 
+/**
+ * Hashes of the payloads `subject` receives (on connection b, served by a Wire), and a
+ * wait for the first `n` of them that fails after 20 s saying how many came.
+ */
+async function receiving(subject: string, n: number): Promise<{ got: string[]; arrived: () => Promise<void> }> {
+  const got: string[] = [];
+  let done!: () => void;
+  const all = new Promise<void>((r) => { done = r; });
+  new Wire(b).serve(subject, async (payload) => {
+    got.push(sha(payload));
+    if (got.length === n) done();
+    return undefined;
+  });
+  await b.flush();
+  const arrived = async () => {
+    let timer!: NodeJS.Timeout;
+    const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`only ${got.length} of ${n} payloads arrived in 20 s`)), 20_000); });
+    try {
+      await Promise.race([all, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  return { got, arrived };
+}
+
 /** Six rounds of payloads of many sizes, back to back; each owned buffer detached on arrival. */
 async function detachOwned(subject: string): Promise<Array<{ hash: string; owned: boolean; bytes: number; capacity: number }>> {
   const sizes = [10, 700, 40_000, 65_000, 70_000, 200_000, 1 << 20, 3 << 20, 5, 90_000];
@@ -140,15 +166,7 @@ test('with installSendInPlace, marked payloads are written from where they lie, 
   DataBuffer.concat = (...bufs: Uint8Array[]) => { for (const x of bufs) joined += x.byteLength; return concat(...bufs); };
   DataBuffer.prototype.pack = function (this: { buffers: Uint8Array[]; byteLength: number }) { if (this.buffers.length > 1) joined += this.byteLength; return pack.call(this); };
   const sizes: Array<[number, boolean]> = [[10, false], [1 << 20, true], [700, false], [3 << 20, true], [2 << 20, false], [5, false], [1 << 20, true], [90_000, false]];
-  const got: string[] = [];
-  let done!: () => void;
-  const all = new Promise<void>((r) => { done = r; });
-  new Wire(b).serve('t.inplace', async (payload) => {
-    got.push(sha(payload));
-    if (got.length === sizes.length * 3) done();
-    return undefined;
-  });
-  await b.flush();
+  const { got, arrived } = await receiving('t.inplace', sizes.length * 3);
   const wire = new Wire(a);
   const sent: string[] = [];
   let markedBytes = 0, unmarkedLarge = 0;
@@ -166,13 +184,7 @@ test('with installSendInPlace, marked payloads are written from where they lie, 
     DataBuffer.concat = concat;
     DataBuffer.prototype.pack = pack;
   }
-  let timer!: NodeJS.Timeout;
-  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`only ${got.length} payloads arrived in 20 s`)), 20_000); });
-  try {
-    await Promise.race([all, late]);
-  } finally {
-    clearTimeout(timer);
-  }
+  await arrived();
   assert.equal(got, sent, 'every payload arrived intact, in the order published');
   // The unmarked ones were joined as nats.js always does; the marked ones were not.
   assert.ok(joined >= unmarkedLarge, `unmarked payloads copied as before (${joined} bytes joined)`);
@@ -182,15 +194,7 @@ test('with installSendInPlace, marked payloads are written from where they lie, 
 test('a marked payload with a prepare is made final piece by piece before it is written: the receiver gets only prepared bytes', async () => {
   assert.ok(installSendInPlace());
   const sizes = [3 << 20, 100, 1 << 20, 65_536, 65_537];
-  const got: string[] = [];
-  let done!: () => void;
-  const all = new Promise<void>((r) => { done = r; });
-  new Wire(b).serve('t.prepared', async (payload) => {
-    got.push(sha(payload));
-    if (got.length === sizes.length) done();
-    return undefined;
-  });
-  await b.flush();
+  const { got, arrived } = await receiving('t.prepared', sizes.length);
   const wire = new Wire(a);
   const want: string[] = [];
   const ends: number[][] = [];
@@ -207,13 +211,7 @@ test('a marked payload with a prepare is made final piece by piece before it is 
     }));
   }
   await a.flush();
-  let timer!: NodeJS.Timeout;
-  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`only ${got.length} payloads arrived in 20 s`)), 20_000); });
-  try {
-    await Promise.race([all, late]);
-  } finally {
-    clearTimeout(timer);
-  }
+  await arrived();
   assert.equal(got, want, 'every payload arrived prepared, whole, in order');
   for (const [k, seen] of ends.entries()) {
     assert.is(seen.at(-1), sizes[k], 'the last prepare covers all of it');
@@ -224,22 +222,14 @@ test('a marked payload with a prepare is made final piece by piece before it is 
 
 test('a prepared payload above the part size goes in parts, prepared first: no part leaves unprepared', async () => {
   assert.ok(installSendInPlace());
-  const got: string[] = [];
-  let done!: () => void;
-  const arrived = new Promise<void>((r) => { done = r; });
-  new Wire(b).serve('t.prepared.parts', async (payload) => {
-    got.push(sha(payload));
-    done();
-    return undefined;
-  });
-  await b.flush();
+  const { got, arrived } = await receiving('t.prepared.parts', 1);
   const p = new Uint8Array(300_000).map((_, i) => (i * 11) & 255);
   const want = sha(p.map((x) => x ^ 0x33));
   let prepared = 0;
   new Wire(a, { partBytes: 64 << 10 }).publish('t.prepared.parts', sendInPlace(p, (end) => { for (; prepared < end; prepared++) p[prepared] ^= 0x33; }));
   assert.is(prepared, p.byteLength, 'prepared whole before the parts were cut');
   await a.flush();
-  await Promise.race([arrived, new Promise((_, reject) => setTimeout(() => reject(new Error('nothing arrived in 10 s')), 10_000).unref())]);
+  await arrived();
   assert.equal(got, [want], 'the receiver got the prepared bytes, reassembled');
 });
 
