@@ -84,16 +84,29 @@ typedef struct {
   bytes_t key, nonce, aad, data, tag;
 } gcm_args;
 
-static bool get_args(napi_env env, napi_callback_info info, gcm_args *a) {
-  size_t argc = 5;
-  napi_value argv[5];
+/* Exactly `n` arguments into argv (a TypeError naming `usage` otherwise). */
+static bool get_argv(napi_env env, napi_callback_info info, size_t n, napi_value *argv, const char *usage) {
+  size_t argc = n;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return false;
-  if (argc != 5) {
-    napi_throw_type_error(env, NULL, "expected (key, nonce, aad, data, tag)");
+  if (argc != n) {
+    char msg[96];
+    snprintf(msg, sizeof msg, "expected %s", usage);
+    napi_throw_type_error(env, NULL, msg);
     return false;
   }
-  if (!(arg_bytes(env, argv[0], "key", KEY_BYTES, &a->key) && arg_bytes(env, argv[1], "nonce", NONCE_BYTES, &a->nonce) &&
-        arg_bytes(env, argv[2], "aad", (size_t)-1, &a->aad) && arg_bytes(env, argv[3], "data", (size_t)-1, &a->data) &&
+  return true;
+}
+
+/* The key, nonce and associated data every call that starts a cipher takes first. */
+static bool key_nonce_aad(napi_env env, const napi_value *argv, gcm_args *a) {
+  return arg_bytes(env, argv[0], "key", KEY_BYTES, &a->key) && arg_bytes(env, argv[1], "nonce", NONCE_BYTES, &a->nonce) &&
+         arg_bytes(env, argv[2], "aad", (size_t)-1, &a->aad);
+}
+
+static bool get_args(napi_env env, napi_callback_info info, gcm_args *a) {
+  napi_value argv[5];
+  if (!get_argv(env, info, 5, argv, "(key, nonce, aad, data, tag)")) return false;
+  if (!(key_nonce_aad(env, argv, a) && arg_bytes(env, argv[3], "data", (size_t)-1, &a->data) &&
         arg_bytes(env, argv[4], "tag", TAG_BYTES, &a->tag))) return false;
   /* The tag is written (seal) or read (open) apart from the data, never over it. */
   uintptr_t d0 = (uintptr_t)a->data.p, d1 = d0 + a->data.n, t0 = (uintptr_t)a->tag.p, t1 = t0 + TAG_BYTES;
@@ -184,15 +197,10 @@ static void stream_free(napi_env env, void *data, void *hint) {
  * bytes `want` long ((size_t)-1: any length); false with an exception thrown otherwise.
  */
 static bool stream_args(napi_env env, napi_callback_info info, const char *name, size_t want, stream_t **s, bytes_t *b) {
-  size_t argc = 2;
   napi_value argv[2];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return false;
-  if (argc != 2) {
-    char msg[64];
-    snprintf(msg, sizeof msg, "expected (stream, %s)", name);
-    napi_throw_type_error(env, NULL, msg);
-    return false;
-  }
+  char usage[32];
+  snprintf(usage, sizeof usage, "(stream, %s)", name);
+  if (!get_argv(env, info, 2, argv, usage)) return false;
   napi_valuetype t;
   void *data = NULL;
   if (napi_typeof(env, argv[0], &t) != napi_ok || t != napi_external || napi_get_value_external(env, argv[0], &data) != napi_ok || !data) {
@@ -208,17 +216,10 @@ static bool stream_args(napi_env env, napi_callback_info info, const char *name,
 }
 
 static napi_value begin(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
   napi_value argv[4];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
-  if (argc != 4) {
-    napi_throw_type_error(env, NULL, "expected (key, nonce, aad, seal)");
-    return NULL;
-  }
   gcm_args a;
   bool enc = false;
-  if (!(arg_bytes(env, argv[0], "key", KEY_BYTES, &a.key) && arg_bytes(env, argv[1], "nonce", NONCE_BYTES, &a.nonce) &&
-        arg_bytes(env, argv[2], "aad", (size_t)-1, &a.aad))) return NULL;
+  if (!get_argv(env, info, 4, argv, "(key, nonce, aad, seal)") || !key_nonce_aad(env, argv, &a)) return NULL;
   if (napi_get_value_bool(env, argv[3], &enc) != napi_ok) {
     napi_throw_type_error(env, NULL, "seal must be a boolean");
     return NULL;
