@@ -15,7 +15,12 @@ import { PROTOCOL_VERSION, decodeMessage, encodeMessage } from '../runtime/proto
 
 const test = suite('attack forged reply');
 const MODULE = 'build/test/attack-forged-particles.wasm';
-const ARGS = ['64', '400'];
+/**
+ * About 0.4 s on the hub, so the ghost's instant forgery comes before the real reply even
+ * when the test process is slow to answer: with 5 ms (64 400) the real reply can win the
+ * race on a loaded machine, as it once did in attack.test.ts in CI.
+ */
+const ARGS = ['64', '100000'];
 let ns: NatsServer;
 let hub: HubProcess;
 let embedded = '';

@@ -25,6 +25,13 @@ import { PROTOCOL_VERSION, decodeMessage, encodeMessage, parseMessage, type Exec
 const test = suite('attack');
 const MODULE = 'build/test/attack-particles.wasm';
 const ARGS = ['64', '400'];
+/**
+ * For the forged-reply cases: the job runs about 0.4 s on a hub (ARGS, 5 ms), so the
+ * ghost's instant forgery comes before the real reply even when the test process is slow
+ * to answer (in CI, 3 test files on 2 cores, ARGS once let the real reply win the race).
+ */
+const RACE = ['64', '100000'];
+let raceEmbedded = '';
 /** Long enough (seconds) to act on the job while it runs. */
 const LONG = ['600', '60000'];
 let ns: NatsServer;
@@ -44,9 +51,11 @@ test.before(async () => {
     })(),
   ]);
   assert.is(built.status, 0, built.stderr);
-  const r = await runCli('weave', ['run', MODULE, ...ARGS]);
+  const [r, race] = await Promise.all([runCli('weave', ['run', MODULE, ...ARGS]), runCli('weave', ['run', MODULE, ...RACE])]);
   assert.is(r.status, 0, r.stderr);
+  assert.is(race.status, 0, race.stderr);
   embedded = r.stdout.trim();
+  raceEmbedded = race.stdout.trim();
 });
 
 test.after(async () => {
@@ -76,17 +85,17 @@ test('an unsigned result sent first from a hub nobody placed the job on is refus
   try {
     for (const as of ['ghost', 'ha']) {
       const g = await ghost(nc, as, 1);
-      const r = await runCli('weave', ['run', MODULE, ...ARGS, '--nats', ns.url, '--json']);
+      const r = await runCli('weave', ['run', MODULE, ...RACE, '--nats', ns.url, '--json']);
       assert.ok(g.sent() >= 1, `the forgery as '${as}' was sent`);
       assert.is(r.status, 0, r.stderr);
       const out = JSON.parse(r.stdout);
-      assert.is(out.result, embedded, `the real result, not the one forged as '${as}'`);
+      assert.is(out.result, raceEmbedded, `the real result, not the one forged as '${as}'`);
       assert.ok(out.retries >= 1, `the forged reply as '${as}' took the place of the real one, and was refused: ${out.retries} retries`);
       const job = jobOf(r.stderr);
       assert.ok(job, r.stderr);
       const attached = await runCli('weave', ['run', '--attach', job!, '--nats', ns.url]);
       assert.is(attached.status, 0, attached.stderr);
-      assert.is(attached.stdout.trim(), embedded, 'the record holds the real result');
+      assert.is(attached.stdout.trim(), raceEmbedded, 'the record holds the real result');
       g.stop();
     }
   } finally {
@@ -100,11 +109,11 @@ test('with --insecure hubs too: an unsigned result is refused, the hubs sign the
   const nc = await connectNats(plain.url, { name: 'ghost' });
   try {
     const g = await ghost(nc, 'ia', 1, ['ia', 'ib']);
-    const r = await runCli('weave', ['run', MODULE, ...ARGS, '--nats', plain.url, '--json']);
+    const r = await runCli('weave', ['run', MODULE, ...RACE, '--nats', plain.url, '--json']);
     assert.ok(g.sent() >= 1, 'the forgery was sent');
     assert.is(r.status, 0, r.stderr);
     const out = JSON.parse(r.stdout);
-    assert.is(out.result, embedded, 'the real result, signed by an --insecure hub');
+    assert.is(out.result, raceEmbedded, 'the real result, signed by an --insecure hub');
     assert.ok(out.retries >= 1, `the forgery was refused: ${out.retries} retries`);
     g.stop();
   } finally {
