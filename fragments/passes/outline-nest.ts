@@ -19,6 +19,7 @@
  */
 import binaryen from 'binaryen';
 import { childSlots, rewrite, type Expr } from './ir.js';
+import { countedLoop } from './counted-loop.js';
 
 const b: any = binaryen;
 const { i32, none } = binaryen;
@@ -143,6 +144,13 @@ export function outlineNest(m: binaryen.Module, nest: string, loop: Expr, ctx: N
   const retCode = 1 + s.exits.length;
   const fuelBase = retCode + 1;
 
+  // Locals the counted loops share (counted-loop.ts), added after the others as asked for.
+  const shared = new Map<string, number>();
+  const extraLocal = (key: string): number => {
+    let i = shared.get(key);
+    if (i === undefined) { i = used.length + 1 + vars.length; vars.push(i32); shared.set(key, i); }
+    return i;
+  };
   const leave = (c: number, extra: Expr[] = []) => m.block(null, [...extra, m.local.set(code, m.i32.const(c)), m.br(OUT)], binaryen.unreachable);
   const resumeIs0 = () => m.i32.eqz(m.local.get(resume, i32));
   const fuel = index.get(ctx.fuel)!;
@@ -192,17 +200,21 @@ export function outlineNest(m: binaryen.Module, nest: string, loop: Expr, ctx: N
     const id = binaryen.getExpressionId(e);
     if (id === b.LoopId) {
       const k = s.loops.indexOf(e);
+      const body = b.Loop.getBody(e);
+      // An innermost loop that counts to a bound: a copy without the check below runs when
+      // the fuel covers it (counted-loop.ts). Taken before the check goes in.
+      const counted = s.range.has(body) ? null : countedLoop(m, e, { fuel, local: extraLocal, label: (x) => `${NEST_LABEL_PREFIX}counted${k}_${x}` });
       const check = [
         // Check before spending, so an allowance of 1 still runs one iteration per call.
         m.if(m.i32.le_s(m.local.get(fuel, i32), m.i32.const(0)), leave(fuelBase + k)),
         m.local.set(fuel, m.i32.sub(m.local.get(fuel, i32), m.i32.const(1))),
       ];
-      const body = b.Loop.getBody(e);
       const inner = s.range.has(body) ? statements([...check, ...childrenOf(body)]) : [...check, body];
       b.Loop.setBody(e, m.block(null, inner, none));
       // A loop that never fell through may now (a guard skips its end): retype it.
       b.Expression.finalize(e);
-      return m.block(null, [m.if(m.i32.eq(m.local.get(resume, i32), m.i32.const(k + 1)), m.local.set(resume, m.i32.const(0))), e], none);
+      const entry = counted ? counted(e) : e;
+      return m.block(null, [m.if(m.i32.eq(m.local.get(resume, i32), m.i32.const(k + 1)), m.local.set(resume, m.i32.const(0))), entry], none);
     }
     if (id === b.BlockId) {
       const kids = Array.from({ length: b.Block.getNumChildren(e) }, (_, i) => b.Block.getChildAt(e, i));
@@ -221,8 +233,9 @@ export function outlineNest(m: binaryen.Module, nest: string, loop: Expr, ctx: N
     return e;
   };
 
+  const nestBody = resumable(loop);
   m.addFunction(nest, binaryen.createType([i32, ...used.map((l) => s.locals.get(l)!)]), tupleType, vars, m.block(null, [
-    m.block(OUT, [resumable(loop), m.local.set(code, m.i32.const(FELL_THROUGH))], none),
+    m.block(OUT, [nestBody, m.local.set(code, m.i32.const(FELL_THROUGH))], none),
     m.tuple.make([m.local.get(code, i32), ...outs.map((l) => m.local.get(index.get(l)!, s.locals.get(l)!)), ...(s.returns && retType !== none ? [m.local.get(ret, retType)] : [])]),
   ], tupleType));
 

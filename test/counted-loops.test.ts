@@ -1,0 +1,79 @@
+/**
+ * Counted loops run unchecked while their fuel covers them (fragments/passes/counted-loop.ts).
+ * Exactness against plain asc, at every yield point, is exactness.test.ts's job (its
+ * cases include test/programs/counted-loops.ts); this file checks what that cannot see:
+ * that the copy is really made for the shapes it is meant for, that it cannot run past
+ * its fuel (a long loop still yields at its interval), and that a loop it must not touch
+ * stays checked only.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import binaryen from 'binaryen';
+import { buildBundle } from '../fragments/index.js';
+import { loadBundle } from '../runtime/exec/index.js';
+import { runLocally } from './helpers/programs.js';
+
+const test = suite('counted loops');
+const DIR = 'build/test/counted-loops';
+
+/** Builds `body` (an exported function `f(n: i32): i64`) and returns its bundle and module text. */
+async function build(name: string, source: string, yieldInterval: number) {
+  mkdirSync(DIR, { recursive: true });
+  const file = `${DIR}/${name}.ts`;
+  writeFileSync(file, source);
+  const { bundle } = await buildBundle(file, { yieldInterval });
+  const m = binaryen.readBinary(bundle);
+  const text = m.emitText();
+  m.dispose();
+  return { loaded: await loadBundle(bundle), loops: (text.match(/\(loop /g) ?? []).length };
+}
+
+const loop = (header: string) => `export function f(n: i32): i64 {
+  let acc: i64 = 0;
+  for (${header}) acc = acc * 31 + (i ^ (acc >>> 7));
+  return acc;
+}
+`;
+
+test('a counted loop gets a copy without fuel checks; a loop stepping by two does not', async () => {
+  const counted = await build('up', loop('let i = 0; i < n; i++'), 1000);
+  const inclusive = await build('upto', loop('let i = 0; i <= n; i++'), 1000);
+  const stepped = await build('step', loop('let i = 0; i < n; i += 2'), 1000);
+  assert.is(counted.loops, stepped.loops + 1, '`i < n; i++`: one loop more (the copy) than `i += 2`');
+  assert.is(inclusive.loops, stepped.loops + 1, '`i <= n; i++`: one loop more (the copy) than `i += 2`');
+});
+
+test('the copy cannot run past its fuel: a long counted loop yields at its interval', async () => {
+  const { loaded } = await build('long', loop('let i = 0; i < n; i++'), 1000);
+  const n = 2_000_000;
+  const r = await runLocally(loaded, 'f', [n]);
+  // One unit an entry, n + 1 entries: a yield every 1,000 of them.
+  assert.ok(r.yields >= Math.floor(n / 1000) - 1 && r.yields <= Math.ceil((n + 2) / 1000), `${r.yields} yields for ${n} iterations at an interval of 1000`);
+  // And the same number when the host's allowance differs from the build's interval.
+  const small = await runLocally(loaded, 'f', [n], { fuel: 7 });
+  assert.ok(small.yields >= Math.floor(n / 7) - 1, `${small.yields} yields at an allowance of 7`);
+});
+
+test('a loop that writes its bound, or steps its counter twice, stays checked only', async () => {
+  const writesBound = await build('bound', `export function f(n: i32): i64 {
+  let acc: i64 = 0;
+  for (let i = 0; i < n; i++) { acc += i; if ((acc & 3) == 1) n--; }
+  return acc;
+}
+`, 1000);
+  const twice = await build('twice', `export function f(n: i32): i64 {
+  let acc: i64 = 0;
+  for (let i = 0; i < n; i++) { acc += i; if ((acc & 7) == 3) i++; }
+  return acc;
+}
+`, 1000);
+  const stepped = await build('step2', loop('let i = 0; i < n; i += 2'), 1000);
+  assert.is(writesBound.loops, stepped.loops, 'a loop that writes its bound is not copied');
+  assert.is(twice.loops, stepped.loops, 'a loop that steps its counter twice is not copied');
+  // Both still yield: a long run passes yield points.
+  assert.ok((await runLocally(writesBound.loaded, 'f', [3_000_000])).yields > 100);
+  assert.ok((await runLocally(twice.loaded, 'f', [3_000_000])).yields > 100);
+});
+
+test.run();
