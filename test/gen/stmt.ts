@@ -164,9 +164,15 @@ export function loop(f: FnCtx, kind: LoopKind, gen: (counter: string) => Node[],
     try { return gen(counter); } finally { f.nest--; f.loops.pop(); f.inSwitch = inSwitch; }
   }), n, 1);
   switch (kind) {
-    case 'for':
+    case 'for': {
       f.mod.use('loop.for');
-      return [node(`for (let ${counter}: i32 = 0; ${counter} < ${bound}${also}; ${counter}++) {`, body(), '}')];
+      // Spellings of the same count that weave's counted loops (fragments/passes/counted-loop.ts)
+      // tell apart. `!=` with a constant bound only: the body may write a masked bound's
+      // variable below the counter, and `!=` would then run until the counter wraps.
+      const forms = [`${counter} < ${bound}`, `${counter} <= ${bound} - 1`, ...(bound === String(n) ? [`${counter} != ${bound}`] : [])];
+      const test = r.pick(forms);
+      return [node(`for (let ${counter}: i32 = 0; ${test}${also}; ${counter}++) {`, body(), '}')];
+    }
     case 'for-down':
       f.mod.use('loop.for');
       return [node(`for (let ${counter}: i32 = ${bound}; ${counter} > 0${also}; ${counter}--) {`, body(), '}')];
