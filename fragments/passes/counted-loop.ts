@@ -49,6 +49,8 @@ type Compare = 'lt_s' | 'lt_u' | 'le_s' | 'le_u' | 'ne';
 
 interface Shape {
   counter: number;
+  /** The check reads `counter + offset` (wrapping as i32 does). */
+  offset: number;
   /** The comparison with the bound, and which of its operands is the bound. */
   test: Expr;
   boundIsLeft: boolean;
@@ -77,7 +79,10 @@ export function countedLoop(m: binaryen.Module, loop: Expr, ctx: CountedContext)
   const taken = ctx.local('taken');
   const get = (i: number) => m.local.get(i, i32);
   const n = () => m.copyExpression(shape.bound);
-  const i0 = () => get(shape.counter);
+  // What the check compares with the bound, as the loop starts: the counter, or the
+  // counter plus a constant. It moves up by one a step as the counter does, and the copy
+  // stops it at `limit`, at most the bound, so it cannot wrap in the copy either.
+  const i0 = () => (shape.offset ? m.i32.add(get(shape.counter), m.i32.const(shape.offset)) : get(shape.counter));
   // The copy counts to `limit` instead of the bound.
   const setBound = (x: Expr) => (shape.boundIsLeft ? b.Binary.setLeft(shape.test, x) : b.Binary.setRight(shape.test, x));
   setBound(get(limit));
@@ -141,13 +146,13 @@ function whileShape(name: string, body: Expr): Shape | null {
   const e = unwrap(body);
   if (binaryen.getExpressionId(e) !== b.IfId || b.If.getIfFalse(e)) return null;
   const cmp = comparison(b.If.getCondition(e));
-  if (!cmp || binaryen.getExpressionId(cmp.i) !== b.LocalGetId) return null;
-  const counter = b.LocalGet.getIndex(cmp.i);
+  const read = cmp && counterRead(cmp.i);
+  if (!cmp || !read) return null;
   const list = statements(b.If.getIfTrue(e));
   const back = list[list.length - 1];
   if (!isBranch(back, name, false)) return null;
-  const step = list.find((s) => isIncrement(s, counter));
-  return step ? { ...cmp, counter, step, back, checkFirst: true, guard: e } : null;
+  const step = list.find((s) => isIncrement(s, read.counter));
+  return step ? { ...cmp, ...read, step, back, checkFirst: true, guard: e } : null;
 }
 
 /** `loop $L { …; i += 1; br_if $L (i < n) }`, or with `(local.tee $i (i + 1)) < n`. */
@@ -159,12 +164,23 @@ function doWhileShape(name: string, body: Expr): Shape | null {
   if (!cmp) return null;
   const id = binaryen.getExpressionId(cmp.i);
   if (id === b.LocalSetId && isIncrement(cmp.i, b.LocalSet.getIndex(cmp.i))) {
-    return { ...cmp, counter: b.LocalSet.getIndex(cmp.i), step: cmp.i, back, checkFirst: false };
+    return { ...cmp, counter: b.LocalSet.getIndex(cmp.i), offset: 0, step: cmp.i, back, checkFirst: false };
   }
-  if (id !== b.LocalGetId) return null;
-  const counter = b.LocalGet.getIndex(cmp.i);
-  const step = list.find((s) => isIncrement(s, counter));
-  return step ? { ...cmp, counter, step, back, checkFirst: false } : null;
+  const read = counterRead(cmp.i);
+  if (!read) return null;
+  const step = list.find((s) => isIncrement(s, read.counter));
+  return step ? { ...cmp, ...read, step, back, checkFirst: false } : null;
+}
+
+/** `i` or `i + c` (a constant `c`: `for (let i = 0; i + 1 < n; i++)`) compared with the bound. */
+function counterRead(e: Expr): { counter: number; offset: number } | null {
+  const id = binaryen.getExpressionId(e);
+  if (id === b.LocalGetId && binaryen.getExpressionType(e) === i32) return { counter: b.LocalGet.getIndex(e), offset: 0 };
+  if (id !== b.BinaryId || b.Binary.getOp(e) !== b.AddInt32) return null;
+  const [l, r] = [b.Binary.getLeft(e), b.Binary.getRight(e)];
+  const [get, c] = binaryen.getExpressionId(l) === b.ConstId ? [r, l] : [l, r];
+  if (binaryen.getExpressionId(get) !== b.LocalGetId || binaryen.getExpressionId(c) !== b.ConstId) return null;
+  return { counter: b.LocalGet.getIndex(get), offset: b.Const.getValueI32(c) };
 }
 
 /** `br $name` (or `br_if` when `conditional`), carrying no value. */

@@ -1,7 +1,7 @@
 // Counted loops in the shapes weave runs without a fuel check per iteration while the
 // fuel covers them (fragments/passes/counted-loop.ts), and their edges: a start at or past
 // the bound, counters next to i32's largest value, unsigned counters, `!=` bounds that
-// wrap around, `<=`, do-while bodies, breaks out of the loop, bounds computed from locals,
+// wrap around, `<=`, `i + 1 < n`, do-while bodies, breaks out of the loop, bounds computed from locals,
 // constant bounds, inner loops of a nest, and module-level state written inside them.
 
 let total: i64 = 0;
@@ -47,6 +47,9 @@ export function countedLoops(n: i32, start: i32): i64 {
     acc ^= <i64>k * 7;
     k++;
   } while (k <= n);
+  // The counter plus a constant against the bound: `i + 1 < n`, and across the wrap.
+  for (let i = start; i + 1 < n; i++) acc += (<i64>i) * 3;
+  for (let i = i32.MAX_VALUE - 15 + (start & 7); i + 16 < i32.MIN_VALUE + 40; i++) acc ^= i;
   // A constant bound, and module-level state written in the loop.
   for (let i = 0; i < 1000; i++) total += i ^ <i32>(acc & 7);
   // Inner counted loops of a nest, their bound the outer counter.
