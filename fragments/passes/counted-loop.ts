@@ -88,9 +88,8 @@ export function countedLoop(m: binaryen.Module, loop: Expr, ctx: CountedContext)
   setBound(get(limit));
   const clean = m.copyExpression(loop);
   setBound(shape.bound);
-  const copyName = ctx.label('copy');
-  renameLabels(clean, copyName);
-  const copied = (shape.checkFirst ? whileShape : doWhileShape)(`${copyName}_0`, b.Loop.getBody(clean))!;
+  renameLabels(clean, ctx.label('copy'));
+  const copied = (shape.checkFirst ? whileShape : doWhileShape)(b.Loop.getName(clean), b.Loop.getBody(clean))!;
   // The copy ends in one of three ways. Reaching `limit` goes on at `more`: the checked
   // loop runs from there (a do-while that reached the bound is done instead). A branch out
   // of the nest leaves it. Falling out of the loop any other way is a `break` that left the
@@ -132,7 +131,7 @@ export function countedLoop(m: binaryen.Module, loop: Expr, ctx: CountedContext)
 /** A block's children, or the expression alone. */
 function statements(e: Expr): Expr[] {
   if (binaryen.getExpressionId(e) !== b.BlockId) return [e];
-  return Array.from({ length: b.Block.getNumChildren(e) }, (_, i) => b.Block.getChildAt(e, i));
+  return b.Block.getChildren(e);
 }
 
 /** An unnamed block of one statement, seen through. */
@@ -191,12 +190,8 @@ function isBranch(e: Expr, name: string, conditional: boolean): boolean {
 /** `local.set $i (i + 1)` or `local.tee`, with i32 `$i`. */
 function isIncrement(e: Expr, counter: number): boolean {
   if (binaryen.getExpressionId(e) !== b.LocalSetId || b.LocalSet.getIndex(e) !== counter) return false;
-  const v = b.LocalSet.getValue(e);
-  if (binaryen.getExpressionId(v) !== b.BinaryId || b.Binary.getOp(v) !== b.AddInt32) return false;
-  const [l, r] = [b.Binary.getLeft(v), b.Binary.getRight(v)];
-  const isOne = (x: Expr) => binaryen.getExpressionId(x) === b.ConstId && b.Const.getValueI32(x) === 1;
-  const isCounter = (x: Expr) => binaryen.getExpressionId(x) === b.LocalGetId && b.LocalGet.getIndex(x) === counter;
-  return (isCounter(l) && isOne(r)) || (isOne(l) && isCounter(r));
+  const read = counterRead(b.LocalSet.getValue(e));
+  return read?.counter === counter && read.offset === 1;
 }
 
 /** `i < n` in any of its spellings (`<=`, `!=`), with `n` a pure bound (boundLocals); `i` as written. */
@@ -259,8 +254,7 @@ function onlyCounts(loop: Expr, name: string, shape: Shape, fuel: number): boole
     } else if (id === b.BreakId) {
       if (b.Break.getName(e) === name && e !== shape.back) ok = false;
     } else if (id === b.SwitchId) {
-      const names = [b.Switch.getDefaultName(e), ...Array.from({ length: b.Switch.getNumNames(e) }, (_, k) => b.Switch.getNameAt(e, k))];
-      if (names.includes(name)) ok = false;
+      if (b.Switch.getDefaultName(e) === name || b.Switch.getNames(e).includes(name)) ok = false;
     }
     return ok;
   });
@@ -286,12 +280,9 @@ function renameLabels(root: Expr, prefix: string): void {
       const to = renamed.get(b.Break.getName(e));
       if (to) b.Break.setName(e, to);
     } else if (id === b.SwitchId) {
-      const to = renamed.get(b.Switch.getDefaultName(e));
-      if (to) b.Switch.setDefaultName(e, to);
-      for (let k = 0; k < b.Switch.getNumNames(e); k++) {
-        const t = renamed.get(b.Switch.getNameAt(e, k));
-        if (t) b.Switch.setNameAt(e, k, t);
-      }
+      const to = (n: string) => renamed.get(n) ?? n;
+      b.Switch.setDefaultName(e, to(b.Switch.getDefaultName(e)));
+      b.Switch.setNames(e, b.Switch.getNames(e).map(to));
     }
   });
 }

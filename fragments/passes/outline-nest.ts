@@ -100,7 +100,7 @@ function scan(root: Expr, ctx: NestContext): Scan {
   // Labels are checked once every label defined inside is known.
   for (const e of breaks) {
     if (binaryen.getExpressionId(e) === b.SwitchId) {
-      const names: string[] = [b.Switch.getDefaultName(e), ...Array.from({ length: b.Switch.getNumNames(e) }, (_, i) => b.Switch.getNameAt(e, i))];
+      const names: string[] = [b.Switch.getDefaultName(e), ...b.Switch.getNames(e)];
       if (names.some((n) => !s.inside.has(n))) throw new NotOutlinable('br_table out');
       continue;
     }
@@ -192,7 +192,7 @@ export function outlineNest(m: binaryen.Module, nest: string, loop: Expr, ctx: N
   };
   const childrenOf = (e: Expr): Expr[] => {
     if (binaryen.getExpressionId(e) === b.BlockId && !b.Block.getName(e)) {
-      return Array.from({ length: b.Block.getNumChildren(e) }, (_, i) => b.Block.getChildAt(e, i));
+      return b.Block.getChildren(e);
     }
     return [e];
   };
@@ -217,7 +217,7 @@ export function outlineNest(m: binaryen.Module, nest: string, loop: Expr, ctx: N
       return m.block(null, [m.if(m.i32.eq(m.local.get(resume, i32), m.i32.const(k + 1)), m.local.set(resume, m.i32.const(0))), entry], none);
     }
     if (id === b.BlockId) {
-      const kids = Array.from({ length: b.Block.getNumChildren(e) }, (_, i) => b.Block.getChildAt(e, i));
+      const kids: Expr[] = b.Block.getChildren(e);
       return m.block(b.Block.getName(e), statements(kids), binaryen.auto);
     }
     // An if on the path: resuming, take the arm that holds the resume point.
