@@ -219,16 +219,16 @@ async function main(): Promise<void> {
       for (let i = 0; i < n; i++) fragments += (await runJob(mesh, tiny, { args: [100] })).fragments;
       return { fragments, fps: fragments / ((performance.now() - t0) / 1000) };
     };
-    for (let i = 0; i < 20; i++) await runJob(mesh, tiny, { args: [100] });
+    await tinyJobs(20);
     // Until the twenty-seventh session the ratio was this first loop's, after 20 jobs. V8
     // still optimizes the engine's and the hubs' code then: in 2,000 jobs after 200, the
     // engine alone spent 490 ms compiling on its helper threads (--trace-opt), about 0.25
     // ms a job on the two cores the jobs run on, and a job took 1.70, 1.57, 1.35, 1.34 ms
-    // in its first four hundreds and 1.21-1.25 after 1,200. A fixed cost of dispatch is
+    // in its first four blocks of 200 and 1.21-1.25 after 1,200. A fixed cost of dispatch is
     // what a hub and an engine that have run a while pay, so the ratio is the warm loop's
     // (after WARM_JOBS), and the first loop's is printed beside it.
     const cold = await tinyJobs(jobs);
-    for (let i = 0; i < (quick ? 0 : WARM_JOBS); i++) await runJob(mesh, tiny, { args: [100] });
+    await tinyJobs(quick ? 0 : WARM_JOBS);
     const { fragments, fps } = await tinyJobs(jobs);
     // Throughput against throughput: round trips over the loop's whole time, as the jobs
     // are counted (since the eighteenth session; before, over the median round trip, which
