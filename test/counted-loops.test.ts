@@ -17,7 +17,7 @@ import { runLocally } from './helpers/programs.js';
 const test = suite('counted loops');
 const DIR = 'build/test/counted-loops';
 
-/** Builds `body` (an exported function `f(n: i32): i64`) and returns its bundle and module text. */
+/** Builds `source` (exporting `f(n: i32): i64`); returns the loaded bundle and how many loops its module holds. */
 async function build(name: string, source: string, yieldInterval: number) {
   mkdirSync(DIR, { recursive: true });
   const file = `${DIR}/${name}.ts`;
