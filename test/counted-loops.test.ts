@@ -8,25 +8,15 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import binaryen from 'binaryen';
-import { buildBundle } from '../fragments/index.js';
-import { loadBundle } from '../runtime/exec/index.js';
 import { runLocally } from './helpers/programs.js';
+import { buildSnippet } from './helpers/snippet.js';
 
 const test = suite('counted loops');
-const DIR = 'build/test/counted-loops';
 
 /** Builds `source` (exporting `f(n: i32): i64`); returns the loaded bundle and how many loops its module holds. */
 async function build(name: string, source: string, yieldInterval: number) {
-  mkdirSync(DIR, { recursive: true });
-  const file = `${DIR}/${name}.ts`;
-  writeFileSync(file, source);
-  const { bundle } = await buildBundle(file, { yieldInterval });
-  const m = binaryen.readBinary(bundle);
-  const text = m.emitText();
-  m.dispose();
-  return { loaded: await loadBundle(bundle), loops: (text.match(/\(loop /g) ?? []).length };
+  const { loaded, text } = await buildSnippet('counted-loops', name, source, yieldInterval);
+  return { loaded, loops: (text.match(/\(loop /g) ?? []).length };
 }
 
 const loop = (header: string) => `export function f(n: i32): i64 {

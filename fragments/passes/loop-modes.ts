@@ -16,6 +16,7 @@
 import binaryen from 'binaryen';
 import { walk, type Expr } from './ir.js';
 import type { CallGraph } from './call-graph.js';
+import { chargesFuel } from './memory-fuel.js';
 
 const b: any = binaryen;
 
@@ -49,20 +50,18 @@ interface Facts {
   loopCallees: Set<string>;
 }
 
-const isMemoryWork = (id: number) => id === b.MemoryCopyId || id === b.MemoryFillId || id === b.MemoryGrowId;
-
 function factsOf(body: Expr): Facts {
   const f: Facts = { loops: false, memory: false, heavy: false, loopCallees: new Set() };
   walk(body, (e) => {
     const id = binaryen.getExpressionId(e);
-    if (isMemoryWork(id)) f.memory = true;
+    if (chargesFuel(e)) f.memory = true;
     if (id !== b.LoopId) return;
     f.loops = true;
     walk(b.Loop.getBody(e), (x) => {
       const xid = binaryen.getExpressionId(x);
       if (xid === b.CallId) f.loopCallees.add(b.Call.getTarget(x));
-      else if (xid === b.CallIndirectId || xid === b.MemoryCopyId || xid === b.MemoryFillId) f.heavy = true;
-      if (isMemoryWork(xid)) f.memory = true;
+      else if (xid === b.CallIndirectId || (chargesFuel(x) && xid !== b.MemoryGrowId)) f.heavy = true;
+      if (chargesFuel(x)) f.memory = true;
     });
     return false;
   });

@@ -12,6 +12,12 @@
  * loop iteration costs), 1,024 units per page grown (a fresh page is paid for when first
  * written, about 11 us per 4 KiB on a VM).
  *
+ * A copy or fill of a constant size is charged that constant, and one under 64 bytes not at
+ * all: AssemblyScript zeroes each function's frame of the shadow stack with a
+ * `memory.fill` of a few bytes, so nearly every function of a program held a charge of
+ * nothing, was a function that charges (its callers synced their fuel local around every
+ * call of it) and made a loop around it `heavy` (loop-modes.ts).
+ *
  * A charge only lowers the counter, never yields: the next check in user code does, and
  * since checks are `fuel <= 0`, a large charge cannot step over one. The counter stops at
  * -2^30 so that no run of charges between two checks can wrap it (one charge is at most
@@ -39,6 +45,21 @@ const MAX_PAGES = 65536;
 /** The lowest the counter goes (see above). */
 export const FUEL_FLOOR = -(2 ** 30);
 
+/** The constant size of a copy or fill, or null when it is computed. */
+function constantSize(e: Expr): number | null {
+  const size = binaryen.getExpressionId(e) === b.MemoryCopyId ? b.MemoryCopy.getSize(e) : b.MemoryFill.getSize(e);
+  return binaryen.getExpressionId(size) === b.ConstId ? b.Const.getValueI32(size) >>> 0 : null;
+}
+
+/** Whether `e` is memory work that charges fuel: a grow, or a copy or fill of 64 bytes or more, or of a computed size. */
+export function chargesFuel(e: Expr): boolean {
+  const id = binaryen.getExpressionId(e);
+  if (id === b.MemoryGrowId) return true;
+  if (id !== b.MemoryCopyId && id !== b.MemoryFillId) return false;
+  const size = constantSize(e);
+  return size === null || size >>> COPY_SHIFT > 0;
+}
+
 /**
  * A rewriter for `rewrite()`: returns the charging form of each memory.copy, memory.fill
  * and memory.grow, and any other expression as it is. `addVar` adds an i32 local to the
@@ -64,6 +85,12 @@ export function memoryCharge(m: binaryen.Module, fuel: FuelAccess, addVar: (type
 
   return (e) => {
     const id = binaryen.getExpressionId(e);
+    if ((id === b.MemoryCopyId || id === b.MemoryFillId) && !chargesFuel(e)) return e;
+    const known = id === b.MemoryCopyId || id === b.MemoryFillId ? constantSize(e) : null;
+    if (known !== null) {
+      const units = () => m.i32.const(known >>> COPY_SHIFT);
+      return m.block(null, [e, charge(units)], binaryen.none);
+    }
     if (id === b.MemoryCopyId) {
       b.MemoryCopy.setSize(e, m.local.tee(sizeLocal(), b.MemoryCopy.getSize(e), i32));
       return m.block(null, [e, charge(copyUnits)], binaryen.none);
