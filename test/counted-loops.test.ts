@@ -26,12 +26,22 @@ const loop = (header: string) => `export function f(n: i32): i64 {
 }
 `;
 
-test('a counted loop gets a copy without fuel checks; a loop stepping by two does not', async () => {
-  const counted = await build('up', loop('let i = 0; i < n; i++'), 1000);
-  const inclusive = await build('upto', loop('let i = 0; i <= n; i++'), 1000);
-  const stepped = await build('step', loop('let i = 0; i < n; i += 2'), 1000);
-  assert.is(counted.loops, stepped.loops + 1, '`i < n; i++`: one loop more (the copy) than `i += 2`');
-  assert.is(inclusive.loops, stepped.loops + 1, '`i <= n; i++`: one loop more (the copy) than `i += 2`');
+/** A loop that is not counted (its counter doubles): the loop count the others are compared with. */
+const unCounted = () => build('doubling', loop('let i = 0; i < n; i = i * 2 + 1'), 1000);
+
+test('a counted loop gets a copy without fuel checks: `<`, `<=`, strides of a constant and of a local', async () => {
+  const plain = (await unCounted()).loops;
+  const copied = async (name: string, header: string, source = loop(header)) => assert.is((await build(name, source, 1000)).loops, plain + 1, `\`${header}\`: one loop more (the copy) than a doubling counter`);
+  await copied('up', 'let i = 0; i < n; i++');
+  await copied('upto', 'let i = 0; i <= n; i++');
+  await copied('step', 'let i = 0; i < n; i += 2');
+  await copied('stride', 'let i = 0; i < n; i += s', `export function f(n: i32): i64 {
+  let acc: i64 = 0;
+  const s = (n & 3) + 1;
+  for (let i = 0; i < n; i += s) acc = acc * 31 + (i ^ (acc >>> 7));
+  return acc;
+}
+`);
 });
 
 test('the copy cannot run past its fuel: a long counted loop yields at its interval', async () => {
@@ -43,6 +53,10 @@ test('the copy cannot run past its fuel: a long counted loop yields at its inter
   // And the same number when the host's allowance differs from the build's interval.
   const small = await runLocally(loaded, 'f', [n], { fuel: 7 });
   assert.ok(small.yields >= Math.floor(n / 7) - 1, `${small.yields} yields at an allowance of 7`);
+  // A stride of three: a third of the entries.
+  const strided = await runLocally((await build('long3', loop('let i = 0; i < n; i += 3'), 1000)).loaded, 'f', [n]);
+  const entries = Math.ceil(n / 3) + 1;
+  assert.ok(strided.yields >= Math.floor(entries / 1000) - 1 && strided.yields <= Math.ceil((entries + 1) / 1000), `${strided.yields} yields for ${entries} entries at an interval of 1000`);
 });
 
 test('a loop that writes its bound, or steps its counter twice, stays checked only', async () => {
@@ -58,9 +72,9 @@ test('a loop that writes its bound, or steps its counter twice, stays checked on
   return acc;
 }
 `, 1000);
-  const stepped = await build('step2', loop('let i = 0; i < n; i += 2'), 1000);
-  assert.is(writesBound.loops, stepped.loops, 'a loop that writes its bound is not copied');
-  assert.is(twice.loops, stepped.loops, 'a loop that steps its counter twice is not copied');
+  const plain = (await unCounted()).loops;
+  assert.is(writesBound.loops, plain, 'a loop that writes its bound is not copied');
+  assert.is(twice.loops, plain, 'a loop that steps its counter twice is not copied');
   // Both still yield: a long run passes yield points.
   assert.ok((await runLocally(writesBound.loaded, 'f', [3_000_000])).yields > 100);
   assert.ok((await runLocally(twice.loaded, 'f', [3_000_000])).yields > 100);

@@ -3,10 +3,12 @@
  * runs the iterations its fuel covers without a check in each.
  *
  * Each loop of a nest checks its fuel and takes one unit at every entry of its body. For
- * a loop that counts a local up by one to a bound the loop cannot change
+ * a loop that counts a local up to a bound the loop cannot change
  * (`for (let i = a; i < n; i++)`, `<=`, `!=`, unsigned, do-while, and the shapes asc -O3
  * makes of them; the bound constants, locals the loop does not write and arithmetic that
- * cannot trap), how many entries are left is known at the loop's start. So the loop
+ * cannot trap), by one or, for `<` and `<=`, by a larger constant or a local the loop
+ * does not write (a sieve's `j += i`, where n + stride must not wrap), how many entries
+ * are left is known at the loop's start (a division, for a stride). So the loop
  * first runs as a copy without the check and the decrement, up to `limit`: the bound, or
  * as far as the fuel goes if that is nearer, the fuel charged those entries up front.
  * Then the checked loop goes on from there: with the fuel spent it leaves at once for a
@@ -19,7 +21,9 @@
  * charges fuel (a call that charges is synced through the fuel local, which disqualifies
  * the loop).
  *
- * An int64 loop's fuel check and decrement were 9-14% of its time (docs/benchmarks.md).
+ * An int64 loop's fuel check and decrement were 9-14% of its time (docs/benchmarks.md);
+ * strides and asc's `i + 1 < n` form (the check's `i + 1` kept in a second local, copied
+ * back at the end) took the sieve's and examples/particles.ts's inner loops.
  *   const counted = countedLoop(m, loop, { fuel, local, label });   // before instrumenting `loop`
  *   replacement = counted ? counted(checkedLoop) : checkedLoop;
  */
@@ -56,8 +60,20 @@ interface Shape {
   boundIsLeft: boolean;
   bound: Expr;
   compare: Compare;
-  /** The increment of the counter (the one write of it the loop may hold). */
+  /** The increment of the counter (the one write of it the loop may hold, but see `carried`). */
   step: Expr;
+  /**
+   * What each step adds, when not one: a positive constant, or a local the loop does not
+   * write (`j += i` in a sieve), checked positive where the loop starts. Check-first loops
+   * compared with `<` or `<=` only.
+   */
+  stride: Expr | null;
+  /**
+   * The check tees `counter + offset` into this local and the step, the last statement
+   * before the way back, copies it to the counter (`i = t`: asc's `i + 1 < n` loops). The
+   * counter may then be written in between (asc reuses its local), as the step undoes it.
+   */
+  carried?: number;
   /** The loop's one way back to its header. */
   back: Expr;
   /** True when the bound is checked before the body (`loop { if (i < n) { …; i++; br loop } }`). */
@@ -80,8 +96,8 @@ export function countedLoop(m: binaryen.Module, loop: Expr, ctx: CountedContext)
   const get = (i: number) => m.local.get(i, i32);
   const n = () => m.copyExpression(shape.bound);
   // What the check compares with the bound, as the loop starts: the counter, or the
-  // counter plus a constant. It moves up by one a step as the counter does, and the copy
-  // stops it at `limit`, at most the bound, so it cannot wrap in the copy either.
+  // counter plus a constant. It moves up by the stride a step as the counter does, and the
+  // copy stops it at `limit`, at most the bound, so it cannot wrap in the copy either.
   const i0 = () => (shape.offset ? m.i32.add(get(shape.counter), m.i32.const(shape.offset)) : get(shape.counter));
   // The copy counts to `limit` instead of the bound.
   const setBound = (x: Expr) => (shape.boundIsLeft ? b.Binary.setLeft(shape.test, x) : b.Binary.setRight(shape.test, x));
@@ -109,16 +125,36 @@ export function countedLoop(m: binaryen.Module, loop: Expr, ctx: CountedContext)
   // mod 2^32 for `ne`; one more for `<=`) without wrapping. From at or past the bound the
   // checked loop runs alone, and so does `i <= n` with n the largest value (it never ends).
   const inclusive = shape.compare === 'le_s' || shape.compare === 'le_u';
+  const signed = shape.compare === 'lt_s' || shape.compare === 'le_s';
   const cmp = { lt_s: m.i32.lt_s, lt_u: m.i32.lt_u, le_s: m.i32.le_s, le_u: m.i32.le_u, ne: m.i32.ne }[shape.compare];
   let before = cmp(i0(), n());
-  if (inclusive) before = m.i32.and(before, m.i32.ne(n(), m.i32.const(shape.compare === 'le_s' ? 0x7fffffff : -1)));
-  const span = () => (inclusive ? m.i32.add(m.i32.sub(n(), i0()), m.i32.const(1)) : m.i32.sub(n(), i0()));
-  const go = m.i32.and(m.i32.gt_s(get(ctx.fuel), m.i32.const(0)), before);
+  if (inclusive) before = m.i32.and(before, m.i32.ne(n(), m.i32.const(signed ? 0x7fffffff : -1)));
+  let go = m.i32.and(m.i32.gt_s(get(ctx.fuel), m.i32.const(0)), before);
+  // Entries the loop makes from here, had it fuel enough: a function of i0, n and the stride.
+  let entries: () => Expr;
+  // The copy's bound, from the entries it takes: the first value it does not run (the last
+  // it runs, for `<=`).
+  let bound: () => Expr;
+  const stride = shape.stride;
+  if (!stride) {
+    entries = () => (inclusive ? m.i32.add(m.i32.sub(n(), i0()), m.i32.const(1)) : m.i32.sub(n(), i0()));
+    bound = () => m.i32.add(i0(), inclusive ? m.i32.sub(get(taken), m.i32.const(1)) : get(taken));
+  } else {
+    // A stride s > 1 can step past the bound: the counter must not wrap there, or the loop
+    // would go on where the count says it ends. So the copy runs only where n + s cannot
+    // wrap (and s > 0); the values it runs are i0, i0 + s, … up to the bound.
+    const s = () => m.copyExpression(stride);
+    const fits = signed ? m.i32.le_s(n(), m.i32.sub(m.i32.const(0x7fffffff), s())) : m.i32.le_u(n(), m.i32.sub(m.i32.const(-1), s()));
+    go = m.i32.and(go, m.i32.and(m.i32.gt_s(s(), m.i32.const(0)), fits));
+    const gap = () => (inclusive ? m.i32.sub(n(), i0()) : m.i32.sub(m.i32.sub(n(), i0()), m.i32.const(1)));
+    entries = () => m.i32.add(m.i32.div_u(gap(), s()), m.i32.const(1));
+    bound = () => m.i32.add(m.i32.add(i0(), m.i32.mul(m.i32.sub(get(taken), m.i32.const(1)), s())), m.i32.const(inclusive ? 0 : 1));
+  }
   const start = m.block(null, [
-    // Steps the copy takes: to the bound, or as many as the fuel covers (fuel > 0 here).
-    m.local.set(taken, m.select(m.i32.lt_u(span(), get(ctx.fuel)), span(), get(ctx.fuel))),
-    // The copy's bound: the first value it does not run (the last it runs, for `<=`).
-    m.local.set(limit, m.i32.add(i0(), inclusive ? m.i32.sub(get(taken), m.i32.const(1)) : get(taken))),
+    // Entries the copy makes: to the bound, or as many as the fuel covers (fuel > 0 here).
+    m.local.set(taken, entries()),
+    m.local.set(taken, m.select(m.i32.lt_u(get(taken), get(ctx.fuel)), get(taken), get(ctx.fuel))),
+    m.local.set(limit, bound()),
     m.local.set(ctx.fuel, m.i32.sub(get(ctx.fuel), get(taken))),
     clean,
     m.br(skip),
@@ -134,41 +170,72 @@ function statements(e: Expr): Expr[] {
   return b.Block.getChildren(e);
 }
 
+/** An if without an else. */
+function isIfThen(e: Expr): boolean {
+  return binaryen.getExpressionId(e) === b.IfId && !b.If.getIfFalse(e);
+}
+
 /** An unnamed block of one statement, seen through. */
 function unwrap(e: Expr): Expr {
   while (binaryen.getExpressionId(e) === b.BlockId && !b.Block.getName(e) && b.Block.getNumChildren(e) === 1) e = b.Block.getChildAt(e, 0);
   return e;
 }
 
-/** `loop $L { if (i < n) { …; i += 1; …; br $L } }`. */
+/**
+ * `loop $L { if (i < n) { …; i += s; …; br $L } }` (s one, a positive constant or a local),
+ * or `loop $L { if ((local.tee $t (i + 1)) < n) { …; i = t; br $L } }`. The way back may
+ * sit in ifs without an else at the end of the body (asc's `if (x) break; …`): an if
+ * that fails there falls out of the loop, a `break`.
+ */
 function whileShape(name: string, body: Expr): Shape | null {
   const e = unwrap(body);
   if (binaryen.getExpressionId(e) !== b.IfId || b.If.getIfFalse(e)) return null;
-  const cmp = comparison(b.If.getCondition(e));
-  const read = cmp && counterRead(cmp.i);
-  if (!cmp || !read) return null;
-  const list = statements(b.If.getIfTrue(e));
-  const back = list[list.length - 1];
-  if (!isBranch(back, name, false)) return null;
-  const step = list.find((s) => isIncrement(s, read.counter));
-  return step ? { ...cmp, ...read, step, back, checkFirst: true, guard: e } : null;
+  let list = statements(b.If.getIfTrue(e));
+  for (let last = list.at(-1); last && isIfThen(unwrap(last)); last = list.at(-1)) list = statements(b.If.getIfTrue(unwrap(last)));
+  const back = list.at(-1);
+  if (!back || !isBranch(back, name, false)) return null;
+  for (const cmp of comparison(b.If.getCondition(e))) {
+    const shape = steppedBy(cmp, list);
+    if (shape) return { ...cmp, ...shape, back, checkFirst: true, guard: e };
+  }
+  return null;
+}
+
+/** How the counter of `cmp` steps in `list` (the statements that end in the way back), or null. */
+function steppedBy(cmp: Comparison, list: Expr[]): Pick<Shape, 'counter' | 'offset' | 'step' | 'stride' | 'carried'> | null {
+  const tee = binaryen.getExpressionId(cmp.i) === b.LocalSetId ? cmp.i : null;
+  const read = counterRead(tee ? b.LocalSet.getValue(tee) : cmp.i);
+  if (!read) return null;
+  if (tee) {
+    // `i = t` right before the way back: each entry's check reads the last one's plus one.
+    const carried = b.LocalSet.getIndex(tee);
+    const step = list[list.length - 2];
+    if (!step || carried === read.counter || read.offset !== 1 || !copies(step, read.counter, carried)) return null;
+    return { ...read, step, stride: null, carried };
+  }
+  for (const step of list) {
+    const stride = strideOf(step, read.counter);
+    if (stride === undefined) continue;
+    return stride && cmp.compare === 'ne' ? null : { ...read, step, stride };
+  }
+  return null;
 }
 
 /** `loop $L { …; i += 1; br_if $L (i < n) }`, or with `(local.tee $i (i + 1)) < n`. */
 function doWhileShape(name: string, body: Expr): Shape | null {
   const list = statements(body);
-  const back = list[list.length - 1];
-  if (!isBranch(back, name, true)) return null;
-  const cmp = comparison(b.Break.getCondition(back));
-  if (!cmp) return null;
-  const id = binaryen.getExpressionId(cmp.i);
-  if (id === b.LocalSetId && isIncrement(cmp.i, b.LocalSet.getIndex(cmp.i))) {
-    return { ...cmp, counter: b.LocalSet.getIndex(cmp.i), offset: 0, step: cmp.i, back, checkFirst: false };
+  const back = list.at(-1);
+  if (!back || !isBranch(back, name, true)) return null;
+  for (const cmp of comparison(b.Break.getCondition(back))) {
+    const id = binaryen.getExpressionId(cmp.i);
+    if (id === b.LocalSetId && isIncrement(cmp.i, b.LocalSet.getIndex(cmp.i))) {
+      return { ...cmp, counter: b.LocalSet.getIndex(cmp.i), offset: 0, step: cmp.i, stride: null, back, checkFirst: false };
+    }
+    const read = counterRead(cmp.i);
+    const step = read && list.find((s) => isIncrement(s, read.counter));
+    if (read && step) return { ...cmp, ...read, step, stride: null, back, checkFirst: false };
   }
-  const read = counterRead(cmp.i);
-  if (!read) return null;
-  const step = list.find((s) => isIncrement(s, read.counter));
-  return step ? { ...cmp, ...read, step, back, checkFirst: false } : null;
+  return null;
 }
 
 /** `i` or `i + c` (a constant `c`: `for (let i = 0; i + 1 < n; i++)`) compared with the bound. */
@@ -189,28 +256,62 @@ function isBranch(e: Expr, name: string, conditional: boolean): boolean {
 
 /** `local.set $i (i + 1)` or `local.tee`, with i32 `$i`. */
 function isIncrement(e: Expr, counter: number): boolean {
-  if (binaryen.getExpressionId(e) !== b.LocalSetId || b.LocalSet.getIndex(e) !== counter) return false;
-  const read = counterRead(b.LocalSet.getValue(e));
-  return read?.counter === counter && read.offset === 1;
+  return strideOf(e, counter) === null;
 }
 
-/** `i < n` in any of its spellings (`<=`, `!=`), with `n` a pure bound (boundLocals); `i` as written. */
-function comparison(e: Expr): { i: Expr; bound: Expr; compare: Compare; test: Expr; boundIsLeft: boolean } | null {
-  if (binaryen.getExpressionId(e) !== b.BinaryId) return null;
+/** Strides larger than this stay checked: a few iterations an entry, and no margin to reason about. */
+const MAX_CONSTANT_STRIDE = 1 << 24;
+
+/**
+ * For `local.set $i (i + s)`: null when s is one, s when it is a larger constant or a
+ * local other than `$i` (its sign is checked where the loop starts); undefined when `e`
+ * is not such a step.
+ */
+function strideOf(e: Expr, counter: number): Expr | null | undefined {
+  if (binaryen.getExpressionId(e) !== b.LocalSetId || b.LocalSet.getIndex(e) !== counter) return undefined;
+  const v = b.LocalSet.getValue(e);
+  if (binaryen.getExpressionId(v) !== b.BinaryId || b.Binary.getOp(v) !== b.AddInt32) return undefined;
+  const [l, r] = [b.Binary.getLeft(v), b.Binary.getRight(v)];
+  const isCounter = (x: Expr) => binaryen.getExpressionId(x) === b.LocalGetId && b.LocalGet.getIndex(x) === counter;
+  const s = isCounter(l) ? r : isCounter(r) ? l : null;
+  if (!s) return undefined;
+  const id = binaryen.getExpressionId(s);
+  if (id === b.ConstId) {
+    const c = b.Const.getValueI32(s);
+    return c === 1 ? null : c > 1 && c <= MAX_CONSTANT_STRIDE ? s : undefined;
+  }
+  return id === b.LocalGetId && binaryen.getExpressionType(s) === i32 ? s : undefined;
+}
+
+/** `local.set $to (local.get $from)`. */
+function copies(e: Expr, to: number, from: number): boolean {
+  if (binaryen.getExpressionId(e) !== b.LocalSetId || b.LocalSet.getIndex(e) !== to || binaryen.getExpressionType(e) !== none) return false;
+  const v = b.LocalSet.getValue(e);
+  return binaryen.getExpressionId(v) === b.LocalGetId && b.LocalGet.getIndex(v) === from;
+}
+
+interface Comparison { i: Expr; bound: Expr; compare: Compare; test: Expr; boundIsLeft: boolean }
+
+/**
+ * `i < n` in any of its spellings (`<=`, `!=`), with `n` a pure bound (boundLocals); `i`
+ * as written. Each reading of it (`i != n` has two; the shape picks the one it steps).
+ */
+function comparison(e: Expr): Comparison[] {
+  if (binaryen.getExpressionId(e) !== b.BinaryId) return [];
   const op = b.Binary.getOp(e);
   const [l, r] = [b.Binary.getLeft(e), b.Binary.getRight(e)];
-  const pick = (boundIsLeft: boolean, compare: Compare) => {
+  const pick = (boundIsLeft: boolean, compare: Compare): Comparison[] => {
     const [i, bound] = boundIsLeft ? [r, l] : [l, r];
-    return boundLocals(bound) ? { i, bound, compare, test: e, boundIsLeft } : null;
+    return boundLocals(bound) ? [{ i, bound, compare, test: e, boundIsLeft }] : [];
   };
   const ops: Array<[number, boolean, Compare]> = [
     [b.LtSInt32, false, 'lt_s'], [b.LtUInt32, false, 'lt_u'], [b.GtSInt32, true, 'lt_s'], [b.GtUInt32, true, 'lt_u'],
     [b.LeSInt32, false, 'le_s'], [b.LeUInt32, false, 'le_u'], [b.GeSInt32, true, 'le_s'], [b.GeUInt32, true, 'le_u'],
   ];
   for (const [o, boundIsLeft, compare] of ops) if (op === o) return pick(boundIsLeft, compare);
-  // `i != n` or `n != i`: the counter is the side that is not a constant, or the left.
-  if (op === b.NeInt32) return binaryen.getExpressionId(l) === b.ConstId ? pick(true, 'ne') : pick(false, 'ne');
-  return null;
+  // `i != n` or `n != i`: asc writes either; the counter is the side the loop steps.
+  if (op === b.NeInt32) return [...pick(false, 'ne'), ...pick(true, 'ne')];
+  return [];
 }
 
 /** i32 arithmetic that cannot trap: a bound made of it is read at the loop's start as well as at each check. */
@@ -232,13 +333,20 @@ function boundLocals(e: Expr): number[] | null {
 }
 
 /**
- * True when nothing in the loop but `shape.step` writes the counter, nothing writes the
- * bound's locals, nothing but `shape.back` branches to the header, and the loop holds no
- * inner loop, no use of the fuel local, and not too much code to copy.
+ * True when nothing in the loop but `shape.step` writes the counter (or, carried, nothing
+ * but the check's tee writes `carried`), nothing writes the bound's or the stride's
+ * locals, nothing but `shape.back` branches to the header, and the loop holds no inner
+ * loop, no use of the fuel local, and not too much code to copy.
  */
 function onlyCounts(loop: Expr, name: string, shape: Shape, fuel: number): boolean {
-  const bound = new Set(boundLocals(shape.bound));
-  if (bound.has(shape.counter) || bound.has(fuel) || shape.counter === fuel) return false;
+  // Locals the loop must not write: the bound's, and a stride's.
+  const fixed = new Set(boundLocals(shape.bound));
+  if (shape.stride && binaryen.getExpressionId(shape.stride) === b.LocalGetId) fixed.add(b.LocalGet.getIndex(shape.stride));
+  const carried = shape.carried;
+  if (fixed.has(shape.counter) || fixed.has(fuel) || shape.counter === fuel) return false;
+  if (carried !== undefined && (fixed.has(carried) || carried === fuel)) return false;
+  // The tee of `carried` in the check (carried shape only).
+  const tee = carried !== undefined ? (shape.boundIsLeft ? b.Binary.getRight(shape.test) : b.Binary.getLeft(shape.test)) : null;
   let ok = true;
   let nodes = 0;
   walk(b.Loop.getBody(loop), (e) => {
@@ -248,7 +356,10 @@ function onlyCounts(loop: Expr, name: string, shape: Shape, fuel: number): boole
     if (id === b.LoopId) ok = false;
     else if (id === b.LocalSetId) {
       const i = b.LocalSet.getIndex(e);
-      if (i === fuel || bound.has(i) || (i === shape.counter && e !== shape.step)) ok = false;
+      if (i === fuel || fixed.has(i)) ok = false;
+      // With `i = t` last, writes of the counter before it are undone; else the step is the one.
+      else if (i === shape.counter && e !== shape.step && carried === undefined) ok = false;
+      else if (i === carried && e !== tee) ok = false;
     } else if (id === b.LocalGetId) {
       if (b.LocalGet.getIndex(e) === fuel) ok = false;
     } else if (id === b.BreakId) {

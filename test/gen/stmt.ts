@@ -171,6 +171,17 @@ export function loop(f: FnCtx, kind: LoopKind, gen: (counter: string) => Node[],
       // variable below the counter, and `!=` would then run until the counter wraps.
       const forms = [`${counter} < ${bound}`, `${counter} <= ${bound} - 1`, ...(bound === String(n) ? [`${counter} != ${bound}`] : [])];
       const test = r.pick(forms);
+      // Sometimes a stride: a constant, or a local set from a value in scope (a sieve's
+      // `j += i`); with `<` or `<=`, whose count a stride only shortens.
+      if (r.chance(0.2)) {
+        const strided = `${r.pick([`${counter} < ${bound}`, `${counter} <= ${bound} - 1`])}${also}`;
+        if (!ints.length || r.chance(0.5)) return [node(`for (let ${counter}: i32 = 0; ${strided}; ${counter} += ${r.int(2, 5)}) {`, body(), '}')];
+        const stride = f.mod.name('s');
+        return [
+          node(`const ${stride}: i32 = (${r.pick(ints).name} & 3) + 1;`),
+          node(`for (let ${counter}: i32 = 0; ${strided}; ${counter} += ${stride}) {`, body(), '}'),
+        ];
+      }
       return [node(`for (let ${counter}: i32 = 0; ${test}${also}; ${counter}++) {`, body(), '}')];
     }
     case 'for-down':

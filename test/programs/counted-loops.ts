@@ -2,7 +2,8 @@
 // fuel covers them (fragments/passes/counted-loop.ts), and their edges: a start at or past
 // the bound, counters next to i32's largest value, unsigned counters, `!=` bounds that
 // wrap around, `<=`, `i + 1 < n`, do-while bodies, breaks out of the loop, bounds computed from locals,
-// constant bounds, inner loops of a nest, and module-level state written inside them.
+// constant bounds, inner loops of a nest, and module-level state written inside them;
+// counters that step by more than one (strided).
 
 let total: i64 = 0;
 const table = new StaticArray<i32>(256);
@@ -72,5 +73,53 @@ export function nearMax(count: i32): i64 {
   // `<=` up to one below the largest values (at the largest, the loop would never end).
   for (let i = top - count; i <= top - 1; i++) acc += i & 0xfff;
   for (let v = u32.MAX_VALUE - <u32>count; v <= u32.MAX_VALUE - 1; v++) acc ^= <i64>v;
+  return acc;
+}
+
+/**
+ * Counters that step by more than one: a constant, or a local (a sieve's `j += i`), with
+ * `<` and `<=`, signed and unsigned; strides of zero and below (the copy must not run:
+ * the loop ends only by its break); and bounds so near the largest value that the step
+ * past them wraps, where the loop goes on with the wrapped counter until its break.
+ */
+export function strided(n: i32, step: i32): i64 {
+  let acc: i64 = 0;
+  // A sieve: the inner loop's stride is the outer counter.
+  const marks = new Uint8Array(n + 1);
+  for (let i = 2; i <= n; i++) {
+    if (marks[i]) continue;
+    acc += i;
+    if (i > n / i) continue;
+    for (let j = i * i; j <= n; j += i) marks[j] = 1;
+  }
+  // Constant strides.
+  for (let i = step & 3; i < n; i += 3) acc = acc * 31 + i;
+  for (let i = -n; i <= n; i += 7) acc ^= <i64>i << 2;
+  for (let u = <u32>(step & 0xff); u < <u32>n; u += 5) acc += <i64>u * 3;
+  // The stride a parameter: of any sign, zero included.
+  let k = 0;
+  for (let j = 0; j < n; j += step) {
+    acc = acc * 17 + j;
+    if (++k > 5000) break;
+  }
+  // Past the largest value: 100 - 2 is 14 strides of 7, the 15th wraps to a negative
+  // counter, which is still <= the bound.
+  const top = i32.MAX_VALUE;
+  k = 0;
+  for (let j = top - 100; j <= top - 2; j += 7) {
+    acc += j & 0xffff;
+    if (++k > 200) break;
+  }
+  k = 0;
+  for (let v = u32.MAX_VALUE - 50; v < u32.MAX_VALUE - 1; v += 4) {
+    acc ^= <i64>v;
+    if (++k > 100) break;
+  }
+  // A stride from a local, a bound from the parameter, a break partway.
+  const s = (step & 7) + 2;
+  for (let j = 1; j < n * 3; j += s) {
+    if (j > n * 2 && (j & 63) == 1) break;
+    acc += j;
+  }
   return acc;
 }
