@@ -3,12 +3,10 @@
  * runs the iterations its fuel covers without a check in each.
  *
  * Each loop of a nest checks its fuel and takes one unit at every entry of its body. For
- * a loop that counts a local up to a bound the loop cannot change
+ * a loop that counts a local up by one to a bound the loop cannot change
  * (`for (let i = a; i < n; i++)`, `<=`, `!=`, unsigned, do-while, and the shapes asc -O3
  * makes of them; the bound constants, locals the loop does not write and arithmetic that
- * cannot trap), by one or, for `<` and `<=`, by a larger constant or a local the loop
- * does not write (a sieve's `j += i`, where n + stride must not wrap), how many entries
- * are left is known at the loop's start (a division, for a stride). So the loop
+ * cannot trap), how many entries are left is known at the loop's start. So the loop
  * first runs as a copy without the check and the decrement, up to `limit`: the bound, or
  * as far as the fuel goes if that is nearer, the fuel charged those entries up front.
  * Then the checked loop goes on from there: with the fuel spent it leaves at once for a
@@ -21,9 +19,11 @@
  * charges fuel (a call that charges is synced through the fuel local, which disqualifies
  * the loop).
  *
- * An int64 loop's fuel check and decrement were 9-14% of its time (docs/benchmarks.md);
- * strides and asc's `i + 1 < n` form (the check's `i + 1` kept in a second local, copied
- * back at the end) took the sieve's and examples/particles.ts's inner loops.
+ * An int64 loop's fuel check and decrement were 9-14% of its time, examples/particles.ts's
+ * inner loops (asc's `i + 1 < n` form) about 4% of its (docs/benchmarks.md). Counters
+ * that step by more than one stay checked: a copy for them (a division at the start, and
+ * a guard against the step past the bound wrapping) measured nothing gained on a strided
+ * i64 loop and the sieve's `j += i` 1.5-2% slower.
  *   const counted = countedLoop(m, loop, { fuel, local, label });   // before instrumenting `loop`
  *   replacement = counted ? counted(checkedLoop) : checkedLoop;
  */
@@ -63,12 +63,6 @@ interface Shape {
   /** The increment of the counter (the one write of it the loop may hold, but see `carried`). */
   step: Expr;
   /**
-   * What each step adds, when not one: a positive constant, or a local the loop does not
-   * write (`j += i` in a sieve), checked positive where the loop starts. Check-first loops
-   * compared with `<` or `<=` only.
-   */
-  stride: Expr | null;
-  /**
    * The check tees `counter + offset` into this local and the step, the last statement
    * before the way back, copies it to the counter (`i = t`: asc's `i + 1 < n` loops). The
    * counter may then be written in between (asc reuses its local), as the step undoes it.
@@ -96,8 +90,8 @@ export function countedLoop(m: binaryen.Module, loop: Expr, ctx: CountedContext)
   const get = (i: number) => m.local.get(i, i32);
   const n = () => m.copyExpression(shape.bound);
   // What the check compares with the bound, as the loop starts: the counter, or the
-  // counter plus a constant. It moves up by the stride a step as the counter does, and the
-  // copy stops it at `limit`, at most the bound, so it cannot wrap in the copy either.
+  // counter plus a constant. It moves up by one a step as the counter does, and the copy
+  // stops it at `limit`, at most the bound, so it cannot wrap in the copy either.
   const i0 = () => (shape.offset ? m.i32.add(get(shape.counter), m.i32.const(shape.offset)) : get(shape.counter));
   // The copy counts to `limit` instead of the bound.
   const setBound = (x: Expr) => (shape.boundIsLeft ? b.Binary.setLeft(shape.test, x) : b.Binary.setRight(shape.test, x));
@@ -125,36 +119,16 @@ export function countedLoop(m: binaryen.Module, loop: Expr, ctx: CountedContext)
   // mod 2^32 for `ne`; one more for `<=`) without wrapping. From at or past the bound the
   // checked loop runs alone, and so does `i <= n` with n the largest value (it never ends).
   const inclusive = shape.compare === 'le_s' || shape.compare === 'le_u';
-  const signed = shape.compare === 'lt_s' || shape.compare === 'le_s';
   const cmp = { lt_s: m.i32.lt_s, lt_u: m.i32.lt_u, le_s: m.i32.le_s, le_u: m.i32.le_u, ne: m.i32.ne }[shape.compare];
   let before = cmp(i0(), n());
-  if (inclusive) before = m.i32.and(before, m.i32.ne(n(), m.i32.const(signed ? 0x7fffffff : -1)));
-  let go = m.i32.and(m.i32.gt_s(get(ctx.fuel), m.i32.const(0)), before);
-  // Entries the loop makes from here, had it fuel enough: a function of i0, n and the stride.
-  let entries: () => Expr;
-  // The copy's bound, from the entries it takes: the first value it does not run (the last
-  // it runs, for `<=`).
-  let bound: () => Expr;
-  const stride = shape.stride;
-  if (!stride) {
-    entries = () => (inclusive ? m.i32.add(m.i32.sub(n(), i0()), m.i32.const(1)) : m.i32.sub(n(), i0()));
-    bound = () => m.i32.add(i0(), inclusive ? m.i32.sub(get(taken), m.i32.const(1)) : get(taken));
-  } else {
-    // A stride s > 1 can step past the bound: the counter must not wrap there, or the loop
-    // would go on where the count says it ends. So the copy runs only where n + s cannot
-    // wrap (and s > 0); the values it runs are i0, i0 + s, … up to the bound.
-    const s = () => m.copyExpression(stride);
-    const fits = signed ? m.i32.le_s(n(), m.i32.sub(m.i32.const(0x7fffffff), s())) : m.i32.le_u(n(), m.i32.sub(m.i32.const(-1), s()));
-    go = m.i32.and(go, m.i32.and(m.i32.gt_s(s(), m.i32.const(0)), fits));
-    const gap = () => (inclusive ? m.i32.sub(n(), i0()) : m.i32.sub(m.i32.sub(n(), i0()), m.i32.const(1)));
-    entries = () => m.i32.add(m.i32.div_u(gap(), s()), m.i32.const(1));
-    bound = () => m.i32.add(m.i32.add(i0(), m.i32.mul(m.i32.sub(get(taken), m.i32.const(1)), s())), m.i32.const(inclusive ? 0 : 1));
-  }
+  if (inclusive) before = m.i32.and(before, m.i32.ne(n(), m.i32.const(shape.compare === 'le_s' ? 0x7fffffff : -1)));
+  const span = () => (inclusive ? m.i32.add(m.i32.sub(n(), i0()), m.i32.const(1)) : m.i32.sub(n(), i0()));
+  const go = m.i32.and(m.i32.gt_s(get(ctx.fuel), m.i32.const(0)), before);
   const start = m.block(null, [
-    // Entries the copy makes: to the bound, or as many as the fuel covers (fuel > 0 here).
-    m.local.set(taken, entries()),
-    m.local.set(taken, m.select(m.i32.lt_u(get(taken), get(ctx.fuel)), get(taken), get(ctx.fuel))),
-    m.local.set(limit, bound()),
+    // Steps the copy takes: to the bound, or as many as the fuel covers (fuel > 0 here).
+    m.local.set(taken, m.select(m.i32.lt_u(span(), get(ctx.fuel)), span(), get(ctx.fuel))),
+    // The copy's bound: the first value it does not run (the last it runs, for `<=`).
+    m.local.set(limit, m.i32.add(i0(), inclusive ? m.i32.sub(get(taken), m.i32.const(1)) : get(taken))),
     m.local.set(ctx.fuel, m.i32.sub(get(ctx.fuel), get(taken))),
     clean,
     m.br(skip),
@@ -182,8 +156,8 @@ function unwrap(e: Expr): Expr {
 }
 
 /**
- * `loop $L { if (i < n) { …; i += s; …; br $L } }` (s one, a positive constant or a local),
- * or `loop $L { if ((local.tee $t (i + 1)) < n) { …; i = t; br $L } }`. The way back may
+ * `loop $L { if (i < n) { …; i += 1; …; br $L } }`, or
+ * `loop $L { if ((local.tee $t (i + 1)) < n) { …; i = t; br $L } }`. The way back may
  * sit in ifs without an else at the end of the body (asc's `if (x) break; …`): an if
  * that fails there falls out of the loop, a `break`.
  */
@@ -202,7 +176,7 @@ function whileShape(name: string, body: Expr): Shape | null {
 }
 
 /** How the counter of `cmp` steps in `list` (the statements that end in the way back), or null. */
-function steppedBy(cmp: Comparison, list: Expr[]): Pick<Shape, 'counter' | 'offset' | 'step' | 'stride' | 'carried'> | null {
+function steppedBy(cmp: Comparison, list: Expr[]): Pick<Shape, 'counter' | 'offset' | 'step' | 'carried'> | null {
   const tee = binaryen.getExpressionId(cmp.i) === b.LocalSetId ? cmp.i : null;
   const read = counterRead(tee ? b.LocalSet.getValue(tee) : cmp.i);
   if (!read) return null;
@@ -211,14 +185,10 @@ function steppedBy(cmp: Comparison, list: Expr[]): Pick<Shape, 'counter' | 'offs
     const carried = b.LocalSet.getIndex(tee);
     const step = list[list.length - 2];
     if (!step || carried === read.counter || read.offset !== 1 || !copies(step, read.counter, carried)) return null;
-    return { ...read, step, stride: null, carried };
+    return { ...read, step, carried };
   }
-  for (const step of list) {
-    const stride = strideOf(step, read.counter);
-    if (stride === undefined) continue;
-    return stride && cmp.compare === 'ne' ? null : { ...read, step, stride };
-  }
-  return null;
+  const step = list.find((e) => isIncrement(e, read.counter));
+  return step ? { ...read, step } : null;
 }
 
 /** `loop $L { …; i += 1; br_if $L (i < n) }`, or with `(local.tee $i (i + 1)) < n`. */
@@ -229,11 +199,11 @@ function doWhileShape(name: string, body: Expr): Shape | null {
   for (const cmp of comparison(b.Break.getCondition(back))) {
     const id = binaryen.getExpressionId(cmp.i);
     if (id === b.LocalSetId && isIncrement(cmp.i, b.LocalSet.getIndex(cmp.i))) {
-      return { ...cmp, counter: b.LocalSet.getIndex(cmp.i), offset: 0, step: cmp.i, stride: null, back, checkFirst: false };
+      return { ...cmp, counter: b.LocalSet.getIndex(cmp.i), offset: 0, step: cmp.i, back, checkFirst: false };
     }
     const read = counterRead(cmp.i);
     const step = read && list.find((s) => isIncrement(s, read.counter));
-    if (read && step) return { ...cmp, ...read, step, stride: null, back, checkFirst: false };
+    if (read && step) return { ...cmp, ...read, step, back, checkFirst: false };
   }
   return null;
 }
@@ -256,31 +226,9 @@ function isBranch(e: Expr, name: string, conditional: boolean): boolean {
 
 /** `local.set $i (i + 1)` or `local.tee`, with i32 `$i`. */
 function isIncrement(e: Expr, counter: number): boolean {
-  return strideOf(e, counter) === null;
-}
-
-/** Strides larger than this stay checked: a few iterations an entry, and no margin to reason about. */
-const MAX_CONSTANT_STRIDE = 1 << 24;
-
-/**
- * For `local.set $i (i + s)`: null when s is one, s when it is a larger constant or a
- * local other than `$i` (its sign is checked where the loop starts); undefined when `e`
- * is not such a step.
- */
-function strideOf(e: Expr, counter: number): Expr | null | undefined {
-  if (binaryen.getExpressionId(e) !== b.LocalSetId || b.LocalSet.getIndex(e) !== counter) return undefined;
-  const v = b.LocalSet.getValue(e);
-  if (binaryen.getExpressionId(v) !== b.BinaryId || b.Binary.getOp(v) !== b.AddInt32) return undefined;
-  const [l, r] = [b.Binary.getLeft(v), b.Binary.getRight(v)];
-  const isCounter = (x: Expr) => binaryen.getExpressionId(x) === b.LocalGetId && b.LocalGet.getIndex(x) === counter;
-  const s = isCounter(l) ? r : isCounter(r) ? l : null;
-  if (!s) return undefined;
-  const id = binaryen.getExpressionId(s);
-  if (id === b.ConstId) {
-    const c = b.Const.getValueI32(s);
-    return c === 1 ? null : c > 1 && c <= MAX_CONSTANT_STRIDE ? s : undefined;
-  }
-  return id === b.LocalGetId && binaryen.getExpressionType(s) === i32 ? s : undefined;
+  if (binaryen.getExpressionId(e) !== b.LocalSetId || b.LocalSet.getIndex(e) !== counter) return false;
+  const read = counterRead(b.LocalSet.getValue(e));
+  return read?.counter === counter && read.offset === 1;
 }
 
 /** `local.set $to (local.get $from)`. */
@@ -334,14 +282,13 @@ function boundLocals(e: Expr): number[] | null {
 
 /**
  * True when nothing in the loop but `shape.step` writes the counter (or, carried, nothing
- * but the check's tee writes `carried`), nothing writes the bound's or the stride's
- * locals, nothing but `shape.back` branches to the header, and the loop holds no inner
- * loop, no use of the fuel local, and not too much code to copy.
+ * but the check's tee writes `carried`), nothing writes the bound's locals, nothing but
+ * `shape.back` branches to the header, and the loop holds no inner loop, no use of the
+ * fuel local, and not too much code to copy.
  */
 function onlyCounts(loop: Expr, name: string, shape: Shape, fuel: number): boolean {
-  // Locals the loop must not write: the bound's, and a stride's.
+  // Locals the loop must not write: the bound's.
   const fixed = new Set(boundLocals(shape.bound));
-  if (shape.stride && binaryen.getExpressionId(shape.stride) === b.LocalGetId) fixed.add(b.LocalGet.getIndex(shape.stride));
   const carried = shape.carried;
   if (fixed.has(shape.counter) || fixed.has(fuel) || shape.counter === fuel) return false;
   if (carried !== undefined && (fixed.has(carried) || carried === fuel)) return false;

@@ -172,7 +172,8 @@ export function loop(f: FnCtx, kind: LoopKind, gen: (counter: string) => Node[],
       const forms = [`${counter} < ${bound}`, `${counter} <= ${bound} - 1`, ...(bound === String(n) ? [`${counter} != ${bound}`] : [])];
       const test = r.pick(forms);
       // Sometimes a stride: a constant, or a local set from a value in scope (a sieve's
-      // `j += i`); with `<` or `<=`, whose count a stride only shortens.
+      // `j += i`); with `<` or `<=`, whose count a stride only shortens. weave keeps such
+      // loops checked; these make sure the counted-loop shapes never take one.
       if (r.chance(0.2)) {
         const strided = `${r.pick([`${counter} < ${bound}`, `${counter} <= ${bound} - 1`])}${also}`;
         if (!ints.length || r.chance(0.5)) return [node(`for (let ${counter}: i32 = 0; ${strided}; ${counter} += ${r.int(2, 5)}) {`, body(), '}')];

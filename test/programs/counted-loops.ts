@@ -3,7 +3,7 @@
 // the bound, counters next to i32's largest value, unsigned counters, `!=` bounds that
 // wrap around, `<=`, `i + 1 < n`, do-while bodies, breaks out of the loop, bounds computed from locals,
 // constant bounds, inner loops of a nest, and module-level state written inside them;
-// counters that step by more than one (strided).
+// and loops that step by more than one, which stay checked (strided).
 
 let total: i64 = 0;
 const table = new StaticArray<i32>(256);
@@ -77,10 +77,11 @@ export function nearMax(count: i32): i64 {
 }
 
 /**
- * Counters that step by more than one: a constant, or a local (a sieve's `j += i`), with
- * `<` and `<=`, signed and unsigned; strides of zero and below (the copy must not run:
- * the loop ends only by its break); and bounds so near the largest value that the step
- * past them wraps, where the loop goes on with the wrapped counter until its break.
+ * Counters that step by more than one (weave keeps these checked; a copy for them was
+ * tried): a constant, or a local (a sieve's `j += i`), with `<` and `<=`, signed and
+ * unsigned; strides of zero and below (the loop ends only by its break); and bounds so
+ * near the largest value that the step past them wraps, where the loop goes on with the
+ * wrapped counter until its break.
  */
 export function strided(n: i32, step: i32): i64 {
   let acc: i64 = 0;
