@@ -169,7 +169,12 @@ export function loop(f: FnCtx, kind: LoopKind, gen: (counter: string) => Node[],
       // Spellings of the same count that weave's counted loops (fragments/passes/counted-loop.ts)
       // tell apart. `!=` with a constant bound only: the body may write a masked bound's
       // variable below the counter, and `!=` would then run until the counter wraps.
-      const forms = [`${counter} < ${bound}`, `${counter} <= ${bound} - 1`, ...(bound === String(n) ? [`${counter} != ${bound}`] : [])];
+      // `i + 1 < n + 1` gives asc's carried form when the body reads `i + 1` too, and
+      // `n != i` puts the counter on the right.
+      const forms = [
+        `${counter} < ${bound}`, `${counter} <= ${bound} - 1`, `${counter} + 1 < ${bound} + 1`,
+        ...(bound === String(n) ? [`${counter} != ${bound}`, `${bound} != ${counter}`] : []),
+      ];
       const test = r.pick(forms);
       // Sometimes a stride: a constant, or a local set from a value in scope (a sieve's
       // `j += i`); with `<` or `<=`, whose count a stride only shortens. weave keeps such
