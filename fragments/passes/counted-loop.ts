@@ -23,7 +23,7 @@
  * inner loops (asc's `i + 1 < n` form) about 4% of its (docs/benchmarks.md). Counters
  * that step by more than one stay checked: a copy for them (a division at the start, and
  * a guard against the step past the bound wrapping) measured nothing gained on a strided
- * i64 loop and the sieve's `j += i` 1.5-2% slower.
+ * i64 loop and the sieve's `j += i` 1-4% slower.
  *   const counted = countedLoop(m, loop, { fuel, local, label });   // before instrumenting `loop`
  *   replacement = counted ? counted(checkedLoop) : checkedLoop;
  */

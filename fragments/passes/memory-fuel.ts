@@ -13,10 +13,10 @@
  * written, about 11 us per 4 KiB on a VM).
  *
  * A copy or fill of a constant size is charged that constant, and one under 64 bytes not at
- * all: AssemblyScript zeroes each function's frame of the shadow stack with a
- * `memory.fill` of a few bytes, so nearly every function of a program held a charge of
- * nothing, was a function that charges (its callers synced their fuel local around every
- * call of it) and made a loop around it `heavy` (loop-modes.ts).
+ * all: AssemblyScript zeroes a shadow-stack frame larger than 16 bytes with a
+ * `memory.fill` of its size (9 of examples/wordfreq.ts's 10 fills), and each such function
+ * held a charge of nothing, was a function that charges (its callers synced their fuel
+ * local around every call of it) and made a loop around it `heavy` (loop-modes.ts).
  *
  * A charge only lowers the counter, never yields: the next check in user code does, and
  * since checks are `fuel <= 0`, a large charge cannot step over one. The counter stops at
@@ -45,9 +45,12 @@ const MAX_PAGES = 65536;
 /** The lowest the counter goes (see above). */
 export const FUEL_FLOOR = -(2 ** 30);
 
+/** binaryen.js's class of a copy or fill, for its size. */
+const sized = (e: Expr) => (binaryen.getExpressionId(e) === b.MemoryCopyId ? b.MemoryCopy : b.MemoryFill);
+
 /** The constant size of a copy or fill, or null when it is computed. */
 function constantSize(e: Expr): number | null {
-  const size = binaryen.getExpressionId(e) === b.MemoryCopyId ? b.MemoryCopy.getSize(e) : b.MemoryFill.getSize(e);
+  const size = sized(e).getSize(e);
   return binaryen.getExpressionId(size) === b.ConstId ? b.Const.getValueI32(size) >>> 0 : null;
 }
 
@@ -85,18 +88,14 @@ export function memoryCharge(m: binaryen.Module, fuel: FuelAccess, addVar: (type
 
   return (e) => {
     const id = binaryen.getExpressionId(e);
-    if ((id === b.MemoryCopyId || id === b.MemoryFillId) && !chargesFuel(e)) return e;
-    const known = id === b.MemoryCopyId || id === b.MemoryFillId ? constantSize(e) : null;
-    if (known !== null) {
-      const units = () => m.i32.const(known >>> COPY_SHIFT);
-      return m.block(null, [e, charge(units)], binaryen.none);
-    }
-    if (id === b.MemoryCopyId) {
-      b.MemoryCopy.setSize(e, m.local.tee(sizeLocal(), b.MemoryCopy.getSize(e), i32));
-      return m.block(null, [e, charge(copyUnits)], binaryen.none);
-    }
-    if (id === b.MemoryFillId) {
-      b.MemoryFill.setSize(e, m.local.tee(sizeLocal(), b.MemoryFill.getSize(e), i32));
+    if (id === b.MemoryCopyId || id === b.MemoryFillId) {
+      const known = constantSize(e);
+      if (known !== null) {
+        const units = known >>> COPY_SHIFT;
+        return units ? m.block(null, [e, charge(() => m.i32.const(units))], binaryen.none) : e;
+      }
+      const cls = sized(e);
+      cls.setSize(e, m.local.tee(sizeLocal(), cls.getSize(e), i32));
       return m.block(null, [e, charge(copyUnits)], binaryen.none);
     }
     if (id === b.MemoryGrowId) {

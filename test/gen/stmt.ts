@@ -180,7 +180,7 @@ export function loop(f: FnCtx, kind: LoopKind, gen: (counter: string) => Node[],
       // `j += i`); with `<` or `<=`, whose count a stride only shortens. weave keeps such
       // loops checked; these make sure the counted-loop shapes never take one.
       if (r.chance(0.2)) {
-        const strided = `${r.pick([`${counter} < ${bound}`, `${counter} <= ${bound} - 1`])}${also}`;
+        const strided = `${r.pick(forms.slice(0, 2))}${also}`;
         if (!ints.length || r.chance(0.5)) return [node(`for (let ${counter}: i32 = 0; ${strided}; ${counter} += ${r.int(2, 5)}) {`, body(), '}')];
         const stride = f.mod.name('s');
         return [
