@@ -5,14 +5,15 @@
  * pages into a message and into the base; its main thread seals the message in place
  * (AES-256-GCM) and publishes it; a receiving process opens it in place and hands it to its
  * slot thread, which copies the pages into memory and stamps the resume. Pause-to-resume
- * against a raw NATS request/reply of the same bytes on the same server, rounds
- * alternated: `floor1m_ratio` is the lowest `bench mesh`'s `migrate1m_ratio` can go on
- * this machine with this design, unless the stages overlap (`--parts`: the message sent
- * in pieces that flow through the stages as each is ready).
+ * against a raw NATS request/reply of the same bytes on the same server, the baseline
+ * `bench mesh` uses (bench/raw.ts: a stock nats.js responder in its own process; the
+ * presized one beside it), rounds alternated: `floor1m_ratio` is the lowest `bench mesh`'s
+ * `migrate1m_ratio` can go on this machine with this design, unless the stages overlap
+ * (`--parts`: the message sent in pieces that flow through the stages as each is ready).
  *   npm run bench:floor                      # 1 MiB, 3 rounds of 150, parts 1 and 4
  *   node dist/bench/floor.js --bytes 16777216 --n 30 --parts 1,2,4,8
  * The first count in --parts names the floor (1: the message whole, as the hubs send it).
- * Last line: `bench floor: floor1m_ratio=… floor1m_ms=… raw1m_ms=… parts4_ratio=… cores=…`.
+ * Last line: `bench floor: floor1m_ratio=… floor1m_ms=… raw1m_ms=… floor1m_ratio_presized_raw=… parts4_ratio=… cores=…`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
@@ -21,7 +22,8 @@ import { Worker } from 'node:worker_threads';
 import { connect, type NatsConnection } from 'nats';
 import { sealInPlace } from '../runtime/net/gcm.js';
 import { startNatsServer } from '../test/helpers/nats-server.js';
-import { ECHO_SUBJECT, FLOOR_KEY, FLOOR_SUBJECT, HEAD, TAG } from './floor/wire.js';
+import { FLOOR_KEY, FLOOR_SUBJECT, HEAD, TAG } from './floor/wire.js';
+import { startEcho } from './raw.js';
 import { median } from './stats.js';
 
 const { values } = parseArgs({ options: { bytes: { type: 'string', default: String(1 << 20) }, n: { type: 'string', default: '150' }, rounds: { type: 'string', default: '3' }, parts: { type: 'string', default: '1,4' } } });
@@ -75,25 +77,16 @@ function sender(nc: NatsConnection) {
   };
 }
 
-async function raw(nc: NatsConnection): Promise<number> {
-  const payload = new Uint8Array(BYTES).fill(7);
-  const t: number[] = [];
-  for (let i = 0; i < N + WARMUP; i++) {
-    const t0 = performance.now();
-    await nc.request(ECHO_SUBJECT, payload, { timeout: 10_000 });
-    if (i >= WARMUP) t.push(performance.now() - t0);
-  }
-  return median(t);
-}
-
 const ns = await startNatsServer({ maxPayload: 32 << 20 });
 const receiver = await startReceiver(ns.url);
+const [stock, presized] = await Promise.all([startEcho(ns.url, 'bench.echo', { presize: false }), startEcho(ns.url, 'bench.echo.presized', { presize: true })]);
 const nc = await connect({ servers: ns.url });
 const send = sender(nc);
 try {
-  const rows = new Map<string, number[]>([['raw', []], ...PARTS.map((k): [string, number[]] => [`parts ${k}`, []])]);
+  const rows = new Map<string, number[]>([['raw', []], ['presized', []], ...PARTS.map((k): [string, number[]] => [`parts ${k}`, []])]);
   for (let round = 0; round < ROUNDS; round++) {
-    rows.get('raw')!.push(await raw(nc));
+    rows.get('raw')!.push(median(await stock.roundTrips(BYTES, N, WARMUP)));
+    rows.get('presized')!.push(median(await presized.roundTrips(BYTES, N, WARMUP)));
     for (const k of PARTS) rows.get(`parts ${k}`)!.push(await send.handovers(k));
   }
   const rawMs = median(rows.get('raw')!);
@@ -103,6 +96,7 @@ try {
     [`floor${tag}_ratio`]: (median(rows.get(`parts ${PARTS[0]}`)!) / rawMs).toFixed(3),
     [`floor${tag}_ms`]: median(rows.get(`parts ${PARTS[0]}`)!).toFixed(3),
     [`raw${tag}_ms`]: rawMs.toFixed(3),
+    [`floor${tag}_ratio_presized_raw`]: (median(rows.get(`parts ${PARTS[0]}`)!) / median(rows.get('presized')!)).toFixed(3),
     ...Object.fromEntries(PARTS.slice(1).map((k) => [`parts${k}_ratio`, (median(rows.get(`parts ${k}`)!) / rawMs).toFixed(3)])),
     cores: String(os.availableParallelism()),
   };
@@ -111,5 +105,7 @@ try {
   await send.close();
   await nc.close();
   receiver.kill();
+  stock.stop();
+  presized.stop();
   await ns.stop();
 }

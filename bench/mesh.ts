@@ -32,18 +32,17 @@
  *   node dist/bench/mesh.js --quick
  * Last line: `bench mesh: migrate1m_ratio=… migrate1m_ms=… migrate16m_ratio=… …`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connect } from 'nats';
 import { buildBundle } from '../fragments/index.js';
 import { FragmentExecutor, loadBundle, type LoadedBundle } from '../runtime/exec/index.js';
 import { changedPages, DIFF_PAGE_SIZE, nonZeroPages } from '../runtime/snapshot/index.js';
 import { runJob, connectMesh, type NatsMesh } from '../runtime/engine/index.js';
 import { startHubProcess, startNatsServer } from '../test/helpers/nats-server.js';
 import { sleep } from '../runtime/util/index.js';
+import { startEcho, type Echo } from './raw.js';
 import { median } from './stats.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -52,56 +51,18 @@ const quick = process.argv.includes('--quick');
 
 
 /**
- * A raw NATS responder in its own process: replies 'ok' to anything on `subject`. With
- * `presize`, its nats.js parser gathers large payloads as the hubs' does (presize.ts), so
- * the ratio can be read against raw NATS as it ships and against raw NATS with that fix.
- */
-function startEcho(url: string, subject: string, presize: boolean): Promise<ChildProcess> {
-  const fix = presize ? `const { presizePayloads } = await import(${JSON.stringify(path.join(ROOT, 'dist', 'runtime', 'net', 'presize.js'))});
-if (!presizePayloads()) throw new Error('presize did not install');
-` : '';
-  const code = `import { connect } from 'nats';
-${fix}const nc = await connect({ servers: ${JSON.stringify(url)} });
-nc.subscribe(${JSON.stringify(subject)}, { callback: (e, m) => m.respond(new Uint8Array([1])) });
-await nc.flush(); process.stdout.write('ready\\n');`;
-  const p = spawn(process.execPath, ['--input-type=module', '-e', code], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    p.stdout!.once('data', () => resolve(p));
-    p.once('exit', (c) => reject(new Error(`echo responder exited with ${c}`)));
-  });
-}
-
-/**
  * The first round trips, and the first migrations, warm up both processes (heaps, buffers
  * faulting in, the server's buffers) and are left out of both sides of a ratio alike.
  */
 const WARMUP = 3;
 /** Tiny jobs run between the first dispatch loop and the timed one (see main). */
 const WARM_JOBS = 1000;
-const ECHO = 'bench.echo';
-const ECHO_PRESIZED = 'bench.echo.presized';
-
-async function rawRoundTrips(url: string, bytes: number, n: number, subject = ECHO, warmup = WARMUP): Promise<number[]> {
-  const nc = await connect({ servers: url });
-  const payload = new Uint8Array(bytes).fill(7);
-  const out: number[] = [];
-  try {
-    for (let i = 0; i < n + warmup; i++) {
-      const t0 = performance.now();
-      await nc.request(subject, payload, { timeout: 10_000 });
-      if (i >= warmup) out.push(performance.now() - t0);
-    }
-  } finally {
-    await nc.close();
-  }
-  return out;
-}
 
 async function bundleOf(file: string, yieldInterval: number): Promise<LoadedBundle> {
   return loadBundle((await buildBundle(path.join(ROOT, file), { yieldInterval })).bundle);
 }
 
-async function migrate(mesh: NatsMesh, b: LoadedBundle, url: string, kib: number, steps: number) {
+async function migrate(mesh: NatsMesh, b: LoadedBundle, raw: { stock: Echo; presized: Echo }, kib: number, steps: number) {
   // One full rewrite of the buffer is kib*256 loop iterations: a pause after each.
   const every = Math.max(1, Math.round((kib * 256) / b.manifest.yieldInterval));
   const r = await runJob(mesh, b, { entry: 'hold', args: [kib, steps, 1], migrateEvery: every });
@@ -110,14 +71,14 @@ async function migrate(mesh: NatsMesh, b: LoadedBundle, url: string, kib: number
   // As many raw round trips as timed migrations: both sides warm up alike (the raw loop's
   // median fell from 5.7-7.9 ms over 20 round trips of 1 MiB to 4.0-5.0 over 100).
   const n = Math.max(1, r.pauseToResumeMs.length - WARMUP);
-  const raw = median(await rawRoundTrips(url, Math.round(bytes), n));
+  const rawMs = median(await raw.stock.roundTrips(Math.round(bytes), n, WARMUP));
   // The hubs gather large payloads presized (presize.ts), stock nats.js does not: the same
   // loop against a responder with that fix says how much of the ratio is that alone.
-  const rawPresized = median(await rawRoundTrips(url, Math.round(bytes), n, ECHO_PRESIZED));
+  const rawPresized = median(await raw.presized.roundTrips(Math.round(bytes), n, WARMUP));
   const ms = median(r.pauseToResumeMs.slice(WARMUP));
   const all = median(r.pauseToResumeMs);
-  console.log(`migrate ${kib} KiB: ${r.pauseToResumeMs.length} migrations, median ${bytes} bytes each, pause-to-resume ${ms.toFixed(2)} ms after the first ${WARMUP} (${all.toFixed(2)} with them; the first ${r.pauseToResumeMs.slice(0, WARMUP).map((x) => x.toFixed(1)).join(', ')}), raw request/reply ${raw.toFixed(2)} ms, ratio ${(ms / raw).toFixed(2)}; raw with the presized receive ${rawPresized.toFixed(2)} ms, ratio ${(ms / rawPresized).toFixed(2)}`);
-  return { kib, migrations: r.pauseToResumeMs.length, bytes, ms, rawMs: raw, ratio: ms / raw, rawPresizedMs: rawPresized, ratioPresized: ms / rawPresized };
+  console.log(`migrate ${kib} KiB: ${r.pauseToResumeMs.length} migrations, median ${bytes} bytes each, pause-to-resume ${ms.toFixed(2)} ms after the first ${WARMUP} (${all.toFixed(2)} with them; the first ${r.pauseToResumeMs.slice(0, WARMUP).map((x) => x.toFixed(1)).join(', ')}), raw request/reply ${rawMs.toFixed(2)} ms, ratio ${(ms / rawMs).toFixed(2)}; raw with the presized receive ${rawPresized.toFixed(2)} ms, ratio ${(ms / rawPresized).toFixed(2)}`);
+  return { kib, migrations: r.pauseToResumeMs.length, bytes, ms, rawMs, ratio: ms / rawMs, rawPresizedMs: rawPresized, ratioPresized: ms / rawPresized };
 }
 
 /**
@@ -201,14 +162,15 @@ async function routeDiffs(mesh: NatsMesh, b: LoadedBundle, hubs: number, every: 
 async function main(): Promise<void> {
   const ns = await startNatsServer({ maxPayload: 32 << 20 });
   const hubs = await Promise.all(['bench-1', 'bench-2'].map((n) => startHubProcess(ns.url, n, ['--slots', '1'])));
-  const echoes = await Promise.all([startEcho(ns.url, ECHO, false), startEcho(ns.url, ECHO_PRESIZED, true)]);
+  const [stock, presized] = await Promise.all([startEcho(ns.url, 'bench.echo', { presize: false }), startEcho(ns.url, 'bench.echo.presized', { presize: true })]);
+  const raw = { stock, presized };
   const mesh = await connectMesh({ nats: ns.url });
   try {
     const idleRssMiB = Math.max(...(await mesh.discover({ settleMs: 100 })).map((a) => a.load.rssMiB));
     const hold = await bundleOf('bench/programs/hold.ts', 1 << 18);
     // 100 timed 1 MiB migrations (a median over 30 swung by a third between runs), 10 of 16 MiB.
-    const m1 = await migrate(mesh, hold, ns.url, 1024, quick ? 8 : 103);
-    const m16 = await migrate(mesh, hold, ns.url, 16 * 1024, quick ? 6 : 13);
+    const m1 = await migrate(mesh, hold, raw, 1024, quick ? 8 : 103);
+    const m16 = await migrate(mesh, hold, raw, 16 * 1024, quick ? 6 : 13);
     const mem = await holdMany(mesh, hold, 3, 8 * 1024, quick ? 4 : 8);
 
     const tiny = await bundleOf('bench/programs/tiny.ts', 1 << 20);
@@ -233,7 +195,7 @@ async function main(): Promise<void> {
     // Throughput against throughput: round trips over the loop's whole time, as the jobs
     // are counted (since the eighteenth session; before, over the median round trip, which
     // runs 10-20% under the mean here and made the ratio that much lower). Warmed alike.
-    const rtts = await rawRoundTrips(ns.url, 64, jobs, ECHO, quick ? WARMUP : WARM_JOBS);
+    const rtts = await stock.roundTrips(64, jobs, quick ? WARMUP : WARM_JOBS);
     const rawRps = (1000 * rtts.length) / rtts.reduce((a, b) => a + b, 0);
     const byMedian = fps / (1000 / median(rtts));
     console.log(`dispatch: ${fragments} tiny fragments at ${fps.toFixed(0)}/s after ${20 + jobs + (quick ? 0 : WARM_JOBS)} jobs (${cold.fps.toFixed(0)}/s after 20); raw request/reply ${rawRps.toFixed(0)}/s; ratio ${(fps / rawRps).toFixed(2)} (${(cold.fps / rawRps).toFixed(2)} after 20; ${byMedian.toFixed(2)} over the median round trip)`);
@@ -266,7 +228,8 @@ async function main(): Promise<void> {
     console.log(`bench mesh: ${Object.entries(summary).map(([k, v]) => fmt(k, v)).join(' ')}`);
   } finally {
     await mesh.close();
-    for (const e of echoes) e.kill();
+    stock.stop();
+    presized.stop();
     await Promise.all(hubs.map((h) => h.stop('SIGKILL')));
     await ns.stop();
   }

@@ -1,7 +1,7 @@
 /**
  * The receiving process of `bench floor` (bench/floor.ts): a NATS connection with the hubs'
  * presized receive, a main thread that opens each part in place (AES-256-GCM, the hubs'
- * cipher) and hands its buffer to a slot thread, and an echo subject for the raw loop.
+ * cipher) and hands its buffer to a slot thread.
  *   node dist/bench/floor/receiver.js NATS_URL BYTES   (prints 'ready' once subscribed)
  */
 import { Worker } from 'node:worker_threads';
@@ -9,7 +9,7 @@ import { connect } from 'nats';
 import { openInPlace } from '../../runtime/net/gcm.js';
 import { presizePayloads } from '../../runtime/net/presize.js';
 import { ownsBuffer } from '../../runtime/net/wire.js';
-import { ECHO_SUBJECT, FLOOR_KEY, FLOOR_SUBJECT, HEAD, TAG } from './wire.js';
+import { FLOOR_KEY, FLOOR_SUBJECT, HEAD, TAG } from './wire.js';
 
 const [url, bytes] = [process.argv[2], Number(process.argv[3])];
 presizePayloads();
@@ -31,6 +31,5 @@ nc.subscribe(FLOOR_SUBJECT, {
     slot.postMessage({ buf: own.buffer as ArrayBuffer, off: HEAD, len: body.byteLength, at, last: i === n - 1, reply: msg.reply }, [own.buffer as ArrayBuffer]);
   },
 });
-nc.subscribe(ECHO_SUBJECT, { callback: (_e, m) => m.respond(new Uint8Array([1])) });
 await nc.flush();
 process.stdout.write('ready\n');
