@@ -116,14 +116,28 @@ async function main(): Promise<void> {
       let stolen = 0;
       const evil = wire.serve(execSubject('evil'), async () => { stolen++; return encodeMessage({ kind: 'ok', v: PROTOCOL_VERSION, resumedAt: Date.now() }); });
       const job = run([600, 60000], 20000);
-      const { hub, key } = await new Promise<{ hub: string; key: string }>((resolve) => {
-        const sub = nc.subscribe(ADVERT_SUBJECT, {
-          callback: (_e, msg) => {
-            const a = parseMessage(decodeMessage(msg.data), ['advert']) as HubAdvert;
-            if (a.running?.[0]) { sub.unsubscribe(); resolve({ hub: a.id, key: a.running[0] }); }
-          },
-        });
-      });
+      // The job is found through an advert that lists it running. One that finishes between
+      // two adverts is never listed: the case has nothing to steal then (a wait for the
+      // advert alone hung a 60-case run once).
+      let sub: ReturnType<typeof nc.subscribe> | undefined;
+      const seen = await Promise.race([
+        new Promise<{ hub: string; key: string }>((resolve) => {
+          sub = nc.subscribe(ADVERT_SUBJECT, {
+            callback: (_e, msg) => {
+              const a = parseMessage(decodeMessage(msg.data), ['advert']) as HubAdvert;
+              if (a.running?.[0]) resolve({ hub: a.id, key: a.running[0] });
+            },
+          });
+        }),
+        job.then(() => undefined),
+      ]);
+      sub?.unsubscribe();
+      if (!seen) {
+        note('unseen');
+        evil.unsubscribe();
+        return;
+      }
+      const { hub, key } = seen;
       const route = [hub, 'evil'];
       const k = { evil: me.public.seal };
       const issued = Date.now() + r.int(1, 600_000);
