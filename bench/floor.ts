@@ -16,7 +16,10 @@
  * Last line: `bench floor: floor1m_ratio=… floor1m_ms=… raw1m_ms=… floor1m_ratio_presized_raw=… parts4_ratio=… cores=…`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { connect, type NatsConnection } from 'nats';
@@ -33,6 +36,7 @@ const ROUNDS = Number(values.rounds);
 const PARTS = values.parts!.split(',').map(Number);
 if (!(BYTES >= 4096) || !(N >= 1) || !(ROUNDS >= 1) || PARTS.some((p) => !(p >= 1))) throw new Error('bench floor: --bytes ≥ 4096, --n ≥ 1, --rounds ≥ 1, --parts a list of counts ≥ 1');
 const WARMUP = 5;
+const RESULTS_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'build', 'bench-floor.json');
 
 function startReceiver(url: string): Promise<ChildProcess> {
   const p = spawn(process.execPath, [new URL('./floor/receiver.js', import.meta.url).pathname, url, String(BYTES)], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -101,6 +105,8 @@ try {
     cores: String(os.availableParallelism()),
   };
   console.log(`bench floor: ${Object.entries(figures).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  await mkdir(path.dirname(RESULTS_FILE), { recursive: true });
+  await writeFile(RESULTS_FILE, JSON.stringify({ ...Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, Number(v)])), bytes: BYTES, n: N, rounds: ROUNDS, medians: Object.fromEntries(rows) }, null, 2) + '\n');
 } finally {
   await send.close();
   await nc.close();
