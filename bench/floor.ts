@@ -25,7 +25,7 @@ import { Worker } from 'node:worker_threads';
 import { connect, type NatsConnection } from 'nats';
 import { sealInPlace } from '../runtime/net/gcm.js';
 import { startNatsServer } from '../test/helpers/nats-server.js';
-import { FLOOR_KEY, FLOOR_SUBJECT, HEAD, TAG } from './floor/wire.js';
+import { CHECK_SUBJECT, FLOOR_KEY, FLOOR_SUBJECT, HEAD, TAG } from './floor/wire.js';
 import { startEcho } from './raw.js';
 import { median } from './stats.js';
 
@@ -52,10 +52,12 @@ function sender(nc: NatsConnection) {
   const inbox = `_INBOX.floor.${process.pid}`;
   let resumed: (at: number) => void = () => {};
   nc.subscribe(inbox, { callback: (_e, m) => resumed(Number(new TextDecoder().decode(m.data))) });
+  let hashed: (hex: string) => void = () => {};
   let pausedAt = 0;
   /** A nonce per part (the key is fixed): as the hubs' seal, never one twice. */
   let sealed = 0;
-  slot.on('message', (m: { buf: ArrayBuffer; k: number; n: number; at: number; len: number; pausedAt: number }) => {
+  slot.on('message', (m: { buf: ArrayBuffer; k: number; n: number; at: number; len: number; pausedAt: number; hash?: string }) => {
+    if (m.hash) return hashed(m.hash);
     pausedAt = m.pausedAt;
     const out = new Uint8Array(m.buf);
     const dv = new DataView(m.buf);
@@ -77,6 +79,13 @@ function sender(nc: NatsConnection) {
       }
       return median(t);
     },
+    /** Throws unless the receiving slot's memory is the sending slot's, byte for byte. */
+    async check(): Promise<void> {
+      const mine = new Promise<string>((r) => { hashed = r; });
+      slot.postMessage({ hash: true });
+      const theirs = new TextDecoder().decode((await nc.request(CHECK_SUBJECT, new Uint8Array(0), { timeout: 10_000 })).data);
+      if (theirs !== await mine) throw new Error(`bench floor: the receiver's memory differs from the sender's (sha-256 ${theirs.slice(0, 16)}… against ${(await mine).slice(0, 16)}…)`);
+    },
     close: () => slot.terminate(),
   };
 }
@@ -91,7 +100,10 @@ try {
   for (let round = 0; round < ROUNDS; round++) {
     rows.get('raw')!.push(median(await stock.roundTrips(BYTES, N, WARMUP)));
     rows.get('presized')!.push(median(await presized.roundTrips(BYTES, N, WARMUP)));
-    for (const k of PARTS) rows.get(`parts ${k}`)!.push(await send.handovers(k));
+    for (const k of PARTS) {
+      rows.get(`parts ${k}`)!.push(await send.handovers(k));
+      await send.check();
+    }
   }
   const rawMs = median(rows.get('raw')!);
   for (const [k, v] of rows) console.log(`${k.padEnd(8)} medians ${v.map((x) => x.toFixed(2)).join(' ')} ms; ratio to raw ${(median(v) / rawMs).toFixed(2)}`);

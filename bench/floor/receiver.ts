@@ -1,7 +1,7 @@
 /**
  * The receiving process of `bench floor` (bench/floor.ts): a NATS connection with the hubs'
  * presized receive, a main thread that opens each part in place (AES-256-GCM, the hubs'
- * cipher) and hands its buffer to a slot thread.
+ * cipher) and hands its buffer to a slot thread; on CHECK_SUBJECT, the SHA-256 of the slot's memory.
  *   node dist/bench/floor/receiver.js NATS_URL BYTES   (prints 'ready' once subscribed)
  */
 import { Worker } from 'node:worker_threads';
@@ -9,13 +9,14 @@ import { connect } from 'nats';
 import { openInPlace } from '../../runtime/net/gcm.js';
 import { presizePayloads } from '../../runtime/net/presize.js';
 import { ownsBuffer } from '../../runtime/net/wire.js';
-import { FLOOR_KEY, FLOOR_SUBJECT, HEAD, TAG } from './wire.js';
+import { CHECK_SUBJECT, FLOOR_KEY, FLOOR_SUBJECT, HEAD, TAG } from './wire.js';
 
 const [url, bytes] = [process.argv[2], Number(process.argv[3])];
 presizePayloads();
 const slot = new Worker(new URL('./slot.js', import.meta.url), { workerData: { role: 'receive', bytes } });
 const nc = await connect({ servers: url });
-slot.on('message', (m: { reply: string; at: number }) => nc.publish(m.reply, new TextEncoder().encode(String(m.at))));
+slot.on('message', (m: { reply: string; at?: number; hash?: string }) => nc.publish(m.reply, new TextEncoder().encode(m.hash ?? String(m.at))));
+nc.subscribe(CHECK_SUBJECT, { callback: (_e, msg) => slot.postMessage({ hash: true, reply: msg.reply }) });
 nc.subscribe(FLOOR_SUBJECT, {
   callback: (e, msg) => {
     if (e) throw e;

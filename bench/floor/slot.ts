@@ -7,8 +7,11 @@
  *   thread as soon as it is full.
  * - 'receive': copies each part's pages into its memory; after the last it posts the
  *   resume stamp.
+ * Either answers `{ hash: true }` with the SHA-256 of its memory (the bench checks, outside
+ * the timing, that what arrived is what was sent).
  * Pages of 4 KiB, as the hubs' diffs.
  */
+import { createHash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { HEAD, PAGE, TAG } from './wire.js';
 
@@ -19,7 +22,8 @@ const mem = Buffer.alloc(bytes);
 if (role === 'send') {
   const base = Buffer.alloc(bytes);
   let round = 0;
-  port.on('message', ({ parts }: { parts: number }) => {
+  port.on('message', ({ parts, hash }: { parts: number; hash?: true }) => {
+    if (hash) return port.postMessage({ hash: sha256(mem) });
     round++;
     for (let i = 0; i < mem.length; i += 8) mem.writeUInt32LE((Math.imul(i, 2654435761) + round) >>> 0, i);
     const pausedAt = performance.timeOrigin + performance.now();
@@ -39,8 +43,13 @@ if (role === 'send') {
     }
   });
 } else {
-  port.on('message', (m: { buf: ArrayBuffer; off: number; len: number; at: number; last: boolean; reply: string }) => {
+  port.on('message', (m: { buf: ArrayBuffer; off: number; len: number; at: number; last: boolean; reply: string; hash?: true }) => {
+    if (m.hash) return port.postMessage({ reply: m.reply, hash: sha256(mem) });
     mem.set(new Uint8Array(m.buf, m.off, m.len), m.at);
     if (m.last) port.postMessage({ reply: m.reply, at: performance.timeOrigin + performance.now() });
   });
+}
+
+function sha256(b: Uint8Array): string {
+  return createHash('sha256').update(b).digest('hex');
 }
