@@ -7,9 +7,11 @@
  * slot thread, which copies the pages into memory and stamps the resume. Pause-to-resume
  * against a raw NATS request/reply of the same bytes on the same server, the baseline
  * `bench mesh` uses (bench/raw.ts: a stock nats.js responder in its own process; the
- * presized one beside it), rounds alternated: `floor1m_ratio` is the lowest `bench mesh`'s
- * `migrate1m_ratio` can go on this machine with this design, unless the stages overlap
- * (`--parts`: the message sent in pieces that flow through the stages as each is ready).
+ * presized one beside it), rounds alternated. The stages run one after another here; the
+ * hubs overlap only their seal with the socket writes, so `floor1m_ratio` is about the
+ * lowest `bench mesh`'s `migrate1m_ratio` can go on this machine with this design, unless
+ * the stages overlap (`--parts`: the message sent in pieces that flow through the stages
+ * as each is ready).
  *   npm run bench:floor                      # 1 MiB, 3 rounds of 150, parts 1 and 4
  *   node dist/bench/floor.js --bytes 16777216 --n 30 --parts 1,2,4,8
  * The first count in --parts names the floor (1: the message whole, as the hubs send it).
