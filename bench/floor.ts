@@ -14,6 +14,7 @@
  * as each is ready).
  *   npm run bench:floor                      # 1 MiB, 3 rounds of 150, parts 1 and 4
  *   node dist/bench/floor.js --bytes 16777216 --n 30 --parts 1,2,4,8
+ *   node dist/bench/floor.js --parts 1,2 --gather   # the receiver overlaps nothing: which side gains
  * The first count in --parts names the floor (1: the message whole, as the hubs send it).
  * Last line: `bench floor: floor1m_ratio=… floor1m_ms=… raw1m_ms=… floor1m_ratio_presized_raw=… parts4_ratio=… cores=…`.
  */
@@ -31,7 +32,7 @@ import { CHECK_SUBJECT, FLOOR_KEY, FLOOR_SUBJECT, HEAD, TAG } from './floor/wire
 import { startEcho } from './raw.js';
 import { median } from './stats.js';
 
-const { values } = parseArgs({ options: { bytes: { type: 'string', default: String(1 << 20) }, n: { type: 'string', default: '150' }, rounds: { type: 'string', default: '3' }, parts: { type: 'string', default: '1,4' } } });
+const { values } = parseArgs({ options: { bytes: { type: 'string', default: String(1 << 20) }, n: { type: 'string', default: '150' }, rounds: { type: 'string', default: '3' }, parts: { type: 'string', default: '1,4' }, gather: { type: 'boolean', default: false } } });
 const BYTES = Number(values.bytes);
 const N = Number(values.n);
 const ROUNDS = Number(values.rounds);
@@ -41,7 +42,7 @@ const WARMUP = 5;
 const RESULTS_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'build', 'bench-floor.json');
 
 function startReceiver(url: string): Promise<ChildProcess> {
-  const p = spawn(process.execPath, [new URL('./floor/receiver.js', import.meta.url).pathname, url, String(BYTES)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const p = spawn(process.execPath, [new URL('./floor/receiver.js', import.meta.url).pathname, url, String(BYTES), ...(values.gather ? ['gather'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     p.stdout!.once('data', () => resolve(p));
     p.once('exit', (c) => reject(new Error(`bench floor: the receiver exited with ${c}`)));
@@ -116,6 +117,7 @@ try {
     [`raw${tag}_ms`]: rawMs.toFixed(3),
     [`floor${tag}_ratio_presized_raw`]: (median(rows.get(`parts ${PARTS[0]}`)!) / median(rows.get('presized')!)).toFixed(3),
     ...Object.fromEntries(PARTS.slice(1).map((k) => [`parts${k}_ratio`, (median(rows.get(`parts ${k}`)!) / rawMs).toFixed(3)])),
+    ...(values.gather ? { gather: '1' } : {}),
     cores: String(os.availableParallelism()),
   };
   console.log(`bench floor: ${Object.entries(figures).map(([k, v]) => `${k}=${v}`).join(' ')}`);
