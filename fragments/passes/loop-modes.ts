@@ -59,9 +59,10 @@ function factsOf(body: Expr): Facts {
     f.loops = true;
     walk(b.Loop.getBody(e), (x) => {
       const xid = binaryen.getExpressionId(x);
+      const charges = chargesFuel(x);
+      if (charges) f.memory = true;
       if (xid === b.CallId) f.loopCallees.add(b.Call.getTarget(x));
-      else if (xid === b.CallIndirectId || (chargesFuel(x) && xid !== b.MemoryGrowId)) f.heavy = true;
-      if (chargesFuel(x)) f.memory = true;
+      else if (xid === b.CallIndirectId || (charges && xid !== b.MemoryGrowId)) f.heavy = true;
     });
     return false;
   });
