@@ -18,7 +18,6 @@
  * The first count in --parts names the floor (1: the message whole, as the hubs send it).
  * Last line: `bench floor: floor1m_ratio=… floor1m_ms=… raw1m_ms=… floor1m_ratio_presized_raw=… parts4_ratio=… cores=…`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,7 +28,7 @@ import { connect, type NatsConnection } from 'nats';
 import { sealInPlace } from '../runtime/net/gcm.js';
 import { startNatsServer } from '../test/helpers/nats-server.js';
 import { CHECK_SUBJECT, FLOOR_KEY, FLOOR_SUBJECT, HEAD, TAG } from './floor/wire.js';
-import { startEcho } from './raw.js';
+import { spawnReady, startEcho } from './raw.js';
 import { median } from './stats.js';
 
 const { values } = parseArgs({ options: { bytes: { type: 'string', default: String(1 << 20) }, n: { type: 'string', default: '150' }, rounds: { type: 'string', default: '3' }, parts: { type: 'string', default: '1,4' }, gather: { type: 'boolean', default: false } } });
@@ -40,14 +39,6 @@ const PARTS = values.parts!.split(',').map(Number);
 if (!(BYTES >= 4096) || !(N >= 1) || !(ROUNDS >= 1) || PARTS.some((p) => !(p >= 1))) throw new Error('bench floor: --bytes ≥ 4096, --n ≥ 1, --rounds ≥ 1, --parts a list of counts ≥ 1');
 const WARMUP = 5;
 const RESULTS_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'build', 'bench-floor.json');
-
-function startReceiver(url: string): Promise<ChildProcess> {
-  const p = spawn(process.execPath, [new URL('./floor/receiver.js', import.meta.url).pathname, url, String(BYTES), ...(values.gather ? ['gather'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    p.stdout!.once('data', () => resolve(p));
-    p.once('exit', (c) => reject(new Error(`bench floor: the receiver exited with ${c}`)));
-  });
-}
 
 /** The sending side: its slot thread, and the main thread's seal and publish of each part. */
 function sender(nc: NatsConnection) {
@@ -94,7 +85,7 @@ function sender(nc: NatsConnection) {
 }
 
 const ns = await startNatsServer({ maxPayload: 32 << 20 });
-const receiver = await startReceiver(ns.url);
+const receiver = await spawnReady([new URL('./floor/receiver.js', import.meta.url).pathname, ns.url, String(BYTES), ...(values.gather ? ['gather'] : [])], 'bench floor: the receiver');
 const [stock, presized] = await Promise.all([startEcho(ns.url, 'bench.echo', { presize: false }), startEcho(ns.url, 'bench.echo.presized', { presize: true })]);
 const nc = await connect({ servers: ns.url });
 const send = sender(nc);
@@ -109,13 +100,14 @@ try {
     }
   }
   const rawMs = median(rows.get('raw')!);
+  const floorMs = median(rows.get(`parts ${PARTS[0]}`)!);
   for (const [k, v] of rows) console.log(`${k.padEnd(8)} medians ${v.map((x) => x.toFixed(2)).join(' ')} ms; ratio to raw ${(median(v) / rawMs).toFixed(2)}`);
   const tag = BYTES % (1 << 20) === 0 ? `${BYTES >> 20}m` : `${BYTES}b`;
   const figures: Record<string, string> = {
-    [`floor${tag}_ratio`]: (median(rows.get(`parts ${PARTS[0]}`)!) / rawMs).toFixed(3),
-    [`floor${tag}_ms`]: median(rows.get(`parts ${PARTS[0]}`)!).toFixed(3),
+    [`floor${tag}_ratio`]: (floorMs / rawMs).toFixed(3),
+    [`floor${tag}_ms`]: floorMs.toFixed(3),
     [`raw${tag}_ms`]: rawMs.toFixed(3),
-    [`floor${tag}_ratio_presized_raw`]: (median(rows.get(`parts ${PARTS[0]}`)!) / median(rows.get('presized')!)).toFixed(3),
+    [`floor${tag}_ratio_presized_raw`]: (floorMs / median(rows.get('presized')!)).toFixed(3),
     ...Object.fromEntries(PARTS.slice(1).map((k) => [`parts${k}_ratio`, (median(rows.get(`parts ${k}`)!) / rawMs).toFixed(3)])),
     ...(values.gather ? { gather: '1' } : {}),
     cores: String(os.availableParallelism()),

@@ -7,8 +7,9 @@
  *   const echo = await startEcho(url, 'bench.echo', { presize: false });
  *   const ms = await echo.roundTrips(1 << 20, 100, 3);   // per round trip, the first 3 left out
  *   echo.stop();
+ * `spawnReady` starts such a helper process (the echo, bench floor's receiver).
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect } from 'nats';
@@ -29,11 +30,7 @@ if (!presizePayloads()) throw new Error('presize did not install');
 ${fix}const nc = await connect({ servers: ${JSON.stringify(url)} });
 nc.subscribe(${JSON.stringify(subject)}, { callback: (e, m) => m.respond(new Uint8Array([1])) });
 await nc.flush(); process.stdout.write('ready\\n');`;
-  const p = spawn(process.execPath, ['--input-type=module', '-e', code], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    p.stdout!.once('data', () => resolve());
-    p.once('exit', (c) => reject(new Error(`echo responder exited with ${c}`)));
-  });
+  const p = await spawnReady(['--input-type=module', '-e', code], 'echo responder');
   return {
     async roundTrips(bytes, n, warmup) {
       const nc = await connect({ servers: url });
@@ -52,4 +49,13 @@ await nc.flush(); process.stdout.write('ready\\n');`;
     },
     stop: () => { p.kill(); },
   };
+}
+
+/** A Node process of the benches' own (`args` after the node binary), once it has printed its first line ('ready'). */
+export function spawnReady(args: string[], what: string): Promise<ChildProcess> {
+  const p = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    p.stdout!.once('data', () => resolve(p));
+    p.once('exit', (c) => reject(new Error(`${what} exited with ${c}`)));
+  });
 }

@@ -20,8 +20,10 @@ const slot = new Worker(new URL('./slot.js', import.meta.url), { workerData: { r
 const nc = await connect({ servers: url });
 slot.on('message', (m: { reply: string; at?: number; hash?: string }) => nc.publish(m.reply, new TextEncoder().encode(m.hash ?? String(m.at))));
 nc.subscribe(CHECK_SUBJECT, { callback: (_e, msg) => slot.postMessage({ hash: true, reply: msg.reply }) });
-/** Parts held until the last (`gather`), each in a buffer of its own. */
-const held: Array<{ own: Uint8Array; reply: string | undefined }> = [];
+/** A part as it came: its own bytes, where its pages go, whether it is the last. */
+interface Part { own: Uint8Array; at: number; last: boolean; reply: string | undefined }
+/** Parts held until the last (`gather`). */
+const held: Part[] = [];
 nc.subscribe(FLOOR_SUBJECT, {
   callback: (e, msg) => {
     if (e) throw e;
@@ -29,19 +31,18 @@ nc.subscribe(FLOOR_SUBJECT, {
     // to the slot; any other is a view of a socket read, copied (a Buffer's slice() would
     // be a view, and transferring its buffer pulls it from under the NATS parser).
     const own = ownsBuffer(msg.data) ? msg.data : new Uint8Array(msg.data);
-    held.push({ own, reply: msg.reply });
     const dv = new DataView(own.buffer, own.byteOffset, HEAD);
-    if (gather && dv.getUint32(0) !== dv.getUint32(4) - 1) return;
-    for (const part of held.splice(0)) openAndHandOn(part.own, part.reply);
+    const part = { own, at: dv.getUint32(8), last: dv.getUint32(0) === dv.getUint32(4) - 1, reply: msg.reply };
+    if (!gather) return openAndHandOn(part);
+    held.push(part);
+    if (part.last) for (const p of held.splice(0)) openAndHandOn(p);
   },
 });
 
-function openAndHandOn(own: Uint8Array, reply: string | undefined): void {
-  const dv = new DataView(own.buffer, own.byteOffset, HEAD);
-  const [i, n, at] = [dv.getUint32(0), dv.getUint32(4), dv.getUint32(8)];
+function openAndHandOn({ own, at, last, reply }: Part): void {
   const body = own.subarray(HEAD, own.byteLength - TAG);
   if (!openInPlace(FLOOR_KEY, own.subarray(12, 24), own.subarray(0, 12), body, own.subarray(own.byteLength - TAG))) throw new Error('bench floor: a part failed its tag');
-  slot.postMessage({ buf: own.buffer as ArrayBuffer, off: HEAD, len: body.byteLength, at, last: i === n - 1, reply }, [own.buffer as ArrayBuffer]);
+  slot.postMessage({ buf: own.buffer as ArrayBuffer, off: HEAD, len: body.byteLength, at, last, reply }, [own.buffer as ArrayBuffer]);
 }
 await nc.flush();
 process.stdout.write('ready\n');
