@@ -389,6 +389,20 @@ export class FragmentExecutor {
     this.resumeFrom(cp);
   }
 
+  /**
+   * `restoreOver`, the bytes to write given as (offset, bytes) instead of ranges of
+   * `cp.memory`, which is not read (a diff held apart from its base: snapshot/pending.ts).
+   * The memory must be `cp`'s length already (nothing to grow: what it would grow by is
+   * in no write). Throws ExecError as restore.
+   */
+  restoreWrites(cp: Checkpoint, writes: ReadonlyArray<readonly [number, Uint8Array]>): void {
+    const have = this.exports.memory.buffer.byteLength;
+    if (have !== cp.memory.byteLength) throw new ExecError(`cannot restore ${cp.memory.byteLength} bytes of memory over ${have}: restore the state whole`);
+    const dst = new Uint8Array(this.exports.memory.buffer);
+    for (const [at, bytes] of writes) dst.set(bytes, at);
+    this.resumeFrom(cp);
+  }
+
   /** The memory grown to `cp`'s length; returns its length before. */
   private growFor(cp: Checkpoint): number {
     const mem = this.exports.memory;

@@ -24,4 +24,5 @@ export {
 export type { DecodeCheckpointOptions, EncodeCheckpointOptions } from './codec.js';
 export { DIFF_PAGE_SIZE, applyDiff, applyDiffInPlace, changedPages, copyPages, diffCheckpoint, newCheckpointId } from './diff.js';
 export { Lineage, type HeldBase } from './lineage.js';
+export { deferDiff, type PendingDiff } from './pending.js';
 export type { DiffOptions } from './diff.js';

@@ -83,11 +83,19 @@ export class Lineage {
    * pages it changed (DIFF_PAGE_SIZE each; every page past `before`'s end counts).
    */
   ran(before: Uint8Array, after: Uint8Array, step: number): number[] {
-    this.grow(after.length, step);
-    const changed = changedPages(before, after);
-    for (const index of changed) this.steps[index] = step;
+    return this.changed(changedPages(before, after), after.length, step);
+  }
+
+  /**
+   * `ran`, with the pages the run changed found by the caller (a diff held apart from its
+   * base compares them itself: PendingDiff.changedIn); `memoryLength` is the memory's
+   * after the run. Returns `pages`.
+   */
+  changed(pages: number[], memoryLength: number, step: number): number[] {
+    this.grow(memoryLength, step);
+    for (const index of pages) this.steps[index] = step;
     this.at = step;
-    return changed;
+    return pages;
   }
 
   /**

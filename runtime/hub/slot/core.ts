@@ -8,7 +8,8 @@
  *   const reply = await hub.handle(request);
  */
 import {
-  applyDiffInPlace, copyPages, decodeCheckpoint, diffCheckpoint, encodeCheckpoint, newCheckpointId, CheckpointError, Lineage, type Checkpoint, type CheckpointDiff,
+  applyDiffInPlace, copyPages, decodeCheckpoint, deferDiff, diffCheckpoint, encodeCheckpoint, newCheckpointId, CheckpointError, Lineage, type Checkpoint, type CheckpointDiff,
+  type PendingDiff,
 } from '../../snapshot/index.js';
 import { ExecError, FragmentExecutor, FragmentTrap, loadBundle, resolveSandboxLimits, type LoadedBundle, type ResolvedSandboxLimits, type SandboxLimits } from '../../exec/index.js';
 import { PROTOCOL_VERSION } from '../../protocol/index.js';
@@ -163,6 +164,20 @@ export class HubCore {
     return s.x.renew({ seed: req.seed, services }) ? s.x : undefined;
   }
 
+  /**
+   * Work the last request left for after its reply is on its way: bringing the base it
+   * kept up to the state that left (a copy of the pages that changed, 1-2 ms at 16 MiB,
+   * which the reply does not wait for). The worker runs it right after posting the reply,
+   * before it takes its next message; `handle` runs whatever is left first.
+   */
+  afterReply(): void {
+    const later = this.later;
+    this.later = undefined;
+    later?.();
+  }
+
+  private later: (() => void) | undefined;
+
   /** Bytes of base checkpoints this hub holds: one memory per job, never one per checkpoint. */
   held(): number {
     let n = 0;
@@ -176,6 +191,8 @@ export class HubCore {
    * the instance and the fragment is about to run (a hand-over is acknowledged then).
    */
   async handle(req: SlotRequest, hooks: ExecHooks = {}): Promise<SlotReply> {
+    // What the last request left to do once its reply was sent, if its caller did not run it.
+    this.afterReply();
     try {
       if (!req || typeof req !== 'object') return this.error('bad-request', 'request is not an object');
       if (req.v !== PROTOCOL_VERSION) return this.error('version', `protocol version ${req.v} is not supported (hub speaks ${PROTOCOL_VERSION})`);
@@ -254,6 +271,8 @@ export class HubCore {
     let over: Array<readonly [number, number]> | undefined;
     // Routed runs only: the lineage of the state, and its hand-over step as received.
     let lineage: Lineage | undefined;
+    /** A diff not yet written into `sent.memory` (the base), whose pages go into the spare instance alone. */
+    let pending: PendingDiff | undefined;
     const step = req.handovers ?? 0;
     if (req.checkpoint) {
       // The request's bytes are this hub's own copy: the diff may point into them, and the
@@ -273,8 +292,13 @@ export class HubCore {
         }
         this.bases.delete(req.job);
         // The instance the job paused in here still holds this base: it needs only the diff.
-        if (this.spare?.job === req.job && this.spare.base === base.cp.id) over = cp.pages.map((p) => [p.index * cp.pageSize, p.index * cp.pageSize + p.bytes.byteLength] as const);
-        sent = applyDiffInPlace(base.cp, cp);
+        if (this.spare?.job === req.job && this.spare.base === base.cp.id) {
+          // Routed, the diff's pages go into the instance alone, and the base is brought up
+          // to the run's memory after it (snapshot/pending.ts): once, not before and after.
+          pending = lineage && this.spare.bytes === cp.memoryLength ? deferDiff(base.cp, cp) : undefined;
+          if (!pending) over = cp.pages.map((p) => [p.index * cp.pageSize, p.index * cp.pageSize + p.bytes.byteLength] as const);
+        }
+        sent = pending ? pending.state : applyDiffInPlace(base.cp, cp);
       } else {
         sent = cp;
         if (req.route) lineage = Lineage.start(cp.memory.length, step, cp.steps);
@@ -286,14 +310,20 @@ export class HubCore {
       if (sent.memory.byteLength > limit) return this.error('memory-limit', `job ${req.job}: the checkpoint declares ${sent.memory.byteLength} bytes of memory; this slot runs at most ${limit}`);
       // Nothing refers to the request's bytes now: a diff's pages were applied to the base,
       // a whole state's copied into memory of its own (decodeCheckpoint).
+      // A pending diff's pages are read until the run is over: the reply is encoded there
+      // only after (the compare of the run's memory reads them first).
       const came = req.checkpoint.buffer;
       if (this.opts.recycleInput && came instanceof ArrayBuffer && sent.memory.buffer !== came) this.spareOut = { job: req.job, buffer: came };
     }
     const services = this.servicesFor(req.job, req.input);
     const spare = sent ? this.takeSpare(req, module, sent) : undefined;
+    // The spare could not be used after all (another module or seed): the state whole.
+    if (pending && !spare) sent = pending.settle();
+    if (!spare) pending = undefined;
     const x = spare ?? (sent ? undefined : this.takeIdle(req, module, services)) ??
       await FragmentExecutor.create(module, bundle.manifest, { seed: req.seed, services }, this.limits);
-    if (sent && spare && over) x.restoreOver(sent, over);
+    if (sent && spare && pending) x.restoreWrites(sent, pending.writes);
+    else if (sent && spare && over) x.restoreOver(sent, over);
     else if (sent) x.restore(sent);
     else x.start(req.entry, req.args ?? []);
     const every = req.migrateEvery;
@@ -386,7 +416,8 @@ export class HubCore {
       // state leaves whole, so a later hand-over can still be a diff. The reply is a diff
       // for the hub the state goes to (its base at any earlier step), else the state whole
       // with its page steps (a base said to be newer than this state is a wrong hint).
-      if (sent && lineage) changed = lineage.ran(sent.memory, live.memory, left);
+      if (pending && lineage) changed = lineage.changed(pending.changedIn(live.memory), live.memory.length, left);
+      else if (sent && lineage) changed = lineage.ran(sent.memory, live.memory, left);
       else lineage = Lineage.start(live.memory.length, left);
       reply = req.diffTo && req.diffTo.step <= left ? lineage.diffFor(live, req.diffTo) : lineage.whole(live);
     } else {
@@ -398,9 +429,16 @@ export class HubCore {
       headroom: this.opts.headroom, tailroom: this.opts.tailroom, maxBytes: this.limits.maxCheckpointBytes, into: this.takeSpareOut(), checksum: !unchecked,
     });
     const memory = sent && sent.memory.length === live.memory.length ? sent.memory : new Uint8Array(live.memory.length);
-    // The old base is the state the run started from: only the pages it changed differ.
-    if (changed && memory === sent!.memory) copyPages(memory, live.memory, changed);
-    else memory.set(live.memory);
+    // The base becomes the state that leaves, once the reply is sent (afterReply): the
+    // instance's memory is left as it is until the next request. The old base is the state
+    // the run started from: only the pages it changed differ (and those of a pending
+    // diff, which it does not hold yet).
+    const copied = changed && memory === sent!.memory ? (pending ? pending.withPages(changed) : changed) : undefined;
+    const liveMemory = live.memory;
+    this.later = () => {
+      if (copied) copyPages(memory, liveMemory, copied);
+      else memory.set(liveMemory);
+    };
     const after: Checkpoint = { ...live, memory };
     this.keepBase(req.job, { cp: after, lineage });
     const ran: SlotReply = {
@@ -408,9 +446,9 @@ export class HubCore {
       checkpoint, execMs, yields: x.yields, maxYieldGapMs: x.maxYieldGapMs, resumedAt, pausedAt, held: this.held(), ...this.dataStats(),
       ...(lineage && this.bases.has(req.job) ? { kept: { id: live.id, step: left } } : {}), ...(unchecked ? { unchecked } : {}),
     };
-    // Only now: recycling resets the longest gap the reply reads. Nothing refers to the
-    // instance's memory any more (the reply is encoded, the base copied).
-    // Its memory is the base's, byte for byte (the base was copied from it): `base` says which.
+    // Only now: recycling resets the longest gap the reply reads (it leaves the memory as
+    // it is: afterReply copies the base from it). Its memory is the base's, byte for byte,
+    // once that copy ran: `base` says which.
     if (out.kind === 'paused') this.spare = { job: req.job, module, seed: req.seed, bytes: memory.byteLength, x: x.recycled(), base: live.id };
     return ran;
   }

@@ -56,4 +56,6 @@ parentPort!.on('message', async (msg: { id: number; req: any; notify?: boolean }
     transfer.push(reply.checkpoint.buffer as ArrayBuffer);
   }
   parentPort!.postMessage({ id: msg.id, reply }, transfer);
+  // The reply is on its way: what it did not need to wait for (the base's copy).
+  hub.afterReply();
 });

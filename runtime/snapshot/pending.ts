@@ -1,0 +1,118 @@
+/**
+ * A diff held beside its base instead of written into it.
+ *
+ * A hub that receives a diff for a job whose paused instance it still holds (the spare
+ * in slot/core.ts) used to write the diff's pages into its base first, then copy them from
+ * the base into the instance, and after the run copy the pages the run changed from the
+ * instance into the base again: the diff's pages were written into the base twice, the
+ * first time before the fragment could resume (a 16 MiB state: about 2 ms of the
+ * pause-to-resume). Held apart, the pages go straight into the instance; the base stays as
+ * it was until the run is over, and is then brought up to the run's memory once, for the
+ * pages the diff carried and those the run changed together.
+ *
+ * The pages of `diff` are views of the bytes it was decoded from: those must not change
+ * until the base is brought up to date (or `settle` ran).
+ *   const p = deferDiff(base, diff);            // undefined: apply it now (applyDiffInPlace)
+ *   x.restoreWrites(p.state, p.writes);          // the instance holds the base already
+ *   // ... the run, which leaves `live` ...
+ *   const changed = p.changedIn(live.memory);    // = changedPages(applied state, live.memory)
+ *   copyPages(p.state.memory, live.memory, p.withPages(changed));   // the base is `live` now
+ *   // or, when the instance could not be used after all: const state = p.settle();
+ */
+import { DIFF_PAGE_SIZE, asBuffer } from './codec.js';
+import { validateCheckpoint } from './schema.js';
+import type { Checkpoint, CheckpointDiff } from './types.js';
+
+export class PendingDiff {
+  private settled = false;
+
+  /**
+   * @param state the state the diff gives, except that its memory is the base's, which
+   *   holds the old bytes of `indices`' pages until `settle`.
+   * @param pages the diff's bytes for each page it carries, by page index.
+   * @param indices the pages the diff carries, ascending.
+   */
+  private constructor(readonly state: Checkpoint, private readonly pages: ReadonlyArray<Uint8Array | undefined>, readonly indices: readonly number[]) {}
+
+  /** `diff` held against `base` (see deferDiff). */
+  static of(base: Checkpoint, diff: CheckpointDiff): PendingDiff | undefined {
+    if (diff.kind !== 'diff' || diff.pageSize !== DIFF_PAGE_SIZE || diff.memoryLength !== base.memory.length || diff.base !== base.id || diff.bundle !== base.bundle) return undefined;
+    validateCheckpoint(diff, 'cannot apply diff', 'pass a diff made by diffCheckpoint or decodeCheckpoint');
+    const pages: Array<Uint8Array | undefined> = new Array(Math.ceil(diff.memoryLength / DIFF_PAGE_SIZE));
+    // Sorted and unique (validateCheckpoint), each of its page's exact length.
+    for (const p of diff.pages) pages[p.index] = p.bytes;
+    const state: Checkpoint = {
+      kind: 'full', id: diff.id, bundle: diff.bundle, entry: diff.entry, fragment: diff.fragment,
+      paused: diff.paused, yields: diff.yields, memory: base.memory, ...(diff.output?.byteLength ? { output: diff.output } : {}),
+    };
+    return new PendingDiff(state, pages, diff.pages.map((p) => p.index));
+  }
+
+  /** What restoring the state writes over the base: each page the diff carries, at its offset. */
+  get writes(): Array<readonly [number, Uint8Array]> {
+    return this.indices.map((i) => [i * DIFF_PAGE_SIZE, this.pages[i]!] as const);
+  }
+
+  /**
+   * The pages (ascending) in which `next` differs from the state the diff gives: as
+   * changedPages(state, next) once applied. `next` may be longer (a run grew the memory):
+   * every page past the state's end counts.
+   */
+  changedIn(next: Uint8Array): number[] {
+    if (this.settled) throw new Error('PendingDiff.changedIn after settle: compare with state.memory');
+    const base = asBuffer(this.state.memory);
+    const b = asBuffer(next);
+    // One Buffer per buffer the pages lie in (one, for a decoded diff), not one per page:
+    // a Buffer made per 4 KiB page cost more than comparing it.
+    const over = new Map<ArrayBufferLike, Buffer>();
+    const changed: number[] = [];
+    for (let start = 0, index = 0; start < b.length; start += DIFF_PAGE_SIZE, index++) {
+      const end = Math.min(start + DIFF_PAGE_SIZE, b.length);
+      const page = this.pages[index];
+      if (page) {
+        // A page the diff carries is compared with the diff's bytes, not the stale base's.
+        let src = over.get(page.buffer);
+        if (!src) over.set(page.buffer, (src = Buffer.from(page.buffer, 0, page.buffer.byteLength)));
+        if (end - start === page.length && b.compare(src, page.byteOffset, page.byteOffset + page.length, start, end) === 0) continue;
+      } else if (end <= base.length && b.compare(base, start, end, start, end) === 0) {
+        continue;
+      }
+      changed.push(index);
+    }
+    return changed;
+  }
+
+  /** `changed` (ascending) with the pages the diff carries, ascending and unique: what the base lacks of a memory whose changed pages are `changed`. */
+  withPages(changed: readonly number[]): number[] {
+    const a = this.indices;
+    const out: number[] = [];
+    for (let i = 0, j = 0; i < a.length || j < changed.length;) {
+      if (j >= changed.length || (i < a.length && a[i] <= changed[j])) {
+        if (j < changed.length && changed[j] === a[i]) j++;
+        out.push(a[i++]);
+      } else {
+        out.push(changed[j++]);
+      }
+    }
+    return out;
+  }
+
+  /** Write the diff's pages into the base now: `state` is then the applied state, as applyDiffInPlace gives it. */
+  settle(): Checkpoint {
+    if (!this.settled) {
+      for (const i of this.indices) this.state.memory.set(this.pages[i]!, i * DIFF_PAGE_SIZE);
+      this.settled = true;
+    }
+    return this.state;
+  }
+}
+
+/**
+ * `diff` held against `base` (whose memory becomes the state's, stale on the diff's pages
+ * until the caller brings it up to date): undefined when it cannot be (another page size,
+ * another length, not this base's diff), for applyDiffInPlace to do as it does. Throws
+ * CheckpointError 'malformed' on a diff out of schema, as applyDiffInPlace.
+ */
+export function deferDiff(base: Checkpoint, diff: CheckpointDiff): PendingDiff | undefined {
+  return PendingDiff.of(base, diff);
+}
