@@ -94,6 +94,28 @@ test('sealed hand-overs: each diff leaves without a CRC (the seal authenticates 
   assert.equal([...r.result!], [...(await alone()).result!]);
 });
 
+test('a slot that took a diff into its paused instance keeps the state that left it as its base: exported mid-route, it ends exact', async () => {
+  // From the second round on, each slot takes its diff into the instance the job paused in
+  // there, and brings its base up to the state that leaves only after the reply
+  // (HubCore.afterReply, which the next request runs first when nothing else did).
+  const cores = ['a', 'b', 'c'].map((id) => new HubCore(id));
+  const exported: Array<Promise<{ state: Uint8Array; fragment: number; hop: number }>> = [];
+  await roundRobin(cores, (hop, _sent, r) => {
+    if (hop < 6 || hop > 12 || r.outcome !== 'paused') return;
+    exported.push(cores[hop % 3].handle({ kind: 'export', v: PROTOCOL_VERSION, job: 'walk.0' }).then((e) => {
+      const state = e.kind === 'ok' && 'checkpoint' in e ? e.checkpoint : undefined;
+      assert.ok(state, JSON.stringify(e).slice(0, 200));
+      return { state, fragment: r.fragment, hop };
+    }));
+  });
+  assert.ok(exported.length >= 5, `${exported.length} states exported`);
+  const expected = [...(await alone()).result!];
+  for (const e of await Promise.all(exported)) {
+    const on = await ran(new HubCore('z'), exec(e.hop + 1, { fragment: e.fragment, checkpoint: e.state, migrateEvery: 0, route: ['z'], hop: 0 }));
+    assert.equal([...on.result!], expected, `from the state exported after hand-over ${e.hop}`);
+  }
+});
+
 test('a diff of the pages changed after a later step than the base is refused with no-base; the base then takes the right one', async () => {
   const [a, b] = [new HubCore('a'), new HubCore('b')];
   const r0 = await ran(a, exec(0, { args: ARGS, full: true }));
