@@ -8,9 +8,10 @@
  *   request/reply carrying the same number of bytes to a responder in another process,
  *   the first WARMUP of each left out alike (since 2026-12-06; before, the raw loop left
  *   out its first three and the migrations none, and the first 16 MiB hand-overs run two
- *   to three times slower than the rest), and as many timed of each: 100 of 1 MiB, 10 of
- *   16 MiB (since the seventeenth session; before, 30 and 10 migrations against 20 raw
- *   round trips, and the raw loop's median keeps falling with more of them).
+ *   to three times slower than the rest), and as many timed of each: 100 of 1 MiB, 30 of
+ *   16 MiB (since the thirtieth session; 10 from the seventeenth, whose median put the
+ *   ratio anywhere from 1.18 to 1.69 in runs minutes apart; before, 30 and 10 migrations
+ *   against 20 raw round trips, and the raw loop's median keeps falling with more of them).
  * - dispatch: tiny one-loop jobs through the mesh, one after another, in fragments/s,
  *   against a raw request/reply loop of small messages in round trips/s (both over the
  *   loop's whole time, both after WARM_JOBS more of the same; `dispatch_ratio_first`: the
@@ -168,9 +169,10 @@ async function main(): Promise<void> {
   try {
     const idleRssMiB = Math.max(...(await mesh.discover({ settleMs: 100 })).map((a) => a.load.rssMiB));
     const hold = await bundleOf('bench/programs/hold.ts', 1 << 18);
-    // 100 timed 1 MiB migrations (a median over 30 swung by a third between runs), 10 of 16 MiB.
+    // 100 timed 1 MiB migrations (a median over 30 swung by a third between runs), 30 of
+    // 16 MiB (over 10: 1.18 to 1.69 minutes apart; 30 add about 3 s).
     const m1 = await migrate(mesh, hold, raw, 1024, quick ? 8 : 103);
-    const m16 = await migrate(mesh, hold, raw, 16 * 1024, quick ? 6 : 13);
+    const m16 = await migrate(mesh, hold, raw, 16 * 1024, quick ? 6 : 33);
     const mem = await holdMany(mesh, hold, 3, 8 * 1024, quick ? 4 : 8);
 
     const tiny = await bundleOf('bench/programs/tiny.ts', 1 << 20);
