@@ -173,7 +173,16 @@ export class HubCore {
   afterReply(): void {
     const later = this.later;
     this.later = undefined;
-    later?.();
+    if (!later) return;
+    try {
+      later();
+    } catch (err) {
+      // A base left half brought up to date must not take a diff: every base goes, and the
+      // instance kept beside one, so the next hand-overs here come whole ('no-base').
+      while (this.bases.size > 0) this.bases.pop();
+      this.spare = undefined;
+      this.opts.log?.error('cannot bring a base up to date after a reply; every base dropped', { error: (err as Error).message });
+    }
   }
 
   private later: (() => void) | undefined;
@@ -308,10 +317,10 @@ export class HubCore {
       // are not carried, so a small message can declare a large memory.
       const limit = this.limits.maxMemoryPages * 65536;
       if (sent.memory.byteLength > limit) return this.error('memory-limit', `job ${req.job}: the checkpoint declares ${sent.memory.byteLength} bytes of memory; this slot runs at most ${limit}`);
-      // Nothing refers to the request's bytes now: a diff's pages were applied to the base,
-      // a whole state's copied into memory of its own (decodeCheckpoint).
-      // A pending diff's pages are read until the run is over: the reply is encoded there
-      // only after (the compare of the run's memory reads them first).
+      // Nothing refers to the request's bytes after the run: a diff's pages were applied to
+      // the base, a whole state's copied into memory of its own (decodeCheckpoint), and a
+      // pending diff's are read last by the compare of the run's memory, before the reply
+      // is encoded into them.
       const came = req.checkpoint.buffer;
       if (this.opts.recycleInput && came instanceof ArrayBuffer && sent.memory.buffer !== came) this.spareOut = { job: req.job, buffer: came };
     }
