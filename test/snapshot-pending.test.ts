@@ -91,6 +91,20 @@ for (const decoded of [true, false]) {
   });
 }
 
+test('consecutive pages that lie side by side are restored in one write', () => {
+  const random = prng(9);
+  const base = full(randomMemory(random, 4));
+  const next = full(base.memory.slice());
+  // Pages 3-9 and 20-21 change: two runs.
+  for (const i of [3, 4, 5, 6, 7, 8, 9, 20, 21]) next.memory[i * DIFF_PAGE_SIZE + 7] ^= 0xff;
+  const decoded = decodeCheckpoint(encodeCheckpoint(diffCheckpoint(base, next)), { share: true }) as CheckpointDiff;
+  const p = deferDiff({ ...base, memory: base.memory.slice() }, decoded)!;
+  assert.equal(p.writes.map(([at, bytes]) => [at / DIFF_PAGE_SIZE, bytes.byteLength / DIFF_PAGE_SIZE]), [[3, 7], [20, 2]]);
+  const restored = base.memory.slice();
+  for (const [at, bytes] of p.writes) restored.set(bytes, at);
+  assert.ok(Buffer.from(restored).equals(Buffer.from(next.memory)));
+});
+
 test('withPages merges two ascending lists into one, each page once', () => {
   const base = full(new Uint8Array(WASM_PAGE));
   const next = full(base.memory.slice());
