@@ -29,23 +29,50 @@ export class PendingDiff {
   /**
    * @param state the state the diff gives, except that its memory is the base's, which
    *   holds the old bytes of `indices`' pages until `settle`.
-   * @param pages the diff's bytes for each page it carries, by page index.
+   * @param srcs the buffers the diff's pages lie in (one, for a decoded diff), as Buffers.
+   * @param src by page index, which of `srcs` holds the diff's bytes for it; -1: not carried.
+   * @param at by page index, where in it they start.
    * @param indices the pages the diff carries, ascending.
    */
-  private constructor(readonly state: Checkpoint, private readonly pages: ReadonlyArray<Uint8Array | undefined>, readonly indices: readonly number[]) {}
+  private constructor(
+    readonly state: Checkpoint,
+    private readonly srcs: readonly Buffer[],
+    private readonly src: Int32Array,
+    private readonly at: Uint32Array,
+    readonly indices: readonly number[],
+  ) {}
 
   /** `diff` held against `base` (see deferDiff). */
   static of(base: Checkpoint, diff: CheckpointDiff): PendingDiff | undefined {
     if (diff.kind !== 'diff' || diff.pageSize !== DIFF_PAGE_SIZE || diff.memoryLength !== base.memory.length || diff.base !== base.id || diff.bundle !== base.bundle) return undefined;
+    // Sorted and unique, each page of its exact length (a short last page at the memory's end).
     validateCheckpoint(diff, 'cannot apply diff', 'pass a diff made by diffCheckpoint or decodeCheckpoint');
-    const pages: Array<Uint8Array | undefined> = new Array(Math.ceil(diff.memoryLength / DIFF_PAGE_SIZE));
-    // Sorted and unique (validateCheckpoint), each of its page's exact length.
-    for (const p of diff.pages) pages[p.index] = p.bytes;
+    const count = Math.ceil(diff.memoryLength / DIFF_PAGE_SIZE);
+    const src = new Int32Array(count).fill(-1);
+    const at = new Uint32Array(count);
+    const srcs: Buffer[] = [];
+    const indices: number[] = new Array(diff.pages.length);
+    // Typed arrays by index, not a page object per page: a 16 MiB diff has 4,096 of them,
+    // and going through them per page cost more than the compare they are for.
+    let last: ArrayBufferLike | undefined;
+    for (let i = 0; i < diff.pages.length; i++) {
+      const { index, bytes } = diff.pages[i];
+      if (bytes.buffer !== last) {
+        last = bytes.buffer;
+        let k = srcs.findIndex((b) => b.buffer === last);
+        if (k < 0) k = srcs.push(Buffer.from(last, 0, last.byteLength)) - 1;
+        src[index] = k;
+      } else {
+        src[index] = src[indices[i - 1]];
+      }
+      at[index] = bytes.byteOffset;
+      indices[i] = index;
+    }
     const state: Checkpoint = {
       kind: 'full', id: diff.id, bundle: diff.bundle, entry: diff.entry, fragment: diff.fragment,
       paused: diff.paused, yields: diff.yields, memory: base.memory, ...(diff.output?.byteLength ? { output: diff.output } : {}),
     };
-    return new PendingDiff(state, pages, diff.pages.map((p) => p.index));
+    return new PendingDiff(state, srcs, src, at, indices);
   }
 
   /**
@@ -55,17 +82,20 @@ export class PendingDiff {
    */
   get writes(): Array<readonly [number, Uint8Array]> {
     const out: Array<readonly [number, Uint8Array]> = [];
-    const idx = this.indices;
+    const { indices: idx, src, at } = this;
+    const memoryLength = this.state.memory.length;
     for (let k = 0; k < idx.length;) {
-      const first = this.pages[idx[k]]!;
-      let length = first.byteLength;
+      const first = idx[k];
+      const from = src[first];
+      let length = Math.min(DIFF_PAGE_SIZE, memoryLength - first * DIFF_PAGE_SIZE);
       let j = k + 1;
-      for (; j < idx.length && idx[j] === idx[j - 1] + 1; j++) {
-        const next = this.pages[idx[j]]!;
-        if (next.buffer !== first.buffer || next.byteOffset !== first.byteOffset + length) break;
-        length += next.byteLength;
+      for (; j < idx.length; j++) {
+        const i = idx[j];
+        if (i !== idx[j - 1] + 1 || src[i] !== from || at[i] !== at[first] + length) break;
+        length += Math.min(DIFF_PAGE_SIZE, memoryLength - i * DIFF_PAGE_SIZE);
       }
-      out.push([idx[k] * DIFF_PAGE_SIZE, new Uint8Array(first.buffer, first.byteOffset, length)] as const);
+      const b = this.srcs[from];
+      out.push([first * DIFF_PAGE_SIZE, new Uint8Array(b.buffer, at[first], length)] as const);
       k = j;
     }
     return out;
@@ -80,18 +110,18 @@ export class PendingDiff {
     if (this.settled) throw new Error('PendingDiff.changedIn after settle: compare with state.memory');
     const base = asBuffer(this.state.memory);
     const b = asBuffer(next);
-    // One Buffer per buffer the pages lie in (one, for a decoded diff), not one per page:
-    // a Buffer made per 4 KiB page cost more than comparing it.
-    const over = new Map<ArrayBufferLike, Buffer>();
+    const { src, at, srcs } = this;
+    const carried = src.length;
+    const memoryLength = base.length;
     const changed: number[] = [];
     for (let start = 0, index = 0; start < b.length; start += DIFF_PAGE_SIZE, index++) {
       const end = Math.min(start + DIFF_PAGE_SIZE, b.length);
-      const page = this.pages[index];
-      if (page) {
+      const s = index < carried ? src[index] : -1;
+      if (s >= 0) {
         // A page the diff carries is compared with the diff's bytes, not the stale base's.
-        let src = over.get(page.buffer);
-        if (!src) over.set(page.buffer, (src = Buffer.from(page.buffer, 0, page.buffer.byteLength)));
-        if (end - start === page.length && b.compare(src, page.byteOffset, page.byteOffset + page.length, start, end) === 0) continue;
+        const length = Math.min(DIFF_PAGE_SIZE, memoryLength - start);
+        const from = at[index];
+        if (end - start === length && b.compare(srcs[s], from, from + length, start, end) === 0) continue;
       } else if (end <= base.length && b.compare(base, start, end, start, end) === 0) {
         continue;
       }
