@@ -257,13 +257,20 @@ test('a hub that goes silent mid-fragment (SIGSTOP) is declared lost; the job re
 });
 
 test('the hubs reconnect after the NATS server restarts, and take jobs again', async () => {
-  await ns.restart();
+  const before = hubs.map((h) => h.log().length);
+  // Down long enough for several reconnect attempts, each of which nats.js reports.
+  await ns.restart(2500);
   const c = example('matmul');
   // Hubs re-advertise once reconnected; a new client waits for the first advert.
   const r = await runCli('weave', ['run', 'build/test/mesh-matmul.wasm', ...c.small.map(String), '--nats', ns.url, '--wait-hubs', '15000', '--migrate-every', '2', '--json']);
   assert.is(r.status, 0, r.stderr);
   await sameAsPlain(c, c.small, JSON.parse(r.stdout).result);
-  for (const h of hubs) assert.match(h.log(), /"msg":"nats reconnected"/, `hub ${h.name} logged its reconnect`);
+  for (const [i, h] of hubs.entries()) {
+    const since = h.log().slice(before[i]);
+    assert.match(since, /"msg":"nats reconnected"[^\n]*"attempts":[1-9]/, `hub ${h.name} logged its reconnect, with the attempts it took`);
+    // Said once, not once per attempt (about three a second).
+    assert.is(since.match(/"msg":"nats connection lost; reconnecting"/g)?.length, 1, `hub ${h.name}: ${since.slice(0, 2000)}`);
+  }
 });
 
 test('SIGTERM drains: the running fragment pauses, resumes on another hub, the hub exits 0', async () => {

@@ -63,6 +63,8 @@ export interface HubDeps {
 
 /** Bytes of unfinished incoming transfers a hub holds at once: per slot, and at least. */
 const PARTIAL_PER_SLOT_BYTES = 8 << 20;
+/** While its server is unreachable, a hub says so again this often (watchStatus). */
+const LOST_REPEAT_MS = 30_000;
 const PARTIAL_FLOOR_BYTES = 16 << 20;
 export class HubDaemon {
   state: HubState = 'starting';
@@ -273,13 +275,27 @@ export class HubDaemon {
   }
 
   private async watchStatus(): Promise<void> {
+    // A lost server is logged once, then every LOST_REPEAT_MS while it lasts: nats.js
+    // reports each reconnect attempt (about three a second), and a hub whose server was
+    // down logged a warning for every one, for as long as it was down.
+    let lost: { since: number; attempts: number; said: number } | undefined;
     for await (const s of this.nc.status()) {
       if (s.type === 'disconnect' || s.type === 'reconnecting') {
         if (this.state === 'ready') this.state = 'reconnecting';
-        this.log.warn('nats connection lost; reconnecting', { type: s.type, data: String(s.data) });
+        const now = Date.now();
+        if (!lost) {
+          lost = { since: now, attempts: 0, said: now };
+          this.log.warn('nats connection lost; reconnecting', { type: s.type, data: String(s.data) });
+        }
+        if (s.type === 'reconnecting') lost.attempts++;
+        if (now - lost.said >= LOST_REPEAT_MS) {
+          lost.said = now;
+          this.log.warn('nats server still unreachable; reconnecting', { attempts: lost.attempts, downMs: now - lost.since, data: String(s.data) });
+        }
       } else if (s.type === 'reconnect') {
         if (this.state === 'reconnecting') this.state = 'ready';
-        this.log.info('nats reconnected', { server: String(s.data) });
+        this.log.info('nats reconnected', { server: String(s.data), ...(lost ? { attempts: lost.attempts, downMs: Date.now() - lost.since } : {}) });
+        lost = undefined;
         this.adverts.publish();
       } else if (s.type === 'error') {
         this.log.error('nats error', { error: String(s.data) });

@@ -15,7 +15,7 @@ import { connect } from 'nats';
 import { connectMesh } from '../../runtime/engine/index.js';
 import type { HubAdvert } from '../../runtime/protocol/index.js';
 
-export interface NatsServer { url: string; port: number; stop(): Promise<void>; restart(): Promise<void> }
+export interface NatsServer { url: string; port: number; stop(): Promise<void>; restart(downMs?: number): Promise<void> }
 
 const live = new Set<ChildProcess>();
 process.on('exit', () => { for (const p of live) p.kill('SIGKILL'); });
@@ -75,7 +75,8 @@ export async function startNatsServer(opts: { maxPayload?: number; jetstream?: b
     get url() { return `nats://127.0.0.1:${port}`; },
     get port() { return port; },
     async stop() { await kill(); rmSync(dir, { recursive: true, force: true }); },
-    async restart() { await kill(); await launch(); },
+    /** Stop it, leave it down for `downMs`, start it again on the same port. */
+    async restart(downMs = 0) { await kill(); if (downMs > 0) await new Promise((r) => setTimeout(r, downMs)); await launch(); },
   };
 }
 
