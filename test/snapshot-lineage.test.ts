@@ -11,17 +11,11 @@ import {
   CheckpointError, DIFF_PAGE_SIZE, Lineage, applyDiffInPlace, changedPages, decodeCheckpoint, encodeCheckpoint, newCheckpointId,
   type Checkpoint, type CheckpointDiff,
 } from '../runtime/snapshot/index.js';
-import { prng } from './helpers/programs.js';
+import { prngBelow } from './helpers/programs.js';
 
 const test = suite('route diffs');
 const WASM_PAGE = 65536;
 const BUNDLE = createHash('sha256').update('lineage test bundle').digest('hex');
-
-/** An integer in [0, bound), from the suite's seeded PRNG (a failing seed replays). */
-function prngBelow(seed: number): (bound: number) => number {
-  const next = prng(seed);
-  return (bound) => Math.floor(next() * bound);
-}
 
 const state = (memory: Uint8Array, yields: number): Checkpoint =>
   ({ kind: 'full', id: newCheckpointId(), bundle: BUNDLE, entry: 'main', fragment: 0, paused: true, yields, memory });

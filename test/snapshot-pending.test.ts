@@ -12,22 +12,11 @@ import {
   DIFF_PAGE_SIZE, applyDiff, changedPages, copyPages, decodeCheckpoint, deferDiff, diffCheckpoint, encodeCheckpoint, newCheckpointId,
   type Checkpoint, type CheckpointDiff,
 } from '../runtime/snapshot/index.js';
+import { prngBelow } from './helpers/programs.js';
 
 const test = suite('pending diffs');
 const WASM_PAGE = 65536;
 const BUNDLE = createHash('sha256').update('pending test bundle').digest('hex');
-
-/** mulberry32, seeded, so a failing case can be replayed. */
-function prng(seed: number): (bound: number) => number {
-  let a = seed >>> 0;
-  return (bound) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * bound | 0;
-  };
-}
 
 const full = (memory: Uint8Array): Checkpoint => ({ kind: 'full', id: newCheckpointId(), bundle: BUNDLE, entry: 'main', fragment: 3, paused: true, yields: 7, memory });
 
@@ -53,7 +42,7 @@ function randomMemory(random: (n: number) => number, wasmPages: number): Uint8Ar
 for (const decoded of [true, false]) {
   test(`agrees with the diff applied at once (${decoded ? 'decoded, pages in one buffer' : 'diffCheckpoint, pages in buffers of their own'})`, () => {
     for (let seed = 1; seed <= 40; seed++) {
-      const random = prng(seed);
+      const random = prngBelow(seed);
       const base = full(randomMemory(random, 1 + random(4)));
       const mid = full(mutate(random, base.memory));
       const made = diffCheckpoint(base, mid);
@@ -92,7 +81,7 @@ for (const decoded of [true, false]) {
 }
 
 test('consecutive pages that lie side by side are restored in one write', () => {
-  const random = prng(9);
+  const random = prngBelow(9);
   const base = full(randomMemory(random, 4));
   const next = full(base.memory.slice());
   // Pages 3-9 and 20-21 change: two runs.
@@ -116,7 +105,7 @@ test('withPages merges two ascending lists into one, each page once', () => {
 });
 
 test('not deferred where it could not be: another base, another length, another bundle', () => {
-  const random = prng(5);
+  const random = prngBelow(5);
   const base = full(randomMemory(random, 2));
   const next = full(mutate(random, base.memory));
   const diff = diffCheckpoint(base, next);

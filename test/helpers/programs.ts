@@ -122,6 +122,12 @@ export function prng(seed: number): () => number {
   };
 }
 
+/** Integers in [0, bound) from `prng(seed)`: a failing seed replays. */
+export function prngBelow(seed: number): (bound: number) => number {
+  const next = prng(seed);
+  return (bound) => Math.floor(next() * bound);
+}
+
 /**
  * The yield interval the mesh and cli tests build each example with: about a hundred
  * yield points on its small input, so migrating at each crosses hubs about a hundred
