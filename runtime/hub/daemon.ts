@@ -63,9 +63,9 @@ export interface HubDeps {
 
 /** Bytes of unfinished incoming transfers a hub holds at once: per slot, and at least. */
 const PARTIAL_PER_SLOT_BYTES = 8 << 20;
+const PARTIAL_FLOOR_BYTES = 16 << 20;
 /** While its server is unreachable, a hub says so again this often (watchStatus). */
 const LOST_REPEAT_MS = 30_000;
-const PARTIAL_FLOOR_BYTES = 16 << 20;
 export class HubDaemon {
   state: HubState = 'starting';
   readonly id: string;

@@ -304,7 +304,7 @@ export class HubCore {
         if (this.spare?.job === req.job && this.spare.base === base.cp.id) {
           // Routed, the diff's pages go into the instance alone, and the base is brought up
           // to the run's memory after it (snapshot/pending.ts): once, not before and after.
-          pending = lineage && this.spare.bytes === cp.memoryLength ? deferDiff(base.cp, cp) : undefined;
+          pending = lineage ? deferDiff(base.cp, cp) : undefined;
           if (!pending) over = cp.pages.map((p) => [p.index * cp.pageSize, p.index * cp.pageSize + p.bytes.byteLength] as const);
         }
         sent = pending ? pending.state : applyDiffInPlace(base.cp, cp);
@@ -327,11 +327,13 @@ export class HubCore {
     const services = this.servicesFor(req.job, req.input);
     const spare = sent ? this.takeSpare(req, module, sent) : undefined;
     // The spare could not be used after all (another module or seed): the state whole.
-    if (pending && !spare) sent = pending.settle();
-    if (!spare) pending = undefined;
+    if (pending && !spare) {
+      sent = pending.settle();
+      pending = undefined;
+    }
     const x = spare ?? (sent ? undefined : this.takeIdle(req, module, services)) ??
       await FragmentExecutor.create(module, bundle.manifest, { seed: req.seed, services }, this.limits);
-    if (sent && spare && pending) x.restoreWrites(sent, pending.writes);
+    if (pending) x.restoreWrites(pending.state, pending.writes);
     else if (sent && spare && over) x.restoreOver(sent, over);
     else if (sent) x.restore(sent);
     else x.start(req.entry, req.args ?? []);
