@@ -270,7 +270,16 @@ test("another client's credential asks the hub running a job to move it, to a re
     assert.is(r.status, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.is(out.result, embedded.stdout.trim());
-    assert.is(out.migrations, 0, 'the job never left its hub');
+    // These hubs re-weave themselves (--reweave learned): on a loaded machine one may hand
+    // the job to the other by its own judgement (seen once, with two other test files and
+    // a fuzz run beside this one), which is no move the forged requests asked for. A hub
+    // logs every move it takes from a request ('moving'); none may name this job, and
+    // nothing went to the ghost.
+    const taken = hubs.filter((h) => h.log().split('\n').some((l) => l.includes('"msg":"moving') && l.includes(key)));
+    assert.equal(taken.map((h) => h.name), [], 'no hub took a move another client asked for');
+    const placed: string[] = out.placements.map((p: { hub: string }) => p.hub);
+    assert.ok(placed.every((h) => h === 'sa' || h === 'sb'), `placed on ${placed.join(', ')}`);
+    if (out.migrations > 0) assert.is(placed[0], hub, 'the job started on the hub its advert named');
   } finally {
     await nosy.close();
   }
