@@ -22,7 +22,7 @@ import { fencedJob, type Records } from './records.js';
 import type { Run, RunsTable } from './runs.js';
 import type { SealGate } from './seal-gate.js';
 import type { SlotHooks, Slots } from './slots.js';
-import type { SlotExec, SlotRan, SlotReply } from './slot/index.js';
+import { SLOT_EXEC_FIELDS, type SlotExec, type SlotRan, type SlotReply } from './slot/index.js';
 import type { HeldBase } from '../snapshot/index.js';
 
 export interface ExecServiceDeps {
@@ -187,9 +187,8 @@ export class ExecService {
       fragment: req.fragment, record: fencedJob(req), attempt: req.attempt, fromEngine: req.replyTo === undefined, bundle: req.bundle, stateBytes: req.checkpoint?.byteLength ?? 0,
       ...(req.client ? { client: Buffer.from(req.client.sign).toString('hex') } : {}),
     });
-    const { client, keys, ...fields } = req;
     const slotReq: SlotExec = {
-      ...fields, full, migrateEvery: req.route && !next ? 0 : req.migrateEvery, tag: run.tag, ...(opened ? { opened } : {}),
+      ...slotFields(req), full, migrateEvery: req.route && !next ? 0 : req.migrateEvery, tag: run.tag, ...(opened ? { opened } : {}),
       ...(diffTo ? { diffTo: { id: diffTo.id, step: diffTo.step } } : {}),
       ...(diffTo && sealsDiffInPlace(req, gate) ? { sealsDiff: true } : {}),
       ...(run.client ? { owner: run.client } : {}),
@@ -325,4 +324,11 @@ export class ExecService {
 /** True when `b` is the whole of its buffer, so it can be transferred to a slot as is. */
 function ownsAll(b: Uint8Array): boolean {
   return b.byteOffset === 0 && b.buffer.byteLength === b.byteLength;
+}
+
+/** What of `req` a slot reads (SLOT_EXEC_FIELDS), the fields it has. */
+function slotFields(req: ExecRequest): Pick<ExecRequest, typeof SLOT_EXEC_FIELDS[number]> {
+  const out: Record<string, unknown> = {};
+  for (const k of SLOT_EXEC_FIELDS) if (req[k] !== undefined) out[k] = req[k];
+  return out as Pick<ExecRequest, typeof SLOT_EXEC_FIELDS[number]>;
 }

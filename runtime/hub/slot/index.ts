@@ -11,4 +11,5 @@ export { HubCore, MAX_JOBS_PER_HUB, type HubCoreOptions, type ExecHooks } from '
 export { HubThread, type HubThreadOptions } from './thread.js';
 export { Datasets, type RemoteReader } from './datasets.js';
 export { MAIN_CALL_TIMEOUT_MS, type MainCall, type MainAnswer } from './blocking.js';
+export { SLOT_EXEC_FIELDS } from './types.js';
 export type { SlotExec, SlotRan, SlotRequest, SlotReply, ExportRequest, ExportReply, CalibrateRequest, CalibratedReply } from './types.js';
