@@ -279,7 +279,6 @@ test("another client's credential asks the hub running a job to move it, to a re
     assert.equal(taken.map((h) => h.name), [], 'no hub took a move another client asked for');
     const placed: string[] = out.placements.map((p: { hub: string }) => p.hub);
     assert.ok(placed.every((h) => h === 'sa' || h === 'sb'), `placed on ${placed.join(', ')}`);
-    if (out.migrations > 0) assert.is(placed[0], hub, 'the job started on the hub its advert named');
   } finally {
     await nosy.close();
   }
