@@ -11,6 +11,7 @@ import { PROTOCOL_VERSION, decodeMessage, encodeMessage, parseMessage, type Exec
 import {
   BundleCache, CheckpointKeeper, ExecService, Handover, HubCore, HubMetrics, Records, RunsTable, SealGate, type SlotHooks, type Slots, type SlotRequest,
 } from '../runtime/hub/internal.js';
+import { SLOT_EXEC_FIELDS } from '../runtime/hub/slot/index.js';
 import type { LoadedBundle } from '../runtime/exec/index.js';
 import { woven } from './helpers/programs.js';
 import { capturingLogger, MemoryRecords, SlowCheckpointStore, until } from './helpers/stand-ins.js';
@@ -22,6 +23,8 @@ class CoreSlots implements Slots {
   private readonly paused = new Set<number>();
   private readonly cores: HubCore[];
   private readonly busy: number[];
+  /** Every request the slots were sent, as sent. */
+  readonly sent: SlotRequest[] = [];
   constructor(size: number) {
     this.cores = Array.from({ length: size }, (_, i) => new HubCore(`core-${i}`, (tag) => this.paused.has(tag)));
     this.busy = new Array(size).fill(0);
@@ -30,6 +33,7 @@ class CoreSlots implements Slots {
   inFlight(slot: number) { return this.busy[slot]; }
   async request(slot: number, req: SlotRequest, hooks: SlotHooks = {}) {
     this.busy[slot]++;
+    this.sent.push(req);
     // A turn of the event loop first, as a worker's message would take.
     await new Promise((r) => setImmediate(r));
     try { return await this.cores[slot].handle(req, hooks); } finally { this.busy[slot]--; }
@@ -60,7 +64,7 @@ function service(opts: { state?: HubState; records?: MemoryRecords } = {}) {
     bundles: new BundleCache('a', { ask: async () => { fetches++; return encodeMessage({ kind: 'bundle-bytes', v: PROTOCOL_VERSION, hash: bundle.hash, bytes: bundle.bytes }); }, fromRecords: async () => undefined, open: (_, b) => b }, log),
   });
   const ask = async (m: Record<string, unknown>) => parseMessage(decodeMessage((await execs.onRequest(encodeMessage(m as ExecRequest), undefined, false))!), ['ran', 'error', 'ok', 'pong']) as HubReply;
-  return { execs, ask, log, metrics, runs, store, fetches: () => fetches };
+  return { execs, ask, log, metrics, runs, store, slots, fetches: () => fetches };
 }
 
 /** An engine's exec; with a job record, under the engine's signed ticket (issue 20: a hub commits only so). */
@@ -133,6 +137,23 @@ test('a job with a record commits its result once; a trap ends its record as fai
   const trap = await s.ask(exec('t.0', [-1000], { record: 't' }));
   assert.equal(trap.kind === 'error' && trap.code, 'trap');
   assert.is(records.jobs.get('t')!.state, 'failed');
+});
+
+test("a slot is sent what it reads of an exec, not the client's keys, its ticket or where replies go", async () => {
+  const records = new MemoryRecords();
+  records.jobs.set('s', { attempt: 0, state: 'running' });
+  const s = service({ records });
+  const r = await s.ask(exec('s.0', [1000], { record: 's' }));
+  assert.ok(exec('s.0', [1000], { record: 's' }).ticket, 'the exec came under a ticket');
+  assert.equal(r.kind === 'ran' && r.outcome, 'done');
+  const sent = s.slots.sent.filter((q) => q.kind === 'exec') as unknown as Array<Record<string, unknown>>;
+  assert.ok(sent.length >= 1);
+  // The hub's own notes for its slot, besides the exec's fields a slot reads.
+  const allowed = new Set<string>([...SLOT_EXEC_FIELDS, 'tag', 'opened', 'diffTo', 'sealsDiff', 'owner']);
+  for (const q of sent) {
+    assert.equal(Object.keys(q).filter((k) => !allowed.has(k)), [], 'fields a slot does not read');
+    assert.equal([q.job, q.bundle, q.entry, q.args], ['s.0', bundle.hash, 'checked', [1000]]);
+  }
 });
 
 test.run();

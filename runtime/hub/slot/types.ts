@@ -13,8 +13,8 @@ import type { TimedCalibration } from '../capabilities.js';
 /**
  * The fields of an exec a slot reads. The rest (keys, tickets and their MACs, inboxes,
  * where replies and progress go) stay on the main thread: cloned into every request they
- * cost as much again as these (structuredClone of a tiny job's exec: 10-14 µs with all
- * 21 fields, 3-4 µs with the 13 it has of these).
+ * tripled its cost (structuredClone of a tiny job's request: 10-14 µs with its exec's 21
+ * fields, 3-4 µs with the 11 of these it has, and the hub's tag and owner).
  */
 export const SLOT_EXEC_FIELDS = [
   'kind', 'v', 'job', 'bundle', 'bundleBytes', 'entry', 'args', 'input', 'fragment', 'checkpoint', 'seed', 'stay', 'handovers', 'full',
