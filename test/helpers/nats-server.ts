@@ -14,6 +14,7 @@ import path from 'node:path';
 import { connect } from 'nats';
 import { connectMesh } from '../../runtime/engine/index.js';
 import type { HubAdvert } from '../../runtime/protocol/index.js';
+import { sleep } from '../../runtime/util/index.js';
 
 export interface NatsServer { url: string; port: number; stop(): Promise<void>; restart(downMs?: number): Promise<void> }
 
@@ -76,7 +77,7 @@ export async function startNatsServer(opts: { maxPayload?: number; jetstream?: b
     get port() { return port; },
     async stop() { await kill(); rmSync(dir, { recursive: true, force: true }); },
     /** Stop it, leave it down for `downMs`, start it again on the same port. */
-    async restart(downMs = 0) { await kill(); if (downMs > 0) await new Promise((r) => setTimeout(r, downMs)); await launch(); },
+    async restart(downMs = 0) { await kill(); await sleep(downMs); await launch(); },
   };
 }
 
@@ -271,7 +272,7 @@ async function waitForJetStream(urls: string[], timeoutMs = 20_000): Promise<voi
           last = e;
         }
         if (Date.now() > deadline) throw new Error(`JetStream was not ready on ${url} in ${timeoutMs / 1000} s: ${(last as Error).message}`);
-        await new Promise((r) => setTimeout(r, 200));
+        await sleep(200);
       }
     } finally {
       await nc.close();
@@ -286,7 +287,7 @@ async function waitForJetStream(urls: string[], timeoutMs = 20_000): Promise<voi
 export async function hubsIdle(url: string, waitMs = 15_000): Promise<boolean> {
   const mesh = await connectMesh({ nats: url });
   try {
-    for (const until = Date.now() + waitMs; Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
+    for (const until = Date.now() + waitMs; Date.now() < until; await sleep(100)) {
       const ads = await mesh.discover({ settleMs: 50 });
       if (ads.length > 0 && ads.every((a) => a.load.busy === 0)) return true;
     }
@@ -303,7 +304,7 @@ export async function hubsIdle(url: string, waitMs = 15_000): Promise<boolean> {
 export async function hubWhere(url: string, want: (a: HubAdvert) => boolean, waitMs = 15_000): Promise<string | undefined> {
   const mesh = await connectMesh({ nats: url });
   try {
-    for (const until = Date.now() + waitMs; Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
+    for (const until = Date.now() + waitMs; Date.now() < until; await sleep(100)) {
       const a = (await mesh.discover({ settleMs: 50 })).find(want);
       if (a) return a.id;
     }
