@@ -125,7 +125,11 @@ slowCases(test)('learned hubs: an idle hub slowed without advertising it probes 
   try {
     for (let i = 0; i < 50 && mesh.hubs().length < 3; i++) await new Promise((r) => setTimeout(r, 100));
     // What the particles job is like on a hub of this kind: measured on e1 and e2, shared.
-    for (const r of await Promise.all([run('e1'), run('e2')])) { exact(r); assert.is(r.reweaves ?? 0, 0); }
+    for (const r of await Promise.all([run('e1'), run('e2')])) {
+      exact(r);
+      const said = hubs.filter((h) => h.name === 'e1' || h.name === 'e2').map((h) => h.log().split('\n').filter((l) => /staying|reweaving/.test(l)).join('\n')).join('\n');
+      assert.is(r.reweaves ?? 0, 0, `moved on its first run: ${r.placements.map((p) => p.hub)}\n${said}`);
+    }
     // Before any job ran there, the noisy hub timed itself while idle (idle-probe.ts) and
     // shared it: what an engine reads already says it is slow.
     const early = await sharedWeaver(mesh.nc, silentLogger, 1);
